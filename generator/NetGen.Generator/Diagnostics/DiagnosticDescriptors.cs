@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generator.Diagnostics
+{
+    /// <summary>Every diagnostic NetGen reports: one catalog, one id prefix (NG), one category.</summary>
+    internal static class DiagnosticDescriptors
+    {
+        public const string Category = "NetGen";
+
+        public static readonly DiagnosticDescriptor NetworkNotPartial = Error(
+            "NG0001",
+            "Network class must be partial",
+            "Class '{0}' is marked [Network] but is not partial; add the 'partial' modifier so NetGen can generate its members");
+
+        public static readonly DiagnosticDescriptor UnsupportedNetworkType = Error(
+            "NG0002",
+            "Unsupported network type",
+            "'{0}' cannot be a network: {1}");
+
+        public static readonly DiagnosticDescriptor NoLayers = Error(
+            "NG0003",
+            "Network has no layers",
+            "Network '{0}' declares no [Dense] layer; add at least one, e.g. [Dense(784, 10)][Softmax]");
+
+        public static readonly DiagnosticDescriptor SizeMismatch = Error(
+            "NG0004",
+            "Consecutive Dense sizes do not chain",
+            "Dense layer {0} takes {1} inputs, but the layer before it produces {2} outputs");
+
+        public static readonly DiagnosticDescriptor NonPositiveSize = Error(
+            "NG0005",
+            "Layer size must be positive",
+            "Dense layer {0} has {1} = {2}; sizes must be at least 1");
+
+        public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+            "NG0006",
+            "Network is too large",
+            "Network '{0}' would have {1} {2}; NetGen supports at most {3}");
+
+        public static readonly DiagnosticDescriptor ActivationWithoutDense = Error(
+            "NG0007",
+            "Activation without a Dense layer before it",
+            "[{0}] must follow a [Dense] layer; it applies to the Dense before it");
+
+        public static readonly DiagnosticDescriptor TwoActivations = Error(
+            "NG0008",
+            "Two activations on one Dense layer",
+            "Dense layer {0} already has activation [{1}]; [{2}] cannot be added (add a Dense layer between them)");
+
+        public static readonly DiagnosticDescriptor HeadNotLast = Error(
+            "NG0009",
+            "Output head must come last",
+            "[{0}] is an output head and must come after the last Dense layer; found '{1}' after it");
+
+        public static readonly DiagnosticDescriptor MissingHead = Error(
+            "NG0010",
+            "Missing output head",
+            "Network '{0}' has no output head; end it with [Softmax] after the last Dense layer");
+
+        public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Error(
+            "NG0011",
+            "Layers spread over several partial declarations",
+            "Layer attributes of network '{0}' must all be on the declaration that carries [Network]; their order across partial declarations is ambiguous");
+
+        public static readonly DiagnosticDescriptor NonConstantArgument = Error(
+            "NG0012",
+            "Layer argument is not a compile-time constant",
+            "Argument '{0}' of [{1}] must be a compile-time constant of the right type");
+
+        public static readonly DiagnosticDescriptor InvalidSlope = Error(
+            "NG0013",
+            "Invalid LeakyRelu slope",
+            "LeakyRelu slope {0} must be a finite, non-negative number");
+
+        public static readonly DiagnosticDescriptor ActivationBeforeSoftmax = Warning(
+            "NG0014",
+            "Activation on the logits",
+            "Dense layer {0} applies [{1}] before [Softmax]; softmax expects unconstrained logits, so the last Dense is usually linear");
+
+        public static readonly DiagnosticDescriptor InternalError = Error(
+            "NG0099",
+            "NetGen internal error",
+            "NetGen could not process this declaration ({0}); please report it with the declaration");
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(DiagnosticDescriptors)
+            .GetFields()
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .ToDictionary(d => d.Id);
+
+        public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+        public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+        private static DiagnosticDescriptor Error(string id, string title, string message) =>
+            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+            new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+    }
+}

@@ -1,0 +1,20 @@
+namespace NetGen.Generator.Emitting.Activations
+{
+    /// <summary>No activation: a linear layer.</summary>
+    internal sealed class Identity : Activation
+    {
+        public static readonly Identity Instance = new();
+
+        public override string Name => "identity";
+
+        public override string Equation => "f(z) = z";
+
+        public override string DerivativeEquation => "f′ = 1";
+
+        public override InitKind Init => InitKind.Glorot;
+
+        public override string Forward(string z, Numeric t) => z;
+
+        public override string Backward(string delta, string a, Numeric t) => delta;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace NetGen.Generator.Emitting.Activations
+{
+    /// <summary>Leaky ReLU: f(z) = z for z &gt; 0, else slope·z; f′ = 1 where a &gt; 0, else slope.</summary>
+    internal sealed class LeakyRelu : Activation
+    {
+        private readonly double _slope;
+
+        public LeakyRelu(double slope) => _slope = slope;
+
+        public override string Name => "LeakyReLU(" + _slope.ToString("R", CultureInfo.InvariantCulture) + ")";
+
+        public override string Equation => "f(z) = z > 0 ? z : " + _slope.ToString("R", CultureInfo.InvariantCulture) + "·z";
+
+        public override string DerivativeEquation => "f′ = a > 0 ? 1 : " + _slope.ToString("R", CultureInfo.InvariantCulture);
+
+        public override InitKind Init => InitKind.He;
+
+        // The parser only admits slopes >= 0, for which a > 0 exactly when z > 0: f′ can be read from a.
+        public override string Forward(string z, Numeric t) => $"{z} > {t.Zero} ? {z} : {t.Literal(_slope)} * {z}";
+
+        public override string Backward(string delta, string a, Numeric t) => $"{a} > {t.Zero} ? {delta} : {t.Literal(_slope)} * {delta}";
+    }
+}

@@ -1,0 +1,22 @@
+namespace NetGen.Generator.Emitting.Activations
+{
+    /// <summary>ReLU: f(z) = max(0, z); f′ = 1 where a &gt; 0, else 0.</summary>
+    internal sealed class Relu : Activation
+    {
+        public static readonly Relu Instance = new();
+
+        public override string Name => "ReLU";
+
+        public override string Equation => "f(z) = max(0, z)";
+
+        public override string DerivativeEquation => "f′ = [a > 0]";
+
+        public override InitKind Init => InitKind.He;
+
+        public override bool HasZeroGradientRegion => true;
+
+        public override string Forward(string z, Numeric t) => $"{z} > {t.Zero} ? {z} : {t.Zero}";
+
+        public override string Backward(string delta, string a, Numeric t) => $"{a} > {t.Zero} ? {delta} : {t.Zero}";
+    }
+}

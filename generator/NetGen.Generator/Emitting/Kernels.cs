@@ -1,0 +1,351 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace NetGen.Generator.Emitting
+{
+    /// <summary>
+    /// The inner loops of a network, each specialized to one constant length n: a dot product and three
+    /// row updates. Every kernel has a Vector512, Vector256 and Vector128 path (taken when the hardware
+    /// accelerates it; the JIT folds the checks to constants) and a scalar fallback. Loop bounds, the
+    /// 4-way unrolled main loop, the whole vectors left over and the scalar tail are all decided here,
+    /// at generation time, so the emitted loops have literal trip counts.
+    /// </summary>
+    internal sealed class Kernels
+    {
+        private static readonly int[] s_widths = { 512, 256, 128 };
+
+        private readonly Numeric _t;
+        private readonly SortedSet<(int Kind, int Length)> _requested = new();
+
+        public Kernels(Numeric t) => _t = t;
+
+        private enum Kind
+        {
+            Dot = 0,
+            Axpy = 1,
+            AccumulateRow = 2,
+            UpdateRow = 3,
+        }
+
+        /// <summary>Σᵢ a[i]·b[i]; signature (ref T a, ref T b) → T.</summary>
+        public string Dot(int n) => Request(Kind.Dot, n);
+
+        /// <summary>y += α·x; signature (ref T y, T alpha, ref T x).</summary>
+        public string Axpy(int n) => Request(Kind.Axpy, n);
+
+        /// <summary>g += δ·x and dx += δ·w in one pass; signature (ref T g, ref T x, ref T w, ref T dx, T delta).</summary>
+        public string AccumulateRow(int n) => Request(Kind.AccumulateRow, n);
+
+        /// <summary>dx += δ·w (old w), then w −= step·x, in one pass; signature (ref T w, ref T x, ref T dx, T delta, T step).</summary>
+        public string UpdateRow(int n) => Request(Kind.UpdateRow, n);
+
+        public void Emit(CodeWriter w)
+        {
+            EmitMultiplyAdd(w);
+            foreach ((int kind, int n) in _requested)
+            {
+                w.Line();
+                switch ((Kind)kind)
+                {
+                    case Kind.Dot:
+                        EmitDot(w, n);
+                        break;
+                    case Kind.Axpy:
+                        EmitElementwise(
+                            w,
+                            n,
+                            $"/// <summary>y[i] += α·x[i] for i &lt; {n}.</summary>",
+                            $"Axpy{n}(ref {_t.Type} y, {_t.Type} alpha, ref {_t.Type} x)",
+                            new[] { "alpha" },
+                            (v, i) => new[] { v.Store("y", i, v.MultiplyAdd("alpha", v.Load("x", i), v.Load("y", i))) });
+                        break;
+                    case Kind.AccumulateRow:
+                        EmitElementwise(
+                            w,
+                            n,
+                            $"/// <summary>One row of the backward pass: g[i] += δ·x[i] (weight gradient) and dx[i] += δ·w[i] (Wᵀδ), i &lt; {n}.</summary>",
+                            $"AccumulateRow{n}(ref {_t.Type} g, ref {_t.Type} x, ref {_t.Type} w, ref {_t.Type} dx, {_t.Type} delta)",
+                            new[] { "delta" },
+                            (v, i) => new[]
+                            {
+                                v.Store("g", i, v.MultiplyAdd("delta", v.Load("x", i), v.Load("g", i))),
+                                v.Store("dx", i, v.MultiplyAdd("delta", v.Load("w", i), v.Load("dx", i))),
+                            });
+                        break;
+                    case Kind.UpdateRow:
+                        EmitElementwise(
+                            w,
+                            n,
+                            $"/// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; {n}.</summary>",
+                            $"UpdateRow{n}(ref {_t.Type} w, ref {_t.Type} x, ref {_t.Type} dx, {_t.Type} delta, {_t.Type} step)",
+                            new[] { "delta", "-step" },
+                            (v, i) => new[]
+                            {
+                                $"{v.Declare("wi")} = {v.Load("w", i)};",
+                                v.Store("dx", i, v.MultiplyAdd("delta", "wi", v.Load("dx", i))),
+                                v.Store("w", i, v.MultiplyAdd("-step", v.Load("x", i), "wi")),
+                            });
+                        break;
+                }
+            }
+        }
+
+        private string Request(Kind kind, int n)
+        {
+            _requested.Add(((int)kind, n));
+            return kind.ToString() + n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        private void EmitMultiplyAdd(CodeWriter w)
+        {
+            foreach (int bits in s_widths)
+            {
+                string v = $"Vector{bits}<{_t.Type}>";
+                w.Line($"/// <summary>a·b + c, fused where the runtime offers it (.NET 9+).</summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                using (w.Block($"private static {v} MultiplyAdd({v} a, {v} b, {v} c)"))
+                {
+                    w.Line("#if NET9_0_OR_GREATER");
+                    w.Line($"return Vector{bits}.FusedMultiplyAdd(a, b, c);");
+                    w.Line("#else");
+                    w.Line("return (a * b) + c;");
+                    w.Line("#endif");
+                }
+
+                w.Line();
+            }
+        }
+
+        private void EmitDot(CodeWriter w, int n)
+        {
+            w.Line($"/// <summary>Σᵢ a[i]·b[i] for i &lt; {n}.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"private static {_t.Type} Dot{n}(ref {_t.Type} a, ref {_t.Type} b)"))
+            {
+                foreach (int bits in s_widths)
+                {
+                    int lanes = _t.Lanes(bits);
+                    int vectors = n / lanes;
+                    if (vectors == 0)
+                    {
+                        continue;
+                    }
+
+                    var v = new VectorSpec(bits, lanes, _t);
+                    int accumulators = Math.Min(4, vectors);
+                    int unrolled = vectors / 4 * 4;
+                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    {
+                        w.Line($"// {n} = {Describe(n, lanes, unrolled, vectors)}");
+                        for (int k = 0; k < accumulators; k++)
+                        {
+                            w.Line($"Vector{bits}<{_t.Type}> s{k} = Vector{bits}<{_t.Type}>.Zero;");
+                        }
+
+                        if (unrolled > 0)
+                        {
+                            using (w.Block($"for (nuint i = 0; i < {unrolled * lanes}; i += {4 * lanes})"))
+                            {
+                                for (int k = 0; k < 4; k++)
+                                {
+                                    string i = Offset("i", k * lanes);
+                                    w.Line($"s{k} = {v.MultiplyAdd(v.Load("a", i), v.Load("b", i), $"s{k}")};");
+                                }
+                            }
+                        }
+
+                        for (int k = unrolled; k < vectors; k++)
+                        {
+                            string i = Lit(k * lanes);
+                            w.Line($"s{k - unrolled} = {v.MultiplyAdd(v.Load("a", i), v.Load("b", i), $"s{k - unrolled}")};");
+                        }
+
+                        string sum = accumulators switch
+                        {
+                            1 => "s0",
+                            2 => "s0 + s1",
+                            3 => "(s0 + s1) + s2",
+                            _ => "(s0 + s1) + (s2 + s3)",
+                        };
+                        w.Line($"{_t.Type} r = Vector{bits}.Sum({sum});");
+                        EmitScalarTail(w, vectors * lanes, n, i => new[] { $"r += Unsafe.Add(ref a, {i}) * Unsafe.Add(ref b, {i});" });
+                        w.Line("return r;");
+                    }
+
+                    w.Line();
+                }
+
+                w.Line($"{_t.Type} sum = {_t.Zero};");
+                EmitScalarTail(w, 0, n, i => new[] { $"sum += Unsafe.Add(ref a, {i}) * Unsafe.Add(ref b, {i});" });
+                w.Line("return sum;");
+            }
+        }
+
+        private void EmitElementwise(
+            CodeWriter w,
+            int n,
+            string summary,
+            string signature,
+            string[] broadcasts,
+            Func<VectorSpec, string, string[]> body)
+        {
+            w.Line(summary);
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"private static void {signature}"))
+            {
+                foreach (int bits in s_widths)
+                {
+                    int lanes = _t.Lanes(bits);
+                    int vectors = n / lanes;
+                    if (vectors == 0)
+                    {
+                        continue;
+                    }
+
+                    var v = new VectorSpec(bits, lanes, _t);
+                    int unrolled = vectors / 4 * 4;
+                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    {
+                        w.Line($"// {n} = {Describe(n, lanes, unrolled, vectors)}");
+                        foreach (string name in broadcasts)
+                        {
+                            w.Line($"Vector{bits}<{_t.Type}> {VectorSpec.BroadcastName(name)} = Vector{bits}.Create({name});");
+                        }
+
+                        if (unrolled > 0)
+                        {
+                            using (w.Block($"for (nuint i = 0; i < {unrolled * lanes}; i += {4 * lanes})"))
+                            {
+                                for (int k = 0; k < 4; k++)
+                                {
+                                    EmitBody(w, body(v, Offset("i", k * lanes)));
+                                }
+                            }
+                        }
+
+                        for (int k = unrolled; k < vectors; k++)
+                        {
+                            EmitBody(w, body(v, Lit(k * lanes)));
+                        }
+
+                        var scalar = new VectorSpec(0, 1, _t);
+                        EmitScalarTail(w, vectors * lanes, n, i => body(scalar, i));
+                        w.Line("return;");
+                    }
+
+                    w.Line();
+                }
+
+                var s = new VectorSpec(0, 1, _t);
+                EmitScalarTail(w, 0, n, i => body(s, i));
+            }
+        }
+
+        private static void EmitBody(CodeWriter w, string[] lines)
+        {
+            // A body that declares a local needs its own scope when repeated.
+            if (lines.Any(l => l.Contains(" wi = ")))
+            {
+                using (w.Block())
+                {
+                    foreach (string line in lines)
+                    {
+                        w.Line(line);
+                    }
+                }
+
+                return;
+            }
+
+            foreach (string line in lines)
+            {
+                w.Line(line);
+            }
+        }
+
+        private static void EmitScalarTail(CodeWriter w, int from, int to, Func<string, string[]> statements)
+        {
+            if (from >= to)
+            {
+                return;
+            }
+
+            if (to - from == 1)
+            {
+                EmitBody(w, statements(Lit(from)));
+                return;
+            }
+
+            using (w.Block($"for (nuint i = {from}; i < {to}; i++)"))
+            {
+                foreach (string line in statements("i"))
+                {
+                    w.Line(line);
+                }
+            }
+        }
+
+        private static string Describe(int n, int lanes, int unrolled, int vectors)
+        {
+            var parts = new List<string>();
+            if (unrolled > 0)
+            {
+                parts.Add($"{unrolled / 4} × 4 × {lanes} (unrolled)");
+            }
+
+            if (vectors > unrolled)
+            {
+                parts.Add($"{vectors - unrolled} × {lanes}");
+            }
+
+            if (n - (vectors * lanes) > 0)
+            {
+                parts.Add($"{n - (vectors * lanes)} scalar");
+            }
+
+            return string.Join(" + ", parts);
+        }
+
+        private static string Offset(string i, int add) => add == 0 ? i : $"{i} + {add}";
+
+        private static string Lit(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>Spells loads, stores and arithmetic for one vector width (bits 0 = scalar).</summary>
+        private sealed class VectorSpec
+        {
+            private readonly int _bits;
+            private readonly Numeric _t;
+
+            public VectorSpec(int bits, int lanes, Numeric t)
+            {
+                _bits = bits;
+                _t = t;
+                _ = lanes;
+            }
+
+            private bool Scalar => _bits == 0;
+
+            public string Load(string array, string offset) =>
+                Scalar ? $"Unsafe.Add(ref {array}, {offset})" : $"Vector{_bits}.LoadUnsafe(ref {array}, {offset})";
+
+            public string Store(string array, string offset, string value) =>
+                Scalar ? $"Unsafe.Add(ref {array}, {offset}) = {value};" : $"{value}.StoreUnsafe(ref {array}, {offset});";
+
+            /// <summary>a·b + c, where a may be a broadcast scalar name.</summary>
+            public string MultiplyAdd(string a, string b, string c) =>
+                Scalar ? $"({Broadcast(a)} * {b}) + {c}" : $"MultiplyAdd({Broadcast(a)}, {b}, {c})";
+
+            public string Declare(string name) => Scalar ? $"{_t.Type} {name}" : $"Vector{_bits}<{_t.Type}> {name}";
+
+            /// <summary>The vector local holding a broadcast scalar: "delta" → "deltaV", "-step" → "minusStepV".</summary>
+            public static string BroadcastName(string scalar) =>
+                scalar.StartsWith("-", StringComparison.Ordinal)
+                    ? "minus" + char.ToUpperInvariant(scalar[1]) + scalar.Substring(2) + "V"
+                    : scalar + "V";
+
+            private string Broadcast(string a) => a is "alpha" or "delta" or "-step" ? (Scalar ? (a[0] == '-' ? "(" + a + ")" : a) : BroadcastName(a)) : a;
+        }
+    }
+}

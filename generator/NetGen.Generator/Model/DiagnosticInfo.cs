@@ -1,0 +1,40 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace NetGen.Generator.Model
+{
+    /// <summary>A location as plain values (a <see cref="Location"/> holds a syntax tree and would defeat caching).</summary>
+    internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)
+    {
+        public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
+
+        public static LocationInfo? From(Location? location)
+        {
+            if (location is null || location.SourceTree is null)
+            {
+                return null;
+            }
+
+            return new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+        }
+    }
+
+    /// <summary>A diagnostic to report, as plain values: the descriptor id, where, and the message arguments.</summary>
+    internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
+    {
+        public Diagnostic ToDiagnostic()
+        {
+            DiagnosticDescriptor descriptor = Diagnostics.DiagnosticDescriptors.ById(Id);
+            object[] args = new object[Arguments.Count];
+            for (int i = 0; i < args.Length; i++)
+            {
+                args[i] = Arguments[i];
+            }
+
+            return Diagnostic.Create(descriptor, Location?.ToLocation(), args);
+        }
+    }
+
+    /// <summary>What parsing one [Network] declaration produced: a model when it is valid, and its diagnostics.</summary>
+    internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+}

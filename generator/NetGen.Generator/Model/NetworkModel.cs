@@ -1,0 +1,45 @@
+namespace NetGen.Generator.Model
+{
+    /// <summary>Floating-point type of a generated network (mirrors NetGen.Precision).</summary>
+    internal enum Precision
+    {
+        Single = 0,
+        Double = 1,
+    }
+
+    /// <summary>Nonlinearity applied to a Dense layer's output.</summary>
+    internal enum ActivationKind
+    {
+        Identity,
+        Relu,
+        LeakyRelu,
+        Sigmoid,
+        Tanh,
+    }
+
+    /// <summary>Output head: what Predict returns and which loss Train minimizes.</summary>
+    internal enum HeadKind
+    {
+        Softmax,
+    }
+
+    /// <summary>One Dense layer and the activation that follows it. Slope is used by LeakyRelu only.</summary>
+    internal sealed record LayerModel(int Inputs, int Outputs, ActivationKind Activation, double Slope);
+
+    /// <summary>
+    /// Everything the emitter needs for one network, and nothing from Roslyn: strings, ints, enums and
+    /// equatable arrays, so the incremental pipeline can compare it by value and skip re-emitting.
+    /// </summary>
+    /// <param name="Namespace">The containing namespace, or empty for the global namespace.</param>
+    /// <param name="ContainingTypes">Declarations of enclosing types, outermost first, e.g. "partial class Outer".</param>
+    /// <param name="ClassName">The network class's name.</param>
+    /// <param name="HintName">A unique, file-name-safe name for the generated source.</param>
+    internal sealed record NetworkModel(
+        string Namespace,
+        EquatableArray<string> ContainingTypes,
+        string ClassName,
+        string HintName,
+        Precision Precision,
+        EquatableArray<LayerModel> Layers,
+        HeadKind Head);
+}

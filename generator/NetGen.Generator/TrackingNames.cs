@@ -1,0 +1,15 @@
+namespace NetGen.Generator
+{
+    /// <summary>Names of the incremental pipeline steps, so tests can check what was cached.</summary>
+    public static class TrackingNames
+    {
+        /// <summary>[Network] declarations parsed to a model and diagnostics.</summary>
+        public const string Parse = nameof(Parse);
+
+        /// <summary>Valid models only: the input of source output.</summary>
+        public const string Models = nameof(Models);
+
+        /// <summary>Diagnostics only: the input of diagnostic reporting.</summary>
+        public const string Diagnostics = nameof(Diagnostics);
+    }
+}

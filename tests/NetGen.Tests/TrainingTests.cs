@@ -1,0 +1,246 @@
+using System;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    public class TrainingTests
+    {
+        [Fact]
+        public void Batch_train_moves_parameters_by_minus_learning_rate_times_gradient()
+        {
+            var net = new MnistNet();
+            float[] x = TestData.Floats(8 * MnistNet.InputSize, 1);
+            int[] y = TestData.Labels(8, 10, 2);
+            float[] before = net.Parameters.ToArray();
+            var gradient = new float[MnistNet.ParameterCount];
+            float gradientLoss = net.Gradient(x, y, gradient);
+
+            const float rate = 0.1f;
+            float trainLoss = net.Train(x, y, rate);
+
+            Assert.Equal(gradientLoss, trainLoss);
+            float[] after = net.Parameters.ToArray();
+            int moved = 0;
+            for (int i = 0; i < before.Length; i++)
+            {
+                float expected = before[i] - (rate * gradient[i]);
+                Assert.True(Math.Abs(after[i] - expected) <= 1e-7f + (1e-6f * Math.Abs(expected)), $"parameter {i}: expected {expected:R}, got {after[i]:R}");
+                moved += after[i] != before[i] ? 1 : 0;
+            }
+
+            Assert.True(moved > 1000, $"only {moved} parameters moved");
+        }
+
+        [Fact]
+        public void Single_example_train_equals_a_gradient_step_in_double()
+        {
+            // The fused batch-1 path against Gradient + explicit step; in double precision they agree to rounding.
+            var fused = new EveryActivation();
+            var stepped = new EveryActivation();
+            double[] x = TestData.Doubles(17, 8);
+            const double rate = 0.05;
+            for (int step = 0; step < 5; step++)
+            {
+                int label = step % 3;
+                var gradient = new double[EveryActivation.ParameterCount];
+                double expectedLoss = stepped.Gradient(x, new[] { label }, gradient);
+                Span<double> p = stepped.Parameters;
+                for (int i = 0; i < p.Length; i++)
+                {
+                    p[i] -= rate * gradient[i];
+                }
+
+                double loss = fused.Train(x, label, rate);
+                Assert.Equal(expectedLoss, loss, 1e-12);
+            }
+
+            double[] a = fused.Parameters.ToArray();
+            double[] b = stepped.Parameters.ToArray();
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.Equal(b[i], a[i], 1e-12);
+            }
+        }
+
+        [Fact]
+        public void Train_returns_loss_before_the_step_and_repeated_steps_reduce_it()
+        {
+            var net = new MnistNet();
+            float[] x = TestData.Floats(MnistNet.InputSize, 3);
+            float before = net.Loss(x, 4);
+            float first = net.Train(x, 4, 0.01f);
+            Assert.Equal(before, first);
+            float second = net.Train(x, 4, 0.01f);
+            Assert.True(second < first, $"{second} !< {first}");
+        }
+
+        [Fact]
+        public void Two_spirals_are_learned_to_at_least_95_percent()
+        {
+            (float[] x, int[] y) = Spirals(400, seed: 1);
+            var net = new SpiralNet();
+            net.InitializeParameters(3);
+            float firstLoss = MeanLoss(net, x, y);
+            var order = new int[y.Length];
+            for (int i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            var random = new Random(5);
+            var batchX = new float[16 * 2];
+            var batchY = new int[16];
+            for (int epoch = 0; epoch < 1500; epoch++)
+            {
+                random.Shuffle(order);
+                for (int start = 0; start + 16 <= order.Length; start += 16)
+                {
+                    for (int k = 0; k < 16; k++)
+                    {
+                        batchX[2 * k] = x[2 * order[start + k]];
+                        batchX[(2 * k) + 1] = x[(2 * order[start + k]) + 1];
+                        batchY[k] = y[order[start + k]];
+                    }
+
+                    net.Train(batchX, batchY, epoch < 1000 ? 0.3f : 0.1f);
+                }
+            }
+
+            float lastLoss = MeanLoss(net, x, y);
+            int correct = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                correct += net.Classify(x.AsSpan(2 * i, 2)) == y[i] ? 1 : 0;
+            }
+
+            double accuracy = (double)correct / y.Length;
+            Assert.True(lastLoss < firstLoss / 4, $"loss {firstLoss} → {lastLoss}");
+            Assert.True(accuracy >= 0.95, $"accuracy {accuracy:P1}");
+        }
+
+        [Fact]
+        public void Cross_entropy_stays_finite_for_logits_of_plus_minus_1e4()
+        {
+            var net = new Linear4x3();
+            net.Parameters.Clear();
+            Span<double> bias = net.Layer0Bias;
+            bias[0] = 1e4;
+            bias[1] = -1e4;
+            bias[2] = 0;
+            double[] x = { 0, 0, 0, 0 };
+
+            Assert.Equal(0, net.Loss(x, 0), 12);
+            Assert.Equal(2e4, net.Loss(x, 1), 6);
+            Assert.Equal(1e4, net.Loss(x, 2), 6);
+
+            var p = new double[3];
+            net.Predict(x, p);
+            Assert.Equal(1.0, p[0]);
+            Assert.Equal(0.0, p[1]);
+
+            var gradient = new double[Linear4x3.ParameterCount];
+            double loss = net.Gradient(x, new[] { 1 }, gradient);
+            Assert.True(double.IsFinite(loss));
+            Assert.All(gradient, g => Assert.True(double.IsFinite(g)));
+
+            var single = new MnistNet();
+            single.Layer2Weights.Clear();
+            single.Layer2Bias[3] = 1e4f;
+            single.Layer2Bias[7] = -1e4f;
+            float[] image = new float[MnistNet.InputSize];
+            Assert.Equal(2e4f, single.Loss(image, 7), 1f);
+            Assert.True(float.IsFinite(single.Train(image, 7, 0.01f)));
+        }
+
+        [Fact]
+        public void Initialization_is_deterministic_per_seed_and_within_He_and_Glorot_bounds()
+        {
+            var a = new MnistNet();
+            var b = new MnistNet();
+            Assert.True(a.Parameters.SequenceEqual(b.Parameters));
+
+            b.InitializeParameters(0);
+            Assert.True(a.Parameters.SequenceEqual(b.Parameters));
+
+            b.InitializeParameters(1);
+            Assert.False(a.Parameters.SequenceEqual(b.Parameters));
+
+            float he0 = (float)Math.Sqrt(6.0 / 784);
+            float glorot2 = (float)Math.Sqrt(6.0 / (64 + 10));
+            Assert.All(a.Layer0Weights.ToArray(), w => Assert.InRange(w, -he0, he0));
+            Assert.All(a.Layer2Weights.ToArray(), w => Assert.InRange(w, -glorot2, glorot2));
+            Assert.All(a.Layer0Bias.ToArray(), w => Assert.Equal(0f, w));
+
+            // The spread uses the bound: the largest |w| is close to it (a uniform sample of 100k values).
+            float max = 0;
+            foreach (float w in a.Layer0Weights)
+            {
+                max = Math.Max(max, Math.Abs(w));
+            }
+
+            Assert.InRange(max, he0 * 0.99f, he0);
+
+            var tanh = new TanhSigmoid();
+            double glorot0 = Math.Sqrt(6.0 / (6 + 33));
+            Assert.All(tanh.Layer0Weights.ToArray(), w => Assert.InRange(w, -glorot0, glorot0));
+        }
+
+        [Fact]
+        public void Parameter_views_are_slices_of_one_buffer_in_layer_order()
+        {
+            var net = new MnistNet();
+            Span<float> p = net.Parameters;
+            Assert.Equal(109_386, MnistNet.ParameterCount);
+            Assert.Equal(MnistNet.ParameterCount, p.Length);
+            Assert.Equal(784, MnistNet.InputSize);
+            Assert.Equal(10, MnistNet.OutputSize);
+
+            net.Layer0Weights[784 + 2] = 42f; // row 1, column 2
+            Assert.Equal(42f, p[786]);
+            net.Layer0Bias[5] = 43f;
+            Assert.Equal(43f, p[(128 * 784) + 5]);
+            net.Layer1Weights[0] = 44f;
+            Assert.Equal(44f, p[(128 * 784) + 128]);
+            net.Layer2Bias[9] = 45f;
+            Assert.Equal(45f, p[^1]);
+
+            unsafe
+            {
+                fixed (float* first = p)
+                {
+                    Assert.Equal(0, (long)first % 64);
+                }
+            }
+        }
+
+        private static float MeanLoss(SpiralNet net, float[] x, int[] y)
+        {
+            float total = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                total += net.Loss(x.AsSpan(2 * i, 2), y[i]);
+            }
+
+            return total / y.Length;
+        }
+
+        internal static (float[] X, int[] Y) Spirals(int count, int seed)
+        {
+            var random = new Random(seed);
+            var x = new float[count * 2];
+            var y = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                int label = i % 2;
+                double t = random.NextDouble();
+                double angle = (t * 3 * Math.PI) + (label * Math.PI);
+                double radius = 0.1 + (t * 0.9);
+                x[2 * i] = (float)((radius * Math.Cos(angle)) + (random.NextDouble() * 0.02));
+                x[(2 * i) + 1] = (float)((radius * Math.Sin(angle)) + (random.NextDouble() * 0.02));
+                y[i] = label;
+            }
+
+            return (x, y);
+        }
+    }
+}
