@@ -360,7 +360,15 @@ namespace NetGen.IO
             bool sawMetadata = false;
             try
             {
-                var reader = new Utf8JsonReader(header, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
+                var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 };
+
+                // First pass: syntax only, so malformed JSON is reported as such rather than as a missing field.
+                var syntax = new Utf8JsonReader(header, options);
+                while (syntax.Read())
+                {
+                }
+
+                var reader = new Utf8JsonReader(header, options);
                 reader.Read();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
@@ -387,10 +395,6 @@ namespace NetGen.IO
                     }
                 }
 
-                while (reader.Read())
-                {
-                    // Reaching the end validates that only whitespace follows the object.
-                }
             }
             catch (JsonException e)
             {
