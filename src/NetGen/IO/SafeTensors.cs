@@ -1,0 +1,696 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace NetGen.IO
+{
+    /// <summary>
+    /// Reads and writes the safetensors format: an 8-byte little-endian header length N, N bytes of UTF-8 JSON
+    /// (optionally padded with spaces) describing each tensor's dtype, shape and byte range, then the raw
+    /// little-endian data. Reading validates the whole file before returning; writing pads the header to a
+    /// multiple of 8 bytes and stores tensors contiguously in the order given.
+    /// </summary>
+    public static class SafeTensors
+    {
+        /// <summary>The reserved header key holding string-to-string metadata.</summary>
+        public const string MetadataKey = "__metadata__";
+
+        /// <summary>The largest header accepted when reading (100 MB, as in the reference implementation).</summary>
+        public const long MaxHeaderLength = 100_000_000;
+
+        private const int CopyChunk = 1 << 16;
+
+        // ---------------------------------------------------------------- writing
+
+        /// <summary>Writes a safetensors file to <paramref name="stream"/>.</summary>
+        /// <param name="stream">A writable stream; it is neither flushed to disk nor closed.</param>
+        /// <param name="tensors">Tensors, written in this order with contiguous data.</param>
+        /// <param name="metadata">Optional <c>"__metadata__"</c> entries, written sorted by key.</param>
+        /// <exception cref="ArgumentException">A tensor is null, or two tensors share a name.</exception>
+        public static void Write(Stream stream, IReadOnlyList<TensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            byte[] header = BuildHeader(tensors, metadata);
+            WriteCore(stream, header, tensors);
+        }
+
+        /// <summary>
+        /// Writes a safetensors file atomically: the data goes to a temporary file in the same directory, which
+        /// is flushed to disk and then moved over <paramref name="path"/>. On any failure the temporary file is
+        /// deleted and an existing file at <paramref name="path"/> is left untouched.
+        /// </summary>
+        /// <param name="path">Destination file path.</param>
+        /// <param name="tensors">Tensors, written in this order with contiguous data.</param>
+        /// <param name="metadata">Optional <c>"__metadata__"</c> entries, written sorted by key.</param>
+        /// <exception cref="ArgumentException">The path is empty, a tensor is null, or two tensors share a name.</exception>
+        public static void Save(string path, IReadOnlyList<TensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+            Save(path, tensors, metadata, wrap: null);
+
+        /// <summary>Save with a hook that wraps the temporary file's stream (used to inject faults in tests).</summary>
+        internal static void Save(string path, IReadOnlyList<TensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, Func<Stream, Stream>? wrap)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            byte[] header = BuildHeader(tensors, metadata);
+
+            string fullPath = Path.GetFullPath(path);
+            string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException("Path has no directory: '" + path + "'.", nameof(path));
+            string tempPath = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Path.GetRandomFileName() + ".tmp");
+            try
+            {
+                using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: CopyChunk))
+                {
+                    Stream target = wrap is null ? file : wrap(file);
+                    WriteCore(target, header, tensors);
+                    target.Flush();
+                    file.Flush(flushToDisk: true);
+                }
+
+                File.Move(tempPath, fullPath, overwrite: true);
+            }
+            catch
+            {
+                try
+                {
+                    File.Delete(tempPath);
+                }
+                catch (IOException)
+                {
+                    // Best effort; the original exception matters more.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+
+                throw;
+            }
+        }
+
+        private static byte[] BuildHeader(IReadOnlyList<TensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata)
+        {
+            ArgumentNullException.ThrowIfNull(tensors);
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < tensors.Count; i++)
+            {
+                TensorEntry? entry = tensors[i];
+                if (entry is null)
+                {
+                    throw new ArgumentException("Tensor at index " + i.ToString(CultureInfo.InvariantCulture) + " is null.", nameof(tensors));
+                }
+
+                if (!names.Add(entry.Name))
+                {
+                    throw new ArgumentException("Two tensors are named '" + entry.Name + "'.", nameof(tensors));
+                }
+            }
+
+            var buffer = new ArrayBufferWriter<byte>(128 + (tensors.Count * 96));
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                json.WriteStartObject();
+                if (metadata is not null && metadata.Count > 0)
+                {
+                    var keys = new List<string>(metadata.Count);
+                    foreach (KeyValuePair<string, string> pair in metadata)
+                    {
+                        if (pair.Key is null || pair.Value is null)
+                        {
+                            throw new ArgumentException("Metadata keys and values must not be null.", nameof(metadata));
+                        }
+
+                        keys.Add(pair.Key);
+                    }
+
+                    keys.Sort(StringComparer.Ordinal);
+                    json.WriteStartObject(MetadataKey);
+                    foreach (string key in keys)
+                    {
+                        json.WriteString(key, metadata[key]);
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                long offset = 0;
+                for (int i = 0; i < tensors.Count; i++)
+                {
+                    TensorEntry entry = tensors[i];
+                    json.WriteStartObject(entry.Name);
+                    json.WriteString("dtype", DTypeInfo.Name(entry.DType));
+                    json.WriteStartArray("shape");
+                    foreach (int dim in entry.Shape)
+                    {
+                        json.WriteNumberValue(dim);
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteStartArray("data_offsets");
+                    json.WriteNumberValue(offset);
+                    offset += entry.ByteLength;
+                    json.WriteNumberValue(offset);
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndObject();
+            }
+
+            int length = buffer.WrittenCount;
+            int padded = (length + 7) & ~7;
+            byte[] header = new byte[padded];
+            buffer.WrittenSpan.CopyTo(header);
+            header.AsSpan(length).Fill((byte)' ');
+            return header;
+        }
+
+        private static void WriteCore(Stream stream, byte[] header, IReadOnlyList<TensorEntry> tensors)
+        {
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            for (int i = 0; i < tensors.Count; i++)
+            {
+                TensorEntry entry = tensors[i];
+                if (entry.DType == DType.F32)
+                {
+                    WriteData(stream, entry.SingleData.Span);
+                }
+                else
+                {
+                    WriteData(stream, entry.DoubleData.Span);
+                }
+            }
+        }
+
+        private static void WriteData(Stream stream, ReadOnlySpan<float> data)
+        {
+            if (BitConverter.IsLittleEndian)
+            {
+                stream.Write(MemoryMarshal.AsBytes(data));
+                return;
+            }
+
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
+            try
+            {
+                while (!data.IsEmpty)
+                {
+                    int n = Math.Min(data.Length, CopyChunk / sizeof(float));
+                    for (int i = 0; i < n; i++)
+                    {
+                        BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(i * sizeof(float)), data[i]);
+                    }
+
+                    stream.Write(chunk, 0, n * sizeof(float));
+                    data = data.Slice(n);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+
+        private static void WriteData(Stream stream, ReadOnlySpan<double> data)
+        {
+            if (BitConverter.IsLittleEndian)
+            {
+                stream.Write(MemoryMarshal.AsBytes(data));
+                return;
+            }
+
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
+            try
+            {
+                while (!data.IsEmpty)
+                {
+                    int n = Math.Min(data.Length, CopyChunk / sizeof(double));
+                    for (int i = 0; i < n; i++)
+                    {
+                        BinaryPrimitives.WriteDoubleLittleEndian(chunk.AsSpan(i * sizeof(double)), data[i]);
+                    }
+
+                    stream.Write(chunk, 0, n * sizeof(double));
+                    data = data.Slice(n);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+
+        // ---------------------------------------------------------------- reading
+
+        /// <summary>Reads and fully validates a safetensors file.</summary>
+        /// <param name="path">The file to read; its path appears in error messages.</param>
+        /// <exception cref="InvalidDataException">The file is malformed.</exception>
+        public static SafeTensorsFile Load(string path)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            return Read(file, path);
+        }
+
+        /// <summary>
+        /// Reads and fully validates a safetensors file from the current position of <paramref name="stream"/> to
+        /// its end. A non-seekable stream is first buffered in memory.
+        /// </summary>
+        /// <param name="stream">A readable stream; it is not closed.</param>
+        /// <exception cref="InvalidDataException">The data is malformed.</exception>
+        public static SafeTensorsFile Read(Stream stream) => Read(stream, fileName: null);
+
+        internal static SafeTensorsFile Read(Stream stream, string? fileName)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            if (!stream.CanRead)
+            {
+                throw new ArgumentException("The stream is not readable.", nameof(stream));
+            }
+
+            if (!stream.CanSeek)
+            {
+                var buffered = new MemoryStream();
+                stream.CopyTo(buffered);
+                buffered.Position = 0;
+                stream = buffered;
+            }
+
+            long available = stream.Length - stream.Position;
+            if (available < 8)
+            {
+                throw Error(fileName, null, "expected at least 8 bytes (the header length) but the file has " + Num(available));
+            }
+
+            Span<byte> prefix = stackalloc byte[8];
+            ReadExactly(stream, prefix, fileName);
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+            if (headerLength > MaxHeaderLength)
+            {
+                throw Error(fileName, null, "header length " + headerLength.ToString(CultureInfo.InvariantCulture) + " exceeds the limit of " + Num(MaxHeaderLength) + " bytes");
+            }
+
+            if ((long)headerLength > available - 8)
+            {
+                throw Error(fileName, null, "header length " + Num((long)headerLength) + " exceeds the " + Num(available - 8) + " bytes that follow it");
+            }
+
+            byte[] header = new byte[headerLength];
+            ReadExactly(stream, header, fileName);
+            long dataLength = available - 8 - (long)headerLength;
+
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            var parsed = new List<ParsedTensor>();
+            ParseHeader(header, fileName, metadata, parsed);
+            SafeTensorInfo[] tensors = Validate(parsed, dataLength, fileName);
+
+            if (dataLength > Array.MaxLength)
+            {
+                throw Error(fileName, null, "data section of " + Num(dataLength) + " bytes is larger than this reader supports (" + Num(Array.MaxLength) + ")");
+            }
+
+            byte[] data = dataLength == 0 ? Array.Empty<byte>() : GC.AllocateUninitializedArray<byte>((int)dataLength);
+            ReadExactly(stream, data, fileName);
+
+            var byName = new Dictionary<string, SafeTensorInfo>(tensors.Length, StringComparer.Ordinal);
+            foreach (SafeTensorInfo info in tensors)
+            {
+                byName.Add(info.Name, info);
+            }
+
+            return new SafeTensorsFile(fileName, tensors, byName, metadata, data);
+        }
+
+        private static void ReadExactly(Stream stream, Span<byte> buffer, string? fileName)
+        {
+            try
+            {
+                stream.ReadExactly(buffer);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw Error(fileName, null, "the file ended early (truncated while reading)", e);
+            }
+        }
+
+        private struct ParsedTensor
+        {
+            public string Name;
+            public DType DType;
+            public int[] Shape;
+            public long Begin;
+            public long End;
+        }
+
+        private static void ParseHeader(byte[] header, string? fileName, Dictionary<string, string> metadata, List<ParsedTensor> tensors)
+        {
+            if (header.Length == 0 || header[0] != (byte)'{')
+            {
+                throw Error(fileName, null, "expected the header to start with '{' but it " + (header.Length == 0 ? "is empty" : "starts with byte 0x" + header[0].ToString("X2", CultureInfo.InvariantCulture)));
+            }
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            bool sawMetadata = false;
+            try
+            {
+                var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 };
+
+                // First pass: syntax only, so malformed JSON is reported as such rather than as a missing field.
+                var syntax = new Utf8JsonReader(header, options);
+                while (syntax.Read())
+                {
+                }
+
+                var reader = new Utf8JsonReader(header, options);
+                reader.Read();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    string name = reader.GetString()!;
+                    reader.Read();
+                    if (name == MetadataKey)
+                    {
+                        if (sawMetadata)
+                        {
+                            throw Error(fileName, null, "\"__metadata__\" appears twice");
+                        }
+
+                        sawMetadata = true;
+                        ParseMetadata(ref reader, fileName, metadata);
+                    }
+                    else
+                    {
+                        if (!names.Add(name))
+                        {
+                            throw Error(fileName, name, "appears twice in the header");
+                        }
+
+                        tensors.Add(ParseTensor(ref reader, fileName, name));
+                    }
+                }
+
+            }
+            catch (JsonException e)
+            {
+                throw Error(fileName, null, "the header is not valid JSON: " + e.Message, e);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Error(fileName, null, "the header is not valid UTF-8 JSON: " + e.Message, e);
+            }
+        }
+
+        private static void ParseMetadata(ref Utf8JsonReader reader, string? fileName, Dictionary<string, string> metadata)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Error(fileName, null, "expected \"__metadata__\" to be an object of strings but found " + Describe(reader.TokenType));
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                string key = reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw Error(fileName, null, "expected \"__metadata__\" value for key '" + key + "' to be a string but found " + Describe(reader.TokenType));
+                }
+
+                if (!metadata.TryAdd(key, reader.GetString()!))
+                {
+                    throw Error(fileName, null, "\"__metadata__\" key '" + key + "' appears twice");
+                }
+            }
+        }
+
+        private static ParsedTensor ParseTensor(ref Utf8JsonReader reader, string? fileName, string name)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Error(fileName, name, "expected an object with dtype, shape and data_offsets but found " + Describe(reader.TokenType));
+            }
+
+            var result = new ParsedTensor { Name = name };
+            bool hasDType = false, hasShape = false, hasOffsets = false;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                if (reader.ValueTextEquals("dtype"u8))
+                {
+                    reader.Read();
+                    if (hasDType)
+                    {
+                        throw Error(fileName, name, "\"dtype\" appears twice");
+                    }
+
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        throw Error(fileName, name, "expected \"dtype\" to be a string but found " + Describe(reader.TokenType));
+                    }
+
+                    string dtype = reader.GetString()!;
+                    if (!DTypeInfo.TryParse(dtype, out result.DType))
+                    {
+                        throw Error(fileName, name, "unknown dtype '" + dtype + "' (expected one of F32, F64, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I16, I8, U64, U32, U16, U8, BOOL)");
+                    }
+
+                    hasDType = true;
+                }
+                else if (reader.ValueTextEquals("shape"u8))
+                {
+                    reader.Read();
+                    if (hasShape)
+                    {
+                        throw Error(fileName, name, "\"shape\" appears twice");
+                    }
+
+                    result.Shape = ParseShape(ref reader, fileName, name);
+                    hasShape = true;
+                }
+                else if (reader.ValueTextEquals("data_offsets"u8))
+                {
+                    reader.Read();
+                    if (hasOffsets)
+                    {
+                        throw Error(fileName, name, "\"data_offsets\" appears twice");
+                    }
+
+                    ParseOffsets(ref reader, fileName, name, out result.Begin, out result.End);
+                    hasOffsets = true;
+                }
+                else
+                {
+                    // Unknown fields are ignored, as in the reference implementation.
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (!hasDType || !hasShape || !hasOffsets)
+            {
+                string missing = !hasDType ? "dtype" : !hasShape ? "shape" : "data_offsets";
+                throw Error(fileName, name, "missing required field \"" + missing + "\"");
+            }
+
+            return result;
+        }
+
+        private static int[] ParseShape(ref Utf8JsonReader reader, string? fileName, string name)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw Error(fileName, name, "expected \"shape\" to be an array of non-negative integers but found " + Describe(reader.TokenType));
+            }
+
+            Span<int> dims = stackalloc int[8];
+            int rank = 0;
+            int[]? large = null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int dim) || dim < 0)
+                {
+                    throw Error(fileName, name, "expected \"shape\" to be an array of non-negative integers but found element " + Token(ref reader));
+                }
+
+                if (rank == dims.Length)
+                {
+                    large = new int[rank * 2];
+                    dims.CopyTo(large);
+                    dims = large;
+                }
+
+                dims[rank++] = dim;
+            }
+
+            return dims.Slice(0, rank).ToArray();
+        }
+
+        private static void ParseOffsets(ref Utf8JsonReader reader, string? fileName, string name, out long begin, out long end)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw Error(fileName, name, "expected \"data_offsets\" to be an array [begin, end] but found " + Describe(reader.TokenType));
+            }
+
+            Span<long> values = stackalloc long[2];
+            int count = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value) || value < 0)
+                {
+                    throw Error(fileName, name, "expected \"data_offsets\" to hold non-negative integers but found element " + Token(ref reader));
+                }
+
+                if (count < 2)
+                {
+                    values[count] = value;
+                }
+
+                count++;
+            }
+
+            if (count != 2)
+            {
+                throw Error(fileName, name, "expected \"data_offsets\" to have 2 elements [begin, end] but found " + Num(count));
+            }
+
+            begin = values[0];
+            end = values[1];
+        }
+
+        private static SafeTensorInfo[] Validate(List<ParsedTensor> parsed, long dataLength, string? fileName)
+        {
+            var infos = new SafeTensorInfo[parsed.Count];
+            for (int i = 0; i < parsed.Count; i++)
+            {
+                ParsedTensor t = parsed[i];
+                if (t.Begin > t.End)
+                {
+                    throw Error(fileName, t.Name, "data_offsets [" + Num(t.Begin) + ", " + Num(t.End) + "] have begin > end");
+                }
+
+                if (t.End > dataLength)
+                {
+                    throw Error(fileName, t.Name, "data_offsets [" + Num(t.Begin) + ", " + Num(t.End) + "] extend past the end of the data section (" + Num(dataLength) + " bytes)");
+                }
+
+                int size = DTypeInfo.Size(t.DType);
+                long count = 1;
+                bool overflow = false;
+                foreach (int dim in t.Shape)
+                {
+                    try
+                    {
+                        count = checked(count * dim);
+                    }
+                    catch (OverflowException)
+                    {
+                        overflow = true;
+                        break;
+                    }
+                }
+
+                long needed = overflow || count > long.MaxValue / size ? -1 : count * size;
+                if (needed != t.End - t.Begin)
+                {
+                    throw Error(
+                        fileName,
+                        t.Name,
+                        "shape " + FormatShape(t.Shape) + " of " + DTypeInfo.Name(t.DType) + " needs " + (needed < 0 ? "more than 2^63" : Num(needed))
+                            + " bytes but data_offsets [" + Num(t.Begin) + ", " + Num(t.End) + "] span " + Num(t.End - t.Begin));
+                }
+
+                infos[i] = new SafeTensorInfo(t.Name, t.DType, t.Shape, count, t.Begin, t.End);
+            }
+
+            // Sorted by position, the tensors must tile the data section exactly: no overlap, no gap, no tail.
+            var order = new SafeTensorInfo[infos.Length];
+            Array.Copy(infos, order, infos.Length);
+            Array.Sort(order, static (a, b) => a.DataBegin != b.DataBegin ? a.DataBegin.CompareTo(b.DataBegin) : a.DataEnd.CompareTo(b.DataEnd));
+            long position = 0;
+            SafeTensorInfo? previous = null;
+            foreach (SafeTensorInfo info in order)
+            {
+                if (info.DataBegin < position)
+                {
+                    throw Error(
+                        fileName,
+                        info.Name,
+                        "data_offsets [" + Num(info.DataBegin) + ", " + Num(info.DataEnd) + "] overlap tensor '" + previous!.Name + "' at [" + Num(previous.DataBegin) + ", " + Num(previous.DataEnd) + "]");
+                }
+
+                if (info.DataBegin > position)
+                {
+                    throw Error(
+                        fileName,
+                        info.Name,
+                        "expected data to begin at byte " + Num(position) + " (right after " + (previous is null ? "the header" : "tensor '" + previous.Name + "'")
+                            + ") but data_offsets begin at " + Num(info.DataBegin) + ", leaving bytes [" + Num(position) + ", " + Num(info.DataBegin) + ") unused");
+                }
+
+                position = info.DataEnd;
+                previous = info;
+            }
+
+            if (position != dataLength)
+            {
+                throw Error(
+                    fileName,
+                    null,
+                    "expected the tensors to cover the " + Num(dataLength) + "-byte data section exactly but they end at byte " + Num(position)
+                        + ", leaving " + Num(dataLength - position) + " trailing bytes");
+            }
+
+            return infos;
+        }
+
+        // ---------------------------------------------------------------- helpers
+
+        internal static string FormatShape(ReadOnlySpan<int> shape)
+        {
+            var sb = new StringBuilder("[");
+            for (int i = 0; i < shape.Length; i++)
+            {
+                if (i > 0)
+                {
+                    sb.Append(", ");
+                }
+
+                sb.Append(shape[i].ToString(CultureInfo.InvariantCulture));
+            }
+
+            return sb.Append(']').ToString();
+        }
+
+        private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Describe(JsonTokenType token) => token switch
+        {
+            JsonTokenType.StartObject => "an object",
+            JsonTokenType.StartArray => "an array",
+            JsonTokenType.String => "a string",
+            JsonTokenType.Number => "a number",
+            JsonTokenType.True or JsonTokenType.False => "a boolean",
+            JsonTokenType.Null => "null",
+            _ => token.ToString(),
+        };
+
+        private static string Token(ref Utf8JsonReader reader) =>
+            reader.TokenType is JsonTokenType.Number or JsonTokenType.String
+                ? Encoding.UTF8.GetString(reader.ValueSpan)
+                : Describe(reader.TokenType);
+
+        private static InvalidDataException Error(string? fileName, string? tensorName, string detail, Exception? inner = null) =>
+            SafeTensorsError.Create(detail, fileName, tensorName, inner);
+    }
+}
