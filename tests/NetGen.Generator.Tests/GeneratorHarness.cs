@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace NetGen.Generator.Tests
+{
+    /// <summary>Runs the generator in memory over a source text, against .NET 10 reference assemblies and the NetGen runtime.</summary>
+    internal static class GeneratorHarness
+    {
+        private static readonly CSharpParseOptions s_parseOptions = new(LanguageVersion.Latest);
+
+        public static readonly ImmutableArray<MetadataReference> References = Basic.Reference.Assemblies.Net100.References.All
+            .Cast<MetadataReference>()
+            .Append(MetadataReference.CreateFromFile(typeof(NetGen.NetworkAttribute).Assembly.Location))
+            .ToImmutableArray();
+
+        public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create(
+            "Consumer",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, s_parseOptions, path: $"Input{i}.cs")),
+            References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: false, nullableContextOptions: NullableContextOptions.Enable));
+
+        public static GeneratorDriver Driver(bool trackSteps = false) => CSharpGeneratorDriver.Create(
+            new[] { new NetworkGenerator().AsSourceGenerator() },
+            parseOptions: s_parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+        /// <summary>Generates, then compiles the result: returns the generated sources, the generator's diagnostics and the output compilation's diagnostics.</summary>
+        public static Result Run(params string[] sources)
+        {
+            CSharpCompilation input = Compilation(sources);
+            GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+            GeneratorDriverRunResult run = driver.GetRunResult();
+            if (run.Results.Any(r => r.Exception is not null))
+            {
+                throw new InvalidOperationException("The generator threw: " + string.Join("; ", run.Results.Select(r => r.Exception)));
+            }
+
+            return new Result(
+                run.GeneratedTrees.Select(t => (System.IO.Path.GetFileName(t.FilePath), t.GetText().ToString())).ToImmutableArray(),
+                generatorDiagnostics,
+                output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray());
+        }
+
+        internal sealed record Result(
+            ImmutableArray<(string HintName, string Source)> Sources,
+            ImmutableArray<Diagnostic> GeneratorDiagnostics,
+            ImmutableArray<Diagnostic> CompilationDiagnostics);
+    }
+}
