@@ -169,12 +169,12 @@ namespace NetGen.Data
             int headerLength = 8;
             int elementSize = IdxTensor.ElementSize(labels.TypeCode);
             int[] labelValues = new int[count];
-            switch (labels.Data)
+            switch (labels.TypeCode)
             {
-                case byte[] a: for (int i = 0; i < a.Length; i++) { labelValues[i] = a[i]; } break;
-                case sbyte[] a: for (int i = 0; i < a.Length; i++) { labelValues[i] = a[i]; } break;
-                case short[] a: for (int i = 0; i < a.Length; i++) { labelValues[i] = a[i]; } break;
-                case int[] a: a.AsSpan().CopyTo(labelValues); break;
+                case IdxTypeCode.UnsignedByte: { byte[] a = labels.AsBytes(); for (int i = 0; i < a.Length; i++) { labelValues[i] = a[i]; } break; }
+                case IdxTypeCode.SignedByte: { sbyte[] a = labels.AsSBytes(); for (int i = 0; i < a.Length; i++) { labelValues[i] = a[i]; } break; }
+                case IdxTypeCode.Int16: { short[] a = labels.AsInt16(); for (int i = 0; i < a.Length; i++) { labelValues[i] = a[i]; } break; }
+                case IdxTypeCode.Int32: labels.AsInt32().AsSpan().CopyTo(labelValues); break;
                 default:
                     throw new DataFormatException(
                         string.Format(CultureInfo.InvariantCulture, "{0}: invalid labels file at byte offset 2: expected an integer type code (0x08, 0x09, 0x0B or 0x0C) but found 0x{1:X2}.", labelsPath, (byte)labels.TypeCode),

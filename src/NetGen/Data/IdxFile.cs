@@ -164,14 +164,14 @@ namespace NetGen.Data
             }
 
             stream.Write(header.Slice(0, 4 + 4 * dims.Length));
-            switch (tensor.Data)
+            switch (tensor.TypeCode)
             {
-                case byte[] a: stream.Write(a); break;
-                case sbyte[] a: stream.Write(MemoryMarshal.AsBytes(a.AsSpan())); break;
-                case short[] a: WriteBigEndian(stream, a); break;
-                case int[] a: WriteBigEndian(stream, a); break;
-                case float[] a: WriteBigEndian(stream, a); break;
-                case double[] a: WriteBigEndian(stream, a); break;
+                case IdxTypeCode.UnsignedByte: stream.Write(tensor.AsBytes()); break;
+                case IdxTypeCode.SignedByte: stream.Write(MemoryMarshal.AsBytes(tensor.AsSBytes().AsSpan())); break;
+                case IdxTypeCode.Int16: WriteBigEndian(stream, tensor.AsInt16()); break;
+                case IdxTypeCode.Int32: WriteBigEndian(stream, tensor.AsInt32()); break;
+                case IdxTypeCode.Single: WriteBigEndian(stream, tensor.AsSingles()); break;
+                default: WriteBigEndian(stream, tensor.AsDoubles()); break;
             }
         }
 

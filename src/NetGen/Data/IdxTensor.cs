@@ -134,14 +134,16 @@ namespace NetGen.Data
         public float[] ToSingles()
         {
             var result = new float[Data.Length];
-            switch (Data)
+            int n = 0;
+            // Switch on the type code, not the array type: the runtime treats sbyte[] as a byte[] too.
+            switch (TypeCode)
             {
-                case byte[] a: for (int i = 0; i < a.Length; i++) { result[i] = a[i]; } break;
-                case sbyte[] a: for (int i = 0; i < a.Length; i++) { result[i] = a[i]; } break;
-                case short[] a: for (int i = 0; i < a.Length; i++) { result[i] = a[i]; } break;
-                case int[] a: for (int i = 0; i < a.Length; i++) { result[i] = a[i]; } break;
-                case float[] a: a.AsSpan().CopyTo(result); break;
-                case double[] a: for (int i = 0; i < a.Length; i++) { result[i] = (float)a[i]; } break;
+                case IdxTypeCode.UnsignedByte: foreach (byte v in AsBytes()) { result[n++] = v; } break;
+                case IdxTypeCode.SignedByte: foreach (sbyte v in AsSBytes()) { result[n++] = v; } break;
+                case IdxTypeCode.Int16: foreach (short v in AsInt16()) { result[n++] = v; } break;
+                case IdxTypeCode.Int32: foreach (int v in AsInt32()) { result[n++] = v; } break;
+                case IdxTypeCode.Single: AsSingles().AsSpan().CopyTo(result); break;
+                default: foreach (double v in AsDoubles()) { result[n++] = (float)v; } break;
             }
 
             return result;
