@@ -50,3 +50,21 @@ namespace NetGen.Data.Tests
         public static string Mnist => System.IO.Path.Combine(Root, "data", "mnist");
     }
 }
+
+namespace NetGen.Data.Tests
+{
+    internal static class Hashing
+    {
+        /// <summary>SHA-256 (lower-case hex) of a file's content, decompressed when it is gzip.</summary>
+        public static string Content(string path)
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            if (bytes.Length > 1 && bytes[0] == 0x1F && bytes[1] == 0x8B)
+            {
+                bytes = IdxTests.Decompress(bytes);
+            }
+
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant();
+        }
+    }
+}
