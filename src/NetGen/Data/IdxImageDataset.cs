@@ -189,7 +189,8 @@ namespace NetGen.Data
                     File.Move(temp, Path.Combine(directory, gzip ? name + ".gz" : name), overwrite: true);
                     return true;
                 }
-                catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or UnauthorizedAccessException
+                    || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     failures.Append("  ").Append(url).Append(": ").Append(e.Message).AppendLine();
                 }
