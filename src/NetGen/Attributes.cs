@@ -12,6 +12,28 @@ namespace NetGen
     }
 
     /// <summary>
+    /// The optimizer a generated network's <c>Train</c> applies. Hyperparameters are properties of the generated
+    /// class (PyTorch's names and defaults); the learning rate is passed to every <c>Train</c> call.
+    /// </summary>
+    public enum Optimizer
+    {
+        /// <summary>Plain SGD: θ ← θ − η(g + λθ). The default; batch-1 steps are fused into the backward pass.</summary>
+        Sgd,
+
+        /// <summary>SGD with momentum μ (default 0.9), as torch.optim.SGD: b ← μb + g, θ ← θ − ηb.</summary>
+        Momentum,
+
+        /// <summary>SGD with Nesterov momentum, as torch.optim.SGD(nesterov=True): b ← μb + g, θ ← θ − η(g + μb).</summary>
+        Nesterov,
+
+        /// <summary>Adam (β₁ 0.9, β₂ 0.999, ε 1e-8), L2 weight decay added to the gradient, as torch.optim.Adam.</summary>
+        Adam,
+
+        /// <summary>AdamW: Adam with decoupled weight decay (default 0.01), θ ← θ(1 − ηλ) first, as torch.optim.AdamW.</summary>
+        AdamW,
+    }
+
+    /// <summary>
     /// Marks a partial class as a neural network. The layer attributes on the same declaration, read in
     /// source order, define its topology; the NetGen source generator writes the class body.
     /// </summary>
@@ -20,6 +42,9 @@ namespace NetGen
     {
         /// <summary>Floating-point type of parameters and arithmetic. Default: <see cref="Precision.Single"/>.</summary>
         public Precision Precision { get; set; }
+
+        /// <summary>The optimizer of the generated <c>Train</c> methods. Default: <see cref="Optimizer.Sgd"/>.</summary>
+        public Optimizer Optimizer { get; set; }
     }
 
     /// <summary>A fully connected layer y = W·x + b, with W stored [outputs, inputs] row-major (PyTorch's nn.Linear).</summary>
@@ -67,8 +92,9 @@ namespace NetGen
     }
 
     /// <summary>
-    /// Logistic sigmoid 1/(1+e^-z). Between two Dense layers it is an activation; after the last Dense
-    /// it is an output head with binary cross-entropy loss (reserved: not yet generated).
+    /// Logistic sigmoid 1/(1+e^-z). Between two Dense layers it is an activation. As the last attribute of a
+    /// network it is the output head: independent probabilities per output (multi-label) and binary
+    /// cross-entropy on float targets in [0, 1], computed in the stable log-sigmoid form.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
     public sealed class SigmoidAttribute : Attribute
@@ -78,6 +104,15 @@ namespace NetGen
     /// <summary>Hyperbolic tangent, applied to the Dense layer before it.</summary>
     [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
     public sealed class TanhAttribute : Attribute
+    {
+    }
+
+    /// <summary>
+    /// Identity output head after the last Dense layer (and its activation, if any): the network is a regressor,
+    /// Predict returns the outputs as they are and the loss is the mean squared error on float targets.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
+    public sealed class IdentityAttribute : Attribute
     {
     }
 

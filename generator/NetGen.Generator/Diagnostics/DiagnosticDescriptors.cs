@@ -57,7 +57,7 @@ namespace NetGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor MissingHead = Error(
             "NG0010",
             "Missing output head",
-            "Network '{0}' has no output head; end it with [Softmax] after the last Dense layer");
+            "Network '{0}' has no output head; end it with [Softmax] (classes), [Sigmoid] (multi-label) or [Identity] (regression) after the last Dense layer");
 
         public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Error(
             "NG0011",

@@ -4,6 +4,7 @@ using System.Linq;
 using NetGen.Generator.Emitting.Activations;
 using NetGen.Generator.Emitting.Heads;
 using NetGen.Generator.Emitting.Layers;
+using NetGen.Generator.Emitting.Optimizers;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Emitting
@@ -21,7 +22,8 @@ namespace NetGen.Generator.Emitting
         private readonly NetworkModel _model;
         private readonly Numeric _t;
         private readonly List<DenseLayer> _layers = new();
-        private readonly SoftmaxHead _head;
+        private readonly Head _head;
+        private readonly OptimizerEmitter _optimizer;
         private readonly Kernels _kernels;
         private readonly int _parameterCount;
         private readonly int _activationCount;
@@ -45,7 +47,8 @@ namespace NetGen.Generator.Emitting
 
             _parameterCount = parameters;
             _activationCount = activations;
-            _head = new SoftmaxHead(Last.Outputs, _t);
+            _head = Head.For(model.Head, Last.Outputs, _t);
+            _optimizer = new OptimizerEmitter(model.Optimizer, _t);
         }
 
         private DenseLayer First => _layers[0];
@@ -89,6 +92,7 @@ namespace NetGen.Generator.Emitting
                 EmitInitialization(w);
                 EmitPredict(w);
                 EmitTrain(w);
+                ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
                 EmitForward(w);
                 foreach (DenseLayer layer in _layers)
                 {
@@ -100,15 +104,17 @@ namespace NetGen.Generator.Emitting
                 {
                     w.Line();
                     layer.EmitBackward(w, _t, _kernels);
-                    w.Line();
-                    layer.EmitUpdate(w, _t, _kernels);
+                    if (_optimizer.CanFuse)
+                    {
+                        w.Line();
+                        layer.EmitUpdate(w, _t, _kernels);
+                    }
                 }
 
                 w.Line();
                 _head.EmitMembers(w);
                 w.Line();
                 w.Line("// Kernels: the inner loops, each specialized to a constant length.");
-                _kernels.Axpy(_parameterCount);
                 _kernels.Emit(w);
             }
 
@@ -136,7 +142,8 @@ namespace NetGen.Generator.Emitting
                 w.Line($"//   {layer.Index}: Dense({layer.Inputs}, {layer.Outputs}) + {layer.Activation.Name,-10} {Number(layer.ParameterCount)} parameters");
             }
 
-            w.Line($"//   head: softmax over {Last.Outputs} classes, cross-entropy loss on integer labels");
+            w.Line($"//   head: {_head.Description}");
+            w.Line($"//   optimizer: {_optimizer.Name}");
             w.Line($"// Parameters: {Number(_parameterCount)} ({Number((long)_parameterCount * _t.Size)} bytes), laid out per layer as W (outputs × inputs, row-major) then b.");
             w.Line($"// FLOPs per example: forward {Number(forwardFlops)}, backward {Number(backwardFlops)} (+ {Number(2L * _parameterCount)} for the SGD step).");
             w.Line("//");
@@ -154,7 +161,7 @@ namespace NetGen.Generator.Emitting
             w.Line("//");
             w.Line("// Backward pass (reverse-mode, the activations a_l of the forward pass are stored and reused):");
             string lastDerivative = Last.Activation is Identity ? string.Empty : $" ⊙ f′(a{Last.Index})";
-            w.Line($"//   δ{Last.Index} = (p − onehot(y)){lastDerivative} / B   (B = batch size: the gradient of the mean loss)");
+            w.Line($"//   δ{Last.Index} = ({_head.DeltaEquation}){lastDerivative} / B   (B = batch size: the gradient of the mean loss)");
             foreach (DenseLayer layer in Enumerable.Reverse(_layers).Where(l => l.Previous is not null))
             {
                 int p = layer.Previous!.Index;
@@ -163,8 +170,17 @@ namespace NetGen.Generator.Emitting
 
             w.Line("//   ∂L/∂W_l = Σ_batch δ_l·a_{l−1}ᵀ,  ∂L/∂b_l = Σ_batch δ_l   (a_{−1} = x)");
             w.Line("//");
-            w.Line("// SGD step: θ ← θ − η·∂L/∂θ. For a single example the step is fused into the backward pass: each row");
-            w.Line("// of W_l is read once, its share of W_lᵀδ_l taken from the old weights, then updated in place.");
+            w.Line($"// Optimizer step ({_optimizer.Name}), g = ∂L/∂θ, η = learning rate, λ = weight decay:");
+            foreach (string line in _optimizer.Equations)
+            {
+                w.Line($"//   {line}");
+            }
+
+            if (_optimizer.CanFuse)
+            {
+                w.Line("// For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read");
+                w.Line("// once, its share of W_lᵀδ_l taken from the old weights, then updated in place.");
+            }
             w.Line("//");
         }
 
@@ -216,6 +232,8 @@ namespace NetGen.Generator.Emitting
 
             w.Line();
             w.Line($"private ref {T} ParameterBase => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _origin);");
+            w.Line();
+            _optimizer.EmitMembers(w);
         }
 
         private void EmitInitialization(CodeWriter w)
@@ -239,9 +257,9 @@ namespace NetGen.Generator.Emitting
         private void EmitPredict(CodeWriter w)
         {
             w.Line();
-            w.Line("/// <summary>Writes the softmax probabilities for one example. Thread-safe: may run concurrently with other predictions.</summary>");
+            w.Line("/// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>");
             w.Line($"/// <param name=\"input\">{First.Inputs} features.</param>");
-            w.Line($"/// <param name=\"output\">{Last.Outputs} probabilities, summing to 1.</param>");
+            w.Line($"/// <param name=\"output\">{_head.PredictDescription}.</param>");
             using (w.Block($"public void Predict(ReadOnlySpan<{T}> input, Span<{T}> output)"))
             {
                 w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
@@ -249,35 +267,66 @@ namespace NetGen.Generator.Emitting
                 EmitWithActivations(w, a =>
                 {
                     w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
-                    w.Line($"Softmax(ref Unsafe.Add(ref {a}, {Last.A}), ref MemoryMarshal.GetReference(output));");
+                    w.Line($"ref {T} y = ref MemoryMarshal.GetReference(output);");
+                    _head.EmitPredict(w, $"Unsafe.Add(ref {a}, {Last.A})", "y");
                 });
             }
 
             w.Line();
-            w.Line("/// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>");
-            using (w.Block($"public int Classify(ReadOnlySpan<{T}> input)"))
+            w.Line("/// <summary>Writes the predictions for a batch: inputs holds N × InputSize values, outputs N × OutputSize. Thread-safe.</summary>");
+            using (w.Block($"public void PredictBatch(ReadOnlySpan<{T}> inputs, Span<{T}> outputs)"))
             {
-                w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
+                w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
+                w.Line("global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));");
                 EmitWithActivations(w, a =>
                 {
-                    w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
-                    w.Line($"return ArgMax(ref Unsafe.Add(ref {a}, {Last.A}));");
+                    using (w.Block("for (int n = 0; n < count; n++)"))
+                    {
+                        w.Line($"Forward(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize), ref {a});");
+                        w.Line($"ref {T} y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), n * OutputSize);");
+                        _head.EmitPredict(w, $"Unsafe.Add(ref {a}, {Last.A})", "y");
+                    }
                 });
             }
 
+            if (_head.CanClassify)
+            {
+                w.Line();
+                w.Line("/// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>");
+                using (w.Block($"public int Classify(ReadOnlySpan<{T}> input)"))
+                {
+                    w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
+                    EmitWithActivations(w, a =>
+                    {
+                        w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
+                        w.Line($"return ArgMax(ref Unsafe.Add(ref {a}, {Last.A}));");
+                    });
+                }
+            }
+
             w.Line();
-            w.Line("/// <summary>The cross-entropy loss of one example with its class label. Thread-safe.</summary>");
-            using (w.Block($"public {T} Loss(ReadOnlySpan<{T}> input, int label)"))
+            w.Line("/// <summary>The loss of one example. Thread-safe.</summary>");
+            using (w.Block($"public {T} Loss(ReadOnlySpan<{T}> input, {TargetParameter("label", "target")})"))
             {
                 w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
-                w.Line("global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));");
+                w.Line(_head.IntegerLabels
+                    ? "global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));"
+                    : "global::NetGen.Runtime.Guard.Length(target.Length, OutputSize, nameof(target));");
                 EmitWithActivations(w, a =>
                 {
                     w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
-                    w.Line($"return CrossEntropy(ref Unsafe.Add(ref {a}, {Last.A}), label);");
+                    w.Line($"return {_head.Loss($"Unsafe.Add(ref {a}, {Last.A})", _head.IntegerLabels ? "label" : "ref MemoryMarshal.GetReference(target)")};");
                 });
             }
         }
+
+        /// <summary>"int label" or "ReadOnlySpan&lt;T&gt; target", by head.</summary>
+        private string TargetParameter(string labelName, string targetName) =>
+            _head.IntegerLabels ? "int " + labelName : $"ReadOnlySpan<{T}> {targetName}";
+
+        private string TargetsParameter => _head.IntegerLabels ? "ReadOnlySpan<int> labels" : $"ReadOnlySpan<{T}> targets";
+
+        private string TargetsName => _head.IntegerLabels ? "labels" : "targets";
 
         private void EmitWithActivations(CodeWriter w, System.Action<string> body)
         {
@@ -304,40 +353,36 @@ namespace NetGen.Generator.Emitting
 
         private void EmitTrain(CodeWriter w)
         {
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// One plain SGD step on one example, θ ← θ − η·∇ℓ, fused into the backward pass.");
-            w.Line("/// Returns the example's loss before the step. Not thread-safe.");
-            w.Line("/// </summary>");
-            using (w.Block($"public {T} Train(ReadOnlySpan<{T}> input, int label, {T} learningRate)"))
+            string targets = TargetsName;
+            if (_head.IntegerLabels)
             {
-                w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
-                w.Line("global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));");
-                w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * ActivationCount];");
-                w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
-                w.Line($"ref {T} d = ref Unsafe.Add(ref a, ActivationCount);");
-                w.Line($"ref {T} x = ref MemoryMarshal.GetReference(input);");
-                w.Line("Forward(ref x, ref a);");
-                w.Line($"{T} loss = OutputDelta(ref a, label, {_t.One}, ref d);");
-                w.Line($"ref {T} p = ref ParameterBase;");
-                EmitBackwardCalls(w, update: true);
-                w.Line("return loss;");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line($"/// One {_optimizer.Name} step on one example; returns the example's loss before the step. Not thread-safe.");
+                w.Line("/// </summary>");
+                using (w.Block($"public {T} Train(ReadOnlySpan<{T}> input, int label, {T} learningRate)"))
+                {
+                    w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
+                    w.Line("global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));");
+                    EmitTrainBody(w, "ref MemoryMarshal.GetReference(input)", "label", "MemoryMarshal.CreateReadOnlySpan(ref label, 1)", "input", single: true);
+                }
             }
 
             w.Line();
             w.Line("/// <summary>");
-            w.Line("/// One plain SGD step on a mini-batch, θ ← θ − η·∇L with L the mean loss over the batch.");
-            w.Line("/// Returns the mean loss before the step. Not thread-safe.");
+            w.Line($"/// One {_optimizer.Name} step on a mini-batch (a single example is a batch of one), on the gradient of the mean");
+            w.Line("/// loss over the batch. Returns the mean loss before the step. Not thread-safe.");
             w.Line("/// </summary>");
-            w.Line($"/// <param name=\"inputs\">labels.Length × {First.Inputs} features, row-major.</param>");
-            w.Line($"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>");
+            w.Line($"/// <param name=\"inputs\">N × {First.Inputs} features, row-major.</param>");
+            w.Line(_head.IntegerLabels
+                ? $"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>"
+                : $"/// <param name=\"targets\">N × {Last.Outputs} targets, row-major.</param>");
             w.Line("/// <param name=\"learningRate\">The step size η.</param>");
-            using (w.Block($"public {T} Train(ReadOnlySpan<{T}> inputs, ReadOnlySpan<int> labels, {T} learningRate)"))
+            using (w.Block($"public {T} Train(ReadOnlySpan<{T}> inputs, {TargetsParameter}, {T} learningRate)"))
             {
-                w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
-                w.Line("T loss = Gradient(inputs, labels, gradient);".Replace("T loss", T + " loss"));
-                w.Line($"{_kernels.Axpy(_parameterCount)}(ref ParameterBase, -learningRate, ref MemoryMarshal.GetArrayDataReference(gradient));");
-                w.Line("return loss;");
+                EmitBatchValidation(w);
+                string single = _head.IntegerLabels ? "labels[0]" : "ref MemoryMarshal.GetReference(targets)";
+                EmitTrainBody(w, "ref MemoryMarshal.GetReference(inputs)", single, targets, "inputs", single: false);
             }
 
             w.Line();
@@ -345,38 +390,69 @@ namespace NetGen.Generator.Emitting
             w.Line("/// The gradient of the mean loss over the batch with respect to <see cref=\"Parameters\"/> (same layout),");
             w.Line("/// without changing the parameters. Returns the mean loss. Not thread-safe.");
             w.Line("/// </summary>");
-            w.Line($"/// <param name=\"inputs\">labels.Length × {First.Inputs} features, row-major.</param>");
-            w.Line($"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>");
+            w.Line($"/// <param name=\"inputs\">N × {First.Inputs} features, row-major.</param>");
+            w.Line(_head.IntegerLabels
+                ? $"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>"
+                : $"/// <param name=\"targets\">N × {Last.Outputs} targets, row-major.</param>");
             w.Line("/// <param name=\"gradient\">ParameterCount values, overwritten.</param>");
-            using (w.Block($"public {T} Gradient(ReadOnlySpan<{T}> inputs, ReadOnlySpan<int> labels, Span<{T}> gradient)"))
+            using (w.Block($"public {T} Gradient(ReadOnlySpan<{T}> inputs, {TargetsParameter}, Span<{T}> gradient)"))
             {
-                w.Line("global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));");
-                w.Line("global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));");
+                EmitBatchValidation(w);
                 w.Line("global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));");
                 w.Line("gradient.Clear();");
+                w.Line($"return AccumulateGradient(inputs, {targets}, count, ref MemoryMarshal.GetReference(gradient));");
+            }
+
+            w.Line();
+            w.Line("/// <summary>Adds the gradient of the mean loss over count examples to g; returns the mean loss.</summary>");
+            using (w.Block($"private {T} AccumulateGradient(ReadOnlySpan<{T}> inputs, {TargetsParameter}, int count, ref {T} g)"))
+            {
                 w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * ActivationCount];");
                 w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
                 w.Line($"ref {T} d = ref Unsafe.Add(ref a, ActivationCount);");
                 w.Line($"ref {T} p = ref ParameterBase;");
-                w.Line($"ref {T} g = ref MemoryMarshal.GetReference(gradient);");
-                w.Line($"{T} scale = {_t.One} / labels.Length;");
+                w.Line($"{T} scale = {_t.One} / count;");
                 w.Line("double total = 0;");
-                using (w.Block("for (int n = 0; n < labels.Length; n++)"))
+                using (w.Block("for (int n = 0; n < count; n++)"))
                 {
                     w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize);");
                     w.Line("Forward(ref x, ref a);");
-                    w.Line("total += OutputDelta(ref a, labels[n], scale, ref d);");
+                    w.Line(_head.IntegerLabels
+                        ? "total += OutputDelta(ref a, labels[n], scale, ref d);"
+                        : "total += OutputDelta(ref a, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), n * OutputSize), scale, ref d);");
                     EmitBackwardCalls(w, update: false);
                 }
 
-                w.Line($"return ({T})(total / labels.Length);");
+                w.Line($"return ({T})(total / count);");
+            }
+
+            if (_optimizer.CanFuse)
+            {
+                w.Line();
+                w.Line("/// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>");
+                using (w.Block($"private {T} TrainFused(ref {T} x, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} learningRate)"))
+                {
+                    w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * ActivationCount];");
+                    w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
+                    w.Line($"ref {T} d = ref Unsafe.Add(ref a, ActivationCount);");
+                    w.Line("Forward(ref x, ref a);");
+                    w.Line($"{T} loss = OutputDelta(ref a, {(_head.IntegerLabels ? "label" : "ref target")}, {_t.One}, ref d);");
+                    w.Line($"ref {T} p = ref ParameterBase;");
+                    EmitBackwardCalls(w, update: true);
+                    w.Line("StepCount++;");
+                    w.Line("return loss;");
+                }
             }
 
             w.Line();
-            w.Line($"/// <summary>Loss of one example whose activations are in a; writes δ{Last.Index} = scale·(p − onehot(y))" + (Last.Activation is Identity ? string.Empty : $" ⊙ f′(a{Last.Index})") + " into d.</summary>");
-            using (w.Block($"private static {T} OutputDelta(ref {T} a, int label, {T} scale, ref {T} d)"))
+            _optimizer.EmitStep(w, _kernels, _parameterCount);
+
+            w.Line();
+            string lastDerivative = Last.Activation is Identity ? string.Empty : $" ⊙ f′(a{Last.Index})";
+            w.Line($"/// <summary>Loss of one example whose activations are in a; writes δ{Last.Index} = scale·{Escape(_head.DeltaEquation)}{lastDerivative} into d.</summary>");
+            using (w.Block($"private static {T} OutputDelta(ref {T} a, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} scale, ref {T} d)"))
             {
-                w.Line($"{T} loss = CrossEntropyDelta(ref Unsafe.Add(ref a, {Last.A}), label, scale, ref Unsafe.Add(ref d, {Last.A}));");
+                w.Line($"{T} loss = {_head.LossAndDelta($"Unsafe.Add(ref a, {Last.A})", _head.IntegerLabels ? "label" : "ref target", "scale", $"Unsafe.Add(ref d, {Last.A})")};");
                 if (Last.Activation is not Identity)
                 {
                     w.Line($"// δ{Last.Index} ⊙= f′(a{Last.Index}), {Last.Activation.DerivativeEquation}");
@@ -390,6 +466,43 @@ namespace NetGen.Generator.Emitting
 
                 w.Line("return loss;");
             }
+        }
+
+        /// <summary>Validates a batch's inputs and targets and declares count.</summary>
+        private void EmitBatchValidation(CodeWriter w)
+        {
+            if (_head.IntegerLabels)
+            {
+                w.Line("global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));");
+                w.Line("global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));");
+                w.Line("int count = labels.Length;");
+            }
+            else
+            {
+                w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
+                w.Line("global::NetGen.Runtime.Guard.Length(targets.Length, count * OutputSize, nameof(targets));");
+            }
+        }
+
+        /// <summary>The step after validation: fused for a single example under plain SGD, else gradient then optimizer step.</summary>
+        private void EmitTrainBody(CodeWriter w, string x, string singleTarget, string targets, string inputs, bool single)
+        {
+            if (_optimizer.CanFuse)
+            {
+                string condition = single ? "WeightDecay == " + _t.Zero : "count == 1 && WeightDecay == " + _t.Zero;
+                using (w.Block($"if ({condition})"))
+                {
+                    w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
+                }
+
+                w.Line();
+            }
+
+            w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
+            w.Line("Array.Clear(gradient);");
+            w.Line($"{T} loss = AccumulateGradient({inputs}, {targets}, {(single ? "1" : "count")}, ref MemoryMarshal.GetArrayDataReference(gradient));");
+            w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
+            w.Line("return loss;");
         }
 
         private void EmitBackwardCalls(CodeWriter w, bool update)
@@ -424,6 +537,8 @@ namespace NetGen.Generator.Emitting
         private string Qualified => (_model.Namespace.Length > 0 ? _model.Namespace + "." : string.Empty)
             + string.Concat(_model.ContainingTypes.Select(c => c.Substring(c.LastIndexOf(' ') + 1) + "."))
             + _model.ClassName;
+
+        private static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
 
         private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
     }

@@ -20,7 +20,24 @@ namespace NetGen.Generator.Model
     /// <summary>Output head: what Predict returns and which loss Train minimizes.</summary>
     internal enum HeadKind
     {
+        /// <summary>Softmax probabilities, cross-entropy on integer labels.</summary>
         Softmax,
+
+        /// <summary>Independent sigmoid probabilities, binary cross-entropy on float targets (multi-label).</summary>
+        Sigmoid,
+
+        /// <summary>Outputs as they are, mean squared error on float targets (regression).</summary>
+        Identity,
+    }
+
+    /// <summary>The optimizer applied by Train (mirrors NetGen.Optimizer).</summary>
+    internal enum OptimizerKind
+    {
+        Sgd = 0,
+        Momentum = 1,
+        Nesterov = 2,
+        Adam = 3,
+        AdamW = 4,
     }
 
     /// <summary>One Dense layer and the activation that follows it. Slope is used by LeakyRelu only.</summary>
@@ -41,5 +58,6 @@ namespace NetGen.Generator.Model
         string HintName,
         Precision Precision,
         EquatableArray<LayerModel> Layers,
-        HeadKind Head);
+        HeadKind Head,
+        OptimizerKind Optimizer);
 }

@@ -33,6 +33,7 @@ namespace NetGen.Generator.Parsing
             ["NetGen.SigmoidAttribute"] = "Sigmoid",
             ["NetGen.TanhAttribute"] = "Tanh",
             ["NetGen.SoftmaxAttribute"] = "Softmax",
+            ["NetGen.IdentityAttribute"] = "Identity",
         };
 
         public static bool IsLayerAttribute(string fullName) => s_layerAttributes.ContainsKey(fullName);
@@ -49,6 +50,8 @@ namespace NetGen.Generator.Parsing
             List<(string Kind, AttributeData Data, AttributeSyntax Syntax)> layers = ReadLayerAttributes(type, declaration, diagnostics, cancellationToken);
             var network = context.Attributes[0];
             Precision precision = ReadPrecision(network);
+            OptimizerKind optimizer = ReadOptimizer(network);
+            HeadKind head = ReadHead(layers);
 
             (List<LayerModel> models, bool valid) = BuildLayers(name, layers, declaration, diagnostics);
 
@@ -61,7 +64,8 @@ namespace NetGen.Generator.Parsing
                     HintName: HintName(type),
                     Precision: precision,
                     Layers: new EquatableArray<LayerModel>(models),
-                    Head: HeadKind.Softmax);
+                    Head: head,
+                    Optimizer: optimizer);
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics));
             }
 
@@ -157,6 +161,38 @@ namespace NetGen.Generator.Parsing
             return Precision.Single;
         }
 
+        private static OptimizerKind ReadOptimizer(AttributeData network)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
+            {
+                if (argument.Key == "Optimizer" && argument.Value.Value is int value && value >= 0 && value <= (int)OptimizerKind.AdamW)
+                {
+                    return (OptimizerKind)value;
+                }
+            }
+
+            return OptimizerKind.Sgd;
+        }
+
+        /// <summary>
+        /// The output head: [Softmax] or [Identity] where written; a [Sigmoid] that is the very last attribute is the
+        /// binary cross-entropy head (an activation of the last Dense would need a head after it).
+        /// </summary>
+        private static HeadKind ReadHead(List<(string Kind, AttributeData Data, AttributeSyntax Syntax)> layers)
+        {
+            if (layers.Any(l => l.Kind == "Identity"))
+            {
+                return HeadKind.Identity;
+            }
+
+            if (!layers.Any(l => l.Kind == "Softmax") && layers.Count > 0 && layers[layers.Count - 1].Kind == "Sigmoid")
+            {
+                return HeadKind.Sigmoid;
+            }
+
+            return HeadKind.Softmax;
+        }
+
         private static (List<LayerModel> Layers, bool Valid) BuildLayers(
             string networkName,
             List<(string Kind, AttributeData Data, AttributeSyntax Syntax)> attributes,
@@ -225,7 +261,8 @@ namespace NetGen.Generator.Parsing
                     continue;
                 }
 
-                if (kind == "Softmax")
+                bool sigmoidHead = kind == "Sigmoid" && ReferenceEquals(syntax, attributes[attributes.Count - 1].Syntax) && !attributes.Any(a => a.Kind is "Softmax" or "Identity");
+                if (kind is "Softmax" or "Identity" || sigmoidHead)
                 {
                     if (layers.Count == 0)
                     {
@@ -320,7 +357,7 @@ namespace NetGen.Generator.Parsing
                 valid = false;
             }
 
-            if (valid && headSeen && layers[layers.Count - 1].Activation is ActivationKind.Relu or ActivationKind.LeakyRelu)
+            if (valid && headName == "Softmax" && layers[layers.Count - 1].Activation is ActivationKind.Relu or ActivationKind.LeakyRelu)
             {
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationBeforeSoftmax, LocationInfo.From(denseSyntax[denseSyntax.Count - 1].GetLocation()), Int(layers.Count - 1), Name(layers[layers.Count - 1].Activation)));
             }

@@ -32,6 +32,20 @@ namespace NetGen.Runtime
             }
         }
 
+        /// <summary>
+        /// The number of examples in <paramref name="length"/> values of <paramref name="rowSize"/> each; throws unless
+        /// it is a positive whole number.
+        /// </summary>
+        public static int Batch(int length, int rowSize, string paramName)
+        {
+            if (length == 0 || length % rowSize != 0)
+            {
+                ThrowBatch(length, rowSize, paramName);
+            }
+
+            return length / rowSize;
+        }
+
         /// <summary>Throws unless 0 &lt;= <paramref name="label"/> &lt; <paramref name="classes"/>.</summary>
         public static void Label(int label, int classes, string paramName)
         {
@@ -57,6 +71,12 @@ namespace NetGen.Runtime
         private static void ThrowLength(int actual, int expected, string paramName) =>
             throw new ArgumentException(
                 string.Format(CultureInfo.InvariantCulture, "Expected length {0} but got {1}.", expected, actual),
+                paramName);
+
+        [DoesNotReturn]
+        private static void ThrowBatch(int length, int rowSize, string paramName) =>
+            throw new ArgumentException(
+                string.Format(CultureInfo.InvariantCulture, "Expected a positive multiple of {0} but got length {1}.", rowSize, length),
                 paramName);
 
         [DoesNotReturn]

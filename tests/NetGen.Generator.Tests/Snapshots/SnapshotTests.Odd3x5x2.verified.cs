@@ -6,6 +6,7 @@
 //   0: Dense(3, 5) + ReLU       20 parameters
 //   1: Dense(5, 2) + identity   12 parameters
 //   head: softmax over 2 classes, cross-entropy loss on integer labels
+//   optimizer: plain SGD
 // Parameters: 32 (128 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
 // FLOPs per example: forward 50, backward 70 (+ 64 for the SGD step).
 //
@@ -21,8 +22,10 @@
 //   δ0 = (W1ᵀ·δ1) ⊙ f′(a0),  f′ = [a > 0]
 //   ∂L/∂W_l = Σ_batch δ_l·a_{l−1}ᵀ,  ∂L/∂b_l = Σ_batch δ_l   (a_{−1} = x)
 //
-// SGD step: θ ← θ − η·∂L/∂θ. For a single example the step is fused into the backward pass: each row
-// of W_l is read once, its share of W_lᵀδ_l taken from the old weights, then updated in place.
+// Optimizer step (plain SGD), g = ∂L/∂θ, η = learning rate, λ = weight decay:
+//   θ ← θ − η·(∇ + λθ)
+// For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read
+// once, its share of W_lᵀδ_l taken from the old weights, then updated in place.
 //
 #nullable enable
 #pragma warning disable CS1591 // private members of generated code carry no XML docs
@@ -98,6 +101,18 @@ namespace Odd
 
         private ref float ParameterBase => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _origin);
 
+        /// <summary>Weight decay λ (L2, added to the gradient, default 0.0f).</summary>
+        public float WeightDecay { get; set; }
+
+        /// <summary>Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for schedules).</summary>
+        public long StepCount { get; private set; }
+
+        /// <summary>Forgets the optimizer's state (momentum buffers, moments, step count); parameters are unchanged.</summary>
+        public void ResetOptimizer()
+        {
+            StepCount = 0;
+        }
+
         /// <summary>
         /// Re-initializes every parameter deterministically from <paramref name="seed"/>: He (Kaiming) uniform
         /// U(±√(6/fan_in)) for a layer followed by ReLU or LeakyReLU, Glorot (Xavier) uniform U(±√(6/(fan_in+fan_out)))
@@ -114,9 +129,9 @@ namespace Odd
             Layer1Bias.Clear();
         }
 
-        /// <summary>Writes the softmax probabilities for one example. Thread-safe: may run concurrently with other predictions.</summary>
+        /// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>
         /// <param name="input">3 features.</param>
-        /// <param name="output">2 probabilities, summing to 1.</param>
+        /// <param name="output">2 softmax probabilities, summing to 1.</param>
         public void Predict(ReadOnlySpan<float> input, Span<float> output)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -124,7 +139,23 @@ namespace Odd
             Span<float> activations = stackalloc float[ActivationCount];
             ref float a = ref MemoryMarshal.GetReference(activations);
             Forward(ref MemoryMarshal.GetReference(input), ref a);
-            Softmax(ref Unsafe.Add(ref a, A1), ref MemoryMarshal.GetReference(output));
+            ref float y = ref MemoryMarshal.GetReference(output);
+            Softmax(ref Unsafe.Add(ref a, A1), ref y);
+        }
+
+        /// <summary>Writes the predictions for a batch: inputs holds N × InputSize values, outputs N × OutputSize. Thread-safe.</summary>
+        public void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
+        {
+            int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
+            global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
+            Span<float> activations = stackalloc float[ActivationCount];
+            ref float a = ref MemoryMarshal.GetReference(activations);
+            for (int n = 0; n < count; n++)
+            {
+                Forward(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize), ref a);
+                ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), n * OutputSize);
+                Softmax(ref Unsafe.Add(ref a, A1), ref y);
+            }
         }
 
         /// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>
@@ -137,7 +168,7 @@ namespace Odd
             return ArgMax(ref Unsafe.Add(ref a, A1));
         }
 
-        /// <summary>The cross-entropy loss of one example with its class label. Thread-safe.</summary>
+        /// <summary>The loss of one example. Thread-safe.</summary>
         public float Loss(ReadOnlySpan<float> input, int label)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -149,37 +180,45 @@ namespace Odd
         }
 
         /// <summary>
-        /// One plain SGD step on one example, θ ← θ − η·∇ℓ, fused into the backward pass.
-        /// Returns the example's loss before the step. Not thread-safe.
+        /// One plain SGD step on one example; returns the example's loss before the step. Not thread-safe.
         /// </summary>
         public float Train(ReadOnlySpan<float> input, int label, float learningRate)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
             global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));
-            float[] scratch = _scratch ??= new float[2 * ActivationCount];
-            ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
-            ref float d = ref Unsafe.Add(ref a, ActivationCount);
-            ref float x = ref MemoryMarshal.GetReference(input);
-            Forward(ref x, ref a);
-            float loss = OutputDelta(ref a, label, 1.0f, ref d);
-            ref float p = ref ParameterBase;
-            Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
-            Layer0Update(ref p, ref x, ref Unsafe.Add(ref d, A0), learningRate);
+            if (WeightDecay == 0.0f)
+            {
+                return TrainFused(ref MemoryMarshal.GetReference(input), label, learningRate);
+            }
+
+            float[] gradient = _gradient ??= new float[ParameterCount];
+            Array.Clear(gradient);
+            float loss = AccumulateGradient(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient));
+            ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
 
         /// <summary>
-        /// One plain SGD step on a mini-batch, θ ← θ − η·∇L with L the mean loss over the batch.
-        /// Returns the mean loss before the step. Not thread-safe.
+        /// One plain SGD step on a mini-batch (a single example is a batch of one), on the gradient of the mean
+        /// loss over the batch. Returns the mean loss before the step. Not thread-safe.
         /// </summary>
-        /// <param name="inputs">labels.Length × 3 features, row-major.</param>
+        /// <param name="inputs">N × 3 features, row-major.</param>
         /// <param name="labels">One class label in [0, 2) per example.</param>
         /// <param name="learningRate">The step size η.</param>
         public float Train(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, float learningRate)
         {
+            global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
+            global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));
+            int count = labels.Length;
+            if (count == 1 && WeightDecay == 0.0f)
+            {
+                return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+            }
+
             float[] gradient = _gradient ??= new float[ParameterCount];
-            float loss = Gradient(inputs, labels, gradient);
-            Axpy32(ref ParameterBase, -learningRate, ref MemoryMarshal.GetArrayDataReference(gradient));
+            Array.Clear(gradient);
+            float loss = AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient));
+            ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
 
@@ -187,23 +226,29 @@ namespace Odd
         /// The gradient of the mean loss over the batch with respect to <see cref="Parameters"/> (same layout),
         /// without changing the parameters. Returns the mean loss. Not thread-safe.
         /// </summary>
-        /// <param name="inputs">labels.Length × 3 features, row-major.</param>
+        /// <param name="inputs">N × 3 features, row-major.</param>
         /// <param name="labels">One class label in [0, 2) per example.</param>
         /// <param name="gradient">ParameterCount values, overwritten.</param>
         public float Gradient(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradient)
         {
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
             global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));
+            int count = labels.Length;
             global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));
             gradient.Clear();
+            return AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetReference(gradient));
+        }
+
+        /// <summary>Adds the gradient of the mean loss over count examples to g; returns the mean loss.</summary>
+        private float AccumulateGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, ref float g)
+        {
             float[] scratch = _scratch ??= new float[2 * ActivationCount];
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float d = ref Unsafe.Add(ref a, ActivationCount);
             ref float p = ref ParameterBase;
-            ref float g = ref MemoryMarshal.GetReference(gradient);
-            float scale = 1.0f / labels.Length;
+            float scale = 1.0f / count;
             double total = 0;
-            for (int n = 0; n < labels.Length; n++)
+            for (int n = 0; n < count; n++)
             {
                 ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize);
                 Forward(ref x, ref a);
@@ -211,15 +256,98 @@ namespace Odd
                 Layer1Backward(ref p, ref g, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0));
                 Layer0Backward(ref p, ref g, ref x, ref Unsafe.Add(ref d, A0));
             }
-            return (float)(total / labels.Length);
+            return (float)(total / count);
         }
 
-        /// <summary>Loss of one example whose activations are in a; writes δ1 = scale·(p − onehot(y)) into d.</summary>
+        /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
+        private float TrainFused(ref float x, int label, float learningRate)
+        {
+            float[] scratch = _scratch ??= new float[2 * ActivationCount];
+            ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float d = ref Unsafe.Add(ref a, ActivationCount);
+            Forward(ref x, ref a);
+            float loss = OutputDelta(ref a, label, 1.0f, ref d);
+            ref float p = ref ParameterBase;
+            Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
+            Layer0Update(ref p, ref x, ref Unsafe.Add(ref d, A0), learningRate);
+            StepCount++;
+            return loss;
+        }
+
+        /// <summary>One plain SGD step with gradient g over all parameters: θ ← θ − η·(∇ + λθ).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void ApplyStep(ref float g, float rate)
+        {
+            StepCount++;
+            ref float p = ref ParameterBase;
+            if (WeightDecay == 0.0f)
+            {
+                Axpy32(ref p, -rate, ref g);
+                return;
+            }
+            float decay = WeightDecay;
+            for (nuint i = 0; i < 32; i++)
+            {
+                ref float theta = ref Unsafe.Add(ref p, i);
+                theta -= rate * (Unsafe.Add(ref g, i) + (decay * theta));
+            }
+        }
+
+        /// <summary>Loss of one example whose activations are in a; writes δ1 = scale·p − onehot(y) into d.</summary>
         private static float OutputDelta(ref float a, int label, float scale, ref float d)
         {
             float loss = CrossEntropyDelta(ref Unsafe.Add(ref a, A1), label, scale, ref Unsafe.Add(ref d, A1));
             return loss;
         }
+
+        /// <summary>The safetensors metadata written by Save: the topology, for people and tools reading the file.</summary>
+        private static readonly global::System.Collections.Generic.Dictionary<string, string> ModelMetadata = new()
+        {
+            ["format"] = "pt",
+            ["netgen.network"] = "Net352",
+            ["netgen.topology"] = "3-5-2",
+            ["netgen.sequential"] = "Linear(3, 5), ReLU, Linear(5, 2)",
+            ["netgen.head"] = "Softmax",
+        };
+
+        /// <summary>
+        /// Writes the parameters to <paramref name="path"/> in the safetensors format (F32), with the tensor names of the
+        /// PyTorch nn.Sequential(Linear(3, 5), ReLU, Linear(5, 2)). Atomic: a temporary file is written, then renamed over the target.
+        /// </summary>
+        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), ModelMetadata);
+
+        /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (see <see cref="Save(string)"/>).</summary>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);
+
+        /// <summary>Reads parameters saved by <see cref="Save(string)"/> or by PyTorch; validates the whole file first and leaves the network unchanged on any error.</summary>
+        public void Load(string path) => Load(global::NetGen.IO.SafeTensors.Load(path));
+
+        /// <summary>Reads parameters in the safetensors format from <paramref name="stream"/> (see <see cref="Load(string)"/>).</summary>
+        public void Load(global::System.IO.Stream stream) => Load(global::NetGen.IO.SafeTensors.Read(stream));
+
+        /// <summary>Copies the parameters from a validated safetensors file: every expected tensor must be present with
+        /// dtype F32 and its exact shape, and no other tensor may be; nothing is changed unless all of it matches.</summary>
+        public void Load(global::NetGen.IO.SafeTensorsFile file)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(file);
+            file.Expect("0.weight", global::NetGen.IO.DType.F32, new int[] { 5, 3 });
+            file.Expect("0.bias", global::NetGen.IO.DType.F32, new int[] { 5 });
+            file.Expect("2.weight", global::NetGen.IO.DType.F32, new int[] { 2, 5 });
+            file.Expect("2.bias", global::NetGen.IO.DType.F32, new int[] { 2 });
+            file.ExpectNoOtherTensors();
+            file.CopyTo("0.weight", Layer0Weights);
+            file.CopyTo("0.bias", Layer0Bias);
+            file.CopyTo("2.weight", Layer1Weights);
+            file.CopyTo("2.bias", Layer1Bias);
+        }
+
+        private global::NetGen.IO.TensorEntry[] ModelTensors() => new[]
+        {
+            global::NetGen.IO.TensorEntry.Create("0.weight", new int[] { 5, 3 }, new ReadOnlyMemory<float>(_storage, _origin + W0, 15)),
+            global::NetGen.IO.TensorEntry.Create("0.bias", new int[] { 5 }, new ReadOnlyMemory<float>(_storage, _origin + B0, 5)),
+            global::NetGen.IO.TensorEntry.Create("2.weight", new int[] { 2, 5 }, new ReadOnlyMemory<float>(_storage, _origin + W1, 10)),
+            global::NetGen.IO.TensorEntry.Create("2.bias", new int[] { 2 }, new ReadOnlyMemory<float>(_storage, _origin + B1, 2)),
+        };
 
         /// <summary>The forward pass: every layer's output a_l into the activation buffer a.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -5,43 +5,55 @@ namespace NetGen.Generator.Emitting.Heads
     /// computed, through a stable log-sum-exp: ℓ = log Σⱼ e^(zⱼ − m) + m − z_y with m = maxⱼ zⱼ, which stays
     /// finite for logits of any magnitude. The gradient is fused: ∂ℓ/∂z = p − onehot(y).
     /// </summary>
-    internal sealed class SoftmaxHead
+    internal sealed class SoftmaxHead : Head
     {
-        private readonly int _k;
-        private readonly Numeric _t;
-
         public SoftmaxHead(int classes, Numeric t)
+            : base(classes, t)
         {
-            _k = classes;
-            _t = t;
         }
 
-        public string[] Equations => new[]
+        public override string Description => $"softmax over {K} classes, cross-entropy loss on integer labels";
+
+        public override string PredictDescription => $"{K} softmax probabilities, summing to 1";
+
+        public override string DeltaEquation => "p − onehot(y)";
+
+        public override bool IntegerLabels => true;
+
+        public override bool CanClassify => true;
+
+        public override void EmitPredict(CodeWriter w, string z, string output) => w.Line($"Softmax(ref {z}, ref {output});");
+
+        public override string Loss(string z, string target) => $"CrossEntropy(ref {z}, {target})";
+
+        public override string LossAndDelta(string z, string target, string scale, string d) => $"CrossEntropyDelta(ref {z}, {target}, {scale}, ref {d})";
+
+        public override string[] Equations => new[]
         {
-            $"p = softmax(z), pⱼ = e^(zⱼ − m) / Σₖ e^(zₖ − m), m = maxₖ zₖ   (z = logits, {_k} classes)",
+            $"p = softmax(z), pⱼ = e^(zⱼ − m) / Σₖ e^(zₖ − m), m = maxₖ zₖ   (z = logits, {K} classes)",
             "ℓ(z, y) = log Σⱼ e^(zⱼ − m) + m − z_y   (true-class term only, stable log-sum-exp)",
             "∂ℓ/∂z = p − onehot(y)   (fused softmax + cross-entropy gradient)",
         };
 
-        public void EmitMembers(CodeWriter w)
+        public override void EmitMembers(CodeWriter w)
         {
-            string t = _t.Type;
-            string m = _t.Math;
+            string t = T.Type;
+            string m = T.Math;
 
             w.Line("/// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>");
             using (w.Block($"private static void Softmax(ref {t} z, ref {t} p)"))
             {
                 EmitMax(w);
-                w.Line($"{t} sum = {_t.Zero};");
-                using (w.Block($"for (nuint j = 0; j < {_k}; j++)"))
+                w.Line($"{t} sum = {T.Zero};");
+                using (w.Block($"for (nuint j = 0; j < {K}; j++)"))
                 {
                     w.Line($"{t} e = {m}.Exp(Unsafe.Add(ref z, j) - max);");
                     w.Line("Unsafe.Add(ref p, j) = e;");
                     w.Line("sum += e;");
                 }
 
-                w.Line($"{t} inverse = {_t.One} / sum;");
-                using (w.Block($"for (nuint j = 0; j < {_k}; j++)"))
+                w.Line($"{t} inverse = {T.One} / sum;");
+                using (w.Block($"for (nuint j = 0; j < {K}; j++)"))
                 {
                     w.Line("Unsafe.Add(ref p, j) *= inverse;");
                 }
@@ -52,8 +64,8 @@ namespace NetGen.Generator.Emitting.Heads
             using (w.Block($"private static {t} CrossEntropy(ref {t} z, int label)"))
             {
                 EmitMax(w);
-                w.Line($"{t} sum = {_t.Zero};");
-                using (w.Block($"for (nuint j = 0; j < {_k}; j++)"))
+                w.Line($"{t} sum = {T.Zero};");
+                using (w.Block($"for (nuint j = 0; j < {K}; j++)"))
                 {
                     w.Line($"sum += {m}.Exp(Unsafe.Add(ref z, j) - max);");
                 }
@@ -69,8 +81,8 @@ namespace NetGen.Generator.Emitting.Heads
             using (w.Block($"private static {t} CrossEntropyDelta(ref {t} z, int label, {t} scale, ref {t} d)"))
             {
                 EmitMax(w);
-                w.Line($"{t} sum = {_t.Zero};");
-                using (w.Block($"for (nuint j = 0; j < {_k}; j++)"))
+                w.Line($"{t} sum = {T.Zero};");
+                using (w.Block($"for (nuint j = 0; j < {K}; j++)"))
                 {
                     w.Line($"{t} e = {m}.Exp(Unsafe.Add(ref z, j) - max);");
                     w.Line("Unsafe.Add(ref d, j) = e;");
@@ -78,7 +90,7 @@ namespace NetGen.Generator.Emitting.Heads
                 }
 
                 w.Line($"{t} factor = scale / sum;");
-                using (w.Block($"for (nuint j = 0; j < {_k}; j++)"))
+                using (w.Block($"for (nuint j = 0; j < {K}; j++)"))
                 {
                     w.Line("Unsafe.Add(ref d, j) *= factor;");
                 }
@@ -93,7 +105,7 @@ namespace NetGen.Generator.Emitting.Heads
             {
                 w.Line("int best = 0;");
                 w.Line($"{t} max = z;");
-                using (w.Block($"for (int j = 1; j < {_k}; j++)"))
+                using (w.Block($"for (int j = 1; j < {K}; j++)"))
                 {
                     w.Line($"{t} v = Unsafe.Add(ref z, j);");
                     using (w.Block("if (v > max)"))
@@ -109,10 +121,10 @@ namespace NetGen.Generator.Emitting.Heads
 
         private void EmitMax(CodeWriter w)
         {
-            w.Line($"{_t.Type} max = z;");
-            using (w.Block($"for (nuint j = 1; j < {_k}; j++)"))
+            w.Line($"{T.Type} max = z;");
+            using (w.Block($"for (nuint j = 1; j < {K}; j++)"))
             {
-                w.Line($"max = {_t.Math}.Max(max, Unsafe.Add(ref z, j));");
+                w.Line($"max = {T.Math}.Max(max, Unsafe.Add(ref z, j));");
             }
         }
     }

@@ -1,0 +1,185 @@
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Emitting.Optimizers
+{
+    /// <summary>
+    /// The update rule Train applies to a gradient g, with PyTorch's formulas and defaults (torch.optim.SGD, Adam,
+    /// AdamW). Hyperparameters are properties of the generated class; state buffers are allocated once per
+    /// instance, on the first step.
+    /// </summary>
+    internal sealed class OptimizerEmitter
+    {
+        private readonly OptimizerKind _kind;
+        private readonly Numeric _t;
+
+        public OptimizerEmitter(OptimizerKind kind, Numeric t)
+        {
+            _kind = kind;
+            _t = t;
+        }
+
+        /// <summary>True for plain SGD: a batch-1 step can be fused into the backward pass (when weight decay is 0).</summary>
+        public bool CanFuse => _kind == OptimizerKind.Sgd;
+
+        public string Name => _kind switch
+        {
+            OptimizerKind.Momentum => "SGD with momentum",
+            OptimizerKind.Nesterov => "SGD with Nesterov momentum",
+            OptimizerKind.Adam => "Adam",
+            OptimizerKind.AdamW => "AdamW",
+            _ => "plain SGD",
+        };
+
+        public string[] Equations => _kind switch
+        {
+            OptimizerKind.Momentum => new[] { "g ← ∇ + λθ;  b ← μ·b + g;  θ ← θ − η·b   (torch.optim.SGD, dampening 0)" },
+            OptimizerKind.Nesterov => new[] { "g ← ∇ + λθ;  b ← μ·b + g;  θ ← θ − η·(g + μ·b)   (torch.optim.SGD, nesterov=True)" },
+            OptimizerKind.Adam => new[]
+            {
+                "g ← ∇ + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²   (torch.optim.Adam)",
+                "θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)",
+            },
+            OptimizerKind.AdamW => new[]
+            {
+                "θ ← θ(1 − ηλ)  (decoupled weight decay);  m ← β₁m + (1 − β₁)∇;  v ← β₂v + (1 − β₂)∇²   (torch.optim.AdamW)",
+                "θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)",
+            },
+            _ => new[] { "θ ← θ − η·(∇ + λθ)" },
+        };
+
+        public void EmitMembers(CodeWriter w)
+        {
+            string t = _t.Type;
+            double decay = _kind == OptimizerKind.AdamW ? 0.01 : 0;
+            w.Line($"/// <summary>Weight decay λ ({(_kind == OptimizerKind.AdamW ? "decoupled, " : "L2, added to the gradient, ")}default {_t.Literal(decay)}).</summary>");
+            w.Line($"public {t} WeightDecay {{ get; set; }}{(decay != 0 ? " = " + _t.Literal(decay) + ";" : string.Empty)}");
+            w.Line();
+            if (_kind is OptimizerKind.Momentum or OptimizerKind.Nesterov)
+            {
+                w.Line("/// <summary>Momentum μ (default 0.9).</summary>");
+                w.Line($"public {t} Momentum {{ get; set; }} = {_t.Literal(0.9)};");
+                w.Line();
+                w.Line($"private {t}[]? _velocity;");
+                w.Line();
+            }
+
+            if (_kind is OptimizerKind.Adam or OptimizerKind.AdamW)
+            {
+                w.Line("/// <summary>Decay rate β₁ of the first moment (default 0.9).</summary>");
+                w.Line($"public {t} Beta1 {{ get; set; }} = {_t.Literal(0.9)};");
+                w.Line();
+                w.Line("/// <summary>Decay rate β₂ of the second moment (default 0.999).</summary>");
+                w.Line($"public {t} Beta2 {{ get; set; }} = {_t.Literal(0.999)};");
+                w.Line();
+                w.Line("/// <summary>ε added to the denominator (default 1e-8).</summary>");
+                w.Line($"public {t} Epsilon {{ get; set; }} = {_t.Literal(1e-8)};");
+                w.Line();
+                w.Line($"private {t}[]? _moment1;");
+                w.Line($"private {t}[]? _moment2;");
+                w.Line();
+            }
+
+            w.Line("/// <summary>Number of optimizer steps taken since construction or <see cref=\"ResetOptimizer\"/> (t in Adam's bias correction; k for schedules).</summary>");
+            w.Line("public long StepCount { get; private set; }");
+            w.Line();
+            w.Line("/// <summary>Forgets the optimizer's state (momentum buffers, moments, step count); parameters are unchanged.</summary>");
+            using (w.Block("public void ResetOptimizer()"))
+            {
+                w.Line("StepCount = 0;");
+                if (_kind is OptimizerKind.Momentum or OptimizerKind.Nesterov)
+                {
+                    w.Line("_velocity = null;");
+                }
+
+                if (_kind is OptimizerKind.Adam or OptimizerKind.AdamW)
+                {
+                    w.Line("_moment1 = null;");
+                    w.Line("_moment2 = null;");
+                }
+            }
+        }
+
+        /// <summary>Writes private void ApplyStep(ref T g, T rate): one optimizer step with gradient g.</summary>
+        public void EmitStep(CodeWriter w, Kernels kernels, int parameterCount)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>One {Name} step with gradient g over all parameters: {Escape(string.Join("; ", Equations))}.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private void ApplyStep(ref {t} g, {t} rate)"))
+            {
+                w.Line("StepCount++;");
+                w.Line($"ref {t} p = ref ParameterBase;");
+                switch (_kind)
+                {
+                    case OptimizerKind.Sgd:
+                        using (w.Block($"if (WeightDecay == {_t.Zero})"))
+                        {
+                            w.Line($"{kernels.Axpy(parameterCount)}(ref p, -rate, ref g);");
+                            w.Line("return;");
+                        }
+
+                        w.Line($"{t} decay = WeightDecay;");
+                        using (w.Block($"for (nuint i = 0; i < {parameterCount}; i++)"))
+                        {
+                            w.Line($"ref {t} theta = ref Unsafe.Add(ref p, i);");
+                            w.Line("theta -= rate * (Unsafe.Add(ref g, i) + (decay * theta));");
+                        }
+
+                        break;
+
+                    case OptimizerKind.Momentum:
+                    case OptimizerKind.Nesterov:
+                        w.Line($"ref {t} b = ref MemoryMarshal.GetArrayDataReference(_velocity ??= new {t}[ParameterCount]);");
+                        w.Line($"{t} decay = WeightDecay;");
+                        w.Line($"{t} mu = Momentum;");
+                        using (w.Block($"for (nuint i = 0; i < {parameterCount}; i++)"))
+                        {
+                            w.Line($"ref {t} theta = ref Unsafe.Add(ref p, i);");
+                            w.Line($"ref {t} bi = ref Unsafe.Add(ref b, i);");
+                            w.Line($"{t} gi = Unsafe.Add(ref g, i) + (decay * theta);");
+                            w.Line("bi = (mu * bi) + gi;");
+                            w.Line(_kind == OptimizerKind.Nesterov ? "theta -= rate * (gi + (mu * bi));" : "theta -= rate * bi;");
+                        }
+
+                        break;
+
+                    default:
+                        bool decoupled = _kind == OptimizerKind.AdamW;
+                        w.Line($"ref {t} m = ref MemoryMarshal.GetArrayDataReference(_moment1 ??= new {t}[ParameterCount]);");
+                        w.Line($"ref {t} v = ref MemoryMarshal.GetArrayDataReference(_moment2 ??= new {t}[ParameterCount]);");
+                        w.Line($"{t} beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon, decay = WeightDecay;");
+                        w.Line($"{t} stepSize = rate / ({t})(1.0 - Math.Pow(beta1, StepCount));");
+                        w.Line($"{t} correction2 = ({t})Math.Sqrt(1.0 - Math.Pow(beta2, StepCount));");
+                        if (decoupled)
+                        {
+                            w.Line($"{t} shrink = {_t.One} - (rate * decay);");
+                        }
+
+                        using (w.Block($"for (nuint i = 0; i < {parameterCount}; i++)"))
+                        {
+                            w.Line($"ref {t} theta = ref Unsafe.Add(ref p, i);");
+                            w.Line($"ref {t} mi = ref Unsafe.Add(ref m, i);");
+                            w.Line($"ref {t} vi = ref Unsafe.Add(ref v, i);");
+                            if (decoupled)
+                            {
+                                w.Line("theta *= shrink;");
+                                w.Line($"{t} gi = Unsafe.Add(ref g, i);");
+                            }
+                            else
+                            {
+                                w.Line($"{t} gi = Unsafe.Add(ref g, i) + (decay * theta);");
+                            }
+
+                            w.Line($"mi = (beta1 * mi) + (({_t.One} - beta1) * gi);");
+                            w.Line($"vi = (beta2 * vi) + (({_t.One} - beta2) * gi * gi);");
+                            w.Line($"theta -= stepSize * mi / (({_t.Math}.Sqrt(vi) / correction2) + epsilon);");
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        private static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
+    }
+}
