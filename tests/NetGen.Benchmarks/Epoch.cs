@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using NetGen.Data;
+
+namespace NetGen.Benchmarks
+{
+    /// <summary>
+    /// The peer-comparison protocol (tests/Benchmarks/compare.sh runs it beside PyTorch and TorchSharp): one epoch of
+    /// plain SGD over the 60,000 MNIST training images in a fixed seeded order, batch 1 (lr 0.01) or 32/128
+    /// (lr 0.1, mean loss), He-uniform init; test accuracy; single-sample Predict latency (median and p99 over
+    /// 10,000 calls) and bytes allocated. Prints one line of key=value pairs per configuration.
+    /// </summary>
+    internal static class Epoch
+    {
+        public static int Run(string[] args)
+        {
+            string data = Option(args, "--data") ?? FindData();
+            string nets = Option(args, "--nets") ?? "A,B";
+            string batches = Option(args, "--batches") ?? "1,32,128";
+            int repeat = int.Parse(Option(args, "--repeat") ?? "1", CultureInfo.InvariantCulture);
+
+            DatasetPair mnist = Mnist.Load(data);
+            foreach (string net in nets.Split(','))
+            {
+                foreach (int batch in batches.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)))
+                {
+                    for (int r = 0; r < repeat; r++)
+                    {
+                        Console.WriteLine(net == "A" ? Measure(new NetA(), mnist, batch, "A") : Measure(new NetB(), mnist, batch, "B"));
+                    }
+                }
+            }
+
+            return 0;
+        }
+
+        private static string Measure(NetA net, DatasetPair mnist, int batch, string name) =>
+            Measure(name, batch, mnist, net.Train, net.Train, net.Classify, net.Predict);
+
+        private static string Measure(NetB net, DatasetPair mnist, int batch, string name) =>
+            Measure(name, batch, mnist, net.Train, net.Train, net.Classify, net.Predict);
+
+        private delegate float TrainOne(ReadOnlySpan<float> x, int y, float rate);
+
+        private delegate float TrainMany(ReadOnlySpan<float> x, ReadOnlySpan<int> y, float rate);
+
+        private delegate int ClassifyOne(ReadOnlySpan<float> x);
+
+        private delegate void PredictOne(ReadOnlySpan<float> x, Span<float> output);
+
+        private static string Measure(string name, int batch, DatasetPair mnist, TrainOne one, TrainMany many, ClassifyOne classify, PredictOne predict)
+        {
+            Dataset train = mnist.Train;
+            train.Shuffle(0);
+            float rate = batch == 1 ? 0.01f : 0.1f;
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            var clock = Stopwatch.StartNew();
+            if (batch == 1)
+            {
+                for (int i = 0; i < train.Count; i++)
+                {
+                    one(train.Features(i), train.Label(i), rate);
+                }
+            }
+            else
+            {
+                for (int start = 0; start < train.Count; start += batch)
+                {
+                    Batch b = train.Batch(start, batch);
+                    many(b.Features, b.Labels, rate);
+                }
+            }
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+            Dataset test = mnist.Test;
+            int correct = 0;
+            for (int i = 0; i < test.Count; i++)
+            {
+                correct += classify(test.Features(i)) == test.Label(i) ? 1 : 0;
+            }
+
+            var output = new float[10];
+            var latencies = new double[10_000];
+            for (int i = 0; i < 2_000; i++)
+            {
+                predict(test.Features(i % test.Count), output);
+            }
+
+            long predictAllocated = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < latencies.Length; i++)
+            {
+                // Cycle through the test set so the input is not already in cache.
+                ReadOnlySpan<float> x = test.Features((i * 7919) % test.Count);
+                long t0 = Stopwatch.GetTimestamp();
+                predict(x, output);
+                latencies[i] = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency;
+            }
+
+            predictAllocated = GC.GetAllocatedBytesForCurrentThread() - predictAllocated;
+            Array.Sort(latencies);
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"peer=NetGen net={name} batch={batch} threads=1 epoch_s={seconds:F3} samples_per_s={train.Count / seconds:F0} test_acc={100.0 * correct / test.Count:F2} predict_median_us={latencies[latencies.Length / 2]:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} train_alloc_bytes={allocated} predict_alloc_bytes={predictAllocated}");
+        }
+
+        private static string? Option(string[] args, string name)
+        {
+            int i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+
+        private static string FindData()
+        {
+            for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            {
+                if (File.Exists(Path.Combine(d.FullName, "NetGen.sln")))
+                {
+                    return Path.Combine(d.FullName, "data", "mnist");
+                }
+            }
+
+            throw new DirectoryNotFoundException("data/mnist not found: pass --data <directory>");
+        }
+    }
+}

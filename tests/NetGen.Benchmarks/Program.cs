@@ -1,0 +1,12 @@
+using BenchmarkDotNet.Running;
+using NetGen.Benchmarks;
+
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- epoch [--nets A,B] [--batches 1,32,128] [--repeat N]
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- --filter '*'          (BenchmarkDotNet)
+if (args.Length > 0 && args[0] == "epoch")
+{
+    return Epoch.Run(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(NetworkBenchmarks).Assembly).Run(args);
+return 0;
