@@ -27,7 +27,26 @@ namespace NetGen.Generator.Emitting
             Axpy = 1,
             AccumulateRow = 2,
             UpdateRow = 3,
+            DotBlock = 4,
+            Gemm4 = 5,
+            Gemm1 = 6,
         }
+
+        /// <summary>
+        /// Sixteen dot products at once, 4 weight rows × 4 examples sharing every load (register blocking);
+        /// signature (ref T w, ref T x, ref T y, nuint ldy): y[k·ldy + j] = Σᵢ w[j·n + i]·x[k·n + i], j, k &lt; 4.
+        /// </summary>
+        public string DotBlock(int n)
+        {
+            Request(Kind.Dot, n);
+            return Request(Kind.DotBlock, n);
+        }
+
+        /// <summary>
+        /// A rank-`rows` update of R = 4 (or 1) output rows: o[j·os + i] (+)= α·Σ_r c[r·cr + j·cj]·v[r·vs + i], i &lt; n;
+        /// signature (ref T v, nuint vs, ref T c, nuint cr, nuint cj, nuint rows, ref T o, nuint os, T alpha, bool accumulate).
+        /// </summary>
+        public string Gemm(int rowsOut, int n) => Request(rowsOut == 4 ? Kind.Gemm4 : Kind.Gemm1, n);
 
         /// <summary>Σᵢ a[i]·b[i]; signature (ref T a, ref T b) → T.</summary>
         public string Dot(int n) => Request(Kind.Dot, n);
@@ -74,6 +93,15 @@ namespace NetGen.Generator.Emitting
                                 v.Store("dx", i, v.MultiplyAdd("delta", v.Load("w", i), v.Load("dx", i))),
                             });
                         break;
+                    case Kind.DotBlock:
+                        EmitDotBlock(w, n);
+                        break;
+                    case Kind.Gemm4:
+                        EmitGemm(w, 4, n);
+                        break;
+                    case Kind.Gemm1:
+                        EmitGemm(w, 1, n);
+                        break;
                     case Kind.UpdateRow:
                         EmitElementwise(
                             w,
@@ -95,7 +123,215 @@ namespace NetGen.Generator.Emitting
         private string Request(Kind kind, int n)
         {
             _requested.Add(((int)kind, n));
-            return kind.ToString() + n.ToString(CultureInfo.InvariantCulture);
+            string name = kind switch
+            {
+                Kind.Gemm4 => "Gemm4x",
+                Kind.Gemm1 => "Gemm1x",
+                _ => kind.ToString(),
+            };
+            return name + n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        private void EmitDotBlock(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>y[k·ldy + j] = Σᵢ w[j·{n} + i]·x[k·{n} + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"private static void DotBlock{n}(ref {t} w, ref {t} x, ref {t} y, nuint ldy)"))
+            {
+                foreach (int bits in s_widths)
+                {
+                    int lanes = _t.Lanes(bits);
+                    int vectors = n / lanes;
+                    if (vectors == 0)
+                    {
+                        continue;
+                    }
+
+                    var v = new VectorSpec(bits, lanes, _t);
+                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    {
+                        for (int j = 0; j < 4; j++)
+                        {
+                            w.Line($"Vector{bits}<{t}> " + string.Join(", ", Enumerable.Range(0, 4).Select(k => $"s{j}{k} = Vector{bits}<{t}>.Zero")) + ";");
+                        }
+
+                        using (w.Block($"for (nuint i = 0; i < {vectors * lanes}; i += {lanes})"))
+                        {
+                            for (int j = 0; j < 4; j++)
+                            {
+                                w.Line($"Vector{bits}<{t}> w{j} = {v.Load("w", Offset("i", j * n))};");
+                            }
+
+                            for (int k = 0; k < 4; k++)
+                            {
+                                w.Line($"Vector{bits}<{t}> x{k} = {v.Load("x", Offset("i", k * n))};");
+                            }
+
+                            for (int j = 0; j < 4; j++)
+                            {
+                                for (int k = 0; k < 4; k++)
+                                {
+                                    w.Line($"s{j}{k} = MultiplyAdd(w{j}, x{k}, s{j}{k});");
+                                }
+                            }
+                        }
+
+                        for (int j = 0; j < 4; j++)
+                        {
+                            for (int k = 0; k < 4; k++)
+                            {
+                                w.Line($"Unsafe.Add(ref y, ({k} * ldy) + {j}) = Vector{bits}.Sum(s{j}{k});");
+                            }
+                        }
+
+                        if (n > vectors * lanes)
+                        {
+                            w.Line($"// the last {n - (vectors * lanes)} element(s) of each product");
+                            using (w.Block($"for (nuint i = {vectors * lanes}; i < {n}; i++)"))
+                            {
+                                using (w.Block("for (nuint k = 0; k < 4; k++)"))
+                                {
+                                    using (w.Block("for (nuint j = 0; j < 4; j++)"))
+                                    {
+                                        w.Line($"Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * {n}) + i) * Unsafe.Add(ref x, (k * {n}) + i);");
+                                    }
+                                }
+                            }
+                        }
+
+                        w.Line("return;");
+                    }
+
+                    w.Line();
+                }
+
+                using (w.Block("for (nuint k = 0; k < 4; k++)"))
+                {
+                    using (w.Block("for (nuint j = 0; j < 4; j++)"))
+                    {
+                        w.Line($"Unsafe.Add(ref y, (k * ldy) + j) = Dot{n}(ref Unsafe.Add(ref w, j * {n}), ref Unsafe.Add(ref x, k * {n}));");
+                    }
+                }
+            }
+
+        }
+
+        private void EmitGemm(CodeWriter w, int r, int n)
+        {
+            string t = _t.Type;
+            string name = $"Gemm{r}x{n}";
+            w.Line($"/// <summary>");
+            w.Line($"/// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for {r} output row{(r > 1 ? "s" : string.Empty)} j and i &lt; {n}:");
+            w.Line("/// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.");
+            w.Line("/// The accumulators stay in registers over the whole reduction; each v load feeds " + r + " multiply-adds.");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {name}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate)"))
+            {
+                foreach (int bits in s_widths)
+                {
+                    int lanes = _t.Lanes(bits);
+                    int vectors = n / lanes;
+                    if (vectors == 0)
+                    {
+                        continue;
+                    }
+
+                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    {
+                        w.Line($"Vector{bits}<{t}> alphaV = Vector{bits}.Create(alpha);");
+                        int pairs = vectors / 2;
+                        if (pairs > 0)
+                        {
+                            using (w.Block($"for (nuint i = 0; i < {pairs * 2 * lanes}; i += {2 * lanes})"))
+                            {
+                                EmitGemmColumns(w, bits, lanes, r, 2);
+                            }
+                        }
+
+                        if (vectors % 2 == 1)
+                        {
+                            using (w.Block())
+                            {
+                                w.Line($"nuint i = {pairs * 2 * lanes};");
+                                EmitGemmColumns(w, bits, lanes, r, 1);
+                            }
+                        }
+
+                        if (n % lanes != 0)
+                        {
+                            EmitGemmScalar(w, r, vectors * lanes, n);
+                        }
+
+                        w.Line("return;");
+                    }
+
+                    w.Line();
+                }
+
+                EmitGemmScalar(w, r, 0, n);
+            }
+        }
+
+        /// <summary>One step of the column loop: `width` vectors × r rows of accumulators, reduced over rows.</summary>
+        private void EmitGemmColumns(CodeWriter w, int bits, int lanes, int r, int width)
+        {
+            string t = _t.Type;
+            var v = new VectorSpec(bits, lanes, _t);
+            for (int j = 0; j < r; j++)
+            {
+                w.Line($"Vector{bits}<{t}> " + string.Join(", ", Enumerable.Range(0, width).Select(q => $"a{j}{q} = Vector{bits}<{t}>.Zero")) + ";");
+            }
+
+            using (w.Block("for (nuint k = 0; k < rows; k++)"))
+            {
+                w.Line($"ref {t} vk = ref Unsafe.Add(ref v, k * vs);");
+                w.Line($"ref {t} ck = ref Unsafe.Add(ref c, k * cr);");
+                for (int q = 0; q < width; q++)
+                {
+                    w.Line($"Vector{bits}<{t}> v{q} = {v.Load("vk", Offset("i", q * lanes))};");
+                }
+
+                for (int j = 0; j < r; j++)
+                {
+                    string coefficient = j == 0 ? "ck" : $"Unsafe.Add(ref ck, {(j == 1 ? "cj" : $"{j} * cj")})";
+                    w.Line($"Vector{bits}<{t}> c{j} = Vector{bits}.Create({coefficient});");
+                    for (int q = 0; q < width; q++)
+                    {
+                        w.Line($"a{j}{q} = MultiplyAdd(c{j}, v{q}, a{j}{q});");
+                    }
+                }
+            }
+
+            for (int j = 0; j < r; j++)
+            {
+                w.Line($"ref {t} o{j} = ref Unsafe.Add(ref o, {(j == 0 ? "0" : j == 1 ? "os" : $"{j} * os")});");
+                for (int q = 0; q < width; q++)
+                {
+                    string at = Offset("i", q * lanes);
+                    w.Line($"(accumulate ? MultiplyAdd(alphaV, a{j}{q}, {v.Load($"o{j}", at)}) : alphaV * a{j}{q}).StoreUnsafe(ref o{j}, {at});");
+                }
+            }
+        }
+
+        private void EmitGemmScalar(CodeWriter w, int r, int from, int n)
+        {
+            string t = _t.Type;
+            using (w.Block($"for (nuint i = {from}; i < {n}; i++)"))
+            {
+                using (w.Block($"for (nuint j = 0; j < {r}; j++)"))
+                {
+                    w.Line($"{t} sum = {_t.Zero};");
+                    using (w.Block("for (nuint k = 0; k < rows; k++)"))
+                    {
+                        w.Line("sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);");
+                    }
+
+                    w.Line($"ref {t} target = ref Unsafe.Add(ref o, (j * os) + i);");
+                    w.Line("target = accumulate ? target + (alpha * sum) : alpha * sum;");
+                }
+            }
         }
 
         private void EmitMultiplyAdd(CodeWriter w)

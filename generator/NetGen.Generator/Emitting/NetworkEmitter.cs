@@ -27,6 +27,7 @@ namespace NetGen.Generator.Emitting
         private readonly Kernels _kernels;
         private readonly int _parameterCount;
         private readonly int _activationCount;
+        private readonly int _batchChunk;
 
         private NetworkEmitter(NetworkModel model)
         {
@@ -47,6 +48,7 @@ namespace NetGen.Generator.Emitting
 
             _parameterCount = parameters;
             _activationCount = activations;
+            _batchChunk = System.Math.Max(4, System.Math.Min(256, (1 << 20) / activations / 4 * 4));
             _head = Head.For(model.Head, Last.Outputs, _t);
             _optimizer = new OptimizerEmitter(model.Optimizer, _t);
         }
@@ -98,12 +100,14 @@ namespace NetGen.Generator.Emitting
                 {
                     w.Line();
                     layer.EmitForward(w, _t, _kernels);
+                    w.Line();
+                    layer.EmitForwardBatch(w, _t, _kernels);
                 }
 
                 foreach (DenseLayer layer in Enumerable.Reverse(_layers))
                 {
                     w.Line();
-                    layer.EmitBackward(w, _t, _kernels);
+                    layer.EmitBackwardBatch(w, _t, _kernels);
                     if (_optimizer.CanFuse)
                     {
                         w.Line();
@@ -198,6 +202,9 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Number of activations stored per example (all layer outputs).</summary>");
             w.Line($"private const int ActivationCount = {_activationCount};");
             w.Line();
+            w.Line("/// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>");
+            w.Line($"private const int BatchChunk = {_batchChunk};");
+            w.Line();
             foreach (DenseLayer layer in _layers)
             {
                 layer.EmitConstants(w);
@@ -208,7 +215,7 @@ namespace NetGen.Generator.Emitting
             w.Line($"private readonly {T}[] _storage;");
             w.Line("private readonly int _origin;");
             w.Line();
-            w.Line("/// <summary>Training scratch, allocated on first use: activations [0, ActivationCount) then deltas.</summary>");
+            w.Line("/// <summary>Training scratch, allocated on first use: BatchChunk examples' activations, then as many deltas.</summary>");
             w.Line($"private {T}[]? _scratch;");
             w.Line();
             w.Line("/// <summary>Gradient buffer for mini-batch Train, allocated on first use.</summary>");
@@ -280,13 +287,18 @@ namespace NetGen.Generator.Emitting
                 w.Line("global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));");
                 EmitWithActivations(w, a =>
                 {
-                    using (w.Block("for (int n = 0; n < count; n++)"))
+                    w.Line("// Blocks of 4 examples through the register-blocked forward pass.");
+                    using (w.Block("for (int start = 0; start < count; start += 4)"))
                     {
-                        w.Line($"Forward(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize), ref {a});");
-                        w.Line($"ref {T} y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), n * OutputSize);");
-                        _head.EmitPredict(w, $"Unsafe.Add(ref {a}, {Last.A})", "y");
+                        w.Line("int m = Math.Min(4, count - start);");
+                        w.Line($"ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref {a}, m);");
+                        using (w.Block("for (int n = 0; n < m; n++)"))
+                        {
+                            w.Line($"ref {T} y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);");
+                            _head.EmitPredict(w, $"Unsafe.Add(ref {a}, (m * {Last.A}) + (n * OutputSize))", "y");
+                        }
                     }
-                });
+                }, examples: 4);
             }
 
             if (_head.CanClassify)
@@ -328,17 +340,18 @@ namespace NetGen.Generator.Emitting
 
         private string TargetsName => _head.IntegerLabels ? "labels" : "targets";
 
-        private void EmitWithActivations(CodeWriter w, System.Action<string> body)
+        private void EmitWithActivations(CodeWriter w, System.Action<string> body, int examples = 1)
         {
-            if (_activationCount <= StackLimit)
+            string size = examples == 1 ? "ActivationCount" : $"{examples} * ActivationCount";
+            if (_activationCount * examples <= StackLimit)
             {
-                w.Line($"Span<{T}> activations = stackalloc {T}[ActivationCount];");
+                w.Line($"Span<{T}> activations = stackalloc {T}[{size}];");
                 w.Line($"ref {T} a = ref MemoryMarshal.GetReference(activations);");
                 body("a");
                 return;
             }
 
-            w.Line($"{T}[] rented = ArrayPool<{T}>.Shared.Rent(ActivationCount);");
+            w.Line($"{T}[] rented = ArrayPool<{T}>.Shared.Rent({size});");
             using (w.Block("try"))
             {
                 w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(rented);");
@@ -400,30 +413,58 @@ namespace NetGen.Generator.Emitting
                 EmitBatchValidation(w);
                 w.Line("global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));");
                 w.Line("gradient.Clear();");
-                w.Line($"return AccumulateGradient(inputs, {targets}, count, ref MemoryMarshal.GetReference(gradient));");
+                w.Line($"return BackpropagateBatch(inputs, {targets}, count, ref MemoryMarshal.GetReference(gradient), {_t.One});");
             }
 
             w.Line();
-            w.Line("/// <summary>Adds the gradient of the mean loss over count examples to g; returns the mean loss.</summary>");
-            using (w.Block($"private {T} AccumulateGradient(ReadOnlySpan<{T}> inputs, {TargetsParameter}, int count, ref {T} g)"))
+            w.Line("/// <summary>");
+            w.Line("/// Adds α times the gradient of the mean loss over count examples to target (the gradient buffer with α = 1, or");
+            w.Line("/// the parameters with α = −η: the SGD step fused into the backward pass, valid while count ≤ BatchChunk, since");
+            w.Line("/// every chunk must see the weights before the step). Returns the mean loss.");
+            w.Line("/// </summary>");
+            using (w.Block($"private {T} BackpropagateBatch(ReadOnlySpan<{T}> inputs, {TargetsParameter}, int count, ref {T} target, {T} alpha)"))
             {
-                w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * ActivationCount];");
+                w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * BatchChunk * ActivationCount];");
                 w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
-                w.Line($"ref {T} d = ref Unsafe.Add(ref a, ActivationCount);");
+                w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
                 w.Line($"ref {T} p = ref ParameterBase;");
                 w.Line($"{T} scale = {_t.One} / count;");
                 w.Line("double total = 0;");
-                using (w.Block("for (int n = 0; n < count; n++)"))
+                using (w.Block("for (int start = 0; start < count; start += BatchChunk)"))
                 {
-                    w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize);");
-                    w.Line("Forward(ref x, ref a);");
-                    w.Line(_head.IntegerLabels
-                        ? "total += OutputDelta(ref a, labels[n], scale, ref d);"
-                        : "total += OutputDelta(ref a, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), n * OutputSize), scale, ref d);");
-                    EmitBackwardCalls(w, update: false);
+                    w.Line("int m = Math.Min(BatchChunk, count - start);");
+                    w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
+                    w.Line("ForwardBatch(ref x, ref a, m);");
+                    using (w.Block("for (int n = 0; n < m; n++)"))
+                    {
+                        string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * OutputSize))";
+                        string dz = $"ref Unsafe.Add(ref d, (m * {Last.A}) + (n * OutputSize))";
+                        w.Line(_head.IntegerLabels
+                            ? $"total += OutputDelta({z}, {TargetsName}[start + n], scale, {dz});"
+                            : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), (start + n) * OutputSize), scale, {dz});");
+                    }
+
+                    foreach (DenseLayer layer in Enumerable.Reverse(_layers))
+                    {
+                        string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
+                        string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, m * {layer.Previous.A})";
+                        w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha, {input}, ref Unsafe.Add(ref d, m * {layer.A}){dx}, m);");
+                    }
                 }
 
                 w.Line($"return ({T})(total / count);");
+            }
+
+            w.Line();
+            w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>");
+            using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m)"))
+            {
+                w.Line($"ref {T} p = ref ParameterBase;");
+                foreach (DenseLayer layer in _layers)
+                {
+                    string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
+                    w.Line($"Layer{layer.Index}ForwardBatch(ref p, {input}, ref Unsafe.Add(ref a, m * {layer.A}), m);");
+                }
             }
 
             if (_optimizer.CanFuse)
@@ -432,13 +473,13 @@ namespace NetGen.Generator.Emitting
                 w.Line("/// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>");
                 using (w.Block($"private {T} TrainFused(ref {T} x, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} learningRate)"))
                 {
-                    w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * ActivationCount];");
+                    w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * BatchChunk * ActivationCount];");
                     w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
-                    w.Line($"ref {T} d = ref Unsafe.Add(ref a, ActivationCount);");
+                    w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
                     w.Line("Forward(ref x, ref a);");
-                    w.Line($"{T} loss = OutputDelta(ref a, {(_head.IntegerLabels ? "label" : "ref target")}, {_t.One}, ref d);");
+                    w.Line($"{T} loss = OutputDelta(ref Unsafe.Add(ref a, {Last.A}), {(_head.IntegerLabels ? "label" : "ref target")}, {_t.One}, ref Unsafe.Add(ref d, {Last.A}));");
                     w.Line($"ref {T} p = ref ParameterBase;");
-                    EmitBackwardCalls(w, update: true);
+                    EmitUpdateCalls(w);
                     w.Line("StepCount++;");
                     w.Line("return loss;");
                 }
@@ -449,17 +490,17 @@ namespace NetGen.Generator.Emitting
 
             w.Line();
             string lastDerivative = Last.Activation is Identity ? string.Empty : $" ⊙ f′(a{Last.Index})";
-            w.Line($"/// <summary>Loss of one example whose activations are in a; writes δ{Last.Index} = scale·{Escape(_head.DeltaEquation)}{lastDerivative} into d.</summary>");
-            using (w.Block($"private static {T} OutputDelta(ref {T} a, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} scale, ref {T} d)"))
+            w.Line($"/// <summary>Loss of one example whose outputs a{Last.Index} are at z; writes δ{Last.Index} = scale·{Escape(_head.DeltaEquation)}{lastDerivative} at dz.</summary>");
+            using (w.Block($"private static {T} OutputDelta(ref {T} z, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} scale, ref {T} dz)"))
             {
-                w.Line($"{T} loss = {_head.LossAndDelta($"Unsafe.Add(ref a, {Last.A})", _head.IntegerLabels ? "label" : "ref target", "scale", $"Unsafe.Add(ref d, {Last.A})")};");
+                w.Line($"{T} loss = {_head.LossAndDelta("z", _head.IntegerLabels ? "label" : "ref target", "scale", "dz")};");
                 if (Last.Activation is not Identity)
                 {
                     w.Line($"// δ{Last.Index} ⊙= f′(a{Last.Index}), {Last.Activation.DerivativeEquation}");
                     using (w.Block($"for (nuint i = 0; i < {Last.Outputs}; i++)"))
                     {
-                        w.Line($"ref {T} e = ref Unsafe.Add(ref d, {Last.A} + i);");
-                        w.Line($"{T} ai = Unsafe.Add(ref a, {Last.A} + i);");
+                        w.Line($"ref {T} e = ref Unsafe.Add(ref dz, i);");
+                        w.Line($"{T} ai = Unsafe.Add(ref z, i);");
                         w.Line($"e = {Last.Activation.Backward("e", "ai", _t)};");
                     }
                 }
@@ -489,10 +530,26 @@ namespace NetGen.Generator.Emitting
         {
             if (_optimizer.CanFuse)
             {
-                string condition = single ? "WeightDecay == " + _t.Zero : "count == 1 && WeightDecay == " + _t.Zero;
-                using (w.Block($"if ({condition})"))
+                using (w.Block($"if (WeightDecay == {_t.Zero})"))
                 {
-                    w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
+                    if (single)
+                    {
+                        w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
+                    }
+                    else
+                    {
+                        using (w.Block("if (count == 1)"))
+                        {
+                            w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
+                        }
+
+                        using (w.Block("if (count <= BatchChunk)"))
+                        {
+                            w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.");
+                            w.Line("StepCount++;");
+                            w.Line($"return BackpropagateBatch({inputs}, {targets}, count, ref ParameterBase, -learningRate);");
+                        }
+                    }
                 }
 
                 w.Line();
@@ -500,21 +557,19 @@ namespace NetGen.Generator.Emitting
 
             w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
             w.Line("Array.Clear(gradient);");
-            w.Line($"{T} loss = AccumulateGradient({inputs}, {targets}, {(single ? "1" : "count")}, ref MemoryMarshal.GetArrayDataReference(gradient));");
+            w.Line($"{T} loss = BackpropagateBatch({inputs}, {targets}, {(single ? "1" : "count")}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
             w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
             w.Line("return loss;");
         }
 
-        private void EmitBackwardCalls(CodeWriter w, bool update)
+        private void EmitUpdateCalls(CodeWriter w)
         {
             foreach (DenseLayer layer in Enumerable.Reverse(_layers))
             {
                 string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, {layer.Previous.A})";
                 string delta = $"ref Unsafe.Add(ref d, {layer.A})";
                 string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, {layer.Previous.A})";
-                w.Line(update
-                    ? $"Layer{layer.Index}Update(ref p, {input}, {delta}{dx}, learningRate);"
-                    : $"Layer{layer.Index}Backward(ref p, ref g, {input}, {delta}{dx});");
+                w.Line($"Layer{layer.Index}Update(ref p, {input}, {delta}{dx}, learningRate);");
             }
         }
 

@@ -53,6 +53,9 @@ namespace Samples
         /// <summary>Number of activations stored per example (all layer outputs).</summary>
         private const int ActivationCount = 19;
 
+        /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
+        private const int BatchChunk = 256;
+
         /// <summary>Offset of W0 (16×4, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (16) in <see cref="Parameters"/>.</summary>
@@ -71,7 +74,7 @@ namespace Samples
         private readonly double[] _storage;
         private readonly int _origin;
 
-        /// <summary>Training scratch, allocated on first use: activations [0, ActivationCount) then deltas.</summary>
+        /// <summary>Training scratch, allocated on first use: BatchChunk examples' activations, then as many deltas.</summary>
         private double[]? _scratch;
 
         /// <summary>Gradient buffer for mini-batch Train, allocated on first use.</summary>
@@ -148,13 +151,18 @@ namespace Samples
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            Span<double> activations = stackalloc double[ActivationCount];
+            Span<double> activations = stackalloc double[4 * ActivationCount];
             ref double a = ref MemoryMarshal.GetReference(activations);
-            for (int n = 0; n < count; n++)
+            // Blocks of 4 examples through the register-blocked forward pass.
+            for (int start = 0; start < count; start += 4)
             {
-                Forward(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize), ref a);
-                ref double y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), n * OutputSize);
-                Softmax(ref Unsafe.Add(ref a, A1), ref y);
+                int m = Math.Min(4, count - start);
+                ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m);
+                for (int n = 0; n < m; n++)
+                {
+                    ref double y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);
+                    Softmax(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), ref y);
+                }
             }
         }
 
@@ -193,7 +201,7 @@ namespace Samples
 
             double[] gradient = _gradient ??= new double[ParameterCount];
             Array.Clear(gradient);
-            double loss = AccumulateGradient(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient));
+            double loss = BackpropagateBatch(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
@@ -210,14 +218,23 @@ namespace Samples
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
             global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));
             int count = labels.Length;
-            if (count == 1 && WeightDecay == 0.0d)
+            if (WeightDecay == 0.0d)
             {
-                return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+                if (count == 1)
+                {
+                    return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+                }
+                if (count <= BatchChunk)
+                {
+                    // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.
+                    StepCount++;
+                    return BackpropagateBatch(inputs, labels, count, ref ParameterBase, -learningRate);
+                }
             }
 
             double[] gradient = _gradient ??= new double[ParameterCount];
             Array.Clear(gradient);
-            double loss = AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient));
+            double loss = BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
@@ -236,37 +253,53 @@ namespace Samples
             int count = labels.Length;
             global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));
             gradient.Clear();
-            return AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetReference(gradient));
+            return BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetReference(gradient), 1.0d);
         }
 
-        /// <summary>Adds the gradient of the mean loss over count examples to g; returns the mean loss.</summary>
-        private double AccumulateGradient(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int count, ref double g)
+        /// <summary>
+        /// Adds α times the gradient of the mean loss over count examples to target (the gradient buffer with α = 1, or
+        /// the parameters with α = −η: the SGD step fused into the backward pass, valid while count ≤ BatchChunk, since
+        /// every chunk must see the weights before the step). Returns the mean loss.
+        /// </summary>
+        private double BackpropagateBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int count, ref double target, double alpha)
         {
-            double[] scratch = _scratch ??= new double[2 * ActivationCount];
+            double[] scratch = _scratch ??= new double[2 * BatchChunk * ActivationCount];
             ref double a = ref MemoryMarshal.GetArrayDataReference(scratch);
-            ref double d = ref Unsafe.Add(ref a, ActivationCount);
+            ref double d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             ref double p = ref ParameterBase;
             double scale = 1.0d / count;
             double total = 0;
-            for (int n = 0; n < count; n++)
+            for (int start = 0; start < count; start += BatchChunk)
             {
-                ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize);
-                Forward(ref x, ref a);
-                total += OutputDelta(ref a, labels[n], scale, ref d);
-                Layer1Backward(ref p, ref g, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0));
-                Layer0Backward(ref p, ref g, ref x, ref Unsafe.Add(ref d, A0));
+                int m = Math.Min(BatchChunk, count - start);
+                ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
+                ForwardBatch(ref x, ref a, m);
+                for (int n = 0; n < m; n++)
+                {
+                    total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
+                }
+                Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
+                Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref d, m * A0), m);
             }
             return (double)(total / count);
+        }
+
+        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>
+        private void ForwardBatch(ref double x, ref double a, int m)
+        {
+            ref double p = ref ParameterBase;
+            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m);
+            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m);
         }
 
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
         private double TrainFused(ref double x, int label, double learningRate)
         {
-            double[] scratch = _scratch ??= new double[2 * ActivationCount];
+            double[] scratch = _scratch ??= new double[2 * BatchChunk * ActivationCount];
             ref double a = ref MemoryMarshal.GetArrayDataReference(scratch);
-            ref double d = ref Unsafe.Add(ref a, ActivationCount);
+            ref double d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             Forward(ref x, ref a);
-            double loss = OutputDelta(ref a, label, 1.0d, ref d);
+            double loss = OutputDelta(ref Unsafe.Add(ref a, A1), label, 1.0d, ref Unsafe.Add(ref d, A1));
             ref double p = ref ParameterBase;
             Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
             Layer0Update(ref p, ref x, ref Unsafe.Add(ref d, A0), learningRate);
@@ -293,10 +326,10 @@ namespace Samples
             }
         }
 
-        /// <summary>Loss of one example whose activations are in a; writes δ1 = scale·p − onehot(y) into d.</summary>
-        private static double OutputDelta(ref double a, int label, double scale, ref double d)
+        /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>
+        private static double OutputDelta(ref double z, int label, double scale, ref double dz)
         {
-            double loss = CrossEntropyDelta(ref Unsafe.Add(ref a, A1), label, scale, ref Unsafe.Add(ref d, A1));
+            double loss = CrossEntropyDelta(ref z, label, scale, ref dz);
             return loss;
         }
 
@@ -371,6 +404,42 @@ namespace Samples
             }
         }
 
+        /// <summary>Layer 0 forward for a mini-batch: each row n of y is a0 = tanh(W0·x + b0),  W0 ∈ ℝ^16×4 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardBatch(ref double p, ref double x, ref double y, int count)
+        {
+            ref double w = ref Unsafe.Add(ref p, W0);
+            ref double b = ref Unsafe.Add(ref p, B0);
+            nuint n = 0;
+            for (; n + 4 <= (nuint)count; n += 4)
+            {
+                ref double xn = ref Unsafe.Add(ref x, n * 4);
+                ref double yn = ref Unsafe.Add(ref y, n * 16);
+                for (nuint o = 0; o < 16; o += 4)
+                {
+                    DotBlock4(ref Unsafe.Add(ref w, o * 4), ref xn, ref Unsafe.Add(ref yn, o), 16);
+                }
+            }
+            for (; n < (nuint)count; n++)
+            {
+                for (nuint o = 0; o < 16; o++)
+                {
+                    Unsafe.Add(ref y, (n * 16) + o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref x, n * 4));
+                }
+            }
+
+            // + b0, then tanh
+            for (nuint r = 0; r < (nuint)count; r++)
+            {
+                ref double yr = ref Unsafe.Add(ref y, r * 16);
+                for (nuint o = 0; o < 16; o++)
+                {
+                    double z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                    Unsafe.Add(ref yr, o) = Math.Tanh(z);
+                }
+            }
+        }
+
         /// <summary>Layer 1 forward: a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^3×16.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Forward(ref double p, ref double x, ref double a)
@@ -384,29 +453,86 @@ namespace Samples
             }
         }
 
-        /// <summary>
-        /// Layer 1 backward (accumulating): ∂L/∂W1 += δ1·a0ᵀ, ∂L/∂b1 += δ1, δ0 = (W1ᵀ·δ1) ⊙ f′(a0).
-        /// </summary>
+        /// <summary>Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^3×16 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Backward(ref double p, ref double g, ref double x, ref double d, ref double dx)
+        private static void Layer1ForwardBatch(ref double p, ref double x, ref double y, int count)
         {
             ref double w = ref Unsafe.Add(ref p, W1);
-            MemoryMarshal.CreateSpan(ref dx, 16).Clear();
-            ref double gw = ref Unsafe.Add(ref g, W1);
-            ref double gb = ref Unsafe.Add(ref g, B1);
-            for (nuint o = 0; o < 3; o++)
+            ref double b = ref Unsafe.Add(ref p, B1);
+            nuint n = 0;
+            for (; n + 4 <= (nuint)count; n += 4)
             {
-                double delta = Unsafe.Add(ref d, o);
-                Unsafe.Add(ref gb, o) += delta;
-                AccumulateRow16(ref Unsafe.Add(ref gw, o * 16), ref x, ref Unsafe.Add(ref w, o * 16), ref dx, delta);
+                ref double xn = ref Unsafe.Add(ref x, n * 16);
+                ref double yn = ref Unsafe.Add(ref y, n * 3);
+                for (nuint o = 0; o < 3; o++)
+                {
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        Unsafe.Add(ref yn, (k * 3) + o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref xn, k * 16));
+                    }
+                }
+            }
+            for (; n < (nuint)count; n++)
+            {
+                for (nuint o = 0; o < 3; o++)
+                {
+                    Unsafe.Add(ref y, (n * 3) + o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
+                }
             }
 
+            // + b1, then identity
+            for (nuint r = 0; r < (nuint)count; r++)
+            {
+                ref double yr = ref Unsafe.Add(ref y, r * 3);
+                for (nuint o = 0; o < 3; o++)
+                {
+                    double z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                    Unsafe.Add(ref yr, o) = z;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1 backward for a mini-batch: δ0 = (δ1·W1) ⊙ f′(a0) first, with the weights before any update; then W1 += α·δ1ᵀ·a0, b1 += α·Σₙ δ1ₙ.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double d, ref double dx, int count)
+        {
+            nuint m = (nuint)count;
+            ref double w = ref Unsafe.Add(ref p, W1);
+            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 4 examples at a time
+            nuint n = 0;
+            for (; n + 4 <= m; n += 4)
+            {
+                Gemm4x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 0, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
+            }
             // δ0 ⊙= f′(a0), f′ = 1 − a²
-            for (nuint i = 0; i < 16; i++)
+            for (nuint i = 0; i < m * 16; i++)
             {
                 ref double e = ref Unsafe.Add(ref dx, i);
                 double ai = Unsafe.Add(ref x, i);
                 e = e * (1.0d - (ai * ai));
+            }
+
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 4 rows at a time
+            ref double tw = ref Unsafe.Add(ref target, W1);
+            for (nuint o = 0; o < 3; o++)
+            {
+                Gemm1x16(ref x, 16, ref Unsafe.Add(ref d, o), 3, 0, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            }
+            ref double tb = ref Unsafe.Add(ref target, B1);
+            for (nuint o = 0; o < 3; o++)
+            {
+                double sum = 0.0d;
+                for (nuint r = 0; r < m; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 3) + o);
+                }
+                Unsafe.Add(ref tb, o) += alpha * sum;
             }
         }
 
@@ -437,19 +563,27 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 0 backward (accumulating): ∂L/∂W0 += δ0·xᵀ, ∂L/∂b0 += δ0.
+        /// Layer 0 backward for a mini-batch: W0 += α·δ0ᵀ·x, b0 += α·Σₙ δ0ₙ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Backward(ref double p, ref double g, ref double x, ref double d)
+        private static void Layer0BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double d, int count)
         {
-            _ = ref p;
-            ref double gw = ref Unsafe.Add(ref g, W0);
-            ref double gb = ref Unsafe.Add(ref g, B0);
+            nuint m = (nuint)count;
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 4 rows at a time
+            ref double tw = ref Unsafe.Add(ref target, W0);
+            for (nuint o = 0; o < 16; o += 4)
+            {
+                Gemm4x4(ref x, 4, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+            }
+            ref double tb = ref Unsafe.Add(ref target, B0);
             for (nuint o = 0; o < 16; o++)
             {
-                double delta = Unsafe.Add(ref d, o);
-                Unsafe.Add(ref gb, o) += delta;
-                Axpy4(ref Unsafe.Add(ref gw, o * 4), delta, ref x);
+                double sum = 0.0d;
+                for (nuint r = 0; r < m; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 16) + o);
+                }
+                Unsafe.Add(ref tb, o) += alpha * sum;
             }
         }
 
@@ -767,64 +901,6 @@ namespace Samples
             }
         }
 
-        /// <summary>One row of the backward pass: g[i] += δ·x[i] (weight gradient) and dx[i] += δ·w[i] (Wᵀδ), i &lt; 16.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AccumulateRow16(ref double g, ref double x, ref double w, ref double dx, double delta)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 8
-                Vector512<double> deltaV = Vector512.Create(delta);
-                MultiplyAdd(deltaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-                MultiplyAdd(deltaV, Vector512.LoadUnsafe(ref w, 0), Vector512.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                MultiplyAdd(deltaV, Vector512.LoadUnsafe(ref x, 8), Vector512.LoadUnsafe(ref g, 8)).StoreUnsafe(ref g, 8);
-                MultiplyAdd(deltaV, Vector512.LoadUnsafe(ref w, 8), Vector512.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 16 = 1 × 4 × 4 (unrolled)
-                Vector256<double> deltaV = Vector256.Create(delta);
-                for (nuint i = 0; i < 16; i += 16)
-                {
-                    MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref g, i)).StoreUnsafe(ref g, i);
-                    MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref w, i), Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                    MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref g, i + 4)).StoreUnsafe(ref g, i + 4);
-                    MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref w, i + 4), Vector256.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                    MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref g, i + 8)).StoreUnsafe(ref g, i + 8);
-                    MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref w, i + 8), Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                    MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref g, i + 12)).StoreUnsafe(ref g, i + 12);
-                    MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref w, i + 12), Vector256.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 4 × 2 (unrolled)
-                Vector128<double> deltaV = Vector128.Create(delta);
-                for (nuint i = 0; i < 16; i += 8)
-                {
-                    MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref g, i)).StoreUnsafe(ref g, i);
-                    MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, i), Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                    MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref g, i + 2)).StoreUnsafe(ref g, i + 2);
-                    MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, i + 2), Vector128.LoadUnsafe(ref dx, i + 2)).StoreUnsafe(ref dx, i + 2);
-                    MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref g, i + 4)).StoreUnsafe(ref g, i + 4);
-                    MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, i + 4), Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                    MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref g, i + 6)).StoreUnsafe(ref g, i + 6);
-                    MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, i + 6), Vector128.LoadUnsafe(ref dx, i + 6)).StoreUnsafe(ref dx, i + 6);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 16; i++)
-            {
-                Unsafe.Add(ref g, i) = (delta * Unsafe.Add(ref x, i)) + Unsafe.Add(ref g, i);
-                Unsafe.Add(ref dx, i) = (delta * Unsafe.Add(ref w, i)) + Unsafe.Add(ref dx, i);
-            }
-        }
-
         /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 16.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void UpdateRow16(ref double w, ref double x, ref double dx, double delta, double step)
@@ -914,6 +990,707 @@ namespace Samples
                 double wi = Unsafe.Add(ref w, i);
                 Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
                 Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+            }
+        }
+
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·4 + i]·x[k·4 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void DotBlock4(ref double w, ref double x, ref double y, nuint ldy)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> s00 = Vector256<double>.Zero, s01 = Vector256<double>.Zero, s02 = Vector256<double>.Zero, s03 = Vector256<double>.Zero;
+                Vector256<double> s10 = Vector256<double>.Zero, s11 = Vector256<double>.Zero, s12 = Vector256<double>.Zero, s13 = Vector256<double>.Zero;
+                Vector256<double> s20 = Vector256<double>.Zero, s21 = Vector256<double>.Zero, s22 = Vector256<double>.Zero, s23 = Vector256<double>.Zero;
+                Vector256<double> s30 = Vector256<double>.Zero, s31 = Vector256<double>.Zero, s32 = Vector256<double>.Zero, s33 = Vector256<double>.Zero;
+                for (nuint i = 0; i < 4; i += 4)
+                {
+                    Vector256<double> w0 = Vector256.LoadUnsafe(ref w, i);
+                    Vector256<double> w1 = Vector256.LoadUnsafe(ref w, i + 4);
+                    Vector256<double> w2 = Vector256.LoadUnsafe(ref w, i + 8);
+                    Vector256<double> w3 = Vector256.LoadUnsafe(ref w, i + 12);
+                    Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
+                    Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 4);
+                    Vector256<double> x2 = Vector256.LoadUnsafe(ref x, i + 8);
+                    Vector256<double> x3 = Vector256.LoadUnsafe(ref x, i + 12);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> s00 = Vector128<double>.Zero, s01 = Vector128<double>.Zero, s02 = Vector128<double>.Zero, s03 = Vector128<double>.Zero;
+                Vector128<double> s10 = Vector128<double>.Zero, s11 = Vector128<double>.Zero, s12 = Vector128<double>.Zero, s13 = Vector128<double>.Zero;
+                Vector128<double> s20 = Vector128<double>.Zero, s21 = Vector128<double>.Zero, s22 = Vector128<double>.Zero, s23 = Vector128<double>.Zero;
+                Vector128<double> s30 = Vector128<double>.Zero, s31 = Vector128<double>.Zero, s32 = Vector128<double>.Zero, s33 = Vector128<double>.Zero;
+                for (nuint i = 0; i < 4; i += 2)
+                {
+                    Vector128<double> w0 = Vector128.LoadUnsafe(ref w, i);
+                    Vector128<double> w1 = Vector128.LoadUnsafe(ref w, i + 4);
+                    Vector128<double> w2 = Vector128.LoadUnsafe(ref w, i + 8);
+                    Vector128<double> w3 = Vector128.LoadUnsafe(ref w, i + 12);
+                    Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                    Vector128<double> x2 = Vector128.LoadUnsafe(ref x, i + 8);
+                    Vector128<double> x3 = Vector128.LoadUnsafe(ref x, i + 12);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                return;
+            }
+
+            for (nuint k = 0; k < 4; k++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref Unsafe.Add(ref x, k * 4));
+                }
+            }
+        }
+
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·16 + i]·x[k·16 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void DotBlock16(ref double w, ref double x, ref double y, nuint ldy)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> s00 = Vector512<double>.Zero, s01 = Vector512<double>.Zero, s02 = Vector512<double>.Zero, s03 = Vector512<double>.Zero;
+                Vector512<double> s10 = Vector512<double>.Zero, s11 = Vector512<double>.Zero, s12 = Vector512<double>.Zero, s13 = Vector512<double>.Zero;
+                Vector512<double> s20 = Vector512<double>.Zero, s21 = Vector512<double>.Zero, s22 = Vector512<double>.Zero, s23 = Vector512<double>.Zero;
+                Vector512<double> s30 = Vector512<double>.Zero, s31 = Vector512<double>.Zero, s32 = Vector512<double>.Zero, s33 = Vector512<double>.Zero;
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    Vector512<double> w0 = Vector512.LoadUnsafe(ref w, i);
+                    Vector512<double> w1 = Vector512.LoadUnsafe(ref w, i + 16);
+                    Vector512<double> w2 = Vector512.LoadUnsafe(ref w, i + 32);
+                    Vector512<double> w3 = Vector512.LoadUnsafe(ref w, i + 48);
+                    Vector512<double> x0 = Vector512.LoadUnsafe(ref x, i);
+                    Vector512<double> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                    Vector512<double> x2 = Vector512.LoadUnsafe(ref x, i + 32);
+                    Vector512<double> x3 = Vector512.LoadUnsafe(ref x, i + 48);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> s00 = Vector256<double>.Zero, s01 = Vector256<double>.Zero, s02 = Vector256<double>.Zero, s03 = Vector256<double>.Zero;
+                Vector256<double> s10 = Vector256<double>.Zero, s11 = Vector256<double>.Zero, s12 = Vector256<double>.Zero, s13 = Vector256<double>.Zero;
+                Vector256<double> s20 = Vector256<double>.Zero, s21 = Vector256<double>.Zero, s22 = Vector256<double>.Zero, s23 = Vector256<double>.Zero;
+                Vector256<double> s30 = Vector256<double>.Zero, s31 = Vector256<double>.Zero, s32 = Vector256<double>.Zero, s33 = Vector256<double>.Zero;
+                for (nuint i = 0; i < 16; i += 4)
+                {
+                    Vector256<double> w0 = Vector256.LoadUnsafe(ref w, i);
+                    Vector256<double> w1 = Vector256.LoadUnsafe(ref w, i + 16);
+                    Vector256<double> w2 = Vector256.LoadUnsafe(ref w, i + 32);
+                    Vector256<double> w3 = Vector256.LoadUnsafe(ref w, i + 48);
+                    Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
+                    Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 16);
+                    Vector256<double> x2 = Vector256.LoadUnsafe(ref x, i + 32);
+                    Vector256<double> x3 = Vector256.LoadUnsafe(ref x, i + 48);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> s00 = Vector128<double>.Zero, s01 = Vector128<double>.Zero, s02 = Vector128<double>.Zero, s03 = Vector128<double>.Zero;
+                Vector128<double> s10 = Vector128<double>.Zero, s11 = Vector128<double>.Zero, s12 = Vector128<double>.Zero, s13 = Vector128<double>.Zero;
+                Vector128<double> s20 = Vector128<double>.Zero, s21 = Vector128<double>.Zero, s22 = Vector128<double>.Zero, s23 = Vector128<double>.Zero;
+                Vector128<double> s30 = Vector128<double>.Zero, s31 = Vector128<double>.Zero, s32 = Vector128<double>.Zero, s33 = Vector128<double>.Zero;
+                for (nuint i = 0; i < 16; i += 2)
+                {
+                    Vector128<double> w0 = Vector128.LoadUnsafe(ref w, i);
+                    Vector128<double> w1 = Vector128.LoadUnsafe(ref w, i + 16);
+                    Vector128<double> w2 = Vector128.LoadUnsafe(ref w, i + 32);
+                    Vector128<double> w3 = Vector128.LoadUnsafe(ref w, i + 48);
+                    Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 16);
+                    Vector128<double> x2 = Vector128.LoadUnsafe(ref x, i + 32);
+                    Vector128<double> x3 = Vector128.LoadUnsafe(ref x, i + 48);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                return;
+            }
+
+            for (nuint k = 0; k < 4; k++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref Unsafe.Add(ref x, k * 16));
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 4:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x4(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector256<double> a00 = Vector256<double>.Zero;
+                    Vector256<double> a10 = Vector256<double>.Zero;
+                    Vector256<double> a20 = Vector256<double>.Zero;
+                    Vector256<double> a30 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 4; i += 4)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 4; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 16:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x16(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero;
+                    Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero;
+                    Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero;
+                    Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                        Vector512<double> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
+                    Vector256<double> a10 = Vector256<double>.Zero, a11 = Vector256<double>.Zero;
+                    Vector256<double> a20 = Vector256<double>.Zero, a21 = Vector256<double>.Zero;
+                    Vector256<double> a30 = Vector256<double>.Zero, a31 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 16; i += 4)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 4:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm1x4(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector256<double> a00 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 4; i += 4)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 4; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 16:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm1x16(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                        Vector512<double> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 16; i += 4)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
             }
         }
     }

@@ -63,6 +63,9 @@ partial class EveryActivation
     /// <summary>Number of activations stored per example (all layer outputs).</summary>
     private const int ActivationCount = 59;
 
+    /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
+    private const int BatchChunk = 256;
+
     /// <summary>Offset of W0 (16×8, row-major) in <see cref="Parameters"/>.</summary>
     private const int W0 = 0;
     /// <summary>Offset of b0 (16) in <see cref="Parameters"/>.</summary>
@@ -109,7 +112,7 @@ partial class EveryActivation
     private readonly float[] _storage;
     private readonly int _origin;
 
-    /// <summary>Training scratch, allocated on first use: activations [0, ActivationCount) then deltas.</summary>
+    /// <summary>Training scratch, allocated on first use: BatchChunk examples' activations, then as many deltas.</summary>
     private float[]? _scratch;
 
     /// <summary>Gradient buffer for mini-batch Train, allocated on first use.</summary>
@@ -222,13 +225,18 @@ partial class EveryActivation
     {
         int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
         global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-        Span<float> activations = stackalloc float[ActivationCount];
+        Span<float> activations = stackalloc float[4 * ActivationCount];
         ref float a = ref MemoryMarshal.GetReference(activations);
-        for (int n = 0; n < count; n++)
+        // Blocks of 4 examples through the register-blocked forward pass.
+        for (int start = 0; start < count; start += 4)
         {
-            Forward(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize), ref a);
-            ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), n * OutputSize);
-            Softmax(ref Unsafe.Add(ref a, A5), ref y);
+            int m = Math.Min(4, count - start);
+            ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m);
+            for (int n = 0; n < m; n++)
+            {
+                ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);
+                Softmax(ref Unsafe.Add(ref a, (m * A5) + (n * OutputSize)), ref y);
+            }
         }
     }
 
@@ -267,7 +275,7 @@ partial class EveryActivation
 
         float[] gradient = _gradient ??= new float[ParameterCount];
         Array.Clear(gradient);
-        float loss = AccumulateGradient(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient));
+        float loss = BackpropagateBatch(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
         ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
         return loss;
     }
@@ -284,14 +292,23 @@ partial class EveryActivation
         global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
         global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));
         int count = labels.Length;
-        if (count == 1 && WeightDecay == 0.0f)
+        if (WeightDecay == 0.0f)
         {
-            return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+            if (count == 1)
+            {
+                return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+            }
+            if (count <= BatchChunk)
+            {
+                // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.
+                StepCount++;
+                return BackpropagateBatch(inputs, labels, count, ref ParameterBase, -learningRate);
+            }
         }
 
         float[] gradient = _gradient ??= new float[ParameterCount];
         Array.Clear(gradient);
-        float loss = AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient));
+        float loss = BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
         ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
         return loss;
     }
@@ -310,41 +327,61 @@ partial class EveryActivation
         int count = labels.Length;
         global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));
         gradient.Clear();
-        return AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetReference(gradient));
+        return BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetReference(gradient), 1.0f);
     }
 
-    /// <summary>Adds the gradient of the mean loss over count examples to g; returns the mean loss.</summary>
-    private float AccumulateGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, ref float g)
+    /// <summary>
+    /// Adds α times the gradient of the mean loss over count examples to target (the gradient buffer with α = 1, or
+    /// the parameters with α = −η: the SGD step fused into the backward pass, valid while count ≤ BatchChunk, since
+    /// every chunk must see the weights before the step). Returns the mean loss.
+    /// </summary>
+    private float BackpropagateBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, ref float target, float alpha)
     {
-        float[] scratch = _scratch ??= new float[2 * ActivationCount];
+        float[] scratch = _scratch ??= new float[2 * BatchChunk * ActivationCount];
         ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
-        ref float d = ref Unsafe.Add(ref a, ActivationCount);
+        ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
         ref float p = ref ParameterBase;
         float scale = 1.0f / count;
         double total = 0;
-        for (int n = 0; n < count; n++)
+        for (int start = 0; start < count; start += BatchChunk)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize);
-            Forward(ref x, ref a);
-            total += OutputDelta(ref a, labels[n], scale, ref d);
-            Layer5Backward(ref p, ref g, ref Unsafe.Add(ref a, A4), ref Unsafe.Add(ref d, A5), ref Unsafe.Add(ref d, A4));
-            Layer4Backward(ref p, ref g, ref Unsafe.Add(ref a, A3), ref Unsafe.Add(ref d, A4), ref Unsafe.Add(ref d, A3));
-            Layer3Backward(ref p, ref g, ref Unsafe.Add(ref a, A2), ref Unsafe.Add(ref d, A3), ref Unsafe.Add(ref d, A2));
-            Layer2Backward(ref p, ref g, ref Unsafe.Add(ref a, A1), ref Unsafe.Add(ref d, A2), ref Unsafe.Add(ref d, A1));
-            Layer1Backward(ref p, ref g, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0));
-            Layer0Backward(ref p, ref g, ref x, ref Unsafe.Add(ref d, A0));
+            int m = Math.Min(BatchChunk, count - start);
+            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
+            ForwardBatch(ref x, ref a, m);
+            for (int n = 0; n < m; n++)
+            {
+                total += OutputDelta(ref Unsafe.Add(ref a, (m * A5) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A5) + (n * OutputSize)));
+            }
+            Layer5BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A4), ref Unsafe.Add(ref d, m * A5), ref Unsafe.Add(ref d, m * A4), m);
+            Layer4BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A3), ref Unsafe.Add(ref d, m * A4), ref Unsafe.Add(ref d, m * A3), m);
+            Layer3BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref d, m * A3), ref Unsafe.Add(ref d, m * A2), m);
+            Layer2BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A2), ref Unsafe.Add(ref d, m * A1), m);
+            Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
+            Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref d, m * A0), m);
         }
         return (float)(total / count);
+    }
+
+    /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>
+    private void ForwardBatch(ref float x, ref float a, int m)
+    {
+        ref float p = ref ParameterBase;
+        Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m);
+        Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m);
+        Layer2ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref a, m * A2), m);
+        Layer3ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref a, m * A3), m);
+        Layer4ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A3), ref Unsafe.Add(ref a, m * A4), m);
+        Layer5ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A4), ref Unsafe.Add(ref a, m * A5), m);
     }
 
     /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
     private float TrainFused(ref float x, int label, float learningRate)
     {
-        float[] scratch = _scratch ??= new float[2 * ActivationCount];
+        float[] scratch = _scratch ??= new float[2 * BatchChunk * ActivationCount];
         ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
-        ref float d = ref Unsafe.Add(ref a, ActivationCount);
+        ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
         Forward(ref x, ref a);
-        float loss = OutputDelta(ref a, label, 1.0f, ref d);
+        float loss = OutputDelta(ref Unsafe.Add(ref a, A5), label, 1.0f, ref Unsafe.Add(ref d, A5));
         ref float p = ref ParameterBase;
         Layer5Update(ref p, ref Unsafe.Add(ref a, A4), ref Unsafe.Add(ref d, A5), ref Unsafe.Add(ref d, A4), learningRate);
         Layer4Update(ref p, ref Unsafe.Add(ref a, A3), ref Unsafe.Add(ref d, A4), ref Unsafe.Add(ref d, A3), learningRate);
@@ -375,10 +412,10 @@ partial class EveryActivation
         }
     }
 
-    /// <summary>Loss of one example whose activations are in a; writes δ5 = scale·p − onehot(y) into d.</summary>
-    private static float OutputDelta(ref float a, int label, float scale, ref float d)
+    /// <summary>Loss of one example whose outputs a5 are at z; writes δ5 = scale·p − onehot(y) at dz.</summary>
+    private static float OutputDelta(ref float z, int label, float scale, ref float dz)
     {
-        float loss = CrossEntropyDelta(ref Unsafe.Add(ref a, A5), label, scale, ref Unsafe.Add(ref d, A5));
+        float loss = CrossEntropyDelta(ref z, label, scale, ref dz);
         return loss;
     }
 
@@ -481,6 +518,42 @@ partial class EveryActivation
         }
     }
 
+    /// <summary>Layer 0 forward for a mini-batch: each row n of y is a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^16×8 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W0);
+        ref float b = ref Unsafe.Add(ref p, B0);
+        nuint n = 0;
+        for (; n + 4 <= (nuint)count; n += 4)
+        {
+            ref float xn = ref Unsafe.Add(ref x, n * 8);
+            ref float yn = ref Unsafe.Add(ref y, n * 16);
+            for (nuint o = 0; o < 16; o += 4)
+            {
+                DotBlock8(ref Unsafe.Add(ref w, o * 8), ref xn, ref Unsafe.Add(ref yn, o), 16);
+            }
+        }
+        for (; n < (nuint)count; n++)
+        {
+            for (nuint o = 0; o < 16; o++)
+            {
+                Unsafe.Add(ref y, (n * 16) + o) = Dot8(ref Unsafe.Add(ref w, o * 8), ref Unsafe.Add(ref x, n * 8));
+            }
+        }
+
+        // + b0, then ReLU
+        for (nuint r = 0; r < (nuint)count; r++)
+        {
+            ref float yr = ref Unsafe.Add(ref y, r * 16);
+            for (nuint o = 0; o < 16; o++)
+            {
+                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.0f;
+            }
+        }
+    }
+
     /// <summary>Layer 1 forward: a1 = LeakyReLU(0.01)(W1·a0 + b1),  W1 ∈ ℝ^16×16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Forward(ref float p, ref float x, ref float a)
@@ -491,6 +564,42 @@ partial class EveryActivation
         {
             float z = Dot16(ref Unsafe.Add(ref w, o * 16), ref x) + Unsafe.Add(ref b, o);
             Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.01f * z;
+        }
+    }
+
+    /// <summary>Layer 1 forward for a mini-batch: each row n of y is a1 = LeakyReLU(0.01)(W1·a0 + b1),  W1 ∈ ℝ^16×16 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W1);
+        ref float b = ref Unsafe.Add(ref p, B1);
+        nuint n = 0;
+        for (; n + 4 <= (nuint)count; n += 4)
+        {
+            ref float xn = ref Unsafe.Add(ref x, n * 16);
+            ref float yn = ref Unsafe.Add(ref y, n * 16);
+            for (nuint o = 0; o < 16; o += 4)
+            {
+                DotBlock16(ref Unsafe.Add(ref w, o * 16), ref xn, ref Unsafe.Add(ref yn, o), 16);
+            }
+        }
+        for (; n < (nuint)count; n++)
+        {
+            for (nuint o = 0; o < 16; o++)
+            {
+                Unsafe.Add(ref y, (n * 16) + o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
+            }
+        }
+
+        // + b1, then LeakyReLU(0.01)
+        for (nuint r = 0; r < (nuint)count; r++)
+        {
+            ref float yr = ref Unsafe.Add(ref y, r * 16);
+            for (nuint o = 0; o < 16; o++)
+            {
+                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.01f * z;
+            }
         }
     }
 
@@ -507,6 +616,42 @@ partial class EveryActivation
         }
     }
 
+    /// <summary>Layer 2 forward for a mini-batch: each row n of y is a2 = LeakyReLU(0.2)(W2·a1 + b2),  W2 ∈ ℝ^12×16 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2ForwardBatch(ref float p, ref float x, ref float y, int count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W2);
+        ref float b = ref Unsafe.Add(ref p, B2);
+        nuint n = 0;
+        for (; n + 4 <= (nuint)count; n += 4)
+        {
+            ref float xn = ref Unsafe.Add(ref x, n * 16);
+            ref float yn = ref Unsafe.Add(ref y, n * 12);
+            for (nuint o = 0; o < 12; o += 4)
+            {
+                DotBlock16(ref Unsafe.Add(ref w, o * 16), ref xn, ref Unsafe.Add(ref yn, o), 12);
+            }
+        }
+        for (; n < (nuint)count; n++)
+        {
+            for (nuint o = 0; o < 12; o++)
+            {
+                Unsafe.Add(ref y, (n * 12) + o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
+            }
+        }
+
+        // + b2, then LeakyReLU(0.2)
+        for (nuint r = 0; r < (nuint)count; r++)
+        {
+            ref float yr = ref Unsafe.Add(ref y, r * 12);
+            for (nuint o = 0; o < 12; o++)
+            {
+                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.2f * z;
+            }
+        }
+    }
+
     /// <summary>Layer 3 forward: a3 = sigmoid(W3·a2 + b3),  W3 ∈ ℝ^8×12.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer3Forward(ref float p, ref float x, ref float a)
@@ -517,6 +662,42 @@ partial class EveryActivation
         {
             float z = Dot12(ref Unsafe.Add(ref w, o * 12), ref x) + Unsafe.Add(ref b, o);
             Unsafe.Add(ref a, o) = 1.0f / (1.0f + MathF.Exp(-z));
+        }
+    }
+
+    /// <summary>Layer 3 forward for a mini-batch: each row n of y is a3 = sigmoid(W3·a2 + b3),  W3 ∈ ℝ^8×12 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3ForwardBatch(ref float p, ref float x, ref float y, int count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W3);
+        ref float b = ref Unsafe.Add(ref p, B3);
+        nuint n = 0;
+        for (; n + 4 <= (nuint)count; n += 4)
+        {
+            ref float xn = ref Unsafe.Add(ref x, n * 12);
+            ref float yn = ref Unsafe.Add(ref y, n * 8);
+            for (nuint o = 0; o < 8; o += 4)
+            {
+                DotBlock12(ref Unsafe.Add(ref w, o * 12), ref xn, ref Unsafe.Add(ref yn, o), 8);
+            }
+        }
+        for (; n < (nuint)count; n++)
+        {
+            for (nuint o = 0; o < 8; o++)
+            {
+                Unsafe.Add(ref y, (n * 8) + o) = Dot12(ref Unsafe.Add(ref w, o * 12), ref Unsafe.Add(ref x, n * 12));
+            }
+        }
+
+        // + b3, then sigmoid
+        for (nuint r = 0; r < (nuint)count; r++)
+        {
+            ref float yr = ref Unsafe.Add(ref y, r * 8);
+            for (nuint o = 0; o < 8; o++)
+            {
+                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref yr, o) = 1.0f / (1.0f + MathF.Exp(-z));
+            }
         }
     }
 
@@ -533,6 +714,42 @@ partial class EveryActivation
         }
     }
 
+    /// <summary>Layer 4 forward for a mini-batch: each row n of y is a4 = tanh(W4·a3 + b4),  W4 ∈ ℝ^4×8 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4ForwardBatch(ref float p, ref float x, ref float y, int count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W4);
+        ref float b = ref Unsafe.Add(ref p, B4);
+        nuint n = 0;
+        for (; n + 4 <= (nuint)count; n += 4)
+        {
+            ref float xn = ref Unsafe.Add(ref x, n * 8);
+            ref float yn = ref Unsafe.Add(ref y, n * 4);
+            for (nuint o = 0; o < 4; o += 4)
+            {
+                DotBlock8(ref Unsafe.Add(ref w, o * 8), ref xn, ref Unsafe.Add(ref yn, o), 4);
+            }
+        }
+        for (; n < (nuint)count; n++)
+        {
+            for (nuint o = 0; o < 4; o++)
+            {
+                Unsafe.Add(ref y, (n * 4) + o) = Dot8(ref Unsafe.Add(ref w, o * 8), ref Unsafe.Add(ref x, n * 8));
+            }
+        }
+
+        // + b4, then tanh
+        for (nuint r = 0; r < (nuint)count; r++)
+        {
+            ref float yr = ref Unsafe.Add(ref y, r * 4);
+            for (nuint o = 0; o < 4; o++)
+            {
+                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref yr, o) = MathF.Tanh(z);
+            }
+        }
+    }
+
     /// <summary>Layer 5 forward: a5 = identity(W5·a4 + b5),  W5 ∈ ℝ^3×4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer5Forward(ref float p, ref float x, ref float a)
@@ -546,29 +763,86 @@ partial class EveryActivation
         }
     }
 
-    /// <summary>
-    /// Layer 5 backward (accumulating): ∂L/∂W5 += δ5·a4ᵀ, ∂L/∂b5 += δ5, δ4 = (W5ᵀ·δ5) ⊙ f′(a4).
-    /// </summary>
+    /// <summary>Layer 5 forward for a mini-batch: each row n of y is a5 = identity(W5·a4 + b5),  W5 ∈ ℝ^3×4 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer5Backward(ref float p, ref float g, ref float x, ref float d, ref float dx)
+    private static void Layer5ForwardBatch(ref float p, ref float x, ref float y, int count)
     {
         ref float w = ref Unsafe.Add(ref p, W5);
-        MemoryMarshal.CreateSpan(ref dx, 4).Clear();
-        ref float gw = ref Unsafe.Add(ref g, W5);
-        ref float gb = ref Unsafe.Add(ref g, B5);
-        for (nuint o = 0; o < 3; o++)
+        ref float b = ref Unsafe.Add(ref p, B5);
+        nuint n = 0;
+        for (; n + 4 <= (nuint)count; n += 4)
         {
-            float delta = Unsafe.Add(ref d, o);
-            Unsafe.Add(ref gb, o) += delta;
-            AccumulateRow4(ref Unsafe.Add(ref gw, o * 4), ref x, ref Unsafe.Add(ref w, o * 4), ref dx, delta);
+            ref float xn = ref Unsafe.Add(ref x, n * 4);
+            ref float yn = ref Unsafe.Add(ref y, n * 3);
+            for (nuint o = 0; o < 3; o++)
+            {
+                for (nuint k = 0; k < 4; k++)
+                {
+                    Unsafe.Add(ref yn, (k * 3) + o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref xn, k * 4));
+                }
+            }
+        }
+        for (; n < (nuint)count; n++)
+        {
+            for (nuint o = 0; o < 3; o++)
+            {
+                Unsafe.Add(ref y, (n * 3) + o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref x, n * 4));
+            }
         }
 
+        // + b5, then identity
+        for (nuint r = 0; r < (nuint)count; r++)
+        {
+            ref float yr = ref Unsafe.Add(ref y, r * 3);
+            for (nuint o = 0; o < 3; o++)
+            {
+                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref yr, o) = z;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Layer 5 backward for a mini-batch: δ4 = (δ5·W5) ⊙ f′(a4) first, with the weights before any update; then W5 += α·δ5ᵀ·a4, b5 += α·Σₙ δ5ₙ.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
+    {
+        nuint m = (nuint)count;
+        ref float w = ref Unsafe.Add(ref p, W5);
+        // δ4[n, :] = Σ_o δ5[n, o]·W5[o, :], 4 examples at a time
+        nuint n = 0;
+        for (; n + 4 <= m; n += 4)
+        {
+            Gemm4x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
+        }
+        for (; n < m; n++)
+        {
+            Gemm1x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 0, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
+        }
         // δ4 ⊙= f′(a4), f′ = 1 − a²
-        for (nuint i = 0; i < 4; i++)
+        for (nuint i = 0; i < m * 4; i++)
         {
             ref float e = ref Unsafe.Add(ref dx, i);
             float ai = Unsafe.Add(ref x, i);
             e = e * (1.0f - (ai * ai));
+        }
+
+        // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 4 rows at a time
+        ref float tw = ref Unsafe.Add(ref target, W5);
+        for (nuint o = 0; o < 3; o++)
+        {
+            Gemm1x4(ref x, 4, ref Unsafe.Add(ref d, o), 3, 0, m, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+        }
+        ref float tb = ref Unsafe.Add(ref target, B5);
+        for (nuint o = 0; o < 3; o++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < m; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 3) + o);
+            }
+            Unsafe.Add(ref tb, o) += alpha * sum;
         }
     }
 
@@ -599,28 +873,46 @@ partial class EveryActivation
     }
 
     /// <summary>
-    /// Layer 4 backward (accumulating): ∂L/∂W4 += δ4·a3ᵀ, ∂L/∂b4 += δ4, δ3 = (W4ᵀ·δ4) ⊙ f′(a3).
+    /// Layer 4 backward for a mini-batch: δ3 = (δ4·W4) ⊙ f′(a3) first, with the weights before any update; then W4 += α·δ4ᵀ·a3, b4 += α·Σₙ δ4ₙ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer4Backward(ref float p, ref float g, ref float x, ref float d, ref float dx)
+    private static void Layer4BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
     {
+        nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W4);
-        MemoryMarshal.CreateSpan(ref dx, 8).Clear();
-        ref float gw = ref Unsafe.Add(ref g, W4);
-        ref float gb = ref Unsafe.Add(ref g, B4);
-        for (nuint o = 0; o < 4; o++)
+        // δ3[n, :] = Σ_o δ4[n, o]·W4[o, :], 4 examples at a time
+        nuint n = 0;
+        for (; n + 4 <= m; n += 4)
         {
-            float delta = Unsafe.Add(ref d, o);
-            Unsafe.Add(ref gb, o) += delta;
-            AccumulateRow8(ref Unsafe.Add(ref gw, o * 8), ref x, ref Unsafe.Add(ref w, o * 8), ref dx, delta);
+            Gemm4x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 4, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
         }
-
+        for (; n < m; n++)
+        {
+            Gemm1x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 0, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
+        }
         // δ3 ⊙= f′(a3), f′ = a·(1 − a)
-        for (nuint i = 0; i < 8; i++)
+        for (nuint i = 0; i < m * 8; i++)
         {
             ref float e = ref Unsafe.Add(ref dx, i);
             float ai = Unsafe.Add(ref x, i);
             e = e * ai * (1.0f - ai);
+        }
+
+        // W4[o, :] += α·Σₙ δ4[n, o]·a3[n, :], 4 rows at a time
+        ref float tw = ref Unsafe.Add(ref target, W4);
+        for (nuint o = 0; o < 4; o += 4)
+        {
+            Gemm4x8(ref x, 8, ref Unsafe.Add(ref d, o), 4, 1, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+        }
+        ref float tb = ref Unsafe.Add(ref target, B4);
+        for (nuint o = 0; o < 4; o++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < m; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 4) + o);
+            }
+            Unsafe.Add(ref tb, o) += alpha * sum;
         }
     }
 
@@ -651,28 +943,46 @@ partial class EveryActivation
     }
 
     /// <summary>
-    /// Layer 3 backward (accumulating): ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, δ2 = (W3ᵀ·δ3) ⊙ f′(a2).
+    /// Layer 3 backward for a mini-batch: δ2 = (δ3·W3) ⊙ f′(a2) first, with the weights before any update; then W3 += α·δ3ᵀ·a2, b3 += α·Σₙ δ3ₙ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer3Backward(ref float p, ref float g, ref float x, ref float d, ref float dx)
+    private static void Layer3BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
     {
+        nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W3);
-        MemoryMarshal.CreateSpan(ref dx, 12).Clear();
-        ref float gw = ref Unsafe.Add(ref g, W3);
-        ref float gb = ref Unsafe.Add(ref g, B3);
-        for (nuint o = 0; o < 8; o++)
+        // δ2[n, :] = Σ_o δ3[n, o]·W3[o, :], 4 examples at a time
+        nuint n = 0;
+        for (; n + 4 <= m; n += 4)
         {
-            float delta = Unsafe.Add(ref d, o);
-            Unsafe.Add(ref gb, o) += delta;
-            AccumulateRow12(ref Unsafe.Add(ref gw, o * 12), ref x, ref Unsafe.Add(ref w, o * 12), ref dx, delta);
+            Gemm4x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 8, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
         }
-
+        for (; n < m; n++)
+        {
+            Gemm1x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 0, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
+        }
         // δ2 ⊙= f′(a2), f′ = a > 0 ? 1 : 0.2
-        for (nuint i = 0; i < 12; i++)
+        for (nuint i = 0; i < m * 12; i++)
         {
             ref float e = ref Unsafe.Add(ref dx, i);
             float ai = Unsafe.Add(ref x, i);
             e = ai > 0.0f ? e : 0.2f * e;
+        }
+
+        // W3[o, :] += α·Σₙ δ3[n, o]·a2[n, :], 4 rows at a time
+        ref float tw = ref Unsafe.Add(ref target, W3);
+        for (nuint o = 0; o < 8; o += 4)
+        {
+            Gemm4x12(ref x, 12, ref Unsafe.Add(ref d, o), 8, 1, m, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
+        }
+        ref float tb = ref Unsafe.Add(ref target, B3);
+        for (nuint o = 0; o < 8; o++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < m; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 8) + o);
+            }
+            Unsafe.Add(ref tb, o) += alpha * sum;
         }
     }
 
@@ -703,28 +1013,46 @@ partial class EveryActivation
     }
 
     /// <summary>
-    /// Layer 2 backward (accumulating): ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, δ1 = (W2ᵀ·δ2) ⊙ f′(a1).
+    /// Layer 2 backward for a mini-batch: δ1 = (δ2·W2) ⊙ f′(a1) first, with the weights before any update; then W2 += α·δ2ᵀ·a1, b2 += α·Σₙ δ2ₙ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Backward(ref float p, ref float g, ref float x, ref float d, ref float dx)
+    private static void Layer2BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
     {
+        nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W2);
-        MemoryMarshal.CreateSpan(ref dx, 16).Clear();
-        ref float gw = ref Unsafe.Add(ref g, W2);
-        ref float gb = ref Unsafe.Add(ref g, B2);
-        for (nuint o = 0; o < 12; o++)
+        // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 4 examples at a time
+        nuint n = 0;
+        for (; n + 4 <= m; n += 4)
         {
-            float delta = Unsafe.Add(ref d, o);
-            Unsafe.Add(ref gb, o) += delta;
-            AccumulateRow16(ref Unsafe.Add(ref gw, o * 16), ref x, ref Unsafe.Add(ref w, o * 16), ref dx, delta);
+            Gemm4x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 12, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
-
+        for (; n < m; n++)
+        {
+            Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 0, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+        }
         // δ1 ⊙= f′(a1), f′ = a > 0 ? 1 : 0.01
-        for (nuint i = 0; i < 16; i++)
+        for (nuint i = 0; i < m * 16; i++)
         {
             ref float e = ref Unsafe.Add(ref dx, i);
             float ai = Unsafe.Add(ref x, i);
             e = ai > 0.0f ? e : 0.01f * e;
+        }
+
+        // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 4 rows at a time
+        ref float tw = ref Unsafe.Add(ref target, W2);
+        for (nuint o = 0; o < 12; o += 4)
+        {
+            Gemm4x16(ref x, 16, ref Unsafe.Add(ref d, o), 12, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+        }
+        ref float tb = ref Unsafe.Add(ref target, B2);
+        for (nuint o = 0; o < 12; o++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < m; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 12) + o);
+            }
+            Unsafe.Add(ref tb, o) += alpha * sum;
         }
     }
 
@@ -755,28 +1083,46 @@ partial class EveryActivation
     }
 
     /// <summary>
-    /// Layer 1 backward (accumulating): ∂L/∂W1 += δ1·a0ᵀ, ∂L/∂b1 += δ1, δ0 = (W1ᵀ·δ1) ⊙ f′(a0).
+    /// Layer 1 backward for a mini-batch: δ0 = (δ1·W1) ⊙ f′(a0) first, with the weights before any update; then W1 += α·δ1ᵀ·a0, b1 += α·Σₙ δ1ₙ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Backward(ref float p, ref float g, ref float x, ref float d, ref float dx)
+    private static void Layer1BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
     {
+        nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W1);
-        MemoryMarshal.CreateSpan(ref dx, 16).Clear();
-        ref float gw = ref Unsafe.Add(ref g, W1);
-        ref float gb = ref Unsafe.Add(ref g, B1);
-        for (nuint o = 0; o < 16; o++)
+        // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 4 examples at a time
+        nuint n = 0;
+        for (; n + 4 <= m; n += 4)
         {
-            float delta = Unsafe.Add(ref d, o);
-            Unsafe.Add(ref gb, o) += delta;
-            AccumulateRow16(ref Unsafe.Add(ref gw, o * 16), ref x, ref Unsafe.Add(ref w, o * 16), ref dx, delta);
+            Gemm4x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 16, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
-
+        for (; n < m; n++)
+        {
+            Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 0, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+        }
         // δ0 ⊙= f′(a0), f′ = [a > 0]
-        for (nuint i = 0; i < 16; i++)
+        for (nuint i = 0; i < m * 16; i++)
         {
             ref float e = ref Unsafe.Add(ref dx, i);
             float ai = Unsafe.Add(ref x, i);
             e = ai > 0.0f ? e : 0.0f;
+        }
+
+        // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 4 rows at a time
+        ref float tw = ref Unsafe.Add(ref target, W1);
+        for (nuint o = 0; o < 16; o += 4)
+        {
+            Gemm4x16(ref x, 16, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+        }
+        ref float tb = ref Unsafe.Add(ref target, B1);
+        for (nuint o = 0; o < 16; o++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < m; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 16) + o);
+            }
+            Unsafe.Add(ref tb, o) += alpha * sum;
         }
     }
 
@@ -807,24 +1153,27 @@ partial class EveryActivation
     }
 
     /// <summary>
-    /// Layer 0 backward (accumulating): ∂L/∂W0 += δ0·xᵀ, ∂L/∂b0 += δ0.
+    /// Layer 0 backward for a mini-batch: W0 += α·δ0ᵀ·x, b0 += α·Σₙ δ0ₙ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Backward(ref float p, ref float g, ref float x, ref float d)
+    private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
     {
-        _ = ref p;
-        ref float gw = ref Unsafe.Add(ref g, W0);
-        ref float gb = ref Unsafe.Add(ref g, B0);
+        nuint m = (nuint)count;
+        // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 4 rows at a time
+        ref float tw = ref Unsafe.Add(ref target, W0);
+        for (nuint o = 0; o < 16; o += 4)
+        {
+            Gemm4x8(ref x, 8, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+        }
+        ref float tb = ref Unsafe.Add(ref target, B0);
         for (nuint o = 0; o < 16; o++)
         {
-            float delta = Unsafe.Add(ref d, o);
-            if (delta == 0.0f)
+            float sum = 0.0f;
+            for (nuint r = 0; r < m; r++)
             {
-                continue; // ReLU was inactive: this row contributes nothing
+                sum += Unsafe.Add(ref d, (r * 16) + o);
             }
-
-            Unsafe.Add(ref gb, o) += delta;
-            Axpy8(ref Unsafe.Add(ref gw, o * 8), delta, ref x);
+            Unsafe.Add(ref tb, o) += alpha * sum;
         }
     }
 
@@ -1200,144 +1549,6 @@ partial class EveryActivation
         }
     }
 
-    /// <summary>One row of the backward pass: g[i] += δ·x[i] (weight gradient) and dx[i] += δ·w[i] (Wᵀδ), i &lt; 4.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateRow4(ref float g, ref float x, ref float w, ref float dx, float delta)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 4 = 1 × 4
-            Vector128<float> deltaV = Vector128.Create(delta);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, 0), Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-            return;
-        }
-
-        for (nuint i = 0; i < 4; i++)
-        {
-            Unsafe.Add(ref g, i) = (delta * Unsafe.Add(ref x, i)) + Unsafe.Add(ref g, i);
-            Unsafe.Add(ref dx, i) = (delta * Unsafe.Add(ref w, i)) + Unsafe.Add(ref dx, i);
-        }
-    }
-
-    /// <summary>One row of the backward pass: g[i] += δ·x[i] (weight gradient) and dx[i] += δ·w[i] (Wᵀδ), i &lt; 8.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateRow8(ref float g, ref float x, ref float w, ref float dx, float delta)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 8 = 1 × 8
-            Vector256<float> deltaV = Vector256.Create(delta);
-            MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-            MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref w, 0), Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 8 = 2 × 4
-            Vector128<float> deltaV = Vector128.Create(delta);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, 0), Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref g, 4)).StoreUnsafe(ref g, 4);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, 4), Vector128.LoadUnsafe(ref dx, 4)).StoreUnsafe(ref dx, 4);
-            return;
-        }
-
-        for (nuint i = 0; i < 8; i++)
-        {
-            Unsafe.Add(ref g, i) = (delta * Unsafe.Add(ref x, i)) + Unsafe.Add(ref g, i);
-            Unsafe.Add(ref dx, i) = (delta * Unsafe.Add(ref w, i)) + Unsafe.Add(ref dx, i);
-        }
-    }
-
-    /// <summary>One row of the backward pass: g[i] += δ·x[i] (weight gradient) and dx[i] += δ·w[i] (Wᵀδ), i &lt; 12.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateRow12(ref float g, ref float x, ref float w, ref float dx, float delta)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 12 = 1 × 8 + 4 scalar
-            Vector256<float> deltaV = Vector256.Create(delta);
-            MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-            MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref w, 0), Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-            for (nuint i = 8; i < 12; i++)
-            {
-                Unsafe.Add(ref g, i) = (delta * Unsafe.Add(ref x, i)) + Unsafe.Add(ref g, i);
-                Unsafe.Add(ref dx, i) = (delta * Unsafe.Add(ref w, i)) + Unsafe.Add(ref dx, i);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 12 = 3 × 4
-            Vector128<float> deltaV = Vector128.Create(delta);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, 0), Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref g, 4)).StoreUnsafe(ref g, 4);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, 4), Vector128.LoadUnsafe(ref dx, 4)).StoreUnsafe(ref dx, 4);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, 8), Vector128.LoadUnsafe(ref g, 8)).StoreUnsafe(ref g, 8);
-            MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, 8), Vector128.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
-            return;
-        }
-
-        for (nuint i = 0; i < 12; i++)
-        {
-            Unsafe.Add(ref g, i) = (delta * Unsafe.Add(ref x, i)) + Unsafe.Add(ref g, i);
-            Unsafe.Add(ref dx, i) = (delta * Unsafe.Add(ref w, i)) + Unsafe.Add(ref dx, i);
-        }
-    }
-
-    /// <summary>One row of the backward pass: g[i] += δ·x[i] (weight gradient) and dx[i] += δ·w[i] (Wᵀδ), i &lt; 16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateRow16(ref float g, ref float x, ref float w, ref float dx, float delta)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 16
-            Vector512<float> deltaV = Vector512.Create(delta);
-            MultiplyAdd(deltaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-            MultiplyAdd(deltaV, Vector512.LoadUnsafe(ref w, 0), Vector512.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 16 = 2 × 8
-            Vector256<float> deltaV = Vector256.Create(delta);
-            MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-            MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref w, 0), Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-            MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref x, 8), Vector256.LoadUnsafe(ref g, 8)).StoreUnsafe(ref g, 8);
-            MultiplyAdd(deltaV, Vector256.LoadUnsafe(ref w, 8), Vector256.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 4 × 4 (unrolled)
-            Vector128<float> deltaV = Vector128.Create(delta);
-            for (nuint i = 0; i < 16; i += 16)
-            {
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref g, i)).StoreUnsafe(ref g, i);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, i), Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref g, i + 4)).StoreUnsafe(ref g, i + 4);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, i + 4), Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref g, i + 8)).StoreUnsafe(ref g, i + 8);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, i + 8), Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref g, i + 12)).StoreUnsafe(ref g, i + 12);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, i + 12), Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 16; i++)
-        {
-            Unsafe.Add(ref g, i) = (delta * Unsafe.Add(ref x, i)) + Unsafe.Add(ref g, i);
-            Unsafe.Add(ref dx, i) = (delta * Unsafe.Add(ref w, i)) + Unsafe.Add(ref dx, i);
-        }
-    }
-
     /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void UpdateRow4(ref float w, ref float x, ref float dx, float delta, float step)
@@ -1531,6 +1742,1226 @@ partial class EveryActivation
             float wi = Unsafe.Add(ref w, i);
             Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
             Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+        }
+    }
+
+    /// <summary>y[k·ldy + j] = Σᵢ w[j·4 + i]·x[k·4 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotBlock4(ref float w, ref float x, ref float y, nuint ldy)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+            Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+            Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+            Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+            for (nuint i = 0; i < 4; i += 4)
+            {
+                Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 4);
+                Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 8);
+                Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 12);
+                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 8);
+                Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 12);
+                s00 = MultiplyAdd(w0, x0, s00);
+                s01 = MultiplyAdd(w0, x1, s01);
+                s02 = MultiplyAdd(w0, x2, s02);
+                s03 = MultiplyAdd(w0, x3, s03);
+                s10 = MultiplyAdd(w1, x0, s10);
+                s11 = MultiplyAdd(w1, x1, s11);
+                s12 = MultiplyAdd(w1, x2, s12);
+                s13 = MultiplyAdd(w1, x3, s13);
+                s20 = MultiplyAdd(w2, x0, s20);
+                s21 = MultiplyAdd(w2, x1, s21);
+                s22 = MultiplyAdd(w2, x2, s22);
+                s23 = MultiplyAdd(w2, x3, s23);
+                s30 = MultiplyAdd(w3, x0, s30);
+                s31 = MultiplyAdd(w3, x1, s31);
+                s32 = MultiplyAdd(w3, x2, s32);
+                s33 = MultiplyAdd(w3, x3, s33);
+            }
+            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+            return;
+        }
+
+        for (nuint k = 0; k < 4; k++)
+        {
+            for (nuint j = 0; j < 4; j++)
+            {
+                Unsafe.Add(ref y, (k * ldy) + j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref Unsafe.Add(ref x, k * 4));
+            }
+        }
+    }
+
+    /// <summary>y[k·ldy + j] = Σᵢ w[j·8 + i]·x[k·8 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotBlock8(ref float w, ref float x, ref float y, nuint ldy)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+            Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+            Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+            Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+            for (nuint i = 0; i < 8; i += 8)
+            {
+                Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 8);
+                Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 16);
+                Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 24);
+                Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 16);
+                Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 24);
+                s00 = MultiplyAdd(w0, x0, s00);
+                s01 = MultiplyAdd(w0, x1, s01);
+                s02 = MultiplyAdd(w0, x2, s02);
+                s03 = MultiplyAdd(w0, x3, s03);
+                s10 = MultiplyAdd(w1, x0, s10);
+                s11 = MultiplyAdd(w1, x1, s11);
+                s12 = MultiplyAdd(w1, x2, s12);
+                s13 = MultiplyAdd(w1, x3, s13);
+                s20 = MultiplyAdd(w2, x0, s20);
+                s21 = MultiplyAdd(w2, x1, s21);
+                s22 = MultiplyAdd(w2, x2, s22);
+                s23 = MultiplyAdd(w2, x3, s23);
+                s30 = MultiplyAdd(w3, x0, s30);
+                s31 = MultiplyAdd(w3, x1, s31);
+                s32 = MultiplyAdd(w3, x2, s32);
+                s33 = MultiplyAdd(w3, x3, s33);
+            }
+            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+            Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+            Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+            Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+            for (nuint i = 0; i < 8; i += 4)
+            {
+                Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 8);
+                Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 16);
+                Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 24);
+                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 8);
+                Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 16);
+                Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 24);
+                s00 = MultiplyAdd(w0, x0, s00);
+                s01 = MultiplyAdd(w0, x1, s01);
+                s02 = MultiplyAdd(w0, x2, s02);
+                s03 = MultiplyAdd(w0, x3, s03);
+                s10 = MultiplyAdd(w1, x0, s10);
+                s11 = MultiplyAdd(w1, x1, s11);
+                s12 = MultiplyAdd(w1, x2, s12);
+                s13 = MultiplyAdd(w1, x3, s13);
+                s20 = MultiplyAdd(w2, x0, s20);
+                s21 = MultiplyAdd(w2, x1, s21);
+                s22 = MultiplyAdd(w2, x2, s22);
+                s23 = MultiplyAdd(w2, x3, s23);
+                s30 = MultiplyAdd(w3, x0, s30);
+                s31 = MultiplyAdd(w3, x1, s31);
+                s32 = MultiplyAdd(w3, x2, s32);
+                s33 = MultiplyAdd(w3, x3, s33);
+            }
+            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+            return;
+        }
+
+        for (nuint k = 0; k < 4; k++)
+        {
+            for (nuint j = 0; j < 4; j++)
+            {
+                Unsafe.Add(ref y, (k * ldy) + j) = Dot8(ref Unsafe.Add(ref w, j * 8), ref Unsafe.Add(ref x, k * 8));
+            }
+        }
+    }
+
+    /// <summary>y[k·ldy + j] = Σᵢ w[j·12 + i]·x[k·12 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotBlock12(ref float w, ref float x, ref float y, nuint ldy)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+            Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+            Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+            Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+            for (nuint i = 0; i < 8; i += 8)
+            {
+                Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 12);
+                Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 24);
+                Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 36);
+                Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 12);
+                Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 24);
+                Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 36);
+                s00 = MultiplyAdd(w0, x0, s00);
+                s01 = MultiplyAdd(w0, x1, s01);
+                s02 = MultiplyAdd(w0, x2, s02);
+                s03 = MultiplyAdd(w0, x3, s03);
+                s10 = MultiplyAdd(w1, x0, s10);
+                s11 = MultiplyAdd(w1, x1, s11);
+                s12 = MultiplyAdd(w1, x2, s12);
+                s13 = MultiplyAdd(w1, x3, s13);
+                s20 = MultiplyAdd(w2, x0, s20);
+                s21 = MultiplyAdd(w2, x1, s21);
+                s22 = MultiplyAdd(w2, x2, s22);
+                s23 = MultiplyAdd(w2, x3, s23);
+                s30 = MultiplyAdd(w3, x0, s30);
+                s31 = MultiplyAdd(w3, x1, s31);
+                s32 = MultiplyAdd(w3, x2, s32);
+                s33 = MultiplyAdd(w3, x3, s33);
+            }
+            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+            // the last 4 element(s) of each product
+            for (nuint i = 8; i < 12; i++)
+            {
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 12) + i) * Unsafe.Add(ref x, (k * 12) + i);
+                    }
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+            Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+            Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+            Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+            for (nuint i = 0; i < 12; i += 4)
+            {
+                Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 12);
+                Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 24);
+                Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 36);
+                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 12);
+                Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 24);
+                Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 36);
+                s00 = MultiplyAdd(w0, x0, s00);
+                s01 = MultiplyAdd(w0, x1, s01);
+                s02 = MultiplyAdd(w0, x2, s02);
+                s03 = MultiplyAdd(w0, x3, s03);
+                s10 = MultiplyAdd(w1, x0, s10);
+                s11 = MultiplyAdd(w1, x1, s11);
+                s12 = MultiplyAdd(w1, x2, s12);
+                s13 = MultiplyAdd(w1, x3, s13);
+                s20 = MultiplyAdd(w2, x0, s20);
+                s21 = MultiplyAdd(w2, x1, s21);
+                s22 = MultiplyAdd(w2, x2, s22);
+                s23 = MultiplyAdd(w2, x3, s23);
+                s30 = MultiplyAdd(w3, x0, s30);
+                s31 = MultiplyAdd(w3, x1, s31);
+                s32 = MultiplyAdd(w3, x2, s32);
+                s33 = MultiplyAdd(w3, x3, s33);
+            }
+            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+            return;
+        }
+
+        for (nuint k = 0; k < 4; k++)
+        {
+            for (nuint j = 0; j < 4; j++)
+            {
+                Unsafe.Add(ref y, (k * ldy) + j) = Dot12(ref Unsafe.Add(ref w, j * 12), ref Unsafe.Add(ref x, k * 12));
+            }
+        }
+    }
+
+    /// <summary>y[k·ldy + j] = Σᵢ w[j·16 + i]·x[k·16 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotBlock16(ref float w, ref float x, ref float y, nuint ldy)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+            Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+            Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+            Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+            for (nuint i = 0; i < 16; i += 16)
+            {
+                Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 16);
+                Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 32);
+                Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 48);
+                Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 32);
+                Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 48);
+                s00 = MultiplyAdd(w0, x0, s00);
+                s01 = MultiplyAdd(w0, x1, s01);
+                s02 = MultiplyAdd(w0, x2, s02);
+                s03 = MultiplyAdd(w0, x3, s03);
+                s10 = MultiplyAdd(w1, x0, s10);
+                s11 = MultiplyAdd(w1, x1, s11);
+                s12 = MultiplyAdd(w1, x2, s12);
+                s13 = MultiplyAdd(w1, x3, s13);
+                s20 = MultiplyAdd(w2, x0, s20);
+                s21 = MultiplyAdd(w2, x1, s21);
+                s22 = MultiplyAdd(w2, x2, s22);
+                s23 = MultiplyAdd(w2, x3, s23);
+                s30 = MultiplyAdd(w3, x0, s30);
+                s31 = MultiplyAdd(w3, x1, s31);
+                s32 = MultiplyAdd(w3, x2, s32);
+                s33 = MultiplyAdd(w3, x3, s33);
+            }
+            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+            Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+            Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+            Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+            for (nuint i = 0; i < 16; i += 8)
+            {
+                Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 16);
+                Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 32);
+                Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 48);
+                Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 16);
+                Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 32);
+                Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 48);
+                s00 = MultiplyAdd(w0, x0, s00);
+                s01 = MultiplyAdd(w0, x1, s01);
+                s02 = MultiplyAdd(w0, x2, s02);
+                s03 = MultiplyAdd(w0, x3, s03);
+                s10 = MultiplyAdd(w1, x0, s10);
+                s11 = MultiplyAdd(w1, x1, s11);
+                s12 = MultiplyAdd(w1, x2, s12);
+                s13 = MultiplyAdd(w1, x3, s13);
+                s20 = MultiplyAdd(w2, x0, s20);
+                s21 = MultiplyAdd(w2, x1, s21);
+                s22 = MultiplyAdd(w2, x2, s22);
+                s23 = MultiplyAdd(w2, x3, s23);
+                s30 = MultiplyAdd(w3, x0, s30);
+                s31 = MultiplyAdd(w3, x1, s31);
+                s32 = MultiplyAdd(w3, x2, s32);
+                s33 = MultiplyAdd(w3, x3, s33);
+            }
+            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+            Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+            Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+            Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+            for (nuint i = 0; i < 16; i += 4)
+            {
+                Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 16);
+                Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 32);
+                Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 48);
+                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 16);
+                Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 32);
+                Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 48);
+                s00 = MultiplyAdd(w0, x0, s00);
+                s01 = MultiplyAdd(w0, x1, s01);
+                s02 = MultiplyAdd(w0, x2, s02);
+                s03 = MultiplyAdd(w0, x3, s03);
+                s10 = MultiplyAdd(w1, x0, s10);
+                s11 = MultiplyAdd(w1, x1, s11);
+                s12 = MultiplyAdd(w1, x2, s12);
+                s13 = MultiplyAdd(w1, x3, s13);
+                s20 = MultiplyAdd(w2, x0, s20);
+                s21 = MultiplyAdd(w2, x1, s21);
+                s22 = MultiplyAdd(w2, x2, s22);
+                s23 = MultiplyAdd(w2, x3, s23);
+                s30 = MultiplyAdd(w3, x0, s30);
+                s31 = MultiplyAdd(w3, x1, s31);
+                s32 = MultiplyAdd(w3, x2, s32);
+                s33 = MultiplyAdd(w3, x3, s33);
+            }
+            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+            return;
+        }
+
+        for (nuint k = 0; k < 4; k++)
+        {
+            for (nuint j = 0; j < 4; j++)
+            {
+                Unsafe.Add(ref y, (k * ldy) + j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref Unsafe.Add(ref x, k * 16));
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 4:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm4x4(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            {
+                nuint i = 0;
+                Vector128<float> a00 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 4; i++)
+        {
+            for (nuint j = 0; j < 4; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 8:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm4x8(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                nuint i = 0;
+                Vector256<float> a00 = Vector256<float>.Zero;
+                Vector256<float> a10 = Vector256<float>.Zero;
+                Vector256<float> a20 = Vector256<float>.Zero;
+                Vector256<float> a30 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 8; i += 8)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    a01 = MultiplyAdd(c0, v1, a01);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    a11 = MultiplyAdd(c1, v1, a11);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    a21 = MultiplyAdd(c2, v1, a21);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    a31 = MultiplyAdd(c3, v1, a31);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 8; i++)
+        {
+            for (nuint j = 0; j < 4; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 12:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm4x12(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                nuint i = 0;
+                Vector256<float> a00 = Vector256<float>.Zero;
+                Vector256<float> a10 = Vector256<float>.Zero;
+                Vector256<float> a20 = Vector256<float>.Zero;
+                Vector256<float> a30 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+            }
+            for (nuint i = 8; i < 12; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 8; i += 8)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    a01 = MultiplyAdd(c0, v1, a01);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    a11 = MultiplyAdd(c1, v1, a11);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    a21 = MultiplyAdd(c2, v1, a21);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    a31 = MultiplyAdd(c3, v1, a31);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+            }
+            {
+                nuint i = 8;
+                Vector128<float> a00 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 12; i++)
+        {
+            for (nuint j = 0; j < 4; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 16:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm4x16(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> alphaV = Vector512.Create(alpha);
+            {
+                nuint i = 0;
+                Vector512<float> a00 = Vector512<float>.Zero;
+                Vector512<float> a10 = Vector512<float>.Zero;
+                Vector512<float> a20 = Vector512<float>.Zero;
+                Vector512<float> a30 = Vector512<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                    Vector512<float> c0 = Vector512.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            for (nuint i = 0; i < 16; i += 16)
+            {
+                Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
+                Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
+                Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
+                Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    a01 = MultiplyAdd(c0, v1, a01);
+                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    a11 = MultiplyAdd(c1, v1, a11);
+                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    a21 = MultiplyAdd(c2, v1, a21);
+                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    a31 = MultiplyAdd(c3, v1, a31);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 16; i += 8)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    a01 = MultiplyAdd(c0, v1, a01);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    a11 = MultiplyAdd(c1, v1, a11);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    a21 = MultiplyAdd(c2, v1, a21);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    a31 = MultiplyAdd(c3, v1, a31);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 16; i++)
+        {
+            for (nuint j = 0; j < 4; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 4:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm1x4(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            {
+                nuint i = 0;
+                Vector128<float> a00 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 4; i++)
+        {
+            for (nuint j = 0; j < 1; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 8:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm1x8(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                nuint i = 0;
+                Vector256<float> a00 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 8; i += 8)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    a01 = MultiplyAdd(c0, v1, a01);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 8; i++)
+        {
+            for (nuint j = 0; j < 1; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 12:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm1x12(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                nuint i = 0;
+                Vector256<float> a00 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+            }
+            for (nuint i = 8; i < 12; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 8; i += 8)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    a01 = MultiplyAdd(c0, v1, a01);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+            }
+            {
+                nuint i = 8;
+                Vector128<float> a00 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 12; i++)
+        {
+            for (nuint j = 0; j < 1; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 16:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm1x16(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> alphaV = Vector512.Create(alpha);
+            {
+                nuint i = 0;
+                Vector512<float> a00 = Vector512<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                    Vector512<float> c0 = Vector512.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            for (nuint i = 0; i < 16; i += 16)
+            {
+                Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    a01 = MultiplyAdd(c0, v1, a01);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 16; i += 8)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    a01 = MultiplyAdd(c0, v1, a01);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 16; i++)
+        {
+            for (nuint j = 0; j < 1; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
         }
     }
 }

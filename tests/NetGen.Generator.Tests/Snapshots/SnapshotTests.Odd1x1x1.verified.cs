@@ -53,6 +53,9 @@ namespace Odd
         /// <summary>Number of activations stored per example (all layer outputs).</summary>
         private const int ActivationCount = 2;
 
+        /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
+        private const int BatchChunk = 256;
+
         /// <summary>Offset of W0 (1×1, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (1) in <see cref="Parameters"/>.</summary>
@@ -71,7 +74,7 @@ namespace Odd
         private readonly float[] _storage;
         private readonly int _origin;
 
-        /// <summary>Training scratch, allocated on first use: activations [0, ActivationCount) then deltas.</summary>
+        /// <summary>Training scratch, allocated on first use: BatchChunk examples' activations, then as many deltas.</summary>
         private float[]? _scratch;
 
         /// <summary>Gradient buffer for mini-batch Train, allocated on first use.</summary>
@@ -148,13 +151,18 @@ namespace Odd
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            Span<float> activations = stackalloc float[ActivationCount];
+            Span<float> activations = stackalloc float[4 * ActivationCount];
             ref float a = ref MemoryMarshal.GetReference(activations);
-            for (int n = 0; n < count; n++)
+            // Blocks of 4 examples through the register-blocked forward pass.
+            for (int start = 0; start < count; start += 4)
             {
-                Forward(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize), ref a);
-                ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), n * OutputSize);
-                Softmax(ref Unsafe.Add(ref a, A1), ref y);
+                int m = Math.Min(4, count - start);
+                ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m);
+                for (int n = 0; n < m; n++)
+                {
+                    ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);
+                    Softmax(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), ref y);
+                }
             }
         }
 
@@ -193,7 +201,7 @@ namespace Odd
 
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
-            float loss = AccumulateGradient(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient));
+            float loss = BackpropagateBatch(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
@@ -210,14 +218,23 @@ namespace Odd
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
             global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));
             int count = labels.Length;
-            if (count == 1 && WeightDecay == 0.0f)
+            if (WeightDecay == 0.0f)
             {
-                return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+                if (count == 1)
+                {
+                    return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+                }
+                if (count <= BatchChunk)
+                {
+                    // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.
+                    StepCount++;
+                    return BackpropagateBatch(inputs, labels, count, ref ParameterBase, -learningRate);
+                }
             }
 
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
-            float loss = AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient));
+            float loss = BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
@@ -236,37 +253,53 @@ namespace Odd
             int count = labels.Length;
             global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));
             gradient.Clear();
-            return AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetReference(gradient));
+            return BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetReference(gradient), 1.0f);
         }
 
-        /// <summary>Adds the gradient of the mean loss over count examples to g; returns the mean loss.</summary>
-        private float AccumulateGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, ref float g)
+        /// <summary>
+        /// Adds α times the gradient of the mean loss over count examples to target (the gradient buffer with α = 1, or
+        /// the parameters with α = −η: the SGD step fused into the backward pass, valid while count ≤ BatchChunk, since
+        /// every chunk must see the weights before the step). Returns the mean loss.
+        /// </summary>
+        private float BackpropagateBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, ref float target, float alpha)
         {
-            float[] scratch = _scratch ??= new float[2 * ActivationCount];
+            float[] scratch = _scratch ??= new float[2 * BatchChunk * ActivationCount];
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
-            ref float d = ref Unsafe.Add(ref a, ActivationCount);
+            ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             ref float p = ref ParameterBase;
             float scale = 1.0f / count;
             double total = 0;
-            for (int n = 0; n < count; n++)
+            for (int start = 0; start < count; start += BatchChunk)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize);
-                Forward(ref x, ref a);
-                total += OutputDelta(ref a, labels[n], scale, ref d);
-                Layer1Backward(ref p, ref g, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0));
-                Layer0Backward(ref p, ref g, ref x, ref Unsafe.Add(ref d, A0));
+                int m = Math.Min(BatchChunk, count - start);
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
+                ForwardBatch(ref x, ref a, m);
+                for (int n = 0; n < m; n++)
+                {
+                    total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
+                }
+                Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
+                Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref d, m * A0), m);
             }
             return (float)(total / count);
+        }
+
+        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>
+        private void ForwardBatch(ref float x, ref float a, int m)
+        {
+            ref float p = ref ParameterBase;
+            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m);
+            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m);
         }
 
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
         private float TrainFused(ref float x, int label, float learningRate)
         {
-            float[] scratch = _scratch ??= new float[2 * ActivationCount];
+            float[] scratch = _scratch ??= new float[2 * BatchChunk * ActivationCount];
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
-            ref float d = ref Unsafe.Add(ref a, ActivationCount);
+            ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             Forward(ref x, ref a);
-            float loss = OutputDelta(ref a, label, 1.0f, ref d);
+            float loss = OutputDelta(ref Unsafe.Add(ref a, A1), label, 1.0f, ref Unsafe.Add(ref d, A1));
             ref float p = ref ParameterBase;
             Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
             Layer0Update(ref p, ref x, ref Unsafe.Add(ref d, A0), learningRate);
@@ -293,10 +326,10 @@ namespace Odd
             }
         }
 
-        /// <summary>Loss of one example whose activations are in a; writes δ1 = scale·p − onehot(y) into d.</summary>
-        private static float OutputDelta(ref float a, int label, float scale, ref float d)
+        /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>
+        private static float OutputDelta(ref float z, int label, float scale, ref float dz)
         {
-            float loss = CrossEntropyDelta(ref Unsafe.Add(ref a, A1), label, scale, ref Unsafe.Add(ref d, A1));
+            float loss = CrossEntropyDelta(ref z, label, scale, ref dz);
             return loss;
         }
 
@@ -371,6 +404,45 @@ namespace Odd
             }
         }
 
+        /// <summary>Layer 0 forward for a mini-batch: each row n of y is a0 = sigmoid(W0·x + b0),  W0 ∈ ℝ^1×1 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W0);
+            ref float b = ref Unsafe.Add(ref p, B0);
+            nuint n = 0;
+            for (; n + 4 <= (nuint)count; n += 4)
+            {
+                ref float xn = ref Unsafe.Add(ref x, n * 1);
+                ref float yn = ref Unsafe.Add(ref y, n * 1);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        Unsafe.Add(ref yn, (k * 1) + o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref xn, k * 1));
+                    }
+                }
+            }
+            for (; n < (nuint)count; n++)
+            {
+                for (nuint o = 0; o < 1; o++)
+                {
+                    Unsafe.Add(ref y, (n * 1) + o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref x, n * 1));
+                }
+            }
+
+            // + b0, then sigmoid
+            for (nuint r = 0; r < (nuint)count; r++)
+            {
+                ref float yr = ref Unsafe.Add(ref y, r * 1);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                    Unsafe.Add(ref yr, o) = 1.0f / (1.0f + MathF.Exp(-z));
+                }
+            }
+        }
+
         /// <summary>Layer 1 forward: a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^1×1.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Forward(ref float p, ref float x, ref float a)
@@ -384,29 +456,86 @@ namespace Odd
             }
         }
 
-        /// <summary>
-        /// Layer 1 backward (accumulating): ∂L/∂W1 += δ1·a0ᵀ, ∂L/∂b1 += δ1, δ0 = (W1ᵀ·δ1) ⊙ f′(a0).
-        /// </summary>
+        /// <summary>Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^1×1 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Backward(ref float p, ref float g, ref float x, ref float d, ref float dx)
+        private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W1);
-            MemoryMarshal.CreateSpan(ref dx, 1).Clear();
-            ref float gw = ref Unsafe.Add(ref g, W1);
-            ref float gb = ref Unsafe.Add(ref g, B1);
-            for (nuint o = 0; o < 1; o++)
+            ref float b = ref Unsafe.Add(ref p, B1);
+            nuint n = 0;
+            for (; n + 4 <= (nuint)count; n += 4)
             {
-                float delta = Unsafe.Add(ref d, o);
-                Unsafe.Add(ref gb, o) += delta;
-                AccumulateRow1(ref Unsafe.Add(ref gw, o * 1), ref x, ref Unsafe.Add(ref w, o * 1), ref dx, delta);
+                ref float xn = ref Unsafe.Add(ref x, n * 1);
+                ref float yn = ref Unsafe.Add(ref y, n * 1);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        Unsafe.Add(ref yn, (k * 1) + o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref xn, k * 1));
+                    }
+                }
+            }
+            for (; n < (nuint)count; n++)
+            {
+                for (nuint o = 0; o < 1; o++)
+                {
+                    Unsafe.Add(ref y, (n * 1) + o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref x, n * 1));
+                }
             }
 
+            // + b1, then identity
+            for (nuint r = 0; r < (nuint)count; r++)
+            {
+                ref float yr = ref Unsafe.Add(ref y, r * 1);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                    Unsafe.Add(ref yr, o) = z;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1 backward for a mini-batch: δ0 = (δ1·W1) ⊙ f′(a0) first, with the weights before any update; then W1 += α·δ1ᵀ·a0, b1 += α·Σₙ δ1ₙ.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
+            ref float w = ref Unsafe.Add(ref p, W1);
+            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 4 examples at a time
+            nuint n = 0;
+            for (; n + 4 <= m; n += 4)
+            {
+                Gemm4x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 1, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 0, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
+            }
             // δ0 ⊙= f′(a0), f′ = a·(1 − a)
-            for (nuint i = 0; i < 1; i++)
+            for (nuint i = 0; i < m * 1; i++)
             {
                 ref float e = ref Unsafe.Add(ref dx, i);
                 float ai = Unsafe.Add(ref x, i);
                 e = e * ai * (1.0f - ai);
+            }
+
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 4 rows at a time
+            ref float tw = ref Unsafe.Add(ref target, W1);
+            for (nuint o = 0; o < 1; o++)
+            {
+                Gemm1x1(ref x, 1, ref Unsafe.Add(ref d, o), 1, 0, m, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+            }
+            ref float tb = ref Unsafe.Add(ref target, B1);
+            for (nuint o = 0; o < 1; o++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < m; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 1) + o);
+                }
+                Unsafe.Add(ref tb, o) += alpha * sum;
             }
         }
 
@@ -437,19 +566,27 @@ namespace Odd
         }
 
         /// <summary>
-        /// Layer 0 backward (accumulating): ∂L/∂W0 += δ0·xᵀ, ∂L/∂b0 += δ0.
+        /// Layer 0 backward for a mini-batch: W0 += α·δ0ᵀ·x, b0 += α·Σₙ δ0ₙ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Backward(ref float p, ref float g, ref float x, ref float d)
+        private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
         {
-            _ = ref p;
-            ref float gw = ref Unsafe.Add(ref g, W0);
-            ref float gb = ref Unsafe.Add(ref g, B0);
+            nuint m = (nuint)count;
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 4 rows at a time
+            ref float tw = ref Unsafe.Add(ref target, W0);
             for (nuint o = 0; o < 1; o++)
             {
-                float delta = Unsafe.Add(ref d, o);
-                Unsafe.Add(ref gb, o) += delta;
-                Axpy1(ref Unsafe.Add(ref gw, o * 1), delta, ref x);
+                Gemm1x1(ref x, 1, ref Unsafe.Add(ref d, o), 1, 0, m, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+            }
+            ref float tb = ref Unsafe.Add(ref target, B0);
+            for (nuint o = 0; o < 1; o++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < m; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 1) + o);
+                }
+                Unsafe.Add(ref tb, o) += alpha * sum;
             }
         }
 
@@ -621,14 +758,6 @@ namespace Odd
             }
         }
 
-        /// <summary>One row of the backward pass: g[i] += δ·x[i] (weight gradient) and dx[i] += δ·w[i] (Wᵀδ), i &lt; 1.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AccumulateRow1(ref float g, ref float x, ref float w, ref float dx, float delta)
-        {
-            Unsafe.Add(ref g, 0) = (delta * Unsafe.Add(ref x, 0)) + Unsafe.Add(ref g, 0);
-            Unsafe.Add(ref dx, 0) = (delta * Unsafe.Add(ref w, 0)) + Unsafe.Add(ref dx, 0);
-        }
-
         /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 1.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void UpdateRow1(ref float w, ref float x, ref float dx, float delta, float step)
@@ -637,6 +766,65 @@ namespace Odd
                 float wi = Unsafe.Add(ref w, 0);
                 Unsafe.Add(ref dx, 0) = (delta * wi) + Unsafe.Add(ref dx, 0);
                 Unsafe.Add(ref w, 0) = ((-step) * Unsafe.Add(ref x, 0)) + wi;
+            }
+        }
+
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·1 + i]·x[k·1 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void DotBlock1(ref float w, ref float x, ref float y, nuint ldy)
+        {
+            for (nuint k = 0; k < 4; k++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot1(ref Unsafe.Add(ref w, j * 1), ref Unsafe.Add(ref x, k * 1));
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 1:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            for (nuint i = 0; i < 1; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 1:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm1x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            for (nuint i = 0; i < 1; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
             }
         }
     }

@@ -53,6 +53,9 @@ namespace Odd
         /// <summary>Number of activations stored per example (all layer outputs).</summary>
         private const int ActivationCount = 7;
 
+        /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
+        private const int BatchChunk = 256;
+
         /// <summary>Offset of W0 (5×3, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (5) in <see cref="Parameters"/>.</summary>
@@ -71,7 +74,7 @@ namespace Odd
         private readonly float[] _storage;
         private readonly int _origin;
 
-        /// <summary>Training scratch, allocated on first use: activations [0, ActivationCount) then deltas.</summary>
+        /// <summary>Training scratch, allocated on first use: BatchChunk examples' activations, then as many deltas.</summary>
         private float[]? _scratch;
 
         /// <summary>Gradient buffer for mini-batch Train, allocated on first use.</summary>
@@ -148,13 +151,18 @@ namespace Odd
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            Span<float> activations = stackalloc float[ActivationCount];
+            Span<float> activations = stackalloc float[4 * ActivationCount];
             ref float a = ref MemoryMarshal.GetReference(activations);
-            for (int n = 0; n < count; n++)
+            // Blocks of 4 examples through the register-blocked forward pass.
+            for (int start = 0; start < count; start += 4)
             {
-                Forward(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize), ref a);
-                ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), n * OutputSize);
-                Softmax(ref Unsafe.Add(ref a, A1), ref y);
+                int m = Math.Min(4, count - start);
+                ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m);
+                for (int n = 0; n < m; n++)
+                {
+                    ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);
+                    Softmax(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), ref y);
+                }
             }
         }
 
@@ -193,7 +201,7 @@ namespace Odd
 
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
-            float loss = AccumulateGradient(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient));
+            float loss = BackpropagateBatch(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
@@ -210,14 +218,23 @@ namespace Odd
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
             global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));
             int count = labels.Length;
-            if (count == 1 && WeightDecay == 0.0f)
+            if (WeightDecay == 0.0f)
             {
-                return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+                if (count == 1)
+                {
+                    return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
+                }
+                if (count <= BatchChunk)
+                {
+                    // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.
+                    StepCount++;
+                    return BackpropagateBatch(inputs, labels, count, ref ParameterBase, -learningRate);
+                }
             }
 
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
-            float loss = AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient));
+            float loss = BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
@@ -236,37 +253,53 @@ namespace Odd
             int count = labels.Length;
             global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));
             gradient.Clear();
-            return AccumulateGradient(inputs, labels, count, ref MemoryMarshal.GetReference(gradient));
+            return BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetReference(gradient), 1.0f);
         }
 
-        /// <summary>Adds the gradient of the mean loss over count examples to g; returns the mean loss.</summary>
-        private float AccumulateGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, ref float g)
+        /// <summary>
+        /// Adds α times the gradient of the mean loss over count examples to target (the gradient buffer with α = 1, or
+        /// the parameters with α = −η: the SGD step fused into the backward pass, valid while count ≤ BatchChunk, since
+        /// every chunk must see the weights before the step). Returns the mean loss.
+        /// </summary>
+        private float BackpropagateBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, ref float target, float alpha)
         {
-            float[] scratch = _scratch ??= new float[2 * ActivationCount];
+            float[] scratch = _scratch ??= new float[2 * BatchChunk * ActivationCount];
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
-            ref float d = ref Unsafe.Add(ref a, ActivationCount);
+            ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             ref float p = ref ParameterBase;
             float scale = 1.0f / count;
             double total = 0;
-            for (int n = 0; n < count; n++)
+            for (int start = 0; start < count; start += BatchChunk)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), n * InputSize);
-                Forward(ref x, ref a);
-                total += OutputDelta(ref a, labels[n], scale, ref d);
-                Layer1Backward(ref p, ref g, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0));
-                Layer0Backward(ref p, ref g, ref x, ref Unsafe.Add(ref d, A0));
+                int m = Math.Min(BatchChunk, count - start);
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
+                ForwardBatch(ref x, ref a, m);
+                for (int n = 0; n < m; n++)
+                {
+                    total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
+                }
+                Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
+                Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref d, m * A0), m);
             }
             return (float)(total / count);
+        }
+
+        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>
+        private void ForwardBatch(ref float x, ref float a, int m)
+        {
+            ref float p = ref ParameterBase;
+            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m);
+            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m);
         }
 
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
         private float TrainFused(ref float x, int label, float learningRate)
         {
-            float[] scratch = _scratch ??= new float[2 * ActivationCount];
+            float[] scratch = _scratch ??= new float[2 * BatchChunk * ActivationCount];
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
-            ref float d = ref Unsafe.Add(ref a, ActivationCount);
+            ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             Forward(ref x, ref a);
-            float loss = OutputDelta(ref a, label, 1.0f, ref d);
+            float loss = OutputDelta(ref Unsafe.Add(ref a, A1), label, 1.0f, ref Unsafe.Add(ref d, A1));
             ref float p = ref ParameterBase;
             Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
             Layer0Update(ref p, ref x, ref Unsafe.Add(ref d, A0), learningRate);
@@ -293,10 +326,10 @@ namespace Odd
             }
         }
 
-        /// <summary>Loss of one example whose activations are in a; writes δ1 = scale·p − onehot(y) into d.</summary>
-        private static float OutputDelta(ref float a, int label, float scale, ref float d)
+        /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>
+        private static float OutputDelta(ref float z, int label, float scale, ref float dz)
         {
-            float loss = CrossEntropyDelta(ref Unsafe.Add(ref a, A1), label, scale, ref Unsafe.Add(ref d, A1));
+            float loss = CrossEntropyDelta(ref z, label, scale, ref dz);
             return loss;
         }
 
@@ -371,6 +404,49 @@ namespace Odd
             }
         }
 
+        /// <summary>Layer 0 forward for a mini-batch: each row n of y is a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^5×3 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W0);
+            ref float b = ref Unsafe.Add(ref p, B0);
+            nuint n = 0;
+            for (; n + 4 <= (nuint)count; n += 4)
+            {
+                ref float xn = ref Unsafe.Add(ref x, n * 3);
+                ref float yn = ref Unsafe.Add(ref y, n * 5);
+                for (nuint o = 0; o < 4; o += 4)
+                {
+                    DotBlock3(ref Unsafe.Add(ref w, o * 3), ref xn, ref Unsafe.Add(ref yn, o), 5);
+                }
+                for (nuint o = 4; o < 5; o++)
+                {
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        Unsafe.Add(ref yn, (k * 5) + o) = Dot3(ref Unsafe.Add(ref w, o * 3), ref Unsafe.Add(ref xn, k * 3));
+                    }
+                }
+            }
+            for (; n < (nuint)count; n++)
+            {
+                for (nuint o = 0; o < 5; o++)
+                {
+                    Unsafe.Add(ref y, (n * 5) + o) = Dot3(ref Unsafe.Add(ref w, o * 3), ref Unsafe.Add(ref x, n * 3));
+                }
+            }
+
+            // + b0, then ReLU
+            for (nuint r = 0; r < (nuint)count; r++)
+            {
+                ref float yr = ref Unsafe.Add(ref y, r * 5);
+                for (nuint o = 0; o < 5; o++)
+                {
+                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                    Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.0f;
+                }
+            }
+        }
+
         /// <summary>Layer 1 forward: a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^2×5.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Forward(ref float p, ref float x, ref float a)
@@ -384,29 +460,86 @@ namespace Odd
             }
         }
 
-        /// <summary>
-        /// Layer 1 backward (accumulating): ∂L/∂W1 += δ1·a0ᵀ, ∂L/∂b1 += δ1, δ0 = (W1ᵀ·δ1) ⊙ f′(a0).
-        /// </summary>
+        /// <summary>Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^2×5 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Backward(ref float p, ref float g, ref float x, ref float d, ref float dx)
+        private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W1);
-            MemoryMarshal.CreateSpan(ref dx, 5).Clear();
-            ref float gw = ref Unsafe.Add(ref g, W1);
-            ref float gb = ref Unsafe.Add(ref g, B1);
-            for (nuint o = 0; o < 2; o++)
+            ref float b = ref Unsafe.Add(ref p, B1);
+            nuint n = 0;
+            for (; n + 4 <= (nuint)count; n += 4)
             {
-                float delta = Unsafe.Add(ref d, o);
-                Unsafe.Add(ref gb, o) += delta;
-                AccumulateRow5(ref Unsafe.Add(ref gw, o * 5), ref x, ref Unsafe.Add(ref w, o * 5), ref dx, delta);
+                ref float xn = ref Unsafe.Add(ref x, n * 5);
+                ref float yn = ref Unsafe.Add(ref y, n * 2);
+                for (nuint o = 0; o < 2; o++)
+                {
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        Unsafe.Add(ref yn, (k * 2) + o) = Dot5(ref Unsafe.Add(ref w, o * 5), ref Unsafe.Add(ref xn, k * 5));
+                    }
+                }
+            }
+            for (; n < (nuint)count; n++)
+            {
+                for (nuint o = 0; o < 2; o++)
+                {
+                    Unsafe.Add(ref y, (n * 2) + o) = Dot5(ref Unsafe.Add(ref w, o * 5), ref Unsafe.Add(ref x, n * 5));
+                }
             }
 
+            // + b1, then identity
+            for (nuint r = 0; r < (nuint)count; r++)
+            {
+                ref float yr = ref Unsafe.Add(ref y, r * 2);
+                for (nuint o = 0; o < 2; o++)
+                {
+                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
+                    Unsafe.Add(ref yr, o) = z;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1 backward for a mini-batch: δ0 = (δ1·W1) ⊙ f′(a0) first, with the weights before any update; then W1 += α·δ1ᵀ·a0, b1 += α·Σₙ δ1ₙ.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
+            ref float w = ref Unsafe.Add(ref p, W1);
+            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 4 examples at a time
+            nuint n = 0;
+            for (; n + 4 <= m; n += 4)
+            {
+                Gemm4x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 0, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
+            }
             // δ0 ⊙= f′(a0), f′ = [a > 0]
-            for (nuint i = 0; i < 5; i++)
+            for (nuint i = 0; i < m * 5; i++)
             {
                 ref float e = ref Unsafe.Add(ref dx, i);
                 float ai = Unsafe.Add(ref x, i);
                 e = ai > 0.0f ? e : 0.0f;
+            }
+
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 4 rows at a time
+            ref float tw = ref Unsafe.Add(ref target, W1);
+            for (nuint o = 0; o < 2; o++)
+            {
+                Gemm1x5(ref x, 5, ref Unsafe.Add(ref d, o), 2, 0, m, ref Unsafe.Add(ref tw, o * 5), 5, alpha, accumulate: true);
+            }
+            ref float tb = ref Unsafe.Add(ref target, B1);
+            for (nuint o = 0; o < 2; o++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < m; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 2) + o);
+                }
+                Unsafe.Add(ref tb, o) += alpha * sum;
             }
         }
 
@@ -437,24 +570,31 @@ namespace Odd
         }
 
         /// <summary>
-        /// Layer 0 backward (accumulating): ∂L/∂W0 += δ0·xᵀ, ∂L/∂b0 += δ0.
+        /// Layer 0 backward for a mini-batch: W0 += α·δ0ᵀ·x, b0 += α·Σₙ δ0ₙ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Backward(ref float p, ref float g, ref float x, ref float d)
+        private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
         {
-            _ = ref p;
-            ref float gw = ref Unsafe.Add(ref g, W0);
-            ref float gb = ref Unsafe.Add(ref g, B0);
+            nuint m = (nuint)count;
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 4 rows at a time
+            ref float tw = ref Unsafe.Add(ref target, W0);
+            for (nuint o = 0; o < 4; o += 4)
+            {
+                Gemm4x3(ref x, 3, ref Unsafe.Add(ref d, o), 5, 1, m, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
+            }
+            for (nuint o = 4; o < 5; o++)
+            {
+                Gemm1x3(ref x, 3, ref Unsafe.Add(ref d, o), 5, 0, m, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
+            }
+            ref float tb = ref Unsafe.Add(ref target, B0);
             for (nuint o = 0; o < 5; o++)
             {
-                float delta = Unsafe.Add(ref d, o);
-                if (delta == 0.0f)
+                float sum = 0.0f;
+                for (nuint r = 0; r < m; r++)
                 {
-                    continue; // ReLU was inactive: this row contributes nothing
+                    sum += Unsafe.Add(ref d, (r * 5) + o);
                 }
-
-                Unsafe.Add(ref gb, o) += delta;
-                Axpy3(ref Unsafe.Add(ref gw, o * 3), delta, ref x);
+                Unsafe.Add(ref tb, o) += alpha * sum;
             }
         }
 
@@ -688,28 +828,6 @@ namespace Odd
             }
         }
 
-        /// <summary>One row of the backward pass: g[i] += δ·x[i] (weight gradient) and dx[i] += δ·w[i] (Wᵀδ), i &lt; 5.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AccumulateRow5(ref float g, ref float x, ref float w, ref float dx, float delta)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 5 = 1 × 4 + 1 scalar
-                Vector128<float> deltaV = Vector128.Create(delta);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref g, 0)).StoreUnsafe(ref g, 0);
-                MultiplyAdd(deltaV, Vector128.LoadUnsafe(ref w, 0), Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                Unsafe.Add(ref g, 4) = (delta * Unsafe.Add(ref x, 4)) + Unsafe.Add(ref g, 4);
-                Unsafe.Add(ref dx, 4) = (delta * Unsafe.Add(ref w, 4)) + Unsafe.Add(ref dx, 4);
-                return;
-            }
-
-            for (nuint i = 0; i < 5; i++)
-            {
-                Unsafe.Add(ref g, i) = (delta * Unsafe.Add(ref x, i)) + Unsafe.Add(ref g, i);
-                Unsafe.Add(ref dx, i) = (delta * Unsafe.Add(ref w, i)) + Unsafe.Add(ref dx, i);
-            }
-        }
-
         /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 5.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void UpdateRow5(ref float w, ref float x, ref float dx, float delta, float step)
@@ -737,6 +855,268 @@ namespace Odd
                 float wi = Unsafe.Add(ref w, i);
                 Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
                 Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+            }
+        }
+
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·3 + i]·x[k·3 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void DotBlock3(ref float w, ref float x, ref float y, nuint ldy)
+        {
+            for (nuint k = 0; k < 4; k++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot3(ref Unsafe.Add(ref w, j * 3), ref Unsafe.Add(ref x, k * 3));
+                }
+            }
+        }
+
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·5 + i]·x[k·5 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void DotBlock5(ref float w, ref float x, ref float y, nuint ldy)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 4; i += 4)
+                {
+                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 5);
+                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 10);
+                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 15);
+                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 5);
+                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 10);
+                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 15);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                // the last 1 element(s) of each product
+                for (nuint i = 4; i < 5; i++)
+                {
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        for (nuint j = 0; j < 4; j++)
+                        {
+                            Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 5) + i) * Unsafe.Add(ref x, (k * 5) + i);
+                        }
+                    }
+                }
+                return;
+            }
+
+            for (nuint k = 0; k < 4; k++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot5(ref Unsafe.Add(ref w, j * 5), ref Unsafe.Add(ref x, k * 5));
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 3:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x3(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            for (nuint i = 0; i < 3; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 5:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x5(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                }
+                for (nuint i = 4; i < 5; i++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 5; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 3:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm1x3(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            for (nuint i = 0; i < 3; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 5:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm1x5(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                for (nuint i = 4; i < 5; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 5; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
             }
         }
     }

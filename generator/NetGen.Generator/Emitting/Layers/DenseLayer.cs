@@ -105,48 +105,143 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
+        /// <summary>Layer{l}ForwardBatch(ref p, ref x, ref y, count): y = f(x·Wᵀ + b) for count examples (rows of x and y).</summary>
+        public void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string block = kernels.DotBlock(Inputs);
+            string dot = kernels.Dot(Inputs);
+            int rows4 = Outputs / 4 * 4;
+            w.Line($"/// <summary>Layer {I} forward for a mini-batch: each row n of y is {Escape(ForwardEquation)} of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}ForwardBatch(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, int count)"))
+            {
+                w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
+                w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
+                w.Line("nuint n = 0;");
+                using (w.Block("for (; n + 4 <= (nuint)count; n += 4)"))
+                {
+                    w.Line($"ref {t.Type} xn = ref Unsafe.Add(ref x, n * {Inputs});");
+                    w.Line($"ref {t.Type} yn = ref Unsafe.Add(ref y, n * {Outputs});");
+                    if (rows4 > 0)
+                    {
+                        using (w.Block($"for (nuint o = 0; o < {rows4}; o += 4)"))
+                        {
+                            w.Line($"{block}(ref Unsafe.Add(ref w, o * {Inputs}), ref xn, ref Unsafe.Add(ref yn, o), {Outputs});");
+                        }
+                    }
+
+                    if (Outputs > rows4)
+                    {
+                        using (w.Block($"for (nuint o = {rows4}; o < {Outputs}; o++)"))
+                        {
+                            using (w.Block("for (nuint k = 0; k < 4; k++)"))
+                            {
+                                w.Line($"Unsafe.Add(ref yn, (k * {Outputs}) + o) = {dot}(ref Unsafe.Add(ref w, o * {Inputs}), ref Unsafe.Add(ref xn, k * {Inputs}));");
+                            }
+                        }
+                    }
+                }
+
+                using (w.Block("for (; n < (nuint)count; n++)"))
+                {
+                    using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
+                    {
+                        w.Line($"Unsafe.Add(ref y, (n * {Outputs}) + o) = {dot}(ref Unsafe.Add(ref w, o * {Inputs}), ref Unsafe.Add(ref x, n * {Inputs}));");
+                    }
+                }
+
+                w.Line();
+                w.Line($"// + b{I}, then {Activation.Name}");
+                using (w.Block("for (nuint r = 0; r < (nuint)count; r++)"))
+                {
+                    w.Line($"ref {t.Type} yr = ref Unsafe.Add(ref y, r * {Outputs});");
+                    using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
+                    {
+                        w.Line($"{t.Type} z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);");
+                        w.Line($"Unsafe.Add(ref yr, o) = {Activation.Forward("z", t)};");
+                    }
+                }
+            }
+        }
+
         /// <summary>
-        /// Layer{l}Backward(ref p, ref g, ref x, ref d[, ref dx]): given δ_l in d, accumulates ∂L/∂W_l += δ_l xᵀ
-        /// and ∂L/∂b_l += δ_l into g and, below the first layer, writes δ_{l−1} = (W_lᵀ δ_l) ⊙ f′(a_{l−1}) into dx.
+        /// Layer{l}BackwardBatch(ref p, ref target, alpha, ref x, ref d[, ref dx], count): for count examples with deltas δ
+        /// (rows of d) and inputs x, first δ_{l−1} = (δ W_l) ⊙ f′(a_{l−1}) into dx with the current weights, then
+        /// target_W += α·δᵀx and target_b += α·Σₙ δₙ. With target = the gradient and α = 1 this accumulates the
+        /// gradient; with target = the parameters and α = −η it is the SGD step, fused.
         /// </summary>
-        public void EmitBackward(CodeWriter w, Numeric t, Kernels kernels)
+        public void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
             string x = InputName;
-            w.Line($"/// <summary>");
-            w.Line($"/// Layer {I} backward (accumulating): ∂L/∂W{I} += δ{I}·{x}ᵀ, ∂L/∂b{I} += δ{I}" + (Previous is null ? "." : $", δ{Previous.Index} = (W{I}ᵀ·δ{I}) ⊙ f′(a{Previous.Index})."));
-            w.Line($"/// </summary>");
+            string gemm4 = kernels.Gemm(4, Inputs);
+            string gemm1 = kernels.Gemm(1, Inputs);
+            int rows4 = Outputs / 4 * 4;
+            w.Line("/// <summary>");
+            w.Line($"/// Layer {I} backward for a mini-batch: " + (Previous is null ? string.Empty : $"δ{Previous.Index} = (δ{I}·W{I}) ⊙ f′(a{Previous.Index}) first, with the weights before any update; then ") + $"W{I} += α·δ{I}ᵀ·{x}, b{I} += α·Σₙ δ{I}ₙ.");
+            w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             string dxParameter = Previous is null ? string.Empty : $", ref {t.Type} dx";
-            using (w.Block($"private static void Layer{I}Backward(ref {t.Type} p, ref {t.Type} g, ref {t.Type} x, ref {t.Type} d{dxParameter})"))
+            using (w.Block($"private static void Layer{I}BackwardBatch(ref {t.Type} p, ref {t.Type} target, {t.Type} alpha, ref {t.Type} x, ref {t.Type} d{dxParameter}, int count)"))
             {
+                w.Line("nuint m = (nuint)count;");
                 if (Previous is not null)
                 {
                     w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
-                    w.Line($"MemoryMarshal.CreateSpan(ref dx, {Inputs}).Clear();");
-                }
-                else
-                {
-                    w.Line("_ = ref p;");
+                    w.Line($"// δ{Previous.Index}[n, :] = Σ_o δ{I}[n, o]·W{I}[o, :], 4 examples at a time");
+                    w.Line("nuint n = 0;");
+                    using (w.Block("for (; n + 4 <= m; n += 4)"))
+                    {
+                        w.Line($"{gemm4}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, {Outputs}, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
+                    }
+
+                    using (w.Block("for (; n < m; n++)"))
+                    {
+                        w.Line($"{gemm1}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, 0, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
+                    }
+
+                    if (Previous.Activation is not Identity)
+                    {
+                        w.Line($"// δ{Previous.Index} ⊙= f′(a{Previous.Index}), {Previous.Activation.DerivativeEquation}");
+                        using (w.Block($"for (nuint i = 0; i < m * {Inputs}; i++)"))
+                        {
+                            w.Line($"ref {t.Type} e = ref Unsafe.Add(ref dx, i);");
+                            w.Line($"{t.Type} ai = Unsafe.Add(ref x, i);");
+                            w.Line($"e = {Previous.Activation.Backward("e", "ai", t)};");
+                        }
+                    }
+
+                    w.Line();
                 }
 
-                w.Line($"ref {t.Type} gw = ref Unsafe.Add(ref g, {W});");
-                w.Line($"ref {t.Type} gb = ref Unsafe.Add(ref g, {B});");
+                w.Line($"// W{I}[o, :] += α·Σₙ δ{I}[n, o]·{x}[n, :], 4 rows at a time");
+                w.Line($"ref {t.Type} tw = ref Unsafe.Add(ref target, {W});");
+                if (rows4 > 0)
+                {
+                    using (w.Block($"for (nuint o = 0; o < {rows4}; o += 4)"))
+                    {
+                        w.Line($"{gemm4}(ref x, {Inputs}, ref Unsafe.Add(ref d, o), {Outputs}, 1, m, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
+                    }
+                }
+
+                if (Outputs > rows4)
+                {
+                    using (w.Block($"for (nuint o = {rows4}; o < {Outputs}; o++)"))
+                    {
+                        w.Line($"{gemm1}(ref x, {Inputs}, ref Unsafe.Add(ref d, o), {Outputs}, 0, m, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
+                    }
+                }
+
+                w.Line($"ref {t.Type} tb = ref Unsafe.Add(ref target, {B});");
                 using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
                 {
-                    w.Line($"{t.Type} delta = Unsafe.Add(ref d, o);");
-                    EmitZeroSkip(w, t);
-                    w.Line("Unsafe.Add(ref gb, o) += delta;");
-                    if (Previous is null)
+                    w.Line($"{t.Type} sum = {t.Zero};");
+                    using (w.Block("for (nuint r = 0; r < m; r++)"))
                     {
-                        w.Line($"{kernels.Axpy(Inputs)}(ref Unsafe.Add(ref gw, o * {Inputs}), delta, ref x);");
+                        w.Line($"sum += Unsafe.Add(ref d, (r * {Outputs}) + o);");
                     }
-                    else
-                    {
-                        w.Line($"{kernels.AccumulateRow(Inputs)}(ref Unsafe.Add(ref gw, o * {Inputs}), ref x, ref Unsafe.Add(ref w, o * {Inputs}), ref dx, delta);");
-                    }
-                }
 
-                EmitPreviousDerivative(w, t);
+                    w.Line("Unsafe.Add(ref tb, o) += alpha * sum;");
+                }
             }
         }
 
