@@ -111,11 +111,11 @@ namespace NetGen.Generator.Parsing
             {
                 problem = "a network class cannot be static";
             }
-            else if (type.IsGenericType)
+            else if (type.TypeParameters.Length > 0)
             {
                 problem = "a network class cannot be generic";
             }
-            else if (ContainingTypeSymbols(type).Any(t => t.IsGenericType))
+            else if (ContainingTypeSymbols(type).Any(t => t.TypeParameters.Length > 0))
             {
                 problem = "a network class cannot be nested in a generic type";
             }
