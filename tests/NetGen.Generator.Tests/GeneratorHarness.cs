@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace NetGen.Generator.Tests
 {
@@ -42,6 +43,22 @@ namespace NetGen.Generator.Tests
                 run.GeneratedTrees.Select(t => (System.IO.Path.GetFileName(t.FilePath), t.GetText().ToString())).ToImmutableArray(),
                 generatorDiagnostics,
                 output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray());
+        }
+
+        /// <summary>The generator's diagnostics plus those of NetGen's analyzers (NG0015), for one source text.</summary>
+        public static ImmutableArray<Diagnostic> GeneratorAndAnalyzerDiagnostics(params string[] sources)
+        {
+            CSharpCompilation input = Compilation(sources);
+            GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+            if (driver.GetRunResult().Results.Any(r => r.Exception is not null))
+            {
+                throw new InvalidOperationException("The generator threw");
+            }
+
+            ImmutableArray<Diagnostic> analyzerDiagnostics = input
+                .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LayersWithoutNetworkAnalyzer()))
+                .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            return generatorDiagnostics.AddRange(analyzerDiagnostics);
         }
 
         internal sealed record Result(

@@ -9,6 +9,12 @@ namespace NetGen.Generator.Diagnostics
     {
         public const string Category = "NetGen";
 
+        /// <summary>
+        /// Every help link is the repository-relative path of the diagnostic's page, <c>docs/diagnostics/NG00xx.md</c>
+        /// (the project has no public URL to point at; the pages travel with the source).
+        /// </summary>
+        public const string HelpLinkBase = "docs/diagnostics/";
+
         public static readonly DiagnosticDescriptor NetworkNotPartial = Error(
             "NG0001",
             "Network class must be partial",
@@ -79,6 +85,16 @@ namespace NetGen.Generator.Diagnostics
             "Activation on the logits",
             "Dense layer {0} applies [{1}] before [Softmax]; softmax expects unconstrained logits, so the last Dense is usually linear");
 
+        public static readonly DiagnosticDescriptor LayersWithoutNetwork = Warning(
+            "NG0015",
+            "Layer attribute without [Network]",
+            "[{0}] on '{1}' has no effect because '{1}' is not marked [Network]; add [Network] or remove the layer attributes");
+
+        public static readonly DiagnosticDescriptor MemberConflict = Error(
+            "NG0016",
+            "Network class declares a member NetGen generates",
+            "Network '{0}' already declares {1}, which NetGen generates; remove or rename it (NetGen generated nothing for '{0}')");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "NG0099",
             "NetGen internal error",
@@ -92,12 +108,14 @@ namespace NetGen.Generator.Diagnostics
 
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
 
-        public static DiagnosticDescriptor ById(string id) => s_byId[id];
+        public static DiagnosticDescriptor ById(string id) => s_byId.TryGetValue(id, out DiagnosticDescriptor? d) ? d : InternalError;
+
+        public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
-            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
         private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-            new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+            new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
     }
 }

@@ -41,26 +41,40 @@ namespace NetGen.Generator.Parsing
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>();
-            var type = (INamedTypeSymbol)context.TargetSymbol;
-            var declaration = (TypeDeclarationSyntax)context.TargetNode;
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration || context.Attributes.IsEmpty)
+            {
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            if (!CarriesFirstNetworkAttribute(type, declaration, cancellationToken))
+            {
+                // [Network] on several partial declarations: the compiler reports CS0579; only the first is parsed,
+                // so one class never yields two models (two sources with the same hint name).
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
             string name = type.Name;
 
             CheckDeclaration(type, declaration, diagnostics);
 
             List<(string Kind, AttributeData Data, AttributeSyntax Syntax)> layers = ReadLayerAttributes(type, declaration, diagnostics, cancellationToken);
-            var network = context.Attributes[0];
-            Precision precision = ReadPrecision(network);
-            OptimizerKind optimizer = ReadOptimizer(network);
+            Precision precision = ReadPrecision(context.Attributes[0], diagnostics, cancellationToken);
+            OptimizerKind optimizer = ReadOptimizer(context.Attributes[0]);
             HeadKind head = ReadHead(layers);
 
-            (List<LayerModel> models, bool valid) = BuildLayers(name, layers, declaration, diagnostics);
+            (List<LayerModel> models, bool valid) = BuildLayers(name, layers, declaration, context.SemanticModel, diagnostics, cancellationToken);
 
-            if (valid && diagnostics.All(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity != DiagnosticSeverity.Error))
+            if (valid && !HasErrors(diagnostics))
+            {
+                CheckMemberConflicts(type, models.Count, precision, diagnostics);
+            }
+
+            if (valid && !HasErrors(diagnostics))
             {
                 var model = new NetworkModel(
-                    Namespace: type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+                    Namespace: type.ContainingNamespace is null || type.ContainingNamespace.IsGlobalNamespace ? string.Empty : NamespaceName(type.ContainingNamespace),
                     ContainingTypes: new EquatableArray<string>(ContainingTypes(type)),
-                    ClassName: name,
+                    ClassName: Identifier(name),
                     HintName: HintName(type),
                     Precision: precision,
                     Layers: new EquatableArray<LayerModel>(models),
@@ -70,6 +84,23 @@ namespace NetGen.Generator.Parsing
             }
 
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+
+        private static bool HasErrors(List<DiagnosticInfo> diagnostics) =>
+            diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+
+        private static bool CarriesFirstNetworkAttribute(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+        {
+            foreach (AttributeData data in type.GetAttributes())
+            {
+                if (data.AttributeClass?.ToDisplayString() == NetworkAttribute)
+                {
+                    SyntaxNode? syntax = data.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+                    return syntax is null || declaration.AttributeLists.Any(l => l.Attributes.Any(a => a == syntax));
+                }
+            }
+
+            return true;
         }
 
         private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
@@ -84,13 +115,17 @@ namespace NetGen.Generator.Parsing
             {
                 problem = "a network class cannot be static";
             }
-            else if (type.IsGenericType)
+            else if (type.TypeParameters.Length > 0)
             {
                 problem = "a network class cannot be generic";
             }
-            else if (ContainingTypeSymbols(type).Any(t => t.IsGenericType))
+            else if (ContainingTypeSymbols(type).Any(t => t.TypeParameters.Length > 0))
             {
                 problem = "a network class cannot be nested in a generic type";
+            }
+            else if (type.IsFileLocal || ContainingTypeSymbols(type).Any(t => t.IsFileLocal))
+            {
+                problem = "a network class cannot be file-local (NetGen generates its members in another file)";
             }
             else if (ContainingTypeSymbols(type).Any(t => !IsPartial(t)))
             {
@@ -148,14 +183,29 @@ namespace NetGen.Generator.Parsing
             return ordered;
         }
 
-        private static Precision ReadPrecision(AttributeData network)
+        private static Precision ReadPrecision(AttributeData network, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
             {
-                if (argument.Key == "Precision" && argument.Value.Value is int value)
+                if (argument.Key != "Precision")
+                {
+                    continue;
+                }
+
+                if (argument.Value.Kind != TypedConstantKind.Error && argument.Value.Value is int value && value is 0 or 1)
                 {
                     return value == 1 ? Precision.Double : Precision.Single;
                 }
+
+                ReportBadPrecision(network, diagnostics, cancellationToken);
+                return Precision.Single;
+            }
+
+            if (network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax
+                && syntax.ArgumentList?.Arguments.Any(a => a.NameEquals?.Name.Identifier.ValueText == "Precision") == true)
+            {
+                // Named argument present in source but not bound (e.g. a non-constant value): report it as ours too.
+                ReportBadPrecision(network, diagnostics, cancellationToken);
             }
 
             return Precision.Single;
@@ -193,11 +243,25 @@ namespace NetGen.Generator.Parsing
             return HeadKind.Softmax;
         }
 
+        private static void ReportBadPrecision(AttributeData network, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            LocationInfo? at = null;
+            if (network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax)
+            {
+                AttributeArgumentSyntax? argument = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Precision");
+                at = LocationInfo.From((argument ?? (SyntaxNode)syntax).GetLocation());
+            }
+
+            diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, "Precision", "Network"));
+        }
+
         private static (List<LayerModel> Layers, bool Valid) BuildLayers(
             string networkName,
             List<(string Kind, AttributeData Data, AttributeSyntax Syntax)> attributes,
             TypeDeclarationSyntax declaration,
-            List<DiagnosticInfo> diagnostics)
+            SemanticModel semanticModel,
+            List<DiagnosticInfo> diagnostics,
+            CancellationToken cancellationToken)
         {
             var layers = new List<LayerModel>();
             bool valid = true;
@@ -223,7 +287,7 @@ namespace NetGen.Generator.Parsing
                     int index = layers.Count;
                     if (!TryGetInt(data, 0, out int inputs) | !TryGetInt(data, 1, out int outputs))
                     {
-                        ReportNonConstant(data, syntax, kind, diagnostics);
+                        ReportNonConstant(data, syntax, kind, semanticModel, diagnostics, cancellationToken);
                         valid = false;
                         layers.Add(new LayerModel(0, 0, ActivationKind.Identity, 0));
                         denseSyntax.Add(syntax);
@@ -233,19 +297,19 @@ namespace NetGen.Generator.Parsing
 
                     if (inputs <= 0)
                     {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 0), Int(index), "inputs", Int(inputs)));
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 0, data), Int(index), "inputs", Int(inputs)));
                         valid = false;
                     }
 
                     if (outputs <= 0)
                     {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 1), Int(index), "outputs", Int(outputs)));
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 1, data), Int(index), "outputs", Int(outputs)));
                         valid = false;
                     }
 
                     if (index > 0 && inputs > 0 && layers[index - 1].Outputs > 0 && inputs != layers[index - 1].Outputs)
                     {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeMismatch, ArgumentLocation(syntax, 0), Int(index), Int(inputs), Int(layers[index - 1].Outputs)));
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeMismatch, ArgumentLocation(syntax, 0, data), Int(index), Int(inputs), Int(layers[index - 1].Outputs)));
                         valid = false;
                     }
 
@@ -309,19 +373,19 @@ namespace NetGen.Generator.Parsing
                             slope = s;
                             if (double.IsNaN(s) || double.IsInfinity(s) || s < 0)
                             {
-                                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSlope, ArgumentLocation(syntax, 0), s.ToString("R", CultureInfo.InvariantCulture)));
+                                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSlope, ArgumentLocation(syntax, 0, data), s.ToString("R", CultureInfo.InvariantCulture)));
                                 valid = false;
                             }
                         }
                         else
                         {
-                            ReportNonConstant(data, syntax, kind, diagnostics);
+                            ReportNonConstant(data, syntax, kind, semanticModel, diagnostics, cancellationToken);
                             valid = false;
                         }
                     }
-                    else if (data.AttributeConstructor is null)
+                    else if (data.AttributeConstructor is null || data.ConstructorArguments.Length > 1)
                     {
-                        ReportNonConstant(data, syntax, kind, diagnostics);
+                        ReportNonConstant(data, syntax, kind, semanticModel, diagnostics, cancellationToken);
                         valid = false;
                     }
                 }
@@ -383,36 +447,222 @@ namespace NetGen.Generator.Parsing
             return true;
         }
 
-        private static void ReportNonConstant(AttributeData data, AttributeSyntax syntax, string kind, List<DiagnosticInfo> diagnostics)
+        private static void ReportNonConstant(
+            AttributeData data,
+            AttributeSyntax syntax,
+            string kind,
+            SemanticModel semanticModel,
+            List<DiagnosticInfo> diagnostics,
+            CancellationToken cancellationToken)
         {
             SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList?.Arguments ?? default;
             string[] names = kind == "Dense" ? new[] { "inputs", "outputs" } : new[] { "slope" };
             bool reported = false;
-            for (int i = 0; i < arguments.Count && i < names.Length; i++)
+            for (int i = 0; i < arguments.Count; i++)
             {
-                bool ok = data.AttributeConstructor is not null
-                    && i < data.ConstructorArguments.Length
-                    && data.ConstructorArguments[i].Kind != TypedConstantKind.Error
-                    && data.ConstructorArguments[i].Value is not null;
-                if (!ok)
+                AttributeArgumentSyntax argument = arguments[i];
+                if (argument.NameEquals is not null)
                 {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, LocationInfo.From(arguments[i].GetLocation()), names[i], kind));
+                    continue;
+                }
+
+                int parameter = ParameterIndex(arguments, i, names);
+                if (parameter < 0)
+                {
+                    continue;
+                }
+
+                if (!IsUsableConstant(argument.Expression, kind, semanticModel, cancellationToken))
+                {
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, LocationInfo.From(argument.GetLocation()), names[parameter], kind));
                     reported = true;
                 }
             }
 
             if (!reported)
             {
+                // Every argument written is a usable constant, so the problem is the argument list itself
+                // (missing or extra arguments): the compiler reports it as well; point at the whole attribute.
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, LocationInfo.From(syntax.GetLocation()), string.Join(", ", names), kind));
             }
         }
 
-        private static LocationInfo? ArgumentLocation(AttributeSyntax syntax, int index)
+        /// <summary>Whether an argument is a compile-time constant that converts to the parameter type (int for Dense, double for LeakyRelu).</summary>
+        private static bool IsUsableConstant(ExpressionSyntax expression, string kind, SemanticModel semanticModel, CancellationToken cancellationToken)
         {
-            SeparatedSyntaxList<AttributeArgumentSyntax>? arguments = syntax.ArgumentList?.Arguments;
-            return arguments is { } list && list.Count > index
-                ? LocationInfo.From(list[index].GetLocation())
-                : LocationInfo.From(syntax.GetLocation());
+            if (expression.SyntaxTree != semanticModel.SyntaxTree)
+            {
+                return false;
+            }
+
+            Optional<object?> constant = semanticModel.GetConstantValue(expression, cancellationToken);
+            if (!constant.HasValue)
+            {
+                return false;
+            }
+
+            return kind == "Dense"
+                ? constant.Value is int or short or ushort or byte or sbyte or char
+                : constant.Value is double or float or int or long or short or ushort or byte or sbyte or uint or ulong or char;
+        }
+
+        /// <summary>The constructor parameter an argument binds to: by name (inputs: 3) or by position.</summary>
+        private static int ParameterIndex(SeparatedSyntaxList<AttributeArgumentSyntax> arguments, int argument, string[] names)
+        {
+            AttributeArgumentSyntax syntax = arguments[argument];
+            if (syntax.NameColon is { } colon)
+            {
+                return System.Array.IndexOf(names, colon.Name.Identifier.ValueText);
+            }
+
+            return argument < names.Length ? argument : -1;
+        }
+
+        private static LocationInfo? ArgumentLocation(AttributeSyntax syntax, int parameter, AttributeData data)
+        {
+            SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList?.Arguments ?? default;
+            string[] names = data.AttributeConstructor?.Parameters.Select(p => p.Name).ToArray() ?? System.Array.Empty<string>();
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                if (arguments[i].NameEquals is null && ParameterIndex(arguments, i, names) == parameter)
+                {
+                    return LocationInfo.From(arguments[i].GetLocation());
+                }
+            }
+
+            return LocationInfo.From(syntax.GetLocation());
+        }
+
+        /// <summary>Generated members that are not methods: any member of the same name would clash (CS0102).</summary>
+        private static readonly HashSet<string> s_generatedNonMethods = new(System.StringComparer.Ordinal)
+        {
+            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "Parameters", "ParameterBase",
+            "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
+            "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
+        };
+
+        /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
+        private static readonly HashSet<string> s_generatedHelpers = new(System.StringComparer.Ordinal)
+        {
+            "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd",
+            "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
+            "BackpropagateBatch", "TrainFused", "ApplyStep", "ModelTensors",
+        };
+
+        private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
+            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardBatch|BackwardBatch|Update)|(?<m>[WBA])(?<i>[0-9]+))$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
+            "^(?:Dot|DotBlock|Axpy|AccumulateRow|UpdateRow|Gemm4x|Gemm1x)[0-9]+$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        /// <summary>Public generated methods and their parameter types ("T" stands for float or double).</summary>
+        private static readonly (string Name, string[] Parameters)[] s_generatedMethods =
+        {
+            ("InitializeParameters", new[] { "int" }),
+            ("Predict", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+            ("Classify", new[] { "System.ReadOnlySpan<T>" }),
+            ("Loss", new[] { "System.ReadOnlySpan<T>", "int" }),
+            ("Train", new[] { "System.ReadOnlySpan<T>", "int", "T" }),
+            ("Train", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<int>", "T" }),
+            ("Gradient", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<int>", "System.Span<T>" }),
+            ("Loss", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>" }),
+            ("Train", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "T" }),
+            ("Gradient", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+            ("PredictBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+            ("ResetOptimizer", System.Array.Empty<string>()),
+            ("Save", new[] { "string" }),
+            ("Save", new[] { "System.IO.Stream" }),
+            ("Load", new[] { "string" }),
+            ("Load", new[] { "System.IO.Stream" }),
+            ("Load", new[] { "NetGen.IO.SafeTensorsFile" }),
+        };
+
+        /// <summary>
+        /// A member the user declared that the generated part would declare too: report it instead of emitting code
+        /// that fails with CS0111/CS0102/CS0542. Overloads of the public methods with other parameter types are fine.
+        /// </summary>
+        private static void CheckMemberConflicts(INamedTypeSymbol type, int layerCount, Precision precision, List<DiagnosticInfo> diagnostics)
+        {
+            string t = precision == Precision.Double ? "double" : "float";
+            if (IsGeneratedName(type.Name, layerCount) || s_generatedMethods.Any(m => m.Name == type.Name))
+            {
+                diagnostics.Add(Diagnostic(
+                    DiagnosticDescriptors.MemberConflict,
+                    type.Locations.FirstOrDefault(l => l.IsInSource) is { } own ? LocationInfo.From(own) : null,
+                    type.Name,
+                    "its own name '" + type.Name + "' as a member name"));
+            }
+
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared)
+                {
+                    continue;
+                }
+
+                string? what = null;
+                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false, Parameters.Length: 0 })
+                {
+                    what = "a parameterless constructor";
+                }
+                else if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+                {
+                    if (IsGeneratedName(method.Name, layerCount) && !s_generatedHelpers.Contains(method.Name))
+                    {
+                        what = "a method named '" + method.Name + "'";
+                    }
+                    else if (method.Arity == 0 && s_generatedMethods.Any(g => g.Name == method.Name && SameParameters(method, g.Parameters, t)))
+                    {
+                        what = "the method '" + method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'";
+                    }
+                }
+                else if (member is not IMethodSymbol && (IsGeneratedName(member.Name, layerCount) || s_generatedHelpers.Contains(member.Name) || s_generatedMethods.Any(g => g.Name == member.Name)))
+                {
+                    what = "a member named '" + member.Name + "'";
+                }
+
+                if (what is not null)
+                {
+                    Location? location = member.Locations.FirstOrDefault(l => l.IsInSource);
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.MemberConflict, location is null ? null : LocationInfo.From(location), type.Name, what));
+                }
+            }
+        }
+
+        private static bool IsGeneratedName(string name, int layerCount)
+        {
+            if (s_generatedNonMethods.Contains(name) || s_kernel.IsMatch(name))
+            {
+                return true;
+            }
+
+            System.Text.RegularExpressions.Match match = s_layerMember.Match(name);
+            return match.Success
+                && int.TryParse(match.Groups["i"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                && index < layerCount
+                && match.Groups["i"].Value == index.ToString(CultureInfo.InvariantCulture);
+        }
+
+        private static bool SameParameters(IMethodSymbol method, string[] parameters, string t)
+        {
+            if (method.Parameters.Length != parameters.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                IParameterSymbol parameter = method.Parameters[i];
+                string expected = parameters[i] == "T" ? t : parameters[i].Replace("<T>", "<" + t + ">");
+                if (parameter.RefKind is not RefKind.None and not RefKind.In || parameter.Type.ToDisplayString() != expected)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static IEnumerable<INamedTypeSymbol> ContainingTypeSymbols(INamedTypeSymbol type)
@@ -427,7 +677,25 @@ namespace NetGen.Generator.Parsing
             type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
 
         private static IEnumerable<string> ContainingTypes(INamedTypeSymbol type) =>
-            ContainingTypeSymbols(type).Reverse().Select(t => "partial " + Keyword(t) + " " + t.Name);
+            ContainingTypeSymbols(type).Reverse().Select(t => "partial " + Keyword(t) + " " + Identifier(t.Name));
+
+        /// <summary>A name as C# source: keywords used as identifiers (declared as @class) get their @ back.</summary>
+        private static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.PartialKeyword
+                ? "@" + name
+                : name;
+
+        private static string NamespaceName(INamespaceSymbol ns)
+        {
+            var parts = new List<string>();
+            for (INamespaceSymbol? n = ns; n is not null && !n.IsGlobalNamespace; n = n.ContainingNamespace)
+            {
+                parts.Add(Identifier(n.Name));
+            }
+
+            parts.Reverse();
+            return string.Join(".", parts);
+        }
 
         private static string Keyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
         {
@@ -441,8 +709,47 @@ namespace NetGen.Generator.Parsing
         private static string HintName(INamedTypeSymbol type)
         {
             string full = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", string.Empty);
-            var chars = full.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_').ToArray();
-            return new string(chars) + ".g.cs";
+            var chars = full.Select(c => (c < 128 && char.IsLetterOrDigit(c)) || c == '.' || c == '_' ? c : '_').ToArray();
+            string hint = new string(chars);
+
+            // Hint names are compared ignoring case (they become file names). When another namespace or type on the path
+            // differs from this one only by case, or a non-ASCII name was folded to '_', add a stable digest of the exact name.
+            if (hint != full || CaseCollides(type))
+            {
+                hint += "_" + Fnv1a(full).ToString("x8", CultureInfo.InvariantCulture);
+            }
+
+            return hint + ".g.cs";
+        }
+
+        private static bool CaseCollides(INamedTypeSymbol type)
+        {
+            for (ISymbol symbol = type; symbol.ContainingSymbol is INamespaceOrTypeSymbol container; symbol = container)
+            {
+                string name = symbol.Name;
+                if (container.GetMembers().Any(m => m is INamespaceOrTypeSymbol && !string.Equals(m.Name, name, System.StringComparison.Ordinal) && string.Equals(m.Name, name, System.StringComparison.OrdinalIgnoreCase)))
+                {
+                    return true;
+                }
+
+                if (container is INamespaceSymbol { IsGlobalNamespace: true })
+                {
+                    break;
+                }
+            }
+
+            return false;
+        }
+
+        private static uint Fnv1a(string text)
+        {
+            uint hash = 2166136261;
+            foreach (char c in text)
+            {
+                hash = unchecked((hash ^ c) * 16777619);
+            }
+
+            return hash;
         }
 
         private static string Name(ActivationKind kind) => kind.ToString();

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using NetGen.Generator.Diagnostics;
+using Xunit;
+
+namespace NetGen.Generator.Tests
+{
+    /// <summary>Every diagnostic: id, severity, the exact span (between [| and |] in the source) and the message.</summary>
+    public class DiagnosticCatalogTests
+    {
+        public static TheoryData<string, string, string> Cases() => new()
+        {
+            { "NG0001", "[Network][Dense(2, 2)][Softmax] public class [|Plain|] { }", "Class 'Plain' is marked [Network] but is not partial; add the 'partial' modifier so NetGen can generate its members" },
+            { "NG0002", "[Network][Dense(2, 2)][Softmax] public static partial class [|Static|] { }", "'Static' cannot be a network: a network class cannot be static" },
+            { "NG0002", "[Network][Dense(2, 2)][Softmax] public partial class [|Gen|]<T> { }", "'Gen' cannot be a network: a network class cannot be generic" },
+            { "NG0002", "public partial class Outer<T> { [Network][Dense(2, 2)][Softmax] public partial class [|Inner|] { } }", "'Inner' cannot be a network: a network class cannot be nested in a generic type" },
+            { "NG0002", "[Network][Dense(2, 2)][Softmax] public partial record [|Rec|] { }", "'Rec' cannot be a network: only classes can be networks" },
+            { "NG0002", "public class Outer { [Network][Dense(2, 2)][Softmax] public partial class [|Inner|] { } }", "'Inner' cannot be a network: every type that contains a network class must be partial" },
+            { "NG0003", "[Network] public partial class [|Empty|] { }", "Network 'Empty' declares no [Dense] layer; add at least one, e.g. [Dense(784, 10)][Softmax]" },
+            { "NG0004", "[Network][Dense(784, 128)][Relu][Dense([|64|], 10)][Softmax] public partial class Net { }", "Dense layer 1 takes 64 inputs, but the layer before it produces 128 outputs" },
+            { "NG0005", "[Network][Dense(4, [|0|])][Softmax] public partial class Net { }", "Dense layer 0 has outputs = 0; sizes must be at least 1" },
+            { "NG0005", "[Network][Dense([|-3|], 2)][Softmax] public partial class Net { }", "Dense layer 0 has inputs = -3; sizes must be at least 1" },
+            { "NG0006", "[Network][Dense(100000, 1001)][Softmax] public partial class [|Huge|] { }", "Network 'Huge' would have 100,101,001 parameters; NetGen supports at most 100,000,000" },
+            { "NG0006", "[Network][Dense(1, 1000001)][Softmax] public partial class [|Wide|] { }", "Network 'Wide' would have 1,000,001 units; NetGen supports at most 1,000,000" },
+            { "NG0007", "[Network][[|Relu|]][Dense(2, 2)][Softmax] public partial class Net { }", "[Relu] must follow a [Dense] layer; it applies to the Dense before it" },
+            { "NG0008", "[Network][Dense(2, 2)][Relu][[|Tanh|]][Dense(2, 2)][Softmax] public partial class Net { }", "Dense layer 0 already has activation [Relu]; [Tanh] cannot be added (add a Dense layer between them)" },
+            { "NG0009", "[Network][Dense(2, 2)][Softmax][[|Dense(2, 2)|]] public partial class Net { }", "[Softmax] is an output head and must come after the last Dense layer; found 'Dense' after it" },
+            { "NG0010", "[Network][Dense(2, 3)][Relu][[|Dense(3, 2)|]] public partial class Net { }", "Network 'Net' has no output head; end it with [Softmax] (classes), [Sigmoid] (multi-label) or [Identity] (regression) after the last Dense layer" },
+            { "NG0011", "[Network][Dense(2, 2)] public partial class Net { } [[|Softmax|]] public partial class Net { }", "Layer attributes of network 'Net' must all be on the declaration that carries [Network]; their order across partial declarations is ambiguous" },
+            { "NG0012", "[Network][Dense([|int.Parse(\"3\")|], 2)][Softmax] public partial class Net { }", "Argument 'inputs' of [Dense] must be a compile-time constant of the right type" },
+            { "NG0012", "[Network][Dense(2, [|Size|])][Softmax] public partial class Net { static int Size = 2; }", "Argument 'outputs' of [Dense] must be a compile-time constant of the right type" },
+            { "NG0012", "[Network][Dense(2, [|1.5|])][Softmax] public partial class Net { }", "Argument 'outputs' of [Dense] must be a compile-time constant of the right type" },
+            { "NG0012", "[Network][[|Dense(2)|]][Softmax] public partial class Net { }", "Argument 'inputs, outputs' of [Dense] must be a compile-time constant of the right type" },
+            { "NG0012", "[Network([|Precision = P|])][Dense(2, 2)][Softmax] public partial class Net { static Precision P = Precision.Double; }", "Argument 'Precision' of [Network] must be a compile-time constant of the right type" },
+            { "NG0013", "[Network][Dense(2, 2)][LeakyRelu([|-0.5|])][Dense(2, 2)][Softmax] public partial class Net { }", "LeakyRelu slope -0.5 must be a finite, non-negative number" },
+            { "NG0014", "[Network][Dense(2, 3)][Relu][[|Dense(3, 2)|]][Relu][Softmax] public partial class Net { }", "Dense layer 1 applies [Relu] before [Softmax]; softmax expects unconstrained logits, so the last Dense is usually linear" },
+            { "NG0015", "[[|Dense(2, 2)|]][Softmax] public partial class Plain { }", "[Dense] on 'Plain' has no effect because 'Plain' is not marked [Network]; add [Network] or remove the layer attributes" },
+            { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public [|Net|]() { } }", "Network 'Net' already declares a parameterless constructor, which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
+            { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public int [|Predict|](float[] x) => 0; public int [|InputSize|] => 1; }", "Network 'Net' already declares a member named 'InputSize', which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
+            { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public void [|Predict|](System.ReadOnlySpan<float> x, System.Span<float> y) { } }", "Network 'Net' already declares the method 'Net.Predict(ReadOnlySpan<float>, Span<float>)', which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void Diagnostic_has_its_id_span_and_message(string id, string marked, string message)
+        {
+            string prefix = "using NetGen;\n";
+            (string source, TextSpanMarker[] spans) = Unmark(prefix + marked);
+            ImmutableArray<Diagnostic> diagnostics = GeneratorHarness.GeneratorAndAnalyzerDiagnostics(source);
+
+            Diagnostic[] matching = diagnostics.Where(d => d.Id == id).ToArray();
+            Assert.True(matching.Length > 0, $"{id} not reported; got: {string.Join(", ", diagnostics.Select(d => d.Id))}");
+            Diagnostic? diagnostic = matching.SingleOrDefault(d => d.GetMessage(CultureInfo.InvariantCulture) == message);
+            Assert.True(diagnostic is not null, "messages: " + string.Join(" | ", matching.Select(d => d.GetMessage(CultureInfo.InvariantCulture))));
+            DiagnosticDescriptor descriptor = DiagnosticDescriptors.ById(id);
+            Assert.Equal(descriptor.DefaultSeverity, diagnostic.Severity);
+            Assert.Equal("NetGen", diagnostic.Descriptor.Category);
+            Assert.Equal(DiagnosticDescriptors.HelpLink(id), diagnostic.Descriptor.HelpLinkUri);
+            Assert.Contains(spans, s => s.Start == diagnostic.Location.SourceSpan.Start && s.Length == diagnostic.Location.SourceSpan.Length);
+
+            // Nothing is generated for a declaration with an error, and nothing but NetGen's diagnostics comes from the generator.
+            GeneratorHarness.Result result = GeneratorHarness.Run(source);
+            Assert.All(result.GeneratorDiagnostics, d => Assert.StartsWith("NG", d.Id));
+            if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+            {
+                Assert.Empty(result.Sources);
+            }
+
+            Assert.DoesNotContain(result.CompilationDiagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+        }
+
+        [Fact]
+        public void Every_diagnostic_has_a_test_case()
+        {
+            var tested = Cases().Select(row => (string)row[0]).ToHashSet();
+            Assert.Equal(
+                DiagnosticDescriptors.All.Select(d => d.Id).Where(id => id != DiagnosticDescriptors.InternalError.Id).OrderBy(x => x),
+                tested.OrderBy(x => x));
+        }
+
+        [Fact]
+        public void Catalog_uses_one_category_and_ids_NG00xx()
+        {
+            foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+            {
+                Assert.Matches("^NG00[0-9]{2}$", descriptor.Id);
+                Assert.Equal("NetGen", descriptor.Category);
+                Assert.True(descriptor.IsEnabledByDefault);
+                Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+
+        [Fact]
+        public void Every_descriptor_links_to_a_docs_page_that_exists_and_the_index_lists_it()
+        {
+            string root = RepositoryRoot();
+            string index = File.ReadAllText(Path.Combine(root, "docs", "diagnostics", "README.md"));
+            foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+            {
+                Assert.Equal("docs/diagnostics/" + descriptor.Id + ".md", descriptor.HelpLinkUri);
+                string page = Path.Combine(root, descriptor.HelpLinkUri.Replace('/', Path.DirectorySeparatorChar));
+                Assert.True(File.Exists(page), "missing " + descriptor.HelpLinkUri);
+                string text = File.ReadAllText(page);
+                Assert.StartsWith("# " + descriptor.Id, text);
+                Assert.Contains(descriptor.Id + ".md", index);
+            }
+        }
+
+        [Fact]
+        public void Release_tracking_file_and_catalog_agree()
+        {
+            string root = RepositoryRoot();
+            string[] rows = File.ReadAllLines(Path.Combine(root, "generator", "NetGen.Generator", "AnalyzerReleases.Unshipped.md"))
+                .Concat(File.ReadAllLines(Path.Combine(root, "generator", "NetGen.Generator", "AnalyzerReleases.Shipped.md")))
+                .Where(l => Regex.IsMatch(l, "^NG[0-9]{4} "))
+                .ToArray();
+            var tracked = rows.Select(r => r.Split('|').Select(c => c.Trim()).ToArray()).ToDictionary(c => c[0]);
+            Assert.Equal(DiagnosticDescriptors.All.Select(d => d.Id).OrderBy(x => x), tracked.Keys.OrderBy(x => x));
+            foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+            {
+                string[] row = tracked[descriptor.Id];
+                Assert.Equal(descriptor.Category, row[1]);
+                Assert.Equal(descriptor.DefaultSeverity.ToString(), row[2]);
+            }
+        }
+
+        internal static string RepositoryRoot()
+        {
+            for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "NetGen.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("NetGen.sln not found above " + AppContext.BaseDirectory);
+        }
+
+        internal readonly record struct TextSpanMarker(int Start, int Length);
+
+        /// <summary>Removes every [| |] pair and returns the spans they enclosed.</summary>
+        internal static (string Source, TextSpanMarker[] Spans) Unmark(string marked)
+        {
+            var spans = new List<TextSpanMarker>();
+            var builder = new System.Text.StringBuilder();
+            int i = 0;
+            int start = -1;
+            while (i < marked.Length)
+            {
+                if (string.CompareOrdinal(marked, i, "[|", 0, 2) == 0)
+                {
+                    start = builder.Length;
+                    i += 2;
+                }
+                else if (string.CompareOrdinal(marked, i, "|]", 0, 2) == 0)
+                {
+                    spans.Add(new TextSpanMarker(start, builder.Length - start));
+                    i += 2;
+                }
+                else
+                {
+                    builder.Append(marked[i++]);
+                }
+            }
+
+            return (builder.ToString(), spans.ToArray());
+        }
+    }
+}
