@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Uses the NetGen package the way a stranger would: packs it, checks what is inside, then creates fresh
 # console projects outside the repository that reference it by exact version.
-#   1. a 4-16-3 network on synthetic data must build, train and learn;
+#   1. a 4-16-3 network on synthetic data must build, train and learn (and also build for net8.0);
 #   2. a network whose layer sizes do not chain must fail to build with NG0004.
 # Usage: bash tests/Package/consume.sh        (KEEP_TMP=1 keeps the temporary folder for inspection)
 set -euo pipefail
@@ -170,6 +170,20 @@ if dotnet run --project "$tmp/learns" -c Release --no-build > "$tmp/learns-run.l
   pass "consumer trains and learns"
 else
   sed 's/^/  | /' "$tmp/learns-run.log"; fail "consumer ran but did not learn (exit code non-zero)"
+fi
+
+# The same program against lib/net8.0, compiled as C# 12 (net8.0's default). Build only: the machine may have
+# no .NET 8 runtime to run it.
+echo "== the same consumer for net8.0 ($tmp/learns-net8)"
+mkdir -p "$tmp/learns-net8"
+cp "$tmp/learns/Program.cs" "$tmp/learns/nuget.config" "$tmp/learns-net8/"
+sed 's#<TargetFramework>net10.0</TargetFramework>#<TargetFramework>net8.0</TargetFramework>#' \
+  "$tmp/learns/Consumer.csproj" > "$tmp/learns-net8/Consumer.csproj"
+if dotnet build "$tmp/learns-net8" -c Release -p:TreatWarningsAsErrors=true --nologo -v quiet > "$tmp/learns-net8-build.log" 2>&1 \
+   && grep -q '"lib/net8.0/NetGen.dll"' "$tmp/learns-net8/obj/project.assets.json"; then
+  pass "consumer builds for net8.0 against lib/net8.0 with warnings as errors"
+else
+  cat "$tmp/learns-net8-build.log"; fail "consumer does not build for net8.0"
 fi
 
 # --- 4. A consumer whose layer sizes do not chain -------------------------------------------------------
