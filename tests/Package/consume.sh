@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Uses the NetGen package the way a stranger would: packs it, checks what is inside, then creates fresh
+# console projects outside the repository that reference it by exact version.
+#   1. a 4-16-3 network on synthetic data must build, train and learn (and also build for net8.0);
+#   2. a network whose layer sizes do not chain must fail to build with NG0004.
+# Usage: bash tests/Package/consume.sh        (KEEP_TMP=1 keeps the temporary folder for inspection)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/netgen-consume.XXXXXX")"
+if [[ "${KEEP_TMP:-0}" == "1" ]]; then
+  trap 'echo "kept $tmp"' EXIT
+else
+  trap 'rm -rf "$tmp"' EXIT
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+failures=0
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+started=$SECONDS
+
+# --- 1. Pack --------------------------------------------------------------------------------------------
+version="$(dotnet msbuild "$root/src/NetGen/NetGen.csproj" -getProperty:Version)"
+echo "== packing NetGen $version into $tmp/feed"
+dotnet pack "$root/src/NetGen/NetGen.csproj" -c Release -o "$tmp/feed" --nologo -v quiet
+nupkg="$tmp/feed/NetGen.$version.nupkg"
+[[ -f "$nupkg" ]] && pass "packed $(basename "$nupkg")" || { fail "no $nupkg"; exit 1; }
+[[ -f "$tmp/feed/NetGen.$version.snupkg" ]] && pass "symbols package NetGen.$version.snupkg" || fail "no symbols package"
+
+# --- 2. What is inside --------------------------------------------------------------------------------
+echo "== package contents"
+if python3 - "$nupkg" <<'PY'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = z.namelist()
+for info in z.infolist():
+    print(f"  {info.file_size:>9}  {info.filename}")
+ok = True
+for required in ["lib/net8.0/NetGen.dll", "lib/net10.0/NetGen.dll",
+                 "analyzers/dotnet/cs/NetGen.Generator.dll", "README.md"]:
+    if required in names:
+        print(f"PASS: contains {required}")
+    else:
+        print(f"FAIL: missing {required}"); ok = False
+nuspec = z.read(next(n for n in names if n.endswith(".nuspec"))).decode("utf-8-sig")
+deps = re.findall(r'<dependency\s+id="([^"]+)"', nuspec)
+if any(d.lower().startswith("microsoft.codeanalysis") for d in deps):
+    print(f"FAIL: nuspec depends on Microsoft.CodeAnalysis: {deps}"); ok = False
+else:
+    print(f"PASS: nuspec dependencies: {deps or 'none (framework only)'}")
+for tag in ["<license type=\"expression\">MIT</license>", "<readme>README.md</readme>", "<repository type=\"git\""]:
+    if tag in nuspec:
+        print(f"PASS: nuspec has {tag}")
+    else:
+        print(f"FAIL: nuspec lacks {tag}"); ok = False
+sys.exit(0 if ok else 1)
+PY
+then :; else failures=$((failures + 1)); fi
+
+# --- 3. A consumer outside the repository ---------------------------------------------------------------
+# A private package cache, so NetGen comes from the folder just packed and never from a stale cache.
+# Everything else restores from the machine's usual NuGet sources, which stay in effect: the nuget.config
+# below only adds the local folder.
+export NUGET_PACKAGES="$tmp/packages"
+
+new_consumer() { # new_consumer DIR
+  mkdir -p "$1"
+  (cd "$1" && dotnet new console --framework net10.0 --name Consumer --output . --no-restore >/dev/null)
+  cat > "$1/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="netgen-local" value="$tmp/feed" />
+  </packageSources>
+</configuration>
+XML
+  (cd "$1" && dotnet add package NetGen --version "$version" >/dev/null)
+}
+
+echo "== consumer that learns ($tmp/learns)"
+new_consumer "$tmp/learns"
+cat > "$tmp/learns/Program.cs" <<'CS'
+using System;
+using NetGen;
+
+// Three Gaussian blobs in 4 dimensions; the network must learn to tell them apart.
+var random = new Random(7);
+float[][] centers = { new[] { 1f, 1f, 0f, 0f }, new[] { -1f, 0f, 1f, 0f }, new[] { 0f, -1f, -1f, 1f } };
+const int Count = 300;
+var inputs = new float[Count * Blobs.InputSize];
+var labels = new int[Count];
+for (int n = 0; n < Count; n++)
+{
+    labels[n] = n % 3;
+    for (int i = 0; i < Blobs.InputSize; i++)
+    {
+        inputs[n * Blobs.InputSize + i] = centers[labels[n]][i] + 0.4f * (float)(random.NextDouble() * 2 - 1);
+    }
+}
+
+var net = new Blobs();
+net.InitializeParameters(seed: 1);
+Console.WriteLine($"Blobs: {Blobs.InputSize} -> {Blobs.OutputSize}, {Blobs.ParameterCount} parameters");
+
+float MeanLoss()
+{
+    double total = 0;
+    for (int n = 0; n < Count; n++) total += net.Loss(inputs.AsSpan(n * Blobs.InputSize, Blobs.InputSize), labels[n]);
+    return (float)(total / Count);
+}
+
+float first = MeanLoss();
+Console.WriteLine($"step    0  loss {first:F4}");
+const int BatchSize = 30;
+for (int step = 1; step <= 300; step++)
+{
+    int start = (step * BatchSize) % Count;
+    net.Train(inputs.AsSpan(start * Blobs.InputSize, BatchSize * Blobs.InputSize), labels.AsSpan(start, BatchSize), 0.1f);
+    if (step % 50 == 0) Console.WriteLine($"step {step,4}  loss {MeanLoss():F4}");
+}
+
+float last = MeanLoss();
+int correct = 0;
+for (int n = 0; n < Count; n++)
+{
+    if (net.Classify(inputs.AsSpan(n * Blobs.InputSize, Blobs.InputSize)) == labels[n]) correct++;
+}
+
+Span<float> p = stackalloc float[Blobs.OutputSize];
+for (int n = 0; n < 3; n++)
+{
+    net.Predict(inputs.AsSpan(n * Blobs.InputSize, Blobs.InputSize), p);
+    Console.WriteLine($"example {n}: label {labels[n]}, predicted {net.Classify(inputs.AsSpan(n * Blobs.InputSize, Blobs.InputSize))}, p = [{p[0]:F3}, {p[1]:F3}, {p[2]:F3}]");
+}
+
+double accuracy = (double)correct / Count;
+Console.WriteLine($"loss {first:F4} -> {last:F4}, accuracy {accuracy:P1}");
+if (!(last < 0.5f * first) || accuracy < 0.95)
+{
+    Console.WriteLine("did not learn");
+    return 1;
+}
+
+Console.WriteLine("learned");
+return 0;
+
+[Network]
+[Dense(4, 16)][Relu]
+[Dense(16, 3)][Softmax]
+public partial class Blobs { }
+CS
+
+# Warnings are errors here: generated code must compile cleanly in a default console project.
+if dotnet build "$tmp/learns" -c Release -p:TreatWarningsAsErrors=true --nologo -v quiet > "$tmp/learns-build.log" 2>&1; then
+  pass "consumer builds against NetGen $version with warnings as errors"
+else
+  cat "$tmp/learns-build.log"; fail "consumer does not build"
+fi
+
+metadata="$NUGET_PACKAGES/netgen/$version/.nupkg.metadata"
+if [[ -f "$metadata" ]] && grep -q "$tmp/feed" "$metadata"; then
+  pass "NetGen $version was restored from the freshly packed folder"
+else
+  fail "NetGen $version was not restored from $tmp/feed"
+fi
+
+if dotnet run --project "$tmp/learns" -c Release --no-build > "$tmp/learns-run.log" 2>&1; then
+  sed 's/^/  | /' "$tmp/learns-run.log"
+  pass "consumer trains and learns"
+else
+  sed 's/^/  | /' "$tmp/learns-run.log"; fail "consumer ran but did not learn (exit code non-zero)"
+fi
+
+# The same program against lib/net8.0, compiled as C# 12 (net8.0's default). Build only: the machine may have
+# no .NET 8 runtime to run it.
+echo "== the same consumer for net8.0 ($tmp/learns-net8)"
+mkdir -p "$tmp/learns-net8"
+cp "$tmp/learns/Program.cs" "$tmp/learns/nuget.config" "$tmp/learns-net8/"
+sed 's#<TargetFramework>net10.0</TargetFramework>#<TargetFramework>net8.0</TargetFramework>#' \
+  "$tmp/learns/Consumer.csproj" > "$tmp/learns-net8/Consumer.csproj"
+if dotnet build "$tmp/learns-net8" -c Release -p:TreatWarningsAsErrors=true --nologo -v quiet > "$tmp/learns-net8-build.log" 2>&1 \
+   && grep -q '"lib/net8.0/NetGen.dll"' "$tmp/learns-net8/obj/project.assets.json"; then
+  pass "consumer builds for net8.0 against lib/net8.0 with warnings as errors"
+else
+  cat "$tmp/learns-net8-build.log"; fail "consumer does not build for net8.0"
+fi
+
+# --- 4. A consumer whose layer sizes do not chain -------------------------------------------------------
+echo "== consumer with mismatched sizes ($tmp/mismatch)"
+new_consumer "$tmp/mismatch"
+cat > "$tmp/mismatch/Program.cs" <<'CS'
+using NetGen;
+
+System.Console.WriteLine(Broken.ParameterCount);
+
+[Network]
+[Dense(4, 16)][Relu]
+[Dense(8, 3)][Softmax]
+public partial class Broken { }
+CS
+if dotnet build "$tmp/mismatch" -c Release --nologo > "$tmp/mismatch-build.log" 2>&1; then
+  cat "$tmp/mismatch-build.log"; fail "mismatched network built; expected error NG0004"
+elif grep -q "error NG0004" "$tmp/mismatch-build.log"; then
+  grep -m1 "error NG0004" "$tmp/mismatch-build.log" | sed "s|$tmp/||g; s/^ *//; s/^/  | /"
+  pass "mismatched network fails to build with NG0004"
+else
+  cat "$tmp/mismatch-build.log"; fail "build failed, but without NG0004"
+fi
+
+echo "== $((SECONDS - started)) s"
+if [[ $failures -eq 0 ]]; then
+  echo "PASS: NetGen $version package works for a consumer"
+else
+  echo "FAIL: $failures check(s) failed"
+  exit 1
+fi
