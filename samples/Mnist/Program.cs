@@ -36,7 +36,7 @@ namespace NetGen.Samples.Mnist
             var learningRate = new Option<double>("--learning-rate", "--lr") { Description = "Initial learning rate η0", DefaultValueFactory = _ => 0.1 };
             var schedule = new Option<string>("--schedule")
             {
-                Description = $"Learning rate η_k at step k: step (η0·{StepGamma}^⌊epoch/{StepEpochs}⌋), inverse-time (η0/(1+k/τ), τ = {InverseTimeEpochs} epochs of steps) or constant",
+                Description = $"Learning rate η_k at step k: step (η0 halved every {StepEpochs} epochs), inverse-time (η0/(1 + k/τ), τ = {InverseTimeEpochs} epochs of steps) or constant",
                 DefaultValueFactory = _ => "step",
             };
             schedule.AcceptOnlyFromAmong("step", "inverse-time", "constant");
@@ -97,13 +97,13 @@ namespace NetGen.Samples.Mnist
         private static int Train(Settings s)
         {
             var wall = Stopwatch.StartNew();
-            AnsiConsole.MarkupLine(Markup.Escape(MnistNet.Topology));
+            Console.WriteLine(MnistNet.Topology);
             var (train, test, name, classes) = LoadData(s);
             int batchesPerEpoch = train.BatchCount(s.BatchSize);
             var (scheduleText, rates) = Schedule(s, batchesPerEpoch);
             string outputDir = Path.GetFullPath(s.Output ?? Path.Combine("artifacts", s.Dataset == "fashion" ? "fashion-mnist" : "mnist"));
-            AnsiConsole.MarkupLine(Markup.Escape(
-                $"{s.Epochs} epochs × {batchesPerEpoch:N0} mini-batches of {s.BatchSize}, learning rate {scheduleText}, seed {s.Seed}"));
+            Console.WriteLine(
+                $"{s.Epochs} epochs × {batchesPerEpoch:N0} mini-batches of {s.BatchSize}, learning rate {scheduleText}, seed {s.Seed}");
 
             var net = new MnistNet();
             net.InitializeParameters(s.Seed);
@@ -158,25 +158,25 @@ namespace NetGen.Samples.Mnist
                 trainer.LossCurve,
                 results);
 
-            AnsiConsole.MarkupLine(Markup.Escape($"model:  {modelPath}"));
-            AnsiConsole.MarkupLine(Markup.Escape($"plot:   {plotPath}"));
-            AnsiConsole.MarkupLine(Markup.Escape(
-                $"test accuracy {Report.Percent(results[^1].Test.Accuracy)} after {s.Epochs} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s"));
+            Console.WriteLine($"model:  {modelPath}");
+            Console.WriteLine($"plot:   {plotPath}");
+            Console.WriteLine(
+                $"test accuracy {Report.Percent(results[^1].Test.Accuracy)} after {s.Epochs} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
             return 0;
         }
 
         private static int Evaluate(Settings s, string modelPath)
         {
-            AnsiConsole.MarkupLine(Markup.Escape(MnistNet.Topology));
+            Console.WriteLine(MnistNet.Topology);
             var net = new MnistNet();
             net.Load(modelPath);
-            AnsiConsole.MarkupLine(Markup.Escape($"model: {Path.GetFullPath(modelPath)}"));
+            Console.WriteLine($"model: {Path.GetFullPath(modelPath)}");
             var (_, test, _, classes) = LoadData(s);
             var clock = Stopwatch.StartNew();
             var result = Evaluation.Run(net, test);
-            AnsiConsole.MarkupLine(Markup.Escape(
+            Console.WriteLine(
                 $"test accuracy {Report.Percent(result.Accuracy)} ({result.Confusion.Correct:N0} of {result.Confusion.Total:N0}), "
-                + $"test loss {result.Loss.ToString("F4", Invariant)}, {clock.Elapsed.TotalSeconds:F2} s"));
+                + $"test loss {result.Loss.ToString("F4", Invariant)}, {clock.Elapsed.TotalSeconds:F2} s");
             AnsiConsole.Write(Report.Confusion(result.Confusion, classes));
             return 0;
         }
@@ -193,7 +193,7 @@ namespace NetGen.Samples.Mnist
 
             var (train, test) = fashion ? FashionMnist.Load(dir) : NetGen.Data.Mnist.Load(dir);
             string name = fashion ? "Fashion-MNIST" : "MNIST";
-            AnsiConsole.MarkupLine(Markup.Escape($"data: {name} from {Path.GetFullPath(dir)}: {train.Count:N0} training, {test.Count:N0} test images"));
+            Console.WriteLine($"data: {name} from {Path.GetFullPath(dir)}: {train.Count:N0} training, {test.Count:N0} test images");
             return (train, test, name, fashion ? Fashion : Digits);
         }
 
@@ -204,10 +204,10 @@ namespace NetGen.Samples.Mnist
             {
                 "constant" => (eta + " constant", LearningRateSchedule.Constant(s.LearningRate)),
                 "inverse-time" => (
-                    $"{eta}/(1+k/{InverseTimeEpochs * batchesPerEpoch})",
+                    $"{eta}/(1 + k/{InverseTimeEpochs * batchesPerEpoch})",
                     LearningRateSchedule.InverseTime(s.LearningRate, (double)InverseTimeEpochs * batchesPerEpoch)),
                 _ => (
-                    $"{eta}·{StepGamma.ToString(Invariant)}^⌊epoch/{StepEpochs}⌋",
+                    $"{eta} ×{StepGamma.ToString(Invariant)} every {StepEpochs} epochs",
                     LearningRateSchedule.StepDecay(s.LearningRate, (long)StepEpochs * batchesPerEpoch, StepGamma)),
             };
         }

@@ -17,7 +17,7 @@ namespace NetGen.Samples.Mnist
         {
             var table = new Table().Border(TableBorder.Rounded).Title("training summary");
             table.AddColumn(new TableColumn("epoch").RightAligned());
-            table.AddColumn(new TableColumn("lr (first → last step)").RightAligned());
+            table.AddColumn(new TableColumn("lr η_k").RightAligned());
             table.AddColumn(new TableColumn("train loss").RightAligned());
             table.AddColumn(new TableColumn("test loss").RightAligned());
             table.AddColumn(new TableColumn("test accuracy").RightAligned());
@@ -39,14 +39,14 @@ namespace NetGen.Samples.Mnist
         public static Table Confusion(ConfusionMatrix m, IReadOnlyList<string> classNames)
         {
             var table = new Table().Border(TableBorder.Simple)
-                .Title($"confusion matrix on the test set (rows: true class, columns: predicted), accuracy {Percent(m.Accuracy)}");
-            table.AddColumn(new TableColumn("true \\ pred"));
+                .Title($"confusion matrix, test set (rows: true, columns: predicted), accuracy {Percent(m.Accuracy)}");
+            table.AddColumn(new TableColumn(string.Empty).PadLeft(0).PadRight(1));
             for (int p = 0; p < m.Classes; p++)
             {
-                table.AddColumn(new TableColumn(Markup.Escape(classNames[p])).RightAligned());
+                table.AddColumn(new TableColumn(Markup.Escape(classNames[p])).RightAligned().PadLeft(1).PadRight(0));
             }
 
-            table.AddColumn(new TableColumn("recall").RightAligned());
+            table.AddColumn(new TableColumn("recall").RightAligned().PadLeft(2).PadRight(0));
             for (int a = 0; a < m.Classes; a++)
             {
                 var cells = new List<string> { Markup.Escape(classNames[a]) };
@@ -68,6 +68,7 @@ namespace NetGen.Samples.Mnist
         public static void SaveCurve(string path, string title, IReadOnlyList<(double Epoch, double Loss)> trainCurve, IReadOnlyList<EpochResult> epochs)
         {
             var plot = new Plot();
+            plot.Font.Automatic();
             plot.Title(title);
             plot.XLabel("epoch");
             plot.Axes.Left.Label.Text = "cross-entropy loss";
