@@ -31,7 +31,7 @@ namespace NetGen.Samples.Mnist
 
         public static int Main(string[] args)
         {
-            var epochs = new Option<int>("--epochs") { Description = "Number of passes over the 60,000 training images", DefaultValueFactory = _ => 6 };
+            var epochs = new Option<int>("--epochs") { Description = "Number of passes over the 60,000 training images", DefaultValueFactory = _ => 8 };
             var batchSize = new Option<int>("--batch-size") { Description = "Examples per SGD step", DefaultValueFactory = _ => 32 };
             var learningRate = new Option<double>("--learning-rate", "--lr") { Description = "Initial learning rate η0", DefaultValueFactory = _ => 0.1 };
             var schedule = new Option<string>("--schedule")
