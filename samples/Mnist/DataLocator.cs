@@ -1,0 +1,47 @@
+using System;
+using System.IO;
+using NetGen.Data;
+
+namespace NetGen.Samples.Mnist
+{
+    /// <summary>Where the data lives when <c>--data</c> is not given.</summary>
+    internal static class DataLocator
+    {
+        /// <summary>Debian's dataset-fashion-mnist package installs the four files here.</summary>
+        public const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+
+        public static string DefaultDirectory(string dataset)
+        {
+            if (dataset == "fashion")
+            {
+                return Directory.Exists(DebianFashionMnist) ? DebianFashionMnist : FashionMnist.DefaultDirectory;
+            }
+
+            string? root = FindRepositoryRoot(AppContext.BaseDirectory) ?? FindRepositoryRoot(Environment.CurrentDirectory);
+            if (root is not null)
+            {
+                string bundled = Path.Combine(root, "data", "mnist");
+                if (Directory.Exists(bundled))
+                {
+                    return bundled;
+                }
+            }
+
+            return NetGen.Data.Mnist.DefaultDirectory;
+        }
+
+        /// <summary>The nearest folder at or above <paramref name="start"/> that contains NetGen.sln, or null.</summary>
+        public static string? FindRepositoryRoot(string start)
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "NetGen.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            return null;
+        }
+    }
+}
