@@ -38,7 +38,7 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=$((failed + 1))
 fi
 
-for script in tests/Package/consume.sh; do
+for script in tests/Package/consume.sh tests/Package/aot.sh; do
   [ -f "$script" ] || continue
   if bash "$script"; then passed=$((passed + 1)); else echo "FAILED: $script"; failed=$((failed + 1)); fi
 done

@@ -38,7 +38,7 @@ for info in z.infolist():
     print(f"  {info.file_size:>9}  {info.filename}")
 ok = True
 for required in ["lib/net8.0/NetGen.dll", "lib/net10.0/NetGen.dll",
-                 "analyzers/dotnet/cs/NetGen.Generator.dll", "README.md"]:
+                 "analyzers/dotnet/cs/NetGen.Generator.dll", "analyzers/dotnet/cs/NetGen.Generator.CodeFixes.dll", "README.md"]:
     if required in names:
         print(f"PASS: contains {required}")
     else:

@@ -687,34 +687,34 @@ namespace Samples
         }
 
         // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c, fused where the runtime offers it (.NET 9+).</summary>
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c)
         {
             #if NET9_0_OR_GREATER
-            return Vector512.FusedMultiplyAdd(a, b, c);
+            return Vector512.MultiplyAddEstimate(a, b, c);
             #else
             return (a * b) + c;
             #endif
         }
 
-        /// <summary>a·b + c, fused where the runtime offers it (.NET 9+).</summary>
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c)
         {
             #if NET9_0_OR_GREATER
-            return Vector256.FusedMultiplyAdd(a, b, c);
+            return Vector256.MultiplyAddEstimate(a, b, c);
             #else
             return (a * b) + c;
             #endif
         }
 
-        /// <summary>a·b + c, fused where the runtime offers it (.NET 9+).</summary>
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c)
         {
             #if NET9_0_OR_GREATER
-            return Vector128.FusedMultiplyAdd(a, b, c);
+            return Vector128.MultiplyAddEstimate(a, b, c);
             #else
             return (a * b) + c;
             #endif

@@ -690,34 +690,34 @@ namespace Odd
         }
 
         // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c, fused where the runtime offers it (.NET 9+).</summary>
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
         {
             #if NET9_0_OR_GREATER
-            return Vector512.FusedMultiplyAdd(a, b, c);
+            return Vector512.MultiplyAddEstimate(a, b, c);
             #else
             return (a * b) + c;
             #endif
         }
 
-        /// <summary>a·b + c, fused where the runtime offers it (.NET 9+).</summary>
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
         {
             #if NET9_0_OR_GREATER
-            return Vector256.FusedMultiplyAdd(a, b, c);
+            return Vector256.MultiplyAddEstimate(a, b, c);
             #else
             return (a * b) + c;
             #endif
         }
 
-        /// <summary>a·b + c, fused where the runtime offers it (.NET 9+).</summary>
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
         {
             #if NET9_0_OR_GREATER
-            return Vector128.FusedMultiplyAdd(a, b, c);
+            return Vector128.MultiplyAddEstimate(a, b, c);
             #else
             return (a * b) + c;
             #endif

@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Xunit;
+
+namespace NetGen.Generator.Tests
+{
+    /// <summary>
+    /// Every member the emitter writes is known to the parser's conflict check (NG0016): a user member of the same
+    /// name gets one NG0016 error instead of CS0102/CS0111 in generated code. Catches the emitter and the reserved
+    /// names drifting apart.
+    /// </summary>
+    public class ReservedNameTests
+    {
+        private const string Layers = "[Dense(3, 4)][Relu][Dense(4, 2)]";
+
+        public static IEnumerable<object[]> Declarations() => new[]
+        {
+            new object[] { $"[Network]{Layers}[Softmax]" },
+            new object[] { $"[Network(Optimizer = Optimizer.Adam)]{Layers}[Sigmoid]" },
+            new object[] { $"[Network(Precision = Precision.Double, Optimizer = Optimizer.Nesterov)]{Layers}[Identity]" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Declarations))]
+        public void A_user_member_named_like_any_generated_member_is_reported_as_NG0016(string attributes)
+        {
+            GeneratorHarness.Result clean = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ }}");
+            Assert.Empty(clean.CompilationDiagnostics);
+            ClassDeclarationSyntax generated = CSharpSyntaxTree.ParseText(clean.Sources.Single().Source).GetRoot()
+                .DescendantNodes().OfType<ClassDeclarationSyntax>().Single();
+            string[] names = generated.Members
+                .Select(m => m switch
+                {
+                    MethodDeclarationSyntax method => method.Identifier.ValueText,
+                    PropertyDeclarationSyntax property => property.Identifier.ValueText,
+                    FieldDeclarationSyntax field => field.Declaration.Variables.First().Identifier.ValueText,
+                    _ => null,
+                })
+                .Where(n => n is not null)
+                .Distinct()
+                .ToArray()!;
+            Assert.True(names.Length > 40, $"only {names.Length} generated members found");
+
+            var missed = new List<string>();
+            foreach (string name in names)
+            {
+                GeneratorHarness.Result result = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ private static int {name}; }}");
+                bool reported = result.GeneratorDiagnostics.Any(d => d.Id == "NG0016");
+                bool brokenGeneratedCode = result.CompilationDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true);
+                if (!reported || brokenGeneratedCode)
+                {
+                    missed.Add(name);
+                }
+            }
+
+            Assert.Empty(missed);
+
+            // And the check is specific: a name the generator does not use is fine.
+            GeneratorHarness.Result unrelated = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ private static int Unrelated; }}");
+            Assert.DoesNotContain(unrelated.GeneratorDiagnostics, d => d.Id == "NG0016");
+            Assert.Single(unrelated.Sources);
+        }
+    }
+}
