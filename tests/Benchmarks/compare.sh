@@ -77,7 +77,10 @@ for so in $(find "$TS_DIR/bin/Release" -name libLibTorchSharp.so); do
   $PYTHON tests/Benchmarks/weaken_glibcxx.py "$so"
 done
 echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx $OUT"
-"${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx "$OUT" --data "$DATA" 2>> "$LOG"
+ONNX=1
+rm -f "$OUT/netB.onnx"
+"${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx "$OUT" --data "$DATA" 2>> "$LOG" || {
+  echo "!! ONNX export failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
 
 {
   echo "## Machine and versions"
@@ -107,7 +110,7 @@ run() { # run LABEL ROUND command...
   echo "+ $*" >> "$LOG"
   local out
   if out=$("$@" 2>> "$LOG"); then
-    printf '%s\n' "$out" | grep '^peer=' | sed "s/\$/ round=$round/" | tee -a "$RESULTS"
+    printf '%s\n' "$out" | { grep '^peer=' || true; } | sed "s/\$/ round=$round/" | tee -a "$RESULTS"
   else
     echo "!! $label failed (round $round): $*" | tee -a "$RESULTS" >&2
   fi
@@ -122,7 +125,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         contenders=()
         [ "$threads" = 1 ] && contenders+=(NetGen)
         contenders+=(PyTorch TorchSharp)
-        [ "$net" = B ] && [ "$batch" = 1 ] && [ "$threads" = 1 ] && contenders+=(OnnxRuntime)
+        [ "$ONNX" = 1 ] && [ "$net" = B ] && [ "$batch" = 1 ] && [ "$threads" = 1 ] && contenders+=(OnnxRuntime)
         n=${#contenders[@]}
         for ((k = 0; k < n; k++)); do
           c=${contenders[$(((k + round + config) % n))]}

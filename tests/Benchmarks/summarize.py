@@ -66,7 +66,7 @@ def main(path):
     for key in sorted(groups, key=lambda k: (k[1], k[4] != "epoch", k[2], k[3], PEER_ORDER.get(k[0].split("/")[0], 9), k[0])):
         peer, net, batch, threads, mode = key
         g = groups[key]
-        speed = median(g, "samples_per_s")
+        speed = median(g, "samples_per_s") if mode != "predict" else None  # predict rows: latency only
         pm = median(g, "predict_median_us")
         alloc = median(g, "predict_alloc_bytes")
         epoch_x = predict_x = None
