@@ -116,9 +116,9 @@ run() { # run LABEL ROUND command...
   fi
 }
 
-config=0
 for ((round = 1; round <= ROUNDS; round++)); do
   echo "# round $round/$ROUNDS"
+  config=0 # the first contender is (round + configuration index) mod count: every contender leads in turn
   for net in ${NETS//,/ }; do
     for batch in ${BATCHES//,/ }; do
       for threads in ${THREADS//,/ }; do
