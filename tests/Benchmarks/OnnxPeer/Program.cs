@@ -1,0 +1,254 @@
+// ONNX Runtime peer (inference only) of the NetGen protocol (see docs/performance.md, tests/Benchmarks/compare.sh).
+// Not part of NetGen.sln: only needed for comparisons.
+//
+//   dotnet bin/Release/net10.0/OnnxPeer.dll --model DIR/netB.onnx [--batches 256,1000] [--data DIR]
+//
+// The model is net B trained one epoch by PyTorch and exported by `torch_epoch.py --export-onnx DIR`
+// (input "input" [n,784], output "probs" [n,10], softmax included). One intra-op thread, sequential
+// execution, all graph optimizations. Lines (mode=predict: single-sample latency over 10,000 calls
+// cycling through the test set; mode=infer: batched throughput over the test set):
+//   api=ortvalue        Run() with pre-created OrtValue inputs (zero-copy views of the test images) and a
+//                       pre-allocated output OrtValue: no per-call tensor creation.
+//   api=iobinding       OrtIoBinding, input re-bound to the pre-created OrtValue, pre-bound output.
+//   api=namedonnxvalue  the usual Run(NamedOnnxValue) API: a DenseTensor per call, results allocated by ORT.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+internal static class Program
+{
+    private const int PredictCalls = 10_000;
+    private const int PredictWarmup = 2_000;
+
+    private static int Main(string[] args)
+    {
+        if (args.Contains("--versions"))
+        {
+            Console.WriteLine($"OnnxRuntime={typeof(InferenceSession).Assembly.GetName().Version} native={OrtEnv.Instance().GetVersionString()}");
+            return 0;
+        }
+
+        string model = Option(args, "--model") ?? throw new ArgumentException("--model DIR/netB.onnx is required");
+        string data = Option(args, "--data") ?? FindData();
+        int[] batches = (Option(args, "--batches") ?? "256,1000").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+
+        float[] testX = Images(Path.Combine(data, "t10k-images-idx3-ubyte.gz"));
+        byte[] testY = ReadIdx(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), out _);
+        int tests = testY.Length;
+
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        using var session = new InferenceSession(model, options);
+        using var runOptions = new RunOptions();
+        string inputName = session.InputNames[0];
+        string outputName = session.OutputNames[0];
+        string[] inputNames = { inputName };
+        string[] outputNames = { outputName };
+
+        // Zero-copy OrtValue views of every test image (testX stays pinned by ORT's Memory handle).
+        var singles = new OrtValue[tests];
+        for (int i = 0; i < tests; i++)
+        {
+            singles[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(testX, i * 784, 784), new long[] { 1, 784 });
+        }
+
+        var probs = new float[10];
+        using var output = OrtValue.CreateTensorValueFromMemory(probs, new long[] { 1, 10 });
+        var inputSlot = new OrtValue[1];
+        var outputSlot = new[] { output };
+
+        int accuracyCorrect = Accuracy(session, runOptions, inputNames, outputNames, testX, testY);
+        double acc = 100.0 * accuracyCorrect / tests;
+
+        Console.WriteLine(Predict("ortvalue", acc, tests, j =>
+        {
+            inputSlot[0] = singles[j];
+            session.Run(runOptions, inputNames, inputSlot, outputNames, outputSlot);
+        }));
+
+        using (var binding = session.CreateIoBinding())
+        {
+            binding.BindOutput(outputName, output);
+            Console.WriteLine(Predict("iobinding", acc, tests, j =>
+            {
+                binding.BindInput(inputName, singles[j]);
+                session.RunWithBinding(runOptions, binding);
+            }));
+        }
+
+        Console.WriteLine(Predict("namedonnxvalue", acc, tests, j =>
+        {
+            var tensor = new DenseTensor<float>(new Memory<float>(testX, j * 784, 784), new[] { 1, 784 });
+            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(inputName, tensor) });
+            Tensor<float> result = results.First().AsTensor<float>();
+            for (int k = 0; k < 10; k++)
+            {
+                probs[k] = result.GetValue(k);
+            }
+        }));
+
+        foreach (int batch in batches)
+        {
+            Console.WriteLine(Batched(session, runOptions, inputNames, outputNames, testX, tests, batch, acc));
+        }
+
+        foreach (var v in singles)
+        {
+            v.Dispose();
+        }
+
+        return 0;
+    }
+
+    private static string Predict(string api, double acc, int tests, Action<int> call)
+    {
+        for (int i = 0; i < PredictWarmup; i++)
+        {
+            call(i % tests);
+        }
+
+        var latencies = new double[PredictCalls];
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < latencies.Length; i++)
+        {
+            int j = (i * 7919) % tests; // cycle through the test set, as the NetGen runner does
+            long t0 = Stopwatch.GetTimestamp();
+            call(j);
+            latencies[i] = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency;
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Array.Sort(latencies);
+        double median = latencies[latencies.Length / 2];
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"peer=OnnxRuntime api={api} net=B batch=1 threads=1 mode=predict samples_per_s={1e6 / median:F0} test_acc={acc:F2} predict_median_us={median:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} predict_alloc_bytes={allocated}");
+    }
+
+    private static string Batched(InferenceSession session, RunOptions runOptions, string[] inputNames, string[] outputNames, float[] testX, int tests, int batch, double acc)
+    {
+        int chunks = tests / batch;
+        var inputs = new OrtValue[chunks];
+        for (int c = 0; c < chunks; c++)
+        {
+            inputs[c] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(testX, c * batch * 784, batch * 784), new long[] { batch, 784 });
+        }
+
+        var probs = new float[batch * 10];
+        using var output = OrtValue.CreateTensorValueFromMemory(probs, new long[] { batch, 10 });
+        var inputSlot = new OrtValue[1];
+        var outputSlot = new[] { output };
+        var calls = new List<double>();
+        double total = 0;
+        long samples = 0;
+        for (int pass = 0; pass < 4; pass++) // pass 0 warms up
+        {
+            for (int c = 0; c < chunks; c++)
+            {
+                inputSlot[0] = inputs[c];
+                long t0 = Stopwatch.GetTimestamp();
+                session.Run(runOptions, inputNames, inputSlot, outputNames, outputSlot);
+                double us = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency;
+                if (pass > 0)
+                {
+                    calls.Add(us);
+                    total += us;
+                    samples += batch;
+                }
+            }
+        }
+
+        foreach (var v in inputs)
+        {
+            v.Dispose();
+        }
+
+        calls.Sort();
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"peer=OnnxRuntime api=ortvalue net=B batch={batch} threads=1 mode=infer samples_per_s={samples * 1e6 / total:F0} test_acc={acc:F2} batch_median_us={calls[calls.Count / 2]:F1}");
+    }
+
+    private static int Accuracy(InferenceSession session, RunOptions runOptions, string[] inputNames, string[] outputNames, float[] testX, byte[] testY)
+    {
+        int tests = testY.Length;
+        using var input = OrtValue.CreateTensorValueFromMemory(testX, new long[] { tests, 784 });
+        var probs = new float[tests * 10];
+        using var output = OrtValue.CreateTensorValueFromMemory(probs, new long[] { tests, 10 });
+        session.Run(runOptions, inputNames, new[] { input }, outputNames, new[] { output });
+        int correct = 0;
+        for (int i = 0; i < tests; i++)
+        {
+            int best = 0;
+            for (int k = 1; k < 10; k++)
+            {
+                if (probs[i * 10 + k] > probs[i * 10 + best])
+                {
+                    best = k;
+                }
+            }
+
+            correct += best == testY[i] ? 1 : 0;
+        }
+
+        return correct;
+    }
+
+    private static byte[] ReadIdx(string path, out int[] dims)
+    {
+        using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var ms = new MemoryStream();
+        gz.CopyTo(ms);
+        byte[] raw = ms.ToArray();
+        int count = raw[3];
+        dims = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            dims[i] = (raw[4 + 4 * i] << 24) | (raw[5 + 4 * i] << 16) | (raw[6 + 4 * i] << 8) | raw[7 + 4 * i];
+        }
+
+        return raw.AsSpan(4 + 4 * count).ToArray();
+    }
+
+    private static float[] Images(string path)
+    {
+        byte[] raw = ReadIdx(path, out _);
+        var pixels = new float[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            pixels[i] = raw[i] / 255f;
+        }
+
+        return pixels;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string FindData()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "NetGen.sln")))
+            {
+                return Path.Combine(d.FullName, "data", "mnist");
+            }
+        }
+
+        throw new DirectoryNotFoundException("data/mnist not found: pass --data <directory>");
+    }
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Side-by-side comparison of NetGen with PyTorch, TorchSharp and (inference) ONNX Runtime on the MNIST
+# epoch protocol (docs/performance.md). Builds everything in Release, then runs every configuration
+# (net x batch x threads) with the contenders alternating (the order rotates each round) for N rounds,
+# writes every key=value line to OUT/results.txt and prints a Markdown table of medians with the
+# NetGen ratios (OUT/table.md).
+#
+#   tests/Benchmarks/compare.sh [--rounds 3] [--nets A,B] [--batches 1,32,128] [--threads 1,2]
+#                               [--onnx-batches 256,1000] [--out artifacts/compare] [--no-build] [--no-install]
+#
+# The peer projects (tests/Benchmarks/TorchSharpPeer, tests/Benchmarks/OnnxPeer) are deliberately not in
+# NetGen.sln: TorchSharp-cpu alone brings ~1 GB of libtorch. Measure on an idle machine: 2-thread
+# figures collapse when anything else runs on the cores.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+
+ROUNDS=3 NETS=A,B BATCHES=1,32,128 THREADS=1,2 ONNX_BATCHES=256,1000 OUT=artifacts/compare BUILD=1 INSTALL=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --nets) NETS=$2; shift 2 ;;
+    --batches) BATCHES=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --onnx-batches) ONNX_BATCHES=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --no-install) INSTALL=0; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+LOG=$OUT/run.log
+: > "$RESULTS"
+: > "$LOG"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# PyTorch: Debian's python3-torch with Debian's own python3 (not a pyenv python3 earlier on PATH), and
+# Debian's OpenBLAS (OpenMP build, so torch.set_num_threads also sets the BLAS threads) preloaded in
+# place of the reference BLAS python3-torch is linked against.
+PYTHON=/usr/bin/python3
+OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-openmp
+APT_PACKAGES=(python3-torch libopenblas0-openmp)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$INSTALL" = 1 ]; then
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    echo "+ apt-get install ${missing[*]}"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "missing Debian packages: ${missing[*]}" >&2; exit 1
+  fi
+fi
+# peers.md was measured with OPENBLAS_CORETYPE=Haswell (AVX2 kernels); keep the environment's value if set.
+TORCH_ENV=(env LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}")
+
+NETGEN_DLL=tests/NetGen.Benchmarks/bin/Release/net10.0/NetGen.Benchmarks.dll
+TS_DIR=tests/Benchmarks/TorchSharpPeer
+TS_DLL=$TS_DIR/bin/Release/net10.0/TorchSharpPeer.dll
+ORT_DLL=tests/Benchmarks/OnnxPeer/bin/Release/net10.0/OnnxPeer.dll
+DATA=data/mnist
+
+if [ "$BUILD" = 1 ]; then
+  for proj in tests/NetGen.Benchmarks/NetGen.Benchmarks.csproj $TS_DIR/TorchSharpPeer.csproj tests/Benchmarks/OnnxPeer/OnnxPeer.csproj; do
+    echo "+ dotnet build -c Release $proj"
+    dotnet build -c Release "$proj" >> "$LOG" 2>&1 || { tail -30 "$LOG"; exit 1; }
+  done
+fi
+# libLibTorchSharp.so needs GLIBCXX_3.4.32, Debian 12 has 3.4.30: mark that need weak in the copy under bin/
+# (the build restores the original every time, so this runs after each build).
+for so in $(find "$TS_DIR/bin/Release" -name libLibTorchSharp.so); do
+  echo "+ $PYTHON tests/Benchmarks/weaken_glibcxx.py $so"
+  $PYTHON tests/Benchmarks/weaken_glibcxx.py "$so"
+done
+echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx $OUT"
+ONNX=1
+rm -f "$OUT/netB.onnx"
+"${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx "$OUT" --data "$DATA" 2>> "$LOG" || {
+  echo "!! ONNX export failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
+
+{
+  echo "## Machine and versions"
+  echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "nproc: $(nproc); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "kernel: $(uname -sr); $(grep -m1 -o -w -E 'avx512f' /proc/cpuinfo >/dev/null && echo AVX-512 || echo no AVX-512)"
+  lscpu 2>/dev/null | grep -E '^(L2|L3) cache' | sed 's/  */ /g' || true
+  echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "dotnet: $(dotnet --version)"
+  echo "python: $($PYTHON --version 2>&1) ($PYTHON); python3-torch $(dpkg-query -W -f '${Version}' python3-torch); libopenblas0-openmp $(dpkg-query -W -f '${Version}' libopenblas0-openmp)"
+  "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --versions
+  dotnet "$TS_DLL" --versions 2>&1 | grep -v '^$' || echo "TorchSharp: failed to load"
+  dotnet "$ORT_DLL" --versions
+  echo "OPENBLAS_CORETYPE for PyTorch: ${OPENBLAS_CORETYPE:-Haswell}; OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}"
+  echo
+  echo "## Commands (per configuration; contenders alternate, order rotating each round)"
+  echo "NetGen:      dotnet $NETGEN_DLL epoch --nets NET --batches BATCH --data $DATA   (1 thread only: no multi-threaded mode yet)"
+  echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --nets NET --batches BATCH --threads T --data $DATA"
+  echo "TorchSharp:  dotnet $TS_DLL --nets NET --batches BATCH --threads T --data $DATA"
+  echo "OnnxRuntime: dotnet $ORT_DLL --model $OUT/netB.onnx --batches $ONNX_BATCHES --data $DATA   (with net B, batch 1, 1 thread)"
+  echo "rounds=$ROUNDS nets=$NETS batches=$BATCHES threads=$THREADS"
+  echo
+} | tee "$OUT/machine.txt"
+
+run() { # run LABEL ROUND command...
+  local label=$1 round=$2; shift 2
+  echo "+ $*" >> "$LOG"
+  local out
+  if out=$("$@" 2>> "$LOG"); then
+    printf '%s\n' "$out" | { grep '^peer=' || true; } | sed "s/\$/ round=$round/" | tee -a "$RESULTS"
+  else
+    echo "!! $label failed (round $round): $*" | tee -a "$RESULTS" >&2
+  fi
+}
+
+for ((round = 1; round <= ROUNDS; round++)); do
+  echo "# round $round/$ROUNDS"
+  config=0 # the first contender is (round + configuration index) mod count: every contender leads in turn
+  for net in ${NETS//,/ }; do
+    for batch in ${BATCHES//,/ }; do
+      for threads in ${THREADS//,/ }; do
+        contenders=()
+        [ "$threads" = 1 ] && contenders+=(NetGen)
+        contenders+=(PyTorch TorchSharp)
+        [ "$ONNX" = 1 ] && [ "$net" = B ] && [ "$batch" = 1 ] && [ "$threads" = 1 ] && contenders+=(OnnxRuntime)
+        n=${#contenders[@]}
+        for ((k = 0; k < n; k++)); do
+          c=${contenders[$(((k + round + config) % n))]}
+          case $c in
+            NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" epoch --nets "$net" --batches "$batch" --data "$DATA" ;;
+            PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --nets "$net" --batches "$batch" --threads "$threads" --data "$DATA" ;;
+            TorchSharp) run TorchSharp "$round" dotnet "$TS_DLL" --nets "$net" --batches "$batch" --threads "$threads" --data "$DATA" ;;
+            OnnxRuntime) run OnnxRuntime "$round" dotnet "$ORT_DLL" --model "$OUT/netB.onnx" --batches "$ONNX_BATCHES" --data "$DATA" ;;
+          esac
+        done
+        config=$((config + 1))
+      done
+    done
+  done
+done
+
+echo
+echo "## Medians over $ROUNDS round(s) ($RESULTS)"
+$PYTHON tests/Benchmarks/summarize.py "$RESULTS" | tee "$OUT/table.md"
