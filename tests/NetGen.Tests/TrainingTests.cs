@@ -31,6 +31,92 @@ namespace NetGen.Tests
             Assert.True(moved > 1000, $"only {moved} parameters moved");
         }
 
+        [Theory]
+        [InlineData(3)]
+        [InlineData(5)]
+        [InlineData(255)]
+        [InlineData(600)]
+        public void Gradient_of_a_batch_is_the_weighted_mean_of_the_gradients_of_its_parts(int count)
+        {
+            // 600 is more than the kernels' chunk (256 for this network), 3 and 5 leave partial blocks of 4.
+            var net = new MnistNetDouble();
+            double[] x = TestData.Doubles(count * 784, 40);
+            int[] y = TestData.Labels(count, 10, 41);
+            var whole = new double[MnistNetDouble.ParameterCount];
+            double loss = net.Gradient(x, y, whole);
+
+            var expected = new double[whole.Length];
+            var part = new double[whole.Length];
+            double expectedLoss = 0;
+            for (int start = 0; start < count; start += 2)
+            {
+                int m = Math.Min(2, count - start);
+                expectedLoss += net.Gradient(x.AsSpan(start * 784, m * 784), y.AsSpan(start, m), part) * m / count;
+                for (int i = 0; i < part.Length; i++)
+                {
+                    expected[i] += part[i] * m / count;
+                }
+            }
+
+            Assert.Equal(expectedLoss, loss, 10);
+            for (int i = 0; i < whole.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - whole[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"parameter {i}: expected {expected[i]:R}, got {whole[i]:R}");
+            }
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(7)]
+        [InlineData(300)]
+        public void Fused_mini_batch_step_equals_gradient_then_step(int count)
+        {
+            // Plain SGD fuses the step into the backward pass up to the chunk size, and goes through the gradient
+            // buffer above it: both must equal θ − η·∇ computed separately.
+            var fused = new MnistNetDouble();
+            var reference = new MnistNetDouble();
+            double[] x = TestData.Doubles(count * 784, 50);
+            int[] y = TestData.Labels(count, 10, 51);
+            var g = new double[MnistNetDouble.ParameterCount];
+            double expectedLoss = reference.Gradient(x, y, g);
+            Span<double> p = reference.Parameters;
+            for (int i = 0; i < p.Length; i++)
+            {
+                p[i] -= 0.1 * g[i];
+            }
+
+            Assert.Equal(expectedLoss, fused.Train(x, y, 0.1), 12);
+            double[] a = fused.Parameters.ToArray();
+            double[] b = reference.Parameters.ToArray();
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.True(Math.Abs(a[i] - b[i]) <= 1e-13 * (1 + Math.Abs(b[i])), $"parameter {i}: expected {b[i]:R}, got {a[i]:R}");
+            }
+
+            Assert.Equal(1, fused.StepCount);
+        }
+
+        [Fact]
+        public void Batched_prediction_equals_single_predictions()
+        {
+            var net = new MnistNet();
+            foreach (int count in new[] { 1, 3, 4, 9 })
+            {
+                float[] x = TestData.Floats(count * 784, count);
+                var batched = new float[count * 10];
+                net.PredictBatch(x, batched);
+                var single = new float[10];
+                for (int n = 0; n < count; n++)
+                {
+                    net.Predict(x.AsSpan(n * 784, 784), single);
+                    for (int j = 0; j < 10; j++)
+                    {
+                        Assert.Equal(single[j], batched[(n * 10) + j], 5e-6f);
+                    }
+                }
+            }
+        }
+
         [Fact]
         public void Single_example_train_equals_a_gradient_step_in_double()
         {
