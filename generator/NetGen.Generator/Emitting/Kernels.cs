@@ -30,6 +30,7 @@ namespace NetGen.Generator.Emitting
             DotBlock = 4,
             Gemm4 = 5,
             Gemm1 = 6,
+            Gemm8 = 7,
         }
 
         /// <summary>
@@ -46,7 +47,7 @@ namespace NetGen.Generator.Emitting
         /// A rank-`rows` update of R = 4 (or 1) output rows: o[j·os + i] (+)= α·Σ_r c[r·cr + j·cj]·v[r·vs + i], i &lt; n;
         /// signature (ref T v, nuint vs, ref T c, nuint cr, nuint cj, nuint rows, ref T o, nuint os, T alpha, bool accumulate).
         /// </summary>
-        public string Gemm(int rowsOut, int n) => Request(rowsOut == 4 ? Kind.Gemm4 : Kind.Gemm1, n);
+        public string Gemm(int rowsOut, int n) => Request(rowsOut switch { 8 => Kind.Gemm8, 4 => Kind.Gemm4, _ => Kind.Gemm1 }, n);
 
         /// <summary>Σᵢ a[i]·b[i]; signature (ref T a, ref T b) → T.</summary>
         public string Dot(int n) => Request(Kind.Dot, n);
@@ -96,6 +97,9 @@ namespace NetGen.Generator.Emitting
                     case Kind.DotBlock:
                         EmitDotBlock(w, n);
                         break;
+                    case Kind.Gemm8:
+                        EmitGemm(w, 8, n);
+                        break;
                     case Kind.Gemm4:
                         EmitGemm(w, 4, n);
                         break;
@@ -125,6 +129,7 @@ namespace NetGen.Generator.Emitting
             _requested.Add(((int)kind, n));
             string name = kind switch
             {
+                Kind.Gemm8 => "Gemm8x",
                 Kind.Gemm4 => "Gemm4x",
                 Kind.Gemm1 => "Gemm1x",
                 _ => kind.ToString(),
@@ -241,7 +246,9 @@ namespace NetGen.Generator.Emitting
                     using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
                     {
                         w.Line($"Vector{bits}<{t}> alphaV = Vector{bits}.Create(alpha);");
-                        int pairs = vectors / 2;
+                        // Accumulators: r rows × 2 vectors while that fits the register file (32 registers with
+                        // AVX-512, 16 below it), else r rows × 1 vector.
+                        int pairs = r * 2 <= (bits == 512 ? 16 : 8) ? vectors / 2 : 0;
                         if (pairs > 0)
                         {
                             using (w.Block($"for (nuint i = 0; i < {pairs * 2 * lanes}; i += {2 * lanes})"))
@@ -250,11 +257,19 @@ namespace NetGen.Generator.Emitting
                             }
                         }
 
-                        if (vectors % 2 == 1)
+                        int singlesFrom = pairs * 2;
+                        if (vectors - singlesFrom == 1)
                         {
                             using (w.Block())
                             {
-                                w.Line($"nuint i = {pairs * 2 * lanes};");
+                                w.Line($"nuint i = {singlesFrom * lanes};");
+                                EmitGemmColumns(w, bits, lanes, r, 1);
+                            }
+                        }
+                        else if (vectors - singlesFrom > 1)
+                        {
+                            using (w.Block($"for (nuint i = {singlesFrom * lanes}; i < {vectors * lanes}; i += {lanes})"))
+                            {
                                 EmitGemmColumns(w, bits, lanes, r, 1);
                             }
                         }

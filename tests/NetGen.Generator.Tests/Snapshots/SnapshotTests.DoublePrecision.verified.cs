@@ -500,11 +500,11 @@ namespace Samples
         {
             nuint m = (nuint)count;
             ref double w = ref Unsafe.Add(ref p, W1);
-            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 4 examples at a time
+            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 8 examples at a time
             nuint n = 0;
-            for (; n + 4 <= m; n += 4)
+            for (; n + 8 <= m; n += 8)
             {
-                Gemm4x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
+                Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
             }
             for (; n < m; n++)
             {
@@ -518,7 +518,7 @@ namespace Samples
                 e = e * (1.0d - (ai * ai));
             }
 
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 4 rows at a time
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
             ref double tw = ref Unsafe.Add(ref target, W1);
             for (nuint o = 0; o < 3; o++)
             {
@@ -569,11 +569,11 @@ namespace Samples
         private static void Layer0BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double d, int count)
         {
             nuint m = (nuint)count;
-            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 4 rows at a time
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
             ref double tw = ref Unsafe.Add(ref target, W0);
-            for (nuint o = 0; o < 16; o += 4)
+            for (nuint o = 0; o < 16; o += 8)
             {
-                Gemm4x4(ref x, 4, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+                Gemm8x4(ref x, 4, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
             }
             ref double tb = ref Unsafe.Add(ref target, B0);
             for (nuint o = 0; o < 16; o++)
@@ -1280,263 +1280,6 @@ namespace Samples
         }
 
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 4:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x4(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 4; i += 4)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 4; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 16:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x16(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 16; i += 16)
-                {
-                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero;
-                    Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero;
-                    Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero;
-                    Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 16; i += 8)
-                {
-                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero, a11 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero, a21 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero, a31 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 16; i += 4)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 16; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
         /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 4:
         /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
         /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
@@ -1682,6 +1425,344 @@ namespace Samples
             for (nuint i = 0; i < 16; i++)
             {
                 for (nuint j = 0; j < 1; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 4:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm8x4(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector256<double> a00 = Vector256<double>.Zero;
+                    Vector256<double> a10 = Vector256<double>.Zero;
+                    Vector256<double> a20 = Vector256<double>.Zero;
+                    Vector256<double> a30 = Vector256<double>.Zero;
+                    Vector256<double> a40 = Vector256<double>.Zero;
+                    Vector256<double> a50 = Vector256<double>.Zero;
+                    Vector256<double> a60 = Vector256<double>.Zero;
+                    Vector256<double> a70 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 4; i += 2)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero;
+                    Vector128<double> a40 = Vector128<double>.Zero;
+                    Vector128<double> a50 = Vector128<double>.Zero;
+                    Vector128<double> a60 = Vector128<double>.Zero;
+                    Vector128<double> a70 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 4; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 16:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm8x16(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero;
+                    Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero;
+                    Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero;
+                    Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero;
+                    Vector512<double> a40 = Vector512<double>.Zero, a41 = Vector512<double>.Zero;
+                    Vector512<double> a50 = Vector512<double>.Zero, a51 = Vector512<double>.Zero;
+                    Vector512<double> a60 = Vector512<double>.Zero, a61 = Vector512<double>.Zero;
+                    Vector512<double> a70 = Vector512<double>.Zero, a71 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                        Vector512<double> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        a41 = MultiplyAdd(c4, v1, a41);
+                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        a51 = MultiplyAdd(c5, v1, a51);
+                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        a61 = MultiplyAdd(c6, v1, a61);
+                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                        a71 = MultiplyAdd(c7, v1, a71);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 8)) : alphaV * a41).StoreUnsafe(ref o4, i + 8);
+                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 8)) : alphaV * a51).StoreUnsafe(ref o5, i + 8);
+                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 8)) : alphaV * a61).StoreUnsafe(ref o6, i + 8);
+                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 8)) : alphaV * a71).StoreUnsafe(ref o7, i + 8);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 16; i += 4)
+                {
+                    Vector256<double> a00 = Vector256<double>.Zero;
+                    Vector256<double> a10 = Vector256<double>.Zero;
+                    Vector256<double> a20 = Vector256<double>.Zero;
+                    Vector256<double> a30 = Vector256<double>.Zero;
+                    Vector256<double> a40 = Vector256<double>.Zero;
+                    Vector256<double> a50 = Vector256<double>.Zero;
+                    Vector256<double> a60 = Vector256<double>.Zero;
+                    Vector256<double> a70 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 16; i += 2)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero;
+                    Vector128<double> a40 = Vector128<double>.Zero;
+                    Vector128<double> a50 = Vector128<double>.Zero;
+                    Vector128<double> a60 = Vector128<double>.Zero;
+                    Vector128<double> a70 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
                 {
                     double sum = 0.0d;
                     for (nuint k = 0; k < rows; k++)

@@ -810,11 +810,11 @@ partial class EveryActivation
     {
         nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W5);
-        // δ4[n, :] = Σ_o δ5[n, o]·W5[o, :], 4 examples at a time
+        // δ4[n, :] = Σ_o δ5[n, o]·W5[o, :], 8 examples at a time
         nuint n = 0;
-        for (; n + 4 <= m; n += 4)
+        for (; n + 8 <= m; n += 8)
         {
-            Gemm4x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
+            Gemm8x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
@@ -828,7 +828,7 @@ partial class EveryActivation
             e = e * (1.0f - (ai * ai));
         }
 
-        // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 4 rows at a time
+        // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 8 rows at a time
         ref float tw = ref Unsafe.Add(ref target, W5);
         for (nuint o = 0; o < 3; o++)
         {
@@ -880,11 +880,11 @@ partial class EveryActivation
     {
         nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W4);
-        // δ3[n, :] = Σ_o δ4[n, o]·W4[o, :], 4 examples at a time
+        // δ3[n, :] = Σ_o δ4[n, o]·W4[o, :], 8 examples at a time
         nuint n = 0;
-        for (; n + 4 <= m; n += 4)
+        for (; n + 8 <= m; n += 8)
         {
-            Gemm4x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 4, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
+            Gemm8x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 4, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
@@ -898,11 +898,11 @@ partial class EveryActivation
             e = e * ai * (1.0f - ai);
         }
 
-        // W4[o, :] += α·Σₙ δ4[n, o]·a3[n, :], 4 rows at a time
+        // W4[o, :] += α·Σₙ δ4[n, o]·a3[n, :], 8 rows at a time
         ref float tw = ref Unsafe.Add(ref target, W4);
-        for (nuint o = 0; o < 4; o += 4)
+        for (nuint o = 0; o < 4; o++)
         {
-            Gemm4x8(ref x, 8, ref Unsafe.Add(ref d, o), 4, 1, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+            Gemm1x8(ref x, 8, ref Unsafe.Add(ref d, o), 4, 0, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
         }
         ref float tb = ref Unsafe.Add(ref target, B4);
         for (nuint o = 0; o < 4; o++)
@@ -950,11 +950,11 @@ partial class EveryActivation
     {
         nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W3);
-        // δ2[n, :] = Σ_o δ3[n, o]·W3[o, :], 4 examples at a time
+        // δ2[n, :] = Σ_o δ3[n, o]·W3[o, :], 8 examples at a time
         nuint n = 0;
-        for (; n + 4 <= m; n += 4)
+        for (; n + 8 <= m; n += 8)
         {
-            Gemm4x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 8, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
+            Gemm8x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 8, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
@@ -968,11 +968,11 @@ partial class EveryActivation
             e = ai > 0.0f ? e : 0.2f * e;
         }
 
-        // W3[o, :] += α·Σₙ δ3[n, o]·a2[n, :], 4 rows at a time
+        // W3[o, :] += α·Σₙ δ3[n, o]·a2[n, :], 8 rows at a time
         ref float tw = ref Unsafe.Add(ref target, W3);
-        for (nuint o = 0; o < 8; o += 4)
+        for (nuint o = 0; o < 8; o += 8)
         {
-            Gemm4x12(ref x, 12, ref Unsafe.Add(ref d, o), 8, 1, m, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
+            Gemm8x12(ref x, 12, ref Unsafe.Add(ref d, o), 8, 1, m, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
         }
         ref float tb = ref Unsafe.Add(ref target, B3);
         for (nuint o = 0; o < 8; o++)
@@ -1020,11 +1020,11 @@ partial class EveryActivation
     {
         nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W2);
-        // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 4 examples at a time
+        // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 8 examples at a time
         nuint n = 0;
-        for (; n + 4 <= m; n += 4)
+        for (; n + 8 <= m; n += 8)
         {
-            Gemm4x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 12, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+            Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 12, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
@@ -1038,11 +1038,15 @@ partial class EveryActivation
             e = ai > 0.0f ? e : 0.01f * e;
         }
 
-        // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 4 rows at a time
+        // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time
         ref float tw = ref Unsafe.Add(ref target, W2);
-        for (nuint o = 0; o < 12; o += 4)
+        for (nuint o = 0; o < 8; o += 8)
         {
-            Gemm4x16(ref x, 16, ref Unsafe.Add(ref d, o), 12, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            Gemm8x16(ref x, 16, ref Unsafe.Add(ref d, o), 12, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+        }
+        for (nuint o = 8; o < 12; o++)
+        {
+            Gemm1x16(ref x, 16, ref Unsafe.Add(ref d, o), 12, 0, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
         }
         ref float tb = ref Unsafe.Add(ref target, B2);
         for (nuint o = 0; o < 12; o++)
@@ -1090,11 +1094,11 @@ partial class EveryActivation
     {
         nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W1);
-        // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 4 examples at a time
+        // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 8 examples at a time
         nuint n = 0;
-        for (; n + 4 <= m; n += 4)
+        for (; n + 8 <= m; n += 8)
         {
-            Gemm4x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 16, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+            Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 16, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
@@ -1108,11 +1112,11 @@ partial class EveryActivation
             e = ai > 0.0f ? e : 0.0f;
         }
 
-        // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 4 rows at a time
+        // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
         ref float tw = ref Unsafe.Add(ref target, W1);
-        for (nuint o = 0; o < 16; o += 4)
+        for (nuint o = 0; o < 16; o += 8)
         {
-            Gemm4x16(ref x, 16, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            Gemm8x16(ref x, 16, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
         }
         ref float tb = ref Unsafe.Add(ref target, B1);
         for (nuint o = 0; o < 16; o++)
@@ -1159,11 +1163,11 @@ partial class EveryActivation
     private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
     {
         nuint m = (nuint)count;
-        // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 4 rows at a time
+        // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
         ref float tw = ref Unsafe.Add(ref target, W0);
-        for (nuint o = 0; o < 16; o += 4)
+        for (nuint o = 0; o < 16; o += 8)
         {
-            Gemm4x8(ref x, 8, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+            Gemm8x8(ref x, 8, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
         }
         ref float tb = ref Unsafe.Add(ref target, B0);
         for (nuint o = 0; o < 16; o++)
@@ -2225,456 +2229,6 @@ partial class EveryActivation
     }
 
     /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 4:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm4x4(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            {
-                nuint i = 0;
-                Vector128<float> a00 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 4; i++)
-        {
-            for (nuint j = 0; j < 4; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 8:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm4x8(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            {
-                nuint i = 0;
-                Vector256<float> a00 = Vector256<float>.Zero;
-                Vector256<float> a10 = Vector256<float>.Zero;
-                Vector256<float> a20 = Vector256<float>.Zero;
-                Vector256<float> a30 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 8; i += 8)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    a01 = MultiplyAdd(c0, v1, a01);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    a11 = MultiplyAdd(c1, v1, a11);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    a21 = MultiplyAdd(c2, v1, a21);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    a31 = MultiplyAdd(c3, v1, a31);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 8; i++)
-        {
-            for (nuint j = 0; j < 4; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 12:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm4x12(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            {
-                nuint i = 0;
-                Vector256<float> a00 = Vector256<float>.Zero;
-                Vector256<float> a10 = Vector256<float>.Zero;
-                Vector256<float> a20 = Vector256<float>.Zero;
-                Vector256<float> a30 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-            }
-            for (nuint i = 8; i < 12; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 8; i += 8)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    a01 = MultiplyAdd(c0, v1, a01);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    a11 = MultiplyAdd(c1, v1, a11);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    a21 = MultiplyAdd(c2, v1, a21);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    a31 = MultiplyAdd(c3, v1, a31);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-            }
-            {
-                nuint i = 8;
-                Vector128<float> a00 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 12; i++)
-        {
-            for (nuint j = 0; j < 4; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 16:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm4x16(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> alphaV = Vector512.Create(alpha);
-            {
-                nuint i = 0;
-                Vector512<float> a00 = Vector512<float>.Zero;
-                Vector512<float> a10 = Vector512<float>.Zero;
-                Vector512<float> a20 = Vector512<float>.Zero;
-                Vector512<float> a30 = Vector512<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                    Vector512<float> c0 = Vector512.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            for (nuint i = 0; i < 16; i += 16)
-            {
-                Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
-                Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
-                Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
-                Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    a01 = MultiplyAdd(c0, v1, a01);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    a11 = MultiplyAdd(c1, v1, a11);
-                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    a21 = MultiplyAdd(c2, v1, a21);
-                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    a31 = MultiplyAdd(c3, v1, a31);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 16; i += 8)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    a01 = MultiplyAdd(c0, v1, a01);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    a11 = MultiplyAdd(c1, v1, a11);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    a21 = MultiplyAdd(c2, v1, a21);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    a31 = MultiplyAdd(c3, v1, a31);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 16; i++)
-        {
-            for (nuint j = 0; j < 4; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
     /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 4:
     /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
     /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
@@ -2953,6 +2507,551 @@ partial class EveryActivation
         for (nuint i = 0; i < 16; i++)
         {
             for (nuint j = 0; j < 1; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 4:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm8x4(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            {
+                nuint i = 0;
+                Vector128<float> a00 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero;
+                Vector128<float> a40 = Vector128<float>.Zero;
+                Vector128<float> a50 = Vector128<float>.Zero;
+                Vector128<float> a60 = Vector128<float>.Zero;
+                Vector128<float> a70 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 4; i++)
+        {
+            for (nuint j = 0; j < 8; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 8:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm8x8(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                nuint i = 0;
+                Vector256<float> a00 = Vector256<float>.Zero;
+                Vector256<float> a10 = Vector256<float>.Zero;
+                Vector256<float> a20 = Vector256<float>.Zero;
+                Vector256<float> a30 = Vector256<float>.Zero;
+                Vector256<float> a40 = Vector256<float>.Zero;
+                Vector256<float> a50 = Vector256<float>.Zero;
+                Vector256<float> a60 = Vector256<float>.Zero;
+                Vector256<float> a70 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 8; i += 4)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero;
+                Vector128<float> a40 = Vector128<float>.Zero;
+                Vector128<float> a50 = Vector128<float>.Zero;
+                Vector128<float> a60 = Vector128<float>.Zero;
+                Vector128<float> a70 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 8; i++)
+        {
+            for (nuint j = 0; j < 8; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 12:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm8x12(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                nuint i = 0;
+                Vector256<float> a00 = Vector256<float>.Zero;
+                Vector256<float> a10 = Vector256<float>.Zero;
+                Vector256<float> a20 = Vector256<float>.Zero;
+                Vector256<float> a30 = Vector256<float>.Zero;
+                Vector256<float> a40 = Vector256<float>.Zero;
+                Vector256<float> a50 = Vector256<float>.Zero;
+                Vector256<float> a60 = Vector256<float>.Zero;
+                Vector256<float> a70 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+            }
+            for (nuint i = 8; i < 12; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 12; i += 4)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero;
+                Vector128<float> a40 = Vector128<float>.Zero;
+                Vector128<float> a50 = Vector128<float>.Zero;
+                Vector128<float> a60 = Vector128<float>.Zero;
+                Vector128<float> a70 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 12; i++)
+        {
+            for (nuint j = 0; j < 8; j++)
+            {
+                float sum = 0.0f;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                }
+                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                target = accumulate ? target + (alpha * sum) : alpha * sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 16:
+    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+    /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemm8x16(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> alphaV = Vector512.Create(alpha);
+            {
+                nuint i = 0;
+                Vector512<float> a00 = Vector512<float>.Zero;
+                Vector512<float> a10 = Vector512<float>.Zero;
+                Vector512<float> a20 = Vector512<float>.Zero;
+                Vector512<float> a30 = Vector512<float>.Zero;
+                Vector512<float> a40 = Vector512<float>.Zero;
+                Vector512<float> a50 = Vector512<float>.Zero;
+                Vector512<float> a60 = Vector512<float>.Zero;
+                Vector512<float> a70 = Vector512<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                    Vector512<float> c0 = Vector512.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            for (nuint i = 0; i < 16; i += 8)
+            {
+                Vector256<float> a00 = Vector256<float>.Zero;
+                Vector256<float> a10 = Vector256<float>.Zero;
+                Vector256<float> a20 = Vector256<float>.Zero;
+                Vector256<float> a30 = Vector256<float>.Zero;
+                Vector256<float> a40 = Vector256<float>.Zero;
+                Vector256<float> a50 = Vector256<float>.Zero;
+                Vector256<float> a60 = Vector256<float>.Zero;
+                Vector256<float> a70 = Vector256<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                    Vector256<float> c0 = Vector256.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            for (nuint i = 0; i < 16; i += 4)
+            {
+                Vector128<float> a00 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero;
+                Vector128<float> a40 = Vector128<float>.Zero;
+                Vector128<float> a50 = Vector128<float>.Zero;
+                Vector128<float> a60 = Vector128<float>.Zero;
+                Vector128<float> a70 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 16; i++)
+        {
+            for (nuint j = 0; j < 8; j++)
             {
                 float sum = 0.0f;
                 for (nuint k = 0; k < rows; k++)

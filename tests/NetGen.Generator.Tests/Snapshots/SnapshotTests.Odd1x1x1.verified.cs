@@ -503,11 +503,11 @@ namespace Odd
         {
             nuint m = (nuint)count;
             ref float w = ref Unsafe.Add(ref p, W1);
-            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 4 examples at a time
+            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 8 examples at a time
             nuint n = 0;
-            for (; n + 4 <= m; n += 4)
+            for (; n + 8 <= m; n += 8)
             {
-                Gemm4x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 1, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
+                Gemm8x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 1, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
@@ -521,7 +521,7 @@ namespace Odd
                 e = e * ai * (1.0f - ai);
             }
 
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 4 rows at a time
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
             ref float tw = ref Unsafe.Add(ref target, W1);
             for (nuint o = 0; o < 1; o++)
             {
@@ -572,7 +572,7 @@ namespace Odd
         private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
         {
             nuint m = (nuint)count;
-            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 4 rows at a time
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
             ref float tw = ref Unsafe.Add(ref target, W0);
             for (nuint o = 0; o < 1; o++)
             {
@@ -783,16 +783,16 @@ namespace Odd
         }
 
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 1:
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 1:
         /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        private static void Gemm1x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
         {
             for (nuint i = 0; i < 1; i++)
             {
-                for (nuint j = 0; j < 4; j++)
+                for (nuint j = 0; j < 1; j++)
                 {
                     float sum = 0.0f;
                     for (nuint k = 0; k < rows; k++)
@@ -806,16 +806,16 @@ namespace Odd
         }
 
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 1:
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 1:
         /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        private static void Gemm8x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
         {
             for (nuint i = 0; i < 1; i++)
             {
-                for (nuint j = 0; j < 1; j++)
+                for (nuint j = 0; j < 8; j++)
                 {
                     float sum = 0.0f;
                     for (nuint k = 0; k < rows; k++)

@@ -507,11 +507,11 @@ namespace Odd
         {
             nuint m = (nuint)count;
             ref float w = ref Unsafe.Add(ref p, W1);
-            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 4 examples at a time
+            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 8 examples at a time
             nuint n = 0;
-            for (; n + 4 <= m; n += 4)
+            for (; n + 8 <= m; n += 8)
             {
-                Gemm4x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
+                Gemm8x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
@@ -525,7 +525,7 @@ namespace Odd
                 e = ai > 0.0f ? e : 0.0f;
             }
 
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 4 rows at a time
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
             ref float tw = ref Unsafe.Add(ref target, W1);
             for (nuint o = 0; o < 2; o++)
             {
@@ -576,13 +576,9 @@ namespace Odd
         private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
         {
             nuint m = (nuint)count;
-            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 4 rows at a time
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
             ref float tw = ref Unsafe.Add(ref target, W0);
-            for (nuint o = 0; o < 4; o += 4)
-            {
-                Gemm4x3(ref x, 3, ref Unsafe.Add(ref d, o), 5, 1, m, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
-            }
-            for (nuint o = 4; o < 5; o++)
+            for (nuint o = 0; o < 5; o++)
             {
                 Gemm1x3(ref x, 3, ref Unsafe.Add(ref d, o), 5, 0, m, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
             }
@@ -948,100 +944,6 @@ namespace Odd
         }
 
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 3:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x3(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            for (nuint i = 0; i < 3; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 5:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x5(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                }
-                for (nuint i = 4; i < 5; i++)
-                {
-                    for (nuint j = 0; j < 4; j++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 5; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
         /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 3:
         /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
         /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
@@ -1108,6 +1010,120 @@ namespace Odd
             for (nuint i = 0; i < 5; i++)
             {
                 for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 3:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm8x3(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            for (nuint i = 0; i < 3; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 5:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm8x5(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                for (nuint i = 4; i < 5; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 5; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
                 {
                     float sum = 0.0f;
                     for (nuint k = 0; k < rows; k++)

@@ -173,9 +173,9 @@ namespace NetGen.Generator.Emitting.Layers
         public void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
             string x = InputName;
-            string gemm4 = kernels.Gemm(4, Inputs);
+            string gemm8 = kernels.Gemm(8, Inputs);
             string gemm1 = kernels.Gemm(1, Inputs);
-            int rows4 = Outputs / 4 * 4;
+            int rows8 = Outputs / 8 * 8;
             w.Line("/// <summary>");
             w.Line($"/// Layer {I} backward for a mini-batch: " + (Previous is null ? string.Empty : $"δ{Previous.Index} = (δ{I}·W{I}) ⊙ f′(a{Previous.Index}) first, with the weights before any update; then ") + $"W{I} += α·δ{I}ᵀ·{x}, b{I} += α·Σₙ δ{I}ₙ.");
             w.Line("/// </summary>");
@@ -187,11 +187,11 @@ namespace NetGen.Generator.Emitting.Layers
                 if (Previous is not null)
                 {
                     w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
-                    w.Line($"// δ{Previous.Index}[n, :] = Σ_o δ{I}[n, o]·W{I}[o, :], 4 examples at a time");
+                    w.Line($"// δ{Previous.Index}[n, :] = Σ_o δ{I}[n, o]·W{I}[o, :], 8 examples at a time");
                     w.Line("nuint n = 0;");
-                    using (w.Block("for (; n + 4 <= m; n += 4)"))
+                    using (w.Block("for (; n + 8 <= m; n += 8)"))
                     {
-                        w.Line($"{gemm4}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, {Outputs}, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
+                        w.Line($"{gemm8}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, {Outputs}, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
                     }
 
                     using (w.Block("for (; n < m; n++)"))
@@ -213,19 +213,19 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line();
                 }
 
-                w.Line($"// W{I}[o, :] += α·Σₙ δ{I}[n, o]·{x}[n, :], 4 rows at a time");
+                w.Line($"// W{I}[o, :] += α·Σₙ δ{I}[n, o]·{x}[n, :], 8 rows at a time");
                 w.Line($"ref {t.Type} tw = ref Unsafe.Add(ref target, {W});");
-                if (rows4 > 0)
+                if (rows8 > 0)
                 {
-                    using (w.Block($"for (nuint o = 0; o < {rows4}; o += 4)"))
+                    using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
                     {
-                        w.Line($"{gemm4}(ref x, {Inputs}, ref Unsafe.Add(ref d, o), {Outputs}, 1, m, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
+                        w.Line($"{gemm8}(ref x, {Inputs}, ref Unsafe.Add(ref d, o), {Outputs}, 1, m, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
                     }
                 }
 
-                if (Outputs > rows4)
+                if (Outputs > rows8)
                 {
-                    using (w.Block($"for (nuint o = {rows4}; o < {Outputs}; o++)"))
+                    using (w.Block($"for (nuint o = {rows8}; o < {Outputs}; o++)"))
                     {
                         w.Line($"{gemm1}(ref x, {Inputs}, ref Unsafe.Add(ref d, o), {Outputs}, 0, m, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
                     }
