@@ -101,6 +101,7 @@ rm -f "$OUT/netB.onnx"
   echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --nets NET --batches BATCH --threads T --data $DATA"
   echo "TorchSharp:  dotnet $TS_DLL --nets NET --batches BATCH --threads T --data $DATA"
   echo "OnnxRuntime: dotnet $ORT_DLL --model $OUT/netB.onnx --batches $ONNX_BATCHES --data $DATA   (with net B, batch 1, 1 thread)"
+  echo "NetGen infer: dotnet $NETGEN_DLL infer --batches $ONNX_BATCHES --data $DATA   (batched inference beside ONNX Runtime's)"
   echo "rounds=$ROUNDS nets=$NETS batches=$BATCHES threads=$THREADS"
   echo
 } | tee "$OUT/machine.txt"
@@ -125,7 +126,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         contenders=()
         [ "$threads" = 1 ] && contenders+=(NetGen)
         contenders+=(PyTorch TorchSharp)
-        [ "$ONNX" = 1 ] && [ "$net" = B ] && [ "$batch" = 1 ] && [ "$threads" = 1 ] && contenders+=(OnnxRuntime)
+        [ "$ONNX" = 1 ] && [ "$net" = B ] && [ "$batch" = 1 ] && [ "$threads" = 1 ] && contenders+=(OnnxRuntime NetGenInfer)
         n=${#contenders[@]}
         for ((k = 0; k < n; k++)); do
           c=${contenders[$(((k + round + config) % n))]}
@@ -134,6 +135,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
             PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --nets "$net" --batches "$batch" --threads "$threads" --data "$DATA" ;;
             TorchSharp) run TorchSharp "$round" dotnet "$TS_DLL" --nets "$net" --batches "$batch" --threads "$threads" --data "$DATA" ;;
             OnnxRuntime) run OnnxRuntime "$round" dotnet "$ORT_DLL" --model "$OUT/netB.onnx" --batches "$ONNX_BATCHES" --data "$DATA" ;;
+            NetGenInfer) run NetGen "$round" dotnet "$NETGEN_DLL" infer --batches "$ONNX_BATCHES" --data "$DATA" ;;
           esac
         done
         config=$((config + 1))
