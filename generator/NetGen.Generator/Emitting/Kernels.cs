@@ -144,72 +144,59 @@ namespace NetGen.Generator.Emitting
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             using (w.Block($"private static void DotBlock{n}(ref {t} w, ref {t} x, ref {t} y, nuint ldy)"))
             {
-                foreach (int bits in s_widths)
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
-                    int lanes = _t.Lanes(bits);
-                    int vectors = n / lanes;
-                    if (vectors == 0)
+                    for (int j = 0; j < 4; j++)
                     {
-                        continue;
+                        w.Line($"Vector{bits}<{t}> " + string.Join(", ", Enumerable.Range(0, 4).Select(k => $"s{j}{k} = Vector{bits}<{t}>.Zero")) + ";");
                     }
 
-                    var v = new VectorSpec(bits, lanes, _t);
-                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    using (w.Block($"for (nuint i = 0; i < {vectors * lanes}; i += {lanes})"))
                     {
                         for (int j = 0; j < 4; j++)
                         {
-                            w.Line($"Vector{bits}<{t}> " + string.Join(", ", Enumerable.Range(0, 4).Select(k => $"s{j}{k} = Vector{bits}<{t}>.Zero")) + ";");
+                            w.Line($"Vector{bits}<{t}> w{j} = {v.Load("w", Offset("i", j * n))};");
                         }
 
-                        using (w.Block($"for (nuint i = 0; i < {vectors * lanes}; i += {lanes})"))
+                        for (int k = 0; k < 4; k++)
                         {
-                            for (int j = 0; j < 4; j++)
-                            {
-                                w.Line($"Vector{bits}<{t}> w{j} = {v.Load("w", Offset("i", j * n))};");
-                            }
-
-                            for (int k = 0; k < 4; k++)
-                            {
-                                w.Line($"Vector{bits}<{t}> x{k} = {v.Load("x", Offset("i", k * n))};");
-                            }
-
-                            for (int j = 0; j < 4; j++)
-                            {
-                                for (int k = 0; k < 4; k++)
-                                {
-                                    w.Line($"s{j}{k} = MultiplyAdd(w{j}, x{k}, s{j}{k});");
-                                }
-                            }
+                            w.Line($"Vector{bits}<{t}> x{k} = {v.Load("x", Offset("i", k * n))};");
                         }
 
                         for (int j = 0; j < 4; j++)
                         {
                             for (int k = 0; k < 4; k++)
                             {
-                                w.Line($"Unsafe.Add(ref y, ({k} * ldy) + {j}) = Vector{bits}.Sum(s{j}{k});");
+                                w.Line($"s{j}{k} = MultiplyAdd(w{j}, x{k}, s{j}{k});");
                             }
                         }
+                    }
 
-                        if (n > vectors * lanes)
+                    for (int j = 0; j < 4; j++)
+                    {
+                        for (int k = 0; k < 4; k++)
                         {
-                            w.Line($"// the last {n - (vectors * lanes)} element(s) of each product");
-                            using (w.Block($"for (nuint i = {vectors * lanes}; i < {n}; i++)"))
+                            w.Line($"Unsafe.Add(ref y, ({k} * ldy) + {j}) = Vector{bits}.Sum(s{j}{k});");
+                        }
+                    }
+
+                    if (n > vectors * lanes)
+                    {
+                        w.Line($"// the last {n - (vectors * lanes)} element(s) of each product");
+                        using (w.Block($"for (nuint i = {vectors * lanes}; i < {n}; i++)"))
+                        {
+                            using (w.Block("for (nuint k = 0; k < 4; k++)"))
                             {
-                                using (w.Block("for (nuint k = 0; k < 4; k++)"))
+                                using (w.Block("for (nuint j = 0; j < 4; j++)"))
                                 {
-                                    using (w.Block("for (nuint j = 0; j < 4; j++)"))
-                                    {
-                                        w.Line($"Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * {n}) + i) * Unsafe.Add(ref x, (k * {n}) + i);");
-                                    }
+                                    w.Line($"Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * {n}) + i) * Unsafe.Add(ref x, (k * {n}) + i);");
                                 }
                             }
                         }
-
-                        w.Line("return;");
                     }
 
-                    w.Line();
-                }
+                    w.Line("return;");
+                });
 
                 using (w.Block("for (nuint k = 0; k < 4; k++)"))
                 {
@@ -234,56 +221,44 @@ namespace NetGen.Generator.Emitting
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {name}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate)"))
             {
-                foreach (int bits in s_widths)
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
-                    int lanes = _t.Lanes(bits);
-                    int vectors = n / lanes;
-                    if (vectors == 0)
+                    w.Line($"Vector{bits}<{t}> alphaV = Vector{bits}.Create(alpha);");
+                    // Accumulators: r rows × 2 vectors while that fits the register file (32 registers with
+                    // AVX-512, 16 below it), else r rows × 1 vector.
+                    int pairs = r * 2 <= (bits == 512 ? 16 : 8) ? vectors / 2 : 0;
+                    if (pairs > 0)
                     {
-                        continue;
+                        using (w.Block($"for (nuint i = 0; i < {pairs * 2 * lanes}; i += {2 * lanes})"))
+                        {
+                            EmitGemmColumns(w, bits, lanes, r, 2);
+                        }
                     }
 
-                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    int singlesFrom = pairs * 2;
+                    if (vectors - singlesFrom == 1)
                     {
-                        w.Line($"Vector{bits}<{t}> alphaV = Vector{bits}.Create(alpha);");
-                        // Accumulators: r rows × 2 vectors while that fits the register file (32 registers with
-                        // AVX-512, 16 below it), else r rows × 1 vector.
-                        int pairs = r * 2 <= (bits == 512 ? 16 : 8) ? vectors / 2 : 0;
-                        if (pairs > 0)
+                        using (w.Block())
                         {
-                            using (w.Block($"for (nuint i = 0; i < {pairs * 2 * lanes}; i += {2 * lanes})"))
-                            {
-                                EmitGemmColumns(w, bits, lanes, r, 2);
-                            }
+                            w.Line($"nuint i = {singlesFrom * lanes};");
+                            EmitGemmColumns(w, bits, lanes, r, 1);
                         }
-
-                        int singlesFrom = pairs * 2;
-                        if (vectors - singlesFrom == 1)
+                    }
+                    else if (vectors - singlesFrom > 1)
+                    {
+                        using (w.Block($"for (nuint i = {singlesFrom * lanes}; i < {vectors * lanes}; i += {lanes})"))
                         {
-                            using (w.Block())
-                            {
-                                w.Line($"nuint i = {singlesFrom * lanes};");
-                                EmitGemmColumns(w, bits, lanes, r, 1);
-                            }
+                            EmitGemmColumns(w, bits, lanes, r, 1);
                         }
-                        else if (vectors - singlesFrom > 1)
-                        {
-                            using (w.Block($"for (nuint i = {singlesFrom * lanes}; i < {vectors * lanes}; i += {lanes})"))
-                            {
-                                EmitGemmColumns(w, bits, lanes, r, 1);
-                            }
-                        }
-
-                        if (n % lanes != 0)
-                        {
-                            EmitGemmScalar(w, r, vectors * lanes, n);
-                        }
-
-                        w.Line("return;");
                     }
 
-                    w.Line();
-                }
+                    if (n % lanes != 0)
+                    {
+                        EmitGemmScalar(w, r, vectors * lanes, n);
+                    }
+
+                    w.Line("return;");
+                });
 
                 EmitGemmScalar(w, r, 0, n);
             }
@@ -375,58 +350,45 @@ namespace NetGen.Generator.Emitting
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             using (w.Block($"private static {_t.Type} Dot{n}(ref {_t.Type} a, ref {_t.Type} b)"))
             {
-                foreach (int bits in s_widths)
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
-                    int lanes = _t.Lanes(bits);
-                    int vectors = n / lanes;
-                    if (vectors == 0)
-                    {
-                        continue;
-                    }
-
-                    var v = new VectorSpec(bits, lanes, _t);
                     int accumulators = Math.Min(4, vectors);
                     int unrolled = vectors / 4 * 4;
-                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    w.Line($"// {n} = {Describe(n, lanes, unrolled, vectors)}");
+                    for (int k = 0; k < accumulators; k++)
                     {
-                        w.Line($"// {n} = {Describe(n, lanes, unrolled, vectors)}");
-                        for (int k = 0; k < accumulators; k++)
-                        {
-                            w.Line($"Vector{bits}<{_t.Type}> s{k} = Vector{bits}<{_t.Type}>.Zero;");
-                        }
-
-                        if (unrolled > 0)
-                        {
-                            using (w.Block($"for (nuint i = 0; i < {unrolled * lanes}; i += {4 * lanes})"))
-                            {
-                                for (int k = 0; k < 4; k++)
-                                {
-                                    string i = Offset("i", k * lanes);
-                                    w.Line($"s{k} = {v.MultiplyAdd(v.Load("a", i), v.Load("b", i), $"s{k}")};");
-                                }
-                            }
-                        }
-
-                        for (int k = unrolled; k < vectors; k++)
-                        {
-                            string i = Lit(k * lanes);
-                            w.Line($"s{k - unrolled} = {v.MultiplyAdd(v.Load("a", i), v.Load("b", i), $"s{k - unrolled}")};");
-                        }
-
-                        string sum = accumulators switch
-                        {
-                            1 => "s0",
-                            2 => "s0 + s1",
-                            3 => "(s0 + s1) + s2",
-                            _ => "(s0 + s1) + (s2 + s3)",
-                        };
-                        w.Line($"{_t.Type} r = Vector{bits}.Sum({sum});");
-                        EmitScalarTail(w, vectors * lanes, n, i => new[] { $"r += Unsafe.Add(ref a, {i}) * Unsafe.Add(ref b, {i});" });
-                        w.Line("return r;");
+                        w.Line($"Vector{bits}<{_t.Type}> s{k} = Vector{bits}<{_t.Type}>.Zero;");
                     }
 
-                    w.Line();
-                }
+                    if (unrolled > 0)
+                    {
+                        using (w.Block($"for (nuint i = 0; i < {unrolled * lanes}; i += {4 * lanes})"))
+                        {
+                            for (int k = 0; k < 4; k++)
+                            {
+                                string i = Offset("i", k * lanes);
+                                w.Line($"s{k} = {v.MultiplyAdd(v.Load("a", i), v.Load("b", i), $"s{k}")};");
+                            }
+                        }
+                    }
+
+                    for (int k = unrolled; k < vectors; k++)
+                    {
+                        string i = Lit(k * lanes);
+                        w.Line($"s{k - unrolled} = {v.MultiplyAdd(v.Load("a", i), v.Load("b", i), $"s{k - unrolled}")};");
+                    }
+
+                    string sum = accumulators switch
+                    {
+                        1 => "s0",
+                        2 => "s0 + s1",
+                        3 => "(s0 + s1) + s2",
+                        _ => "(s0 + s1) + (s2 + s3)",
+                    };
+                    w.Line($"{_t.Type} r = Vector{bits}.Sum({sum});");
+                    EmitScalarTail(w, vectors * lanes, n, i => new[] { $"r += Unsafe.Add(ref a, {i}) * Unsafe.Add(ref b, {i});" });
+                    w.Line("return r;");
+                });
 
                 w.Line($"{_t.Type} sum = {_t.Zero};");
                 EmitScalarTail(w, 0, n, i => new[] { $"sum += Unsafe.Add(ref a, {i}) * Unsafe.Add(ref b, {i});" });
@@ -446,51 +408,62 @@ namespace NetGen.Generator.Emitting
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             using (w.Block($"private static void {signature}"))
             {
-                foreach (int bits in s_widths)
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
-                    int lanes = _t.Lanes(bits);
-                    int vectors = n / lanes;
-                    if (vectors == 0)
+                    int unrolled = vectors / 4 * 4;
+                    w.Line($"// {n} = {Describe(n, lanes, unrolled, vectors)}");
+                    foreach (string name in broadcasts)
                     {
-                        continue;
+                        w.Line($"Vector{bits}<{_t.Type}> {VectorSpec.BroadcastName(name)} = Vector{bits}.Create({name});");
                     }
 
-                    var v = new VectorSpec(bits, lanes, _t);
-                    int unrolled = vectors / 4 * 4;
-                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    if (unrolled > 0)
                     {
-                        w.Line($"// {n} = {Describe(n, lanes, unrolled, vectors)}");
-                        foreach (string name in broadcasts)
+                        using (w.Block($"for (nuint i = 0; i < {unrolled * lanes}; i += {4 * lanes})"))
                         {
-                            w.Line($"Vector{bits}<{_t.Type}> {VectorSpec.BroadcastName(name)} = Vector{bits}.Create({name});");
-                        }
-
-                        if (unrolled > 0)
-                        {
-                            using (w.Block($"for (nuint i = 0; i < {unrolled * lanes}; i += {4 * lanes})"))
+                            for (int k = 0; k < 4; k++)
                             {
-                                for (int k = 0; k < 4; k++)
-                                {
-                                    EmitBody(w, body(v, Offset("i", k * lanes)));
-                                }
+                                EmitBody(w, body(v, Offset("i", k * lanes)));
                             }
                         }
-
-                        for (int k = unrolled; k < vectors; k++)
-                        {
-                            EmitBody(w, body(v, Lit(k * lanes)));
-                        }
-
-                        var scalar = new VectorSpec(0, 1, _t);
-                        EmitScalarTail(w, vectors * lanes, n, i => body(scalar, i));
-                        w.Line("return;");
                     }
 
-                    w.Line();
-                }
+                    for (int k = unrolled; k < vectors; k++)
+                    {
+                        EmitBody(w, body(v, Lit(k * lanes)));
+                    }
+
+                    var scalar = new VectorSpec(0, 1, _t);
+                    EmitScalarTail(w, vectors * lanes, n, i => body(scalar, i));
+                    w.Line("return;");
+                });
 
                 var s = new VectorSpec(0, 1, _t);
                 EmitScalarTail(w, 0, n, i => body(s, i));
+            }
+        }
+
+        /// <summary>
+        /// Writes one <c>if (VectorN.IsHardwareAccelerated) { … }</c> block per vector width that fits in n at least once,
+        /// widest first; the JIT folds the checks to constants and keeps only the taken path.
+        /// </summary>
+        private void ForEachVectorPath(CodeWriter w, int n, Action<VectorSpec, int, int, int> body)
+        {
+            foreach (int bits in s_widths)
+            {
+                int lanes = _t.Lanes(bits);
+                int vectors = n / lanes;
+                if (vectors == 0)
+                {
+                    continue;
+                }
+
+                using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                {
+                    body(new VectorSpec(bits, lanes, _t), bits, lanes, vectors);
+                }
+
+                w.Line();
             }
         }
 
