@@ -97,7 +97,7 @@ rm -f "$OUT/netB.onnx"
   echo "OPENBLAS_CORETYPE for PyTorch: ${OPENBLAS_CORETYPE:-Haswell}; OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}"
   echo
   echo "## Commands (per configuration; contenders alternate, order rotating each round)"
-  echo "NetGen:      dotnet $NETGEN_DLL epoch --nets NET --batches BATCH --data $DATA   (1 thread only: no multi-threaded mode yet)"
+  echo "NetGen:      dotnet $NETGEN_DLL epoch --nets NET --batches BATCH --threads T --data $DATA   (T = TrainingThreads: mini-batches only)"
   echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --nets NET --batches BATCH --threads T --data $DATA"
   echo "TorchSharp:  dotnet $TS_DLL --nets NET --batches BATCH --threads T --data $DATA"
   echo "OnnxRuntime: dotnet $ORT_DLL --model $OUT/netB.onnx --batches $ONNX_BATCHES --data $DATA   (with net B, batch 1, 1 thread)"
@@ -124,14 +124,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
     for batch in ${BATCHES//,/ }; do
       for threads in ${THREADS//,/ }; do
         contenders=()
-        [ "$threads" = 1 ] && contenders+=(NetGen)
+        if [ "$threads" = 1 ] || [ "$batch" != 1 ]; then contenders+=(NetGen); fi
         contenders+=(PyTorch TorchSharp)
         [ "$ONNX" = 1 ] && [ "$net" = B ] && [ "$batch" = 1 ] && [ "$threads" = 1 ] && contenders+=(OnnxRuntime NetGenInfer)
         n=${#contenders[@]}
         for ((k = 0; k < n; k++)); do
           c=${contenders[$(((k + round + config) % n))]}
           case $c in
-            NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" epoch --nets "$net" --batches "$batch" --data "$DATA" ;;
+            NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" epoch --nets "$net" --batches "$batch" --threads "$threads" --data "$DATA" ;;
             PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --nets "$net" --batches "$batch" --threads "$threads" --data "$DATA" ;;
             TorchSharp) run TorchSharp "$round" dotnet "$TS_DLL" --nets "$net" --batches "$batch" --threads "$threads" --data "$DATA" ;;
             OnnxRuntime) run OnnxRuntime "$round" dotnet "$ORT_DLL" --model "$OUT/netB.onnx" --batches "$ONNX_BATCHES" --data "$DATA" ;;

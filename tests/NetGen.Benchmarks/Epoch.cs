@@ -76,6 +76,7 @@ namespace NetGen.Benchmarks
             string nets = Option(args, "--nets") ?? "A,B";
             string batches = Option(args, "--batches") ?? "1,32,128";
             int repeat = int.Parse(Option(args, "--repeat") ?? "1", CultureInfo.InvariantCulture);
+            int threads = int.Parse(Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
 
             DatasetPair mnist = Mnist.Load(data);
             foreach (string net in nets.Split(','))
@@ -84,7 +85,9 @@ namespace NetGen.Benchmarks
                 {
                     for (int r = 0; r < repeat; r++)
                     {
-                        Console.WriteLine(net == "A" ? Measure(new NetA(), mnist, batch, "A") : Measure(new NetB(), mnist, batch, "B"));
+                        Console.WriteLine(net == "A"
+                            ? Measure(new NetA { TrainingThreads = threads }, mnist, batch, "A", threads)
+                            : Measure(new NetB { TrainingThreads = threads }, mnist, batch, "B", threads));
                     }
                 }
             }
@@ -92,11 +95,11 @@ namespace NetGen.Benchmarks
             return 0;
         }
 
-        private static string Measure(NetA net, DatasetPair mnist, int batch, string name) =>
-            Measure(name, batch, mnist, net.Train, net.Train, net.Classify, net.Predict);
+        private static string Measure(NetA net, DatasetPair mnist, int batch, string name, int threads) =>
+            Measure(name, batch, threads, mnist, net.Train, net.Train, net.Classify, net.Predict);
 
-        private static string Measure(NetB net, DatasetPair mnist, int batch, string name) =>
-            Measure(name, batch, mnist, net.Train, net.Train, net.Classify, net.Predict);
+        private static string Measure(NetB net, DatasetPair mnist, int batch, string name, int threads) =>
+            Measure(name, batch, threads, mnist, net.Train, net.Train, net.Classify, net.Predict);
 
         private delegate float TrainOne(ReadOnlySpan<float> x, int y, float rate);
 
@@ -106,12 +109,12 @@ namespace NetGen.Benchmarks
 
         private delegate void PredictOne(ReadOnlySpan<float> x, Span<float> output);
 
-        private static string Measure(string name, int batch, DatasetPair mnist, TrainOne one, TrainMany many, ClassifyOne classify, PredictOne predict)
+        private static string Measure(string name, int batch, int threads, DatasetPair mnist, TrainOne one, TrainMany many, ClassifyOne classify, PredictOne predict)
         {
             Dataset train = mnist.Train;
             train.Shuffle(0);
             float rate = batch == 1 ? 0.01f : 0.1f;
-            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
             if (batch == 1)
             {
@@ -130,7 +133,7 @@ namespace NetGen.Benchmarks
             }
 
             double seconds = clock.Elapsed.TotalSeconds;
-            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
 
             Dataset test = mnist.Test;
             int correct = 0;
@@ -160,7 +163,7 @@ namespace NetGen.Benchmarks
             Array.Sort(latencies);
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"peer=NetGen net={name} batch={batch} threads=1 epoch_s={seconds:F3} samples_per_s={train.Count / seconds:F0} test_acc={100.0 * correct / test.Count:F2} predict_median_us={latencies[latencies.Length / 2]:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} train_alloc_bytes={allocated} predict_alloc_bytes={predictAllocated}");
+                $"peer=NetGen net={name} batch={batch} threads={threads} epoch_s={seconds:F3} samples_per_s={train.Count / seconds:F0} test_acc={100.0 * correct / test.Count:F2} predict_median_us={latencies[latencies.Length / 2]:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} train_alloc_bytes={allocated} predict_alloc_bytes={predictAllocated}");
         }
 
         private static string? Option(string[] args, string name)

@@ -413,26 +413,25 @@ namespace NetGen.Generator.Emitting
                 EmitBatchValidation(w);
                 w.Line("global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));");
                 w.Line("gradient.Clear();");
-                w.Line($"return BackpropagateBatch(inputs, {targets}, count, ref MemoryMarshal.GetReference(gradient), {_t.One});");
+                w.Line($"return ({T})(BackpropagateRange(Scratch, inputs, {targets}, 0, count, {_t.One} / count, ref MemoryMarshal.GetReference(gradient), {_t.One}) / count);");
             }
 
             w.Line();
             w.Line("/// <summary>");
-            w.Line("/// Adds α times the gradient of the mean loss over count examples to target (the gradient buffer with α = 1, or");
-            w.Line("/// the parameters with α = −η: the SGD step fused into the backward pass, valid while count ≤ BatchChunk, since");
-            w.Line("/// every chunk must see the weights before the step). Returns the mean loss.");
+            w.Line("/// For examples [from, to) of the batch: adds α times scale times the gradient of their summed loss to target (the");
+            w.Line("/// gradient buffer with α = 1 and scale = 1/batch; or the parameters with α = −η: the SGD step fused into the");
+            w.Line("/// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the");
+            w.Line("/// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.");
             w.Line("/// </summary>");
-            using (w.Block($"private {T} BackpropagateBatch(ReadOnlySpan<{T}> inputs, {TargetsParameter}, int count, ref {T} target, {T} alpha)"))
+            using (w.Block($"private double BackpropagateRange({T}[] scratch, ReadOnlySpan<{T}> inputs, {TargetsParameter}, int from, int to, {T} scale, ref {T} target, {T} alpha)"))
             {
-                w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * BatchChunk * ActivationCount];");
                 w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
                 w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
                 w.Line($"ref {T} p = ref ParameterBase;");
-                w.Line($"{T} scale = {_t.One} / count;");
                 w.Line("double total = 0;");
-                using (w.Block("for (int start = 0; start < count; start += BatchChunk)"))
+                using (w.Block("for (int start = from; start < to; start += BatchChunk)"))
                 {
-                    w.Line("int m = Math.Min(BatchChunk, count - start);");
+                    w.Line("int m = Math.Min(BatchChunk, to - start);");
                     w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
                     w.Line("ForwardBatch(ref x, ref a, m);");
                     using (w.Block("for (int n = 0; n < m; n++)"))
@@ -452,8 +451,13 @@ namespace NetGen.Generator.Emitting
                     }
                 }
 
-                w.Line($"return ({T})(total / count);");
+                w.Line("return total;");
             }
+
+            w.Line();
+            w.Line("/// <summary>Activation and delta scratch for BatchChunk examples, allocated on first use.</summary>");
+            w.Line($"private {T}[] Scratch => _scratch ??= new {T}[2 * BatchChunk * ActivationCount];");
+            EmitParallelTraining(w);
 
             w.Line();
             w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>");
@@ -473,8 +477,7 @@ namespace NetGen.Generator.Emitting
                 w.Line("/// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>");
                 using (w.Block($"private {T} TrainFused(ref {T} x, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} learningRate)"))
                 {
-                    w.Line($"{T}[] scratch = _scratch ??= new {T}[2 * BatchChunk * ActivationCount];");
-                    w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
+                    w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(Scratch);");
                     w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
                     w.Line("Forward(ref x, ref a);");
                     w.Line($"{T} loss = OutputDelta(ref Unsafe.Add(ref a, {Last.A}), {(_head.IntegerLabels ? "label" : "ref target")}, {_t.One}, ref Unsafe.Add(ref d, {Last.A}));");
@@ -543,11 +546,11 @@ namespace NetGen.Generator.Emitting
                             w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
                         }
 
-                        using (w.Block("if (count <= BatchChunk)"))
+                        using (w.Block("if (count <= BatchChunk && !UseParallel(count))"))
                         {
                             w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.");
                             w.Line("StepCount++;");
-                            w.Line($"return BackpropagateBatch({inputs}, {targets}, count, ref ParameterBase, -learningRate);");
+                            w.Line($"return ({T})(BackpropagateRange(Scratch, {inputs}, {targets}, 0, count, {_t.One} / count, ref ParameterBase, -learningRate) / count);");
                         }
                     }
                 }
@@ -555,11 +558,111 @@ namespace NetGen.Generator.Emitting
                 w.Line();
             }
 
+            if (!single)
+            {
+                using (w.Block("if (UseParallel(count))"))
+                {
+                    w.Line($"return TrainParallel({inputs}, {targets}, count, learningRate);");
+                }
+
+                w.Line();
+            }
+
             w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
             w.Line("Array.Clear(gradient);");
-            w.Line($"{T} loss = BackpropagateBatch({inputs}, {targets}, {(single ? "1" : "count")}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
+            string n = single ? "1" : "count";
+            w.Line($"{T} loss = ({T})(BackpropagateRange(Scratch, {inputs}, {targets}, 0, {n}, {_t.One} / {n}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One}) / {n});");
             w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
             w.Line("return loss;");
+        }
+
+        /// <summary>The opt-in data-parallel mini-batch step: fixed parts, fixed reduction order, deterministic.</summary>
+        private void EmitParallelTraining(CodeWriter w)
+        {
+            string targetType = _head.IntegerLabels ? "int" : T;
+            string runner = $"global::NetGen.Runtime.DataParallel<{T}, {targetType}>";
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is");
+            w.Line("/// split into that many fixed, contiguous parts whose gradients are computed at the same time and added in part");
+            w.Line("/// order before the step: the result is the same on every run, whatever the scheduling (it may differ from the");
+            w.Line("/// 1-thread result in the last bits, since the sums are grouped differently). Not thread-safe itself: set it");
+            w.Line("/// between Train calls.");
+            w.Line("/// </summary>");
+            using (w.Block("public int TrainingThreads"))
+            {
+                w.Line("get => _trainingThreads;");
+                using (w.Block("set"))
+                {
+                    using (w.Block("if (value < 1 || value > 64)"))
+                    {
+                        w.Line("throw new ArgumentOutOfRangeException(nameof(value), value, \"Expected 1 to 64 threads.\");");
+                    }
+
+                    w.Line();
+                    w.Line("_trainingThreads = value;");
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>The smallest batch worth splitting across threads.</summary>");
+            w.Line("private const int MinParallelBatch = 16;");
+            w.Line();
+            w.Line("private int _trainingThreads = 1;");
+            w.Line($"private {runner}? _parallel;");
+            w.Line($"private {T}[][]? _partScratch;");
+            w.Line($"private {T}[][]? _partGradients;");
+            w.Line("private double[]? _partLoss;");
+            w.Line($"private {T} _partScale;");
+            w.Line("private int _partCount;");
+            w.Line();
+            w.Line("private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;");
+            w.Line();
+            w.Line("/// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>");
+            using (w.Block($"private {T} TrainParallel(ReadOnlySpan<{T}> inputs, {TargetsParameter}, int count, {T} learningRate)"))
+            {
+                w.Line("int parts = _trainingThreads;");
+                using (w.Block("if (_parallel is null || _parallel.Parts != parts)"))
+                {
+                    w.Line($"_parallel = new {runner}(parts, ComputePart);");
+                    w.Line($"_partScratch = new {T}[parts][];");
+                    w.Line($"_partGradients = new {T}[parts][];");
+                    w.Line("_partLoss = new double[parts];");
+                    using (w.Block("for (int k = 0; k < parts; k++)"))
+                    {
+                        w.Line($"_partScratch[k] = new {T}[2 * BatchChunk * ActivationCount];");
+                        w.Line($"_partGradients[k] = new {T}[ParameterCount];");
+                    }
+                }
+
+                w.Line();
+                w.Line($"_partScale = {_t.One} / count;");
+                w.Line("_partCount = count;");
+                w.Line($"_parallel.Run(inputs, {TargetsName});");
+                w.Line($"ref {T} g = ref MemoryMarshal.GetArrayDataReference(_partGradients![0]);");
+                w.Line("double total = _partLoss![0];");
+                using (w.Block("for (int k = 1; k < parts; k++)"))
+                {
+                    w.Line($"{_kernels.Axpy(_parameterCount)}(ref g, {_t.One}, ref MemoryMarshal.GetArrayDataReference(_partGradients[k]));");
+                    w.Line("total += _partLoss[k];");
+                }
+
+                w.Line();
+                w.Line("ApplyStep(ref g, learningRate);");
+                w.Line($"return ({T})(total / count);");
+            }
+
+            w.Line();
+            w.Line("/// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>");
+            using (w.Block($"private void ComputePart(ReadOnlySpan<{T}> inputs, ReadOnlySpan<{targetType}> {TargetsName}, int part)"))
+            {
+                w.Line("int parts = _trainingThreads;");
+                w.Line("int from = (int)((long)_partCount * part / parts);");
+                w.Line("int to = (int)((long)_partCount * (part + 1) / parts);");
+                w.Line($"{T}[] gradient = _partGradients![part];");
+                w.Line("Array.Clear(gradient);");
+                w.Line($"_partLoss![part] = BackpropagateRange(_partScratch![part], inputs, {TargetsName}, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
+            }
         }
 
         private void EmitUpdateCalls(CodeWriter w)

@@ -539,6 +539,8 @@ namespace NetGen.Generator.Parsing
             "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "Parameters", "ParameterBase",
             "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
+            "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
+            "_partLoss", "_partScale", "_partCount",
         };
 
         /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
@@ -546,7 +548,7 @@ namespace NetGen.Generator.Parsing
         {
             "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd",
             "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
-            "BackpropagateBatch", "TrainFused", "ApplyStep", "ModelTensors",
+            "BackpropagateRange", "TrainFused", "ApplyStep", "ModelTensors", "UseParallel", "TrainParallel", "ComputePart",
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(

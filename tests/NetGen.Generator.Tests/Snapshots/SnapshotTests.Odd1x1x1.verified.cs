@@ -201,7 +201,7 @@ namespace Odd
 
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
-            float loss = BackpropagateBatch(input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
+            float loss = (float)(BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0f / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f) / 1);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
@@ -224,17 +224,22 @@ namespace Odd
                 {
                     return TrainFused(ref MemoryMarshal.GetReference(inputs), labels[0], learningRate);
                 }
-                if (count <= BatchChunk)
+                if (count <= BatchChunk && !UseParallel(count))
                 {
                     // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.
                     StepCount++;
-                    return BackpropagateBatch(inputs, labels, count, ref ParameterBase, -learningRate);
+                    return (float)(BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0f / count, ref ParameterBase, -learningRate) / count);
                 }
+            }
+
+            if (UseParallel(count))
+            {
+                return TrainParallel(inputs, labels, count, learningRate);
             }
 
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
-            float loss = BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
+            float loss = (float)(BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0f / count, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f) / count);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
             return loss;
         }
@@ -253,25 +258,24 @@ namespace Odd
             int count = labels.Length;
             global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));
             gradient.Clear();
-            return BackpropagateBatch(inputs, labels, count, ref MemoryMarshal.GetReference(gradient), 1.0f);
+            return (float)(BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0f / count, ref MemoryMarshal.GetReference(gradient), 1.0f) / count);
         }
 
         /// <summary>
-        /// Adds α times the gradient of the mean loss over count examples to target (the gradient buffer with α = 1, or
-        /// the parameters with α = −η: the SGD step fused into the backward pass, valid while count ≤ BatchChunk, since
-        /// every chunk must see the weights before the step). Returns the mean loss.
+        /// For examples [from, to) of the batch: adds α times scale times the gradient of their summed loss to target (the
+        /// gradient buffer with α = 1 and scale = 1/batch; or the parameters with α = −η: the SGD step fused into the
+        /// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the
+        /// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.
         /// </summary>
-        private float BackpropagateBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, ref float target, float alpha)
+        private double BackpropagateRange(float[] scratch, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int from, int to, float scale, ref float target, float alpha)
         {
-            float[] scratch = _scratch ??= new float[2 * BatchChunk * ActivationCount];
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             ref float p = ref ParameterBase;
-            float scale = 1.0f / count;
             double total = 0;
-            for (int start = 0; start < count; start += BatchChunk)
+            for (int start = from; start < to; start += BatchChunk)
             {
-                int m = Math.Min(BatchChunk, count - start);
+                int m = Math.Min(BatchChunk, to - start);
                 ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
                 ForwardBatch(ref x, ref a, m);
                 for (int n = 0; n < m; n++)
@@ -281,7 +285,87 @@ namespace Odd
                 Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
                 Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref d, m * A0), m);
             }
+            return total;
+        }
+
+        /// <summary>Activation and delta scratch for BatchChunk examples, allocated on first use.</summary>
+        private float[] Scratch => _scratch ??= new float[2 * BatchChunk * ActivationCount];
+
+        /// <summary>
+        /// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is
+        /// split into that many fixed, contiguous parts whose gradients are computed at the same time and added in part
+        /// order before the step: the result is the same on every run, whatever the scheduling (it may differ from the
+        /// 1-thread result in the last bits, since the sums are grouped differently). Not thread-safe itself: set it
+        /// between Train calls.
+        /// </summary>
+        public int TrainingThreads
+        {
+            get => _trainingThreads;
+            set
+            {
+                if (value < 1 || value > 64)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "Expected 1 to 64 threads.");
+                }
+
+                _trainingThreads = value;
+            }
+        }
+
+        /// <summary>The smallest batch worth splitting across threads.</summary>
+        private const int MinParallelBatch = 16;
+
+        private int _trainingThreads = 1;
+        private global::NetGen.Runtime.DataParallel<float, int>? _parallel;
+        private float[][]? _partScratch;
+        private float[][]? _partGradients;
+        private double[]? _partLoss;
+        private float _partScale;
+        private int _partCount;
+
+        private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;
+
+        /// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>
+        private float TrainParallel(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, float learningRate)
+        {
+            int parts = _trainingThreads;
+            if (_parallel is null || _parallel.Parts != parts)
+            {
+                _parallel = new global::NetGen.Runtime.DataParallel<float, int>(parts, ComputePart);
+                _partScratch = new float[parts][];
+                _partGradients = new float[parts][];
+                _partLoss = new double[parts];
+                for (int k = 0; k < parts; k++)
+                {
+                    _partScratch[k] = new float[2 * BatchChunk * ActivationCount];
+                    _partGradients[k] = new float[ParameterCount];
+                }
+            }
+
+            _partScale = 1.0f / count;
+            _partCount = count;
+            _parallel.Run(inputs, labels);
+            ref float g = ref MemoryMarshal.GetArrayDataReference(_partGradients![0]);
+            double total = _partLoss![0];
+            for (int k = 1; k < parts; k++)
+            {
+                Axpy4(ref g, 1.0f, ref MemoryMarshal.GetArrayDataReference(_partGradients[k]));
+                total += _partLoss[k];
+            }
+
+            ApplyStep(ref g, learningRate);
             return (float)(total / count);
+        }
+
+        /// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>
+        private void ComputePart(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int part)
+        {
+            int parts = _trainingThreads;
+            int from = (int)((long)_partCount * part / parts);
+            int to = (int)((long)_partCount * (part + 1) / parts);
+            float[] gradient = _partGradients![part];
+            Array.Clear(gradient);
+            _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
         }
 
         /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>
@@ -295,8 +379,7 @@ namespace Odd
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
         private float TrainFused(ref float x, int label, float learningRate)
         {
-            float[] scratch = _scratch ??= new float[2 * BatchChunk * ActivationCount];
-            ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float a = ref MemoryMarshal.GetArrayDataReference(Scratch);
             ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             Forward(ref x, ref a);
             float loss = OutputDelta(ref Unsafe.Add(ref a, A1), label, 1.0f, ref Unsafe.Add(ref d, A1));

@@ -1,0 +1,91 @@
+using System;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>The opt-in data-parallel mini-batch step (TrainingThreads ≥ 2).</summary>
+    public class ParallelTrainingTests
+    {
+        [Theory]
+        [InlineData(2, 32)]
+        [InlineData(2, 301)]
+        [InlineData(3, 64)]
+        public void Parallel_step_equals_the_gradient_step_and_is_deterministic(int threads, int count)
+        {
+            double[] x = TestData.Doubles(count * 784, 60);
+            int[] y = TestData.Labels(count, 10, 61);
+
+            var reference = new MnistNetDouble();
+            var g = new double[MnistNetDouble.ParameterCount];
+            double expectedLoss = reference.Gradient(x, y, g);
+            Span<double> p = reference.Parameters;
+            for (int i = 0; i < p.Length; i++)
+            {
+                p[i] -= 0.1 * g[i];
+            }
+
+            var first = new MnistNetDouble { TrainingThreads = threads };
+            var second = new MnistNetDouble { TrainingThreads = threads };
+            Assert.Equal(expectedLoss, first.Train(x, y, 0.1), 12);
+            Assert.Equal(expectedLoss, second.Train(x, y, 0.1), 12);
+            Assert.True(first.Parameters.SequenceEqual(second.Parameters), "two runs of the same parallel step differ");
+            double[] a = first.Parameters.ToArray();
+            double[] b = reference.Parameters.ToArray();
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.True(Math.Abs(a[i] - b[i]) <= 1e-13 * (1 + Math.Abs(b[i])), $"parameter {i}: expected {b[i]:R}, got {a[i]:R}");
+            }
+        }
+
+        [Fact]
+        public void Parallel_training_repeats_bit_for_bit_over_many_steps_with_every_optimizer()
+        {
+            float[] x = TestData.Floats(64 * 784, 70);
+            int[] y = TestData.Labels(64, 10, 71);
+            float[] Run()
+            {
+                var net = new MnistAdam { TrainingThreads = 2 };
+                for (int step = 0; step < 10; step++)
+                {
+                    net.Train(x.AsSpan((step % 2) * 32 * 784, 32 * 784), y.AsSpan((step % 2) * 32, 32), 0.001f);
+                }
+
+                return net.Parameters.ToArray();
+            }
+
+            float[] one = Run();
+            float[] two = Run();
+            Assert.Equal(one, two);
+        }
+
+        [Fact]
+        public void Parallel_training_allocates_nothing_once_warm_on_any_thread()
+        {
+            var net = new MnistNet { TrainingThreads = 2 };
+            float[] x = TestData.Floats(128 * 784, 80);
+            int[] y = TestData.Labels(128, 10, 81);
+            for (int i = 0; i < 5; i++)
+            {
+                net.Train(x, y, 0.01f);
+            }
+
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < 5; i++)
+            {
+                net.Train(x, y, 0.01f);
+            }
+
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.True(allocated < 1024, $"{allocated} bytes allocated over 5 parallel steps");
+        }
+
+        [Fact]
+        public void Training_threads_must_be_between_1_and_64()
+        {
+            var net = new MnistNet();
+            Assert.Equal(1, net.TrainingThreads);
+            Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainingThreads = 0);
+            Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainingThreads = 65);
+        }
+    }
+}
