@@ -70,6 +70,57 @@ namespace NetGen.Benchmarks
             return 0;
         }
 
+        /// <summary>
+        /// Net B without data files: one batch-1 SGD epoch (lr 0.01) over 60,000 random 784-vectors with random labels,
+        /// three times, then Predict latency (median and p99 over 10,000 calls, inputs cycled so they are not in cache).
+        /// </summary>
+        public static int Random(string[] args)
+        {
+            var random = new System.Random(1);
+            var x = new float[60_000 * 784];
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = random.NextSingle();
+            }
+
+            var y = new int[60_000];
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = random.Next(10);
+            }
+
+            var net = new NetB();
+            for (int epoch = 0; epoch < 3; epoch++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < 60_000; i++)
+                {
+                    net.Train(x.AsSpan(i * 784, 784), y[i], 0.01f);
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch-1 epoch over 60,000 random vectors: {clock.Elapsed.TotalSeconds:F3} s"));
+            }
+
+            var output = new float[10];
+            var latencies = new double[10_000];
+            for (int i = 0; i < 2_000; i++)
+            {
+                net.Predict(x.AsSpan(i * 784, 784), output);
+            }
+
+            for (int i = 0; i < latencies.Length; i++)
+            {
+                ReadOnlySpan<float> input = x.AsSpan((i * 7919 % 60_000) * 784, 784);
+                long t0 = Stopwatch.GetTimestamp();
+                net.Predict(input, output);
+                latencies[i] = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency;
+            }
+
+            Array.Sort(latencies);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Predict median {latencies[5_000]:F2} us, p99 {latencies[9_900]:F2} us (input not in cache)"));
+            return 0;
+        }
+
         public static int Run(string[] args)
         {
             string data = Option(args, "--data") ?? FindData();

@@ -2,11 +2,17 @@ using BenchmarkDotNet.Running;
 using NetGen.Benchmarks;
 
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- epoch [--nets A,B] [--batches 1,32,128] [--repeat N]
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- random                (batch-1 epoch on random vectors, Predict latency)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- infer [--batches 256,1000]   (batched inference, net B)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- --filter '*'          (BenchmarkDotNet)
 if (args.Length > 0 && args[0] == "epoch")
 {
     return Epoch.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "random")
+{
+    return Epoch.Random(args);
 }
 
 if (args.Length > 0 && args[0] == "infer")
