@@ -499,13 +499,7 @@ namespace NetGen.Generator.Emitting
                 w.Line($"{T} loss = {_head.LossAndDelta("z", _head.IntegerLabels ? "label" : "ref target", "scale", "dz")};");
                 if (Last.Activation is not Identity)
                 {
-                    w.Line($"// δ{Last.Index} ⊙= f′(a{Last.Index}), {Last.Activation.DerivativeEquation}");
-                    using (w.Block($"for (nuint i = 0; i < {Last.Outputs}; i++)"))
-                    {
-                        w.Line($"ref {T} e = ref Unsafe.Add(ref dz, i);");
-                        w.Line($"{T} ai = Unsafe.Add(ref z, i);");
-                        w.Line($"e = {Last.Activation.Backward("e", "ai", _t)};");
-                    }
+                    Last.Activation.EmitDerivativeLoop(w, _t, Last.Index, "dz", "z", Last.Outputs.ToString(CultureInfo.InvariantCulture));
                 }
 
                 w.Line("return loss;");

@@ -41,6 +41,21 @@ namespace NetGen.Generator.Emitting.Activations
         /// <summary>An expression for δ ⊙ f′ given δ in <paramref name="delta"/> and a = f(z) in <paramref name="a"/>.</summary>
         public abstract string Backward(string delta, string a, Numeric t);
 
+        /// <summary>
+        /// Writes δ ⊙= f′ over <paramref name="length"/> elements: the deltas at ref <paramref name="delta"/>, this
+        /// activation's outputs a at ref <paramref name="outputs"/>, labelled with the layer index for the comment.
+        /// </summary>
+        public void EmitDerivativeLoop(CodeWriter w, Numeric t, int layer, string delta, string outputs, string length)
+        {
+            w.Line($"// δ{layer} ⊙= f′(a{layer}), {DerivativeEquation}");
+            using (w.Block($"for (nuint i = 0; i < {length}; i++)"))
+            {
+                w.Line($"ref {t.Type} e = ref Unsafe.Add(ref {delta}, i);");
+                w.Line($"{t.Type} ai = Unsafe.Add(ref {outputs}, i);");
+                w.Line($"e = {Backward("e", "ai", t)};");
+            }
+        }
+
         public static Activation For(LayerModel layer) => layer.Activation switch
         {
             ActivationKind.Identity => Identity.Instance,

@@ -201,13 +201,7 @@ namespace NetGen.Generator.Emitting.Layers
 
                     if (Previous.Activation is not Identity)
                     {
-                        w.Line($"// δ{Previous.Index} ⊙= f′(a{Previous.Index}), {Previous.Activation.DerivativeEquation}");
-                        using (w.Block($"for (nuint i = 0; i < m * {Inputs}; i++)"))
-                        {
-                            w.Line($"ref {t.Type} e = ref Unsafe.Add(ref dx, i);");
-                            w.Line($"{t.Type} ai = Unsafe.Add(ref x, i);");
-                            w.Line($"e = {Previous.Activation.Backward("e", "ai", t)};");
-                        }
+                        Previous.Activation.EmitDerivativeLoop(w, t, Previous.Index, "dx", "x", $"m * {Inputs}");
                     }
 
                     w.Line();
@@ -307,13 +301,7 @@ namespace NetGen.Generator.Emitting.Layers
             }
 
             w.Line();
-            w.Line($"// δ{Previous.Index} ⊙= f′(a{Previous.Index}), {Previous.Activation.DerivativeEquation}");
-            using (w.Block($"for (nuint i = 0; i < {Inputs}; i++)"))
-            {
-                w.Line($"ref {t.Type} e = ref Unsafe.Add(ref dx, i);");
-                w.Line($"{t.Type} ai = Unsafe.Add(ref x, i);");
-                w.Line($"e = {Previous.Activation.Backward("e", "ai", t)};");
-            }
+            Previous.Activation.EmitDerivativeLoop(w, t, Previous.Index, "dx", "x", Inputs.ToString(CultureInfo.InvariantCulture));
         }
 
         private static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
