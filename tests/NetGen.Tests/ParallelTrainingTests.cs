@@ -3,7 +3,14 @@ using Xunit;
 
 namespace NetGen.Tests
 {
+    /// <summary>Runs its tests alone: they count the allocations of every thread in the process.</summary>
+    [CollectionDefinition(nameof(ProcessWideAllocations), DisableParallelization = true)]
+    public sealed class ProcessWideAllocations
+    {
+    }
+
     /// <summary>The opt-in data-parallel mini-batch step (TrainingThreads ≥ 2).</summary>
+    [Collection(nameof(ProcessWideAllocations))]
     public class ParallelTrainingTests
     {
         [Theory]
