@@ -141,7 +141,9 @@ namespace NetGen.Generator.Emitting
         {
             string t = _t.Type;
             w.Line($"/// <summary>y[k·ldy + j] = Σᵢ w[j·{n} + i]·x[k·{n} + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            // Too large for the JIT to inline: a call it is, so it must be compiled fully optimized from the first call
+            // (otherwise it runs as unoptimized tier-0 code for the first ~100 ms, about 6x slower).
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void DotBlock{n}(ref {t} w, ref {t} x, ref {t} y, nuint ldy)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>

@@ -1077,7 +1077,7 @@ namespace Samples
         }
 
         /// <summary>y[k·ldy + j] = Σᵢ w[j·4 + i]·x[k·4 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotBlock4(ref double w, ref double x, ref double y, nuint ldy)
         {
             if (Vector256.IsHardwareAccelerated)
@@ -1194,7 +1194,7 @@ namespace Samples
         }
 
         /// <summary>y[k·ldy + j] = Σᵢ w[j·16 + i]·x[k·16 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotBlock16(ref double w, ref double x, ref double y, nuint ldy)
         {
             if (Vector512.IsHardwareAccelerated)

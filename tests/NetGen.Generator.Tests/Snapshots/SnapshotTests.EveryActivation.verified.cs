@@ -1833,7 +1833,7 @@ partial class EveryActivation
     }
 
     /// <summary>y[k·ldy + j] = Σᵢ w[j·4 + i]·x[k·4 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock4(ref float w, ref float x, ref float y, nuint ldy)
     {
         if (Vector128.IsHardwareAccelerated)
@@ -1898,7 +1898,7 @@ partial class EveryActivation
     }
 
     /// <summary>y[k·ldy + j] = Σᵢ w[j·8 + i]·x[k·8 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock8(ref float w, ref float x, ref float y, nuint ldy)
     {
         if (Vector256.IsHardwareAccelerated)
@@ -2015,7 +2015,7 @@ partial class EveryActivation
     }
 
     /// <summary>y[k·ldy + j] = Σᵢ w[j·12 + i]·x[k·12 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock12(ref float w, ref float x, ref float y, nuint ldy)
     {
         if (Vector256.IsHardwareAccelerated)
@@ -2143,7 +2143,7 @@ partial class EveryActivation
     }
 
     /// <summary>y[k·ldy + j] = Σᵢ w[j·16 + i]·x[k·16 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock16(ref float w, ref float x, ref float y, nuint ldy)
     {
         if (Vector512.IsHardwareAccelerated)

@@ -1504,7 +1504,7 @@ namespace Samples
         }
 
         /// <summary>y[k·ldy + j] = Σᵢ w[j·64 + i]·x[k·64 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotBlock64(ref float w, ref float x, ref float y, nuint ldy)
         {
             if (Vector512.IsHardwareAccelerated)
@@ -1673,7 +1673,7 @@ namespace Samples
         }
 
         /// <summary>y[k·ldy + j] = Σᵢ w[j·128 + i]·x[k·128 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotBlock128(ref float w, ref float x, ref float y, nuint ldy)
         {
             if (Vector512.IsHardwareAccelerated)
@@ -1842,7 +1842,7 @@ namespace Samples
         }
 
         /// <summary>y[k·ldy + j] = Σᵢ w[j·784 + i]·x[k·784 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotBlock784(ref float w, ref float x, ref float y, nuint ldy)
         {
             if (Vector512.IsHardwareAccelerated)

@@ -1153,7 +1153,7 @@ namespace Odd
             }
 
             /// <summary>y[k·ldy + j] = Σᵢ w[j·17 + i]·x[k·17 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void DotBlock17(ref float w, ref float x, ref float y, nuint ldy)
             {
                 if (Vector512.IsHardwareAccelerated)
@@ -1355,7 +1355,7 @@ namespace Odd
             }
 
             /// <summary>y[k·ldy + j] = Σᵢ w[j·33 + i]·x[k·33 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void DotBlock33(ref float w, ref float x, ref float y, nuint ldy)
             {
                 if (Vector512.IsHardwareAccelerated)

@@ -853,7 +853,7 @@ namespace Odd
         }
 
         /// <summary>y[k·ldy + j] = Σᵢ w[j·1 + i]·x[k·1 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotBlock1(ref float w, ref float x, ref float y, nuint ldy)
         {
             for (nuint k = 0; k < 4; k++)

@@ -938,7 +938,7 @@ namespace Odd
         }
 
         /// <summary>y[k·ldy + j] = Σᵢ w[j·3 + i]·x[k·3 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotBlock3(ref float w, ref float x, ref float y, nuint ldy)
         {
             for (nuint k = 0; k < 4; k++)
@@ -951,7 +951,7 @@ namespace Odd
         }
 
         /// <summary>y[k·ldy + j] = Σᵢ w[j·5 + i]·x[k·5 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotBlock5(ref float w, ref float x, ref float y, nuint ldy)
         {
             if (Vector128.IsHardwareAccelerated)
