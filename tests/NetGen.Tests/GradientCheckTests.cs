@@ -27,9 +27,18 @@ namespace NetGen.Tests
         [MemberData(nameof(Networks))]
         public void Gradient_matches_central_differences_for_every_parameter(string name, Func<IDoubleNet> create, int inputs, int classes)
         {
+            // 3 examples take the 4×4 dot-block path of the mini-batch forward pass; 19 one block of 16 (the broadcast-form
+            // kernel, two Vector512s of doubles) and 3 more.
+            foreach (int batch in new[] { 3, 19 })
+            {
+                Check(name, create, inputs, classes, batch);
+            }
+        }
+
+        private static void Check(string name, Func<IDoubleNet> create, int inputs, int classes, int batch)
+        {
             IDoubleNet net = create();
             net.InitializeParameters(7);
-            const int batch = 3;
             double[] x = TestData.Doubles(batch * inputs, 11, 2.0);
             int[] y = TestData.Labels(batch, classes, 13);
 
@@ -58,7 +67,7 @@ namespace NetGen.Tests
                 double error = Math.Abs(numeric - analytic[i]);
                 Assert.True(
                     error <= AbsoluteTolerance + (RelativeTolerance * Math.Abs(numeric)),
-                    $"{name}: parameter {i}: analytic {analytic[i]:R}, numeric {numeric:R}");
+                    $"{name}, batch {batch}: parameter {i}: analytic {analytic[i]:R}, numeric {numeric:R}");
                 checkedCount++;
             }
 

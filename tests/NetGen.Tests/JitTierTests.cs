@@ -27,16 +27,17 @@ namespace NetGen.Tests
         // MethodLoadVerbose's MethodFlags carry the optimization tier in bits 7–9; 3 is "quick jitted" (tier 0).
         private const int QuickJitted = 3;
 
-        private static readonly Regex s_kernel = new(@"^(Layer\d+(Forward|ForwardBatch|BackwardBatch|Update)|DotBlock\d+|Gemm\d+x\d+)$");
+        private static readonly Regex s_kernel = new(@"^(Layer\d+(Forward|ForwardBatch|BackwardBatch|Update)|DotBlock\d+|Gemm\d+x\d+|ForwardBlock\d+x\d+|TransposeBlock\d+)$");
 
         [Fact]
         public void Generated_kernels_are_never_compiled_as_tier0_code()
         {
             using var listener = new JitListener();
             var net = new JitTierNet();
-            float[] x = TestData.Floats(64 * 784, 90);
-            int[] y = TestData.Labels(64, 10, 91);
-            var output = new float[64 * 10];
+            // 68 examples: two blocks of the broadcast-form kernel, then one 4×4 dot block.
+            float[] x = TestData.Floats(68 * 784, 90);
+            int[] y = TestData.Labels(68, 10, 91);
+            var output = new float[68 * 10];
             net.Train(x.AsSpan(0, 784), y[0], 0.01f);
             net.Train(x, y, 0.01f);
             net.PredictBatch(x, output);
@@ -53,6 +54,7 @@ namespace NetGen.Tests
             Assert.Contains("Layer0ForwardBatch", kernels.Keys);
             Assert.Contains("Layer0BackwardBatch", kernels.Keys);
             Assert.Contains(kernels.Keys, k => k.StartsWith("DotBlock", StringComparison.Ordinal));
+            Assert.Contains(kernels.Keys, k => k.StartsWith("ForwardBlock", StringComparison.Ordinal));
             string[] tier0 = kernels.Where(p => p.Value == QuickJitted).Select(p => p.Key).OrderBy(k => k, StringComparer.Ordinal).ToArray();
             Assert.True(tier0.Length == 0, "compiled as tier-0 code: " + string.Join(", ", tier0));
         }

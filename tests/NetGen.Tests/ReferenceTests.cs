@@ -27,7 +27,7 @@ namespace NetGen.Tests
 
             int inputs = topology[0].Inputs;
             int classes = topology[^1].Outputs;
-            const int batch = 5;
+            const int batch = 37; // double: two blocks of 16 through the broadcast-form forward kernel, then 5 more
             double[] p = net.Parameters.ToArray();
             double[] x = TestData.Doubles(batch * inputs, 3);
             int[] y = TestData.Labels(batch, classes, 4);
@@ -71,7 +71,7 @@ namespace NetGen.Tests
                 var reference = new ReferenceNet(topology);
                 int inputs = topology[0].Inputs;
                 int classes = topology[^1].Outputs;
-                const int batch = 4;
+                const int batch = 36; // float: one block of 32 through the broadcast-form forward kernel, then 4 more
                 double[] p = Array.ConvertAll(net.Parameters.ToArray(), v => (double)v);
                 float[] x = TestData.Floats(batch * inputs, 5);
                 int[] y = TestData.Labels(batch, classes, 6);

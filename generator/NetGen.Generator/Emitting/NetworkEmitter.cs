@@ -205,6 +205,12 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>");
             w.Line($"private const int BatchChunk = {_batchChunk};");
             w.Line();
+            w.Line("/// <summary>Examples per block of the broadcast-form forward kernels (two of the widest vectors).</summary>");
+            w.Line($"private const int ForwardBlock = {_kernels.BlockExamples};");
+            w.Line();
+            w.Line("/// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>");
+            w.Line($"private const int TransposeScratch = {_kernels.BlockExamples * _layers.Max(l => l.Inputs + l.Outputs)};");
+            w.Line();
             foreach (DenseLayer layer in _layers)
             {
                 layer.EmitConstants(w);
@@ -287,18 +293,19 @@ namespace NetGen.Generator.Emitting
                 w.Line("global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));");
                 EmitWithActivations(w, a =>
                 {
-                    w.Line("// Blocks of 4 examples through the register-blocked forward pass.");
-                    using (w.Block("for (int start = 0; start < count; start += 4)"))
+                    w.Line("// Blocks of ForwardBlock examples through the mini-batch forward pass.");
+                    w.Line($"ref {T} s = ref Unsafe.Add(ref {a}, ForwardBlock * ActivationCount);");
+                    using (w.Block("for (int start = 0; start < count; start += ForwardBlock)"))
                     {
-                        w.Line("int m = Math.Min(4, count - start);");
-                        w.Line($"ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref {a}, m);");
+                        w.Line("int m = Math.Min(ForwardBlock, count - start);");
+                        w.Line($"ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref {a}, m, ref s);");
                         using (w.Block("for (int n = 0; n < m; n++)"))
                         {
                             w.Line($"ref {T} y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);");
                             _head.EmitPredict(w, $"Unsafe.Add(ref {a}, (m * {Last.A}) + (n * OutputSize))", "y");
                         }
                     }
-                }, examples: 4);
+                }, examples: _kernels.BlockExamples, extra: "TransposeScratch");
             }
 
             if (_head.CanClassify)
@@ -340,10 +347,11 @@ namespace NetGen.Generator.Emitting
 
         private string TargetsName => _head.IntegerLabels ? "labels" : "targets";
 
-        private void EmitWithActivations(CodeWriter w, System.Action<string> body, int examples = 1)
+        private void EmitWithActivations(CodeWriter w, System.Action<string> body, int examples = 1, string? extra = null)
         {
-            string size = examples == 1 ? "ActivationCount" : $"{examples} * ActivationCount";
-            if (_activationCount * examples <= StackLimit)
+            string size = (examples == 1 ? "ActivationCount" : "ForwardBlock * ActivationCount") + (extra is null ? string.Empty : " + " + extra);
+            int length = (_activationCount * examples) + (extra is null ? 0 : _kernels.BlockExamples * _layers.Max(l => l.Inputs + l.Outputs));
+            if (length <= StackLimit)
             {
                 w.Line($"Span<{T}> activations = stackalloc {T}[{size}];");
                 w.Line($"ref {T} a = ref MemoryMarshal.GetReference(activations);");
@@ -427,13 +435,14 @@ namespace NetGen.Generator.Emitting
             {
                 w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
                 w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
+                w.Line($"ref {T} s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);");
                 w.Line($"ref {T} p = ref ParameterBase;");
                 w.Line("double total = 0;");
                 using (w.Block("for (int start = from; start < to; start += BatchChunk)"))
                 {
                     w.Line("int m = Math.Min(BatchChunk, to - start);");
                     w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
-                    w.Line("ForwardBatch(ref x, ref a, m);");
+                    w.Line("ForwardBatch(ref x, ref a, m, ref s);");
                     using (w.Block("for (int n = 0; n < m; n++)"))
                     {
                         string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * OutputSize))";
@@ -455,19 +464,22 @@ namespace NetGen.Generator.Emitting
             }
 
             w.Line();
-            w.Line("/// <summary>Activation and delta scratch for BatchChunk examples, allocated on first use.</summary>");
-            w.Line($"private {T}[] Scratch => _scratch ??= new {T}[2 * BatchChunk * ActivationCount];");
+            w.Line("/// <summary>Training scratch: activations and deltas for BatchChunk examples, then the forward kernels' transposed blocks.</summary>");
+            w.Line("private const int ScratchLength = (2 * BatchChunk * ActivationCount) + TransposeScratch;");
+            w.Line();
+            w.Line("/// <summary>Training scratch, allocated on first use.</summary>");
+            w.Line($"private {T}[] Scratch => _scratch ??= new {T}[ScratchLength];");
             EmitParallelTraining(w);
 
             w.Line();
-            w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>");
-            using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m)"))
+            w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>");
+            using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m, ref {T} s)"))
             {
                 w.Line($"ref {T} p = ref ParameterBase;");
                 foreach (DenseLayer layer in _layers)
                 {
                     string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
-                    w.Line($"Layer{layer.Index}ForwardBatch(ref p, {input}, ref Unsafe.Add(ref a, m * {layer.A}), m);");
+                    w.Line($"Layer{layer.Index}ForwardBatch(ref p, {input}, ref Unsafe.Add(ref a, m * {layer.A}), m, ref s);");
                 }
             }
 
@@ -624,7 +636,7 @@ namespace NetGen.Generator.Emitting
                     w.Line("_partLoss = new double[parts];");
                     using (w.Block("for (int k = 0; k < parts; k++)"))
                     {
-                        w.Line($"_partScratch[k] = new {T}[2 * BatchChunk * ActivationCount];");
+                        w.Line($"_partScratch[k] = new {T}[ScratchLength];");
                         w.Line($"_partGradients[k] = new {T}[ParameterCount];");
                     }
                 }

@@ -536,7 +536,8 @@ namespace NetGen.Generator.Parsing
         /// <summary>Generated members that are not methods: any member of the same name would clash (CS0102).</summary>
         private static readonly HashSet<string> s_generatedNonMethods = new(System.StringComparer.Ordinal)
         {
-            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "Parameters", "ParameterBase",
+            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength",
+            "Parameters", "ParameterBase",
             "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
@@ -556,7 +557,7 @@ namespace NetGen.Generator.Parsing
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
-            "^(?:Dot|DotBlock|Axpy|AccumulateRow|UpdateRow|Gemm8x|Gemm4x|Gemm1x)[0-9]+$",
+            "^(?:(?:Dot|DotBlock|Axpy|AccumulateRow|UpdateRow|Gemm8x|Gemm4x|Gemm1x)[0-9]+|ForwardBlock[0-9]+x[0-9]+|TransposeBlock[0-9]+)$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>Public generated methods and their parameter types ("T" stands for float or double).</summary>

@@ -56,6 +56,12 @@ namespace Samples
         /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
         private const int BatchChunk = 256;
 
+        /// <summary>Examples per block of the broadcast-form forward kernels (two of the widest vectors).</summary>
+        private const int ForwardBlock = 16;
+
+        /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
+        private const int TransposeScratch = 320;
+
         /// <summary>Offset of W0 (16×4, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (16) in <see cref="Parameters"/>.</summary>
@@ -151,13 +157,14 @@ namespace Samples
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            Span<double> activations = stackalloc double[4 * ActivationCount];
+            Span<double> activations = stackalloc double[ForwardBlock * ActivationCount + TransposeScratch];
             ref double a = ref MemoryMarshal.GetReference(activations);
-            // Blocks of 4 examples through the register-blocked forward pass.
-            for (int start = 0; start < count; start += 4)
+            // Blocks of ForwardBlock examples through the mini-batch forward pass.
+            ref double s = ref Unsafe.Add(ref a, ForwardBlock * ActivationCount);
+            for (int start = 0; start < count; start += ForwardBlock)
             {
-                int m = Math.Min(4, count - start);
-                ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m);
+                int m = Math.Min(ForwardBlock, count - start);
+                ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m, ref s);
                 for (int n = 0; n < m; n++)
                 {
                     ref double y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);
@@ -271,13 +278,14 @@ namespace Samples
         {
             ref double a = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref double d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
+            ref double s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
             ref double p = ref ParameterBase;
             double total = 0;
             for (int start = from; start < to; start += BatchChunk)
             {
                 int m = Math.Min(BatchChunk, to - start);
                 ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
-                ForwardBatch(ref x, ref a, m);
+                ForwardBatch(ref x, ref a, m, ref s);
                 for (int n = 0; n < m; n++)
                 {
                     total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
@@ -288,8 +296,11 @@ namespace Samples
             return total;
         }
 
-        /// <summary>Activation and delta scratch for BatchChunk examples, allocated on first use.</summary>
-        private double[] Scratch => _scratch ??= new double[2 * BatchChunk * ActivationCount];
+        /// <summary>Training scratch: activations and deltas for BatchChunk examples, then the forward kernels' transposed blocks.</summary>
+        private const int ScratchLength = (2 * BatchChunk * ActivationCount) + TransposeScratch;
+
+        /// <summary>Training scratch, allocated on first use.</summary>
+        private double[] Scratch => _scratch ??= new double[ScratchLength];
 
         /// <summary>
         /// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is
@@ -337,7 +348,7 @@ namespace Samples
                 _partLoss = new double[parts];
                 for (int k = 0; k < parts; k++)
                 {
-                    _partScratch[k] = new double[2 * BatchChunk * ActivationCount];
+                    _partScratch[k] = new double[ScratchLength];
                     _partGradients[k] = new double[ParameterCount];
                 }
             }
@@ -368,12 +379,12 @@ namespace Samples
             _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
         }
 
-        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>
-        private void ForwardBatch(ref double x, ref double a, int m)
+        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
+        private void ForwardBatch(ref double x, ref double a, int m, ref double s)
         {
             ref double p = ref ParameterBase;
-            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m);
-            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m);
+            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m, ref s);
+            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m, ref s);
         }
 
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
@@ -487,13 +498,36 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 0 forward for a mini-batch: each row n of y is a0 = tanh(W0·x + b0),  W0 ∈ ℝ^16×4 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        /// <summary>
+        /// Layer 0 forward for a mini-batch: each row n of y is a0 = tanh(W0·x + b0),  W0 ∈ ℝ^16×4 of row n of x.
+        /// Blocks of 16 examples: x transposed into s (examples along the vectors), the broadcast-form product,
+        /// then transposed back with + b0 and tanh. The rest: 4 rows × 4 examples sharing their loads.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ForwardBatch(ref double p, ref double x, ref double y, int count)
+        private static void Layer0ForwardBatch(ref double p, ref double x, ref double y, int count, ref double s)
         {
             ref double w = ref Unsafe.Add(ref p, W0);
             ref double b = ref Unsafe.Add(ref p, B0);
+            ref double xt = ref s;
+            ref double yt = ref Unsafe.Add(ref s, 64);
             nuint n = 0;
+            for (; n + 16 <= (nuint)count; n += 16)
+            {
+                TransposeBlock4(ref Unsafe.Add(ref x, n * 4), ref xt);
+                ForwardBlock16x4(ref w, ref xt, ref yt);
+                ref double yn = ref Unsafe.Add(ref y, n * 16);
+                for (nuint j = 0; j < 16; j++)
+                {
+                    ref double yj = ref Unsafe.Add(ref yn, j * 16);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        double z = Unsafe.Add(ref yt, (o * 16) + j) + Unsafe.Add(ref b, o);
+                        Unsafe.Add(ref yj, o) = Math.Tanh(z);
+                    }
+                }
+            }
+
+            nuint rest = n;
             for (; n + 4 <= (nuint)count; n += 4)
             {
                 ref double xn = ref Unsafe.Add(ref x, n * 4);
@@ -512,7 +546,7 @@ namespace Samples
             }
 
             // + b0, then tanh
-            for (nuint r = 0; r < (nuint)count; r++)
+            for (nuint r = rest; r < (nuint)count; r++)
             {
                 ref double yr = ref Unsafe.Add(ref y, r * 16);
                 for (nuint o = 0; o < 16; o++)
@@ -536,13 +570,36 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^3×16 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        /// <summary>
+        /// Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^3×16 of row n of x.
+        /// Blocks of 16 examples: x transposed into s (examples along the vectors), the broadcast-form product,
+        /// then transposed back with + b1 and identity. The rest: 4 rows × 4 examples sharing their loads.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch(ref double p, ref double x, ref double y, int count)
+        private static void Layer1ForwardBatch(ref double p, ref double x, ref double y, int count, ref double s)
         {
             ref double w = ref Unsafe.Add(ref p, W1);
             ref double b = ref Unsafe.Add(ref p, B1);
+            ref double xt = ref s;
+            ref double yt = ref Unsafe.Add(ref s, 256);
             nuint n = 0;
+            for (; n + 16 <= (nuint)count; n += 16)
+            {
+                TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
+                ForwardBlock3x16(ref w, ref xt, ref yt);
+                ref double yn = ref Unsafe.Add(ref y, n * 3);
+                for (nuint j = 0; j < 16; j++)
+                {
+                    ref double yj = ref Unsafe.Add(ref yn, j * 3);
+                    for (nuint o = 0; o < 3; o++)
+                    {
+                        double z = Unsafe.Add(ref yt, (o * 16) + j) + Unsafe.Add(ref b, o);
+                        Unsafe.Add(ref yj, o) = z;
+                    }
+                }
+            }
+
+            nuint rest = n;
             for (; n + 4 <= (nuint)count; n += 4)
             {
                 ref double xn = ref Unsafe.Add(ref x, n * 16);
@@ -564,7 +621,7 @@ namespace Samples
             }
 
             // + b1, then identity
-            for (nuint r = 0; r < (nuint)count; r++)
+            for (nuint r = rest; r < (nuint)count; r++)
             {
                 ref double yr = ref Unsafe.Add(ref y, r * 3);
                 for (nuint o = 0; o < 3; o++)
@@ -1854,6 +1911,440 @@ namespace Samples
                     }
                     ref double target = ref Unsafe.Add(ref o, (j * os) + i);
                     target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·16 + j] = Σₖ w[o·4 + k]·xt[k·16 + j] for 16 weight rows o and 16 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlock16x4(ref double w, ref double xt, ref double yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                for (nuint o = 0; o < 12; o += 12)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                    Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
+                    Vector512<double> a4_0 = Vector512<double>.Zero, a4_1 = Vector512<double>.Zero;
+                    Vector512<double> a5_0 = Vector512<double>.Zero, a5_1 = Vector512<double>.Zero;
+                    Vector512<double> a6_0 = Vector512<double>.Zero, a6_1 = Vector512<double>.Zero;
+                    Vector512<double> a7_0 = Vector512<double>.Zero, a7_1 = Vector512<double>.Zero;
+                    Vector512<double> a8_0 = Vector512<double>.Zero, a8_1 = Vector512<double>.Zero;
+                    Vector512<double> a9_0 = Vector512<double>.Zero, a9_1 = Vector512<double>.Zero;
+                    Vector512<double> a10_0 = Vector512<double>.Zero, a10_1 = Vector512<double>.Zero;
+                    Vector512<double> a11_0 = Vector512<double>.Zero, a11_1 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<double> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref wk, 20));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref wk, 28));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<double> c8 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<double> c9 = Vector512.Create(Unsafe.Add(ref wk, 36));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        Vector512<double> c10 = Vector512.Create(Unsafe.Add(ref wk, 40));
+                        a10_0 = MultiplyAdd(c10, x0, a10_0);
+                        a10_1 = MultiplyAdd(c10, x1, a10_1);
+                        Vector512<double> c11 = Vector512.Create(Unsafe.Add(ref wk, 44));
+                        a11_0 = MultiplyAdd(c11, x0, a11_0);
+                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a1_0.StoreUnsafe(ref yo, 16);
+                    a1_1.StoreUnsafe(ref yo, 24);
+                    a2_0.StoreUnsafe(ref yo, 32);
+                    a2_1.StoreUnsafe(ref yo, 40);
+                    a3_0.StoreUnsafe(ref yo, 48);
+                    a3_1.StoreUnsafe(ref yo, 56);
+                    a4_0.StoreUnsafe(ref yo, 64);
+                    a4_1.StoreUnsafe(ref yo, 72);
+                    a5_0.StoreUnsafe(ref yo, 80);
+                    a5_1.StoreUnsafe(ref yo, 88);
+                    a6_0.StoreUnsafe(ref yo, 96);
+                    a6_1.StoreUnsafe(ref yo, 104);
+                    a7_0.StoreUnsafe(ref yo, 112);
+                    a7_1.StoreUnsafe(ref yo, 120);
+                    a8_0.StoreUnsafe(ref yo, 128);
+                    a8_1.StoreUnsafe(ref yo, 136);
+                    a9_0.StoreUnsafe(ref yo, 144);
+                    a9_1.StoreUnsafe(ref yo, 152);
+                    a10_0.StoreUnsafe(ref yo, 160);
+                    a10_1.StoreUnsafe(ref yo, 168);
+                    a11_0.StoreUnsafe(ref yo, 176);
+                    a11_1.StoreUnsafe(ref yo, 184);
+                }
+                {
+                    nuint o = 12;
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                    Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<double> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a1_0.StoreUnsafe(ref yo, 16);
+                    a1_1.StoreUnsafe(ref yo, 24);
+                    a2_0.StoreUnsafe(ref yo, 32);
+                    a2_1.StoreUnsafe(ref yo, 40);
+                    a3_0.StoreUnsafe(ref yo, 48);
+                    a3_1.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 16; o += 2)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                    Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<double> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 4));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a1_0.StoreUnsafe(ref yo, 16);
+                    a1_1.StoreUnsafe(ref yo, 20);
+                    a1_2.StoreUnsafe(ref yo, 24);
+                    a1_3.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 16; o += 1)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
+                        Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
+                        Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
+                        Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<double> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 2);
+                    a0_2.StoreUnsafe(ref yo, 4);
+                    a0_3.StoreUnsafe(ref yo, 6);
+                    a0_4.StoreUnsafe(ref yo, 8);
+                    a0_5.StoreUnsafe(ref yo, 10);
+                    a0_6.StoreUnsafe(ref yo, 12);
+                    a0_7.StoreUnsafe(ref yo, 14);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 16; o++)
+            {
+                for (nuint j = 0; j < 16; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 4) + k) * Unsafe.Add(ref xt, (k * 16) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 16) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·16 + j] = Σₖ w[o·16 + k]·xt[k·16 + j] for 3 weight rows o and 16 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlock3x16(ref double w, ref double xt, ref double yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 3 rows = 1 tile of 3; each tile keeps 3 × 2 accumulators
+                for (nuint o = 0; o < 3; o += 3)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<double> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a1_0.StoreUnsafe(ref yo, 16);
+                    a1_1.StoreUnsafe(ref yo, 24);
+                    a2_0.StoreUnsafe(ref yo, 32);
+                    a2_1.StoreUnsafe(ref yo, 40);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 3 rows = 1 tile of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 2; o += 2)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                    Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<double> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 16));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a1_0.StoreUnsafe(ref yo, 16);
+                    a1_1.StoreUnsafe(ref yo, 20);
+                    a1_2.StoreUnsafe(ref yo, 24);
+                    a1_3.StoreUnsafe(ref yo, 28);
+                }
+                {
+                    nuint o = 2;
+                    ref double wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<double> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 3 rows = 3 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 3; o += 1)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
+                        Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
+                        Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
+                        Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<double> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 2);
+                    a0_2.StoreUnsafe(ref yo, 4);
+                    a0_3.StoreUnsafe(ref yo, 6);
+                    a0_4.StoreUnsafe(ref yo, 8);
+                    a0_5.StoreUnsafe(ref yo, 10);
+                    a0_6.StoreUnsafe(ref yo, 12);
+                    a0_7.StoreUnsafe(ref yo, 14);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 3; o++)
+            {
+                for (nuint j = 0; j < 16; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 16) + k) * Unsafe.Add(ref xt, (k * 16) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 16) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>xt[i·16 + j] = x[j·4 + i] for the 16 examples j of a block and i &lt; 4: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransposeBlock4(ref double x, ref double xt)
+        {
+            // 8 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 4; i0 += 8)
+            {
+                nuint end = Math.Min(i0 + 8, 4);
+                for (nuint j = 0; j < 16; j++)
+                {
+                    ref double row = ref Unsafe.Add(ref x, j * 4);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
+                    }
+                }
+            }
+        }
+
+        /// <summary>xt[i·16 + j] = x[j·16 + i] for the 16 examples j of a block and i &lt; 16: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransposeBlock16(ref double x, ref double xt)
+        {
+            // 8 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 16; i0 += 8)
+            {
+                nuint end = i0 + 8;
+                for (nuint j = 0; j < 16; j++)
+                {
+                    ref double row = ref Unsafe.Add(ref x, j * 16);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
+                    }
                 }
             }
         }

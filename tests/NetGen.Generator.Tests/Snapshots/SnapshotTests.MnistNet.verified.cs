@@ -59,6 +59,12 @@ namespace Samples
         /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
         private const int BatchChunk = 256;
 
+        /// <summary>Examples per block of the broadcast-form forward kernels (two of the widest vectors).</summary>
+        private const int ForwardBlock = 32;
+
+        /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
+        private const int TransposeScratch = 29184;
+
         /// <summary>Offset of W0 (128×784, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (128) in <see cref="Parameters"/>.</summary>
@@ -170,18 +176,26 @@ namespace Samples
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            Span<float> activations = stackalloc float[4 * ActivationCount];
-            ref float a = ref MemoryMarshal.GetReference(activations);
-            // Blocks of 4 examples through the register-blocked forward pass.
-            for (int start = 0; start < count; start += 4)
+            float[] rented = ArrayPool<float>.Shared.Rent(ForwardBlock * ActivationCount + TransposeScratch);
+            try
             {
-                int m = Math.Min(4, count - start);
-                ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m);
-                for (int n = 0; n < m; n++)
+                ref float a = ref MemoryMarshal.GetArrayDataReference(rented);
+                // Blocks of ForwardBlock examples through the mini-batch forward pass.
+                ref float s = ref Unsafe.Add(ref a, ForwardBlock * ActivationCount);
+                for (int start = 0; start < count; start += ForwardBlock)
                 {
-                    ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);
-                    Softmax(ref Unsafe.Add(ref a, (m * A2) + (n * OutputSize)), ref y);
+                    int m = Math.Min(ForwardBlock, count - start);
+                    ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m, ref s);
+                    for (int n = 0; n < m; n++)
+                    {
+                        ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);
+                        Softmax(ref Unsafe.Add(ref a, (m * A2) + (n * OutputSize)), ref y);
+                    }
                 }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(rented);
             }
         }
 
@@ -290,13 +304,14 @@ namespace Samples
         {
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
+            ref float s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
             ref float p = ref ParameterBase;
             double total = 0;
             for (int start = from; start < to; start += BatchChunk)
             {
                 int m = Math.Min(BatchChunk, to - start);
                 ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
-                ForwardBatch(ref x, ref a, m);
+                ForwardBatch(ref x, ref a, m, ref s);
                 for (int n = 0; n < m; n++)
                 {
                     total += OutputDelta(ref Unsafe.Add(ref a, (m * A2) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A2) + (n * OutputSize)));
@@ -308,8 +323,11 @@ namespace Samples
             return total;
         }
 
-        /// <summary>Activation and delta scratch for BatchChunk examples, allocated on first use.</summary>
-        private float[] Scratch => _scratch ??= new float[2 * BatchChunk * ActivationCount];
+        /// <summary>Training scratch: activations and deltas for BatchChunk examples, then the forward kernels' transposed blocks.</summary>
+        private const int ScratchLength = (2 * BatchChunk * ActivationCount) + TransposeScratch;
+
+        /// <summary>Training scratch, allocated on first use.</summary>
+        private float[] Scratch => _scratch ??= new float[ScratchLength];
 
         /// <summary>
         /// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is
@@ -357,7 +375,7 @@ namespace Samples
                 _partLoss = new double[parts];
                 for (int k = 0; k < parts; k++)
                 {
-                    _partScratch[k] = new float[2 * BatchChunk * ActivationCount];
+                    _partScratch[k] = new float[ScratchLength];
                     _partGradients[k] = new float[ParameterCount];
                 }
             }
@@ -388,13 +406,13 @@ namespace Samples
             _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
         }
 
-        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>
-        private void ForwardBatch(ref float x, ref float a, int m)
+        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
+        private void ForwardBatch(ref float x, ref float a, int m, ref float s)
         {
             ref float p = ref ParameterBase;
-            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m);
-            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m);
-            Layer2ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref a, m * A2), m);
+            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m, ref s);
+            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m, ref s);
+            Layer2ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref a, m * A2), m, ref s);
         }
 
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
@@ -516,13 +534,36 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 0 forward for a mini-batch: each row n of y is a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^128×784 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        /// <summary>
+        /// Layer 0 forward for a mini-batch: each row n of y is a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^128×784 of row n of x.
+        /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
+        /// then transposed back with + b0 and ReLU. The rest: 4 rows × 4 examples sharing their loads.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count)
+        private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
+            ref float xt = ref s;
+            ref float yt = ref Unsafe.Add(ref s, 25088);
             nuint n = 0;
+            for (; n + 32 <= (nuint)count; n += 32)
+            {
+                TransposeBlock784(ref Unsafe.Add(ref x, n * 784), ref xt);
+                ForwardBlock128x784(ref w, ref xt, ref yt);
+                ref float yn = ref Unsafe.Add(ref y, n * 128);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float yj = ref Unsafe.Add(ref yn, j * 128);
+                    for (nuint o = 0; o < 128; o++)
+                    {
+                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
+                        Unsafe.Add(ref yj, o) = z > 0.0f ? z : 0.0f;
+                    }
+                }
+            }
+
+            nuint rest = n;
             for (; n + 4 <= (nuint)count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 784);
@@ -541,7 +582,7 @@ namespace Samples
             }
 
             // + b0, then ReLU
-            for (nuint r = 0; r < (nuint)count; r++)
+            for (nuint r = rest; r < (nuint)count; r++)
             {
                 ref float yr = ref Unsafe.Add(ref y, r * 128);
                 for (nuint o = 0; o < 128; o++)
@@ -565,13 +606,36 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 1 forward for a mini-batch: each row n of y is a1 = ReLU(W1·a0 + b1),  W1 ∈ ℝ^64×128 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        /// <summary>
+        /// Layer 1 forward for a mini-batch: each row n of y is a1 = ReLU(W1·a0 + b1),  W1 ∈ ℝ^64×128 of row n of x.
+        /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
+        /// then transposed back with + b1 and ReLU. The rest: 4 rows × 4 examples sharing their loads.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count)
+        private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
             ref float w = ref Unsafe.Add(ref p, W1);
             ref float b = ref Unsafe.Add(ref p, B1);
+            ref float xt = ref s;
+            ref float yt = ref Unsafe.Add(ref s, 4096);
             nuint n = 0;
+            for (; n + 32 <= (nuint)count; n += 32)
+            {
+                TransposeBlock128(ref Unsafe.Add(ref x, n * 128), ref xt);
+                ForwardBlock64x128(ref w, ref xt, ref yt);
+                ref float yn = ref Unsafe.Add(ref y, n * 64);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float yj = ref Unsafe.Add(ref yn, j * 64);
+                    for (nuint o = 0; o < 64; o++)
+                    {
+                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
+                        Unsafe.Add(ref yj, o) = z > 0.0f ? z : 0.0f;
+                    }
+                }
+            }
+
+            nuint rest = n;
             for (; n + 4 <= (nuint)count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 128);
@@ -590,7 +654,7 @@ namespace Samples
             }
 
             // + b1, then ReLU
-            for (nuint r = 0; r < (nuint)count; r++)
+            for (nuint r = rest; r < (nuint)count; r++)
             {
                 ref float yr = ref Unsafe.Add(ref y, r * 64);
                 for (nuint o = 0; o < 64; o++)
@@ -614,13 +678,36 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 2 forward for a mini-batch: each row n of y is a2 = identity(W2·a1 + b2),  W2 ∈ ℝ^10×64 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        /// <summary>
+        /// Layer 2 forward for a mini-batch: each row n of y is a2 = identity(W2·a1 + b2),  W2 ∈ ℝ^10×64 of row n of x.
+        /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
+        /// then transposed back with + b2 and identity. The rest: 4 rows × 4 examples sharing their loads.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch(ref float p, ref float x, ref float y, int count)
+        private static void Layer2ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
             ref float w = ref Unsafe.Add(ref p, W2);
             ref float b = ref Unsafe.Add(ref p, B2);
+            ref float xt = ref s;
+            ref float yt = ref Unsafe.Add(ref s, 2048);
             nuint n = 0;
+            for (; n + 32 <= (nuint)count; n += 32)
+            {
+                TransposeBlock64(ref Unsafe.Add(ref x, n * 64), ref xt);
+                ForwardBlock10x64(ref w, ref xt, ref yt);
+                ref float yn = ref Unsafe.Add(ref y, n * 10);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float yj = ref Unsafe.Add(ref yn, j * 10);
+                    for (nuint o = 0; o < 10; o++)
+                    {
+                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
+                        Unsafe.Add(ref yj, o) = z;
+                    }
+                }
+            }
+
+            nuint rest = n;
             for (; n + 4 <= (nuint)count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 64);
@@ -646,7 +733,7 @@ namespace Samples
             }
 
             // + b2, then identity
-            for (nuint r = 0; r < (nuint)count; r++)
+            for (nuint r = rest; r < (nuint)count; r++)
             {
                 ref float yr = ref Unsafe.Add(ref y, r * 10);
                 for (nuint o = 0; o < 10; o++)
@@ -2960,6 +3047,846 @@ namespace Samples
                     }
                     ref float target = ref Unsafe.Add(ref o, (j * os) + i);
                     target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·64 + k]·xt[k·32 + j] for 10 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlock10x64(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 10 rows = 1 tile of 10; each tile keeps 10 × 2 accumulators
+                for (nuint o = 0; o < 10; o += 10)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 64);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 64; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 64));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 192));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 256));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 320));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 384));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 448));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 512));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 576));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                    a8_0.StoreUnsafe(ref yo, 256);
+                    a8_1.StoreUnsafe(ref yo, 272);
+                    a9_0.StoreUnsafe(ref yo, 288);
+                    a9_1.StoreUnsafe(ref yo, 304);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 10 rows = 5 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 10; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 64);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 64; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 64));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 10 rows = 10 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 10; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 64);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 64; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 10; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 64; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 64) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·128 + k]·xt[k·32 + j] for 64 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlock64x128(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 64 rows = 5 tiles of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                for (nuint o = 0; o < 60; o += 12)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 128);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 128; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 256));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 384));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 512));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 640));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 768));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 896));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 1024));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 1152));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 1280));
+                        a10_0 = MultiplyAdd(c10, x0, a10_0);
+                        a10_1 = MultiplyAdd(c10, x1, a10_1);
+                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 1408));
+                        a11_0 = MultiplyAdd(c11, x0, a11_0);
+                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                    a8_0.StoreUnsafe(ref yo, 256);
+                    a8_1.StoreUnsafe(ref yo, 272);
+                    a9_0.StoreUnsafe(ref yo, 288);
+                    a9_1.StoreUnsafe(ref yo, 304);
+                    a10_0.StoreUnsafe(ref yo, 320);
+                    a10_1.StoreUnsafe(ref yo, 336);
+                    a11_0.StoreUnsafe(ref yo, 352);
+                    a11_1.StoreUnsafe(ref yo, 368);
+                }
+                {
+                    nuint o = 60;
+                    ref float wo = ref Unsafe.Add(ref w, o * 128);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 128; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 256));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 384));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 64 rows = 32 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 64; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 128);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 128; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 128));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 64 rows = 64 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 64; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 128);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 128; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 64; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 128; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 128) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlock128x784(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
+                for (nuint o = 0; o < 120; o += 12)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 784);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 784; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
+                        a10_0 = MultiplyAdd(c10, x0, a10_0);
+                        a10_1 = MultiplyAdd(c10, x1, a10_1);
+                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
+                        a11_0 = MultiplyAdd(c11, x0, a11_0);
+                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                    a8_0.StoreUnsafe(ref yo, 256);
+                    a8_1.StoreUnsafe(ref yo, 272);
+                    a9_0.StoreUnsafe(ref yo, 288);
+                    a9_1.StoreUnsafe(ref yo, 304);
+                    a10_0.StoreUnsafe(ref yo, 320);
+                    a10_1.StoreUnsafe(ref yo, 336);
+                    a11_0.StoreUnsafe(ref yo, 352);
+                    a11_1.StoreUnsafe(ref yo, 368);
+                }
+                {
+                    nuint o = 120;
+                    ref float wo = ref Unsafe.Add(ref w, o * 784);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 784; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 128; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 784);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 784; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 128; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 784);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 784; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 128; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 784; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>xt[i·32 + j] = x[j·64 + i] for the 32 examples j of a block and i &lt; 64: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransposeBlock64(ref float x, ref float xt)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                for (nuint i = 0; i < 64; i += 8)
+                {
+                    for (nuint j = 0; j < 32; j += 8)
+                    {
+                        ref float from = ref Unsafe.Add(ref x, (j * 64) + i);
+                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 64);
+                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 128);
+                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 192);
+                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 256);
+                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 320);
+                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 384);
+                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 448);
+                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                    }
+                }
+                return;
+            }
+
+            // 16 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 64; i0 += 16)
+            {
+                nuint end = i0 + 16;
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, j * 64);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    }
+                }
+            }
+        }
+
+        /// <summary>xt[i·32 + j] = x[j·128 + i] for the 32 examples j of a block and i &lt; 128: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransposeBlock128(ref float x, ref float xt)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                for (nuint i = 0; i < 128; i += 8)
+                {
+                    for (nuint j = 0; j < 32; j += 8)
+                    {
+                        ref float from = ref Unsafe.Add(ref x, (j * 128) + i);
+                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 128);
+                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 256);
+                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 384);
+                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 512);
+                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 640);
+                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 768);
+                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 896);
+                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                    }
+                }
+                return;
+            }
+
+            // 16 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 128; i0 += 16)
+            {
+                nuint end = i0 + 16;
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, j * 128);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    }
+                }
+            }
+        }
+
+        /// <summary>xt[i·32 + j] = x[j·784 + i] for the 32 examples j of a block and i &lt; 784: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransposeBlock784(ref float x, ref float xt)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                for (nuint i = 0; i < 784; i += 8)
+                {
+                    for (nuint j = 0; j < 32; j += 8)
+                    {
+                        ref float from = ref Unsafe.Add(ref x, (j * 784) + i);
+                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 784);
+                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 1568);
+                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 2352);
+                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 3136);
+                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 3920);
+                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 4704);
+                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 5488);
+                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                    }
+                }
+                return;
+            }
+
+            // 16 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 784; i0 += 16)
+            {
+                nuint end = i0 + 16;
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, j * 784);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    }
                 }
             }
         }

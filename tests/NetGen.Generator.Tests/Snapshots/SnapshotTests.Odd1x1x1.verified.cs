@@ -56,6 +56,12 @@ namespace Odd
         /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
         private const int BatchChunk = 256;
 
+        /// <summary>Examples per block of the broadcast-form forward kernels (two of the widest vectors).</summary>
+        private const int ForwardBlock = 32;
+
+        /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
+        private const int TransposeScratch = 64;
+
         /// <summary>Offset of W0 (1×1, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (1) in <see cref="Parameters"/>.</summary>
@@ -151,13 +157,14 @@ namespace Odd
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            Span<float> activations = stackalloc float[4 * ActivationCount];
+            Span<float> activations = stackalloc float[ForwardBlock * ActivationCount + TransposeScratch];
             ref float a = ref MemoryMarshal.GetReference(activations);
-            // Blocks of 4 examples through the register-blocked forward pass.
-            for (int start = 0; start < count; start += 4)
+            // Blocks of ForwardBlock examples through the mini-batch forward pass.
+            ref float s = ref Unsafe.Add(ref a, ForwardBlock * ActivationCount);
+            for (int start = 0; start < count; start += ForwardBlock)
             {
-                int m = Math.Min(4, count - start);
-                ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m);
+                int m = Math.Min(ForwardBlock, count - start);
+                ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m, ref s);
                 for (int n = 0; n < m; n++)
                 {
                     ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);
@@ -271,13 +278,14 @@ namespace Odd
         {
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
+            ref float s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
             ref float p = ref ParameterBase;
             double total = 0;
             for (int start = from; start < to; start += BatchChunk)
             {
                 int m = Math.Min(BatchChunk, to - start);
                 ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
-                ForwardBatch(ref x, ref a, m);
+                ForwardBatch(ref x, ref a, m, ref s);
                 for (int n = 0; n < m; n++)
                 {
                     total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
@@ -288,8 +296,11 @@ namespace Odd
             return total;
         }
 
-        /// <summary>Activation and delta scratch for BatchChunk examples, allocated on first use.</summary>
-        private float[] Scratch => _scratch ??= new float[2 * BatchChunk * ActivationCount];
+        /// <summary>Training scratch: activations and deltas for BatchChunk examples, then the forward kernels' transposed blocks.</summary>
+        private const int ScratchLength = (2 * BatchChunk * ActivationCount) + TransposeScratch;
+
+        /// <summary>Training scratch, allocated on first use.</summary>
+        private float[] Scratch => _scratch ??= new float[ScratchLength];
 
         /// <summary>
         /// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is
@@ -337,7 +348,7 @@ namespace Odd
                 _partLoss = new double[parts];
                 for (int k = 0; k < parts; k++)
                 {
-                    _partScratch[k] = new float[2 * BatchChunk * ActivationCount];
+                    _partScratch[k] = new float[ScratchLength];
                     _partGradients[k] = new float[ParameterCount];
                 }
             }
@@ -368,12 +379,12 @@ namespace Odd
             _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
         }
 
-        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a.</summary>
-        private void ForwardBatch(ref float x, ref float a, int m)
+        /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
+        private void ForwardBatch(ref float x, ref float a, int m, ref float s)
         {
             ref float p = ref ParameterBase;
-            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m);
-            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m);
+            Layer0ForwardBatch(ref p, ref x, ref Unsafe.Add(ref a, m * A0), m, ref s);
+            Layer1ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m, ref s);
         }
 
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
@@ -487,13 +498,36 @@ namespace Odd
             }
         }
 
-        /// <summary>Layer 0 forward for a mini-batch: each row n of y is a0 = sigmoid(W0·x + b0),  W0 ∈ ℝ^1×1 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        /// <summary>
+        /// Layer 0 forward for a mini-batch: each row n of y is a0 = sigmoid(W0·x + b0),  W0 ∈ ℝ^1×1 of row n of x.
+        /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
+        /// then transposed back with + b0 and sigmoid. The rest: 4 rows × 4 examples sharing their loads.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count)
+        private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
+            ref float xt = ref s;
+            ref float yt = ref Unsafe.Add(ref s, 32);
             nuint n = 0;
+            for (; n + 32 <= (nuint)count; n += 32)
+            {
+                TransposeBlock1(ref Unsafe.Add(ref x, n * 1), ref xt);
+                ForwardBlock1x1(ref w, ref xt, ref yt);
+                ref float yn = ref Unsafe.Add(ref y, n * 1);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float yj = ref Unsafe.Add(ref yn, j * 1);
+                    for (nuint o = 0; o < 1; o++)
+                    {
+                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
+                        Unsafe.Add(ref yj, o) = 1.0f / (1.0f + MathF.Exp(-z));
+                    }
+                }
+            }
+
+            nuint rest = n;
             for (; n + 4 <= (nuint)count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 1);
@@ -515,7 +549,7 @@ namespace Odd
             }
 
             // + b0, then sigmoid
-            for (nuint r = 0; r < (nuint)count; r++)
+            for (nuint r = rest; r < (nuint)count; r++)
             {
                 ref float yr = ref Unsafe.Add(ref y, r * 1);
                 for (nuint o = 0; o < 1; o++)
@@ -539,13 +573,36 @@ namespace Odd
             }
         }
 
-        /// <summary>Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^1×1 of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>
+        /// <summary>
+        /// Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^1×1 of row n of x.
+        /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
+        /// then transposed back with + b1 and identity. The rest: 4 rows × 4 examples sharing their loads.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count)
+        private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
             ref float w = ref Unsafe.Add(ref p, W1);
             ref float b = ref Unsafe.Add(ref p, B1);
+            ref float xt = ref s;
+            ref float yt = ref Unsafe.Add(ref s, 32);
             nuint n = 0;
+            for (; n + 32 <= (nuint)count; n += 32)
+            {
+                TransposeBlock1(ref Unsafe.Add(ref x, n * 1), ref xt);
+                ForwardBlock1x1(ref w, ref xt, ref yt);
+                ref float yn = ref Unsafe.Add(ref y, n * 1);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float yj = ref Unsafe.Add(ref yn, j * 1);
+                    for (nuint o = 0; o < 1; o++)
+                    {
+                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
+                        Unsafe.Add(ref yj, o) = z;
+                    }
+                }
+            }
+
+            nuint rest = n;
             for (; n + 4 <= (nuint)count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 1);
@@ -567,7 +624,7 @@ namespace Odd
             }
 
             // + b1, then identity
-            for (nuint r = 0; r < (nuint)count; r++)
+            for (nuint r = rest; r < (nuint)count; r++)
             {
                 ref float yr = ref Unsafe.Add(ref y, r * 1);
                 for (nuint o = 0; o < 1; o++)
@@ -907,6 +964,144 @@ namespace Odd
                     }
                     ref float target = ref Unsafe.Add(ref o, (j * os) + i);
                     target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·1 + k]·xt[k·32 + j] for 1 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlock1x1(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 1 rows = 1 tile of 1; each tile keeps 1 × 2 accumulators
+                for (nuint o = 0; o < 1; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 1);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 1; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 1 rows = 1 tile of 1; each tile keeps 1 × 4 accumulators
+                for (nuint o = 0; o < 1; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 1);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 1; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 1 rows = 1 tile of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 1; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 1);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 1; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 1; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 1; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 1) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>xt[i·32 + j] = x[j·1 + i] for the 32 examples j of a block and i &lt; 1: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransposeBlock1(ref float x, ref float xt)
+        {
+            // 16 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 1; i0 += 16)
+            {
+                nuint end = Math.Min(i0 + 16, 1);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, j * 1);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    }
                 }
             }
         }

@@ -105,19 +105,49 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
-        /// <summary>Layer{l}ForwardBatch(ref p, ref x, ref y, count): y = f(x·Wᵀ + b) for count examples (rows of x and y).</summary>
+        /// <summary>
+        /// Layer{l}ForwardBatch(ref p, ref x, ref y, count, ref s): y = f(x·Wᵀ + b) for count examples (rows of x and y).
+        /// Full blocks of examples go through the broadcast-form kernel (inputs transposed into s, outputs transposed back
+        /// with the bias and activation); the examples left over through 4×4 dot-product blocks.
+        /// </summary>
         public void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
             string block = kernels.DotBlock(Inputs);
             string dot = kernels.Dot(Inputs);
+            string forwardBlock = kernels.ForwardBlock(Outputs, Inputs);
+            int examples = kernels.BlockExamples;
             int rows4 = Outputs / 4 * 4;
-            w.Line($"/// <summary>Layer {I} forward for a mini-batch: each row n of y is {Escape(ForwardEquation)} of row n of x; blocks of 4 rows × 4 examples share their loads.</summary>");
+            w.Line($"/// <summary>");
+            w.Line($"/// Layer {I} forward for a mini-batch: each row n of y is {Escape(ForwardEquation)} of row n of x.");
+            w.Line($"/// Blocks of {examples} examples: x transposed into s (examples along the vectors), the broadcast-form product,");
+            w.Line($"/// then transposed back with + b{I} and {Activation.Name}. The rest: 4 rows × 4 examples sharing their loads.");
+            w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}ForwardBatch(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, int count)"))
+            using (w.Block($"private static void Layer{I}ForwardBatch(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, int count, ref {t.Type} s)"))
             {
                 w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
+                w.Line($"ref {t.Type} xt = ref s;");
+                w.Line($"ref {t.Type} yt = ref Unsafe.Add(ref s, {examples * Inputs});");
                 w.Line("nuint n = 0;");
+                using (w.Block($"for (; n + {examples} <= (nuint)count; n += {examples})"))
+                {
+                    w.Line($"{kernels.TransposeBlock(Inputs)}(ref Unsafe.Add(ref x, n * {Inputs}), ref xt);");
+                    w.Line($"{forwardBlock}(ref w, ref xt, ref yt);");
+                    w.Line($"ref {t.Type} yn = ref Unsafe.Add(ref y, n * {Outputs});");
+                    using (w.Block($"for (nuint j = 0; j < {examples}; j++)"))
+                    {
+                        w.Line($"ref {t.Type} yj = ref Unsafe.Add(ref yn, j * {Outputs});");
+                        using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
+                        {
+                            w.Line($"{t.Type} z = Unsafe.Add(ref yt, (o * {examples}) + j) + Unsafe.Add(ref b, o);");
+                            w.Line($"Unsafe.Add(ref yj, o) = {Activation.Forward("z", t)};");
+                        }
+                    }
+                }
+
+                w.Line();
+                w.Line("nuint rest = n;");
                 using (w.Block("for (; n + 4 <= (nuint)count; n += 4)"))
                 {
                     w.Line($"ref {t.Type} xn = ref Unsafe.Add(ref x, n * {Inputs});");
@@ -152,7 +182,7 @@ namespace NetGen.Generator.Emitting.Layers
 
                 w.Line();
                 w.Line($"// + b{I}, then {Activation.Name}");
-                using (w.Block("for (nuint r = 0; r < (nuint)count; r++)"))
+                using (w.Block("for (nuint r = rest; r < (nuint)count; r++)"))
                 {
                     w.Line($"ref {t.Type} yr = ref Unsafe.Add(ref y, r * {Outputs});");
                     using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
