@@ -449,16 +449,17 @@ namespace NetGen.Generator.Emitting
                     w.Line($"Vector{bits}<{t}> alphaV = Vector{bits}.Create(alpha);");
                     // Accumulators: r rows × 2 vectors while that fits the register file (32 registers with
                     // AVX-512, 16 below it), else r rows × 1 vector.
-                    int pairs = r * 2 <= (bits == 512 ? 16 : 8) ? vectors / 2 : 0;
-                    if (pairs > 0)
+                    int group = r * 3 <= (bits == 512 ? 24 : 8) ? 3 : r * 2 <= (bits == 512 ? 16 : 8) ? 2 : 1;
+                    int groups = group > 1 ? vectors / group : 0;
+                    if (groups > 0)
                     {
-                        using (w.Block($"for (nuint i = 0; i < {pairs * 2 * lanes}; i += {2 * lanes})"))
+                        using (w.Block($"for (nuint i = 0; i < {groups * group * lanes}; i += {group * lanes})"))
                         {
-                            EmitGemmColumns(w, bits, lanes, r, 2);
+                            EmitGemmColumns(w, bits, lanes, r, group);
                         }
                     }
 
-                    int singlesFrom = pairs * 2;
+                    int singlesFrom = groups * group;
                     if (vectors - singlesFrom == 1)
                     {
                         using (w.Block())

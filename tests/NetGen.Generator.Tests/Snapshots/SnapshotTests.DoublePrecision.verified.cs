@@ -1450,22 +1450,19 @@ namespace Samples
             if (Vector128.IsHardwareAccelerated)
             {
                 Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 4; i += 4)
+                for (nuint i = 0; i < 4; i += 2)
                 {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    Vector128<double> a00 = Vector128<double>.Zero;
                     for (nuint k = 0; k < rows; k++)
                     {
                         ref double vk = ref Unsafe.Add(ref v, k * vs);
                         ref double ck = ref Unsafe.Add(ref c, k * cr);
                         Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
                         Vector128<double> c0 = Vector128.Create(ck);
                         a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
                     }
                     ref double o0 = ref Unsafe.Add(ref o, 0);
                     (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
                 }
                 return;
             }
@@ -1496,22 +1493,19 @@ namespace Samples
             if (Vector512.IsHardwareAccelerated)
             {
                 Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 16; i += 16)
+                for (nuint i = 0; i < 16; i += 8)
                 {
-                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero;
+                    Vector512<double> a00 = Vector512<double>.Zero;
                     for (nuint k = 0; k < rows; k++)
                     {
                         ref double vk = ref Unsafe.Add(ref v, k * vs);
                         ref double ck = ref Unsafe.Add(ref c, k * cr);
                         Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
                         Vector512<double> c0 = Vector512.Create(ck);
                         a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
                     }
                     ref double o0 = ref Unsafe.Add(ref o, 0);
                     (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
                 }
                 return;
             }
@@ -1519,22 +1513,39 @@ namespace Samples
             if (Vector256.IsHardwareAccelerated)
             {
                 Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 16; i += 8)
+                for (nuint i = 0; i < 12; i += 12)
                 {
-                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
+                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero, a02 = Vector256<double>.Zero;
                     for (nuint k = 0; k < rows; k++)
                     {
                         ref double vk = ref Unsafe.Add(ref v, k * vs);
                         ref double ck = ref Unsafe.Add(ref c, k * cr);
                         Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
                         Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                        Vector256<double> v2 = Vector256.LoadUnsafe(ref vk, i + 8);
                         Vector256<double> c0 = Vector256.Create(ck);
                         a00 = MultiplyAdd(c0, v0, a00);
                         a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
                     }
                     ref double o0 = ref Unsafe.Add(ref o, 0);
                     (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                     (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                }
+                {
+                    nuint i = 12;
+                    Vector256<double> a00 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                 }
                 return;
             }
@@ -1542,22 +1553,39 @@ namespace Samples
             if (Vector128.IsHardwareAccelerated)
             {
                 Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 16; i += 4)
+                for (nuint i = 0; i < 12; i += 6)
                 {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
                     for (nuint k = 0; k < rows; k++)
                     {
                         ref double vk = ref Unsafe.Add(ref v, k * vs);
                         ref double ck = ref Unsafe.Add(ref c, k * cr);
                         Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
                         Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
                         Vector128<double> c0 = Vector128.Create(ck);
                         a00 = MultiplyAdd(c0, v0, a00);
                         a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
                     }
                     ref double o0 = ref Unsafe.Add(ref o, 0);
                     (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                     (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
+                }
+                for (nuint i = 12; i < 16; i += 2)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                 }
                 return;
             }
@@ -1721,71 +1749,54 @@ namespace Samples
             if (Vector512.IsHardwareAccelerated)
             {
                 Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 16; i += 16)
+                for (nuint i = 0; i < 16; i += 8)
                 {
-                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero;
-                    Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero;
-                    Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero;
-                    Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero;
-                    Vector512<double> a40 = Vector512<double>.Zero, a41 = Vector512<double>.Zero;
-                    Vector512<double> a50 = Vector512<double>.Zero, a51 = Vector512<double>.Zero;
-                    Vector512<double> a60 = Vector512<double>.Zero, a61 = Vector512<double>.Zero;
-                    Vector512<double> a70 = Vector512<double>.Zero, a71 = Vector512<double>.Zero;
+                    Vector512<double> a00 = Vector512<double>.Zero;
+                    Vector512<double> a10 = Vector512<double>.Zero;
+                    Vector512<double> a20 = Vector512<double>.Zero;
+                    Vector512<double> a30 = Vector512<double>.Zero;
+                    Vector512<double> a40 = Vector512<double>.Zero;
+                    Vector512<double> a50 = Vector512<double>.Zero;
+                    Vector512<double> a60 = Vector512<double>.Zero;
+                    Vector512<double> a70 = Vector512<double>.Zero;
                     for (nuint k = 0; k < rows; k++)
                     {
                         ref double vk = ref Unsafe.Add(ref v, k * vs);
                         ref double ck = ref Unsafe.Add(ref c, k * cr);
                         Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
                         Vector512<double> c0 = Vector512.Create(ck);
                         a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
                         Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
                         a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
                         Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
                         a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
                         Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
                         a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
                         Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
                         a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
                         Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
                         a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
                         Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
                         a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
                         Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
                         a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
                     }
                     ref double o0 = ref Unsafe.Add(ref o, 0);
                     (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
                     ref double o1 = ref Unsafe.Add(ref o, os);
                     (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
                     ref double o2 = ref Unsafe.Add(ref o, 2 * os);
                     (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
                     ref double o3 = ref Unsafe.Add(ref o, 3 * os);
                     (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
                     ref double o4 = ref Unsafe.Add(ref o, 4 * os);
                     (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 8)) : alphaV * a41).StoreUnsafe(ref o4, i + 8);
                     ref double o5 = ref Unsafe.Add(ref o, 5 * os);
                     (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 8)) : alphaV * a51).StoreUnsafe(ref o5, i + 8);
                     ref double o6 = ref Unsafe.Add(ref o, 6 * os);
                     (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 8)) : alphaV * a61).StoreUnsafe(ref o6, i + 8);
                     ref double o7 = ref Unsafe.Add(ref o, 7 * os);
                     (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 8)) : alphaV * a71).StoreUnsafe(ref o7, i + 8);
                 }
                 return;
             }

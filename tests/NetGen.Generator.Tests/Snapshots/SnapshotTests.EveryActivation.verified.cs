@@ -2534,22 +2534,19 @@ partial class EveryActivation
         if (Vector128.IsHardwareAccelerated)
         {
             Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 8; i += 8)
+            for (nuint i = 0; i < 8; i += 4)
             {
-                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                Vector128<float> a00 = Vector128<float>.Zero;
                 for (nuint k = 0; k < rows; k++)
                 {
                     ref float vk = ref Unsafe.Add(ref v, k * vs);
                     ref float ck = ref Unsafe.Add(ref c, k * cr);
                     Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
                     Vector128<float> c0 = Vector128.Create(ck);
                     a00 = MultiplyAdd(c0, v0, a00);
-                    a01 = MultiplyAdd(c0, v1, a01);
                 }
                 ref float o0 = ref Unsafe.Add(ref o, 0);
                 (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
             }
             return;
         }
@@ -2613,36 +2610,25 @@ partial class EveryActivation
         if (Vector128.IsHardwareAccelerated)
         {
             Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 8; i += 8)
+            for (nuint i = 0; i < 12; i += 12)
             {
-                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
                 for (nuint k = 0; k < rows; k++)
                 {
                     ref float vk = ref Unsafe.Add(ref v, k * vs);
                     ref float ck = ref Unsafe.Add(ref c, k * cr);
                     Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
                     Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                    Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
                     Vector128<float> c0 = Vector128.Create(ck);
                     a00 = MultiplyAdd(c0, v0, a00);
                     a01 = MultiplyAdd(c0, v1, a01);
+                    a02 = MultiplyAdd(c0, v2, a02);
                 }
                 ref float o0 = ref Unsafe.Add(ref o, 0);
                 (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                 (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-            }
-            {
-                nuint i = 8;
-                Vector128<float> a00 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
             }
             return;
         }
@@ -2693,22 +2679,19 @@ partial class EveryActivation
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<float> alphaV = Vector256.Create(alpha);
-            for (nuint i = 0; i < 16; i += 16)
+            for (nuint i = 0; i < 16; i += 8)
             {
-                Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
+                Vector256<float> a00 = Vector256<float>.Zero;
                 for (nuint k = 0; k < rows; k++)
                 {
                     ref float vk = ref Unsafe.Add(ref v, k * vs);
                     ref float ck = ref Unsafe.Add(ref c, k * cr);
                     Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
                     Vector256<float> c0 = Vector256.Create(ck);
                     a00 = MultiplyAdd(c0, v0, a00);
-                    a01 = MultiplyAdd(c0, v1, a01);
                 }
                 ref float o0 = ref Unsafe.Add(ref o, 0);
                 (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
             }
             return;
         }
@@ -2716,22 +2699,39 @@ partial class EveryActivation
         if (Vector128.IsHardwareAccelerated)
         {
             Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 16; i += 8)
+            for (nuint i = 0; i < 12; i += 12)
             {
-                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
                 for (nuint k = 0; k < rows; k++)
                 {
                     ref float vk = ref Unsafe.Add(ref v, k * vs);
                     ref float ck = ref Unsafe.Add(ref c, k * cr);
                     Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
                     Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                    Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
                     Vector128<float> c0 = Vector128.Create(ck);
                     a00 = MultiplyAdd(c0, v0, a00);
                     a01 = MultiplyAdd(c0, v1, a01);
+                    a02 = MultiplyAdd(c0, v2, a02);
                 }
                 ref float o0 = ref Unsafe.Add(ref o, 0);
                 (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                 (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+            }
+            {
+                nuint i = 12;
+                Vector128<float> a00 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
+                {
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
             }
             return;
         }
