@@ -20,8 +20,10 @@ namespace NetGen.Tests
     /// <summary>
     /// The generated kernels must be compiled fully optimized on their first call: a kernel the JIT does not inline
     /// and that lacks AggressiveOptimization starts as tier-0 code, several times slower, for the first ~100 ms of a
-    /// run (measured: a one-epoch benchmark 0.2 s slower). Watched through the runtime's own JIT events.
+    /// run (measured: a one-epoch benchmark 0.2 s slower). Watched through the runtime's own JIT events, alone: while the
+    /// listener is on, other tests' allocation counts would see the runtime's event dispatch.
     /// </summary>
+    [Collection(nameof(ProcessWideAllocations))]
     public class JitTierTests
     {
         // MethodLoadVerbose's MethodFlags carry the optimization tier in bits 7–9; 3 is "quick jitted" (tier 0).

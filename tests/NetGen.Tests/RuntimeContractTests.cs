@@ -28,15 +28,31 @@ namespace NetGen.Tests
                 net.Gradient(x.AsSpan(0, 7 * MnistNet.InputSize), y.AsSpan(0, 7), gradient);
             }
 
-            All(); // warm: scratch buffers are allocated once per instance here
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 3; i++)
+            // Warm: scratch buffers are allocated once per instance on the first call. Calls past the tier-up threshold
+            // (30) let the runtime's own one-time work (tiered recompilation of these methods) happen before measuring.
+            for (int i = 0; i < 40; i++)
             {
                 All();
             }
 
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.Equal(0, allocated);
+            // An allocation per call shows in every attempt; a rare one-off of the runtime on this thread in one at most.
+            var attempts = new long[3];
+            for (int attempt = 0; attempt < attempts.Length; attempt++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 3; i++)
+                {
+                    All();
+                }
+
+                attempts[attempt] = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (attempts[attempt] == 0)
+                {
+                    return;
+                }
+            }
+
+            Assert.Fail("bytes allocated by 3 rounds of every member, in each of 3 attempts: " + string.Join(", ", attempts));
         }
 
         [Fact]
