@@ -33,6 +33,17 @@ namespace NetGen.Generator.Emitting
             Gemm8 = 7,
             ForwardBlock = 8,
             TransposeBlock = 9,
+            DotRows = 10,
+        }
+
+        /// <summary>
+        /// Four dot products of consecutive weight rows with one input, sharing every input load:
+        /// y[j] = Σᵢ w[j·n + i]·x[i] for j &lt; 4; signature (ref T w, ref T x, ref T y).
+        /// </summary>
+        public string DotRows(int n)
+        {
+            Request(Kind.Dot, n);
+            return Request(Kind.DotRows, n);
         }
 
         /// <summary>
@@ -126,6 +137,9 @@ namespace NetGen.Generator.Emitting
                         break;
                     case Kind.TransposeBlock:
                         EmitTransposeBlock(w, n);
+                        break;
+                    case Kind.DotRows:
+                        EmitDotRows(w, n);
                         break;
                     case Kind.Gemm8:
                         EmitGemm(w, 8, n);
@@ -239,6 +253,76 @@ namespace NetGen.Generator.Emitting
                 }
             }
 
+        }
+
+        private void EmitDotRows(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>y[j] = Σᵢ w[j·{n} + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void DotRows{n}(ref {t} w, ref {t} x, ref {t} y, nuint rows)"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    string vt = $"Vector{bits}<{t}>";
+                    int pairs = vectors / 2;
+                    using (w.Block("for (nuint o = 0; o < rows; o += 4)"))
+                    {
+                        w.Line($"ref {t} wo = ref Unsafe.Add(ref w, o * {n});");
+                        w.Line($"// {n} = {(pairs > 0 ? $"{pairs} × 2 × {lanes}" : string.Empty)}{(vectors % 2 == 1 ? $"{(pairs > 0 ? " + " : string.Empty)}{lanes}" : string.Empty)}{(n % lanes != 0 ? $" + {n % lanes} scalar" : string.Empty)}");
+                        w.Line($"{vt} s0 = {vt}.Zero, s1 = {vt}.Zero, s2 = {vt}.Zero, s3 = {vt}.Zero;");
+                        if (pairs > 0)
+                        {
+                            w.Line($"{vt} t0 = {vt}.Zero, t1 = {vt}.Zero, t2 = {vt}.Zero, t3 = {vt}.Zero;");
+                            using (w.Block($"for (nuint i = 0; i < {pairs * 2 * lanes}; i += {2 * lanes})"))
+                            {
+                                w.Line($"{vt} x0 = {v.Load("x", "i")};");
+                                w.Line($"{vt} x1 = {v.Load("x", Offset("i", lanes))};");
+                                for (int j = 0; j < 4; j++)
+                                {
+                                    w.Line($"s{j} = MultiplyAdd({v.Load("wo", Offset("i", j * n))}, x0, s{j});");
+                                    w.Line($"t{j} = MultiplyAdd({v.Load("wo", Offset("i", (j * n) + lanes))}, x1, t{j});");
+                                }
+                            }
+                        }
+
+                        if (vectors % 2 == 1)
+                        {
+                            int at = pairs * 2 * lanes;
+                            w.Line($"{vt} xl = {v.Load("x", Lit(at))};");
+                            for (int j = 0; j < 4; j++)
+                            {
+                                w.Line($"s{j} = MultiplyAdd({v.Load("wo", Lit(at + (j * n)))}, xl, s{j});");
+                            }
+                        }
+
+                        w.Line($"ref {t} yo = ref Unsafe.Add(ref y, o);");
+                        for (int j = 0; j < 4; j++)
+                        {
+                            w.Line($"Unsafe.Add(ref yo, {j}) = Vector{bits}.Sum({(pairs > 0 ? $"s{j} + t{j}" : $"s{j}")});");
+                        }
+
+                        if (n % lanes != 0)
+                        {
+                            using (w.Block($"for (nuint i = {vectors * lanes}; i < {n}; i++)"))
+                            {
+                                w.Line($"{t} xi = Unsafe.Add(ref x, i);");
+                                for (int j = 0; j < 4; j++)
+                                {
+                                    w.Line($"Unsafe.Add(ref yo, {j}) += Unsafe.Add(ref wo, {(j == 0 ? "i" : $"i + {j * n}")}) * xi;");
+                                }
+                            }
+                        }
+                    }
+
+                    w.Line("return;");
+                });
+
+                using (w.Block("for (nuint j = 0; j < rows; j++)"))
+                {
+                    w.Line($"Unsafe.Add(ref y, j) = Dot{n}(ref Unsafe.Add(ref w, j * {n}), ref x);");
+                }
+            }
         }
 
         private void EmitTransposeBlock(CodeWriter w, int n)

@@ -491,9 +491,11 @@ namespace Samples
         {
             ref double w = ref Unsafe.Add(ref p, W0);
             ref double b = ref Unsafe.Add(ref p, B0);
+            DotRows4(ref w, ref x, ref a, 16);
+            // + b0, then tanh
             for (nuint o = 0; o < 16; o++)
             {
-                double z = Dot4(ref Unsafe.Add(ref w, o * 4), ref x) + Unsafe.Add(ref b, o);
+                double z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref a, o) = Math.Tanh(z);
             }
         }
@@ -565,7 +567,12 @@ namespace Samples
             ref double b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 3; o++)
             {
-                double z = Dot16(ref Unsafe.Add(ref w, o * 16), ref x) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref a, o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref x);
+            }
+            // + b1, then identity
+            for (nuint o = 0; o < 3; o++)
+            {
+                double z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref a, o) = z;
             }
         }
@@ -2357,6 +2364,67 @@ namespace Samples
                         Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
                     }
                 }
+            }
+        }
+
+        /// <summary>y[j] = Σᵢ w[j·4 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotRows4(ref double w, ref double x, ref double y, nuint rows)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    // 4 = 4
+                    Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
+                    Vector256<double> xl = Vector256.LoadUnsafe(ref x, 0);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 4), xl, s1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xl, s2);
+                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s3);
+                    ref double yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
+                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
+                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
+                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    // 4 = 1 × 2 × 2
+                    Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
+                    Vector128<double> t0 = Vector128<double>.Zero, t1 = Vector128<double>.Zero, t2 = Vector128<double>.Zero, t3 = Vector128<double>.Zero;
+                    for (nuint i = 0; i < 4; i += 4)
+                    {
+                        Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 2);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2), x1, t0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x0, s1);
+                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 6), x1, t1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x0, s2);
+                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 10), x1, t2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x0, s3);
+                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 14), x1, t3);
+                    }
+                    ref double yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            for (nuint j = 0; j < rows; j++)
+            {
+                Unsafe.Add(ref y, j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref x);
             }
         }
     }

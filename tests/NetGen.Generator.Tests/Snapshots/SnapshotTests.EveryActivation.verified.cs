@@ -605,9 +605,11 @@ partial class EveryActivation
     {
         ref float w = ref Unsafe.Add(ref p, W0);
         ref float b = ref Unsafe.Add(ref p, B0);
+        DotRows8(ref w, ref x, ref a, 16);
+        // + b0, then ReLU
         for (nuint o = 0; o < 16; o++)
         {
-            float z = Dot8(ref Unsafe.Add(ref w, o * 8), ref x) + Unsafe.Add(ref b, o);
+            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
             Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.0f;
         }
     }
@@ -677,9 +679,11 @@ partial class EveryActivation
     {
         ref float w = ref Unsafe.Add(ref p, W1);
         ref float b = ref Unsafe.Add(ref p, B1);
+        DotRows16(ref w, ref x, ref a, 16);
+        // + b1, then LeakyReLU(0.01)
         for (nuint o = 0; o < 16; o++)
         {
-            float z = Dot16(ref Unsafe.Add(ref w, o * 16), ref x) + Unsafe.Add(ref b, o);
+            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
             Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.01f * z;
         }
     }
@@ -749,9 +753,11 @@ partial class EveryActivation
     {
         ref float w = ref Unsafe.Add(ref p, W2);
         ref float b = ref Unsafe.Add(ref p, B2);
+        DotRows16(ref w, ref x, ref a, 12);
+        // + b2, then LeakyReLU(0.2)
         for (nuint o = 0; o < 12; o++)
         {
-            float z = Dot16(ref Unsafe.Add(ref w, o * 16), ref x) + Unsafe.Add(ref b, o);
+            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
             Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.2f * z;
         }
     }
@@ -821,9 +827,11 @@ partial class EveryActivation
     {
         ref float w = ref Unsafe.Add(ref p, W3);
         ref float b = ref Unsafe.Add(ref p, B3);
+        DotRows12(ref w, ref x, ref a, 8);
+        // + b3, then sigmoid
         for (nuint o = 0; o < 8; o++)
         {
-            float z = Dot12(ref Unsafe.Add(ref w, o * 12), ref x) + Unsafe.Add(ref b, o);
+            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
             Unsafe.Add(ref a, o) = 1.0f / (1.0f + MathF.Exp(-z));
         }
     }
@@ -893,9 +901,11 @@ partial class EveryActivation
     {
         ref float w = ref Unsafe.Add(ref p, W4);
         ref float b = ref Unsafe.Add(ref p, B4);
+        DotRows8(ref w, ref x, ref a, 4);
+        // + b4, then tanh
         for (nuint o = 0; o < 4; o++)
         {
-            float z = Dot8(ref Unsafe.Add(ref w, o * 8), ref x) + Unsafe.Add(ref b, o);
+            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
             Unsafe.Add(ref a, o) = MathF.Tanh(z);
         }
     }
@@ -967,7 +977,12 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B5);
         for (nuint o = 0; o < 3; o++)
         {
-            float z = Dot4(ref Unsafe.Add(ref w, o * 4), ref x) + Unsafe.Add(ref b, o);
+            Unsafe.Add(ref a, o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref x);
+        }
+        // + b5, then identity
+        for (nuint o = 0; o < 3; o++)
+        {
+            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
             Unsafe.Add(ref a, o) = z;
         }
     }
@@ -4630,6 +4645,232 @@ partial class EveryActivation
                     Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
                 }
             }
+        }
+    }
+
+    /// <summary>y[j] = Σᵢ w[j·8 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotRows8(ref float w, ref float x, ref float y, nuint rows)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (nuint o = 0; o < rows; o += 4)
+            {
+                ref float wo = ref Unsafe.Add(ref w, o * 8);
+                // 8 = 8
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                Vector256<float> xl = Vector256.LoadUnsafe(ref x, 0);
+                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
+                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xl, s1);
+                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 16), xl, s2);
+                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 24), xl, s3);
+                ref float yo = ref Unsafe.Add(ref y, o);
+                Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
+                Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
+                Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
+                Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (nuint o = 0; o < rows; o += 4)
+            {
+                ref float wo = ref Unsafe.Add(ref w, o * 8);
+                // 8 = 1 × 2 × 4
+                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 8; i += 8)
+                {
+                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                    t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x0, s1);
+                    t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x1, t1);
+                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x0, s2);
+                    t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 20), x1, t2);
+                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 24), x0, s3);
+                    t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 28), x1, t3);
+                }
+                ref float yo = ref Unsafe.Add(ref y, o);
+                Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+            }
+            return;
+        }
+
+        for (nuint j = 0; j < rows; j++)
+        {
+            Unsafe.Add(ref y, j) = Dot8(ref Unsafe.Add(ref w, j * 8), ref x);
+        }
+    }
+
+    /// <summary>y[j] = Σᵢ w[j·12 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotRows12(ref float w, ref float x, ref float y, nuint rows)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (nuint o = 0; o < rows; o += 4)
+            {
+                ref float wo = ref Unsafe.Add(ref w, o * 12);
+                // 12 = 8 + 4 scalar
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                Vector256<float> xl = Vector256.LoadUnsafe(ref x, 0);
+                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
+                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s1);
+                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 24), xl, s2);
+                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 36), xl, s3);
+                ref float yo = ref Unsafe.Add(ref y, o);
+                Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
+                Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
+                Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
+                Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
+                for (nuint i = 8; i < 12; i++)
+                {
+                    float xi = Unsafe.Add(ref x, i);
+                    Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
+                    Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 12) * xi;
+                    Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 24) * xi;
+                    Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 36) * xi;
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (nuint o = 0; o < rows; o += 4)
+            {
+                ref float wo = ref Unsafe.Add(ref w, o * 12);
+                // 12 = 1 × 2 × 4 + 4
+                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 8; i += 8)
+                {
+                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                    t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x0, s1);
+                    t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x1, t1);
+                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 24), x0, s2);
+                    t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 28), x1, t2);
+                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 36), x0, s3);
+                    t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 40), x1, t3);
+                }
+                Vector128<float> xl = Vector128.LoadUnsafe(ref x, 8);
+                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 8), xl, s0);
+                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 20), xl, s1);
+                s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 32), xl, s2);
+                s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 44), xl, s3);
+                ref float yo = ref Unsafe.Add(ref y, o);
+                Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+            }
+            return;
+        }
+
+        for (nuint j = 0; j < rows; j++)
+        {
+            Unsafe.Add(ref y, j) = Dot12(ref Unsafe.Add(ref w, j * 12), ref x);
+        }
+    }
+
+    /// <summary>y[j] = Σᵢ w[j·16 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotRows16(ref float w, ref float x, ref float y, nuint rows)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (nuint o = 0; o < rows; o += 4)
+            {
+                ref float wo = ref Unsafe.Add(ref w, o * 16);
+                // 16 = 16
+                Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
+                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
+                s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 16), xl, s1);
+                s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 32), xl, s2);
+                s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 48), xl, s3);
+                ref float yo = ref Unsafe.Add(ref y, o);
+                Unsafe.Add(ref yo, 0) = Vector512.Sum(s0);
+                Unsafe.Add(ref yo, 1) = Vector512.Sum(s1);
+                Unsafe.Add(ref yo, 2) = Vector512.Sum(s2);
+                Unsafe.Add(ref yo, 3) = Vector512.Sum(s3);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (nuint o = 0; o < rows; o += 4)
+            {
+                ref float wo = ref Unsafe.Add(ref w, o * 16);
+                // 16 = 1 × 2 × 8
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                    t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 16), x0, s1);
+                    t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 24), x1, t1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 32), x0, s2);
+                    t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 40), x1, t2);
+                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 48), x0, s3);
+                    t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 56), x1, t3);
+                }
+                ref float yo = ref Unsafe.Add(ref y, o);
+                Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
+                Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
+                Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
+                Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (nuint o = 0; o < rows; o += 4)
+            {
+                ref float wo = ref Unsafe.Add(ref w, o * 16);
+                // 16 = 2 × 2 × 4
+                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                    t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x0, s1);
+                    t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 20), x1, t1);
+                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 32), x0, s2);
+                    t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 36), x1, t2);
+                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 48), x0, s3);
+                    t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 52), x1, t3);
+                }
+                ref float yo = ref Unsafe.Add(ref y, o);
+                Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+            }
+            return;
+        }
+
+        for (nuint j = 0; j < rows; j++)
+        {
+            Unsafe.Add(ref y, j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref x);
         }
     }
 }

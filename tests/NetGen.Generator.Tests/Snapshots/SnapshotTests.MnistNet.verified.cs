@@ -527,9 +527,11 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
+            DotRows784(ref w, ref x, ref a, 128);
+            // + b0, then ReLU
             for (nuint o = 0; o < 128; o++)
             {
-                float z = Dot784(ref Unsafe.Add(ref w, o * 784), ref x) + Unsafe.Add(ref b, o);
+                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.0f;
             }
         }
@@ -599,9 +601,11 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W1);
             ref float b = ref Unsafe.Add(ref p, B1);
+            DotRows128(ref w, ref x, ref a, 64);
+            // + b1, then ReLU
             for (nuint o = 0; o < 64; o++)
             {
-                float z = Dot128(ref Unsafe.Add(ref w, o * 128), ref x) + Unsafe.Add(ref b, o);
+                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.0f;
             }
         }
@@ -671,9 +675,15 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W2);
             ref float b = ref Unsafe.Add(ref p, B2);
+            DotRows64(ref w, ref x, ref a, 8);
+            for (nuint o = 8; o < 10; o++)
+            {
+                Unsafe.Add(ref a, o) = Dot64(ref Unsafe.Add(ref w, o * 64), ref x);
+            }
+            // + b2, then identity
             for (nuint o = 0; o < 10; o++)
             {
-                float z = Dot64(ref Unsafe.Add(ref w, o * 64), ref x) + Unsafe.Add(ref b, o);
+                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref a, o) = z;
             }
         }
@@ -4176,6 +4186,311 @@ namespace Samples
                         Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
                     }
                 }
+            }
+        }
+
+        /// <summary>y[j] = Σᵢ w[j·64 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotRows64(ref float w, ref float x, ref float y, nuint rows)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 64);
+                    // 64 = 2 × 2 × 16
+                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 32)
+                    {
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 64), x0, s1);
+                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 80), x1, t1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), x0, s2);
+                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), x1, t2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 192), x0, s3);
+                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 208), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 64);
+                    // 64 = 4 × 2 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 16)
+                    {
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 64), x0, s1);
+                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 72), x1, t1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x0, s2);
+                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 136), x1, t2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 192), x0, s3);
+                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 200), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 64);
+                    // 64 = 8 × 2 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 8)
+                    {
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 64), x0, s1);
+                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 68), x1, t1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 128), x0, s2);
+                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 132), x1, t2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 192), x0, s3);
+                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 196), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            for (nuint j = 0; j < rows; j++)
+            {
+                Unsafe.Add(ref y, j) = Dot64(ref Unsafe.Add(ref w, j * 64), ref x);
+            }
+        }
+
+        /// <summary>y[j] = Σᵢ w[j·128 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotRows128(ref float w, ref float x, ref float y, nuint rows)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 128);
+                    // 128 = 4 × 2 × 16
+                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 32)
+                    {
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), x0, s1);
+                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), x1, t1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), x0, s2);
+                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 272), x1, t2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), x0, s3);
+                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 128);
+                    // 128 = 8 × 2 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 16)
+                    {
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x0, s1);
+                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 136), x1, t1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 256), x0, s2);
+                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 264), x1, t2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 384), x0, s3);
+                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 392), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 128);
+                    // 128 = 16 × 2 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 8)
+                    {
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 128), x0, s1);
+                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 132), x1, t1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 256), x0, s2);
+                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 260), x1, t2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 384), x0, s3);
+                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 388), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            for (nuint j = 0; j < rows; j++)
+            {
+                Unsafe.Add(ref y, j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref x);
+            }
+        }
+
+        /// <summary>y[j] = Σᵢ w[j·784 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotRows784(ref float w, ref float x, ref float y, nuint rows)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 784);
+                    // 784 = 24 × 2 × 16 + 16
+                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 768; i += 32)
+                    {
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), x0, s1);
+                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), x1, t1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1584), x1, t2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2368), x1, t3);
+                    }
+                    Vector512<float> xl = Vector512.LoadUnsafe(ref x, 768);
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 768), xl, s0);
+                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1552), xl, s1);
+                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2336), xl, s2);
+                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 3120), xl, s3);
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 784);
+                    // 784 = 49 × 2 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 784; i += 16)
+                    {
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), x0, s1);
+                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 792), x1, t1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1576), x1, t2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2360), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 784);
+                    // 784 = 98 × 2 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 784; i += 8)
+                    {
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), x0, s1);
+                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 788), x1, t1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1572), x1, t2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2356), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                }
+                return;
+            }
+
+            for (nuint j = 0; j < rows; j++)
+            {
+                Unsafe.Add(ref y, j) = Dot784(ref Unsafe.Add(ref w, j * 784), ref x);
             }
         }
     }

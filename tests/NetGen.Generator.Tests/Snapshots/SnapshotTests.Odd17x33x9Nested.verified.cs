@@ -493,9 +493,15 @@ namespace Odd
             {
                 ref float w = ref Unsafe.Add(ref p, W0);
                 ref float b = ref Unsafe.Add(ref p, B0);
+                DotRows17(ref w, ref x, ref a, 32);
+                for (nuint o = 32; o < 33; o++)
+                {
+                    Unsafe.Add(ref a, o) = Dot17(ref Unsafe.Add(ref w, o * 17), ref x);
+                }
+                // + b0, then tanh
                 for (nuint o = 0; o < 33; o++)
                 {
-                    float z = Dot17(ref Unsafe.Add(ref w, o * 17), ref x) + Unsafe.Add(ref b, o);
+                    float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                     Unsafe.Add(ref a, o) = MathF.Tanh(z);
                 }
             }
@@ -572,9 +578,15 @@ namespace Odd
             {
                 ref float w = ref Unsafe.Add(ref p, W1);
                 ref float b = ref Unsafe.Add(ref p, B1);
+                DotRows33(ref w, ref x, ref a, 8);
+                for (nuint o = 8; o < 9; o++)
+                {
+                    Unsafe.Add(ref a, o) = Dot33(ref Unsafe.Add(ref w, o * 33), ref x);
+                }
+                // + b1, then identity
                 for (nuint o = 0; o < 9; o++)
                 {
-                    float z = Dot33(ref Unsafe.Add(ref w, o * 33), ref x) + Unsafe.Add(ref b, o);
+                    float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                     Unsafe.Add(ref a, o) = z;
                 }
             }
@@ -2982,6 +2994,245 @@ namespace Odd
                             Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
                         }
                     }
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·17 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void DotRows17(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 17);
+                        // 17 = 16 + 1 scalar
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 17), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 34), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 51), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector512.Sum(s0);
+                        Unsafe.Add(ref yo, 1) = Vector512.Sum(s1);
+                        Unsafe.Add(ref yo, 2) = Vector512.Sum(s2);
+                        Unsafe.Add(ref yo, 3) = Vector512.Sum(s3);
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            float xi = Unsafe.Add(ref x, i);
+                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
+                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 17) * xi;
+                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 34) * xi;
+                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 51) * xi;
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 17);
+                        // 17 = 1 × 2 × 8 + 1 scalar
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 16; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 17), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 25), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 34), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 42), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 51), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 59), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            float xi = Unsafe.Add(ref x, i);
+                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
+                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 17) * xi;
+                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 34) * xi;
+                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 51) * xi;
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 17);
+                        // 17 = 2 × 2 × 4 + 1 scalar
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 16; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 17), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 21), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 34), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 38), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 51), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 55), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            float xi = Unsafe.Add(ref x, i);
+                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
+                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 17) * xi;
+                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 34) * xi;
+                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 51) * xi;
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot17(ref Unsafe.Add(ref w, j * 17), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·33 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void DotRows33(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 33);
+                        // 33 = 1 × 2 × 16 + 1 scalar
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 32; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 33), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 49), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 66), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 82), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 99), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 115), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            float xi = Unsafe.Add(ref x, i);
+                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
+                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 33) * xi;
+                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 66) * xi;
+                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 99) * xi;
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 33);
+                        // 33 = 2 × 2 × 8 + 1 scalar
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 32; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 33), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 41), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 66), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 74), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 99), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 107), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            float xi = Unsafe.Add(ref x, i);
+                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
+                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 33) * xi;
+                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 66) * xi;
+                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 99) * xi;
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 33);
+                        // 33 = 4 × 2 × 4 + 1 scalar
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 32; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 33), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 37), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 66), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 70), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 99), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 103), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            float xi = Unsafe.Add(ref x, i);
+                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
+                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 33) * xi;
+                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 66) * xi;
+                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 99) * xi;
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot33(ref Unsafe.Add(ref w, j * 33), ref x);
                 }
             }
         }

@@ -493,7 +493,12 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 1; o++)
             {
-                float z = Dot1(ref Unsafe.Add(ref w, o * 1), ref x) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref a, o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref x);
+            }
+            // + b0, then sigmoid
+            for (nuint o = 0; o < 1; o++)
+            {
+                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref a, o) = 1.0f / (1.0f + MathF.Exp(-z));
             }
         }
@@ -568,7 +573,12 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 1; o++)
             {
-                float z = Dot1(ref Unsafe.Add(ref w, o * 1), ref x) + Unsafe.Add(ref b, o);
+                Unsafe.Add(ref a, o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref x);
+            }
+            // + b1, then identity
+            for (nuint o = 0; o < 1; o++)
+            {
+                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref a, o) = z;
             }
         }

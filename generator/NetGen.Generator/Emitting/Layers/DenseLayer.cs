@@ -97,9 +97,24 @@ namespace NetGen.Generator.Emitting.Layers
             {
                 w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
+                int rows4 = Outputs / 4 * 4;
+                if (rows4 > 0)
+                {
+                    w.Line($"{kernels.DotRows(Inputs)}(ref w, ref x, ref a, {rows4});");
+                }
+
+                if (Outputs > rows4)
+                {
+                    using (w.Block($"for (nuint o = {rows4}; o < {Outputs}; o++)"))
+                    {
+                        w.Line($"Unsafe.Add(ref a, o) = {dot}(ref Unsafe.Add(ref w, o * {Inputs}), ref x);");
+                    }
+                }
+
+                w.Line($"// + b{I}, then {Activation.Name}");
                 using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
                 {
-                    w.Line($"{t.Type} z = {dot}(ref Unsafe.Add(ref w, o * {Inputs}), ref x) + Unsafe.Add(ref b, o);");
+                    w.Line($"{t.Type} z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);");
                     w.Line($"Unsafe.Add(ref a, o) = {Activation.Forward("z", t)};");
                 }
             }
