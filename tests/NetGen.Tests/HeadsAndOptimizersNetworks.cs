@@ -12,6 +12,10 @@ namespace NetGen.Tests
 
         double Loss(ReadOnlySpan<double> input, ReadOnlySpan<double> target);
 
+        void Predict(ReadOnlySpan<double> input, Span<double> output);
+
+        void PredictBatch(ReadOnlySpan<double> inputs, Span<double> outputs);
+
         void InitializeParameters(int seed);
     }
 

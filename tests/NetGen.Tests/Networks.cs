@@ -18,6 +18,8 @@ namespace NetGen.Tests
 
         void Predict(ReadOnlySpan<double> input, Span<double> output);
 
+        void PredictBatch(ReadOnlySpan<double> inputs, Span<double> outputs);
+
         int Classify(ReadOnlySpan<double> input);
 
         void InitializeParameters(int seed);
@@ -37,6 +39,8 @@ namespace NetGen.Tests
         float Loss(ReadOnlySpan<float> input, int label);
 
         void Predict(ReadOnlySpan<float> input, Span<float> output);
+
+        void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs);
 
         int Classify(ReadOnlySpan<float> input);
 

@@ -96,26 +96,75 @@ namespace NetGen.Tests
             Assert.Equal(1, fused.StepCount);
         }
 
+        // Batched prediction runs full blocks of examples (32 floats, 16 doubles) through the transposed kernels and the
+        // rest through the mini-batch forward pass; either must give what Predict gives, for every depth, width and head.
         [Fact]
-        public void Batched_prediction_equals_single_predictions()
+        public void Batched_prediction_equals_single_predictions_in_float()
         {
-            var net = new MnistNet();
-            foreach (int count in new[] { 1, 3, 4, 9 })
+            Check(new MnistNet(), 784, 10);
+            Check(new Odd17x33x9(), 17, 9);
+            Check(new SpiralNet(), 2, 2);
+
+            static void Check(IFloatNet net, int inputs, int outputs)
             {
-                float[] x = TestData.Floats(count * 784, count);
-                var batched = new float[count * 10];
-                net.PredictBatch(x, batched);
-                var single = new float[10];
-                for (int n = 0; n < count; n++)
+                net.InitializeParameters(3);
+                foreach (int count in new[] { 1, 3, 4, 9, 32, 37, 65 })
                 {
-                    net.Predict(x.AsSpan(n * 784, 784), single);
-                    for (int j = 0; j < 10; j++)
+                    float[] x = TestData.Floats(count * inputs, count);
+                    var batched = new float[count * outputs];
+                    net.PredictBatch(x, batched);
+                    var single = new float[outputs];
+                    for (int n = 0; n < count; n++)
                     {
-                        Assert.Equal(single[j], batched[(n * 10) + j], 5e-6f);
+                        net.Predict(x.AsSpan(n * inputs, inputs), single);
+                        for (int j = 0; j < outputs; j++)
+                        {
+                            Assert.True(Math.Abs(single[j] - batched[(n * outputs) + j]) <= 5e-6f, $"{net.GetType().Name}, {count} examples: example {n}, output {j}: {single[j]:R} vs {batched[(n * outputs) + j]:R}");
+                        }
                     }
                 }
             }
         }
+
+        [Fact]
+        public void Batched_prediction_equals_single_predictions_in_double()
+        {
+            var linear = new Linear4x3();
+            Check(linear.Predict, linear.PredictBatch, 4, 3);
+            var deep = new Deep4();
+            Check(deep.Predict, deep.PredictBatch, 3, 2);
+            var every = new EveryActivation();
+            Check(every.Predict, every.PredictBatch, 17, 3);
+            var mnist = new MnistNetDouble();
+            Check(mnist.Predict, mnist.PredictBatch, 784, 10);
+            var multiLabel = new MultiLabel();
+            Check(multiLabel.Predict, multiLabel.PredictBatch, 5, 4);
+            var regression = new Regression();
+            Check(regression.Predict, regression.PredictBatch, 3, 2);
+
+            static void Check(Predictor predict, Predictor predictBatch, int inputs, int outputs)
+            {
+                foreach (int count in new[] { 1, 5, 16, 21, 33 })
+                {
+                    double[] x = TestData.Doubles(count * inputs, count);
+                    var batched = new double[count * outputs];
+                    predictBatch(x, batched);
+                    var single = new double[outputs];
+                    for (int n = 0; n < count; n++)
+                    {
+                        predict(x.AsSpan(n * inputs, inputs), single);
+                        for (int j = 0; j < outputs; j++)
+                        {
+                            double expected = single[j];
+                            double actual = batched[(n * outputs) + j];
+                            Assert.True(Math.Abs(expected - actual) <= 1e-12 * (1 + Math.Abs(expected)), $"{inputs}→{outputs}, {count} examples: example {n}, output {j}: {expected:R} vs {actual:R}");
+                        }
+                    }
+                }
+            }
+        }
+
+        private delegate void Predictor(ReadOnlySpan<double> input, Span<double> output);
 
         [Fact]
         public void Single_example_train_equals_a_gradient_step_in_double()

@@ -55,6 +55,9 @@ namespace NetGen.Generator.Emitting
 
         private DenseLayer First => _layers[0];
 
+        /// <summary>The widest layer input or output (≥ half of any layer's inputs + outputs, so two blocks of it hold TransposeScratch).</summary>
+        private int ChainWidth => _layers.Max(l => System.Math.Max(l.Inputs, l.Outputs));
+
         private DenseLayer Last => _layers[_layers.Count - 1];
 
         private string T => _t.Type;
@@ -102,6 +105,8 @@ namespace NetGen.Generator.Emitting
                     layer.EmitForward(w, _t, _kernels);
                     w.Line();
                     layer.EmitForwardBatch(w, _t, _kernels);
+                    w.Line();
+                    layer.EmitForwardBlock(w, _t, _kernels);
                 }
 
                 foreach (DenseLayer layer in Enumerable.Reverse(_layers))
@@ -211,6 +216,9 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>");
             w.Line($"private const int TransposeScratch = {_kernels.BlockExamples * _layers.Max(l => l.Inputs + l.Outputs)};");
             w.Line();
+            w.Line("/// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>");
+            w.Line($"private const int ChainWidth = {ChainWidth};");
+            w.Line();
             foreach (DenseLayer layer in _layers)
             {
                 layer.EmitConstants(w);
@@ -293,11 +301,40 @@ namespace NetGen.Generator.Emitting
                 w.Line("global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));");
                 EmitWithActivations(w, a =>
                 {
-                    w.Line("// Blocks of ForwardBlock examples through the mini-batch forward pass.");
                     w.Line($"ref {T} s = ref Unsafe.Add(ref {a}, ForwardBlock * ActivationCount);");
-                    using (w.Block("for (int start = 0; start < count; start += ForwardBlock)"))
+                    w.Line($"ref {T} s1 = ref Unsafe.Add(ref s, ForwardBlock * ChainWidth);");
+                    w.Line("int start = 0;");
+                    w.Line("// Full blocks of ForwardBlock examples: transposed once, then kept transposed (examples along the vectors) from");
+                    w.Line("// layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.");
+                    using (w.Block("for (; start + ForwardBlock <= count; start += ForwardBlock)"))
                     {
-                        w.Line("int m = Math.Min(ForwardBlock, count - start);");
+                        w.Line($"{_kernels.TransposeBlock(First.Inputs)}(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);");
+                        for (int i = 0; i < _layers.Count; i++)
+                        {
+                            string from = i % 2 == 0 ? "s" : "s1";
+                            string to = i % 2 == 0 ? "s1" : "s";
+                            w.Line($"Layer{_layers[i].Index}ForwardBlock(ref ParameterBase, ref {from}, ref {to});");
+                        }
+
+                        string logits = _layers.Count % 2 == 1 ? "s1" : "s";
+                        string free = _layers.Count % 2 == 1 ? "s" : "s1";
+                        using (w.Block("for (nuint example = 0; example < ForwardBlock; example++)"))
+                        {
+                            using (w.Block("for (nuint output = 0; output < OutputSize; output++)"))
+                            {
+                                w.Line($"Unsafe.Add(ref {free}, output) = Unsafe.Add(ref {logits}, (output * ForwardBlock) + example);");
+                            }
+
+                            w.Line($"ref {T} y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + (int)example) * OutputSize);");
+                            _head.EmitPredict(w, free, "y");
+                        }
+                    }
+
+                    w.Line();
+                    w.Line("// The examples left over (fewer than a block) through the mini-batch forward pass.");
+                    using (w.Block("if (start < count)"))
+                    {
+                        w.Line("int m = count - start;");
                         w.Line($"ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref {a}, m, ref s);");
                         using (w.Block("for (int n = 0; n < m; n++)"))
                         {
@@ -305,7 +342,7 @@ namespace NetGen.Generator.Emitting
                             _head.EmitPredict(w, $"Unsafe.Add(ref {a}, (m * {Last.A}) + (n * OutputSize))", "y");
                         }
                     }
-                }, examples: _kernels.BlockExamples, extra: "TransposeScratch");
+                }, examples: _kernels.BlockExamples, extra: "2 * ForwardBlock * ChainWidth");
             }
 
             if (_head.CanClassify)
@@ -350,7 +387,7 @@ namespace NetGen.Generator.Emitting
         private void EmitWithActivations(CodeWriter w, System.Action<string> body, int examples = 1, string? extra = null)
         {
             string size = (examples == 1 ? "ActivationCount" : "ForwardBlock * ActivationCount") + (extra is null ? string.Empty : " + " + extra);
-            int length = (_activationCount * examples) + (extra is null ? 0 : _kernels.BlockExamples * _layers.Max(l => l.Inputs + l.Outputs));
+            int length = (_activationCount * examples) + (extra is null ? 0 : 2 * _kernels.BlockExamples * ChainWidth);
             if (length <= StackLimit)
             {
                 w.Line($"Span<{T}> activations = stackalloc {T}[{size}];");

@@ -536,7 +536,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Generated members that are not methods: any member of the same name would clash (CS0102).</summary>
         private static readonly HashSet<string> s_generatedNonMethods = new(System.StringComparer.Ordinal)
         {
-            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength",
+            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth",
             "Parameters", "ParameterBase",
             "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
@@ -553,7 +553,7 @@ namespace NetGen.Generator.Parsing
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
-            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardBatch|BackwardBatch|Update)|(?<m>[WBA])(?<i>[0-9]+))$",
+            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardBatch|ForwardBlock|BackwardBatch|Update)|(?<m>[WBA])(?<i>[0-9]+))$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         private static readonly System.Text.RegularExpressions.Regex s_kernel = new(

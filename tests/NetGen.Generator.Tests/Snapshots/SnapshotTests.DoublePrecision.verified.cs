@@ -62,6 +62,9 @@ namespace Samples
         /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
         private const int TransposeScratch = 320;
 
+        /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
+        private const int ChainWidth = 16;
+
         /// <summary>Offset of W0 (16×4, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (16) in <see cref="Parameters"/>.</summary>
@@ -157,13 +160,33 @@ namespace Samples
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            Span<double> activations = stackalloc double[ForwardBlock * ActivationCount + TransposeScratch];
+            Span<double> activations = stackalloc double[ForwardBlock * ActivationCount + 2 * ForwardBlock * ChainWidth];
             ref double a = ref MemoryMarshal.GetReference(activations);
-            // Blocks of ForwardBlock examples through the mini-batch forward pass.
             ref double s = ref Unsafe.Add(ref a, ForwardBlock * ActivationCount);
-            for (int start = 0; start < count; start += ForwardBlock)
+            ref double s1 = ref Unsafe.Add(ref s, ForwardBlock * ChainWidth);
+            int start = 0;
+            // Full blocks of ForwardBlock examples: transposed once, then kept transposed (examples along the vectors) from
+            // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
+            for (; start + ForwardBlock <= count; start += ForwardBlock)
             {
-                int m = Math.Min(ForwardBlock, count - start);
+                TransposeBlock4(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+                Layer0ForwardBlock(ref ParameterBase, ref s, ref s1);
+                Layer1ForwardBlock(ref ParameterBase, ref s1, ref s);
+                for (nuint example = 0; example < ForwardBlock; example++)
+                {
+                    for (nuint output = 0; output < OutputSize; output++)
+                    {
+                        Unsafe.Add(ref s1, output) = Unsafe.Add(ref s, (output * ForwardBlock) + example);
+                    }
+                    ref double y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + (int)example) * OutputSize);
+                    Softmax(ref s1, ref y);
+                }
+            }
+
+            // The examples left over (fewer than a block) through the mini-batch forward pass.
+            if (start < count)
+            {
+                int m = count - start;
                 ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m, ref s);
                 for (int n = 0; n < m; n++)
                 {
@@ -559,6 +582,24 @@ namespace Samples
             }
         }
 
+        /// <summary>Layer 0 forward for one block of 16 examples kept transposed (examples along the vectors): yt[o·16 + j] = tanh((W0·xt)[o, j] + b0[o]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardBlock(ref double p, ref double xt, ref double yt)
+        {
+            ForwardBlock16x4(ref Unsafe.Add(ref p, W0), ref xt, ref yt);
+            ref double b = ref Unsafe.Add(ref p, B0);
+            for (nuint o = 0; o < 16; o++)
+            {
+                double bo = Unsafe.Add(ref b, o);
+                ref double row = ref Unsafe.Add(ref yt, o * 16);
+                for (nuint j = 0; j < 16; j++)
+                {
+                    double z = Unsafe.Add(ref row, j) + bo;
+                    Unsafe.Add(ref row, j) = Math.Tanh(z);
+                }
+            }
+        }
+
         /// <summary>Layer 1 forward: a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^3×16.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Forward(ref double p, ref double x, ref double a)
@@ -635,6 +676,24 @@ namespace Samples
                 {
                     double z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
                     Unsafe.Add(ref yr, o) = z;
+                }
+            }
+        }
+
+        /// <summary>Layer 1 forward for one block of 16 examples kept transposed (examples along the vectors): yt[o·16 + j] = identity((W1·xt)[o, j] + b1[o]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1ForwardBlock(ref double p, ref double xt, ref double yt)
+        {
+            ForwardBlock3x16(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+            ref double b = ref Unsafe.Add(ref p, B1);
+            for (nuint o = 0; o < 3; o++)
+            {
+                double bo = Unsafe.Add(ref b, o);
+                ref double row = ref Unsafe.Add(ref yt, o * 16);
+                for (nuint j = 0; j < 16; j++)
+                {
+                    double z = Unsafe.Add(ref row, j) + bo;
+                    Unsafe.Add(ref row, j) = z;
                 }
             }
         }

@@ -72,6 +72,9 @@ partial class EveryActivation
     /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
     private const int TransposeScratch = 1024;
 
+    /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
+    private const int ChainWidth = 16;
+
     /// <summary>Offset of W0 (16×8, row-major) in <see cref="Parameters"/>.</summary>
     private const int W0 = 0;
     /// <summary>Offset of b0 (16) in <see cref="Parameters"/>.</summary>
@@ -231,13 +234,37 @@ partial class EveryActivation
     {
         int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
         global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-        Span<float> activations = stackalloc float[ForwardBlock * ActivationCount + TransposeScratch];
+        Span<float> activations = stackalloc float[ForwardBlock * ActivationCount + 2 * ForwardBlock * ChainWidth];
         ref float a = ref MemoryMarshal.GetReference(activations);
-        // Blocks of ForwardBlock examples through the mini-batch forward pass.
         ref float s = ref Unsafe.Add(ref a, ForwardBlock * ActivationCount);
-        for (int start = 0; start < count; start += ForwardBlock)
+        ref float s1 = ref Unsafe.Add(ref s, ForwardBlock * ChainWidth);
+        int start = 0;
+        // Full blocks of ForwardBlock examples: transposed once, then kept transposed (examples along the vectors) from
+        // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
+        for (; start + ForwardBlock <= count; start += ForwardBlock)
         {
-            int m = Math.Min(ForwardBlock, count - start);
+            TransposeBlock8(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+            Layer0ForwardBlock(ref ParameterBase, ref s, ref s1);
+            Layer1ForwardBlock(ref ParameterBase, ref s1, ref s);
+            Layer2ForwardBlock(ref ParameterBase, ref s, ref s1);
+            Layer3ForwardBlock(ref ParameterBase, ref s1, ref s);
+            Layer4ForwardBlock(ref ParameterBase, ref s, ref s1);
+            Layer5ForwardBlock(ref ParameterBase, ref s1, ref s);
+            for (nuint example = 0; example < ForwardBlock; example++)
+            {
+                for (nuint output = 0; output < OutputSize; output++)
+                {
+                    Unsafe.Add(ref s1, output) = Unsafe.Add(ref s, (output * ForwardBlock) + example);
+                }
+                ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + (int)example) * OutputSize);
+                Softmax(ref s1, ref y);
+            }
+        }
+
+        // The examples left over (fewer than a block) through the mini-batch forward pass.
+        if (start < count)
+        {
+            int m = count - start;
             ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m, ref s);
             for (int n = 0; n < m; n++)
             {
@@ -673,6 +700,24 @@ partial class EveryActivation
         }
     }
 
+    /// <summary>Layer 0 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = ReLU((W0·xt)[o, j] + b0[o]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt)
+    {
+        ForwardBlock16x8(ref Unsafe.Add(ref p, W0), ref xt, ref yt);
+        ref float b = ref Unsafe.Add(ref p, B0);
+        for (nuint o = 0; o < 16; o++)
+        {
+            float bo = Unsafe.Add(ref b, o);
+            ref float row = ref Unsafe.Add(ref yt, o * 32);
+            for (nuint j = 0; j < 32; j++)
+            {
+                float z = Unsafe.Add(ref row, j) + bo;
+                Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.0f;
+            }
+        }
+    }
+
     /// <summary>Layer 1 forward: a1 = LeakyReLU(0.01)(W1·a0 + b1),  W1 ∈ ℝ^16×16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Forward(ref float p, ref float x, ref float a)
@@ -743,6 +788,24 @@ partial class EveryActivation
             {
                 float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.01f * z;
+            }
+        }
+    }
+
+    /// <summary>Layer 1 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = LeakyReLU(0.01)((W1·xt)[o, j] + b1[o]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1ForwardBlock(ref float p, ref float xt, ref float yt)
+    {
+        ForwardBlock16x16(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+        ref float b = ref Unsafe.Add(ref p, B1);
+        for (nuint o = 0; o < 16; o++)
+        {
+            float bo = Unsafe.Add(ref b, o);
+            ref float row = ref Unsafe.Add(ref yt, o * 32);
+            for (nuint j = 0; j < 32; j++)
+            {
+                float z = Unsafe.Add(ref row, j) + bo;
+                Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.01f * z;
             }
         }
     }
@@ -821,6 +884,24 @@ partial class EveryActivation
         }
     }
 
+    /// <summary>Layer 2 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = LeakyReLU(0.2)((W2·xt)[o, j] + b2[o]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2ForwardBlock(ref float p, ref float xt, ref float yt)
+    {
+        ForwardBlock12x16(ref Unsafe.Add(ref p, W2), ref xt, ref yt);
+        ref float b = ref Unsafe.Add(ref p, B2);
+        for (nuint o = 0; o < 12; o++)
+        {
+            float bo = Unsafe.Add(ref b, o);
+            ref float row = ref Unsafe.Add(ref yt, o * 32);
+            for (nuint j = 0; j < 32; j++)
+            {
+                float z = Unsafe.Add(ref row, j) + bo;
+                Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.2f * z;
+            }
+        }
+    }
+
     /// <summary>Layer 3 forward: a3 = sigmoid(W3·a2 + b3),  W3 ∈ ℝ^8×12.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer3Forward(ref float p, ref float x, ref float a)
@@ -895,6 +976,24 @@ partial class EveryActivation
         }
     }
 
+    /// <summary>Layer 3 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = sigmoid((W3·xt)[o, j] + b3[o]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3ForwardBlock(ref float p, ref float xt, ref float yt)
+    {
+        ForwardBlock8x12(ref Unsafe.Add(ref p, W3), ref xt, ref yt);
+        ref float b = ref Unsafe.Add(ref p, B3);
+        for (nuint o = 0; o < 8; o++)
+        {
+            float bo = Unsafe.Add(ref b, o);
+            ref float row = ref Unsafe.Add(ref yt, o * 32);
+            for (nuint j = 0; j < 32; j++)
+            {
+                float z = Unsafe.Add(ref row, j) + bo;
+                Unsafe.Add(ref row, j) = 1.0f / (1.0f + MathF.Exp(-z));
+            }
+        }
+    }
+
     /// <summary>Layer 4 forward: a4 = tanh(W4·a3 + b4),  W4 ∈ ℝ^4×8.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer4Forward(ref float p, ref float x, ref float a)
@@ -965,6 +1064,24 @@ partial class EveryActivation
             {
                 float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref yr, o) = MathF.Tanh(z);
+            }
+        }
+    }
+
+    /// <summary>Layer 4 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = tanh((W4·xt)[o, j] + b4[o]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4ForwardBlock(ref float p, ref float xt, ref float yt)
+    {
+        ForwardBlock4x8(ref Unsafe.Add(ref p, W4), ref xt, ref yt);
+        ref float b = ref Unsafe.Add(ref p, B4);
+        for (nuint o = 0; o < 4; o++)
+        {
+            float bo = Unsafe.Add(ref b, o);
+            ref float row = ref Unsafe.Add(ref yt, o * 32);
+            for (nuint j = 0; j < 32; j++)
+            {
+                float z = Unsafe.Add(ref row, j) + bo;
+                Unsafe.Add(ref row, j) = MathF.Tanh(z);
             }
         }
     }
@@ -1045,6 +1162,24 @@ partial class EveryActivation
             {
                 float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
                 Unsafe.Add(ref yr, o) = z;
+            }
+        }
+    }
+
+    /// <summary>Layer 5 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = identity((W5·xt)[o, j] + b5[o]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5ForwardBlock(ref float p, ref float xt, ref float yt)
+    {
+        ForwardBlock3x4(ref Unsafe.Add(ref p, W5), ref xt, ref yt);
+        ref float b = ref Unsafe.Add(ref p, B5);
+        for (nuint o = 0; o < 3; o++)
+        {
+            float bo = Unsafe.Add(ref b, o);
+            ref float row = ref Unsafe.Add(ref yt, o * 32);
+            for (nuint j = 0; j < 32; j++)
+            {
+                float z = Unsafe.Add(ref row, j) + bo;
+                Unsafe.Add(ref row, j) = z;
             }
         }
     }

@@ -65,6 +65,9 @@ namespace Samples
         /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
         private const int TransposeScratch = 29184;
 
+        /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
+        private const int ChainWidth = 784;
+
         /// <summary>Offset of W0 (128×784, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (128) in <see cref="Parameters"/>.</summary>
@@ -176,15 +179,36 @@ namespace Samples
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            float[] rented = ArrayPool<float>.Shared.Rent(ForwardBlock * ActivationCount + TransposeScratch);
+            float[] rented = ArrayPool<float>.Shared.Rent(ForwardBlock * ActivationCount + 2 * ForwardBlock * ChainWidth);
             try
             {
                 ref float a = ref MemoryMarshal.GetArrayDataReference(rented);
-                // Blocks of ForwardBlock examples through the mini-batch forward pass.
                 ref float s = ref Unsafe.Add(ref a, ForwardBlock * ActivationCount);
-                for (int start = 0; start < count; start += ForwardBlock)
+                ref float s1 = ref Unsafe.Add(ref s, ForwardBlock * ChainWidth);
+                int start = 0;
+                // Full blocks of ForwardBlock examples: transposed once, then kept transposed (examples along the vectors) from
+                // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
+                for (; start + ForwardBlock <= count; start += ForwardBlock)
                 {
-                    int m = Math.Min(ForwardBlock, count - start);
+                    TransposeBlock784(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+                    Layer0ForwardBlock(ref ParameterBase, ref s, ref s1);
+                    Layer1ForwardBlock(ref ParameterBase, ref s1, ref s);
+                    Layer2ForwardBlock(ref ParameterBase, ref s, ref s1);
+                    for (nuint example = 0; example < ForwardBlock; example++)
+                    {
+                        for (nuint output = 0; output < OutputSize; output++)
+                        {
+                            Unsafe.Add(ref s, output) = Unsafe.Add(ref s1, (output * ForwardBlock) + example);
+                        }
+                        ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + (int)example) * OutputSize);
+                        Softmax(ref s, ref y);
+                    }
+                }
+
+                // The examples left over (fewer than a block) through the mini-batch forward pass.
+                if (start < count)
+                {
+                    int m = count - start;
                     ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref a, m, ref s);
                     for (int n = 0; n < m; n++)
                     {
@@ -595,6 +619,24 @@ namespace Samples
             }
         }
 
+        /// <summary>Layer 0 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = ReLU((W0·xt)[o, j] + b0[o]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt)
+        {
+            ForwardBlock128x784(ref Unsafe.Add(ref p, W0), ref xt, ref yt);
+            ref float b = ref Unsafe.Add(ref p, B0);
+            for (nuint o = 0; o < 128; o++)
+            {
+                float bo = Unsafe.Add(ref b, o);
+                ref float row = ref Unsafe.Add(ref yt, o * 32);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float z = Unsafe.Add(ref row, j) + bo;
+                    Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.0f;
+                }
+            }
+        }
+
         /// <summary>Layer 1 forward: a1 = ReLU(W1·a0 + b1),  W1 ∈ ℝ^64×128.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Forward(ref float p, ref float x, ref float a)
@@ -665,6 +707,24 @@ namespace Samples
                 {
                     float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
                     Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.0f;
+                }
+            }
+        }
+
+        /// <summary>Layer 1 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = ReLU((W1·xt)[o, j] + b1[o]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1ForwardBlock(ref float p, ref float xt, ref float yt)
+        {
+            ForwardBlock64x128(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+            ref float b = ref Unsafe.Add(ref p, B1);
+            for (nuint o = 0; o < 64; o++)
+            {
+                float bo = Unsafe.Add(ref b, o);
+                ref float row = ref Unsafe.Add(ref yt, o * 32);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float z = Unsafe.Add(ref row, j) + bo;
+                    Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.0f;
                 }
             }
         }
@@ -750,6 +810,24 @@ namespace Samples
                 {
                     float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
                     Unsafe.Add(ref yr, o) = z;
+                }
+            }
+        }
+
+        /// <summary>Layer 2 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = identity((W2·xt)[o, j] + b2[o]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2ForwardBlock(ref float p, ref float xt, ref float yt)
+        {
+            ForwardBlock10x64(ref Unsafe.Add(ref p, W2), ref xt, ref yt);
+            ref float b = ref Unsafe.Add(ref p, B2);
+            for (nuint o = 0; o < 10; o++)
+            {
+                float bo = Unsafe.Add(ref b, o);
+                ref float row = ref Unsafe.Add(ref yt, o * 32);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float z = Unsafe.Add(ref row, j) + bo;
+                    Unsafe.Add(ref row, j) = z;
                 }
             }
         }

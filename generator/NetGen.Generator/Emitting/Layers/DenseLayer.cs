@@ -209,6 +209,29 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
+        /// <summary>Layer{l}ForwardBlock(ref p, ref xt, ref yt): one block of examples in transposed form, yt = f(W·xt + b).</summary>
+        public void EmitForwardBlock(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            int examples = kernels.BlockExamples;
+            w.Line($"/// <summary>Layer {I} forward for one block of {examples} examples kept transposed (examples along the vectors): yt[o·{examples} + j] = {Activation.Name}((W{I}·xt)[o, j] + b{I}[o]).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}ForwardBlock(ref {t.Type} p, ref {t.Type} xt, ref {t.Type} yt)"))
+            {
+                w.Line($"{kernels.ForwardBlock(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt);");
+                w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
+                using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
+                {
+                    w.Line($"{t.Type} bo = Unsafe.Add(ref b, o);");
+                    w.Line($"ref {t.Type} row = ref Unsafe.Add(ref yt, o * {examples});");
+                    using (w.Block($"for (nuint j = 0; j < {examples}; j++)"))
+                    {
+                        w.Line($"{t.Type} z = Unsafe.Add(ref row, j) + bo;");
+                        w.Line($"Unsafe.Add(ref row, j) = {Activation.Forward("z", t)};");
+                    }
+                }
+            }
+        }
+
         /// <summary>
         /// Layer{l}BackwardBatch(ref p, ref target, alpha, ref x, ref d[, ref dx], count): for count examples with deltas δ
         /// (rows of d) and inputs x, first δ_{l−1} = (δ W_l) ⊙ f′(a_{l−1}) into dx with the current weights, then
