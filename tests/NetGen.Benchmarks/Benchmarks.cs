@@ -3,68 +3,58 @@ using BenchmarkDotNet.Attributes;
 
 namespace NetGen.Benchmarks
 {
-    /// <summary>Per-call costs: Predict latency and Train per example at batch 1, 32 and 128, for nets A and B.</summary>
-    [MemoryDiagnoser]
-    public class NetworkBenchmarks
+    /// <summary>Inputs shared by the benchmarks: a pool of random examples cycled through so the input is not always in cache.</summary>
+    public abstract class ExamplePool
     {
-        private const int Pool = 4096; // examples cycled through so the input is not always in cache
-        private readonly NetA _a = new();
-        private readonly NetB _b = new();
-        private readonly float[] _x = new float[Pool * 784];
-        private readonly int[] _y = new int[Pool];
-        private readonly float[] _output = new float[10];
+        protected const int Pool = 4096;
         private int _next;
 
-        [Params(1, 32, 128)]
-        public int Batch { get; set; }
+        protected NetA A { get; } = new();
+
+        protected NetB B { get; } = new();
+
+        protected float[] X { get; } = new float[Pool * 784];
+
+        protected int[] Y { get; } = new int[Pool];
 
         [GlobalSetup]
         public void Setup()
         {
             var random = new Random(1);
-            for (int i = 0; i < _x.Length; i++)
+            for (int i = 0; i < X.Length; i++)
             {
-                _x[i] = random.NextSingle();
+                X[i] = random.NextSingle();
             }
 
-            for (int i = 0; i < _y.Length; i++)
+            for (int i = 0; i < Y.Length; i++)
             {
-                _y[i] = random.Next(10);
+                Y[i] = random.Next(10);
             }
         }
 
-        private int Next(int count)
+        /// <summary>The first of `count` consecutive examples, advancing through the pool.</summary>
+        protected int Next(int count)
         {
             int start = _next;
-            _next = (_next + count) % (Pool - 128);
+            _next = (_next + count) % (Pool - 1024);
             return start;
         }
+    }
 
-        [Benchmark(Description = "A Predict")]
-        public void PredictA()
-        {
-            if (Batch == 1)
-            {
-                _a.Predict(_x.AsSpan(Next(1) * 784, 784), _output);
-            }
-        }
-
-        [Benchmark(Description = "B Predict")]
-        public void PredictB()
-        {
-            if (Batch == 1)
-            {
-                _b.Predict(_x.AsSpan(Next(1) * 784, 784), _output);
-            }
-        }
+    /// <summary>Train per call at batch 1, 32 and 128, for nets A and B.</summary>
+    [MemoryDiagnoser]
+    public class TrainBenchmarks : ExamplePool
+    {
+        [Params(1, 32, 128)]
+        public int Batch { get; set; }
 
         [Benchmark(Description = "A Train")]
         public float TrainA()
         {
             int start = Next(Batch);
             return Batch == 1
-                ? _a.Train(_x.AsSpan(start * 784, 784), _y[start], 0.01f)
-                : _a.Train(_x.AsSpan(start * 784, Batch * 784), _y.AsSpan(start, Batch), 0.1f);
+                ? A.Train(X.AsSpan(start * 784, 784), Y[start], 0.01f)
+                : A.Train(X.AsSpan(start * 784, Batch * 784), Y.AsSpan(start, Batch), 0.1f);
         }
 
         [Benchmark(Description = "B Train")]
@@ -72,8 +62,24 @@ namespace NetGen.Benchmarks
         {
             int start = Next(Batch);
             return Batch == 1
-                ? _b.Train(_x.AsSpan(start * 784, 784), _y[start], 0.01f)
-                : _b.Train(_x.AsSpan(start * 784, Batch * 784), _y.AsSpan(start, Batch), 0.1f);
+                ? B.Train(X.AsSpan(start * 784, 784), Y[start], 0.01f)
+                : B.Train(X.AsSpan(start * 784, Batch * 784), Y.AsSpan(start, Batch), 0.1f);
         }
+    }
+
+    /// <summary>Predict latency (one example) and PredictBatch (1,000 examples per call), nets A and B.</summary>
+    [MemoryDiagnoser]
+    public class PredictBenchmarks : ExamplePool
+    {
+        private readonly float[] _output = new float[1000 * 10];
+
+        [Benchmark(Description = "A Predict")]
+        public void PredictA() => A.Predict(X.AsSpan(Next(1) * 784, 784), _output.AsSpan(0, 10));
+
+        [Benchmark(Description = "B Predict")]
+        public void PredictB() => B.Predict(X.AsSpan(Next(1) * 784, 784), _output.AsSpan(0, 10));
+
+        [Benchmark(Description = "B PredictBatch 1000", OperationsPerInvoke = 1000)]
+        public void PredictBatchB() => B.PredictBatch(X.AsSpan(Next(1000) * 784, 1000 * 784), _output);
     }
 }

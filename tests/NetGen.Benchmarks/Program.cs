@@ -20,5 +20,5 @@ if (args.Length > 0 && args[0] == "infer")
     return Epoch.Infer(args);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(NetworkBenchmarks).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(TrainBenchmarks).Assembly).Run(args);
 return 0;
