@@ -29,7 +29,7 @@ namespace NetGen.Tests
         // MethodLoadVerbose's MethodFlags carry the optimization tier in bits 7–9; 3 is "quick jitted" (tier 0).
         private const int QuickJitted = 3;
 
-        private static readonly Regex s_kernel = new(@"^(Layer\d+(Forward|ForwardBatch|BackwardBatch|Update)|DotBlock\d+|Gemm\d+x\d+|ForwardBlock\d+x\d+|TransposeBlock\d+|DotRows\d+)$");
+        private static readonly Regex s_kernel = new(@"^(Layer\d+(Forward|ForwardBatch|ForwardBlock|BackwardBatch|Update)|DotBlock\d+|Gemm\d+x\d+|ForwardBlock(Prefetching)?\d+x\d+|TransposeBlock\d+|DotRows\d+)$");
 
         [Fact]
         public void Generated_kernels_are_never_compiled_as_tier0_code()

@@ -34,6 +34,7 @@ namespace NetGen.Generator.Emitting
             ForwardBlock = 8,
             TransposeBlock = 9,
             DotRows = 10,
+            ForwardBlockPrefetching = 11,
         }
 
         /// <summary>
@@ -66,6 +67,17 @@ namespace NetGen.Generator.Emitting
         {
             _requested.Add(((int)Kind.ForwardBlock, n, rows));
             return $"ForwardBlock{rows.ToString(CultureInfo.InvariantCulture)}x{n.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        /// <summary>
+        /// <see cref="ForwardBlock"/> for inputs that come from memory (the first layer): while it computes one block it
+        /// prefetches the next block's inputs, one cache line every 4 reduction steps, so their arrival overlaps the
+        /// arithmetic; signature (ref T w, ref T xt, ref T yt, ref T next, nuint nextLength), nextLength 0 for none.
+        /// </summary>
+        public string ForwardBlockPrefetching(int rows, int n)
+        {
+            _requested.Add(((int)Kind.ForwardBlockPrefetching, n, rows));
+            return $"ForwardBlockPrefetching{rows.ToString(CultureInfo.InvariantCulture)}x{n.ToString(CultureInfo.InvariantCulture)}";
         }
 
         /// <summary>
@@ -133,7 +145,10 @@ namespace NetGen.Generator.Emitting
                         EmitDotBlock(w, n);
                         break;
                     case Kind.ForwardBlock:
-                        EmitForwardBlock(w, rows, n);
+                        EmitForwardBlock(w, rows, n, prefetching: false);
+                        break;
+                    case Kind.ForwardBlockPrefetching:
+                        EmitForwardBlock(w, rows, n, prefetching: true);
                         break;
                     case Kind.TransposeBlock:
                         EmitTransposeBlock(w, n);
@@ -403,18 +418,26 @@ namespace NetGen.Generator.Emitting
             }
         }
 
-        private void EmitForwardBlock(CodeWriter w, int rows, int n)
+        private void EmitForwardBlock(CodeWriter w, int rows, int n, bool prefetching)
         {
             string t = _t.Type;
             int block = BlockExamples;
+            string name = (prefetching ? "ForwardBlockPrefetching" : "ForwardBlock") + $"{rows}x{n}";
+            string parameters = prefetching ? $", ref {t} next, nuint nextLength" : string.Empty;
             w.Line("/// <summary>");
             w.Line($"/// yt[o·{block} + j] = Σₖ w[o·{n} + k]·xt[k·{block} + j] for {rows} weight rows o and {block} examples j: the forward product of a layer");
             w.Line("/// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast");
             w.Line("/// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over");
             w.Line("/// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.");
+            if (prefetching)
+            {
+                w.Line($"/// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one {64 / _t.Size}-value cache");
+                w.Line("/// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.");
+            }
+
             w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void ForwardBlock{rows}x{n}(ref {t} w, ref {t} xt, ref {t} yt)"))
+            using (w.Block($"private static void {name}(ref {t} w, ref {t} xt, ref {t} yt{parameters})"))
             {
                 foreach (int bits in s_widths)
                 {
@@ -430,13 +453,18 @@ namespace NetGen.Generator.Emitting
                     int tile = Math.Max(1, Math.Min(rows, budget / vectors));
                     using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
                     {
+                        if (prefetching)
+                        {
+                            w.Line("nuint prefetched = 0;");
+                        }
+
                         int full = rows / tile * tile;
                         if (full > 0)
                         {
                             w.Line($"// {rows} rows = {Describe(rows / tile, tile, rows - full)}; each tile keeps {tile} × {vectors} accumulators");
                             using (w.Block($"for (nuint o = 0; o < {full}; o += {tile})"))
                             {
-                                EmitForwardTile(w, bits, lanes, vectors, tile, n, "o");
+                                EmitForwardTile(w, bits, lanes, vectors, tile, n, "o", prefetching);
                             }
                         }
 
@@ -445,7 +473,7 @@ namespace NetGen.Generator.Emitting
                             using (w.Block())
                             {
                                 w.Line($"nuint o = {full};");
-                                EmitForwardTile(w, bits, lanes, vectors, rows - full, n, "o");
+                                EmitForwardTile(w, bits, lanes, vectors, rows - full, n, "o", prefetching);
                             }
                         }
 
@@ -475,7 +503,7 @@ namespace NetGen.Generator.Emitting
         }
 
         /// <summary>One tile of ForwardBlock: r rows from row `o` on, all the block's examples (`vectors` vectors).</summary>
-        private void EmitForwardTile(CodeWriter w, int bits, int lanes, int vectors, int r, int n, string o)
+        private void EmitForwardTile(CodeWriter w, int bits, int lanes, int vectors, int r, int n, string o, bool prefetching)
         {
             string t = _t.Type;
             string vt = $"Vector{bits}<{t}>";
@@ -488,6 +516,15 @@ namespace NetGen.Generator.Emitting
 
             using (w.Block($"for (nuint k = 0; k < {n}; k++)"))
             {
+                if (prefetching)
+                {
+                    using (w.Block("if ((k & 3) == 0 && prefetched < nextLength)"))
+                    {
+                        w.Line("global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));");
+                        w.Line($"prefetched += {64 / _t.Size};");
+                    }
+                }
+
                 w.Line($"ref {t} xk = ref Unsafe.Add(ref xt, k * {block});");
                 for (int q = 0; q < vectors; q++)
                 {

@@ -309,11 +309,15 @@ namespace NetGen.Generator.Emitting
                     using (w.Block("for (; start + ForwardBlock <= count; start += ForwardBlock)"))
                     {
                         w.Line($"{_kernels.TransposeBlock(First.Inputs)}(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);");
+                        w.Line("bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile");
                         for (int i = 0; i < _layers.Count; i++)
                         {
                             string from = i % 2 == 0 ? "s" : "s1";
                             string to = i % 2 == 0 ? "s1" : "s";
-                            w.Line($"Layer{_layers[i].Index}ForwardBlock(ref ParameterBase, ref {from}, ref {to});");
+                            string next = i == 0
+                                ? ", ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0"
+                                : string.Empty;
+                            w.Line($"Layer{_layers[i].Index}ForwardBlock(ref ParameterBase, ref {from}, ref {to}{next});");
                         }
 
                         string logits = _layers.Count % 2 == 1 ? "s1" : "s";

@@ -170,7 +170,8 @@ namespace Samples
             for (; start + ForwardBlock <= count; start += ForwardBlock)
             {
                 TransposeBlock4(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
-                Layer0ForwardBlock(ref ParameterBase, ref s, ref s1);
+                bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
+                Layer0ForwardBlock(ref ParameterBase, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
                 Layer1ForwardBlock(ref ParameterBase, ref s1, ref s);
                 for (nuint example = 0; example < ForwardBlock; example++)
                 {
@@ -584,9 +585,9 @@ namespace Samples
 
         /// <summary>Layer 0 forward for one block of 16 examples kept transposed (examples along the vectors): yt[o·16 + j] = tanh((W0·xt)[o, j] + b0[o]).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ForwardBlock(ref double p, ref double xt, ref double yt)
+        private static void Layer0ForwardBlock(ref double p, ref double xt, ref double yt, ref double next, nuint nextLength)
         {
-            ForwardBlock16x4(ref Unsafe.Add(ref p, W0), ref xt, ref yt);
+            ForwardBlockPrefetching16x4(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
             ref double b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 16; o++)
             {
@@ -2484,6 +2485,262 @@ namespace Samples
             for (nuint j = 0; j < rows; j++)
             {
                 Unsafe.Add(ref y, j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref x);
+            }
+        }
+
+        /// <summary>
+        /// yt[o·16 + j] = Σₖ w[o·4 + k]·xt[k·16 + j] for 16 weight rows o and 16 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 8-value cache
+        /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlockPrefetching16x4(ref double w, ref double xt, ref double yt, ref double next, nuint nextLength)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                for (nuint o = 0; o < 12; o += 12)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                    Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
+                    Vector512<double> a4_0 = Vector512<double>.Zero, a4_1 = Vector512<double>.Zero;
+                    Vector512<double> a5_0 = Vector512<double>.Zero, a5_1 = Vector512<double>.Zero;
+                    Vector512<double> a6_0 = Vector512<double>.Zero, a6_1 = Vector512<double>.Zero;
+                    Vector512<double> a7_0 = Vector512<double>.Zero, a7_1 = Vector512<double>.Zero;
+                    Vector512<double> a8_0 = Vector512<double>.Zero, a8_1 = Vector512<double>.Zero;
+                    Vector512<double> a9_0 = Vector512<double>.Zero, a9_1 = Vector512<double>.Zero;
+                    Vector512<double> a10_0 = Vector512<double>.Zero, a10_1 = Vector512<double>.Zero;
+                    Vector512<double> a11_0 = Vector512<double>.Zero, a11_1 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 8;
+                        }
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<double> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref wk, 20));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref wk, 28));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<double> c8 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<double> c9 = Vector512.Create(Unsafe.Add(ref wk, 36));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        Vector512<double> c10 = Vector512.Create(Unsafe.Add(ref wk, 40));
+                        a10_0 = MultiplyAdd(c10, x0, a10_0);
+                        a10_1 = MultiplyAdd(c10, x1, a10_1);
+                        Vector512<double> c11 = Vector512.Create(Unsafe.Add(ref wk, 44));
+                        a11_0 = MultiplyAdd(c11, x0, a11_0);
+                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a1_0.StoreUnsafe(ref yo, 16);
+                    a1_1.StoreUnsafe(ref yo, 24);
+                    a2_0.StoreUnsafe(ref yo, 32);
+                    a2_1.StoreUnsafe(ref yo, 40);
+                    a3_0.StoreUnsafe(ref yo, 48);
+                    a3_1.StoreUnsafe(ref yo, 56);
+                    a4_0.StoreUnsafe(ref yo, 64);
+                    a4_1.StoreUnsafe(ref yo, 72);
+                    a5_0.StoreUnsafe(ref yo, 80);
+                    a5_1.StoreUnsafe(ref yo, 88);
+                    a6_0.StoreUnsafe(ref yo, 96);
+                    a6_1.StoreUnsafe(ref yo, 104);
+                    a7_0.StoreUnsafe(ref yo, 112);
+                    a7_1.StoreUnsafe(ref yo, 120);
+                    a8_0.StoreUnsafe(ref yo, 128);
+                    a8_1.StoreUnsafe(ref yo, 136);
+                    a9_0.StoreUnsafe(ref yo, 144);
+                    a9_1.StoreUnsafe(ref yo, 152);
+                    a10_0.StoreUnsafe(ref yo, 160);
+                    a10_1.StoreUnsafe(ref yo, 168);
+                    a11_0.StoreUnsafe(ref yo, 176);
+                    a11_1.StoreUnsafe(ref yo, 184);
+                }
+                {
+                    nuint o = 12;
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                    Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 8;
+                        }
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<double> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a1_0.StoreUnsafe(ref yo, 16);
+                    a1_1.StoreUnsafe(ref yo, 24);
+                    a2_0.StoreUnsafe(ref yo, 32);
+                    a2_1.StoreUnsafe(ref yo, 40);
+                    a3_0.StoreUnsafe(ref yo, 48);
+                    a3_1.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 16; o += 2)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                    Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 8;
+                        }
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<double> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 4));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a1_0.StoreUnsafe(ref yo, 16);
+                    a1_1.StoreUnsafe(ref yo, 20);
+                    a1_2.StoreUnsafe(ref yo, 24);
+                    a1_3.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 16; o += 1)
+                {
+                    ref double wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 8;
+                        }
+                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                        Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
+                        Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
+                        Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
+                        Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
+                        ref double wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<double> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 2);
+                    a0_2.StoreUnsafe(ref yo, 4);
+                    a0_3.StoreUnsafe(ref yo, 6);
+                    a0_4.StoreUnsafe(ref yo, 8);
+                    a0_5.StoreUnsafe(ref yo, 10);
+                    a0_6.StoreUnsafe(ref yo, 12);
+                    a0_7.StoreUnsafe(ref yo, 14);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 16; o++)
+            {
+                for (nuint j = 0; j < 16; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 4) + k) * Unsafe.Add(ref xt, (k * 16) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 16) + j) = sum;
+                }
             }
         }
     }

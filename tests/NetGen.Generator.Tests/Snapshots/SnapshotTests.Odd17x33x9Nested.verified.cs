@@ -172,7 +172,8 @@ namespace Odd
                 for (; start + ForwardBlock <= count; start += ForwardBlock)
                 {
                     TransposeBlock17(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
-                    Layer0ForwardBlock(ref ParameterBase, ref s, ref s1);
+                    bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
+                    Layer0ForwardBlock(ref ParameterBase, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
                     Layer1ForwardBlock(ref ParameterBase, ref s1, ref s);
                     for (nuint example = 0; example < ForwardBlock; example++)
                     {
@@ -597,9 +598,9 @@ namespace Odd
 
             /// <summary>Layer 0 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = tanh((W0·xt)[o, j] + b0[o]).</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt)
+            private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt, ref float next, nuint nextLength)
             {
-                ForwardBlock33x17(ref Unsafe.Add(ref p, W0), ref xt, ref yt);
+                ForwardBlockPrefetching33x17(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
                 ref float b = ref Unsafe.Add(ref p, B0);
                 for (nuint o = 0; o < 33; o++)
                 {
@@ -3292,6 +3293,321 @@ namespace Odd
                 for (nuint j = 0; j < rows; j++)
                 {
                     Unsafe.Add(ref y, j) = Dot33(ref Unsafe.Add(ref w, j * 33), ref x);
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·17 + k]·xt[k·32 + j] for 33 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
+            /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBlockPrefetching33x17(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 33 rows = 2 tiles of 12 + one of 9; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 24; o += 12)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 17);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 17; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 153));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 170));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 187));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                        a10_0.StoreUnsafe(ref yo, 320);
+                        a10_1.StoreUnsafe(ref yo, 336);
+                        a11_0.StoreUnsafe(ref yo, 352);
+                        a11_1.StoreUnsafe(ref yo, 368);
+                    }
+                    {
+                        nuint o = 24;
+                        ref float wo = ref Unsafe.Add(ref w, o * 17);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 17; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 33 rows = 16 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 32; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 17);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 17; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 17));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    {
+                        nuint o = 32;
+                        ref float wo = ref Unsafe.Add(ref w, o * 17);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 17; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 33 rows = 33 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 33; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 17);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 17; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 33; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 17; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 17) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
                 }
             }
         }

@@ -170,7 +170,8 @@ namespace Odd
             for (; start + ForwardBlock <= count; start += ForwardBlock)
             {
                 TransposeBlock1(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
-                Layer0ForwardBlock(ref ParameterBase, ref s, ref s1);
+                bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
+                Layer0ForwardBlock(ref ParameterBase, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
                 Layer1ForwardBlock(ref ParameterBase, ref s1, ref s);
                 for (nuint example = 0; example < ForwardBlock; example++)
                 {
@@ -590,9 +591,9 @@ namespace Odd
 
         /// <summary>Layer 0 forward for one block of 32 examples kept transposed (examples along the vectors): yt[o·32 + j] = sigmoid((W0·xt)[o, j] + b0[o]).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt)
+        private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt, ref float next, nuint nextLength)
         {
-            ForwardBlock1x1(ref Unsafe.Add(ref p, W0), ref xt, ref yt);
+            ForwardBlockPrefetching1x1(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 1; o++)
             {
@@ -1171,6 +1172,145 @@ namespace Odd
                     {
                         Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·1 + k]·xt[k·32 + j] for 1 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
+        /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlockPrefetching1x1(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 1 rows = 1 tile of 1; each tile keeps 1 × 2 accumulators
+                for (nuint o = 0; o < 1; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 1);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 1; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 16;
+                        }
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 1 rows = 1 tile of 1; each tile keeps 1 × 4 accumulators
+                for (nuint o = 0; o < 1; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 1);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 1; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 16;
+                        }
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 1 rows = 1 tile of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 1; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 1);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 1; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 16;
+                        }
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 1; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 1; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 1) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
                 }
             }
         }

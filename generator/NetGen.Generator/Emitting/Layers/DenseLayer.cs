@@ -148,7 +148,10 @@ namespace NetGen.Generator.Emitting.Layers
                 using (w.Block($"for (; n + {examples} <= (nuint)count; n += {examples})"))
                 {
                     w.Line($"{kernels.TransposeBlock(Inputs)}(ref Unsafe.Add(ref x, n * {Inputs}), ref xt);");
+                    // (No prefetch of the next block here: measured no faster in training, where the step itself
+                    // keeps the memory system busy; batched prediction does prefetch, see Layer0ForwardBlock.)
                     w.Line($"{forwardBlock}(ref w, ref xt, ref yt);");
+
                     w.Line($"ref {t.Type} yn = ref Unsafe.Add(ref y, n * {Outputs});");
                     using (w.Block($"for (nuint j = 0; j < {examples}; j++)"))
                     {
@@ -209,15 +212,21 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
-        /// <summary>Layer{l}ForwardBlock(ref p, ref xt, ref yt): one block of examples in transposed form, yt = f(W·xt + b).</summary>
+        /// <summary>
+        /// Layer{l}ForwardBlock(ref p, ref xt, ref yt[, ref next, nextLength]): one block of examples in transposed form,
+        /// yt = f(W·xt + b); the first layer also prefetches the next block's inputs.
+        /// </summary>
         public void EmitForwardBlock(CodeWriter w, Numeric t, Kernels kernels)
         {
             int examples = kernels.BlockExamples;
             w.Line($"/// <summary>Layer {I} forward for one block of {examples} examples kept transposed (examples along the vectors): yt[o·{examples} + j] = {Activation.Name}((W{I}·xt)[o, j] + b{I}[o]).</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}ForwardBlock(ref {t.Type} p, ref {t.Type} xt, ref {t.Type} yt)"))
+            string next = Previous is null ? $", ref {t.Type} next, nuint nextLength" : string.Empty;
+            using (w.Block($"private static void Layer{I}ForwardBlock(ref {t.Type} p, ref {t.Type} xt, ref {t.Type} yt{next})"))
             {
-                w.Line($"{kernels.ForwardBlock(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt);");
+                w.Line(Previous is null
+                    ? $"{kernels.ForwardBlockPrefetching(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref next, nextLength);"
+                    : $"{kernels.ForwardBlock(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt);");
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
                 using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
                 {
