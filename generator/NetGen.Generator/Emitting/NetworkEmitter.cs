@@ -58,6 +58,12 @@ namespace NetGen.Generator.Emitting
         /// <summary>The widest layer input or output (≥ half of any layer's inputs + outputs, so two blocks of it hold TransposeScratch).</summary>
         private int ChainWidth => _layers.Max(l => System.Math.Max(l.Inputs, l.Outputs));
 
+        /// <summary>Value of the generated TransposeScratch: one layer's transposed input and output blocks, for the widest layer.</summary>
+        private int TransposeScratch => _kernels.BlockExamples * _layers.Max(l => l.Inputs + l.Outputs);
+
+        /// <summary>Value of the generated PredictScratch: the two transposed blocks batched prediction alternates between.</summary>
+        private int PredictScratch => 2 * _kernels.BlockExamples * ChainWidth;
+
         private DenseLayer Last => _layers[_layers.Count - 1];
 
         private string T => _t.Type;
@@ -214,10 +220,13 @@ namespace NetGen.Generator.Emitting
             w.Line($"private const int ForwardBlock = {_kernels.BlockExamples};");
             w.Line();
             w.Line("/// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>");
-            w.Line($"private const int TransposeScratch = {_kernels.BlockExamples * _layers.Max(l => l.Inputs + l.Outputs)};");
+            w.Line($"private const int TransposeScratch = {TransposeScratch};");
             w.Line();
             w.Line("/// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>");
             w.Line($"private const int ChainWidth = {ChainWidth};");
+            w.Line();
+            w.Line("/// <summary>Batched prediction's two transposed blocks (at least TransposeScratch, which the examples left over use).</summary>");
+            w.Line($"private const int PredictScratch = {PredictScratch};");
             w.Line();
             foreach (DenseLayer layer in _layers)
             {
@@ -303,6 +312,7 @@ namespace NetGen.Generator.Emitting
                 {
                     w.Line($"ref {T} s = ref Unsafe.Add(ref {a}, ForwardBlock * ActivationCount);");
                     w.Line($"ref {T} s1 = ref Unsafe.Add(ref s, ForwardBlock * ChainWidth);");
+                    w.Line($"ref {T} p = ref ParameterBase;");
                     w.Line("int start = 0;");
                     w.Line("// Full blocks of ForwardBlock examples: transposed once, then kept transposed (examples along the vectors) from");
                     w.Line("// layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.");
@@ -317,7 +327,7 @@ namespace NetGen.Generator.Emitting
                             string next = i == 0
                                 ? ", ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0"
                                 : string.Empty;
-                            w.Line($"Layer{_layers[i].Index}ForwardBlock(ref ParameterBase, ref {from}, ref {to}{next});");
+                            w.Line($"Layer{_layers[i].Index}ForwardBlock(ref p, ref {from}, ref {to}{next});");
                         }
 
                         string logits = _layers.Count % 2 == 1 ? "s1" : "s";
@@ -346,7 +356,7 @@ namespace NetGen.Generator.Emitting
                             _head.EmitPredict(w, $"Unsafe.Add(ref {a}, (m * {Last.A}) + (n * OutputSize))", "y");
                         }
                     }
-                }, examples: _kernels.BlockExamples, extra: "2 * ForwardBlock * ChainWidth");
+                }, block: true);
             }
 
             if (_head.CanClassify)
@@ -388,10 +398,11 @@ namespace NetGen.Generator.Emitting
 
         private string TargetsName => _head.IntegerLabels ? "labels" : "targets";
 
-        private void EmitWithActivations(CodeWriter w, System.Action<string> body, int examples = 1, string? extra = null)
+        /// <summary>Activations for one example, or (block) for ForwardBlock examples followed by PredictScratch.</summary>
+        private void EmitWithActivations(CodeWriter w, System.Action<string> body, bool block = false)
         {
-            string size = (examples == 1 ? "ActivationCount" : "ForwardBlock * ActivationCount") + (extra is null ? string.Empty : " + " + extra);
-            int length = (_activationCount * examples) + (extra is null ? 0 : 2 * _kernels.BlockExamples * ChainWidth);
+            string size = block ? "(ForwardBlock * ActivationCount) + PredictScratch" : "ActivationCount";
+            int length = block ? (_kernels.BlockExamples * _activationCount) + PredictScratch : _activationCount;
             if (length <= StackLimit)
             {
                 w.Line($"Span<{T}> activations = stackalloc {T}[{size}];");

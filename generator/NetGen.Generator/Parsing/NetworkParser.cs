@@ -536,7 +536,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Generated members that are not methods: any member of the same name would clash (CS0102).</summary>
         private static readonly HashSet<string> s_generatedNonMethods = new(System.StringComparer.Ordinal)
         {
-            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth",
+            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch",
             "Parameters", "ParameterBase",
             "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",

@@ -68,6 +68,9 @@ namespace Samples
         /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
         private const int ChainWidth = 784;
 
+        /// <summary>Batched prediction's two transposed blocks (at least TransposeScratch, which the examples left over use).</summary>
+        private const int PredictScratch = 50176;
+
         /// <summary>Offset of W0 (128×784, row-major) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
         /// <summary>Offset of b0 (128) in <see cref="Parameters"/>.</summary>
@@ -179,12 +182,13 @@ namespace Samples
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));
-            float[] rented = ArrayPool<float>.Shared.Rent(ForwardBlock * ActivationCount + 2 * ForwardBlock * ChainWidth);
+            float[] rented = ArrayPool<float>.Shared.Rent((ForwardBlock * ActivationCount) + PredictScratch);
             try
             {
                 ref float a = ref MemoryMarshal.GetArrayDataReference(rented);
                 ref float s = ref Unsafe.Add(ref a, ForwardBlock * ActivationCount);
                 ref float s1 = ref Unsafe.Add(ref s, ForwardBlock * ChainWidth);
+                ref float p = ref ParameterBase;
                 int start = 0;
                 // Full blocks of ForwardBlock examples: transposed once, then kept transposed (examples along the vectors) from
                 // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
@@ -192,9 +196,9 @@ namespace Samples
                 {
                     TransposeBlock784(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
                     bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
-                    Layer0ForwardBlock(ref ParameterBase, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
-                    Layer1ForwardBlock(ref ParameterBase, ref s1, ref s);
-                    Layer2ForwardBlock(ref ParameterBase, ref s, ref s1);
+                    Layer0ForwardBlock(ref p, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
+                    Layer1ForwardBlock(ref p, ref s1, ref s);
+                    Layer2ForwardBlock(ref p, ref s, ref s1);
                     for (nuint example = 0; example < ForwardBlock; example++)
                     {
                         for (nuint output = 0; output < OutputSize; output++)
