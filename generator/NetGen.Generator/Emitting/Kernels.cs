@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using NetGen.Generator.Emitting.Activations;
 
 namespace NetGen.Generator.Emitting
 {
@@ -18,6 +19,7 @@ namespace NetGen.Generator.Emitting
 
         private readonly Numeric _t;
         private readonly SortedSet<(int Kind, int Length, int Rows)> _requested = new();
+        private readonly SortedDictionary<string, Action<CodeWriter>> _activationKernels = new(StringComparer.Ordinal);
 
         public Kernels(Numeric t) => _t = t;
 
@@ -108,6 +110,68 @@ namespace NetGen.Generator.Emitting
         /// <summary>dx += δ·w (old w), then w −= step·x, in one pass; signature (ref T w, ref T x, ref T dx, T delta, T step).</summary>
         public string UpdateRow(int n) => Request(Kind.UpdateRow, n);
 
+        /// <summary>
+        /// y[i] = f(y[i] + b[i]) for i &lt; n: a layer's bias and activation over one example's outputs; signature (ref T y, ref T b).
+        /// </summary>
+        public string BiasActivation(Activation f, int n)
+        {
+            string name = $"{f.Key}Bias{Lit(n)}";
+            AddActivationKernel(name, w => EmitElementwise(
+                w,
+                n,
+                $"/// <summary>y[i] = {f.Name}(y[i] + b[i]) for i &lt; {n}: + bias, then the activation, without a branch on the sign.</summary>",
+                $"{name}(ref {_t.Type} y, ref {_t.Type} b)",
+                Array.Empty<string>(),
+                (v, i) => new[]
+                {
+                    $"{v.Declare("z")} = {v.Load("y", i)} + {v.Load("b", i)};",
+                    v.Store("y", i, v.Scalar ? f.Forward("z", _t) : f.VectorForward("z", v.Bits, _t)!),
+                },
+                vectorize: f.VectorForward("z", 128, _t) is not null));
+            return name;
+        }
+
+        /// <summary>
+        /// y[i] = f(y[i] + b) for i &lt; n: one output row of a transposed block, one bias for all its examples; signature (ref T y, T b).
+        /// </summary>
+        public string BroadcastBiasActivation(Activation f, int n)
+        {
+            string name = $"{f.Key}BiasBroadcast{Lit(n)}";
+            AddActivationKernel(name, w => EmitElementwise(
+                w,
+                n,
+                $"/// <summary>y[i] = {f.Name}(y[i] + b) for i &lt; {n}: one row of a transposed block, one bias for all its examples.</summary>",
+                $"{name}(ref {_t.Type} y, {_t.Type} b)",
+                new[] { "b" },
+                (v, i) => new[]
+                {
+                    $"{v.Declare("z")} = {v.Load("y", i)} + {(v.Scalar ? "b" : VectorSpec.BroadcastName("b"))};",
+                    v.Store("y", i, v.Scalar ? f.Forward("z", _t) : f.VectorForward("z", v.Bits, _t)!),
+                },
+                vectorize: f.VectorForward("z", 128, _t) is not null));
+            return name;
+        }
+
+        /// <summary>d[i] = d[i] ⊙ f′ for i &lt; n, f′ read from the outputs a[i] = f(z[i]); signature (ref T d, ref T a).</summary>
+        public string Derivative(Activation f, int n)
+        {
+            string name = $"{f.Key}Derivative{Lit(n)}";
+            AddActivationKernel(name, w => EmitElementwise(
+                w,
+                n,
+                $"/// <summary>d[i] ⊙= f′ for i &lt; {n}, {f.DerivativeEquation.Replace(">", "&gt;")} with a the {f.Name} outputs; no branch on the sign.</summary>",
+                $"{name}(ref {_t.Type} d, ref {_t.Type} a)",
+                Array.Empty<string>(),
+                (v, i) => new[]
+                {
+                    $"{v.Declare("e")} = {v.Load("d", i)};",
+                    $"{v.Declare("ai")} = {v.Load("a", i)};",
+                    v.Store("d", i, v.Scalar ? f.Backward("e", "ai", _t) : f.VectorBackward("e", "ai", v.Bits, _t)!),
+                },
+                vectorize: f.VectorBackward("e", "ai", 128, _t) is not null));
+            return name;
+        }
+
         public void Emit(CodeWriter w)
         {
             EmitMultiplyAdd(w);
@@ -180,6 +244,20 @@ namespace NetGen.Generator.Emitting
                             });
                         break;
                 }
+            }
+
+            foreach (Action<CodeWriter> emit in _activationKernels.Values)
+            {
+                w.Line();
+                emit(w);
+            }
+        }
+
+        private void AddActivationKernel(string name, Action<CodeWriter> emit)
+        {
+            if (!_activationKernels.ContainsKey(name))
+            {
+                _activationKernels.Add(name, emit);
             }
         }
 
@@ -747,13 +825,14 @@ namespace NetGen.Generator.Emitting
             string summary,
             string signature,
             string[] broadcasts,
-            Func<VectorSpec, string, string[]> body)
+            Func<VectorSpec, string, string[]> body,
+            bool vectorize = true)
         {
             w.Line(summary);
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             using (w.Block($"private static void {signature}"))
             {
-                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                ForEachVectorPath(w, vectorize ? n : 0, (v, bits, lanes, vectors) =>
                 {
                     int unrolled = vectors / 4 * 4;
                     w.Line($"// {n} = {Describe(n, lanes, unrolled, vectors)}");
@@ -812,10 +891,10 @@ namespace NetGen.Generator.Emitting
             }
         }
 
-        private static void EmitBody(CodeWriter w, string[] lines)
+        private void EmitBody(CodeWriter w, string[] lines)
         {
             // A body that declares a local needs its own scope when repeated.
-            if (lines.Any(l => l.Contains(" wi = ")))
+            if (lines.Any(l => l.StartsWith("Vector", StringComparison.Ordinal) || l.StartsWith(_t.Type + " ", StringComparison.Ordinal)))
             {
                 using (w.Block())
                 {
@@ -834,7 +913,7 @@ namespace NetGen.Generator.Emitting
             }
         }
 
-        private static void EmitScalarTail(CodeWriter w, int from, int to, Func<string, string[]> statements)
+        private void EmitScalarTail(CodeWriter w, int from, int to, Func<string, string[]> statements)
         {
             if (from >= to)
             {
@@ -894,7 +973,9 @@ namespace NetGen.Generator.Emitting
                 _ = lanes;
             }
 
-            private bool Scalar => _bits == 0;
+            public bool Scalar => _bits == 0;
+
+            public int Bits => _bits;
 
             public string Load(string array, string offset) =>
                 Scalar ? $"Unsafe.Add(ref {array}, {offset})" : $"Vector{_bits}.LoadUnsafe(ref {array}, {offset})";

@@ -561,10 +561,7 @@ namespace NetGen.Generator.Emitting
             using (w.Block($"private static {T} OutputDelta(ref {T} z, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} scale, ref {T} dz)"))
             {
                 w.Line($"{T} loss = {_head.LossAndDelta("z", _head.IntegerLabels ? "label" : "ref target", "scale", "dz")};");
-                if (Last.Activation is not Identity)
-                {
-                    Last.Activation.EmitDerivativeLoop(w, _t, Last.Index, "dz", "z", Last.Outputs.ToString(CultureInfo.InvariantCulture));
-                }
+                Last.Activation.EmitDerivative(w, _kernels, Last.Index, "dz", "z", Last.Outputs);
 
                 w.Line("return loss;");
             }

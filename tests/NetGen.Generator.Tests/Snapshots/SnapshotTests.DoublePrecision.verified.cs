@@ -521,17 +521,13 @@ namespace Samples
             ref double b = ref Unsafe.Add(ref p, B0);
             DotRows4(ref w, ref x, ref a, 16);
             // + b0, then tanh
-            for (nuint o = 0; o < 16; o++)
-            {
-                double z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = Math.Tanh(z);
-            }
+            TanhBias16(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 0 forward for a mini-batch: each row n of y is a0 = tanh(W0·x + b0),  W0 ∈ ℝ^16×4 of row n of x.
         /// Blocks of 16 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b0 and tanh. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b0 and tanh on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch(ref double p, ref double x, ref double y, int count, ref double s)
@@ -545,14 +541,17 @@ namespace Samples
             {
                 TransposeBlock4(ref Unsafe.Add(ref x, n * 4), ref xt);
                 ForwardBlock16x4(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 16; o++)
+                {
+                    TanhBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
+                }
                 ref double yn = ref Unsafe.Add(ref y, n * 16);
                 for (nuint j = 0; j < 16; j++)
                 {
                     ref double yj = ref Unsafe.Add(ref yn, j * 16);
                     for (nuint o = 0; o < 16; o++)
                     {
-                        double z = Unsafe.Add(ref yt, (o * 16) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = Math.Tanh(z);
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 16) + j);
                     }
                 }
             }
@@ -578,12 +577,7 @@ namespace Samples
             // + b0, then tanh
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref double yr = ref Unsafe.Add(ref y, r * 16);
-                for (nuint o = 0; o < 16; o++)
-                {
-                    double z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = Math.Tanh(z);
-                }
+                TanhBias16(ref Unsafe.Add(ref y, r * 16), ref b);
             }
         }
 
@@ -595,13 +589,7 @@ namespace Samples
             ref double b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 16; o++)
             {
-                double bo = Unsafe.Add(ref b, o);
-                ref double row = ref Unsafe.Add(ref yt, o * 16);
-                for (nuint j = 0; j < 16; j++)
-                {
-                    double z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = Math.Tanh(z);
-                }
+                TanhBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
             }
         }
 
@@ -616,17 +604,13 @@ namespace Samples
                 Unsafe.Add(ref a, o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref x);
             }
             // + b1, then identity
-            for (nuint o = 0; o < 3; o++)
-            {
-                double z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = z;
-            }
+            IdentityBias3(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^3×16 of row n of x.
         /// Blocks of 16 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b1 and identity. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b1 and identity on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch(ref double p, ref double x, ref double y, int count, ref double s)
@@ -640,14 +624,17 @@ namespace Samples
             {
                 TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
                 ForwardBlock3x16(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 3; o++)
+                {
+                    IdentityBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
+                }
                 ref double yn = ref Unsafe.Add(ref y, n * 3);
                 for (nuint j = 0; j < 16; j++)
                 {
                     ref double yj = ref Unsafe.Add(ref yn, j * 3);
                     for (nuint o = 0; o < 3; o++)
                     {
-                        double z = Unsafe.Add(ref yt, (o * 16) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = z;
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 16) + j);
                     }
                 }
             }
@@ -676,12 +663,7 @@ namespace Samples
             // + b1, then identity
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref double yr = ref Unsafe.Add(ref y, r * 3);
-                for (nuint o = 0; o < 3; o++)
-                {
-                    double z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = z;
-                }
+                IdentityBias3(ref Unsafe.Add(ref y, r * 3), ref b);
             }
         }
 
@@ -693,13 +675,7 @@ namespace Samples
             ref double b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 3; o++)
             {
-                double bo = Unsafe.Add(ref b, o);
-                ref double row = ref Unsafe.Add(ref yt, o * 16);
-                for (nuint j = 0; j < 16; j++)
-                {
-                    double z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = z;
-                }
+                IdentityBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
             }
         }
 
@@ -722,11 +698,9 @@ namespace Samples
                 Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 0, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
             }
             // δ0 ⊙= f′(a0), f′ = 1 − a²
-            for (nuint i = 0; i < m * 16; i++)
+            for (nuint r = 0; r < m; r++)
             {
-                ref double e = ref Unsafe.Add(ref dx, i);
-                double ai = Unsafe.Add(ref x, i);
-                e = e * (1.0d - (ai * ai));
+                TanhDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
             }
 
             // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
@@ -765,12 +739,7 @@ namespace Samples
             }
 
             // δ0 ⊙= f′(a0), f′ = 1 − a²
-            for (nuint i = 0; i < 16; i++)
-            {
-                ref double e = ref Unsafe.Add(ref dx, i);
-                double ai = Unsafe.Add(ref x, i);
-                e = e * (1.0d - (ai * ai));
-            }
+            TanhDerivative16(ref dx, ref x);
         }
 
         /// <summary>
@@ -2745,6 +2714,143 @@ namespace Samples
                     }
                     Unsafe.Add(ref yt, (o * 16) + j) = sum;
                 }
+            }
+        }
+
+        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 3: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void IdentityBias3(ref double y, ref double b)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 3 = 1 × 2 + 1 scalar
+                {
+                    Vector128<double> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                    z.StoreUnsafe(ref y, 0);
+                }
+                {
+                    double z = Unsafe.Add(ref y, 2) + Unsafe.Add(ref b, 2);
+                    Unsafe.Add(ref y, 2) = z;
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 3; i++)
+            {
+                double z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z;
+            }
+        }
+
+        /// <summary>y[i] = identity(y[i] + b) for i &lt; 16: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void IdentityBiasBroadcast16(ref double y, double b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 16 = 2 × 8
+                Vector512<double> bV = Vector512.Create(b);
+                {
+                    Vector512<double> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    z.StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector512<double> z = Vector512.LoadUnsafe(ref y, 8) + bV;
+                    z.StoreUnsafe(ref y, 8);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 16 = 1 × 4 × 4 (unrolled)
+                Vector256<double> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    {
+                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 4) + bV;
+                        z.StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 12) + bV;
+                        z.StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 16 = 2 × 4 × 2 (unrolled)
+                Vector128<double> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    {
+                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 2) + bV;
+                        z.StoreUnsafe(ref y, i + 2);
+                    }
+                    {
+                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        z.StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 6) + bV;
+                        z.StoreUnsafe(ref y, i + 6);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                double z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z;
+            }
+        }
+
+        /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void TanhBias16(ref double y, ref double b)
+        {
+            for (nuint i = 0; i < 16; i++)
+            {
+                double z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = Math.Tanh(z);
+            }
+        }
+
+        /// <summary>y[i] = tanh(y[i] + b) for i &lt; 16: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void TanhBiasBroadcast16(ref double y, double b)
+        {
+            for (nuint i = 0; i < 16; i++)
+            {
+                double z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = Math.Tanh(z);
+            }
+        }
+
+        /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void TanhDerivative16(ref double d, ref double a)
+        {
+            for (nuint i = 0; i < 16; i++)
+            {
+                double e = Unsafe.Add(ref d, i);
+                double ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = e * (1.0d - (ai * ai));
             }
         }
     }

@@ -639,17 +639,13 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B0);
         DotRows8(ref w, ref x, ref a, 16);
         // + b0, then ReLU
-        for (nuint o = 0; o < 16; o++)
-        {
-            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-            Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.0f;
-        }
+        ReluBias16(ref a, ref b);
     }
 
     /// <summary>
     /// Layer 0 forward for a mini-batch: each row n of y is a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^16×8 of row n of x.
     /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-    /// then transposed back with + b0 and ReLU. The rest: 4 rows × 4 examples sharing their loads.
+    /// + b0 and ReLU on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -663,14 +659,17 @@ partial class EveryActivation
         {
             TransposeBlock8(ref Unsafe.Add(ref x, n * 8), ref xt);
             ForwardBlock16x8(ref w, ref xt, ref yt);
+            for (nuint o = 0; o < 16; o++)
+            {
+                ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            }
             ref float yn = ref Unsafe.Add(ref y, n * 16);
             for (nuint j = 0; j < 32; j++)
             {
                 ref float yj = ref Unsafe.Add(ref yn, j * 16);
                 for (nuint o = 0; o < 16; o++)
                 {
-                    float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yj, o) = z > 0.0f ? z : 0.0f;
+                    Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                 }
             }
         }
@@ -696,12 +695,7 @@ partial class EveryActivation
         // + b0, then ReLU
         for (nuint r = rest; r < (nuint)count; r++)
         {
-            ref float yr = ref Unsafe.Add(ref y, r * 16);
-            for (nuint o = 0; o < 16; o++)
-            {
-                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.0f;
-            }
+            ReluBias16(ref Unsafe.Add(ref y, r * 16), ref b);
         }
     }
 
@@ -713,13 +707,7 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B0);
         for (nuint o = 0; o < 16; o++)
         {
-            float bo = Unsafe.Add(ref b, o);
-            ref float row = ref Unsafe.Add(ref yt, o * 32);
-            for (nuint j = 0; j < 32; j++)
-            {
-                float z = Unsafe.Add(ref row, j) + bo;
-                Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.0f;
-            }
+            ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -731,17 +719,13 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B1);
         DotRows16(ref w, ref x, ref a, 16);
         // + b1, then LeakyReLU(0.01)
-        for (nuint o = 0; o < 16; o++)
-        {
-            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-            Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.01f * z;
-        }
+        LeakyRelu0_01Bias16(ref a, ref b);
     }
 
     /// <summary>
     /// Layer 1 forward for a mini-batch: each row n of y is a1 = LeakyReLU(0.01)(W1·a0 + b1),  W1 ∈ ℝ^16×16 of row n of x.
     /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-    /// then transposed back with + b1 and LeakyReLU(0.01). The rest: 4 rows × 4 examples sharing their loads.
+    /// + b1 and LeakyReLU(0.01) on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -755,14 +739,17 @@ partial class EveryActivation
         {
             TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
             ForwardBlock16x16(ref w, ref xt, ref yt);
+            for (nuint o = 0; o < 16; o++)
+            {
+                LeakyRelu0_01BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            }
             ref float yn = ref Unsafe.Add(ref y, n * 16);
             for (nuint j = 0; j < 32; j++)
             {
                 ref float yj = ref Unsafe.Add(ref yn, j * 16);
                 for (nuint o = 0; o < 16; o++)
                 {
-                    float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yj, o) = z > 0.0f ? z : 0.01f * z;
+                    Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                 }
             }
         }
@@ -788,12 +775,7 @@ partial class EveryActivation
         // + b1, then LeakyReLU(0.01)
         for (nuint r = rest; r < (nuint)count; r++)
         {
-            ref float yr = ref Unsafe.Add(ref y, r * 16);
-            for (nuint o = 0; o < 16; o++)
-            {
-                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.01f * z;
-            }
+            LeakyRelu0_01Bias16(ref Unsafe.Add(ref y, r * 16), ref b);
         }
     }
 
@@ -805,13 +787,7 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B1);
         for (nuint o = 0; o < 16; o++)
         {
-            float bo = Unsafe.Add(ref b, o);
-            ref float row = ref Unsafe.Add(ref yt, o * 32);
-            for (nuint j = 0; j < 32; j++)
-            {
-                float z = Unsafe.Add(ref row, j) + bo;
-                Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.01f * z;
-            }
+            LeakyRelu0_01BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -823,17 +799,13 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B2);
         DotRows16(ref w, ref x, ref a, 12);
         // + b2, then LeakyReLU(0.2)
-        for (nuint o = 0; o < 12; o++)
-        {
-            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-            Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.2f * z;
-        }
+        LeakyRelu0_2Bias12(ref a, ref b);
     }
 
     /// <summary>
     /// Layer 2 forward for a mini-batch: each row n of y is a2 = LeakyReLU(0.2)(W2·a1 + b2),  W2 ∈ ℝ^12×16 of row n of x.
     /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-    /// then transposed back with + b2 and LeakyReLU(0.2). The rest: 4 rows × 4 examples sharing their loads.
+    /// + b2 and LeakyReLU(0.2) on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer2ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -847,14 +819,17 @@ partial class EveryActivation
         {
             TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
             ForwardBlock12x16(ref w, ref xt, ref yt);
+            for (nuint o = 0; o < 12; o++)
+            {
+                LeakyRelu0_2BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            }
             ref float yn = ref Unsafe.Add(ref y, n * 12);
             for (nuint j = 0; j < 32; j++)
             {
                 ref float yj = ref Unsafe.Add(ref yn, j * 12);
                 for (nuint o = 0; o < 12; o++)
                 {
-                    float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yj, o) = z > 0.0f ? z : 0.2f * z;
+                    Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                 }
             }
         }
@@ -880,12 +855,7 @@ partial class EveryActivation
         // + b2, then LeakyReLU(0.2)
         for (nuint r = rest; r < (nuint)count; r++)
         {
-            ref float yr = ref Unsafe.Add(ref y, r * 12);
-            for (nuint o = 0; o < 12; o++)
-            {
-                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.2f * z;
-            }
+            LeakyRelu0_2Bias12(ref Unsafe.Add(ref y, r * 12), ref b);
         }
     }
 
@@ -897,13 +867,7 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B2);
         for (nuint o = 0; o < 12; o++)
         {
-            float bo = Unsafe.Add(ref b, o);
-            ref float row = ref Unsafe.Add(ref yt, o * 32);
-            for (nuint j = 0; j < 32; j++)
-            {
-                float z = Unsafe.Add(ref row, j) + bo;
-                Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.2f * z;
-            }
+            LeakyRelu0_2BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -915,17 +879,13 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B3);
         DotRows12(ref w, ref x, ref a, 8);
         // + b3, then sigmoid
-        for (nuint o = 0; o < 8; o++)
-        {
-            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-            Unsafe.Add(ref a, o) = 1.0f / (1.0f + MathF.Exp(-z));
-        }
+        SigmoidBias8(ref a, ref b);
     }
 
     /// <summary>
     /// Layer 3 forward for a mini-batch: each row n of y is a3 = sigmoid(W3·a2 + b3),  W3 ∈ ℝ^8×12 of row n of x.
     /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-    /// then transposed back with + b3 and sigmoid. The rest: 4 rows × 4 examples sharing their loads.
+    /// + b3 and sigmoid on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer3ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -939,14 +899,17 @@ partial class EveryActivation
         {
             TransposeBlock12(ref Unsafe.Add(ref x, n * 12), ref xt);
             ForwardBlock8x12(ref w, ref xt, ref yt);
+            for (nuint o = 0; o < 8; o++)
+            {
+                SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            }
             ref float yn = ref Unsafe.Add(ref y, n * 8);
             for (nuint j = 0; j < 32; j++)
             {
                 ref float yj = ref Unsafe.Add(ref yn, j * 8);
                 for (nuint o = 0; o < 8; o++)
                 {
-                    float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yj, o) = 1.0f / (1.0f + MathF.Exp(-z));
+                    Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                 }
             }
         }
@@ -972,12 +935,7 @@ partial class EveryActivation
         // + b3, then sigmoid
         for (nuint r = rest; r < (nuint)count; r++)
         {
-            ref float yr = ref Unsafe.Add(ref y, r * 8);
-            for (nuint o = 0; o < 8; o++)
-            {
-                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref yr, o) = 1.0f / (1.0f + MathF.Exp(-z));
-            }
+            SigmoidBias8(ref Unsafe.Add(ref y, r * 8), ref b);
         }
     }
 
@@ -989,13 +947,7 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B3);
         for (nuint o = 0; o < 8; o++)
         {
-            float bo = Unsafe.Add(ref b, o);
-            ref float row = ref Unsafe.Add(ref yt, o * 32);
-            for (nuint j = 0; j < 32; j++)
-            {
-                float z = Unsafe.Add(ref row, j) + bo;
-                Unsafe.Add(ref row, j) = 1.0f / (1.0f + MathF.Exp(-z));
-            }
+            SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1007,17 +959,13 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B4);
         DotRows8(ref w, ref x, ref a, 4);
         // + b4, then tanh
-        for (nuint o = 0; o < 4; o++)
-        {
-            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-            Unsafe.Add(ref a, o) = MathF.Tanh(z);
-        }
+        TanhBias4(ref a, ref b);
     }
 
     /// <summary>
     /// Layer 4 forward for a mini-batch: each row n of y is a4 = tanh(W4·a3 + b4),  W4 ∈ ℝ^4×8 of row n of x.
     /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-    /// then transposed back with + b4 and tanh. The rest: 4 rows × 4 examples sharing their loads.
+    /// + b4 and tanh on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer4ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -1031,14 +979,17 @@ partial class EveryActivation
         {
             TransposeBlock8(ref Unsafe.Add(ref x, n * 8), ref xt);
             ForwardBlock4x8(ref w, ref xt, ref yt);
+            for (nuint o = 0; o < 4; o++)
+            {
+                TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            }
             ref float yn = ref Unsafe.Add(ref y, n * 4);
             for (nuint j = 0; j < 32; j++)
             {
                 ref float yj = ref Unsafe.Add(ref yn, j * 4);
                 for (nuint o = 0; o < 4; o++)
                 {
-                    float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yj, o) = MathF.Tanh(z);
+                    Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                 }
             }
         }
@@ -1064,12 +1015,7 @@ partial class EveryActivation
         // + b4, then tanh
         for (nuint r = rest; r < (nuint)count; r++)
         {
-            ref float yr = ref Unsafe.Add(ref y, r * 4);
-            for (nuint o = 0; o < 4; o++)
-            {
-                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref yr, o) = MathF.Tanh(z);
-            }
+            TanhBias4(ref Unsafe.Add(ref y, r * 4), ref b);
         }
     }
 
@@ -1081,13 +1027,7 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B4);
         for (nuint o = 0; o < 4; o++)
         {
-            float bo = Unsafe.Add(ref b, o);
-            ref float row = ref Unsafe.Add(ref yt, o * 32);
-            for (nuint j = 0; j < 32; j++)
-            {
-                float z = Unsafe.Add(ref row, j) + bo;
-                Unsafe.Add(ref row, j) = MathF.Tanh(z);
-            }
+            TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1102,17 +1042,13 @@ partial class EveryActivation
             Unsafe.Add(ref a, o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref x);
         }
         // + b5, then identity
-        for (nuint o = 0; o < 3; o++)
-        {
-            float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-            Unsafe.Add(ref a, o) = z;
-        }
+        IdentityBias3(ref a, ref b);
     }
 
     /// <summary>
     /// Layer 5 forward for a mini-batch: each row n of y is a5 = identity(W5·a4 + b5),  W5 ∈ ℝ^3×4 of row n of x.
     /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-    /// then transposed back with + b5 and identity. The rest: 4 rows × 4 examples sharing their loads.
+    /// + b5 and identity on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer5ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -1126,14 +1062,17 @@ partial class EveryActivation
         {
             TransposeBlock4(ref Unsafe.Add(ref x, n * 4), ref xt);
             ForwardBlock3x4(ref w, ref xt, ref yt);
+            for (nuint o = 0; o < 3; o++)
+            {
+                IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            }
             ref float yn = ref Unsafe.Add(ref y, n * 3);
             for (nuint j = 0; j < 32; j++)
             {
                 ref float yj = ref Unsafe.Add(ref yn, j * 3);
                 for (nuint o = 0; o < 3; o++)
                 {
-                    float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yj, o) = z;
+                    Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                 }
             }
         }
@@ -1162,12 +1101,7 @@ partial class EveryActivation
         // + b5, then identity
         for (nuint r = rest; r < (nuint)count; r++)
         {
-            ref float yr = ref Unsafe.Add(ref y, r * 3);
-            for (nuint o = 0; o < 3; o++)
-            {
-                float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref yr, o) = z;
-            }
+            IdentityBias3(ref Unsafe.Add(ref y, r * 3), ref b);
         }
     }
 
@@ -1179,13 +1113,7 @@ partial class EveryActivation
         ref float b = ref Unsafe.Add(ref p, B5);
         for (nuint o = 0; o < 3; o++)
         {
-            float bo = Unsafe.Add(ref b, o);
-            ref float row = ref Unsafe.Add(ref yt, o * 32);
-            for (nuint j = 0; j < 32; j++)
-            {
-                float z = Unsafe.Add(ref row, j) + bo;
-                Unsafe.Add(ref row, j) = z;
-            }
+            IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1208,11 +1136,9 @@ partial class EveryActivation
             Gemm1x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 0, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
         }
         // δ4 ⊙= f′(a4), f′ = 1 − a²
-        for (nuint i = 0; i < m * 4; i++)
+        for (nuint r = 0; r < m; r++)
         {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = e * (1.0f - (ai * ai));
+            TanhDerivative4(ref Unsafe.Add(ref dx, r * 4), ref Unsafe.Add(ref x, r * 4));
         }
 
         // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 8 rows at a time
@@ -1251,12 +1177,7 @@ partial class EveryActivation
         }
 
         // δ4 ⊙= f′(a4), f′ = 1 − a²
-        for (nuint i = 0; i < 4; i++)
-        {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = e * (1.0f - (ai * ai));
-        }
+        TanhDerivative4(ref dx, ref x);
     }
 
     /// <summary>
@@ -1278,11 +1199,9 @@ partial class EveryActivation
             Gemm1x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 0, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
         }
         // δ3 ⊙= f′(a3), f′ = a·(1 − a)
-        for (nuint i = 0; i < m * 8; i++)
+        for (nuint r = 0; r < m; r++)
         {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = e * ai * (1.0f - ai);
+            SigmoidDerivative8(ref Unsafe.Add(ref dx, r * 8), ref Unsafe.Add(ref x, r * 8));
         }
 
         // W4[o, :] += α·Σₙ δ4[n, o]·a3[n, :], 8 rows at a time
@@ -1321,12 +1240,7 @@ partial class EveryActivation
         }
 
         // δ3 ⊙= f′(a3), f′ = a·(1 − a)
-        for (nuint i = 0; i < 8; i++)
-        {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = e * ai * (1.0f - ai);
-        }
+        SigmoidDerivative8(ref dx, ref x);
     }
 
     /// <summary>
@@ -1348,11 +1262,9 @@ partial class EveryActivation
             Gemm1x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 0, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
         }
         // δ2 ⊙= f′(a2), f′ = a > 0 ? 1 : 0.2
-        for (nuint i = 0; i < m * 12; i++)
+        for (nuint r = 0; r < m; r++)
         {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = ai > 0.0f ? e : 0.2f * e;
+            LeakyRelu0_2Derivative12(ref Unsafe.Add(ref dx, r * 12), ref Unsafe.Add(ref x, r * 12));
         }
 
         // W3[o, :] += α·Σₙ δ3[n, o]·a2[n, :], 8 rows at a time
@@ -1391,12 +1303,7 @@ partial class EveryActivation
         }
 
         // δ2 ⊙= f′(a2), f′ = a > 0 ? 1 : 0.2
-        for (nuint i = 0; i < 12; i++)
-        {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = ai > 0.0f ? e : 0.2f * e;
-        }
+        LeakyRelu0_2Derivative12(ref dx, ref x);
     }
 
     /// <summary>
@@ -1418,11 +1325,9 @@ partial class EveryActivation
             Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 0, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
         // δ1 ⊙= f′(a1), f′ = a > 0 ? 1 : 0.01
-        for (nuint i = 0; i < m * 16; i++)
+        for (nuint r = 0; r < m; r++)
         {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = ai > 0.0f ? e : 0.01f * e;
+            LeakyRelu0_01Derivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
         }
 
         // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time
@@ -1465,12 +1370,7 @@ partial class EveryActivation
         }
 
         // δ1 ⊙= f′(a1), f′ = a > 0 ? 1 : 0.01
-        for (nuint i = 0; i < 16; i++)
-        {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = ai > 0.0f ? e : 0.01f * e;
-        }
+        LeakyRelu0_01Derivative16(ref dx, ref x);
     }
 
     /// <summary>
@@ -1492,11 +1392,9 @@ partial class EveryActivation
             Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 0, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
         // δ0 ⊙= f′(a0), f′ = [a > 0]
-        for (nuint i = 0; i < m * 16; i++)
+        for (nuint r = 0; r < m; r++)
         {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = ai > 0.0f ? e : 0.0f;
+            ReluDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
         }
 
         // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
@@ -1535,12 +1433,7 @@ partial class EveryActivation
         }
 
         // δ0 ⊙= f′(a0), f′ = [a > 0]
-        for (nuint i = 0; i < 16; i++)
-        {
-            ref float e = ref Unsafe.Add(ref dx, i);
-            float ai = Unsafe.Add(ref x, i);
-            e = ai > 0.0f ? e : 0.0f;
-        }
+        ReluDerivative16(ref dx, ref x);
     }
 
     /// <summary>
@@ -5267,6 +5160,747 @@ partial class EveryActivation
                 }
                 Unsafe.Add(ref yt, (o * 32) + j) = sum;
             }
+        }
+    }
+
+    /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 3: + bias, then the activation, without a branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void IdentityBias3(ref float y, ref float b)
+    {
+        for (nuint i = 0; i < 3; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+            Unsafe.Add(ref y, i) = z;
+        }
+    }
+
+    /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void IdentityBiasBroadcast32(ref float y, float b)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 32 = 2 × 16
+            Vector512<float> bV = Vector512.Create(b);
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                z.StoreUnsafe(ref y, 0);
+            }
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                z.StoreUnsafe(ref y, 16);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 32 = 1 × 4 × 8 (unrolled)
+            Vector256<float> bV = Vector256.Create(b);
+            for (nuint i = 0; i < 32; i += 32)
+            {
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                    z.StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                    z.StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                    z.StoreUnsafe(ref y, i + 16);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                    z.StoreUnsafe(ref y, i + 24);
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 32 = 2 × 4 × 4 (unrolled)
+            Vector128<float> bV = Vector128.Create(b);
+            for (nuint i = 0; i < 32; i += 16)
+            {
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                    z.StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                    z.StoreUnsafe(ref y, i + 4);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                    z.StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                    z.StoreUnsafe(ref y, i + 12);
+                }
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 32; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + b;
+            Unsafe.Add(ref y, i) = z;
+        }
+    }
+
+    /// <summary>y[i] = LeakyReLU(0.01)(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LeakyRelu0_01Bias16(ref float y, ref float b)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 16 = 1 × 16
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + Vector512.LoadUnsafe(ref b, 0);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 0);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 16 = 2 × 8
+            {
+                Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, 0);
+            }
+            {
+                Vector256<float> z = Vector256.LoadUnsafe(ref y, 8) + Vector256.LoadUnsafe(ref b, 8);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, 8);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 16 = 1 × 4 × 4 (unrolled)
+            for (nuint i = 0; i < 16; i += 16)
+            {
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 4);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 12);
+                }
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 16; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.01f * z;
+        }
+    }
+
+    /// <summary>y[i] = LeakyReLU(0.01)(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LeakyRelu0_01BiasBroadcast32(ref float y, float b)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 32 = 2 × 16
+            Vector512<float> bV = Vector512.Create(b);
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 0);
+            }
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 16);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 32 = 1 × 4 × 8 (unrolled)
+            Vector256<float> bV = Vector256.Create(b);
+            for (nuint i = 0; i < 32; i += 32)
+            {
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 16);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 24);
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 32 = 2 × 4 × 4 (unrolled)
+            Vector128<float> bV = Vector128.Create(b);
+            for (nuint i = 0; i < 32; i += 16)
+            {
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 4);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 12);
+                }
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 32; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + b;
+            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.01f * z;
+        }
+    }
+
+    /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = a &gt; 0 ? 1 : 0.01 with a the LeakyReLU(0.01) outputs; no branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LeakyRelu0_01Derivative16(ref float d, ref float a)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 16 = 1 × 16
+            {
+                Vector512<float> e = Vector512.LoadUnsafe(ref d, 0);
+                Vector512<float> ai = Vector512.LoadUnsafe(ref a, 0);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, e * Vector512.Create(0.01f)).StoreUnsafe(ref d, 0);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 16 = 2 × 8
+            {
+                Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
+                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.01f)).StoreUnsafe(ref d, 0);
+            }
+            {
+                Vector256<float> e = Vector256.LoadUnsafe(ref d, 8);
+                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 8);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.01f)).StoreUnsafe(ref d, 8);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 16 = 1 × 4 × 4 (unrolled)
+            for (nuint i = 0; i < 16; i += 16)
+            {
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i);
+                }
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 4);
+                }
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 8);
+                }
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 12);
+                }
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 16; i++)
+        {
+            float e = Unsafe.Add(ref d, i);
+            float ai = Unsafe.Add(ref a, i);
+            Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.01f * e;
+        }
+    }
+
+    /// <summary>y[i] = LeakyReLU(0.2)(y[i] + b[i]) for i &lt; 12: + bias, then the activation, without a branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LeakyRelu0_2Bias12(ref float y, ref float b)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 12 = 1 × 8 + 4 scalar
+            {
+                Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, 0);
+            }
+            for (nuint i = 8; i < 12; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.2f * z;
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 12 = 3 × 4
+            {
+                Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 0);
+            }
+            {
+                Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
+                Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 4);
+            }
+            {
+                Vector128<float> z = Vector128.LoadUnsafe(ref y, 8) + Vector128.LoadUnsafe(ref b, 8);
+                Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 8);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 12; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.2f * z;
+        }
+    }
+
+    /// <summary>y[i] = LeakyReLU(0.2)(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LeakyRelu0_2BiasBroadcast32(ref float y, float b)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 32 = 2 × 16
+            Vector512<float> bV = Vector512.Create(b);
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.2f)).StoreUnsafe(ref y, 0);
+            }
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.2f)).StoreUnsafe(ref y, 16);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 32 = 1 × 4 × 8 (unrolled)
+            Vector256<float> bV = Vector256.Create(b);
+            for (nuint i = 0; i < 32; i += 32)
+            {
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 16);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 24);
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 32 = 2 × 4 × 4 (unrolled)
+            Vector128<float> bV = Vector128.Create(b);
+            for (nuint i = 0; i < 32; i += 16)
+            {
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 4);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 12);
+                }
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 32; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + b;
+            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.2f * z;
+        }
+    }
+
+    /// <summary>d[i] ⊙= f′ for i &lt; 12, f′ = a &gt; 0 ? 1 : 0.2 with a the LeakyReLU(0.2) outputs; no branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LeakyRelu0_2Derivative12(ref float d, ref float a)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 12 = 1 × 8 + 4 scalar
+            {
+                Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
+                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.2f)).StoreUnsafe(ref d, 0);
+            }
+            for (nuint i = 8; i < 12; i++)
+            {
+                float e = Unsafe.Add(ref d, i);
+                float ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.2f * e;
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 12 = 3 × 4
+            {
+                Vector128<float> e = Vector128.LoadUnsafe(ref d, 0);
+                Vector128<float> ai = Vector128.LoadUnsafe(ref a, 0);
+                Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 0);
+            }
+            {
+                Vector128<float> e = Vector128.LoadUnsafe(ref d, 4);
+                Vector128<float> ai = Vector128.LoadUnsafe(ref a, 4);
+                Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 4);
+            }
+            {
+                Vector128<float> e = Vector128.LoadUnsafe(ref d, 8);
+                Vector128<float> ai = Vector128.LoadUnsafe(ref a, 8);
+                Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 8);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 12; i++)
+        {
+            float e = Unsafe.Add(ref d, i);
+            float ai = Unsafe.Add(ref a, i);
+            Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.2f * e;
+        }
+    }
+
+    /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReluBias16(ref float y, ref float b)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 16 = 1 × 16
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + Vector512.LoadUnsafe(ref b, 0);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, 0);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 16 = 2 × 8
+            {
+                Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, 0);
+            }
+            {
+                Vector256<float> z = Vector256.LoadUnsafe(ref y, 8) + Vector256.LoadUnsafe(ref b, 8);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, 8);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 16 = 1 × 4 × 4 (unrolled)
+            for (nuint i = 0; i < 16; i += 16)
+            {
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 4);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 12);
+                }
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 16; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.0f;
+        }
+    }
+
+    /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReluBiasBroadcast32(ref float y, float b)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 32 = 2 × 16
+            Vector512<float> bV = Vector512.Create(b);
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, 0);
+            }
+            {
+                Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, 16);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 32 = 1 × 4 × 8 (unrolled)
+            Vector256<float> bV = Vector256.Create(b);
+            for (nuint i = 0; i < 32; i += 32)
+            {
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 16);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 24);
+                }
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 32 = 2 × 4 × 4 (unrolled)
+            Vector128<float> bV = Vector128.Create(b);
+            for (nuint i = 0; i < 32; i += 16)
+            {
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 4);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 8);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 12);
+                }
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 32; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + b;
+            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.0f;
+        }
+    }
+
+    /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReluDerivative16(ref float d, ref float a)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 16 = 1 × 16
+            {
+                Vector512<float> e = Vector512.LoadUnsafe(ref d, 0);
+                Vector512<float> ai = Vector512.LoadUnsafe(ref a, 0);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 0);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 16 = 2 × 8
+            {
+                Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
+                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 0);
+            }
+            {
+                Vector256<float> e = Vector256.LoadUnsafe(ref d, 8);
+                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 8);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 8);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 16 = 1 × 4 × 4 (unrolled)
+            for (nuint i = 0; i < 16; i += 16)
+            {
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                }
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                }
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                }
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                }
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 16; i++)
+        {
+            float e = Unsafe.Add(ref d, i);
+            float ai = Unsafe.Add(ref a, i);
+            Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
+        }
+    }
+
+    /// <summary>y[i] = sigmoid(y[i] + b[i]) for i &lt; 8: + bias, then the activation, without a branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SigmoidBias8(ref float y, ref float b)
+    {
+        for (nuint i = 0; i < 8; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+            Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
+        }
+    }
+
+    /// <summary>y[i] = sigmoid(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SigmoidBiasBroadcast32(ref float y, float b)
+    {
+        for (nuint i = 0; i < 32; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + b;
+            Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
+        }
+    }
+
+    /// <summary>d[i] ⊙= f′ for i &lt; 8, f′ = a·(1 − a) with a the sigmoid outputs; no branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SigmoidDerivative8(ref float d, ref float a)
+    {
+        for (nuint i = 0; i < 8; i++)
+        {
+            float e = Unsafe.Add(ref d, i);
+            float ai = Unsafe.Add(ref a, i);
+            Unsafe.Add(ref d, i) = e * ai * (1.0f - ai);
+        }
+    }
+
+    /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 4: + bias, then the activation, without a branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhBias4(ref float y, ref float b)
+    {
+        for (nuint i = 0; i < 4; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+            Unsafe.Add(ref y, i) = MathF.Tanh(z);
+        }
+    }
+
+    /// <summary>y[i] = tanh(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhBiasBroadcast32(ref float y, float b)
+    {
+        for (nuint i = 0; i < 32; i++)
+        {
+            float z = Unsafe.Add(ref y, i) + b;
+            Unsafe.Add(ref y, i) = MathF.Tanh(z);
+        }
+    }
+
+    /// <summary>d[i] ⊙= f′ for i &lt; 4, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhDerivative4(ref float d, ref float a)
+    {
+        for (nuint i = 0; i < 4; i++)
+        {
+            float e = Unsafe.Add(ref d, i);
+            float ai = Unsafe.Add(ref a, i);
+            Unsafe.Add(ref d, i) = e * (1.0f - (ai * ai));
         }
     }
 }

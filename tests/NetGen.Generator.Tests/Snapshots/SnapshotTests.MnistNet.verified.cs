@@ -558,17 +558,13 @@ namespace Samples
             ref float b = ref Unsafe.Add(ref p, B0);
             DotRows784(ref w, ref x, ref a, 128);
             // + b0, then ReLU
-            for (nuint o = 0; o < 128; o++)
-            {
-                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.0f;
-            }
+            ReluBias128(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 0 forward for a mini-batch: each row n of y is a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^128×784 of row n of x.
         /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b0 and ReLU. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b0 and ReLU on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -582,14 +578,17 @@ namespace Samples
             {
                 TransposeBlock784(ref Unsafe.Add(ref x, n * 784), ref xt);
                 ForwardBlock128x784(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 128; o++)
+                {
+                    ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                }
                 ref float yn = ref Unsafe.Add(ref y, n * 128);
                 for (nuint j = 0; j < 32; j++)
                 {
                     ref float yj = ref Unsafe.Add(ref yn, j * 128);
                     for (nuint o = 0; o < 128; o++)
                     {
-                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = z > 0.0f ? z : 0.0f;
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                     }
                 }
             }
@@ -615,12 +614,7 @@ namespace Samples
             // + b0, then ReLU
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref float yr = ref Unsafe.Add(ref y, r * 128);
-                for (nuint o = 0; o < 128; o++)
-                {
-                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.0f;
-                }
+                ReluBias128(ref Unsafe.Add(ref y, r * 128), ref b);
             }
         }
 
@@ -632,13 +626,7 @@ namespace Samples
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 128; o++)
             {
-                float bo = Unsafe.Add(ref b, o);
-                ref float row = ref Unsafe.Add(ref yt, o * 32);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.0f;
-                }
+                ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -650,17 +638,13 @@ namespace Samples
             ref float b = ref Unsafe.Add(ref p, B1);
             DotRows128(ref w, ref x, ref a, 64);
             // + b1, then ReLU
-            for (nuint o = 0; o < 64; o++)
-            {
-                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.0f;
-            }
+            ReluBias64(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 1 forward for a mini-batch: each row n of y is a1 = ReLU(W1·a0 + b1),  W1 ∈ ℝ^64×128 of row n of x.
         /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b1 and ReLU. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b1 and ReLU on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -674,14 +658,17 @@ namespace Samples
             {
                 TransposeBlock128(ref Unsafe.Add(ref x, n * 128), ref xt);
                 ForwardBlock64x128(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 64; o++)
+                {
+                    ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                }
                 ref float yn = ref Unsafe.Add(ref y, n * 64);
                 for (nuint j = 0; j < 32; j++)
                 {
                     ref float yj = ref Unsafe.Add(ref yn, j * 64);
                     for (nuint o = 0; o < 64; o++)
                     {
-                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = z > 0.0f ? z : 0.0f;
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                     }
                 }
             }
@@ -707,12 +694,7 @@ namespace Samples
             // + b1, then ReLU
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref float yr = ref Unsafe.Add(ref y, r * 64);
-                for (nuint o = 0; o < 64; o++)
-                {
-                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.0f;
-                }
+                ReluBias64(ref Unsafe.Add(ref y, r * 64), ref b);
             }
         }
 
@@ -724,13 +706,7 @@ namespace Samples
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 64; o++)
             {
-                float bo = Unsafe.Add(ref b, o);
-                ref float row = ref Unsafe.Add(ref yt, o * 32);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.0f;
-                }
+                ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -746,17 +722,13 @@ namespace Samples
                 Unsafe.Add(ref a, o) = Dot64(ref Unsafe.Add(ref w, o * 64), ref x);
             }
             // + b2, then identity
-            for (nuint o = 0; o < 10; o++)
-            {
-                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = z;
-            }
+            IdentityBias10(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 2 forward for a mini-batch: each row n of y is a2 = identity(W2·a1 + b2),  W2 ∈ ℝ^10×64 of row n of x.
         /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b2 and identity. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b2 and identity on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -770,14 +742,17 @@ namespace Samples
             {
                 TransposeBlock64(ref Unsafe.Add(ref x, n * 64), ref xt);
                 ForwardBlock10x64(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 10; o++)
+                {
+                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                }
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
                 for (nuint j = 0; j < 32; j++)
                 {
                     ref float yj = ref Unsafe.Add(ref yn, j * 10);
                     for (nuint o = 0; o < 10; o++)
                     {
-                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = z;
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                     }
                 }
             }
@@ -810,12 +785,7 @@ namespace Samples
             // + b2, then identity
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref float yr = ref Unsafe.Add(ref y, r * 10);
-                for (nuint o = 0; o < 10; o++)
-                {
-                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = z;
-                }
+                IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
             }
         }
 
@@ -827,13 +797,7 @@ namespace Samples
             ref float b = ref Unsafe.Add(ref p, B2);
             for (nuint o = 0; o < 10; o++)
             {
-                float bo = Unsafe.Add(ref b, o);
-                ref float row = ref Unsafe.Add(ref yt, o * 32);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = z;
-                }
+                IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -856,11 +820,9 @@ namespace Samples
                 Gemm1x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
             }
             // δ1 ⊙= f′(a1), f′ = [a > 0]
-            for (nuint i = 0; i < m * 64; i++)
+            for (nuint r = 0; r < m; r++)
             {
-                ref float e = ref Unsafe.Add(ref dx, i);
-                float ai = Unsafe.Add(ref x, i);
-                e = ai > 0.0f ? e : 0.0f;
+                ReluDerivative64(ref Unsafe.Add(ref dx, r * 64), ref Unsafe.Add(ref x, r * 64));
             }
 
             // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time
@@ -903,12 +865,7 @@ namespace Samples
             }
 
             // δ1 ⊙= f′(a1), f′ = [a > 0]
-            for (nuint i = 0; i < 64; i++)
-            {
-                ref float e = ref Unsafe.Add(ref dx, i);
-                float ai = Unsafe.Add(ref x, i);
-                e = ai > 0.0f ? e : 0.0f;
-            }
+            ReluDerivative64(ref dx, ref x);
         }
 
         /// <summary>
@@ -930,11 +887,9 @@ namespace Samples
                 Gemm1x128(ref w, 128, ref Unsafe.Add(ref d, n * 64), 1, 0, 64, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
             }
             // δ0 ⊙= f′(a0), f′ = [a > 0]
-            for (nuint i = 0; i < m * 128; i++)
+            for (nuint r = 0; r < m; r++)
             {
-                ref float e = ref Unsafe.Add(ref dx, i);
-                float ai = Unsafe.Add(ref x, i);
-                e = ai > 0.0f ? e : 0.0f;
+                ReluDerivative128(ref Unsafe.Add(ref dx, r * 128), ref Unsafe.Add(ref x, r * 128));
             }
 
             // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
@@ -978,12 +933,7 @@ namespace Samples
             }
 
             // δ0 ⊙= f′(a0), f′ = [a > 0]
-            for (nuint i = 0; i < 128; i++)
-            {
-                ref float e = ref Unsafe.Add(ref dx, i);
-                float ai = Unsafe.Add(ref x, i);
-                e = ai > 0.0f ? e : 0.0f;
-            }
+            ReluDerivative128(ref dx, ref x);
         }
 
         /// <summary>
@@ -4854,6 +4804,577 @@ namespace Samples
                     }
                     Unsafe.Add(ref yt, (o * 32) + j) = sum;
                 }
+            }
+        }
+
+        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void IdentityBias10(ref float y, ref float b)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 10 = 1 × 8 + 2 scalar
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                    z.StoreUnsafe(ref y, 0);
+                }
+                for (nuint i = 8; i < 10; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z;
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 10 = 2 × 4 + 2 scalar
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                    z.StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
+                    z.StoreUnsafe(ref y, 4);
+                }
+                for (nuint i = 8; i < 10; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z;
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 10; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z;
+            }
+        }
+
+        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void IdentityBiasBroadcast32(ref float y, float b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    z.StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    z.StoreUnsafe(ref y, 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        z.StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        z.StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        z.StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        z.StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z;
+            }
+        }
+
+        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 128: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ReluBias128(ref float y, ref float b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 128 = 2 × 4 × 16 (unrolled)
+                for (nuint i = 0; i < 128; i += 64)
+                {
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, i + 32);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, i + 48);
+                    }
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 128 = 4 × 4 × 8 (unrolled)
+                for (nuint i = 0; i < 128; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 128 = 8 × 4 × 4 (unrolled)
+                for (nuint i = 0; i < 128; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 128; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.0f;
+            }
+        }
+
+        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 64: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ReluBias64(ref float y, ref float b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 64 = 1 × 4 × 16 (unrolled)
+                for (nuint i = 0; i < 64; i += 64)
+                {
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, i + 32);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, i + 48);
+                    }
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 64 = 2 × 4 × 8 (unrolled)
+                for (nuint i = 0; i < 64; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 64 = 4 × 4 × 4 (unrolled)
+                for (nuint i = 0; i < 64; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 64; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.0f;
+            }
+        }
+
+        /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ReluBiasBroadcast32(ref float y, float b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.0f;
+            }
+        }
+
+        /// <summary>d[i] ⊙= f′ for i &lt; 128, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ReluDerivative128(ref float d, ref float a)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 128 = 2 × 4 × 16 (unrolled)
+                for (nuint i = 0; i < 128; i += 64)
+                {
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
+                    }
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 128 = 4 × 4 × 8 (unrolled)
+                for (nuint i = 0; i < 128; i += 32)
+                {
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 128 = 8 × 4 × 4 (unrolled)
+                for (nuint i = 0; i < 128; i += 16)
+                {
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 128; i++)
+            {
+                float e = Unsafe.Add(ref d, i);
+                float ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
+            }
+        }
+
+        /// <summary>d[i] ⊙= f′ for i &lt; 64, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ReluDerivative64(ref float d, ref float a)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 64 = 1 × 4 × 16 (unrolled)
+                for (nuint i = 0; i < 64; i += 64)
+                {
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
+                    }
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 64 = 2 × 4 × 8 (unrolled)
+                for (nuint i = 0; i < 64; i += 32)
+                {
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 64 = 4 × 4 × 4 (unrolled)
+                for (nuint i = 0; i < 64; i += 16)
+                {
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 64; i++)
+            {
+                float e = Unsafe.Add(ref d, i);
+                float ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
             }
         }
     }

@@ -527,17 +527,13 @@ namespace Odd
                     Unsafe.Add(ref a, o) = Dot17(ref Unsafe.Add(ref w, o * 17), ref x);
                 }
                 // + b0, then tanh
-                for (nuint o = 0; o < 33; o++)
-                {
-                    float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref a, o) = MathF.Tanh(z);
-                }
+                TanhBias33(ref a, ref b);
             }
 
             /// <summary>
             /// Layer 0 forward for a mini-batch: each row n of y is a0 = tanh(W0·x + b0),  W0 ∈ ℝ^33×17 of row n of x.
             /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-            /// then transposed back with + b0 and tanh. The rest: 4 rows × 4 examples sharing their loads.
+            /// + b0 and tanh on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -551,14 +547,17 @@ namespace Odd
                 {
                     TransposeBlock17(ref Unsafe.Add(ref x, n * 17), ref xt);
                     ForwardBlock33x17(ref w, ref xt, ref yt);
+                    for (nuint o = 0; o < 33; o++)
+                    {
+                        TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    }
                     ref float yn = ref Unsafe.Add(ref y, n * 33);
                     for (nuint j = 0; j < 32; j++)
                     {
                         ref float yj = ref Unsafe.Add(ref yn, j * 33);
                         for (nuint o = 0; o < 33; o++)
                         {
-                            float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                            Unsafe.Add(ref yj, o) = MathF.Tanh(z);
+                            Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                         }
                     }
                 }
@@ -591,12 +590,7 @@ namespace Odd
                 // + b0, then tanh
                 for (nuint r = rest; r < (nuint)count; r++)
                 {
-                    ref float yr = ref Unsafe.Add(ref y, r * 33);
-                    for (nuint o = 0; o < 33; o++)
-                    {
-                        float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yr, o) = MathF.Tanh(z);
-                    }
+                    TanhBias33(ref Unsafe.Add(ref y, r * 33), ref b);
                 }
             }
 
@@ -608,13 +602,7 @@ namespace Odd
                 ref float b = ref Unsafe.Add(ref p, B0);
                 for (nuint o = 0; o < 33; o++)
                 {
-                    float bo = Unsafe.Add(ref b, o);
-                    ref float row = ref Unsafe.Add(ref yt, o * 32);
-                    for (nuint j = 0; j < 32; j++)
-                    {
-                        float z = Unsafe.Add(ref row, j) + bo;
-                        Unsafe.Add(ref row, j) = MathF.Tanh(z);
-                    }
+                    TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
             }
 
@@ -630,17 +618,13 @@ namespace Odd
                     Unsafe.Add(ref a, o) = Dot33(ref Unsafe.Add(ref w, o * 33), ref x);
                 }
                 // + b1, then identity
-                for (nuint o = 0; o < 9; o++)
-                {
-                    float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref a, o) = z;
-                }
+                IdentityBias9(ref a, ref b);
             }
 
             /// <summary>
             /// Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^9×33 of row n of x.
             /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-            /// then transposed back with + b1 and identity. The rest: 4 rows × 4 examples sharing their loads.
+            /// + b1 and identity on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -654,14 +638,17 @@ namespace Odd
                 {
                     TransposeBlock33(ref Unsafe.Add(ref x, n * 33), ref xt);
                     ForwardBlock9x33(ref w, ref xt, ref yt);
+                    for (nuint o = 0; o < 9; o++)
+                    {
+                        IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    }
                     ref float yn = ref Unsafe.Add(ref y, n * 9);
                     for (nuint j = 0; j < 32; j++)
                     {
                         ref float yj = ref Unsafe.Add(ref yn, j * 9);
                         for (nuint o = 0; o < 9; o++)
                         {
-                            float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                            Unsafe.Add(ref yj, o) = z;
+                            Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                         }
                     }
                 }
@@ -694,12 +681,7 @@ namespace Odd
                 // + b1, then identity
                 for (nuint r = rest; r < (nuint)count; r++)
                 {
-                    ref float yr = ref Unsafe.Add(ref y, r * 9);
-                    for (nuint o = 0; o < 9; o++)
-                    {
-                        float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yr, o) = z;
-                    }
+                    IdentityBias9(ref Unsafe.Add(ref y, r * 9), ref b);
                 }
             }
 
@@ -711,13 +693,7 @@ namespace Odd
                 ref float b = ref Unsafe.Add(ref p, B1);
                 for (nuint o = 0; o < 9; o++)
                 {
-                    float bo = Unsafe.Add(ref b, o);
-                    ref float row = ref Unsafe.Add(ref yt, o * 32);
-                    for (nuint j = 0; j < 32; j++)
-                    {
-                        float z = Unsafe.Add(ref row, j) + bo;
-                        Unsafe.Add(ref row, j) = z;
-                    }
+                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
             }
 
@@ -740,11 +716,9 @@ namespace Odd
                     Gemm1x33(ref w, 33, ref Unsafe.Add(ref d, n * 9), 1, 0, 9, ref Unsafe.Add(ref dx, n * 33), 33, 1.0f, accumulate: false);
                 }
                 // δ0 ⊙= f′(a0), f′ = 1 − a²
-                for (nuint i = 0; i < m * 33; i++)
+                for (nuint r = 0; r < m; r++)
                 {
-                    ref float e = ref Unsafe.Add(ref dx, i);
-                    float ai = Unsafe.Add(ref x, i);
-                    e = e * (1.0f - (ai * ai));
+                    TanhDerivative33(ref Unsafe.Add(ref dx, r * 33), ref Unsafe.Add(ref x, r * 33));
                 }
 
                 // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
@@ -787,12 +761,7 @@ namespace Odd
                 }
 
                 // δ0 ⊙= f′(a0), f′ = 1 − a²
-                for (nuint i = 0; i < 33; i++)
-                {
-                    ref float e = ref Unsafe.Add(ref dx, i);
-                    float ai = Unsafe.Add(ref x, i);
-                    e = e * (1.0f - (ai * ai));
-                }
+                TanhDerivative33(ref dx, ref x);
             }
 
             /// <summary>
@@ -3612,6 +3581,161 @@ namespace Odd
                         }
                         Unsafe.Add(ref yt, (o * 32) + j) = sum;
                     }
+                }
+            }
+
+            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 9: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void IdentityBias9(ref float y, ref float b)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 9 = 1 × 8 + 1 scalar
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        float z = Unsafe.Add(ref y, 8) + Unsafe.Add(ref b, 8);
+                        Unsafe.Add(ref y, 8) = z;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 9 = 2 × 4 + 1 scalar
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
+                        z.StoreUnsafe(ref y, 4);
+                    }
+                    {
+                        float z = Unsafe.Add(ref y, 8) + Unsafe.Add(ref b, 8);
+                        Unsafe.Add(ref y, 8) = z;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 9; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z;
+                }
+            }
+
+            /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void IdentityBiasBroadcast32(ref float y, float b)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        z.StoreUnsafe(ref y, 16);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            z.StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            z.StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            z.StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z;
+                }
+            }
+
+            /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 33: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void TanhBias33(ref float y, ref float b)
+            {
+                for (nuint i = 0; i < 33; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = MathF.Tanh(z);
+                }
+            }
+
+            /// <summary>y[i] = tanh(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void TanhBiasBroadcast32(ref float y, float b)
+            {
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = MathF.Tanh(z);
+                }
+            }
+
+            /// <summary>d[i] ⊙= f′ for i &lt; 33, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void TanhDerivative33(ref float d, ref float a)
+            {
+                for (nuint i = 0; i < 33; i++)
+                {
+                    float e = Unsafe.Add(ref d, i);
+                    float ai = Unsafe.Add(ref a, i);
+                    Unsafe.Add(ref d, i) = e * (1.0f - (ai * ai));
                 }
             }
         }

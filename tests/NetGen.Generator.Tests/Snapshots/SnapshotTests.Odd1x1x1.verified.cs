@@ -524,17 +524,13 @@ namespace Odd
                 Unsafe.Add(ref a, o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref x);
             }
             // + b0, then sigmoid
-            for (nuint o = 0; o < 1; o++)
-            {
-                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = 1.0f / (1.0f + MathF.Exp(-z));
-            }
+            SigmoidBias1(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 0 forward for a mini-batch: each row n of y is a0 = sigmoid(W0·x + b0),  W0 ∈ ℝ^1×1 of row n of x.
         /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b0 and sigmoid. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b0 and sigmoid on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -548,14 +544,17 @@ namespace Odd
             {
                 TransposeBlock1(ref Unsafe.Add(ref x, n * 1), ref xt);
                 ForwardBlock1x1(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                }
                 ref float yn = ref Unsafe.Add(ref y, n * 1);
                 for (nuint j = 0; j < 32; j++)
                 {
                     ref float yj = ref Unsafe.Add(ref yn, j * 1);
                     for (nuint o = 0; o < 1; o++)
                     {
-                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = 1.0f / (1.0f + MathF.Exp(-z));
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                     }
                 }
             }
@@ -584,12 +583,7 @@ namespace Odd
             // + b0, then sigmoid
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref float yr = ref Unsafe.Add(ref y, r * 1);
-                for (nuint o = 0; o < 1; o++)
-                {
-                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = 1.0f / (1.0f + MathF.Exp(-z));
-                }
+                SigmoidBias1(ref Unsafe.Add(ref y, r * 1), ref b);
             }
         }
 
@@ -601,13 +595,7 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 1; o++)
             {
-                float bo = Unsafe.Add(ref b, o);
-                ref float row = ref Unsafe.Add(ref yt, o * 32);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = 1.0f / (1.0f + MathF.Exp(-z));
-                }
+                SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -622,17 +610,13 @@ namespace Odd
                 Unsafe.Add(ref a, o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref x);
             }
             // + b1, then identity
-            for (nuint o = 0; o < 1; o++)
-            {
-                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = z;
-            }
+            IdentityBias1(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^1×1 of row n of x.
         /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b1 and identity. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b1 and identity on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -646,14 +630,17 @@ namespace Odd
             {
                 TransposeBlock1(ref Unsafe.Add(ref x, n * 1), ref xt);
                 ForwardBlock1x1(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                }
                 ref float yn = ref Unsafe.Add(ref y, n * 1);
                 for (nuint j = 0; j < 32; j++)
                 {
                     ref float yj = ref Unsafe.Add(ref yn, j * 1);
                     for (nuint o = 0; o < 1; o++)
                     {
-                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = z;
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                     }
                 }
             }
@@ -682,12 +669,7 @@ namespace Odd
             // + b1, then identity
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref float yr = ref Unsafe.Add(ref y, r * 1);
-                for (nuint o = 0; o < 1; o++)
-                {
-                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = z;
-                }
+                IdentityBias1(ref Unsafe.Add(ref y, r * 1), ref b);
             }
         }
 
@@ -699,13 +681,7 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 1; o++)
             {
-                float bo = Unsafe.Add(ref b, o);
-                ref float row = ref Unsafe.Add(ref yt, o * 32);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = z;
-                }
+                IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -728,11 +704,9 @@ namespace Odd
                 Gemm1x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 0, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
             }
             // δ0 ⊙= f′(a0), f′ = a·(1 − a)
-            for (nuint i = 0; i < m * 1; i++)
+            for (nuint r = 0; r < m; r++)
             {
-                ref float e = ref Unsafe.Add(ref dx, i);
-                float ai = Unsafe.Add(ref x, i);
-                e = e * ai * (1.0f - ai);
+                SigmoidDerivative1(ref Unsafe.Add(ref dx, r * 1), ref Unsafe.Add(ref x, r * 1));
             }
 
             // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
@@ -771,12 +745,7 @@ namespace Odd
             }
 
             // δ0 ⊙= f′(a0), f′ = a·(1 − a)
-            for (nuint i = 0; i < 1; i++)
-            {
-                ref float e = ref Unsafe.Add(ref dx, i);
-                float ai = Unsafe.Add(ref x, i);
-                e = e * ai * (1.0f - ai);
-            }
+            SigmoidDerivative1(ref dx, ref x);
         }
 
         /// <summary>
@@ -1316,6 +1285,126 @@ namespace Odd
                     }
                     Unsafe.Add(ref yt, (o * 32) + j) = sum;
                 }
+            }
+        }
+
+        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 1: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void IdentityBias1(ref float y, ref float b)
+        {
+            {
+                float z = Unsafe.Add(ref y, 0) + Unsafe.Add(ref b, 0);
+                Unsafe.Add(ref y, 0) = z;
+            }
+        }
+
+        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void IdentityBiasBroadcast32(ref float y, float b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    z.StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    z.StoreUnsafe(ref y, 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        z.StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        z.StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        z.StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        z.StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z;
+            }
+        }
+
+        /// <summary>y[i] = sigmoid(y[i] + b[i]) for i &lt; 1: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void SigmoidBias1(ref float y, ref float b)
+        {
+            {
+                float z = Unsafe.Add(ref y, 0) + Unsafe.Add(ref b, 0);
+                Unsafe.Add(ref y, 0) = 1.0f / (1.0f + MathF.Exp(-z));
+            }
+        }
+
+        /// <summary>y[i] = sigmoid(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void SigmoidBiasBroadcast32(ref float y, float b)
+        {
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
+            }
+        }
+
+        /// <summary>d[i] ⊙= f′ for i &lt; 1, f′ = a·(1 − a) with a the sigmoid outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void SigmoidDerivative1(ref float d, ref float a)
+        {
+            {
+                float e = Unsafe.Add(ref d, 0);
+                float ai = Unsafe.Add(ref a, 0);
+                Unsafe.Add(ref d, 0) = e * ai * (1.0f - ai);
             }
         }
     }

@@ -525,17 +525,13 @@ namespace Odd
                 Unsafe.Add(ref a, o) = Dot3(ref Unsafe.Add(ref w, o * 3), ref x);
             }
             // + b0, then ReLU
-            for (nuint o = 0; o < 5; o++)
-            {
-                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = z > 0.0f ? z : 0.0f;
-            }
+            ReluBias5(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 0 forward for a mini-batch: each row n of y is a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^5×3 of row n of x.
         /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b0 and ReLU. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b0 and ReLU on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -549,14 +545,17 @@ namespace Odd
             {
                 TransposeBlock3(ref Unsafe.Add(ref x, n * 3), ref xt);
                 ForwardBlock5x3(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 5; o++)
+                {
+                    ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                }
                 ref float yn = ref Unsafe.Add(ref y, n * 5);
                 for (nuint j = 0; j < 32; j++)
                 {
                     ref float yj = ref Unsafe.Add(ref yn, j * 5);
                     for (nuint o = 0; o < 5; o++)
                     {
-                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = z > 0.0f ? z : 0.0f;
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                     }
                 }
             }
@@ -589,12 +588,7 @@ namespace Odd
             // + b0, then ReLU
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref float yr = ref Unsafe.Add(ref y, r * 5);
-                for (nuint o = 0; o < 5; o++)
-                {
-                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = z > 0.0f ? z : 0.0f;
-                }
+                ReluBias5(ref Unsafe.Add(ref y, r * 5), ref b);
             }
         }
 
@@ -606,13 +600,7 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 5; o++)
             {
-                float bo = Unsafe.Add(ref b, o);
-                ref float row = ref Unsafe.Add(ref yt, o * 32);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = z > 0.0f ? z : 0.0f;
-                }
+                ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -627,17 +615,13 @@ namespace Odd
                 Unsafe.Add(ref a, o) = Dot5(ref Unsafe.Add(ref w, o * 5), ref x);
             }
             // + b1, then identity
-            for (nuint o = 0; o < 2; o++)
-            {
-                float z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);
-                Unsafe.Add(ref a, o) = z;
-            }
+            IdentityBias2(ref a, ref b);
         }
 
         /// <summary>
         /// Layer 1 forward for a mini-batch: each row n of y is a1 = identity(W1·a0 + b1),  W1 ∈ ℝ^2×5 of row n of x.
         /// Blocks of 32 examples: x transposed into s (examples along the vectors), the broadcast-form product,
-        /// then transposed back with + b1 and identity. The rest: 4 rows × 4 examples sharing their loads.
+        /// + b1 and identity on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
@@ -651,14 +635,17 @@ namespace Odd
             {
                 TransposeBlock5(ref Unsafe.Add(ref x, n * 5), ref xt);
                 ForwardBlock2x5(ref w, ref xt, ref yt);
+                for (nuint o = 0; o < 2; o++)
+                {
+                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                }
                 ref float yn = ref Unsafe.Add(ref y, n * 2);
                 for (nuint j = 0; j < 32; j++)
                 {
                     ref float yj = ref Unsafe.Add(ref yn, j * 2);
                     for (nuint o = 0; o < 2; o++)
                     {
-                        float z = Unsafe.Add(ref yt, (o * 32) + j) + Unsafe.Add(ref b, o);
-                        Unsafe.Add(ref yj, o) = z;
+                        Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * 32) + j);
                     }
                 }
             }
@@ -687,12 +674,7 @@ namespace Odd
             // + b1, then identity
             for (nuint r = rest; r < (nuint)count; r++)
             {
-                ref float yr = ref Unsafe.Add(ref y, r * 2);
-                for (nuint o = 0; o < 2; o++)
-                {
-                    float z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);
-                    Unsafe.Add(ref yr, o) = z;
-                }
+                IdentityBias2(ref Unsafe.Add(ref y, r * 2), ref b);
             }
         }
 
@@ -704,13 +686,7 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 2; o++)
             {
-                float bo = Unsafe.Add(ref b, o);
-                ref float row = ref Unsafe.Add(ref yt, o * 32);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float z = Unsafe.Add(ref row, j) + bo;
-                    Unsafe.Add(ref row, j) = z;
-                }
+                IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -733,11 +709,9 @@ namespace Odd
                 Gemm1x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 0, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
             }
             // δ0 ⊙= f′(a0), f′ = [a > 0]
-            for (nuint i = 0; i < m * 5; i++)
+            for (nuint r = 0; r < m; r++)
             {
-                ref float e = ref Unsafe.Add(ref dx, i);
-                float ai = Unsafe.Add(ref x, i);
-                e = ai > 0.0f ? e : 0.0f;
+                ReluDerivative5(ref Unsafe.Add(ref dx, r * 5), ref Unsafe.Add(ref x, r * 5));
             }
 
             // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
@@ -776,12 +750,7 @@ namespace Odd
             }
 
             // δ0 ⊙= f′(a0), f′ = [a > 0]
-            for (nuint i = 0; i < 5; i++)
-            {
-                ref float e = ref Unsafe.Add(ref dx, i);
-                float ai = Unsafe.Add(ref x, i);
-                e = ai > 0.0f ? e : 0.0f;
-            }
+            ReluDerivative5(ref dx, ref x);
         }
 
         /// <summary>
@@ -1910,6 +1879,226 @@ namespace Odd
                     }
                     Unsafe.Add(ref yt, (o * 32) + j) = sum;
                 }
+            }
+        }
+
+        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 2: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void IdentityBias2(ref float y, ref float b)
+        {
+            for (nuint i = 0; i < 2; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z;
+            }
+        }
+
+        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void IdentityBiasBroadcast32(ref float y, float b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    z.StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    z.StoreUnsafe(ref y, 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        z.StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        z.StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        z.StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        z.StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z;
+            }
+        }
+
+        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 5: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ReluBias5(ref float y, ref float b)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 5 = 1 × 4 + 1 scalar
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, 0);
+                }
+                {
+                    float z = Unsafe.Add(ref y, 4) + Unsafe.Add(ref b, 4);
+                    Unsafe.Add(ref y, 4) = z > 0.0f ? z : 0.0f;
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 5; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.0f;
+            }
+        }
+
+        /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ReluBiasBroadcast32(ref float y, float b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero).StoreUnsafe(ref y, 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero).StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero).StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.0f;
+            }
+        }
+
+        /// <summary>d[i] ⊙= f′ for i &lt; 5, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ReluDerivative5(ref float d, ref float a)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 5 = 1 × 4 + 1 scalar
+                {
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, 0);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, 0);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 0);
+                }
+                {
+                    float e = Unsafe.Add(ref d, 4);
+                    float ai = Unsafe.Add(ref a, 4);
+                    Unsafe.Add(ref d, 4) = ai > 0.0f ? e : 0.0f;
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 5; i++)
+            {
+                float e = Unsafe.Add(ref d, i);
+                float ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
             }
         }
     }

@@ -41,20 +41,48 @@ namespace NetGen.Generator.Emitting.Activations
         /// <summary>An expression for δ ⊙ f′ given δ in <paramref name="delta"/> and a = f(z) in <paramref name="a"/>.</summary>
         public abstract string Backward(string delta, string a, Numeric t);
 
+        /// <summary>This activation's part of the names of its generated kernels, e.g. "Relu"; distinct for distinct functions.</summary>
+        public abstract string Key { get; }
+
         /// <summary>
-        /// Writes δ ⊙= f′ over <paramref name="length"/> elements: the deltas at ref <paramref name="delta"/>, this
-        /// activation's outputs a at ref <paramref name="outputs"/>, labelled with the layer index for the comment.
+        /// f(z) for a vector local <paramref name="z"/> of <paramref name="bits"/> bits, exactly as <see cref="Forward"/> computes
+        /// each lane (so the vector paths and the scalar tail agree bit for bit), or null when f has no such vector form
+        /// (then its loops stay scalar).
         /// </summary>
-        public void EmitDerivativeLoop(CodeWriter w, Numeric t, int layer, string delta, string outputs, string length)
+        public virtual string? VectorForward(string z, int bits, Numeric t) => null;
+
+        /// <summary>δ ⊙ f′ for vector locals, exactly as <see cref="Backward"/> computes each lane, or null (scalar loops).</summary>
+        public virtual string? VectorBackward(string delta, string a, int bits, Numeric t) => null;
+
+        /// <summary>
+        /// Writes δ ⊙= f′ for this activation's outputs: the deltas at ref <paramref name="delta"/>, the outputs a = f(z) at
+        /// ref <paramref name="outputs"/>, <paramref name="n"/> per example, for one example or, when <paramref name="count"/>
+        /// is given, for that many consecutive examples. Nothing for the identity.
+        /// </summary>
+        public void EmitDerivative(CodeWriter w, Kernels kernels, int layer, string delta, string outputs, int n, string? count = null)
         {
-            w.Line($"// δ{layer} ⊙= f′(a{layer}), {DerivativeEquation}");
-            using (w.Block($"for (nuint i = 0; i < {length}; i++)"))
+            if (this is Identity)
             {
-                w.Line($"ref {t.Type} e = ref Unsafe.Add(ref {delta}, i);");
-                w.Line($"{t.Type} ai = Unsafe.Add(ref {outputs}, i);");
-                w.Line($"e = {Backward("e", "ai", t)};");
+                return;
+            }
+
+            string kernel = kernels.Derivative(this, n);
+            w.Line($"// δ{layer} ⊙= f′(a{layer}), {DerivativeEquation}");
+            if (count is null)
+            {
+                w.Line($"{kernel}(ref {delta}, ref {outputs});");
+                return;
+            }
+
+            using (w.Block($"for (nuint r = 0; r < {count}; r++)"))
+            {
+                w.Line($"{kernel}(ref Unsafe.Add(ref {delta}, r * {n}), ref Unsafe.Add(ref {outputs}, r * {n}));");
             }
         }
+
+        /// <summary>Vector{bits}.ConditionalSelect(Vector{bits}.GreaterThan(v, 0), then, otherwise): "v &gt; 0 ? then : otherwise" per lane.</summary>
+        protected static string SelectPositive(string v, string then, string otherwise, int bits, Numeric t) =>
+            $"Vector{bits}.ConditionalSelect(Vector{bits}.GreaterThan({v}, Vector{bits}<{t.Type}>.Zero), {then}, {otherwise})";
 
         public static Activation For(LayerModel layer) => layer.Activation switch
         {

@@ -16,5 +16,11 @@ namespace NetGen.Generator.Emitting.Activations
         public override string Forward(string z, Numeric t) => z;
 
         public override string Backward(string delta, string a, Numeric t) => delta;
+
+        public override string Key => "Identity";
+
+        public override string? VectorForward(string z, int bits, Numeric t) => z;
+
+        public override string? VectorBackward(string delta, string a, int bits, Numeric t) => delta;
     }
 }

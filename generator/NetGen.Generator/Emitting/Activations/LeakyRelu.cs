@@ -21,5 +21,12 @@ namespace NetGen.Generator.Emitting.Activations
         public override string Forward(string z, Numeric t) => $"{z} > {t.Zero} ? {z} : {t.Literal(_slope)} * {z}";
 
         public override string Backward(string delta, string a, Numeric t) => $"{a} > {t.Zero} ? {delta} : {t.Literal(_slope)} * {delta}";
+
+        // The slope is part of the name: layers with different slopes get different kernels ("0.01" → "0_01", "1E-05" → "1Em05").
+        public override string Key => "LeakyRelu" + _slope.ToString("R", CultureInfo.InvariantCulture).Replace('.', '_').Replace('-', 'm').Replace('+', 'p');
+
+        public override string? VectorForward(string z, int bits, Numeric t) => SelectPositive(z, z, $"{z} * Vector{bits}.Create({t.Literal(_slope)})", bits, t);
+
+        public override string? VectorBackward(string delta, string a, int bits, Numeric t) => SelectPositive(a, delta, $"{delta} * Vector{bits}.Create({t.Literal(_slope)})", bits, t);
     }
 }

@@ -18,5 +18,12 @@ namespace NetGen.Generator.Emitting.Activations
         public override string Forward(string z, Numeric t) => $"{z} > {t.Zero} ? {z} : {t.Zero}";
 
         public override string Backward(string delta, string a, Numeric t) => $"{a} > {t.Zero} ? {delta} : {t.Zero}";
+
+        public override string Key => "Relu";
+
+        // A compare and a select, no branch: the signs of z are data, a branch on them mispredicts about half the time.
+        public override string? VectorForward(string z, int bits, Numeric t) => SelectPositive(z, z, $"Vector{bits}<{t.Type}>.Zero", bits, t);
+
+        public override string? VectorBackward(string delta, string a, int bits, Numeric t) => SelectPositive(a, delta, $"Vector{bits}<{t.Type}>.Zero", bits, t);
     }
 }

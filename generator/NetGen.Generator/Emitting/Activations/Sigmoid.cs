@@ -16,5 +16,8 @@ namespace NetGen.Generator.Emitting.Activations
         public override string Forward(string z, Numeric t) => $"{t.One} / ({t.One} + {t.Math}.Exp(-{z}))";
 
         public override string Backward(string delta, string a, Numeric t) => $"{delta} * {a} * ({t.One} - {a})";
+
+        // No vector form: f calls Exp per element, so its loops stay scalar (they have no data-dependent branch).
+        public override string Key => "Sigmoid";
     }
 }

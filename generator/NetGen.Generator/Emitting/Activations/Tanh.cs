@@ -16,5 +16,8 @@ namespace NetGen.Generator.Emitting.Activations
         public override string Forward(string z, Numeric t) => $"{t.Math}.Tanh({z})";
 
         public override string Backward(string delta, string a, Numeric t) => $"{delta} * ({t.One} - ({a} * {a}))";
+
+        // No vector form: f calls Tanh per element, so its loops stay scalar (they have no data-dependent branch).
+        public override string Key => "Tanh";
     }
 }

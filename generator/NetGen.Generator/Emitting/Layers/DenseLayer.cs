@@ -112,11 +112,7 @@ namespace NetGen.Generator.Emitting.Layers
                 }
 
                 w.Line($"// + b{I}, then {Activation.Name}");
-                using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
-                {
-                    w.Line($"{t.Type} z = Unsafe.Add(ref a, o) + Unsafe.Add(ref b, o);");
-                    w.Line($"Unsafe.Add(ref a, o) = {Activation.Forward("z", t)};");
-                }
+                w.Line($"{kernels.BiasActivation(Activation, Outputs)}(ref a, ref b);");
             }
         }
 
@@ -132,10 +128,11 @@ namespace NetGen.Generator.Emitting.Layers
             string forwardBlock = kernels.ForwardBlock(Outputs, Inputs);
             int examples = kernels.BlockExamples;
             int rows4 = Outputs / 4 * 4;
+            string biasBroadcast = kernels.BroadcastBiasActivation(Activation, examples);
             w.Line($"/// <summary>");
             w.Line($"/// Layer {I} forward for a mini-batch: each row n of y is {Escape(ForwardEquation)} of row n of x.");
             w.Line($"/// Blocks of {examples} examples: x transposed into s (examples along the vectors), the broadcast-form product,");
-            w.Line($"/// then transposed back with + b{I} and {Activation.Name}. The rest: 4 rows × 4 examples sharing their loads.");
+            w.Line($"/// + b{I} and {Activation.Name} on its rows, then transposed back. The rest: 4 rows × 4 examples sharing their loads.");
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}ForwardBatch(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, int count, ref {t.Type} s)"))
@@ -152,14 +149,18 @@ namespace NetGen.Generator.Emitting.Layers
                     // keeps the memory system busy; batched prediction does prefetch, see Layer0ForwardBlock.)
                     w.Line($"{forwardBlock}(ref w, ref xt, ref yt);");
 
+                    using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
+                    {
+                        w.Line($"{biasBroadcast}(ref Unsafe.Add(ref yt, o * {examples}), Unsafe.Add(ref b, o));");
+                    }
+
                     w.Line($"ref {t.Type} yn = ref Unsafe.Add(ref y, n * {Outputs});");
                     using (w.Block($"for (nuint j = 0; j < {examples}; j++)"))
                     {
                         w.Line($"ref {t.Type} yj = ref Unsafe.Add(ref yn, j * {Outputs});");
                         using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
                         {
-                            w.Line($"{t.Type} z = Unsafe.Add(ref yt, (o * {examples}) + j) + Unsafe.Add(ref b, o);");
-                            w.Line($"Unsafe.Add(ref yj, o) = {Activation.Forward("z", t)};");
+                            w.Line($"Unsafe.Add(ref yj, o) = Unsafe.Add(ref yt, (o * {examples}) + j);");
                         }
                     }
                 }
@@ -202,12 +203,7 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"// + b{I}, then {Activation.Name}");
                 using (w.Block("for (nuint r = rest; r < (nuint)count; r++)"))
                 {
-                    w.Line($"ref {t.Type} yr = ref Unsafe.Add(ref y, r * {Outputs});");
-                    using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
-                    {
-                        w.Line($"{t.Type} z = Unsafe.Add(ref yr, o) + Unsafe.Add(ref b, o);");
-                        w.Line($"Unsafe.Add(ref yr, o) = {Activation.Forward("z", t)};");
-                    }
+                    w.Line($"{kernels.BiasActivation(Activation, Outputs)}(ref Unsafe.Add(ref y, r * {Outputs}), ref b);");
                 }
             }
         }
@@ -230,13 +226,7 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
                 using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
                 {
-                    w.Line($"{t.Type} bo = Unsafe.Add(ref b, o);");
-                    w.Line($"ref {t.Type} row = ref Unsafe.Add(ref yt, o * {examples});");
-                    using (w.Block($"for (nuint j = 0; j < {examples}; j++)"))
-                    {
-                        w.Line($"{t.Type} z = Unsafe.Add(ref row, j) + bo;");
-                        w.Line($"Unsafe.Add(ref row, j) = {Activation.Forward("z", t)};");
-                    }
+                    w.Line($"{kernels.BroadcastBiasActivation(Activation, examples)}(ref Unsafe.Add(ref yt, o * {examples}), Unsafe.Add(ref b, o));");
                 }
             }
         }
@@ -276,10 +266,7 @@ namespace NetGen.Generator.Emitting.Layers
                         w.Line($"{gemm1}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, 0, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
                     }
 
-                    if (Previous.Activation is not Identity)
-                    {
-                        Previous.Activation.EmitDerivativeLoop(w, t, Previous.Index, "dx", "x", $"m * {Inputs}");
-                    }
+                    Previous.Activation.EmitDerivative(w, kernels, Previous.Index, "dx", "x", Inputs, count: "m");
 
                     w.Line();
                 }
@@ -354,7 +341,7 @@ namespace NetGen.Generator.Emitting.Layers
                     }
                 }
 
-                EmitPreviousDerivative(w, t);
+                EmitPreviousDerivative(w, kernels);
             }
         }
 
@@ -370,7 +357,7 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
-        private void EmitPreviousDerivative(CodeWriter w, Numeric t)
+        private void EmitPreviousDerivative(CodeWriter w, Kernels kernels)
         {
             if (Previous is null || Previous.Activation is Identity)
             {
@@ -378,7 +365,7 @@ namespace NetGen.Generator.Emitting.Layers
             }
 
             w.Line();
-            Previous.Activation.EmitDerivativeLoop(w, t, Previous.Index, "dx", "x", Inputs.ToString(CultureInfo.InvariantCulture));
+            Previous.Activation.EmitDerivative(w, kernels, Previous.Index, "dx", "x", Inputs);
         }
 
         private static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
