@@ -5,7 +5,7 @@ using System.Globalization;
 // Times two versions of the generated 784-128-64-10 network (namespaces Before and After, written by
 // side_by_side.sh from the MNIST snapshot at two commits) in one process, alternating, best of N rounds:
 // Train per 60,000 examples at batch 32, 128 and 256 on inputs in cache, an epoch over 60,000 distinct inputs
-// at batch 32 and 128, and PredictBatch over 60,000 distinct inputs in calls of 1,000.
+// at batch 1, 32 and 128, Predict on 60,000 distinct inputs one by one, and PredictBatch over them in calls of 1,000.
 int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var before = new Before.MnistNet();
 var after = new After.MnistNet();
@@ -30,8 +30,10 @@ var output = new float[1000 * 10];
     ("Train, batch 32, inputs in cache", () => Repeat(before.Train, 32), () => Repeat(after.Train, 32)),
     ("Train, batch 128, inputs in cache", () => Repeat(before.Train, 128), () => Repeat(after.Train, 128)),
     ("Train, batch 256, inputs in cache", () => Repeat(before.Train, 256), () => Repeat(after.Train, 256)),
+    ("epoch, batch 1", () => EpochSingle(before.Train), () => EpochSingle(after.Train)),
     ("epoch, batch 32", () => Epoch(before.Train, 32), () => Epoch(after.Train, 32)),
     ("epoch, batch 128", () => Epoch(before.Train, 128), () => Epoch(after.Train, 128)),
+    ("Predict, one by one", () => PredictEach(before.Predict), () => PredictEach(after.Predict)),
     ("PredictBatch, 1,000 per call", () => Predict(before.PredictBatch), () => Predict(after.PredictBatch)),
 };
 
@@ -77,6 +79,22 @@ void Epoch(Func<ReadOnlySpan<float>, ReadOnlySpan<int>, float, float> train, int
     for (int start = 0; start + batch <= 60_000; start += batch)
     {
         train(x.AsSpan(start * 784, batch * 784), labels.AsSpan(start, batch), 1e-4f);
+    }
+}
+
+void EpochSingle(Func<ReadOnlySpan<float>, int, float, float> train)
+{
+    for (int n = 0; n < 60_000; n++)
+    {
+        train(x.AsSpan(n * 784, 784), labels[n], 1e-4f);
+    }
+}
+
+void PredictEach(PredictMany predict)
+{
+    for (int n = 0; n < 60_000; n++)
+    {
+        predict(x.AsSpan(n * 784, 784), output.AsSpan(0, 10));
     }
 }
 
