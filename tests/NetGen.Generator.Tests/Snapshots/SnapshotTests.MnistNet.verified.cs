@@ -919,14 +919,20 @@ namespace Samples
             ref float w = ref Unsafe.Add(ref p, W1);
             ref float b = ref Unsafe.Add(ref p, B1);
             MemoryMarshal.CreateSpan(ref dx, 128).Clear();
-            for (nuint o = 0; o < 64; o++)
+            // Rows whose δ is 0 (ReLU inactive) contribute nothing: the others are gathered first, without a branch on δ.
+            Span<int> rows = stackalloc int[64];
+            ref int row = ref MemoryMarshal.GetReference(rows);
+            int active = 0;
+            for (int o = 0; o < 64; o++)
             {
-                float delta = Unsafe.Add(ref d, o);
-                if (delta == 0.0f)
-                {
-                    continue; // ReLU was inactive: this row contributes nothing
-                }
+                Unsafe.Add(ref row, active) = o;
+                active += Unsafe.Add(ref d, o) != 0.0f ? 1 : 0;
+            }
 
+            for (int i = 0; i < active; i++)
+            {
+                nuint o = (nuint)Unsafe.Add(ref row, i);
+                float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
                 UpdateRow128(ref Unsafe.Add(ref w, o * 128), ref x, ref dx, delta, step);
@@ -969,14 +975,20 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
-            for (nuint o = 0; o < 128; o++)
+            // Rows whose δ is 0 (ReLU inactive) contribute nothing: the others are gathered first, without a branch on δ.
+            Span<int> rows = stackalloc int[128];
+            ref int row = ref MemoryMarshal.GetReference(rows);
+            int active = 0;
+            for (int o = 0; o < 128; o++)
             {
-                float delta = Unsafe.Add(ref d, o);
-                if (delta == 0.0f)
-                {
-                    continue; // ReLU was inactive: this row contributes nothing
-                }
+                Unsafe.Add(ref row, active) = o;
+                active += Unsafe.Add(ref d, o) != 0.0f ? 1 : 0;
+            }
 
+            for (int i = 0; i < active; i++)
+            {
+                nuint o = (nuint)Unsafe.Add(ref row, i);
+                float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
                 Axpy784(ref Unsafe.Add(ref w, o * 784), -step, ref x);

@@ -786,14 +786,20 @@ namespace Odd
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
-            for (nuint o = 0; o < 5; o++)
+            // Rows whose δ is 0 (ReLU inactive) contribute nothing: the others are gathered first, without a branch on δ.
+            Span<int> rows = stackalloc int[5];
+            ref int row = ref MemoryMarshal.GetReference(rows);
+            int active = 0;
+            for (int o = 0; o < 5; o++)
             {
-                float delta = Unsafe.Add(ref d, o);
-                if (delta == 0.0f)
-                {
-                    continue; // ReLU was inactive: this row contributes nothing
-                }
+                Unsafe.Add(ref row, active) = o;
+                active += Unsafe.Add(ref d, o) != 0.0f ? 1 : 0;
+            }
 
+            for (int i = 0; i < active; i++)
+            {
+                nuint o = (nuint)Unsafe.Add(ref row, i);
+                float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
                 Axpy3(ref Unsafe.Add(ref w, o * 3), -step, ref x);
