@@ -37,6 +37,7 @@ namespace NetGen.Generator.Emitting
             TransposeBlock = 9,
             DotRows = 10,
             ForwardBlockPrefetching = 11,
+            SumRows = 12,
         }
 
         /// <summary>
@@ -97,6 +98,12 @@ namespace NetGen.Generator.Emitting
         /// signature (ref T v, nuint vs, ref T c, nuint cr, nuint cj, nuint rows, ref T o, nuint os, T alpha, bool accumulate).
         /// </summary>
         public string Gemm(int rowsOut, int n) => Request(rowsOut switch { 8 => Kind.Gemm8, 4 => Kind.Gemm4, _ => Kind.Gemm1 }, n);
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·n + i] for i &lt; n: the column sums of a rows × n matrix (the bias gradient Σₙ δₙ of a
+        /// mini-batch); signature (ref T d, nuint rows, ref T t, T alpha).
+        /// </summary>
+        public string SumRows(int n) => Request(Kind.SumRows, n);
 
         /// <summary>Σᵢ a[i]·b[i]; signature (ref T a, ref T b) → T.</summary>
         public string Dot(int n) => Request(Kind.Dot, n);
@@ -219,6 +226,9 @@ namespace NetGen.Generator.Emitting
                         break;
                     case Kind.DotRows:
                         EmitDotRows(w, n);
+                        break;
+                    case Kind.SumRows:
+                        EmitSumRows(w, n);
                         break;
                     case Kind.Gemm8:
                         EmitGemm(w, 8, n);
@@ -628,6 +638,72 @@ namespace NetGen.Generator.Emitting
                 {
                     w.Line($"a{j}_{q}.StoreUnsafe(ref yo, {(j * block) + (q * lanes)});");
                 }
+            }
+        }
+
+        private void EmitSumRows(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>");
+            w.Line($"/// t[i] += α·Σ_r d[r·{n} + i] for i &lt; {n}: column sums, each column in a vector lane (up to 8 vectors of columns at a time,");
+            w.Line("/// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its");
+            w.Line("/// strided loads and its chain of dependent additions.");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void SumRows{n}(ref {t} d, nuint rows, ref {t} t, {t} alpha)"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    string vt = $"Vector{bits}<{t}>";
+                    w.Line($"{vt} alphaV = Vector{bits}.Create(alpha);");
+                    for (int first = 0; first < vectors; first += 8)
+                    {
+                        int group = Math.Min(8, vectors - first);
+                        using (w.Block())
+                        {
+                            w.Line($"// columns {first * lanes} to {((first + group) * lanes) - 1}");
+                            w.Line($"{vt} " + string.Join(", ", Enumerable.Range(0, group).Select(q => $"s{q} = {vt}.Zero")) + ";");
+                            using (w.Block("for (nuint r = 0; r < rows; r++)"))
+                            {
+                                w.Line($"ref {t} dr = ref Unsafe.Add(ref d, {(first == 0 ? $"r * {n}" : $"(r * {n}) + {first * lanes}")});");
+                                for (int q = 0; q < group; q++)
+                                {
+                                    w.Line($"s{q} += Vector{bits}.LoadUnsafe(ref dr{(q == 0 ? string.Empty : $", {q * lanes}")});");
+                                }
+                            }
+
+                            for (int q = 0; q < group; q++)
+                            {
+                                int at = (first + q) * lanes;
+                                w.Line($"(Vector{bits}.LoadUnsafe(ref t, {at}) + (alphaV * s{q})).StoreUnsafe(ref t, {at});");
+                            }
+                        }
+                    }
+
+                    EmitSumRowsScalar(w, vectors * lanes, n);
+                    w.Line("return;");
+                });
+
+                EmitSumRowsScalar(w, 0, n);
+            }
+        }
+
+        private void EmitSumRowsScalar(CodeWriter w, int from, int n)
+        {
+            if (from >= n)
+            {
+                return;
+            }
+
+            using (w.Block($"for (nuint i = {from}; i < {n}; i++)"))
+            {
+                w.Line($"{_t.Type} sum = {_t.Zero};");
+                using (w.Block("for (nuint r = 0; r < rows; r++)"))
+                {
+                    w.Line($"sum += Unsafe.Add(ref d, (r * {n}) + i);");
+                }
+
+                w.Line("Unsafe.Add(ref t, i) += alpha * sum;");
             }
         }
 

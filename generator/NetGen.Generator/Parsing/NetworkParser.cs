@@ -557,7 +557,7 @@ namespace NetGen.Generator.Parsing
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
-            "^(?:(?:Dot|DotBlock|Axpy|AccumulateRow|UpdateRow|Gemm8x|Gemm4x|Gemm1x)[0-9]+|ForwardBlock(?:Prefetching)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows[0-9]+|(?:Relu|LeakyRelu[0-9A-Za-z_]+|Identity|Sigmoid|Tanh)(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
+            "^(?:(?:Dot|DotBlock|Axpy|AccumulateRow|UpdateRow|Gemm8x|Gemm4x|Gemm1x)[0-9]+|ForwardBlock(?:Prefetching)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows[0-9]+|SumRows[0-9]+|(?:Relu|LeakyRelu[0-9A-Za-z_]+|Identity|Sigmoid|Tanh)(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>Public generated methods and their parameter types ("T" stands for float or double).</summary>

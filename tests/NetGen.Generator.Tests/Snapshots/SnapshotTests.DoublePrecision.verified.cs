@@ -709,16 +709,8 @@ namespace Samples
             {
                 Gemm1x16(ref x, 16, ref Unsafe.Add(ref d, o), 3, 0, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
             }
-            ref double tb = ref Unsafe.Add(ref target, B1);
-            for (nuint o = 0; o < 3; o++)
-            {
-                double sum = 0.0d;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 3) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b1[o] += α·Σₙ δ1[n, o]
+            SumRows3(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>
@@ -755,16 +747,8 @@ namespace Samples
             {
                 Gemm8x4(ref x, 4, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
             }
-            ref double tb = ref Unsafe.Add(ref target, B0);
-            for (nuint o = 0; o < 16; o++)
-            {
-                double sum = 0.0d;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 16) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b0[o] += α·Σₙ δ0[n, o]
+            SumRows16(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
         }
 
         /// <summary>
@@ -2714,6 +2698,139 @@ namespace Samples
                     }
                     Unsafe.Add(ref yt, (o * 16) + j) = sum;
                 }
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·3 + i] for i &lt; 3: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SumRows3(ref double d, nuint rows, ref double t, double alpha)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 1
+                    Vector128<double> s0 = Vector128<double>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref double dr = ref Unsafe.Add(ref d, r * 3);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                }
+                for (nuint i = 2; i < 3; i++)
+                {
+                    double sum = 0.0d;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        sum += Unsafe.Add(ref d, (r * 3) + i);
+                    }
+                    Unsafe.Add(ref t, i) += alpha * sum;
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 3; i++)
+            {
+                double sum = 0.0d;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 3) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·16 + i] for i &lt; 16: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SumRows16(ref double d, nuint rows, ref double t, double alpha)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                {
+                    // columns 0 to 15
+                    Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref double dr = ref Unsafe.Add(ref d, r * 16);
+                        s0 += Vector512.LoadUnsafe(ref dr);
+                        s1 += Vector512.LoadUnsafe(ref dr, 8);
+                    }
+                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector512.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                {
+                    // columns 0 to 15
+                    Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref double dr = ref Unsafe.Add(ref d, r * 16);
+                        s0 += Vector256.LoadUnsafe(ref dr);
+                        s1 += Vector256.LoadUnsafe(ref dr, 4);
+                        s2 += Vector256.LoadUnsafe(ref dr, 8);
+                        s3 += Vector256.LoadUnsafe(ref dr, 12);
+                    }
+                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector256.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                    (Vector256.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 15
+                    Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero, s4 = Vector128<double>.Zero, s5 = Vector128<double>.Zero, s6 = Vector128<double>.Zero, s7 = Vector128<double>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref double dr = ref Unsafe.Add(ref d, r * 16);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 2);
+                        s2 += Vector128.LoadUnsafe(ref dr, 4);
+                        s3 += Vector128.LoadUnsafe(ref dr, 6);
+                        s4 += Vector128.LoadUnsafe(ref dr, 8);
+                        s5 += Vector128.LoadUnsafe(ref dr, 10);
+                        s6 += Vector128.LoadUnsafe(ref dr, 12);
+                        s7 += Vector128.LoadUnsafe(ref dr, 14);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector128.LoadUnsafe(ref t, 2) + (alphaV * s1)).StoreUnsafe(ref t, 2);
+                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s2)).StoreUnsafe(ref t, 4);
+                    (Vector128.LoadUnsafe(ref t, 6) + (alphaV * s3)).StoreUnsafe(ref t, 6);
+                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s4)).StoreUnsafe(ref t, 8);
+                    (Vector128.LoadUnsafe(ref t, 10) + (alphaV * s5)).StoreUnsafe(ref t, 10);
+                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s6)).StoreUnsafe(ref t, 12);
+                    (Vector128.LoadUnsafe(ref t, 14) + (alphaV * s7)).StoreUnsafe(ref t, 14);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                double sum = 0.0d;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 16) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
             }
         }
 

@@ -1147,16 +1147,8 @@ partial class EveryActivation
         {
             Gemm1x4(ref x, 4, ref Unsafe.Add(ref d, o), 3, 0, m, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
         }
-        ref float tb = ref Unsafe.Add(ref target, B5);
-        for (nuint o = 0; o < 3; o++)
-        {
-            float sum = 0.0f;
-            for (nuint r = 0; r < m; r++)
-            {
-                sum += Unsafe.Add(ref d, (r * 3) + o);
-            }
-            Unsafe.Add(ref tb, o) += alpha * sum;
-        }
+        // b5[o] += α·Σₙ δ5[n, o]
+        SumRows3(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
     }
 
     /// <summary>
@@ -1210,16 +1202,8 @@ partial class EveryActivation
         {
             Gemm1x8(ref x, 8, ref Unsafe.Add(ref d, o), 4, 0, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
         }
-        ref float tb = ref Unsafe.Add(ref target, B4);
-        for (nuint o = 0; o < 4; o++)
-        {
-            float sum = 0.0f;
-            for (nuint r = 0; r < m; r++)
-            {
-                sum += Unsafe.Add(ref d, (r * 4) + o);
-            }
-            Unsafe.Add(ref tb, o) += alpha * sum;
-        }
+        // b4[o] += α·Σₙ δ4[n, o]
+        SumRows4(ref d, m, ref Unsafe.Add(ref target, B4), alpha);
     }
 
     /// <summary>
@@ -1273,16 +1257,8 @@ partial class EveryActivation
         {
             Gemm8x12(ref x, 12, ref Unsafe.Add(ref d, o), 8, 1, m, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
         }
-        ref float tb = ref Unsafe.Add(ref target, B3);
-        for (nuint o = 0; o < 8; o++)
-        {
-            float sum = 0.0f;
-            for (nuint r = 0; r < m; r++)
-            {
-                sum += Unsafe.Add(ref d, (r * 8) + o);
-            }
-            Unsafe.Add(ref tb, o) += alpha * sum;
-        }
+        // b3[o] += α·Σₙ δ3[n, o]
+        SumRows8(ref d, m, ref Unsafe.Add(ref target, B3), alpha);
     }
 
     /// <summary>
@@ -1340,16 +1316,8 @@ partial class EveryActivation
         {
             Gemm1x16(ref x, 16, ref Unsafe.Add(ref d, o), 12, 0, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
         }
-        ref float tb = ref Unsafe.Add(ref target, B2);
-        for (nuint o = 0; o < 12; o++)
-        {
-            float sum = 0.0f;
-            for (nuint r = 0; r < m; r++)
-            {
-                sum += Unsafe.Add(ref d, (r * 12) + o);
-            }
-            Unsafe.Add(ref tb, o) += alpha * sum;
-        }
+        // b2[o] += α·Σₙ δ2[n, o]
+        SumRows12(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
     }
 
     /// <summary>
@@ -1403,16 +1371,8 @@ partial class EveryActivation
         {
             Gemm8x16(ref x, 16, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
         }
-        ref float tb = ref Unsafe.Add(ref target, B1);
-        for (nuint o = 0; o < 16; o++)
-        {
-            float sum = 0.0f;
-            for (nuint r = 0; r < m; r++)
-            {
-                sum += Unsafe.Add(ref d, (r * 16) + o);
-            }
-            Unsafe.Add(ref tb, o) += alpha * sum;
-        }
+        // b1[o] += α·Σₙ δ1[n, o]
+        SumRows16(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
     }
 
     /// <summary>
@@ -1449,16 +1409,8 @@ partial class EveryActivation
         {
             Gemm8x8(ref x, 8, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
         }
-        ref float tb = ref Unsafe.Add(ref target, B0);
-        for (nuint o = 0; o < 16; o++)
-        {
-            float sum = 0.0f;
-            for (nuint r = 0; r < m; r++)
-            {
-                sum += Unsafe.Add(ref d, (r * 16) + o);
-            }
-            Unsafe.Add(ref tb, o) += alpha * sum;
-        }
+        // b0[o] += α·Σₙ δ0[n, o]
+        SumRows16(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
     }
 
     /// <summary>
@@ -5166,6 +5118,252 @@ partial class EveryActivation
                 }
                 Unsafe.Add(ref yt, (o * 32) + j) = sum;
             }
+        }
+    }
+
+    /// <summary>
+    /// t[i] += α·Σ_r d[r·3 + i] for i &lt; 3: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+    /// strided loads and its chain of dependent additions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows3(ref float d, nuint rows, ref float t, float alpha)
+    {
+        for (nuint i = 0; i < 3; i++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < rows; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 3) + i);
+            }
+            Unsafe.Add(ref t, i) += alpha * sum;
+        }
+    }
+
+    /// <summary>
+    /// t[i] += α·Σ_r d[r·4 + i] for i &lt; 4: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+    /// strided loads and its chain of dependent additions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows4(ref float d, nuint rows, ref float t, float alpha)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            {
+                // columns 0 to 3
+                Vector128<float> s0 = Vector128<float>.Zero;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    ref float dr = ref Unsafe.Add(ref d, r * 4);
+                    s0 += Vector128.LoadUnsafe(ref dr);
+                }
+                (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 4; i++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < rows; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 4) + i);
+            }
+            Unsafe.Add(ref t, i) += alpha * sum;
+        }
+    }
+
+    /// <summary>
+    /// t[i] += α·Σ_r d[r·8 + i] for i &lt; 8: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+    /// strided loads and its chain of dependent additions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows8(ref float d, nuint rows, ref float t, float alpha)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                // columns 0 to 7
+                Vector256<float> s0 = Vector256<float>.Zero;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    ref float dr = ref Unsafe.Add(ref d, r * 8);
+                    s0 += Vector256.LoadUnsafe(ref dr);
+                }
+                (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            {
+                // columns 0 to 7
+                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    ref float dr = ref Unsafe.Add(ref d, r * 8);
+                    s0 += Vector128.LoadUnsafe(ref dr);
+                    s1 += Vector128.LoadUnsafe(ref dr, 4);
+                }
+                (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 8; i++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < rows; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 8) + i);
+            }
+            Unsafe.Add(ref t, i) += alpha * sum;
+        }
+    }
+
+    /// <summary>
+    /// t[i] += α·Σ_r d[r·12 + i] for i &lt; 12: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+    /// strided loads and its chain of dependent additions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows12(ref float d, nuint rows, ref float t, float alpha)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                // columns 0 to 7
+                Vector256<float> s0 = Vector256<float>.Zero;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    ref float dr = ref Unsafe.Add(ref d, r * 12);
+                    s0 += Vector256.LoadUnsafe(ref dr);
+                }
+                (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+            }
+            for (nuint i = 8; i < 12; i++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 12) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            {
+                // columns 0 to 11
+                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    ref float dr = ref Unsafe.Add(ref d, r * 12);
+                    s0 += Vector128.LoadUnsafe(ref dr);
+                    s1 += Vector128.LoadUnsafe(ref dr, 4);
+                    s2 += Vector128.LoadUnsafe(ref dr, 8);
+                }
+                (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 12; i++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < rows; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 12) + i);
+            }
+            Unsafe.Add(ref t, i) += alpha * sum;
+        }
+    }
+
+    /// <summary>
+    /// t[i] += α·Σ_r d[r·16 + i] for i &lt; 16: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+    /// strided loads and its chain of dependent additions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows16(ref float d, nuint rows, ref float t, float alpha)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> alphaV = Vector512.Create(alpha);
+            {
+                // columns 0 to 15
+                Vector512<float> s0 = Vector512<float>.Zero;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    ref float dr = ref Unsafe.Add(ref d, r * 16);
+                    s0 += Vector512.LoadUnsafe(ref dr);
+                }
+                (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+            }
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> alphaV = Vector256.Create(alpha);
+            {
+                // columns 0 to 15
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    ref float dr = ref Unsafe.Add(ref d, r * 16);
+                    s0 += Vector256.LoadUnsafe(ref dr);
+                    s1 += Vector256.LoadUnsafe(ref dr, 8);
+                }
+                (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+            }
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> alphaV = Vector128.Create(alpha);
+            {
+                // columns 0 to 15
+                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    ref float dr = ref Unsafe.Add(ref d, r * 16);
+                    s0 += Vector128.LoadUnsafe(ref dr);
+                    s1 += Vector128.LoadUnsafe(ref dr, 4);
+                    s2 += Vector128.LoadUnsafe(ref dr, 8);
+                    s3 += Vector128.LoadUnsafe(ref dr, 12);
+                }
+                (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+            }
+            return;
+        }
+
+        for (nuint i = 0; i < 16; i++)
+        {
+            float sum = 0.0f;
+            for (nuint r = 0; r < rows; r++)
+            {
+                sum += Unsafe.Add(ref d, (r * 16) + i);
+            }
+            Unsafe.Add(ref t, i) += alpha * sum;
         }
     }
 

@@ -835,16 +835,8 @@ namespace Samples
             {
                 Gemm1x64(ref x, 64, ref Unsafe.Add(ref d, o), 10, 0, m, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
             }
-            ref float tb = ref Unsafe.Add(ref target, B2);
-            for (nuint o = 0; o < 10; o++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 10) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b2[o] += α·Σₙ δ2[n, o]
+            SumRows10(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
         }
 
         /// <summary>
@@ -898,16 +890,8 @@ namespace Samples
             {
                 Gemm8x128(ref x, 128, ref Unsafe.Add(ref d, o), 64, 1, m, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
             }
-            ref float tb = ref Unsafe.Add(ref target, B1);
-            for (nuint o = 0; o < 64; o++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 64) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b1[o] += α·Σₙ δ1[n, o]
+            SumRows64(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>
@@ -955,16 +939,8 @@ namespace Samples
             {
                 Gemm8x784(ref x, 784, ref Unsafe.Add(ref d, o), 128, 1, m, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true);
             }
-            ref float tb = ref Unsafe.Add(ref target, B0);
-            for (nuint o = 0; o < 128; o++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 128) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b0[o] += α·Σₙ δ0[n, o]
+            SumRows128(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
         }
 
         /// <summary>
@@ -4816,6 +4792,407 @@ namespace Samples
                     }
                     Unsafe.Add(ref yt, (o * 32) + j) = sum;
                 }
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·10 + i] for i &lt; 10: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SumRows10(ref float d, nuint rows, ref float t, float alpha)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    // columns 0 to 7
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 10);
+                        s0 += Vector256.LoadUnsafe(ref dr);
+                    }
+                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                }
+                for (nuint i = 8; i < 10; i++)
+                {
+                    float sum = 0.0f;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        sum += Unsafe.Add(ref d, (r * 10) + i);
+                    }
+                    Unsafe.Add(ref t, i) += alpha * sum;
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 7
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 10);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                }
+                for (nuint i = 8; i < 10; i++)
+                {
+                    float sum = 0.0f;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        sum += Unsafe.Add(ref d, (r * 10) + i);
+                    }
+                    Unsafe.Add(ref t, i) += alpha * sum;
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 10; i++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 10) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·64 + i] for i &lt; 64: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SumRows64(ref float d, nuint rows, ref float t, float alpha)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                {
+                    // columns 0 to 63
+                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 64);
+                        s0 += Vector512.LoadUnsafe(ref dr);
+                        s1 += Vector512.LoadUnsafe(ref dr, 16);
+                        s2 += Vector512.LoadUnsafe(ref dr, 32);
+                        s3 += Vector512.LoadUnsafe(ref dr, 48);
+                    }
+                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
+                    (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
+                    (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    // columns 0 to 63
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 64);
+                        s0 += Vector256.LoadUnsafe(ref dr);
+                        s1 += Vector256.LoadUnsafe(ref dr, 8);
+                        s2 += Vector256.LoadUnsafe(ref dr, 16);
+                        s3 += Vector256.LoadUnsafe(ref dr, 24);
+                        s4 += Vector256.LoadUnsafe(ref dr, 32);
+                        s5 += Vector256.LoadUnsafe(ref dr, 40);
+                        s6 += Vector256.LoadUnsafe(ref dr, 48);
+                        s7 += Vector256.LoadUnsafe(ref dr, 56);
+                    }
+                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                    (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
+                    (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
+                    (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
+                    (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
+                    (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
+                    (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 31
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 64);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        s2 += Vector128.LoadUnsafe(ref dr, 8);
+                        s3 += Vector128.LoadUnsafe(ref dr, 12);
+                        s4 += Vector128.LoadUnsafe(ref dr, 16);
+                        s5 += Vector128.LoadUnsafe(ref dr, 20);
+                        s6 += Vector128.LoadUnsafe(ref dr, 24);
+                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                    (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
+                    (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
+                    (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
+                    (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
+                }
+                {
+                    // columns 32 to 63
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, (r * 64) + 32);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        s2 += Vector128.LoadUnsafe(ref dr, 8);
+                        s3 += Vector128.LoadUnsafe(ref dr, 12);
+                        s4 += Vector128.LoadUnsafe(ref dr, 16);
+                        s5 += Vector128.LoadUnsafe(ref dr, 20);
+                        s6 += Vector128.LoadUnsafe(ref dr, 24);
+                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
+                    (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
+                    (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
+                    (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
+                    (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
+                    (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
+                    (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
+                    (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 64; i++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 64) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·128 + i] for i &lt; 128: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SumRows128(ref float d, nuint rows, ref float t, float alpha)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                {
+                    // columns 0 to 127
+                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero, s4 = Vector512<float>.Zero, s5 = Vector512<float>.Zero, s6 = Vector512<float>.Zero, s7 = Vector512<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 128);
+                        s0 += Vector512.LoadUnsafe(ref dr);
+                        s1 += Vector512.LoadUnsafe(ref dr, 16);
+                        s2 += Vector512.LoadUnsafe(ref dr, 32);
+                        s3 += Vector512.LoadUnsafe(ref dr, 48);
+                        s4 += Vector512.LoadUnsafe(ref dr, 64);
+                        s5 += Vector512.LoadUnsafe(ref dr, 80);
+                        s6 += Vector512.LoadUnsafe(ref dr, 96);
+                        s7 += Vector512.LoadUnsafe(ref dr, 112);
+                    }
+                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
+                    (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
+                    (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
+                    (Vector512.LoadUnsafe(ref t, 64) + (alphaV * s4)).StoreUnsafe(ref t, 64);
+                    (Vector512.LoadUnsafe(ref t, 80) + (alphaV * s5)).StoreUnsafe(ref t, 80);
+                    (Vector512.LoadUnsafe(ref t, 96) + (alphaV * s6)).StoreUnsafe(ref t, 96);
+                    (Vector512.LoadUnsafe(ref t, 112) + (alphaV * s7)).StoreUnsafe(ref t, 112);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    // columns 0 to 63
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 128);
+                        s0 += Vector256.LoadUnsafe(ref dr);
+                        s1 += Vector256.LoadUnsafe(ref dr, 8);
+                        s2 += Vector256.LoadUnsafe(ref dr, 16);
+                        s3 += Vector256.LoadUnsafe(ref dr, 24);
+                        s4 += Vector256.LoadUnsafe(ref dr, 32);
+                        s5 += Vector256.LoadUnsafe(ref dr, 40);
+                        s6 += Vector256.LoadUnsafe(ref dr, 48);
+                        s7 += Vector256.LoadUnsafe(ref dr, 56);
+                    }
+                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                    (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
+                    (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
+                    (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
+                    (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
+                    (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
+                    (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
+                }
+                {
+                    // columns 64 to 127
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, (r * 128) + 64);
+                        s0 += Vector256.LoadUnsafe(ref dr);
+                        s1 += Vector256.LoadUnsafe(ref dr, 8);
+                        s2 += Vector256.LoadUnsafe(ref dr, 16);
+                        s3 += Vector256.LoadUnsafe(ref dr, 24);
+                        s4 += Vector256.LoadUnsafe(ref dr, 32);
+                        s5 += Vector256.LoadUnsafe(ref dr, 40);
+                        s6 += Vector256.LoadUnsafe(ref dr, 48);
+                        s7 += Vector256.LoadUnsafe(ref dr, 56);
+                    }
+                    (Vector256.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
+                    (Vector256.LoadUnsafe(ref t, 72) + (alphaV * s1)).StoreUnsafe(ref t, 72);
+                    (Vector256.LoadUnsafe(ref t, 80) + (alphaV * s2)).StoreUnsafe(ref t, 80);
+                    (Vector256.LoadUnsafe(ref t, 88) + (alphaV * s3)).StoreUnsafe(ref t, 88);
+                    (Vector256.LoadUnsafe(ref t, 96) + (alphaV * s4)).StoreUnsafe(ref t, 96);
+                    (Vector256.LoadUnsafe(ref t, 104) + (alphaV * s5)).StoreUnsafe(ref t, 104);
+                    (Vector256.LoadUnsafe(ref t, 112) + (alphaV * s6)).StoreUnsafe(ref t, 112);
+                    (Vector256.LoadUnsafe(ref t, 120) + (alphaV * s7)).StoreUnsafe(ref t, 120);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 31
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 128);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        s2 += Vector128.LoadUnsafe(ref dr, 8);
+                        s3 += Vector128.LoadUnsafe(ref dr, 12);
+                        s4 += Vector128.LoadUnsafe(ref dr, 16);
+                        s5 += Vector128.LoadUnsafe(ref dr, 20);
+                        s6 += Vector128.LoadUnsafe(ref dr, 24);
+                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                    (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
+                    (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
+                    (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
+                    (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
+                }
+                {
+                    // columns 32 to 63
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, (r * 128) + 32);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        s2 += Vector128.LoadUnsafe(ref dr, 8);
+                        s3 += Vector128.LoadUnsafe(ref dr, 12);
+                        s4 += Vector128.LoadUnsafe(ref dr, 16);
+                        s5 += Vector128.LoadUnsafe(ref dr, 20);
+                        s6 += Vector128.LoadUnsafe(ref dr, 24);
+                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
+                    (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
+                    (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
+                    (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
+                    (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
+                    (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
+                    (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
+                    (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
+                }
+                {
+                    // columns 64 to 95
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, (r * 128) + 64);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        s2 += Vector128.LoadUnsafe(ref dr, 8);
+                        s3 += Vector128.LoadUnsafe(ref dr, 12);
+                        s4 += Vector128.LoadUnsafe(ref dr, 16);
+                        s5 += Vector128.LoadUnsafe(ref dr, 20);
+                        s6 += Vector128.LoadUnsafe(ref dr, 24);
+                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
+                    (Vector128.LoadUnsafe(ref t, 68) + (alphaV * s1)).StoreUnsafe(ref t, 68);
+                    (Vector128.LoadUnsafe(ref t, 72) + (alphaV * s2)).StoreUnsafe(ref t, 72);
+                    (Vector128.LoadUnsafe(ref t, 76) + (alphaV * s3)).StoreUnsafe(ref t, 76);
+                    (Vector128.LoadUnsafe(ref t, 80) + (alphaV * s4)).StoreUnsafe(ref t, 80);
+                    (Vector128.LoadUnsafe(ref t, 84) + (alphaV * s5)).StoreUnsafe(ref t, 84);
+                    (Vector128.LoadUnsafe(ref t, 88) + (alphaV * s6)).StoreUnsafe(ref t, 88);
+                    (Vector128.LoadUnsafe(ref t, 92) + (alphaV * s7)).StoreUnsafe(ref t, 92);
+                }
+                {
+                    // columns 96 to 127
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, (r * 128) + 96);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        s2 += Vector128.LoadUnsafe(ref dr, 8);
+                        s3 += Vector128.LoadUnsafe(ref dr, 12);
+                        s4 += Vector128.LoadUnsafe(ref dr, 16);
+                        s5 += Vector128.LoadUnsafe(ref dr, 20);
+                        s6 += Vector128.LoadUnsafe(ref dr, 24);
+                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 96) + (alphaV * s0)).StoreUnsafe(ref t, 96);
+                    (Vector128.LoadUnsafe(ref t, 100) + (alphaV * s1)).StoreUnsafe(ref t, 100);
+                    (Vector128.LoadUnsafe(ref t, 104) + (alphaV * s2)).StoreUnsafe(ref t, 104);
+                    (Vector128.LoadUnsafe(ref t, 108) + (alphaV * s3)).StoreUnsafe(ref t, 108);
+                    (Vector128.LoadUnsafe(ref t, 112) + (alphaV * s4)).StoreUnsafe(ref t, 112);
+                    (Vector128.LoadUnsafe(ref t, 116) + (alphaV * s5)).StoreUnsafe(ref t, 116);
+                    (Vector128.LoadUnsafe(ref t, 120) + (alphaV * s6)).StoreUnsafe(ref t, 120);
+                    (Vector128.LoadUnsafe(ref t, 124) + (alphaV * s7)).StoreUnsafe(ref t, 124);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 128; i++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 128) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
             }
         }
 

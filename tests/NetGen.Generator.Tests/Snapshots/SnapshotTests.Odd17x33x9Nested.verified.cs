@@ -731,16 +731,8 @@ namespace Odd
                 {
                     Gemm1x33(ref x, 33, ref Unsafe.Add(ref d, o), 9, 0, m, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
                 }
-                ref float tb = ref Unsafe.Add(ref target, B1);
-                for (nuint o = 0; o < 9; o++)
-                {
-                    float sum = 0.0f;
-                    for (nuint r = 0; r < m; r++)
-                    {
-                        sum += Unsafe.Add(ref d, (r * 9) + o);
-                    }
-                    Unsafe.Add(ref tb, o) += alpha * sum;
-                }
+                // b1[o] += α·Σₙ δ1[n, o]
+                SumRows9(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
             }
 
             /// <summary>
@@ -781,16 +773,8 @@ namespace Odd
                 {
                     Gemm1x17(ref x, 17, ref Unsafe.Add(ref d, o), 33, 0, m, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
                 }
-                ref float tb = ref Unsafe.Add(ref target, B0);
-                for (nuint o = 0; o < 33; o++)
-                {
-                    float sum = 0.0f;
-                    for (nuint r = 0; r < m; r++)
-                    {
-                        sum += Unsafe.Add(ref d, (r * 33) + o);
-                    }
-                    Unsafe.Add(ref tb, o) += alpha * sum;
-                }
+                // b0[o] += α·Σₙ δ0[n, o]
+                SumRows33(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
             }
 
             /// <summary>
@@ -3581,6 +3565,193 @@ namespace Odd
                         }
                         Unsafe.Add(ref yt, (o * 32) + j) = sum;
                     }
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·9 + i] for i &lt; 9: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void SumRows9(ref float d, nuint rows, ref float t, float alpha)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    {
+                        // columns 0 to 7
+                        Vector256<float> s0 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 9);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    }
+                    for (nuint i = 8; i < 9; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 9) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 7
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 9);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    }
+                    for (nuint i = 8; i < 9; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 9) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 9; i++)
+                {
+                    float sum = 0.0f;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        sum += Unsafe.Add(ref d, (r * 9) + i);
+                    }
+                    Unsafe.Add(ref t, i) += alpha * sum;
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·33 + i] for i &lt; 33: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void SumRows33(ref float d, nuint rows, ref float t, float alpha)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    {
+                        // columns 0 to 31
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 33);
+                            s0 += Vector512.LoadUnsafe(ref dr);
+                            s1 += Vector512.LoadUnsafe(ref dr, 16);
+                        }
+                        (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
+                    }
+                    for (nuint i = 32; i < 33; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 33) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    {
+                        // columns 0 to 31
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 33);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 8);
+                            s2 += Vector256.LoadUnsafe(ref dr, 16);
+                            s3 += Vector256.LoadUnsafe(ref dr, 24);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                        (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
+                        (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
+                    }
+                    for (nuint i = 32; i < 33; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 33) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 31
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 33);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                        (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                        (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                        (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
+                        (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
+                        (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
+                        (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
+                    }
+                    for (nuint i = 32; i < 33; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 33) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 33; i++)
+                {
+                    float sum = 0.0f;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        sum += Unsafe.Add(ref d, (r * 33) + i);
+                    }
+                    Unsafe.Add(ref t, i) += alpha * sum;
                 }
             }
 

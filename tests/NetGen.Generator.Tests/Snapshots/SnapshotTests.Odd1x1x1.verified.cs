@@ -715,16 +715,8 @@ namespace Odd
             {
                 Gemm1x1(ref x, 1, ref Unsafe.Add(ref d, o), 1, 0, m, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
             }
-            ref float tb = ref Unsafe.Add(ref target, B1);
-            for (nuint o = 0; o < 1; o++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 1) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b1[o] += α·Σₙ δ1[n, o]
+            SumRows1(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>
@@ -761,16 +753,8 @@ namespace Odd
             {
                 Gemm1x1(ref x, 1, ref Unsafe.Add(ref d, o), 1, 0, m, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
             }
-            ref float tb = ref Unsafe.Add(ref target, B0);
-            for (nuint o = 0; o < 1; o++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 1) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b0[o] += α·Σₙ δ0[n, o]
+            SumRows1(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
         }
 
         /// <summary>
@@ -1285,6 +1269,25 @@ namespace Odd
                     }
                     Unsafe.Add(ref yt, (o * 32) + j) = sum;
                 }
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·1 + i] for i &lt; 1: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SumRows1(ref float d, nuint rows, ref float t, float alpha)
+        {
+            for (nuint i = 0; i < 1; i++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 1) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
             }
         }
 

@@ -720,16 +720,8 @@ namespace Odd
             {
                 Gemm1x5(ref x, 5, ref Unsafe.Add(ref d, o), 2, 0, m, ref Unsafe.Add(ref tw, o * 5), 5, alpha, accumulate: true);
             }
-            ref float tb = ref Unsafe.Add(ref target, B1);
-            for (nuint o = 0; o < 2; o++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 2) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b1[o] += α·Σₙ δ1[n, o]
+            SumRows2(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>
@@ -766,16 +758,8 @@ namespace Odd
             {
                 Gemm1x3(ref x, 3, ref Unsafe.Add(ref d, o), 5, 0, m, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
             }
-            ref float tb = ref Unsafe.Add(ref target, B0);
-            for (nuint o = 0; o < 5; o++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < m; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 5) + o);
-                }
-                Unsafe.Add(ref tb, o) += alpha * sum;
-            }
+            // b0[o] += α·Σₙ δ0[n, o]
+            SumRows5(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
         }
 
         /// <summary>
@@ -1885,6 +1869,69 @@ namespace Odd
                     }
                     Unsafe.Add(ref yt, (o * 32) + j) = sum;
                 }
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·2 + i] for i &lt; 2: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SumRows2(ref float d, nuint rows, ref float t, float alpha)
+        {
+            for (nuint i = 0; i < 2; i++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 2) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·5 + i] for i &lt; 5: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SumRows5(ref float d, nuint rows, ref float t, float alpha)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 3
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 5);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                }
+                for (nuint i = 4; i < 5; i++)
+                {
+                    float sum = 0.0f;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        sum += Unsafe.Add(ref d, (r * 5) + i);
+                    }
+                    Unsafe.Add(ref t, i) += alpha * sum;
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 5; i++)
+            {
+                float sum = 0.0f;
+                for (nuint r = 0; r < rows; r++)
+                {
+                    sum += Unsafe.Add(ref d, (r * 5) + i);
+                }
+                Unsafe.Add(ref t, i) += alpha * sum;
             }
         }
 

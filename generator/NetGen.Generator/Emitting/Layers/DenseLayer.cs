@@ -289,17 +289,8 @@ namespace NetGen.Generator.Emitting.Layers
                     }
                 }
 
-                w.Line($"ref {t.Type} tb = ref Unsafe.Add(ref target, {B});");
-                using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
-                {
-                    w.Line($"{t.Type} sum = {t.Zero};");
-                    using (w.Block("for (nuint r = 0; r < m; r++)"))
-                    {
-                        w.Line($"sum += Unsafe.Add(ref d, (r * {Outputs}) + o);");
-                    }
-
-                    w.Line("Unsafe.Add(ref tb, o) += alpha * sum;");
-                }
+                w.Line($"// b{I}[o] += α·Σₙ δ{I}[n, o]");
+                w.Line($"{kernels.SumRows(Outputs)}(ref d, m, ref Unsafe.Add(ref target, {B}), alpha);");
             }
         }
 
