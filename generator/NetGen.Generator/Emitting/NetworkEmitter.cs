@@ -290,6 +290,7 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>");
             w.Line($"/// <param name=\"input\">{First.Inputs} features.</param>");
             w.Line($"/// <param name=\"output\">{_head.PredictDescription}.</param>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"public void Predict(ReadOnlySpan<{T}> input, Span<{T}> output)"))
             {
                 w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
@@ -304,6 +305,7 @@ namespace NetGen.Generator.Emitting
 
             w.Line();
             w.Line("/// <summary>Writes the predictions for a batch: inputs holds N × InputSize values, outputs N × OutputSize. Thread-safe.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"public void PredictBatch(ReadOnlySpan<{T}> inputs, Span<{T}> outputs)"))
             {
                 w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
@@ -363,6 +365,7 @@ namespace NetGen.Generator.Emitting
             {
                 w.Line();
                 w.Line("/// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
                 using (w.Block($"public int Classify(ReadOnlySpan<{T}> input)"))
                 {
                     w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
@@ -376,6 +379,7 @@ namespace NetGen.Generator.Emitting
 
             w.Line();
             w.Line("/// <summary>The loss of one example. Thread-safe.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"public {T} Loss(ReadOnlySpan<{T}> input, {TargetParameter("label", "target")})"))
             {
                 w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
@@ -433,6 +437,7 @@ namespace NetGen.Generator.Emitting
                 w.Line("/// <summary>");
                 w.Line($"/// One {_optimizer.Name} step on one example; returns the example's loss before the step. Not thread-safe.");
                 w.Line("/// </summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
                 using (w.Block($"public {T} Train(ReadOnlySpan<{T}> input, int label, {T} learningRate)"))
                 {
                     w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
@@ -451,6 +456,7 @@ namespace NetGen.Generator.Emitting
                 ? $"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>"
                 : $"/// <param name=\"targets\">N × {Last.Outputs} targets, row-major.</param>");
             w.Line("/// <param name=\"learningRate\">The step size η.</param>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"public {T} Train(ReadOnlySpan<{T}> inputs, {TargetsParameter}, {T} learningRate)"))
             {
                 EmitBatchValidation(w);
@@ -468,6 +474,7 @@ namespace NetGen.Generator.Emitting
                 ? $"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>"
                 : $"/// <param name=\"targets\">N × {Last.Outputs} targets, row-major.</param>");
             w.Line("/// <param name=\"gradient\">ParameterCount values, overwritten.</param>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"public {T} Gradient(ReadOnlySpan<{T}> inputs, {TargetsParameter}, Span<{T}> gradient)"))
             {
                 EmitBatchValidation(w);
@@ -483,6 +490,7 @@ namespace NetGen.Generator.Emitting
             w.Line("/// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the");
             w.Line("/// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.");
             w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private double BackpropagateRange({T}[] scratch, ReadOnlySpan<{T}> inputs, {TargetsParameter}, int from, int to, {T} scale, ref {T} target, {T} alpha)"))
             {
                 w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
@@ -525,6 +533,7 @@ namespace NetGen.Generator.Emitting
 
             w.Line();
             w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m, ref {T} s)"))
             {
                 w.Line($"ref {T} p = ref ParameterBase;");
@@ -539,6 +548,7 @@ namespace NetGen.Generator.Emitting
             {
                 w.Line();
                 w.Line("/// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
                 using (w.Block($"private {T} TrainFused(ref {T} x, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} learningRate)"))
                 {
                     w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(Scratch);");
@@ -558,6 +568,7 @@ namespace NetGen.Generator.Emitting
             w.Line();
             string lastDerivative = Last.Activation is Identity ? string.Empty : $" ⊙ f′(a{Last.Index})";
             w.Line($"/// <summary>Loss of one example whose outputs a{Last.Index} are at z; writes δ{Last.Index} = scale·{Escape(_head.DeltaEquation)}{lastDerivative} at dz.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static {T} OutputDelta(ref {T} z, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} scale, ref {T} dz)"))
             {
                 w.Line($"{T} loss = {_head.LossAndDelta("z", _head.IntegerLabels ? "label" : "ref target", "scale", "dz")};");
@@ -674,6 +685,7 @@ namespace NetGen.Generator.Emitting
             w.Line("private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;");
             w.Line();
             w.Line("/// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private {T} TrainParallel(ReadOnlySpan<{T}> inputs, {TargetsParameter}, int count, {T} learningRate)"))
             {
                 w.Line("int parts = _trainingThreads;");
@@ -709,6 +721,7 @@ namespace NetGen.Generator.Emitting
 
             w.Line();
             w.Line("/// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private void ComputePart(ReadOnlySpan<{T}> inputs, ReadOnlySpan<{targetType}> {TargetsName}, int part)"))
             {
                 w.Line("int parts = _trainingThreads;");

@@ -147,6 +147,7 @@ namespace Samples
         /// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>
         /// <param name="input">4 features.</param>
         /// <param name="output">3 softmax probabilities, summing to 1.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Predict(ReadOnlySpan<double> input, Span<double> output)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -159,6 +160,7 @@ namespace Samples
         }
 
         /// <summary>Writes the predictions for a batch: inputs holds N × InputSize values, outputs N × OutputSize. Thread-safe.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void PredictBatch(ReadOnlySpan<double> inputs, Span<double> outputs)
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
@@ -202,6 +204,7 @@ namespace Samples
         }
 
         /// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Classify(ReadOnlySpan<double> input)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -212,6 +215,7 @@ namespace Samples
         }
 
         /// <summary>The loss of one example. Thread-safe.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Loss(ReadOnlySpan<double> input, int label)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -225,6 +229,7 @@ namespace Samples
         /// <summary>
         /// One plain SGD step on one example; returns the example's loss before the step. Not thread-safe.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Train(ReadOnlySpan<double> input, int label, double learningRate)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -248,6 +253,7 @@ namespace Samples
         /// <param name="inputs">N × 4 features, row-major.</param>
         /// <param name="labels">One class label in [0, 3) per example.</param>
         /// <param name="learningRate">The step size η.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Train(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, double learningRate)
         {
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
@@ -286,6 +292,7 @@ namespace Samples
         /// <param name="inputs">N × 4 features, row-major.</param>
         /// <param name="labels">One class label in [0, 3) per example.</param>
         /// <param name="gradient">ParameterCount values, overwritten.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Gradient(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, Span<double> gradient)
         {
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
@@ -302,6 +309,7 @@ namespace Samples
         /// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the
         /// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double BackpropagateRange(double[] scratch, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int from, int to, double scale, ref double target, double alpha)
         {
             ref double a = ref MemoryMarshal.GetArrayDataReference(scratch);
@@ -365,6 +373,7 @@ namespace Samples
         private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;
 
         /// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double TrainParallel(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int count, double learningRate)
         {
             int parts = _trainingThreads;
@@ -397,6 +406,7 @@ namespace Samples
         }
 
         /// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ComputePart(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int part)
         {
             int parts = _trainingThreads;
@@ -408,6 +418,7 @@ namespace Samples
         }
 
         /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ForwardBatch(ref double x, ref double a, int m, ref double s)
         {
             ref double p = ref ParameterBase;
@@ -416,6 +427,7 @@ namespace Samples
         }
 
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double TrainFused(ref double x, int label, double learningRate)
         {
             ref double a = ref MemoryMarshal.GetArrayDataReference(Scratch);
@@ -449,6 +461,7 @@ namespace Samples
         }
 
         /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static double OutputDelta(ref double z, int label, double scale, ref double dz)
         {
             double loss = CrossEntropyDelta(ref z, label, scale, ref dz);
@@ -769,6 +782,7 @@ namespace Samples
         }
 
         /// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Softmax(ref double z, ref double p)
         {
             double max = z;
@@ -791,6 +805,7 @@ namespace Samples
         }
 
         /// <summary>ℓ = log Σⱼ e^(zⱼ − m) + m − z_y: the cross-entropy of softmax(z) against label y, true-class term only.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static double CrossEntropy(ref double z, int label)
         {
             double max = z;
@@ -810,6 +825,7 @@ namespace Samples
         /// Loss and output delta in one pass: returns ℓ(z, y) and writes d = scale·(p − onehot(y)),
         /// the gradient of scale·ℓ with respect to the logits (scale = 1/batch for the mean loss).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static double CrossEntropyDelta(ref double z, int label, double scale, ref double d)
         {
             double max = z;
@@ -834,6 +850,7 @@ namespace Samples
         }
 
         /// <summary>The index of the largest logit (the first one on ties): softmax is monotonic, so no exponentials are needed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int ArgMax(ref double z)
         {
             int best = 0;

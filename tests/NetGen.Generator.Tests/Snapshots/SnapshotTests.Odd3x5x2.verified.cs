@@ -147,6 +147,7 @@ namespace Odd
         /// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>
         /// <param name="input">3 features.</param>
         /// <param name="output">2 softmax probabilities, summing to 1.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Predict(ReadOnlySpan<float> input, Span<float> output)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -159,6 +160,7 @@ namespace Odd
         }
 
         /// <summary>Writes the predictions for a batch: inputs holds N × InputSize values, outputs N × OutputSize. Thread-safe.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
@@ -202,6 +204,7 @@ namespace Odd
         }
 
         /// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Classify(ReadOnlySpan<float> input)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -212,6 +215,7 @@ namespace Odd
         }
 
         /// <summary>The loss of one example. Thread-safe.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float Loss(ReadOnlySpan<float> input, int label)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -225,6 +229,7 @@ namespace Odd
         /// <summary>
         /// One plain SGD step on one example; returns the example's loss before the step. Not thread-safe.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float Train(ReadOnlySpan<float> input, int label, float learningRate)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
@@ -248,6 +253,7 @@ namespace Odd
         /// <param name="inputs">N × 3 features, row-major.</param>
         /// <param name="labels">One class label in [0, 2) per example.</param>
         /// <param name="learningRate">The step size η.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float Train(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, float learningRate)
         {
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
@@ -286,6 +292,7 @@ namespace Odd
         /// <param name="inputs">N × 3 features, row-major.</param>
         /// <param name="labels">One class label in [0, 2) per example.</param>
         /// <param name="gradient">ParameterCount values, overwritten.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float Gradient(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradient)
         {
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
@@ -302,6 +309,7 @@ namespace Odd
         /// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the
         /// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double BackpropagateRange(float[] scratch, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int from, int to, float scale, ref float target, float alpha)
         {
             ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
@@ -365,6 +373,7 @@ namespace Odd
         private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;
 
         /// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private float TrainParallel(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, float learningRate)
         {
             int parts = _trainingThreads;
@@ -397,6 +406,7 @@ namespace Odd
         }
 
         /// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ComputePart(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int part)
         {
             int parts = _trainingThreads;
@@ -408,6 +418,7 @@ namespace Odd
         }
 
         /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ForwardBatch(ref float x, ref float a, int m, ref float s)
         {
             ref float p = ref ParameterBase;
@@ -416,6 +427,7 @@ namespace Odd
         }
 
         /// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private float TrainFused(ref float x, int label, float learningRate)
         {
             ref float a = ref MemoryMarshal.GetArrayDataReference(Scratch);
@@ -449,6 +461,7 @@ namespace Odd
         }
 
         /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static float OutputDelta(ref float z, int label, float scale, ref float dz)
         {
             float loss = CrossEntropyDelta(ref z, label, scale, ref dz);
@@ -791,6 +804,7 @@ namespace Odd
         }
 
         /// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Softmax(ref float z, ref float p)
         {
             float max = z;
@@ -813,6 +827,7 @@ namespace Odd
         }
 
         /// <summary>ℓ = log Σⱼ e^(zⱼ − m) + m − z_y: the cross-entropy of softmax(z) against label y, true-class term only.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static float CrossEntropy(ref float z, int label)
         {
             float max = z;
@@ -832,6 +847,7 @@ namespace Odd
         /// Loss and output delta in one pass: returns ℓ(z, y) and writes d = scale·(p − onehot(y)),
         /// the gradient of scale·ℓ with respect to the logits (scale = 1/batch for the mean loss).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static float CrossEntropyDelta(ref float z, int label, float scale, ref float d)
         {
             float max = z;
@@ -856,6 +872,7 @@ namespace Odd
         }
 
         /// <summary>The index of the largest logit (the first one on ties): softmax is monotonic, so no exponentials are needed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int ArgMax(ref float z)
         {
             int best = 0;

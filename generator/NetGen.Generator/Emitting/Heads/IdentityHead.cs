@@ -37,6 +37,7 @@ namespace NetGen.Generator.Emitting.Heads
         {
             string t = T.Type;
             w.Line("/// <summary>ℓ = (1/K) Σⱼ (yⱼ − tⱼ)².</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static {t} SquaredError(ref {t} y, ref {t} target)"))
             {
                 w.Line($"{t} sum = {T.Zero};");
@@ -51,6 +52,7 @@ namespace NetGen.Generator.Emitting.Heads
 
             w.Line();
             w.Line("/// <summary>Loss and delta in one pass: returns ℓ(y, t) and writes d = scale·2(y − t)/K.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static {t} SquaredErrorDelta(ref {t} y, ref {t} target, {t} scale, ref {t} d)"))
             {
                 w.Line($"{t} sum = {T.Zero};");

@@ -43,6 +43,7 @@ namespace NetGen.Generator.Emitting.Heads
         {
             string t = T.Type;
             w.Line("/// <summary>ℓ = (1/K) Σⱼ max(zⱼ, 0) − zⱼtⱼ + log(1 + e^−|zⱼ|): binary cross-entropy from logits, finite for any z.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static {t} BinaryCrossEntropy(ref {t} z, ref {t} target)"))
             {
                 w.Line($"{t} sum = {T.Zero};");
@@ -57,6 +58,7 @@ namespace NetGen.Generator.Emitting.Heads
 
             w.Line();
             w.Line("/// <summary>Loss and delta in one pass: returns ℓ(z, t) and writes d = scale·(σ(z) − t)/K.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static {t} BinaryCrossEntropyDelta(ref {t} z, ref {t} target, {t} scale, ref {t} d)"))
             {
                 w.Line($"{t} sum = {T.Zero};");

@@ -41,6 +41,7 @@ namespace NetGen.Generator.Emitting.Heads
             string m = T.Math;
 
             w.Line("/// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Softmax(ref {t} z, ref {t} p)"))
             {
                 EmitMax(w);
@@ -61,6 +62,7 @@ namespace NetGen.Generator.Emitting.Heads
 
             w.Line();
             w.Line("/// <summary>ℓ = log Σⱼ e^(zⱼ − m) + m − z_y: the cross-entropy of softmax(z) against label y, true-class term only.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static {t} CrossEntropy(ref {t} z, int label)"))
             {
                 EmitMax(w);
@@ -78,6 +80,7 @@ namespace NetGen.Generator.Emitting.Heads
             w.Line("/// Loss and output delta in one pass: returns ℓ(z, y) and writes d = scale·(p − onehot(y)),");
             w.Line("/// the gradient of scale·ℓ with respect to the logits (scale = 1/batch for the mean loss).");
             w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static {t} CrossEntropyDelta(ref {t} z, int label, {t} scale, ref {t} d)"))
             {
                 EmitMax(w);
@@ -101,6 +104,7 @@ namespace NetGen.Generator.Emitting.Heads
 
             w.Line();
             w.Line("/// <summary>The index of the largest logit (the first one on ties): softmax is monotonic, so no exponentials are needed.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static int ArgMax(ref {t} z)"))
             {
                 w.Line("int best = 0;");
