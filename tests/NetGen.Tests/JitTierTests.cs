@@ -21,7 +21,8 @@ namespace NetGen.Tests
     /// The generated kernels and the methods that run per call (Predict, PredictBatch, Train, the head's functions…) must
     /// be compiled fully optimized on their first call: a method the JIT does not inline and that lacks
     /// AggressiveOptimization starts as tier-0 code, several times slower, for the first ~100 ms of a run (measured: a
-    /// one-epoch benchmark 0.2 s slower; batched inference over the 10,000 test images 1.3× slower in its first passes). Watched through the runtime's own JIT events, alone: while the
+    /// one-epoch benchmark 0.2 s slower). Before the entry points were marked, Predict, PredictBatch, Train and Softmax
+    /// were among the methods this test reports. Watched through the runtime's own JIT events, alone: while the
     /// listener is on, other tests' allocation counts would see the runtime's event dispatch.
     /// </summary>
     [Collection(nameof(ProcessWideAllocations))]
