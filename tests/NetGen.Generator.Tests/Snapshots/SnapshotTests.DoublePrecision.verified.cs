@@ -716,11 +716,17 @@ namespace Samples
                 TanhDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
             }
 
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 16 examples at a time (the rows of a0 in use stay few pages)
             ref double tw = ref Unsafe.Add(ref target, W1);
-            for (nuint o = 0; o < 3; o++)
+            for (nuint r0 = 0; r0 < m; r0 += 16)
             {
-                Gemm1x16(ref x, 16, ref Unsafe.Add(ref d, o), 3, 0, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+                nuint rows = m - r0 < 16 ? m - r0 : 16;
+                ref double xr = ref Unsafe.Add(ref x, r0 * 16);
+                ref double dr = ref Unsafe.Add(ref d, r0 * 3);
+                for (nuint o = 0; o < 3; o++)
+                {
+                    Gemm1x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+                }
             }
             // b1[o] += α·Σₙ δ1[n, o]
             SumRows3(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
@@ -754,11 +760,17 @@ namespace Samples
         private static void Layer0BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double d, int count)
         {
             nuint m = (nuint)count;
-            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time, over 16 examples at a time (the rows of x in use stay few pages)
             ref double tw = ref Unsafe.Add(ref target, W0);
-            for (nuint o = 0; o < 16; o += 8)
+            for (nuint r0 = 0; r0 < m; r0 += 16)
             {
-                Gemm8x4(ref x, 4, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+                nuint rows = m - r0 < 16 ? m - r0 : 16;
+                ref double xr = ref Unsafe.Add(ref x, r0 * 4);
+                ref double dr = ref Unsafe.Add(ref d, r0 * 16);
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    Gemm8x4(ref xr, 4, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+                }
             }
             // b0[o] += α·Σₙ δ0[n, o]
             SumRows16(ref d, m, ref Unsafe.Add(ref target, B0), alpha);

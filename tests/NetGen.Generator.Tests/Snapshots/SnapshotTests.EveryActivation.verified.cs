@@ -1154,11 +1154,17 @@ partial class EveryActivation
             TanhDerivative4(ref Unsafe.Add(ref dx, r * 4), ref Unsafe.Add(ref x, r * 4));
         }
 
-        // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 8 rows at a time
+        // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 8 rows at a time, over 32 examples at a time (the rows of a4 in use stay few pages)
         ref float tw = ref Unsafe.Add(ref target, W5);
-        for (nuint o = 0; o < 3; o++)
+        for (nuint r0 = 0; r0 < m; r0 += 32)
         {
-            Gemm1x4(ref x, 4, ref Unsafe.Add(ref d, o), 3, 0, m, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 4);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 3);
+            for (nuint o = 0; o < 3; o++)
+            {
+                Gemm1x4(ref xr, 4, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+            }
         }
         // b5[o] += α·Σₙ δ5[n, o]
         SumRows3(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
@@ -1209,11 +1215,17 @@ partial class EveryActivation
             SigmoidDerivative8(ref Unsafe.Add(ref dx, r * 8), ref Unsafe.Add(ref x, r * 8));
         }
 
-        // W4[o, :] += α·Σₙ δ4[n, o]·a3[n, :], 8 rows at a time
+        // W4[o, :] += α·Σₙ δ4[n, o]·a3[n, :], 8 rows at a time, over 32 examples at a time (the rows of a3 in use stay few pages)
         ref float tw = ref Unsafe.Add(ref target, W4);
-        for (nuint o = 0; o < 4; o++)
+        for (nuint r0 = 0; r0 < m; r0 += 32)
         {
-            Gemm1x8(ref x, 8, ref Unsafe.Add(ref d, o), 4, 0, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 8);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 4);
+            for (nuint o = 0; o < 4; o++)
+            {
+                Gemm1x8(ref xr, 8, ref Unsafe.Add(ref dr, o), 4, 0, rows, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+            }
         }
         // b4[o] += α·Σₙ δ4[n, o]
         SumRows4(ref d, m, ref Unsafe.Add(ref target, B4), alpha);
@@ -1264,11 +1276,17 @@ partial class EveryActivation
             LeakyRelu0_2Derivative12(ref Unsafe.Add(ref dx, r * 12), ref Unsafe.Add(ref x, r * 12));
         }
 
-        // W3[o, :] += α·Σₙ δ3[n, o]·a2[n, :], 8 rows at a time
+        // W3[o, :] += α·Σₙ δ3[n, o]·a2[n, :], 8 rows at a time, over 32 examples at a time (the rows of a2 in use stay few pages)
         ref float tw = ref Unsafe.Add(ref target, W3);
-        for (nuint o = 0; o < 8; o += 8)
+        for (nuint r0 = 0; r0 < m; r0 += 32)
         {
-            Gemm8x12(ref x, 12, ref Unsafe.Add(ref d, o), 8, 1, m, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 12);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 8);
+            for (nuint o = 0; o < 8; o += 8)
+            {
+                Gemm8x12(ref xr, 12, ref Unsafe.Add(ref dr, o), 8, 1, rows, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
+            }
         }
         // b3[o] += α·Σₙ δ3[n, o]
         SumRows8(ref d, m, ref Unsafe.Add(ref target, B3), alpha);
@@ -1319,15 +1337,21 @@ partial class EveryActivation
             LeakyRelu0_01Derivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
         }
 
-        // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time
+        // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time, over 32 examples at a time (the rows of a1 in use stay few pages)
         ref float tw = ref Unsafe.Add(ref target, W2);
-        for (nuint o = 0; o < 8; o += 8)
+        for (nuint r0 = 0; r0 < m; r0 += 32)
         {
-            Gemm8x16(ref x, 16, ref Unsafe.Add(ref d, o), 12, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
-        }
-        for (nuint o = 8; o < 12; o++)
-        {
-            Gemm1x16(ref x, 16, ref Unsafe.Add(ref d, o), 12, 0, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 16);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 12);
+            for (nuint o = 0; o < 8; o += 8)
+            {
+                Gemm8x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 12, 1, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            }
+            for (nuint o = 8; o < 12; o++)
+            {
+                Gemm1x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 12, 0, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            }
         }
         // b2[o] += α·Σₙ δ2[n, o]
         SumRows12(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
@@ -1378,11 +1402,17 @@ partial class EveryActivation
             ReluDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
         }
 
-        // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
+        // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
         ref float tw = ref Unsafe.Add(ref target, W1);
-        for (nuint o = 0; o < 16; o += 8)
+        for (nuint r0 = 0; r0 < m; r0 += 32)
         {
-            Gemm8x16(ref x, 16, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 16);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 16);
+            for (nuint o = 0; o < 16; o += 8)
+            {
+                Gemm8x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            }
         }
         // b1[o] += α·Σₙ δ1[n, o]
         SumRows16(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
@@ -1416,11 +1446,17 @@ partial class EveryActivation
     private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
     {
         nuint m = (nuint)count;
-        // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
+        // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time, over 32 examples at a time (the rows of x in use stay few pages)
         ref float tw = ref Unsafe.Add(ref target, W0);
-        for (nuint o = 0; o < 16; o += 8)
+        for (nuint r0 = 0; r0 < m; r0 += 32)
         {
-            Gemm8x8(ref x, 8, ref Unsafe.Add(ref d, o), 16, 1, m, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 8);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 16);
+            for (nuint o = 0; o < 16; o += 8)
+            {
+                Gemm8x8(ref xr, 8, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+            }
         }
         // b0[o] += α·Σₙ δ0[n, o]
         SumRows16(ref d, m, ref Unsafe.Add(ref target, B0), alpha);

@@ -838,15 +838,21 @@ namespace Samples
                 ReluDerivative64(ref Unsafe.Add(ref dx, r * 64), ref Unsafe.Add(ref x, r * 64));
             }
 
-            // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time
+            // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time, over 32 examples at a time (the rows of a1 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W2);
-            for (nuint o = 0; o < 8; o += 8)
+            for (nuint r0 = 0; r0 < m; r0 += 32)
             {
-                Gemm8x64(ref x, 64, ref Unsafe.Add(ref d, o), 10, 1, m, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
-            }
-            for (nuint o = 8; o < 10; o++)
-            {
-                Gemm1x64(ref x, 64, ref Unsafe.Add(ref d, o), 10, 0, m, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 64);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 10);
+                for (nuint o = 0; o < 8; o += 8)
+                {
+                    Gemm8x64(ref xr, 64, ref Unsafe.Add(ref dr, o), 10, 1, rows, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
+                }
+                for (nuint o = 8; o < 10; o++)
+                {
+                    Gemm1x64(ref xr, 64, ref Unsafe.Add(ref dr, o), 10, 0, rows, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
+                }
             }
             // b2[o] += α·Σₙ δ2[n, o]
             SumRows10(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
@@ -897,11 +903,17 @@ namespace Samples
                 ReluDerivative128(ref Unsafe.Add(ref dx, r * 128), ref Unsafe.Add(ref x, r * 128));
             }
 
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W1);
-            for (nuint o = 0; o < 64; o += 8)
+            for (nuint r0 = 0; r0 < m; r0 += 32)
             {
-                Gemm8x128(ref x, 128, ref Unsafe.Add(ref d, o), 64, 1, m, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 128);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 64);
+                for (nuint o = 0; o < 64; o += 8)
+                {
+                    Gemm8x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 64, 1, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
+                }
             }
             // b1[o] += α·Σₙ δ1[n, o]
             SumRows64(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
@@ -946,11 +958,17 @@ namespace Samples
         private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
         {
             nuint m = (nuint)count;
-            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time, over 32 examples at a time (the rows of x in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W0);
-            for (nuint o = 0; o < 128; o += 8)
+            for (nuint r0 = 0; r0 < m; r0 += 32)
             {
-                Gemm8x784(ref x, 784, ref Unsafe.Add(ref d, o), 128, 1, m, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true);
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 784);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 128);
+                for (nuint o = 0; o < 128; o += 8)
+                {
+                    Gemm8x784(ref xr, 784, ref Unsafe.Add(ref dr, o), 128, 1, rows, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true);
+                }
             }
             // b0[o] += α·Σₙ δ0[n, o]
             SumRows128(ref d, m, ref Unsafe.Add(ref target, B0), alpha);

@@ -734,15 +734,21 @@ namespace Odd
                     TanhDerivative33(ref Unsafe.Add(ref dx, r * 33), ref Unsafe.Add(ref x, r * 33));
                 }
 
-                // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
+                // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
                 ref float tw = ref Unsafe.Add(ref target, W1);
-                for (nuint o = 0; o < 8; o += 8)
+                for (nuint r0 = 0; r0 < m; r0 += 32)
                 {
-                    Gemm8x33(ref x, 33, ref Unsafe.Add(ref d, o), 9, 1, m, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
-                }
-                for (nuint o = 8; o < 9; o++)
-                {
-                    Gemm1x33(ref x, 33, ref Unsafe.Add(ref d, o), 9, 0, m, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
+                    nuint rows = m - r0 < 32 ? m - r0 : 32;
+                    ref float xr = ref Unsafe.Add(ref x, r0 * 33);
+                    ref float dr = ref Unsafe.Add(ref d, r0 * 9);
+                    for (nuint o = 0; o < 8; o += 8)
+                    {
+                        Gemm8x33(ref xr, 33, ref Unsafe.Add(ref dr, o), 9, 1, rows, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
+                    }
+                    for (nuint o = 8; o < 9; o++)
+                    {
+                        Gemm1x33(ref xr, 33, ref Unsafe.Add(ref dr, o), 9, 0, rows, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
+                    }
                 }
                 // b1[o] += α·Σₙ δ1[n, o]
                 SumRows9(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
@@ -776,15 +782,21 @@ namespace Odd
             private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
             {
                 nuint m = (nuint)count;
-                // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
+                // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time, over 32 examples at a time (the rows of x in use stay few pages)
                 ref float tw = ref Unsafe.Add(ref target, W0);
-                for (nuint o = 0; o < 32; o += 8)
+                for (nuint r0 = 0; r0 < m; r0 += 32)
                 {
-                    Gemm8x17(ref x, 17, ref Unsafe.Add(ref d, o), 33, 1, m, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
-                }
-                for (nuint o = 32; o < 33; o++)
-                {
-                    Gemm1x17(ref x, 17, ref Unsafe.Add(ref d, o), 33, 0, m, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
+                    nuint rows = m - r0 < 32 ? m - r0 : 32;
+                    ref float xr = ref Unsafe.Add(ref x, r0 * 17);
+                    ref float dr = ref Unsafe.Add(ref d, r0 * 33);
+                    for (nuint o = 0; o < 32; o += 8)
+                    {
+                        Gemm8x17(ref xr, 17, ref Unsafe.Add(ref dr, o), 33, 1, rows, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
+                    }
+                    for (nuint o = 32; o < 33; o++)
+                    {
+                        Gemm1x17(ref xr, 17, ref Unsafe.Add(ref dr, o), 33, 0, rows, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
+                    }
                 }
                 // b0[o] += α·Σₙ δ0[n, o]
                 SumRows33(ref d, m, ref Unsafe.Add(ref target, B0), alpha);

@@ -722,11 +722,17 @@ namespace Odd
                 SigmoidDerivative1(ref Unsafe.Add(ref dx, r * 1), ref Unsafe.Add(ref x, r * 1));
             }
 
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W1);
-            for (nuint o = 0; o < 1; o++)
+            for (nuint r0 = 0; r0 < m; r0 += 32)
             {
-                Gemm1x1(ref x, 1, ref Unsafe.Add(ref d, o), 1, 0, m, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 1);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 1);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    Gemm1x1(ref xr, 1, ref Unsafe.Add(ref dr, o), 1, 0, rows, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+                }
             }
             // b1[o] += α·Σₙ δ1[n, o]
             SumRows1(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
@@ -760,11 +766,17 @@ namespace Odd
         private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
         {
             nuint m = (nuint)count;
-            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time, over 32 examples at a time (the rows of x in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W0);
-            for (nuint o = 0; o < 1; o++)
+            for (nuint r0 = 0; r0 < m; r0 += 32)
             {
-                Gemm1x1(ref x, 1, ref Unsafe.Add(ref d, o), 1, 0, m, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 1);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 1);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    Gemm1x1(ref xr, 1, ref Unsafe.Add(ref dr, o), 1, 0, rows, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+                }
             }
             // b0[o] += α·Σₙ δ0[n, o]
             SumRows1(ref d, m, ref Unsafe.Add(ref target, B0), alpha);

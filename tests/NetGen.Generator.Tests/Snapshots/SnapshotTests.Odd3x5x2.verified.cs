@@ -727,11 +727,17 @@ namespace Odd
                 ReluDerivative5(ref Unsafe.Add(ref dx, r * 5), ref Unsafe.Add(ref x, r * 5));
             }
 
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W1);
-            for (nuint o = 0; o < 2; o++)
+            for (nuint r0 = 0; r0 < m; r0 += 32)
             {
-                Gemm1x5(ref x, 5, ref Unsafe.Add(ref d, o), 2, 0, m, ref Unsafe.Add(ref tw, o * 5), 5, alpha, accumulate: true);
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 5);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 2);
+                for (nuint o = 0; o < 2; o++)
+                {
+                    Gemm1x5(ref xr, 5, ref Unsafe.Add(ref dr, o), 2, 0, rows, ref Unsafe.Add(ref tw, o * 5), 5, alpha, accumulate: true);
+                }
             }
             // b1[o] += α·Σₙ δ1[n, o]
             SumRows2(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
@@ -765,11 +771,17 @@ namespace Odd
         private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, int count)
         {
             nuint m = (nuint)count;
-            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time
+            // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time, over 32 examples at a time (the rows of x in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W0);
-            for (nuint o = 0; o < 5; o++)
+            for (nuint r0 = 0; r0 < m; r0 += 32)
             {
-                Gemm1x3(ref x, 3, ref Unsafe.Add(ref d, o), 5, 0, m, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 3);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 5);
+                for (nuint o = 0; o < 5; o++)
+                {
+                    Gemm1x3(ref xr, 3, ref Unsafe.Add(ref dr, o), 5, 0, rows, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
+                }
             }
             // b0[o] += α·Σₙ δ0[n, o]
             SumRows5(ref d, m, ref Unsafe.Add(ref target, B0), alpha);

@@ -271,21 +271,30 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line();
                 }
 
-                w.Line($"// W{I}[o, :] += α·Σₙ δ{I}[n, o]·{x}[n, :], 8 rows at a time");
+                // Over a few examples at a time: at batch 128 the rank-128 update touched 128 rows of x per tile, more pages
+                // than the TLB holds, and ran 19 % slower per example than over 32 (measured on layer 0 of MNIST).
+                int chunk = kernels.BlockExamples;
+                w.Line($"// W{I}[o, :] += α·Σₙ δ{I}[n, o]·{x}[n, :], 8 rows at a time, over {chunk} examples at a time (the rows of {x} in use stay few pages)");
                 w.Line($"ref {t.Type} tw = ref Unsafe.Add(ref target, {W});");
-                if (rows8 > 0)
+                using (w.Block($"for (nuint r0 = 0; r0 < m; r0 += {chunk})"))
                 {
-                    using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
+                    w.Line($"nuint rows = m - r0 < {chunk} ? m - r0 : {chunk};");
+                    w.Line($"ref {t.Type} xr = ref Unsafe.Add(ref x, r0 * {Inputs});");
+                    w.Line($"ref {t.Type} dr = ref Unsafe.Add(ref d, r0 * {Outputs});");
+                    if (rows8 > 0)
                     {
-                        w.Line($"{gemm8}(ref x, {Inputs}, ref Unsafe.Add(ref d, o), {Outputs}, 1, m, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
+                        using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
+                        {
+                            w.Line($"{gemm8}(ref xr, {Inputs}, ref Unsafe.Add(ref dr, o), {Outputs}, 1, rows, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
+                        }
                     }
-                }
 
-                if (Outputs > rows8)
-                {
-                    using (w.Block($"for (nuint o = {rows8}; o < {Outputs}; o++)"))
+                    if (Outputs > rows8)
                     {
-                        w.Line($"{gemm1}(ref x, {Inputs}, ref Unsafe.Add(ref d, o), {Outputs}, 0, m, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
+                        using (w.Block($"for (nuint o = {rows8}; o < {Outputs}; o++)"))
+                        {
+                            w.Line($"{gemm1}(ref xr, {Inputs}, ref Unsafe.Add(ref dr, o), {Outputs}, 0, rows, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
+                        }
                     }
                 }
 
