@@ -271,8 +271,8 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line();
                 }
 
-                // Over a few examples at a time: at batch 128 the rank-128 update touched 128 rows of x per tile, more pages
-                // than the TLB holds, and ran 19 % slower per example than over 32 (measured on layer 0 of MNIST).
+                // Over a few examples at a time: at batch 128 the rank-128 update ran 19 % slower per example than over 32
+                // (measured on layer 0 of MNIST; likely cause: 128 rows of x span more pages than the first-level TLB holds).
                 int chunk = kernels.BlockExamples;
                 w.Line($"// W{I}[o, :] += α·Σₙ δ{I}[n, o]·{x}[n, :], 8 rows at a time, over {chunk} examples at a time (the rows of {x} in use stay few pages)");
                 w.Line($"ref {t.Type} tw = ref Unsafe.Add(ref target, {W});");
