@@ -76,14 +76,26 @@ namespace NetGen.Tests
                 net.Train(x, y, 0.01f);
             }
 
-            long before = GC.GetTotalAllocatedBytes(precise: true);
-            for (int i = 0; i < 5; i++)
+            // Counted over the whole process (the parts run on pool threads), so a one-off of the runtime's own (a pool
+            // thread started, events of an earlier test still being dispatched) can land in a window: an allocation per
+            // step shows in every attempt, a one-off in one at most.
+            var attempts = new long[3];
+            for (int attempt = 0; attempt < attempts.Length; attempt++)
             {
-                net.Train(x, y, 0.01f);
+                long before = GC.GetTotalAllocatedBytes(precise: true);
+                for (int i = 0; i < 5; i++)
+                {
+                    net.Train(x, y, 0.01f);
+                }
+
+                attempts[attempt] = GC.GetTotalAllocatedBytes(precise: true) - before;
+                if (attempts[attempt] < 1024)
+                {
+                    return;
+                }
             }
 
-            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-            Assert.True(allocated < 1024, $"{allocated} bytes allocated over 5 parallel steps");
+            Assert.Fail("bytes allocated over 5 parallel steps, in each of 3 attempts: " + string.Join(", ", attempts));
         }
 
         [Fact]
