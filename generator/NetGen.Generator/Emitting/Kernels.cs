@@ -7,8 +7,10 @@ using NetGen.Generator.Emitting.Activations;
 namespace NetGen.Generator.Emitting
 {
     /// <summary>
-    /// The inner loops of a network, each specialized to one constant length n: a dot product and three
-    /// row updates. Every kernel has a Vector512, Vector256 and Vector128 path (taken when the hardware
+    /// The inner loops of a network, each specialized to one constant length n: dot products and row updates,
+    /// the register-blocked forward and backward tiles of mini-batches, transposes, column sums, and each
+    /// activation's bias + f and f′ loops (branch-free where f has a vector form; named after the activation's
+    /// <see cref="Activation.Key"/>). Every kernel has a Vector512, Vector256 and Vector128 path (taken when the hardware
     /// accelerates it; the JIT folds the checks to constants) and a scalar fallback. Loop bounds, the
     /// 4-way unrolled main loop, the whole vectors left over and the scalar tail are all decided here,
     /// at generation time, so the emitted loops have literal trip counts.
