@@ -556,8 +556,13 @@ namespace NetGen.Generator.Parsing
             "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardBatch|ForwardBlock|BackwardBatch|Update)|(?<m>[WBA])(?<i>[0-9]+))$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
+        // Activation kernels are named {Key}Bias{n}, {Key}BiasBroadcast{n} and {Key}Derivative{n}, where an activation's
+        // Key starts with its ActivationKind name (parameters may follow, e.g. the slope of LeakyRelu): the pattern is
+        // built from the enum, so a new activation needs nothing here.
         private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
-            "^(?:(?:Dot|DotBlock|Axpy|AccumulateRow|UpdateRow|Gemm8x|Gemm4x|Gemm1x)[0-9]+|ForwardBlock(?:Prefetching)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows[0-9]+|SumRows[0-9]+|(?:Relu|LeakyRelu[0-9A-Za-z_]+|Identity|Sigmoid|Tanh)(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
+            "^(?:(?:Dot|DotBlock|Axpy|AccumulateRow|UpdateRow|Gemm8x|Gemm4x|Gemm1x)[0-9]+|ForwardBlock(?:Prefetching)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows[0-9]+|SumRows[0-9]+|(?:"
+                + string.Join("|", System.Enum.GetNames(typeof(ActivationKind)))
+                + ")[0-9A-Za-z_]*(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>Public generated methods and their parameter types ("T" stands for float or double).</summary>

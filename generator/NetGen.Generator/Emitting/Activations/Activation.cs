@@ -41,7 +41,10 @@ namespace NetGen.Generator.Emitting.Activations
         /// <summary>An expression for δ ⊙ f′ given δ in <paramref name="delta"/> and a = f(z) in <paramref name="a"/>.</summary>
         public abstract string Backward(string delta, string a, Numeric t);
 
-        /// <summary>This activation's part of the names of its generated kernels, e.g. "Relu"; distinct for distinct functions.</summary>
+        /// <summary>
+        /// This activation's part of the names of its generated kernels, e.g. "Relu"; distinct for distinct functions. It
+        /// starts with the activation's <see cref="ActivationKind"/> name (the parser's reserved-name check relies on it).
+        /// </summary>
         public abstract string Key { get; }
 
         /// <summary>
