@@ -124,20 +124,18 @@ namespace NetGen.Generator.Emitting
         /// </summary>
         public string BiasActivation(Activation f, int n)
         {
-            string name = $"{f.Key}Bias{Lit(n)}";
-            AddActivationKernel(name, w => EmitElementwise(
-                w,
+            return ActivationKernel(
+                $"{f.Key}Bias{Lit(n)}",
                 n,
                 $"/// <summary>y[i] = {f.Name}(y[i] + b[i]) for i &lt; {n}: + bias, then the activation, without a branch on the sign.</summary>",
-                $"{name}(ref {_t.Type} y, ref {_t.Type} b)",
+                $"(ref {_t.Type} y, ref {_t.Type} b)",
                 Array.Empty<string>(),
                 (v, i) => new[]
                 {
                     $"{v.Declare("z")} = {v.Load("y", i)} + {v.Load("b", i)};",
                     v.Store("y", i, v.Scalar ? f.Forward("z", _t) : f.VectorForward("z", v.Bits, _t)!),
                 },
-                vectorize: f.VectorForward("z", 128, _t) is not null));
-            return name;
+                vectorize: f.VectorForward("z", 128, _t) is not null);
         }
 
         /// <summary>
@@ -145,31 +143,28 @@ namespace NetGen.Generator.Emitting
         /// </summary>
         public string BroadcastBiasActivation(Activation f, int n)
         {
-            string name = $"{f.Key}BiasBroadcast{Lit(n)}";
-            AddActivationKernel(name, w => EmitElementwise(
-                w,
+            return ActivationKernel(
+                $"{f.Key}BiasBroadcast{Lit(n)}",
                 n,
                 $"/// <summary>y[i] = {f.Name}(y[i] + b) for i &lt; {n}: one row of a transposed block, one bias for all its examples.</summary>",
-                $"{name}(ref {_t.Type} y, {_t.Type} b)",
+                $"(ref {_t.Type} y, {_t.Type} b)",
                 new[] { "b" },
                 (v, i) => new[]
                 {
                     $"{v.Declare("z")} = {v.Load("y", i)} + {(v.Scalar ? "b" : VectorSpec.BroadcastName("b"))};",
                     v.Store("y", i, v.Scalar ? f.Forward("z", _t) : f.VectorForward("z", v.Bits, _t)!),
                 },
-                vectorize: f.VectorForward("z", 128, _t) is not null));
-            return name;
+                vectorize: f.VectorForward("z", 128, _t) is not null);
         }
 
         /// <summary>d[i] = d[i] ⊙ f′ for i &lt; n, f′ read from the outputs a[i] = f(z[i]); signature (ref T d, ref T a).</summary>
         public string Derivative(Activation f, int n)
         {
-            string name = $"{f.Key}Derivative{Lit(n)}";
-            AddActivationKernel(name, w => EmitElementwise(
-                w,
+            return ActivationKernel(
+                $"{f.Key}Derivative{Lit(n)}",
                 n,
                 $"/// <summary>d[i] ⊙= f′ for i &lt; {n}, {f.DerivativeEquation.Replace(">", "&gt;")} with a the {f.Name} outputs; no branch on the sign.</summary>",
-                $"{name}(ref {_t.Type} d, ref {_t.Type} a)",
+                $"(ref {_t.Type} d, ref {_t.Type} a)",
                 Array.Empty<string>(),
                 (v, i) => new[]
                 {
@@ -177,8 +172,7 @@ namespace NetGen.Generator.Emitting
                     $"{v.Declare("ai")} = {v.Load("a", i)};",
                     v.Store("d", i, v.Scalar ? f.Backward("e", "ai", _t) : f.VectorBackward("e", "ai", v.Bits, _t)!),
                 },
-                vectorize: f.VectorBackward("e", "ai", 128, _t) is not null));
-            return name;
+                vectorize: f.VectorBackward("e", "ai", 128, _t) is not null);
         }
 
         public void Emit(CodeWriter w)
@@ -265,12 +259,15 @@ namespace NetGen.Generator.Emitting
             }
         }
 
-        private void AddActivationKernel(string name, Action<CodeWriter> emit)
+        /// <summary>Requests the elementwise activation kernel <paramref name="name"/> (once per name) and returns its name.</summary>
+        private string ActivationKernel(string name, int n, string summary, string parameters, string[] broadcasts, Func<VectorSpec, string, string[]> body, bool vectorize)
         {
             if (!_activationKernels.ContainsKey(name))
             {
-                _activationKernels.Add(name, emit);
+                _activationKernels.Add(name, w => EmitElementwise(w, n, summary, name + parameters, broadcasts, body, vectorize));
             }
+
+            return name;
         }
 
         private string Request(Kind kind, int n)

@@ -128,7 +128,6 @@ namespace NetGen.Generator.Emitting.Layers
             string forwardBlock = kernels.ForwardBlock(Outputs, Inputs);
             int examples = kernels.BlockExamples;
             int rows4 = Outputs / 4 * 4;
-            string biasBroadcast = kernels.BroadcastBiasActivation(Activation, examples);
             w.Line($"/// <summary>");
             w.Line($"/// Layer {I} forward for a mini-batch: each row n of y is {Escape(ForwardEquation)} of row n of x.");
             w.Line($"/// Blocks of {examples} examples: x transposed into s (examples along the vectors), the broadcast-form product,");
@@ -149,10 +148,7 @@ namespace NetGen.Generator.Emitting.Layers
                     // keeps the memory system busy; batched prediction does prefetch, see Layer0ForwardBlock.)
                     w.Line($"{forwardBlock}(ref w, ref xt, ref yt);");
 
-                    using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
-                    {
-                        w.Line($"{biasBroadcast}(ref Unsafe.Add(ref yt, o * {examples}), Unsafe.Add(ref b, o));");
-                    }
+                    EmitBlockBiasActivation(w, kernels);
 
                     w.Line($"ref {t.Type} yn = ref Unsafe.Add(ref y, n * {Outputs});");
                     using (w.Block($"for (nuint j = 0; j < {examples}; j++)"))
@@ -224,10 +220,17 @@ namespace NetGen.Generator.Emitting.Layers
                     ? $"{kernels.ForwardBlockPrefetching(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref next, nextLength);"
                     : $"{kernels.ForwardBlock(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt);");
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
-                using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
-                {
-                    w.Line($"{kernels.BroadcastBiasActivation(Activation, examples)}(ref Unsafe.Add(ref yt, o * {examples}), Unsafe.Add(ref b, o));");
-                }
+                EmitBlockBiasActivation(w, kernels);
+            }
+        }
+
+        /// <summary>yt[o·B + j] = f(yt[o·B + j] + b[o]) over a transposed block yt, with b the layer's bias in scope.</summary>
+        private void EmitBlockBiasActivation(CodeWriter w, Kernels kernels)
+        {
+            int examples = kernels.BlockExamples;
+            using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
+            {
+                w.Line($"{kernels.BroadcastBiasActivation(Activation, examples)}(ref Unsafe.Add(ref yt, o * {examples}), Unsafe.Add(ref b, o));");
             }
         }
 
