@@ -40,6 +40,17 @@ namespace NetGen.Generator.Emitting.Layers
 
         public int ParameterCount => WeightCount + Outputs;
 
+        /// <summary>
+        /// Whether the forward pass and the fused update skip the parts of the input that are all zero: the first layer,
+        /// which reads the network's input (images are mostly background: 81 % of MNIST's pixels are 0, and 42 % of its
+        /// 16-pixel chunks), when that input is large enough for the list of nonzero parts to pay for itself. The skipped
+        /// terms are w·0 = ±0, so every result is bit-identical to the dense loops' (for finite weights).
+        /// </summary>
+        public bool SkipsZeroInputs => Previous is null && Inputs >= MinSparseInputs;
+
+        /// <summary>Inputs from which the first layer skips zero parts of its input (4 vectors of 16 floats).</summary>
+        private const int MinSparseInputs = 64;
+
         /// <summary>Offset of this layer's output a_l in the per-example activation buffer.</summary>
         public int ActivationOffset { get; }
 
@@ -100,7 +111,7 @@ namespace NetGen.Generator.Emitting.Layers
                 int rows4 = Outputs / 4 * 4;
                 if (rows4 > 0)
                 {
-                    w.Line($"{kernels.DotRows(Inputs)}(ref w, ref x, ref a, {rows4});");
+                    w.Line($"{(SkipsZeroInputs ? kernels.DotRowsSparse(Inputs) : kernels.DotRows(Inputs))}(ref w, ref x, ref a, {rows4});");
                 }
 
                 if (Outputs > rows4)
@@ -125,7 +136,7 @@ namespace NetGen.Generator.Emitting.Layers
         {
             string block = kernels.DotBlock(Inputs);
             string dot = kernels.Dot(Inputs);
-            string forwardBlock = kernels.ForwardBlock(Outputs, Inputs);
+            string forwardBlock = kernels.ForwardBlock(Outputs, Inputs, SkipsZeroInputs);
             int examples = kernels.BlockExamples;
             int rows4 = Outputs / 4 * 4;
             w.Line($"/// <summary>");
@@ -140,13 +151,36 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
                 w.Line($"ref {t.Type} xt = ref s;");
                 w.Line($"ref {t.Type} yt = ref Unsafe.Add(ref s, {examples * Inputs});");
+                if (SkipsZeroInputs)
+                {
+                    w.Line($"// The inputs k that are 0 in every example of a block are skipped (MNIST: about 42 % of them per block of 32).");
+                    w.Line($"Span<int> steps = stackalloc int[{Inputs}];");
+                    w.Line("ref int ks = ref MemoryMarshal.GetReference(steps);");
+                }
+
                 w.Line("nuint n = 0;");
                 using (w.Block($"for (; n + {examples} <= (nuint)count; n += {examples})"))
                 {
                     w.Line($"{kernels.TransposeBlock(Inputs)}(ref Unsafe.Add(ref x, n * {Inputs}), ref xt);");
                     // (No prefetch of the next block here: measured no faster in training, where the step itself
                     // keeps the memory system busy; batched prediction does prefetch, see Layer0ForwardBlock.)
-                    w.Line($"{forwardBlock}(ref w, ref xt, ref yt);");
+                    if (SkipsZeroInputs)
+                    {
+                        w.Line($"int nonzero = {kernels.NonzeroRows(Inputs)}(ref xt, ref ks);");
+                        using (w.Block($"if (nonzero > {Kernels.DenseAbove(Inputs)})"))
+                        {
+                            w.Line($"{kernels.ForwardBlock(Outputs, Inputs)}(ref w, ref xt, ref yt);");
+                        }
+
+                        using (w.Block("else"))
+                        {
+                            w.Line($"{forwardBlock}(ref w, ref xt, ref yt, ref ks, (nuint)nonzero);");
+                        }
+                    }
+                    else
+                    {
+                        w.Line($"{forwardBlock}(ref w, ref xt, ref yt);");
+                    }
 
                     EmitBlockBiasActivation(w, kernels);
 
@@ -216,9 +250,32 @@ namespace NetGen.Generator.Emitting.Layers
             string next = Previous is null ? $", ref {t.Type} next, nuint nextLength" : string.Empty;
             using (w.Block($"private static void Layer{I}ForwardBlock(ref {t.Type} p, ref {t.Type} xt, ref {t.Type} yt{next})"))
             {
-                w.Line(Previous is null
-                    ? $"{kernels.ForwardBlockPrefetching(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref next, nextLength);"
-                    : $"{kernels.ForwardBlock(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt);");
+                if (SkipsZeroInputs)
+                {
+                    w.Line($"// The inputs k that are 0 in every example of the block are skipped.");
+                    w.Line($"Span<int> steps = stackalloc int[{Inputs}];");
+                    w.Line("ref int ks = ref MemoryMarshal.GetReference(steps);");
+                    w.Line($"int count = {kernels.NonzeroRows(Inputs)}(ref xt, ref ks);");
+                }
+
+                if (SkipsZeroInputs)
+                {
+                    using (w.Block($"if (count > {Kernels.DenseAbove(Inputs)})"))
+                    {
+                        w.Line($"{kernels.ForwardBlockPrefetching(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref next, nextLength);");
+                    }
+
+                    using (w.Block("else"))
+                    {
+                        w.Line($"{kernels.ForwardBlockPrefetching(Outputs, Inputs, sparse: true)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref ks, (nuint)count, ref next, nextLength);");
+                    }
+                }
+                else
+                {
+                    w.Line(Previous is null
+                        ? $"{kernels.ForwardBlockPrefetching(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref next, nextLength);"
+                        : $"{kernels.ForwardBlock(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt);");
+                }
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
                 EmitBlockBiasActivation(w, kernels);
             }
@@ -346,6 +403,15 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line();
                 }
 
+                if (SkipsZeroInputs)
+                {
+                    w.Line($"// Chunks of {x} that are all zero change no weight (w − step·0 = w): they are listed once and skipped in every row.");
+                    w.Line($"Span<int> chunks = stackalloc int[{kernels.ChunkCapacity(Inputs)}];");
+                    w.Line("ref int chunk = ref MemoryMarshal.GetReference(chunks);");
+                    w.Line($"int nonzero = {kernels.NonzeroChunks(Inputs)}(ref {"x"}, ref chunk);");
+                    w.Line();
+                }
+
                 using (w.Block(gather ? "for (int i = 0; i < active; i++)" : $"for (nuint o = 0; o < {Outputs}; o++)"))
                 {
                     if (gather)
@@ -361,7 +427,11 @@ namespace NetGen.Generator.Emitting.Layers
 
                     w.Line($"{t.Type} step = rate * delta;");
                     w.Line("Unsafe.Add(ref b, o) -= step;");
-                    if (Previous is null)
+                    if (SkipsZeroInputs)
+                    {
+                        w.Line($"{kernels.AxpyChunks(Inputs)}(ref Unsafe.Add(ref w, o * {Inputs}), -step, ref x, ref chunk, nonzero);");
+                    }
+                    else if (Previous is null)
                     {
                         w.Line($"{kernels.Axpy(Inputs)}(ref Unsafe.Add(ref w, o * {Inputs}), -step, ref x);");
                     }
