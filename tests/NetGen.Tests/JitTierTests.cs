@@ -31,15 +31,16 @@ namespace NetGen.Tests
         // MethodLoadVerbose's MethodFlags carry the optimization tier in bits 7–9; 3 is "quick jitted" (tier 0).
         private const int QuickJitted = 3;
 
-        private static readonly Regex s_kernel = new(@"^(Layer\d+(Forward|ForwardBatch|ForwardBlock|BackwardBatch|Update)|DotBlock\d+|Gemm\d+x\d+|ForwardBlock(Prefetching)?\d+x\d+|TransposeBlock\d+|DotRows\d+|SumRows\d+|Predict|PredictBatch|Classify|Loss|Train|Gradient|BackpropagateRange|TrainFused|OutputDelta|ForwardBatch|Softmax|CrossEntropy|CrossEntropyDelta|ArgMax|ApplyStep)$");
+        private static readonly Regex s_kernel = new(@"^(Layer\d+(Forward|ForwardBatch|ForwardBlock|BackwardBatch|Update)|DotBlock\d+|Gemm\d+x\d+|ForwardBlock(Prefetching)?(Sparse)?\d+x\d+|TransposeBlock\d+|DotRows(Sparse)?\d+|NonzeroRows\d+|SumRows\d+|Predict|PredictBatch|Classify|Loss|Train|Gradient|BackpropagateRange|TrainFused|OutputDelta|ForwardBatch|Softmax|CrossEntropy|CrossEntropyDelta|ArgMax|ApplyStep)$");
 
         [Fact]
         public void Generated_kernels_are_never_compiled_as_tier0_code()
         {
             using var listener = new JitListener();
             var net = new JitTierNet();
-            // 68 examples: two blocks of the broadcast-form kernel, then one 4×4 dot block.
-            float[] x = TestData.Floats(68 * 784, 90);
+            // 68 examples: two blocks of the broadcast-form kernel (the first with a dense example, the second image-like:
+            // the dense and the sparse kernel), then one 4×4 dot block.
+            float[] x = Array.ConvertAll(SparseInputTests.ImageLike(68, 90), v => (float)v);
             int[] y = TestData.Labels(68, 10, 91);
             var output = new float[68 * 10];
             net.Train(x.AsSpan(0, 784), y[0], 0.01f);
@@ -62,6 +63,9 @@ namespace NetGen.Tests
             Assert.Contains("PredictBatch", kernels.Keys);
             Assert.Contains("Predict", kernels.Keys);
             Assert.Contains("Softmax", kernels.Keys);
+            Assert.Contains(kernels.Keys, k => k.StartsWith("ForwardBlockSparse", StringComparison.Ordinal));
+            Assert.Contains(kernels.Keys, k => k.StartsWith("ForwardBlockPrefetchingSparse", StringComparison.Ordinal));
+            Assert.Contains(kernels.Keys, k => k.StartsWith("DotRowsSparse", StringComparison.Ordinal));
             string[] tier0 = kernels.Where(p => p.Value == QuickJitted).Select(p => p.Key).OrderBy(k => k, StringComparer.Ordinal).ToArray();
             Assert.True(tier0.Length == 0, "compiled as tier-0 code: " + string.Join(", ", tier0));
         }
