@@ -223,7 +223,8 @@ namespace NetGen.Benchmarks
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         }
 
-        private static string FindData()
+        /// <summary>data/mnist in the repository (the sample downloads it there).</summary>
+        internal static string FindData()
         {
             for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
             {
