@@ -46,10 +46,13 @@ namespace NetGen.Generator.Emitting.Layers
         /// 16-pixel chunks), when that input is large enough for the list of nonzero parts to pay for itself. The skipped
         /// terms are w·0 = ±0, so every result is bit-identical to the dense loops' (for finite weights).
         /// </summary>
-        public bool SkipsZeroInputs => Previous is null && Inputs >= MinSparseInputs;
+        public bool SkipsZeroInputs => Previous is null && Inputs >= MinSparseInputs && Inputs <= MaxSparseInputs;
 
         /// <summary>Inputs from which the first layer skips zero parts of its input (4 vectors of 16 floats).</summary>
         private const int MinSparseInputs = 64;
+
+        /// <summary>Inputs up to which it does: the lists of nonzero parts live on the stack (16 KB at most).</summary>
+        private const int MaxSparseInputs = 4096;
 
         /// <summary>Offset of this layer's output a_l in the per-example activation buffer.</summary>
         public int ActivationOffset { get; }
