@@ -259,10 +259,6 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line($"Span<int> steps = stackalloc int[{Inputs}];");
                     w.Line("ref int ks = ref MemoryMarshal.GetReference(steps);");
                     w.Line($"int count = {kernels.NonzeroRows(Inputs)}(ref xt, ref ks);");
-                }
-
-                if (SkipsZeroInputs)
-                {
                     using (w.Block($"if (count > {Kernels.DenseAbove(Inputs)})"))
                     {
                         w.Line($"{kernels.ForwardBlockPrefetching(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref next, nextLength);");
@@ -411,7 +407,7 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line($"// Chunks of {x} that are all zero change no weight (w − step·0 = w): they are listed once and skipped in every row.");
                     w.Line($"Span<int> chunks = stackalloc int[{kernels.ChunkCapacity(Inputs)}];");
                     w.Line("ref int chunk = ref MemoryMarshal.GetReference(chunks);");
-                    w.Line($"int nonzero = {kernels.NonzeroChunks(Inputs)}(ref {"x"}, ref chunk);");
+                    w.Line($"int nonzero = {kernels.NonzeroChunks(Inputs)}(ref x, ref chunk);");
                     w.Line();
                 }
 
