@@ -22,7 +22,7 @@ namespace NetGen.Generator.Tests
             new object[] { $"[Network(Optimizer = Optimizer.Adam)]{Layers}[Sigmoid]" },
             new object[] { $"[Network(Precision = Precision.Double, Optimizer = Optimizer.Nesterov)]{Layers}[Identity]" },
             new object[] { "[Network][Dense(3, 4)][LeakyRelu(0.2)][Dense(4, 5)][Tanh][Dense(5, 6)][Sigmoid][Dense(6, 2)][Softmax]" }, // every activation's kernels
-            new object[] { "[Network][Dense(64, 4)][Relu][Dense(4, 2)][Softmax]" }, // the kernels of a first layer that skips zero inputs
+            new object[] { "[Network][Dense(64, 8)][Relu][Dense(8, 2)][Softmax]" }, // the kernels of a first layer that skips zero inputs
         };
 
         [Theory]

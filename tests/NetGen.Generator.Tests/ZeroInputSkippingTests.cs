@@ -20,6 +20,8 @@ namespace NetGen.Generator.Tests
             Assert.Equal(skips, source.Contains($"DotRowsSparse{inputs}(ref w, ref x, ref a, 8);"));
             Assert.Equal(skips, source.Contains($"NonzeroRows{inputs}("));
             Assert.Equal(skips, source.Contains($"AxpyChunks{inputs}("));
+            Assert.Equal(skips, source.Contains($"GemmSparse8x{inputs}("));
+            Assert.Equal(skips, source.Contains($"NonzeroColumns{inputs}("));
 
             // Never a later layer, even one as wide (its input is the previous layer's output).
             Assert.DoesNotContain("DotRowsSparse128", source);

@@ -46,6 +46,8 @@ namespace NetGen.Generator.Emitting
             NonzeroRows = 16,
             ForwardBlockSparse = 17,
             ForwardBlockPrefetchingSparse = 18,
+            GemmSparse8 = 19,
+            NonzeroColumns = 20,
         }
 
         /// <summary>
@@ -153,6 +155,27 @@ namespace NetGen.Generator.Emitting
         /// signature (ref T v, nuint vs, ref T c, nuint cr, nuint cj, nuint rows, ref T o, nuint os, T alpha, bool accumulate).
         /// </summary>
         public string Gemm(int rowsOut, int n) => Request(rowsOut switch { 8 => Kind.Gemm8, 4 => Kind.Gemm4, _ => Kind.Gemm1 }, n);
+
+        /// <summary>
+        /// <see cref="Gemm"/> for 8 output rows that visits, for each step of its column loop, only the rows r of v whose
+        /// columns in that step are not all zero (bit r of masks[step], from <see cref="NonzeroColumns"/>; at most 32 rows);
+        /// signature (…Gemm's…, ref uint masks). Every sum is bit-identical to Gemm's: a skipped term is c·0 = ±0.
+        /// </summary>
+        public string GemmSparse(int n)
+        {
+            Request(Kind.Gemm8, n);
+            return Request(Kind.GemmSparse8, n);
+        }
+
+        /// <summary>
+        /// masks[step] for <see cref="GemmSparse"/>: bit r set when row r &lt; rows of v (stride n) has a nonzero value in the
+        /// columns of that step of the 8-row column loop; returns whether the sparse kernel pays (at most 7/8 of the bits
+        /// set); signature (ref T v, nuint rows, ref uint masks) → bool, with room for <see cref="ColumnSteps"/> masks.
+        /// </summary>
+        public string NonzeroColumns(int n) => Request(Kind.NonzeroColumns, n);
+
+        /// <summary>Masks a <see cref="NonzeroColumns"/> call of length n may write (its most column steps on any path).</summary>
+        public int ColumnSteps(int n) => Math.Max(1, s_widths.Max(bits => GemmColumnLayout(bits, n / _t.Lanes(bits), 8).Steps));
 
         /// <summary>
         /// t[i] += α·Σ_r d[r·n + i] for i &lt; n: the column sums of a rows × n matrix (the bias gradient Σₙ δₙ of a
@@ -300,6 +323,12 @@ namespace NetGen.Generator.Emitting
                     case Kind.Gemm8:
                         EmitGemm(w, 8, n);
                         break;
+                    case Kind.GemmSparse8:
+                        EmitGemm(w, 8, n, sparse: true);
+                        break;
+                    case Kind.NonzeroColumns:
+                        EmitNonzeroColumns(w, n);
+                        break;
                     case Kind.Gemm4:
                         EmitGemm(w, 4, n);
                         break;
@@ -347,6 +376,7 @@ namespace NetGen.Generator.Emitting
             string name = kind switch
             {
                 Kind.Gemm8 => "Gemm8x",
+                Kind.GemmSparse8 => "GemmSparse8x",
                 Kind.Gemm4 => "Gemm4x",
                 Kind.Gemm1 => "Gemm1x",
                 _ => kind.ToString(),
@@ -1004,47 +1034,63 @@ namespace NetGen.Generator.Emitting
             }
         }
 
-        private void EmitGemm(CodeWriter w, int r, int n)
+        /// <summary>
+        /// How the column loop of an r-row Gemm covers `vectors` vectors of one width: `Groups` steps of `Group` vectors
+        /// (the accumulators r × Group fit the register file: 32 registers with AVX-512, 16 below it), then one-vector
+        /// steps up to `vectors`.
+        /// </summary>
+        private static (int Group, int Groups, int SinglesFrom, int Steps) GemmColumnLayout(int bits, int vectors, int r)
+        {
+            int group = r * 3 <= (bits == 512 ? 24 : 8) ? 3 : r * 2 <= (bits == 512 ? 16 : 8) ? 2 : 1;
+            int groups = group > 1 ? vectors / group : 0;
+            int singlesFrom = groups * group;
+            return (group, groups, singlesFrom, groups + (vectors - singlesFrom));
+        }
+
+        private void EmitGemm(CodeWriter w, int r, int n, bool sparse = false)
         {
             string t = _t.Type;
-            string name = $"Gemm{r}x{n}";
+            string name = sparse ? $"GemmSparse{r}x{n}" : $"Gemm{r}x{n}";
             w.Line($"/// <summary>");
             w.Line($"/// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for {r} output row{(r > 1 ? "s" : string.Empty)} j and i &lt; {n}:");
             w.Line("/// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.");
             w.Line("/// The accumulators stay in registers over the whole reduction; each v load feeds " + r + " multiply-adds.");
+            if (sparse)
+            {
+                w.Line("/// Each step of the column loop visits only the rows r set in masks[step] (NonzeroColumns): the rows of v that are");
+                w.Line($"/// all zero there add exactly +0 to every accumulator (for finite c), so every sum is bit-identical to Gemm{r}x{n}'s.");
+            }
+
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {name}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate)"))
+            string masks = sparse ? ", ref uint masks" : string.Empty;
+            using (w.Block($"private static void {name}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate{masks})"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
                     w.Line($"Vector{bits}<{t}> alphaV = Vector{bits}.Create(alpha);");
-                    // Accumulators: r rows × 2 vectors while that fits the register file (32 registers with
-                    // AVX-512, 16 below it), else r rows × 1 vector.
-                    int group = r * 3 <= (bits == 512 ? 24 : 8) ? 3 : r * 2 <= (bits == 512 ? 16 : 8) ? 2 : 1;
-                    int groups = group > 1 ? vectors / group : 0;
+                    (int group, int groups, int singlesFrom, _) = GemmColumnLayout(bits, vectors, r);
                     if (groups > 0)
                     {
                         using (w.Block($"for (nuint i = 0; i < {groups * group * lanes}; i += {group * lanes})"))
                         {
-                            EmitGemmColumns(w, bits, lanes, r, group);
+                            EmitGemmColumns(w, bits, lanes, r, group, sparse ? $"(int)(i / {group * lanes})" : null);
                         }
                     }
 
-                    int singlesFrom = groups * group;
                     if (vectors - singlesFrom == 1)
                     {
                         using (w.Block())
                         {
                             w.Line($"nuint i = {singlesFrom * lanes};");
-                            EmitGemmColumns(w, bits, lanes, r, 1);
+                            EmitGemmColumns(w, bits, lanes, r, 1, sparse ? Lit(groups) : null);
                         }
                     }
                     else if (vectors - singlesFrom > 1)
                     {
                         using (w.Block($"for (nuint i = {singlesFrom * lanes}; i < {vectors * lanes}; i += {lanes})"))
                         {
-                            EmitGemmColumns(w, bits, lanes, r, 1);
+                            EmitGemmColumns(w, bits, lanes, r, 1, sparse ? $"{groups} + (int)((i - {singlesFrom * lanes}) / {lanes})" : null);
                         }
                     }
 
@@ -1060,8 +1106,52 @@ namespace NetGen.Generator.Emitting
             }
         }
 
+        private void EmitNonzeroColumns(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>");
+            w.Line($"/// masks[step] for GemmSparse8x{n}: bit k set when row k &lt; rows (at most 32) of v, {n} values each, has a value that is not");
+            w.Line("/// zero (a NaN counts as not zero) in the columns of that step of the 8-row column loop. Returns whether the sparse");
+            w.Line($"/// kernel pays: at most 7/8 of the bits set (otherwise, or without vectors, Gemm8x{n} is the one to call).");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static bool NonzeroColumns{n}(ref {t} v, nuint rows, ref uint masks)"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    (int group, int groups, int singlesFrom, int steps) = GemmColumnLayout(bits, vectors, 8);
+                    w.Line("int set = 0;");
+                    using (w.Block($"for (int step = 0; step < {steps}; step++)"))
+                    {
+                        w.Line($"nuint i = step < {groups} ? (nuint)(step * {group * lanes}) : (nuint)({singlesFrom * lanes} + ((step - {groups}) * {lanes}));");
+                        w.Line($"int width = step < {groups} ? {group} : 1;");
+                        w.Line("uint mask = 0;");
+                        using (w.Block("for (nuint k = 0; k < rows; k++)"))
+                        {
+                            w.Line($"ref {t} vk = ref Unsafe.Add(ref v, (k * {n}) + i);");
+                            // OR of the bits: all bits but the sign are 0 exactly when every value is ±0.
+                            w.Line($"Vector{bits}<{t}> any = Vector{bits}.LoadUnsafe(ref vk);");
+                            using (w.Block("for (nuint q = 1; q < (nuint)width; q++)"))
+                            {
+                                w.Line($"any |= Vector{bits}.LoadUnsafe(ref vk, q * {lanes});");
+                            }
+
+                            w.Line($"mask |= (any != Vector{bits}<{t}>.Zero ? 1u : 0u) << (int)k;");
+                        }
+
+                        w.Line("Unsafe.Add(ref masks, step) = mask;");
+                        w.Line("set += global::System.Numerics.BitOperations.PopCount(mask);");
+                    }
+
+                    w.Line($"return set <= {steps} * (int)rows - ({steps} * (int)rows / 8);");
+                });
+
+                w.Line("return false;");
+            }
+        }
+
         /// <summary>One step of the column loop: `width` vectors × r rows of accumulators, reduced over rows.</summary>
-        private void EmitGemmColumns(CodeWriter w, int bits, int lanes, int r, int width)
+        private void EmitGemmColumns(CodeWriter w, int bits, int lanes, int r, int width, string? step = null)
         {
             string t = _t.Type;
             var v = new VectorSpec(bits, lanes, _t);
@@ -1070,8 +1160,19 @@ namespace NetGen.Generator.Emitting
                 w.Line($"Vector{bits}<{t}> " + string.Join(", ", Enumerable.Range(0, width).Select(q => $"a{j}{q} = Vector{bits}<{t}>.Zero")) + ";");
             }
 
-            using (w.Block("for (nuint k = 0; k < rows; k++)"))
+            if (step is not null)
             {
+                w.Line($"uint mask = Unsafe.Add(ref masks, {step});");
+            }
+
+            using (w.Block(step is null ? "for (nuint k = 0; k < rows; k++)" : "while (mask != 0)"))
+            {
+                if (step is not null)
+                {
+                    w.Line("nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);");
+                    w.Line("mask &= mask - 1;");
+                }
+
                 w.Line($"ref {t} vk = ref Unsafe.Add(ref v, k * vs);");
                 w.Line($"ref {t} ck = ref Unsafe.Add(ref c, k * cr);");
                 for (int q = 0; q < width; q++)

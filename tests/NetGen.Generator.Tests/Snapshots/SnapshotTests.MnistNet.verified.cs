@@ -982,14 +982,25 @@ namespace Samples
             nuint m = (nuint)count;
             // W0[o, :] += α·Σₙ δ0[n, o]·x[n, :], 8 rows at a time, over 32 examples at a time (the rows of x in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W0);
+            // Per step of the column loop, the examples whose inputs there are all zero are skipped (MNIST: about a quarter).
+            Span<uint> columns = stackalloc uint[196];
+            ref uint masks = ref MemoryMarshal.GetReference(columns);
             for (nuint r0 = 0; r0 < m; r0 += 32)
             {
                 nuint rows = m - r0 < 32 ? m - r0 : 32;
                 ref float xr = ref Unsafe.Add(ref x, r0 * 784);
                 ref float dr = ref Unsafe.Add(ref d, r0 * 128);
+                bool sparse = NonzeroColumns784(ref xr, rows, ref masks);
                 for (nuint o = 0; o < 128; o += 8)
                 {
-                    Gemm8x784(ref xr, 784, ref Unsafe.Add(ref dr, o), 128, 1, rows, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true);
+                    if (sparse)
+                    {
+                        GemmSparse8x784(ref xr, 784, ref Unsafe.Add(ref dr, o), 128, 1, rows, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true, ref masks);
+                    }
+                    else
+                    {
+                        Gemm8x784(ref xr, 784, ref Unsafe.Add(ref dr, o), 128, 1, rows, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true);
+                    }
                 }
             }
             // b0[o] += α·Σₙ δ0[n, o]
@@ -6191,6 +6202,374 @@ namespace Samples
                     Unsafe.Add(ref yt, (o * 32) + j) = sum;
                 }
             }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 784:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// Each step of the column loop visits only the rows r set in masks[step] (NonzeroColumns): the rows of v that are
+        /// all zero there add exactly +0 to every accumulator (for finite c), so every sum is bit-identical to Gemm8x784's.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void GemmSparse8x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, ref uint masks)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 768; i += 48)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                    uint mask = Unsafe.Add(ref masks, (int)(i / 48));
+                    while (mask != 0)
+                    {
+                        nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
+                        mask &= mask - 1;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        a12 = MultiplyAdd(c1, v2, a12);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        a22 = MultiplyAdd(c2, v2, a22);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                        a32 = MultiplyAdd(c3, v2, a32);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        a41 = MultiplyAdd(c4, v1, a41);
+                        a42 = MultiplyAdd(c4, v2, a42);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        a51 = MultiplyAdd(c5, v1, a51);
+                        a52 = MultiplyAdd(c5, v2, a52);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        a61 = MultiplyAdd(c6, v1, a61);
+                        a62 = MultiplyAdd(c6, v2, a62);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                        a71 = MultiplyAdd(c7, v1, a71);
+                        a72 = MultiplyAdd(c7, v2, a72);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                }
+                {
+                    nuint i = 768;
+                    Vector512<float> a00 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero;
+                    Vector512<float> a40 = Vector512<float>.Zero;
+                    Vector512<float> a50 = Vector512<float>.Zero;
+                    Vector512<float> a60 = Vector512<float>.Zero;
+                    Vector512<float> a70 = Vector512<float>.Zero;
+                    uint mask = Unsafe.Add(ref masks, 16);
+                    while (mask != 0)
+                    {
+                        nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
+                        mask &= mask - 1;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 784; i += 8)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    Vector256<float> a60 = Vector256<float>.Zero;
+                    Vector256<float> a70 = Vector256<float>.Zero;
+                    uint mask = Unsafe.Add(ref masks, 0 + (int)((i - 0) / 8));
+                    while (mask != 0)
+                    {
+                        nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
+                        mask &= mask - 1;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 784; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    uint mask = Unsafe.Add(ref masks, 0 + (int)((i - 0) / 4));
+                    while (mask != 0)
+                    {
+                        nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
+                        mask &= mask - 1;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 784; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// masks[step] for GemmSparse8x784: bit k set when row k &lt; rows (at most 32) of v, 784 values each, has a value that is not
+        /// zero (a NaN counts as not zero) in the columns of that step of the 8-row column loop. Returns whether the sparse
+        /// kernel pays: at most 7/8 of the bits set (otherwise, or without vectors, Gemm8x784 is the one to call).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static bool NonzeroColumns784(ref float v, nuint rows, ref uint masks)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                int set = 0;
+                for (int step = 0; step < 17; step++)
+                {
+                    nuint i = step < 16 ? (nuint)(step * 48) : (nuint)(768 + ((step - 16) * 16));
+                    int width = step < 16 ? 3 : 1;
+                    uint mask = 0;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
+                        Vector512<float> any = Vector512.LoadUnsafe(ref vk);
+                        for (nuint q = 1; q < (nuint)width; q++)
+                        {
+                            any |= Vector512.LoadUnsafe(ref vk, q * 16);
+                        }
+                        mask |= (any != Vector512<float>.Zero ? 1u : 0u) << (int)k;
+                    }
+                    Unsafe.Add(ref masks, step) = mask;
+                    set += global::System.Numerics.BitOperations.PopCount(mask);
+                }
+                return set <= 17 * (int)rows - (17 * (int)rows / 8);
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                int set = 0;
+                for (int step = 0; step < 98; step++)
+                {
+                    nuint i = step < 0 ? (nuint)(step * 8) : (nuint)(0 + ((step - 0) * 8));
+                    int width = step < 0 ? 1 : 1;
+                    uint mask = 0;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
+                        Vector256<float> any = Vector256.LoadUnsafe(ref vk);
+                        for (nuint q = 1; q < (nuint)width; q++)
+                        {
+                            any |= Vector256.LoadUnsafe(ref vk, q * 8);
+                        }
+                        mask |= (any != Vector256<float>.Zero ? 1u : 0u) << (int)k;
+                    }
+                    Unsafe.Add(ref masks, step) = mask;
+                    set += global::System.Numerics.BitOperations.PopCount(mask);
+                }
+                return set <= 98 * (int)rows - (98 * (int)rows / 8);
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                int set = 0;
+                for (int step = 0; step < 196; step++)
+                {
+                    nuint i = step < 0 ? (nuint)(step * 4) : (nuint)(0 + ((step - 0) * 4));
+                    int width = step < 0 ? 1 : 1;
+                    uint mask = 0;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
+                        Vector128<float> any = Vector128.LoadUnsafe(ref vk);
+                        for (nuint q = 1; q < (nuint)width; q++)
+                        {
+                            any |= Vector128.LoadUnsafe(ref vk, q * 4);
+                        }
+                        mask |= (any != Vector128<float>.Zero ? 1u : 0u) << (int)k;
+                    }
+                    Unsafe.Add(ref masks, step) = mask;
+                    set += global::System.Numerics.BitOperations.PopCount(mask);
+                }
+                return set <= 196 * (int)rows - (196 * (int)rows / 8);
+            }
+
+            return false;
         }
 
         /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>

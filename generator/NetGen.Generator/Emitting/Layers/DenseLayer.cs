@@ -335,16 +335,45 @@ namespace NetGen.Generator.Emitting.Layers
                 int chunk = kernels.BlockExamples;
                 w.Line($"// W{I}[o, :] += α·Σₙ δ{I}[n, o]·{x}[n, :], 8 rows at a time, over {chunk} examples at a time (the rows of {x} in use stay few pages)");
                 w.Line($"ref {t.Type} tw = ref Unsafe.Add(ref target, {W});");
+                bool sparse = SkipsZeroInputs && rows8 > 0;
+                if (sparse)
+                {
+                    w.Line($"// Per step of the column loop, the examples whose inputs there are all zero are skipped (MNIST: about a quarter).");
+                    w.Line($"Span<uint> columns = stackalloc uint[{kernels.ColumnSteps(Inputs)}];");
+                    w.Line("ref uint masks = ref MemoryMarshal.GetReference(columns);");
+                }
+
                 using (w.Block($"for (nuint r0 = 0; r0 < m; r0 += {chunk})"))
                 {
                     w.Line($"nuint rows = m - r0 < {chunk} ? m - r0 : {chunk};");
                     w.Line($"ref {t.Type} xr = ref Unsafe.Add(ref x, r0 * {Inputs});");
                     w.Line($"ref {t.Type} dr = ref Unsafe.Add(ref d, r0 * {Outputs});");
+                    if (sparse)
+                    {
+                        w.Line($"bool sparse = {kernels.NonzeroColumns(Inputs)}(ref xr, rows, ref masks);");
+                    }
+
                     if (rows8 > 0)
                     {
                         using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
                         {
-                            w.Line($"{gemm8}(ref xr, {Inputs}, ref Unsafe.Add(ref dr, o), {Outputs}, 1, rows, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true);");
+                            string arguments = $"(ref xr, {Inputs}, ref Unsafe.Add(ref dr, o), {Outputs}, 1, rows, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true";
+                            if (sparse)
+                            {
+                                using (w.Block("if (sparse)"))
+                                {
+                                    w.Line($"{kernels.GemmSparse(Inputs)}{arguments}, ref masks);");
+                                }
+
+                                using (w.Block("else"))
+                                {
+                                    w.Line($"{gemm8}{arguments});");
+                                }
+                            }
+                            else
+                            {
+                                w.Line($"{gemm8}{arguments});");
+                            }
                         }
                     }
 
