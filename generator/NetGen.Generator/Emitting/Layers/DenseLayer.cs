@@ -169,16 +169,12 @@ namespace NetGen.Generator.Emitting.Layers
                     // keeps the memory system busy; batched prediction does prefetch, see Layer0ForwardBlock.)
                     if (SkipsZeroInputs)
                     {
-                        w.Line($"int nonzero = {kernels.NonzeroRows(Inputs)}(ref xt, ref ks);");
-                        using (w.Block($"if (nonzero > {Kernels.DenseAbove(Inputs)})"))
-                        {
-                            w.Line($"{kernels.ForwardBlock(Outputs, Inputs)}(ref w, ref xt, ref yt);");
-                        }
-
-                        using (w.Block("else"))
-                        {
-                            w.Line($"{forwardBlock}(ref w, ref xt, ref yt, ref ks, (nuint)nonzero);");
-                        }
+                        EmitBlockDenseOrSparse(
+                            w,
+                            kernels,
+                            "nonzero",
+                            $"{kernels.ForwardBlock(Outputs, Inputs)}(ref w, ref xt, ref yt);",
+                            $"{forwardBlock}(ref w, ref xt, ref yt, ref ks, (nuint)nonzero);");
                     }
                     else
                     {
@@ -258,16 +254,12 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line($"// The inputs k that are 0 in every example of the block are skipped.");
                     w.Line($"Span<int> steps = stackalloc int[{Inputs}];");
                     w.Line("ref int ks = ref MemoryMarshal.GetReference(steps);");
-                    w.Line($"int count = {kernels.NonzeroRows(Inputs)}(ref xt, ref ks);");
-                    using (w.Block($"if (count > {Kernels.DenseAbove(Inputs)})"))
-                    {
-                        w.Line($"{kernels.ForwardBlockPrefetching(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref next, nextLength);");
-                    }
-
-                    using (w.Block("else"))
-                    {
-                        w.Line($"{kernels.ForwardBlockPrefetching(Outputs, Inputs, sparse: true)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref ks, (nuint)count, ref next, nextLength);");
-                    }
+                    EmitBlockDenseOrSparse(
+                        w,
+                        kernels,
+                        "count",
+                        $"{kernels.ForwardBlockPrefetching(Outputs, Inputs)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref next, nextLength);",
+                        $"{kernels.ForwardBlockPrefetching(Outputs, Inputs, sparse: true)}(ref Unsafe.Add(ref p, {W}), ref xt, ref yt, ref ks, (nuint)count, ref next, nextLength);");
                 }
                 else
                 {
@@ -277,6 +269,30 @@ namespace NetGen.Generator.Emitting.Layers
                 }
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
                 EmitBlockBiasActivation(w, kernels);
+            }
+        }
+
+        /// <summary>
+        /// The first layer's choice for one transposed block xt: the reduction steps that are nonzero listed in ks (their
+        /// count in <paramref name="count"/>), then the dense kernel call if most are, else the sparse one.
+        /// </summary>
+        private void EmitBlockDenseOrSparse(CodeWriter w, Kernels kernels, string count, string dense, string sparse)
+        {
+            w.Line($"int {count} = {kernels.NonzeroRows(Inputs)}(ref xt, ref ks);");
+            EmitEither(w, $"{count} > {Kernels.DenseAbove(Inputs)}", dense, sparse);
+        }
+
+        /// <summary>if (condition) { whenTrue } else { whenFalse }, one statement each.</summary>
+        private static void EmitEither(CodeWriter w, string condition, string whenTrue, string whenFalse)
+        {
+            using (w.Block($"if ({condition})"))
+            {
+                w.Line(whenTrue);
+            }
+
+            using (w.Block("else"))
+            {
+                w.Line(whenFalse);
             }
         }
 
@@ -360,15 +376,7 @@ namespace NetGen.Generator.Emitting.Layers
                             string arguments = $"(ref xr, {Inputs}, ref Unsafe.Add(ref dr, o), {Outputs}, 1, rows, ref Unsafe.Add(ref tw, o * {Inputs}), {Inputs}, alpha, accumulate: true";
                             if (sparse)
                             {
-                                using (w.Block("if (sparse)"))
-                                {
-                                    w.Line($"{kernels.GemmSparse(Inputs)}{arguments}, ref masks);");
-                                }
-
-                                using (w.Block("else"))
-                                {
-                                    w.Line($"{gemm8}{arguments});");
-                                }
+                                EmitEither(w, "sparse", $"{kernels.GemmSparse(Inputs)}{arguments}, ref masks);", $"{gemm8}{arguments});");
                             }
                             else
                             {
