@@ -1,0 +1,341 @@
+using System;
+using System.Linq;
+
+namespace NetGen.Generator.Emitting
+{
+    // Dot products: Σᵢ a[i]·b[i] (Dot), four weight rows against one input (DotRows), the same skipping
+    // the all-zero chunks of a mostly-zero input (DotRowsSparse), and the 4 × 4 register-blocked DotBlock.
+    internal sealed partial class Kernels
+    {
+        /// <summary>Σᵢ a[i]·b[i]; signature (ref T a, ref T b) → T.</summary>
+        public string Dot(int n) => Request(Kind.Dot, n);
+
+        /// <summary>
+        /// Four dot products of consecutive weight rows with one input, sharing every input load:
+        /// y[j] = Σᵢ w[j·n + i]·x[i] for j &lt; 4; signature (ref T w, ref T x, ref T y).
+        /// </summary>
+        public string DotRows(int n)
+        {
+            Request(Kind.Dot, n);
+            return Request(Kind.DotRows, n);
+        }
+
+        /// <summary>
+        /// <see cref="DotRows"/> for an input that is mostly zero (the first layer, reading the network's input): the
+        /// vector-sized chunks of x that are all zero are listed once and skipped in every row, with every sum
+        /// bit-identical to DotRows's; signature (ref T w, ref T x, ref T y, nuint rows).
+        /// </summary>
+        public string DotRowsSparse(int n)
+        {
+            DotRows(n);
+            return Request(Kind.DotRowsSparse, n);
+        }
+
+        /// <summary>
+        /// Sixteen dot products at once, 4 weight rows × 4 examples sharing every load (register blocking);
+        /// signature (ref T w, ref T x, ref T y, nuint ldy): y[k·ldy + j] = Σᵢ w[j·n + i]·x[k·n + i], j, k &lt; 4.
+        /// </summary>
+        public string DotBlock(int n)
+        {
+            Request(Kind.Dot, n);
+            return Request(Kind.DotBlock, n);
+        }
+
+        private void EmitDot(CodeWriter w, int n)
+        {
+            w.Line($"/// <summary>Σᵢ a[i]·b[i] for i &lt; {n}.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"private static {_t.Type} Dot{n}(ref {_t.Type} a, ref {_t.Type} b)"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    int accumulators = Math.Min(4, vectors);
+                    int unrolled = vectors / 4 * 4;
+                    w.Line($"// {n} = {Describe(n, lanes, unrolled, vectors)}");
+                    for (int k = 0; k < accumulators; k++)
+                    {
+                        w.Line($"Vector{bits}<{_t.Type}> s{k} = Vector{bits}<{_t.Type}>.Zero;");
+                    }
+
+                    if (unrolled > 0)
+                    {
+                        using (w.Block($"for (nuint i = 0; i < {unrolled * lanes}; i += {4 * lanes})"))
+                        {
+                            for (int k = 0; k < 4; k++)
+                            {
+                                string i = Offset("i", k * lanes);
+                                w.Line($"s{k} = {v.MultiplyAdd(v.Load("a", i), v.Load("b", i), $"s{k}")};");
+                            }
+                        }
+                    }
+
+                    for (int k = unrolled; k < vectors; k++)
+                    {
+                        string i = Lit(k * lanes);
+                        w.Line($"s{k - unrolled} = {v.MultiplyAdd(v.Load("a", i), v.Load("b", i), $"s{k - unrolled}")};");
+                    }
+
+                    string sum = accumulators switch
+                    {
+                        1 => "s0",
+                        2 => "s0 + s1",
+                        3 => "(s0 + s1) + s2",
+                        _ => "(s0 + s1) + (s2 + s3)",
+                    };
+                    w.Line($"{_t.Type} r = Vector{bits}.Sum({sum});");
+                    EmitScalarTail(w, vectors * lanes, n, i => new[] { $"r += Unsafe.Add(ref a, {i}) * Unsafe.Add(ref b, {i});" });
+                    w.Line("return r;");
+                });
+
+                w.Line($"{_t.Type} sum = {_t.Zero};");
+                EmitScalarTail(w, 0, n, i => new[] { $"sum += Unsafe.Add(ref a, {i}) * Unsafe.Add(ref b, {i});" });
+                w.Line("return sum;");
+            }
+        }
+
+        private void EmitDotRows(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>y[j] = Σᵢ w[j·{n} + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void DotRows{n}(ref {t} w, ref {t} x, ref {t} y, nuint rows)"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    string vt = $"Vector{bits}<{t}>";
+                    int pairs = vectors / 2;
+                    using (w.Block("for (nuint o = 0; o < rows; o += 4)"))
+                    {
+                        w.Line($"ref {t} wo = ref Unsafe.Add(ref w, o * {n});");
+                        w.Line($"// {n} = {(pairs > 0 ? $"{pairs} × 2 × {lanes}" : string.Empty)}{(vectors % 2 == 1 ? $"{(pairs > 0 ? " + " : string.Empty)}{lanes}" : string.Empty)}{(n % lanes != 0 ? $" + {n % lanes} scalar" : string.Empty)}");
+                        w.Line($"{vt} s0 = {vt}.Zero, s1 = {vt}.Zero, s2 = {vt}.Zero, s3 = {vt}.Zero;");
+                        if (pairs > 0)
+                        {
+                            w.Line($"{vt} t0 = {vt}.Zero, t1 = {vt}.Zero, t2 = {vt}.Zero, t3 = {vt}.Zero;");
+                            using (w.Block($"for (nuint i = 0; i < {pairs * 2 * lanes}; i += {2 * lanes})"))
+                            {
+                                w.Line($"{vt} x0 = {v.Load("x", "i")};");
+                                w.Line($"{vt} x1 = {v.Load("x", Offset("i", lanes))};");
+                                for (int j = 0; j < 4; j++)
+                                {
+                                    w.Line($"s{j} = MultiplyAdd({v.Load("wo", Offset("i", j * n))}, x0, s{j});");
+                                    w.Line($"t{j} = MultiplyAdd({v.Load("wo", Offset("i", (j * n) + lanes))}, x1, t{j});");
+                                }
+                            }
+                        }
+
+                        if (vectors % 2 == 1)
+                        {
+                            int at = pairs * 2 * lanes;
+                            w.Line($"{vt} xl = {v.Load("x", Lit(at))};");
+                            for (int j = 0; j < 4; j++)
+                            {
+                                w.Line($"s{j} = MultiplyAdd({v.Load("wo", Lit(at + (j * n)))}, xl, s{j});");
+                            }
+                        }
+
+                        EmitDotRowsSums(w, bits, lanes, vectors, n);
+                    }
+
+                    w.Line("return;");
+                });
+
+                using (w.Block("for (nuint j = 0; j < rows; j++)"))
+                {
+                    w.Line($"Unsafe.Add(ref y, j) = Dot{n}(ref Unsafe.Add(ref w, j * {n}), ref x);");
+                }
+            }
+        }
+
+        /// <summary>The end of one 4-row step of DotRows: y[o + j] = Σ lanes of (s_j + t_j), then the scalar tail.</summary>
+        private void EmitDotRowsSums(CodeWriter w, int bits, int lanes, int vectors, int n)
+        {
+            string t = _t.Type;
+            w.Line($"ref {t} yo = ref Unsafe.Add(ref y, o);");
+            for (int j = 0; j < 4; j++)
+            {
+                w.Line($"Unsafe.Add(ref yo, {j}) = Vector{bits}.Sum({(vectors >= 2 ? $"s{j} + t{j}" : $"s{j}")});");
+            }
+
+            if (n % lanes != 0)
+            {
+                using (w.Block($"for (nuint i = {vectors * lanes}; i < {n}; i++)"))
+                {
+                    w.Line($"{t} xi = Unsafe.Add(ref x, i);");
+                    for (int j = 0; j < 4; j++)
+                    {
+                        w.Line($"Unsafe.Add(ref yo, {j}) += Unsafe.Add(ref wo, {(j == 0 ? "i" : $"i + {j * n}")}) * xi;");
+                    }
+                }
+            }
+        }
+
+        private void EmitDotRowsSparse(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>");
+            w.Line($"/// DotRows{n} for an input that is mostly zero: y[j] = Σᵢ w[j·{n} + i]·x[i] for rows j &lt; rows (a multiple of 4).");
+            w.Line("/// A chunk of x that is all zero adds exactly +0 to every sum (for finite weights), so the chunks that are not are");
+            w.Line($"/// listed once, even-numbered and odd-numbered apart, and each 4-row step visits only those, into the same");
+            w.Line($"/// accumulators and in the same order as DotRows{n}: every sum is bit-identical to it, and the weights of");
+            w.Line("/// the skipped chunks are never read (a chunk of the widest vector is one cache line of a 64-byte aligned row).");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void DotRowsSparse{n}(ref {t} w, ref {t} x, ref {t} y, nuint rows)"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    if (vectors < 2)
+                    {
+                        w.Line($"DotRows{n}(ref w, ref x, ref y, rows);");
+                        w.Line("return;");
+                        return;
+                    }
+
+                    string vt = $"Vector{bits}<{t}>";
+                    int pairs = vectors / 2;
+                    int evenCapacity = (vectors + 1) / 2;
+                    w.Line($"// The chunks of {lanes} inputs that are not all zero (a NaN counts as not zero): chunk 2c at even[·], 2c + 1 at odd[·]");
+                    w.Line($"Span<int> chunks = stackalloc int[{vectors}];");
+                    w.Line("ref int even = ref MemoryMarshal.GetReference(chunks);");
+                    w.Line($"ref int odd = ref Unsafe.Add(ref even, {evenCapacity});");
+                    w.Line("int evens = 0, odds = 0;");
+                    using (w.Block($"for (nuint i = 0; i < {pairs * 2 * lanes}; i += {2 * lanes})"))
+                    {
+                        w.Line("Unsafe.Add(ref even, evens) = (int)i;");
+                        w.Line($"evens += {v.Load("x", "i")} != {vt}.Zero ? 1 : 0;");
+                        w.Line($"Unsafe.Add(ref odd, odds) = (int)i + {lanes};");
+                        w.Line($"odds += {v.Load("x", Offset("i", lanes))} != {vt}.Zero ? 1 : 0;");
+                    }
+
+                    if (vectors % 2 == 1)
+                    {
+                        int at = pairs * 2 * lanes;
+                        w.Line($"Unsafe.Add(ref even, evens) = {at};");
+                        w.Line($"evens += {v.Load("x", Lit(at))} != {vt}.Zero ? 1 : 0;");
+                    }
+
+                    w.Line($"if (evens + odds > {DenseAbove(vectors)})");
+                    w.Line("{");
+                    w.Line($"    DotRows{n}(ref w, ref x, ref y, rows); // mostly nonzero: the dense loop is faster");
+                    w.Line("    return;");
+                    w.Line("}");
+                    w.Line();
+                    w.Line("int both = evens < odds ? evens : odds;");
+                    using (w.Block("for (nuint o = 0; o < rows; o += 4)"))
+                    {
+                        w.Line($"ref {t} wo = ref Unsafe.Add(ref w, o * {n});");
+                        w.Line($"{vt} s0 = {vt}.Zero, s1 = {vt}.Zero, s2 = {vt}.Zero, s3 = {vt}.Zero;");
+                        w.Line($"{vt} t0 = {vt}.Zero, t1 = {vt}.Zero, t2 = {vt}.Zero, t3 = {vt}.Zero;");
+                        w.Line("int c = 0;");
+                        using (w.Block("for (; c < both; c++)"))
+                        {
+                            w.Line("nuint ie = (nuint)Unsafe.Add(ref even, c);");
+                            w.Line("nuint io = (nuint)Unsafe.Add(ref odd, c);");
+                            w.Line($"{vt} x0 = {v.Load("x", "ie")};");
+                            w.Line($"{vt} x1 = {v.Load("x", "io")};");
+                            for (int j = 0; j < 4; j++)
+                            {
+                                w.Line($"s{j} = MultiplyAdd({v.Load("wo", Offset("ie", j * n))}, x0, s{j});");
+                                w.Line($"t{j} = MultiplyAdd({v.Load("wo", Offset("io", j * n))}, x1, t{j});");
+                            }
+                        }
+
+                        foreach ((string list, string count, string acc) in new[] { ("even", "evens", "s"), ("odd", "odds", "t") })
+                        {
+                            using (w.Block($"for (int r = c; r < {count}; r++)"))
+                            {
+                                w.Line($"nuint i = (nuint)Unsafe.Add(ref {list}, r);");
+                                w.Line($"{vt} xi = {v.Load("x", "i")};");
+                                for (int j = 0; j < 4; j++)
+                                {
+                                    w.Line($"{acc}{j} = MultiplyAdd({v.Load("wo", Offset("i", j * n))}, xi, {acc}{j});");
+                                }
+                            }
+                        }
+
+                        EmitDotRowsSums(w, bits, lanes, vectors, n);
+                    }
+
+                    w.Line("return;");
+                });
+
+                w.Line($"DotRows{n}(ref w, ref x, ref y, rows);");
+            }
+        }
+
+        private void EmitDotBlock(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>y[k·ldy + j] = Σᵢ w[j·{n} + i]·x[k·{n} + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>");
+            // Too large for the JIT to inline: a call it is, so it must be compiled fully optimized from the first call
+            // (otherwise it runs as unoptimized tier-0 code for the first ~100 ms, about 6x slower).
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void DotBlock{n}(ref {t} w, ref {t} x, ref {t} y, nuint ldy)"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    for (int j = 0; j < 4; j++)
+                    {
+                        w.Line($"Vector{bits}<{t}> " + string.Join(", ", Enumerable.Range(0, 4).Select(k => $"s{j}{k} = Vector{bits}<{t}>.Zero")) + ";");
+                    }
+
+                    using (w.Block($"for (nuint i = 0; i < {vectors * lanes}; i += {lanes})"))
+                    {
+                        for (int j = 0; j < 4; j++)
+                        {
+                            w.Line($"Vector{bits}<{t}> w{j} = {v.Load("w", Offset("i", j * n))};");
+                        }
+
+                        for (int k = 0; k < 4; k++)
+                        {
+                            w.Line($"Vector{bits}<{t}> x{k} = {v.Load("x", Offset("i", k * n))};");
+                        }
+
+                        for (int j = 0; j < 4; j++)
+                        {
+                            for (int k = 0; k < 4; k++)
+                            {
+                                w.Line($"s{j}{k} = MultiplyAdd(w{j}, x{k}, s{j}{k});");
+                            }
+                        }
+                    }
+
+                    for (int j = 0; j < 4; j++)
+                    {
+                        for (int k = 0; k < 4; k++)
+                        {
+                            w.Line($"Unsafe.Add(ref y, ({k} * ldy) + {j}) = Vector{bits}.Sum(s{j}{k});");
+                        }
+                    }
+
+                    if (n > vectors * lanes)
+                    {
+                        w.Line($"// the last {n - (vectors * lanes)} element(s) of each product");
+                        using (w.Block($"for (nuint i = {vectors * lanes}; i < {n}; i++)"))
+                        {
+                            using (w.Block("for (nuint k = 0; k < 4; k++)"))
+                            {
+                                using (w.Block("for (nuint j = 0; j < 4; j++)"))
+                                {
+                                    w.Line($"Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * {n}) + i) * Unsafe.Add(ref x, (k * {n}) + i);");
+                                }
+                            }
+                        }
+                    }
+
+                    w.Line("return;");
+                });
+
+                using (w.Block("for (nuint k = 0; k < 4; k++)"))
+                {
+                    using (w.Block("for (nuint j = 0; j < 4; j++)"))
+                    {
+                        w.Line($"Unsafe.Add(ref y, (k * ldy) + j) = Dot{n}(ref Unsafe.Add(ref w, j * {n}), ref Unsafe.Add(ref x, k * {n}));");
+                    }
+                }
+            }
+
+        }
+    }
+}

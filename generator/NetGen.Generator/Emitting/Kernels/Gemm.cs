@@ -1,0 +1,242 @@
+using System;
+using System.Linq;
+
+namespace NetGen.Generator.Emitting
+{
+    // Rank-k updates of mini-batch training: Gemm over 8, 4 or 1 output rows (and GemmSparse, which skips
+    // the all-zero rows of each column step), their column-loop layout, and the column sums of SumRows.
+    internal sealed partial class Kernels
+    {
+        /// <summary>
+        /// A rank-`rows` update of R = 4 (or 1) output rows: o[j·os + i] (+)= α·Σ_r c[r·cr + j·cj]·v[r·vs + i], i &lt; n;
+        /// signature (ref T v, nuint vs, ref T c, nuint cr, nuint cj, nuint rows, ref T o, nuint os, T alpha, bool accumulate).
+        /// </summary>
+        public string Gemm(int rowsOut, int n) => Request(rowsOut switch { 8 => Kind.Gemm8, 4 => Kind.Gemm4, _ => Kind.Gemm1 }, n);
+
+        /// <summary>
+        /// <see cref="Gemm"/> for 8 output rows that visits, for each step of its column loop, only the rows r of v whose
+        /// columns in that step are not all zero (bit r of masks[step], from <see cref="NonzeroColumns"/>; at most 32 rows);
+        /// signature (…Gemm's…, ref uint masks). Every sum is bit-identical to Gemm's: a skipped term is c·0 = ±0.
+        /// </summary>
+        public string GemmSparse(int n)
+        {
+            Request(Kind.Gemm8, n);
+            return Request(Kind.GemmSparse8, n);
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·n + i] for i &lt; n: the column sums of a rows × n matrix (the bias gradient Σₙ δₙ of a
+        /// mini-batch); signature (ref T d, nuint rows, ref T t, T alpha).
+        /// </summary>
+        public string SumRows(int n) => Request(Kind.SumRows, n);
+
+        /// <summary>
+        /// How the column loop of an r-row Gemm covers `vectors` vectors of one width: `Groups` steps of `Group` vectors
+        /// (the accumulators r × Group fit the register file: 32 registers with AVX-512, 16 below it), then one-vector
+        /// steps up to `vectors`.
+        /// </summary>
+        private static (int Group, int Groups, int SinglesFrom, int Steps) GemmColumnLayout(int bits, int vectors, int r)
+        {
+            int group = r * 3 <= (bits == 512 ? 24 : 8) ? 3 : r * 2 <= (bits == 512 ? 16 : 8) ? 2 : 1;
+            int groups = group > 1 ? vectors / group : 0;
+            int singlesFrom = groups * group;
+            return (group, groups, singlesFrom, groups + (vectors - singlesFrom));
+        }
+
+        private void EmitGemm(CodeWriter w, int r, int n, bool sparse = false)
+        {
+            string t = _t.Type;
+            string name = sparse ? $"GemmSparse{r}x{n}" : $"Gemm{r}x{n}";
+            w.Line($"/// <summary>");
+            w.Line($"/// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for {r} output row{(r > 1 ? "s" : string.Empty)} j and i &lt; {n}:");
+            w.Line("/// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.");
+            w.Line("/// The accumulators stay in registers over the whole reduction; each v load feeds " + r + " multiply-adds.");
+            if (sparse)
+            {
+                w.Line("/// Each step of the column loop visits only the rows r set in masks[step] (NonzeroColumns): the rows of v that are");
+                w.Line($"/// all zero there add exactly +0 to every accumulator (for finite c), so every sum is bit-identical to Gemm{r}x{n}'s.");
+            }
+
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            string masks = sparse ? ", ref uint masks" : string.Empty;
+            using (w.Block($"private static void {name}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate{masks})"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    w.Line($"Vector{bits}<{t}> alphaV = Vector{bits}.Create(alpha);");
+                    (int group, int groups, int singlesFrom, _) = GemmColumnLayout(bits, vectors, r);
+                    if (groups > 0)
+                    {
+                        using (w.Block($"for (nuint i = 0; i < {groups * group * lanes}; i += {group * lanes})"))
+                        {
+                            EmitGemmColumns(w, bits, lanes, r, group, sparse ? $"(int)(i / {group * lanes})" : null);
+                        }
+                    }
+
+                    if (vectors - singlesFrom == 1)
+                    {
+                        using (w.Block())
+                        {
+                            w.Line($"nuint i = {singlesFrom * lanes};");
+                            EmitGemmColumns(w, bits, lanes, r, 1, sparse ? Lit(groups) : null);
+                        }
+                    }
+                    else if (vectors - singlesFrom > 1)
+                    {
+                        using (w.Block($"for (nuint i = {singlesFrom * lanes}; i < {vectors * lanes}; i += {lanes})"))
+                        {
+                            EmitGemmColumns(w, bits, lanes, r, 1, sparse ? $"{groups} + (int)((i - {singlesFrom * lanes}) / {lanes})" : null);
+                        }
+                    }
+
+                    if (n % lanes != 0)
+                    {
+                        EmitGemmScalar(w, r, vectors * lanes, n);
+                    }
+
+                    w.Line("return;");
+                });
+
+                EmitGemmScalar(w, r, 0, n);
+            }
+        }
+
+        /// <summary>One step of the column loop: `width` vectors × r rows of accumulators, reduced over rows.</summary>
+        private void EmitGemmColumns(CodeWriter w, int bits, int lanes, int r, int width, string? step = null)
+        {
+            string t = _t.Type;
+            var v = new VectorSpec(bits, lanes, _t);
+            for (int j = 0; j < r; j++)
+            {
+                w.Line($"Vector{bits}<{t}> " + string.Join(", ", Enumerable.Range(0, width).Select(q => $"a{j}{q} = Vector{bits}<{t}>.Zero")) + ";");
+            }
+
+            if (step is not null)
+            {
+                w.Line($"uint mask = Unsafe.Add(ref masks, {step});");
+            }
+
+            using (w.Block(step is null ? "for (nuint k = 0; k < rows; k++)" : "while (mask != 0)"))
+            {
+                if (step is not null)
+                {
+                    w.Line("nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);");
+                    w.Line("mask &= mask - 1;");
+                }
+
+                w.Line($"ref {t} vk = ref Unsafe.Add(ref v, k * vs);");
+                w.Line($"ref {t} ck = ref Unsafe.Add(ref c, k * cr);");
+                for (int q = 0; q < width; q++)
+                {
+                    w.Line($"Vector{bits}<{t}> v{q} = {v.Load("vk", Offset("i", q * lanes))};");
+                }
+
+                for (int j = 0; j < r; j++)
+                {
+                    string coefficient = j == 0 ? "ck" : $"Unsafe.Add(ref ck, {(j == 1 ? "cj" : $"{j} * cj")})";
+                    w.Line($"Vector{bits}<{t}> c{j} = Vector{bits}.Create({coefficient});");
+                    for (int q = 0; q < width; q++)
+                    {
+                        w.Line($"a{j}{q} = MultiplyAdd(c{j}, v{q}, a{j}{q});");
+                    }
+                }
+            }
+
+            for (int j = 0; j < r; j++)
+            {
+                w.Line($"ref {t} o{j} = ref Unsafe.Add(ref o, {(j == 0 ? "0" : j == 1 ? "os" : $"{j} * os")});");
+                for (int q = 0; q < width; q++)
+                {
+                    string at = Offset("i", q * lanes);
+                    w.Line($"(accumulate ? MultiplyAdd(alphaV, a{j}{q}, {v.Load($"o{j}", at)}) : alphaV * a{j}{q}).StoreUnsafe(ref o{j}, {at});");
+                }
+            }
+        }
+
+        private void EmitGemmScalar(CodeWriter w, int r, int from, int n)
+        {
+            string t = _t.Type;
+            using (w.Block($"for (nuint i = {from}; i < {n}; i++)"))
+            {
+                using (w.Block($"for (nuint j = 0; j < {r}; j++)"))
+                {
+                    w.Line($"{t} sum = {_t.Zero};");
+                    using (w.Block("for (nuint k = 0; k < rows; k++)"))
+                    {
+                        w.Line("sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);");
+                    }
+
+                    w.Line($"ref {t} target = ref Unsafe.Add(ref o, (j * os) + i);");
+                    w.Line("target = accumulate ? target + (alpha * sum) : alpha * sum;");
+                }
+            }
+        }
+
+        private void EmitSumRows(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>");
+            w.Line($"/// t[i] += α·Σ_r d[r·{n} + i] for i &lt; {n}: column sums, each column in a vector lane (up to 8 vectors of columns at a time,");
+            w.Line("/// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its");
+            w.Line("/// strided loads and its chain of dependent additions.");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void SumRows{n}(ref {t} d, nuint rows, ref {t} t, {t} alpha)"))
+            {
+                ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
+                {
+                    string vt = $"Vector{bits}<{t}>";
+                    w.Line($"{vt} alphaV = Vector{bits}.Create(alpha);");
+                    for (int first = 0; first < vectors; first += 8)
+                    {
+                        int group = Math.Min(8, vectors - first);
+                        using (w.Block())
+                        {
+                            w.Line($"// columns {first * lanes} to {((first + group) * lanes) - 1}");
+                            w.Line($"{vt} " + string.Join(", ", Enumerable.Range(0, group).Select(q => $"s{q} = {vt}.Zero")) + ";");
+                            using (w.Block("for (nuint r = 0; r < rows; r++)"))
+                            {
+                                w.Line($"ref {t} dr = ref Unsafe.Add(ref d, {(first == 0 ? $"r * {n}" : $"(r * {n}) + {first * lanes}")});");
+                                for (int q = 0; q < group; q++)
+                                {
+                                    w.Line($"s{q} += Vector{bits}.LoadUnsafe(ref dr{(q == 0 ? string.Empty : $", {q * lanes}")});");
+                                }
+                            }
+
+                            for (int q = 0; q < group; q++)
+                            {
+                                int at = (first + q) * lanes;
+                                w.Line($"(Vector{bits}.LoadUnsafe(ref t, {at}) + (alphaV * s{q})).StoreUnsafe(ref t, {at});");
+                            }
+                        }
+                    }
+
+                    EmitSumRowsScalar(w, vectors * lanes, n);
+                    w.Line("return;");
+                });
+
+                EmitSumRowsScalar(w, 0, n);
+            }
+        }
+
+        private void EmitSumRowsScalar(CodeWriter w, int from, int n)
+        {
+            if (from >= n)
+            {
+                return;
+            }
+
+            using (w.Block($"for (nuint i = {from}; i < {n}; i++)"))
+            {
+                w.Line($"{_t.Type} sum = {_t.Zero};");
+                using (w.Block("for (nuint r = 0; r < rows; r++)"))
+                {
+                    w.Line($"sum += Unsafe.Add(ref d, (r * {n}) + i);");
+                }
+
+                w.Line("Unsafe.Add(ref t, i) += alpha * sum;");
+            }
+        }
+    }
+}
