@@ -45,6 +45,80 @@ namespace NetGen
 
         /// <summary>The optimizer of the generated <c>Train</c> methods. Default: <see cref="Optimizer.Sgd"/>.</summary>
         public Optimizer Optimizer { get; set; }
+
+        /// <summary>
+        /// Time steps T of one example, for networks that start with recurrent layers (<see cref="LstmAttribute"/>,
+        /// <see cref="GruAttribute"/>, <see cref="RnnAttribute"/>): an example is T × inputs values, row-major, and
+        /// backpropagation through time runs over exactly T steps. Required with recurrent layers, not allowed without.
+        /// </summary>
+        public int SequenceLength { get; set; }
+    }
+
+    /// <summary>
+    /// Common options of the recurrent layers. The initial state is zero; weights and biases start U(±1/√hidden), as in
+    /// PyTorch. Recurrent layers come first in a network; the Dense layers after the last one read its last hidden state,
+    /// or every step's hidden state with <see cref="ReturnSequences"/>.
+    /// </summary>
+    public abstract class RecurrentAttribute : Attribute
+    {
+        /// <summary>Creates a recurrent layer reading <paramref name="inputs"/> values per step into <paramref name="hidden"/> units.</summary>
+        protected RecurrentAttribute(int inputs, int hidden)
+        {
+            Inputs = inputs;
+            Hidden = hidden;
+        }
+
+        /// <summary>Values per time step read by the layer.</summary>
+        public int Inputs { get; }
+
+        /// <summary>Hidden units (the size of h_t).</summary>
+        public int Hidden { get; }
+
+        /// <summary>
+        /// Output h_t at every step (Keras's name; PyTorch's full output) instead of only the last one. Required on every
+        /// recurrent layer followed by another; on the last one it makes the network many-to-many: the Dense layers after it
+        /// run at every step, OutputSize is T × their outputs, and the loss is the mean over examples and steps.
+        /// </summary>
+        public bool ReturnSequences { get; set; }
+    }
+
+    /// <summary>
+    /// Long short-term memory (PyTorch's nn.LSTM, gate order i, f, g, o):
+    /// i = σ(W_ii x + b_ii + W_hi h + b_hi), f = σ(…), g = tanh(…), o = σ(…); c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class LstmAttribute : RecurrentAttribute
+    {
+        /// <summary>An LSTM layer from <paramref name="inputs"/> values per step to <paramref name="hidden"/> units.</summary>
+        public LstmAttribute(int inputs, int hidden)
+            : base(inputs, hidden)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Gated recurrent unit (PyTorch's nn.GRU, gate order r, z, n): r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(…),
+    /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class GruAttribute : RecurrentAttribute
+    {
+        /// <summary>A GRU layer from <paramref name="inputs"/> values per step to <paramref name="hidden"/> units.</summary>
+        public GruAttribute(int inputs, int hidden)
+            : base(inputs, hidden)
+        {
+        }
+    }
+
+    /// <summary>Elman recurrent layer (PyTorch's nn.RNN with tanh): h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh).</summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class RnnAttribute : RecurrentAttribute
+    {
+        /// <summary>An Elman layer from <paramref name="inputs"/> values per step to <paramref name="hidden"/> units.</summary>
+        public RnnAttribute(int inputs, int hidden)
+            : base(inputs, hidden)
+        {
+        }
     }
 
     /// <summary>A fully connected layer y = W·x + b, with W stored [outputs, inputs] row-major (PyTorch's nn.Linear).</summary>

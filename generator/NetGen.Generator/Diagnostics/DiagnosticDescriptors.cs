@@ -32,13 +32,13 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor SizeMismatch = Error(
             "NG0004",
-            "Consecutive Dense sizes do not chain",
-            "Dense layer {0} takes {1} inputs, but the layer before it produces {2} outputs");
+            "Consecutive layer sizes do not chain",
+            "{0} layer {1} takes {2} inputs, but the layer before it produces {3} outputs");
 
         public static readonly DiagnosticDescriptor NonPositiveSize = Error(
             "NG0005",
             "Layer size must be positive",
-            "Dense layer {0} has {1} = {2}; sizes must be at least 1");
+            "{0} layer {1} has {2} = {3}; sizes must be at least 1");
 
         public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
             "NG0006",
@@ -94,6 +94,31 @@ namespace NetGen.Generator.Diagnostics
             "NG0016",
             "Network class declares a member NetGen generates",
             "Network '{0}' already declares {1}, which NetGen generates; remove or rename it (NetGen generated nothing for '{0}')");
+
+        public static readonly DiagnosticDescriptor EnumOutOfRange = Error(
+            "NG0017",
+            "Option value is not defined",
+            "{0} is not a defined {1}; use one of {2}");
+
+        public static readonly DiagnosticDescriptor MissingSequenceLength = Error(
+            "NG0018",
+            "Recurrent layer without a sequence length",
+            "{0} layer {1} reads a sequence, but the network has no sequence length; add SequenceLength = T to [Network], e.g. [Network(SequenceLength = 28)]");
+
+        public static readonly DiagnosticDescriptor InvalidSequenceLength = Error(
+            "NG0019",
+            "Invalid sequence length",
+            "SequenceLength = {0} is not valid: {1}");
+
+        public static readonly DiagnosticDescriptor RecurrentWithoutSequences = Error(
+            "NG0020",
+            "Stacked recurrent layer without ReturnSequences",
+            "{0} layer {1} is followed by {2} layer {3}, which reads a whole sequence; set ReturnSequences = true on layer {1}");
+
+        public static readonly DiagnosticDescriptor UnsupportedLayerOrder = Error(
+            "NG0021",
+            "Unsupported layer order",
+            "{0} layer {1} cannot follow {2} layer {3}: recurrent layers come first, before any Dense layer");
 
         public static readonly DiagnosticDescriptor InternalError = Error(
             "NG0099",

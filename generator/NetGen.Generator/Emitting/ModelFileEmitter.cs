@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using NetGen.Generator.Emitting.Activations;
 using NetGen.Generator.Emitting.Layers;
 using NetGen.Generator.Model;
 
@@ -9,30 +8,33 @@ namespace NetGen.Generator.Emitting
 {
     /// <summary>
     /// Save/Load in the safetensors format, with the tensor names of a PyTorch nn.Sequential of the same modules:
-    /// every Dense is an nn.Linear ("{index}.weight" [out, in], "{index}.bias" [out]) and every activation a module of
-    /// its own, so the indices count them as PyTorch does (0.weight, 2.weight, … for Linear/ReLU/Linear/…).
+    /// every Dense is an nn.Linear ("{index}.weight" [out, in], "{index}.bias" [out]), every activation a module of
+    /// its own, so the indices count them as PyTorch does (0.weight, 2.weight, … for Linear/ReLU/Linear/…), and a
+    /// recurrent layer is an nn.LSTM, nn.GRU or nn.RNN of one layer. The names and shapes come from each layer's tensors.
     /// </summary>
     internal static class ModelFileEmitter
     {
-        public static IReadOnlyList<string> SequentialNames(IReadOnlyList<DenseLayer> layers)
+        /// <summary>Each layer's module index in the nn.Sequential of the same modules (activations count as modules).</summary>
+        public static IReadOnlyList<string> SequentialNames(IReadOnlyList<Layer> layers)
         {
             var names = new List<string>();
             int index = 0;
-            foreach (DenseLayer layer in layers)
+            foreach (Layer layer in layers)
             {
                 names.Add(index.ToString(CultureInfo.InvariantCulture));
-                index += layer.Activation is Identity ? 1 : 2;
+                index += layer.ModuleCount;
             }
 
             return names;
         }
 
-        public static void Emit(CodeWriter w, NetworkModel model, IReadOnlyList<DenseLayer> layers, Numeric t, string headName)
+        public static void Emit(CodeWriter w, NetworkModel model, IReadOnlyList<Layer> layers, Numeric t, string headName)
         {
             IReadOnlyList<string> names = SequentialNames(layers);
             string dtype = t.Type == "float" ? "F32" : "F64";
-            string topology = string.Join("-", new[] { layers[0].Inputs }.Concat(layers.Select(l => l.Outputs)).Select(n => n.ToString(CultureInfo.InvariantCulture)));
-            string description = string.Join(", ", layers.Select(l => $"Linear({l.Inputs}, {l.Outputs})" + (l.Activation is Identity ? string.Empty : ", " + l.Activation.Name)));
+            string topology = string.Join("-", new[] { layers[0].Inputs.ToString(CultureInfo.InvariantCulture) }.Concat(layers.Select(l => l.TopologyToken)));
+            string description = string.Join(", ", layers.Select(l => l.Modules));
+            var tensors = layers.SelectMany((l, i) => l.Tensors.Select(tensor => (Name: names[i] + "." + tensor.Name, Tensor: tensor))).ToList();
 
             w.Line();
             w.Line("/// <summary>The safetensors metadata written by Save: the topology, for people and tools reading the file.</summary>");
@@ -43,6 +45,11 @@ namespace NetGen.Generator.Emitting
             w.Line($"    [\"netgen.topology\"] = \"{topology}\",");
             w.Line($"    [\"netgen.sequential\"] = \"{description}\",");
             w.Line($"    [\"netgen.head\"] = \"{headName}\",");
+            if (model.SequenceLength > 0)
+            {
+                w.Line($"    [\"netgen.sequence_length\"] = \"{model.SequenceLength.ToString(CultureInfo.InvariantCulture)}\",");
+            }
+
             w.Line("};");
             w.Line();
             w.Line("/// <summary>");
@@ -65,30 +72,29 @@ namespace NetGen.Generator.Emitting
             using (w.Block("public void Load(global::NetGen.IO.SafeTensorsFile file)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(file);");
-                for (int i = 0; i < layers.Count; i++)
+                foreach ((string name, ParameterTensor tensor) in tensors)
                 {
-                    w.Line($"file.Expect(\"{names[i]}.weight\", global::NetGen.IO.DType.{dtype}, new int[] {{ {layers[i].Outputs}, {layers[i].Inputs} }});");
-                    w.Line($"file.Expect(\"{names[i]}.bias\", global::NetGen.IO.DType.{dtype}, new int[] {{ {layers[i].Outputs} }});");
+                    w.Line($"file.Expect(\"{name}\", global::NetGen.IO.DType.{dtype}, new int[] {{ {Shape(tensor)} }});");
                 }
 
                 w.Line("file.ExpectNoOtherTensors();");
-                for (int i = 0; i < layers.Count; i++)
+                foreach ((string name, ParameterTensor tensor) in tensors)
                 {
-                    w.Line($"file.CopyTo(\"{names[i]}.weight\", Layer{i}Weights);");
-                    w.Line($"file.CopyTo(\"{names[i]}.bias\", Layer{i}Bias);");
+                    w.Line($"file.CopyTo(\"{name}\", {tensor.View});");
                 }
             }
 
             w.Line();
             using (w.Block("private global::NetGen.IO.TensorEntry[] ModelTensors() => new[]", close: "};"))
             {
-                for (int i = 0; i < layers.Count; i++)
+                foreach ((string name, ParameterTensor tensor) in tensors)
                 {
-                    w.Line($"global::NetGen.IO.TensorEntry.Create(\"{names[i]}.weight\", new int[] {{ {layers[i].Outputs}, {layers[i].Inputs} }}, new ReadOnlyMemory<{t.Type}>(_storage, _origin + W{i}, {layers[i].WeightCount})),");
-                    w.Line($"global::NetGen.IO.TensorEntry.Create(\"{names[i]}.bias\", new int[] {{ {layers[i].Outputs} }}, new ReadOnlyMemory<{t.Type}>(_storage, _origin + B{i}, {layers[i].Outputs})),");
+                    w.Line($"global::NetGen.IO.TensorEntry.Create(\"{name}\", new int[] {{ {Shape(tensor)} }}, new ReadOnlyMemory<{t.Type}>(_storage, _origin + {tensor.Offset}, {tensor.Length})),");
                 }
             }
         }
+
+        private static string Shape(ParameterTensor tensor) => string.Join(", ", tensor.Shape.Select(n => n.ToString(CultureInfo.InvariantCulture)));
 
         private static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
     }

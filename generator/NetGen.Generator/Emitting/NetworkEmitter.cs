@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using NetGen.Generator.Emitting.Activations;
 using NetGen.Generator.Emitting.Heads;
 using NetGen.Generator.Emitting.Layers;
 using NetGen.Generator.Emitting.Optimizers;
@@ -14,20 +13,23 @@ namespace NetGen.Generator.Emitting
     /// argument checks, the explanatory header) and asks each layer, in order, for its forward pass and, in
     /// reverse, for its backward pass; the head writes the loss. Deterministic and culture-invariant.
     /// </summary>
-    internal sealed class NetworkEmitter
+    internal sealed partial class NetworkEmitter
     {
         /// <summary>Per-example activations up to this many elements live on the stack in Predict/Classify/Loss.</summary>
         private const int StackLimit = 16384;
 
         private readonly NetworkModel _model;
         private readonly Numeric _t;
-        private readonly List<DenseLayer> _layers = new();
+        private readonly List<Layer> _layers = new();
         private readonly Head _head;
         private readonly OptimizerEmitter _optimizer;
         private readonly Kernels _kernels;
         private readonly int _parameterCount;
         private readonly int _activationCount;
         private readonly int _batchChunk;
+
+        /// <summary>Whether every layer can keep blocks of examples transposed (batched prediction's fast path).</summary>
+        private readonly bool _blocks;
 
         private NetworkEmitter(NetworkModel model)
         {
@@ -36,13 +38,13 @@ namespace NetGen.Generator.Emitting
             _kernels = new Kernels(_t);
             int parameters = 0;
             int activations = 0;
-            DenseLayer? previous = null;
+            Layer? previous = null;
             for (int i = 0; i < model.Layers.Count; i++)
             {
-                var layer = new DenseLayer(i, model.Layers[i], parameters, activations, previous);
+                Layer layer = Layer.For(model.Layers[i], i, parameters, activations, previous, model.SequenceLength);
                 _layers.Add(layer);
                 parameters += layer.ParameterCount;
-                activations += layer.Outputs;
+                activations += layer.StoredWidth;
                 previous = layer;
             }
 
@@ -50,21 +52,28 @@ namespace NetGen.Generator.Emitting
             _activationCount = activations;
             _batchChunk = System.Math.Max(4, System.Math.Min(256, (1 << 20) / activations / 4 * 4));
             _head = Head.For(model.Head, Last.Outputs, _t);
+            _blocks = _layers.All(l => l.SupportsBlocks);
             _optimizer = new OptimizerEmitter(model.Optimizer, _t);
         }
 
-        private DenseLayer First => _layers[0];
+        private Layer First => _layers[0];
 
         /// <summary>The widest layer input or output (≥ half of any layer's inputs + outputs, so two blocks of it hold TransposeScratch).</summary>
         private int ChainWidth => _layers.Max(l => System.Math.Max(l.Inputs, l.Outputs));
 
-        /// <summary>Value of the generated TransposeScratch: one layer's transposed input and output blocks, for the widest layer.</summary>
-        private int TransposeScratch => _kernels.BlockExamples * _layers.Max(l => l.Inputs + l.Outputs);
+        /// <summary>Value of the generated TransposeScratch: what the layers' mini-batch forward passes need, for the largest.</summary>
+        private int TransposeScratch => _layers.Max(l => l.BatchScratch(_kernels));
 
         /// <summary>Value of the generated PredictScratch: the two transposed blocks batched prediction alternates between.</summary>
         private int PredictScratch => 2 * _kernels.BlockExamples * ChainWidth;
 
-        private DenseLayer Last => _layers[_layers.Count - 1];
+        private Layer Last => _layers[_layers.Count - 1];
+
+        /// <summary>Rows of outputs per example the head sees: 1, or T for a network that returns sequences.</summary>
+        private int Rows => Last.OutputRows;
+
+        /// <summary>Whether a single example's SGD step is fused into the backward pass (TrainFused and Layer{l}Update exist).</summary>
+        private bool FusesSingle => _optimizer.CanFuse && Rows == 1;
 
         private string T => _t.Type;
 
@@ -105,21 +114,24 @@ namespace NetGen.Generator.Emitting
                 EmitTrain(w);
                 ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
                 EmitForward(w);
-                foreach (DenseLayer layer in _layers)
+                foreach (Layer layer in _layers)
                 {
                     w.Line();
                     layer.EmitForward(w, _t, _kernels);
                     w.Line();
                     layer.EmitForwardBatch(w, _t, _kernels);
-                    w.Line();
-                    layer.EmitForwardBlock(w, _t, _kernels);
+                    if (_blocks)
+                    {
+                        w.Line();
+                        layer.EmitForwardBlock(w, _t, _kernels);
+                    }
                 }
 
-                foreach (DenseLayer layer in Enumerable.Reverse(_layers))
+                foreach (Layer layer in Enumerable.Reverse(_layers))
                 {
                     w.Line();
                     layer.EmitBackwardBatch(w, _t, _kernels);
-                    if (_optimizer.CanFuse)
+                    if (FusesSingle)
                     {
                         w.Line();
                         layer.EmitUpdate(w, _t, _kernels);
@@ -141,71 +153,17 @@ namespace NetGen.Generator.Emitting
             return w.ToString();
         }
 
-        private void EmitHeader(CodeWriter w)
-        {
-            long forwardFlops = 2L * _layers.Sum(l => (long)l.WeightCount);
-            long backwardFlops = (2L * _layers.Sum(l => (long)l.WeightCount)) + (2L * _layers.Skip(1).Sum(l => (long)l.WeightCount));
-            string topology = string.Join(" → ", new[] { First.Inputs.ToString(CultureInfo.InvariantCulture) }
-                .Concat(_layers.Select(l => l.Outputs.ToString(CultureInfo.InvariantCulture))));
-
-            w.Line("//");
-            w.Line($"// NetGen network {Qualified}: {topology}, {T} precision");
-            w.Line("//");
-            w.Line("// Layers (unrolled below, every size a literal):");
-            foreach (DenseLayer layer in _layers)
-            {
-                w.Line($"//   {layer.Index}: Dense({layer.Inputs}, {layer.Outputs}) + {layer.Activation.Name,-10} {Number(layer.ParameterCount)} parameters");
-            }
-
-            w.Line($"//   head: {_head.Description}");
-            w.Line($"//   optimizer: {_optimizer.Name}");
-            w.Line($"// Parameters: {Number(_parameterCount)} ({Number((long)_parameterCount * _t.Size)} bytes), laid out per layer as W (outputs × inputs, row-major) then b.");
-            w.Line($"// FLOPs per example: forward {Number(forwardFlops)}, backward {Number(backwardFlops)} (+ {Number(2L * _parameterCount)} for the SGD step).");
-            w.Line("//");
-            w.Line("// Forward pass, x = input:");
-            foreach (DenseLayer layer in _layers)
-            {
-                w.Line($"//   {layer.ForwardEquation}");
-            }
-
-            foreach (string line in _head.Equations)
-            {
-                w.Line($"//   {line}");
-            }
-
-            w.Line("//");
-            w.Line("// Backward pass (reverse-mode, the activations a_l of the forward pass are stored and reused):");
-            string lastDerivative = Last.Activation is Identity ? string.Empty : $" ⊙ f′(a{Last.Index})";
-            w.Line($"//   δ{Last.Index} = ({_head.DeltaEquation}){lastDerivative} / B   (B = batch size: the gradient of the mean loss)");
-            foreach (DenseLayer layer in Enumerable.Reverse(_layers).Where(l => l.Previous is not null))
-            {
-                int p = layer.Previous!.Index;
-                w.Line($"//   δ{p} = (W{layer.Index}ᵀ·δ{layer.Index}) ⊙ f′(a{p}),  {layer.Previous.Activation.DerivativeEquation}");
-            }
-
-            w.Line("//   ∂L/∂W_l = Σ_batch δ_l·a_{l−1}ᵀ,  ∂L/∂b_l = Σ_batch δ_l   (a_{−1} = x)");
-            w.Line("//");
-            w.Line($"// Optimizer step ({_optimizer.Name}), g = ∂L/∂θ, η = learning rate, λ = weight decay:");
-            foreach (string line in _optimizer.Equations)
-            {
-                w.Line($"//   {line}");
-            }
-
-            if (_optimizer.CanFuse)
-            {
-                w.Line("// For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read");
-                w.Line("// once, its share of W_lᵀδ_l taken from the old weights, then updated in place.");
-            }
-            w.Line("//");
-        }
-
         private void EmitConstantsAndStorage(CodeWriter w)
         {
-            w.Line($"/// <summary>Length of one input example: {First.Inputs}.</summary>");
-            w.Line($"public const int InputSize = {First.Inputs};");
+            w.Line(_model.SequenceLength > 0
+                ? $"/// <summary>Length of one input example: {_model.SequenceLength} time steps × {First.Inputs} values, row-major.</summary>"
+                : $"/// <summary>Length of one input example: {First.Inputs}.</summary>");
+            w.Line($"public const int InputSize = {First.InputWidth};");
             w.Line();
-            w.Line($"/// <summary>Length of one output (the number of classes): {Last.Outputs}.</summary>");
-            w.Line($"public const int OutputSize = {Last.Outputs};");
+            w.Line(Rows > 1
+                ? $"/// <summary>Length of one output: {Rows} time steps × {Last.Outputs} values, row-major.</summary>"
+                : $"/// <summary>Length of one output (the number of classes): {Last.Outputs}.</summary>");
+            w.Line($"public const int OutputSize = {Last.OutputWidth};");
             w.Line();
             w.Line($"/// <summary>Number of trainable parameters: {Number(_parameterCount)}.</summary>");
             w.Line($"public const int ParameterCount = {_parameterCount};");
@@ -228,7 +186,17 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Batched prediction's two transposed blocks (at least TransposeScratch, which the examples left over use).</summary>");
             w.Line($"private const int PredictScratch = {PredictScratch};");
             w.Line();
-            foreach (DenseLayer layer in _layers)
+            if (_model.SequenceLength > 0)
+            {
+                w.Line($"/// <summary>Time steps T of one example (the depth of backpropagation through time).</summary>");
+                w.Line($"public const int SequenceLength = {_model.SequenceLength};");
+                w.Line();
+                w.Line($"/// <summary>Bytes stored per example for training: every layer's outputs and, for each of the T steps, the recurrent layers' states and gates.</summary>");
+                w.Line($"public const long ActivationBytesPerExample = {StoredBytes};");
+                w.Line();
+            }
+
+            foreach (Layer layer in _layers)
             {
                 layer.EmitConstants(w);
                 w.Line();
@@ -252,9 +220,11 @@ namespace NetGen.Generator.Emitting
             }
 
             w.Line();
-            w.Line("/// <summary>All parameters in one contiguous buffer: for each layer in order, its weights (outputs × inputs, row-major) then its bias.</summary>");
+            w.Line(_layers.All(l => l.Layout == First.Layout) && First.Layout.StartsWith("W (", System.StringComparison.Ordinal)
+                ? "/// <summary>All parameters in one contiguous buffer: for each layer in order, its weights (outputs × inputs, row-major) then its bias.</summary>"
+                : $"/// <summary>All parameters in one contiguous buffer, layer by layer: {Escape(string.Join("; ", _layers.Select(l => l.Layout).Distinct()))}.</summary>");
             w.Line($"public Span<{T}> Parameters => new Span<{T}>(_storage, _origin, ParameterCount);");
-            foreach (DenseLayer layer in _layers)
+            foreach (Layer layer in _layers)
             {
                 w.Line();
                 layer.EmitViews(w, _t);
@@ -273,474 +243,19 @@ namespace NetGen.Generator.Emitting
             w.Line("/// Re-initializes every parameter deterministically from <paramref name=\"seed\"/>: He (Kaiming) uniform");
             w.Line("/// U(±√(6/fan_in)) for a layer followed by ReLU or LeakyReLU, Glorot (Xavier) uniform U(±√(6/(fan_in+fan_out)))");
             w.Line("/// otherwise, biases 0. Not thread-safe.");
+            foreach (string note in _layers.SelectMany(l => l.InitializationNotes).Distinct())
+            {
+                w.Line($"/// {note}");
+            }
+
             w.Line("/// </summary>");
             using (w.Block("public void InitializeParameters(int seed)"))
             {
                 w.Line("ulong state = global::NetGen.Runtime.Initializers.Seed(seed);");
-                foreach (DenseLayer layer in _layers)
+                foreach (Layer layer in _layers)
                 {
                     layer.EmitInitialization(w);
                 }
-            }
-        }
-
-        private void EmitPredict(CodeWriter w)
-        {
-            w.Line();
-            w.Line("/// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>");
-            w.Line($"/// <param name=\"input\">{First.Inputs} features.</param>");
-            w.Line($"/// <param name=\"output\">{_head.PredictDescription}.</param>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"public void Predict(ReadOnlySpan<{T}> input, Span<{T}> output)"))
-            {
-                w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
-                w.Line("global::NetGen.Runtime.Guard.Length(output.Length, OutputSize, nameof(output));");
-                EmitWithActivations(w, a =>
-                {
-                    w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
-                    w.Line($"ref {T} y = ref MemoryMarshal.GetReference(output);");
-                    _head.EmitPredict(w, $"Unsafe.Add(ref {a}, {Last.A})", "y");
-                });
-            }
-
-            w.Line();
-            w.Line("/// <summary>Writes the predictions for a batch: inputs holds N × InputSize values, outputs N × OutputSize. Thread-safe.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"public void PredictBatch(ReadOnlySpan<{T}> inputs, Span<{T}> outputs)"))
-            {
-                w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
-                w.Line("global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));");
-                EmitWithActivations(w, a =>
-                {
-                    w.Line($"ref {T} s = ref Unsafe.Add(ref {a}, ForwardBlock * ActivationCount);");
-                    w.Line($"ref {T} s1 = ref Unsafe.Add(ref s, ForwardBlock * ChainWidth);");
-                    w.Line($"ref {T} p = ref ParameterBase;");
-                    w.Line("int start = 0;");
-                    w.Line("// Full blocks of ForwardBlock examples: transposed once, then kept transposed (examples along the vectors) from");
-                    w.Line("// layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.");
-                    using (w.Block("for (; start + ForwardBlock <= count; start += ForwardBlock)"))
-                    {
-                        w.Line($"{_kernels.TransposeBlock(First.Inputs)}(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);");
-                        w.Line("bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile");
-                        for (int i = 0; i < _layers.Count; i++)
-                        {
-                            string from = i % 2 == 0 ? "s" : "s1";
-                            string to = i % 2 == 0 ? "s1" : "s";
-                            string next = i == 0
-                                ? ", ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0"
-                                : string.Empty;
-                            w.Line($"Layer{_layers[i].Index}ForwardBlock(ref p, ref {from}, ref {to}{next});");
-                        }
-
-                        string logits = _layers.Count % 2 == 1 ? "s1" : "s";
-                        string free = _layers.Count % 2 == 1 ? "s" : "s1";
-                        using (w.Block("for (nuint example = 0; example < ForwardBlock; example++)"))
-                        {
-                            using (w.Block("for (nuint output = 0; output < OutputSize; output++)"))
-                            {
-                                w.Line($"Unsafe.Add(ref {free}, output) = Unsafe.Add(ref {logits}, (output * ForwardBlock) + example);");
-                            }
-
-                            w.Line($"ref {T} y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + (int)example) * OutputSize);");
-                            _head.EmitPredict(w, free, "y");
-                        }
-                    }
-
-                    w.Line();
-                    w.Line("// The examples left over (fewer than a block) through the mini-batch forward pass.");
-                    using (w.Block("if (start < count)"))
-                    {
-                        w.Line("int m = count - start;");
-                        w.Line($"ForwardBatch(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref {a}, m, ref s);");
-                        using (w.Block("for (int n = 0; n < m; n++)"))
-                        {
-                            w.Line($"ref {T} y = ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), (start + n) * OutputSize);");
-                            _head.EmitPredict(w, $"Unsafe.Add(ref {a}, (m * {Last.A}) + (n * OutputSize))", "y");
-                        }
-                    }
-                }, block: true);
-            }
-
-            if (_head.CanClassify)
-            {
-                w.Line();
-                w.Line("/// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>");
-                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-                using (w.Block($"public int Classify(ReadOnlySpan<{T}> input)"))
-                {
-                    w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
-                    EmitWithActivations(w, a =>
-                    {
-                        w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
-                        w.Line($"return ArgMax(ref Unsafe.Add(ref {a}, {Last.A}));");
-                    });
-                }
-            }
-
-            w.Line();
-            w.Line("/// <summary>The loss of one example. Thread-safe.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"public {T} Loss(ReadOnlySpan<{T}> input, {TargetParameter("label", "target")})"))
-            {
-                w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
-                w.Line(_head.IntegerLabels
-                    ? "global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));"
-                    : "global::NetGen.Runtime.Guard.Length(target.Length, OutputSize, nameof(target));");
-                EmitWithActivations(w, a =>
-                {
-                    w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
-                    w.Line($"return {_head.Loss($"Unsafe.Add(ref {a}, {Last.A})", _head.IntegerLabels ? "label" : "ref MemoryMarshal.GetReference(target)")};");
-                });
-            }
-        }
-
-        /// <summary>"int label" or "ReadOnlySpan&lt;T&gt; target", by head.</summary>
-        private string TargetParameter(string labelName, string targetName) =>
-            _head.IntegerLabels ? "int " + labelName : $"ReadOnlySpan<{T}> {targetName}";
-
-        private string TargetsParameter => _head.IntegerLabels ? "ReadOnlySpan<int> labels" : $"ReadOnlySpan<{T}> targets";
-
-        private string TargetsName => _head.IntegerLabels ? "labels" : "targets";
-
-        /// <summary>Activations for one example, or (block) for ForwardBlock examples followed by PredictScratch.</summary>
-        private void EmitWithActivations(CodeWriter w, System.Action<string> body, bool block = false)
-        {
-            string size = block ? "(ForwardBlock * ActivationCount) + PredictScratch" : "ActivationCount";
-            int length = block ? (_kernels.BlockExamples * _activationCount) + PredictScratch : _activationCount;
-            if (length <= StackLimit)
-            {
-                w.Line($"Span<{T}> activations = stackalloc {T}[{size}];");
-                w.Line($"ref {T} a = ref MemoryMarshal.GetReference(activations);");
-                body("a");
-                return;
-            }
-
-            w.Line($"{T}[] rented = ArrayPool<{T}>.Shared.Rent({size});");
-            using (w.Block("try"))
-            {
-                w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(rented);");
-                body("a");
-            }
-
-            using (w.Block("finally"))
-            {
-                w.Line($"ArrayPool<{T}>.Shared.Return(rented);");
-            }
-        }
-
-        private void EmitTrain(CodeWriter w)
-        {
-            string targets = TargetsName;
-            if (_head.IntegerLabels)
-            {
-                w.Line();
-                w.Line("/// <summary>");
-                w.Line($"/// One {_optimizer.Name} step on one example; returns the example's loss before the step. Not thread-safe.");
-                w.Line("/// </summary>");
-                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-                using (w.Block($"public {T} Train(ReadOnlySpan<{T}> input, int label, {T} learningRate)"))
-                {
-                    w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
-                    w.Line("global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));");
-                    EmitTrainBody(w, "ref MemoryMarshal.GetReference(input)", "label", "MemoryMarshal.CreateReadOnlySpan(ref label, 1)", "input", single: true);
-                }
-            }
-
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line($"/// One {_optimizer.Name} step on a mini-batch (a single example is a batch of one), on the gradient of the mean");
-            w.Line("/// loss over the batch. Returns the mean loss before the step. Not thread-safe.");
-            w.Line("/// </summary>");
-            w.Line($"/// <param name=\"inputs\">N × {First.Inputs} features, row-major.</param>");
-            w.Line(_head.IntegerLabels
-                ? $"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>"
-                : $"/// <param name=\"targets\">N × {Last.Outputs} targets, row-major.</param>");
-            w.Line("/// <param name=\"learningRate\">The step size η.</param>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"public {T} Train(ReadOnlySpan<{T}> inputs, {TargetsParameter}, {T} learningRate)"))
-            {
-                EmitBatchValidation(w);
-                string single = _head.IntegerLabels ? "labels[0]" : "ref MemoryMarshal.GetReference(targets)";
-                EmitTrainBody(w, "ref MemoryMarshal.GetReference(inputs)", single, targets, "inputs", single: false);
-            }
-
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// The gradient of the mean loss over the batch with respect to <see cref=\"Parameters\"/> (same layout),");
-            w.Line("/// without changing the parameters. Returns the mean loss. Not thread-safe.");
-            w.Line("/// </summary>");
-            w.Line($"/// <param name=\"inputs\">N × {First.Inputs} features, row-major.</param>");
-            w.Line(_head.IntegerLabels
-                ? $"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>"
-                : $"/// <param name=\"targets\">N × {Last.Outputs} targets, row-major.</param>");
-            w.Line("/// <param name=\"gradient\">ParameterCount values, overwritten.</param>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"public {T} Gradient(ReadOnlySpan<{T}> inputs, {TargetsParameter}, Span<{T}> gradient)"))
-            {
-                EmitBatchValidation(w);
-                w.Line("global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));");
-                w.Line("gradient.Clear();");
-                w.Line($"return ({T})(BackpropagateRange(Scratch, inputs, {targets}, 0, count, {_t.One} / count, ref MemoryMarshal.GetReference(gradient), {_t.One}) / count);");
-            }
-
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// For examples [from, to) of the batch: adds α times scale times the gradient of their summed loss to target (the");
-            w.Line("/// gradient buffer with α = 1 and scale = 1/batch; or the parameters with α = −η: the SGD step fused into the");
-            w.Line("/// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the");
-            w.Line("/// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.");
-            w.Line("/// </summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private double BackpropagateRange({T}[] scratch, ReadOnlySpan<{T}> inputs, {TargetsParameter}, int from, int to, {T} scale, ref {T} target, {T} alpha)"))
-            {
-                w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
-                w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
-                w.Line($"ref {T} s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);");
-                w.Line($"ref {T} p = ref ParameterBase;");
-                w.Line("double total = 0;");
-                using (w.Block("for (int start = from; start < to; start += BatchChunk)"))
-                {
-                    w.Line("int m = Math.Min(BatchChunk, to - start);");
-                    w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
-                    w.Line("ForwardBatch(ref x, ref a, m, ref s);");
-                    using (w.Block("for (int n = 0; n < m; n++)"))
-                    {
-                        string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * OutputSize))";
-                        string dz = $"ref Unsafe.Add(ref d, (m * {Last.A}) + (n * OutputSize))";
-                        w.Line(_head.IntegerLabels
-                            ? $"total += OutputDelta({z}, {TargetsName}[start + n], scale, {dz});"
-                            : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), (start + n) * OutputSize), scale, {dz});");
-                    }
-
-                    foreach (DenseLayer layer in Enumerable.Reverse(_layers))
-                    {
-                        string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
-                        string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, m * {layer.Previous.A})";
-                        w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha, {input}, ref Unsafe.Add(ref d, m * {layer.A}){dx}, m);");
-                    }
-                }
-
-                w.Line("return total;");
-            }
-
-            w.Line();
-            w.Line("/// <summary>Training scratch: activations and deltas for BatchChunk examples, then the forward kernels' transposed blocks.</summary>");
-            w.Line("private const int ScratchLength = (2 * BatchChunk * ActivationCount) + TransposeScratch;");
-            w.Line();
-            w.Line("/// <summary>Training scratch, allocated on first use.</summary>");
-            w.Line($"private {T}[] Scratch => _scratch ??= new {T}[ScratchLength];");
-            EmitParallelTraining(w);
-
-            w.Line();
-            w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m, ref {T} s)"))
-            {
-                w.Line($"ref {T} p = ref ParameterBase;");
-                foreach (DenseLayer layer in _layers)
-                {
-                    string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
-                    w.Line($"Layer{layer.Index}ForwardBatch(ref p, {input}, ref Unsafe.Add(ref a, m * {layer.A}), m, ref s);");
-                }
-            }
-
-            if (_optimizer.CanFuse)
-            {
-                w.Line();
-                w.Line("/// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>");
-                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-                using (w.Block($"private {T} TrainFused(ref {T} x, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} learningRate)"))
-                {
-                    w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(Scratch);");
-                    w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
-                    w.Line("Forward(ref x, ref a);");
-                    w.Line($"{T} loss = OutputDelta(ref Unsafe.Add(ref a, {Last.A}), {(_head.IntegerLabels ? "label" : "ref target")}, {_t.One}, ref Unsafe.Add(ref d, {Last.A}));");
-                    w.Line($"ref {T} p = ref ParameterBase;");
-                    EmitUpdateCalls(w);
-                    w.Line("StepCount++;");
-                    w.Line("return loss;");
-                }
-            }
-
-            w.Line();
-            _optimizer.EmitStep(w, _kernels, _parameterCount);
-
-            w.Line();
-            string lastDerivative = Last.Activation is Identity ? string.Empty : $" ⊙ f′(a{Last.Index})";
-            w.Line($"/// <summary>Loss of one example whose outputs a{Last.Index} are at z; writes δ{Last.Index} = scale·{Escape(_head.DeltaEquation)}{lastDerivative} at dz.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static {T} OutputDelta(ref {T} z, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} scale, ref {T} dz)"))
-            {
-                w.Line($"{T} loss = {_head.LossAndDelta("z", _head.IntegerLabels ? "label" : "ref target", "scale", "dz")};");
-                Last.Activation.EmitDerivative(w, _kernels, Last.Index, "dz", "z", Last.Outputs);
-
-                w.Line("return loss;");
-            }
-        }
-
-        /// <summary>Validates a batch's inputs and targets and declares count.</summary>
-        private void EmitBatchValidation(CodeWriter w)
-        {
-            if (_head.IntegerLabels)
-            {
-                w.Line("global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));");
-                w.Line("global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));");
-                w.Line("int count = labels.Length;");
-            }
-            else
-            {
-                w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
-                w.Line("global::NetGen.Runtime.Guard.Length(targets.Length, count * OutputSize, nameof(targets));");
-            }
-        }
-
-        /// <summary>The step after validation: fused for a single example under plain SGD, else gradient then optimizer step.</summary>
-        private void EmitTrainBody(CodeWriter w, string x, string singleTarget, string targets, string inputs, bool single)
-        {
-            if (_optimizer.CanFuse)
-            {
-                using (w.Block($"if (WeightDecay == {_t.Zero})"))
-                {
-                    if (single)
-                    {
-                        w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
-                    }
-                    else
-                    {
-                        using (w.Block("if (count == 1)"))
-                        {
-                            w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
-                        }
-
-                        using (w.Block("if (count <= BatchChunk && !UseParallel(count))"))
-                        {
-                            w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.");
-                            w.Line("StepCount++;");
-                            w.Line($"return ({T})(BackpropagateRange(Scratch, {inputs}, {targets}, 0, count, {_t.One} / count, ref ParameterBase, -learningRate) / count);");
-                        }
-                    }
-                }
-
-                w.Line();
-            }
-
-            if (!single)
-            {
-                using (w.Block("if (UseParallel(count))"))
-                {
-                    w.Line($"return TrainParallel({inputs}, {targets}, count, learningRate);");
-                }
-
-                w.Line();
-            }
-
-            w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
-            w.Line("Array.Clear(gradient);");
-            string n = single ? "1" : "count";
-            w.Line($"{T} loss = ({T})(BackpropagateRange(Scratch, {inputs}, {targets}, 0, {n}, {_t.One} / {n}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One}) / {n});");
-            w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
-            w.Line("return loss;");
-        }
-
-        /// <summary>The opt-in data-parallel mini-batch step: fixed parts, fixed reduction order, deterministic.</summary>
-        private void EmitParallelTraining(CodeWriter w)
-        {
-            string targetType = _head.IntegerLabels ? "int" : T;
-            string runner = $"global::NetGen.Runtime.DataParallel<{T}, {targetType}>";
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is");
-            w.Line("/// split into that many fixed, contiguous parts whose gradients are computed at the same time and added in part");
-            w.Line("/// order before the step: the result is the same on every run, whatever the scheduling (it may differ from the");
-            w.Line("/// 1-thread result in the last bits, since the sums are grouped differently). Not thread-safe itself: set it");
-            w.Line("/// between Train calls.");
-            w.Line("/// </summary>");
-            using (w.Block("public int TrainingThreads"))
-            {
-                w.Line("get => _trainingThreads;");
-                using (w.Block("set"))
-                {
-                    using (w.Block("if (value < 1 || value > 64)"))
-                    {
-                        w.Line("throw new ArgumentOutOfRangeException(nameof(value), value, \"Expected 1 to 64 threads.\");");
-                    }
-
-                    w.Line();
-                    w.Line("_trainingThreads = value;");
-                }
-            }
-
-            w.Line();
-            w.Line("/// <summary>The smallest batch worth splitting across threads.</summary>");
-            w.Line("private const int MinParallelBatch = 16;");
-            w.Line();
-            w.Line("private int _trainingThreads = 1;");
-            w.Line($"private {runner}? _parallel;");
-            w.Line($"private {T}[][]? _partScratch;");
-            w.Line($"private {T}[][]? _partGradients;");
-            w.Line("private double[]? _partLoss;");
-            w.Line($"private {T} _partScale;");
-            w.Line("private int _partCount;");
-            w.Line();
-            w.Line("private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;");
-            w.Line();
-            w.Line("/// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private {T} TrainParallel(ReadOnlySpan<{T}> inputs, {TargetsParameter}, int count, {T} learningRate)"))
-            {
-                w.Line("int parts = _trainingThreads;");
-                using (w.Block("if (_parallel is null || _parallel.Parts != parts)"))
-                {
-                    w.Line($"_parallel = new {runner}(parts, ComputePart);");
-                    w.Line($"_partScratch = new {T}[parts][];");
-                    w.Line($"_partGradients = new {T}[parts][];");
-                    w.Line("_partLoss = new double[parts];");
-                    using (w.Block("for (int k = 0; k < parts; k++)"))
-                    {
-                        w.Line($"_partScratch[k] = new {T}[ScratchLength];");
-                        w.Line($"_partGradients[k] = new {T}[ParameterCount];");
-                    }
-                }
-
-                w.Line();
-                w.Line($"_partScale = {_t.One} / count;");
-                w.Line("_partCount = count;");
-                w.Line($"_parallel.Run(inputs, {TargetsName});");
-                w.Line($"ref {T} g = ref MemoryMarshal.GetArrayDataReference(_partGradients![0]);");
-                w.Line("double total = _partLoss![0];");
-                using (w.Block("for (int k = 1; k < parts; k++)"))
-                {
-                    w.Line($"{_kernels.Axpy(_parameterCount)}(ref g, {_t.One}, ref MemoryMarshal.GetArrayDataReference(_partGradients[k]));");
-                    w.Line("total += _partLoss[k];");
-                }
-
-                w.Line();
-                w.Line("ApplyStep(ref g, learningRate);");
-                w.Line($"return ({T})(total / count);");
-            }
-
-            w.Line();
-            w.Line("/// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private void ComputePart(ReadOnlySpan<{T}> inputs, ReadOnlySpan<{targetType}> {TargetsName}, int part)"))
-            {
-                w.Line("int parts = _trainingThreads;");
-                w.Line("int from = (int)((long)_partCount * part / parts);");
-                w.Line("int to = (int)((long)_partCount * (part + 1) / parts);");
-                w.Line($"{T}[] gradient = _partGradients![part];");
-                w.Line("Array.Clear(gradient);");
-                w.Line($"_partLoss![part] = BackpropagateRange(_partScratch![part], inputs, {TargetsName}, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
-            }
-        }
-
-        private void EmitUpdateCalls(CodeWriter w)
-        {
-            foreach (DenseLayer layer in Enumerable.Reverse(_layers))
-            {
-                string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, {layer.Previous.A})";
-                string delta = $"ref Unsafe.Add(ref d, {layer.A})";
-                string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, {layer.Previous.A})";
-                w.Line($"Layer{layer.Index}Update(ref p, {input}, {delta}{dx}, learningRate);");
             }
         }
 
@@ -752,7 +267,7 @@ namespace NetGen.Generator.Emitting
             using (w.Block($"private void Forward(ref {T} x, ref {T} a)"))
             {
                 w.Line($"ref {T} p = ref ParameterBase;");
-                foreach (DenseLayer layer in _layers)
+                foreach (Layer layer in _layers)
                 {
                     string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, {layer.Previous.A})";
                     w.Line($"Layer{layer.Index}Forward(ref p, {input}, ref Unsafe.Add(ref a, {layer.A}));");

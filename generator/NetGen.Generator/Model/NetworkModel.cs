@@ -40,9 +40,6 @@ namespace NetGen.Generator.Model
         AdamW = 4,
     }
 
-    /// <summary>One Dense layer and the activation that follows it. Slope is used by LeakyRelu only.</summary>
-    internal sealed record LayerModel(int Inputs, int Outputs, ActivationKind Activation, double Slope);
-
     /// <summary>
     /// Everything the emitter needs for one network, and nothing from Roslyn: strings, ints, enums and
     /// equatable arrays, so the incremental pipeline can compare it by value and skip re-emitting.
@@ -51,12 +48,14 @@ namespace NetGen.Generator.Model
     /// <param name="ContainingTypes">Declarations of enclosing types, outermost first, e.g. "partial class Outer".</param>
     /// <param name="ClassName">The network class's name.</param>
     /// <param name="HintName">A unique, file-name-safe name for the generated source.</param>
+    /// <param name="SequenceLength">Time steps T of an example for networks with recurrent layers; 0 for none.</param>
     internal sealed record NetworkModel(
         string Namespace,
         EquatableArray<string> ContainingTypes,
         string ClassName,
         string HintName,
         Precision Precision,
+        int SequenceLength,
         EquatableArray<LayerModel> Layers,
         HeadKind Head,
         OptimizerKind Optimizer);

@@ -15,7 +15,7 @@ namespace NetGen.Generator.Parsing
     /// one [Network] declaration in source order, validates the topology, and returns a plain model (when valid)
     /// plus diagnostics that point at the exact attribute or argument at fault.
     /// </summary>
-    internal static class NetworkParser
+    internal static partial class NetworkParser
     {
         public const string NetworkAttribute = "NetGen.NetworkAttribute";
 
@@ -25,18 +25,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Upper bound on the units of all layers together (activations stored per example).</summary>
         public const long MaxUnits = 1_000_000;
 
-        private static readonly Dictionary<string, string> s_layerAttributes = new()
-        {
-            ["NetGen.DenseAttribute"] = "Dense",
-            ["NetGen.ReluAttribute"] = "Relu",
-            ["NetGen.LeakyReluAttribute"] = "LeakyRelu",
-            ["NetGen.SigmoidAttribute"] = "Sigmoid",
-            ["NetGen.TanhAttribute"] = "Tanh",
-            ["NetGen.SoftmaxAttribute"] = "Softmax",
-            ["NetGen.IdentityAttribute"] = "Identity",
-        };
-
-        public static bool IsLayerAttribute(string fullName) => s_layerAttributes.ContainsKey(fullName);
+        public static bool IsLayerAttribute(string fullName) => LayerKinds.IsKnown(fullName);
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -57,12 +46,14 @@ namespace NetGen.Generator.Parsing
 
             CheckDeclaration(type, declaration, diagnostics);
 
-            List<(string Kind, AttributeData Data, AttributeSyntax Syntax)> layers = ReadLayerAttributes(type, declaration, diagnostics, cancellationToken);
-            Precision precision = ReadPrecision(context.Attributes[0], diagnostics, cancellationToken);
-            OptimizerKind optimizer = ReadOptimizer(context.Attributes[0]);
+            List<AttributeEntry> layers = ReadLayerAttributes(type, declaration, diagnostics, cancellationToken);
+            AttributeData network = context.Attributes[0];
+            var precision = (Precision)ReadEnumOption(network, "Precision", System.Enum.GetNames(typeof(Precision)), diagnostics, cancellationToken);
+            var optimizer = (OptimizerKind)ReadEnumOption(network, "Optimizer", System.Enum.GetNames(typeof(OptimizerKind)), diagnostics, cancellationToken);
+            int sequenceLength = ReadSequenceLength(network, diagnostics, cancellationToken, out LocationInfo? sequenceLengthAt);
             HeadKind head = ReadHead(layers);
 
-            (List<LayerModel> models, bool valid) = BuildLayers(name, layers, declaration, context.SemanticModel, diagnostics, cancellationToken);
+            (List<LayerModel> models, bool valid) = BuildLayers(name, layers, declaration, sequenceLength, sequenceLengthAt, context.SemanticModel, diagnostics, cancellationToken);
 
             if (valid && !HasErrors(diagnostics))
             {
@@ -77,6 +68,7 @@ namespace NetGen.Generator.Parsing
                     ClassName: Identifier(name),
                     HintName: HintName(type),
                     Precision: precision,
+                    SequenceLength: sequenceLength,
                     Layers: new EquatableArray<LayerModel>(models),
                     Head: head,
                     Optimizer: optimizer);
@@ -142,7 +134,7 @@ namespace NetGen.Generator.Parsing
             }
         }
 
-        private static List<(string, AttributeData, AttributeSyntax)> ReadLayerAttributes(
+        private static List<AttributeEntry> ReadLayerAttributes(
             INamedTypeSymbol type,
             TypeDeclarationSyntax declaration,
             List<DiagnosticInfo> diagnostics,
@@ -152,7 +144,7 @@ namespace NetGen.Generator.Parsing
             foreach (AttributeData data in type.GetAttributes())
             {
                 string? fullName = data.AttributeClass?.ToDisplayString();
-                if (fullName is null || !s_layerAttributes.ContainsKey(fullName))
+                if (fullName is null || !LayerKinds.IsKnown(fullName))
                 {
                     continue;
                 }
@@ -168,14 +160,15 @@ namespace NetGen.Generator.Parsing
                 }
             }
 
-            var ordered = new List<(string, AttributeData, AttributeSyntax)>();
+            var ordered = new List<AttributeEntry>();
             foreach (AttributeListSyntax list in declaration.AttributeLists)
             {
                 foreach (AttributeSyntax attribute in list.Attributes)
                 {
                     if (onThisDeclaration.TryGetValue(attribute, out AttributeData? data))
                     {
-                        ordered.Add((s_layerAttributes[data.AttributeClass!.ToDisplayString()], data, attribute));
+                        string fullName = data.AttributeClass!.ToDisplayString();
+                        ordered.Add(new AttributeEntry(LayerKinds.ShortName(fullName), fullName, data, attribute));
                     }
                 }
             }
@@ -183,494 +176,69 @@ namespace NetGen.Generator.Parsing
             return ordered;
         }
 
-        private static Precision ReadPrecision(AttributeData network, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        /// <summary>
+        /// A named enum option of [Network] (Precision, Optimizer): its value, 0 when absent, or −1 after reporting a value that
+        /// is not a constant (NG0012) or not a defined member (NG0017) — never a silent default.
+        /// </summary>
+        private static int ReadEnumOption(AttributeData network, string option, string[] members, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
+            (TypedConstant? value, LocationInfo? at) = NamedOption(network, option, cancellationToken);
+            if (value is null)
             {
-                if (argument.Key != "Precision")
-                {
-                    continue;
-                }
-
-                if (argument.Value.Kind != TypedConstantKind.Error && argument.Value.Value is int value && value is 0 or 1)
-                {
-                    return value == 1 ? Precision.Double : Precision.Single;
-                }
-
-                ReportBadPrecision(network, diagnostics, cancellationToken);
-                return Precision.Single;
+                return 0;
             }
 
-            if (network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax
-                && syntax.ArgumentList?.Arguments.Any(a => a.NameEquals?.Name.Identifier.ValueText == "Precision") == true)
+            if (value.Value.Kind != TypedConstantKind.Error && value.Value.Value is int number)
             {
-                // Named argument present in source but not bound (e.g. a non-constant value): report it as ours too.
-                ReportBadPrecision(network, diagnostics, cancellationToken);
+                if (number >= 0 && number < members.Length)
+                {
+                    return number;
+                }
+
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.EnumOutOfRange, at, $"({option}){Int(number)}", option, string.Join(", ", members)));
+                return -1;
             }
 
-            return Precision.Single;
+            diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, option, "Network"));
+            return -1;
         }
 
-        private static OptimizerKind ReadOptimizer(AttributeData network)
+        /// <summary>The SequenceLength option of [Network]: 0 when absent; a non-constant value is reported (NG0012).</summary>
+        private static int ReadSequenceLength(AttributeData network, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out LocationInfo? at)
         {
-            foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
+            (TypedConstant? value, at) = NamedOption(network, "SequenceLength", cancellationToken);
+            if (value is null)
             {
-                if (argument.Key == "Optimizer" && argument.Value.Value is int value && value >= 0 && value <= (int)OptimizerKind.AdamW)
-                {
-                    return (OptimizerKind)value;
-                }
+                return 0;
             }
 
-            return OptimizerKind.Sgd;
+            if (value.Value.Kind != TypedConstantKind.Error && value.Value.Value is int number)
+            {
+                return number;
+            }
+
+            diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, "SequenceLength", "Network"));
+            return 0;
         }
 
         /// <summary>
-        /// The output head: [Softmax] or [Identity] where written; a [Sigmoid] that is the very last attribute is the
-        /// binary cross-entropy head (an activation of the last Dense would need a head after it).
+        /// A named argument of [Network] and where it is written; a named argument present in source but not bound
+        /// (e.g. a non-constant value) comes back as an error constant, so that it is reported as ours too.
         /// </summary>
-        private static HeadKind ReadHead(List<(string Kind, AttributeData Data, AttributeSyntax Syntax)> layers)
+        private static (TypedConstant? Value, LocationInfo? At) NamedOption(AttributeData network, string option, CancellationToken cancellationToken)
         {
-            if (layers.Any(l => l.Kind == "Identity"))
+            AttributeSyntax? syntax = network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            AttributeArgumentSyntax? written = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == option);
+            LocationInfo? at = written is not null ? LocationInfo.From(written.GetLocation()) : syntax is not null ? LocationInfo.From(syntax.GetLocation()) : null;
+            foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
             {
-                return HeadKind.Identity;
-            }
-
-            if (!layers.Any(l => l.Kind == "Softmax") && layers.Count > 0 && layers[layers.Count - 1].Kind == "Sigmoid")
-            {
-                return HeadKind.Sigmoid;
-            }
-
-            return HeadKind.Softmax;
-        }
-
-        private static void ReportBadPrecision(AttributeData network, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
-        {
-            LocationInfo? at = null;
-            if (network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax)
-            {
-                AttributeArgumentSyntax? argument = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Precision");
-                at = LocationInfo.From((argument ?? (SyntaxNode)syntax).GetLocation());
-            }
-
-            diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, "Precision", "Network"));
-        }
-
-        private static (List<LayerModel> Layers, bool Valid) BuildLayers(
-            string networkName,
-            List<(string Kind, AttributeData Data, AttributeSyntax Syntax)> attributes,
-            TypeDeclarationSyntax declaration,
-            SemanticModel semanticModel,
-            List<DiagnosticInfo> diagnostics,
-            CancellationToken cancellationToken)
-        {
-            var layers = new List<LayerModel>();
-            bool valid = true;
-            bool headSeen = false;
-            string? headName = null;
-            var denseSyntax = new List<AttributeSyntax>();
-            var activationSet = new List<bool>();
-            long parameters = 0;
-            long units = 0;
-
-            foreach ((string kind, AttributeData data, AttributeSyntax syntax) in attributes)
-            {
-                LocationInfo? at = LocationInfo.From(syntax.GetLocation());
-                if (headSeen)
+                if (argument.Key == option)
                 {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.HeadNotLast, at, headName!, kind));
-                    valid = false;
-                    continue;
-                }
-
-                if (kind == "Dense")
-                {
-                    int index = layers.Count;
-                    if (!TryGetInt(data, 0, out int inputs) | !TryGetInt(data, 1, out int outputs))
-                    {
-                        ReportNonConstant(data, syntax, kind, semanticModel, diagnostics, cancellationToken);
-                        valid = false;
-                        layers.Add(new LayerModel(0, 0, ActivationKind.Identity, 0));
-                        denseSyntax.Add(syntax);
-                        activationSet.Add(false);
-                        continue;
-                    }
-
-                    if (inputs <= 0)
-                    {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 0, data), Int(index), "inputs", Int(inputs)));
-                        valid = false;
-                    }
-
-                    if (outputs <= 0)
-                    {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 1, data), Int(index), "outputs", Int(outputs)));
-                        valid = false;
-                    }
-
-                    if (index > 0 && inputs > 0 && layers[index - 1].Outputs > 0 && inputs != layers[index - 1].Outputs)
-                    {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeMismatch, ArgumentLocation(syntax, 0, data), Int(index), Int(inputs), Int(layers[index - 1].Outputs)));
-                        valid = false;
-                    }
-
-                    if (inputs > 0 && outputs > 0)
-                    {
-                        parameters += ((long)inputs * outputs) + outputs;
-                        units += outputs;
-                    }
-
-                    layers.Add(new LayerModel(inputs, outputs, ActivationKind.Identity, 0));
-                    denseSyntax.Add(syntax);
-                    activationSet.Add(false);
-                    continue;
-                }
-
-                bool sigmoidHead = kind == "Sigmoid" && ReferenceEquals(syntax, attributes[attributes.Count - 1].Syntax) && !attributes.Any(a => a.Kind is "Softmax" or "Identity");
-                if (kind is "Softmax" or "Identity" || sigmoidHead)
-                {
-                    if (layers.Count == 0)
-                    {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationWithoutDense, at, kind));
-                        valid = false;
-                    }
-
-                    headSeen = true;
-                    headName = kind;
-                    continue;
-                }
-
-                // An activation: applies to the Dense before it.
-                if (layers.Count == 0)
-                {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationWithoutDense, at, kind));
-                    valid = false;
-                    continue;
-                }
-
-                int last = layers.Count - 1;
-                if (activationSet[last])
-                {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.TwoActivations, at, Int(last), Name(layers[last].Activation), kind));
-                    valid = false;
-                    continue;
-                }
-
-                ActivationKind activation = kind switch
-                {
-                    "Relu" => ActivationKind.Relu,
-                    "LeakyRelu" => ActivationKind.LeakyRelu,
-                    "Sigmoid" => ActivationKind.Sigmoid,
-                    _ => ActivationKind.Tanh,
-                };
-                double slope = 0;
-                if (activation == ActivationKind.LeakyRelu)
-                {
-                    slope = 0.01;
-                    if (data.ConstructorArguments.Length == 1)
-                    {
-                        if (data.ConstructorArguments[0].Value is double s)
-                        {
-                            slope = s;
-                            if (double.IsNaN(s) || double.IsInfinity(s) || s < 0)
-                            {
-                                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSlope, ArgumentLocation(syntax, 0, data), s.ToString("R", CultureInfo.InvariantCulture)));
-                                valid = false;
-                            }
-                        }
-                        else
-                        {
-                            ReportNonConstant(data, syntax, kind, semanticModel, diagnostics, cancellationToken);
-                            valid = false;
-                        }
-                    }
-                    else if (data.AttributeConstructor is null || data.ConstructorArguments.Length > 1)
-                    {
-                        ReportNonConstant(data, syntax, kind, semanticModel, diagnostics, cancellationToken);
-                        valid = false;
-                    }
-                }
-
-                layers[last] = layers[last] with { Activation = activation, Slope = slope };
-                activationSet[last] = true;
-            }
-
-            if (layers.Count == 0)
-            {
-                if (diagnostics.Count == 0)
-                {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.NoLayers, LocationInfo.From(declaration.Identifier.GetLocation()), networkName));
-                }
-
-                return (layers, false);
-            }
-
-            if (!headSeen && valid)
-            {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.MissingHead, LocationInfo.From(denseSyntax[denseSyntax.Count - 1].GetLocation()), networkName));
-                valid = false;
-            }
-
-            if (parameters > MaxParameters)
-            {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(parameters), "parameters", Long(MaxParameters)));
-                valid = false;
-            }
-            else if (units > MaxUnits)
-            {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(units), "units", Long(MaxUnits)));
-                valid = false;
-            }
-
-            if (valid && headName == "Softmax" && layers[layers.Count - 1].Activation is ActivationKind.Relu or ActivationKind.LeakyRelu)
-            {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationBeforeSoftmax, LocationInfo.From(denseSyntax[denseSyntax.Count - 1].GetLocation()), Int(layers.Count - 1), Name(layers[layers.Count - 1].Activation)));
-            }
-
-            return (layers, valid);
-        }
-
-        private static bool TryGetInt(AttributeData data, int index, out int value)
-        {
-            value = 0;
-            if (data.AttributeConstructor is null || data.ConstructorArguments.Length <= index)
-            {
-                return false;
-            }
-
-            TypedConstant argument = data.ConstructorArguments[index];
-            if (argument.Kind == TypedConstantKind.Error || argument.Value is not int v)
-            {
-                return false;
-            }
-
-            value = v;
-            return true;
-        }
-
-        private static void ReportNonConstant(
-            AttributeData data,
-            AttributeSyntax syntax,
-            string kind,
-            SemanticModel semanticModel,
-            List<DiagnosticInfo> diagnostics,
-            CancellationToken cancellationToken)
-        {
-            SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList?.Arguments ?? default;
-            string[] names = kind == "Dense" ? new[] { "inputs", "outputs" } : new[] { "slope" };
-            bool reported = false;
-            for (int i = 0; i < arguments.Count; i++)
-            {
-                AttributeArgumentSyntax argument = arguments[i];
-                if (argument.NameEquals is not null)
-                {
-                    continue;
-                }
-
-                int parameter = ParameterIndex(arguments, i, names);
-                if (parameter < 0)
-                {
-                    continue;
-                }
-
-                if (!IsUsableConstant(argument.Expression, kind, semanticModel, cancellationToken))
-                {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, LocationInfo.From(argument.GetLocation()), names[parameter], kind));
-                    reported = true;
+                    return (argument.Value, at);
                 }
             }
 
-            if (!reported)
-            {
-                // Every argument written is a usable constant, so the problem is the argument list itself
-                // (missing or extra arguments): the compiler reports it as well; point at the whole attribute.
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, LocationInfo.From(syntax.GetLocation()), string.Join(", ", names), kind));
-            }
-        }
-
-        /// <summary>Whether an argument is a compile-time constant that converts to the parameter type (int for Dense, double for LeakyRelu).</summary>
-        private static bool IsUsableConstant(ExpressionSyntax expression, string kind, SemanticModel semanticModel, CancellationToken cancellationToken)
-        {
-            if (expression.SyntaxTree != semanticModel.SyntaxTree)
-            {
-                return false;
-            }
-
-            Optional<object?> constant = semanticModel.GetConstantValue(expression, cancellationToken);
-            if (!constant.HasValue)
-            {
-                return false;
-            }
-
-            return kind == "Dense"
-                ? constant.Value is int or short or ushort or byte or sbyte or char
-                : constant.Value is double or float or int or long or short or ushort or byte or sbyte or uint or ulong or char;
-        }
-
-        /// <summary>The constructor parameter an argument binds to: by name (inputs: 3) or by position.</summary>
-        private static int ParameterIndex(SeparatedSyntaxList<AttributeArgumentSyntax> arguments, int argument, string[] names)
-        {
-            AttributeArgumentSyntax syntax = arguments[argument];
-            if (syntax.NameColon is { } colon)
-            {
-                return System.Array.IndexOf(names, colon.Name.Identifier.ValueText);
-            }
-
-            return argument < names.Length ? argument : -1;
-        }
-
-        private static LocationInfo? ArgumentLocation(AttributeSyntax syntax, int parameter, AttributeData data)
-        {
-            SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList?.Arguments ?? default;
-            string[] names = data.AttributeConstructor?.Parameters.Select(p => p.Name).ToArray() ?? System.Array.Empty<string>();
-            for (int i = 0; i < arguments.Count; i++)
-            {
-                if (arguments[i].NameEquals is null && ParameterIndex(arguments, i, names) == parameter)
-                {
-                    return LocationInfo.From(arguments[i].GetLocation());
-                }
-            }
-
-            return LocationInfo.From(syntax.GetLocation());
-        }
-
-        /// <summary>Generated members that are not methods: any member of the same name would clash (CS0102).</summary>
-        private static readonly HashSet<string> s_generatedNonMethods = new(System.StringComparer.Ordinal)
-        {
-            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch",
-            "Parameters", "ParameterBase",
-            "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
-            "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
-            "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
-            "_partLoss", "_partScale", "_partCount",
-        };
-
-        /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
-        private static readonly HashSet<string> s_generatedHelpers = new(System.StringComparer.Ordinal)
-        {
-            "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd",
-            "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
-            "BackpropagateRange", "TrainFused", "ApplyStep", "ModelTensors", "UseParallel", "TrainParallel", "ComputePart",
-        };
-
-        private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
-            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardBatch|ForwardBlock|BackwardBatch|Update)|(?<m>[WBA])(?<i>[0-9]+))$",
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-        // Activation kernels are named {Key}Bias{n}, {Key}BiasBroadcast{n} and {Key}Derivative{n}, where an activation's
-        // Key starts with its ActivationKind name (parameters may follow, e.g. the slope of LeakyRelu): the pattern is
-        // built from the enum, so a new activation needs nothing here.
-        private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
-            "^(?:(?:Dot|DotBlock|Axpy|AxpyChunks|AccumulateRow|UpdateRow|Gemm8x|Gemm4x|Gemm1x|GemmSparse8x|NonzeroChunks|NonzeroRows|NonzeroColumns)[0-9]+|ForwardBlock(?:Prefetching)?(?:Sparse)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows(?:Sparse)?[0-9]+|SumRows[0-9]+|(?:"
-                + string.Join("|", System.Enum.GetNames(typeof(ActivationKind)))
-                + ")[0-9A-Za-z_]*(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-        /// <summary>Public generated methods and their parameter types ("T" stands for float or double).</summary>
-        private static readonly (string Name, string[] Parameters)[] s_generatedMethods =
-        {
-            ("InitializeParameters", new[] { "int" }),
-            ("Predict", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
-            ("Classify", new[] { "System.ReadOnlySpan<T>" }),
-            ("Loss", new[] { "System.ReadOnlySpan<T>", "int" }),
-            ("Train", new[] { "System.ReadOnlySpan<T>", "int", "T" }),
-            ("Train", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<int>", "T" }),
-            ("Gradient", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<int>", "System.Span<T>" }),
-            ("Loss", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>" }),
-            ("Train", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "T" }),
-            ("Gradient", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
-            ("PredictBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
-            ("ResetOptimizer", System.Array.Empty<string>()),
-            ("Save", new[] { "string" }),
-            ("Save", new[] { "System.IO.Stream" }),
-            ("Load", new[] { "string" }),
-            ("Load", new[] { "System.IO.Stream" }),
-            ("Load", new[] { "NetGen.IO.SafeTensorsFile" }),
-        };
-
-        /// <summary>
-        /// A member the user declared that the generated part would declare too: report it instead of emitting code
-        /// that fails with CS0111/CS0102/CS0542. Overloads of the public methods with other parameter types are fine.
-        /// </summary>
-        private static void CheckMemberConflicts(INamedTypeSymbol type, int layerCount, Precision precision, List<DiagnosticInfo> diagnostics)
-        {
-            string t = precision == Precision.Double ? "double" : "float";
-            if (IsGeneratedName(type.Name, layerCount) || s_generatedMethods.Any(m => m.Name == type.Name))
-            {
-                diagnostics.Add(Diagnostic(
-                    DiagnosticDescriptors.MemberConflict,
-                    type.Locations.FirstOrDefault(l => l.IsInSource) is { } own ? LocationInfo.From(own) : null,
-                    type.Name,
-                    "its own name '" + type.Name + "' as a member name"));
-            }
-
-            foreach (ISymbol member in type.GetMembers())
-            {
-                if (member.IsImplicitlyDeclared)
-                {
-                    continue;
-                }
-
-                string? what = null;
-                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false, Parameters.Length: 0 })
-                {
-                    what = "a parameterless constructor";
-                }
-                else if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
-                {
-                    if (IsGeneratedName(method.Name, layerCount) && !s_generatedHelpers.Contains(method.Name))
-                    {
-                        what = "a method named '" + method.Name + "'";
-                    }
-                    else if (method.Arity == 0 && s_generatedMethods.Any(g => g.Name == method.Name && SameParameters(method, g.Parameters, t)))
-                    {
-                        what = "the method '" + method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'";
-                    }
-                }
-                else if (member is not IMethodSymbol && (IsGeneratedName(member.Name, layerCount) || s_generatedHelpers.Contains(member.Name) || s_generatedMethods.Any(g => g.Name == member.Name)))
-                {
-                    what = "a member named '" + member.Name + "'";
-                }
-
-                if (what is not null)
-                {
-                    Location? location = member.Locations.FirstOrDefault(l => l.IsInSource);
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.MemberConflict, location is null ? null : LocationInfo.From(location), type.Name, what));
-                }
-            }
-        }
-
-        private static bool IsGeneratedName(string name, int layerCount)
-        {
-            if (s_generatedNonMethods.Contains(name) || s_kernel.IsMatch(name))
-            {
-                return true;
-            }
-
-            System.Text.RegularExpressions.Match match = s_layerMember.Match(name);
-            return match.Success
-                && int.TryParse(match.Groups["i"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int index)
-                && index < layerCount
-                && match.Groups["i"].Value == index.ToString(CultureInfo.InvariantCulture);
-        }
-
-        private static bool SameParameters(IMethodSymbol method, string[] parameters, string t)
-        {
-            if (method.Parameters.Length != parameters.Length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                IParameterSymbol parameter = method.Parameters[i];
-                string expected = parameters[i] == "T" ? t : parameters[i].Replace("<T>", "<" + t + ">");
-                if (parameter.RefKind is not RefKind.None and not RefKind.In || parameter.Type.ToDisplayString() != expected)
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return written is not null ? (default(TypedConstant), at) : (null, at);
         }
 
         private static IEnumerable<INamedTypeSymbol> ContainingTypeSymbols(INamedTypeSymbol type)
@@ -759,8 +327,6 @@ namespace NetGen.Generator.Parsing
 
             return hash;
         }
-
-        private static string Name(ActivationKind kind) => kind.ToString();
 
         private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

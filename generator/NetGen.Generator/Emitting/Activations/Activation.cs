@@ -87,7 +87,7 @@ namespace NetGen.Generator.Emitting.Activations
         protected static string SelectPositive(string v, string then, string otherwise, int bits, Numeric t) =>
             $"Vector{bits}.ConditionalSelect(Vector{bits}.GreaterThan({v}, Vector{bits}<{t.Type}>.Zero), {then}, {otherwise})";
 
-        public static Activation For(LayerModel layer) => layer.Activation switch
+        public static Activation For(DenseModel layer) => layer.Activation switch
         {
             ActivationKind.Identity => Identity.Instance,
             ActivationKind.Relu => Relu.Instance,

@@ -53,7 +53,8 @@ namespace NetGen.Generator.Emitting.Heads
         {
             HeadKind.Sigmoid => new SigmoidHead(outputs, t),
             HeadKind.Identity => new IdentityHead(outputs, t),
-            _ => new SoftmaxHead(outputs, t),
+            HeadKind.Softmax => new SoftmaxHead(outputs, t),
+            _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "Unknown head."),
         };
     }
 }

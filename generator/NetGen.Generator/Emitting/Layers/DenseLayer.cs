@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
 using NetGen.Generator.Emitting.Activations;
 using NetGen.Generator.Model;
@@ -9,36 +11,74 @@ namespace NetGen.Generator.Emitting.Layers
     /// Knows where its parameters and activations live and writes its own forward pass, its backward pass
     /// (gradient-accumulating and fused-SGD forms) and its equations.
     /// </summary>
-    internal sealed class DenseLayer
+    internal sealed class DenseLayer : Layer
     {
-        public DenseLayer(int index, LayerModel model, int weightOffset, int activationOffset, DenseLayer? previous)
+        public DenseLayer(int index, DenseModel model, int parameterOffset, int activationOffset, Layer? previous)
+            : base(index, parameterOffset, activationOffset, previous)
         {
-            Index = index;
             Inputs = model.Inputs;
             Outputs = model.Outputs;
+            Rows = previous?.OutputRows ?? 1;
             Activation = Activation.For(model);
-            WeightOffset = weightOffset;
-            ActivationOffset = activationOffset;
-            Previous = previous;
         }
 
-        public int Index { get; }
+        public override int Inputs { get; }
 
-        public int Inputs { get; }
+        public override int Outputs { get; }
 
-        public int Outputs { get; }
+        /// <summary>Rows per example: 1, or T after a recurrent layer that returns sequences (the layer then runs per step).</summary>
+        public int Rows { get; }
+
+        public override int InputWidth => Rows * Inputs;
+
+        public override int OutputRows => Rows;
 
         public Activation Activation { get; }
 
-        public DenseLayer? Previous { get; }
-
-        public int WeightOffset { get; }
-
         public int WeightCount => Inputs * Outputs;
 
-        public int BiasOffset => WeightOffset + WeightCount;
+        public int BiasOffset => ParameterOffset + WeightCount;
 
-        public int ParameterCount => WeightCount + Outputs;
+        public override int ParameterCount => WeightCount + Outputs;
+
+        public override int ModuleCount => Activation is Identity ? 1 : 2;
+
+        public override string Modules => $"Linear({Inputs}, {Outputs})" + (Activation is Identity ? string.Empty : ", " + Activation.Name);
+
+        public override string TopologyToken => Outputs.ToString(CultureInfo.InvariantCulture);
+
+        public override string Summary => $"Dense({Inputs}, {Outputs}) + {Activation.Name,-10} {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";
+
+        public override string Layout => "W (outputs × inputs, row-major) then b";
+
+        public override long ForwardFlops => 2L * WeightCount * Rows;
+
+        public override long BackwardFlops => (Previous is null ? 2L : 4L) * WeightCount * Rows;
+
+        public override IEnumerable<string> ForwardEquations => new[] { ForwardEquation + (Rows > 1 ? $"   (at every step t of {Rows})" : string.Empty) };
+
+        public override IEnumerable<string> BackwardEquations => Previous is null
+            ? Array.Empty<string>()
+            : new[] { $"δ{Previous.Index} = (W{I}ᵀ·δ{I})" + (Previous.OutputDerivativeEquation is { } derivative ? $" ⊙ f′({Previous.OutputName}),  {derivative}" : string.Empty) };
+
+        public override string GradientEquation => "∂L/∂W_l = Σ_batch δ_l·a_{l−1}ᵀ,  ∂L/∂b_l = Σ_batch δ_l   (a_{−1} = x)";
+
+        public override string? OutputDerivativeEquation => Activation.DerivativeEquation;
+
+        public override bool HasOutputDerivative => Activation is not Identity;
+
+        public override bool SupportsBlocks => Rows == 1;
+
+        public override int BatchScratch(Kernels kernels) => kernels.BlockExamples * (Inputs + Outputs);
+
+        public override IReadOnlyList<ParameterTensor> Tensors => new[]
+        {
+            new ParameterTensor("weight", new[] { Outputs, Inputs }, W, WeightCount, $"Layer{I}Weights", $"W{I}, the weights of layer {I}: {Outputs} rows × {Inputs} columns, row-major (PyTorch nn.Linear layout)."),
+            new ParameterTensor("bias", new[] { Outputs }, B, Outputs, $"Layer{I}Bias", $"b{I}, the bias of layer {I}: {Outputs} values."),
+        };
+
+        public override void EmitOutputDerivative(CodeWriter w, Kernels kernels, string delta, string outputs, string? count = null) =>
+            Activation.EmitDerivative(w, kernels, Index, delta, outputs, Outputs, count);
 
         /// <summary>
         /// Whether the forward pass and the fused update skip the parts of the input that are all zero: the first layer,
@@ -54,43 +94,24 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>Inputs up to which it does: the lists of nonzero parts live on the stack (16 KB at most).</summary>
         private const int MaxSparseInputs = 4096;
 
-        /// <summary>Offset of this layer's output a_l in the per-example activation buffer.</summary>
-        public int ActivationOffset { get; }
-
         public string W => "W" + I;
 
         public string B => "B" + I;
 
-        public string A => "A" + I;
-
-        /// <summary>Name of this layer's input: x for the first layer, a_{l−1} otherwise.</summary>
-        public string InputName => Previous is null ? "x" : "a" + Previous.Index.ToString(CultureInfo.InvariantCulture);
-
-        private string I => Index.ToString(CultureInfo.InvariantCulture);
-
         public string ForwardEquation =>
             $"a{I} = {Activation.Name}(W{I}·{InputName} + b{I}),  W{I} ∈ ℝ^{Outputs}×{Inputs}";
 
-        public void EmitConstants(CodeWriter w)
+        public override void EmitConstants(CodeWriter w)
         {
             w.Line($"/// <summary>Offset of W{I} ({Outputs}×{Inputs}, row-major) in <see cref=\"Parameters\"/>.</summary>");
-            w.Line($"private const int {W} = {WeightOffset};");
+            w.Line($"private const int {W} = {ParameterOffset};");
             w.Line($"/// <summary>Offset of b{I} ({Outputs}) in <see cref=\"Parameters\"/>.</summary>");
             w.Line($"private const int {B} = {BiasOffset};");
             w.Line($"/// <summary>Offset of a{I} ({Outputs}) in an activation (or delta) buffer.</summary>");
             w.Line($"private const int {A} = {ActivationOffset};");
         }
 
-        public void EmitViews(CodeWriter w, Numeric t)
-        {
-            w.Line($"/// <summary>W{I}, the weights of layer {I}: {Outputs} rows × {Inputs} columns, row-major (PyTorch nn.Linear layout).</summary>");
-            w.Line($"public Span<{t.Type}> Layer{I}Weights => new Span<{t.Type}>(_storage, _origin + {W}, {WeightCount});");
-            w.Line();
-            w.Line($"/// <summary>b{I}, the bias of layer {I}: {Outputs} values.</summary>");
-            w.Line($"public Span<{t.Type}> Layer{I}Bias => new Span<{t.Type}>(_storage, _origin + {B}, {Outputs});");
-        }
-
-        public void EmitInitialization(CodeWriter w)
+        public override void EmitInitialization(CodeWriter w)
         {
             string bound = Activation.Init == InitKind.He
                 ? $"Math.Sqrt(6.0 / {Inputs})"
@@ -102,12 +123,27 @@ namespace NetGen.Generator.Emitting.Layers
         }
 
         /// <summary>Layer{l}Forward(ref p, ref x, ref a): a = f(W·x + b).</summary>
-        public void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
+        public override void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
         {
             string dot = kernels.Dot(Inputs);
             w.Line($"/// <summary>Layer {I} forward: {Escape(ForwardEquation)}.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}Forward(ref {t.Type} p, ref {t.Type} x, ref {t.Type} a)"))
+            if (Rows > 1)
+            {
+                using (w.Block($"private static void Layer{I}Forward(ref {t.Type} p, ref {t.Type} x, ref {t.Type} a)"))
+                {
+                    w.Line($"// At each of the {Rows} steps: row t of the output from row t of the input.");
+                    using (w.Block($"for (nuint t = 0; t < {Rows}; t++)"))
+                    {
+                        w.Line($"Layer{I}ForwardRow(ref p, ref Unsafe.Add(ref x, t * {Inputs}), ref Unsafe.Add(ref a, t * {Outputs}));");
+                    }
+                }
+
+                w.Line();
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            }
+
+            using (w.Block($"private static void Layer{I}{(Rows > 1 ? "ForwardRow" : "Forward")}(ref {t.Type} p, ref {t.Type} x, ref {t.Type} a)"))
             {
                 w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
@@ -135,7 +171,7 @@ namespace NetGen.Generator.Emitting.Layers
         /// Full blocks of examples go through the broadcast-form kernel (inputs transposed into s, outputs transposed back
         /// with the bias and activation); the examples left over through 4×4 dot-product blocks.
         /// </summary>
-        public void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
+        public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
             string block = kernels.DotBlock(Inputs);
             string dot = kernels.Dot(Inputs);
@@ -150,6 +186,11 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}ForwardBatch(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, int count, ref {t.Type} s)"))
             {
+                if (Rows > 1)
+                {
+                    w.Line($"count *= {Rows}; // one row per example and step");
+                }
+
                 w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
                 w.Line($"ref {t.Type} xt = ref s;");
@@ -241,7 +282,7 @@ namespace NetGen.Generator.Emitting.Layers
         /// Layer{l}ForwardBlock(ref p, ref xt, ref yt[, ref next, nextLength]): one block of examples in transposed form,
         /// yt = f(W·xt + b); the first layer also prefetches the next block's inputs.
         /// </summary>
-        public void EmitForwardBlock(CodeWriter w, Numeric t, Kernels kernels)
+        public override void EmitForwardBlock(CodeWriter w, Numeric t, Kernels kernels)
         {
             int examples = kernels.BlockExamples;
             w.Line($"/// <summary>Layer {I} forward for one block of {examples} examples kept transposed (examples along the vectors): yt[o·{examples} + j] = {Activation.Name}((W{I}·xt)[o, j] + b{I}[o]).</summary>");
@@ -312,7 +353,7 @@ namespace NetGen.Generator.Emitting.Layers
         /// target_W += α·δᵀx and target_b += α·Σₙ δₙ. With target = the gradient and α = 1 this accumulates the
         /// gradient; with target = the parameters and α = −η it is the SGD step, fused.
         /// </summary>
-        public void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
+        public override void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
             string x = InputName;
             string gemm8 = kernels.Gemm(8, Inputs);
@@ -325,7 +366,7 @@ namespace NetGen.Generator.Emitting.Layers
             string dxParameter = Previous is null ? string.Empty : $", ref {t.Type} dx";
             using (w.Block($"private static void Layer{I}BackwardBatch(ref {t.Type} p, ref {t.Type} target, {t.Type} alpha, ref {t.Type} x, ref {t.Type} d{dxParameter}, int count)"))
             {
-                w.Line("nuint m = (nuint)count;");
+                w.Line(Rows > 1 ? $"nuint m = (nuint)count * {Rows}; // one row per example and step" : "nuint m = (nuint)count;");
                 if (Previous is not null)
                 {
                     w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
@@ -341,7 +382,7 @@ namespace NetGen.Generator.Emitting.Layers
                         w.Line($"{gemm1}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, 0, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
                     }
 
-                    Previous.Activation.EmitDerivative(w, kernels, Previous.Index, "dx", "x", Inputs, count: "m");
+                    Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "m");
 
                     w.Line();
                 }
@@ -404,7 +445,7 @@ namespace NetGen.Generator.Emitting.Layers
         /// Each row of W_l is read once: its contribution to W_lᵀδ_l is taken from the old weights, then the row is
         /// updated in place, w ← w − η·δ_o·x, without materializing the gradient.
         /// </summary>
-        public void EmitUpdate(CodeWriter w, Numeric t, Kernels kernels)
+        public override void EmitUpdate(CodeWriter w, Numeric t, Kernels kernels)
         {
             string x = InputName;
             w.Line($"/// <summary>");
@@ -414,6 +455,13 @@ namespace NetGen.Generator.Emitting.Layers
             string dxParameter = Previous is null ? string.Empty : $", ref {t.Type} dx";
             using (w.Block($"private static void Layer{I}Update(ref {t.Type} p, ref {t.Type} x, ref {t.Type} d{dxParameter}, {t.Type} rate)"))
             {
+                if (Rows > 1)
+                {
+                    w.Line($"// One example is {Rows} rows: the mini-batch backward pass with the parameters as its target (dx first, then the step).");
+                    w.Line($"Layer{I}BackwardBatch(ref p, ref p, -rate, ref x, ref d{(Previous is null ? string.Empty : ", ref dx")}, 1);");
+                    return;
+                }
+
                 w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
                 if (Previous is not null)
@@ -498,15 +546,13 @@ namespace NetGen.Generator.Emitting.Layers
 
         private void EmitPreviousDerivative(CodeWriter w, Kernels kernels)
         {
-            if (Previous is null || Previous.Activation is Identity)
+            if (Previous is null || !Previous.HasOutputDerivative)
             {
                 return;
             }
 
             w.Line();
-            Previous.Activation.EmitDerivative(w, kernels, Previous.Index, "dx", "x", Inputs);
+            Previous.EmitOutputDerivative(w, kernels, "dx", "x");
         }
-
-        private static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
     }
 }

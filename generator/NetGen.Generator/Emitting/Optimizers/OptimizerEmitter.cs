@@ -27,7 +27,8 @@ namespace NetGen.Generator.Emitting.Optimizers
             OptimizerKind.Nesterov => "SGD with Nesterov momentum",
             OptimizerKind.Adam => "Adam",
             OptimizerKind.AdamW => "AdamW",
-            _ => "plain SGD",
+            OptimizerKind.Sgd => "plain SGD",
+            _ => throw Unknown(),
         };
 
         public string[] Equations => _kind switch
@@ -44,7 +45,8 @@ namespace NetGen.Generator.Emitting.Optimizers
                 "θ ← θ(1 − ηλ)  (decoupled weight decay);  m ← β₁m + (1 − β₁)∇;  v ← β₂v + (1 − β₂)∇²   (torch.optim.AdamW)",
                 "θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)",
             },
-            _ => new[] { "θ ← θ − η·(∇ + λθ)" },
+            OptimizerKind.Sgd => new[] { "θ ← θ − η·(∇ + λθ)" },
+            _ => throw Unknown(),
         };
 
         public void EmitMembers(CodeWriter w)
@@ -143,7 +145,8 @@ namespace NetGen.Generator.Emitting.Optimizers
 
                         break;
 
-                    default:
+                    case OptimizerKind.Adam:
+                    case OptimizerKind.AdamW:
                         bool decoupled = _kind == OptimizerKind.AdamW;
                         w.Line($"ref {t} m = ref MemoryMarshal.GetArrayDataReference(_moment1 ??= new {t}[ParameterCount]);");
                         w.Line($"ref {t} v = ref MemoryMarshal.GetArrayDataReference(_moment2 ??= new {t}[ParameterCount]);");
@@ -176,9 +179,15 @@ namespace NetGen.Generator.Emitting.Optimizers
                         }
 
                         break;
+
+                    default:
+                        throw Unknown();
                 }
             }
         }
+
+        /// <summary>Every switch over the optimizer is exhaustive: a kind without a case is an error here, never a silent SGD.</summary>
+        private System.ArgumentOutOfRangeException Unknown() => new("kind", _kind, "Unknown optimizer.");
 
         private static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
     }

@@ -1,0 +1,333 @@
+using System.Globalization;
+using System.Linq;
+using NetGen.Generator.Emitting.Layers;
+
+namespace NetGen.Generator.Emitting
+{
+    /// <summary>Training: Train, Gradient, the mini-batch backward pass over the layers, the fused SGD step and data-parallel steps.</summary>
+    internal sealed partial class NetworkEmitter
+    {
+        private void EmitTrain(CodeWriter w)
+        {
+            string targets = TargetsName;
+            if (_head.IntegerLabels && Rows == 1)
+            {
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line($"/// One {_optimizer.Name} step on one example; returns the example's loss before the step. Not thread-safe.");
+                w.Line("/// </summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+                using (w.Block($"public {T} Train(ReadOnlySpan<{T}> input, int label, {T} learningRate)"))
+                {
+                    w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
+                    w.Line("global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));");
+                    EmitTrainBody(w, "ref MemoryMarshal.GetReference(input)", "label", "MemoryMarshal.CreateReadOnlySpan(ref label, 1)", "input", single: true);
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// One {_optimizer.Name} step on a mini-batch (a single example is a batch of one), on the gradient of the mean");
+            w.Line("/// loss over the batch. Returns the mean loss before the step. Not thread-safe.");
+            w.Line("/// </summary>");
+            w.Line($"/// <param name=\"inputs\">N × {InputDescription}, row-major.</param>");
+            w.Line(TargetsDocumentation);
+            w.Line("/// <param name=\"learningRate\">The step size η.</param>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"public {T} Train(ReadOnlySpan<{T}> inputs, {TargetsParameter}, {T} learningRate)"))
+            {
+                EmitBatchValidation(w);
+                string single = _head.IntegerLabels ? "labels[0]" : "ref MemoryMarshal.GetReference(targets)";
+                EmitTrainBody(w, "ref MemoryMarshal.GetReference(inputs)", single, targets, "inputs", single: false);
+            }
+
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The gradient of the mean loss over the batch with respect to <see cref=\"Parameters\"/> (same layout),");
+            w.Line("/// without changing the parameters. Returns the mean loss. Not thread-safe.");
+            w.Line("/// </summary>");
+            w.Line($"/// <param name=\"inputs\">N × {InputDescription}, row-major.</param>");
+            w.Line(TargetsDocumentation);
+            w.Line("/// <param name=\"gradient\">ParameterCount values, overwritten.</param>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"public {T} Gradient(ReadOnlySpan<{T}> inputs, {TargetsParameter}, Span<{T}> gradient)"))
+            {
+                EmitBatchValidation(w);
+                w.Line("global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));");
+                w.Line("gradient.Clear();");
+                w.Line($"return ({T})(BackpropagateRange(Scratch, inputs, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref MemoryMarshal.GetReference(gradient), {_t.One}) / {PerRow("count")});");
+            }
+
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// For examples [from, to) of the batch: adds α times scale times the gradient of their summed loss to target (the");
+            w.Line("/// gradient buffer with α = 1 and scale = 1/batch; or the parameters with α = −η: the SGD step fused into the");
+            w.Line("/// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the");
+            w.Line("/// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.");
+            w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private double BackpropagateRange({T}[] scratch, ReadOnlySpan<{T}> inputs, {TargetsParameter}, int from, int to, {T} scale, ref {T} target, {T} alpha)"))
+            {
+                w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
+                w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
+                w.Line($"ref {T} s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);");
+                w.Line($"ref {T} p = ref ParameterBase;");
+                w.Line("double total = 0;");
+                using (w.Block("for (int start = from; start < to; start += BatchChunk)"))
+                {
+                    w.Line("int m = Math.Min(BatchChunk, to - start);");
+                    w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
+                    w.Line("ForwardBatch(ref x, ref a, m, ref s);");
+                    string size = Rows == 1 ? "OutputSize" : Last.Outputs.ToString(CultureInfo.InvariantCulture);
+                    string row = Rows == 1 ? "start + n" : $"(start * {Rows}) + n";
+                    using (w.Block(Rows == 1 ? "for (int n = 0; n < m; n++)" : $"for (int n = 0; n < m * {Rows}; n++)"))
+                    {
+                        string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * {size}))";
+                        string dz = $"ref Unsafe.Add(ref d, (m * {Last.A}) + (n * {size}))";
+                        w.Line(_head.IntegerLabels
+                            ? $"total += OutputDelta({z}, {TargetsName}[{row}], scale, {dz});"
+                            : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), ({row}) * {size}), scale, {dz});");
+                    }
+
+                    foreach (Layer layer in Enumerable.Reverse(_layers))
+                    {
+                        string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
+                        string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, m * {layer.Previous.A})";
+                        w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha, {input}, ref Unsafe.Add(ref d, m * {layer.A}){dx}, m);");
+                    }
+                }
+
+                w.Line("return total;");
+            }
+
+            w.Line();
+            w.Line("/// <summary>Training scratch: activations and deltas for BatchChunk examples, then the forward kernels' transposed blocks.</summary>");
+            w.Line("private const int ScratchLength = (2 * BatchChunk * ActivationCount) + TransposeScratch;");
+            w.Line();
+            w.Line("/// <summary>Training scratch, allocated on first use.</summary>");
+            w.Line($"private {T}[] Scratch => _scratch ??= new {T}[ScratchLength];");
+            EmitParallelTraining(w);
+
+            w.Line();
+            w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m, ref {T} s)"))
+            {
+                w.Line($"ref {T} p = ref ParameterBase;");
+                foreach (Layer layer in _layers)
+                {
+                    string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
+                    w.Line($"Layer{layer.Index}ForwardBatch(ref p, {input}, ref Unsafe.Add(ref a, m * {layer.A}), m, ref s);");
+                }
+            }
+
+            if (FusesSingle)
+            {
+                w.Line();
+                w.Line("/// <summary>A batch-1 SGD step fused into the backward pass: no gradient buffer, each weight row read once.</summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+                using (w.Block($"private {T} TrainFused(ref {T} x, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} learningRate)"))
+                {
+                    w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(Scratch);");
+                    w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
+                    w.Line("Forward(ref x, ref a);");
+                    w.Line($"{T} loss = OutputDelta(ref Unsafe.Add(ref a, {Last.A}), {(_head.IntegerLabels ? "label" : "ref target")}, {_t.One}, ref Unsafe.Add(ref d, {Last.A}));");
+                    w.Line($"ref {T} p = ref ParameterBase;");
+                    EmitUpdateCalls(w);
+                    w.Line("StepCount++;");
+                    w.Line("return loss;");
+                }
+            }
+
+            w.Line();
+            _optimizer.EmitStep(w, _kernels, _parameterCount);
+
+            w.Line();
+            string lastDerivative = Last.HasOutputDerivative ? $" ⊙ f′({Last.OutputName})" : string.Empty;
+            w.Line($"/// <summary>Loss of one {(Rows > 1 ? "step of one example" : "example")} whose outputs {Last.OutputName} are at z; writes δ{Last.Index} = scale·{Escape(_head.DeltaEquation)}{lastDerivative} at dz.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static {T} OutputDelta(ref {T} z, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} scale, ref {T} dz)"))
+            {
+                w.Line($"{T} loss = {_head.LossAndDelta("z", _head.IntegerLabels ? "label" : "ref target", "scale", "dz")};");
+                Last.EmitOutputDerivative(w, _kernels, "dz", "z");
+
+                w.Line("return loss;");
+            }
+        }
+
+        /// <summary>Validates a batch's inputs and targets and declares count.</summary>
+        private void EmitBatchValidation(CodeWriter w)
+        {
+            if (_head.IntegerLabels && Rows > 1)
+            {
+                w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
+                w.Line($"global::NetGen.Runtime.Guard.Length(labels.Length, count * {Rows}, nameof(labels));");
+                w.Line($"global::NetGen.Runtime.Guard.Labels(labels, {Last.Outputs}, nameof(labels));");
+            }
+            else if (_head.IntegerLabels)
+            {
+                w.Line("global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));");
+                w.Line("global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));");
+                w.Line("int count = labels.Length;");
+            }
+            else
+            {
+                w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
+                w.Line("global::NetGen.Runtime.Guard.Length(targets.Length, count * OutputSize, nameof(targets));");
+            }
+        }
+
+        /// <summary>The step after validation: fused for a single example under plain SGD, else gradient then optimizer step.</summary>
+        private void EmitTrainBody(CodeWriter w, string x, string singleTarget, string targets, string inputs, bool single)
+        {
+            if (_optimizer.CanFuse)
+            {
+                using (w.Block($"if (WeightDecay == {_t.Zero})"))
+                {
+                    if (single)
+                    {
+                        w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
+                    }
+                    else
+                    {
+                        if (FusesSingle)
+                        {
+                            using (w.Block("if (count == 1)"))
+                            {
+                                w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
+                            }
+                        }
+
+                        using (w.Block("if (count <= BatchChunk && !UseParallel(count))"))
+                        {
+                            w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.");
+                            w.Line("StepCount++;");
+                            w.Line($"return ({T})(BackpropagateRange(Scratch, {inputs}, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref ParameterBase, -learningRate) / {PerRow("count")});");
+                        }
+                    }
+                }
+
+                w.Line();
+            }
+
+            if (!single)
+            {
+                using (w.Block("if (UseParallel(count))"))
+                {
+                    w.Line($"return TrainParallel({inputs}, {targets}, count, learningRate);");
+                }
+
+                w.Line();
+            }
+
+            w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
+            w.Line("Array.Clear(gradient);");
+            string n = single ? "1" : "count";
+            w.Line($"{T} loss = ({T})(BackpropagateRange(Scratch, {inputs}, {targets}, 0, {n}, {_t.One} / {PerRow(n)}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One}) / {PerRow(n)});");
+            w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
+            w.Line("return loss;");
+        }
+
+        /// <summary>The opt-in data-parallel mini-batch step: fixed parts, fixed reduction order, deterministic.</summary>
+        private void EmitParallelTraining(CodeWriter w)
+        {
+            string targetType = _head.IntegerLabels ? "int" : T;
+            string runner = $"global::NetGen.Runtime.DataParallel<{T}, {targetType}>";
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is");
+            w.Line("/// split into that many fixed, contiguous parts whose gradients are computed at the same time and added in part");
+            w.Line("/// order before the step: the result is the same on every run, whatever the scheduling (it may differ from the");
+            w.Line("/// 1-thread result in the last bits, since the sums are grouped differently). Not thread-safe itself: set it");
+            w.Line("/// between Train calls.");
+            w.Line("/// </summary>");
+            using (w.Block("public int TrainingThreads"))
+            {
+                w.Line("get => _trainingThreads;");
+                using (w.Block("set"))
+                {
+                    using (w.Block("if (value < 1 || value > 64)"))
+                    {
+                        w.Line("throw new ArgumentOutOfRangeException(nameof(value), value, \"Expected 1 to 64 threads.\");");
+                    }
+
+                    w.Line();
+                    w.Line("_trainingThreads = value;");
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>The smallest batch worth splitting across threads.</summary>");
+            w.Line("private const int MinParallelBatch = 16;");
+            w.Line();
+            w.Line("private int _trainingThreads = 1;");
+            w.Line($"private {runner}? _parallel;");
+            w.Line($"private {T}[][]? _partScratch;");
+            w.Line($"private {T}[][]? _partGradients;");
+            w.Line("private double[]? _partLoss;");
+            w.Line($"private {T} _partScale;");
+            w.Line("private int _partCount;");
+            w.Line();
+            w.Line("private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;");
+            w.Line();
+            w.Line("/// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private {T} TrainParallel(ReadOnlySpan<{T}> inputs, {TargetsParameter}, int count, {T} learningRate)"))
+            {
+                w.Line("int parts = _trainingThreads;");
+                using (w.Block("if (_parallel is null || _parallel.Parts != parts)"))
+                {
+                    w.Line($"_parallel = new {runner}(parts, ComputePart);");
+                    w.Line($"_partScratch = new {T}[parts][];");
+                    w.Line($"_partGradients = new {T}[parts][];");
+                    w.Line("_partLoss = new double[parts];");
+                    using (w.Block("for (int k = 0; k < parts; k++)"))
+                    {
+                        w.Line($"_partScratch[k] = new {T}[ScratchLength];");
+                        w.Line($"_partGradients[k] = new {T}[ParameterCount];");
+                    }
+                }
+
+                w.Line();
+                w.Line($"_partScale = {_t.One} / {PerRow("count")};");
+                w.Line("_partCount = count;");
+                w.Line($"_parallel.Run(inputs, {TargetsName});");
+                w.Line($"ref {T} g = ref MemoryMarshal.GetArrayDataReference(_partGradients![0]);");
+                w.Line("double total = _partLoss![0];");
+                using (w.Block("for (int k = 1; k < parts; k++)"))
+                {
+                    w.Line($"{_kernels.Axpy(_parameterCount)}(ref g, {_t.One}, ref MemoryMarshal.GetArrayDataReference(_partGradients[k]));");
+                    w.Line("total += _partLoss[k];");
+                }
+
+                w.Line();
+                w.Line("ApplyStep(ref g, learningRate);");
+                w.Line($"return ({T})(total / {PerRow("count")});");
+            }
+
+            w.Line();
+            w.Line("/// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private void ComputePart(ReadOnlySpan<{T}> inputs, ReadOnlySpan<{targetType}> {TargetsName}, int part)"))
+            {
+                w.Line("int parts = _trainingThreads;");
+                w.Line("int from = (int)((long)_partCount * part / parts);");
+                w.Line("int to = (int)((long)_partCount * (part + 1) / parts);");
+                w.Line($"{T}[] gradient = _partGradients![part];");
+                w.Line("Array.Clear(gradient);");
+                w.Line($"_partLoss![part] = BackpropagateRange(_partScratch![part], inputs, {TargetsName}, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
+            }
+        }
+
+        private void EmitUpdateCalls(CodeWriter w)
+        {
+            foreach (Layer layer in Enumerable.Reverse(_layers))
+            {
+                string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, {layer.Previous.A})";
+                string delta = $"ref Unsafe.Add(ref d, {layer.A})";
+                string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, {layer.Previous.A})";
+                w.Line($"Layer{layer.Index}Update(ref p, {input}, {delta}{dx}, learningRate);");
+            }
+        }
+    }
+}

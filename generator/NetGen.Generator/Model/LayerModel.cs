@@ -1,0 +1,24 @@
+namespace NetGen.Generator.Model
+{
+    /// <summary>
+    /// One layer of a network as declared: a plain, equatable record per kind (no Roslyn types), so the incremental
+    /// pipeline compares models by value. The emitter maps each kind to its <c>Emitting.Layers.Layer</c>.
+    /// </summary>
+    internal abstract record LayerModel
+    {
+        /// <summary>The attribute's name as written, e.g. "Dense" or "Lstm", for diagnostics and comments.</summary>
+        public abstract string Kind { get; }
+
+        /// <summary>Values read per row (per time step for recurrent layers).</summary>
+        public abstract int InputsPerRow { get; }
+
+        /// <summary>Values written per row: a Dense layer's outputs, a recurrent layer's hidden units.</summary>
+        public abstract int OutputsPerRow { get; }
+
+        /// <summary>Trainable parameters.</summary>
+        public abstract long ParameterCount { get; }
+
+        /// <summary>Values stored per example for the backward pass, given the sequence length (for the network size limit).</summary>
+        public abstract long StoredValues(int sequenceLength);
+    }
+}

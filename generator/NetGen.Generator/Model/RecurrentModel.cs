@@ -1,0 +1,21 @@
+namespace NetGen.Generator.Model
+{
+    /// <summary>
+    /// A recurrent layer over the network's fixed sequence length: <paramref name="Inputs"/> values per time step in,
+    /// <paramref name="Hidden"/> units of state. With <paramref name="ReturnSequences"/> it outputs h_t for every step
+    /// (the layers after it run per step), otherwise only the last h_T.
+    /// </summary>
+    internal abstract record RecurrentModel(int Inputs, int Hidden, bool ReturnSequences) : LayerModel
+    {
+        /// <summary>Gates G: the rows of W_ih and W_hh are G blocks of Hidden (4 for LSTM, 3 for GRU, 1 for RNN).</summary>
+        public abstract int Gates { get; }
+
+        public override int InputsPerRow => Inputs;
+
+        public override int OutputsPerRow => Hidden;
+
+        public override long ParameterCount => (long)Gates * Hidden * (Inputs + Hidden + 2);
+
+        public override long StoredValues(int sequenceLength) => (long)(Gates + 2) * Hidden * System.Math.Max(1, sequenceLength);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Parsing
+{
+    /// <summary>The names NetGen generates, and the check that the user's class declares none of them (NG0016).</summary>
+    internal static partial class NetworkParser
+    {
+        /// <summary>Generated members that are not methods: any member of the same name would clash (CS0102).</summary>
+        private static readonly HashSet<string> s_generatedNonMethods = new(System.StringComparer.Ordinal)
+        {
+            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch",
+            "Parameters", "ParameterBase",
+            "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
+            "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
+            "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
+            "_partLoss", "_partScale", "_partCount",
+        };
+
+        /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
+        private static readonly HashSet<string> s_generatedHelpers = new(System.StringComparer.Ordinal)
+        {
+            "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd",
+            "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
+            "BackpropagateRange", "TrainFused", "ApplyStep", "ModelTensors", "UseParallel", "TrainParallel", "ComputePart",
+        };
+
+        private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
+            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardBatch|ForwardBlock|BackwardBatch|Update)|(?<m>[WBA])(?<i>[0-9]+))$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        // Activation kernels are named {Key}Bias{n}, {Key}BiasBroadcast{n} and {Key}Derivative{n}, where an activation's
+        // Key starts with its ActivationKind name (parameters may follow, e.g. the slope of LeakyRelu): the pattern is
+        // built from the enum, so a new activation needs nothing here.
+        private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
+            "^(?:(?:Dot|DotBlock|Axpy|AxpyChunks|AccumulateRow|UpdateRow|Gemm8x|Gemm4x|Gemm1x|GemmSparse8x|NonzeroChunks|NonzeroRows|NonzeroColumns)[0-9]+|ForwardBlock(?:Prefetching)?(?:Sparse)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows(?:Sparse)?[0-9]+|SumRows[0-9]+|(?:"
+                + string.Join("|", System.Enum.GetNames(typeof(ActivationKind)))
+                + ")[0-9A-Za-z_]*(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        /// <summary>Public generated methods and their parameter types ("T" stands for float or double).</summary>
+        private static readonly (string Name, string[] Parameters)[] s_generatedMethods =
+        {
+            ("InitializeParameters", new[] { "int" }),
+            ("Predict", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+            ("Classify", new[] { "System.ReadOnlySpan<T>" }),
+            ("Loss", new[] { "System.ReadOnlySpan<T>", "int" }),
+            ("Train", new[] { "System.ReadOnlySpan<T>", "int", "T" }),
+            ("Train", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<int>", "T" }),
+            ("Gradient", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<int>", "System.Span<T>" }),
+            ("Loss", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>" }),
+            ("Train", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "T" }),
+            ("Gradient", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+            ("PredictBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+            ("ResetOptimizer", System.Array.Empty<string>()),
+            ("Save", new[] { "string" }),
+            ("Save", new[] { "System.IO.Stream" }),
+            ("Load", new[] { "string" }),
+            ("Load", new[] { "System.IO.Stream" }),
+            ("Load", new[] { "NetGen.IO.SafeTensorsFile" }),
+        };
+
+        /// <summary>
+        /// A member the user declared that the generated part would declare too: report it instead of emitting code
+        /// that fails with CS0111/CS0102/CS0542. Overloads of the public methods with other parameter types are fine.
+        /// </summary>
+        private static void CheckMemberConflicts(INamedTypeSymbol type, int layerCount, Precision precision, List<DiagnosticInfo> diagnostics)
+        {
+            string t = precision == Precision.Double ? "double" : "float";
+            if (IsGeneratedName(type.Name, layerCount) || s_generatedMethods.Any(m => m.Name == type.Name))
+            {
+                diagnostics.Add(Diagnostic(
+                    DiagnosticDescriptors.MemberConflict,
+                    type.Locations.FirstOrDefault(l => l.IsInSource) is { } own ? LocationInfo.From(own) : null,
+                    type.Name,
+                    "its own name '" + type.Name + "' as a member name"));
+            }
+
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared)
+                {
+                    continue;
+                }
+
+                string? what = null;
+                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false, Parameters.Length: 0 })
+                {
+                    what = "a parameterless constructor";
+                }
+                else if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+                {
+                    if (IsGeneratedName(method.Name, layerCount) && !s_generatedHelpers.Contains(method.Name))
+                    {
+                        what = "a method named '" + method.Name + "'";
+                    }
+                    else if (method.Arity == 0 && s_generatedMethods.Any(g => g.Name == method.Name && SameParameters(method, g.Parameters, t)))
+                    {
+                        what = "the method '" + method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'";
+                    }
+                }
+                else if (member is not IMethodSymbol && (IsGeneratedName(member.Name, layerCount) || s_generatedHelpers.Contains(member.Name) || s_generatedMethods.Any(g => g.Name == member.Name)))
+                {
+                    what = "a member named '" + member.Name + "'";
+                }
+
+                if (what is not null)
+                {
+                    Location? location = member.Locations.FirstOrDefault(l => l.IsInSource);
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.MemberConflict, location is null ? null : LocationInfo.From(location), type.Name, what));
+                }
+            }
+        }
+
+        private static bool IsGeneratedName(string name, int layerCount)
+        {
+            if (s_generatedNonMethods.Contains(name) || s_kernel.IsMatch(name))
+            {
+                return true;
+            }
+
+            System.Text.RegularExpressions.Match match = s_layerMember.Match(name);
+            return match.Success
+                && int.TryParse(match.Groups["i"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                && index < layerCount
+                && match.Groups["i"].Value == index.ToString(CultureInfo.InvariantCulture);
+        }
+
+        private static bool SameParameters(IMethodSymbol method, string[] parameters, string t)
+        {
+            if (method.Parameters.Length != parameters.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                IParameterSymbol parameter = method.Parameters[i];
+                string expected = parameters[i] == "T" ? t : parameters[i].Replace("<T>", "<" + t + ">");
+                if (parameter.RefKind is not RefKind.None and not RefKind.In || parameter.Type.ToDisplayString() != expected)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,380 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Parsing
+{
+    /// <summary>One attribute of a network's list: its short name (e.g. "Dense"), full name, data and syntax.</summary>
+    internal readonly record struct AttributeEntry(string Name, string FullName, AttributeData Data, AttributeSyntax Syntax);
+
+    /// <summary>
+    /// The network-level checks on the attribute list: order (layers, the activation after a Dense, the head last),
+    /// sizes that chain, the recurrent rules (sequence length, ReturnSequences, recurrent layers first) and the size
+    /// limits. Each kind's own arguments are read through <see cref="LayerKinds"/>.
+    /// </summary>
+    internal static partial class NetworkParser
+    {
+        /// <summary>Upper bound on the sequence length T.</summary>
+        public const int MaxSequenceLength = 100_000;
+
+        /// <summary>
+        /// The output head: [Softmax] or [Identity] where written; a [Sigmoid] that is the very last attribute is the
+        /// binary cross-entropy head (an activation of the last Dense would need a head after it).
+        /// </summary>
+        private static HeadKind ReadHead(List<AttributeEntry> attributes)
+        {
+            foreach (AttributeEntry entry in attributes)
+            {
+                if (LayerKinds.TryGetHead(entry.FullName, out HeadKind head) && head == HeadKind.Identity)
+                {
+                    return HeadKind.Identity;
+                }
+            }
+
+            if (!attributes.Any(a => a.Name == "Softmax") && attributes.Count > 0 && attributes[attributes.Count - 1].Name == "Sigmoid")
+            {
+                return HeadKind.Sigmoid;
+            }
+
+            return HeadKind.Softmax;
+        }
+
+        private static (List<LayerModel> Layers, bool Valid) BuildLayers(
+            string networkName,
+            List<AttributeEntry> attributes,
+            TypeDeclarationSyntax declaration,
+            int sequenceLength,
+            LocationInfo? sequenceLengthAt,
+            SemanticModel semanticModel,
+            List<DiagnosticInfo> diagnostics,
+            CancellationToken cancellationToken)
+        {
+            var layers = new List<LayerModel>();
+            bool valid = true;
+            bool headSeen = false;
+            string? headName = null;
+            var layerSyntax = new List<AttributeSyntax>();
+            var activationSet = new List<bool>();
+            long parameters = 0;
+            long units = 0;
+
+            foreach ((string kind, string fullName, AttributeData data, AttributeSyntax syntax) in attributes)
+            {
+                LocationInfo? at = LocationInfo.From(syntax.GetLocation());
+                if (headSeen)
+                {
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.HeadNotLast, at, headName!, kind));
+                    valid = false;
+                    continue;
+                }
+
+                if (LayerKinds.TryGetLayer(fullName, out LayerKind layerKind))
+                {
+                    int index = layers.Count;
+                    LayerModel? previous = index > 0 ? layers[index - 1] : null;
+                    layerSyntax.Add(syntax);
+                    activationSet.Add(false);
+                    if (!TryGetInt(data, 0, out int inputs) | !TryGetInt(data, 1, out int outputs))
+                    {
+                        ReportNonConstant(data, syntax, kind, layerKind.Parameters, integers: true, semanticModel, diagnostics, cancellationToken);
+                        valid = false;
+                        layers.Add(layerKind.Create(0, 0, data));
+                        continue;
+                    }
+
+                    if (inputs <= 0)
+                    {
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 0, data), kind, Int(index), layerKind.Parameters[0], Int(inputs)));
+                        valid = false;
+                    }
+
+                    if (outputs <= 0)
+                    {
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 1, data), kind, Int(index), layerKind.Parameters[1], Int(outputs)));
+                        valid = false;
+                    }
+
+                    if (previous is not null && inputs > 0 && previous.OutputsPerRow > 0 && inputs != previous.OutputsPerRow)
+                    {
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeMismatch, ArgumentLocation(syntax, 0, data), kind, Int(index), Int(inputs), Int(previous.OutputsPerRow)));
+                        valid = false;
+                    }
+
+                    LayerModel model = layerKind.Create(inputs, outputs, data);
+                    valid &= CheckRecurrentOrder(model, index, previous, syntax, layerSyntax, diagnostics);
+                    if (inputs > 0 && outputs > 0)
+                    {
+                        parameters += model.ParameterCount;
+                        units += model.StoredValues(sequenceLength);
+                    }
+
+                    layers.Add(model);
+                    continue;
+                }
+
+                bool sigmoidHead = kind == "Sigmoid" && ReferenceEquals(syntax, attributes[attributes.Count - 1].Syntax) && !attributes.Any(a => a.Name is "Softmax" or "Identity");
+                if (LayerKinds.TryGetHead(fullName, out _) || sigmoidHead)
+                {
+                    if (layers.Count == 0)
+                    {
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationWithoutDense, at, kind));
+                        valid = false;
+                    }
+
+                    headSeen = true;
+                    headName = kind;
+                    continue;
+                }
+
+                if (!LayerKinds.TryGetActivation(fullName, out ActivationKind activation))
+                {
+                    throw new System.InvalidOperationException("Attribute " + fullName + " has no role in the parser's table.");
+                }
+
+                // An activation: applies to the Dense before it.
+                if (layers.Count == 0 || layers[layers.Count - 1] is not DenseModel dense)
+                {
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationWithoutDense, at, kind));
+                    valid = false;
+                    continue;
+                }
+
+                int last = layers.Count - 1;
+                if (activationSet[last])
+                {
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.TwoActivations, at, Int(last), dense.Activation.ToString(), kind));
+                    valid = false;
+                    continue;
+                }
+
+                double slope = 0;
+                if (activation == ActivationKind.LeakyRelu)
+                {
+                    slope = 0.01;
+                    if (data.ConstructorArguments.Length == 1)
+                    {
+                        if (data.ConstructorArguments[0].Value is double s)
+                        {
+                            slope = s;
+                            if (double.IsNaN(s) || double.IsInfinity(s) || s < 0)
+                            {
+                                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSlope, ArgumentLocation(syntax, 0, data), s.ToString("R", CultureInfo.InvariantCulture)));
+                                valid = false;
+                            }
+                        }
+                        else
+                        {
+                            ReportNonConstant(data, syntax, kind, new[] { "slope" }, integers: false, semanticModel, diagnostics, cancellationToken);
+                            valid = false;
+                        }
+                    }
+                    else if (data.AttributeConstructor is null || data.ConstructorArguments.Length > 1)
+                    {
+                        ReportNonConstant(data, syntax, kind, new[] { "slope" }, integers: false, semanticModel, diagnostics, cancellationToken);
+                        valid = false;
+                    }
+                }
+
+                layers[last] = dense with { Activation = activation, Slope = slope };
+                activationSet[last] = true;
+            }
+
+            if (layers.Count == 0)
+            {
+                if (diagnostics.Count == 0)
+                {
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.NoLayers, LocationInfo.From(declaration.Identifier.GetLocation()), networkName));
+                }
+
+                return (layers, false);
+            }
+
+            valid &= CheckSequenceLength(networkName, layers, layerSyntax, sequenceLength, sequenceLengthAt, diagnostics);
+
+            if (!headSeen && valid)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.MissingHead, LocationInfo.From(layerSyntax[layerSyntax.Count - 1].GetLocation()), networkName));
+                valid = false;
+            }
+
+            if (parameters > MaxParameters)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(parameters), "parameters", Long(MaxParameters)));
+                valid = false;
+            }
+            else if (units > MaxUnits)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(units), "units", Long(MaxUnits)));
+                valid = false;
+            }
+
+            if (valid && headName == "Softmax" && layers[layers.Count - 1] is DenseModel { Activation: ActivationKind.Relu or ActivationKind.LeakyRelu } lastDense)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationBeforeSoftmax, LocationInfo.From(layerSyntax[layerSyntax.Count - 1].GetLocation()), Int(layers.Count - 1), lastDense.Activation.ToString()));
+            }
+
+            return (layers, valid);
+        }
+
+        /// <summary>
+        /// Recurrent layers come first (a recurrent layer after a Dense layer is not supported), and a recurrent layer
+        /// followed by another must return its whole sequence (ReturnSequences = true), as in Keras.
+        /// </summary>
+        private static bool CheckRecurrentOrder(LayerModel model, int index, LayerModel? previous, AttributeSyntax syntax, List<AttributeSyntax> layerSyntax, List<DiagnosticInfo> diagnostics)
+        {
+            if (model is not RecurrentModel || previous is null)
+            {
+                return true;
+            }
+
+            if (previous is not RecurrentModel before)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.UnsupportedLayerOrder, LocationInfo.From(syntax.GetLocation()), model.Kind, Int(index), previous.Kind, Int(index - 1)));
+                return false;
+            }
+
+            if (!before.ReturnSequences)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.RecurrentWithoutSequences, LocationInfo.From(layerSyntax[index - 1].GetLocation()), before.Kind, Int(index - 1), model.Kind, Int(index)));
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>A network with recurrent layers needs SequenceLength = T in 1..MaxSequenceLength; one without must not set it.</summary>
+        private static bool CheckSequenceLength(string networkName, List<LayerModel> layers, List<AttributeSyntax> layerSyntax, int sequenceLength, LocationInfo? at, List<DiagnosticInfo> diagnostics)
+        {
+            int recurrent = layers.FindIndex(l => l is RecurrentModel);
+            if (recurrent >= 0 && sequenceLength == 0)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.MissingSequenceLength, LocationInfo.From(layerSyntax[recurrent].GetLocation()), layers[recurrent].Kind, Int(recurrent)));
+                return false;
+            }
+
+            if (sequenceLength < 0 || sequenceLength > MaxSequenceLength)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, at, Int(sequenceLength), $"it must be between 1 and {Long(MaxSequenceLength)}"));
+                return false;
+            }
+
+            if (recurrent < 0 && sequenceLength > 0)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, at, Int(sequenceLength), $"network '{networkName}' has no recurrent layer ([Lstm], [Gru] or [Rnn]) to read a sequence"));
+                return false;
+            }
+
+            return true;
+        }
+
+        private static bool TryGetInt(AttributeData data, int index, out int value)
+        {
+            value = 0;
+            if (data.AttributeConstructor is null || data.ConstructorArguments.Length <= index)
+            {
+                return false;
+            }
+
+            TypedConstant argument = data.ConstructorArguments[index];
+            if (argument.Kind == TypedConstantKind.Error || argument.Value is not int v)
+            {
+                return false;
+            }
+
+            value = v;
+            return true;
+        }
+
+        private static void ReportNonConstant(
+            AttributeData data,
+            AttributeSyntax syntax,
+            string kind,
+            string[] names,
+            bool integers,
+            SemanticModel semanticModel,
+            List<DiagnosticInfo> diagnostics,
+            CancellationToken cancellationToken)
+        {
+            SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList?.Arguments ?? default;
+            bool reported = false;
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                AttributeArgumentSyntax argument = arguments[i];
+                if (argument.NameEquals is not null)
+                {
+                    continue;
+                }
+
+                int parameter = ParameterIndex(arguments, i, names);
+                if (parameter < 0)
+                {
+                    continue;
+                }
+
+                if (!IsUsableConstant(argument.Expression, integers, semanticModel, cancellationToken))
+                {
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, LocationInfo.From(argument.GetLocation()), names[parameter], kind));
+                    reported = true;
+                }
+            }
+
+            if (!reported)
+            {
+                // Every argument written is a usable constant, so the problem is the argument list itself
+                // (missing or extra arguments): the compiler reports it as well; point at the whole attribute.
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, LocationInfo.From(syntax.GetLocation()), string.Join(", ", names), kind));
+            }
+        }
+
+        /// <summary>Whether an argument is a compile-time constant that converts to the parameter type (int for layer sizes, double for LeakyRelu).</summary>
+        private static bool IsUsableConstant(ExpressionSyntax expression, bool integers, SemanticModel semanticModel, CancellationToken cancellationToken)
+        {
+            if (expression.SyntaxTree != semanticModel.SyntaxTree)
+            {
+                return false;
+            }
+
+            Optional<object?> constant = semanticModel.GetConstantValue(expression, cancellationToken);
+            if (!constant.HasValue)
+            {
+                return false;
+            }
+
+            return integers
+                ? constant.Value is int or short or ushort or byte or sbyte or char
+                : constant.Value is double or float or int or long or short or ushort or byte or sbyte or uint or ulong or char;
+        }
+
+        /// <summary>The constructor parameter an argument binds to: by name (inputs: 3) or by position.</summary>
+        private static int ParameterIndex(SeparatedSyntaxList<AttributeArgumentSyntax> arguments, int argument, string[] names)
+        {
+            AttributeArgumentSyntax syntax = arguments[argument];
+            if (syntax.NameColon is { } colon)
+            {
+                return System.Array.IndexOf(names, colon.Name.Identifier.ValueText);
+            }
+
+            return argument < names.Length ? argument : -1;
+        }
+
+        private static LocationInfo? ArgumentLocation(AttributeSyntax syntax, int parameter, AttributeData data)
+        {
+            SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList?.Arguments ?? default;
+            string[] names = data.AttributeConstructor?.Parameters.Select(p => p.Name).ToArray() ?? System.Array.Empty<string>();
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                if (arguments[i].NameEquals is null && ParameterIndex(arguments, i, names) == parameter)
+                {
+                    return LocationInfo.From(arguments[i].GetLocation());
+                }
+            }
+
+            return LocationInfo.From(syntax.GetLocation());
+        }
+    }
+}
