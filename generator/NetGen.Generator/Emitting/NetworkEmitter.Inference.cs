@@ -231,6 +231,30 @@ namespace NetGen.Generator.Emitting
 
         private string TargetsName => _head.IntegerLabels ? "labels" : "targets";
 
+        /// <summary>A scratch buffer of a fixed length: on the stack when small, else rented (no allocation once warm).</summary>
+        private void EmitScratch(CodeWriter w, int length, System.Action<string> body)
+        {
+            if (length <= StackLimit)
+            {
+                w.Line($"Span<{T}> scratch = stackalloc {T}[{length}];");
+                w.Line($"ref {T} s = ref MemoryMarshal.GetReference(scratch);");
+                body("s");
+                return;
+            }
+
+            w.Line($"{T}[] rented = ArrayPool<{T}>.Shared.Rent({length});");
+            using (w.Block("try"))
+            {
+                w.Line($"ref {T} s = ref MemoryMarshal.GetArrayDataReference(rented);");
+                body("s");
+            }
+
+            using (w.Block("finally"))
+            {
+                w.Line($"ArrayPool<{T}>.Shared.Return(rented);");
+            }
+        }
+
         /// <summary>Activations for one example, or (block) for ForwardBlock examples followed by PredictScratch.</summary>
         private void EmitWithActivations(CodeWriter w, System.Action<string> body, bool block = false)
         {

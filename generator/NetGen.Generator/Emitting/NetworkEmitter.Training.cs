@@ -93,7 +93,8 @@ namespace NetGen.Generator.Emitting
                     {
                         string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
                         string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, m * {layer.Previous.A})";
-                        w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha, {input}, ref Unsafe.Add(ref d, m * {layer.A}){dx}, m);");
+                        string stored = layer.BackwardUsesStored ? $", ref Unsafe.Add(ref a, m * {layer.A})" : string.Empty;
+                        w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha, {input}{stored}, ref Unsafe.Add(ref d, m * {layer.A}){dx}, m);");
                     }
                 }
 
@@ -326,7 +327,8 @@ namespace NetGen.Generator.Emitting
                 string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, {layer.Previous.A})";
                 string delta = $"ref Unsafe.Add(ref d, {layer.A})";
                 string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, {layer.Previous.A})";
-                w.Line($"Layer{layer.Index}Update(ref p, {input}, {delta}{dx}, learningRate);");
+                string stored = layer.BackwardUsesStored ? $", ref Unsafe.Add(ref a, {layer.A})" : string.Empty;
+                w.Line($"Layer{layer.Index}Update(ref p, {input}{stored}, {delta}{dx}, learningRate);");
             }
         }
     }

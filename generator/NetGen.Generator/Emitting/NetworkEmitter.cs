@@ -112,6 +112,7 @@ namespace NetGen.Generator.Emitting
                 EmitInitialization(w);
                 EmitPredict(w);
                 EmitTrain(w);
+                EmitStreaming(w);
                 ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
                 EmitForward(w);
                 foreach (Layer layer in _layers)

@@ -48,9 +48,9 @@ namespace NetGen.Generator.Parsing
         private static readonly Dictionary<string, LayerKind> s_layers = new()
         {
             ["NetGen.DenseAttribute"] = new("Dense", "outputs", static (inputs, outputs, _) => new DenseModel(inputs, outputs, ActivationKind.Identity, 0)),
-            // ["NetGen.RnnAttribute"] = new("Rnn", "hidden", static (inputs, hidden, data) => new RnnModel(inputs, hidden, ReturnSequences(data))),
-            // ["NetGen.LstmAttribute"] = new("Lstm", "hidden", static (inputs, hidden, data) => new LstmModel(inputs, hidden, ReturnSequences(data))),
-            // ["NetGen.GruAttribute"] = new("Gru", "hidden", static (inputs, hidden, data) => new GruModel(inputs, hidden, ReturnSequences(data))),
+            ["NetGen.RnnAttribute"] = new("Rnn", "hidden", static (inputs, hidden, data) => new RnnModel(inputs, hidden, ReturnSequences(data))),
+            ["NetGen.LstmAttribute"] = new("Lstm", "hidden", static (inputs, hidden, data) => new LstmModel(inputs, hidden, ReturnSequences(data))),
+            ["NetGen.GruAttribute"] = new("Gru", "hidden", static (inputs, hidden, data) => new GruModel(inputs, hidden, ReturnSequences(data))),
         };
 
         private static readonly Dictionary<string, ActivationKind> s_activations = new()

@@ -13,7 +13,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Generated members that are not methods: any member of the same name would clash (CS0102).</summary>
         private static readonly HashSet<string> s_generatedNonMethods = new(System.StringComparer.Ordinal)
         {
-            "InputSize", "OutputSize", "ParameterCount", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch",
+            "InputSize", "OutputSize", "ParameterCount", "SequenceLength", "ActivationBytesPerExample", "StreamStateSize", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch",
             "Parameters", "ParameterBase",
             "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
@@ -30,7 +30,7 @@ namespace NetGen.Generator.Parsing
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
-            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardBatch|ForwardBlock|BackwardBatch|Update)|(?<m>[WBA])(?<i>[0-9]+))$",
+            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardBatch|ForwardBlock|BackwardBatch|Update|Sequence|Step|Through|InputDeltas|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         // Activation kernels are named {Key}Bias{n}, {Key}BiasBroadcast{n} and {Key}Derivative{n}, where an activation's
@@ -57,6 +57,10 @@ namespace NetGen.Generator.Parsing
             ("Gradient", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
             ("PredictBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
             ("ResetOptimizer", System.Array.Empty<string>()),
+            ("Classify", new[] { "System.ReadOnlySpan<T>", "System.Span<int>" }),
+            ("Loss", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<int>" }),
+            ("Step", new[] { "System.ReadOnlySpan<T>", "System.Span<T>", "System.Span<T>" }),
+            ("ResetState", new[] { "System.Span<T>" }),
             ("Save", new[] { "string" }),
             ("Save", new[] { "System.IO.Stream" }),
             ("Load", new[] { "string" }),

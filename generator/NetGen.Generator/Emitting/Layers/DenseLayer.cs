@@ -77,6 +77,14 @@ namespace NetGen.Generator.Emitting.Layers
             new ParameterTensor("bias", new[] { Outputs }, B, Outputs, $"Layer{I}Bias", $"b{I}, the bias of layer {I}: {Outputs} values."),
         };
 
+        public override int StreamScratch => Outputs;
+
+        public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch)
+        {
+            w.Line($"Layer{I}{(Rows > 1 ? "ForwardRow" : "Forward")}(ref p, ref {input}, ref {scratch});");
+            w.Line($"ref {t.Type} {output} = ref {scratch};");
+        }
+
         public override void EmitOutputDerivative(CodeWriter w, Kernels kernels, string delta, string outputs, string? count = null) =>
             Activation.EmitDerivative(w, kernels, Index, delta, outputs, Outputs, count);
 

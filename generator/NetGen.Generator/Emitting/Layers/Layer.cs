@@ -108,6 +108,22 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>Scratch values Layer{l}ForwardBatch needs in s.</summary>
         public abstract int BatchScratch(Kernels kernels);
 
+        /// <summary>Whether the backward pass reads the layer's own stored values: its methods then take them (ref y) after x.</summary>
+        public virtual bool BackwardUsesStored => false;
+
+        /// <summary>Values of streaming state this layer carries from one step to the next (0 for a layer without state).</summary>
+        public virtual int StreamState => 0;
+
+        /// <summary>Scratch values one streaming step of this layer needs (its output among them).</summary>
+        public abstract int StreamScratch { get; }
+
+        /// <summary>
+        /// One streaming step: statements reading one row at ref <paramref name="input"/>, updating the layer's state at ref
+        /// <paramref name="state"/>, using the scratch at ref <paramref name="scratch"/> and declaring the ref local
+        /// <paramref name="output"/> to the row it produced. p is the parameter base.
+        /// </summary>
+        public abstract void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch);
+
         /// <summary>The derivative f′ of the function applied to this layer's output, for the header, or null when there is none.</summary>
         public virtual string? OutputDerivativeEquation => null;
 
@@ -173,9 +189,9 @@ namespace NetGen.Generator.Emitting.Layers
         public static Layer For(LayerModel model, int index, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength) => model switch
         {
             DenseModel dense => new DenseLayer(index, dense, parameterOffset, activationOffset, previous),
-            // LstmModel lstm => new LstmLayer(index, lstm, parameterOffset, activationOffset, previous, sequenceLength),
-            // GruModel gru => new GruLayer(index, gru, parameterOffset, activationOffset, previous, sequenceLength),
-            // RnnModel rnn => new RnnLayer(index, rnn, parameterOffset, activationOffset, previous, sequenceLength),
+            LstmModel lstm => new LstmLayer(index, lstm, parameterOffset, activationOffset, previous, sequenceLength),
+            GruModel gru => new GruLayer(index, gru, parameterOffset, activationOffset, previous, sequenceLength),
+            RnnModel rnn => new RnnLayer(index, rnn, parameterOffset, activationOffset, previous, sequenceLength),
             _ => throw new ArgumentOutOfRangeException(nameof(model), model.Kind, "Unknown layer kind."),
         };
 

@@ -1,0 +1,499 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Emitting.Layers
+{
+    /// <summary>
+    /// What the recurrent kinds share: the loop over the T time steps of the forward pass (for each step, the input part
+    /// W_ih·x_t + b_ih and the recurrent part W_hh·h_{t−1} + b_hh, then the cell), backpropagation through time over the
+    /// stored steps, the input deltas and the parameter gradients as rank-T updates, and one streaming step. A kind
+    /// (<see cref="LstmLayer"/>, <see cref="GruLayer"/>, <see cref="RnnLayer"/>) supplies only its cell: the gate count, what a
+    /// step stores, the cell's forward and backward loops over the hidden units and its equations.
+    /// </summary>
+    /// <remarks>
+    /// Stored per example, after the output (h_T, or h_1…h_T with ReturnSequences): T + 1 step records of
+    /// <see cref="StepWidth"/> values, record 0 being the zero state before the first step, then a work area of G·H values.
+    /// A record holds the cell's values (<see cref="CellWidth"/>) and then h_t. The delta buffer mirrors it: the record of
+    /// step t holds the gradients of step t's gate pre-activations, and the work area the running δh (and δc).
+    /// </remarks>
+    internal abstract class RecurrentLayer : Layer
+    {
+        protected RecurrentLayer(int index, RecurrentModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength)
+            : base(index, parameterOffset, activationOffset, previous)
+        {
+            Inputs = model.Inputs;
+            H = model.Hidden;
+            Steps = sequenceLength;
+            ReturnSequences = model.ReturnSequences;
+            G = model.Gates;
+        }
+
+        public override int Inputs { get; }
+
+        /// <summary>Hidden units.</summary>
+        protected int H { get; }
+
+        /// <summary>Gates: the rows of W_ih and W_hh are G blocks of H.</summary>
+        protected int G { get; }
+
+        /// <summary>G·H: rows of W_ih and W_hh.</summary>
+        protected int GH => G * H;
+
+        /// <summary>The sequence length T.</summary>
+        protected int Steps { get; }
+
+        public bool ReturnSequences { get; }
+
+        public override int Outputs => H;
+
+        public override int InputWidth => Steps * Inputs;
+
+        public override int OutputRows => ReturnSequences ? Steps : 1;
+
+        /// <summary>The cell's values per step record before h_t (its gates, and c_t for LSTM).</summary>
+        protected abstract int CellWidth { get; }
+
+        /// <summary>Values per step record: the cell's, then h_t.</summary>
+        protected int StepWidth => CellWidth + H;
+
+        /// <summary>Values after the output: T + 1 step records, then the work area.</summary>
+        private int InternalWidth => ((Steps + 1) * StepWidth) + GH;
+
+        public override int StoredWidth => OutputWidth + InternalWidth;
+
+        public override int ParameterCount => GH * (Inputs + H + 2);
+
+        /// <summary>The PyTorch module, e.g. "LSTM".</summary>
+        protected abstract string Module { get; }
+
+        /// <summary>The kind as declared, e.g. "Lstm".</summary>
+        protected abstract string Kind { get; }
+
+        public override int ModuleCount => 1;
+
+        public override string Modules => $"{Module}({Inputs}, {H}, batch_first=True)";
+
+        public override string TopologyToken => $"{Module}{H}" + (ReturnSequences ? "×T" : string.Empty);
+
+        public override string Summary => $"{Kind}({Inputs}, {H}){(ReturnSequences ? ", sequences" : string.Empty)} over T = {Steps}  {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";
+
+        public override string Layout => "W_ih (G·hidden × inputs), W_hh (G·hidden × hidden), b_ih, b_hh for a recurrent layer";
+
+        public override string OutputName => "h" + I;
+
+        public override long ForwardFlops => 2L * Steps * GH * (Inputs + H);
+
+        public override long BackwardFlops => 2L * Steps * GH * (Inputs + (2 * H) + (Previous is null ? 0 : Inputs));
+
+        public override string GradientEquation => "∂L/∂W_ih = Σ_batch Σ_t δg_t·x_tᵀ,  ∂L/∂W_hh = Σ_batch Σ_t δg_t·h_{t−1}ᵀ,  ∂L/∂b_ih = ∂L/∂b_hh = Σ_batch Σ_t δg_t   (δg_t: gate pre-activation deltas)";
+
+        public override IEnumerable<string> InitializationNotes => new[] { "Recurrent layers: every weight and bias U(±1/√hidden), as PyTorch initializes nn.LSTM, nn.GRU and nn.RNN." };
+
+        /// <summary>The per-step equations of the cell, for the header.</summary>
+        protected abstract IEnumerable<string> CellEquations { get; }
+
+        /// <summary>The cell's backward equations, for the header.</summary>
+        protected abstract IEnumerable<string> CellBackwardEquations { get; }
+
+        /// <summary>
+        /// The rows of W_hh and where their gate deltas lie in a step record of the delta buffer: (first row, rows, offset of
+        /// the first row's delta). One segment for LSTM and RNN; GRU's n rows take r ⊙ δn instead of δn.
+        /// </summary>
+        protected virtual IReadOnlyList<(int Row, int Rows, int Offset)> HiddenSegments => new[] { (0, GH, 0) };
+
+        public override IEnumerable<string> ForwardEquations
+        {
+            get
+            {
+                string x = Previous is null ? "x_t" : $"{InputName},t";
+                yield return $"{OutputName},t = {Kind}({x}, {OutputName},t−1) for t = 1…{Steps}, {OutputName},0 = 0{(Kind == "Lstm" ? " (and c_0 = 0)" : string.Empty)}; W_ih ∈ ℝ^{GH}×{Inputs}, W_hh ∈ ℝ^{GH}×{H}:";
+                foreach (string line in CellEquations)
+                {
+                    yield return "    " + line;
+                }
+
+                yield return ReturnSequences
+                    ? $"    output: {OutputName},1 … {OutputName},{Steps} (ReturnSequences: the layers after it run at every step)"
+                    : $"    output: {OutputName},{Steps} (the last step)";
+            }
+        }
+
+        public override IEnumerable<string> BackwardEquations
+        {
+            get
+            {
+                yield return $"Backpropagation through time in layer {I}, t = {Steps}…1: δh_t = ∂L/∂{OutputName},t from the layer above"
+                    + (ReturnSequences ? " (every step)" : $" (t = {Steps} only)") + " + W_hhᵀ·δg_{t+1} from step t+1;";
+                foreach (string line in CellBackwardEquations)
+                {
+                    yield return "    " + line;
+                }
+
+                if (Previous is not null)
+                {
+                    yield return $"    δ{Previous.OutputName},t = W_ihᵀ·δg_t (the input deltas, for every step)";
+                }
+            }
+        }
+
+        public override int BatchScratch(Kernels kernels) => 0;
+
+        /// <summary>This layer's state carried from one streaming step to the next: one step record.</summary>
+        public override int StreamState => StepWidth;
+
+        /// <summary>A step record for the new step, then G·H for the recurrent part.</summary>
+        public override int StreamScratch => StepWidth + GH;
+
+        public override bool BackwardUsesStored => true;
+
+        public string WI => "WI" + I;
+
+        public string WH => "WH" + I;
+
+        public string BI => "BI" + I;
+
+        public string BH => "BH" + I;
+
+        public override IReadOnlyList<ParameterTensor> Tensors => new[]
+        {
+            new ParameterTensor("weight_ih_l0", new[] { GH, Inputs }, WI, GH * Inputs, $"Layer{I}InputWeights", $"W_ih of layer {I}: {GH} rows ({G} gates × {H}) × {Inputs} columns, row-major (PyTorch weight_ih_l0)."),
+            new ParameterTensor("weight_hh_l0", new[] { GH, H }, WH, GH * H, $"Layer{I}HiddenWeights", $"W_hh of layer {I}: {GH} rows × {H} columns, row-major (PyTorch weight_hh_l0)."),
+            new ParameterTensor("bias_ih_l0", new[] { GH }, BI, GH, $"Layer{I}InputBias", $"b_ih of layer {I}: {GH} values (PyTorch bias_ih_l0)."),
+            new ParameterTensor("bias_hh_l0", new[] { GH }, BH, GH, $"Layer{I}HiddenBias", $"b_hh of layer {I}: {GH} values (PyTorch bias_hh_l0)."),
+        };
+
+        public override void EmitConstants(CodeWriter w)
+        {
+            int offset = ParameterOffset;
+            foreach ((string name, string what, int length) in new[] { (WI, "W_ih", GH * Inputs), (WH, "W_hh", GH * H), (BI, "b_ih", GH), (BH, "b_hh", GH) })
+            {
+                w.Line($"/// <summary>Offset of {what} of layer {I} in <see cref=\"Parameters\"/>.</summary>");
+                w.Line($"private const int {name} = {offset};");
+                offset += length;
+            }
+
+            w.Line($"/// <summary>Offset of layer {I}'s stored values ({OutputWidth} outputs, then {Steps + 1} step records of {StepWidth} and {GH} of work) in an activation (or delta) buffer.</summary>");
+            w.Line($"private const int {A} = {ActivationOffset};");
+        }
+
+        public override void EmitInitialization(CodeWriter w)
+        {
+            string bound = $"1.0 / Math.Sqrt({H})";
+            w.Line($"// Layer {I}: {Kind}, as PyTorch: every weight and bias ~ U(±1/√{H}).");
+            foreach (ParameterTensor tensor in Tensors)
+            {
+                w.Line($"global::NetGen.Runtime.Initializers.Uniform({tensor.View}, {bound}, ref state);");
+            }
+        }
+
+        public override void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            w.Line($"/// <summary>Layer {I} forward for one example: the {Steps} steps of the {Kind}, outputs at a, step records after them.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Forward(ref {T} p, ref {T} x, ref {T} a)"))
+            {
+                w.Line($"Layer{I}Sequence(ref p, ref x, ref a, ref Unsafe.Add(ref a, {OutputWidth}));");
+            }
+
+            w.Line();
+            w.Line($"/// <summary>");
+            w.Line($"/// Layer {I} over one sequence x ({Steps} × {Inputs}): for each step t, the step record (t + 1) of st gets W_ih·x_t + b_ih, the");
+            w.Line($"/// work area W_hh·h_{{t−1}} + b_hh, and the cell turns them into the stored gates and h_t; y gets the output.");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Sequence(ref {T} p, ref {T} x, ref {T} y, ref {T} st)"))
+            {
+                w.Line($"ref {T} gh = ref Unsafe.Add(ref st, {(Steps + 1) * StepWidth});");
+                w.Line($"MemoryMarshal.CreateSpan(ref st, {StepWidth}).Clear(); // the state before the first step: h = 0{(Kind == "Lstm" ? ", c = 0" : string.Empty)}");
+                using (w.Block($"for (nuint t = 0; t < {Steps}; t++)"))
+                {
+                    w.Line($"ref {T} previous = ref Unsafe.Add(ref st, t * {StepWidth});");
+                    w.Line($"ref {T} current = ref Unsafe.Add(ref previous, {StepWidth});");
+                    w.Line($"Layer{I}Step(ref p, ref Unsafe.Add(ref x, t * {Inputs}), ref previous, ref current, ref gh, t == 0);");
+                    if (ReturnSequences)
+                    {
+                        w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref current, {CellWidth}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, t * {H}), {H}));");
+                    }
+                }
+
+                if (!ReturnSequences)
+                {
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, {(Steps * StepWidth) + CellWidth}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref y, {H}));");
+                }
+            }
+
+            w.Line();
+            w.Line($"/// <summary>One step of layer {I}: current = cell(W_ih·x + b_ih, W_hh·h_{{t−1}} + b_hh, previous); gh is G·H of work. At the first step h_{{t−1}} = 0.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Step(ref {T} p, ref {T} x, ref {T} previous, ref {T} current, ref {T} gh, bool first)"))
+            {
+                w.Line($"ref {T} wh = ref Unsafe.Add(ref p, {WH});");
+                w.Line($"ref {T} bh = ref Unsafe.Add(ref p, {BH});");
+                w.Line($"ref {T} wi = ref Unsafe.Add(ref p, {WI});");
+                w.Line("// The input part: W_ih·x_t + b_ih into the step's gate values.");
+                EmitMatrixVector(w, kernels, "wi", "x", "current", GH, Inputs);
+                w.Line($"{kernels.Axpy(GH)}(ref current, {t.One}, ref Unsafe.Add(ref p, {BI}));");
+                w.Line("// The recurrent part: W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0).");
+                using (w.Block("if (first)"))
+                {
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref bh, {GH}).CopyTo(MemoryMarshal.CreateSpan(ref gh, {GH}));");
+                }
+
+                using (w.Block("else"))
+                {
+                    EmitMatrixVector(w, kernels, "wh", $"Unsafe.Add(ref previous, {CellWidth})", "gh", GH, H);
+                    w.Line($"{kernels.Axpy(GH)}(ref gh, {t.One}, ref bh);");
+                }
+
+                w.Line();
+                EmitCellForward(w, t);
+            }
+        }
+
+        public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            w.Line($"/// <summary>Layer {I} forward for count examples: outputs count × {OutputWidth} at y, then each example's step records.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}ForwardBatch(ref {T} p, ref {T} x, ref {T} y, int count, ref {T} s)"))
+            {
+                w.Line($"ref {T} st = ref Unsafe.Add(ref y, (nuint)count * {OutputWidth});");
+                using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
+                {
+                    w.Line($"Layer{I}Sequence(ref p, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref y, n * {OutputWidth}), ref Unsafe.Add(ref st, n * {InternalWidth}));");
+                }
+            }
+        }
+
+        public override void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            string dxParameter = Previous is null ? string.Empty : $", ref {T} dx";
+            w.Line("/// <summary>");
+            w.Line($"/// Layer {I} backward for count examples (outputs and step records at y, their deltas at d): backpropagation through time");
+            w.Line($"/// for every example{(Previous is null ? string.Empty : " and its input deltas into dx")}, all with the weights before any update; then target += α·∂L/∂θ.");
+            w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}BackwardBatch(ref {T} p, ref {T} target, {T} alpha, ref {T} x, ref {T} y, ref {T} d{dxParameter}, int count)"))
+            {
+                w.Line("nuint m = (nuint)count;");
+                w.Line($"ref {T} st = ref Unsafe.Add(ref y, m * {OutputWidth});");
+                w.Line($"ref {T} dst = ref Unsafe.Add(ref d, m * {OutputWidth});");
+                using (w.Block("for (nuint n = 0; n < m; n++)"))
+                {
+                    w.Line($"Layer{I}Through(ref p, ref Unsafe.Add(ref st, n * {InternalWidth}), ref Unsafe.Add(ref d, n * {OutputWidth}), ref Unsafe.Add(ref dst, n * {InternalWidth}));");
+                    if (Previous is not null)
+                    {
+                        w.Line($"Layer{I}InputDeltas(ref p, ref Unsafe.Add(ref dst, n * {InternalWidth}), ref Unsafe.Add(ref dx, n * {InputWidth}));");
+                    }
+                }
+
+                w.Line();
+                w.Line("// Every example's deltas are known: now the parameter gradients (or the fused step).");
+                using (w.Block("for (nuint n = 0; n < m; n++)"))
+                {
+                    w.Line($"Layer{I}Accumulate(ref target, alpha, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref st, n * {InternalWidth}), ref Unsafe.Add(ref dst, n * {InternalWidth}));");
+                }
+            }
+
+            w.Line();
+            EmitThrough(w, t, kernels);
+            if (Previous is not null)
+            {
+                w.Line();
+                EmitInputDeltas(w, t, kernels);
+            }
+
+            w.Line();
+            EmitAccumulate(w, t, kernels);
+        }
+
+        public override void EmitUpdate(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            string dxParameter = Previous is null ? string.Empty : $", ref {T} dx";
+            w.Line($"/// <summary>Layer {I} backward fused with SGD for one example: the mini-batch backward pass with the parameters as its target.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Update(ref {T} p, ref {T} x, ref {T} y, ref {T} d{dxParameter}, {T} rate)"))
+            {
+                w.Line($"Layer{I}BackwardBatch(ref p, ref p, -rate, ref x, ref y, ref d{(Previous is null ? string.Empty : ", ref dx")}, 1);");
+            }
+        }
+
+        public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch)
+        {
+            w.Line($"Layer{I}Step(ref p, ref {input}, ref {state}, ref {scratch}, ref Unsafe.Add(ref {scratch}, {StepWidth}), false);");
+            w.Line($"MemoryMarshal.CreateReadOnlySpan(ref {scratch}, {StepWidth}).CopyTo(MemoryMarshal.CreateSpan(ref {state}, {StepWidth}));");
+            w.Line($"ref {t.Type} {output} = ref Unsafe.Add(ref {scratch}, {CellWidth});");
+        }
+
+        /// <summary>Backpropagation through time for one example: the gate deltas of every step into its records of dst.</summary>
+        private void EmitThrough(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            w.Line($"/// <summary>");
+            w.Line($"/// Backpropagation through time in layer {I} for one example: st holds its step records, dy the deltas of its outputs;");
+            w.Line($"/// the gate pre-activation deltas of step t go to record t + 1 of dst, and δh runs backwards in the work area.");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Through(ref {T} p, ref {T} st, ref {T} dy, ref {T} dst)"))
+            {
+                w.Line($"ref {T} wh = ref Unsafe.Add(ref p, {WH});");
+                w.Line($"ref {T} work = ref Unsafe.Add(ref dst, {(Steps + 1) * StepWidth});");
+                w.Line($"MemoryMarshal.CreateSpan(ref work, {GH}).Clear();");
+                if (!ReturnSequences)
+                {
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref dy, {H}).CopyTo(MemoryMarshal.CreateSpan(ref work, {H})); // δh_T from the layer above");
+                }
+
+                using (w.Block($"for (nuint t = {Steps}; t-- > 0;)"))
+                {
+                    if (ReturnSequences)
+                    {
+                        w.Line($"{kernels.Axpy(H)}(ref work, {t.One}, ref Unsafe.Add(ref dy, t * {H})); // + δh_t from the layer above");
+                    }
+
+                    w.Line($"ref {T} previous = ref Unsafe.Add(ref st, t * {StepWidth});");
+                    w.Line($"ref {T} current = ref Unsafe.Add(ref previous, {StepWidth});");
+                    w.Line($"ref {T} dg = ref Unsafe.Add(ref dst, (t + 1) * {StepWidth});");
+                    EmitCellBackward(w, t);
+                    using (w.Block("if (t > 0)"))
+                    {
+                        w.Line("// δh_{t−1} = W_hhᵀ·δg_t" + (HiddenSegments.Count > 1 || Kind == "Gru" ? " (+ the direct path)" : string.Empty));
+                        EmitHiddenDelta(w, t, kernels);
+                    }
+                }
+            }
+        }
+
+        /// <summary>δh_{t−1} into the work area from the gate deltas dg of step t (and what the cell left in the work area).</summary>
+        protected virtual void EmitHiddenDelta(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            bool first = true;
+            foreach ((int row, int rows, int offset) in HiddenSegments)
+            {
+                w.Line($"{kernels.Gemm(1, H)}(ref Unsafe.Add(ref wh, {row * H}), {H}, ref Unsafe.Add(ref dg, {offset}), 1, 0, {rows}, ref work, {H}, {t.One}, accumulate: {(first ? "false" : "true")});");
+                first = false;
+            }
+        }
+
+        /// <summary>δx_t = W_ihᵀ·δg_t for every step, into the input deltas (8 steps at a time).</summary>
+        private void EmitInputDeltas(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            w.Line($"/// <summary>The input deltas of layer {I} for one example: δx_t = W_ihᵀ·δg_t for t = 1…{Steps}, with the weights before any update.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}InputDeltas(ref {T} p, ref {T} dst, ref {T} dx)"))
+            {
+                w.Line($"ref {T} wi = ref Unsafe.Add(ref p, {WI});");
+                w.Line("nuint t = 0;");
+                using (w.Block($"for (; t + 8 <= {Steps}; t += 8)"))
+                {
+                    w.Line($"{kernels.Gemm(8, Inputs)}(ref wi, {Inputs}, ref Unsafe.Add(ref dst, (t + 1) * {StepWidth}), 1, {StepWidth}, {GH}, ref Unsafe.Add(ref dx, t * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
+                }
+
+                using (w.Block($"for (; t < {Steps}; t++)"))
+                {
+                    w.Line($"{kernels.Gemm(1, Inputs)}(ref wi, {Inputs}, ref Unsafe.Add(ref dst, (t + 1) * {StepWidth}), 1, 0, {GH}, ref Unsafe.Add(ref dx, t * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
+                }
+            }
+        }
+
+        /// <summary>target += α·∂L/∂θ for one example: rank-T updates of W_ih and W_hh, and the bias sums.</summary>
+        private void EmitAccumulate(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            w.Line($"/// <summary>");
+            w.Line($"/// Layer {I}'s parameter gradients of one example, times α, added to target: W_ih += α·Σ_t δg_t·x_tᵀ and W_hh += α·Σ_t δg_t·h_{{t−1}}ᵀ");
+            w.Line($"/// (rank-{Steps} updates, 8 rows at a time), b_ih += α·Σ_t δg_t, b_hh likewise.");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Accumulate(ref {T} target, {T} alpha, ref {T} x, ref {T} st, ref {T} dst)"))
+            {
+                w.Line($"ref {T} dg = ref Unsafe.Add(ref dst, {StepWidth}); // the deltas of step 1");
+                EmitRankUpdate(w, kernels, $"ref Unsafe.Add(ref target, {WI})", "x", Inputs, Inputs, new[] { (0, GH, 0) }, "dg", Steps);
+                if (Steps > 1)
+                {
+                    // h_{t−1} for t = 2…T: h_1…h_{T−1} (h_0 = 0 adds nothing), paired with the deltas of steps 2…T.
+                    EmitRankUpdate(w, kernels, $"ref Unsafe.Add(ref target, {WH})", $"Unsafe.Add(ref st, {StepWidth + CellWidth})", H, StepWidth, HiddenSegments, $"Unsafe.Add(ref dg, {StepWidth})", Steps - 1);
+                }
+
+                using (w.Block($"for (nuint t = 0; t < {Steps}; t++)"))
+                {
+                    w.Line($"ref {T} g = ref Unsafe.Add(ref dg, t * {StepWidth});");
+                    w.Line($"{kernels.Axpy(GH)}(ref Unsafe.Add(ref target, {BI}), alpha, ref g);");
+                    foreach ((int row, int rows, int offset) in HiddenSegments)
+                    {
+                        w.Line($"{kernels.Axpy(rows)}(ref Unsafe.Add(ref target, {BH} + {row}), alpha, ref Unsafe.Add(ref g, {offset}));");
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// W[o, :] += α·Σ_r δ[r, o]·v[r, :] over rows rows (v of width n, stride vs; δ with stride StepWidth), for each segment
+        /// of W's rows (first row, rows, offset of its δ), 8 rows at a time.
+        /// </summary>
+        private void EmitRankUpdate(CodeWriter w, Kernels kernels, string target, string v, int n, int vs, IReadOnlyList<(int Row, int Rows, int Offset)> segments, string deltas, int rows)
+        {
+            foreach ((int row, int count, int offset) in segments)
+            {
+                int rows8 = count / 8 * 8;
+                if (rows8 > 0)
+                {
+                    using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
+                    {
+                        w.Line($"{kernels.Gemm(8, n)}(ref {v}, {vs}, ref Unsafe.Add(ref {deltas}, {offset} + o), {StepWidth}, 1, {rows}, ref Unsafe.Add({target}, ({row} + o) * {n}), {n}, alpha, accumulate: true);");
+                    }
+                }
+
+                if (count > rows8)
+                {
+                    using (w.Block($"for (nuint o = {rows8}; o < {count}; o++)"))
+                    {
+                        w.Line($"{kernels.Gemm(1, n)}(ref {v}, {vs}, ref Unsafe.Add(ref {deltas}, {offset} + o), {StepWidth}, 0, {rows}, ref Unsafe.Add({target}, ({row} + o) * {n}), {n}, alpha, accumulate: true);");
+                    }
+                }
+            }
+        }
+
+        /// <summary>y = W·v for rows rows of width n (4 rows per pass over v, then one at a time).</summary>
+        private static void EmitMatrixVector(CodeWriter w, Kernels kernels, string weights, string v, string y, int rows, int n)
+        {
+            int rows4 = rows / 4 * 4;
+            if (rows4 > 0)
+            {
+                w.Line($"{kernels.DotRows(n)}(ref {weights}, ref {v}, ref {y}, {rows4});");
+            }
+
+            if (rows > rows4)
+            {
+                using (w.Block($"for (nuint o = {rows4}; o < {rows}; o++)"))
+                {
+                    w.Line($"Unsafe.Add(ref {y}, o) = {kernels.Dot(n)}(ref Unsafe.Add(ref {weights}, o * {n}), ref {v});");
+                }
+            }
+        }
+
+        /// <summary>
+        /// The cell's forward loop over the hidden units: from the input part (in current's gate values), the recurrent part
+        /// (gh) and the previous record, the current record's values and h_t (at CellWidth).
+        /// </summary>
+        protected abstract void EmitCellForward(CodeWriter w, Numeric t);
+
+        /// <summary>
+        /// The cell's backward loop: from δh (work[0, H)), the current and previous records, the gate deltas into dg, and
+        /// what the next step back needs into the work area (δc for LSTM, the direct path z ⊙ δh for GRU).
+        /// </summary>
+        protected abstract void EmitCellBackward(CodeWriter w, Numeric t);
+
+        /// <summary>σ(v) as the sigmoid activation computes it.</summary>
+        protected static string Sigmoid(string v, Numeric t) => $"{t.One} / ({t.One} + {t.Math}.Exp(-({v})))";
+
+        /// <summary>Unsafe.Add(ref name, j + offset).</summary>
+        protected static string At(string name, int offset) => offset == 0 ? $"Unsafe.Add(ref {name}, j)" : $"Unsafe.Add(ref {name}, j + {offset})";
+    }
+}

@@ -1,0 +1,76 @@
+using System.Linq;
+using NetGen.Generator.Emitting.Layers;
+
+namespace NetGen.Generator.Emitting
+{
+    /// <summary>
+    /// Streaming inference for networks with state (recurrent layers): one time step per call, the state in a span the
+    /// caller owns, so that several streams can run on one trained network and a call allocates nothing.
+    /// </summary>
+    internal sealed partial class NetworkEmitter
+    {
+        private int StreamStateSize => _layers.Sum(l => l.StreamState);
+
+        private int StreamScratchSize => _layers.Sum(l => l.StreamScratch);
+
+        private void EmitStreaming(CodeWriter w)
+        {
+            if (StreamStateSize == 0)
+            {
+                return;
+            }
+
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Values of one stream's state for <see cref=\"Step\"/>: what each recurrent layer carries from one time step to the next");
+            w.Line("/// (its last step record: h_t, and c_t for an LSTM). The state is the caller's: one span per stream, any number of streams.");
+            w.Line("/// </summary>");
+            w.Line($"public const int StreamStateSize = {StreamStateSize};");
+            w.Line();
+            w.Line("/// <summary>Starts a stream over: its state becomes the zero state (h = 0, c = 0), as before the first step of a sequence.</summary>");
+            using (w.Block($"public static void ResetState(Span<{T}> state)"))
+            {
+                w.Line("global::NetGen.Runtime.Guard.Length(state.Length, StreamStateSize, nameof(state));");
+                w.Line("state.Clear();");
+            }
+
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// One time step of a stream: reads the step's input, advances the stream's state and writes the network's output for the");
+            w.Line("/// sequence so far (what the layers after the recurrent ones make of h_t). After T steps from a reset state the output is");
+            w.Line("/// Predict's for those T steps (for a network that returns sequences, its last step). Allocation-free; thread-safe for");
+            w.Line("/// distinct states (the parameters are only read).");
+            w.Line("/// </summary>");
+            w.Line($"/// <param name=\"input\">{First.Inputs} values: one time step.</param>");
+            w.Line($"/// <param name=\"output\">{Last.Outputs} values: {_head.PredictDescription}.</param>");
+            w.Line("/// <param name=\"state\">StreamStateSize values, from <see cref=\"ResetState\"/> or the previous step; updated in place.</param>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"public void Step(ReadOnlySpan<{T}> input, Span<{T}> output, Span<{T}> state)"))
+            {
+                w.Line($"global::NetGen.Runtime.Guard.Length(input.Length, {First.Inputs}, nameof(input));");
+                w.Line($"global::NetGen.Runtime.Guard.Length(output.Length, {Last.Outputs}, nameof(output));");
+                w.Line("global::NetGen.Runtime.Guard.Length(state.Length, StreamStateSize, nameof(state));");
+                EmitScratch(w, StreamScratchSize, s =>
+                {
+                    w.Line($"ref {T} p = ref ParameterBase;");
+                    w.Line($"ref {T} h = ref MemoryMarshal.GetReference(state);");
+                    w.Line($"ref {T} x0 = ref MemoryMarshal.GetReference(input);");
+                    int stateOffset = 0;
+                    int scratchOffset = 0;
+                    string input = "x0";
+                    foreach (Layer layer in _layers)
+                    {
+                        string output = "x" + (layer.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        layer.EmitStreamStep(w, _t, input, output, $"Unsafe.Add(ref h, {stateOffset})", $"Unsafe.Add(ref {s}, {scratchOffset})");
+                        stateOffset += layer.StreamState;
+                        scratchOffset += layer.StreamScratch;
+                        input = output;
+                    }
+
+                    w.Line($"ref {T} y = ref MemoryMarshal.GetReference(output);");
+                    _head.EmitPredict(w, input, "y");
+                });
+            }
+        }
+    }
+}
