@@ -52,6 +52,31 @@ namespace NetGen.Generator.Tests
                 """
             },
             {
+                "RowLstm",
+                """
+                using NetGen;
+                namespace Samples;
+
+                [Network(SequenceLength = 28)]
+                [Lstm(28, 128)]
+                [Dense(128, 10)][Softmax]
+                public partial class RowLstm { }
+                """
+            },
+            {
+                "StackedSequences",
+                """
+                using NetGen;
+                namespace Samples;
+
+                [Network(SequenceLength = 10, Precision = Precision.Double)]
+                [Gru(3, 8, ReturnSequences = true)]
+                [Rnn(8, 6, ReturnSequences = true)]
+                [Dense(6, 2)][Identity]
+                public partial class StackedSequences { }
+                """
+            },
+            {
                 "Odd3x5x2",
                 """
                 using NetGen;
