@@ -256,6 +256,24 @@ namespace NetGen.Data.Tests
         }
 
         [Theory]
+        [InlineData(8)] // CRC-32 of the trailer
+        [InlineData(4)] // ISIZE of the trailer
+        public void BadGzipTrailerIsReportedAsCorruptData(int fromEnd)
+        {
+            using var dir = new TempDir();
+            string path = dir.File("badcrc.gz");
+            byte[] zipped = Compress([.. Header(0x08, 3), 1, 2, 3]);
+            zipped[zipped.Length - fromEnd] ^= 0x01;
+            File.WriteAllBytes(path, zipped);
+            var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+            Assert.Contains(path, e.Message);
+            Assert.Contains("corrupt gzip data", e.Message);
+            Assert.Contains("check", e.Message);
+            Assert.DoesNotContain("compression method", e.Message);
+            Assert.InRange(e.Offset, 0, 11); // "near": the decompressor checks the trailer while it still holds data it has not handed out
+        }
+
+        [Theory]
         [InlineData(false)]
         [InlineData(true)]
         public void LyingHeaderFailsFastWithoutAllocating(bool gzip)

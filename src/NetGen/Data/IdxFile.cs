@@ -426,7 +426,9 @@ namespace NetGen.Data
                     catch (InvalidDataException e)
                     {
                         throw new DataFormatException(
-                            string.Format(CultureInfo.InvariantCulture, "{0}: corrupt gzip data near decompressed offset {1}: {2}", _path, Offset, e.Message),
+                            // The decompressor reports every Z_DATA_ERROR (bad deflate block, CRC-32 or length mismatch) as an
+                        // "unsupported compression method", which misleads; the inner exception keeps it.
+                        string.Format(CultureInfo.InvariantCulture, "{0}: corrupt gzip data near decompressed offset {1}: expected valid deflate data ending in a matching CRC-32 and length check, but the data is damaged.", _path, Offset),
                             _path, Offset, innerException: e);
                     }
 
