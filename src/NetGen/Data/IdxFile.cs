@@ -194,22 +194,9 @@ namespace NetGen.Data
             return n == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
         }
 
-        internal static string TempPathFor(string fullPath) =>
-            fullPath + "." + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture).Substring(0, 12) + ".tmp";
+        internal static string TempPathFor(string fullPath) => NetGen.IO.AtomicFile.TempPathFor(fullPath);
 
-        internal static void TryDelete(string path)
-        {
-            try
-            {
-                File.Delete(path);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
+        internal static void TryDelete(string path) => NetGen.IO.AtomicFile.TryDelete(path);
 
         private static IdxHeader ReadHeader(ref Reader reader, long fileLength, long maxDataBytes)
         {

@@ -60,8 +60,7 @@ namespace NetGen.IO
             byte[] header = BuildHeader(tensors, metadata);
 
             string fullPath = Path.GetFullPath(path);
-            string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException("Path has no directory: '" + path + "'.", nameof(path));
-            string tempPath = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Path.GetRandomFileName() + ".tmp");
+            string tempPath = AtomicFile.TempPathFor(fullPath);
             try
             {
                 using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: CopyChunk))
@@ -76,18 +75,7 @@ namespace NetGen.IO
             }
             catch
             {
-                try
-                {
-                    File.Delete(tempPath);
-                }
-                catch (IOException)
-                {
-                    // Best effort; the original exception matters more.
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-
+                AtomicFile.TryDelete(tempPath);
                 throw;
             }
         }
