@@ -427,10 +427,10 @@ namespace NetGen.IO
             return sb.ToString();
         }
 
-        /// <summary>Reads up to <paramref name="count"/> bytes into an array that grows as data arrives (from 1 MiB, doubling).</summary>
+        /// <summary>Reads up to <paramref name="count"/> bytes into an array that grows as data arrives (from 64 KiB, doubling).</summary>
         private static byte[] ReadGrowing(Stream stream, long count, out long read)
         {
-            const int Initial = 1 << 20;
+            const int Initial = 1 << 16;
             if (count == 0)
             {
                 read = 0;
