@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.Linq;
 using System.IO.Compression;
 using Xunit;
 
@@ -113,6 +114,38 @@ namespace NetGen.Data.Tests
             IdxFile.Write(path, new IdxTensor(new int[] { 7, 8 }, 2));
             Assert.Equal(new[] { 7, 8 }, IdxFile.Read(path).AsInt32());
             Assert.Equal(new[] { path }, Directory.GetFiles(dir.Path));
+        }
+
+        [Theory]
+        [InlineData(252, false)]
+        [InlineData(255, true)]
+        public void WriteWorksForTheLongestValidNames(int length, bool gzip)
+        {
+            using var dir = new TempDir();
+            string name = new string('i', length);
+            string path = dir.File(name);
+            IdxTensor tensor = Sample(IdxTypeCode.Int16);
+            IdxFile.Write(path, tensor, gzip);
+            IdxFile.Write(path, tensor, gzip);
+            Assert.Equal(tensor.AsInt16(), IdxFile.Read(path).AsInt16());
+            Assert.Equal(new[] { name }, Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+        }
+
+        [Fact]
+        public void WriteOverASymbolicLinkReplacesTheLinkAndLeavesItsTargetAlone()
+        {
+            using var dir = new TempDir();
+            string target = dir.File("target.idx");
+            IdxFile.Write(target, Sample(IdxTypeCode.UnsignedByte));
+            byte[] before = File.ReadAllBytes(target);
+            string link = dir.File("link.idx");
+            File.CreateSymbolicLink(link, target);
+
+            IdxFile.Write(link, Sample(IdxTypeCode.Double));
+
+            Assert.Equal(before, File.ReadAllBytes(target));
+            Assert.Null(new FileInfo(link).LinkTarget);
+            Assert.Equal(IdxTypeCode.Double, IdxFile.Read(link).TypeCode);
         }
 
         [Fact]
@@ -253,6 +286,24 @@ namespace NetGen.Data.Tests
             File.WriteAllBytes(path, zipped);
             var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
             Assert.Contains(path, e.Message);
+        }
+
+        [Theory]
+        [InlineData(8)] // CRC-32 of the trailer
+        [InlineData(4)] // ISIZE of the trailer
+        public void BadGzipTrailerIsReportedAsCorruptData(int fromEnd)
+        {
+            using var dir = new TempDir();
+            string path = dir.File("badcrc.gz");
+            byte[] zipped = Compress([.. Header(0x08, 3), 1, 2, 3]);
+            zipped[zipped.Length - fromEnd] ^= 0x01;
+            File.WriteAllBytes(path, zipped);
+            var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+            Assert.Contains(path, e.Message);
+            Assert.Contains("corrupt gzip data", e.Message);
+            Assert.Contains("check", e.Message);
+            Assert.DoesNotContain("compression method", e.Message);
+            Assert.InRange(e.Offset, 0, 11); // "near": the decompressor checks the trailer while it still holds data it has not handed out
         }
 
         [Theory]

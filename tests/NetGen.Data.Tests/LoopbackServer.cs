@@ -32,7 +32,14 @@ namespace NetGen.Data.Tests
         /// <summary>Path → number of body bytes to send before closing the connection (Content-Length still announces the full body).</summary>
         public ConcurrentDictionary<string, int> CutAfter { get; } = new();
 
+        /// <summary>Path → a handler that writes the whole raw response itself (to stall, trickle, oversend, redirect...).</summary>
+        public ConcurrentDictionary<string, Func<NetworkStream, CancellationToken, Task>> Handlers { get; } = new();
+
         public ConcurrentQueue<string> Requests { get; } = new();
+
+        /// <summary>Writes a status line and headers (plus Connection: close) in ASCII.</summary>
+        public static Task WriteHead(NetworkStream stream, string status, CancellationToken token, params string[] headers) =>
+            stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 " + status + "\r\n" + string.Concat(Array.ConvertAll(headers, h => h + "\r\n")) + "Connection: close\r\n\r\n"), token).AsTask();
 
         public Uri Url(string path) => new($"http://127.0.0.1:{Port}{path}");
 
@@ -93,6 +100,12 @@ namespace NetGen.Data.Tests
 
                     string path = request.ToString().Split(' ')[1];
                     Requests.Enqueue(path);
+                    if (Handlers.TryGetValue(path, out Func<NetworkStream, CancellationToken, Task>? handler))
+                    {
+                        await handler(stream, _stop.Token);
+                        return;
+                    }
+
                     if (!Files.TryGetValue(path, out byte[]? body))
                     {
                         await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
@@ -105,7 +118,7 @@ namespace NetGen.Data.Tests
                     await stream.WriteAsync(body.AsMemory(0, send));
                     await stream.FlushAsync();
                 }
-                catch (Exception e) when (e is System.IO.IOException or SocketException or ObjectDisposedException)
+                catch (Exception e) when (e is System.IO.IOException or SocketException or ObjectDisposedException or OperationCanceledException)
                 {
                 }
             }

@@ -60,5 +60,12 @@ namespace NetGen.Data
 
         /// <summary>Client used for the requests (not disposed); default: a new client for the call.</summary>
         public HttpClient? HttpClient { get; set; }
+
+        /// <summary>
+        /// The longest wait for the response headers, or for the next bytes of a body, before the attempt fails and the
+        /// next mirror is tried; default 30 s. The <see cref="System.Net.Http.HttpClient.Timeout"/> of the client, when
+        /// shorter, applies the same way. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.
+        /// </summary>
+        public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
     }
 }

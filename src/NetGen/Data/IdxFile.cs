@@ -194,22 +194,9 @@ namespace NetGen.Data
             return n == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
         }
 
-        internal static string TempPathFor(string fullPath) =>
-            fullPath + "." + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture).Substring(0, 12) + ".tmp";
+        internal static string TempPathFor(string fullPath) => NetGen.IO.AtomicFile.TempPathFor(fullPath);
 
-        internal static void TryDelete(string path)
-        {
-            try
-            {
-                File.Delete(path);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
+        internal static void TryDelete(string path) => NetGen.IO.AtomicFile.TryDelete(path);
 
         private static IdxHeader ReadHeader(ref Reader reader, long fileLength, long maxDataBytes)
         {
@@ -426,7 +413,9 @@ namespace NetGen.Data
                     catch (InvalidDataException e)
                     {
                         throw new DataFormatException(
-                            string.Format(CultureInfo.InvariantCulture, "{0}: corrupt gzip data near decompressed offset {1}: {2}", _path, Offset, e.Message),
+                            // The decompressor reports every Z_DATA_ERROR (bad deflate block, CRC-32 or length mismatch) as an
+                        // "unsupported compression method", which misleads; the inner exception keeps it.
+                        string.Format(CultureInfo.InvariantCulture, "{0}: corrupt gzip data near decompressed offset {1}: expected valid deflate data ending in a matching CRC-32 and length check, but the data is damaged.", _path, Offset),
                             _path, Offset, innerException: e);
                     }
 

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Buffers;
 using System.IO;
 using System.IO.Compression;
 using System.Net.Http;
+using NetGen.IO;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -87,9 +89,20 @@ namespace NetGen.Data
                 }
             }
 
+            TimeSpan inactivity = options?.InactivityTimeout ?? TimeSpan.FromSeconds(30);
+            if (inactivity <= TimeSpan.Zero && inactivity != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentException("The inactivity timeout must be positive or Timeout.InfiniteTimeSpan.", nameof(options));
+            }
+
             Directory.CreateDirectory(directory);
             HttpClient? owned = options?.HttpClient is null ? new HttpClient() : null;
             HttpClient client = options?.HttpClient ?? owned!;
+            if (client.Timeout != Timeout.InfiniteTimeSpan && (inactivity == Timeout.InfiniteTimeSpan || client.Timeout < inactivity))
+            {
+                inactivity = client.Timeout;
+            }
+
             try
             {
                 var failures = new StringBuilder();
@@ -101,7 +114,7 @@ namespace NetGen.Data
                         continue;
                     }
 
-                    if (!await DownloadFileAsync(client, mirrors, directory, name, failures, cancellationToken).ConfigureAwait(false))
+                    if (!await DownloadFileAsync(client, mirrors, directory, name, inactivity, failures, cancellationToken).ConfigureAwait(false))
                     {
                         failed.Add(name);
                     }
@@ -143,35 +156,112 @@ namespace NetGen.Data
             return File.Exists(gz) ? gz : null;
         }
 
+        /// <summary>Size in bytes of the raw (uncompressed) file <paramref name="name"/>: its IDX header and data.</summary>
+        internal static long RawSize(string name) => name switch
+        {
+            TrainImages => 16 + 60000L * 28 * 28,
+            TrainLabels => 8 + 60000,
+            TestImages => 16 + 10000L * 28 * 28,
+            _ => 8 + 10000,
+        };
+
+        /// <summary>
+        /// The largest download accepted for <paramref name="name"/>: its raw size plus what gzip can add to
+        /// incompressible data (5 bytes per 64 KiB stored block, a header and a trailer), with room to spare.
+        /// </summary>
+        internal static long MaxDownloadSize(string name) => RawSize(name) + (RawSize(name) / 1024) + 1024;
+
         /// <summary>Lower-case hex SHA-256 of the file's content, decompressed first when it is gzip.</summary>
-        internal static string HashContent(string path)
+        internal static string HashContent(string path) => HashContent(path, long.MaxValue, CancellationToken.None);
+
+        /// <summary>
+        /// Lower-case hex SHA-256 of the file's content, decompressed first when it is gzip; content longer than
+        /// <paramref name="maxContentBytes"/> is rejected as soon as it exceeds it.
+        /// </summary>
+        internal static string HashContent(string path, long maxContentBytes, CancellationToken cancellationToken)
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            if (IdxFile.IsGzip(file))
+            bool gzip = IdxFile.IsGzip(file);
+            using Stream content = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+            try
             {
-                using var zip = new GZipStream(file, CompressionMode.Decompress);
-                return Convert.ToHexString(SHA256.HashData(zip)).ToLowerInvariant();
+                long total = 0;
+                int n;
+                while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    total += n;
+                    if (total > maxContentBytes)
+                    {
+                        throw new InvalidDataException(string.Format(
+                            CultureInfo.InvariantCulture, "expected at most {0} bytes of {1}content but there are more", maxContentBytes, gzip ? "decompressed " : string.Empty));
+                    }
+
+                    sha.AppendData(buffer, 0, n);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            return Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant();
+            return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
         }
 
-        private async Task<bool> DownloadFileAsync(HttpClient client, IReadOnlyList<Uri> mirrors, string directory, string name, StringBuilder failures, CancellationToken cancellationToken)
+        /// <summary>
+        /// Deletes temporary files an interrupted download of <paramref name="fileName"/> left in <paramref name="directory"/>
+        /// (current and earlier naming) once they are older than <paramref name="minimumAge"/>: a younger one may belong to
+        /// a download still running in another process.
+        /// </summary>
+        internal static void DeleteStaleTempFiles(string directory, string fileName, TimeSpan minimumAge)
+        {
+            DateTime cutoff = DateTime.UtcNow - minimumAge;
+            IEnumerable<string> candidates;
+            try
+            {
+                candidates = Directory.EnumerateFiles(directory, "*" + fileName + ".*" + AtomicFile.Suffix);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            foreach (string path in candidates)
+            {
+                string name = Path.GetFileName(path);
+                bool ours = AtomicFile.IsTempNameFor(name, fileName) || AtomicFile.IsTempNameFor("." + name, fileName);
+                try
+                {
+                    if (ours && File.GetLastWriteTimeUtc(path) < cutoff)
+                    {
+                        AtomicFile.TryDelete(path);
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+
+        private async Task<bool> DownloadFileAsync(HttpClient client, IReadOnlyList<Uri> mirrors, string directory, string name, TimeSpan inactivity, StringBuilder failures, CancellationToken cancellationToken)
         {
             string expected = Sha256(name);
+            long maxDownload = MaxDownloadSize(name);
+            TimeSpan staleAge = inactivity == Timeout.InfiniteTimeSpan ? TimeSpan.FromDays(1) : inactivity * 2 > TimeSpan.FromMinutes(1) ? inactivity * 2 : TimeSpan.FromMinutes(1);
+            DeleteStaleTempFiles(directory, name + ".gz", staleAge);
             foreach (Uri mirror in mirrors)
             {
                 Uri baseUri = mirror.AbsoluteUri.EndsWith('/') ? mirror : new Uri(mirror.AbsoluteUri + "/");
                 var url = new Uri(baseUri, name + ".gz");
-                string temp = IdxFile.TempPathFor(Path.Combine(directory, name + ".gz"));
+                string temp = AtomicFile.TempPathFor(Path.Combine(directory, name + ".gz"));
                 try
                 {
-                    using (HttpResponseMessage response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
-                    {
-                        response.EnsureSuccessStatusCode();
-                        using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-                        await response.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-                    }
+                    await FetchAsync(client, url, temp, maxDownload, inactivity, cancellationToken).ConfigureAwait(false);
 
                     bool gzip;
                     using (var check = new FileStream(temp, FileMode.Open, FileAccess.Read))
@@ -179,7 +269,7 @@ namespace NetGen.Data
                         gzip = IdxFile.IsGzip(check);
                     }
 
-                    string actual = HashContent(temp);
+                    string actual = HashContent(temp, RawSize(name), cancellationToken);
                     if (!string.Equals(actual, expected, StringComparison.Ordinal))
                     {
                         throw new InvalidDataException(string.Format(
@@ -189,18 +279,94 @@ namespace NetGen.Data
                     File.Move(temp, Path.Combine(directory, gzip ? name + ".gz" : name), overwrite: true);
                     return true;
                 }
+                catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
+                {
+                    // Cancelled through a linked token: report the caller's.
+                    throw new OperationCanceledException(e.Message, e, cancellationToken);
+                }
                 catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or UnauthorizedAccessException
-                    || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     failures.Append("  ").Append(url).Append(": ").Append(e.Message).AppendLine();
                 }
                 finally
                 {
-                    IdxFile.TryDelete(temp);
+                    AtomicFile.TryDelete(temp);
                 }
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Downloads <paramref name="url"/> into <paramref name="temp"/>, failing when no response or no body bytes
+        /// arrive for <paramref name="inactivity"/>, and as soon as the body exceeds <paramref name="maxBytes"/>.
+        /// </summary>
+        private static async Task FetchAsync(HttpClient client, Uri url, string temp, long maxBytes, TimeSpan inactivity, CancellationToken cancellationToken)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(inactivity);
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, idle.Token).WaitAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new IOException(string.Format(CultureInfo.InvariantCulture, "no response within {0} s (inactivity timeout)", inactivity.TotalSeconds), e);
+            }
+
+            using (response)
+            {
+                response.EnsureSuccessStatusCode();
+                if (response.Content.Headers.ContentLength is long announced && announced > maxBytes)
+                {
+                    throw new InvalidDataException(string.Format(
+                        CultureInfo.InvariantCulture, "the server announces {0} bytes but the file is at most {1} bytes", announced, maxBytes));
+                }
+
+                // Not pooled: a read abandoned by WaitAsync may still complete into it.
+                long total = 0;
+                byte[] buffer = new byte[1 << 16];
+                {
+                    using Stream body = await response.Content.ReadAsStreamAsync(idle.Token).WaitAsync(idle.Token).ConfigureAwait(false);
+
+                    // Unbuffered: each chunk reaches the file as it arrives, so a live download's temporary file keeps a
+                    // recent write time (see DeleteStaleTempFiles).
+                    using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
+                    while (true)
+                    {
+                        idle.CancelAfter(inactivity);
+                        int n;
+                        try
+                        {
+                            // WaitAsync: a read that ignores the token still ends the wait; disposing the response then aborts it.
+                            n = await body.ReadAsync(buffer.AsMemory(), idle.Token).AsTask().WaitAsync(idle.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            throw new IOException(string.Format(
+                                CultureInfo.InvariantCulture, "no data for {0} s after {1} bytes (inactivity timeout)", inactivity.TotalSeconds, total), e);
+                        }
+
+                        if (n == 0)
+                        {
+                            break;
+                        }
+
+                        total += n;
+                        if (total > maxBytes)
+                        {
+                            throw new InvalidDataException(string.Format(
+                                CultureInfo.InvariantCulture, "expected at most {0} bytes but the server sent more", maxBytes));
+                        }
+
+                        await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         private Dataset LoadPart(string imagesPath, string labelsPath, int expectedCount)

@@ -63,7 +63,9 @@ namespace NetGen.Data
         /// <summary>
         /// Downloads the files missing from the cache folder (<see cref="DownloadOptions.Directory"/> or
         /// <see cref="DefaultDirectory"/>), trying each mirror in turn. Each file goes to a temporary file that is
-        /// renamed only after the SHA-256 of its decompressed content matches; failures leave no file behind.
+        /// renamed only after the SHA-256 of its decompressed content matches; failures leave no file behind (temporary
+        /// files an earlier crash left are removed). An attempt fails when no data arrives for <see cref="DownloadOptions.InactivityTimeout"/>
+        /// and as soon as the body is larger than the file can be; <paramref name="cancellationToken"/> is honoured throughout.
         /// </summary>
         /// <returns>The folder holding the four files.</returns>
         /// <exception cref="System.IO.IOException">A file could not be downloaded from any mirror; the message says which files to put where.</exception>

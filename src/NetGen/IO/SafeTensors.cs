@@ -60,8 +60,7 @@ namespace NetGen.IO
             byte[] header = BuildHeader(tensors, metadata);
 
             string fullPath = Path.GetFullPath(path);
-            string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException("Path has no directory: '" + path + "'.", nameof(path));
-            string tempPath = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Path.GetRandomFileName() + ".tmp");
+            string tempPath = AtomicFile.TempPathFor(fullPath);
             try
             {
                 using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: CopyChunk))
@@ -76,18 +75,7 @@ namespace NetGen.IO
             }
             catch
             {
-                try
-                {
-                    File.Delete(tempPath);
-                }
-                catch (IOException)
-                {
-                    // Best effort; the original exception matters more.
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-
+                AtomicFile.TryDelete(tempPath);
                 throw;
             }
         }
@@ -252,22 +240,50 @@ namespace NetGen.IO
         /// <summary>Reads and fully validates a safetensors file.</summary>
         /// <param name="path">The file to read; its path appears in error messages.</param>
         /// <exception cref="InvalidDataException">The file is malformed.</exception>
-        public static SafeTensorsFile Load(string path)
+        public static SafeTensorsFile Load(string path) => Load(path, options: null);
+
+        /// <summary>
+        /// Reads and fully validates a safetensors file. With <see cref="SafeTensorsReadOptions.ExpectedTensors"/>,
+        /// an unexpected, missing or differently shaped tensor is rejected from the header, before any data is read.
+        /// </summary>
+        /// <param name="path">The file to read; its path appears in error messages.</param>
+        /// <param name="options">What to accept; null for the defaults.</param>
+        /// <exception cref="InvalidDataException">The file is malformed or not what <paramref name="options"/> expects.</exception>
+        public static SafeTensorsFile Load(string path, SafeTensorsReadOptions? options)
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            return Read(file, path);
+            return ReadCore(file, path, options);
         }
 
         /// <summary>
-        /// Reads and fully validates a safetensors file from the current position of <paramref name="stream"/> to
-        /// its end. A non-seekable stream is first buffered in memory.
+        /// Reads and fully validates a safetensors file from the current position of <paramref name="stream"/>. A
+        /// seekable stream must end where the data ends; a non-seekable one is read no further than the header
+        /// (at most <see cref="MaxHeaderLength"/> bytes) and the data it declares, plus one byte to check that it ends there.
         /// </summary>
         /// <param name="stream">A readable stream; it is not closed.</param>
         /// <exception cref="InvalidDataException">The data is malformed.</exception>
-        public static SafeTensorsFile Read(Stream stream) => Read(stream, fileName: null);
+        public static SafeTensorsFile Read(Stream stream) => ReadCore(stream, fileName: null, options: null);
 
-        internal static SafeTensorsFile Read(Stream stream, string? fileName)
+        /// <summary>Reads as <see cref="Read(Stream)"/>, rejecting from the header a data section larger than <paramref name="maxDataBytes"/>.</summary>
+        /// <param name="stream">A readable stream; it is not closed.</param>
+        /// <param name="maxDataBytes">The largest data section accepted, e.g. the total size of the tensors expected.</param>
+        /// <exception cref="InvalidDataException">The data is malformed or larger than <paramref name="maxDataBytes"/>.</exception>
+        public static SafeTensorsFile Read(Stream stream, long maxDataBytes)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(maxDataBytes);
+            return ReadCore(stream, fileName: null, new SafeTensorsReadOptions { MaxDataBytes = maxDataBytes });
+        }
+
+        /// <summary>Reads as <see cref="Read(Stream)"/>, with the checks of <paramref name="options"/> made from the header before any data is read.</summary>
+        /// <param name="stream">A readable stream; it is not closed.</param>
+        /// <param name="options">What to accept; null for the defaults.</param>
+        /// <exception cref="InvalidDataException">The data is malformed or not what <paramref name="options"/> expects.</exception>
+        public static SafeTensorsFile Read(Stream stream, SafeTensorsReadOptions? options) => ReadCore(stream, fileName: null, options);
+
+        internal static SafeTensorsFile Read(Stream stream, string? fileName) => ReadCore(stream, fileName, options: null);
+
+        internal static SafeTensorsFile ReadCore(Stream stream, string? fileName, SafeTensorsReadOptions? options)
         {
             ArgumentNullException.ThrowIfNull(stream);
             if (!stream.CanRead)
@@ -275,49 +291,70 @@ namespace NetGen.IO
                 throw new ArgumentException("The stream is not readable.", nameof(stream));
             }
 
-            if (!stream.CanSeek)
-            {
-                var buffered = new MemoryStream();
-                stream.CopyTo(buffered);
-                buffered.Position = 0;
-                stream = buffered;
-            }
-
-            long available = stream.Length - stream.Position;
-            if (available < 8)
-            {
-                throw Error(fileName, null, "expected at least 8 bytes (the header length) but the file has " + Num(available));
-            }
-
+            bool seekable = stream.CanSeek;
+            long available = seekable ? stream.Length - stream.Position : long.MaxValue;
             Span<byte> prefix = stackalloc byte[8];
-            ReadExactly(stream, prefix, fileName);
+            int got = ReadUpTo(stream, prefix);
+            if (got < 8)
+            {
+                throw Error(fileName, null, "expected at least 8 bytes (the header length) but the file has " + Num(got));
+            }
+
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
             if (headerLength > MaxHeaderLength)
             {
                 throw Error(fileName, null, "header length " + headerLength.ToString(CultureInfo.InvariantCulture) + " exceeds the limit of " + Num(MaxHeaderLength) + " bytes");
             }
 
-            if ((long)headerLength > available - 8)
+            if (seekable && (long)headerLength > available - 8)
             {
                 throw Error(fileName, null, "header length " + Num((long)headerLength) + " exceeds the " + Num(available - 8) + " bytes that follow it");
             }
 
-            byte[] header = new byte[headerLength];
-            ReadExactly(stream, header, fileName);
-            long dataLength = available - 8 - (long)headerLength;
+            // Read in growing chunks: a lying length on a short stream costs about twice what the stream holds.
+            byte[] header = ReadGrowing(stream, (long)headerLength, out long headerRead);
+            if (headerRead < (long)headerLength)
+            {
+                throw Error(fileName, null, "header length " + Num((long)headerLength) + " exceeds the " + Num(headerRead) + " bytes that follow it");
+            }
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var parsed = new List<ParsedTensor>();
             ParseHeader(header, fileName, metadata, parsed);
-            SafeTensorInfo[] tensors = Validate(parsed, dataLength, fileName);
-
-            if (dataLength > Array.MaxLength)
+            long declared = 0;
+            foreach (ParsedTensor t in parsed)
             {
-                throw Error(fileName, null, "data section of " + Num(dataLength) + " bytes is larger than this reader supports (" + Num(Array.MaxLength) + ")");
+                declared = Math.Max(declared, t.End);
             }
 
-            byte[] data = dataLength == 0 ? Array.Empty<byte>() : GC.AllocateUninitializedArray<byte>((int)dataLength);
-            ReadExactly(stream, data, fileName);
+            long dataLength = seekable ? available - 8 - (long)headerLength : declared;
+            SafeTensorInfo[] tensors = Validate(parsed, dataLength, fileName);
+            long maxData = Math.Min(options?.MaxDataBytes ?? SafeTensorsReadOptions.DefaultMaxDataBytes, Array.MaxLength);
+            if (options?.ExpectedTensors is { } expected)
+            {
+                maxData = Math.Min(maxData, CheckExpected(tensors, expected, fileName));
+            }
+
+            if (dataLength > maxData)
+            {
+                throw Error(fileName, null, "expected a data section of at most " + Num(maxData) + " bytes but the header declares " + Num(dataLength)
+                    + (maxData == Array.MaxLength ? " (larger than this reader supports)" : string.Empty));
+            }
+
+            byte[] data = ReadGrowing(stream, dataLength, out long dataRead);
+            if (dataRead < dataLength)
+            {
+                throw Error(fileName, null, "expected " + Num(dataLength) + " bytes of tensor data (as the header declares) but the " + (seekable ? "file" : "stream") + " ended after " + Num(dataRead) + " (truncated)");
+            }
+
+            if (!seekable)
+            {
+                Span<byte> one = stackalloc byte[1];
+                if (ReadUpTo(stream, one) != 0)
+                {
+                    throw Error(fileName, null, "expected the stream to end after the " + Num(dataLength) + "-byte data section the header declares but it continues");
+                }
+            }
 
             var byName = new Dictionary<string, SafeTensorInfo>(tensors.Length, StringComparer.Ordinal);
             foreach (SafeTensorInfo info in tensors)
@@ -325,19 +362,114 @@ namespace NetGen.IO
                 byName.Add(info.Name, info);
             }
 
-            return new SafeTensorsFile(fileName, tensors, byName, metadata, data);
+            return new SafeTensorsFile(fileName, tensors, byName, metadata, data, options?.AllowNonFinite ?? false);
         }
 
-        private static void ReadExactly(Stream stream, Span<byte> buffer, string? fileName)
+        /// <summary>Checks the header against the expected tensors; returns their total size.</summary>
+        private static long CheckExpected(SafeTensorInfo[] tensors, IReadOnlyList<TensorSpec> expected, string? fileName)
         {
-            try
+            var byName = new Dictionary<string, TensorSpec>(expected.Count, StringComparer.Ordinal);
+            long total = 0;
+            foreach (TensorSpec spec in expected)
             {
-                stream.ReadExactly(buffer);
+                ArgumentNullException.ThrowIfNull(spec, nameof(expected));
+                if (!byName.TryAdd(spec.Name, spec))
+                {
+                    throw new ArgumentException("Two expected tensors are named '" + spec.Name + "'.", nameof(expected));
+                }
+
+                total = total > long.MaxValue - spec.ByteLength ? long.MaxValue : total + spec.ByteLength;
             }
-            catch (EndOfStreamException e)
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (SafeTensorInfo info in tensors)
             {
-                throw Error(fileName, null, "the file ended early (truncated while reading)", e);
+                if (!byName.TryGetValue(info.Name, out TensorSpec? spec))
+                {
+                    throw Error(fileName, info.Name, "unexpected (" + DTypeInfo.Name(info.DType) + " " + FormatShape(info.Shape) + ", " + Num(info.ByteLength)
+                        + " bytes); expected only the " + Num(expected.Count) + " tensor(s) " + DescribeSpecs(expected));
+                }
+
+                if (info.DType != spec.DType || !info.ShapeEquals(spec.Shape))
+                {
+                    throw Error(fileName, info.Name, "expected " + DTypeInfo.Name(spec.DType) + " " + FormatShape(spec.Shape) + " but the header declares "
+                        + DTypeInfo.Name(info.DType) + " " + FormatShape(info.Shape));
+                }
+
+                seen.Add(info.Name);
             }
+
+            foreach (TensorSpec spec in expected)
+            {
+                if (!seen.Contains(spec.Name))
+                {
+                    throw Error(fileName, spec.Name, "missing; expected " + DTypeInfo.Name(spec.DType) + " " + FormatShape(spec.Shape));
+                }
+            }
+
+            return total;
+        }
+
+        private static string DescribeSpecs(IReadOnlyList<TensorSpec> specs)
+        {
+            const int Limit = 20;
+            var sb = new StringBuilder();
+            for (int i = 0; i < specs.Count && i < Limit; i++)
+            {
+                sb.Append(i == 0 ? string.Empty : ", ").Append('\'').Append(specs[i].Name).Append('\'');
+            }
+
+            if (specs.Count > Limit)
+            {
+                sb.Append(", ...");
+            }
+
+            return sb.ToString();
+        }
+
+        /// <summary>Reads up to <paramref name="count"/> bytes into an array that grows as data arrives (from 64 KiB, doubling).</summary>
+        private static byte[] ReadGrowing(Stream stream, long count, out long read)
+        {
+            const int Initial = 1 << 16;
+            if (count == 0)
+            {
+                read = 0;
+                return Array.Empty<byte>();
+            }
+
+            byte[] buffer = count <= Initial ? new byte[count] : GC.AllocateUninitializedArray<byte>(Initial);
+            long filled = 0;
+            while (true)
+            {
+                int n = ReadUpTo(stream, buffer.AsSpan((int)filled));
+                filled += n;
+                if (filled < buffer.Length || filled == count)
+                {
+                    read = filled;
+                    return buffer;
+                }
+
+                byte[] larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(count, 2L * buffer.Length));
+                buffer.AsSpan().CopyTo(larger);
+                buffer = larger;
+            }
+        }
+
+        private static int ReadUpTo(Stream stream, Span<byte> buffer)
+        {
+            int total = 0;
+            while (total < buffer.Length)
+            {
+                int n = stream.Read(buffer.Slice(total));
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+
+            return total;
         }
 
         private struct ParsedTensor

@@ -20,6 +20,8 @@ namespace NetGen.IO
     /// file.CopyTo("0.weight", weights0);              // ...then copy
     /// file.CopyTo("0.bias", bias0);
     /// </code>
+    /// <see cref="Expect"/> and <see cref="CopyTo(string, Span{float})"/> reject NaN and ±∞ in F32 and F64 tensors,
+    /// naming the tensor and the element, unless the file was read with <see cref="SafeTensorsReadOptions.AllowNonFinite"/>.
     /// Instances are not thread-safe (<see cref="Expect"/> records names).
     /// </summary>
     public sealed class SafeTensorsFile
@@ -30,8 +32,9 @@ namespace NetGen.IO
         private readonly byte[] _data;
         private readonly HashSet<string> _expected = new(StringComparer.Ordinal);
 
-        internal SafeTensorsFile(string? fileName, SafeTensorInfo[] tensors, Dictionary<string, SafeTensorInfo> byName, Dictionary<string, string> metadata, byte[] data)
+        internal SafeTensorsFile(string? fileName, SafeTensorInfo[] tensors, Dictionary<string, SafeTensorInfo> byName, Dictionary<string, string> metadata, byte[] data, bool allowNonFinite)
         {
+            AllowNonFinite = allowNonFinite;
             FileName = fileName;
             _tensors = tensors;
             _byName = byName;
@@ -41,6 +44,9 @@ namespace NetGen.IO
 
         /// <summary>The path the file was loaded from, or null when it was read from a stream.</summary>
         public string? FileName { get; }
+
+        /// <summary>Whether NaN and ±∞ are accepted in F32 and F64 tensors (<see cref="SafeTensorsReadOptions.AllowNonFinite"/>).</summary>
+        public bool AllowNonFinite { get; }
 
         /// <summary>The <c>"__metadata__"</c> entries (empty when absent).</summary>
         public IReadOnlyDictionary<string, string> Metadata => _metadata;
@@ -72,13 +78,14 @@ namespace NetGen.IO
 
         /// <summary>
         /// Checks that tensor <paramref name="name"/> exists with exactly this dtype and shape, and records it as
-        /// expected for <see cref="ExpectNoOtherTensors"/>. Touches no data.
+        /// expected for <see cref="ExpectNoOtherTensors"/>. Unless <see cref="AllowNonFinite"/>, an F32 or F64 tensor
+        /// must also hold only finite values, so a loader that expects every tensor before copying any never copies NaN.
         /// </summary>
         /// <param name="name">Tensor name.</param>
         /// <param name="dtype">Required element type.</param>
         /// <param name="shape">Required shape (empty for a scalar).</param>
         /// <returns>The tensor's description.</returns>
-        /// <exception cref="InvalidDataException">The tensor is missing or its dtype or shape differs.</exception>
+        /// <exception cref="InvalidDataException">The tensor is missing, its dtype or shape differs, or it holds a non-finite value.</exception>
         public SafeTensorInfo Expect(string name, DType dtype, params ReadOnlySpan<int> shape)
         {
             SafeTensorInfo info = GetTensor(name);
@@ -91,6 +98,7 @@ namespace NetGen.IO
                     name);
             }
 
+            CheckFinite(info);
             _expected.Add(name);
             return info;
         }
@@ -123,12 +131,17 @@ namespace NetGen.IO
         }
 
         /// <summary>Copies an F32 tensor into <paramref name="destination"/>, whose length must equal its element count.</summary>
-        /// <exception cref="InvalidDataException">The tensor is missing, not F32, or its element count differs from the destination length.</exception>
+        /// <exception cref="InvalidDataException">The tensor is missing, not F32, its element count differs from the destination length, or it holds a non-finite value (unless <see cref="AllowNonFinite"/>); the destination is then unchanged.</exception>
         public void CopyTo(string name, Span<float> destination)
         {
             SafeTensorInfo info = GetTensor(name);
             CheckDType(info, DType.F32);
             CheckLength(info, destination.Length);
+            if (!_expected.Contains(name))
+            {
+                CheckFinite(info);
+            }
+
             ReadOnlySpan<byte> raw = Raw(info);
             if (BitConverter.IsLittleEndian)
             {
@@ -144,12 +157,17 @@ namespace NetGen.IO
         }
 
         /// <summary>Copies an F64 tensor into <paramref name="destination"/>, whose length must equal its element count.</summary>
-        /// <exception cref="InvalidDataException">The tensor is missing, not F64, or its element count differs from the destination length.</exception>
+        /// <exception cref="InvalidDataException">The tensor is missing, not F64, its element count differs from the destination length, or it holds a non-finite value (unless <see cref="AllowNonFinite"/>); the destination is then unchanged.</exception>
         public void CopyTo(string name, Span<double> destination)
         {
             SafeTensorInfo info = GetTensor(name);
             CheckDType(info, DType.F64);
             CheckLength(info, destination.Length);
+            if (!_expected.Contains(name))
+            {
+                CheckFinite(info);
+            }
+
             ReadOnlySpan<byte> raw = Raw(info);
             if (BitConverter.IsLittleEndian)
             {
@@ -199,6 +217,69 @@ namespace NetGen.IO
 
                 throw SafeTensorsError.Create(detail, FileName, info.Name);
             }
+        }
+
+        private void CheckFinite(SafeTensorInfo info)
+        {
+            if (AllowNonFinite || info.DType is not (DType.F32 or DType.F64))
+            {
+                return;
+            }
+
+            ReadOnlySpan<byte> raw = Raw(info);
+            long index = -1;
+            double value = 0;
+            if (info.DType == DType.F32)
+            {
+                for (int i = 0; i < raw.Length; i += sizeof(float))
+                {
+                    // Exponent all ones: ±∞ or NaN.
+                    if ((BinaryPrimitives.ReadUInt32LittleEndian(raw.Slice(i)) & 0x7F80_0000u) == 0x7F80_0000u)
+                    {
+                        index = i / sizeof(float);
+                        value = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i));
+                        break;
+                    }
+                }
+            }
+            else
+            {
+                for (int i = 0; i < raw.Length; i += sizeof(double))
+                {
+                    if ((BinaryPrimitives.ReadUInt64LittleEndian(raw.Slice(i)) & 0x7FF0_0000_0000_0000ul) == 0x7FF0_0000_0000_0000ul)
+                    {
+                        index = i / sizeof(double);
+                        value = BinaryPrimitives.ReadDoubleLittleEndian(raw.Slice(i));
+                        break;
+                    }
+                }
+            }
+
+            if (index >= 0)
+            {
+                throw SafeTensorsError.Create(
+                    string.Format(
+                        CultureInfo.InvariantCulture,
+                        "expected finite values but element {0} {1} is {2} (read the file with SafeTensorsReadOptions.AllowNonFinite = true to accept it)",
+                        index,
+                        FormatIndex(index, info.Shape),
+                        double.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity"),
+                    FileName,
+                    info.Name);
+            }
+        }
+
+        /// <summary>The multi-dimensional index of flat (row-major) element <paramref name="flat"/>, e.g. [2, 0].</summary>
+        private static string FormatIndex(long flat, ReadOnlySpan<int> shape)
+        {
+            Span<int> index = shape.Length <= 16 ? stackalloc int[shape.Length] : new int[shape.Length];
+            for (int d = shape.Length - 1; d >= 0; d--)
+            {
+                index[d] = (int)(flat % shape[d]);
+                flat /= shape[d];
+            }
+
+            return SafeTensors.FormatShape(index);
         }
 
         private void CheckLength(SafeTensorInfo info, int destinationLength)
