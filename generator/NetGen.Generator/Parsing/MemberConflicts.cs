@@ -26,7 +26,7 @@ namespace NetGen.Generator.Parsing
         {
             "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd",
             "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
-            "BackpropagateRange", "TrainFused", "ApplyStep", "ModelTensors", "UseParallel", "TrainParallel", "ComputePart",
+            "BackpropagateRange", "TrainFused", "ApplyStep", "ModelTensors", "UseParallel", "TrainParallel", "ComputePart", "ExpF", "SigmoidF", "TanhF",
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(

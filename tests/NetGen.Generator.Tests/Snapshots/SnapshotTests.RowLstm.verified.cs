@@ -655,19 +655,71 @@ namespace Samples
             }
 
             // i, f, g, o from the two parts; c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t).
-            for (nuint j = 0; j < 128; j++)
+            nuint j = 0;
+            if (Vector512.IsHardwareAccelerated)
             {
-                float i = 1.0f / (1.0f + MathF.Exp(-(Unsafe.Add(ref current, j) + Unsafe.Add(ref gh, j))));
-                float f = 1.0f / (1.0f + MathF.Exp(-(Unsafe.Add(ref current, j + 128) + Unsafe.Add(ref gh, j + 128))));
-                float g = MathF.Tanh(Unsafe.Add(ref current, j + 256) + Unsafe.Add(ref gh, j + 256));
-                float o = 1.0f / (1.0f + MathF.Exp(-(Unsafe.Add(ref current, j + 384) + Unsafe.Add(ref gh, j + 384))));
+                for (; j + 16 <= 128; j += 16)
+                {
+                    Vector512<float> i = SigmoidF(Vector512.LoadUnsafe(ref current, j) + Vector512.LoadUnsafe(ref gh, j));
+                    Vector512<float> f = SigmoidF(Vector512.LoadUnsafe(ref current, j + 128) + Vector512.LoadUnsafe(ref gh, j + 128));
+                    Vector512<float> g = TanhF(Vector512.LoadUnsafe(ref current, j + 256) + Vector512.LoadUnsafe(ref gh, j + 256));
+                    Vector512<float> o = SigmoidF(Vector512.LoadUnsafe(ref current, j + 384) + Vector512.LoadUnsafe(ref gh, j + 384));
+                    Vector512<float> c = (f * Vector512.LoadUnsafe(ref previous, j + 512)) + (i * g);
+                    (i).StoreUnsafe(ref current, j);
+                    (f).StoreUnsafe(ref current, j + 128);
+                    (g).StoreUnsafe(ref current, j + 256);
+                    (o).StoreUnsafe(ref current, j + 384);
+                    (c).StoreUnsafe(ref current, j + 512);
+                    (o * TanhF(c)).StoreUnsafe(ref current, j + 640);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= 128; j += 8)
+                {
+                    Vector256<float> i = SigmoidF(Vector256.LoadUnsafe(ref current, j) + Vector256.LoadUnsafe(ref gh, j));
+                    Vector256<float> f = SigmoidF(Vector256.LoadUnsafe(ref current, j + 128) + Vector256.LoadUnsafe(ref gh, j + 128));
+                    Vector256<float> g = TanhF(Vector256.LoadUnsafe(ref current, j + 256) + Vector256.LoadUnsafe(ref gh, j + 256));
+                    Vector256<float> o = SigmoidF(Vector256.LoadUnsafe(ref current, j + 384) + Vector256.LoadUnsafe(ref gh, j + 384));
+                    Vector256<float> c = (f * Vector256.LoadUnsafe(ref previous, j + 512)) + (i * g);
+                    (i).StoreUnsafe(ref current, j);
+                    (f).StoreUnsafe(ref current, j + 128);
+                    (g).StoreUnsafe(ref current, j + 256);
+                    (o).StoreUnsafe(ref current, j + 384);
+                    (c).StoreUnsafe(ref current, j + 512);
+                    (o * TanhF(c)).StoreUnsafe(ref current, j + 640);
+                }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; j + 4 <= 128; j += 4)
+                {
+                    Vector128<float> i = SigmoidF(Vector128.LoadUnsafe(ref current, j) + Vector128.LoadUnsafe(ref gh, j));
+                    Vector128<float> f = SigmoidF(Vector128.LoadUnsafe(ref current, j + 128) + Vector128.LoadUnsafe(ref gh, j + 128));
+                    Vector128<float> g = TanhF(Vector128.LoadUnsafe(ref current, j + 256) + Vector128.LoadUnsafe(ref gh, j + 256));
+                    Vector128<float> o = SigmoidF(Vector128.LoadUnsafe(ref current, j + 384) + Vector128.LoadUnsafe(ref gh, j + 384));
+                    Vector128<float> c = (f * Vector128.LoadUnsafe(ref previous, j + 512)) + (i * g);
+                    (i).StoreUnsafe(ref current, j);
+                    (f).StoreUnsafe(ref current, j + 128);
+                    (g).StoreUnsafe(ref current, j + 256);
+                    (o).StoreUnsafe(ref current, j + 384);
+                    (c).StoreUnsafe(ref current, j + 512);
+                    (o * TanhF(c)).StoreUnsafe(ref current, j + 640);
+                }
+            }
+            for (; j < 128; j++)
+            {
+                float i = SigmoidF(Unsafe.Add(ref current, j) + Unsafe.Add(ref gh, j));
+                float f = SigmoidF(Unsafe.Add(ref current, j + 128) + Unsafe.Add(ref gh, j + 128));
+                float g = TanhF(Unsafe.Add(ref current, j + 256) + Unsafe.Add(ref gh, j + 256));
+                float o = SigmoidF(Unsafe.Add(ref current, j + 384) + Unsafe.Add(ref gh, j + 384));
                 float c = (f * Unsafe.Add(ref previous, j + 512)) + (i * g);
                 Unsafe.Add(ref current, j) = i;
                 Unsafe.Add(ref current, j + 128) = f;
                 Unsafe.Add(ref current, j + 256) = g;
                 Unsafe.Add(ref current, j + 384) = o;
                 Unsafe.Add(ref current, j + 512) = c;
-                Unsafe.Add(ref current, j + 640) = o * MathF.Tanh(c);
+                Unsafe.Add(ref current, j + 640) = o * TanhF(c);
             }
         }
 
@@ -857,10 +909,56 @@ namespace Samples
                 ref float current = ref Unsafe.Add(ref previous, 768);
                 ref float dg = ref Unsafe.Add(ref dst, (t + 1) * 768);
                 // work holds δh_t, then δc_{t+1} ⊙ f_{t+1}; the gate pre-activation deltas go to dg, δc_t ⊙ f_t back to work.
-                for (nuint j = 0; j < 128; j++)
+                nuint j = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; j + 16 <= 128; j += 16)
+                    {
+                        Vector512<float> i = Vector512.LoadUnsafe(ref current, j), f = Vector512.LoadUnsafe(ref current, j + 128), g = Vector512.LoadUnsafe(ref current, j + 256), o = Vector512.LoadUnsafe(ref current, j + 384);
+                        Vector512<float> tc = TanhF(Vector512.LoadUnsafe(ref current, j + 512));
+                        Vector512<float> dh = Vector512.LoadUnsafe(ref work, j);
+                        Vector512<float> dc = Vector512.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector512<float>.One - (tc * tc)));
+                        (dc * g * i * (Vector512<float>.One - i)).StoreUnsafe(ref dg, j);
+                        (dc * Vector512.LoadUnsafe(ref previous, j + 512) * f * (Vector512<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                        (dc * i * (Vector512<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                        (dh * tc * o * (Vector512<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                        (dc * f).StoreUnsafe(ref work, j + 128);
+                    }
+                }
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; j + 8 <= 128; j += 8)
+                    {
+                        Vector256<float> i = Vector256.LoadUnsafe(ref current, j), f = Vector256.LoadUnsafe(ref current, j + 128), g = Vector256.LoadUnsafe(ref current, j + 256), o = Vector256.LoadUnsafe(ref current, j + 384);
+                        Vector256<float> tc = TanhF(Vector256.LoadUnsafe(ref current, j + 512));
+                        Vector256<float> dh = Vector256.LoadUnsafe(ref work, j);
+                        Vector256<float> dc = Vector256.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector256<float>.One - (tc * tc)));
+                        (dc * g * i * (Vector256<float>.One - i)).StoreUnsafe(ref dg, j);
+                        (dc * Vector256.LoadUnsafe(ref previous, j + 512) * f * (Vector256<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                        (dc * i * (Vector256<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                        (dh * tc * o * (Vector256<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                        (dc * f).StoreUnsafe(ref work, j + 128);
+                    }
+                }
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (; j + 4 <= 128; j += 4)
+                    {
+                        Vector128<float> i = Vector128.LoadUnsafe(ref current, j), f = Vector128.LoadUnsafe(ref current, j + 128), g = Vector128.LoadUnsafe(ref current, j + 256), o = Vector128.LoadUnsafe(ref current, j + 384);
+                        Vector128<float> tc = TanhF(Vector128.LoadUnsafe(ref current, j + 512));
+                        Vector128<float> dh = Vector128.LoadUnsafe(ref work, j);
+                        Vector128<float> dc = Vector128.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector128<float>.One - (tc * tc)));
+                        (dc * g * i * (Vector128<float>.One - i)).StoreUnsafe(ref dg, j);
+                        (dc * Vector128.LoadUnsafe(ref previous, j + 512) * f * (Vector128<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                        (dc * i * (Vector128<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                        (dh * tc * o * (Vector128<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                        (dc * f).StoreUnsafe(ref work, j + 128);
+                    }
+                }
+                for (; j < 128; j++)
                 {
                     float i = Unsafe.Add(ref current, j), f = Unsafe.Add(ref current, j + 128), g = Unsafe.Add(ref current, j + 256), o = Unsafe.Add(ref current, j + 384);
-                    float tc = MathF.Tanh(Unsafe.Add(ref current, j + 512));
+                    float tc = TanhF(Unsafe.Add(ref current, j + 512));
                     float dh = Unsafe.Add(ref work, j);
                     float dc = Unsafe.Add(ref work, j + 128) + (dh * o * (1.0f - (tc * tc)));
                     Unsafe.Add(ref dg, j) = dc * g * i * (1.0f - i);
@@ -2706,6 +2804,111 @@ namespace Samples
                 Unsafe.Add(ref t, i) += alpha * sum;
             }
         }
+
+        /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> ExpF(Vector512<float> x)
+        {
+            Vector512<float> y = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.0f)), Vector512.Create(88.0f));
+            Vector512<float> k = Vector512.Floor((y * Vector512.Create(1.442695f)) + Vector512.Create(0.5f));
+            Vector512<float> r = (y - (k * Vector512.Create(0.6933594f))) - (k * Vector512.Create(-0.00021219444f));
+            Vector512<float> p = Vector512.Create(0.00019875691f);
+            p = (p * r) + Vector512.Create(0.0013981999f);
+            p = (p * r) + Vector512.Create(0.008333452f);
+            p = (p * r) + Vector512.Create(0.041665796f);
+            p = (p * r) + Vector512.Create(0.16666666f);
+            p = (p * r) + Vector512.Create(0.5f);
+            p = (p * (r * r)) + r + Vector512.Create(1.0f);
+            Vector512<float> e = p * Vector512.ShiftLeft(Vector512.ConvertToInt32(k) + Vector512.Create(127), 23).AsSingle();
+            return Vector512.ConditionalSelect(Vector512.Equals(x, x), e, x);
+        }
+
+        /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> SigmoidF(Vector512<float> x) => Vector512.Create(1.0f) / (Vector512.Create(1.0f) + ExpF(-x));
+
+        /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> TanhF(Vector512<float> x) => Vector512.Create(1.0f) - (Vector512.Create(2.0f) / (ExpF(x + x) + Vector512.Create(1.0f)));
+
+        /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> ExpF(Vector256<float> x)
+        {
+            Vector256<float> y = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.0f)), Vector256.Create(88.0f));
+            Vector256<float> k = Vector256.Floor((y * Vector256.Create(1.442695f)) + Vector256.Create(0.5f));
+            Vector256<float> r = (y - (k * Vector256.Create(0.6933594f))) - (k * Vector256.Create(-0.00021219444f));
+            Vector256<float> p = Vector256.Create(0.00019875691f);
+            p = (p * r) + Vector256.Create(0.0013981999f);
+            p = (p * r) + Vector256.Create(0.008333452f);
+            p = (p * r) + Vector256.Create(0.041665796f);
+            p = (p * r) + Vector256.Create(0.16666666f);
+            p = (p * r) + Vector256.Create(0.5f);
+            p = (p * (r * r)) + r + Vector256.Create(1.0f);
+            Vector256<float> e = p * Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).AsSingle();
+            return Vector256.ConditionalSelect(Vector256.Equals(x, x), e, x);
+        }
+
+        /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> SigmoidF(Vector256<float> x) => Vector256.Create(1.0f) / (Vector256.Create(1.0f) + ExpF(-x));
+
+        /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> TanhF(Vector256<float> x) => Vector256.Create(1.0f) - (Vector256.Create(2.0f) / (ExpF(x + x) + Vector256.Create(1.0f)));
+
+        /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> ExpF(Vector128<float> x)
+        {
+            Vector128<float> y = Vector128.Min(Vector128.Max(x, Vector128.Create(-87.0f)), Vector128.Create(88.0f));
+            Vector128<float> k = Vector128.Floor((y * Vector128.Create(1.442695f)) + Vector128.Create(0.5f));
+            Vector128<float> r = (y - (k * Vector128.Create(0.6933594f))) - (k * Vector128.Create(-0.00021219444f));
+            Vector128<float> p = Vector128.Create(0.00019875691f);
+            p = (p * r) + Vector128.Create(0.0013981999f);
+            p = (p * r) + Vector128.Create(0.008333452f);
+            p = (p * r) + Vector128.Create(0.041665796f);
+            p = (p * r) + Vector128.Create(0.16666666f);
+            p = (p * r) + Vector128.Create(0.5f);
+            p = (p * (r * r)) + r + Vector128.Create(1.0f);
+            Vector128<float> e = p * Vector128.ShiftLeft(Vector128.ConvertToInt32(k) + Vector128.Create(127), 23).AsSingle();
+            return Vector128.ConditionalSelect(Vector128.Equals(x, x), e, x);
+        }
+
+        /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> SigmoidF(Vector128<float> x) => Vector128.Create(1.0f) / (Vector128.Create(1.0f) + ExpF(-x));
+
+        /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> TanhF(Vector128<float> x) => Vector128.Create(1.0f) - (Vector128.Create(2.0f) / (ExpF(x + x) + Vector128.Create(1.0f)));
+
+        /// <summary>e^x for a float: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float ExpF(float x)
+        {
+            float y = MathF.Min(MathF.Max(x, -87f), 88f);
+            float k = MathF.Floor((y * 1.44269504f) + 0.5f);
+            float r = (y - (k * 0.6933594f)) - (k * -0.00021219444f);
+            float p = 0.00019875691f;
+            p = (p * r) + 0.0013981999f;
+            p = (p * r) + 0.008333452f;
+            p = (p * r) + 0.041665796f;
+            p = (p * r) + 0.16666666f;
+            p = (p * r) + 0.5f;
+            p = (p * (r * r)) + r + 1.0f;
+            float e = p * BitConverter.Int32BitsToSingle(((int)k + 127) << 23);
+            return float.IsNaN(x) ? x : e;
+        }
+
+        /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float SigmoidF(float x) => 1.0f / (1.0f + ExpF(-x));
+
+        /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float TanhF(float x) => 1.0f - (2.0f / (ExpF(x + x) + 1.0f));
+
 
         /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

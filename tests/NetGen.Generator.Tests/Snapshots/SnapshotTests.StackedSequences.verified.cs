@@ -639,7 +639,8 @@ namespace Samples
             }
 
             // r, z, then n = tanh(input part + r ⊙ (W_hn·h + b_hn)); h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}.
-            for (nuint j = 0; j < 8; j++)
+            nuint j = 0;
+            for (; j < 8; j++)
             {
                 double r = 1.0d / (1.0d + Math.Exp(-(Unsafe.Add(ref current, j) + Unsafe.Add(ref gh, j))));
                 double z = 1.0d / (1.0d + Math.Exp(-(Unsafe.Add(ref current, j + 8) + Unsafe.Add(ref gh, j + 8))));
@@ -719,7 +720,8 @@ namespace Samples
             }
 
             // h_t = tanh(input part + recurrent part).
-            for (nuint j = 0; j < 6; j++)
+            nuint j = 0;
+            for (; j < 6; j++)
             {
                 Unsafe.Add(ref current, j) = Math.Tanh(Unsafe.Add(ref current, j) + Unsafe.Add(ref gh, j));
             }
@@ -896,7 +898,8 @@ namespace Samples
                 ref double current = ref Unsafe.Add(ref previous, 6);
                 ref double dg = ref Unsafe.Add(ref dst, (t + 1) * 6);
                 // δg_t = δh_t ⊙ (1 − h_t²).
-                for (nuint j = 0; j < 6; j++)
+                nuint j = 0;
+                for (; j < 6; j++)
                 {
                     double h = Unsafe.Add(ref current, j);
                     Unsafe.Add(ref dg, j) = Unsafe.Add(ref work, j) * (1.0d - (h * h));
@@ -988,7 +991,8 @@ namespace Samples
                 ref double current = ref Unsafe.Add(ref previous, 40);
                 ref double dg = ref Unsafe.Add(ref dst, (t + 1) * 40);
                 // From δh_t (work): δr, δz, δn and r ⊙ δn into dg; the direct path z ⊙ δh_t into work[H, 2H).
-                for (nuint j = 0; j < 8; j++)
+                nuint j = 0;
+                for (; j < 8; j++)
                 {
                     double r = Unsafe.Add(ref current, j), z = Unsafe.Add(ref current, j + 8), n = Unsafe.Add(ref current, j + 16), hn = Unsafe.Add(ref current, j + 24);
                     double dh = Unsafe.Add(ref work, j);

@@ -50,6 +50,7 @@ namespace NetGen.Generator.Emitting
             ForwardBlockPrefetchingSparse = 18,
             GemmSparse8 = 19,
             NonzeroColumns = 20,
+            Transcendentals = 21,
         }
 
         public void Emit(CodeWriter w)
@@ -135,6 +136,9 @@ namespace NetGen.Generator.Emitting
                         break;
                     case Kind.Gemm1:
                         EmitGemm(w, 1, n);
+                        break;
+                    case Kind.Transcendentals:
+                        EmitTranscendentals(w);
                         break;
                     case Kind.UpdateRow:
                         EmitElementwise(

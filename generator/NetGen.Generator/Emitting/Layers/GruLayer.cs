@@ -35,41 +35,34 @@ namespace NetGen.Generator.Emitting.Layers
             "input part δg_t = [δr, δz, δn]; recurrent part [δr, δz, r ⊙ δn]; the direct path adds z ⊙ δh_t to δh_{t−1}",
         };
 
-        protected override void EmitCellForward(CodeWriter w, Numeric t)
-        {
-            string T = t.Type;
-            w.Line("// r, z, then n = tanh(input part + r ⊙ (W_hn·h + b_hn)); h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}.");
-            using (w.Block($"for (nuint j = 0; j < {H}; j++)"))
-            {
-                w.Line($"{T} r = {Sigmoid($"{At("current", 0)} + {At("gh", 0)}", t)};");
-                w.Line($"{T} z = {Sigmoid($"{At("current", H)} + {At("gh", H)}", t)};");
-                w.Line($"{T} hn = {At("gh", 2 * H)};");
-                w.Line($"{T} n = {t.Math}.Tanh({At("current", 2 * H)} + (r * hn));");
-                w.Line($"{At("current", 0)} = r;");
-                w.Line($"{At("current", H)} = z;");
-                w.Line($"{At("current", 2 * H)} = n;");
-                w.Line($"{At("current", 3 * H)} = hn;");
-                w.Line($"{At("current", 4 * H)} = (({t.One} - z) * n) + (z * {At("previous", 4 * H)});");
-            }
-        }
+        protected override string CellForwardComment => "r, z, then n = tanh(input part + r ⊙ (W_hn·h + b_hn)); h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}.";
 
-        protected override void EmitCellBackward(CodeWriter w, Numeric t)
+        protected override string CellBackwardComment => "From δh_t (work): δr, δz, δn and r ⊙ δn into dg; the direct path z ⊙ δh_t into work[H, 2H).";
+
+        protected override IEnumerable<string> CellForward(UnitSpec s) => new[]
         {
-            string T = t.Type;
-            string one = t.One;
-            w.Line("// From δh_t (work): δr, δz, δn and r ⊙ δn into dg; the direct path z ⊙ δh_t into work[H, 2H).");
-            using (w.Block($"for (nuint j = 0; j < {H}; j++)"))
-            {
-                w.Line($"{T} r = {At("current", 0)}, z = {At("current", H)}, n = {At("current", 2 * H)}, hn = {At("current", 3 * H)};");
-                w.Line($"{T} dh = {At("work", 0)};");
-                w.Line($"{T} dn = dh * ({one} - z) * ({one} - (n * n));");
-                w.Line($"{At("dg", 0)} = dn * hn * r * ({one} - r);");
-                w.Line($"{At("dg", H)} = dh * ({At("previous", 4 * H)} - n) * z * ({one} - z);");
-                w.Line($"{At("dg", 2 * H)} = dn;");
-                w.Line($"{At("dg", 3 * H)} = dn * r;");
-                w.Line($"{At("work", H)} = dh * z;");
-            }
-        }
+            $"{s.Type} r = {s.Sigmoid($"{s.Load("current", 0)} + {s.Load("gh", 0)}")};",
+            $"{s.Type} z = {s.Sigmoid($"{s.Load("current", H)} + {s.Load("gh", H)}")};",
+            $"{s.Type} hn = {s.Load("gh", 2 * H)};",
+            $"{s.Type} n = {s.Tanh($"{s.Load("current", 2 * H)} + (r * hn)")};",
+            s.Store("current", 0, "r"),
+            s.Store("current", H, "z"),
+            s.Store("current", 2 * H, "n"),
+            s.Store("current", 3 * H, "hn"),
+            s.Store("current", 4 * H, $"(({s.One} - z) * n) + (z * {s.Load("previous", 4 * H)})"),
+        };
+
+        protected override IEnumerable<string> CellBackward(UnitSpec s) => new[]
+        {
+            $"{s.Type} r = {s.Load("current", 0)}, z = {s.Load("current", H)}, n = {s.Load("current", 2 * H)}, hn = {s.Load("current", 3 * H)};",
+            $"{s.Type} dh = {s.Load("work", 0)};",
+            $"{s.Type} dn = dh * ({s.One} - z) * ({s.One} - (n * n));",
+            s.Store("dg", 0, $"dn * hn * r * ({s.One} - r)"),
+            s.Store("dg", H, $"dh * ({s.Load("previous", 4 * H)} - n) * z * ({s.One} - z)"),
+            s.Store("dg", 2 * H, "dn"),
+            s.Store("dg", 3 * H, "dn * r"),
+            s.Store("work", H, "dh * z"),
+        };
 
         protected override void EmitHiddenDelta(CodeWriter w, Numeric t, Kernels kernels)
         {

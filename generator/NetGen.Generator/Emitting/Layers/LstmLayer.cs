@@ -32,43 +32,36 @@ namespace NetGen.Generator.Emitting.Layers
             "δg_t = [δc_t ⊙ g ⊙ i(1 − i),  δc_t ⊙ c_{t−1} ⊙ f(1 − f),  δc_t ⊙ i ⊙ (1 − g²),  δh_t ⊙ tanh(c_t) ⊙ o(1 − o)]   (i, f, g, o)",
         };
 
-        protected override void EmitCellForward(CodeWriter w, Numeric t)
-        {
-            string T = t.Type;
-            w.Line("// i, f, g, o from the two parts; c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t).");
-            using (w.Block($"for (nuint j = 0; j < {H}; j++)"))
-            {
-                w.Line($"{T} i = {Sigmoid($"{At("current", 0)} + {At("gh", 0)}", t)};");
-                w.Line($"{T} f = {Sigmoid($"{At("current", H)} + {At("gh", H)}", t)};");
-                w.Line($"{T} g = {t.Math}.Tanh({At("current", 2 * H)} + {At("gh", 2 * H)});");
-                w.Line($"{T} o = {Sigmoid($"{At("current", 3 * H)} + {At("gh", 3 * H)}", t)};");
-                w.Line($"{T} c = (f * {At("previous", 4 * H)}) + (i * g);");
-                w.Line($"{At("current", 0)} = i;");
-                w.Line($"{At("current", H)} = f;");
-                w.Line($"{At("current", 2 * H)} = g;");
-                w.Line($"{At("current", 3 * H)} = o;");
-                w.Line($"{At("current", 4 * H)} = c;");
-                w.Line($"{At("current", 5 * H)} = o * {t.Math}.Tanh(c);");
-            }
-        }
+        protected override string CellForwardComment => "i, f, g, o from the two parts; c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t).";
 
-        protected override void EmitCellBackward(CodeWriter w, Numeric t)
+        protected override string CellBackwardComment => "work holds δh_t, then δc_{t+1} ⊙ f_{t+1}; the gate pre-activation deltas go to dg, δc_t ⊙ f_t back to work.";
+
+        protected override IEnumerable<string> CellForward(UnitSpec s) => new[]
         {
-            string T = t.Type;
-            string one = t.One;
-            w.Line("// work holds δh_t, then δc_{t+1} ⊙ f_{t+1}; the gate pre-activation deltas go to dg, δc_t ⊙ f_t back to work.");
-            using (w.Block($"for (nuint j = 0; j < {H}; j++)"))
-            {
-                w.Line($"{T} i = {At("current", 0)}, f = {At("current", H)}, g = {At("current", 2 * H)}, o = {At("current", 3 * H)};");
-                w.Line($"{T} tc = {t.Math}.Tanh({At("current", 4 * H)});");
-                w.Line($"{T} dh = {At("work", 0)};");
-                w.Line($"{T} dc = {At("work", H)} + (dh * o * ({one} - (tc * tc)));");
-                w.Line($"{At("dg", 0)} = dc * g * i * ({one} - i);");
-                w.Line($"{At("dg", H)} = dc * {At("previous", 4 * H)} * f * ({one} - f);");
-                w.Line($"{At("dg", 2 * H)} = dc * i * ({one} - (g * g));");
-                w.Line($"{At("dg", 3 * H)} = dh * tc * o * ({one} - o);");
-                w.Line($"{At("work", H)} = dc * f;");
-            }
-        }
+            $"{s.Type} i = {s.Sigmoid($"{s.Load("current", 0)} + {s.Load("gh", 0)}")};",
+            $"{s.Type} f = {s.Sigmoid($"{s.Load("current", H)} + {s.Load("gh", H)}")};",
+            $"{s.Type} g = {s.Tanh($"{s.Load("current", 2 * H)} + {s.Load("gh", 2 * H)}")};",
+            $"{s.Type} o = {s.Sigmoid($"{s.Load("current", 3 * H)} + {s.Load("gh", 3 * H)}")};",
+            $"{s.Type} c = (f * {s.Load("previous", 4 * H)}) + (i * g);",
+            s.Store("current", 0, "i"),
+            s.Store("current", H, "f"),
+            s.Store("current", 2 * H, "g"),
+            s.Store("current", 3 * H, "o"),
+            s.Store("current", 4 * H, "c"),
+            s.Store("current", 5 * H, $"o * {s.Tanh("c")}"),
+        };
+
+        protected override IEnumerable<string> CellBackward(UnitSpec s) => new[]
+        {
+            $"{s.Type} i = {s.Load("current", 0)}, f = {s.Load("current", H)}, g = {s.Load("current", 2 * H)}, o = {s.Load("current", 3 * H)};",
+            $"{s.Type} tc = {s.Tanh(s.Load("current", 4 * H))};",
+            $"{s.Type} dh = {s.Load("work", 0)};",
+            $"{s.Type} dc = {s.Load("work", H)} + (dh * o * ({s.One} - (tc * tc)));",
+            s.Store("dg", 0, $"dc * g * i * ({s.One} - i)"),
+            s.Store("dg", H, $"dc * {s.Load("previous", 4 * H)} * f * ({s.One} - f)"),
+            s.Store("dg", 2 * H, $"dc * i * ({s.One} - (g * g))"),
+            s.Store("dg", 3 * H, $"dh * tc * o * ({s.One} - o)"),
+            s.Store("work", H, "dc * f"),
+        };
     }
 }

@@ -249,7 +249,7 @@ namespace NetGen.Generator.Emitting.Layers
                 }
 
                 w.Line();
-                EmitCellForward(w, t);
+                EmitCellForward(w, t, kernels);
             }
         }
 
@@ -359,7 +359,7 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line($"ref {T} previous = ref Unsafe.Add(ref st, t * {StepWidth});");
                     w.Line($"ref {T} current = ref Unsafe.Add(ref previous, {StepWidth});");
                     w.Line($"ref {T} dg = ref Unsafe.Add(ref dst, (t + 1) * {StepWidth});");
-                    EmitCellBackward(w, t);
+                    EmitCellBackward(w, t, kernels);
                     using (w.Block("if (t > 0)"))
                     {
                         w.Line("// δh_{t−1} = W_hhᵀ·δg_t" + (HiddenSegments.Count > 1 || Kind == "Gru" ? " (+ the direct path)" : string.Empty));
@@ -479,21 +479,72 @@ namespace NetGen.Generator.Emitting.Layers
         }
 
         /// <summary>
-        /// The cell's forward loop over the hidden units: from the input part (in current's gate values), the recurrent part
-        /// (gh) and the previous record, the current record's values and h_t (at CellWidth).
+        /// The cell's forward statements for units j (through <paramref name="s"/>): from the input part (in current's gate
+        /// values), the recurrent part (gh) and the previous record, the current record's values and h_t (at CellWidth).
         /// </summary>
-        protected abstract void EmitCellForward(CodeWriter w, Numeric t);
+        protected abstract IEnumerable<string> CellForward(UnitSpec s);
 
         /// <summary>
-        /// The cell's backward loop: from δh (work[0, H)), the current and previous records, the gate deltas into dg, and
-        /// what the next step back needs into the work area (δc for LSTM, the direct path z ⊙ δh for GRU).
+        /// The cell's backward statements for units j: from δh (work[0, H)), the current and previous records, the gate deltas
+        /// into dg, and what the next step back needs into the work area (δc for LSTM, the direct path z ⊙ δh for GRU).
         /// </summary>
-        protected abstract void EmitCellBackward(CodeWriter w, Numeric t);
+        protected abstract IEnumerable<string> CellBackward(UnitSpec s);
 
-        /// <summary>σ(v) as the sigmoid activation computes it.</summary>
-        protected static string Sigmoid(string v, Numeric t) => $"{t.One} / ({t.One} + {t.Math}.Exp(-({v})))";
+        /// <summary>Comments for the cell's forward and backward loops.</summary>
+        protected abstract string CellForwardComment { get; }
 
-        /// <summary>Unsafe.Add(ref name, j + offset).</summary>
-        protected static string At(string name, int offset) => offset == 0 ? $"Unsafe.Add(ref {name}, j)" : $"Unsafe.Add(ref {name}, j + {offset})";
+        protected abstract string CellBackwardComment { get; }
+
+        private void EmitCellForward(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            w.Line("// " + CellForwardComment);
+            EmitUnits(w, t, kernels, CellForward);
+        }
+
+        private void EmitCellBackward(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            w.Line("// " + CellBackwardComment);
+            EmitUnits(w, t, kernels, CellBackward);
+        }
+
+        /// <summary>
+        /// A loop over the H hidden units: in float, whole vectors of each accelerated width first (the gates' σ and tanh
+        /// through the float transcendental kernels), then the scalar tail with the same arithmetic; in double, scalars.
+        /// </summary>
+        private void EmitUnits(CodeWriter w, Numeric t, Kernels kernels, Func<UnitSpec, IEnumerable<string>> body)
+        {
+            bool vectors = kernels.Transcendentals();
+            w.Line("nuint j = 0;");
+            if (vectors)
+            {
+                foreach (int bits in new[] { 512, 256, 128 })
+                {
+                    int lanes = t.Lanes(bits);
+                    if (H < lanes)
+                    {
+                        continue;
+                    }
+
+                    using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
+                    {
+                        using (w.Block($"for (; j + {lanes} <= {H}; j += {lanes})"))
+                        {
+                            foreach (string line in body(new UnitSpec(bits, t, approximate: true)))
+                            {
+                                w.Line(line);
+                            }
+                        }
+                    }
+                }
+            }
+
+            using (w.Block($"for (; j < {H}; j++)"))
+            {
+                foreach (string line in body(new UnitSpec(0, t, approximate: vectors)))
+                {
+                    w.Line(line);
+                }
+            }
+        }
     }
 }

@@ -21,23 +21,19 @@ namespace NetGen.Generator.Emitting.Layers
 
         protected override IEnumerable<string> CellBackwardEquations => new[] { "δg_t = δh_t ⊙ (1 − h_t²)" };
 
-        protected override void EmitCellForward(CodeWriter w, Numeric t)
-        {
-            w.Line("// h_t = tanh(input part + recurrent part).");
-            using (w.Block($"for (nuint j = 0; j < {H}; j++)"))
-            {
-                w.Line($"{At("current", 0)} = {t.Math}.Tanh({At("current", 0)} + {At("gh", 0)});");
-            }
-        }
+        protected override string CellForwardComment => "h_t = tanh(input part + recurrent part).";
 
-        protected override void EmitCellBackward(CodeWriter w, Numeric t)
+        protected override string CellBackwardComment => "δg_t = δh_t ⊙ (1 − h_t²).";
+
+        protected override IEnumerable<string> CellForward(UnitSpec s) => new[]
         {
-            w.Line("// δg_t = δh_t ⊙ (1 − h_t²).");
-            using (w.Block($"for (nuint j = 0; j < {H}; j++)"))
-            {
-                w.Line($"{t.Type} h = {At("current", 0)};");
-                w.Line($"{At("dg", 0)} = {At("work", 0)} * ({t.One} - (h * h));");
-            }
-        }
+            s.Store("current", 0, s.Tanh($"{s.Load("current", 0)} + {s.Load("gh", 0)}")),
+        };
+
+        protected override IEnumerable<string> CellBackward(UnitSpec s) => new[]
+        {
+            $"{s.Type} h = {s.Load("current", 0)};",
+            s.Store("dg", 0, $"{s.Load("work", 0)} * ({s.One} - (h * h))"),
+        };
     }
 }
