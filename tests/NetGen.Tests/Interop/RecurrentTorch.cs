@@ -16,8 +16,9 @@ namespace NetGen.Tests.Interop
     /// </summary>
     internal static class RecurrentTorch
     {
-        /// <summary>spec.json: dtype, head, sequence_length, layers (and the optional optimizer and seed).</summary>
-        public static void WriteSpec(string directory, ReferenceSequenceNet net, string dtype = "F64", IReadOnlyDictionary<string, object>? optimizer = null, int seed = 0)
+        /// <summary>spec.json: dtype, head, sequence_length, layers (and the optional optimizer, seed, and the command
+        /// that the `each` command runs in this directory).</summary>
+        public static void WriteSpec(string directory, ReferenceSequenceNet net, string dtype = "F64", IReadOnlyDictionary<string, object>? optimizer = null, int seed = 0, string? command = null)
         {
             var layers = net.Layers.Select(l => l.IsRecurrent
                 ? new Dictionary<string, object> { ["kind"] = l.Kind.ToString(), ["inputs"] = l.Inputs, ["outputs"] = l.Outputs, ["return_sequences"] = l.ReturnSequences }
@@ -33,6 +34,11 @@ namespace NetGen.Tests.Interop
             if (optimizer is not null)
             {
                 spec["optimizer"] = optimizer;
+            }
+
+            if (command is not null)
+            {
+                spec["command"] = command;
             }
 
             File.WriteAllText(Path.Combine(directory, "spec.json"), JsonSerializer.Serialize(spec));

@@ -3,7 +3,9 @@
 
 Usage: torch_recurrent.py <command> <directory> [<directory> ...]
 
-The command runs in each directory in turn (one start of Python and torch for many cases). A directory holds spec.json and data.safetensors (and model.safetensors, except for `export`); the script
+The command runs in each directory in turn (one start of Python and torch for many cases). The command `each`
+runs, in each directory, the command named by its spec.json ("command"), so that one process serves cases of
+different kinds. A directory holds spec.json and data.safetensors (and model.safetensors, except for `export`); the script
 writes result.safetensors (and, for `export`, model.safetensors).
 
 spec.json:
@@ -14,6 +16,7 @@ spec.json:
               {"kind": "Dense", "inputs": I, "outputs": O,
                "activation": "Identity" | "Relu" | "LeakyRelu" | "Sigmoid" | "Tanh", "slope": 0.01}, ...],
    "seed": 0,                                           (export only; optional)
+   "command": "predict" | "gradient" | "optimize" | "export",  (for `each` only)
    "optimizer": {"kind": "Sgd" | "Momentum" | "Nesterov" | "Adam" | "AdamW", "lr": .., "weight_decay": ..,
                  "momentum": 0.9, "steps": S, "batch": B}}  (optimize only)
 
@@ -197,4 +200,8 @@ if __name__ == "__main__":
     if len(sys.argv) < 3:
         raise SystemExit(__doc__)
     for path in sys.argv[2:]:
-        run(sys.argv[1], path)
+        if sys.argv[1] == "each":
+            with open(os.path.join(path, "spec.json")) as f:
+                run(json.load(f)["command"], path)
+        else:
+            run(sys.argv[1], path)
