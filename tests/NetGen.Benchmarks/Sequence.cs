@@ -57,6 +57,7 @@ namespace NetGen.Benchmarks
             Dataset set = mnist.Train;
             set.Shuffle(0);
             float rate = batch == 1 ? 0.01f : 0.1f;
+            float loss = 0;
 
             // Warm-up on images the timed run does not use.
             for (int start = set.Count - (4 * batch); start < set.Count; start += batch)
@@ -70,7 +71,7 @@ namespace NetGen.Benchmarks
             for (int start = 0; start + batch <= samples; start += batch)
             {
                 Batch b = set.Batch(start, batch);
-                train(b.Features, b.Labels, rate);
+                loss = train(b.Features, b.Labels, rate);
             }
 
             double seconds = (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency;
@@ -92,7 +93,7 @@ namespace NetGen.Benchmarks
             }
 
             Array.Sort(latencies);
-            return $"peer=NetGen net={name} batch={batch} threads=1 samples={samples} us_per_sample={perSample:F2} epoch_s={perSample * 60000 / 1e6:F3} predict_median_us={latencies[latencies.Length / 2]:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} train_alloc_bytes={allocated}";
+            return $"peer=NetGen net={name} batch={batch} threads=1 samples={samples} last_loss={loss:F3} us_per_sample={perSample:F2} epoch_s={perSample * 60000 / 1e6:F3} predict_median_us={latencies[latencies.Length / 2]:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} train_alloc_bytes={allocated}";
         }
 
         /// <summary>LSTM(1→32) + Linear(32, 1), one step per call on a noisy sine: median and p99 of the per-step latency.</summary>
