@@ -52,6 +52,13 @@ namespace NetGen
         /// backpropagation through time runs over exactly T steps. Required with recurrent layers, not allowed without.
         /// </summary>
         public int SequenceLength { get; set; }
+
+        /// <summary>
+        /// Gradient checkpointing for the recurrent layers: training keeps only the state at the start of every ⌈√T⌉-th step and
+        /// recomputes the steps between in the backward pass, so the memory stored per example grows with √T instead of T, for
+        /// about one more forward pass of time. The gradients are bit-identical to those without it.
+        /// </summary>
+        public bool Checkpointing { get; set; }
     }
 
     /// <summary>

@@ -39,6 +39,10 @@ namespace NetGen.Benchmarks
                             var lstm = new RowLstm();
                             Console.WriteLine(Measure(net, batch, samples, mnist, lstm.Train, lstm.Predict));
                             break;
+                        case "LSTMC":
+                            var checkpointed = new RowLstmCheckpointed();
+                            Console.WriteLine(Measure(net, batch, samples, mnist, checkpointed.Train, checkpointed.Predict) + $" stored_bytes_per_example={RowLstmCheckpointed.ActivationBytesPerExample} full_stored_bytes_per_example={RowLstm.ActivationBytesPerExample}");
+                            break;
                         case "GRU":
                             var gru = new RowGru();
                             Console.WriteLine(Measure(net, batch, samples, mnist, gru.Train, gru.Predict));

@@ -8,6 +8,12 @@ namespace NetGen.Benchmarks
     [Dense(128, 10)][Softmax]
     public partial class RowLstm { }
 
+    /// <summary>Row-MNIST with an LSTM and gradient checkpointing: the memory and time of recomputing the segments.</summary>
+    [Network(SequenceLength = 28, Checkpointing = true)]
+    [Lstm(28, 128)]
+    [Dense(128, 10)][Softmax]
+    public partial class RowLstmCheckpointed { }
+
     /// <summary>Row-MNIST with a GRU.</summary>
     [Network(SequenceLength = 28)]
     [Gru(28, 128)]

@@ -69,7 +69,7 @@ namespace NetGen.Generator.Tests
                 using NetGen;
                 namespace Samples;
 
-                [Network(SequenceLength = 10, Precision = Precision.Double)]
+                [Network(SequenceLength = 10, Precision = Precision.Double, Checkpointing = true)]
                 [Gru(3, 8, ReturnSequences = true)]
                 [Rnn(8, 6, ReturnSequences = true)]
                 [Dense(6, 2)][Identity]

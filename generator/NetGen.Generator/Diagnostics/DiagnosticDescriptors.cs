@@ -107,8 +107,8 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor InvalidSequenceLength = Error(
             "NG0019",
-            "Invalid sequence length",
-            "SequenceLength = {0} is not valid: {1}");
+            "Invalid sequence option",
+            "{0} is not valid: {1}");
 
         public static readonly DiagnosticDescriptor RecurrentWithoutSequences = Error(
             "NG0020",

@@ -30,7 +30,9 @@ namespace NetGen.Generator.Emitting
             if (_model.SequenceLength > 0)
             {
                 w.Line($"// Stored for training, per example: {Number(StoredBytes)} bytes (ActivationBytesPerExample), of which the");
-                w.Line($"// recurrent layers keep what each of the {_model.SequenceLength} time steps needs: the memory grows with T.");
+                w.Line(_model.Checkpointing
+                    ? $"// recurrent layers keep the state at the start of every {(int)System.Math.Ceiling(System.Math.Sqrt(_model.SequenceLength))}-th of the {_model.SequenceLength} time steps and recompute the steps between in the backward pass (checkpointing): the memory grows with √T."
+                    : $"// recurrent layers keep what each of the {_model.SequenceLength} time steps needs: the memory grows with T.");
             }
 
             w.Line("//");

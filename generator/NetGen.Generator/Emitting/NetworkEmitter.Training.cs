@@ -94,7 +94,8 @@ namespace NetGen.Generator.Emitting
                         string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
                         string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, m * {layer.Previous.A})";
                         string stored = layer.BackwardUsesStored ? $", ref Unsafe.Add(ref a, m * {layer.A})" : string.Empty;
-                        w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha, {input}{stored}, ref Unsafe.Add(ref d, m * {layer.A}){dx}, m);");
+                        string scratch = layer.BackwardScratch > 0 ? ", ref s" : string.Empty;
+                        w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha, {input}{stored}, ref Unsafe.Add(ref d, m * {layer.A}){dx}{scratch}, m);");
                     }
                 }
 
@@ -134,6 +135,10 @@ namespace NetGen.Generator.Emitting
                     w.Line("Forward(ref x, ref a);");
                     w.Line($"{T} loss = OutputDelta(ref Unsafe.Add(ref a, {Last.A}), {(_head.IntegerLabels ? "label" : "ref target")}, {_t.One}, ref Unsafe.Add(ref d, {Last.A}));");
                     w.Line($"ref {T} p = ref ParameterBase;");
+                    if (_layers.Any(l => l.BackwardScratch > 0))
+                    {
+                        w.Line($"ref {T} s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);");
+                    }
                     EmitUpdateCalls(w);
                     w.Line("StepCount++;");
                     w.Line("return loss;");
@@ -328,7 +333,8 @@ namespace NetGen.Generator.Emitting
                 string delta = $"ref Unsafe.Add(ref d, {layer.A})";
                 string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, {layer.Previous.A})";
                 string stored = layer.BackwardUsesStored ? $", ref Unsafe.Add(ref a, {layer.A})" : string.Empty;
-                w.Line($"Layer{layer.Index}Update(ref p, {input}{stored}, {delta}{dx}, learningRate);");
+                string scratch = layer.BackwardScratch > 0 ? ", ref s" : string.Empty;
+                w.Line($"Layer{layer.Index}Update(ref p, {input}{stored}, {delta}{dx}{scratch}, learningRate);");
             }
         }
     }

@@ -41,7 +41,7 @@ namespace NetGen.Generator.Emitting
             Layer? previous = null;
             for (int i = 0; i < model.Layers.Count; i++)
             {
-                Layer layer = Layer.For(model.Layers[i], i, parameters, activations, previous, model.SequenceLength);
+                Layer layer = Layer.For(model.Layers[i], i, parameters, activations, previous, model);
                 _layers.Add(layer);
                 parameters += layer.ParameterCount;
                 activations += layer.StoredWidth;
@@ -62,7 +62,7 @@ namespace NetGen.Generator.Emitting
         private int ChainWidth => _layers.Max(l => System.Math.Max(l.Inputs, l.Outputs));
 
         /// <summary>Value of the generated TransposeScratch: what the layers' mini-batch forward passes need, for the largest.</summary>
-        private int TransposeScratch => _layers.Max(l => l.BatchScratch(_kernels));
+        private int TransposeScratch => _layers.Max(l => System.Math.Max(l.BatchScratch(_kernels), l.BackwardScratch));
 
         /// <summary>Value of the generated PredictScratch: the two transposed blocks batched prediction alternates between.</summary>
         private int PredictScratch => 2 * _kernels.BlockExamples * ChainWidth;

@@ -51,9 +51,15 @@ namespace NetGen.Generator.Parsing
             var precision = (Precision)ReadEnumOption(network, "Precision", System.Enum.GetNames(typeof(Precision)), diagnostics, cancellationToken);
             var optimizer = (OptimizerKind)ReadEnumOption(network, "Optimizer", System.Enum.GetNames(typeof(OptimizerKind)), diagnostics, cancellationToken);
             int sequenceLength = ReadSequenceLength(network, diagnostics, cancellationToken, out LocationInfo? sequenceLengthAt);
+            bool checkpointing = ReadCheckpointing(network, diagnostics, cancellationToken, out LocationInfo? checkpointingAt);
             HeadKind head = ReadHead(layers);
 
             (List<LayerModel> models, bool valid) = BuildLayers(name, layers, declaration, sequenceLength, sequenceLengthAt, context.SemanticModel, diagnostics, cancellationToken);
+            if (checkpointing && !models.Any(m => m is RecurrentModel))
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, checkpointingAt, "Checkpointing = true", $"network '{name}' has no recurrent layer whose steps it would recompute"));
+                valid = false;
+            }
 
             if (valid && !HasErrors(diagnostics))
             {
@@ -69,6 +75,7 @@ namespace NetGen.Generator.Parsing
                     HintName: HintName(type),
                     Precision: precision,
                     SequenceLength: sequenceLength,
+                    Checkpointing: checkpointing,
                     Layers: new EquatableArray<LayerModel>(models),
                     Head: head,
                     Optimizer: optimizer);
@@ -219,6 +226,24 @@ namespace NetGen.Generator.Parsing
 
             diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, "SequenceLength", "Network"));
             return 0;
+        }
+
+        /// <summary>The Checkpointing option of [Network]: false when absent; a non-constant value is reported (NG0012).</summary>
+        private static bool ReadCheckpointing(AttributeData network, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out LocationInfo? at)
+        {
+            (TypedConstant? value, at) = NamedOption(network, "Checkpointing", cancellationToken);
+            if (value is null)
+            {
+                return false;
+            }
+
+            if (value.Value.Kind != TypedConstantKind.Error && value.Value.Value is bool flag)
+            {
+                return flag;
+            }
+
+            diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, "Checkpointing", "Network"));
+            return false;
         }
 
         /// <summary>

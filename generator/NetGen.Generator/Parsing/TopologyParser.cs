@@ -259,13 +259,13 @@ namespace NetGen.Generator.Parsing
 
             if (sequenceLength < 0 || sequenceLength > MaxSequenceLength)
             {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, at, Int(sequenceLength), $"it must be between 1 and {Long(MaxSequenceLength)}"));
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, at, "SequenceLength = " + Int(sequenceLength), $"it must be between 1 and {Long(MaxSequenceLength)}"));
                 return false;
             }
 
             if (recurrent < 0 && sequenceLength > 0)
             {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, at, Int(sequenceLength), $"network '{networkName}' has no recurrent layer ([Lstm], [Gru] or [Rnn]) to read a sequence"));
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, at, "SequenceLength = " + Int(sequenceLength), $"network '{networkName}' has no recurrent layer ([Lstm], [Gru] or [Rnn]) to read a sequence"));
                 return false;
             }
 

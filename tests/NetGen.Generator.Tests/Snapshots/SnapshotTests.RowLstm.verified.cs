@@ -69,7 +69,7 @@ namespace Samples
         private const int ForwardBlock = 32;
 
         /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
-        private const int TransposeScratch = 4416;
+        private const int TransposeScratch = 80896;
 
         /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
         private const int ChainWidth = 128;
@@ -360,7 +360,7 @@ namespace Samples
                     total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
                 }
                 Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
-                Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A0), m);
+                Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A0), ref s, m);
             }
             return total;
         }
@@ -468,8 +468,9 @@ namespace Samples
             Forward(ref x, ref a);
             float loss = OutputDelta(ref Unsafe.Add(ref a, A1), label, 1.0f, ref Unsafe.Add(ref d, A1));
             ref float p = ref ParameterBase;
+            ref float s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
             Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
-            Layer0Update(ref p, ref x, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A0), learningRate);
+            Layer0Update(ref p, ref x, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A0), ref s, learningRate);
             StepCount++;
             return loss;
         }
@@ -872,138 +873,136 @@ namespace Samples
 
         /// <summary>
         /// Layer 0 backward for count examples (outputs and step records at y, their deltas at d): backpropagation through time
-        /// for every example, all with the weights before any update; then target += α·∂L/∂θ.
+        /// for every example, with the layer's gradient summed in s; then target += α·gradient.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float y, ref float d, int count)
+        private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float y, ref float d, ref float s, int count)
         {
             nuint m = (nuint)count;
             ref float st = ref Unsafe.Add(ref y, m * 128);
             ref float dst = ref Unsafe.Add(ref d, m * 128);
+            MemoryMarshal.CreateSpan(ref s, 80896).Clear();
             for (nuint n = 0; n < m; n++)
             {
-                Layer0Through(ref p, ref Unsafe.Add(ref st, n * 22784), ref Unsafe.Add(ref d, n * 128), ref Unsafe.Add(ref dst, n * 22784));
+                Layer0Through(ref p, ref Unsafe.Add(ref x, n * 784), ref Unsafe.Add(ref st, n * 22784), ref Unsafe.Add(ref d, n * 128), ref Unsafe.Add(ref dst, n * 22784), ref s);
             }
 
-            // Every example's deltas are known: now the parameter gradients (or the fused step).
-            for (nuint n = 0; n < m; n++)
-            {
-                Layer0Accumulate(ref target, alpha, ref Unsafe.Add(ref x, n * 784), ref Unsafe.Add(ref st, n * 22784), ref Unsafe.Add(ref dst, n * 22784));
-            }
+            // Every example's deltas are known: now the step (or the gradient), W_ih, W_hh, b_ih, b_hh in one pass.
+            Axpy80896(ref Unsafe.Add(ref target, WI0), alpha, ref s);
         }
 
         /// <summary>
-        /// Backpropagation through time in layer 0 for one example: st holds its step records, dy the deltas of its outputs;
-        /// the gate pre-activation deltas of step t go to record t + 1 of dst, and δh runs backwards in the work area.
+        /// Backpropagation through time in layer 0 for one example (inputs x, step records st, output deltas dy): over segments of 6 steps,
+        /// last first, the steps backwards with the gate deltas of step t in record t − t0 + 1 of
+        /// dst and δh running in its work area; then the segment's share of the gradient, added to grad.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Through(ref float p, ref float st, ref float dy, ref float dst)
+        private static void Layer0Through(ref float p, ref float x, ref float st, ref float dy, ref float dst, ref float grad)
         {
             ref float wh = ref Unsafe.Add(ref p, WH0);
             ref float work = ref Unsafe.Add(ref dst, 22272);
             MemoryMarshal.CreateSpan(ref work, 512).Clear();
             MemoryMarshal.CreateReadOnlySpan(ref dy, 128).CopyTo(MemoryMarshal.CreateSpan(ref work, 128)); // δh_T from the layer above
-            for (nuint t = 28; t-- > 0;)
+            for (nuint segment = 5; segment-- > 0;)
             {
-                ref float previous = ref Unsafe.Add(ref st, t * 768);
-                ref float current = ref Unsafe.Add(ref previous, 768);
-                ref float dg = ref Unsafe.Add(ref dst, (t + 1) * 768);
-                // work holds δh_t, then δc_{t+1} ⊙ f_{t+1}; the gate pre-activation deltas go to dg, δc_t ⊙ f_t back to work.
-                nuint j = 0;
-                if (Vector512.IsHardwareAccelerated)
+                nuint t0 = segment * 6;
+                nuint t1 = t0 + 6 < 28 ? t0 + 6 : 28;
+                ref float records = ref Unsafe.Add(ref st, t0 * 768);
+                for (nuint t = t1; t-- > t0;)
                 {
-                    for (; j + 16 <= 128; j += 16)
+                    ref float previous = ref Unsafe.Add(ref records, (t - t0) * 768);
+                    ref float current = ref Unsafe.Add(ref previous, 768);
+                    ref float dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 768);
+                    // work holds δh_t, then δc_{t+1} ⊙ f_{t+1}; the gate pre-activation deltas go to dg, δc_t ⊙ f_t back to work.
+                    nuint j = 0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        Vector512<float> i = Vector512.LoadUnsafe(ref current, j), f = Vector512.LoadUnsafe(ref current, j + 128), g = Vector512.LoadUnsafe(ref current, j + 256), o = Vector512.LoadUnsafe(ref current, j + 384);
-                        Vector512<float> tc = TanhF(Vector512.LoadUnsafe(ref current, j + 512));
-                        Vector512<float> dh = Vector512.LoadUnsafe(ref work, j);
-                        Vector512<float> dc = Vector512.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector512<float>.One - (tc * tc)));
-                        (dc * g * i * (Vector512<float>.One - i)).StoreUnsafe(ref dg, j);
-                        (dc * Vector512.LoadUnsafe(ref previous, j + 512) * f * (Vector512<float>.One - f)).StoreUnsafe(ref dg, j + 128);
-                        (dc * i * (Vector512<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
-                        (dh * tc * o * (Vector512<float>.One - o)).StoreUnsafe(ref dg, j + 384);
-                        (dc * f).StoreUnsafe(ref work, j + 128);
+                        for (; j + 16 <= 128; j += 16)
+                        {
+                            Vector512<float> i = Vector512.LoadUnsafe(ref current, j), f = Vector512.LoadUnsafe(ref current, j + 128), g = Vector512.LoadUnsafe(ref current, j + 256), o = Vector512.LoadUnsafe(ref current, j + 384);
+                            Vector512<float> tc = TanhF(Vector512.LoadUnsafe(ref current, j + 512));
+                            Vector512<float> dh = Vector512.LoadUnsafe(ref work, j);
+                            Vector512<float> dc = Vector512.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector512<float>.One - (tc * tc)));
+                            (dc * g * i * (Vector512<float>.One - i)).StoreUnsafe(ref dg, j);
+                            (dc * Vector512.LoadUnsafe(ref previous, j + 512) * f * (Vector512<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                            (dc * i * (Vector512<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                            (dh * tc * o * (Vector512<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                            (dc * f).StoreUnsafe(ref work, j + 128);
+                        }
+                    }
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        for (; j + 8 <= 128; j += 8)
+                        {
+                            Vector256<float> i = Vector256.LoadUnsafe(ref current, j), f = Vector256.LoadUnsafe(ref current, j + 128), g = Vector256.LoadUnsafe(ref current, j + 256), o = Vector256.LoadUnsafe(ref current, j + 384);
+                            Vector256<float> tc = TanhF(Vector256.LoadUnsafe(ref current, j + 512));
+                            Vector256<float> dh = Vector256.LoadUnsafe(ref work, j);
+                            Vector256<float> dc = Vector256.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector256<float>.One - (tc * tc)));
+                            (dc * g * i * (Vector256<float>.One - i)).StoreUnsafe(ref dg, j);
+                            (dc * Vector256.LoadUnsafe(ref previous, j + 512) * f * (Vector256<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                            (dc * i * (Vector256<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                            (dh * tc * o * (Vector256<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                            (dc * f).StoreUnsafe(ref work, j + 128);
+                        }
+                    }
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        for (; j + 4 <= 128; j += 4)
+                        {
+                            Vector128<float> i = Vector128.LoadUnsafe(ref current, j), f = Vector128.LoadUnsafe(ref current, j + 128), g = Vector128.LoadUnsafe(ref current, j + 256), o = Vector128.LoadUnsafe(ref current, j + 384);
+                            Vector128<float> tc = TanhF(Vector128.LoadUnsafe(ref current, j + 512));
+                            Vector128<float> dh = Vector128.LoadUnsafe(ref work, j);
+                            Vector128<float> dc = Vector128.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector128<float>.One - (tc * tc)));
+                            (dc * g * i * (Vector128<float>.One - i)).StoreUnsafe(ref dg, j);
+                            (dc * Vector128.LoadUnsafe(ref previous, j + 512) * f * (Vector128<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                            (dc * i * (Vector128<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                            (dh * tc * o * (Vector128<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                            (dc * f).StoreUnsafe(ref work, j + 128);
+                        }
+                    }
+                    for (; j < 128; j++)
+                    {
+                        float i = Unsafe.Add(ref current, j), f = Unsafe.Add(ref current, j + 128), g = Unsafe.Add(ref current, j + 256), o = Unsafe.Add(ref current, j + 384);
+                        float tc = TanhF(Unsafe.Add(ref current, j + 512));
+                        float dh = Unsafe.Add(ref work, j);
+                        float dc = Unsafe.Add(ref work, j + 128) + (dh * o * (1.0f - (tc * tc)));
+                        Unsafe.Add(ref dg, j) = dc * g * i * (1.0f - i);
+                        Unsafe.Add(ref dg, j + 128) = dc * Unsafe.Add(ref previous, j + 512) * f * (1.0f - f);
+                        Unsafe.Add(ref dg, j + 256) = dc * i * (1.0f - (g * g));
+                        Unsafe.Add(ref dg, j + 384) = dh * tc * o * (1.0f - o);
+                        Unsafe.Add(ref work, j + 128) = dc * f;
+                    }
+                    if (t > 0)
+                    {
+                        // δh_{t−1} = W_hhᵀ·δg_t
+                        Gemm1x128(ref Unsafe.Add(ref wh, 0), 128, ref Unsafe.Add(ref dg, 0), 1, 0, 512, ref work, 128, 1.0f, accumulate: false);
                     }
                 }
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    for (; j + 8 <= 128; j += 8)
-                    {
-                        Vector256<float> i = Vector256.LoadUnsafe(ref current, j), f = Vector256.LoadUnsafe(ref current, j + 128), g = Vector256.LoadUnsafe(ref current, j + 256), o = Vector256.LoadUnsafe(ref current, j + 384);
-                        Vector256<float> tc = TanhF(Vector256.LoadUnsafe(ref current, j + 512));
-                        Vector256<float> dh = Vector256.LoadUnsafe(ref work, j);
-                        Vector256<float> dc = Vector256.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector256<float>.One - (tc * tc)));
-                        (dc * g * i * (Vector256<float>.One - i)).StoreUnsafe(ref dg, j);
-                        (dc * Vector256.LoadUnsafe(ref previous, j + 512) * f * (Vector256<float>.One - f)).StoreUnsafe(ref dg, j + 128);
-                        (dc * i * (Vector256<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
-                        (dh * tc * o * (Vector256<float>.One - o)).StoreUnsafe(ref dg, j + 384);
-                        (dc * f).StoreUnsafe(ref work, j + 128);
-                    }
-                }
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    for (; j + 4 <= 128; j += 4)
-                    {
-                        Vector128<float> i = Vector128.LoadUnsafe(ref current, j), f = Vector128.LoadUnsafe(ref current, j + 128), g = Vector128.LoadUnsafe(ref current, j + 256), o = Vector128.LoadUnsafe(ref current, j + 384);
-                        Vector128<float> tc = TanhF(Vector128.LoadUnsafe(ref current, j + 512));
-                        Vector128<float> dh = Vector128.LoadUnsafe(ref work, j);
-                        Vector128<float> dc = Vector128.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector128<float>.One - (tc * tc)));
-                        (dc * g * i * (Vector128<float>.One - i)).StoreUnsafe(ref dg, j);
-                        (dc * Vector128.LoadUnsafe(ref previous, j + 512) * f * (Vector128<float>.One - f)).StoreUnsafe(ref dg, j + 128);
-                        (dc * i * (Vector128<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
-                        (dh * tc * o * (Vector128<float>.One - o)).StoreUnsafe(ref dg, j + 384);
-                        (dc * f).StoreUnsafe(ref work, j + 128);
-                    }
-                }
-                for (; j < 128; j++)
-                {
-                    float i = Unsafe.Add(ref current, j), f = Unsafe.Add(ref current, j + 128), g = Unsafe.Add(ref current, j + 256), o = Unsafe.Add(ref current, j + 384);
-                    float tc = TanhF(Unsafe.Add(ref current, j + 512));
-                    float dh = Unsafe.Add(ref work, j);
-                    float dc = Unsafe.Add(ref work, j + 128) + (dh * o * (1.0f - (tc * tc)));
-                    Unsafe.Add(ref dg, j) = dc * g * i * (1.0f - i);
-                    Unsafe.Add(ref dg, j + 128) = dc * Unsafe.Add(ref previous, j + 512) * f * (1.0f - f);
-                    Unsafe.Add(ref dg, j + 256) = dc * i * (1.0f - (g * g));
-                    Unsafe.Add(ref dg, j + 384) = dh * tc * o * (1.0f - o);
-                    Unsafe.Add(ref work, j + 128) = dc * f;
-                }
-                if (t > 0)
-                {
-                    // δh_{t−1} = W_hhᵀ·δg_t
-                    Gemm1x128(ref Unsafe.Add(ref wh, 0), 128, ref Unsafe.Add(ref dg, 0), 1, 0, 512, ref work, 128, 1.0f, accumulate: false);
-                }
-            }
-        }
 
-        /// <summary>
-        /// Layer 0's parameter gradients of one example, times α, added to target: W_ih += α·Σ_t δg_t·x_tᵀ and W_hh += α·Σ_t δg_t·h_{t−1}ᵀ
-        /// (rank-28 updates, 8 rows at a time), b_ih += α·Σ_t δg_t, b_hh likewise.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Accumulate(ref float target, float alpha, ref float x, ref float st, ref float dst)
-        {
-            ref float dg = ref Unsafe.Add(ref dst, 768); // the deltas of step 1
-            for (nuint o = 0; o < 512; o += 8)
-            {
-                Gemm8x28(ref x, 28, ref Unsafe.Add(ref dg, 0 + o), 768, 1, 28, ref Unsafe.Add(ref Unsafe.Add(ref target, WI0), (0 + o) * 28), 28, alpha, accumulate: true);
-            }
-            for (nuint o = 0; o < 512; o += 8)
-            {
-                Gemm8x128(ref Unsafe.Add(ref st, 1408), 768, ref Unsafe.Add(ref Unsafe.Add(ref dg, 768), 0 + o), 768, 1, 27, ref Unsafe.Add(ref Unsafe.Add(ref target, WH0), (0 + o) * 128), 128, alpha, accumulate: true);
-            }
-            for (nuint t = 0; t < 28; t++)
-            {
-                ref float g = ref Unsafe.Add(ref dg, t * 768);
-                Axpy512(ref Unsafe.Add(ref target, BI0), alpha, ref g);
-                Axpy512(ref Unsafe.Add(ref target, BH0 + 0), alpha, ref Unsafe.Add(ref g, 0));
+                // ∂W_ih += Σ_t δg_t·x_tᵀ and ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
+                for (nuint o = 0; o < 512; o += 8)
+                {
+                    Gemm8x28(ref Unsafe.Add(ref x, t0 * 28), 28, ref Unsafe.Add(ref Unsafe.Add(ref dst, 768), 0 + o), 768, 1, t1 - t0, ref Unsafe.Add(ref grad, (0 + o) * 28), 28, 1, accumulate: true);
+                }
+                nuint from = t0 == 0 ? 1 : t0;
+                for (nuint o = 0; o < 512; o += 8)
+                {
+                    Gemm8x128(ref Unsafe.Add(ref records, ((from - t0) * 768) + 640), 768, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 768), 0 + o), 768, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 14336), (0 + o) * 128), 128, 1, accumulate: true);
+                }
+                for (nuint t = t0; t < t1; t++)
+                {
+                    ref float dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 768);
+                    Axpy512(ref Unsafe.Add(ref grad, 79872), 1.0f, ref dg);
+                    Axpy512(ref Unsafe.Add(ref grad, 80384), 1.0f, ref Unsafe.Add(ref dg, 0));
+                }
             }
         }
 
         /// <summary>Layer 0 backward fused with SGD for one example: the mini-batch backward pass with the parameters as its target.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Update(ref float p, ref float x, ref float y, ref float d, float rate)
+        private static void Layer0Update(ref float p, ref float x, ref float y, ref float d, ref float s, float rate)
         {
-            Layer0BackwardBatch(ref p, ref p, -rate, ref x, ref y, ref d, 1);
+            Layer0BackwardBatch(ref p, ref p, -rate, ref x, ref y, ref d, ref s, 1);
         }
 
         /// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>
@@ -1303,6 +1302,58 @@ namespace Samples
             }
 
             for (nuint i = 0; i < 512; i++)
+            {
+                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+            }
+        }
+
+        /// <summary>y[i] += α·x[i] for i &lt; 80896.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Axpy80896(ref float y, float alpha, ref float x)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 80896 = 1264 × 4 × 16 (unrolled)
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 80896; i += 64)
+                {
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 32), Vector512.LoadUnsafe(ref y, i + 32)).StoreUnsafe(ref y, i + 32);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 48), Vector512.LoadUnsafe(ref y, i + 48)).StoreUnsafe(ref y, i + 48);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 80896 = 2528 × 4 × 8 (unrolled)
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 80896; i += 32)
+                {
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 16), Vector256.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 24), Vector256.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 80896 = 5056 × 4 × 4 (unrolled)
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 80896; i += 16)
+                {
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 80896; i++)
             {
                 Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
             }

@@ -10,8 +10,8 @@
 //   optimizer: plain SGD
 // Parameters: 422 (3,376 bytes), laid out per layer as W_ih (G·hidden × inputs), W_hh (G·hidden × hidden), b_ih, b_hh for a recurrent layer; W (outputs × inputs, row-major) then b.
 // FLOPs per example: forward 7,200, backward 12,960 (+ 844 for the SGD step).
-// Stored for training, per example: 5,568 bytes (ActivationBytesPerExample), of which the
-// recurrent layers keep what each of the 10 time steps needs: the memory grows with T.
+// Stored for training, per example: 3,360 bytes (ActivationBytesPerExample), of which the
+// recurrent layers keep the state at the start of every 4-th of the 10 time steps and recompute the steps between in the backward pass (checkpointing): the memory grows with √T.
 //
 // Forward pass, x = input:
 //   h0,t = Gru(x_t, h0,t−1) for t = 1…10, h0,0 = 0; W_ih ∈ ℝ^24×3, W_hh ∈ ℝ^24×8:
@@ -67,7 +67,7 @@ namespace Samples
         public const int ParameterCount = 422;
 
         /// <summary>Number of activations stored per example (all layer outputs).</summary>
-        private const int ActivationCount = 696;
+        private const int ActivationCount = 420;
 
         /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
         private const int BatchChunk = 256;
@@ -76,7 +76,7 @@ namespace Samples
         private const int ForwardBlock = 16;
 
         /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
-        private const int TransposeScratch = 128;
+        private const int TransposeScratch = 512;
 
         /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
         private const int ChainWidth = 8;
@@ -88,7 +88,7 @@ namespace Samples
         public const int SequenceLength = 10;
 
         /// <summary>Bytes stored per example for training: every layer's outputs and, for each of the T steps, the recurrent layers' states and gates.</summary>
-        public const long ActivationBytesPerExample = 5568;
+        public const long ActivationBytesPerExample = 3360;
 
         /// <summary>Offset of W_ih of layer 0 in <see cref="Parameters"/>.</summary>
         private const int WI0 = 0;
@@ -98,7 +98,7 @@ namespace Samples
         private const int BI0 = 264;
         /// <summary>Offset of b_hh of layer 0 in <see cref="Parameters"/>.</summary>
         private const int BH0 = 288;
-        /// <summary>Offset of layer 0's stored values (80 outputs, then 11 step records of 40 and 24 of work) in an activation (or delta) buffer.</summary>
+        /// <summary>Offset of layer 0's stored values (80 outputs, then 5 step records of 40 and 24 of work, checkpoints every 4 steps) in an activation (or delta) buffer.</summary>
         private const int A0 = 0;
 
         /// <summary>Offset of W_ih of layer 1 in <see cref="Parameters"/>.</summary>
@@ -109,15 +109,15 @@ namespace Samples
         private const int BI1 = 396;
         /// <summary>Offset of b_hh of layer 1 in <see cref="Parameters"/>.</summary>
         private const int BH1 = 402;
-        /// <summary>Offset of layer 1's stored values (60 outputs, then 11 step records of 6 and 6 of work) in an activation (or delta) buffer.</summary>
-        private const int A1 = 544;
+        /// <summary>Offset of layer 1's stored values (60 outputs, then 5 step records of 6 and 6 of work, checkpoints every 4 steps) in an activation (or delta) buffer.</summary>
+        private const int A1 = 304;
 
         /// <summary>Offset of W2 (2×6, row-major) in <see cref="Parameters"/>.</summary>
         private const int W2 = 408;
         /// <summary>Offset of b2 (2) in <see cref="Parameters"/>.</summary>
         private const int B2 = 420;
         /// <summary>Offset of a2 (2) in an activation (or delta) buffer.</summary>
-        private const int A2 = 676;
+        private const int A2 = 400;
 
         /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
         private readonly double[] _storage;
@@ -341,8 +341,8 @@ namespace Samples
                     total += OutputDelta(ref Unsafe.Add(ref a, (m * A2) + (n * 2)), ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), ((start * 10) + n) * 2), scale, ref Unsafe.Add(ref d, (m * A2) + (n * 2)));
                 }
                 Layer2BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A2), ref Unsafe.Add(ref d, m * A1), m);
-                Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
-                Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A0), m);
+                Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), ref s, m);
+                Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A0), ref s, m);
             }
             return total;
         }
@@ -606,14 +606,21 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Sequence(ref double p, ref double x, ref double y, ref double st)
         {
-            ref double gh = ref Unsafe.Add(ref st, 440);
+            ref double gh = ref Unsafe.Add(ref st, 200);
             MemoryMarshal.CreateSpan(ref st, 40).Clear(); // the state before the first step: h = 0
+            // Checkpointing: steps alternate between two rolling records; the state at the start of each segment of 4 steps is kept.
+            ref double rolling = ref Unsafe.Add(ref st, 120);
+            MemoryMarshal.CreateSpan(ref rolling, 40).Clear();
             for (nuint t = 0; t < 10; t++)
             {
-                ref double previous = ref Unsafe.Add(ref st, t * 40);
-                ref double current = ref Unsafe.Add(ref previous, 40);
+                ref double previous = ref Unsafe.Add(ref rolling, (t & 1) * 40);
+                ref double current = ref Unsafe.Add(ref rolling, ((t + 1) & 1) * 40);
                 Layer0Step(ref p, ref Unsafe.Add(ref x, t * 3), ref previous, ref current, ref gh, t == 0);
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref current, 32), 8).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, t * 8), 8));
+                if ((t + 1) % 4 == 0 && t + 1 < 10)
+                {
+                    MemoryMarshal.CreateReadOnlySpan(ref current, 40).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (t + 1) / 4 * 40), 40));
+                }
             }
         }
 
@@ -661,7 +668,7 @@ namespace Samples
             ref double st = ref Unsafe.Add(ref y, (nuint)count * 80);
             for (nuint n = 0; n < (nuint)count; n++)
             {
-                Layer0Sequence(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref y, n * 80), ref Unsafe.Add(ref st, n * 464));
+                Layer0Sequence(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref y, n * 80), ref Unsafe.Add(ref st, n * 224));
             }
         }
 
@@ -679,14 +686,21 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Sequence(ref double p, ref double x, ref double y, ref double st)
         {
-            ref double gh = ref Unsafe.Add(ref st, 66);
+            ref double gh = ref Unsafe.Add(ref st, 30);
             MemoryMarshal.CreateSpan(ref st, 6).Clear(); // the state before the first step: h = 0
+            // Checkpointing: steps alternate between two rolling records; the state at the start of each segment of 4 steps is kept.
+            ref double rolling = ref Unsafe.Add(ref st, 18);
+            MemoryMarshal.CreateSpan(ref rolling, 6).Clear();
             for (nuint t = 0; t < 10; t++)
             {
-                ref double previous = ref Unsafe.Add(ref st, t * 6);
-                ref double current = ref Unsafe.Add(ref previous, 6);
+                ref double previous = ref Unsafe.Add(ref rolling, (t & 1) * 6);
+                ref double current = ref Unsafe.Add(ref rolling, ((t + 1) & 1) * 6);
                 Layer1Step(ref p, ref Unsafe.Add(ref x, t * 8), ref previous, ref current, ref gh, t == 0);
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref current, 0), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, t * 6), 6));
+                if ((t + 1) % 4 == 0 && t + 1 < 10)
+                {
+                    MemoryMarshal.CreateReadOnlySpan(ref current, 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (t + 1) / 4 * 6), 6));
+                }
             }
         }
 
@@ -734,7 +748,7 @@ namespace Samples
             ref double st = ref Unsafe.Add(ref y, (nuint)count * 60);
             for (nuint n = 0; n < (nuint)count; n++)
             {
-                Layer1Sequence(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref y, n * 60), ref Unsafe.Add(ref st, n * 72));
+                Layer1Sequence(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref y, n * 60), ref Unsafe.Add(ref st, n * 36));
             }
         }
 
@@ -860,185 +874,191 @@ namespace Samples
 
         /// <summary>
         /// Layer 1 backward for count examples (outputs and step records at y, their deltas at d): backpropagation through time
-        /// for every example and its input deltas into dx, all with the weights before any update; then target += α·∂L/∂θ.
+        /// for every example and its input deltas into dx, with the layer's gradient summed in s; then target += α·gradient.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double y, ref double d, ref double dx, int count)
+        private static void Layer1BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double y, ref double d, ref double dx, ref double s, int count)
         {
             nuint m = (nuint)count;
             ref double st = ref Unsafe.Add(ref y, m * 60);
             ref double dst = ref Unsafe.Add(ref d, m * 60);
+            MemoryMarshal.CreateSpan(ref s, 96).Clear();
             for (nuint n = 0; n < m; n++)
             {
-                Layer1Through(ref p, ref Unsafe.Add(ref st, n * 72), ref Unsafe.Add(ref d, n * 60), ref Unsafe.Add(ref dst, n * 72));
-                Layer1InputDeltas(ref p, ref Unsafe.Add(ref dst, n * 72), ref Unsafe.Add(ref dx, n * 80));
+                Layer1Through(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref st, n * 36), ref Unsafe.Add(ref d, n * 60), ref Unsafe.Add(ref dst, n * 36), ref Unsafe.Add(ref dx, n * 80), ref s);
             }
 
-            // Every example's deltas are known: now the parameter gradients (or the fused step).
-            for (nuint n = 0; n < m; n++)
-            {
-                Layer1Accumulate(ref target, alpha, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref st, n * 72), ref Unsafe.Add(ref dst, n * 72));
-            }
+            // Every example's deltas are known: now the step (or the gradient), W_ih, W_hh, b_ih, b_hh in one pass.
+            Axpy96(ref Unsafe.Add(ref target, WI1), alpha, ref s);
         }
 
         /// <summary>
-        /// Backpropagation through time in layer 1 for one example: st holds its step records, dy the deltas of its outputs;
-        /// the gate pre-activation deltas of step t go to record t + 1 of dst, and δh runs backwards in the work area.
+        /// Backpropagation through time in layer 1 for one example (inputs x, step records st, output deltas dy): over segments of 4 steps,
+        /// last first, each recomputed from its checkpoint after the gradient in s, the steps backwards with the gate deltas of step t in record t − t0 + 1 of
+        /// dst and δh running in its work area; then the segment's input deltas and its share of the gradient, added to grad.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Through(ref double p, ref double st, ref double dy, ref double dst)
+        private static void Layer1Through(ref double p, ref double x, ref double st, ref double dy, ref double dst, ref double dx, ref double grad)
         {
             ref double wh = ref Unsafe.Add(ref p, WH1);
-            ref double work = ref Unsafe.Add(ref dst, 66);
+            ref double work = ref Unsafe.Add(ref dst, 30);
             MemoryMarshal.CreateSpan(ref work, 6).Clear();
-            for (nuint t = 10; t-- > 0;)
+            for (nuint segment = 3; segment-- > 0;)
             {
-                Axpy6(ref work, 1.0d, ref Unsafe.Add(ref dy, t * 6)); // + δh_t from the layer above
-                ref double previous = ref Unsafe.Add(ref st, t * 6);
-                ref double current = ref Unsafe.Add(ref previous, 6);
-                ref double dg = ref Unsafe.Add(ref dst, (t + 1) * 6);
-                // δg_t = δh_t ⊙ (1 − h_t²).
-                nuint j = 0;
-                for (; j < 6; j++)
+                nuint t0 = segment * 4;
+                nuint t1 = t0 + 4 < 10 ? t0 + 4 : 10;
+                // Recompute the segment's records from its checkpoint, exactly as the forward pass computed them.
+                ref double records = ref Unsafe.Add(ref grad, 96);
+                ref double gh = ref Unsafe.Add(ref st, 30);
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, segment * 6), 6).CopyTo(MemoryMarshal.CreateSpan(ref records, 6));
+                for (nuint t = t0; t < t1; t++)
                 {
-                    double h = Unsafe.Add(ref current, j);
-                    Unsafe.Add(ref dg, j) = Unsafe.Add(ref work, j) * (1.0d - (h * h));
+                    ref double before = ref Unsafe.Add(ref records, (t - t0) * 6);
+                    Layer1Step(ref p, ref Unsafe.Add(ref x, t * 8), ref before, ref Unsafe.Add(ref before, 6), ref gh, t == 0);
                 }
-                if (t > 0)
+                for (nuint t = t1; t-- > t0;)
                 {
-                    // δh_{t−1} = W_hhᵀ·δg_t
-                    Gemm1x6(ref Unsafe.Add(ref wh, 0), 6, ref Unsafe.Add(ref dg, 0), 1, 0, 6, ref work, 6, 1.0d, accumulate: false);
+                    Axpy6(ref work, 1.0d, ref Unsafe.Add(ref dy, t * 6)); // + δh_t from the layer above
+                    ref double previous = ref Unsafe.Add(ref records, (t - t0) * 6);
+                    ref double current = ref Unsafe.Add(ref previous, 6);
+                    ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
+                    // δg_t = δh_t ⊙ (1 − h_t²).
+                    nuint j = 0;
+                    for (; j < 6; j++)
+                    {
+                        double h = Unsafe.Add(ref current, j);
+                        Unsafe.Add(ref dg, j) = Unsafe.Add(ref work, j) * (1.0d - (h * h));
+                    }
+                    if (t > 0)
+                    {
+                        // δh_{t−1} = W_hhᵀ·δg_t
+                        Gemm1x6(ref Unsafe.Add(ref wh, 0), 6, ref Unsafe.Add(ref dg, 0), 1, 0, 6, ref work, 6, 1.0d, accumulate: false);
+                    }
                 }
-            }
-        }
 
-        /// <summary>The input deltas of layer 1 for one example: δx_t = W_ihᵀ·δg_t for t = 1…10, with the weights before any update.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1InputDeltas(ref double p, ref double dst, ref double dx)
-        {
-            ref double wi = ref Unsafe.Add(ref p, WI1);
-            nuint t = 0;
-            for (; t + 8 <= 10; t += 8)
-            {
-                Gemm8x8(ref wi, 8, ref Unsafe.Add(ref dst, (t + 1) * 6), 1, 6, 6, ref Unsafe.Add(ref dx, t * 8), 8, 1.0d, accumulate: false);
-            }
-            for (; t < 10; t++)
-            {
-                Gemm1x8(ref wi, 8, ref Unsafe.Add(ref dst, (t + 1) * 6), 1, 0, 6, ref Unsafe.Add(ref dx, t * 8), 8, 1.0d, accumulate: false);
-            }
-        }
-
-        /// <summary>
-        /// Layer 1's parameter gradients of one example, times α, added to target: W_ih += α·Σ_t δg_t·x_tᵀ and W_hh += α·Σ_t δg_t·h_{t−1}ᵀ
-        /// (rank-10 updates, 8 rows at a time), b_ih += α·Σ_t δg_t, b_hh likewise.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Accumulate(ref double target, double alpha, ref double x, ref double st, ref double dst)
-        {
-            ref double dg = ref Unsafe.Add(ref dst, 6); // the deltas of step 1
-            for (nuint o = 0; o < 6; o++)
-            {
-                Gemm1x8(ref x, 8, ref Unsafe.Add(ref dg, 0 + o), 6, 0, 10, ref Unsafe.Add(ref Unsafe.Add(ref target, WI1), (0 + o) * 8), 8, alpha, accumulate: true);
-            }
-            for (nuint o = 0; o < 6; o++)
-            {
-                Gemm1x6(ref Unsafe.Add(ref st, 6), 6, ref Unsafe.Add(ref Unsafe.Add(ref dg, 6), 0 + o), 6, 0, 9, ref Unsafe.Add(ref Unsafe.Add(ref target, WH1), (0 + o) * 6), 6, alpha, accumulate: true);
-            }
-            for (nuint t = 0; t < 10; t++)
-            {
-                ref double g = ref Unsafe.Add(ref dg, t * 6);
-                Axpy6(ref Unsafe.Add(ref target, BI1), alpha, ref g);
-                Axpy6(ref Unsafe.Add(ref target, BH1 + 0), alpha, ref Unsafe.Add(ref g, 0));
+                // The segment's input deltas: δx_t = W_ihᵀ·δg_t.
+                ref double wi = ref Unsafe.Add(ref p, WI1);
+                nuint s8 = t0;
+                for (; s8 + 8 <= t1; s8 += 8)
+                {
+                    Gemm8x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 6, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
+                }
+                for (; s8 < t1; s8++)
+                {
+                    Gemm1x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 0, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
+                }
+                // ∂W_ih += Σ_t δg_t·x_tᵀ and ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
+                for (nuint o = 0; o < 6; o++)
+                {
+                    Gemm1x8(ref Unsafe.Add(ref x, t0 * 8), 8, ref Unsafe.Add(ref Unsafe.Add(ref dst, 6), 0 + o), 6, 0, t1 - t0, ref Unsafe.Add(ref grad, (0 + o) * 8), 8, 1, accumulate: true);
+                }
+                nuint from = t0 == 0 ? 1 : t0;
+                for (nuint o = 0; o < 6; o++)
+                {
+                    Gemm1x6(ref Unsafe.Add(ref records, ((from - t0) * 6) + 0), 6, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 6), 0 + o), 6, 0, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 48), (0 + o) * 6), 6, 1, accumulate: true);
+                }
+                for (nuint t = t0; t < t1; t++)
+                {
+                    ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
+                    Axpy6(ref Unsafe.Add(ref grad, 84), 1.0d, ref dg);
+                    Axpy6(ref Unsafe.Add(ref grad, 90), 1.0d, ref Unsafe.Add(ref dg, 0));
+                }
             }
         }
 
         /// <summary>
         /// Layer 0 backward for count examples (outputs and step records at y, their deltas at d): backpropagation through time
-        /// for every example, all with the weights before any update; then target += α·∂L/∂θ.
+        /// for every example, with the layer's gradient summed in s; then target += α·gradient.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double y, ref double d, int count)
+        private static void Layer0BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double y, ref double d, ref double s, int count)
         {
             nuint m = (nuint)count;
             ref double st = ref Unsafe.Add(ref y, m * 80);
             ref double dst = ref Unsafe.Add(ref d, m * 80);
+            MemoryMarshal.CreateSpan(ref s, 312).Clear();
             for (nuint n = 0; n < m; n++)
             {
-                Layer0Through(ref p, ref Unsafe.Add(ref st, n * 464), ref Unsafe.Add(ref d, n * 80), ref Unsafe.Add(ref dst, n * 464));
+                Layer0Through(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref st, n * 224), ref Unsafe.Add(ref d, n * 80), ref Unsafe.Add(ref dst, n * 224), ref s);
             }
 
-            // Every example's deltas are known: now the parameter gradients (or the fused step).
-            for (nuint n = 0; n < m; n++)
-            {
-                Layer0Accumulate(ref target, alpha, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref st, n * 464), ref Unsafe.Add(ref dst, n * 464));
-            }
+            // Every example's deltas are known: now the step (or the gradient), W_ih, W_hh, b_ih, b_hh in one pass.
+            Axpy312(ref Unsafe.Add(ref target, WI0), alpha, ref s);
         }
 
         /// <summary>
-        /// Backpropagation through time in layer 0 for one example: st holds its step records, dy the deltas of its outputs;
-        /// the gate pre-activation deltas of step t go to record t + 1 of dst, and δh runs backwards in the work area.
+        /// Backpropagation through time in layer 0 for one example (inputs x, step records st, output deltas dy): over segments of 4 steps,
+        /// last first, each recomputed from its checkpoint after the gradient in s, the steps backwards with the gate deltas of step t in record t − t0 + 1 of
+        /// dst and δh running in its work area; then the segment's share of the gradient, added to grad.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Through(ref double p, ref double st, ref double dy, ref double dst)
+        private static void Layer0Through(ref double p, ref double x, ref double st, ref double dy, ref double dst, ref double grad)
         {
             ref double wh = ref Unsafe.Add(ref p, WH0);
-            ref double work = ref Unsafe.Add(ref dst, 440);
+            ref double work = ref Unsafe.Add(ref dst, 200);
             MemoryMarshal.CreateSpan(ref work, 24).Clear();
-            for (nuint t = 10; t-- > 0;)
+            for (nuint segment = 3; segment-- > 0;)
             {
-                Axpy8(ref work, 1.0d, ref Unsafe.Add(ref dy, t * 8)); // + δh_t from the layer above
-                ref double previous = ref Unsafe.Add(ref st, t * 40);
-                ref double current = ref Unsafe.Add(ref previous, 40);
-                ref double dg = ref Unsafe.Add(ref dst, (t + 1) * 40);
-                // From δh_t (work): δr, δz, δn and r ⊙ δn into dg; the direct path z ⊙ δh_t into work[H, 2H).
-                nuint j = 0;
-                for (; j < 8; j++)
+                nuint t0 = segment * 4;
+                nuint t1 = t0 + 4 < 10 ? t0 + 4 : 10;
+                // Recompute the segment's records from its checkpoint, exactly as the forward pass computed them.
+                ref double records = ref Unsafe.Add(ref grad, 312);
+                ref double gh = ref Unsafe.Add(ref st, 200);
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, segment * 40), 40).CopyTo(MemoryMarshal.CreateSpan(ref records, 40));
+                for (nuint t = t0; t < t1; t++)
                 {
-                    double r = Unsafe.Add(ref current, j), z = Unsafe.Add(ref current, j + 8), n = Unsafe.Add(ref current, j + 16), hn = Unsafe.Add(ref current, j + 24);
-                    double dh = Unsafe.Add(ref work, j);
-                    double dn = dh * (1.0d - z) * (1.0d - (n * n));
-                    Unsafe.Add(ref dg, j) = dn * hn * r * (1.0d - r);
-                    Unsafe.Add(ref dg, j + 8) = dh * (Unsafe.Add(ref previous, j + 32) - n) * z * (1.0d - z);
-                    Unsafe.Add(ref dg, j + 16) = dn;
-                    Unsafe.Add(ref dg, j + 24) = dn * r;
-                    Unsafe.Add(ref work, j + 8) = dh * z;
+                    ref double before = ref Unsafe.Add(ref records, (t - t0) * 40);
+                    Layer0Step(ref p, ref Unsafe.Add(ref x, t * 3), ref before, ref Unsafe.Add(ref before, 40), ref gh, t == 0);
                 }
-                if (t > 0)
+                for (nuint t = t1; t-- > t0;)
                 {
-                    // δh_{t−1} = W_hhᵀ·δg_t (+ the direct path)
-                    Gemm1x8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg, 0), 1, 0, 16, ref work, 8, 1.0d, accumulate: false);
-                    Gemm1x8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg, 24), 1, 0, 8, ref work, 8, 1.0d, accumulate: true);
-                    Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8));
+                    Axpy8(ref work, 1.0d, ref Unsafe.Add(ref dy, t * 8)); // + δh_t from the layer above
+                    ref double previous = ref Unsafe.Add(ref records, (t - t0) * 40);
+                    ref double current = ref Unsafe.Add(ref previous, 40);
+                    ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
+                    // From δh_t (work): δr, δz, δn and r ⊙ δn into dg; the direct path z ⊙ δh_t into work[H, 2H).
+                    nuint j = 0;
+                    for (; j < 8; j++)
+                    {
+                        double r = Unsafe.Add(ref current, j), z = Unsafe.Add(ref current, j + 8), n = Unsafe.Add(ref current, j + 16), hn = Unsafe.Add(ref current, j + 24);
+                        double dh = Unsafe.Add(ref work, j);
+                        double dn = dh * (1.0d - z) * (1.0d - (n * n));
+                        Unsafe.Add(ref dg, j) = dn * hn * r * (1.0d - r);
+                        Unsafe.Add(ref dg, j + 8) = dh * (Unsafe.Add(ref previous, j + 32) - n) * z * (1.0d - z);
+                        Unsafe.Add(ref dg, j + 16) = dn;
+                        Unsafe.Add(ref dg, j + 24) = dn * r;
+                        Unsafe.Add(ref work, j + 8) = dh * z;
+                    }
+                    if (t > 0)
+                    {
+                        // δh_{t−1} = W_hhᵀ·δg_t (+ the direct path)
+                        Gemm1x8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg, 0), 1, 0, 16, ref work, 8, 1.0d, accumulate: false);
+                        Gemm1x8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg, 24), 1, 0, 8, ref work, 8, 1.0d, accumulate: true);
+                        Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8));
+                    }
                 }
-            }
-        }
 
-        /// <summary>
-        /// Layer 0's parameter gradients of one example, times α, added to target: W_ih += α·Σ_t δg_t·x_tᵀ and W_hh += α·Σ_t δg_t·h_{t−1}ᵀ
-        /// (rank-10 updates, 8 rows at a time), b_ih += α·Σ_t δg_t, b_hh likewise.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Accumulate(ref double target, double alpha, ref double x, ref double st, ref double dst)
-        {
-            ref double dg = ref Unsafe.Add(ref dst, 40); // the deltas of step 1
-            for (nuint o = 0; o < 24; o += 8)
-            {
-                Gemm8x3(ref x, 3, ref Unsafe.Add(ref dg, 0 + o), 40, 1, 10, ref Unsafe.Add(ref Unsafe.Add(ref target, WI0), (0 + o) * 3), 3, alpha, accumulate: true);
-            }
-            for (nuint o = 0; o < 16; o += 8)
-            {
-                Gemm8x8(ref Unsafe.Add(ref st, 72), 40, ref Unsafe.Add(ref Unsafe.Add(ref dg, 40), 0 + o), 40, 1, 9, ref Unsafe.Add(ref Unsafe.Add(ref target, WH0), (0 + o) * 8), 8, alpha, accumulate: true);
-            }
-            for (nuint o = 0; o < 8; o += 8)
-            {
-                Gemm8x8(ref Unsafe.Add(ref st, 72), 40, ref Unsafe.Add(ref Unsafe.Add(ref dg, 40), 24 + o), 40, 1, 9, ref Unsafe.Add(ref Unsafe.Add(ref target, WH0), (16 + o) * 8), 8, alpha, accumulate: true);
-            }
-            for (nuint t = 0; t < 10; t++)
-            {
-                ref double g = ref Unsafe.Add(ref dg, t * 40);
-                Axpy24(ref Unsafe.Add(ref target, BI0), alpha, ref g);
-                Axpy16(ref Unsafe.Add(ref target, BH0 + 0), alpha, ref Unsafe.Add(ref g, 0));
-                Axpy8(ref Unsafe.Add(ref target, BH0 + 16), alpha, ref Unsafe.Add(ref g, 24));
+                // ∂W_ih += Σ_t δg_t·x_tᵀ and ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
+                for (nuint o = 0; o < 24; o += 8)
+                {
+                    Gemm8x3(ref Unsafe.Add(ref x, t0 * 3), 3, ref Unsafe.Add(ref Unsafe.Add(ref dst, 40), 0 + o), 40, 1, t1 - t0, ref Unsafe.Add(ref grad, (0 + o) * 3), 3, 1, accumulate: true);
+                }
+                nuint from = t0 == 0 ? 1 : t0;
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    Gemm8x8(ref Unsafe.Add(ref records, ((from - t0) * 40) + 32), 40, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 40), 0 + o), 40, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (0 + o) * 8), 8, 1, accumulate: true);
+                }
+                for (nuint o = 0; o < 8; o += 8)
+                {
+                    Gemm8x8(ref Unsafe.Add(ref records, ((from - t0) * 40) + 32), 40, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 40), 24 + o), 40, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (16 + o) * 8), 8, 1, accumulate: true);
+                }
+                for (nuint t = t0; t < t1; t++)
+                {
+                    ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
+                    Axpy24(ref Unsafe.Add(ref grad, 264), 1.0d, ref dg);
+                    Axpy16(ref Unsafe.Add(ref grad, 288), 1.0d, ref Unsafe.Add(ref dg, 0));
+                    Axpy8(ref Unsafe.Add(ref grad, 304), 1.0d, ref Unsafe.Add(ref dg, 24));
+                }
             }
         }
 
@@ -1380,6 +1400,115 @@ namespace Samples
             }
 
             for (nuint i = 0; i < 24; i++)
+            {
+                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+            }
+        }
+
+        /// <summary>y[i] += α·x[i] for i &lt; 96.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Axpy96(ref double y, double alpha, ref double x)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 96 = 3 × 4 × 8 (unrolled)
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 96; i += 32)
+                {
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 96 = 6 × 4 × 4 (unrolled)
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 96; i += 16)
+                {
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 96 = 12 × 4 × 2 (unrolled)
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 96; i += 8)
+                {
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 96; i++)
+            {
+                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+            }
+        }
+
+        /// <summary>y[i] += α·x[i] for i &lt; 312.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Axpy312(ref double y, double alpha, ref double x)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 312 = 9 × 4 × 8 (unrolled) + 3 × 8
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 288; i += 32)
+                {
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
+                }
+                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 288), Vector512.LoadUnsafe(ref y, 288)).StoreUnsafe(ref y, 288);
+                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 296), Vector512.LoadUnsafe(ref y, 296)).StoreUnsafe(ref y, 296);
+                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 304), Vector512.LoadUnsafe(ref y, 304)).StoreUnsafe(ref y, 304);
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 312 = 19 × 4 × 4 (unrolled) + 2 × 4
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 304; i += 16)
+                {
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                }
+                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 304), Vector256.LoadUnsafe(ref y, 304)).StoreUnsafe(ref y, 304);
+                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 308), Vector256.LoadUnsafe(ref y, 308)).StoreUnsafe(ref y, 308);
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 312 = 39 × 4 × 2 (unrolled)
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 312; i += 8)
+                {
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 312; i++)
             {
                 Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
             }

@@ -10,8 +10,8 @@ namespace NetGen.Generator.Emitting.Layers
     /// </summary>
     internal sealed class GruLayer : RecurrentLayer
     {
-        public GruLayer(int index, GruModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength)
-            : base(index, model, parameterOffset, activationOffset, previous, sequenceLength)
+        public GruLayer(int index, GruModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength, bool checkpointing)
+            : base(index, model, parameterOffset, activationOffset, previous, sequenceLength, checkpointing)
         {
         }
 

@@ -111,6 +111,9 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>Whether the backward pass reads the layer's own stored values: its methods then take them (ref y) after x.</summary>
         public virtual bool BackwardUsesStored => false;
 
+        /// <summary>Scratch values the backward pass needs (then Layer{l}BackwardBatch and Layer{l}Update take ref s before count or rate).</summary>
+        public virtual int BackwardScratch => 0;
+
         /// <summary>Values of streaming state this layer carries from one step to the next (0 for a layer without state).</summary>
         public virtual int StreamState => 0;
 
@@ -186,12 +189,12 @@ namespace NetGen.Generator.Emitting.Layers
         }
 
         /// <summary>The emitter of a layer model: the one table of layer kinds on the emitting side.</summary>
-        public static Layer For(LayerModel model, int index, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength) => model switch
+        public static Layer For(LayerModel model, int index, int parameterOffset, int activationOffset, Layer? previous, NetworkModel network) => model switch
         {
             DenseModel dense => new DenseLayer(index, dense, parameterOffset, activationOffset, previous),
-            LstmModel lstm => new LstmLayer(index, lstm, parameterOffset, activationOffset, previous, sequenceLength),
-            GruModel gru => new GruLayer(index, gru, parameterOffset, activationOffset, previous, sequenceLength),
-            RnnModel rnn => new RnnLayer(index, rnn, parameterOffset, activationOffset, previous, sequenceLength),
+            LstmModel lstm => new LstmLayer(index, lstm, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
+            GruModel gru => new GruLayer(index, gru, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
+            RnnModel rnn => new RnnLayer(index, rnn, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
             _ => throw new ArgumentOutOfRangeException(nameof(model), model.Kind, "Unknown layer kind."),
         };
 

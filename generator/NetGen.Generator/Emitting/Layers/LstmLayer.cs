@@ -9,8 +9,8 @@ namespace NetGen.Generator.Emitting.Layers
     /// </summary>
     internal sealed class LstmLayer : RecurrentLayer
     {
-        public LstmLayer(int index, LstmModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength)
-            : base(index, model, parameterOffset, activationOffset, previous, sequenceLength)
+        public LstmLayer(int index, LstmModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength, bool checkpointing)
+            : base(index, model, parameterOffset, activationOffset, previous, sequenceLength, checkpointing)
         {
         }
 

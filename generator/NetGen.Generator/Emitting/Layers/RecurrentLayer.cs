@@ -18,11 +18,12 @@ namespace NetGen.Generator.Emitting.Layers
     /// A record holds the cell's values (<see cref="CellWidth"/>) and then h_t. The delta buffer mirrors it: the record of
     /// step t holds the gradients of step t's gate pre-activations, and the work area the running δh (and δc).
     /// </remarks>
-    internal abstract class RecurrentLayer : Layer
+    internal abstract partial class RecurrentLayer : Layer
     {
-        protected RecurrentLayer(int index, RecurrentModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength)
+        protected RecurrentLayer(int index, RecurrentModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength, bool checkpointing)
             : base(index, parameterOffset, activationOffset, previous)
         {
+            Checkpointing = checkpointing;
             Inputs = model.Inputs;
             H = model.Hidden;
             Steps = sequenceLength;
@@ -58,8 +59,29 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>Values per step record: the cell's, then h_t.</summary>
         protected int StepWidth => CellWidth + H;
 
-        /// <summary>Values after the output: T + 1 step records, then the work area.</summary>
-        private int InternalWidth => ((Steps + 1) * StepWidth) + GH;
+        /// <summary>
+        /// Whether only every K-th step record is kept (the segments between are recomputed in the backward pass): stored
+        /// memory about √T/T of the full mode's, gradients bit-identical to it.
+        /// </summary>
+        public bool Checkpointing { get; }
+
+        /// <summary>
+        /// K = ⌈√T⌉: the backward pass runs over segments of K steps (in both modes, so that they add the same numbers in
+        /// the same order), and with checkpointing the record at the start of each segment is what is kept.
+        /// </summary>
+        protected int K => (int)Math.Ceiling(Math.Sqrt(Steps));
+
+        /// <summary>Segments of the backward pass: ⌈T/K⌉.</summary>
+        protected int Segments => (Steps + K - 1) / K;
+
+        /// <summary>Step records stored per example: T + 1 (full), or one per segment plus two rolling ones (checkpointing).</summary>
+        private int Records => Checkpointing ? Segments + 2 : Steps + 1;
+
+        /// <summary>Offset of the work area (G·H) after the records: room for at least K + 1 delta records too.</summary>
+        protected int WorkOffset => Math.Max(Records, K + 1) * StepWidth;
+
+        /// <summary>Values after the output: the step records, then the work area (at least K + 1 delta records fit).</summary>
+        private int InternalWidth => WorkOffset + GH;
 
         public override int StoredWidth => OutputWidth + InternalWidth;
 
@@ -148,6 +170,9 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override bool BackwardUsesStored => true;
 
+        /// <summary>The layer's gradient for the batch, then (checkpointing) the records of one recomputed segment.</summary>
+        public override int BackwardScratch => ParameterCount + (Checkpointing ? (K + 1) * StepWidth : 0);
+
         public string WI => "WI" + I;
 
         public string WH => "WH" + I;
@@ -174,7 +199,7 @@ namespace NetGen.Generator.Emitting.Layers
                 offset += length;
             }
 
-            w.Line($"/// <summary>Offset of layer {I}'s stored values ({OutputWidth} outputs, then {Steps + 1} step records of {StepWidth} and {GH} of work) in an activation (or delta) buffer.</summary>");
+            w.Line($"/// <summary>Offset of layer {I}'s stored values ({OutputWidth} outputs, then {WorkOffset / StepWidth} step records of {StepWidth} and {GH} of work{(Checkpointing ? $", checkpoints every {K} steps" : string.Empty)}) in an activation (or delta) buffer.</summary>");
             w.Line($"private const int {A} = {ActivationOffset};");
         }
 
@@ -206,22 +231,47 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Sequence(ref {T} p, ref {T} x, ref {T} y, ref {T} st)"))
             {
-                w.Line($"ref {T} gh = ref Unsafe.Add(ref st, {(Steps + 1) * StepWidth});");
+                w.Line($"ref {T} gh = ref Unsafe.Add(ref st, {WorkOffset});");
                 w.Line($"MemoryMarshal.CreateSpan(ref st, {StepWidth}).Clear(); // the state before the first step: h = 0{(Kind == "Lstm" ? ", c = 0" : string.Empty)}");
+                if (Checkpointing)
+                {
+                    w.Line($"// Checkpointing: steps alternate between two rolling records; the state at the start of each segment of {K} steps is kept.");
+                    w.Line($"ref {T} rolling = ref Unsafe.Add(ref st, {Segments * StepWidth});");
+                    w.Line($"MemoryMarshal.CreateSpan(ref rolling, {StepWidth}).Clear();");
+                }
+
                 using (w.Block($"for (nuint t = 0; t < {Steps}; t++)"))
                 {
-                    w.Line($"ref {T} previous = ref Unsafe.Add(ref st, t * {StepWidth});");
-                    w.Line($"ref {T} current = ref Unsafe.Add(ref previous, {StepWidth});");
+                    if (Checkpointing)
+                    {
+                        w.Line($"ref {T} previous = ref Unsafe.Add(ref rolling, (t & 1) * {StepWidth});");
+                        w.Line($"ref {T} current = ref Unsafe.Add(ref rolling, ((t + 1) & 1) * {StepWidth});");
+                    }
+                    else
+                    {
+                        w.Line($"ref {T} previous = ref Unsafe.Add(ref st, t * {StepWidth});");
+                        w.Line($"ref {T} current = ref Unsafe.Add(ref previous, {StepWidth});");
+                    }
+
                     w.Line($"Layer{I}Step(ref p, ref Unsafe.Add(ref x, t * {Inputs}), ref previous, ref current, ref gh, t == 0);");
                     if (ReturnSequences)
                     {
                         w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref current, {CellWidth}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, t * {H}), {H}));");
                     }
+
+                    if (Checkpointing)
+                    {
+                        using (w.Block($"if ((t + 1) % {K} == 0 && t + 1 < {Steps})"))
+                        {
+                            w.Line($"MemoryMarshal.CreateReadOnlySpan(ref current, {StepWidth}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (t + 1) / {K} * {StepWidth}), {StepWidth}));");
+                        }
+                    }
                 }
 
                 if (!ReturnSequences)
                 {
-                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, {(Steps * StepWidth) + CellWidth}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref y, {H}));");
+                    string last = Checkpointing ? $"Unsafe.Add(ref st, {(Segments * StepWidth) + ((Steps & 1) * StepWidth) + CellWidth})" : $"Unsafe.Add(ref st, {(Steps * StepWidth) + CellWidth})";
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref {last}, {H}).CopyTo(MemoryMarshal.CreateSpan(ref y, {H}));");
                 }
             }
 
@@ -268,196 +318,11 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
-        public override void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            string T = t.Type;
-            string dxParameter = Previous is null ? string.Empty : $", ref {T} dx";
-            w.Line("/// <summary>");
-            w.Line($"/// Layer {I} backward for count examples (outputs and step records at y, their deltas at d): backpropagation through time");
-            w.Line($"/// for every example{(Previous is null ? string.Empty : " and its input deltas into dx")}, all with the weights before any update; then target += α·∂L/∂θ.");
-            w.Line("/// </summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}BackwardBatch(ref {T} p, ref {T} target, {T} alpha, ref {T} x, ref {T} y, ref {T} d{dxParameter}, int count)"))
-            {
-                w.Line("nuint m = (nuint)count;");
-                w.Line($"ref {T} st = ref Unsafe.Add(ref y, m * {OutputWidth});");
-                w.Line($"ref {T} dst = ref Unsafe.Add(ref d, m * {OutputWidth});");
-                using (w.Block("for (nuint n = 0; n < m; n++)"))
-                {
-                    w.Line($"Layer{I}Through(ref p, ref Unsafe.Add(ref st, n * {InternalWidth}), ref Unsafe.Add(ref d, n * {OutputWidth}), ref Unsafe.Add(ref dst, n * {InternalWidth}));");
-                    if (Previous is not null)
-                    {
-                        w.Line($"Layer{I}InputDeltas(ref p, ref Unsafe.Add(ref dst, n * {InternalWidth}), ref Unsafe.Add(ref dx, n * {InputWidth}));");
-                    }
-                }
-
-                w.Line();
-                w.Line("// Every example's deltas are known: now the parameter gradients (or the fused step).");
-                using (w.Block("for (nuint n = 0; n < m; n++)"))
-                {
-                    w.Line($"Layer{I}Accumulate(ref target, alpha, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref st, n * {InternalWidth}), ref Unsafe.Add(ref dst, n * {InternalWidth}));");
-                }
-            }
-
-            w.Line();
-            EmitThrough(w, t, kernels);
-            if (Previous is not null)
-            {
-                w.Line();
-                EmitInputDeltas(w, t, kernels);
-            }
-
-            w.Line();
-            EmitAccumulate(w, t, kernels);
-        }
-
-        public override void EmitUpdate(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            string T = t.Type;
-            string dxParameter = Previous is null ? string.Empty : $", ref {T} dx";
-            w.Line($"/// <summary>Layer {I} backward fused with SGD for one example: the mini-batch backward pass with the parameters as its target.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}Update(ref {T} p, ref {T} x, ref {T} y, ref {T} d{dxParameter}, {T} rate)"))
-            {
-                w.Line($"Layer{I}BackwardBatch(ref p, ref p, -rate, ref x, ref y, ref d{(Previous is null ? string.Empty : ", ref dx")}, 1);");
-            }
-        }
-
         public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch)
         {
             w.Line($"Layer{I}Step(ref p, ref {input}, ref {state}, ref {scratch}, ref Unsafe.Add(ref {scratch}, {StepWidth}), false);");
             w.Line($"MemoryMarshal.CreateReadOnlySpan(ref {scratch}, {StepWidth}).CopyTo(MemoryMarshal.CreateSpan(ref {state}, {StepWidth}));");
             w.Line($"ref {t.Type} {output} = ref Unsafe.Add(ref {scratch}, {CellWidth});");
-        }
-
-        /// <summary>Backpropagation through time for one example: the gate deltas of every step into its records of dst.</summary>
-        private void EmitThrough(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            string T = t.Type;
-            w.Line($"/// <summary>");
-            w.Line($"/// Backpropagation through time in layer {I} for one example: st holds its step records, dy the deltas of its outputs;");
-            w.Line($"/// the gate pre-activation deltas of step t go to record t + 1 of dst, and δh runs backwards in the work area.");
-            w.Line($"/// </summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}Through(ref {T} p, ref {T} st, ref {T} dy, ref {T} dst)"))
-            {
-                w.Line($"ref {T} wh = ref Unsafe.Add(ref p, {WH});");
-                w.Line($"ref {T} work = ref Unsafe.Add(ref dst, {(Steps + 1) * StepWidth});");
-                w.Line($"MemoryMarshal.CreateSpan(ref work, {GH}).Clear();");
-                if (!ReturnSequences)
-                {
-                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref dy, {H}).CopyTo(MemoryMarshal.CreateSpan(ref work, {H})); // δh_T from the layer above");
-                }
-
-                using (w.Block($"for (nuint t = {Steps}; t-- > 0;)"))
-                {
-                    if (ReturnSequences)
-                    {
-                        w.Line($"{kernels.Axpy(H)}(ref work, {t.One}, ref Unsafe.Add(ref dy, t * {H})); // + δh_t from the layer above");
-                    }
-
-                    w.Line($"ref {T} previous = ref Unsafe.Add(ref st, t * {StepWidth});");
-                    w.Line($"ref {T} current = ref Unsafe.Add(ref previous, {StepWidth});");
-                    w.Line($"ref {T} dg = ref Unsafe.Add(ref dst, (t + 1) * {StepWidth});");
-                    EmitCellBackward(w, t, kernels);
-                    using (w.Block("if (t > 0)"))
-                    {
-                        w.Line("// δh_{t−1} = W_hhᵀ·δg_t" + (HiddenSegments.Count > 1 || Kind == "Gru" ? " (+ the direct path)" : string.Empty));
-                        EmitHiddenDelta(w, t, kernels);
-                    }
-                }
-            }
-        }
-
-        /// <summary>δh_{t−1} into the work area from the gate deltas dg of step t (and what the cell left in the work area).</summary>
-        protected virtual void EmitHiddenDelta(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            bool first = true;
-            foreach ((int row, int rows, int offset) in HiddenSegments)
-            {
-                w.Line($"{kernels.Gemm(1, H)}(ref Unsafe.Add(ref wh, {row * H}), {H}, ref Unsafe.Add(ref dg, {offset}), 1, 0, {rows}, ref work, {H}, {t.One}, accumulate: {(first ? "false" : "true")});");
-                first = false;
-            }
-        }
-
-        /// <summary>δx_t = W_ihᵀ·δg_t for every step, into the input deltas (8 steps at a time).</summary>
-        private void EmitInputDeltas(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            string T = t.Type;
-            w.Line($"/// <summary>The input deltas of layer {I} for one example: δx_t = W_ihᵀ·δg_t for t = 1…{Steps}, with the weights before any update.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}InputDeltas(ref {T} p, ref {T} dst, ref {T} dx)"))
-            {
-                w.Line($"ref {T} wi = ref Unsafe.Add(ref p, {WI});");
-                w.Line("nuint t = 0;");
-                using (w.Block($"for (; t + 8 <= {Steps}; t += 8)"))
-                {
-                    w.Line($"{kernels.Gemm(8, Inputs)}(ref wi, {Inputs}, ref Unsafe.Add(ref dst, (t + 1) * {StepWidth}), 1, {StepWidth}, {GH}, ref Unsafe.Add(ref dx, t * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
-                }
-
-                using (w.Block($"for (; t < {Steps}; t++)"))
-                {
-                    w.Line($"{kernels.Gemm(1, Inputs)}(ref wi, {Inputs}, ref Unsafe.Add(ref dst, (t + 1) * {StepWidth}), 1, 0, {GH}, ref Unsafe.Add(ref dx, t * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
-                }
-            }
-        }
-
-        /// <summary>target += α·∂L/∂θ for one example: rank-T updates of W_ih and W_hh, and the bias sums.</summary>
-        private void EmitAccumulate(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            string T = t.Type;
-            w.Line($"/// <summary>");
-            w.Line($"/// Layer {I}'s parameter gradients of one example, times α, added to target: W_ih += α·Σ_t δg_t·x_tᵀ and W_hh += α·Σ_t δg_t·h_{{t−1}}ᵀ");
-            w.Line($"/// (rank-{Steps} updates, 8 rows at a time), b_ih += α·Σ_t δg_t, b_hh likewise.");
-            w.Line($"/// </summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}Accumulate(ref {T} target, {T} alpha, ref {T} x, ref {T} st, ref {T} dst)"))
-            {
-                w.Line($"ref {T} dg = ref Unsafe.Add(ref dst, {StepWidth}); // the deltas of step 1");
-                EmitRankUpdate(w, kernels, $"ref Unsafe.Add(ref target, {WI})", "x", Inputs, Inputs, new[] { (0, GH, 0) }, "dg", Steps);
-                if (Steps > 1)
-                {
-                    // h_{t−1} for t = 2…T: h_1…h_{T−1} (h_0 = 0 adds nothing), paired with the deltas of steps 2…T.
-                    EmitRankUpdate(w, kernels, $"ref Unsafe.Add(ref target, {WH})", $"Unsafe.Add(ref st, {StepWidth + CellWidth})", H, StepWidth, HiddenSegments, $"Unsafe.Add(ref dg, {StepWidth})", Steps - 1);
-                }
-
-                using (w.Block($"for (nuint t = 0; t < {Steps}; t++)"))
-                {
-                    w.Line($"ref {T} g = ref Unsafe.Add(ref dg, t * {StepWidth});");
-                    w.Line($"{kernels.Axpy(GH)}(ref Unsafe.Add(ref target, {BI}), alpha, ref g);");
-                    foreach ((int row, int rows, int offset) in HiddenSegments)
-                    {
-                        w.Line($"{kernels.Axpy(rows)}(ref Unsafe.Add(ref target, {BH} + {row}), alpha, ref Unsafe.Add(ref g, {offset}));");
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// W[o, :] += α·Σ_r δ[r, o]·v[r, :] over rows rows (v of width n, stride vs; δ with stride StepWidth), for each segment
-        /// of W's rows (first row, rows, offset of its δ), 8 rows at a time.
-        /// </summary>
-        private void EmitRankUpdate(CodeWriter w, Kernels kernels, string target, string v, int n, int vs, IReadOnlyList<(int Row, int Rows, int Offset)> segments, string deltas, int rows)
-        {
-            foreach ((int row, int count, int offset) in segments)
-            {
-                int rows8 = count / 8 * 8;
-                if (rows8 > 0)
-                {
-                    using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
-                    {
-                        w.Line($"{kernels.Gemm(8, n)}(ref {v}, {vs}, ref Unsafe.Add(ref {deltas}, {offset} + o), {StepWidth}, 1, {rows}, ref Unsafe.Add({target}, ({row} + o) * {n}), {n}, alpha, accumulate: true);");
-                    }
-                }
-
-                if (count > rows8)
-                {
-                    using (w.Block($"for (nuint o = {rows8}; o < {count}; o++)"))
-                    {
-                        w.Line($"{kernels.Gemm(1, n)}(ref {v}, {vs}, ref Unsafe.Add(ref {deltas}, {offset} + o), {StepWidth}, 0, {rows}, ref Unsafe.Add({target}, ({row} + o) * {n}), {n}, alpha, accumulate: true);");
-                    }
-                }
-            }
         }
 
         /// <summary>y = W·v for rows rows of width n (4 rows per pass over v, then one at a time).</summary>
