@@ -4762,26 +4762,23 @@ partial class EveryActivation
             for (nuint o = 0; o < rows; o += 4)
             {
                 ref float wo = ref Unsafe.Add(ref w, o * 12);
-                // 12 = 8 + 4 scalar
+                // 12 = 8 + 4 (a masked vector)
                 Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
                 Vector256<float> xl = Vector256.LoadUnsafe(ref x, 0);
                 s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
                 s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s1);
                 s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 24), xl, s2);
                 s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 36), xl, s3);
+                Vector256<float> xr = Vector256.LoadUnsafe(ref x, 4) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 4), xr, s0);
+                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 16), xr, s1);
+                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 28), xr, s2);
+                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 40), xr, s3);
                 ref float yo = ref Unsafe.Add(ref y, o);
                 Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
                 Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
                 Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
                 Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
-                for (nuint i = 8; i < 12; i++)
-                {
-                    float xi = Unsafe.Add(ref x, i);
-                    Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                    Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 12) * xi;
-                    Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 24) * xi;
-                    Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 36) * xi;
-                }
             }
             return;
         }

@@ -3052,26 +3052,23 @@ namespace Odd
                     for (nuint o = 0; o < rows; o += 4)
                     {
                         ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        // 17 = 16 + 1 scalar
+                        // 17 = 16 + 1 (a masked vector)
                         Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
                         Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
                         s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
                         s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 17), xl, s1);
                         s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 34), xl, s2);
                         s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 51), xl, s3);
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 1) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1), xr, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 18), xr, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 35), xr, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 52), xr, s3);
                         ref float yo = ref Unsafe.Add(ref y, o);
                         Unsafe.Add(ref yo, 0) = Vector512.Sum(s0);
                         Unsafe.Add(ref yo, 1) = Vector512.Sum(s1);
                         Unsafe.Add(ref yo, 2) = Vector512.Sum(s2);
                         Unsafe.Add(ref yo, 3) = Vector512.Sum(s3);
-                        for (nuint i = 16; i < 17; i++)
-                        {
-                            float xi = Unsafe.Add(ref x, i);
-                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 17) * xi;
-                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 34) * xi;
-                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 51) * xi;
-                        }
                     }
                     return;
                 }
@@ -3081,7 +3078,7 @@ namespace Odd
                     for (nuint o = 0; o < rows; o += 4)
                     {
                         ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        // 17 = 1 × 2 × 8 + 1 scalar
+                        // 17 = 1 × 2 × 8 + 1 (a masked vector)
                         Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
                         Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
                         for (nuint i = 0; i < 16; i += 16)
@@ -3097,19 +3094,16 @@ namespace Odd
                             s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 51), x0, s3);
                             t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 59), x1, t3);
                         }
+                        Vector256<float> xr = Vector256.LoadUnsafe(ref x, 9) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 9), xr, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 26), xr, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 43), xr, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 60), xr, s3);
                         ref float yo = ref Unsafe.Add(ref y, o);
                         Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
                         Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
                         Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
                         Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
-                        for (nuint i = 16; i < 17; i++)
-                        {
-                            float xi = Unsafe.Add(ref x, i);
-                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 17) * xi;
-                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 34) * xi;
-                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 51) * xi;
-                        }
                     }
                     return;
                 }
@@ -3119,7 +3113,7 @@ namespace Odd
                     for (nuint o = 0; o < rows; o += 4)
                     {
                         ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        // 17 = 2 × 2 × 4 + 1 scalar
+                        // 17 = 2 × 2 × 4 + 1 (a masked vector)
                         Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
                         Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
                         for (nuint i = 0; i < 16; i += 8)
@@ -3135,19 +3129,16 @@ namespace Odd
                             s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 51), x0, s3);
                             t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 55), x1, t3);
                         }
+                        Vector128<float> xr = Vector128.LoadUnsafe(ref x, 13) * Vector128.Create(0.0f, 0.0f, 0.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 13), xr, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 30), xr, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 47), xr, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 64), xr, s3);
                         ref float yo = ref Unsafe.Add(ref y, o);
                         Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
                         Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
                         Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
                         Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
-                        for (nuint i = 16; i < 17; i++)
-                        {
-                            float xi = Unsafe.Add(ref x, i);
-                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 17) * xi;
-                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 34) * xi;
-                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 51) * xi;
-                        }
                     }
                     return;
                 }
@@ -3167,7 +3158,7 @@ namespace Odd
                     for (nuint o = 0; o < rows; o += 4)
                     {
                         ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        // 33 = 1 × 2 × 16 + 1 scalar
+                        // 33 = 1 × 2 × 16 + 1 (a masked vector)
                         Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
                         Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
                         for (nuint i = 0; i < 32; i += 32)
@@ -3183,19 +3174,16 @@ namespace Odd
                             s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 99), x0, s3);
                             t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 115), x1, t3);
                         }
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 17) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 17), xr, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 50), xr, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 83), xr, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 116), xr, s3);
                         ref float yo = ref Unsafe.Add(ref y, o);
                         Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
                         Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
                         Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
                         Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
-                        for (nuint i = 32; i < 33; i++)
-                        {
-                            float xi = Unsafe.Add(ref x, i);
-                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 33) * xi;
-                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 66) * xi;
-                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 99) * xi;
-                        }
                     }
                     return;
                 }
@@ -3205,7 +3193,7 @@ namespace Odd
                     for (nuint o = 0; o < rows; o += 4)
                     {
                         ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        // 33 = 2 × 2 × 8 + 1 scalar
+                        // 33 = 2 × 2 × 8 + 1 (a masked vector)
                         Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
                         Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
                         for (nuint i = 0; i < 32; i += 16)
@@ -3221,19 +3209,16 @@ namespace Odd
                             s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 99), x0, s3);
                             t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 107), x1, t3);
                         }
+                        Vector256<float> xr = Vector256.LoadUnsafe(ref x, 25) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 25), xr, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 58), xr, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 91), xr, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 124), xr, s3);
                         ref float yo = ref Unsafe.Add(ref y, o);
                         Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
                         Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
                         Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
                         Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
-                        for (nuint i = 32; i < 33; i++)
-                        {
-                            float xi = Unsafe.Add(ref x, i);
-                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 33) * xi;
-                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 66) * xi;
-                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 99) * xi;
-                        }
                     }
                     return;
                 }
@@ -3243,7 +3228,7 @@ namespace Odd
                     for (nuint o = 0; o < rows; o += 4)
                     {
                         ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        // 33 = 4 × 2 × 4 + 1 scalar
+                        // 33 = 4 × 2 × 4 + 1 (a masked vector)
                         Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
                         Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
                         for (nuint i = 0; i < 32; i += 8)
@@ -3259,19 +3244,16 @@ namespace Odd
                             s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 99), x0, s3);
                             t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 103), x1, t3);
                         }
+                        Vector128<float> xr = Vector128.LoadUnsafe(ref x, 29) * Vector128.Create(0.0f, 0.0f, 0.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 29), xr, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 62), xr, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 95), xr, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 128), xr, s3);
                         ref float yo = ref Unsafe.Add(ref y, o);
                         Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
                         Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
                         Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
                         Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
-                        for (nuint i = 32; i < 33; i++)
-                        {
-                            float xi = Unsafe.Add(ref x, i);
-                            Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                            Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 33) * xi;
-                            Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 66) * xi;
-                            Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 99) * xi;
-                        }
                     }
                     return;
                 }

@@ -887,8 +887,16 @@ namespace Samples
                 Layer0Through(ref p, ref Unsafe.Add(ref x, n * 784), ref Unsafe.Add(ref st, n * 22784), ref Unsafe.Add(ref d, n * 128), ref Unsafe.Add(ref dst, n * 22784), ref s);
             }
 
-            // Every example's deltas are known: now the step (or the gradient), W_ih, W_hh, b_ih, b_hh in one pass.
-            Axpy80896(ref Unsafe.Add(ref target, WI0), alpha, ref s);
+            // Every example's deltas are known: now the step (or the gradient). W_ih's part of s is transposed (inputs × G·H).
+            for (nuint o = 0; o < 512; o++)
+            {
+                ref float row = ref Unsafe.Add(ref target, WI0 + (o * 28));
+                for (nuint i = 0; i < 28; i++)
+                {
+                    Unsafe.Add(ref row, i) += alpha * Unsafe.Add(ref s, (i * 512) + o);
+                }
+            }
+            Axpy66560(ref Unsafe.Add(ref target, WH0), alpha, ref Unsafe.Add(ref s, 14336));
         }
 
         /// <summary>
@@ -979,11 +987,21 @@ namespace Samples
                     }
                 }
 
-                // ∂W_ih += Σ_t δg_t·x_tᵀ and ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
-                for (nuint o = 0; o < 512; o += 8)
+                // ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.
+                for (nuint t = t0; t < t1; t++)
                 {
-                    Gemm8x28(ref Unsafe.Add(ref x, t0 * 28), 28, ref Unsafe.Add(ref Unsafe.Add(ref dst, 768), 0 + o), 768, 1, t1 - t0, ref Unsafe.Add(ref grad, (0 + o) * 28), 28, 1, accumulate: true);
+                    ref float xt = ref Unsafe.Add(ref x, t * 28);
+                    ref float dgt = ref Unsafe.Add(ref dst, (t - t0 + 1) * 768);
+                    for (nuint i = 0; i < 28; i++)
+                    {
+                        float xi = Unsafe.Add(ref xt, i);
+                        if (xi != 0.0f)
+                        {
+                            Axpy512(ref Unsafe.Add(ref grad, i * 512), xi, ref dgt);
+                        }
+                    }
                 }
+                // ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
                 nuint from = t0 == 0 ? 1 : t0;
                 for (nuint o = 0; o < 512; o += 8)
                 {
@@ -1307,15 +1325,15 @@ namespace Samples
             }
         }
 
-        /// <summary>y[i] += α·x[i] for i &lt; 80896.</summary>
+        /// <summary>y[i] += α·x[i] for i &lt; 66560.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy80896(ref float y, float alpha, ref float x)
+        private static void Axpy66560(ref float y, float alpha, ref float x)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                // 80896 = 1264 × 4 × 16 (unrolled)
+                // 66560 = 1040 × 4 × 16 (unrolled)
                 Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 80896; i += 64)
+                for (nuint i = 0; i < 66560; i += 64)
                 {
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
@@ -1327,9 +1345,9 @@ namespace Samples
 
             if (Vector256.IsHardwareAccelerated)
             {
-                // 80896 = 2528 × 4 × 8 (unrolled)
+                // 66560 = 2080 × 4 × 8 (unrolled)
                 Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 80896; i += 32)
+                for (nuint i = 0; i < 66560; i += 32)
                 {
                     MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
@@ -1341,9 +1359,9 @@ namespace Samples
 
             if (Vector128.IsHardwareAccelerated)
             {
-                // 80896 = 5056 × 4 × 4 (unrolled)
+                // 66560 = 4160 × 4 × 4 (unrolled)
                 Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 80896; i += 16)
+                for (nuint i = 0; i < 66560; i += 16)
                 {
                     MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
@@ -1353,7 +1371,7 @@ namespace Samples
                 return;
             }
 
-            for (nuint i = 0; i < 80896; i++)
+            for (nuint i = 0; i < 66560; i++)
             {
                 Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
             }
@@ -1831,220 +1849,6 @@ namespace Samples
             for (nuint i = 0; i < 128; i++)
             {
                 for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 28:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x28(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                for (nuint i = 16; i < 28; i++)
-                {
-                    for (nuint j = 0; j < 8; j++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
-                    }
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 24; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                for (nuint i = 24; i < 28; i++)
-                {
-                    for (nuint j = 0; j < 8; j++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 28; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 28; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
                 {
                     float sum = 0.0f;
                     for (nuint k = 0; k < rows; k++)
@@ -2577,26 +2381,23 @@ namespace Samples
                 for (nuint o = 0; o < rows; o += 4)
                 {
                     ref float wo = ref Unsafe.Add(ref w, o * 28);
-                    // 28 = 16 + 12 scalar
+                    // 28 = 16 + 12 (a masked vector)
                     Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
                     Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
                     s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
                     s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 28), xl, s1);
                     s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 56), xl, s2);
                     s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 84), xl, s3);
+                    Vector512<float> xr = Vector512.LoadUnsafe(ref x, 12) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 12), xr, s0);
+                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 40), xr, s1);
+                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, s2);
+                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
                     Unsafe.Add(ref yo, 0) = Vector512.Sum(s0);
                     Unsafe.Add(ref yo, 1) = Vector512.Sum(s1);
                     Unsafe.Add(ref yo, 2) = Vector512.Sum(s2);
                     Unsafe.Add(ref yo, 3) = Vector512.Sum(s3);
-                    for (nuint i = 16; i < 28; i++)
-                    {
-                        float xi = Unsafe.Add(ref x, i);
-                        Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                        Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 28) * xi;
-                        Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 56) * xi;
-                        Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 84) * xi;
-                    }
                 }
                 return;
             }
@@ -2606,7 +2407,7 @@ namespace Samples
                 for (nuint o = 0; o < rows; o += 4)
                 {
                     ref float wo = ref Unsafe.Add(ref w, o * 28);
-                    // 28 = 1 × 2 × 8 + 8 + 4 scalar
+                    // 28 = 1 × 2 × 8 + 8 + 4 (a masked vector)
                     Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
                     Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 16; i += 16)
@@ -2627,19 +2428,16 @@ namespace Samples
                     s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 44), xl, s1);
                     s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 72), xl, s2);
                     s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 100), xl, s3);
+                    Vector256<float> xr = Vector256.LoadUnsafe(ref x, 20) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 20), xr, s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 48), xr, s1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 76), xr, s2);
+                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 104), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
                     Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
                     Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
                     Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
                     Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
-                    for (nuint i = 24; i < 28; i++)
-                    {
-                        float xi = Unsafe.Add(ref x, i);
-                        Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                        Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 28) * xi;
-                        Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 56) * xi;
-                        Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 84) * xi;
-                    }
                 }
                 return;
             }

@@ -888,8 +888,16 @@ namespace Samples
                 Layer1Through(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref st, n * 36), ref Unsafe.Add(ref d, n * 60), ref Unsafe.Add(ref dst, n * 36), ref Unsafe.Add(ref dx, n * 80), ref s);
             }
 
-            // Every example's deltas are known: now the step (or the gradient), W_ih, W_hh, b_ih, b_hh in one pass.
-            Axpy96(ref Unsafe.Add(ref target, WI1), alpha, ref s);
+            // Every example's deltas are known: now the step (or the gradient). W_ih's part of s is transposed (inputs × G·H).
+            for (nuint o = 0; o < 6; o++)
+            {
+                ref double row = ref Unsafe.Add(ref target, WI1 + (o * 8));
+                for (nuint i = 0; i < 8; i++)
+                {
+                    Unsafe.Add(ref row, i) += alpha * Unsafe.Add(ref s, (i * 6) + o);
+                }
+            }
+            Axpy48(ref Unsafe.Add(ref target, WH1), alpha, ref Unsafe.Add(ref s, 48));
         }
 
         /// <summary>
@@ -947,11 +955,21 @@ namespace Samples
                 {
                     Gemm1x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 0, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
                 }
-                // ∂W_ih += Σ_t δg_t·x_tᵀ and ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
-                for (nuint o = 0; o < 6; o++)
+                // ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.
+                for (nuint t = t0; t < t1; t++)
                 {
-                    Gemm1x8(ref Unsafe.Add(ref x, t0 * 8), 8, ref Unsafe.Add(ref Unsafe.Add(ref dst, 6), 0 + o), 6, 0, t1 - t0, ref Unsafe.Add(ref grad, (0 + o) * 8), 8, 1, accumulate: true);
+                    ref double xt = ref Unsafe.Add(ref x, t * 8);
+                    ref double dgt = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
+                    for (nuint i = 0; i < 8; i++)
+                    {
+                        double xi = Unsafe.Add(ref xt, i);
+                        if (xi != 0.0d)
+                        {
+                            Axpy6(ref Unsafe.Add(ref grad, i * 6), xi, ref dgt);
+                        }
+                    }
                 }
+                // ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
                 nuint from = t0 == 0 ? 1 : t0;
                 for (nuint o = 0; o < 6; o++)
                 {
@@ -982,8 +1000,16 @@ namespace Samples
                 Layer0Through(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref st, n * 224), ref Unsafe.Add(ref d, n * 80), ref Unsafe.Add(ref dst, n * 224), ref s);
             }
 
-            // Every example's deltas are known: now the step (or the gradient), W_ih, W_hh, b_ih, b_hh in one pass.
-            Axpy312(ref Unsafe.Add(ref target, WI0), alpha, ref s);
+            // Every example's deltas are known: now the step (or the gradient). W_ih's part of s is transposed (inputs × G·H).
+            for (nuint o = 0; o < 24; o++)
+            {
+                ref double row = ref Unsafe.Add(ref target, WI0 + (o * 3));
+                for (nuint i = 0; i < 3; i++)
+                {
+                    Unsafe.Add(ref row, i) += alpha * Unsafe.Add(ref s, (i * 24) + o);
+                }
+            }
+            Axpy240(ref Unsafe.Add(ref target, WH0), alpha, ref Unsafe.Add(ref s, 72));
         }
 
         /// <summary>
@@ -1038,11 +1064,21 @@ namespace Samples
                     }
                 }
 
-                // ∂W_ih += Σ_t δg_t·x_tᵀ and ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
-                for (nuint o = 0; o < 24; o += 8)
+                // ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.
+                for (nuint t = t0; t < t1; t++)
                 {
-                    Gemm8x3(ref Unsafe.Add(ref x, t0 * 3), 3, ref Unsafe.Add(ref Unsafe.Add(ref dst, 40), 0 + o), 40, 1, t1 - t0, ref Unsafe.Add(ref grad, (0 + o) * 3), 3, 1, accumulate: true);
+                    ref double xt = ref Unsafe.Add(ref x, t * 3);
+                    ref double dgt = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
+                    for (nuint i = 0; i < 3; i++)
+                    {
+                        double xi = Unsafe.Add(ref xt, i);
+                        if (xi != 0.0d)
+                        {
+                            Axpy24(ref Unsafe.Add(ref grad, i * 24), xi, ref dgt);
+                        }
+                    }
                 }
+                // ∂W_hh += Σ_t δg_t·h_{t−1}ᵀ over the segment's steps (h_{−1} = 0 adds nothing), 8 rows at a time.
                 nuint from = t0 == 0 ? 1 : t0;
                 for (nuint o = 0; o < 16; o += 8)
                 {
@@ -1405,29 +1441,31 @@ namespace Samples
             }
         }
 
-        /// <summary>y[i] += α·x[i] for i &lt; 96.</summary>
+        /// <summary>y[i] += α·x[i] for i &lt; 48.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy96(ref double y, double alpha, ref double x)
+        private static void Axpy48(ref double y, double alpha, ref double x)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                // 96 = 3 × 4 × 8 (unrolled)
+                // 48 = 1 × 4 × 8 (unrolled) + 2 × 8
                 Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 32)
+                for (nuint i = 0; i < 32; i += 32)
                 {
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
                 }
+                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 32), Vector512.LoadUnsafe(ref y, 32)).StoreUnsafe(ref y, 32);
+                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 40), Vector512.LoadUnsafe(ref y, 40)).StoreUnsafe(ref y, 40);
                 return;
             }
 
             if (Vector256.IsHardwareAccelerated)
             {
-                // 96 = 6 × 4 × 4 (unrolled)
+                // 48 = 3 × 4 × 4 (unrolled)
                 Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 96; i += 16)
+                for (nuint i = 0; i < 48; i += 16)
                 {
                     MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
@@ -1439,9 +1477,9 @@ namespace Samples
 
             if (Vector128.IsHardwareAccelerated)
             {
-                // 96 = 12 × 4 × 2 (unrolled)
+                // 48 = 6 × 4 × 2 (unrolled)
                 Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 96; i += 8)
+                for (nuint i = 0; i < 48; i += 8)
                 {
                     MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
@@ -1451,54 +1489,51 @@ namespace Samples
                 return;
             }
 
-            for (nuint i = 0; i < 96; i++)
+            for (nuint i = 0; i < 48; i++)
             {
                 Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
             }
         }
 
-        /// <summary>y[i] += α·x[i] for i &lt; 312.</summary>
+        /// <summary>y[i] += α·x[i] for i &lt; 240.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy312(ref double y, double alpha, ref double x)
+        private static void Axpy240(ref double y, double alpha, ref double x)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                // 312 = 9 × 4 × 8 (unrolled) + 3 × 8
+                // 240 = 7 × 4 × 8 (unrolled) + 2 × 8
                 Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 288; i += 32)
+                for (nuint i = 0; i < 224; i += 32)
                 {
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
                     MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
                 }
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 288), Vector512.LoadUnsafe(ref y, 288)).StoreUnsafe(ref y, 288);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 296), Vector512.LoadUnsafe(ref y, 296)).StoreUnsafe(ref y, 296);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 304), Vector512.LoadUnsafe(ref y, 304)).StoreUnsafe(ref y, 304);
+                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 224), Vector512.LoadUnsafe(ref y, 224)).StoreUnsafe(ref y, 224);
+                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 232), Vector512.LoadUnsafe(ref y, 232)).StoreUnsafe(ref y, 232);
                 return;
             }
 
             if (Vector256.IsHardwareAccelerated)
             {
-                // 312 = 19 × 4 × 4 (unrolled) + 2 × 4
+                // 240 = 15 × 4 × 4 (unrolled)
                 Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 304; i += 16)
+                for (nuint i = 0; i < 240; i += 16)
                 {
                     MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
                     MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
                     MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
                 }
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 304), Vector256.LoadUnsafe(ref y, 304)).StoreUnsafe(ref y, 304);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 308), Vector256.LoadUnsafe(ref y, 308)).StoreUnsafe(ref y, 308);
                 return;
             }
 
             if (Vector128.IsHardwareAccelerated)
             {
-                // 312 = 39 × 4 × 2 (unrolled)
+                // 240 = 30 × 4 × 2 (unrolled)
                 Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 312; i += 8)
+                for (nuint i = 0; i < 240; i += 8)
                 {
                     MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
                     MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
@@ -1508,7 +1543,7 @@ namespace Samples
                 return;
             }
 
-            for (nuint i = 0; i < 312; i++)
+            for (nuint i = 0; i < 240; i++)
             {
                 Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
             }
@@ -1879,97 +1914,6 @@ namespace Samples
             for (nuint i = 0; i < 8; i++)
             {
                 for (nuint j = 0; j < 1; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 3:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x3(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    Vector128<double> a40 = Vector128<double>.Zero;
-                    Vector128<double> a50 = Vector128<double>.Zero;
-                    Vector128<double> a60 = Vector128<double>.Zero;
-                    Vector128<double> a70 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                for (nuint i = 2; i < 3; i++)
-                {
-                    for (nuint j = 0; j < 8; j++)
-                    {
-                        double sum = 0.0d;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 3; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
                 {
                     double sum = 0.0d;
                     for (nuint k = 0; k < rows; k++)
@@ -2479,26 +2423,23 @@ namespace Samples
                 for (nuint o = 0; o < rows; o += 4)
                 {
                     ref double wo = ref Unsafe.Add(ref w, o * 3);
-                    // 3 = 2 + 1 scalar
+                    // 3 = 2 + 1 (a masked vector)
                     Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
                     Vector128<double> xl = Vector128.LoadUnsafe(ref x, 0);
                     s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 0), xl, s0);
                     s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 3), xl, s1);
                     s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 6), xl, s2);
                     s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 9), xl, s3);
+                    Vector128<double> xr = Vector128.LoadUnsafe(ref x, 1) * Vector128.Create(0.0d, 1.0d);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 1), xr, s0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 4), xr, s1);
+                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 7), xr, s2);
+                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 10), xr, s3);
                     ref double yo = ref Unsafe.Add(ref y, o);
                     Unsafe.Add(ref yo, 0) = Vector128.Sum(s0);
                     Unsafe.Add(ref yo, 1) = Vector128.Sum(s1);
                     Unsafe.Add(ref yo, 2) = Vector128.Sum(s2);
                     Unsafe.Add(ref yo, 3) = Vector128.Sum(s3);
-                    for (nuint i = 2; i < 3; i++)
-                    {
-                        double xi = Unsafe.Add(ref x, i);
-                        Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                        Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 3) * xi;
-                        Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 6) * xi;
-                        Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 9) * xi;
-                    }
                 }
                 return;
             }
@@ -2518,26 +2459,23 @@ namespace Samples
                 for (nuint o = 0; o < rows; o += 4)
                 {
                     ref double wo = ref Unsafe.Add(ref w, o * 6);
-                    // 6 = 4 + 2 scalar
+                    // 6 = 4 + 2 (a masked vector)
                     Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
                     Vector256<double> xl = Vector256.LoadUnsafe(ref x, 0);
                     s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
                     s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 6), xl, s1);
                     s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s2);
                     s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 18), xl, s3);
+                    Vector256<double> xr = Vector256.LoadUnsafe(ref x, 2) * Vector256.Create(0.0d, 0.0d, 1.0d, 1.0d);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 2), xr, s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xr, s1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 14), xr, s2);
+                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 20), xr, s3);
                     ref double yo = ref Unsafe.Add(ref y, o);
                     Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
                     Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
                     Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
                     Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
-                    for (nuint i = 4; i < 6; i++)
-                    {
-                        double xi = Unsafe.Add(ref x, i);
-                        Unsafe.Add(ref yo, 0) += Unsafe.Add(ref wo, i) * xi;
-                        Unsafe.Add(ref yo, 1) += Unsafe.Add(ref wo, i + 6) * xi;
-                        Unsafe.Add(ref yo, 2) += Unsafe.Add(ref wo, i + 12) * xi;
-                        Unsafe.Add(ref yo, 3) += Unsafe.Add(ref wo, i + 18) * xi;
-                    }
                 }
                 return;
             }

@@ -107,7 +107,7 @@ namespace NetGen.Generator.Emitting
                     using (w.Block("for (nuint o = 0; o < rows; o += 4)"))
                     {
                         w.Line($"ref {t} wo = ref Unsafe.Add(ref w, o * {n});");
-                        w.Line($"// {n} = {(pairs > 0 ? $"{pairs} × 2 × {lanes}" : string.Empty)}{(vectors % 2 == 1 ? $"{(pairs > 0 ? " + " : string.Empty)}{lanes}" : string.Empty)}{(n % lanes != 0 ? $" + {n % lanes} scalar" : string.Empty)}");
+                        w.Line($"// {n} = {(pairs > 0 ? $"{pairs} × 2 × {lanes}" : string.Empty)}{(vectors % 2 == 1 ? $"{(pairs > 0 ? " + " : string.Empty)}{lanes}" : string.Empty)}{(n % lanes != 0 ? $" + {n % lanes} (a masked vector)" : string.Empty)}");
                         w.Line($"{vt} s0 = {vt}.Zero, s1 = {vt}.Zero, s2 = {vt}.Zero, s3 = {vt}.Zero;");
                         if (pairs > 0)
                         {
@@ -134,6 +134,19 @@ namespace NetGen.Generator.Emitting
                             }
                         }
 
+                        if (n % lanes != 0)
+                        {
+                            // The rest as one more vector ending at the row's end, its lanes already counted multiplied by 0:
+                            // no scalar tail (whose sums through memory were a chain of dependent read-modify-writes).
+                            int rest = n % lanes;
+                            string mask = $"Vector{bits}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(k => k < lanes - rest ? _t.Zero : _t.One))})";
+                            w.Line($"{vt} xr = {v.Load("x", Lit(n - lanes))} * {mask};");
+                            for (int j = 0; j < 4; j++)
+                            {
+                                w.Line($"s{j} = MultiplyAdd({v.Load("wo", Lit((j * n) + n - lanes))}, xr, s{j});");
+                            }
+                        }
+
                         EmitDotRowsSums(w, bits, lanes, vectors, n);
                     }
 
@@ -157,7 +170,7 @@ namespace NetGen.Generator.Emitting
                 w.Line($"Unsafe.Add(ref yo, {j}) = Vector{bits}.Sum({(vectors >= 2 ? $"s{j} + t{j}" : $"s{j}")});");
             }
 
-            if (n % lanes != 0)
+            if (n % lanes != 0 && vectors == 0)
             {
                 using (w.Block($"for (nuint i = {vectors * lanes}; i < {n}; i++)"))
                 {
@@ -251,6 +264,19 @@ namespace NetGen.Generator.Emitting
                                 {
                                     w.Line($"{acc}{j} = MultiplyAdd({v.Load("wo", Offset("i", j * n))}, xi, {acc}{j});");
                                 }
+                            }
+                        }
+
+                        if (n % lanes != 0)
+                        {
+                            // The rest as one more vector ending at the row's end, its lanes already counted multiplied by 0:
+                            // no scalar tail (whose sums through memory were a chain of dependent read-modify-writes).
+                            int rest = n % lanes;
+                            string mask = $"Vector{bits}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(k => k < lanes - rest ? _t.Zero : _t.One))})";
+                            w.Line($"{vt} xr = {v.Load("x", Lit(n - lanes))} * {mask};");
+                            for (int j = 0; j < 4; j++)
+                            {
+                                w.Line($"s{j} = MultiplyAdd({v.Load("wo", Lit((j * n) + n - lanes))}, xr, s{j});");
                             }
                         }
 

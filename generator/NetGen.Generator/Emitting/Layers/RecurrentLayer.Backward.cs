@@ -33,8 +33,17 @@ namespace NetGen.Generator.Emitting.Layers
                 }
 
                 w.Line();
-                w.Line("// Every example's deltas are known: now the step (or the gradient), W_ih, W_hh, b_ih, b_hh in one pass.");
-                w.Line($"{kernels.Axpy(ParameterCount)}(ref Unsafe.Add(ref target, {WI}), alpha, ref s);");
+                w.Line("// Every example's deltas are known: now the step (or the gradient). W_ih's part of s is transposed (inputs × G·H).");
+                using (w.Block($"for (nuint o = 0; o < {GH}; o++)"))
+                {
+                    w.Line($"ref {T} row = ref Unsafe.Add(ref target, {WI} + (o * {Inputs}));");
+                    using (w.Block($"for (nuint i = 0; i < {Inputs}; i++)"))
+                    {
+                        w.Line($"Unsafe.Add(ref row, i) += alpha * Unsafe.Add(ref s, (i * {GH}) + o);");
+                    }
+                }
+
+                w.Line($"{kernels.Axpy(ParameterCount - (GH * Inputs))}(ref Unsafe.Add(ref target, {WH}), alpha, ref Unsafe.Add(ref s, {GH * Inputs}));");
             }
 
             w.Line();
@@ -159,8 +168,22 @@ namespace NetGen.Generator.Emitting.Layers
             int wh = GH * Inputs;
             int bi = wh + (GH * H);
             int bh = bi + GH;
-            w.Line($"// ∂W_ih += Σ_t δg_t·x_tᵀ and ∂W_hh += Σ_t δg_t·h_{{t−1}}ᵀ over the segment's steps (h_{{−1}} = 0 adds nothing), 8 rows at a time.");
-            EmitRankUpdate(w, kernels, "ref grad", $"Unsafe.Add(ref x, t0 * {Inputs})", Inputs, Inputs, new[] { (0, GH, 0) }, $"Unsafe.Add(ref dst, {StepWidth})", "t1 - t0");
+            w.Line($"// ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.");
+            using (w.Block("for (nuint t = t0; t < t1; t++)"))
+            {
+                w.Line($"ref {T} xt = ref Unsafe.Add(ref x, t * {Inputs});");
+                w.Line($"ref {T} dgt = ref Unsafe.Add(ref dst, (t - t0 + 1) * {StepWidth});");
+                using (w.Block($"for (nuint i = 0; i < {Inputs}; i++)"))
+                {
+                    w.Line($"{T} xi = Unsafe.Add(ref xt, i);");
+                    using (w.Block($"if (xi != {t.Zero})"))
+                    {
+                        w.Line($"{kernels.Axpy(GH)}(ref Unsafe.Add(ref grad, i * {GH}), xi, ref dgt);");
+                    }
+                }
+            }
+
+            w.Line($"// ∂W_hh += Σ_t δg_t·h_{{t−1}}ᵀ over the segment's steps (h_{{−1}} = 0 adds nothing), 8 rows at a time.");
             w.Line("nuint from = t0 == 0 ? 1 : t0;");
             EmitRankUpdate(w, kernels, $"ref Unsafe.Add(ref grad, {wh})", $"Unsafe.Add(ref records, ((from - t0) * {StepWidth}) + {CellWidth})", H, StepWidth, HiddenSegments, $"Unsafe.Add(ref dst, (from - t0 + 1) * {StepWidth})", "t1 - from");
             using (w.Block("for (nuint t = t0; t < t1; t++)"))
