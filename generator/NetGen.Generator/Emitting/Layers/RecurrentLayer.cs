@@ -284,8 +284,17 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"ref {T} bh = ref Unsafe.Add(ref p, {BH});");
                 w.Line($"ref {T} wi = ref Unsafe.Add(ref p, {WI});");
                 w.Line("// The input part: W_ih·x_t + b_ih into the step's gate values.");
-                EmitMatrixVector(w, kernels, "wi", "x", "current", GH, Inputs);
-                w.Line($"{kernels.Axpy(GH)}(ref current, {t.One}, ref Unsafe.Add(ref p, {BI}));");
+                if (Inputs == 1)
+                {
+                    // One input per step: W_ih is a column, and W_ih·x_t + b_ih one multiply-add per gate row.
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, {BI}), {GH}).CopyTo(MemoryMarshal.CreateSpan(ref current, {GH}));");
+                    w.Line($"{kernels.Axpy(GH)}(ref current, x, ref wi);");
+                }
+                else
+                {
+                    EmitMatrixVector(w, kernels, "wi", "x", "current", GH, Inputs);
+                    w.Line($"{kernels.Axpy(GH)}(ref current, {t.One}, ref Unsafe.Add(ref p, {BI}));");
+                }
                 w.Line("// The recurrent part: W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0).");
                 using (w.Block("if (first)"))
                 {
