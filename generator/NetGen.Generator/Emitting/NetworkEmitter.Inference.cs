@@ -232,47 +232,33 @@ namespace NetGen.Generator.Emitting
         private string TargetsName => _head.IntegerLabels ? "labels" : "targets";
 
         /// <summary>A scratch buffer of a fixed length: on the stack when small, else rented (no allocation once warm).</summary>
-        private void EmitScratch(CodeWriter w, int length, System.Action<string> body)
-        {
-            if (length <= StackLimit)
-            {
-                w.Line($"Span<{T}> scratch = stackalloc {T}[{length}];");
-                w.Line($"ref {T} s = ref MemoryMarshal.GetReference(scratch);");
-                body("s");
-                return;
-            }
-
-            w.Line($"{T}[] rented = ArrayPool<{T}>.Shared.Rent({length});");
-            using (w.Block("try"))
-            {
-                w.Line($"ref {T} s = ref MemoryMarshal.GetArrayDataReference(rented);");
-                body("s");
-            }
-
-            using (w.Block("finally"))
-            {
-                w.Line($"ArrayPool<{T}>.Shared.Return(rented);");
-            }
-        }
+        private void EmitScratch(CodeWriter w, int length, System.Action<string> body) =>
+            EmitBuffer(w, length.ToString(CultureInfo.InvariantCulture), length, "scratch", "s", body);
 
         /// <summary>Activations for one example, or (block) for ForwardBlock examples followed by PredictScratch.</summary>
         private void EmitWithActivations(CodeWriter w, System.Action<string> body, bool block = false)
         {
             string size = block ? "(ForwardBlock * ActivationCount) + PredictScratch" : "ActivationCount";
             int length = block ? (_kernels.BlockExamples * _activationCount) + PredictScratch : _activationCount;
+            EmitBuffer(w, size, length, "activations", "a", body);
+        }
+
+        /// <summary>A buffer of <paramref name="length"/> elements (spelled <paramref name="size"/>): stackalloc'd up to StackLimit, else rented.</summary>
+        private void EmitBuffer(CodeWriter w, string size, int length, string span, string reference, System.Action<string> body)
+        {
             if (length <= StackLimit)
             {
-                w.Line($"Span<{T}> activations = stackalloc {T}[{size}];");
-                w.Line($"ref {T} a = ref MemoryMarshal.GetReference(activations);");
-                body("a");
+                w.Line($"Span<{T}> {span} = stackalloc {T}[{size}];");
+                w.Line($"ref {T} {reference} = ref MemoryMarshal.GetReference({span});");
+                body(reference);
                 return;
             }
 
             w.Line($"{T}[] rented = ArrayPool<{T}>.Shared.Rent({size});");
             using (w.Block("try"))
             {
-                w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(rented);");
-                body("a");
+                w.Line($"ref {T} {reference} = ref MemoryMarshal.GetArrayDataReference(rented);");
+                body(reference);
             }
 
             using (w.Block("finally"))

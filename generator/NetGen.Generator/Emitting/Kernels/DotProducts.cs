@@ -134,19 +134,7 @@ namespace NetGen.Generator.Emitting
                             }
                         }
 
-                        if (n % lanes != 0)
-                        {
-                            // The rest as one more vector ending at the row's end, its lanes already counted multiplied by 0:
-                            // no scalar tail (whose sums through memory were a chain of dependent read-modify-writes).
-                            int rest = n % lanes;
-                            string mask = $"Vector{bits}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(k => k < lanes - rest ? _t.Zero : _t.One))})";
-                            w.Line($"{vt} xr = {v.Load("x", Lit(n - lanes))} * {mask};");
-                            for (int j = 0; j < 4; j++)
-                            {
-                                w.Line($"s{j} = MultiplyAdd({v.Load("wo", Lit((j * n) + n - lanes))}, xr, s{j});");
-                            }
-                        }
-
+                        EmitDotRowsRest(w, v, bits, lanes, n);
                         EmitDotRowsSums(w, bits, lanes, vectors, n);
                     }
 
@@ -157,6 +145,26 @@ namespace NetGen.Generator.Emitting
                 {
                     w.Line($"Unsafe.Add(ref y, j) = Dot{n}(ref Unsafe.Add(ref w, j * {n}), ref x);");
                 }
+            }
+        }
+
+        /// <summary>
+        /// The rest of a row that is not a whole number of vectors, as one more vector ending at the row's end with the lanes
+        /// already counted multiplied by 0 (a scalar tail summed through memory was a chain of dependent read-modify-writes).
+        /// </summary>
+        private void EmitDotRowsRest(CodeWriter w, VectorSpec v, int bits, int lanes, int n)
+        {
+            int rest = n % lanes;
+            if (rest == 0)
+            {
+                return;
+            }
+
+            string mask = $"Vector{bits}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(k => k < lanes - rest ? _t.Zero : _t.One))})";
+            w.Line($"Vector{bits}<{_t.Type}> xr = {v.Load("x", Lit(n - lanes))} * {mask};");
+            for (int j = 0; j < 4; j++)
+            {
+                w.Line($"s{j} = MultiplyAdd({v.Load("wo", Lit((j * n) + n - lanes))}, xr, s{j});");
             }
         }
 
@@ -267,19 +275,7 @@ namespace NetGen.Generator.Emitting
                             }
                         }
 
-                        if (n % lanes != 0)
-                        {
-                            // The rest as one more vector ending at the row's end, its lanes already counted multiplied by 0:
-                            // no scalar tail (whose sums through memory were a chain of dependent read-modify-writes).
-                            int rest = n % lanes;
-                            string mask = $"Vector{bits}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(k => k < lanes - rest ? _t.Zero : _t.One))})";
-                            w.Line($"{vt} xr = {v.Load("x", Lit(n - lanes))} * {mask};");
-                            for (int j = 0; j < 4; j++)
-                            {
-                                w.Line($"s{j} = MultiplyAdd({v.Load("wo", Lit((j * n) + n - lanes))}, xr, s{j});");
-                            }
-                        }
-
+                        EmitDotRowsRest(w, v, bits, lanes, n);
                         EmitDotRowsSums(w, bits, lanes, vectors, n);
                     }
 
