@@ -21,7 +21,8 @@ Prints one line per configuration, like the NetGen runner:
   step_alloc_bytes=na
 
 --export-onnx DIR trains the LSTM on N images at batch 32 and writes DIR/lstm.onnx (input "input"
-[n,28,28], output "probs" [n,10], softmax included, dynamic batch, opset 14) for the ONNX Runtime peer.
+[n,28,28], output "probs" [n,10], softmax included, dynamic batch, opset 14) for the ONNX Runtime peer, and
+DIR/lstm.probs.txt (PyTorch's probabilities for the first 100 test images, which that peer checks).
 
 Run it with Debian's /usr/bin/python3 (python3-torch); compare.sh preloads Debian's OpenBLAS.
 """
@@ -187,7 +188,10 @@ def export_onnx(folder, samples, data):
     torch.onnx.export(wrapped, sample, path, input_names=["input"], output_names=["probs"],
                       dynamic_axes={"input": {0: "n"}, "probs": {0: "n"}}, opset_version=14)
     with torch.no_grad():
-        correct = (wrapped(data[2]).argmax(1) == data[3]).sum().item()
+        probs = wrapped(data[2])
+        correct = (probs.argmax(1) == data[3]).sum().item()
+    # PyTorch's probabilities for the first 100 test images: the ONNX Runtime peer reports its largest difference.
+    np.savetxt(os.path.join(folder, "lstm.probs.txt"), probs[:100].numpy(), fmt="%.9g")
     print(f"exported {path} (PyTorch test accuracy {100.0 * correct / data[2].shape[0]:.2f} %)", file=sys.stderr)
 
 
