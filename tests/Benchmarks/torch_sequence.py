@@ -17,7 +17,7 @@ median (minus the timer's own median cost) and p99, and the mean over a second, 
 Prints one line per configuration, like the NetGen runner:
   peer=PyTorch net=LSTM batch=1 threads=1 samples=N last_loss=... us_per_sample=... epoch_s=...
   predict_median_us=... predict_p99_us=... train_alloc_bytes=na predict_alloc_bytes=na
-  peer=PyTorch net=STREAM batch=1 threads=1 step_mean_ns=... step_median_ns=... step_p99_ns=... timer_ns=...
+  peer=PyTorch net=STREAM batch=1 threads=1 steps=200000 step_mean_ns=... step_median_ns=... step_p99_ns=... timer_ns=...
   step_alloc_bytes=na
 
 --export-onnx DIR trains the LSTM on N images at batch 32 and writes DIR/lstm.onnx (input "input"
@@ -169,7 +169,7 @@ def stream(threads, steps):
         mean = (clock() - t0) / steps
     latencies.sort()
     empty.sort()
-    return (f"peer=PyTorch net=STREAM batch=1 threads={threads} step_mean_ns={mean:.1f} "
+    return (f"peer=PyTorch net=STREAM batch=1 threads={threads} steps={steps} step_mean_ns={mean:.1f} "
             f"step_median_ns={latencies[steps // 2] - empty[steps // 2]:.1f} "
             f"step_p99_ns={latencies[int(steps * 0.99)]:.1f} timer_ns={empty[steps // 2]:.1f} step_alloc_bytes=na")
 

@@ -144,7 +144,7 @@ namespace NetGen.Benchmarks
 
             double mean = (Stopwatch.GetTimestamp() - t0) * 1e9 / Stopwatch.Frequency / steps;
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-            return $"peer=NetGen net=STREAM batch=1 threads=1 step_mean_ns={mean:F1} step_median_ns={latencies[steps / 2] - empty[steps / 2]:F1} step_p99_ns={latencies[(int)(steps * 0.99)]:F1} timer_ns={empty[steps / 2]:F1} step_alloc_bytes={allocated}";
+            return $"peer=NetGen net=STREAM batch=1 threads=1 steps={steps} step_mean_ns={mean:F1} step_median_ns={latencies[steps / 2] - empty[steps / 2]:F1} step_p99_ns={latencies[(int)(steps * 0.99)]:F1} timer_ns={empty[steps / 2]:F1} step_alloc_bytes={allocated}";
         }
 
         private static string? Option(string[] args, string name)

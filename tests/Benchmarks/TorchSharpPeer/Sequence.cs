@@ -234,6 +234,6 @@ internal static class Sequence
         Array.Sort(empty);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"peer=TorchSharp net=STREAM batch=1 threads={threads} step_mean_ns={mean:F1} step_median_ns={latencies[steps / 2] - empty[steps / 2]:F1} step_p99_ns={latencies[(int)(steps * 0.99)]:F1} timer_ns={empty[steps / 2]:F1} step_alloc_bytes={allocated}");
+            $"peer=TorchSharp net=STREAM batch=1 threads={threads} steps={steps} step_mean_ns={mean:F1} step_median_ns={latencies[steps / 2] - empty[steps / 2]:F1} step_p99_ns={latencies[(int)(steps * 0.99)]:F1} timer_ns={empty[steps / 2]:F1} step_alloc_bytes={allocated}");
     }
 }
