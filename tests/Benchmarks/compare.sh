@@ -7,6 +7,12 @@
 #
 #   tests/Benchmarks/compare.sh [--rounds 3] [--nets A,B] [--batches 1,32,128] [--threads 1,2]
 #                               [--onnx-batches 256,1000] [--out artifacts/compare] [--no-build] [--no-install]
+#   tests/Benchmarks/compare.sh --sequence [--rounds 3] [--nets LSTM,GRU,STREAM] [--batches 1,32]
+#                               [--samples-b1 2000] [--samples-mb 16000] [--out artifacts/compare-sequence]
+#
+# --sequence: the recurrent comparison (row-MNIST LSTM/GRU training at batch 1 and 32 over the first N images,
+# single predict, the LSTM(1->32) streaming step) of NetGen, PyTorch, TorchSharp and, for the LSTM prediction,
+# ONNX Runtime; one thread; N is the same for every peer (--samples-b1 at batch 1, --samples-mb above).
 #
 # The peer projects (tests/Benchmarks/TorchSharpPeer, tests/Benchmarks/OnnxPeer) are deliberately not in
 # NetGen.sln: TorchSharp-cpu alone brings ~1 GB of libtorch. Measure on an idle machine: 2-thread
@@ -15,7 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
-ROUNDS=3 NETS=A,B BATCHES=1,32,128 THREADS=1,2 ONNX_BATCHES=256,1000 OUT=artifacts/compare BUILD=1 INSTALL=1
+ROUNDS=3 NETS="" BATCHES="" THREADS=1,2 ONNX_BATCHES=256,1000 OUT="" BUILD=1 INSTALL=1
+SEQUENCE=0 SAMPLES_B1=2000 SAMPLES_MB=16000
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -26,10 +33,18 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --no-install) INSTALL=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --sequence) SEQUENCE=1; shift ;;
+    --samples-b1) SAMPLES_B1=$2; shift 2 ;;
+    --samples-mb) SAMPLES_MB=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ "$SEQUENCE" = 1 ]; then
+  : "${NETS:=LSTM,GRU,STREAM}" "${BATCHES:=1,32}" "${OUT:=artifacts/compare-sequence}"
+else
+  : "${NETS:=A,B}" "${BATCHES:=1,32,128}" "${OUT:=artifacts/compare}"
+fi
 mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 LOG=$OUT/run.log
@@ -76,13 +91,18 @@ for so in $(find "$TS_DIR/bin/Release" -name libLibTorchSharp.so); do
   echo "+ $PYTHON tests/Benchmarks/weaken_glibcxx.py $so"
   $PYTHON tests/Benchmarks/weaken_glibcxx.py "$so"
 done
-echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx $OUT"
-ONNX=1
-rm -f "$OUT/netB.onnx"
-"${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx "$OUT" --data "$DATA" 2>> "$LOG" || {
-  echo "!! ONNX export failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
+run() { # run LABEL ROUND command...
+  local label=$1 round=$2; shift 2
+  echo "+ $*" >> "$LOG"
+  local out
+  if out=$("$@" 2>> "$LOG"); then
+    printf '%s\n' "$out" | { grep '^peer=' || true; } | sed "s/\$/ round=$round/" | tee -a "$RESULTS"
+  else
+    echo "!! $label failed (round $round): $*" | tee -a "$RESULTS" >&2
+  fi
+}
 
-{
+machine() { # the machine, the versions and the peers' configuration
   echo "## Machine and versions"
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "nproc: $(nproc); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
@@ -96,6 +116,67 @@ rm -f "$OUT/netB.onnx"
   dotnet "$ORT_DLL" --versions
   echo "OPENBLAS_CORETYPE for PyTorch: ${OPENBLAS_CORETYPE:-Haswell}; OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}"
   echo
+}
+
+if [ "$SEQUENCE" = 1 ]; then
+  # The recurrent comparison. The ONNX model is the PyTorch LSTM trained at batch 32 on the batched N images.
+  echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_sequence.py --export-onnx $OUT --samples $SAMPLES_MB"
+  ONNX=1
+  rm -f "$OUT/lstm.onnx" "$OUT/lstm.probs.txt"
+  "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_sequence.py --export-onnx "$OUT" --samples "$SAMPLES_MB" --data "$DATA" 2>> "$LOG" || {
+    echo "!! ONNX export of the LSTM failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
+  {
+    machine
+    echo "## Commands (per configuration; contenders alternate, order rotating each round; 1 thread)"
+    echo "NetGen:      dotnet $NETGEN_DLL sequence --nets NET --batches BATCH --samples N --data $DATA"
+    echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_sequence.py --nets NET --batches BATCH --samples N --data $DATA"
+    echo "TorchSharp:  dotnet $TS_DLL sequence --nets NET --batches BATCH --samples N --data $DATA"
+    echo "OnnxRuntime: dotnet $ORT_DLL --sequence --model $OUT/lstm.onnx --data $DATA   (with the LSTM at batch 1)"
+    echo "N: $SAMPLES_B1 at batch 1, $SAMPLES_MB at larger batches; NET STREAM: no batch, no N"
+    echo "rounds=$ROUNDS nets=$NETS batches=$BATCHES onnx=$ONNX"
+    echo
+  } | tee "$OUT/machine.txt"
+
+  for ((round = 1; round <= ROUNDS; round++)); do
+    echo "# round $round/$ROUNDS"
+    config=0 # the first contender is (round + configuration index) mod count: every contender leads in turn
+    for net in ${NETS//,/ }; do
+      batches=$BATCHES
+      [ "$net" = STREAM ] && batches=1
+      for batch in ${batches//,/ }; do
+        n=$SAMPLES_B1
+        [ "$batch" != 1 ] && n=$SAMPLES_MB
+        contenders=(NetGen PyTorch TorchSharp)
+        [ "$ONNX" = 1 ] && [ "$net" = LSTM ] && [ "$batch" = 1 ] && contenders+=(OnnxRuntime)
+        k_n=${#contenders[@]}
+        for ((k = 0; k < k_n; k++)); do
+          c=${contenders[$(((k + round + config) % k_n))]}
+          case $c in
+            NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" sequence --nets "$net" --batches "$batch" --samples "$n" --data "$DATA" ;;
+            PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_sequence.py --nets "$net" --batches "$batch" --samples "$n" --data "$DATA" ;;
+            TorchSharp) run TorchSharp "$round" dotnet "$TS_DLL" sequence --nets "$net" --batches "$batch" --samples "$n" --data "$DATA" ;;
+            OnnxRuntime) run OnnxRuntime "$round" dotnet "$ORT_DLL" --sequence --model "$OUT/lstm.onnx" --data "$DATA" ;;
+          esac
+        done
+        config=$((config + 1))
+      done
+    done
+  done
+
+  echo
+  echo "## Medians over $ROUNDS round(s) ($RESULTS)"
+  $PYTHON tests/Benchmarks/summarize.py --sequence "$RESULTS" | tee "$OUT/table.md"
+  exit 0
+fi
+
+echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx $OUT"
+ONNX=1
+rm -f "$OUT/netB.onnx"
+"${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx "$OUT" --data "$DATA" 2>> "$LOG" || {
+  echo "!! ONNX export failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
+
+{
+  machine
   echo "## Commands (per configuration; contenders alternate, order rotating each round)"
   echo "NetGen:      dotnet $NETGEN_DLL epoch --nets NET --batches BATCH --threads T --data $DATA   (T = TrainingThreads: mini-batches only)"
   echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --nets NET --batches BATCH --threads T --data $DATA"
@@ -105,17 +186,6 @@ rm -f "$OUT/netB.onnx"
   echo "rounds=$ROUNDS nets=$NETS batches=$BATCHES threads=$THREADS"
   echo
 } | tee "$OUT/machine.txt"
-
-run() { # run LABEL ROUND command...
-  local label=$1 round=$2; shift 2
-  echo "+ $*" >> "$LOG"
-  local out
-  if out=$("$@" 2>> "$LOG"); then
-    printf '%s\n' "$out" | { grep '^peer=' || true; } | sed "s/\$/ round=$round/" | tee -a "$RESULTS"
-  else
-    echo "!! $label failed (round $round): $*" | tee -a "$RESULTS" >&2
-  fi
-}
 
 for ((round = 1; round <= ROUNDS; round++)); do
   echo "# round $round/$ROUNDS"

@@ -11,6 +11,14 @@
 //                       pre-allocated output OrtValue: no per-call tensor creation.
 //   api=iobinding       OrtIoBinding, input re-bound to the pre-created OrtValue, pre-bound output.
 //   api=namedonnxvalue  the usual Run(NamedOnnxValue) API: a DenseTensor per call, results allocated by ORT.
+//
+//   dotnet bin/Release/net10.0/OnnxPeer.dll --sequence --model DIR/lstm.onnx [--data DIR]
+//
+// The recurrent comparison: the row-MNIST LSTM trained by PyTorch and exported by
+// `torch_sequence.py --export-onnx DIR` (input "input" [n,28,28], output "probs" [n,10]). Single-sample latency
+// as `NetGen.Benchmarks sequence` measures it (2,000 calls after 200 warm-up calls, the test images in order) with
+// the ortvalue and iobinding APIs; test_acc from one call per test image; max_abs_diff: the largest difference
+// from PyTorch's probabilities for the first 100 test images (lstm.probs.txt beside the model, if present).
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -36,6 +44,11 @@ internal static class Program
 
         string model = Option(args, "--model") ?? throw new ArgumentException("--model DIR/netB.onnx is required");
         string data = Option(args, "--data") ?? FindData();
+        if (args.Contains("--sequence"))
+        {
+            return Sequence(model, data);
+        }
+
         int[] batches = (Option(args, "--batches") ?? "256,1000").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
 
         float[] testX = Images(Path.Combine(data, "t10k-images-idx3-ubyte.gz"));
@@ -134,6 +147,123 @@ internal static class Program
         return string.Create(
             CultureInfo.InvariantCulture,
             $"peer=OnnxRuntime api={api} net=B batch=1 threads=1 mode=predict samples_per_s={1e6 / median:F0} test_acc={acc:F2} predict_median_us={median:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} predict_alloc_bytes={allocated}");
+    }
+
+    private static int Sequence(string model, string data)
+    {
+        float[] testX = Images(Path.Combine(data, "t10k-images-idx3-ubyte.gz"));
+        byte[] testY = ReadIdx(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), out _);
+        int tests = testY.Length;
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        using var session = new InferenceSession(model, options);
+        using var runOptions = new RunOptions();
+        string inputName = session.InputNames[0];
+        string outputName = session.OutputNames[0];
+        string[] inputNames = { inputName };
+        string[] outputNames = { outputName };
+
+        // Zero-copy OrtValue views of every test image as 28 steps of 28 pixels.
+        var singles = new OrtValue[tests];
+        for (int i = 0; i < tests; i++)
+        {
+            singles[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(testX, i * 784, 784), new long[] { 1, 28, 28 });
+        }
+
+        var probs = new float[10];
+        using var output = OrtValue.CreateTensorValueFromMemory(probs, new long[] { 1, 10 });
+        var inputSlot = new OrtValue[1];
+        var outputSlot = new[] { output };
+        void Run(int j)
+        {
+            inputSlot[0] = singles[j];
+            session.Run(runOptions, inputNames, inputSlot, outputNames, outputSlot);
+        }
+
+        int correct = 0;
+        for (int i = 0; i < tests; i++)
+        {
+            Run(i);
+            int best = 0;
+            for (int k = 1; k < 10; k++)
+            {
+                best = probs[k] > probs[best] ? k : best;
+            }
+
+            correct += best == testY[i] ? 1 : 0;
+        }
+
+        double acc = 100.0 * correct / tests;
+        string diff = "na";
+        string reference = Path.ChangeExtension(model, ".probs.txt");
+        if (File.Exists(reference))
+        {
+            double max = 0;
+            string[] lines = File.ReadAllLines(reference);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                Run(i);
+                double[] expected = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                for (int k = 0; k < 10; k++)
+                {
+                    max = Math.Max(max, Math.Abs(probs[k] - expected[k]));
+                }
+            }
+
+            diff = max.ToString("G3", CultureInfo.InvariantCulture);
+        }
+
+        Console.Error.WriteLine($"ONNX Runtime vs PyTorch, first 100 test images: max |probability difference| = {diff}");
+        Console.WriteLine(SequencePredict("ortvalue", acc, tests, Run, diff));
+        using (var binding = session.CreateIoBinding())
+        {
+            binding.BindOutput(outputName, output);
+            Console.WriteLine(SequencePredict("iobinding", acc, tests, j =>
+            {
+                binding.BindInput(inputName, singles[j]);
+                session.RunWithBinding(runOptions, binding);
+            }, diff));
+        }
+
+        foreach (var v in singles)
+        {
+            v.Dispose();
+        }
+
+        return 0;
+    }
+
+    private static string SequencePredict(string api, double acc, int tests, Action<int> call, string diff)
+    {
+        const int calls = 2_000, warmup = 200;
+        var latencies = new double[calls];
+        long allocated = 0;
+        for (int i = -warmup; i < calls; i++)
+        {
+            if (i == 0)
+            {
+                allocated = GC.GetAllocatedBytesForCurrentThread();
+            }
+
+            int j = (i + warmup) % tests; // the test images in order, as the NetGen runner does
+            long t0 = Stopwatch.GetTimestamp();
+            call(j);
+            if (i >= 0)
+            {
+                latencies[i] = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency;
+            }
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Array.Sort(latencies);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"peer=OnnxRuntime api={api} net=LSTM batch=1 threads=1 mode=predict test_acc={acc:F2} max_abs_diff={diff} predict_median_us={latencies[calls / 2]:F2} predict_p99_us={latencies[(int)(calls * 0.99)]:F2} predict_alloc_bytes={allocated}");
     }
 
     private static string Batched(InferenceSession session, RunOptions runOptions, string[] inputNames, string[] outputNames, float[] testX, int tests, int batch, double acc)

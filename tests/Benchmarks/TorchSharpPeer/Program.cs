@@ -2,6 +2,7 @@
 // Not part of NetGen.sln: TorchSharp-cpu brings ~1 GB of libtorch and is only needed for comparisons.
 //
 //   dotnet bin/Release/net10.0/TorchSharpPeer.dll [--nets A,B] [--batches 1,32,128] [--threads 1,2] [--repeat N] [--data DIR]
+//   dotnet bin/Release/net10.0/TorchSharpPeer.dll sequence ...   (the recurrent comparison: Sequence.cs)
 //
 // After every build run tests/Benchmarks/weaken_glibcxx.py on bin/.../libLibTorchSharp.so: it needs
 // GLIBCXX_3.4.32 but Debian 12's libstdc++ has 3.4.30 (the one symbol of that version is never used).
@@ -23,6 +24,11 @@ internal static class Program
 
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "sequence")
+        {
+            return Sequence.Run(args); // the recurrent comparison (Sequence.cs)
+        }
+
         string data = Option(args, "--data") ?? FindData();
         string nets = Option(args, "--nets") ?? "A,B";
         string batches = Option(args, "--batches") ?? "1,32,128";
@@ -170,7 +176,7 @@ internal static class Program
         return raw.AsSpan(4 + 4 * count).ToArray();
     }
 
-    private static Tensor Images(string path)
+    internal static Tensor Images(string path)
     {
         byte[] raw = ReadIdx(path, out int[] dims);
         var pixels = new float[raw.Length];
@@ -182,19 +188,19 @@ internal static class Program
         return torch.tensor(pixels, new long[] { dims[0], raw.Length / dims[0] });
     }
 
-    private static Tensor Labels(string path)
+    internal static Tensor Labels(string path)
     {
         byte[] raw = ReadIdx(path, out _);
         return torch.tensor(raw.Select(b => (long)b).ToArray(), new long[] { raw.Length });
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string FindData()
+    internal static string FindData()
     {
         for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {

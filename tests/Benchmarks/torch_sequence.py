@@ -1,0 +1,227 @@
+#!/usr/bin/python3
+"""PyTorch peer of the NetGen recurrent comparison (`NetGen.Benchmarks sequence`, tests/Benchmarks/compare.sh --sequence).
+
+Row-MNIST: each 28x28 image read as 28 steps of 28 pixels. LSTM = nn.LSTM(28, 128, batch_first=True) and
+GRU = nn.GRU(28, 128, batch_first=True), the last step's hidden state into nn.Linear(128, 10); softmax
+cross-entropy (mean over the batch), float32, PyTorch's default initialization, plain SGD (batch 1 lr 0.01,
+batch 32 lr 0.1) over the first N training images of a fixed seeded order; data pre-loaded as one tensor and
+sliced by index. Four warm-up batches from the end of the shuffled set (images the timed run does not use),
+then the timed run; epoch_s is the 60,000-image epoch the timed µs/sample implies. Single-sample predict
+latency (softmax probabilities, median and p99 over 2,000 calls after 200 warm-up calls, under
+torch.no_grad() with model.eval()).
+
+STREAM = nn.LSTMCell(1, 32) + nn.Linear(32, 1), called once per step under torch.no_grad() on a sine
+(the inputs pre-built as one tensor and indexed), 200,000 timed steps after 20,000 warm-up steps: per-step
+median (minus the timer's own median cost) and p99, and the mean over a second, untimed-per-step run.
+
+Prints one line per configuration, like the NetGen runner:
+  peer=PyTorch net=LSTM batch=1 threads=1 samples=N last_loss=... us_per_sample=... epoch_s=...
+  predict_median_us=... predict_p99_us=... train_alloc_bytes=na predict_alloc_bytes=na
+  peer=PyTorch net=STREAM batch=1 threads=1 steps=200000 step_mean_ns=... step_median_ns=... step_p99_ns=... timer_ns=...
+  step_alloc_bytes=na
+
+--export-onnx DIR trains the LSTM on N images at batch 32 and writes DIR/lstm.onnx (input "input"
+[n,28,28], output "probs" [n,10], softmax included, dynamic batch, opset 14) for the ONNX Runtime peer, and
+DIR/lstm.probs.txt (PyTorch's probabilities for the first 100 test images, which that peer checks).
+
+Run it with Debian's /usr/bin/python3 (python3-torch); compare.sh preloads Debian's OpenBLAS.
+"""
+import argparse
+import gzip
+import math
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+TRAIN_COUNT = 60_000
+PREDICT_CALLS = 2_000
+PREDICT_WARMUP = 200
+STREAM_STEPS = 200_000
+STREAM_WARMUP = 20_000
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    magic, = struct.unpack(">I", raw[:4])
+    dims = magic & 0xFF
+    shape = struct.unpack(">" + "I" * dims, raw[4:4 + 4 * dims])
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load_mnist(folder):
+    def images(name):
+        return torch.from_numpy(read_idx(os.path.join(folder, name)).reshape(-1, 28, 28).astype(np.float32) / 255.0)
+
+    def labels(name):
+        return torch.from_numpy(read_idx(os.path.join(folder, name)).astype(np.int64))
+
+    return (images("train-images-idx3-ubyte.gz"), labels("train-labels-idx1-ubyte.gz"),
+            images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz"))
+
+
+class RowNet(nn.Module):
+    """nn.LSTM or nn.GRU over the 28 rows, the last hidden state into Linear(128, 10) (logits)."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.rnn = (nn.LSTM if kind == "LSTM" else nn.GRU)(28, 128, batch_first=True)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out[:, -1])
+
+
+def shuffled(data):
+    train_x, train_y, _, _ = data
+    perm = torch.randperm(TRAIN_COUNT, generator=torch.Generator().manual_seed(0))
+    return train_x[perm].contiguous(), train_y[perm].contiguous()
+
+
+def train(model, x, y, batch, samples, warmup=True):
+    lr = 0.01 if batch == 1 else 0.1
+    opt = torch.optim.SGD(model.parameters(), lr=lr)  # plain SGD: no momentum, no weight decay
+    model.train()
+
+    def step(start):
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x[start:start + batch]), y[start:start + batch])
+        loss.backward()
+        opt.step()
+        return loss
+
+    if warmup:  # images the timed run does not use
+        for start in range(TRAIN_COUNT - 4 * batch, TRAIN_COUNT, batch):
+            step(start)
+    loss = None
+    t0 = time.perf_counter()
+    for start in range(0, samples - batch + 1, batch):
+        loss = step(start)
+    seconds = time.perf_counter() - t0
+    return seconds, (loss.item() if loss is not None else float("nan"))
+
+
+def measure(kind, batch, threads, samples, data):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = RowNet(kind)
+    x, y = shuffled(data)
+    seconds, loss = train(model, x, y, batch, samples)
+    per_sample = seconds * 1e6 / (samples // batch * batch)
+
+    test_x = data[2]
+    tests = test_x.shape[0]
+    model.eval()
+    latencies = []
+    clock = time.perf_counter_ns
+    with torch.no_grad():
+        for i in range(-PREDICT_WARMUP, PREDICT_CALLS):
+            j = (i + PREDICT_WARMUP) % tests  # the test images in order, as the NetGen runner does
+            t0 = clock()
+            torch.softmax(model(test_x[j:j + 1]), 1)
+            if i >= 0:
+                latencies.append(clock() - t0)
+    latencies.sort()
+    median = latencies[len(latencies) // 2] / 1000.0
+    p99 = latencies[int(len(latencies) * 0.99)] / 1000.0
+    return (f"peer=PyTorch net={kind} batch={batch} threads={threads} samples={samples} last_loss={loss:.3f} "
+            f"us_per_sample={per_sample:.2f} epoch_s={per_sample * TRAIN_COUNT / 1e6:.3f} "
+            f"predict_median_us={median:.2f} predict_p99_us={p99:.2f} train_alloc_bytes=na predict_alloc_bytes=na")
+
+
+def stream(threads, steps):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    cell = nn.LSTMCell(1, 32)
+    fc = nn.Linear(32, 1)
+    cell.eval()
+    fc.eval()
+    warmup = steps // 10
+    xs = torch.sin(torch.arange(-warmup, steps, dtype=torch.float32) * 0.01).reshape(-1, 1, 1)
+    clock = time.perf_counter_ns
+    latencies = [0] * steps
+    with torch.no_grad():
+        h = torch.zeros(1, 32)
+        c = torch.zeros(1, 32)
+        for i in range(-warmup, steps):
+            x = xs[i + warmup]
+            t0 = clock()
+            h, c = cell(x, (h, c))
+            fc(h)
+            if i >= 0:
+                latencies[i] = clock() - t0
+        # The timer's own cost: the same pair of clock reads around nothing.
+        empty = [0] * steps
+        for i in range(steps):
+            t0 = clock()
+            empty[i] = clock() - t0
+        t0 = clock()
+        for i in range(steps):
+            h, c = cell(xs[warmup + i], (h, c))
+            fc(h)
+        mean = (clock() - t0) / steps
+    latencies.sort()
+    empty.sort()
+    return (f"peer=PyTorch net=STREAM batch=1 threads={threads} steps={steps} step_mean_ns={mean:.1f} "
+            f"step_median_ns={latencies[steps // 2] - empty[steps // 2]:.1f} "
+            f"step_p99_ns={latencies[int(steps * 0.99)]:.1f} timer_ns={empty[steps // 2]:.1f} step_alloc_bytes=na")
+
+
+def export_onnx(folder, samples, data):
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = RowNet("LSTM")
+    x, y = shuffled(data)
+    train(model, x, y, 32, samples, warmup=False)
+    model.eval()
+    wrapped = nn.Sequential(model, nn.Softmax(dim=1))
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "lstm.onnx")
+    sample = data[2][:1]
+    torch.onnx.export(wrapped, sample, path, input_names=["input"], output_names=["probs"],
+                      dynamic_axes={"input": {0: "n"}, "probs": {0: "n"}}, opset_version=14)
+    with torch.no_grad():
+        probs = wrapped(data[2])
+        correct = (probs.argmax(1) == data[3]).sum().item()
+    # PyTorch's probabilities for the first 100 test images: the ONNX Runtime peer reports its largest difference.
+    np.savetxt(os.path.join(folder, "lstm.probs.txt"), probs[:100].numpy(), fmt="%.9g")
+    print(f"exported {path} (PyTorch test accuracy {100.0 * correct / data[2].shape[0]:.2f} %)", file=sys.stderr)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--nets", default="LSTM,GRU,STREAM")
+    p.add_argument("--batches", default="1,32")
+    p.add_argument("--threads", default="1")
+    p.add_argument("--samples", type=int, default=6000)
+    p.add_argument("--stream-steps", type=int, default=STREAM_STEPS)
+    p.add_argument("--data", default=os.path.join(here, "..", "..", "data", "mnist"))
+    p.add_argument("--export-onnx", metavar="DIR", help="train the LSTM on N images (batch 32), write DIR/lstm.onnx, exit")
+    args = p.parse_args()
+    torch.set_num_interop_threads(1)
+    data = load_mnist(args.data)
+    if args.export_onnx:
+        export_onnx(args.export_onnx, args.samples, data)
+        return 0
+    for net in args.nets.split(","):
+        for threads in (int(t) for t in args.threads.split(",")):
+            if net == "STREAM":
+                print(stream(threads, args.stream_steps), flush=True)
+                continue
+            if net not in ("LSTM", "GRU"):
+                raise SystemExit(f"unknown net {net}")
+            for batch in (int(b) for b in args.batches.split(",")):
+                print(measure(net, batch, threads, args.samples, data), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
