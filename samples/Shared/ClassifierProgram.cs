@@ -53,8 +53,8 @@ namespace NetGen.Samples
             var learningRate = new Option<double>("--learning-rate", "--lr") { Description = "Initial learning rate η0", DefaultValueFactory = _ => sample.LearningRate };
             var schedule = new Option<string>("--schedule")
             {
-                Description = $"Learning rate η_k at step k: step (η0 ×{sample.StepGamma.ToString(Invariant)} every {sample.StepEpochs} epochs), "
-                    + $"inverse-time (η0/(1 + k/τ), τ = {sample.InverseTimeEpochs} epochs of steps) or constant",
+                Description = $"Learning rate η_k at step k: step (η0 ×{sample.StepGamma.ToString(Invariant)} every {Epochs(sample.StepEpochs)}), "
+                    + $"inverse-time (η0/(1 + k/τ), τ = {sample.InverseTimeEpochs} epoch{(sample.InverseTimeEpochs == 1 ? string.Empty : "s")} of steps) or constant",
                 DefaultValueFactory = _ => "step",
             };
             schedule.AcceptOnlyFromAmong("step", "inverse-time", "constant");
@@ -229,10 +229,12 @@ namespace NetGen.Samples
                     $"{eta}/(1 + k/{sample.InverseTimeEpochs * batchesPerEpoch})",
                     LearningRateSchedule.InverseTime(s.LearningRate, (double)sample.InverseTimeEpochs * batchesPerEpoch)),
                 _ => (
-                    $"{eta} ×{sample.StepGamma.ToString(Invariant)} every {sample.StepEpochs} epochs",
+                    $"{eta} ×{sample.StepGamma.ToString(Invariant)} every {Epochs(sample.StepEpochs)}",
                     LearningRateSchedule.StepDecay(s.LearningRate, (long)sample.StepEpochs * batchesPerEpoch, sample.StepGamma)),
             };
         }
+
+        private static string Epochs(int n) => n == 1 ? "epoch" : $"{n} epochs";
 
         private static string Progress(EpochProgress p, int epochs) =>
             string.Format(
