@@ -7,8 +7,10 @@ namespace NetGen.Samples.Mnist
     [Dense(784, 128)][Relu]
     [Dense(128, 64)][Relu]
     [Dense(64, 10)][Softmax]
-    public partial class MnistNet
+    public partial class MnistNet : IClassifier
     {
+        int IClassifier.ClassCount => OutputSize;
+
         /// <summary>One line describing the topology, for the first line of the output.</summary>
         public static string Topology =>
             $"MnistNet: {InputSize} → 128 (ReLU) → 64 (ReLU) → {OutputSize} (softmax, cross-entropy), "

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using NetGen.Data;
 
-namespace NetGen.Samples.Mnist
+namespace NetGen.Samples
 {
     /// <summary>Where the data lives when <c>--data</c> is not given.</summary>
     internal static class DataLocator

@@ -6,7 +6,7 @@ using NetGen.Training;
 using ScottPlot;
 using Spectre.Console;
 
-namespace NetGen.Samples.Mnist
+namespace NetGen.Samples
 {
     /// <summary>Tables for the console and the loss/accuracy curve as a PNG.</summary>
     internal static class Report

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using NetGen.Data;
 using NetGen.Training;
 
-namespace NetGen.Samples.Mnist
+namespace NetGen.Samples
 {
     /// <summary>The state of the running epoch, reported to the progress display.</summary>
     internal readonly record struct EpochProgress(int Epoch, int Samples, int Total, double Loss, double Accuracy, double SamplesPerSecond);
@@ -20,7 +20,7 @@ namespace NetGen.Samples.Mnist
         Evaluation Test,
         double Seconds);
 
-    /// <summary>Mini-batch SGD over shuffled epochs with a step-dependent learning rate η_k.</summary>
+    /// <summary>Mini-batch training over shuffled epochs (with the network's optimizer) at a step-dependent learning rate η_k.</summary>
     internal sealed class Trainer
     {
         /// <summary>Training accuracy is measured (one extra forward pass, before the step) on every n-th batch only.</summary>
@@ -29,15 +29,16 @@ namespace NetGen.Samples.Mnist
         /// <summary>Points per epoch of the training-loss curve in the plot.</summary>
         private const int CurvePointsPerEpoch = 20;
 
-        private readonly MnistNet _net;
+        private readonly IClassifier _net;
         private readonly Dataset _train;
         private readonly Dataset _test;
         private readonly int _batchSize;
         private readonly int _seed;
         private readonly LearningRateSchedule _schedule;
+        private readonly int _classes;
         private readonly float[] _outputs;
 
-        public Trainer(MnistNet net, Dataset train, Dataset test, int batchSize, int seed, LearningRateSchedule schedule)
+        public Trainer(IClassifier net, Dataset train, Dataset test, int batchSize, int seed, LearningRateSchedule schedule)
         {
             _net = net;
             _train = train;
@@ -45,7 +46,8 @@ namespace NetGen.Samples.Mnist
             _batchSize = batchSize;
             _seed = seed;
             _schedule = schedule;
-            _outputs = new float[batchSize * MnistNet.OutputSize];
+            _classes = net.ClassCount;
+            _outputs = new float[batchSize * _classes];
         }
 
         /// <summary>Training loss (mean over the examples of each stretch, before their steps), for the plot: (epoch as a fraction, loss).</summary>
@@ -73,11 +75,11 @@ namespace NetGen.Samples.Mnist
                 int n = batch.Count;
                 if (b % AccuracyEvery == 0)
                 {
-                    var outputs = _outputs.AsSpan(0, n * MnistNet.OutputSize);
+                    var outputs = _outputs.AsSpan(0, n * _classes);
                     _net.PredictBatch(batch.Features, outputs);
                     for (int i = 0; i < n; i++)
                     {
-                        sampledCorrect += Metrics.ArgMax(outputs.Slice(i * MnistNet.OutputSize, MnistNet.OutputSize)) == batch.Labels[i] ? 1 : 0;
+                        sampledCorrect += Metrics.ArgMax(outputs.Slice(i * _classes, _classes)) == batch.Labels[i] ? 1 : 0;
                     }
 
                     sampled += n;

@@ -1,0 +1,254 @@
+// The command line, training loop display and reports that the MNIST samples share: a sample describes its network
+// and its defaults in a ClassifierSample, and its Main calls ClassifierProgram.Run with it.
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using NetGen.Data;
+using NetGen.Training;
+using Spectre.Console;
+
+namespace NetGen.Samples
+{
+    /// <summary>What differs between the MNIST samples: the network, the texts that name it and the default options.</summary>
+    /// <param name="Description">The command's description for <c>--help</c>.</param>
+    /// <param name="Topology">The first line of the output.</param>
+    /// <param name="PlotModel">The network and optimizer in the plot's title, e.g. "784-128-64-10 ReLU, SGD".</param>
+    /// <param name="ArtifactPrefix">Prefix of the default output folder: artifacts/{prefix}mnist or artifacts/{prefix}fashion-mnist.</param>
+    /// <param name="Create">A new, untrained network.</param>
+    /// <param name="Epochs">Default of <c>--epochs</c>.</param>
+    /// <param name="BatchSize">Default of <c>--batch-size</c>.</param>
+    /// <param name="LearningRate">Default of <c>--learning-rate</c>.</param>
+    /// <param name="StepEpochs">The step schedule multiplies the rate by <paramref name="StepGamma"/> every this many epochs.</param>
+    /// <param name="StepGamma">The step schedule's factor.</param>
+    /// <param name="InverseTimeEpochs">The inverse-time schedule's τ, in epochs' worth of steps.</param>
+    internal sealed record ClassifierSample(
+        string Description,
+        string Topology,
+        string PlotModel,
+        string ArtifactPrefix,
+        Func<IClassifier> Create,
+        int Epochs,
+        int BatchSize,
+        double LearningRate,
+        int StepEpochs,
+        double StepGamma,
+        int InverseTimeEpochs);
+
+    internal sealed record Settings(
+        int Epochs, int BatchSize, double LearningRate, string Schedule, int Seed, string Dataset, string? Data, string? Output, string? Model);
+
+    internal static class ClassifierProgram
+    {
+        private static readonly string[] Digits = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+        private static readonly string[] Fashion = { "tshirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot" };
+        private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+        public static int Run(ClassifierSample sample, string[] args)
+        {
+            var epochs = new Option<int>("--epochs") { Description = "Number of passes over the 60,000 training images", DefaultValueFactory = _ => sample.Epochs };
+            var batchSize = new Option<int>("--batch-size") { Description = "Examples per optimizer step", DefaultValueFactory = _ => sample.BatchSize };
+            var learningRate = new Option<double>("--learning-rate", "--lr") { Description = "Initial learning rate η0", DefaultValueFactory = _ => sample.LearningRate };
+            var schedule = new Option<string>("--schedule")
+            {
+                Description = $"Learning rate η_k at step k: step (η0 ×{sample.StepGamma.ToString(Invariant)} every {Epochs(sample.StepEpochs)}), "
+                    + $"inverse-time (η0/(1 + k/τ), τ = {sample.InverseTimeEpochs} epoch{(sample.InverseTimeEpochs == 1 ? string.Empty : "s")} of steps) or constant",
+                DefaultValueFactory = _ => "step",
+            };
+            schedule.AcceptOnlyFromAmong("step", "inverse-time", "constant");
+            var seed = new Option<int>("--seed") { Description = "Seed of the initialization and of the shuffles", DefaultValueFactory = _ => 1 };
+            var dataset = new Option<string>("--dataset") { Description = "mnist or fashion (Fashion-MNIST)", DefaultValueFactory = _ => "mnist" };
+            dataset.AcceptOnlyFromAmong("mnist", "fashion");
+            var data = new Option<string?>("--data")
+            {
+                Description = "Folder with the four IDX files (raw or .gz). Default: the repository's data/mnist, else NetGen's data cache; "
+                    + $"for fashion {DataLocator.DebianFashionMnist} when present",
+            };
+            var output = new Option<string?>("--output", "-o")
+            {
+                Description = $"Folder for model.safetensors and the plot (default: artifacts/{sample.ArtifactPrefix}<dataset> under the current folder)",
+            };
+            var model = new Option<string?>("--model") { Description = "Evaluate this safetensors model on the test set instead of training" };
+
+            epochs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--epochs must be at least 1."); } });
+            batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--batch-size must be at least 1."); } });
+            learningRate.Validators.Add(r =>
+            {
+                double v = r.GetValueOrDefault<double>();
+                if (!(v > 0) || double.IsInfinity(v))
+                {
+                    r.AddError("--learning-rate must be a positive number.");
+                }
+            });
+
+            var root = new RootCommand(sample.Description)
+            {
+                epochs, batchSize, learningRate, schedule, seed, dataset, data, output, model,
+            };
+            root.SetAction(parse => Execute(sample, new Settings(
+                parse.GetValue(epochs),
+                parse.GetValue(batchSize),
+                parse.GetValue(learningRate),
+                parse.GetValue(schedule)!,
+                parse.GetValue(seed),
+                parse.GetValue(dataset)!,
+                parse.GetValue(data),
+                parse.GetValue(output),
+                parse.GetValue(model))));
+            return root.Parse(args).Invoke();
+        }
+
+        private static int Execute(ClassifierSample sample, Settings s)
+        {
+            try
+            {
+                return s.Model is null ? Train(sample, s) : Evaluate(sample, s, s.Model);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                // DataFormatException, FileNotFoundException and DirectoryNotFoundException are IOExceptions;
+                // a malformed or mismatching model file is an InvalidDataException.
+                Console.Error.WriteLine("error: " + OneLine(e.Message));
+                return 1;
+            }
+        }
+
+        private static int Train(ClassifierSample sample, Settings s)
+        {
+            var wall = Stopwatch.StartNew();
+            Console.WriteLine(sample.Topology);
+            var (train, test, name, classes) = LoadData(s);
+            int batchesPerEpoch = train.BatchCount(s.BatchSize);
+            var (scheduleText, rates) = Schedule(sample, s, batchesPerEpoch);
+            string outputDir = Path.GetFullPath(
+                s.Output ?? Path.Combine("artifacts", sample.ArtifactPrefix + (s.Dataset == "fashion" ? "fashion-mnist" : "mnist")));
+            Console.WriteLine(
+                $"{s.Epochs} epochs × {batchesPerEpoch:N0} mini-batches of {s.BatchSize}, learning rate {scheduleText}, seed {s.Seed}");
+
+            var net = sample.Create();
+            net.InitializeParameters(s.Seed);
+            var trainer = new Trainer(net, train, test, s.BatchSize, s.Seed, rates);
+            var results = new List<EpochResult>();
+
+            bool live = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+            if (live)
+            {
+                AnsiConsole.Progress()
+                    .AutoClear(false)
+                    .HideCompleted(false)
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Start(ctx =>
+                    {
+                        for (int epoch = 1; epoch <= s.Epochs; epoch++)
+                        {
+                            var task = ctx.AddTask(Markup.Escape($"epoch {epoch}/{s.Epochs}"), maxValue: train.Count);
+                            var result = trainer.RunEpoch(epoch, p =>
+                            {
+                                task.Value = p.Samples;
+                                task.Description = Markup.Escape(Progress(p, s.Epochs));
+                            });
+                            task.Description = Markup.Escape(EpochLine(result, s.Epochs));
+                            task.StopTask();
+                            results.Add(result);
+                        }
+                    });
+            }
+            else
+            {
+                // Not a terminal (CI, a pipe, a file): one plain line per epoch instead of a live display.
+                for (int epoch = 1; epoch <= s.Epochs; epoch++)
+                {
+                    var result = trainer.RunEpoch(epoch, _ => { });
+                    Console.WriteLine(EpochLine(result, s.Epochs));
+                    results.Add(result);
+                }
+            }
+
+            AnsiConsole.WriteLine();
+            AnsiConsole.Write(Report.Summary(results));
+            AnsiConsole.Write(Report.Confusion(results[^1].Test.Confusion, classes));
+
+            Directory.CreateDirectory(outputDir);
+            string modelPath = Path.Combine(outputDir, "model.safetensors");
+            net.Save(modelPath);
+            string plotPath = Path.Combine(outputDir, "training-curve.png");
+            Report.SaveCurve(
+                plotPath,
+                $"{name}: {sample.PlotModel} batch {s.BatchSize}, lr {scheduleText}",
+                trainer.LossCurve,
+                results);
+
+            Console.WriteLine($"model:  {modelPath}");
+            Console.WriteLine($"plot:   {plotPath}");
+            Console.WriteLine(
+                $"test accuracy {Report.Percent(results[^1].Test.Accuracy)} after {s.Epochs} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
+            return 0;
+        }
+
+        private static int Evaluate(ClassifierSample sample, Settings s, string modelPath)
+        {
+            Console.WriteLine(sample.Topology);
+            var net = sample.Create();
+            net.Load(modelPath);
+            Console.WriteLine($"model: {Path.GetFullPath(modelPath)}");
+            var (_, test, _, classes) = LoadData(s);
+            var clock = Stopwatch.StartNew();
+            var result = Evaluation.Run(net, test);
+            Console.WriteLine(
+                $"test accuracy {Report.Percent(result.Accuracy)} ({result.Confusion.Correct:N0} of {result.Confusion.Total:N0}), "
+                + $"test loss {result.Loss.ToString("F4", Invariant)}, {clock.Elapsed.TotalSeconds:F2} s");
+            AnsiConsole.Write(Report.Confusion(result.Confusion, classes));
+            return 0;
+        }
+
+        private static (Dataset Train, Dataset Test, string Name, string[] Classes) LoadData(Settings s)
+        {
+            string dir = s.Data ?? DataLocator.DefaultDirectory(s.Dataset);
+            bool fashion = s.Dataset == "fashion";
+            if (!Directory.Exists(dir))
+            {
+                throw new DirectoryNotFoundException(
+                    $"data folder {dir} does not exist; pass --data with a folder holding the four {(fashion ? "Fashion-MNIST" : "MNIST")} IDX files.");
+            }
+
+            var (train, test) = fashion ? FashionMnist.Load(dir) : NetGen.Data.Mnist.Load(dir);
+            string name = fashion ? "Fashion-MNIST" : "MNIST";
+            Console.WriteLine($"data: {name} from {Path.GetFullPath(dir)}: {train.Count:N0} training, {test.Count:N0} test images");
+            return (train, test, name, fashion ? Fashion : Digits);
+        }
+
+        private static (string Text, LearningRateSchedule Schedule) Schedule(ClassifierSample sample, Settings s, int batchesPerEpoch)
+        {
+            string eta = s.LearningRate.ToString("G4", Invariant);
+            return s.Schedule switch
+            {
+                "constant" => (eta + " constant", LearningRateSchedule.Constant(s.LearningRate)),
+                "inverse-time" => (
+                    $"{eta}/(1 + k/{sample.InverseTimeEpochs * batchesPerEpoch})",
+                    LearningRateSchedule.InverseTime(s.LearningRate, (double)sample.InverseTimeEpochs * batchesPerEpoch)),
+                _ => (
+                    $"{eta} ×{sample.StepGamma.ToString(Invariant)} every {Epochs(sample.StepEpochs)}",
+                    LearningRateSchedule.StepDecay(s.LearningRate, (long)sample.StepEpochs * batchesPerEpoch, sample.StepGamma)),
+            };
+        }
+
+        private static string Epochs(int n) => n == 1 ? "epoch" : $"{n} epochs";
+
+        private static string Progress(EpochProgress p, int epochs) =>
+            string.Format(
+                Invariant,
+                "epoch {0}/{1}  loss {2:F4}  train acc {3:F2}%  {4,7:N0} samples/s",
+                p.Epoch, epochs, p.Loss, 100 * p.Accuracy, p.SamplesPerSecond);
+
+        private static string EpochLine(EpochResult r, int epochs) =>
+            string.Format(
+                Invariant,
+                "epoch {0}/{1}  loss {2:F4}  train acc {3:F2}%  {4,7:N0} samples/s  test loss {5:F4}  test acc {6:F2}%  {7:F1} s",
+                r.Epoch, epochs, r.TrainLoss, 100 * r.TrainAccuracy, r.SamplesPerSecond, r.Test.Loss, 100 * r.Test.Accuracy, r.Seconds);
+
+        private static string OneLine(string message) =>
+            string.Join(' ', message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+}
