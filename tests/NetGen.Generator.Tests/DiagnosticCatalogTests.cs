@@ -55,6 +55,7 @@ namespace NetGen.Generator.Tests
             { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public [|Net|]() { } }", "Network 'Net' already declares a parameterless constructor, which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
             { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public int [|Predict|](float[] x) => 0; public int [|InputSize|] => 1; }", "Network 'Net' already declares a member named 'InputSize', which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
             { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public void [|Predict|](System.ReadOnlySpan<float> x, System.Span<float> y) { } }", "Network 'Net' already declares the method 'Net.Predict(ReadOnlySpan<float>, Span<float>)', which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
+            { "NG0016", "public class Base { public virtual int InputSize => 1; } [Network][Dense(2, 2)][Softmax] public partial class [|Net|] : Base { }", "Network 'Net' already declares a member named 'InputSize' (it inherits it from 'Base'), which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
         };
 
         [Theory]
