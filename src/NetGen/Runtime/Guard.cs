@@ -2,6 +2,9 @@ using System;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NetGen.Runtime
 {
@@ -66,6 +69,254 @@ namespace NetGen.Runtime
                 }
             }
         }
+
+        /// <summary>
+        /// Throws <see cref="ArgumentException"/> unless every value is finite, naming the first that is not, its
+        /// example (index / <paramref name="rowSize"/>) and element. One vectorized pass: a few percent of a Predict.
+        /// </summary>
+        public static void Finite(ReadOnlySpan<float> values, int rowSize, string paramName)
+        {
+            if (!AllFinite(values))
+            {
+                ThrowNonFinite(FirstNonFinite(values), values, rowSize, paramName);
+            }
+        }
+
+        /// <summary>As <see cref="Finite(ReadOnlySpan{float}, int, string)"/>, for double.</summary>
+        public static void Finite(ReadOnlySpan<double> values, int rowSize, string paramName)
+        {
+            if (!AllFinite(values))
+            {
+                ThrowNonFinite(FirstNonFinite(values), values, rowSize, paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless the learning rate is finite and at least 0.</summary>
+        public static void LearningRate(double rate, string paramName)
+        {
+            if (!(rate >= 0 && rate <= double.MaxValue))
+            {
+                ThrowOutOfRange(rate, "a finite learning rate ≥ 0", paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is finite and ≥ 0 (weight decay).</summary>
+        public static void NonNegative(double value, string paramName)
+        {
+            if (!(value >= 0 && value <= double.MaxValue))
+            {
+                ThrowOutOfRange(value, "a finite number ≥ 0", paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless 0 ≤ <paramref name="value"/> &lt; 1 (momentum, β).</summary>
+        public static void UnitInterval(double value, string paramName)
+        {
+            if (!(value >= 0 && value < 1))
+            {
+                ThrowOutOfRange(value, "a number in [0, 1)", paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is finite and &gt; 0 (ε).</summary>
+        public static void Positive(double value, string paramName)
+        {
+            if (!(value > 0 && value <= double.MaxValue))
+            {
+                ThrowOutOfRange(value, "a finite number > 0", paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="NonFiniteException"/> unless the loss of a step is finite.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Loss(double loss)
+        {
+            if (!double.IsFinite(loss))
+            {
+                ThrowNonFiniteLoss(loss);
+            }
+        }
+
+        /// <summary>Throws <see cref="NonFiniteException"/> unless every element of a step's gradient is finite.</summary>
+        public static void Gradient(ReadOnlySpan<float> gradient)
+        {
+            if (!AllFinite(gradient))
+            {
+                int i = FirstNonFinite(gradient);
+                ThrowNonFiniteGradient(gradient[i], i);
+            }
+        }
+
+        /// <summary>As <see cref="Gradient(ReadOnlySpan{float})"/>, for double.</summary>
+        public static void Gradient(ReadOnlySpan<double> gradient)
+        {
+            if (!AllFinite(gradient))
+            {
+                int i = FirstNonFinite(gradient);
+                ThrowNonFiniteGradient(gradient[i], i);
+            }
+        }
+
+        /// <summary>
+        /// Whether every value is finite: the exponent bits of each are tested, a vector at a time, and the lanes that
+        /// are all ones (NaN, ±∞) are or-ed together; one test at the end.
+        /// </summary>
+        public static bool AllFinite(ReadOnlySpan<float> values)
+        {
+            ref uint bits = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(values));
+            int n = values.Length;
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && n >= Vector<uint>.Count)
+            {
+                var exponent = new Vector<uint>(0x7F80_0000u);
+                Vector<uint> bad0 = Vector<uint>.Zero, bad1 = Vector<uint>.Zero;
+                int step = Vector<uint>.Count;
+                for (; i <= n - (2 * step); i += 2 * step)
+                {
+                    bad0 |= Vector.Equals(Vector.LoadUnsafe(ref bits, (nuint)i) & exponent, exponent);
+                    bad1 |= Vector.Equals(Vector.LoadUnsafe(ref bits, (nuint)(i + step)) & exponent, exponent);
+                }
+
+                if (i <= n - step)
+                {
+                    bad0 |= Vector.Equals(Vector.LoadUnsafe(ref bits, (nuint)i) & exponent, exponent);
+                    i += step;
+                }
+
+                if ((bad0 | bad1) != Vector<uint>.Zero)
+                {
+                    return false;
+                }
+            }
+
+            for (; i < n; i++)
+            {
+                if ((Unsafe.Add(ref bits, i) & 0x7F80_0000u) == 0x7F80_0000u)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>As <see cref="AllFinite(ReadOnlySpan{float})"/>, for double.</summary>
+        public static bool AllFinite(ReadOnlySpan<double> values)
+        {
+            ref ulong bits = ref Unsafe.As<double, ulong>(ref MemoryMarshal.GetReference(values));
+            int n = values.Length;
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && n >= Vector<ulong>.Count)
+            {
+                var exponent = new Vector<ulong>(0x7FF0_0000_0000_0000ul);
+                Vector<ulong> bad0 = Vector<ulong>.Zero, bad1 = Vector<ulong>.Zero;
+                int step = Vector<ulong>.Count;
+                for (; i <= n - (2 * step); i += 2 * step)
+                {
+                    bad0 |= Vector.Equals(Vector.LoadUnsafe(ref bits, (nuint)i) & exponent, exponent);
+                    bad1 |= Vector.Equals(Vector.LoadUnsafe(ref bits, (nuint)(i + step)) & exponent, exponent);
+                }
+
+                if (i <= n - step)
+                {
+                    bad0 |= Vector.Equals(Vector.LoadUnsafe(ref bits, (nuint)i) & exponent, exponent);
+                    i += step;
+                }
+
+                if ((bad0 | bad1) != Vector<ulong>.Zero)
+                {
+                    return false;
+                }
+            }
+
+            for (; i < n; i++)
+            {
+                if ((Unsafe.Add(ref bits, i) & 0x7FF0_0000_0000_0000ul) == 0x7FF0_0000_0000_0000ul)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static int FirstNonFinite(ReadOnlySpan<float> values)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!float.IsFinite(values[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static int FirstNonFinite(ReadOnlySpan<double> values)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!double.IsFinite(values[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static string Spell(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "∞" : "-∞";
+
+        [DoesNotReturn]
+        private static void ThrowNonFinite(int index, ReadOnlySpan<float> values, int rowSize, string paramName) =>
+            ThrowNonFinite(index, values[index], rowSize, paramName);
+
+        [DoesNotReturn]
+        private static void ThrowNonFinite(int index, ReadOnlySpan<double> values, int rowSize, string paramName) =>
+            ThrowNonFinite(index, values[index], rowSize, paramName);
+
+        [DoesNotReturn]
+        private static void ThrowNonFinite(int index, double value, int rowSize, string paramName) =>
+            throw new ArgumentException(
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "Expected finite numbers but {0}[{1}] (example {2}, element {3}) is {4}; nothing was changed.",
+                    paramName,
+                    index,
+                    index / rowSize,
+                    index % rowSize,
+                    Spell(value)),
+                paramName);
+
+        [DoesNotReturn]
+        private static void ThrowOutOfRange(double value, string expected, string paramName) =>
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                value,
+                string.Format(CultureInfo.InvariantCulture, "Expected {0} but got {1}.", expected, double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : Spell(value)));
+
+        [DoesNotReturn]
+        private static void ThrowNonFiniteLoss(double loss) =>
+            throw new NonFiniteException(
+                "The loss of this step is " + Spell(loss) + ", so the step was not taken: the parameters and the optimizer state are as before. "
+                + "The learning rate may be too large for the data, or the inputs too large in magnitude.",
+                "loss",
+                loss,
+                -1);
+
+        [DoesNotReturn]
+        private static void ThrowNonFiniteGradient(double value, int index) =>
+            throw new NonFiniteException(
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "The gradient of this step is {0} at parameter {1} (the loss is finite), so the step was not taken: the parameters and the optimizer state are as before. "
+                    + "The learning rate may be too large for the data, or the inputs too large in magnitude.",
+                    Spell(value),
+                    index),
+                "gradient",
+                value,
+                index);
 
         [DoesNotReturn]
         private static void ThrowLength(int actual, int expected, string paramName) =>
