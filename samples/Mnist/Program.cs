@@ -29,11 +29,25 @@ namespace NetGen.Samples.Mnist
         private static readonly string[] Fashion = { "tshirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot" };
         private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+        /// <summary>The default η0 at batch 32 and above; smaller batches get η0 scaled by √(batch / 32) (0.018 at batch 1).</summary>
+        private const double DefaultLearningRate = 0.1;
+        private const int DefaultRateBatch = 32;
+
+        /// <summary>A final test accuracy below this (chance is 10 %) means the network did not learn.</summary>
+        private const double ChanceAccuracy = 0.2;
+
+        /// <summary>Exit codes of a run that trained but failed: diverged (a non-finite loss) or stuck near chance.</summary>
+        private const int ExitDiverged = 2;
+        private const int ExitStuck = 3;
+
         public static int Main(string[] args)
         {
             var epochs = new Option<int>("--epochs") { Description = "Number of passes over the 60,000 training images", DefaultValueFactory = _ => 8 };
             var batchSize = new Option<int>("--batch-size") { Description = "Examples per SGD step", DefaultValueFactory = _ => 32 };
-            var learningRate = new Option<double>("--learning-rate", "--lr") { Description = "Initial learning rate η0", DefaultValueFactory = _ => 0.1 };
+            var learningRate = new Option<double?>("--learning-rate", "--lr")
+            {
+                Description = $"Initial learning rate η0 (default {DefaultLearningRate.ToString(CultureInfo.InvariantCulture)} for batches of {DefaultRateBatch} or more, scaled by √(batch/{DefaultRateBatch}) below)",
+            };
             var schedule = new Option<string>("--schedule")
             {
                 Description = $"Learning rate η_k at step k: step (η0 halved every {StepEpochs} epochs), inverse-time (η0/(1 + k/τ), τ = {InverseTimeEpochs} epochs of steps) or constant",
@@ -55,8 +69,8 @@ namespace NetGen.Samples.Mnist
             batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--batch-size must be at least 1."); } });
             learningRate.Validators.Add(r =>
             {
-                double v = r.GetValueOrDefault<double>();
-                if (!(v > 0) || double.IsInfinity(v))
+                double? v = r.GetValueOrDefault<double?>();
+                if (v is { } rate && (!(rate > 0) || double.IsInfinity(rate)))
                 {
                     r.AddError("--learning-rate must be a positive number.");
                 }
@@ -69,7 +83,7 @@ namespace NetGen.Samples.Mnist
             root.SetAction(parse => Run(new Settings(
                 parse.GetValue(epochs),
                 parse.GetValue(batchSize),
-                parse.GetValue(learningRate),
+                parse.GetValue(learningRate) ?? DefaultRate(parse.GetValue(batchSize)),
                 parse.GetValue(schedule)!,
                 parse.GetValue(seed),
                 parse.GetValue(dataset)!,
@@ -79,11 +93,21 @@ namespace NetGen.Samples.Mnist
             return root.Parse(args).Invoke();
         }
 
+        /// <summary>η0 when --learning-rate is not given: the noise of a step grows as the batch shrinks, so the rate shrinks with it.</summary>
+        internal static double DefaultRate(int batchSize) =>
+            batchSize >= DefaultRateBatch ? DefaultLearningRate : DefaultLearningRate * Math.Sqrt((double)batchSize / DefaultRateBatch);
+
         private static int Run(Settings s)
         {
             try
             {
                 return s.Model is null ? Train(s) : Evaluate(s, s.Model);
+            }
+            catch (NonFiniteException e)
+            {
+                // Train refused a step whose loss or gradient was NaN or ±∞: the run diverged.
+                Console.Error.WriteLine("error: training diverged: " + OneLine(e.Message) + $" Try a smaller --learning-rate than {s.LearningRate.ToString("G4", Invariant)}.");
+                return ExitDiverged;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -162,6 +186,14 @@ namespace NetGen.Samples.Mnist
             Console.WriteLine($"plot:   {plotPath}");
             Console.WriteLine(
                 $"test accuracy {Report.Percent(results[^1].Test.Accuracy)} after {s.Epochs} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
+            if (results[^1].Test.Accuracy < ChanceAccuracy)
+            {
+                Console.Error.WriteLine(
+                    $"error: the network did not learn: test accuracy {Report.Percent(results[^1].Test.Accuracy)} is near chance (10 %). "
+                    + $"The learning rate {s.LearningRate.ToString("G4", Invariant)} is probably too large for batches of {s.BatchSize} (its ReLUs died) or too small; try another --learning-rate.");
+                return ExitStuck;
+            }
+
             return 0;
         }
 
