@@ -46,11 +46,21 @@ namespace NetGen.Samples
         private static readonly string[] Fashion = { "tshirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot" };
         private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+        /// <summary>A final test accuracy below this (chance is 10 %) means the network did not learn.</summary>
+        private const double ChanceAccuracy = 0.2;
+
+        /// <summary>Exit codes of a run that trained but failed: diverged (a non-finite loss) or stuck near chance.</summary>
+        private const int ExitDiverged = 2;
+        private const int ExitStuck = 3;
+
         public static int Run(ClassifierSample sample, string[] args)
         {
             var epochs = new Option<int>("--epochs") { Description = "Number of passes over the 60,000 training images", DefaultValueFactory = _ => sample.Epochs };
             var batchSize = new Option<int>("--batch-size") { Description = "Examples per optimizer step", DefaultValueFactory = _ => sample.BatchSize };
-            var learningRate = new Option<double>("--learning-rate", "--lr") { Description = "Initial learning rate η0", DefaultValueFactory = _ => sample.LearningRate };
+            var learningRate = new Option<double?>("--learning-rate", "--lr")
+            {
+                Description = $"Initial learning rate η0 (default {sample.LearningRate.ToString(Invariant)} for batches of {sample.BatchSize} or more, scaled by √(batch/{sample.BatchSize}) below)",
+            };
             var schedule = new Option<string>("--schedule")
             {
                 Description = $"Learning rate η_k at step k: step (η0 ×{sample.StepGamma.ToString(Invariant)} every {Epochs(sample.StepEpochs)}), "
@@ -76,8 +86,8 @@ namespace NetGen.Samples
             batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--batch-size must be at least 1."); } });
             learningRate.Validators.Add(r =>
             {
-                double v = r.GetValueOrDefault<double>();
-                if (!(v > 0) || double.IsInfinity(v))
+                double? v = r.GetValueOrDefault<double?>();
+                if (v is { } rate && (!(rate > 0) || double.IsInfinity(rate)))
                 {
                     r.AddError("--learning-rate must be a positive number.");
                 }
@@ -90,7 +100,7 @@ namespace NetGen.Samples
             root.SetAction(parse => Execute(sample, new Settings(
                 parse.GetValue(epochs),
                 parse.GetValue(batchSize),
-                parse.GetValue(learningRate),
+                parse.GetValue(learningRate) ?? DefaultRate(sample, parse.GetValue(batchSize)),
                 parse.GetValue(schedule)!,
                 parse.GetValue(seed),
                 parse.GetValue(dataset)!,
@@ -100,11 +110,21 @@ namespace NetGen.Samples
             return root.Parse(args).Invoke();
         }
 
+        /// <summary>η0 when --learning-rate is not given: the noise of a step grows as the batch shrinks, so the rate shrinks with it.</summary>
+        internal static double DefaultRate(ClassifierSample sample, int batchSize) =>
+            batchSize >= sample.BatchSize ? sample.LearningRate : sample.LearningRate * Math.Sqrt((double)batchSize / sample.BatchSize);
+
         private static int Execute(ClassifierSample sample, Settings s)
         {
             try
             {
                 return s.Model is null ? Train(sample, s) : Evaluate(sample, s, s.Model);
+            }
+            catch (NonFiniteException e)
+            {
+                // Train refused a step whose loss or gradient was NaN or ±∞: the run diverged.
+                Console.Error.WriteLine("error: training diverged: " + OneLine(e.Message) + $" Try a smaller --learning-rate than {s.LearningRate.ToString("G4", Invariant)}.");
+                return ExitDiverged;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -184,6 +204,14 @@ namespace NetGen.Samples
             Console.WriteLine($"plot:   {plotPath}");
             Console.WriteLine(
                 $"test accuracy {Report.Percent(results[^1].Test.Accuracy)} after {s.Epochs} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
+            if (results[^1].Test.Accuracy < ChanceAccuracy)
+            {
+                Console.Error.WriteLine(
+                    $"error: the network did not learn: test accuracy {Report.Percent(results[^1].Test.Accuracy)} is near chance (10 %). "
+                    + $"The learning rate {s.LearningRate.ToString("G4", Invariant)} is probably too large for batches of {s.BatchSize} or too small; try another --learning-rate.");
+                return ExitStuck;
+            }
+
             return 0;
         }
 

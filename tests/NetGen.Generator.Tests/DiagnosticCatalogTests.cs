@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NetGen.Generator.Diagnostics;
 using Xunit;
@@ -56,6 +57,9 @@ namespace NetGen.Generator.Tests
             { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public [|Net|]() { } }", "Network 'Net' already declares a parameterless constructor, which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
             { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public int [|Predict|](float[] x) => 0; public int [|InputSize|] => 1; }", "Network 'Net' already declares a member named 'InputSize', which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
             { "NG0016", "[Network][Dense(2, 2)][Softmax] public partial class Net { public void [|Predict|](System.ReadOnlySpan<float> x, System.Span<float> y) { } }", "Network 'Net' already declares the method 'Net.Predict(ReadOnlySpan<float>, Span<float>)', which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
+            { "NG0022", "// C# 8.0\n[Network][Dense(2, 2)][Softmax] public partial class [|Net|] { }", "Network 'Net' needs C# 9.0 or later for its generated code, but the project compiles as C# 8.0; set <LangVersion> to 9.0 or later (or remove it: the .NET 8+ SDK's default is newer)" },
+            { "NG0022", "// C# 7.3\n[Network][Dense(2, 2)][Softmax] public partial class [|Net|] { }", "Network 'Net' needs C# 9.0 or later for its generated code, but the project compiles as C# 7.3; set <LangVersion> to 9.0 or later (or remove it: the .NET 8+ SDK's default is newer)" },
+            { "NG0016", "public class Base { public virtual int InputSize => 1; } [Network][Dense(2, 2)][Softmax] public partial class [|Net|] : Base { }", "Network 'Net' already declares a member named 'InputSize' (it inherits it from 'Base'), which NetGen generates; remove or rename it (NetGen generated nothing for 'Net')" },
         };
 
         [Theory]
@@ -63,8 +67,16 @@ namespace NetGen.Generator.Tests
         public void Diagnostic_has_its_id_span_and_message(string id, string marked, string message)
         {
             string prefix = "using NetGen;\n";
+            // A case may start with "// C# x.y": the consumer's language version (else the latest).
+            LanguageVersion version = LanguageVersion.Latest;
+            Match versionLine = Regex.Match(marked, "^// C# ([0-9.]+)\n");
+            if (versionLine.Success)
+            {
+                Assert.True(LanguageVersionFacts.TryParse(versionLine.Groups[1].Value, out version));
+            }
+
             (string source, TextSpanMarker[] spans) = Unmark(prefix + marked);
-            ImmutableArray<Diagnostic> diagnostics = GeneratorHarness.GeneratorAndAnalyzerDiagnostics(source);
+            ImmutableArray<Diagnostic> diagnostics = GeneratorHarness.GeneratorAndAnalyzerDiagnostics(version, source);
 
             Diagnostic[] matching = diagnostics.Where(d => d.Id == id).ToArray();
             Assert.True(matching.Length > 0, $"{id} not reported; got: {string.Join(", ", diagnostics.Select(d => d.Id))}");
@@ -77,7 +89,7 @@ namespace NetGen.Generator.Tests
             Assert.Contains(spans, s => s.Start == diagnostic.Location.SourceSpan.Start && s.Length == diagnostic.Location.SourceSpan.Length);
 
             // Nothing is generated for a declaration with an error, and nothing but NetGen's diagnostics comes from the generator.
-            GeneratorHarness.Result result = GeneratorHarness.Run(source);
+            GeneratorHarness.Result result = GeneratorHarness.Run(version, source);
             Assert.All(result.GeneratorDiagnostics, d => Assert.StartsWith("NG", d.Id));
             if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
             {

@@ -28,5 +28,45 @@ namespace NetGen.Generator.Tests
             // No code for a broken declaration: one precise error, not a cascade.
             Assert.Empty(result.Sources);
         }
+
+        [Theory]
+        [InlineData(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3)]
+        [InlineData(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp8)]
+        public void A_language_version_too_old_for_the_generated_code_is_one_NG0022_per_network_and_nothing_else(Microsoft.CodeAnalysis.CSharp.LanguageVersion version)
+        {
+            const string source = """
+                using NetGen;
+                namespace Old
+                {
+                    [Network][Dense(784, 128)][Relu][Dense(128, 10)][Softmax] public partial class Mnist { }
+                    [Network(Precision = Precision.Double, Optimizer = Optimizer.Adam)][Dense(3, 5)][Tanh][Dense(5, 2)][Sigmoid] public partial class Tags { }
+                }
+                """;
+            GeneratorHarness.Result result = GeneratorHarness.Run(version, source);
+
+            Assert.Equal(new[] { "NG0022", "NG0022" }, result.GeneratorDiagnostics.Select(d => d.Id));
+            Assert.Empty(result.Sources);
+            Assert.Empty(result.CompilationDiagnostics);
+        }
+
+        [Fact]
+        public void CSharp_9_compiles_the_generated_code()
+        {
+            const string source = """
+                using NetGen;
+                namespace Nine
+                {
+                    [Network][Dense(784, 128)][Relu][Dense(128, 10)][Softmax] public partial class Mnist { }
+                    [Network(Precision = Precision.Double, Optimizer = Optimizer.Adam)][Dense(3, 5)][LeakyRelu][Dense(5, 2)][Sigmoid] public partial class Tags { }
+                    [Network(Optimizer = Optimizer.Nesterov)][Dense(3, 5)][Tanh][Dense(5, 2)][Identity] public partial class Fit { }
+                    [Network(SequenceLength = 4)][Lstm(3, 8, ReturnSequences = true)][Gru(8, 4, ReturnSequences = true)][Rnn(4, 4)][Dense(4, 2)][Softmax] public partial class Seq { }
+                }
+                """;
+            GeneratorHarness.Result result = GeneratorHarness.Run(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp9, source);
+
+            Assert.Empty(result.GeneratorDiagnostics);
+            Assert.Equal(4, result.Sources.Length);
+            Assert.Empty(result.CompilationDiagnostics);
+        }
     }
 }

@@ -17,22 +17,33 @@ namespace NetGen.Generator.Tests
             .Append(MetadataReference.CreateFromFile(typeof(NetGen.NetworkAttribute).Assembly.Location))
             .ToImmutableArray();
 
-        public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create(
-            "Consumer",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, s_parseOptions, path: $"Input{i}.cs")),
-            References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: false, nullableContextOptions: NullableContextOptions.Enable));
+        public static CSharpCompilation Compilation(params string[] sources) => Compilation(LanguageVersion.Latest, sources);
 
-        public static GeneratorDriver Driver(bool trackSteps = false) => CSharpGeneratorDriver.Create(
+        /// <summary>The consumer's sources parsed as the given C# version (nullable annotations on from C# 8).</summary>
+        public static CSharpCompilation Compilation(LanguageVersion version, params string[] sources) => CSharpCompilation.Create(
+            "Consumer",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, Options(version), path: $"Input{i}.cs")),
+            References,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                allowUnsafe: false,
+                nullableContextOptions: Options(version).LanguageVersion >= LanguageVersion.CSharp8 ? NullableContextOptions.Enable : NullableContextOptions.Disable));
+
+        public static GeneratorDriver Driver(bool trackSteps = false) => Driver(LanguageVersion.Latest, trackSteps);
+
+        public static GeneratorDriver Driver(LanguageVersion version, bool trackSteps = false) => CSharpGeneratorDriver.Create(
             new[] { new NetworkGenerator().AsSourceGenerator() },
-            parseOptions: s_parseOptions,
+            parseOptions: Options(version),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
         /// <summary>Generates, then compiles the result: returns the generated sources, the generator's diagnostics and the output compilation's diagnostics.</summary>
-        public static Result Run(params string[] sources)
+        public static Result Run(params string[] sources) => Run(LanguageVersion.Latest, sources);
+
+        /// <summary><see cref="Run(string[])"/> for a consumer on the given C# version.</summary>
+        public static Result Run(LanguageVersion version, params string[] sources)
         {
-            CSharpCompilation input = Compilation(sources);
-            GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+            CSharpCompilation input = Compilation(version, sources);
+            GeneratorDriver driver = Driver(version).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
             GeneratorDriverRunResult run = driver.GetRunResult();
             if (run.Results.Any(r => r.Exception is not null))
             {
@@ -46,10 +57,12 @@ namespace NetGen.Generator.Tests
         }
 
         /// <summary>The generator's diagnostics plus those of NetGen's analyzers (NG0015), for one source text.</summary>
-        public static ImmutableArray<Diagnostic> GeneratorAndAnalyzerDiagnostics(params string[] sources)
+        public static ImmutableArray<Diagnostic> GeneratorAndAnalyzerDiagnostics(params string[] sources) => GeneratorAndAnalyzerDiagnostics(LanguageVersion.Latest, sources);
+
+        public static ImmutableArray<Diagnostic> GeneratorAndAnalyzerDiagnostics(LanguageVersion version, params string[] sources)
         {
-            CSharpCompilation input = Compilation(sources);
-            GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+            CSharpCompilation input = Compilation(version, sources);
+            GeneratorDriver driver = Driver(version).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
             if (driver.GetRunResult().Results.Any(r => r.Exception is not null))
             {
                 throw new InvalidOperationException("The generator threw");
@@ -60,6 +73,8 @@ namespace NetGen.Generator.Tests
                 .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
             return generatorDiagnostics.AddRange(analyzerDiagnostics);
         }
+
+        private static CSharpParseOptions Options(LanguageVersion version) => version == LanguageVersion.Latest ? s_parseOptions : new CSharpParseOptions(version);
 
         internal sealed record Result(
             ImmutableArray<(string HintName, string Source)> Sources,

@@ -65,5 +65,43 @@ namespace NetGen.Generator.Tests
             Assert.DoesNotContain(unrelated.GeneratorDiagnostics, d => d.Id == "NG0016");
             Assert.Single(unrelated.Sources);
         }
+
+        [Theory]
+        [InlineData("public void Predict(System.ReadOnlySpan<float> input, System.Span<float> output) { }")]
+        [InlineData("public virtual void Predict(System.ReadOnlySpan<float> input, System.Span<float> output) { }")]
+        [InlineData("public int InputSize => 1;")]
+        [InlineData("protected int Parameters;")]
+        [InlineData("protected internal static void InputSize() { }")]
+        [InlineData("public int Layer0Forward;")]
+        [InlineData("public float Train(System.ReadOnlySpan<float> input, int label, float learningRate) => 0;")]
+        public void A_member_inherited_from_a_base_class_is_reported_as_NG0016(string member)
+        {
+            foreach (string source in new[]
+            {
+                $"using NetGen; public class Base {{ {member} }} [Network][Dense(3, 2)][Softmax] public partial class Net : Base {{ }}",
+                $"using NetGen; public class Root {{ {member} }} public class Base : Root {{ }} [Network][Dense(3, 2)][Softmax] public partial class Net : Base {{ }}",
+            })
+            {
+                GeneratorHarness.Result result = GeneratorHarness.Run(source);
+                Diagnostic reported = Assert.Single(result.GeneratorDiagnostics, d => d.Id == "NG0016");
+                Assert.Contains("inherits", reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+                Assert.Empty(result.Sources);
+                Assert.Empty(result.CompilationDiagnostics);
+            }
+        }
+
+        [Theory]
+        [InlineData("private int InputSize = 1; public int Size() => InputSize;")]
+        [InlineData("private void Predict(System.ReadOnlySpan<float> input, System.Span<float> output) { }")]
+        [InlineData("public void Predict(float[] input) { }")]
+        [InlineData("public void Forward(int steps) { }")]
+        [InlineData("public int Unrelated;")]
+        public void An_inaccessible_or_overloading_base_member_is_no_conflict(string member)
+        {
+            GeneratorHarness.Result result = GeneratorHarness.Run($"using NetGen; public class Base {{ {member} }} [Network][Dense(3, 2)][Softmax] public partial class Net : Base {{ }}");
+            Assert.Empty(result.GeneratorDiagnostics);
+            Assert.Single(result.Sources);
+            Assert.Empty(result.CompilationDiagnostics);
+        }
     }
 }

@@ -101,6 +101,13 @@ namespace NetGen.Tests
     [Dense(33, 9)][Softmax]
     public partial class Odd17x33x9 : IFloatNet { }
 
+    // A layer wide enough that the kernels loop over groups of columns instead of writing each out (the bias
+    // gradient's column sums among them): 700 doubles are 87 Vector512s, 175 Vector256s or 350 Vector128s, plus 4.
+    [Network(Precision = Precision.Double)]
+    [Dense(3, 700)][Tanh]
+    [Dense(700, 3)][Softmax]
+    public partial class Wide3x700x3 : IDoubleNet { }
+
     // Two spirals.
     [Network]
     [Dense(2, 32)][Tanh]
@@ -126,6 +133,7 @@ namespace NetGen.Tests
     {
         public static readonly Layer[] Mnist = { new(784, 128, Act.Relu), new(128, 64, Act.Relu), new(64, 10, Act.Identity) };
         public static readonly Layer[] Linear4x3 = { new(4, 3, Act.Identity) };
+        public static readonly Layer[] Wide3x700x3 = { new(3, 700, Act.Tanh), new(700, 3, Act.Identity) };
         public static readonly Layer[] Relu5x7x3 = { new(5, 7, Act.Relu), new(7, 3, Act.Identity) };
         public static readonly Layer[] TanhSigmoid = { new(6, 33, Act.Tanh), new(33, 9, Act.Sigmoid), new(9, 4, Act.Identity) };
         public static readonly Layer[] Deep4 = { new(3, 1, Act.LeakyRelu, 0.2), new(1, 8, Act.LeakyRelu, 0.01), new(8, 17, Act.Sigmoid), new(17, 2, Act.Identity) };

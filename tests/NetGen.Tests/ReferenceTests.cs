@@ -15,6 +15,7 @@ namespace NetGen.Tests
             new object[] { (Func<IDoubleNet>)(() => new TanhSigmoid()), Topologies.TanhSigmoid },
             new object[] { (Func<IDoubleNet>)(() => new Deep4()), Topologies.Deep4 },
             new object[] { (Func<IDoubleNet>)(() => new EveryActivation()), Topologies.EveryActivation },
+            new object[] { (Func<IDoubleNet>)(() => new Wide3x700x3()), Topologies.Wide3x700x3 },
         };
 
         [Theory]

@@ -120,6 +120,11 @@ namespace NetGen.Generator.Diagnostics
             "Unsupported layer order",
             "{0} layer {1} cannot follow {2} layer {3}: recurrent layers come first, before any Dense layer");
 
+        public static readonly DiagnosticDescriptor LanguageVersionTooOld = Error(
+            "NG0022",
+            "C# language version too old for the generated code",
+            "Network '{0}' needs C# {1} or later for its generated code, but the project compiles as C# {2}; set <LangVersion> to {1} or later (or remove it: the .NET 8+ SDK's default is newer)");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "NG0099",
             "NetGen internal error",

@@ -61,11 +61,27 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Writes the parameters to <paramref name=\"stream\"/> in the safetensors format (see <see cref=\"Save(string)\"/>).</summary>");
             w.Line("public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);");
             w.Line();
-            w.Line("/// <summary>Reads parameters saved by <see cref=\"Save(string)\"/> or by PyTorch; validates the whole file first and leaves the network unchanged on any error.</summary>");
-            w.Line("public void Load(string path) => Load(global::NetGen.IO.SafeTensors.Load(path));");
+            w.Line("/// <summary>What Load(path) and Load(stream) accept: exactly this network's tensors, checked against the header before any data is read.</summary>");
+            w.Line("private static readonly global::NetGen.IO.SafeTensorsReadOptions ModelReadOptions = new()");
+            w.Line("{");
+            w.Line("    ExpectedTensors = new global::NetGen.IO.TensorSpec[]");
+            w.Line("    {");
+            foreach ((string name, ParameterTensor tensor) in tensors)
+            {
+                w.Line($"        new(\"{name}\", global::NetGen.IO.DType.{dtype}, new int[] {{ {Shape(tensor)} }}),");
+            }
+
+            w.Line("    },");
+            w.Line("};");
             w.Line();
-            w.Line("/// <summary>Reads parameters in the safetensors format from <paramref name=\"stream\"/> (see <see cref=\"Load(string)\"/>).</summary>");
-            w.Line("public void Load(global::System.IO.Stream stream) => Load(global::NetGen.IO.SafeTensors.Read(stream));");
+            w.Line("/// <summary>");
+            w.Line("/// Reads parameters saved by <see cref=\"Save(string)\"/> or by PyTorch; validates the whole file first and leaves the network");
+            w.Line("/// unchanged on any error. A missing, unexpected or differently shaped tensor is rejected from the header, before the data is read.");
+            w.Line("/// </summary>");
+            w.Line("public void Load(string path) => Load(global::NetGen.IO.SafeTensors.Load(path, ModelReadOptions));");
+            w.Line();
+            w.Line("/// <summary>Reads parameters in the safetensors format from <paramref name=\"stream\"/> (see <see cref=\"Load(string)\"/>); reads no more than the header and this network's tensors.</summary>");
+            w.Line("public void Load(global::System.IO.Stream stream) => Load(global::NetGen.IO.SafeTensors.Read(stream, ModelReadOptions));");
             w.Line();
             w.Line("/// <summary>Copies the parameters from a validated safetensors file: every expected tensor must be present with");
             w.Line($"/// dtype {dtype} and its exact shape, and no other tensor may be; nothing is changed unless all of it matches.</summary>");

@@ -10,7 +10,10 @@ namespace NetGen.Generator.Emitting
         private void EmitPredict(CodeWriter w)
         {
             w.Line();
-            w.Line("/// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>");
+            w.Line("/// <summary>");
+            w.Line("/// Writes the prediction for one example. Thread-safe: may run concurrently with other predictions. A NaN input");
+            w.Line("/// gives NaN outputs (NaN propagates through every layer, as in PyTorch), never plausible numbers.");
+            w.Line("/// </summary>");
             w.Line($"/// <param name=\"input\">{InputDescription}.</param>");
             w.Line($"/// <param name=\"output\">{_head.PredictDescription}{(Rows > 1 ? $", for each of the {Rows} steps" : string.Empty)}.</param>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -93,7 +96,7 @@ namespace NetGen.Generator.Emitting
             if (_head.CanClassify && Rows > 1)
             {
                 w.Line();
-                w.Line("/// <summary>The most probable class at each step of one example (the index of the largest logit). Thread-safe.</summary>");
+                w.Line("/// <summary>The most probable class at each step of one example (the index of the largest logit), or -1 where a logit is NaN (e.g. for a NaN input). Thread-safe.</summary>");
                 w.Line($"/// <param name=\"input\">{InputDescription}.</param>");
                 w.Line($"/// <param name=\"classes\">{Rows} classes, one per step.</param>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -115,7 +118,7 @@ namespace NetGen.Generator.Emitting
             if (_head.CanClassify && Rows == 1)
             {
                 w.Line();
-                w.Line("/// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>");
+                w.Line("/// <summary>The most probable class of one example (the index of the largest logit), or -1 when a logit is NaN (e.g. for a NaN input). Thread-safe.</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
                 using (w.Block($"public int Classify(ReadOnlySpan<{T}> input)"))
                 {

@@ -15,12 +15,16 @@ namespace NetGen.Generator.Emitting
                 w.Line();
                 w.Line("/// <summary>");
                 w.Line($"/// One {_optimizer.Name} step on one example; returns the example's loss before the step. Not thread-safe.");
+                w.Line("/// A non-finite input or learning rate throws ArgumentException, a non-finite loss NonFiniteException, both before");
+                w.Line("/// any change.");
                 w.Line("/// </summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
                 using (w.Block($"public {T} Train(ReadOnlySpan<{T}> input, int label, {T} learningRate)"))
                 {
                     w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
                     w.Line("global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));");
+                    w.Line("global::NetGen.Runtime.Guard.Finite(input, InputSize, nameof(input));");
+                    w.Line("global::NetGen.Runtime.Guard.LearningRate(learningRate, nameof(learningRate));");
                     EmitTrainBody(w, "ref MemoryMarshal.GetReference(input)", "label", "MemoryMarshal.CreateReadOnlySpan(ref label, 1)", "input", single: true);
                 }
             }
@@ -29,6 +33,11 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>");
             w.Line($"/// One {_optimizer.Name} step on a mini-batch (a single example is a batch of one), on the gradient of the mean");
             w.Line("/// loss over the batch. Returns the mean loss before the step. Not thread-safe.");
+            w.Line("/// A NaN or ±∞ among the inputs or targets, or a learning rate that is not finite and ≥ 0, throws ArgumentException");
+            w.Line("/// naming the example before anything changes. A step whose loss is not finite (or, where the step goes through a");
+            w.Line("/// gradient buffer, whose gradient is not finite) throws NonFiniteException and changes neither the parameters nor the");
+            w.Line("/// optimizer state. The SGD steps fused into the backward pass (no weight decay, one thread) check the loss only:");
+            w.Line("/// a finite loss whose hidden-layer gradient overflows there is not detected.");
             w.Line("/// </summary>");
             w.Line($"/// <param name=\"inputs\">N × {InputDescription}, row-major.</param>");
             w.Line(TargetsDocumentation);
@@ -37,6 +46,7 @@ namespace NetGen.Generator.Emitting
             using (w.Block($"public {T} Train(ReadOnlySpan<{T}> inputs, {TargetsParameter}, {T} learningRate)"))
             {
                 EmitBatchValidation(w);
+                w.Line("global::NetGen.Runtime.Guard.LearningRate(learningRate, nameof(learningRate));");
                 string single = _head.IntegerLabels ? "labels[0]" : "ref MemoryMarshal.GetReference(targets)";
                 EmitTrainBody(w, "ref MemoryMarshal.GetReference(inputs)", single, targets, "inputs", single: false);
             }
@@ -44,7 +54,8 @@ namespace NetGen.Generator.Emitting
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// The gradient of the mean loss over the batch with respect to <see cref=\"Parameters\"/> (same layout),");
-            w.Line("/// without changing the parameters. Returns the mean loss. Not thread-safe.");
+            w.Line("/// without changing the parameters. Returns the mean loss. Not thread-safe. Non-finite inputs or targets throw");
+            w.Line("/// ArgumentException; a non-finite loss or gradient throws NonFiniteException (the gradient's contents are then unspecified).");
             w.Line("/// </summary>");
             w.Line($"/// <param name=\"inputs\">N × {InputDescription}, row-major.</param>");
             w.Line(TargetsDocumentation);
@@ -55,7 +66,10 @@ namespace NetGen.Generator.Emitting
                 EmitBatchValidation(w);
                 w.Line("global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));");
                 w.Line("gradient.Clear();");
-                w.Line($"return ({T})(BackpropagateRange(Scratch, inputs, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref MemoryMarshal.GetReference(gradient), {_t.One}) / {PerRow("count")});");
+                w.Line($"double total = BackpropagateRange(Scratch, inputs, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref MemoryMarshal.GetReference(gradient), {_t.One});");
+                w.Line("global::NetGen.Runtime.Guard.Loss(total);");
+                w.Line("global::NetGen.Runtime.Guard.Gradient(gradient);");
+                w.Line($"return ({T})(total / {PerRow("count")});");
             }
 
             w.Line();
@@ -63,7 +77,8 @@ namespace NetGen.Generator.Emitting
             w.Line("/// For examples [from, to) of the batch: adds α times scale times the gradient of their summed loss to target (the");
             w.Line("/// gradient buffer with α = 1 and scale = 1/batch; or the parameters with α = −η: the SGD step fused into the");
             w.Line("/// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the");
-            w.Line("/// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.");
+            w.Line("/// weights before the step). Uses scratch for activations and deltas. Returns the summed loss; a chunk whose loss is");
+            w.Line("/// not finite ends it before its backward pass, so the fused step changes nothing then.");
             w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private double BackpropagateRange({T}[] scratch, ReadOnlySpan<{T}> inputs, {TargetsParameter}, int from, int to, {T} scale, ref {T} target, {T} alpha)"))
@@ -87,6 +102,11 @@ namespace NetGen.Generator.Emitting
                         w.Line(_head.IntegerLabels
                             ? $"total += OutputDelta({z}, {TargetsName}[{row}], scale, {dz});"
                             : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), ({row}) * {size}), scale, {dz});");
+                    }
+
+                    using (w.Block("if (!double.IsFinite(total))"))
+                    {
+                        w.Line("return total;");
                     }
 
                     foreach (Layer layer in Enumerable.Reverse(_layers))
@@ -134,6 +154,7 @@ namespace NetGen.Generator.Emitting
                     w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
                     w.Line("Forward(ref x, ref a);");
                     w.Line($"{T} loss = OutputDelta(ref Unsafe.Add(ref a, {Last.A}), {(_head.IntegerLabels ? "label" : "ref target")}, {_t.One}, ref Unsafe.Add(ref d, {Last.A}));");
+                    w.Line("global::NetGen.Runtime.Guard.Loss(loss);");
                     w.Line($"ref {T} p = ref ParameterBase;");
                     if (_layers.Any(l => l.BackwardScratch > 0))
                     {
@@ -181,6 +202,12 @@ namespace NetGen.Generator.Emitting
                 w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
                 w.Line("global::NetGen.Runtime.Guard.Length(targets.Length, count * OutputSize, nameof(targets));");
             }
+
+            w.Line("global::NetGen.Runtime.Guard.Finite(inputs, InputSize, nameof(inputs));");
+            if (!_head.IntegerLabels)
+            {
+                w.Line("global::NetGen.Runtime.Guard.Finite(targets, OutputSize, nameof(targets));");
+            }
         }
 
         /// <summary>The step after validation: fused for a single example under plain SGD, else gradient then optimizer step.</summary>
@@ -206,9 +233,11 @@ namespace NetGen.Generator.Emitting
 
                         using (w.Block("if (count <= BatchChunk && !UseParallel(count))"))
                         {
-                            w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.");
+                            w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).");
+                            w.Line($"double fused = BackpropagateRange(Scratch, {inputs}, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref ParameterBase, -learningRate);");
+                            w.Line("global::NetGen.Runtime.Guard.Loss(fused);");
                             w.Line("StepCount++;");
-                            w.Line($"return ({T})(BackpropagateRange(Scratch, {inputs}, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref ParameterBase, -learningRate) / {PerRow("count")});");
+                            w.Line($"return ({T})(fused / {PerRow("count")});");
                         }
                     }
                 }
@@ -229,9 +258,11 @@ namespace NetGen.Generator.Emitting
             w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
             w.Line("Array.Clear(gradient);");
             string n = single ? "1" : "count";
-            w.Line($"{T} loss = ({T})(BackpropagateRange(Scratch, {inputs}, {targets}, 0, {n}, {_t.One} / {PerRow(n)}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One}) / {PerRow(n)});");
+            w.Line($"double total = BackpropagateRange(Scratch, {inputs}, {targets}, 0, {n}, {_t.One} / {PerRow(n)}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
+            w.Line("global::NetGen.Runtime.Guard.Loss(total);");
+            w.Line("global::NetGen.Runtime.Guard.Gradient(gradient);");
             w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
-            w.Line("return loss;");
+            w.Line($"return ({T})(total / {PerRow(n)});");
         }
 
         /// <summary>The opt-in data-parallel mini-batch step: fixed parts, fixed reduction order, deterministic.</summary>
@@ -307,6 +338,8 @@ namespace NetGen.Generator.Emitting
                 }
 
                 w.Line();
+                w.Line("global::NetGen.Runtime.Guard.Loss(total);");
+                w.Line("global::NetGen.Runtime.Guard.Gradient(_partGradients[0]);");
                 w.Line("ApplyStep(ref g, learningRate);");
                 w.Line($"return ({T})(total / {PerRow("count")});");
             }

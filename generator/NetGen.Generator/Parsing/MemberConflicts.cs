@@ -16,6 +16,7 @@ namespace NetGen.Generator.Parsing
             "InputSize", "OutputSize", "ParameterCount", "SequenceLength", "ActivationBytesPerExample", "StreamStateSize", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch",
             "Parameters", "ParameterBase",
             "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
+            "_weightDecay", "_momentum", "_beta1", "_beta2", "_epsilon", "ModelReadOptions",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
             "_partLoss", "_partScale", "_partCount",
@@ -96,20 +97,9 @@ namespace NetGen.Generator.Parsing
                 {
                     what = "a parameterless constructor";
                 }
-                else if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+                else
                 {
-                    if (IsGeneratedName(method.Name, layerCount) && !s_generatedHelpers.Contains(method.Name))
-                    {
-                        what = "a method named '" + method.Name + "'";
-                    }
-                    else if (method.Arity == 0 && s_generatedMethods.Any(g => g.Name == method.Name && SameParameters(method, g.Parameters, t)))
-                    {
-                        what = "the method '" + method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'";
-                    }
-                }
-                else if (member is not IMethodSymbol && (IsGeneratedName(member.Name, layerCount) || s_generatedHelpers.Contains(member.Name) || s_generatedMethods.Any(g => g.Name == member.Name)))
-                {
-                    what = "a member named '" + member.Name + "'";
+                    what = Conflict(member, layerCount, t);
                 }
 
                 if (what is not null)
@@ -118,7 +108,59 @@ namespace NetGen.Generator.Parsing
                     diagnostics.Add(Diagnostic(DiagnosticDescriptors.MemberConflict, location is null ? null : LocationInfo.From(location), type.Name, what));
                 }
             }
+
+            // Inherited members the class can see: a generated member of the same name would hide them (CS0108/CS0114)
+            // or fail to implement them. Private members and internal ones of another assembly are invisible here.
+            var reported = new HashSet<string>(System.StringComparer.Ordinal);
+            for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+            {
+                foreach (ISymbol member in baseType.GetMembers())
+                {
+                    if (member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || !VisibleTo(member, type))
+                    {
+                        continue;
+                    }
+
+                    if (Conflict(member, layerCount, t) is { } what && reported.Add(what))
+                    {
+                        Location? location = type.Locations.FirstOrDefault(l => l.IsInSource);
+                        string from = baseType.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.MemberConflict, location is null ? null : LocationInfo.From(location), type.Name, what + " (it inherits it from '" + from + "')"));
+                    }
+                }
+            }
         }
+
+        /// <summary>How a member clashes with what NetGen generates ("a member named 'X'", …), or null when it does not.</summary>
+        private static string? Conflict(ISymbol member, int layerCount, string t)
+        {
+            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+            {
+                if (IsGeneratedName(method.Name, layerCount) && !s_generatedHelpers.Contains(method.Name))
+                {
+                    return "a method named '" + method.Name + "'";
+                }
+
+                if (method.Arity == 0 && s_generatedMethods.Any(g => g.Name == method.Name && SameParameters(method, g.Parameters, t)))
+                {
+                    return "the method '" + method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'";
+                }
+
+                return null;
+            }
+
+            return member is not IMethodSymbol && (IsGeneratedName(member.Name, layerCount) || s_generatedHelpers.Contains(member.Name) || s_generatedMethods.Any(g => g.Name == member.Name))
+                ? "a member named '" + member.Name + "'"
+                : null;
+        }
+
+        /// <summary>Whether a base class's member is visible in the derived network class (so a generated one would hide it).</summary>
+        private static bool VisibleTo(ISymbol member, INamedTypeSymbol type) => member.DeclaredAccessibility switch
+        {
+            Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal => true,
+            Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, type.ContainingAssembly),
+            _ => false,
+        };
 
         private static bool IsGeneratedName(string name, int layerCount)
         {

@@ -25,6 +25,12 @@ namespace NetGen.Generator.Parsing
         /// <summary>Upper bound on the units of all layers together (activations stored per example).</summary>
         public const long MaxUnits = 1_000_000;
 
+        /// <summary>
+        /// The oldest C# the generated code compiles as: it uses native-sized integers (nuint, C# 9) and nullable
+        /// annotations (C# 8). A consumer on an older version gets NG0022 instead of a cascade of CS8370/CS8400.
+        /// </summary>
+        public const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp9;
+
         public static bool IsLayerAttribute(string fullName) => LayerKinds.IsKnown(fullName);
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -43,6 +49,17 @@ namespace NetGen.Generator.Parsing
             }
 
             string name = type.Name;
+
+            if (declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < MinimumLanguageVersion } options)
+            {
+                diagnostics.Add(Diagnostic(
+                    DiagnosticDescriptors.LanguageVersionTooOld,
+                    LocationInfo.From(declaration.Identifier.GetLocation()),
+                    name,
+                    MinimumLanguageVersion.ToDisplayString(),
+                    options.LanguageVersion.ToDisplayString()));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+            }
 
             CheckDeclaration(type, declaration, diagnostics);
 

@@ -2,6 +2,10 @@ using System;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.Runtime
 {
@@ -66,6 +70,275 @@ namespace NetGen.Runtime
                 }
             }
         }
+
+        /// <summary>
+        /// Throws <see cref="ArgumentException"/> unless every value is finite, naming the first that is not, its
+        /// example (index / <paramref name="rowSize"/>) and element. One vectorized pass: a few percent of a Predict.
+        /// </summary>
+        public static void Finite(ReadOnlySpan<float> values, int rowSize, string paramName)
+        {
+            if (!AllFinite(values))
+            {
+                ThrowNonFinite(FirstNonFinite(values), values, rowSize, paramName);
+            }
+        }
+
+        /// <summary>As <see cref="Finite(ReadOnlySpan{float}, int, string)"/>, for double.</summary>
+        public static void Finite(ReadOnlySpan<double> values, int rowSize, string paramName)
+        {
+            if (!AllFinite(values))
+            {
+                ThrowNonFinite(FirstNonFinite(values), values, rowSize, paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless the learning rate is finite and at least 0.</summary>
+        public static void LearningRate(double rate, string paramName)
+        {
+            if (!(rate >= 0 && rate <= double.MaxValue))
+            {
+                ThrowOutOfRange(rate, "a finite learning rate ≥ 0", paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is finite and ≥ 0 (weight decay).</summary>
+        public static void NonNegative(double value, string paramName)
+        {
+            if (!(value >= 0 && value <= double.MaxValue))
+            {
+                ThrowOutOfRange(value, "a finite number ≥ 0", paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless 0 ≤ <paramref name="value"/> &lt; 1 (momentum, β).</summary>
+        public static void UnitInterval(double value, string paramName)
+        {
+            if (!(value >= 0 && value < 1))
+            {
+                ThrowOutOfRange(value, "a number in [0, 1)", paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is finite and &gt; 0 (ε).</summary>
+        public static void Positive(double value, string paramName)
+        {
+            if (!(value > 0 && value <= double.MaxValue))
+            {
+                ThrowOutOfRange(value, "a finite number > 0", paramName);
+            }
+        }
+
+        /// <summary>Throws <see cref="NonFiniteException"/> unless the loss of a step is finite.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Loss(double loss)
+        {
+            if (!double.IsFinite(loss))
+            {
+                ThrowNonFiniteLoss(loss);
+            }
+        }
+
+        /// <summary>Throws <see cref="NonFiniteException"/> unless every element of a step's gradient is finite.</summary>
+        public static void Gradient(ReadOnlySpan<float> gradient)
+        {
+            if (!AllFinite(gradient))
+            {
+                int i = FirstNonFinite(gradient);
+                ThrowNonFiniteGradient(gradient[i], i);
+            }
+        }
+
+        /// <summary>As <see cref="Gradient(ReadOnlySpan{float})"/>, for double.</summary>
+        public static void Gradient(ReadOnlySpan<double> gradient)
+        {
+            if (!AllFinite(gradient))
+            {
+                int i = FirstNonFinite(gradient);
+                ThrowNonFiniteGradient(gradient[i], i);
+            }
+        }
+
+        /// <summary>
+        /// Whether every value is finite: the largest magnitude's bits (sign cleared, as an unsigned integer) are kept per
+        /// lane, 4 × 64 bytes a step, and compared once at the end with the bits of +∞ (NaN and ±∞ are the magnitudes at
+        /// or above it). Two integer operations per vector, no branch in the loop.
+        /// </summary>
+        public static bool AllFinite(ReadOnlySpan<float> values) =>
+            AllFinite(MemoryMarshal.Cast<float, uint>(values), 0x7FFF_FFFFu, 0x7F80_0000u);
+
+        /// <summary>As <see cref="AllFinite(ReadOnlySpan{float})"/>, for double.</summary>
+        public static bool AllFinite(ReadOnlySpan<double> values) =>
+            AllFinite(MemoryMarshal.Cast<double, ulong>(values), 0x7FFF_FFFF_FFFF_FFFFul, 0x7FF0_0000_0000_0000ul);
+
+        private static bool AllFinite<T>(ReadOnlySpan<T> bits, T magnitude, T infinity)
+            where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+        {
+            ref T start = ref MemoryMarshal.GetReference(bits);
+            nuint n = (nuint)bits.Length;
+            nuint i = 0;
+            T largest = T.Zero;
+            if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<T>.Count)
+            {
+                nuint step = (nuint)Vector512<T>.Count;
+                var mask = Vector512.Create(magnitude);
+                Vector512<T> m0 = Vector512<T>.Zero, m1 = m0, m2 = m0, m3 = m0;
+                for (; i + (4 * step) <= n; i += 4 * step)
+                {
+                    m0 = Vector512.Max(m0, Vector512.LoadUnsafe(ref start, i) & mask);
+                    m1 = Vector512.Max(m1, Vector512.LoadUnsafe(ref start, i + step) & mask);
+                    m2 = Vector512.Max(m2, Vector512.LoadUnsafe(ref start, i + (2 * step)) & mask);
+                    m3 = Vector512.Max(m3, Vector512.LoadUnsafe(ref start, i + (3 * step)) & mask);
+                }
+
+                for (; i + step <= n; i += step)
+                {
+                    m0 = Vector512.Max(m0, Vector512.LoadUnsafe(ref start, i) & mask);
+                }
+
+                largest = Max(Vector512.Max(Vector512.Max(m0, m1), Vector512.Max(m2, m3)));
+            }
+            else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<T>.Count)
+            {
+                nuint step = (nuint)Vector256<T>.Count;
+                var mask = Vector256.Create(magnitude);
+                Vector256<T> m0 = Vector256<T>.Zero, m1 = m0, m2 = m0, m3 = m0;
+                for (; i + (4 * step) <= n; i += 4 * step)
+                {
+                    m0 = Vector256.Max(m0, Vector256.LoadUnsafe(ref start, i) & mask);
+                    m1 = Vector256.Max(m1, Vector256.LoadUnsafe(ref start, i + step) & mask);
+                    m2 = Vector256.Max(m2, Vector256.LoadUnsafe(ref start, i + (2 * step)) & mask);
+                    m3 = Vector256.Max(m3, Vector256.LoadUnsafe(ref start, i + (3 * step)) & mask);
+                }
+
+                for (; i + step <= n; i += step)
+                {
+                    m0 = Vector256.Max(m0, Vector256.LoadUnsafe(ref start, i) & mask);
+                }
+
+                largest = Max(Vector256.Max(Vector256.Max(m0, m1), Vector256.Max(m2, m3)));
+            }
+            else if (Vector128.IsHardwareAccelerated && n >= (nuint)Vector128<T>.Count)
+            {
+                nuint step = (nuint)Vector128<T>.Count;
+                var mask = Vector128.Create(magnitude);
+                Vector128<T> m0 = Vector128<T>.Zero, m1 = m0;
+                for (; i + (2 * step) <= n; i += 2 * step)
+                {
+                    m0 = Vector128.Max(m0, Vector128.LoadUnsafe(ref start, i) & mask);
+                    m1 = Vector128.Max(m1, Vector128.LoadUnsafe(ref start, i + step) & mask);
+                }
+
+                for (; i + step <= n; i += step)
+                {
+                    m0 = Vector128.Max(m0, Vector128.LoadUnsafe(ref start, i) & mask);
+                }
+
+                largest = Max(Vector128.Max(m0, m1));
+            }
+
+            for (; i < n; i++)
+            {
+                largest = T.Max(largest, Unsafe.Add(ref start, i) & magnitude);
+            }
+
+            return largest < infinity;
+        }
+
+        private static T Max<T>(Vector512<T> v)
+            where T : unmanaged, IBinaryInteger<T> => T.Max(Max(v.GetLower()), Max(v.GetUpper()));
+
+        private static T Max<T>(Vector256<T> v)
+            where T : unmanaged, IBinaryInteger<T> => T.Max(Max(v.GetLower()), Max(v.GetUpper()));
+
+        private static T Max<T>(Vector128<T> v)
+            where T : unmanaged, IBinaryInteger<T>
+        {
+            T largest = v.GetElement(0);
+            for (int k = 1; k < Vector128<T>.Count; k++)
+            {
+                largest = T.Max(largest, v.GetElement(k));
+            }
+
+            return largest;
+        }
+
+        private static int FirstNonFinite(ReadOnlySpan<float> values)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!float.IsFinite(values[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static int FirstNonFinite(ReadOnlySpan<double> values)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!double.IsFinite(values[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static string Spell(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "∞" : "-∞";
+
+        [DoesNotReturn]
+        private static void ThrowNonFinite(int index, ReadOnlySpan<float> values, int rowSize, string paramName) =>
+            ThrowNonFinite(index, values[index], rowSize, paramName);
+
+        [DoesNotReturn]
+        private static void ThrowNonFinite(int index, ReadOnlySpan<double> values, int rowSize, string paramName) =>
+            ThrowNonFinite(index, values[index], rowSize, paramName);
+
+        [DoesNotReturn]
+        private static void ThrowNonFinite(int index, double value, int rowSize, string paramName) =>
+            throw new ArgumentException(
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "Expected finite numbers but {0}[{1}] (example {2}, element {3}) is {4}; nothing was changed.",
+                    paramName,
+                    index,
+                    index / rowSize,
+                    index % rowSize,
+                    Spell(value)),
+                paramName);
+
+        [DoesNotReturn]
+        private static void ThrowOutOfRange(double value, string expected, string paramName) =>
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                value,
+                string.Format(CultureInfo.InvariantCulture, "Expected {0} but got {1}.", expected, double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : Spell(value)));
+
+        [DoesNotReturn]
+        private static void ThrowNonFiniteLoss(double loss) =>
+            throw new NonFiniteException(
+                "The loss of this step is " + Spell(loss) + ", so the step was not taken: the parameters and the optimizer state are as before. "
+                + "The learning rate may be too large for the data, or the inputs too large in magnitude.",
+                "loss",
+                loss,
+                -1);
+
+        [DoesNotReturn]
+        private static void ThrowNonFiniteGradient(double value, int index) =>
+            throw new NonFiniteException(
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "The gradient of this step is {0} at parameter {1} (the loss is finite), so the step was not taken: the parameters and the optimizer state are as before. "
+                    + "The learning rate may be too large for the data, or the inputs too large in magnitude.",
+                    Spell(value),
+                    index),
+                "gradient",
+                value,
+                index);
 
         [DoesNotReturn]
         private static void ThrowLength(int actual, int expected, string paramName) =>

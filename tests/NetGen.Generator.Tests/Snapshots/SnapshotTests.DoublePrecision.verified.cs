@@ -116,8 +116,18 @@ namespace Samples
 
         private ref double ParameterBase => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _origin);
 
-        /// <summary>Weight decay λ (L2, added to the gradient, default 0.0d).</summary>
-        public double WeightDecay { get; set; }
+        /// <summary>Weight decay λ (L2, added to the gradient, default 0.0d): finite and ≥ 0, else the setter throws.</summary>
+        public double WeightDecay
+        {
+            get => _weightDecay;
+            set
+            {
+                global::NetGen.Runtime.Guard.NonNegative(value, nameof(value));
+                _weightDecay = value;
+            }
+        }
+
+        private double _weightDecay;
 
         /// <summary>Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for schedules).</summary>
         public long StepCount { get; private set; }
@@ -144,7 +154,10 @@ namespace Samples
             Layer1Bias.Clear();
         }
 
-        /// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>
+        /// <summary>
+        /// Writes the prediction for one example. Thread-safe: may run concurrently with other predictions. A NaN input
+        /// gives NaN outputs (NaN propagates through every layer, as in PyTorch), never plausible numbers.
+        /// </summary>
         /// <param name="input">4 features.</param>
         /// <param name="output">3 softmax probabilities, summing to 1.</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -203,7 +216,7 @@ namespace Samples
             }
         }
 
-        /// <summary>The most probable class of one example (the index of the largest logit). Thread-safe.</summary>
+        /// <summary>The most probable class of one example (the index of the largest logit), or -1 when a logit is NaN (e.g. for a NaN input). Thread-safe.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Classify(ReadOnlySpan<double> input)
         {
@@ -228,12 +241,16 @@ namespace Samples
 
         /// <summary>
         /// One plain SGD step on one example; returns the example's loss before the step. Not thread-safe.
+        /// A non-finite input or learning rate throws ArgumentException, a non-finite loss NonFiniteException, both before
+        /// any change.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Train(ReadOnlySpan<double> input, int label, double learningRate)
         {
             global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));
             global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));
+            global::NetGen.Runtime.Guard.Finite(input, InputSize, nameof(input));
+            global::NetGen.Runtime.Guard.LearningRate(learningRate, nameof(learningRate));
             if (WeightDecay == 0.0d)
             {
                 return TrainFused(ref MemoryMarshal.GetReference(input), label, learningRate);
@@ -241,14 +258,21 @@ namespace Samples
 
             double[] gradient = _gradient ??= new double[ParameterCount];
             Array.Clear(gradient);
-            double loss = (double)(BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0d / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d) / 1);
+            double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0d / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
+            global::NetGen.Runtime.Guard.Loss(total);
+            global::NetGen.Runtime.Guard.Gradient(gradient);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
-            return loss;
+            return (double)(total / 1);
         }
 
         /// <summary>
         /// One plain SGD step on a mini-batch (a single example is a batch of one), on the gradient of the mean
         /// loss over the batch. Returns the mean loss before the step. Not thread-safe.
+        /// A NaN or ±∞ among the inputs or targets, or a learning rate that is not finite and ≥ 0, throws ArgumentException
+        /// naming the example before anything changes. A step whose loss is not finite (or, where the step goes through a
+        /// gradient buffer, whose gradient is not finite) throws NonFiniteException and changes neither the parameters nor the
+        /// optimizer state. The SGD steps fused into the backward pass (no weight decay, one thread) check the loss only:
+        /// a finite loss whose hidden-layer gradient overflows there is not detected.
         /// </summary>
         /// <param name="inputs">N × 4 features, row-major.</param>
         /// <param name="labels">One class label in [0, 3) per example.</param>
@@ -259,6 +283,8 @@ namespace Samples
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
             global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));
             int count = labels.Length;
+            global::NetGen.Runtime.Guard.Finite(inputs, InputSize, nameof(inputs));
+            global::NetGen.Runtime.Guard.LearningRate(learningRate, nameof(learningRate));
             if (WeightDecay == 0.0d)
             {
                 if (count == 1)
@@ -267,9 +293,11 @@ namespace Samples
                 }
                 if (count <= BatchChunk && !UseParallel(count))
                 {
-                    // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.
+                    // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).
+                    double fused = BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0d / count, ref ParameterBase, -learningRate);
+                    global::NetGen.Runtime.Guard.Loss(fused);
                     StepCount++;
-                    return (double)(BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0d / count, ref ParameterBase, -learningRate) / count);
+                    return (double)(fused / count);
                 }
             }
 
@@ -280,14 +308,17 @@ namespace Samples
 
             double[] gradient = _gradient ??= new double[ParameterCount];
             Array.Clear(gradient);
-            double loss = (double)(BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0d / count, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d) / count);
+            double total = BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0d / count, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
+            global::NetGen.Runtime.Guard.Loss(total);
+            global::NetGen.Runtime.Guard.Gradient(gradient);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
-            return loss;
+            return (double)(total / count);
         }
 
         /// <summary>
         /// The gradient of the mean loss over the batch with respect to <see cref="Parameters"/> (same layout),
-        /// without changing the parameters. Returns the mean loss. Not thread-safe.
+        /// without changing the parameters. Returns the mean loss. Not thread-safe. Non-finite inputs or targets throw
+        /// ArgumentException; a non-finite loss or gradient throws NonFiniteException (the gradient's contents are then unspecified).
         /// </summary>
         /// <param name="inputs">N × 4 features, row-major.</param>
         /// <param name="labels">One class label in [0, 3) per example.</param>
@@ -298,16 +329,21 @@ namespace Samples
             global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));
             global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));
             int count = labels.Length;
+            global::NetGen.Runtime.Guard.Finite(inputs, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));
             gradient.Clear();
-            return (double)(BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0d / count, ref MemoryMarshal.GetReference(gradient), 1.0d) / count);
+            double total = BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0d / count, ref MemoryMarshal.GetReference(gradient), 1.0d);
+            global::NetGen.Runtime.Guard.Loss(total);
+            global::NetGen.Runtime.Guard.Gradient(gradient);
+            return (double)(total / count);
         }
 
         /// <summary>
         /// For examples [from, to) of the batch: adds α times scale times the gradient of their summed loss to target (the
         /// gradient buffer with α = 1 and scale = 1/batch; or the parameters with α = −η: the SGD step fused into the
         /// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the
-        /// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.
+        /// weights before the step). Uses scratch for activations and deltas. Returns the summed loss; a chunk whose loss is
+        /// not finite ends it before its backward pass, so the fused step changes nothing then.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double BackpropagateRange(double[] scratch, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int from, int to, double scale, ref double target, double alpha)
@@ -325,6 +361,10 @@ namespace Samples
                 for (int n = 0; n < m; n++)
                 {
                     total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
+                }
+                if (!double.IsFinite(total))
+                {
+                    return total;
                 }
                 Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
                 Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref d, m * A0), m);
@@ -401,6 +441,8 @@ namespace Samples
                 total += _partLoss[k];
             }
 
+            global::NetGen.Runtime.Guard.Loss(total);
+            global::NetGen.Runtime.Guard.Gradient(_partGradients[0]);
             ApplyStep(ref g, learningRate);
             return (double)(total / count);
         }
@@ -434,6 +476,7 @@ namespace Samples
             ref double d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
             Forward(ref x, ref a);
             double loss = OutputDelta(ref Unsafe.Add(ref a, A1), label, 1.0d, ref Unsafe.Add(ref d, A1));
+            global::NetGen.Runtime.Guard.Loss(loss);
             ref double p = ref ParameterBase;
             Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
             Layer0Update(ref p, ref x, ref Unsafe.Add(ref d, A0), learningRate);
@@ -487,11 +530,26 @@ namespace Samples
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (see <see cref="Save(string)"/>).</summary>
         public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);
 
-        /// <summary>Reads parameters saved by <see cref="Save(string)"/> or by PyTorch; validates the whole file first and leaves the network unchanged on any error.</summary>
-        public void Load(string path) => Load(global::NetGen.IO.SafeTensors.Load(path));
+        /// <summary>What Load(path) and Load(stream) accept: exactly this network's tensors, checked against the header before any data is read.</summary>
+        private static readonly global::NetGen.IO.SafeTensorsReadOptions ModelReadOptions = new()
+        {
+            ExpectedTensors = new global::NetGen.IO.TensorSpec[]
+            {
+                new("0.weight", global::NetGen.IO.DType.F64, new int[] { 16, 4 }),
+                new("0.bias", global::NetGen.IO.DType.F64, new int[] { 16 }),
+                new("2.weight", global::NetGen.IO.DType.F64, new int[] { 3, 16 }),
+                new("2.bias", global::NetGen.IO.DType.F64, new int[] { 3 }),
+            },
+        };
 
-        /// <summary>Reads parameters in the safetensors format from <paramref name="stream"/> (see <see cref="Load(string)"/>).</summary>
-        public void Load(global::System.IO.Stream stream) => Load(global::NetGen.IO.SafeTensors.Read(stream));
+        /// <summary>
+        /// Reads parameters saved by <see cref="Save(string)"/> or by PyTorch; validates the whole file first and leaves the network
+        /// unchanged on any error. A missing, unexpected or differently shaped tensor is rejected from the header, before the data is read.
+        /// </summary>
+        public void Load(string path) => Load(global::NetGen.IO.SafeTensors.Load(path, ModelReadOptions));
+
+        /// <summary>Reads parameters in the safetensors format from <paramref name="stream"/> (see <see cref="Load(string)"/>); reads no more than the header and this network's tensors.</summary>
+        public void Load(global::System.IO.Stream stream) => Load(global::NetGen.IO.SafeTensors.Read(stream, ModelReadOptions));
 
         /// <summary>Copies the parameters from a validated safetensors file: every expected tensor must be present with
         /// dtype F64 and its exact shape, and no other tensor may be; nothing is changed unless all of it matches.</summary>
@@ -861,12 +919,20 @@ namespace Samples
             return Math.Log(sum) + max - Unsafe.Add(ref z, (nuint)label);
         }
 
-        /// <summary>The index of the largest logit (the first one on ties): softmax is monotonic, so no exponentials are needed.</summary>
+        /// <summary>
+        /// The index of the largest logit (the first one on ties): softmax is monotonic, so no exponentials are needed.
+        /// -1 when a logit is NaN: no class is more probable than another then (a NaN input makes every logit NaN).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int ArgMax(ref double z)
         {
             int best = 0;
             double max = z;
+            if (double.IsNaN(max))
+            {
+                return -1;
+            }
+
             for (int j = 1; j < 3; j++)
             {
                 double v = Unsafe.Add(ref z, j);
@@ -874,6 +940,10 @@ namespace Samples
                 {
                     max = v;
                     best = j;
+                }
+                else if (double.IsNaN(v))
+                {
+                    return -1;
                 }
             }
             return best;

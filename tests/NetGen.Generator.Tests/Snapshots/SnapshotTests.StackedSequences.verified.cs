@@ -171,8 +171,18 @@ namespace Samples
 
         private ref double ParameterBase => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _origin);
 
-        /// <summary>Weight decay λ (L2, added to the gradient, default 0.0d).</summary>
-        public double WeightDecay { get; set; }
+        /// <summary>Weight decay λ (L2, added to the gradient, default 0.0d): finite and ≥ 0, else the setter throws.</summary>
+        public double WeightDecay
+        {
+            get => _weightDecay;
+            set
+            {
+                global::NetGen.Runtime.Guard.NonNegative(value, nameof(value));
+                _weightDecay = value;
+            }
+        }
+
+        private double _weightDecay;
 
         /// <summary>Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for schedules).</summary>
         public long StepCount { get; private set; }
@@ -207,7 +217,10 @@ namespace Samples
             Layer2Bias.Clear();
         }
 
-        /// <summary>Writes the prediction for one example. Thread-safe: may run concurrently with other predictions.</summary>
+        /// <summary>
+        /// Writes the prediction for one example. Thread-safe: may run concurrently with other predictions. A NaN input
+        /// gives NaN outputs (NaN propagates through every layer, as in PyTorch), never plausible numbers.
+        /// </summary>
         /// <param name="input">10 time steps × 3 features.</param>
         /// <param name="output">the 2 outputs, for each of the 10 steps.</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -269,6 +282,11 @@ namespace Samples
         /// <summary>
         /// One plain SGD step on a mini-batch (a single example is a batch of one), on the gradient of the mean
         /// loss over the batch. Returns the mean loss before the step. Not thread-safe.
+        /// A NaN or ±∞ among the inputs or targets, or a learning rate that is not finite and ≥ 0, throws ArgumentException
+        /// naming the example before anything changes. A step whose loss is not finite (or, where the step goes through a
+        /// gradient buffer, whose gradient is not finite) throws NonFiniteException and changes neither the parameters nor the
+        /// optimizer state. The SGD steps fused into the backward pass (no weight decay, one thread) check the loss only:
+        /// a finite loss whose hidden-layer gradient overflows there is not detected.
         /// </summary>
         /// <param name="inputs">N × 10 time steps × 3 features, row-major.</param>
         /// <param name="targets">N × 20 targets, row-major.</param>
@@ -278,13 +296,18 @@ namespace Samples
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(targets.Length, count * OutputSize, nameof(targets));
+            global::NetGen.Runtime.Guard.Finite(inputs, InputSize, nameof(inputs));
+            global::NetGen.Runtime.Guard.Finite(targets, OutputSize, nameof(targets));
+            global::NetGen.Runtime.Guard.LearningRate(learningRate, nameof(learningRate));
             if (WeightDecay == 0.0d)
             {
                 if (count <= BatchChunk && !UseParallel(count))
                 {
-                    // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer.
+                    // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).
+                    double fused = BackpropagateRange(Scratch, inputs, targets, 0, count, 1.0d / (count * 10), ref ParameterBase, -learningRate);
+                    global::NetGen.Runtime.Guard.Loss(fused);
                     StepCount++;
-                    return (double)(BackpropagateRange(Scratch, inputs, targets, 0, count, 1.0d / (count * 10), ref ParameterBase, -learningRate) / (count * 10));
+                    return (double)(fused / (count * 10));
                 }
             }
 
@@ -295,14 +318,17 @@ namespace Samples
 
             double[] gradient = _gradient ??= new double[ParameterCount];
             Array.Clear(gradient);
-            double loss = (double)(BackpropagateRange(Scratch, inputs, targets, 0, count, 1.0d / (count * 10), ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d) / (count * 10));
+            double total = BackpropagateRange(Scratch, inputs, targets, 0, count, 1.0d / (count * 10), ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
+            global::NetGen.Runtime.Guard.Loss(total);
+            global::NetGen.Runtime.Guard.Gradient(gradient);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
-            return loss;
+            return (double)(total / (count * 10));
         }
 
         /// <summary>
         /// The gradient of the mean loss over the batch with respect to <see cref="Parameters"/> (same layout),
-        /// without changing the parameters. Returns the mean loss. Not thread-safe.
+        /// without changing the parameters. Returns the mean loss. Not thread-safe. Non-finite inputs or targets throw
+        /// ArgumentException; a non-finite loss or gradient throws NonFiniteException (the gradient's contents are then unspecified).
         /// </summary>
         /// <param name="inputs">N × 10 time steps × 3 features, row-major.</param>
         /// <param name="targets">N × 20 targets, row-major.</param>
@@ -312,16 +338,22 @@ namespace Samples
         {
             int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));
             global::NetGen.Runtime.Guard.Length(targets.Length, count * OutputSize, nameof(targets));
+            global::NetGen.Runtime.Guard.Finite(inputs, InputSize, nameof(inputs));
+            global::NetGen.Runtime.Guard.Finite(targets, OutputSize, nameof(targets));
             global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));
             gradient.Clear();
-            return (double)(BackpropagateRange(Scratch, inputs, targets, 0, count, 1.0d / (count * 10), ref MemoryMarshal.GetReference(gradient), 1.0d) / (count * 10));
+            double total = BackpropagateRange(Scratch, inputs, targets, 0, count, 1.0d / (count * 10), ref MemoryMarshal.GetReference(gradient), 1.0d);
+            global::NetGen.Runtime.Guard.Loss(total);
+            global::NetGen.Runtime.Guard.Gradient(gradient);
+            return (double)(total / (count * 10));
         }
 
         /// <summary>
         /// For examples [from, to) of the batch: adds α times scale times the gradient of their summed loss to target (the
         /// gradient buffer with α = 1 and scale = 1/batch; or the parameters with α = −η: the SGD step fused into the
         /// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the
-        /// weights before the step). Uses scratch for activations and deltas. Returns the summed loss.
+        /// weights before the step). Uses scratch for activations and deltas. Returns the summed loss; a chunk whose loss is
+        /// not finite ends it before its backward pass, so the fused step changes nothing then.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double BackpropagateRange(double[] scratch, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int from, int to, double scale, ref double target, double alpha)
@@ -339,6 +371,10 @@ namespace Samples
                 for (int n = 0; n < m * 10; n++)
                 {
                     total += OutputDelta(ref Unsafe.Add(ref a, (m * A2) + (n * 2)), ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), ((start * 10) + n) * 2), scale, ref Unsafe.Add(ref d, (m * A2) + (n * 2)));
+                }
+                if (!double.IsFinite(total))
+                {
+                    return total;
                 }
                 Layer2BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A2), ref Unsafe.Add(ref d, m * A1), m);
                 Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), ref s, m);
@@ -416,6 +452,8 @@ namespace Samples
                 total += _partLoss[k];
             }
 
+            global::NetGen.Runtime.Guard.Loss(total);
+            global::NetGen.Runtime.Guard.Gradient(_partGradients[0]);
             ApplyStep(ref g, learningRate);
             return (double)(total / (count * 10));
         }
@@ -534,11 +572,32 @@ namespace Samples
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (see <see cref="Save(string)"/>).</summary>
         public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);
 
-        /// <summary>Reads parameters saved by <see cref="Save(string)"/> or by PyTorch; validates the whole file first and leaves the network unchanged on any error.</summary>
-        public void Load(string path) => Load(global::NetGen.IO.SafeTensors.Load(path));
+        /// <summary>What Load(path) and Load(stream) accept: exactly this network's tensors, checked against the header before any data is read.</summary>
+        private static readonly global::NetGen.IO.SafeTensorsReadOptions ModelReadOptions = new()
+        {
+            ExpectedTensors = new global::NetGen.IO.TensorSpec[]
+            {
+                new("0.weight_ih_l0", global::NetGen.IO.DType.F64, new int[] { 24, 3 }),
+                new("0.weight_hh_l0", global::NetGen.IO.DType.F64, new int[] { 24, 8 }),
+                new("0.bias_ih_l0", global::NetGen.IO.DType.F64, new int[] { 24 }),
+                new("0.bias_hh_l0", global::NetGen.IO.DType.F64, new int[] { 24 }),
+                new("1.weight_ih_l0", global::NetGen.IO.DType.F64, new int[] { 6, 8 }),
+                new("1.weight_hh_l0", global::NetGen.IO.DType.F64, new int[] { 6, 6 }),
+                new("1.bias_ih_l0", global::NetGen.IO.DType.F64, new int[] { 6 }),
+                new("1.bias_hh_l0", global::NetGen.IO.DType.F64, new int[] { 6 }),
+                new("2.weight", global::NetGen.IO.DType.F64, new int[] { 2, 6 }),
+                new("2.bias", global::NetGen.IO.DType.F64, new int[] { 2 }),
+            },
+        };
 
-        /// <summary>Reads parameters in the safetensors format from <paramref name="stream"/> (see <see cref="Load(string)"/>).</summary>
-        public void Load(global::System.IO.Stream stream) => Load(global::NetGen.IO.SafeTensors.Read(stream));
+        /// <summary>
+        /// Reads parameters saved by <see cref="Save(string)"/> or by PyTorch; validates the whole file first and leaves the network
+        /// unchanged on any error. A missing, unexpected or differently shaped tensor is rejected from the header, before the data is read.
+        /// </summary>
+        public void Load(string path) => Load(global::NetGen.IO.SafeTensors.Load(path, ModelReadOptions));
+
+        /// <summary>Reads parameters in the safetensors format from <paramref name="stream"/> (see <see cref="Load(string)"/>); reads no more than the header and this network's tensors.</summary>
+        public void Load(global::System.IO.Stream stream) => Load(global::NetGen.IO.SafeTensors.Read(stream, ModelReadOptions));
 
         /// <summary>Copies the parameters from a validated safetensors file: every expected tensor must be present with
         /// dtype F64 and its exact shape, and no other tensor may be; nothing is changed unless all of it matches.</summary>

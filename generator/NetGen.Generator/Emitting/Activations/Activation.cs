@@ -87,6 +87,13 @@ namespace NetGen.Generator.Emitting.Activations
         protected static string SelectPositive(string v, string then, string otherwise, int bits, Numeric t) =>
             $"Vector{bits}.ConditionalSelect(Vector{bits}.GreaterThan({v}, Vector{bits}<{t.Type}>.Zero), {then}, {otherwise})";
 
+        /// <summary>
+        /// Vector{bits}.ConditionalSelect(Vector{bits}.LessThanOrEqual(v, 0), then, otherwise): "v ≤ 0 ? then : otherwise" per
+        /// lane, so a NaN lane (not ≤ 0) takes <paramref name="otherwise"/>.
+        /// </summary>
+        protected static string SelectNotPositive(string v, string then, string otherwise, int bits, Numeric t) =>
+            $"Vector{bits}.ConditionalSelect(Vector{bits}.LessThanOrEqual({v}, Vector{bits}<{t.Type}>.Zero), {then}, {otherwise})";
+
         public static Activation For(DenseModel layer) => layer.Activation switch
         {
             ActivationKind.Identity => Identity.Instance,

@@ -103,12 +103,21 @@ namespace NetGen.Generator.Emitting.Heads
             }
 
             w.Line();
-            w.Line("/// <summary>The index of the largest logit (the first one on ties): softmax is monotonic, so no exponentials are needed.</summary>");
+            w.Line("/// <summary>");
+            w.Line("/// The index of the largest logit (the first one on ties): softmax is monotonic, so no exponentials are needed.");
+            w.Line("/// -1 when a logit is NaN: no class is more probable than another then (a NaN input makes every logit NaN).");
+            w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static int ArgMax(ref {t} z)"))
             {
                 w.Line("int best = 0;");
                 w.Line($"{t} max = z;");
+                using (w.Block($"if ({t}.IsNaN(max))"))
+                {
+                    w.Line("return -1;");
+                }
+
+                w.Line();
                 using (w.Block($"for (int j = 1; j < {K}; j++)"))
                 {
                     w.Line($"{t} v = Unsafe.Add(ref z, j);");
@@ -116,6 +125,10 @@ namespace NetGen.Generator.Emitting.Heads
                     {
                         w.Line("max = v;");
                         w.Line("best = j;");
+                    }
+                    using (w.Block($"else if ({t}.IsNaN(v))"))
+                    {
+                        w.Line("return -1;");
                     }
                 }
 

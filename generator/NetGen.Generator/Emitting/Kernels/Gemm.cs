@@ -188,27 +188,25 @@ namespace NetGen.Generator.Emitting
                 {
                     string vt = $"Vector{bits}<{t}>";
                     w.Line($"{vt} alphaV = Vector{bits}.Create(alpha);");
-                    for (int first = 0; first < vectors; first += 8)
+                    // Up to 4 groups of 8 vectors written out, more in a loop: the code's size is bounded whatever the width.
+                    int groups = vectors / 8;
+                    int looped = groups > 4 ? groups : 0;
+                    if (looped > 0)
+                    {
+                        using (w.Block($"for (nuint c = 0; c < {looped * 8 * lanes}; c += {8 * lanes})"))
+                        {
+                            w.Line($"// columns c to c + {(8 * lanes) - 1}");
+                            EmitSumRowsGroup(w, bits, lanes, n, 8, "c", 0);
+                        }
+                    }
+
+                    for (int first = looped * 8; first < vectors; first += 8)
                     {
                         int group = Math.Min(8, vectors - first);
                         using (w.Block())
                         {
                             w.Line($"// columns {first * lanes} to {((first + group) * lanes) - 1}");
-                            w.Line($"{vt} " + string.Join(", ", Enumerable.Range(0, group).Select(q => $"s{q} = {vt}.Zero")) + ";");
-                            using (w.Block("for (nuint r = 0; r < rows; r++)"))
-                            {
-                                w.Line($"ref {t} dr = ref Unsafe.Add(ref d, {(first == 0 ? $"r * {n}" : $"(r * {n}) + {first * lanes}")});");
-                                for (int q = 0; q < group; q++)
-                                {
-                                    w.Line($"s{q} += Vector{bits}.LoadUnsafe(ref dr{(q == 0 ? string.Empty : $", {q * lanes}")});");
-                                }
-                            }
-
-                            for (int q = 0; q < group; q++)
-                            {
-                                int at = (first + q) * lanes;
-                                w.Line($"(Vector{bits}.LoadUnsafe(ref t, {at}) + (alphaV * s{q})).StoreUnsafe(ref t, {at});");
-                            }
+                            EmitSumRowsGroup(w, bits, lanes, n, group, null, first * lanes);
                         }
                     }
 
@@ -217,6 +215,38 @@ namespace NetGen.Generator.Emitting
                 });
 
                 EmitSumRowsScalar(w, 0, n);
+            }
+        }
+
+        /// <summary>
+        /// One group of up to 8 vectors of columns, from column `column` (a loop variable) or else from the literal `first`:
+        /// summed over the rows in order, then α times the sums added to t.
+        /// </summary>
+        private void EmitSumRowsGroup(CodeWriter w, int bits, int lanes, int n, int group, string? column, int first)
+        {
+            string t = _t.Type;
+            string vt = $"Vector{bits}<{t}>";
+            string from = column ?? Lit(first);
+            w.Line($"{vt} " + string.Join(", ", Enumerable.Range(0, group).Select(q => $"s{q} = {vt}.Zero")) + ";");
+            using (w.Block("for (nuint r = 0; r < rows; r++)"))
+            {
+                w.Line($"ref {t} dr = ref Unsafe.Add(ref d, {(from == "0" ? $"r * {n}" : $"(r * {n}) + {from}")});");
+                for (int q = 0; q < group; q++)
+                {
+                    w.Line($"s{q} += Vector{bits}.LoadUnsafe(ref dr{(q == 0 ? string.Empty : $", {q * lanes}")});");
+                }
+            }
+
+            if (column is not null)
+            {
+                w.Line($"ref {t} tc = ref Unsafe.Add(ref t, {column});");
+            }
+
+            for (int q = 0; q < group; q++)
+            {
+                string at = Lit(column is null ? first + (q * lanes) : q * lanes);
+                string target = column is null ? "t" : "tc";
+                w.Line($"(Vector{bits}.LoadUnsafe(ref {target}, {at}) + (alphaV * s{q})).StoreUnsafe(ref {target}, {at});");
             }
         }
 

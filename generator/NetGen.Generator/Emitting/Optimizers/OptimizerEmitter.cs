@@ -53,29 +53,24 @@ namespace NetGen.Generator.Emitting.Optimizers
         {
             string t = _t.Type;
             double decay = _kind == OptimizerKind.AdamW ? 0.01 : 0;
-            w.Line($"/// <summary>Weight decay λ ({(_kind == OptimizerKind.AdamW ? "decoupled, " : "L2, added to the gradient, ")}default {_t.Literal(decay)}).</summary>");
-            w.Line($"public {t} WeightDecay {{ get; set; }}{(decay != 0 ? " = " + _t.Literal(decay) + ";" : string.Empty)}");
-            w.Line();
+            w.Line($"/// <summary>Weight decay λ ({(_kind == OptimizerKind.AdamW ? "decoupled, " : "L2, added to the gradient, ")}default {_t.Literal(decay)}): finite and ≥ 0, else the setter throws.</summary>");
+            EmitProperty(w, "WeightDecay", decay, "NonNegative");
             if (_kind is OptimizerKind.Momentum or OptimizerKind.Nesterov)
             {
-                w.Line("/// <summary>Momentum μ (default 0.9).</summary>");
-                w.Line($"public {t} Momentum {{ get; set; }} = {_t.Literal(0.9)};");
-                w.Line();
+                w.Line("/// <summary>Momentum μ (default 0.9): in [0, 1), else the setter throws.</summary>");
+                EmitProperty(w, "Momentum", 0.9, "UnitInterval");
                 w.Line($"private {t}[]? _velocity;");
                 w.Line();
             }
 
             if (_kind is OptimizerKind.Adam or OptimizerKind.AdamW)
             {
-                w.Line("/// <summary>Decay rate β₁ of the first moment (default 0.9).</summary>");
-                w.Line($"public {t} Beta1 {{ get; set; }} = {_t.Literal(0.9)};");
-                w.Line();
-                w.Line("/// <summary>Decay rate β₂ of the second moment (default 0.999).</summary>");
-                w.Line($"public {t} Beta2 {{ get; set; }} = {_t.Literal(0.999)};");
-                w.Line();
-                w.Line("/// <summary>ε added to the denominator (default 1e-8).</summary>");
-                w.Line($"public {t} Epsilon {{ get; set; }} = {_t.Literal(1e-8)};");
-                w.Line();
+                w.Line("/// <summary>Decay rate β₁ of the first moment (default 0.9): in [0, 1), else the setter throws.</summary>");
+                EmitProperty(w, "Beta1", 0.9, "UnitInterval");
+                w.Line("/// <summary>Decay rate β₂ of the second moment (default 0.999): in [0, 1), else the setter throws.</summary>");
+                EmitProperty(w, "Beta2", 0.999, "UnitInterval");
+                w.Line("/// <summary>ε added to the denominator (default 1e-8): finite and &gt; 0, else the setter throws.</summary>");
+                EmitProperty(w, "Epsilon", 1e-8, "Positive");
                 w.Line($"private {t}[]? _moment1;");
                 w.Line($"private {t}[]? _moment2;");
                 w.Line();
@@ -99,6 +94,25 @@ namespace NetGen.Generator.Emitting.Optimizers
                     w.Line("_moment2 = null;");
                 }
             }
+        }
+
+        /// <summary>A hyperparameter property whose setter checks the value with Guard.{check}, and its backing field.</summary>
+        private void EmitProperty(CodeWriter w, string name, double initial, string check)
+        {
+            string field = "_" + char.ToLowerInvariant(name[0]) + name.Substring(1);
+            using (w.Block($"public {_t.Type} {name}"))
+            {
+                w.Line($"get => {field};");
+                using (w.Block("set"))
+                {
+                    w.Line($"global::NetGen.Runtime.Guard.{check}(value, nameof(value));");
+                    w.Line($"{field} = value;");
+                }
+            }
+
+            w.Line();
+            w.Line($"private {_t.Type} {field}{(initial != 0 ? " = " + _t.Literal(initial) : string.Empty)};");
+            w.Line();
         }
 
         /// <summary>Writes private void ApplyStep(ref T g, T rate): one optimizer step with gradient g.</summary>
