@@ -13,7 +13,7 @@
 // recurrent layers keep what each of the 28 time steps needs: the memory grows with T.
 //
 // Forward pass, x = input:
-//   h0,t = Lstm(x_t, h0,t−1) for t = 1…28, h0,0 = 0 (and c_0 = 0); W_ih ∈ ℝ^512×28, W_hh ∈ ℝ^512×128:
+//   h0,t = Lstm(x_t, h0,t−1) for t = 1…28, h_0 = 0, c_0 = 0; W_ih ∈ ℝ^512×28, W_hh ∈ ℝ^512×128:
 //       i = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi),  f = σ(W_if x_t + … ),  g = tanh(W_ig x_t + … ),  o = σ(W_io x_t + … )
 //       c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
 //       output: h0,28 (the last step)
@@ -684,7 +684,7 @@ namespace Samples
         private static void Layer0Sequence(ref float p, ref float x, ref float y, ref float st)
         {
             ref float gh = ref Unsafe.Add(ref st, 22272);
-            MemoryMarshal.CreateSpan(ref st, 768).Clear(); // the state before the first step: h = 0, c = 0
+            MemoryMarshal.CreateSpan(ref st, 768).Clear(); // the state before the first step: h_0 = 0, c_0 = 0
             for (nuint t = 0; t < 28; t++)
             {
                 ref float previous = ref Unsafe.Add(ref st, t * 768);

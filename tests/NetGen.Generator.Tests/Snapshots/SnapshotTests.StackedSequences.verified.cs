@@ -14,11 +14,11 @@
 // recurrent layers keep the state at the start of every 4-th of the 10 time steps and recompute the steps between in the backward pass (checkpointing): the memory grows with √T.
 //
 // Forward pass, x = input:
-//   h0,t = Gru(x_t, h0,t−1) for t = 1…10, h0,0 = 0; W_ih ∈ ℝ^24×3, W_hh ∈ ℝ^24×8:
+//   h0,t = Gru(x_t, h0,t−1) for t = 1…10, h_0 = 0; W_ih ∈ ℝ^24×3, W_hh ∈ ℝ^24×8:
 //       r = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr),  z = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)
 //       n = tanh(W_in x_t + b_in + r ⊙ (W_hn h_{t−1} + b_hn)),  h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 //       output: h0,1 … h0,10 (ReturnSequences: the layers after it run at every step)
-//   h1,t = Rnn(h0,t, h1,t−1) for t = 1…10, h1,0 = 0; W_ih ∈ ℝ^6×8, W_hh ∈ ℝ^6×6:
+//   h1,t = Rnn(h0,t, h1,t−1) for t = 1…10, h_0 = 0; W_ih ∈ ℝ^6×8, W_hh ∈ ℝ^6×6:
 //       h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)
 //       output: h1,1 … h1,10 (ReturnSequences: the layers after it run at every step)
 //   a2 = identity(W2·h1 + b2),  W2 ∈ ℝ^2×6   (at every step t of 10)
@@ -666,7 +666,7 @@ namespace Samples
         private static void Layer0Sequence(ref double p, ref double x, ref double y, ref double st)
         {
             ref double gh = ref Unsafe.Add(ref st, 200);
-            MemoryMarshal.CreateSpan(ref st, 40).Clear(); // the state before the first step: h = 0
+            MemoryMarshal.CreateSpan(ref st, 40).Clear(); // the state before the first step: h_0 = 0
             // Checkpointing: steps alternate between two rolling records; the state at the start of each segment of 4 steps is kept.
             ref double rolling = ref Unsafe.Add(ref st, 120);
             MemoryMarshal.CreateSpan(ref rolling, 40).Clear();
@@ -746,7 +746,7 @@ namespace Samples
         private static void Layer1Sequence(ref double p, ref double x, ref double y, ref double st)
         {
             ref double gh = ref Unsafe.Add(ref st, 30);
-            MemoryMarshal.CreateSpan(ref st, 6).Clear(); // the state before the first step: h = 0
+            MemoryMarshal.CreateSpan(ref st, 6).Clear(); // the state before the first step: h_0 = 0
             // Checkpointing: steps alternate between two rolling records; the state at the start of each segment of 4 steps is kept.
             ref double rolling = ref Unsafe.Add(ref st, 18);
             MemoryMarshal.CreateSpan(ref rolling, 6).Clear();
@@ -1116,7 +1116,7 @@ namespace Samples
                     }
                     if (t > 0)
                     {
-                        // δh_{t−1} = W_hhᵀ·δg_t (+ the direct path)
+                        // δh_{t−1} = W_hhᵀ·[δr, δz, r ⊙ δn]_t + z ⊙ δh_t (the direct path)
                         Gemm1x8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg, 0), 1, 0, 16, ref work, 8, 1.0d, accumulate: false);
                         Gemm1x8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg, 24), 1, 0, 8, ref work, 8, 1.0d, accumulate: true);
                         Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8));

@@ -21,6 +21,8 @@ namespace NetGen.Generator.Emitting.Layers
 
         protected override int CellWidth => 4 * H;
 
+        protected override string HiddenDeltaEquation => "W_hhᵀ·[δr, δz, r ⊙ δn]_t + z ⊙ δh_t (the direct path)";
+
         protected override IReadOnlyList<(int Row, int Rows, int Offset)> HiddenSegments => new[] { (0, 2 * H, 0), (2 * H, H, 3 * H) };
 
         protected override IEnumerable<string> CellEquations => new[]

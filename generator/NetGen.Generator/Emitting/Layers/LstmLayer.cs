@@ -20,6 +20,8 @@ namespace NetGen.Generator.Emitting.Layers
 
         protected override int CellWidth => 5 * H;
 
+        protected override string InitialState => "h_0 = 0, c_0 = 0";
+
         protected override IEnumerable<string> CellEquations => new[]
         {
             "i = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi),  f = σ(W_if x_t + … ),  g = tanh(W_ig x_t + … ),  o = σ(W_io x_t + … )",

@@ -117,7 +117,7 @@ namespace NetGen.Generator.Emitting.Layers
                         EmitCellBackward(w, t, kernels);
                         using (w.Block("if (t > 0)"))
                         {
-                            w.Line("// δh_{t−1} = W_hhᵀ·δg_t" + (Kind == "Gru" ? " (+ the direct path)" : string.Empty));
+                            w.Line("// δh_{t−1} = " + HiddenDeltaEquation);
                             EmitHiddenDelta(w, t, kernels);
                         }
                     }

@@ -113,6 +113,12 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override IEnumerable<string> InitializationNotes => new[] { "Recurrent layers: every weight and bias U(±1/√hidden), as PyTorch initializes nn.LSTM, nn.GRU and nn.RNN." };
 
+        /// <summary>The state before the first step, for comments: "h_0 = 0" (and c_0 for an LSTM).</summary>
+        protected virtual string InitialState => "h_0 = 0";
+
+        /// <summary>δh_{t−1} from the gate deltas of step t, for comments.</summary>
+        protected virtual string HiddenDeltaEquation => "W_hhᵀ·δg_t";
+
         /// <summary>The per-step equations of the cell, for the header.</summary>
         protected abstract IEnumerable<string> CellEquations { get; }
 
@@ -130,7 +136,7 @@ namespace NetGen.Generator.Emitting.Layers
             get
             {
                 string x = Previous is null ? "x_t" : $"{InputName},t";
-                yield return $"{OutputName},t = {Kind}({x}, {OutputName},t−1) for t = 1…{Steps}, {OutputName},0 = 0{(Kind == "Lstm" ? " (and c_0 = 0)" : string.Empty)}; W_ih ∈ ℝ^{GH}×{Inputs}, W_hh ∈ ℝ^{GH}×{H}:";
+                yield return $"{OutputName},t = {Kind}({x}, {OutputName},t−1) for t = 1…{Steps}, {InitialState}; W_ih ∈ ℝ^{GH}×{Inputs}, W_hh ∈ ℝ^{GH}×{H}:";
                 foreach (string line in CellEquations)
                 {
                     yield return "    " + line;
@@ -232,7 +238,7 @@ namespace NetGen.Generator.Emitting.Layers
             using (w.Block($"private static void Layer{I}Sequence(ref {T} p, ref {T} x, ref {T} y, ref {T} st)"))
             {
                 w.Line($"ref {T} gh = ref Unsafe.Add(ref st, {WorkOffset});");
-                w.Line($"MemoryMarshal.CreateSpan(ref st, {StepWidth}).Clear(); // the state before the first step: h = 0{(Kind == "Lstm" ? ", c = 0" : string.Empty)}");
+                w.Line($"MemoryMarshal.CreateSpan(ref st, {StepWidth}).Clear(); // the state before the first step: {InitialState}");
                 if (Checkpointing)
                 {
                     w.Line($"// Checkpointing: steps alternate between two rolling records; the state at the start of each segment of {K} steps is kept.");
