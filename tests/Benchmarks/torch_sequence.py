@@ -27,10 +27,8 @@ DIR/lstm.probs.txt (PyTorch's probabilities for the first 100 test images, which
 Run it with Debian's /usr/bin/python3 (python3-torch); compare.sh preloads Debian's OpenBLAS.
 """
 import argparse
-import gzip
 import math
 import os
-import struct
 import sys
 import time
 
@@ -39,20 +37,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_epoch import read_idx  # the same IDX reader as the MNIST peer (this folder)
+
 TRAIN_COUNT = 60_000
 PREDICT_CALLS = 2_000
 PREDICT_WARMUP = 200
 STREAM_STEPS = 200_000
 STREAM_WARMUP = 20_000
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    magic, = struct.unpack(">I", raw[:4])
-    dims = magic & 0xFF
-    shape = struct.unpack(">" + "I" * dims, raw[4:4 + 4 * dims])
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def load_mnist(folder):

@@ -55,13 +55,7 @@ internal static class Program
         byte[] testY = ReadIdx(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), out _);
         int tests = testY.Length;
 
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        using var options = SingleThreadOptions();
         using var session = new InferenceSession(model, options);
         using var runOptions = new RunOptions();
         string inputName = session.InputNames[0];
@@ -149,18 +143,21 @@ internal static class Program
             $"peer=OnnxRuntime api={api} net=B batch=1 threads=1 mode=predict samples_per_s={1e6 / median:F0} test_acc={acc:F2} predict_median_us={median:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} predict_alloc_bytes={allocated}");
     }
 
+    /// <summary>The protocol's session options: one thread, sequential execution, every graph optimization.</summary>
+    private static SessionOptions SingleThreadOptions() => new()
+    {
+        IntraOpNumThreads = 1,
+        InterOpNumThreads = 1,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+    };
+
     private static int Sequence(string model, string data)
     {
         float[] testX = Images(Path.Combine(data, "t10k-images-idx3-ubyte.gz"));
         byte[] testY = ReadIdx(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), out _);
         int tests = testY.Length;
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        using var options = SingleThreadOptions();
         using var session = new InferenceSession(model, options);
         using var runOptions = new RunOptions();
         string inputName = session.InputNames[0];
