@@ -48,7 +48,7 @@ namespace NetGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor ActivationWithoutDense = Error(
             "NG0007",
             "Activation without a Dense layer before it",
-            "[{0}] must follow a [Dense] layer; it applies to the Dense before it");
+            "[{0}] must follow a [Dense] or [Conv2D] layer; it applies to the layer before it");
 
         public static readonly DiagnosticDescriptor TwoActivations = Error(
             "NG0008",
@@ -124,6 +124,46 @@ namespace NetGen.Generator.Diagnostics
             "NG0022",
             "C# language version too old for the generated code",
             "Network '{0}' needs C# {1} or later for its generated code, but the project compiles as C# {2}; set <LangVersion> to {1} or later (or remove it: the .NET 8+ SDK's default is newer)");
+
+        public static readonly DiagnosticDescriptor MissingInputShape = Error(
+            "NG0030",
+            "Image layer without an input shape",
+            "{0} layer {1} reads a C×H×W image, but network '{2}' does not declare the shape of its input; add [Input(channels, height, width)], e.g. [Input(1, 28, 28)]");
+
+        public static readonly DiagnosticDescriptor ShapeMismatch = Error(
+            "NG0031",
+            "Layer shapes do not chain",
+            "{0} produces {1}; {2} layer {3} expects {4}");
+
+        public static readonly DiagnosticDescriptor WindowTooLarge = Error(
+            "NG0032",
+            "Kernel or pool window larger than its input",
+            "{0} layer {1}: its {2}×{2} window does not fit its {3} input{4}");
+
+        public static readonly DiagnosticDescriptor UnreadInput = Error(
+            "NG0033",
+            "Windows leave part of the input unread",
+            "{0} layer {1}: {2}×{2} windows with stride {3} never read the last {4} of its {5} input; change the stride, the padding or the window size");
+
+        public static readonly DiagnosticDescriptor InvalidLayerOption = Error(
+            "NG0034",
+            "Invalid layer option",
+            "{0} layer {1} has {2} = {3}; {4}");
+
+        public static readonly DiagnosticDescriptor FlattenRequired = Error(
+            "NG0035",
+            "Vector layer after an image without [Flatten]",
+            "{0} layer {1} reads a vector, but {2} produces a {3} image; add [Flatten] before it");
+
+        public static readonly DiagnosticDescriptor MisplacedFlatten = Error(
+            "NG0036",
+            "[Flatten] where there is no image to flatten",
+            "[Flatten] (layer {0}) has nothing to flatten: {1} produces a vector of {2} values; remove it");
+
+        public static readonly DiagnosticDescriptor ImageLayerOnVector = Error(
+            "NG0037",
+            "Image layer after a vector",
+            "{0} layer {1} reads a C×H×W image, but {2} produces a vector of {3} values; image layers come first, after [Input(channels, height, width)]");
 
         public static readonly DiagnosticDescriptor InternalError = Error(
             "NG0099",

@@ -241,8 +241,8 @@ namespace NetGen.Generator.Emitting
         /// <summary>Activations for one example, or (block) for ForwardBlock examples followed by PredictScratch.</summary>
         private void EmitWithActivations(CodeWriter w, System.Action<string> body, bool block = false)
         {
-            string size = block ? "(ForwardBlock * ActivationCount) + PredictScratch" : "ActivationCount";
-            int length = block ? (_kernels.BlockExamples * _activationCount) + PredictScratch : _activationCount;
+            string size = block ? "(ForwardBlock * ActivationCount) + PredictScratch" : ForwardScratch > 0 ? "ActivationCount + ForwardScratch" : "ActivationCount";
+            int length = block ? (_kernels.BlockExamples * _activationCount) + PredictScratch : _activationCount + ForwardScratch;
             EmitBuffer(w, size, length, "activations", "a", body);
         }
 

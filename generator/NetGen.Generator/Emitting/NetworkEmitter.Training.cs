@@ -88,11 +88,16 @@ namespace NetGen.Generator.Emitting
                 w.Line($"ref {T} s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);");
                 w.Line($"ref {T} p = ref ParameterBase;");
                 w.Line("double total = 0;");
+                if (Stochastic)
+                {
+                    w.Line("ulong key = global::NetGen.Runtime.Dropout.StepKey(_seed, StepCount); // dropout's masks for this step");
+                }
+
                 using (w.Block("for (int start = from; start < to; start += BatchChunk)"))
                 {
                     w.Line("int m = Math.Min(BatchChunk, to - start);");
                     w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
-                    w.Line("ForwardBatch(ref x, ref a, m, ref s);");
+                    w.Line(Stochastic ? "ForwardBatch(ref x, ref a, m, ref s, training: true, key, start);" : "ForwardBatch(ref x, ref a, m, ref s);");
                     string size = Rows == 1 ? "OutputSize" : Last.Outputs.ToString(CultureInfo.InvariantCulture);
                     string row = Rows == 1 ? "start + n" : $"(start * {Rows}) + n";
                     using (w.Block(Rows == 1 ? "for (int n = 0; n < m; n++)" : $"for (int n = 0; n < m * {Rows}; n++)"))
@@ -133,13 +138,15 @@ namespace NetGen.Generator.Emitting
             w.Line();
             w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m, ref {T} s)"))
+            string training = Stochastic ? ", bool training = false, ulong key = 0, int first = 0" : string.Empty;
+            using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m, ref {T} s{training})"))
             {
                 w.Line($"ref {T} p = ref ParameterBase;");
                 foreach (Layer layer in _layers)
                 {
                     string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
-                    w.Line($"Layer{layer.Index}ForwardBatch(ref p, {input}, ref Unsafe.Add(ref a, m * {layer.A}), m, ref s);");
+                    string random = layer.IsStochastic ? ", training, key, first" : string.Empty;
+                    w.Line($"Layer{layer.Index}ForwardBatch(ref p, {input}, ref Unsafe.Add(ref a, m * {layer.A}), m, ref s{random});");
                 }
             }
 
@@ -217,9 +224,17 @@ namespace NetGen.Generator.Emitting
             {
                 using (w.Block($"if (WeightDecay == {_t.Zero})"))
                 {
-                    if (single)
+                    if (single && FusesSingle)
                     {
                         w.Line($"return TrainFused({x}, {singleTarget}, learningRate);");
+                    }
+                    else if (single)
+                    {
+                        w.Line("// The step fused into the mini-batch backward pass, for a batch of one.");
+                        w.Line($"double fused = BackpropagateRange(Scratch, {inputs}, {targets}, 0, 1, {_t.One}, ref ParameterBase, -learningRate);");
+                        w.Line("global::NetGen.Runtime.Guard.Loss(fused);");
+                        w.Line("StepCount++;");
+                        w.Line($"return ({T})fused;");
                     }
                     else
                     {

@@ -64,8 +64,14 @@ namespace NetGen.Generator.Emitting
         /// <summary>Value of the generated TransposeScratch: what the layers' mini-batch forward passes need, for the largest.</summary>
         private int TransposeScratch => _layers.Max(l => System.Math.Max(l.BatchScratch(_kernels), l.BackwardScratch));
 
-        /// <summary>Value of the generated PredictScratch: the two transposed blocks batched prediction alternates between.</summary>
-        private int PredictScratch => 2 * _kernels.BlockExamples * ChainWidth;
+        /// <summary>Value of the generated PredictScratch: the two transposed blocks batched prediction alternates between (at least TransposeScratch).</summary>
+        private int PredictScratch => System.Math.Max(2 * _kernels.BlockExamples * ChainWidth, TransposeScratch);
+
+        /// <summary>Value of the generated ForwardScratch: what a single example's forward pass needs besides the activations (a convolution's windows).</summary>
+        private int ForwardScratch => _layers.Max(l => l.ForwardScratch);
+
+        /// <summary>Whether a layer draws random numbers in training (dropout): the network then keeps its seed.</summary>
+        private bool Stochastic => _layers.Any(l => l.IsStochastic);
 
         private Layer Last => _layers[_layers.Count - 1];
 
@@ -73,7 +79,7 @@ namespace NetGen.Generator.Emitting
         private int Rows => Last.OutputRows;
 
         /// <summary>Whether a single example's SGD step is fused into the backward pass (TrainFused and Layer{l}Update exist).</summary>
-        private bool FusesSingle => _optimizer.CanFuse && Rows == 1;
+        private bool FusesSingle => _optimizer.CanFuse && Rows == 1 && _layers.All(l => l.SupportsUpdate);
 
         private string T => _t.Type;
 
@@ -187,6 +193,13 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Batched prediction's two transposed blocks (at least TransposeScratch, which the examples left over use).</summary>");
             w.Line($"private const int PredictScratch = {PredictScratch};");
             w.Line();
+            if (ForwardScratch > 0)
+            {
+                w.Line("/// <summary>Scratch of one example's forward pass after its activations: the windows of the widest convolution.</summary>");
+                w.Line($"private const int ForwardScratch = {ForwardScratch};");
+                w.Line();
+            }
+
             if (_model.SequenceLength > 0)
             {
                 w.Line($"/// <summary>Time steps T of one example (the depth of backpropagation through time).</summary>");
@@ -212,6 +225,12 @@ namespace NetGen.Generator.Emitting
             w.Line();
             w.Line("/// <summary>Gradient buffer for mini-batch Train, allocated on first use.</summary>");
             w.Line($"private {T}[]? _gradient;");
+            if (Stochastic)
+            {
+                w.Line();
+                w.Line("/// <summary>The seed of the last InitializeParameters: with StepCount, the key of dropout's masks.</summary>");
+                w.Line("private int _seed;");
+            }
             w.Line();
             w.Line($"/// <summary>Creates the network with parameters initialized from seed 0 (see <see cref=\"InitializeParameters\"/>).</summary>");
             using (w.Block($"public {_model.ClassName}()"))
@@ -253,6 +272,11 @@ namespace NetGen.Generator.Emitting
             using (w.Block("public void InitializeParameters(int seed)"))
             {
                 w.Line("ulong state = global::NetGen.Runtime.Initializers.Seed(seed);");
+                if (Stochastic)
+                {
+                    w.Line("_seed = seed; // dropout's masks are keyed by it");
+                }
+
                 foreach (Layer layer in _layers)
                 {
                     layer.EmitInitialization(w);
@@ -263,7 +287,9 @@ namespace NetGen.Generator.Emitting
         private void EmitForward(CodeWriter w)
         {
             w.Line();
-            w.Line("/// <summary>The forward pass: every layer's output a_l into the activation buffer a.</summary>");
+            w.Line(ForwardScratch > 0
+                ? "/// <summary>The forward pass: every layer's output a_l into the activation buffer a (ActivationCount values, then ForwardScratch).</summary>"
+                : "/// <summary>The forward pass: every layer's output a_l into the activation buffer a.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             using (w.Block($"private void Forward(ref {T} x, ref {T} a)"))
             {
@@ -271,7 +297,8 @@ namespace NetGen.Generator.Emitting
                 foreach (Layer layer in _layers)
                 {
                     string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, {layer.Previous.A})";
-                    w.Line($"Layer{layer.Index}Forward(ref p, {input}, ref Unsafe.Add(ref a, {layer.A}));");
+                    string scratch = layer.ForwardScratch > 0 ? ", ref Unsafe.Add(ref a, ActivationCount)" : string.Empty;
+                    w.Line($"Layer{layer.Index}Forward(ref p, {input}, ref Unsafe.Add(ref a, {layer.A}){scratch});");
                 }
             }
         }

@@ -15,6 +15,9 @@ namespace NetGen.Generator.Model
         /// <summary>Values written per row: a Dense layer's outputs, a recurrent layer's hidden units.</summary>
         public abstract int OutputsPerRow { get; }
 
+        /// <summary>The shape of the values written per row: C × H × W for image layers, flat otherwise.</summary>
+        public virtual LayerShape OutputShape => LayerShape.Flat(OutputsPerRow);
+
         /// <summary>Trainable parameters.</summary>
         public abstract long ParameterCount { get; }
 

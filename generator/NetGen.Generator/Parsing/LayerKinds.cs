@@ -19,24 +19,28 @@ namespace NetGen.Generator.Parsing
     }
 
     /// <summary>
-    /// How one kind of layer attribute is read: its name, its two integer constructor parameters (inputs per step, and
-    /// outputs or hidden units) and how the model record is made from them and the attribute's named arguments.
+    /// How one kind of layer attribute is read: its name, its constructor parameters (integers, or one number for
+    /// [Dropout]) and its reader, which checks the arguments and the shape the layer receives and makes the model.
     /// </summary>
     internal sealed class LayerKind
     {
-        public LayerKind(string name, string outputsParameter, Func<int, int, AttributeData, LayerModel> create)
+        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true)
         {
             Name = name;
-            Parameters = new[] { "inputs", outputsParameter };
-            Create = create;
+            Parameters = parameters;
+            Read = read;
+            Integers = integers;
         }
 
         public string Name { get; }
 
-        /// <summary>Names of the constructor's integer parameters, in order.</summary>
+        /// <summary>Names of the constructor's parameters, in order.</summary>
         public string[] Parameters { get; }
 
-        public Func<int, int, AttributeData, LayerModel> Create { get; }
+        /// <summary>Whether the parameters are integers (else a double each).</summary>
+        public bool Integers { get; }
+
+        public System.Func<LayerReading, LayerModel> Read { get; }
     }
 
     /// <summary>
@@ -47,11 +51,21 @@ namespace NetGen.Generator.Parsing
     {
         private static readonly Dictionary<string, LayerKind> s_layers = new()
         {
-            ["NetGen.DenseAttribute"] = new("Dense", "outputs", static (inputs, outputs, _) => new DenseModel(inputs, outputs, ActivationKind.Identity, 0)),
-            ["NetGen.RnnAttribute"] = new("Rnn", "hidden", static (inputs, hidden, data) => new RnnModel(inputs, hidden, ReturnSequences(data))),
-            ["NetGen.LstmAttribute"] = new("Lstm", "hidden", static (inputs, hidden, data) => new LstmModel(inputs, hidden, ReturnSequences(data))),
-            ["NetGen.GruAttribute"] = new("Gru", "hidden", static (inputs, hidden, data) => new GruModel(inputs, hidden, ReturnSequences(data))),
+            ["NetGen.DenseAttribute"] = new("Dense", new[] { "inputs", "outputs" }, LayerReaders.Dense),
+            ["NetGen.RnnAttribute"] = new("Rnn", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new RnnModel(i, h, s))),
+            ["NetGen.LstmAttribute"] = new("Lstm", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new LstmModel(i, h, s))),
+            ["NetGen.GruAttribute"] = new("Gru", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new GruModel(i, h, s))),
+            ["NetGen.Conv2DAttribute"] = new("Conv2D", new[] { "inChannels", "outChannels", "kernelSize" }, ImageLayerReaders.Conv2D),
+            ["NetGen.MaxPool2DAttribute"] = new("MaxPool2D", new[] { "size" }, ImageLayerReaders.MaxPool2D),
+            ["NetGen.FlattenAttribute"] = new("Flatten", System.Array.Empty<string>(), ImageLayerReaders.Flatten),
+            ["NetGen.DropoutAttribute"] = new("Dropout", new[] { "probability" }, ImageLayerReaders.Dropout, integers: false),
         };
+
+        /// <summary>[Input(channels, height, width)]: the shape of an example, for networks that start with image layers.</summary>
+        public const string InputAttribute = "NetGen.InputAttribute";
+
+        /// <summary>[Input]'s constructor parameters.</summary>
+        public static readonly string[] InputParameters = { "channels", "height", "width" };
 
         private static readonly Dictionary<string, ActivationKind> s_activations = new()
         {
@@ -68,7 +82,7 @@ namespace NetGen.Generator.Parsing
         };
 
         /// <summary>Whether NetGen reads this attribute (by full name) in a network's attribute lists.</summary>
-        public static bool IsKnown(string fullName) => s_layers.ContainsKey(fullName) || s_activations.ContainsKey(fullName) || s_heads.ContainsKey(fullName);
+        public static bool IsKnown(string fullName) => fullName == InputAttribute || s_layers.ContainsKey(fullName) || s_activations.ContainsKey(fullName) || s_heads.ContainsKey(fullName);
 
         /// <summary>The short name as written, e.g. "Dense" for NetGen.DenseAttribute.</summary>
         public static string ShortName(string fullName) => fullName.Substring(fullName.LastIndexOf('.') + 1, fullName.Length - fullName.LastIndexOf('.') - 1 - "Attribute".Length);
@@ -78,19 +92,5 @@ namespace NetGen.Generator.Parsing
         public static bool TryGetActivation(string fullName, out ActivationKind kind) => s_activations.TryGetValue(fullName, out kind);
 
         public static bool TryGetHead(string fullName, out HeadKind kind) => s_heads.TryGetValue(fullName, out kind);
-
-        /// <summary>The ReturnSequences named argument of a recurrent layer (false when absent).</summary>
-        private static bool ReturnSequences(AttributeData data)
-        {
-            foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
-            {
-                if (argument.Key == "ReturnSequences" && argument.Value.Value is bool value)
-                {
-                    return value;
-                }
-            }
-
-            return false;
-        }
     }
 }

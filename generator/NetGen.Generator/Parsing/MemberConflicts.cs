@@ -13,13 +13,13 @@ namespace NetGen.Generator.Parsing
         /// <summary>Generated members that are not methods: any member of the same name would clash (CS0102).</summary>
         private static readonly HashSet<string> s_generatedNonMethods = new(System.StringComparer.Ordinal)
         {
-            "InputSize", "OutputSize", "ParameterCount", "SequenceLength", "ActivationBytesPerExample", "StreamStateSize", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch",
+            "InputSize", "OutputSize", "ParameterCount", "SequenceLength", "ActivationBytesPerExample", "StreamStateSize", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch", "ForwardScratch",
             "Parameters", "ParameterBase",
             "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
             "_weightDecay", "_momentum", "_beta1", "_beta2", "_epsilon", "ModelReadOptions",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
-            "_partLoss", "_partScale", "_partCount",
+            "_partLoss", "_partScale", "_partCount", "_seed",
         };
 
         /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
@@ -31,7 +31,7 @@ namespace NetGen.Generator.Parsing
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
-            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardBatch|ForwardBlock|BackwardBatch|Update|Sequence|Step|Through|InputDeltas|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
+            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardBatch|ForwardBlock|BackwardBatch|Update|Columns|Scatter|Product|Sequence|Step|Through|InputDeltas|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         // Activation kernels are named {Key}Bias{n}, {Key}BiasBroadcast{n} and {Key}Derivative{n}, where an activation's

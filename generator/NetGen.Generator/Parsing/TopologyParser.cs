@@ -62,6 +62,11 @@ namespace NetGen.Generator.Parsing
             var activationSet = new List<bool>();
             long parameters = 0;
             long units = 0;
+            (LayerShape? shape, bool inputValid) = ReadInputShape(networkName, attributes, semanticModel, diagnostics, cancellationToken);
+            valid &= inputValid;
+            string source = "the input ([Input])";
+            string arithmetic = shape?.Arithmetic ?? string.Empty;
+            bool fromImage = shape is not null;
 
             foreach ((string kind, string fullName, AttributeData data, AttributeSyntax syntax) in attributes)
             {
@@ -73,47 +78,42 @@ namespace NetGen.Generator.Parsing
                     continue;
                 }
 
+                if (fullName == LayerKinds.InputAttribute)
+                {
+                    continue; // read before the loop
+                }
+
                 if (LayerKinds.TryGetLayer(fullName, out LayerKind layerKind))
                 {
                     int index = layers.Count;
                     LayerModel? previous = index > 0 ? layers[index - 1] : null;
                     layerSyntax.Add(syntax);
                     activationSet.Add(false);
-                    if (!TryGetInt(data, 0, out int inputs) | !TryGetInt(data, 1, out int outputs))
+                    double[]? arguments = ReadArguments(data, layerKind);
+                    if (arguments is null)
                     {
-                        ReportNonConstant(data, syntax, kind, layerKind.Parameters, integers: true, semanticModel, diagnostics, cancellationToken);
+                        ReportNonConstant(data, syntax, kind, layerKind.Parameters, layerKind.Integers, semanticModel, diagnostics, cancellationToken);
                         valid = false;
-                        layers.Add(layerKind.Create(0, 0, data));
+                        layers.Add(new UnreadModel(kind));
+                        shape = null;
                         continue;
                     }
 
-                    if (inputs <= 0)
-                    {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 0, data), kind, Int(index), layerKind.Parameters[0], Int(inputs)));
-                        valid = false;
-                    }
-
-                    if (outputs <= 0)
-                    {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, 1, data), kind, Int(index), layerKind.Parameters[1], Int(outputs)));
-                        valid = false;
-                    }
-
-                    if (previous is not null && inputs > 0 && previous.OutputsPerRow > 0 && inputs != previous.OutputsPerRow)
-                    {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeMismatch, ArgumentLocation(syntax, 0, data), kind, Int(index), Int(inputs), Int(previous.OutputsPerRow)));
-                        valid = false;
-                    }
-
-                    LayerModel model = layerKind.Create(inputs, outputs, data);
+                    var reading = new LayerReading(kind, index, data, syntax, arguments, shape, source, fromImage, networkName, diagnostics) { IncomingArithmetic = arithmetic };
+                    LayerModel model = layerKind.Read(reading);
+                    valid &= reading.Valid;
                     valid &= CheckRecurrentOrder(model, index, previous, syntax, layerSyntax, diagnostics);
-                    if (inputs > 0 && outputs > 0)
+                    if (reading.Valid)
                     {
                         parameters += model.ParameterCount;
                         units += model.StoredValues(sequenceLength);
                     }
 
                     layers.Add(model);
+                    shape = reading.OutputKnown ? model.OutputShape : null;
+                    source = reading.Name;
+                    fromImage = model.OutputShape.IsSpatial || model is FlattenModel || (model is DropoutModel && fromImage);
+                    arithmetic = model is FlattenModel flatten ? new LayerShape(flatten.Channels, flatten.Height, flatten.Width).Arithmetic : model.OutputShape.Arithmetic;
                     continue;
                 }
 
@@ -136,8 +136,8 @@ namespace NetGen.Generator.Parsing
                     throw new System.InvalidOperationException("Attribute " + fullName + " has no role in the parser's table.");
                 }
 
-                // An activation: applies to the Dense before it.
-                if (layers.Count == 0 || layers[layers.Count - 1] is not DenseModel dense)
+                // An activation: applies to the Dense or Conv2D layer before it.
+                if (layers.Count == 0 || layers[layers.Count - 1] is not IActivatedModel activated)
                 {
                     diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationWithoutDense, at, kind));
                     valid = false;
@@ -147,7 +147,7 @@ namespace NetGen.Generator.Parsing
                 int last = layers.Count - 1;
                 if (activationSet[last])
                 {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.TwoActivations, at, Int(last), dense.Activation.ToString(), kind));
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.TwoActivations, at, Int(last), activated.Activation.ToString(), kind));
                     valid = false;
                     continue;
                 }
@@ -180,7 +180,7 @@ namespace NetGen.Generator.Parsing
                     }
                 }
 
-                layers[last] = dense with { Activation = activation, Slope = slope };
+                layers[last] = activated.WithActivation(activation, slope);
                 activationSet[last] = true;
             }
 
@@ -270,6 +270,79 @@ namespace NetGen.Generator.Parsing
             }
 
             return true;
+        }
+
+        /// <summary>[Input(channels, height, width)], if written: the shape of an example (null when absent or in error).</summary>
+        private static (LayerShape? Shape, bool Valid) ReadInputShape(string networkName, List<AttributeEntry> attributes, SemanticModel semanticModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            foreach ((string kind, string fullName, AttributeData data, AttributeSyntax syntax) in attributes)
+            {
+                if (fullName != LayerKinds.InputAttribute)
+                {
+                    continue;
+                }
+
+                string[] names = LayerKinds.InputParameters;
+                if (!TryGetInt(data, 0, out int channels) | !TryGetInt(data, 1, out int height) | !TryGetInt(data, 2, out int width))
+                {
+                    ReportNonConstant(data, syntax, kind, names, integers: true, semanticModel, diagnostics, cancellationToken);
+                    return (null, false);
+                }
+
+                bool valid = true;
+                int[] values = { channels, height, width };
+                for (int i = 0; i < 3; i++)
+                {
+                    if (values[i] <= 0)
+                    {
+                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, i, data), kind, "0", names[i], Int(values[i])));
+                        valid = false;
+                    }
+                }
+
+                if (valid && (long)channels * height * width > MaxUnits)
+                {
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(syntax.GetLocation()), networkName, Long((long)channels * height * width), "input values", Long(MaxUnits)));
+                    valid = false;
+                }
+
+                return valid ? (new LayerShape(channels, height, width), true) : (null, false);
+            }
+
+            return (null, true);
+        }
+
+        /// <summary>A layer attribute's constructor arguments, or null when one is missing or not a usable constant.</summary>
+        private static double[]? ReadArguments(AttributeData data, LayerKind kind)
+        {
+            if (data.AttributeConstructor is null || data.ConstructorArguments.Length != kind.Parameters.Length)
+            {
+                return null;
+            }
+
+            double[] values = new double[kind.Parameters.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                TypedConstant argument = data.ConstructorArguments[i];
+                if (argument.Kind == TypedConstantKind.Error)
+                {
+                    return null;
+                }
+
+                switch (argument.Value)
+                {
+                    case int v when kind.Integers:
+                        values[i] = v;
+                        break;
+                    case double v when !kind.Integers:
+                        values[i] = v;
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return values;
         }
 
         private static bool TryGetInt(AttributeData data, int index, out int value)

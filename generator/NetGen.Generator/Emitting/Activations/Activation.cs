@@ -94,7 +94,7 @@ namespace NetGen.Generator.Emitting.Activations
         protected static string SelectNotPositive(string v, string then, string otherwise, int bits, Numeric t) =>
             $"Vector{bits}.ConditionalSelect(Vector{bits}.LessThanOrEqual({v}, Vector{bits}<{t.Type}>.Zero), {then}, {otherwise})";
 
-        public static Activation For(DenseModel layer) => layer.Activation switch
+        public static Activation For(IActivatedModel layer) => layer.Activation switch
         {
             ActivationKind.Identity => Identity.Instance,
             ActivationKind.Relu => Relu.Instance,

@@ -105,6 +105,18 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>Whether batched prediction can keep blocks of examples transposed through this layer (Layer{l}ForwardBlock exists).</summary>
         public virtual bool SupportsBlocks => false;
 
+        /// <summary>Scratch values the single-example Layer{l}Forward needs: when above 0 it takes ref s after ref a.</summary>
+        public virtual int ForwardScratch => 0;
+
+        /// <summary>
+        /// Whether the layer draws random numbers in training (dropout): its Layer{l}ForwardBatch then takes
+        /// (…, ref s, bool training, ulong key, int first), with first the index in the batch of its first example.
+        /// </summary>
+        public virtual bool IsStochastic => false;
+
+        /// <summary>Whether the layer writes Layer{l}Update, the batch-1 SGD step fused into its backward pass (otherwise a single example goes through the mini-batch path).</summary>
+        public virtual bool SupportsUpdate => true;
+
         /// <summary>Scratch values Layer{l}ForwardBatch needs in s.</summary>
         public abstract int BatchScratch(Kernels kernels);
 
@@ -177,7 +189,9 @@ namespace NetGen.Generator.Emitting.Layers
 
         public abstract void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels);
 
-        public abstract void EmitUpdate(CodeWriter w, Numeric t, Kernels kernels);
+        /// <summary>Layer{l}Update, for the layers that <see cref="SupportsUpdate"/>.</summary>
+        public virtual void EmitUpdate(CodeWriter w, Numeric t, Kernels kernels) =>
+            throw new InvalidOperationException(GetType().Name + " has no fused single-example update.");
 
         /// <summary>
         /// Statements turning ∂L/∂output at ref <paramref name="delta"/> into the delta this layer's backward pass takes (δ ⊙= f′
@@ -195,6 +209,10 @@ namespace NetGen.Generator.Emitting.Layers
             LstmModel lstm => new LstmLayer(index, lstm, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
             GruModel gru => new GruLayer(index, gru, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
             RnnModel rnn => new RnnLayer(index, rnn, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
+            Conv2DModel conv => new Conv2DLayer(index, conv, parameterOffset, activationOffset, previous),
+            MaxPool2DModel pool => new MaxPool2DLayer(index, pool, parameterOffset, activationOffset, previous),
+            FlattenModel flatten => new FlattenLayer(index, flatten, parameterOffset, activationOffset, previous),
+            DropoutModel dropout => new DropoutLayer(index, dropout, parameterOffset, activationOffset, previous),
             _ => throw new ArgumentOutOfRangeException(nameof(model), model.Kind, "Unknown layer kind."),
         };
 

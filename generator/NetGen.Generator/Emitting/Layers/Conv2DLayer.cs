@@ -1,0 +1,383 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using NetGen.Generator.Emitting.Activations;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Emitting.Layers
+{
+    /// <summary>
+    /// A 2-D convolution with its activation, computed as a matrix product: the input's windows are copied into the
+    /// columns of a Kc × P matrix (Kc = C·k·k values per window, P = H′·W′ windows: "im2col"), then a = f(W·cols + b)
+    /// with W the Cout × Kc weight matrix, through the same register-blocked product as the Dense layers' mini-batches.
+    /// The backward pass is the same product transposed: colsδ = Wᵀ·δ, scattered back onto the input's positions (the
+    /// convolution of δ with the flipped kernel), and ∂L/∂W = δ·colsᵀ, a dot product per weight.
+    /// </summary>
+    internal sealed class Conv2DLayer : Layer
+    {
+        private readonly Conv2DModel _m;
+
+        public Conv2DLayer(int index, Conv2DModel model, int parameterOffset, int activationOffset, Layer? previous)
+            : base(index, parameterOffset, activationOffset, previous)
+        {
+            _m = model;
+            Activation = Activation.For(model);
+        }
+
+        public Activation Activation { get; }
+
+        private int Cin => _m.InChannels;
+
+        private int Cout => _m.OutChannels;
+
+        private int K => _m.Kernel;
+
+        private int S => _m.Stride;
+
+        private int Pad => _m.Padding;
+
+        private int H => _m.Height;
+
+        private int Wd => _m.Width;
+
+        private int Ho => _m.OutHeight;
+
+        private int Wo => _m.OutWidth;
+
+        /// <summary>Windows P = H′·W′: the columns of the product.</summary>
+        private int P => Ho * Wo;
+
+        /// <summary>Values per window Kc = C·k·k: the rows of the product.</summary>
+        private int Kc => Cin * K * K;
+
+        public override int Inputs => Cin * H * Wd;
+
+        public override int Outputs => Cout * P;
+
+        public override int InputWidth => Inputs;
+
+        public override int OutputRows => 1;
+
+        public int WeightCount => Cout * Kc;
+
+        public override int ParameterCount => WeightCount + Cout;
+
+        public override int ModuleCount => Activation is Identity ? 1 : 2;
+
+        private string Options => (S != 1 ? $", stride={S}" : string.Empty) + (Pad != 0 ? $", padding={Pad}" : string.Empty);
+
+        public override string Modules => $"Conv2d({Cin}, {Cout}, {K}{Options})" + (Activation is Identity ? string.Empty : ", " + Activation.Name);
+
+        public override string TopologyToken => Text(Cout) + "x" + Text(Ho) + "x" + Text(Wo);
+
+        public override string Summary =>
+            $"Conv2D({Cin}, {Cout}, {K}{Options.Replace("=", " ")}) + {Activation.Name,-10} → {Cout}×{Ho}×{Wo}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";
+
+        public override string Layout => "W (out channels × in channels × k × k, row-major) then b";
+
+        public override long ForwardFlops => 2L * Cout * P * Kc;
+
+        public override long BackwardFlops => (Previous is null ? 2L : 4L) * Cout * P * Kc;
+
+        public override IEnumerable<string> ForwardEquations => new[]
+        {
+            $"a{I}[o, i, j] = {Activation.Name}(b{I}[o] + Σ_c Σ_u Σ_v W{I}[o, c, u, v]·{InputName}[c, {Index2("i", "u")}, {Index2("j", "v")}]),  W{I} ∈ ℝ^{Cout}×{Cin}×{K}×{K}, a{I} ∈ ℝ^{Cout}×{Ho}×{Wo}" + (Pad > 0 ? $" ({InputName} = 0 outside its {H}×{Wd})" : string.Empty),
+            $"    as one product: a{I} = {Activation.Name}(W{I}·cols({InputName}) + b{I}), cols = the {Kc} × {P} matrix whose column (i, j) is the window at (i, j)",
+        };
+
+        public override IEnumerable<string> BackwardEquations => Previous is null
+            ? Array.Empty<string>()
+            : new[]
+            {
+                $"δ{Previous.Index}[c, y, x] = Σ_o Σ_u Σ_v W{I}[o, c, u, v]·δ{I}[o, i, j] over the windows (i, j) that read (y, x): the convolution of δ{I} with the flipped kernel"
+                    + (Previous.OutputDerivativeEquation is { } derivative ? $", ⊙ f′({Previous.OutputName}),  {derivative}" : string.Empty),
+                $"    as one product: colsδ = W{I}ᵀ·δ{I}, each column added back onto the window it came from",
+            };
+
+        public override string GradientEquation =>
+            "∂L/∂W_l[o, c, u, v] = Σ_batch Σ_i Σ_j δ_l[o, i, j]·a_{l−1}[c, s·i + u − p, s·j + v − p] (δ_l·colsᵀ),  ∂L/∂b_l[o] = Σ_batch Σ_i Σ_j δ_l[o, i, j]";
+
+        public override string? OutputDerivativeEquation => Activation.DerivativeEquation;
+
+        public override bool HasOutputDerivative => Activation is not Identity;
+
+        public override int ForwardScratch => Kc * P;
+
+        public override int BatchScratch(Kernels kernels) => Kc * P;
+
+        public override int BackwardScratch => (Previous is null ? 1 : 2) * Kc * P;
+
+        public override bool SupportsUpdate => false;
+
+        public override IReadOnlyList<ParameterTensor> Tensors => new[]
+        {
+            new ParameterTensor("weight", new[] { Cout, Cin, K, K }, Wc, WeightCount, $"Layer{I}Weights", $"W{I}, the kernels of layer {I}: {Cout} × {Cin} × {K} × {K}, row-major (PyTorch nn.Conv2d layout)."),
+            new ParameterTensor("bias", new[] { Cout }, Bc, Cout, $"Layer{I}Bias", $"b{I}, the bias of layer {I}: one value per output channel, {Cout}."),
+        };
+
+        public override int StreamScratch => Outputs + ForwardScratch;
+
+        public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch)
+        {
+            w.Line($"Layer{I}Forward(ref p, ref {input}, ref {scratch}, ref Unsafe.Add(ref {scratch}, {Outputs}));");
+            w.Line($"ref {t.Type} {output} = ref {scratch};");
+        }
+
+        public override void EmitOutputDerivative(CodeWriter w, Kernels kernels, string delta, string outputs, string? count = null) =>
+            Activation.EmitDerivative(w, kernels, Index, delta, outputs, Outputs, count);
+
+        private string Wc => "W" + I;
+
+        private string Bc => "B" + I;
+
+        public override void EmitConstants(CodeWriter w)
+        {
+            w.Line($"/// <summary>Offset of W{I} ({Cout}×{Cin}×{K}×{K}) in <see cref=\"Parameters\"/>.</summary>");
+            w.Line($"private const int {Wc} = {ParameterOffset};");
+            w.Line($"/// <summary>Offset of b{I} ({Cout}) in <see cref=\"Parameters\"/>.</summary>");
+            w.Line($"private const int {Bc} = {ParameterOffset + WeightCount};");
+            w.Line($"/// <summary>Offset of a{I} ({Cout}×{Ho}×{Wo}) in an activation (or delta) buffer.</summary>");
+            w.Line($"private const int {A} = {ActivationOffset};");
+        }
+
+        public override void EmitInitialization(CodeWriter w)
+        {
+            int fanIn = Kc;
+            int fanOut = Cout * K * K;
+            string bound = Activation.Init == InitKind.He ? $"Math.Sqrt(6.0 / {fanIn})" : $"Math.Sqrt(6.0 / ({fanIn} + {fanOut}))";
+            string name = Activation.Init == InitKind.He ? "He (Kaiming) uniform, for " + Activation.Name : "Glorot (Xavier) uniform, for " + Activation.Name;
+            w.Line($"// Layer {I}: {name}, fan_in = C·k·k = {fanIn}: W{I} ~ U(±{bound.Replace("Math.Sqrt", "√")}), b{I} = 0.");
+            w.Line($"global::NetGen.Runtime.Initializers.Uniform(Layer{I}Weights, {bound}, ref state);");
+            w.Line($"Layer{I}Bias.Clear();");
+        }
+
+        /// <summary>Layer{l}Forward(ref p, ref x, ref a, ref s): the windows into s, then a = f(W·cols + b).</summary>
+        public override void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            EmitColumns(w, t, scatter: false);
+            w.Line();
+            EmitColumns(w, t, scatter: true);
+            w.Line();
+            EmitProduct(w, t, kernels);
+            w.Line();
+            w.Line($"/// <summary>Layer {I} forward for one example: the windows of x into s ({Kc} × {P}), then a{I} = {Activation.Name}(W{I}·s + b{I}).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Forward(ref {t.Type} p, ref {t.Type} x, ref {t.Type} a, ref {t.Type} s)"))
+            {
+                w.Line($"Layer{I}Columns(ref x, ref s);");
+                w.Line($"Layer{I}Product(ref p, ref s, ref a);");
+            }
+        }
+
+        /// <summary>Layer{l}ForwardBatch: each example in turn (the weights, a few KB, stay in the first-level cache).</summary>
+        public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            w.Line($"/// <summary>Layer {I} forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}ForwardBatch(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, int count, ref {t.Type} s)"))
+            {
+                using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
+                {
+                    w.Line($"Layer{I}Forward(ref p, ref Unsafe.Add(ref x, n * {Inputs}), ref Unsafe.Add(ref y, n * {Outputs}), ref s);");
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer{l}BackwardBatch(ref p, ref target, alpha, ref x, ref d[, ref dx], ref s, count): every example's δ of the
+        /// input first (with the weights before any update), then target += α·∂L/∂θ example by example.
+        /// </summary>
+        public override void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            string dxParameter = Previous is null ? string.Empty : $", ref {T} dx";
+            w.Line("/// <summary>");
+            w.Line($"/// Layer {I} backward for a mini-batch: " + (Previous is null ? string.Empty : $"δ{Previous.Index} = the windows of W{I}ᵀ·δ{I} added back onto the input (⊙ f′), with the weights before any update; then ")
+                + $"W{I} += α·δ{I}·cols({InputName})ᵀ and b{I} += α·Σ δ{I}, example by example.");
+            w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}BackwardBatch(ref {T} p, ref {T} target, {T} alpha, ref {T} x, ref {T} d{dxParameter}, ref {T} s, int count)"))
+            {
+                w.Line($"ref {T} w = ref Unsafe.Add(ref p, {Wc});");
+                w.Line($"ref {T} cols = ref s;");
+                if (Previous is not null)
+                {
+                    w.Line($"ref {T} dcols = ref Unsafe.Add(ref s, {Kc * P});");
+                    w.Line($"// colsδ[r, :] = Σ_o W{I}[o, r]·δ{I}[o, :], 8 rows r at a time; then each column back onto its window of δ{Previous.Index}");
+                    using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
+                    {
+                        w.Line($"ref {T} dn = ref Unsafe.Add(ref d, n * {Outputs});");
+                        EmitBlocks(w, kernels, Kc, (r, rows) =>
+                            $"{kernels.Gemm(rows, P)}(ref dn, {P}, ref Unsafe.Add(ref w, {r}), {Kc}, 1, {Cout}, ref Unsafe.Add(ref dcols, {r} * {P}), {P}, {t.One}, accumulate: false);");
+                        w.Line($"Layer{I}Scatter(ref dcols, ref Unsafe.Add(ref dx, n * {Inputs}));");
+                    }
+
+                    Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "(nuint)count");
+                    w.Line();
+                }
+
+                int rows4 = Cout / 4 * 4;
+                w.Line($"// W{I}[o, r] += α·Σ_windows δ{I}[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b{I}[o] += α·Σ δ{I}[o, :]");
+                w.Line($"ref {T} tw = ref Unsafe.Add(ref target, {Wc});");
+                w.Line($"ref {T} tb = ref Unsafe.Add(ref target, {Bc});");
+                w.Line($"Span<{T}> sums = stackalloc {T}[{Math.Max(4, rows4)}];");
+                w.Line($"ref {T} g = ref MemoryMarshal.GetReference(sums);");
+                using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
+                {
+                    w.Line($"ref {T} dn = ref Unsafe.Add(ref d, n * {Outputs});");
+                    w.Line($"Layer{I}Columns(ref Unsafe.Add(ref x, n * {Inputs}), ref cols);");
+                    using (w.Block($"for (nuint r = 0; r < {Kc}; r++)"))
+                    {
+                        w.Line($"ref {T} cr = ref Unsafe.Add(ref cols, r * {P});");
+                        if (rows4 > 0)
+                        {
+                            w.Line($"{kernels.DotRows(P)}(ref dn, ref cr, ref g, {rows4});");
+                            using (w.Block($"for (nuint o = 0; o < {rows4}; o++)"))
+                            {
+                                w.Line($"Unsafe.Add(ref tw, (o * {Kc}) + r) += alpha * Unsafe.Add(ref g, o);");
+                            }
+                        }
+
+                        if (Cout > rows4)
+                        {
+                            using (w.Block($"for (nuint o = {rows4}; o < {Cout}; o++)"))
+                            {
+                                w.Line($"Unsafe.Add(ref tw, (o * {Kc}) + r) += alpha * {kernels.Dot(P)}(ref Unsafe.Add(ref dn, o * {P}), ref cr);");
+                            }
+                        }
+                    }
+
+                    using (w.Block($"for (nuint o = 0; o < {Cout}; o++)"))
+                    {
+                        w.Line($"ref {T} row = ref Unsafe.Add(ref dn, o * {P});");
+                        w.Line($"{T} sum = {t.Zero};");
+                        using (w.Block($"for (nuint i = 0; i < {P}; i++)"))
+                        {
+                            w.Line("sum += Unsafe.Add(ref row, i);");
+                        }
+
+                        w.Line("Unsafe.Add(ref tb, o) += alpha * sum;");
+                    }
+                }
+            }
+        }
+
+        /// <summary>Layer{l}Product(ref p, ref cols, ref a): a = f(W·cols + b), 8 (then 4, then 1) output channels at a time.</summary>
+        private void EmitProduct(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
+            w.Line($"/// <summary>a{I}[o, :] = {Activation.Name}(Σ_r W{I}[o, r]·cols[r, :] + b{I}[o]): the {Cout} × {Kc} weights times the {Kc} × {P} windows.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Product(ref {T} p, ref {T} cols, ref {T} a)"))
+            {
+                w.Line($"ref {T} w = ref Unsafe.Add(ref p, {Wc});");
+                w.Line($"ref {T} b = ref Unsafe.Add(ref p, {Bc});");
+                EmitBlocks(w, kernels, Cout, (o, rows) =>
+                    $"{kernels.Gemm(rows, P)}(ref cols, {P}, ref Unsafe.Add(ref w, {o} * {Kc}), 1, {Kc}, {Kc}, ref Unsafe.Add(ref a, {o} * {P}), {P}, {t.One}, accumulate: false);");
+                w.Line($"// + b{I}[o] on channel o, then {Activation.Name}");
+                using (w.Block($"for (nuint o = 0; o < {Cout}; o++)"))
+                {
+                    w.Line($"{kernels.BroadcastBiasActivation(Activation, P)}(ref Unsafe.Add(ref a, o * {P}), Unsafe.Add(ref b, o));");
+                }
+            }
+        }
+
+        /// <summary>Loops over <paramref name="total"/> rows in blocks of 8, then 4, then 1 (each a loop, so the code does not grow with the size).</summary>
+        private static void EmitBlocks(CodeWriter w, Kernels kernels, int total, Func<string, int, string> call)
+        {
+            int eights = total / 8 * 8;
+            int fours = eights + ((total - eights) / 4 * 4);
+            w.Line("nuint q = 0;");
+            if (eights > 0)
+            {
+                using (w.Block($"for (; q < {eights}; q += 8)"))
+                {
+                    w.Line(call("q", 8));
+                }
+            }
+
+            if (fours > eights)
+            {
+                using (w.Block($"for (; q < {fours}; q += 4)"))
+                {
+                    w.Line(call("q", 4));
+                }
+            }
+
+            if (total > fours)
+            {
+                using (w.Block($"for (; q < {total}; q++)"))
+                {
+                    w.Line(call("q", 1));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer{l}Columns(ref x, ref cols): row r = (c·k + u)·k + v of cols holds, for every window (i, j), the input value
+        /// x[c, s·i + u − p, s·j + v − p] (0 in the padding). Layer{l}Scatter(ref cols, ref dx) is its transpose: dx = 0,
+        /// then each value of cols is added back where it came from.
+        /// </summary>
+        private void EmitColumns(CodeWriter w, Numeric t, bool scatter)
+        {
+            string T = t.Type;
+            string name = scatter ? "Scatter" : "Columns";
+            w.Line(scatter
+                ? $"/// <summary>The transpose of Layer{I}Columns: dx = 0, then every value of cols added onto the input position its window read.</summary>"
+                : $"/// <summary>The windows of x as the columns of a {Kc} × {P} matrix: cols[((c·{K} + u)·{K} + v)·{P} + i·{Wo} + j] = x[c, {Index2("i", "u")}, {Index2("j", "v")}], 0 outside the input.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block(scatter ? $"private static void Layer{I}Scatter(ref {T} cols, ref {T} x)" : $"private static void Layer{I}Columns(ref {T} x, ref {T} cols)"))
+            {
+                if (scatter)
+                {
+                    w.Line($"MemoryMarshal.CreateSpan(ref x, {Inputs}).Clear();");
+                }
+
+                using (w.Block($"for (int c = 0; c < {Cin}; c++)"))
+                using (w.Block($"for (int u = 0; u < {K}; u++)"))
+                using (w.Block($"for (int v = 0; v < {K}; v++)"))
+                {
+                    w.Line($"ref {T} row = ref Unsafe.Add(ref cols, (((c * {K}) + u) * {K} + v) * {P});");
+                    w.Line($"// the windows j whose column {Index2("j", "v")} is inside the input: [from, to)");
+                    w.Line(Pad > 0 ? $"int from = v >= {Pad} ? 0 : ({Pad} - v + {S - 1}) / {S};" : "int from = 0;");
+                    w.Line($"int last = {Wd - 1 + Pad} - v;");
+                    w.Line($"int to = last < 0 ? 0 : Math.Min({Wo}, (last / {S}) + 1);");
+                    w.Line("to = Math.Max(to, from);");
+                    using (w.Block($"for (int i = 0; i < {Ho}; i++)"))
+                    {
+                        w.Line($"int y = {(S == 1 ? "i" : $"(i * {S})")} + u{(Pad > 0 ? $" - {Pad}" : string.Empty)};");
+                        w.Line($"ref {T} window = ref Unsafe.Add(ref row, i * {Wo});");
+                        using (w.Block($"if ((uint)y >= {H}u)"))
+                        {
+                            if (!scatter)
+                            {
+                                w.Line($"MemoryMarshal.CreateSpan(ref window, {Wo}).Clear();");
+                            }
+
+                            w.Line("continue;");
+                        }
+
+                        w.Line($"int origin = (((c * {H}) + y) * {Wd}) + v{(Pad > 0 ? $" - {Pad}" : string.Empty)}; // the input index of window j = 0 (may be before the row: j starts at from)");
+                        if (!scatter)
+                        {
+                            w.Line("MemoryMarshal.CreateSpan(ref window, from).Clear();");
+                            w.Line($"MemoryMarshal.CreateSpan(ref Unsafe.Add(ref window, to), {Wo} - to).Clear();");
+                        }
+
+                        using (w.Block("for (int j = from; j < to; j++)"))
+                        {
+                            string at = $"Unsafe.Add(ref x, origin + {(S == 1 ? "j" : $"(j * {S})")})";
+                            w.Line(scatter ? $"{at} += Unsafe.Add(ref window, j);" : $"Unsafe.Add(ref window, j) = {at};");
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>"s·i + u − p" with this layer's constants, e.g. "2i + u − 1" or "i + u".</summary>
+        private string Index2(string i, string u) =>
+            (S == 1 ? i : Text(S) + i) + " + " + u + (Pad > 0 ? " − " + Text(Pad) : string.Empty);
+
+        private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace NetGen.Generator.Emitting.Layers
+{
+    /// <summary>
+    /// The common part of the layers without parameters (MaxPool2D, Flatten, Dropout): no tensors, nothing to
+    /// initialize, no parameter gradient, one output of as many rows as the layer before it, and a copy helper.
+    /// </summary>
+    internal abstract class ParameterFreeLayer : Layer
+    {
+        protected ParameterFreeLayer(int index, int activationOffset, Layer? previous, int parameterOffset)
+            : base(index, parameterOffset, activationOffset, previous)
+        {
+        }
+
+        public override int ParameterCount => 0;
+
+        public override IReadOnlyList<ParameterTensor> Tensors => Array.Empty<ParameterTensor>();
+
+        public override int ModuleCount => 1;
+
+        public override string Layout => "no parameters";
+
+        public override string GradientEquation => "(layers without parameters add no parameter gradient)";
+
+        public override int BatchScratch(Kernels kernels) => 0;
+
+        public override bool SupportsUpdate => false;
+
+        public override int StreamScratch => OutputWidth;
+
+        public override void EmitConstants(CodeWriter w)
+        {
+            w.Line($"/// <summary>Offset of a{I} ({OutputWidth} values) in an activation (or delta) buffer.</summary>");
+            w.Line($"private const int {A} = {ActivationOffset};");
+        }
+
+        public override void EmitInitialization(CodeWriter w)
+        {
+        }
+
+        /// <summary>to[0..length) = from[0..length).</summary>
+        protected static string Copy(string from, string to, string length) =>
+            $"MemoryMarshal.CreateReadOnlySpan(ref {from}, {length}).CopyTo(MemoryMarshal.CreateSpan(ref {to}, {length}));";
+
+        protected static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        protected static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    }
+}

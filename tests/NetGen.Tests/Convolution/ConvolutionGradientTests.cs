@@ -1,0 +1,122 @@
+using System;
+using Xunit;
+
+namespace NetGen.Tests.Convolution
+{
+    /// <summary>
+    /// The backward pass of every image layer (Conv2D with padding, stride 2 and several channels, MaxPool2D overlapping
+    /// or not, Flatten, Dropout with its mask held fixed by the step) against central differences of the mean loss over
+    /// every parameter, in double precision, at batch 1 and a larger batch.
+    /// </summary>
+    public class ConvolutionGradientTests
+    {
+        private const double Epsilon = 1e-6;
+        private const double RelativeTolerance = 1e-5;
+        private const double AbsoluteTolerance = 1e-8;
+
+        private delegate Span<double> ParametersOf();
+
+        private delegate double GradientOf(double[] gradient);
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(3)]
+        public void Odd_sizes_padding_overlapping_pool_and_stride_2(int batch)
+        {
+            var net = new ConvOdd();
+            double[] x = TestData.Doubles(batch * ConvOdd.InputSize, 11, 1.5);
+            int[] y = TestData.Labels(batch, ConvOdd.OutputSize, 13);
+            Check(nameof(ConvOdd), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4)]
+        public void Stride_2_with_padding_and_a_sigmoid_head(int batch)
+        {
+            var net = new ConvStride();
+            double[] x = TestData.Doubles(batch * ConvStride.InputSize, 21, 1.5);
+            double[] t = TestData.Doubles(batch * ConvStride.OutputSize, 23, 0.5);
+            for (int i = 0; i < t.Length; i++)
+            {
+                t[i] = t[i] + 0.5;
+            }
+
+            Check(nameof(ConvStride), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, t, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void Two_convolutions_to_one_pixel_regression(int batch)
+        {
+            var net = new ConvRegression();
+            double[] x = TestData.Doubles(batch * ConvRegression.InputSize, 31, 1.5);
+            double[] t = TestData.Doubles(batch * ConvRegression.OutputSize, 33, 1.0);
+            Check(nameof(ConvRegression), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, t, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(3)]
+        public void Pool_as_the_first_layer_then_dropout_after_dense(int batch)
+        {
+            var net = new PoolFirst();
+            double[] x = TestData.Doubles(batch * PoolFirst.InputSize, 41, 1.5);
+            int[] y = TestData.Labels(batch, PoolFirst.OutputSize, 43);
+            Check(nameof(PoolFirst), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(6)]
+        public void Dropout_on_an_image_and_on_a_dense_layer(int batch)
+        {
+            var net = new ConvDropout();
+            double[] x = TestData.Doubles(batch * ConvDropout.InputSize, 51, 1.5);
+            int[] y = TestData.Labels(batch, ConvDropout.OutputSize, 53);
+            Check(nameof(ConvDropout), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        [Fact]
+        public void LeNet5_first_and_last_parameters_of_every_tensor()
+        {
+            // All 61,706 parameters would take minutes; a sample of each tensor (its first and last values and a stride
+            // through it) covers every layer's backward pass.
+            var net = new LeNet5Double();
+            double[] x = TestData.Doubles(2 * LeNet5Double.InputSize, 61, 1.0);
+            int[] y = TestData.Labels(2, LeNet5Double.OutputSize, 63);
+            Check(nameof(LeNet5Double), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g), stride: 97);
+        }
+
+        private static void Check(string name, Action<int> initialize, ParametersOf parameters, GradientOf gradient, int stride = 1)
+        {
+            initialize(7);
+            Span<double> p = parameters();
+            var analytic = new double[p.Length];
+            gradient(analytic);
+            double largest = 0;
+            foreach (double g in analytic)
+            {
+                largest = Math.Max(largest, Math.Abs(g));
+            }
+
+            Assert.True(largest > 1e-6, $"{name}: the gradient is all zero");
+            var ignored = new double[p.Length];
+            for (int i = 0; i < p.Length; i = i == p.Length - 1 ? p.Length : Math.Min(i + stride, p.Length - 1))
+            {
+                double original = parameters()[i];
+                parameters()[i] = original + Epsilon;
+                double plus = gradient(ignored);
+                parameters()[i] = original - Epsilon;
+                double minus = gradient(ignored);
+                parameters()[i] = original;
+                double numeric = (plus - minus) / (2 * Epsilon);
+                double error = Math.Abs(numeric - analytic[i]);
+                Assert.True(
+                    error <= AbsoluteTolerance + (RelativeTolerance * Math.Abs(numeric)),
+                    $"{name}: parameter {i} of {p.Length}: analytic {analytic[i]:R}, numeric {numeric:R}");
+            }
+        }
+    }
+}
