@@ -29,6 +29,8 @@ namespace NetGen.Generator.Tests
         [InlineData("[Network(Precision = Precision.Double)][Dense(1, 1000000)][Softmax]")]
         [InlineData("[Network][Dense(1000000, 1)][Identity]")]
         [InlineData("[Network][Dense(1, 999999)][Relu][Dense(999999, 1)][Identity]", "Dense(999999, 1) after a wide odd layer")]
+        [InlineData("[Network][Input(3, 64, 64)][Conv2D(3, 100, 7, Stride = 3, Padding = 3)][Relu][MaxPool2D(2)][Flatten][Dense(12100, 3)][Softmax]", "wide convolution and pool")]
+        [InlineData("[Network][Input(50, 31, 31)][Conv2D(50, 500, 31)][Tanh][Flatten][Dropout(0.5)][Dense(500, 2)][Softmax]", "a kernel as large as its input")]
         public void Wide_networks_generate_code_of_bounded_size(string attributes, string? note = null)
         {
             _ = note;

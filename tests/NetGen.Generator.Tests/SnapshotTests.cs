@@ -77,6 +77,23 @@ namespace NetGen.Generator.Tests
                 """
             },
             {
+                "LeNet5",
+                """
+                using NetGen;
+                namespace Samples;
+
+                [Network(Optimizer = Optimizer.Adam)]
+                [Input(1, 28, 28)]
+                [Conv2D(1, 6, 5, Padding = 2)][Relu][MaxPool2D(2)]
+                [Conv2D(6, 16, 5)][Relu][MaxPool2D(2)]
+                [Flatten]
+                [Dense(400, 120)][Relu][Dropout(0.5)]
+                [Dense(120, 84)][Relu]
+                [Dense(84, 10)][Softmax]
+                public partial class LeNet5 { }
+                """
+            },
+            {
                 "Odd3x5x2",
                 """
                 using NetGen;

@@ -64,8 +64,8 @@ namespace NetGen.Generator.Emitting
         /// <summary>Value of the generated TransposeScratch: what the layers' mini-batch forward passes need, for the largest.</summary>
         private int TransposeScratch => _layers.Max(l => System.Math.Max(l.BatchScratch(_kernels), l.BackwardScratch));
 
-        /// <summary>Value of the generated PredictScratch: the two transposed blocks batched prediction alternates between (at least TransposeScratch).</summary>
-        private int PredictScratch => System.Math.Max(2 * _kernels.BlockExamples * ChainWidth, TransposeScratch);
+        /// <summary>Value of the generated PredictScratch: the two transposed blocks batched prediction alternates between (at least every layer's BatchScratch).</summary>
+        private int PredictScratch => System.Math.Max(2 * _kernels.BlockExamples * ChainWidth, _layers.Max(l => l.BatchScratch(_kernels)));
 
         /// <summary>Value of the generated ForwardScratch: what a single example's forward pass needs besides the activations (a convolution's windows).</summary>
         private int ForwardScratch => _layers.Max(l => l.ForwardScratch);

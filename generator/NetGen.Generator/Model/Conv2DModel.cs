@@ -33,6 +33,9 @@ namespace NetGen.Generator.Model
 
         public override long StoredValues(int sequenceLength) => OutputsPerRow;
 
+        /// <summary>The windows (C·k·k × H′·W′) and, in the backward pass, their gradient.</summary>
+        public override long WorkingValues => 2L * InChannels * Kernel * Kernel * OutHeight * OutWidth;
+
         public LayerModel WithActivation(ActivationKind activation, double slope) => this with { Activation = activation, Slope = slope };
     }
 }

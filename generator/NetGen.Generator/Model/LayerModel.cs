@@ -21,6 +21,9 @@ namespace NetGen.Generator.Model
         /// <summary>Trainable parameters.</summary>
         public abstract long ParameterCount { get; }
 
+        /// <summary>Scratch values the layer works in besides what it stores (a convolution's windows), counted against the size limit too.</summary>
+        public virtual long WorkingValues => 0;
+
         /// <summary>Values stored per example for the backward pass, given the sequence length (for the network size limit).</summary>
         public abstract long StoredValues(int sequenceLength);
     }

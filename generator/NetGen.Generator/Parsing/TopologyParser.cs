@@ -103,17 +103,23 @@ namespace NetGen.Generator.Parsing
                     LayerModel model = layerKind.Read(reading);
                     valid &= reading.Valid;
                     valid &= CheckRecurrentOrder(model, index, previous, syntax, layerSyntax, diagnostics);
-                    if (reading.Valid)
+                    if (reading.Valid && reading.OutputKnown)
                     {
                         parameters += model.ParameterCount;
-                        units += model.StoredValues(sequenceLength);
+                        units += model.StoredValues(sequenceLength) + model.WorkingValues;
                     }
 
                     layers.Add(model);
-                    shape = reading.OutputKnown ? model.OutputShape : null;
                     source = reading.Name;
-                    fromImage = model.OutputShape.IsSpatial || model is FlattenModel || (model is DropoutModel && fromImage);
-                    arithmetic = model is FlattenModel flatten ? new LayerShape(flatten.Channels, flatten.Height, flatten.Width).Arithmetic : model.OutputShape.Arithmetic;
+                    if (!reading.OutputKnown)
+                    {
+                        shape = null; // unknown: the layers after it are not checked against it (no cascade)
+                        continue;
+                    }
+
+                    shape = model.OutputShape;
+                    fromImage = shape.Value.IsSpatial || model is FlattenModel || (model is DropoutModel && fromImage);
+                    arithmetic = model is FlattenModel flatten ? new LayerShape(flatten.Channels, flatten.Height, flatten.Width).Arithmetic : shape.Value.Arithmetic;
                     continue;
                 }
 
