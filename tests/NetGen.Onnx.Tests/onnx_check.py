@@ -1,8 +1,12 @@
 """Checks exported ONNX models with onnx's own checker and parser (Debian's python3-onnx).
 
-usage: onnx_check.py DIR   -- every DIR/*.onnx: onnx.checker.check_model(model, full_check=True), then prints one JSON
-object per model (name -> what the parser read: IR version, opsets, input/output names, types and shapes, nodes with
-their attributes, initializers with dims, type and values' sum), for the C# test to compare with what it wrote.
+usage:
+  onnx_check.py check DIR      every DIR/*.onnx: onnx.checker.check_model(model, full_check=True) and strict shape
+                               inference, then prints one JSON object (model name -> what the parser read: IR version,
+                               opsets, input/output names, types and shapes, nodes with their attributes, initializers
+                               with dims, type and values' sum), for the C# test to compare with what it wrote.
+  onnx_check.py to-float IN OUT  the DOUBLE model IN with every tensor cast to FLOAT by onnx's own helpers (ONNX Runtime's
+                               CPU LSTM, GRU and RNN kernels are float-only), checked, written to OUT.
 """
 import json
 import os
@@ -45,8 +49,27 @@ def _value(v):
     return v
 
 
+def to_float(source, target):
+    model = onnx.load(source)
+    graph = model.graph
+    for i, tensor in enumerate(graph.initializer):
+        if tensor.data_type == onnx.TensorProto.DOUBLE:
+            graph.initializer[i].CopyFrom(numpy_helper.from_array(numpy_helper.to_array(tensor).astype(numpy.float32), tensor.name))
+    for value in list(graph.input) + list(graph.output):
+        if value.type.tensor_type.elem_type != onnx.TensorProto.DOUBLE:
+            raise SystemExit(f"{value.name} is not DOUBLE")
+        value.type.tensor_type.elem_type = onnx.TensorProto.FLOAT
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, target)
+
+
 def main():
-    directory = sys.argv[1]
+    if sys.argv[1] == "to-float":
+        to_float(sys.argv[2], sys.argv[3])
+        return
+    if sys.argv[1] != "check":
+        raise SystemExit(__doc__)
+    directory = sys.argv[2]
     result = {}
     for name in sorted(os.listdir(directory)):
         if name.endswith(".onnx"):
