@@ -118,7 +118,7 @@ namespace NetGen.Generator.Emitting.Layers
             string t = Steps.ToString(CultureInfo.InvariantCulture);
             string inputs = Inputs.ToString(CultureInfo.InvariantCulture);
             string h = H.ToString(CultureInfo.InvariantCulture);
-            w.Line($"// {Module}: ONNX gate blocks ({order}) of PyTorch's; time-major in, batch-major out.");
+            w.Line($"// {Module} node: its gate blocks are PyTorch's blocks {order}; the steps go in time-major, the hidden states come out batch-major.");
             w.Line($"string[] wrb{I} = g.RecurrentInitializers(\"{module}\", {h}, new[] {{ {order} }}, {tensors[0].View}, {tensors[1].View}, {tensors[2].View}, {tensors[3].View});");
             w.Line($"string steps{I} = g.Node(\"Transpose\", new[] {{ g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {t}, {inputs}) }}) }}, {attribute}.Ints(\"perm\", 1, 0, 2));");
             w.Line($"string[] y{I} = g.Nodes(\"{OnnxOperator}\", new[] {{ steps{I}, wrb{I}[0], wrb{I}[1], wrb{I}[2] }}, 2, {attribute}.Int(\"hidden_size\", {h}){OnnxAttributes});");
