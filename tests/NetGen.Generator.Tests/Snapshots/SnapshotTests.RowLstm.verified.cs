@@ -680,7 +680,7 @@ namespace Samples
 
             string x = g.Input("input", InputSize);
             // Layer 0: LSTM(28, 128, batch_first=True)
-            // LSTM: ONNX gate blocks (0, 3, 1, 2) of PyTorch's; time-major in, batch-major out.
+            // LSTM node: its gate blocks are PyTorch's blocks 0, 3, 1, 2; the steps go in time-major, the hidden states come out batch-major.
             string[] wrb0 = g.RecurrentInitializers("0", 128, new[] { 0, 3, 1, 2 }, Layer0InputWeights, Layer0HiddenWeights, Layer0InputBias, Layer0HiddenBias);
             string steps0 = g.Node("Transpose", new[] { g.Node("Reshape", new[] { x, g.Int64s(-1, 28, 28) }) }, global::NetGen.IO.OnnxAttribute.Ints("perm", 1, 0, 2));
             string[] y0 = g.Nodes("LSTM", new[] { steps0, wrb0[0], wrb0[1], wrb0[2] }, 2, global::NetGen.IO.OnnxAttribute.Int("hidden_size", 128));

@@ -661,13 +661,13 @@ namespace Samples
 
             string x = g.Input("input", InputSize);
             // Layer 0: GRU(3, 8, batch_first=True)
-            // GRU: ONNX gate blocks (1, 0, 2) of PyTorch's; time-major in, batch-major out.
+            // GRU node: its gate blocks are PyTorch's blocks 1, 0, 2; the steps go in time-major, the hidden states come out batch-major.
             string[] wrb0 = g.RecurrentInitializers("0", 8, new[] { 1, 0, 2 }, Layer0InputWeights, Layer0HiddenWeights, Layer0InputBias, Layer0HiddenBias);
             string steps0 = g.Node("Transpose", new[] { g.Node("Reshape", new[] { x, g.Int64s(-1, 10, 3) }) }, global::NetGen.IO.OnnxAttribute.Ints("perm", 1, 0, 2));
             string[] y0 = g.Nodes("GRU", new[] { steps0, wrb0[0], wrb0[1], wrb0[2] }, 2, global::NetGen.IO.OnnxAttribute.Int("hidden_size", 8), global::NetGen.IO.OnnxAttribute.Int("linear_before_reset", 1));
             x = g.Node("Reshape", new[] { g.Node("Transpose", new[] { y0[0] }, global::NetGen.IO.OnnxAttribute.Ints("perm", 2, 0, 1, 3)), g.Int64s(-1, 8) });
             // Layer 1: RNN(8, 6, batch_first=True)
-            // RNN: ONNX gate blocks (0) of PyTorch's; time-major in, batch-major out.
+            // RNN node: its gate blocks are PyTorch's blocks 0; the steps go in time-major, the hidden states come out batch-major.
             string[] wrb1 = g.RecurrentInitializers("1", 6, new[] { 0 }, Layer1InputWeights, Layer1HiddenWeights, Layer1InputBias, Layer1HiddenBias);
             string steps1 = g.Node("Transpose", new[] { g.Node("Reshape", new[] { x, g.Int64s(-1, 10, 8) }) }, global::NetGen.IO.OnnxAttribute.Ints("perm", 1, 0, 2));
             string[] y1 = g.Nodes("RNN", new[] { steps1, wrb1[0], wrb1[1], wrb1[2] }, 2, global::NetGen.IO.OnnxAttribute.Int("hidden_size", 6));

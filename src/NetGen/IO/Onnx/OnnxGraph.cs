@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace NetGen.IO
@@ -231,7 +230,7 @@ namespace NetGen.IO
             byte[] bytes = MemoryMarshal.AsBytes(data).ToArray();
             if (!BitConverter.IsLittleEndian)
             {
-                int size = Marshal.SizeOf<T>();
+                int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
                 for (int i = 0; i < bytes.Length; i += size)
                 {
                     Array.Reverse(bytes, i, size);
