@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages some tests read (installed only when missing; needs root or sudo).
-APT_PACKAGES=(dataset-fashion-mnist python3-torch)
+APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-onnx)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -119,11 +119,13 @@ machine() { # the machine, the versions and the peers' configuration
 }
 
 if [ "$SEQUENCE" = 1 ]; then
-  # The recurrent comparison. The ONNX model is the PyTorch LSTM trained at batch 32 on the batched N images.
-  echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_sequence.py --export-onnx $OUT --samples $SAMPLES_MB"
+  # The recurrent comparison. The ONNX model is the PyTorch LSTM trained at batch 32 on the batched N images, its
+  # weights loaded into NetGen's RowLstm and written by NetGen's own SaveOnnx.
+  echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_sequence.py --export-weights $OUT --samples $SAMPLES_MB; dotnet $NETGEN_DLL onnx --net LSTM"
   ONNX=1
-  rm -f "$OUT/lstm.onnx" "$OUT/lstm.probs.txt"
-  "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_sequence.py --export-onnx "$OUT" --samples "$SAMPLES_MB" --data "$DATA" 2>> "$LOG" || {
+  rm -f "$OUT/lstm.onnx" "$OUT/lstm.safetensors" "$OUT/lstm.probs.txt"
+  { "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_sequence.py --export-weights "$OUT" --samples "$SAMPLES_MB" --data "$DATA" &&
+    dotnet "$NETGEN_DLL" onnx --net LSTM --weights "$OUT/lstm.safetensors" --out "$OUT/lstm.onnx"; } 2>> "$LOG" || {
     echo "!! ONNX export of the LSTM failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
   {
     machine
@@ -169,10 +171,12 @@ if [ "$SEQUENCE" = 1 ]; then
   exit 0
 fi
 
-echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx $OUT"
+# The ONNX model: net B trained one epoch by PyTorch at batch 32, loaded into NetGen's NetB and written by NetGen's SaveOnnx.
+echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_epoch.py --export-weights $OUT; dotnet $NETGEN_DLL onnx --net B"
 ONNX=1
-rm -f "$OUT/netB.onnx"
-"${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --export-onnx "$OUT" --data "$DATA" 2>> "$LOG" || {
+rm -f "$OUT/netB.onnx" "$OUT/netB.safetensors"
+{ "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --export-weights "$OUT" --data "$DATA" &&
+  dotnet "$NETGEN_DLL" onnx --net B --weights "$OUT/netB.safetensors" --out "$OUT/netB.onnx"; } 2>> "$LOG" || {
   echo "!! ONNX export failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
 
 {

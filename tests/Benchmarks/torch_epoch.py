@@ -12,13 +12,15 @@ Prints one line per configuration:
   peer=PyTorch net=B batch=32 threads=1 epoch_s=... samples_per_s=... test_acc=... predict_median_us=...
   predict_p99_us=... train_alloc_bytes=na predict_alloc_bytes=na
 
---export-onnx DIR trains net B one epoch at batch 32 and writes DIR/netB.onnx (input "input" [N,784],
-output "probs" [N,10], softmax included, dynamic batch) for the ONNX Runtime peer, then exits.
+--export-weights DIR trains net B one epoch at batch 32 and writes its weights to DIR/netB.safetensors (the
+nn.Sequential names NetGen uses), then exits; NetGen then exports them as DIR/netB.onnx with its own SaveOnnx
+(`NetGen.Benchmarks onnx`) for the ONNX Runtime peer.
 
 Run it with Debian's /usr/bin/python3 (python3-torch); compare.sh preloads Debian's OpenBLAS.
 """
 import argparse
 import gzip
+import json
 import os
 import struct
 import sys
@@ -116,19 +118,30 @@ def measure(name, batch, threads, data):
             f"predict_median_us={median:.2f} predict_p99_us={p99:.2f} train_alloc_bytes=na predict_alloc_bytes=na")
 
 
-def export_onnx(folder, data):
+def save_safetensors(path, tensors):
+    """Writes float32 tensors in the safetensors format (8-byte header length, JSON header, raw data)."""
+    header, blobs, offset = {}, [], 0
+    for name, tensor in tensors.items():
+        data = tensor.detach().to(torch.float32).contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def export_weights(folder, data):
     train_x, train_y, _, _ = data
     torch.set_num_threads(1)
     model = make_net("B", seed=0)
     perm = torch.randperm(TRAIN_COUNT, generator=torch.Generator().manual_seed(0))
     train_epoch(model, train_x[perm].contiguous(), train_y[perm].contiguous(), 32)
-    model.eval()
-    wrapped = nn.Sequential(model, nn.Softmax(dim=1))
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "netB.onnx")
-    torch.onnx.export(wrapped, torch.zeros(1, 784), path, input_names=["input"], output_names=["probs"],
-                      dynamic_axes={"input": {0: "n"}, "probs": {0: "n"}}, opset_version=13)
-    print(f"exported {path}", file=sys.stderr)
+    path = os.path.join(folder, "netB.safetensors")
+    save_safetensors(path, model.state_dict())
+    print(f"wrote {path}", file=sys.stderr)
 
 
 def versions():
@@ -158,7 +171,7 @@ def main():
     p.add_argument("--threads", default="1")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--data", default=os.path.join(here, "..", "..", "data", "mnist"))
-    p.add_argument("--export-onnx", metavar="DIR", help="train net B (batch 32) and export DIR/netB.onnx, then exit")
+    p.add_argument("--export-weights", metavar="DIR", help="train net B (batch 32), write DIR/netB.safetensors, then exit")
     p.add_argument("--versions", action="store_true", help="print torch/BLAS versions and configuration, then exit")
     args = p.parse_args()
     torch.set_num_interop_threads(1)
@@ -166,8 +179,8 @@ def main():
         print(versions())
         return 0
     data = load_mnist(args.data)
-    if args.export_onnx:
-        export_onnx(args.export_onnx, data)
+    if args.export_weights:
+        export_weights(args.export_weights, data)
         return 0
     for net in args.nets.split(","):
         for batch in (int(b) for b in args.batches.split(",")):

@@ -20,9 +20,10 @@ Prints one line per configuration, like the NetGen runner:
   peer=PyTorch net=STREAM batch=1 threads=1 steps=200000 step_mean_ns=... step_median_ns=... step_p99_ns=... timer_ns=...
   step_alloc_bytes=na
 
---export-onnx DIR trains the LSTM on N images at batch 32 and writes DIR/lstm.onnx (input "input"
-[n,28,28], output "probs" [n,10], softmax included, dynamic batch, opset 14) for the ONNX Runtime peer, and
-DIR/lstm.probs.txt (PyTorch's probabilities for the first 100 test images, which that peer checks).
+--export-weights DIR trains the LSTM on N images at batch 32 and writes its weights to DIR/lstm.safetensors (with
+NetGen's names: 0.weight_ih_l0 … for the LSTM, 1.weight, 1.bias for the Linear), which NetGen exports as
+DIR/lstm.onnx with its own SaveOnnx (`NetGen.Benchmarks onnx`) for the ONNX Runtime peer, and DIR/lstm.probs.txt
+(PyTorch's probabilities for the first 100 test images, which that peer checks).
 
 Run it with Debian's /usr/bin/python3 (python3-torch); compare.sh preloads Debian's OpenBLAS.
 """
@@ -37,7 +38,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torch_epoch import read_idx  # the same IDX reader as the MNIST peer (this folder)
+from torch_epoch import read_idx, save_safetensors  # the MNIST peer's IDX reader and safetensors writer (this folder)
 
 TRAIN_COUNT = 60_000
 PREDICT_CALLS = 2_000
@@ -165,25 +166,23 @@ def stream(threads, steps):
             f"step_p99_ns={latencies[int(steps * 0.99)]:.1f} timer_ns={empty[steps // 2]:.1f} step_alloc_bytes=na")
 
 
-def export_onnx(folder, samples, data):
+def export_weights(folder, samples, data):
     torch.set_num_threads(1)
     torch.manual_seed(0)
     model = RowNet("LSTM")
     x, y = shuffled(data)
     train(model, x, y, 32, samples, warmup=False)
     model.eval()
-    wrapped = nn.Sequential(model, nn.Softmax(dim=1))
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "lstm.onnx")
-    sample = data[2][:1]
-    torch.onnx.export(wrapped, sample, path, input_names=["input"], output_names=["probs"],
-                      dynamic_axes={"input": {0: "n"}, "probs": {0: "n"}}, opset_version=14)
+    path = os.path.join(folder, "lstm.safetensors")
+    # NetGen numbers the modules as an nn.Sequential would: the LSTM is module 0, the Linear module 1.
+    save_safetensors(path, {("0." + k[4:] if k.startswith("rnn.") else "1." + k[3:]): v for k, v in model.state_dict().items()})
     with torch.no_grad():
-        probs = wrapped(data[2])
+        probs = torch.softmax(model(data[2]), 1)
         correct = (probs.argmax(1) == data[3]).sum().item()
     # PyTorch's probabilities for the first 100 test images: the ONNX Runtime peer reports its largest difference.
     np.savetxt(os.path.join(folder, "lstm.probs.txt"), probs[:100].numpy(), fmt="%.9g")
-    print(f"exported {path} (PyTorch test accuracy {100.0 * correct / data[2].shape[0]:.2f} %)", file=sys.stderr)
+    print(f"wrote {path} (PyTorch test accuracy {100.0 * correct / data[2].shape[0]:.2f} %)", file=sys.stderr)
 
 
 def main():
@@ -195,12 +194,12 @@ def main():
     p.add_argument("--samples", type=int, default=6000)
     p.add_argument("--stream-steps", type=int, default=STREAM_STEPS)
     p.add_argument("--data", default=os.path.join(here, "..", "..", "data", "mnist"))
-    p.add_argument("--export-onnx", metavar="DIR", help="train the LSTM on N images (batch 32), write DIR/lstm.onnx, exit")
+    p.add_argument("--export-weights", metavar="DIR", help="train the LSTM on N images (batch 32), write DIR/lstm.safetensors, exit")
     args = p.parse_args()
     torch.set_num_interop_threads(1)
     data = load_mnist(args.data)
-    if args.export_onnx:
-        export_onnx(args.export_onnx, args.samples, data)
+    if args.export_weights:
+        export_weights(args.export_weights, args.samples, data)
         return 0
     for net in args.nets.split(","):
         for threads in (int(t) for t in args.threads.split(",")):

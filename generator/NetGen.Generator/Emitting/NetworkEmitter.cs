@@ -120,6 +120,7 @@ namespace NetGen.Generator.Emitting
                 EmitTrain(w);
                 EmitStreaming(w);
                 ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
+                OnnxEmitter.Emit(w, _model, _layers, _head, _t);
                 EmitForward(w);
                 foreach (Layer layer in _layers)
                 {

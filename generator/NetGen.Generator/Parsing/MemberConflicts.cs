@@ -27,7 +27,7 @@ namespace NetGen.Generator.Parsing
         {
             "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd",
             "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
-            "BackpropagateRange", "TrainFused", "ApplyStep", "ModelTensors", "UseParallel", "TrainParallel", "ComputePart", "ExpF", "SigmoidF", "TanhF",
+            "BackpropagateRange", "TrainFused", "ApplyStep", "ModelTensors", "BuildOnnx", "UseParallel", "TrainParallel", "ComputePart", "ExpF", "SigmoidF", "TanhF",
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
@@ -67,6 +67,8 @@ namespace NetGen.Generator.Parsing
             ("Load", new[] { "string" }),
             ("Load", new[] { "System.IO.Stream" }),
             ("Load", new[] { "NetGen.IO.SafeTensorsFile" }),
+            ("SaveOnnx", new[] { "string" }),
+            ("SaveOnnx", new[] { "System.IO.Stream" }),
         };
 
         /// <summary>

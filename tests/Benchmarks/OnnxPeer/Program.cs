@@ -3,8 +3,8 @@
 //
 //   dotnet bin/Release/net10.0/OnnxPeer.dll --model DIR/netB.onnx [--batches 256,1000] [--data DIR]
 //
-// The model is net B trained one epoch by PyTorch and exported by `torch_epoch.py --export-onnx DIR`
-// (input "input" [n,784], output "probs" [n,10], softmax included). One intra-op thread, sequential
+// The model is net B trained one epoch by PyTorch (`torch_epoch.py --export-weights DIR`) and written by NetGen's own
+// SaveOnnx (`NetGen.Benchmarks onnx --net B`): input "input" [n,784], output "output" [n,10], softmax included. One intra-op thread, sequential
 // execution, all graph optimizations. Lines (mode=predict: single-sample latency over 10,000 calls
 // cycling through the test set; mode=infer: batched throughput over the test set):
 //   api=ortvalue        Run() with pre-created OrtValue inputs (zero-copy views of the test images) and a
@@ -14,8 +14,9 @@
 //
 //   dotnet bin/Release/net10.0/OnnxPeer.dll --sequence --model DIR/lstm.onnx [--data DIR]
 //
-// The recurrent comparison: the row-MNIST LSTM trained by PyTorch and exported by
-// `torch_sequence.py --export-onnx DIR` (input "input" [n,28,28], output "probs" [n,10]). Single-sample latency
+// The recurrent comparison: the row-MNIST LSTM trained by PyTorch (`torch_sequence.py --export-weights DIR`) and
+// written by NetGen's SaveOnnx (`NetGen.Benchmarks onnx --net LSTM`): input "input" [n,784] (28 rows of 28 pixels; a
+// model with a 3-D input [n,28,28], as torch.onnx.export writes it, works too), output "output" [n,10]. Single-sample latency
 // as `NetGen.Benchmarks sequence` measures it (2,000 calls after 200 warm-up calls, the test images in order) with
 // the ortvalue and iobinding APIs; test_acc from one call per test image; max_abs_diff: the largest difference
 // from PyTorch's probabilities for the first 100 test images (lstm.probs.txt beside the model, if present).
@@ -165,11 +166,12 @@ internal static class Program
         string[] inputNames = { inputName };
         string[] outputNames = { outputName };
 
-        // Zero-copy OrtValue views of every test image as 28 steps of 28 pixels.
+        // Zero-copy OrtValue views of every test image: [1, 784] (NetGen's export) or 28 steps of 28 pixels [1, 28, 28].
+        long[] shape = session.InputMetadata[inputName].Dimensions.Length == 2 ? new long[] { 1, 784 } : new long[] { 1, 28, 28 };
         var singles = new OrtValue[tests];
         for (int i = 0; i < tests; i++)
         {
-            singles[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(testX, i * 784, 784), new long[] { 1, 28, 28 });
+            singles[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(testX, i * 784, 784), shape);
         }
 
         var probs = new float[10];

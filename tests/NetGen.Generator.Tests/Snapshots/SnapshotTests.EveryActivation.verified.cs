@@ -697,6 +697,47 @@ partial class EveryActivation
         global::NetGen.IO.TensorEntry.Create("10.bias", new int[] { 3 }, new ReadOnlyMemory<float>(_storage, _origin + B5, 3)),
     };
 
+    /// <summary>
+    /// Writes this network to <paramref name="path"/> as an ONNX model (IR version 8, opset 17, tensors FLOAT):
+    /// the input "input" [N, InputSize] and the output "output" [N, OutputSize], N dynamic, the output being what Predict writes.
+    /// The parameters keep the names of the safetensors file. Atomic: a temporary file is written, then renamed over the target.
+    /// </summary>
+    public void SaveOnnx(string path) => BuildOnnx().Save(path);
+
+    /// <summary>Writes this network to <paramref name="stream"/> as an ONNX model (see <see cref="SaveOnnx(string)"/>).</summary>
+    public void SaveOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+    private global::NetGen.IO.OnnxGraph BuildOnnx()
+    {
+        var g = new global::NetGen.IO.OnnxGraph("EveryActivation", global::NetGen.IO.DType.F32);
+        foreach (var pair in ModelMetadata)
+        {
+            if (pair.Key.StartsWith("netgen.", StringComparison.Ordinal)) g.SetMetadata(pair.Key, pair.Value);
+        }
+
+        string x = g.Input("input", InputSize);
+        // Layer 0: Linear(8, 16), ReLU
+        x = g.Node("Gemm", new[] { x, g.Initializer("0.weight", new[] { 16, 8 }, Layer0Weights), g.Initializer("0.bias", new[] { 16 }, Layer0Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+        x = g.Node("Relu", new[] { x });
+        // Layer 1: Linear(16, 16), LeakyReLU(0.01)
+        x = g.Node("Gemm", new[] { x, g.Initializer("2.weight", new[] { 16, 16 }, Layer1Weights), g.Initializer("2.bias", new[] { 16 }, Layer1Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+        x = g.Node("LeakyRelu", new[] { x }, global::NetGen.IO.OnnxAttribute.Float("alpha", 0.01f));
+        // Layer 2: Linear(16, 12), LeakyReLU(0.2)
+        x = g.Node("Gemm", new[] { x, g.Initializer("4.weight", new[] { 12, 16 }, Layer2Weights), g.Initializer("4.bias", new[] { 12 }, Layer2Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+        x = g.Node("LeakyRelu", new[] { x }, global::NetGen.IO.OnnxAttribute.Float("alpha", 0.2f));
+        // Layer 3: Linear(12, 8), sigmoid
+        x = g.Node("Gemm", new[] { x, g.Initializer("6.weight", new[] { 8, 12 }, Layer3Weights), g.Initializer("6.bias", new[] { 8 }, Layer3Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+        x = g.Node("Sigmoid", new[] { x });
+        // Layer 4: Linear(8, 4), tanh
+        x = g.Node("Gemm", new[] { x, g.Initializer("8.weight", new[] { 4, 8 }, Layer4Weights), g.Initializer("8.bias", new[] { 4 }, Layer4Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+        x = g.Node("Tanh", new[] { x });
+        // Layer 5: Linear(4, 3)
+        x = g.Node("Gemm", new[] { x, g.Initializer("10.weight", new[] { 3, 4 }, Layer5Weights), g.Initializer("10.bias", new[] { 3 }, Layer5Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+        x = g.Node("Softmax", new[] { x }, global::NetGen.IO.OnnxAttribute.Int("axis", -1));
+        g.Output(x, "output", OutputSize);
+        return g;
+    }
+
     /// <summary>The forward pass: every layer's output a_l into the activation buffer a.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Forward(ref float x, ref float a)

@@ -613,6 +613,38 @@ namespace Samples
             global::NetGen.IO.TensorEntry.Create("4.bias", new int[] { 10 }, new ReadOnlyMemory<float>(_storage, _origin + B2, 10)),
         };
 
+        /// <summary>
+        /// Writes this network to <paramref name="path"/> as an ONNX model (IR version 8, opset 17, tensors FLOAT):
+        /// the input "input" [N, InputSize] and the output "output" [N, OutputSize], N dynamic, the output being what Predict writes.
+        /// The parameters keep the names of the safetensors file. Atomic: a temporary file is written, then renamed over the target.
+        /// </summary>
+        public void SaveOnnx(string path) => BuildOnnx().Save(path);
+
+        /// <summary>Writes this network to <paramref name="stream"/> as an ONNX model (see <see cref="SaveOnnx(string)"/>).</summary>
+        public void SaveOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        private global::NetGen.IO.OnnxGraph BuildOnnx()
+        {
+            var g = new global::NetGen.IO.OnnxGraph("MnistNet", global::NetGen.IO.DType.F32);
+            foreach (var pair in ModelMetadata)
+            {
+                if (pair.Key.StartsWith("netgen.", StringComparison.Ordinal)) g.SetMetadata(pair.Key, pair.Value);
+            }
+
+            string x = g.Input("input", InputSize);
+            // Layer 0: Linear(784, 128), ReLU
+            x = g.Node("Gemm", new[] { x, g.Initializer("0.weight", new[] { 128, 784 }, Layer0Weights), g.Initializer("0.bias", new[] { 128 }, Layer0Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+            x = g.Node("Relu", new[] { x });
+            // Layer 1: Linear(128, 64), ReLU
+            x = g.Node("Gemm", new[] { x, g.Initializer("2.weight", new[] { 64, 128 }, Layer1Weights), g.Initializer("2.bias", new[] { 64 }, Layer1Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+            x = g.Node("Relu", new[] { x });
+            // Layer 2: Linear(64, 10)
+            x = g.Node("Gemm", new[] { x, g.Initializer("4.weight", new[] { 10, 64 }, Layer2Weights), g.Initializer("4.bias", new[] { 10 }, Layer2Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+            x = g.Node("Softmax", new[] { x }, global::NetGen.IO.OnnxAttribute.Int("axis", -1));
+            g.Output(x, "output", OutputSize);
+            return g;
+        }
+
         /// <summary>The forward pass: every layer's output a_l into the activation buffer a.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Forward(ref float x, ref float a)

@@ -577,6 +577,35 @@ namespace Odd
                 global::NetGen.IO.TensorEntry.Create("2.bias", new int[] { 9 }, new ReadOnlyMemory<float>(_storage, _origin + B1, 9)),
             };
 
+            /// <summary>
+            /// Writes this network to <paramref name="path"/> as an ONNX model (IR version 8, opset 17, tensors FLOAT):
+            /// the input "input" [N, InputSize] and the output "output" [N, OutputSize], N dynamic, the output being what Predict writes.
+            /// The parameters keep the names of the safetensors file. Atomic: a temporary file is written, then renamed over the target.
+            /// </summary>
+            public void SaveOnnx(string path) => BuildOnnx().Save(path);
+
+            /// <summary>Writes this network to <paramref name="stream"/> as an ONNX model (see <see cref="SaveOnnx(string)"/>).</summary>
+            public void SaveOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+            private global::NetGen.IO.OnnxGraph BuildOnnx()
+            {
+                var g = new global::NetGen.IO.OnnxGraph("Net17", global::NetGen.IO.DType.F32);
+                foreach (var pair in ModelMetadata)
+                {
+                    if (pair.Key.StartsWith("netgen.", StringComparison.Ordinal)) g.SetMetadata(pair.Key, pair.Value);
+                }
+
+                string x = g.Input("input", InputSize);
+                // Layer 0: Linear(17, 33), tanh
+                x = g.Node("Gemm", new[] { x, g.Initializer("0.weight", new[] { 33, 17 }, Layer0Weights), g.Initializer("0.bias", new[] { 33 }, Layer0Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+                x = g.Node("Tanh", new[] { x });
+                // Layer 1: Linear(33, 9)
+                x = g.Node("Gemm", new[] { x, g.Initializer("2.weight", new[] { 9, 33 }, Layer1Weights), g.Initializer("2.bias", new[] { 9 }, Layer1Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+                x = g.Node("Softmax", new[] { x }, global::NetGen.IO.OnnxAttribute.Int("axis", -1));
+                g.Output(x, "output", OutputSize);
+                return g;
+            }
+
             /// <summary>The forward pass: every layer's output a_l into the activation buffer a.</summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private void Forward(ref float x, ref float a)

@@ -660,6 +660,38 @@ namespace Samples
             global::NetGen.IO.TensorEntry.Create("1.bias", new int[] { 10 }, new ReadOnlyMemory<float>(_storage, _origin + B1, 10)),
         };
 
+        /// <summary>
+        /// Writes this network to <paramref name="path"/> as an ONNX model (IR version 8, opset 17, tensors FLOAT):
+        /// the input "input" [N, InputSize] and the output "output" [N, OutputSize], N dynamic, the output being what Predict writes.
+        /// The parameters keep the names of the safetensors file. Atomic: a temporary file is written, then renamed over the target.
+        /// </summary>
+        public void SaveOnnx(string path) => BuildOnnx().Save(path);
+
+        /// <summary>Writes this network to <paramref name="stream"/> as an ONNX model (see <see cref="SaveOnnx(string)"/>).</summary>
+        public void SaveOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        private global::NetGen.IO.OnnxGraph BuildOnnx()
+        {
+            var g = new global::NetGen.IO.OnnxGraph("RowLstm", global::NetGen.IO.DType.F32);
+            foreach (var pair in ModelMetadata)
+            {
+                if (pair.Key.StartsWith("netgen.", StringComparison.Ordinal)) g.SetMetadata(pair.Key, pair.Value);
+            }
+
+            string x = g.Input("input", InputSize);
+            // Layer 0: LSTM(28, 128, batch_first=True)
+            // LSTM node: its gate blocks are PyTorch's blocks 0, 3, 1, 2; the steps go in time-major, the hidden states come out batch-major.
+            string[] wrb0 = g.RecurrentInitializers("0", 128, new[] { 0, 3, 1, 2 }, Layer0InputWeights, Layer0HiddenWeights, Layer0InputBias, Layer0HiddenBias);
+            string steps0 = g.Node("Transpose", new[] { g.Node("Reshape", new[] { x, g.Int64s(-1, 28, 28) }) }, global::NetGen.IO.OnnxAttribute.Ints("perm", 1, 0, 2));
+            string[] y0 = g.Nodes("LSTM", new[] { steps0, wrb0[0], wrb0[1], wrb0[2] }, 2, global::NetGen.IO.OnnxAttribute.Int("hidden_size", 128));
+            x = g.Node("Reshape", new[] { y0[1], g.Int64s(-1, 128) });
+            // Layer 1: Linear(128, 10)
+            x = g.Node("Gemm", new[] { x, g.Initializer("1.weight", new[] { 10, 128 }, Layer1Weights), g.Initializer("1.bias", new[] { 10 }, Layer1Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+            x = g.Node("Softmax", new[] { x }, global::NetGen.IO.OnnxAttribute.Int("axis", -1));
+            g.Output(x, "output", OutputSize);
+            return g;
+        }
+
         /// <summary>The forward pass: every layer's output a_l into the activation buffer a.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Forward(ref float x, ref float a)

@@ -641,6 +641,44 @@ namespace Samples
             global::NetGen.IO.TensorEntry.Create("2.bias", new int[] { 2 }, new ReadOnlyMemory<double>(_storage, _origin + B2, 2)),
         };
 
+        /// <summary>
+        /// Writes this network to <paramref name="path"/> as an ONNX model (IR version 8, opset 17, tensors DOUBLE):
+        /// the input "input" [N, InputSize] and the output "output" [N, OutputSize], N dynamic, the output being what Predict writes.
+        /// The parameters keep the names of the safetensors file. Atomic: a temporary file is written, then renamed over the target.
+        /// </summary>
+        public void SaveOnnx(string path) => BuildOnnx().Save(path);
+
+        /// <summary>Writes this network to <paramref name="stream"/> as an ONNX model (see <see cref="SaveOnnx(string)"/>).</summary>
+        public void SaveOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        private global::NetGen.IO.OnnxGraph BuildOnnx()
+        {
+            var g = new global::NetGen.IO.OnnxGraph("StackedSequences", global::NetGen.IO.DType.F64);
+            foreach (var pair in ModelMetadata)
+            {
+                if (pair.Key.StartsWith("netgen.", StringComparison.Ordinal)) g.SetMetadata(pair.Key, pair.Value);
+            }
+
+            string x = g.Input("input", InputSize);
+            // Layer 0: GRU(3, 8, batch_first=True)
+            // GRU node: its gate blocks are PyTorch's blocks 1, 0, 2; the steps go in time-major, the hidden states come out batch-major.
+            string[] wrb0 = g.RecurrentInitializers("0", 8, new[] { 1, 0, 2 }, Layer0InputWeights, Layer0HiddenWeights, Layer0InputBias, Layer0HiddenBias);
+            string steps0 = g.Node("Transpose", new[] { g.Node("Reshape", new[] { x, g.Int64s(-1, 10, 3) }) }, global::NetGen.IO.OnnxAttribute.Ints("perm", 1, 0, 2));
+            string[] y0 = g.Nodes("GRU", new[] { steps0, wrb0[0], wrb0[1], wrb0[2] }, 2, global::NetGen.IO.OnnxAttribute.Int("hidden_size", 8), global::NetGen.IO.OnnxAttribute.Int("linear_before_reset", 1));
+            x = g.Node("Reshape", new[] { g.Node("Transpose", new[] { y0[0] }, global::NetGen.IO.OnnxAttribute.Ints("perm", 2, 0, 1, 3)), g.Int64s(-1, 8) });
+            // Layer 1: RNN(8, 6, batch_first=True)
+            // RNN node: its gate blocks are PyTorch's blocks 0; the steps go in time-major, the hidden states come out batch-major.
+            string[] wrb1 = g.RecurrentInitializers("1", 6, new[] { 0 }, Layer1InputWeights, Layer1HiddenWeights, Layer1InputBias, Layer1HiddenBias);
+            string steps1 = g.Node("Transpose", new[] { g.Node("Reshape", new[] { x, g.Int64s(-1, 10, 8) }) }, global::NetGen.IO.OnnxAttribute.Ints("perm", 1, 0, 2));
+            string[] y1 = g.Nodes("RNN", new[] { steps1, wrb1[0], wrb1[1], wrb1[2] }, 2, global::NetGen.IO.OnnxAttribute.Int("hidden_size", 6));
+            x = g.Node("Reshape", new[] { g.Node("Transpose", new[] { y1[0] }, global::NetGen.IO.OnnxAttribute.Ints("perm", 2, 0, 1, 3)), g.Int64s(-1, 6) });
+            // Layer 2: Linear(6, 2)
+            x = g.Node("Gemm", new[] { x, g.Initializer("2.weight", new[] { 2, 6 }, Layer2Weights), g.Initializer("2.bias", new[] { 2 }, Layer2Bias) }, global::NetGen.IO.OnnxAttribute.Int("transB", 1));
+            x = g.Node("Reshape", new[] { x, g.Int64s(-1, OutputSize) });   // the T rows of an example side by side
+            g.Output(x, "output", OutputSize);
+            return g;
+        }
+
         /// <summary>The forward pass: every layer's output a_l into the activation buffer a.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Forward(ref double x, ref double a)

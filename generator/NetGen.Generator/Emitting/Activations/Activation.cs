@@ -48,6 +48,12 @@ namespace NetGen.Generator.Emitting.Activations
         public abstract string Key { get; }
 
         /// <summary>
+        /// An expression adding this activation's ONNX node to the OnnxGraph <paramref name="graph"/> after the value
+        /// <paramref name="x"/> and returning the node's output, or null when f is the identity (no node).
+        /// </summary>
+        public abstract string? Onnx(string graph, string x);
+
+        /// <summary>
         /// f(z) for a vector local <paramref name="z"/> of <paramref name="bits"/> bits, exactly as <see cref="Forward"/> computes
         /// each lane (so the vector paths and the scalar tail agree bit for bit), or null when f has no such vector form
         /// (then its loops stay scalar).

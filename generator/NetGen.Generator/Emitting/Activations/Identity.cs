@@ -19,6 +19,8 @@ namespace NetGen.Generator.Emitting.Activations
 
         public override string Key => "Identity";
 
+        public override string? Onnx(string graph, string x) => null;
+
         public override string? VectorForward(string z, int bits, Numeric t) => z;
 
         public override string? VectorBackward(string delta, string a, int bits, Numeric t) => delta;

@@ -25,6 +25,10 @@ namespace NetGen.Generator.Emitting.Activations
         // The slope is part of the name: layers with different slopes get different kernels ("0.01" → "0_01", "1E-05" → "1Em05").
         public override string Key => "LeakyRelu" + _slope.ToString("R", CultureInfo.InvariantCulture).Replace('.', '_').Replace('-', 'm').Replace('+', 'p');
 
+        // ONNX float attributes are 32-bit: alpha is the slope rounded to float, in double-precision models too.
+        public override string? Onnx(string graph, string x) =>
+            $"{graph}.Node(\"LeakyRelu\", new[] {{ {x} }}, global::NetGen.IO.OnnxAttribute.Float(\"alpha\", {((float)_slope).ToString("R", CultureInfo.InvariantCulture)}f))";
+
         public override string? VectorForward(string z, int bits, Numeric t) => SelectPositive(z, z, $"{z} * Vector{bits}.Create({t.Literal(_slope)})", bits, t);
 
         public override string? VectorBackward(string delta, string a, int bits, Numeric t) => SelectPositive(a, delta, $"{delta} * Vector{bits}.Create({t.Literal(_slope)})", bits, t);

@@ -24,6 +24,8 @@ namespace NetGen.Generator.Emitting.Activations
 
         public override string Key => "Relu";
 
+        public override string? Onnx(string graph, string x) => $"{graph}.Node(\"Relu\", new[] {{ {x} }})";
+
         // A compare and a select, no branch: the signs of z are data, a branch on them mispredicts about half the time.
         public override string? VectorForward(string z, int bits, Numeric t) => SelectNotPositive(z, $"Vector{bits}<{t.Type}>.Zero", z, bits, t);
 

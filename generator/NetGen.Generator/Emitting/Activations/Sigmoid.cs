@@ -19,5 +19,7 @@ namespace NetGen.Generator.Emitting.Activations
 
         // No vector form: f calls Exp per element, so its loops stay scalar (they have no data-dependent branch).
         public override string Key => "Sigmoid";
+
+        public override string? Onnx(string graph, string x) => $"{graph}.Node(\"Sigmoid\", new[] {{ {x} }})";
     }
 }

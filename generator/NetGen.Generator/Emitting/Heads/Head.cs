@@ -46,6 +46,12 @@ namespace NetGen.Generator.Emitting.Heads
         /// <summary>An expression returning the loss and writing scale·∂ℓ/∂z at ref <paramref name="d"/>.</summary>
         public abstract string LossAndDelta(string z, string target, string scale, string d);
 
+        /// <summary>
+        /// An expression adding the ONNX node of what Predict returns to the OnnxGraph <paramref name="graph"/> after the
+        /// value <paramref name="x"/> (rows of K outputs) and returning its output, or null when Predict returns the outputs as they are.
+        /// </summary>
+        public abstract string? Onnx(string graph, string x);
+
         /// <summary>Private static helpers the expressions above call.</summary>
         public abstract void EmitMembers(CodeWriter w);
 

@@ -33,6 +33,8 @@ namespace NetGen.Generator.Emitting.Heads
 
         public override string LossAndDelta(string z, string target, string scale, string d) => $"SquaredErrorDelta(ref {z}, {target}, {scale}, ref {d})";
 
+        public override string? Onnx(string graph, string x) => null;
+
         public override void EmitMembers(CodeWriter w)
         {
             string t = T.Type;

@@ -39,6 +39,8 @@ namespace NetGen.Generator.Emitting.Heads
 
         public override string LossAndDelta(string z, string target, string scale, string d) => $"BinaryCrossEntropyDelta(ref {z}, {target}, {scale}, ref {d})";
 
+        public override string? Onnx(string graph, string x) => $"{graph}.Node(\"Sigmoid\", new[] {{ {x} }})";
+
         public override void EmitMembers(CodeWriter w)
         {
             string t = T.Type;

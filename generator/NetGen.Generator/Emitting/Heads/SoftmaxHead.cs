@@ -35,6 +35,9 @@ namespace NetGen.Generator.Emitting.Heads
             "∂ℓ/∂z = p − onehot(y)   (fused softmax + cross-entropy gradient)",
         };
 
+        // Over the last axis: each row of K outputs (each step's, for a network that returns sequences).
+        public override string? Onnx(string graph, string x) => $"{graph}.Node(\"Softmax\", new[] {{ {x} }}, global::NetGen.IO.OnnxAttribute.Int(\"axis\", -1))";
+
         public override void EmitMembers(CodeWriter w)
         {
             string t = T.Type;

@@ -123,6 +123,23 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line($"ref {t.Type} {output} = ref {scratch};");
         }
 
+        // Conv on the input seen as [N, C, H, W], the activation's node, and the result flat again, [N, C′·H′·W′].
+        public override void EmitOnnx(CodeWriter w, string module)
+        {
+            IReadOnlyList<ParameterTensor> tensors = Tensors;
+            string weights = $"g.Initializer(\"{module}.{tensors[0].Name}\", {ShapeLiteral(tensors[0])}, {tensors[0].View})";
+            string bias = $"g.Initializer(\"{module}.{tensors[1].Name}\", {ShapeLiteral(tensors[1])}, {tensors[1].View})";
+            w.Line($"x = g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {Cin}, {H}, {Wd}) }});");
+            w.Line($"x = g.Node(\"Conv\", new[] {{ x, {weights}, {bias} }}, global::NetGen.IO.OnnxAttribute.Ints(\"kernel_shape\", {K}, {K}), global::NetGen.IO.OnnxAttribute.Ints(\"strides\", {S}, {S}), global::NetGen.IO.OnnxAttribute.Ints(\"pads\", {Pad}, {Pad}, {Pad}, {Pad}));");
+            string? activation = Activation.Onnx("g", "x");
+            if (activation is not null)
+            {
+                w.Line($"x = {activation};");
+            }
+
+            w.Line($"x = g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {Outputs}) }});");
+        }
+
         public override void EmitOutputDerivative(CodeWriter w, Kernels kernels, string delta, string outputs, string? count = null) =>
             Activation.EmitDerivative(w, kernels, Index, delta, outputs, Outputs, count);
 

@@ -85,6 +85,20 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line($"ref {t.Type} {output} = ref {scratch};");
         }
 
+        // Gemm with transB = 1: x·Wᵀ + b, W in PyTorch's [outputs, inputs] layout; then the activation's node, if any.
+        public override void EmitOnnx(CodeWriter w, string module)
+        {
+            IReadOnlyList<ParameterTensor> tensors = Tensors;
+            string weights = $"g.Initializer(\"{module}.{tensors[0].Name}\", {ShapeLiteral(tensors[0])}, {tensors[0].View})";
+            string bias = $"g.Initializer(\"{module}.{tensors[1].Name}\", {ShapeLiteral(tensors[1])}, {tensors[1].View})";
+            w.Line($"x = g.Node(\"Gemm\", new[] {{ x, {weights}, {bias} }}, global::NetGen.IO.OnnxAttribute.Int(\"transB\", 1));");
+            string? activation = Activation.Onnx("g", "x");
+            if (activation is not null)
+            {
+                w.Line($"x = {activation};");
+            }
+        }
+
         public override void EmitOutputDerivative(CodeWriter w, Kernels kernels, string delta, string outputs, string? count = null) =>
             Activation.EmitDerivative(w, kernels, Index, delta, outputs, Outputs, count);
 

@@ -63,6 +63,10 @@ namespace NetGen.Generator.Emitting.Layers
         public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch) =>
             w.Line($"ref {t.Type} {output} = ref {input};");
 
+        // In the exported graph dropout is the identity outside training: nothing to add.
+        public override void EmitOnnx(CodeWriter w, string module) =>
+            w.Line("// (no node)");
+
         public override void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
         {
             w.Line($"/// <summary>Layer {I} (Dropout) outside training: the identity.</summary>");

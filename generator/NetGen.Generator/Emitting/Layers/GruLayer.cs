@@ -19,6 +19,14 @@ namespace NetGen.Generator.Emitting.Layers
 
         protected override string Kind => "Gru";
 
+        protected override string OnnxOperator => "GRU";
+
+        // ONNX: z, r, h; PyTorch: r, z, n.
+        protected override int[] OnnxGateOrder => new[] { 1, 0, 2 };
+
+        // PyTorch applies r after the recurrent product and its bias: r ⊙ (W_hn h + b_hn), ONNX's linear_before_reset = 1.
+        protected override string OnnxAttributes => ", global::NetGen.IO.OnnxAttribute.Int(\"linear_before_reset\", 1)";
+
         protected override int CellWidth => 4 * H;
 
         protected override string HiddenDeltaEquation => "W_hhᵀ·[δr, δz, r ⊙ δn]_t + z ⊙ δh_t (the direct path)";

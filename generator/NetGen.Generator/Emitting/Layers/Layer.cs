@@ -202,6 +202,18 @@ namespace NetGen.Generator.Emitting.Layers
         {
         }
 
+        /// <summary>
+        /// Statements adding this layer's ONNX nodes and initializers to the OnnxGraph g: they read the string local x, the
+        /// value of the layer before ([N·rows, <see cref="Inputs"/>], the rows of an example consecutive; the network's input
+        /// [N, InputSize] for the first layer), and set x to this layer's output ([N·<see cref="OutputRows"/>, <see cref="Outputs"/>]).
+        /// <paramref name="module"/> is the layer's index in the nn.Sequential numbering, the prefix of its tensors' names.
+        /// </summary>
+        public abstract void EmitOnnx(CodeWriter w, string module);
+
+        /// <summary>A C# expression for the shape of <paramref name="tensor"/>: "new[] { 128, 784 }".</summary>
+        protected static string ShapeLiteral(ParameterTensor tensor) =>
+            "new[] { " + string.Join(", ", System.Linq.Enumerable.Select(tensor.Shape, n => n.ToString(CultureInfo.InvariantCulture))) + " }";
+
         /// <summary>The emitter of a layer model: the one table of layer kinds on the emitting side.</summary>
         public static Layer For(LayerModel model, int index, int parameterOffset, int activationOffset, Layer? previous, NetworkModel network) => model switch
         {

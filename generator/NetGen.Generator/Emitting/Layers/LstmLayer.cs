@@ -18,6 +18,11 @@ namespace NetGen.Generator.Emitting.Layers
 
         protected override string Kind => "Lstm";
 
+        protected override string OnnxOperator => "LSTM";
+
+        // ONNX: i, o, f, c; PyTorch: i, f, g, o.
+        protected override int[] OnnxGateOrder => new[] { 0, 3, 1, 2 };
+
         protected override int CellWidth => 5 * H;
 
         protected override string InitialState => "h_0 = 0, c_0 = 0";

@@ -76,6 +76,14 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line($"ref {t.Type} {output} = ref MemoryMarshal.GetReference(pooled);");
         }
 
+        // MaxPool on the input seen as [N, C, H, W], the result flat again.
+        public override void EmitOnnx(CodeWriter w, string module)
+        {
+            w.Line($"x = g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {C}, {H}, {Wd}) }});");
+            w.Line($"x = g.Node(\"MaxPool\", new[] {{ x }}, global::NetGen.IO.OnnxAttribute.Ints(\"kernel_shape\", {Size}, {Size}), global::NetGen.IO.OnnxAttribute.Ints(\"strides\", {S}, {S}));");
+            w.Line($"x = g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {Outputs}) }});");
+        }
+
         public override void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
         {
             string T = t.Type;

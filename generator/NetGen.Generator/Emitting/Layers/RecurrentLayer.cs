@@ -93,6 +93,40 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>The kind as declared, e.g. "Lstm".</summary>
         protected abstract string Kind { get; }
 
+        /// <summary>The ONNX operator computing this kind, e.g. "LSTM".</summary>
+        protected abstract string OnnxOperator { get; }
+
+        /// <summary>
+        /// The gate blocks in ONNX's order, as indices of PyTorch's blocks: ONNX's block k of W, R and B is PyTorch's block
+        /// OnnxGateOrder[k] of weight_ih_l0, weight_hh_l0, bias_ih_l0 and bias_hh_l0.
+        /// </summary>
+        protected abstract int[] OnnxGateOrder { get; }
+
+        /// <summary>The kind's ONNX attributes beyond hidden_size, each as ", expression" (none by default).</summary>
+        protected virtual string OnnxAttributes => string.Empty;
+
+        /// <summary>
+        /// The ONNX node of this layer (forward direction, zero initial state, ONNX's default activations, which are PyTorch's),
+        /// with the time-major layout ONNX wants: x → Reshape [N, T, inputs] → Transpose [T, N, inputs] → the node, whose Y is
+        /// [T, 1, N, H] and Y_h [1, N, H]; then Y_h → [N, H] (many-to-one), or Y → Transpose [N, T, 1, H] → [N·T, H] (sequences).
+        /// </summary>
+        public override void EmitOnnx(CodeWriter w, string module)
+        {
+            IReadOnlyList<ParameterTensor> tensors = Tensors;
+            string order = string.Join(", ", OnnxGateOrder);
+            string attribute = "global::NetGen.IO.OnnxAttribute";
+            string t = Steps.ToString(CultureInfo.InvariantCulture);
+            string inputs = Inputs.ToString(CultureInfo.InvariantCulture);
+            string h = H.ToString(CultureInfo.InvariantCulture);
+            w.Line($"// {Module} node: its gate blocks are PyTorch's blocks {order}; the steps go in time-major, the hidden states come out batch-major.");
+            w.Line($"string[] wrb{I} = g.RecurrentInitializers(\"{module}\", {h}, new[] {{ {order} }}, {tensors[0].View}, {tensors[1].View}, {tensors[2].View}, {tensors[3].View});");
+            w.Line($"string steps{I} = g.Node(\"Transpose\", new[] {{ g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {t}, {inputs}) }}) }}, {attribute}.Ints(\"perm\", 1, 0, 2));");
+            w.Line($"string[] y{I} = g.Nodes(\"{OnnxOperator}\", new[] {{ steps{I}, wrb{I}[0], wrb{I}[1], wrb{I}[2] }}, 2, {attribute}.Int(\"hidden_size\", {h}){OnnxAttributes});");
+            w.Line(ReturnSequences
+                ? $"x = g.Node(\"Reshape\", new[] {{ g.Node(\"Transpose\", new[] {{ y{I}[0] }}, {attribute}.Ints(\"perm\", 2, 0, 1, 3)), g.Int64s(-1, {h}) }});"
+                : $"x = g.Node(\"Reshape\", new[] {{ y{I}[1], g.Int64s(-1, {h}) }});");
+        }
+
         public override int ModuleCount => 1;
 
         public override string Modules => $"{Module}({Inputs}, {H}, batch_first=True)";

@@ -15,6 +15,10 @@ namespace NetGen.Generator.Emitting.Layers
 
         protected override string Kind => "Rnn";
 
+        protected override string OnnxOperator => "RNN";
+
+        protected override int[] OnnxGateOrder => new[] { 0 };
+
         protected override int CellWidth => 0;
 
         protected override IEnumerable<string> CellEquations => new[] { "h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)" };

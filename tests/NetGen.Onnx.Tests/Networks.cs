@@ -1,0 +1,149 @@
+using System;
+using System.IO;
+using NetGen;
+
+namespace NetGen.Onnx.Tests
+{
+    /// <summary>What the tests need of a generated float network.</summary>
+    public interface IFloatNet
+    {
+        Span<float> Parameters { get; }
+
+        void Predict(ReadOnlySpan<float> input, Span<float> output);
+
+        void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs);
+
+        void SaveOnnx(string path);
+
+        void SaveOnnx(Stream stream);
+    }
+
+    /// <summary>What the tests need of a generated double network.</summary>
+    public interface IDoubleNet
+    {
+        Span<double> Parameters { get; }
+
+        void Predict(ReadOnlySpan<double> input, Span<double> output);
+
+        void PredictBatch(ReadOnlySpan<double> inputs, Span<double> outputs);
+
+        void SaveOnnx(string path);
+
+        void SaveOnnx(Stream stream);
+    }
+
+    // Dense networks: every activation, every head, both precisions.
+
+    [Network]
+    [Dense(6, 8)][Relu]
+    [Dense(8, 7)][LeakyRelu]
+    [Dense(7, 4)][Softmax]
+    public partial class ReluLeakySoftmax : IFloatNet { }
+
+    [Network]
+    [Dense(5, 9)][Sigmoid]
+    [Dense(9, 6)][Tanh]
+    [Dense(6, 3)][Sigmoid]
+    public partial class SigmoidTanhMultiLabel : IFloatNet { }
+
+    [Network]
+    [Dense(4, 10)][LeakyRelu(0.2)]
+    [Dense(10, 2)][Identity]
+    public partial class LeakyRegression : IFloatNet { }
+
+    [Network]
+    [Dense(20, 33)][Relu]
+    [Dense(33, 17)]
+    [Dense(17, 10)][Softmax]
+    public partial class WideLinearSoftmax : IFloatNet { }
+
+    [Network(Precision = Precision.Double)]
+    [Dense(6, 8)][Relu]
+    [Dense(8, 4)][Softmax]
+    public partial class DoubleSoftmax : IDoubleNet { }
+
+    [Network(Precision = Precision.Double)]
+    [Dense(5, 7)][Tanh]
+    [Dense(7, 6)][Sigmoid]
+    [Dense(6, 3)][Sigmoid]
+    public partial class DoubleMultiLabel : IDoubleNet { }
+
+    [Network(Precision = Precision.Double)]
+    [Dense(4, 9)][LeakyRelu(0.2)]
+    [Dense(9, 2)][Identity]
+    public partial class DoubleLeakyRegression : IDoubleNet { }
+
+    // Recurrent networks: every kind, many-to-one, many-to-many, stacked.
+
+    [Network(SequenceLength = 4)]
+    [Lstm(3, 5)]
+    [Dense(5, 4)][Softmax]
+    public partial class LstmToOne : IFloatNet { }
+
+    [Network(SequenceLength = 5)]
+    [Gru(3, 6)]
+    [Dense(6, 2)][Identity]
+    public partial class GruToOne : IFloatNet { }
+
+    [Network(SequenceLength = 4)]
+    [Rnn(3, 4, ReturnSequences = true)]
+    [Dense(4, 3)][Softmax]
+    public partial class RnnToMany : IFloatNet { }
+
+    [Network(SequenceLength = 6)]
+    [Lstm(2, 5, ReturnSequences = true)]
+    [Dense(5, 4)][Tanh]
+    [Dense(4, 2)][Sigmoid]
+    public partial class LstmToMany : IFloatNet { }
+
+    [Network(SequenceLength = 3)]
+    [Gru(2, 3, ReturnSequences = true)]
+    [Rnn(3, 4, ReturnSequences = true)]
+    [Lstm(4, 5)]
+    [Dense(5, 3)][Identity]
+    public partial class StackedKinds : IFloatNet { }
+
+    [Network(SequenceLength = 28)]
+    [Lstm(28, 32)]
+    [Dense(32, 10)][Softmax]
+    public partial class RowMnistSmall : IFloatNet { }
+
+    [Network(Precision = Precision.Double, SequenceLength = 4)]
+    [Lstm(3, 5)]
+    [Dense(5, 3)][Softmax]
+    public partial class DoubleLstm : IDoubleNet { }
+
+    [Network(Precision = Precision.Double, SequenceLength = 3)]
+    [Gru(2, 4, ReturnSequences = true)]
+    [Rnn(4, 3)]
+    [Dense(3, 2)][Identity]
+    public partial class DoubleGruRnn : IDoubleNet { }
+
+    [Network]
+    [Input(1, 28, 28)]
+    [Conv2D(1, 6, 5, Padding = 2)][Relu][MaxPool2D(2)]
+    [Conv2D(6, 16, 5)][Relu][MaxPool2D(2)]
+    [Flatten]
+    [Dense(400, 120)][Relu][Dropout(0.5)]
+    [Dense(120, 84)][Relu]
+    [Dense(84, 10)][Softmax]
+    public partial class LeNet5 : IFloatNet { }
+
+    [Network]
+    [Input(2, 7, 9)]
+    [Conv2D(2, 3, 3, Padding = 1)][Tanh]
+    [MaxPool2D(2, Stride = 1)]
+    [Conv2D(3, 4, 2, Stride = 2)][LeakyRelu(0.1)]
+    [Flatten]
+    [Dense(48, 5)]
+    [Sigmoid]
+    public partial class ConvOddMultiLabel : IFloatNet { }
+
+    [Network(Precision = Precision.Double)]
+    [Input(3, 5, 5)]
+    [Conv2D(3, 4, 3, Stride = 2, Padding = 1)][Sigmoid][Dropout(0.2)]
+    [Conv2D(4, 2, 3)]
+    [Flatten]
+    [Dense(2, 1)][Identity]
+    public partial class DoubleConvRegression : IDoubleNet { }
+}
