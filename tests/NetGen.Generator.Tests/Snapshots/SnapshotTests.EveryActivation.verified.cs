@@ -2769,18 +2769,20 @@ partial class EveryActivation
                 ref float o0 = ref Unsafe.Add(ref o, 0);
                 (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
             }
-            for (nuint i = 8; i < 12; i++)
             {
-                for (nuint j = 0; j < 1; j++)
+                Vector128<float> alpha128 = Vector128.Create(alpha);
+                nuint i = 8;
+                Vector128<float> a00 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
                 {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
                 }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
             }
             return;
         }
@@ -3200,18 +3202,55 @@ partial class EveryActivation
                 ref float o7 = ref Unsafe.Add(ref o, 7 * os);
                 (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
             }
-            for (nuint i = 8; i < 12; i++)
             {
-                for (nuint j = 0; j < 8; j++)
+                Vector128<float> alpha128 = Vector128.Create(alpha);
+                nuint i = 8;
+                Vector128<float> a00 = Vector128<float>.Zero;
+                Vector128<float> a10 = Vector128<float>.Zero;
+                Vector128<float> a20 = Vector128<float>.Zero;
+                Vector128<float> a30 = Vector128<float>.Zero;
+                Vector128<float> a40 = Vector128<float>.Zero;
+                Vector128<float> a50 = Vector128<float>.Zero;
+                Vector128<float> a60 = Vector128<float>.Zero;
+                Vector128<float> a70 = Vector128<float>.Zero;
+                for (nuint k = 0; k < rows; k++)
                 {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    ref float vk = ref Unsafe.Add(ref v, k * vs);
+                    ref float ck = ref Unsafe.Add(ref c, k * cr);
+                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                    Vector128<float> c0 = Vector128.Create(ck);
+                    a00 = MultiplyAdd(c0, v0, a00);
+                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                    a10 = MultiplyAdd(c1, v0, a10);
+                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                    a20 = MultiplyAdd(c2, v0, a20);
+                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                    a30 = MultiplyAdd(c3, v0, a30);
+                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                    a40 = MultiplyAdd(c4, v0, a40);
+                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                    a50 = MultiplyAdd(c5, v0, a50);
+                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                    a60 = MultiplyAdd(c6, v0, a60);
+                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                    a70 = MultiplyAdd(c7, v0, a70);
                 }
+                ref float o0 = ref Unsafe.Add(ref o, 0);
+                (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                ref float o1 = ref Unsafe.Add(ref o, os);
+                (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
             }
             return;
         }

@@ -76,10 +76,10 @@ namespace Samples
         public const int ParameterCount = 61706;
 
         /// <summary>Number of activations stored per example (all layer outputs).</summary>
-        private const int ActivationCount = 10310;
+        private const int ActivationCount = 8734;
 
         /// <summary>Examples processed together by the mini-batch kernels; larger batches are taken in chunks of this size.</summary>
-        private const int BatchChunk = 100;
+        private const int BatchChunk = 120;
 
         /// <summary>Examples per block of the broadcast-form forward kernels (two of the widest vectors).</summary>
         private const int ForwardBlock = 32;
@@ -94,7 +94,7 @@ namespace Samples
         private const int PredictScratch = 301056;
 
         /// <summary>Scratch of one example's forward pass after its activations: the windows of the widest convolution.</summary>
-        private const int ForwardScratch = 19600;
+        private const int ForwardScratch = 20624;
 
         /// <summary>Offset of W0 (6×1×5×5) in <see cref="Parameters"/>.</summary>
         private const int W0 = 0;
@@ -111,37 +111,37 @@ namespace Samples
         /// <summary>Offset of b2 (16) in <see cref="Parameters"/>.</summary>
         private const int B2 = 2556;
         /// <summary>Offset of a2 (16×10×10) in an activation (or delta) buffer.</summary>
-        private const int A2 = 7056;
+        private const int A2 = 5880;
 
         /// <summary>Offset of a3 (400 values) in an activation (or delta) buffer.</summary>
-        private const int A3 = 8656;
+        private const int A3 = 7480;
 
         /// <summary>Offset of a4 (400 values) in an activation (or delta) buffer.</summary>
-        private const int A4 = 9456;
+        private const int A4 = 7880;
 
         /// <summary>Offset of W5 (120×400, row-major) in <see cref="Parameters"/>.</summary>
         private const int W5 = 2572;
         /// <summary>Offset of b5 (120) in <see cref="Parameters"/>.</summary>
         private const int B5 = 50572;
         /// <summary>Offset of a5 (120) in an activation (or delta) buffer.</summary>
-        private const int A5 = 9856;
+        private const int A5 = 8280;
 
         /// <summary>Offset of a6 (120 values) in an activation (or delta) buffer.</summary>
-        private const int A6 = 9976;
+        private const int A6 = 8400;
 
         /// <summary>Offset of W7 (84×120, row-major) in <see cref="Parameters"/>.</summary>
         private const int W7 = 50692;
         /// <summary>Offset of b7 (84) in <see cref="Parameters"/>.</summary>
         private const int B7 = 60772;
         /// <summary>Offset of a7 (84) in an activation (or delta) buffer.</summary>
-        private const int A7 = 10216;
+        private const int A7 = 8640;
 
         /// <summary>Offset of W8 (10×84, row-major) in <see cref="Parameters"/>.</summary>
         private const int W8 = 60856;
         /// <summary>Offset of b8 (10) in <see cref="Parameters"/>.</summary>
         private const int B8 = 61696;
         /// <summary>Offset of a8 (10) in an activation (or delta) buffer.</summary>
-        private const int A8 = 10300;
+        private const int A8 = 8724;
 
         /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
         private readonly float[] _storage;
@@ -796,76 +796,68 @@ namespace Samples
             Layer8Forward(ref p, ref Unsafe.Add(ref a, A7), ref Unsafe.Add(ref a, A8));
         }
 
-        /// <summary>The windows of x as the columns of a 25 × 784 matrix: cols[((c·5 + u)·5 + v)·784 + i·28 + j] = x[c, i + u − 2, j + v − 2], 0 outside the input.</summary>
+        /// <summary>The windows of x as the columns of a 25 × 784 matrix: cols[((c·5 + u)·5 + v)·784 + i·28 + j] = x[c, i + u − 2, j + v − 2], 0 in the border (read from xp, x with its border).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Columns(ref float x, ref float cols)
+        private static void Layer0Columns(ref float x, ref float cols, ref float xp)
         {
-            for (int c = 0; c < 1; c++)
+            MemoryMarshal.CreateSpan(ref xp, 1024).Clear();
+            for (nuint c = 0; c < 1; c++)
             {
-                for (int u = 0; u < 5; u++)
+                for (nuint y = 0; y < 28; y++)
                 {
-                    for (int v = 0; v < 5; v++)
+                    ref float plain = ref Unsafe.Add(ref x, ((c * 28) + y) * 28);
+                    ref float bordered = ref Unsafe.Add(ref xp, (((c * 32) + y + 2) * 32) + 2);
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref bordered), ref Unsafe.As<float, byte>(ref plain), 112);
+                }
+            }
+            for (nuint c = 0; c < 1; c++)
+            {
+                for (nuint u = 0; u < 5; u++)
+                {
+                    for (nuint v = 0; v < 5; v++)
                     {
                         ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * 784);
-                        // the windows j whose column j + v − 2 is inside the input: [from, to)
-                        int from = v >= 2 ? 0 : (2 - v + 0) / 1;
-                        int last = 29 - v;
-                        int to = last < 0 ? 0 : Math.Min(28, (last / 1) + 1);
-                        to = Math.Max(to, from);
-                        for (int i = 0; i < 28; i++)
+                        ref float source = ref Unsafe.Add(ref xp, (((c * 32) + u) * 32) + v);
+                        for (nuint i = 0; i < 28; i++)
                         {
-                            int y = i + u - 2;
                             ref float window = ref Unsafe.Add(ref row, i * 28);
-                            if ((uint)y >= 28u)
-                            {
-                                MemoryMarshal.CreateSpan(ref window, 28).Clear();
-                                continue;
-                            }
-                            int origin = (((c * 28) + y) * 28) + v - 2; // the input index of window j = 0 (may be before the row: j starts at from)
-                            MemoryMarshal.CreateSpan(ref window, from).Clear();
-                            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref window, to), 28 - to).Clear();
-                            for (int j = from; j < to; j++)
-                            {
-                                Unsafe.Add(ref window, j) = Unsafe.Add(ref x, origin + j);
-                            }
+                            ref float input = ref Unsafe.Add(ref source, i * 32);
+                            Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref window), ref Unsafe.As<float, byte>(ref input), 112);
                         }
                     }
                 }
             }
         }
 
-        /// <summary>The transpose of Layer0Columns: dx = 0, then every value of cols added onto the input position its window read.</summary>
+        /// <summary>The transpose of Layer0Columns: dx = 0, then every value of cols added onto the input position its window read (in dxp, the input with its border, then copied without it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Scatter(ref float cols, ref float x)
+        private static void Layer0Scatter(ref float cols, ref float x, ref float xp)
         {
-            MemoryMarshal.CreateSpan(ref x, 784).Clear();
-            for (int c = 0; c < 1; c++)
+            MemoryMarshal.CreateSpan(ref xp, 1024).Clear();
+            for (nuint c = 0; c < 1; c++)
             {
-                for (int u = 0; u < 5; u++)
+                for (nuint u = 0; u < 5; u++)
                 {
-                    for (int v = 0; v < 5; v++)
+                    for (nuint v = 0; v < 5; v++)
                     {
                         ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * 784);
-                        // the windows j whose column j + v − 2 is inside the input: [from, to)
-                        int from = v >= 2 ? 0 : (2 - v + 0) / 1;
-                        int last = 29 - v;
-                        int to = last < 0 ? 0 : Math.Min(28, (last / 1) + 1);
-                        to = Math.Max(to, from);
-                        for (int i = 0; i < 28; i++)
+                        ref float source = ref Unsafe.Add(ref xp, (((c * 32) + u) * 32) + v);
+                        for (nuint i = 0; i < 28; i++)
                         {
-                            int y = i + u - 2;
                             ref float window = ref Unsafe.Add(ref row, i * 28);
-                            if ((uint)y >= 28u)
-                            {
-                                continue;
-                            }
-                            int origin = (((c * 28) + y) * 28) + v - 2; // the input index of window j = 0 (may be before the row: j starts at from)
-                            for (int j = from; j < to; j++)
-                            {
-                                Unsafe.Add(ref x, origin + j) += Unsafe.Add(ref window, j);
-                            }
+                            ref float input = ref Unsafe.Add(ref source, i * 32);
+                            Axpy28(ref input, 1.0f, ref window);
                         }
                     }
+                }
+            }
+            for (nuint c = 0; c < 1; c++)
+            {
+                for (nuint y = 0; y < 28; y++)
+                {
+                    ref float plain = ref Unsafe.Add(ref x, ((c * 28) + y) * 28);
+                    ref float bordered = ref Unsafe.Add(ref xp, (((c * 32) + y + 2) * 32) + 2);
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref plain), ref Unsafe.As<float, byte>(ref bordered), 112);
                 }
             }
         }
@@ -896,7 +888,7 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer0Columns(ref x, ref s);
+            Layer0Columns(ref x, ref s, ref Unsafe.Add(ref s, 19600));
             Layer0Product(ref p, ref s, ref a);
         }
 
@@ -910,87 +902,59 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 1 (MaxPool2D) forward for one example: the 1176 maxima into a, the index in x of each into a[1176 + k]; a NaN in a window wins.</summary>
+        /// <summary>Layer 1 (MaxPool2D) forward for one example: the maximum of each window (NaN if the window holds one).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Forward(ref float p, ref float x, ref float a)
         {
-            ref float arg = ref Unsafe.Add(ref a, 1176);
-            for (int c = 0; c < 6; c++)
+            for (nuint c = 0; c < 6; c++)
             {
-                for (int i = 0; i < 14; i++)
+                for (nuint i = 0; i < 14; i++)
                 {
-                    for (int j = 0; j < 14; j++)
+                    ref float o = ref Unsafe.Add(ref a, ((c * 14) + i) * 14);
+                    for (nuint j = 0; j < 14; j++)
                     {
-                        int first = (((c * 28) + (i * 2)) * 28) + (j * 2);
-                        float best = Unsafe.Add(ref x, first);
-                        int at = first;
-                        for (int u = 0; u < 2; u++)
+                        ref float window = ref Unsafe.Add(ref x, (((c * 28) + (i * 2)) * 28) + (j * 2));
+                        float best = window;
+                        for (nuint u = 0; u < 2; u++)
                         {
-                            for (int v = 0; v < 2; v++)
+                            for (nuint v = 0; v < 2; v++)
                             {
-                                int k = first + (u * 28) + v;
-                                float value = Unsafe.Add(ref x, k);
-                                if (value > best || float.IsNaN(value) && !float.IsNaN(best))
-                                {
-                                    best = value;
-                                    at = k;
-                                }
+                                best = MathF.Max(best, Unsafe.Add(ref window, (u * 28) + v));
                             }
                         }
-                        int o = (((c * 14) + i) * 14) + j;
-                        Unsafe.Add(ref a, o) = best;
-                        Unsafe.Add(ref arg, o) = at;
+                        Unsafe.Add(ref o, j) = best;
                     }
                 }
             }
         }
 
-        /// <summary>Layer 1 (MaxPool2D) forward for a mini-batch: the maxima of example n at y[n·1176], its arg maxima after all count outputs.</summary>
+        /// <summary>Layer 1 (MaxPool2D) forward for a mini-batch: row n of y from row n of x.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            Span<float> one = stackalloc float[2352];
-            ref float o = ref MemoryMarshal.GetReference(one);
             for (nuint n = 0; n < (nuint)count; n++)
             {
-                Layer1Forward(ref p, ref Unsafe.Add(ref x, n * 4704), ref o);
-                MemoryMarshal.CreateReadOnlySpan(ref o, 1176).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, n * 1176), 1176));
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref o, 1176), 1176).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, ((nuint)count + n) * 1176), 1176));
+                Layer1Forward(ref p, ref Unsafe.Add(ref x, n * 4704), ref Unsafe.Add(ref y, n * 1176));
             }
         }
 
-        /// <summary>The windows of x as the columns of a 150 × 100 matrix: cols[((c·5 + u)·5 + v)·100 + i·10 + j] = x[c, i + u, j + v], 0 outside the input.</summary>
+        /// <summary>The windows of x as the columns of a 150 × 100 matrix: cols[((c·5 + u)·5 + v)·100 + i·10 + j] = x[c, i + u, j + v].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Columns(ref float x, ref float cols)
+        private static void Layer2Columns(ref float x, ref float cols, ref float xp)
         {
-            for (int c = 0; c < 6; c++)
+            for (nuint c = 0; c < 6; c++)
             {
-                for (int u = 0; u < 5; u++)
+                for (nuint u = 0; u < 5; u++)
                 {
-                    for (int v = 0; v < 5; v++)
+                    for (nuint v = 0; v < 5; v++)
                     {
                         ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * 100);
-                        // the windows j whose column j + v is inside the input: [from, to)
-                        int from = 0;
-                        int last = 13 - v;
-                        int to = last < 0 ? 0 : Math.Min(10, (last / 1) + 1);
-                        to = Math.Max(to, from);
-                        for (int i = 0; i < 10; i++)
+                        ref float source = ref Unsafe.Add(ref x, (((c * 14) + u) * 14) + v);
+                        for (nuint i = 0; i < 10; i++)
                         {
-                            int y = i + u;
                             ref float window = ref Unsafe.Add(ref row, i * 10);
-                            if ((uint)y >= 14u)
-                            {
-                                MemoryMarshal.CreateSpan(ref window, 10).Clear();
-                                continue;
-                            }
-                            int origin = (((c * 14) + y) * 14) + v; // the input index of window j = 0 (may be before the row: j starts at from)
-                            MemoryMarshal.CreateSpan(ref window, from).Clear();
-                            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref window, to), 10 - to).Clear();
-                            for (int j = from; j < to; j++)
-                            {
-                                Unsafe.Add(ref window, j) = Unsafe.Add(ref x, origin + j);
-                            }
+                            ref float input = ref Unsafe.Add(ref source, i * 14);
+                            Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref window), ref Unsafe.As<float, byte>(ref input), 40);
                         }
                     }
                 }
@@ -999,34 +963,22 @@ namespace Samples
 
         /// <summary>The transpose of Layer2Columns: dx = 0, then every value of cols added onto the input position its window read.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Scatter(ref float cols, ref float x)
+        private static void Layer2Scatter(ref float cols, ref float x, ref float xp)
         {
             MemoryMarshal.CreateSpan(ref x, 1176).Clear();
-            for (int c = 0; c < 6; c++)
+            for (nuint c = 0; c < 6; c++)
             {
-                for (int u = 0; u < 5; u++)
+                for (nuint u = 0; u < 5; u++)
                 {
-                    for (int v = 0; v < 5; v++)
+                    for (nuint v = 0; v < 5; v++)
                     {
                         ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * 100);
-                        // the windows j whose column j + v is inside the input: [from, to)
-                        int from = 0;
-                        int last = 13 - v;
-                        int to = last < 0 ? 0 : Math.Min(10, (last / 1) + 1);
-                        to = Math.Max(to, from);
-                        for (int i = 0; i < 10; i++)
+                        ref float source = ref Unsafe.Add(ref x, (((c * 14) + u) * 14) + v);
+                        for (nuint i = 0; i < 10; i++)
                         {
-                            int y = i + u;
                             ref float window = ref Unsafe.Add(ref row, i * 10);
-                            if ((uint)y >= 14u)
-                            {
-                                continue;
-                            }
-                            int origin = (((c * 14) + y) * 14) + v; // the input index of window j = 0 (may be before the row: j starts at from)
-                            for (int j = from; j < to; j++)
-                            {
-                                Unsafe.Add(ref x, origin + j) += Unsafe.Add(ref window, j);
-                            }
+                            ref float input = ref Unsafe.Add(ref source, i * 14);
+                            Axpy10(ref input, 1.0f, ref window);
                         }
                     }
                 }
@@ -1055,7 +1007,7 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer2Columns(ref x, ref s);
+            Layer2Columns(ref x, ref s, ref Unsafe.Add(ref s, 15000));
             Layer2Product(ref p, ref s, ref a);
         }
 
@@ -1069,52 +1021,39 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 3 (MaxPool2D) forward for one example: the 400 maxima into a, the index in x of each into a[400 + k]; a NaN in a window wins.</summary>
+        /// <summary>Layer 3 (MaxPool2D) forward for one example: the maximum of each window (NaN if the window holds one).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer3Forward(ref float p, ref float x, ref float a)
         {
-            ref float arg = ref Unsafe.Add(ref a, 400);
-            for (int c = 0; c < 16; c++)
+            for (nuint c = 0; c < 16; c++)
             {
-                for (int i = 0; i < 5; i++)
+                for (nuint i = 0; i < 5; i++)
                 {
-                    for (int j = 0; j < 5; j++)
+                    ref float o = ref Unsafe.Add(ref a, ((c * 5) + i) * 5);
+                    for (nuint j = 0; j < 5; j++)
                     {
-                        int first = (((c * 10) + (i * 2)) * 10) + (j * 2);
-                        float best = Unsafe.Add(ref x, first);
-                        int at = first;
-                        for (int u = 0; u < 2; u++)
+                        ref float window = ref Unsafe.Add(ref x, (((c * 10) + (i * 2)) * 10) + (j * 2));
+                        float best = window;
+                        for (nuint u = 0; u < 2; u++)
                         {
-                            for (int v = 0; v < 2; v++)
+                            for (nuint v = 0; v < 2; v++)
                             {
-                                int k = first + (u * 10) + v;
-                                float value = Unsafe.Add(ref x, k);
-                                if (value > best || float.IsNaN(value) && !float.IsNaN(best))
-                                {
-                                    best = value;
-                                    at = k;
-                                }
+                                best = MathF.Max(best, Unsafe.Add(ref window, (u * 10) + v));
                             }
                         }
-                        int o = (((c * 5) + i) * 5) + j;
-                        Unsafe.Add(ref a, o) = best;
-                        Unsafe.Add(ref arg, o) = at;
+                        Unsafe.Add(ref o, j) = best;
                     }
                 }
             }
         }
 
-        /// <summary>Layer 3 (MaxPool2D) forward for a mini-batch: the maxima of example n at y[n·400], its arg maxima after all count outputs.</summary>
+        /// <summary>Layer 3 (MaxPool2D) forward for a mini-batch: row n of y from row n of x.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer3ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            Span<float> one = stackalloc float[800];
-            ref float o = ref MemoryMarshal.GetReference(one);
             for (nuint n = 0; n < (nuint)count; n++)
             {
-                Layer3Forward(ref p, ref Unsafe.Add(ref x, n * 1600), ref o);
-                MemoryMarshal.CreateReadOnlySpan(ref o, 400).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, n * 400), 400));
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref o, 400), 400).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, ((nuint)count + n) * 400), 400));
+                Layer3Forward(ref p, ref Unsafe.Add(ref x, n * 1600), ref Unsafe.Add(ref y, n * 400));
             }
         }
 
@@ -1519,20 +1458,40 @@ namespace Samples
             MemoryMarshal.CreateReadOnlySpan(ref d, count * 400).CopyTo(MemoryMarshal.CreateSpan(ref dx, count * 400));
         }
 
-        /// <summary>Layer 3 (MaxPool2D) backward: each δ3 added to its window's arg max in the layer before it's δ, 0 elsewhere (⊙ its f′).</summary>
+        /// <summary>Layer 3 (MaxPool2D) backward: each δ3 added at its window's arg max (the first position holding the maximum) in the layer before it's δ, 0 elsewhere (⊙ its f′).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer3BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float y, ref float d, ref float dx, int count)
         {
             MemoryMarshal.CreateSpan(ref dx, count * 1600).Clear();
-            ref float arg = ref Unsafe.Add(ref y, (nuint)count * 400);
             for (nuint n = 0; n < (nuint)count; n++)
             {
+                ref float xn = ref Unsafe.Add(ref x, n * 1600);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 1600);
+                ref float yn = ref Unsafe.Add(ref y, n * 400);
                 ref float dn = ref Unsafe.Add(ref d, n * 400);
-                ref float an = ref Unsafe.Add(ref arg, n * 400);
-                for (nuint k = 0; k < 400; k++)
+                for (nuint c = 0; c < 16; c++)
                 {
-                    Unsafe.Add(ref dxn, (nint)Unsafe.Add(ref an, k)) += Unsafe.Add(ref dn, k);
+                    for (nuint i = 0; i < 5; i++)
+                    {
+                        for (nuint j = 0; j < 5; j++)
+                        {
+                            nuint o = (((c * 5) + i) * 5) + j;
+                            nuint first = (((c * 10) + (i * 2)) * 10) + (j * 2);
+                            float best = Unsafe.Add(ref yn, o);
+                            bool nan = float.IsNaN(best);
+                            nuint at = first;
+                            // the window from its last position to its first, so that the first holding the maximum is kept (a select, no branch)
+                            for (nuint q = 4; q-- > 0;)
+                            {
+                                nuint k = first + ((q / 2) * 10) + (q % 2);
+                                float value = Unsafe.Add(ref xn, k);
+                                bool hit = (value == best) | (nan & float.IsNaN(value));
+                                nuint keep = (nuint)0 - Unsafe.As<bool, byte>(ref hit); // all ones where hit
+                                at = (k & keep) | (at & ~keep);
+                            }
+                            Unsafe.Add(ref dxn, at) += Unsafe.Add(ref dn, o);
+                        }
+                    }
                 }
             }
             // δ2 ⊙= f′(a2), f′ = [a > 0]
@@ -1568,7 +1527,7 @@ namespace Samples
                 {
                     Gemm1x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
                 }
-                Layer2Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1176));
+                Layer2Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1176), ref Unsafe.Add(ref s, 30000));
             }
 
             // W2[o, r] += α·Σ_windows δ2[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b2[o] += α·Σ δ2[o, :]
@@ -1579,7 +1538,7 @@ namespace Samples
             for (nuint n = 0; n < (nuint)count; n++)
             {
                 ref float dn = ref Unsafe.Add(ref d, n * 1600);
-                Layer2Columns(ref Unsafe.Add(ref x, n * 1176), ref cols);
+                Layer2Columns(ref Unsafe.Add(ref x, n * 1176), ref cols, ref Unsafe.Add(ref s, 30000));
                 for (nuint r = 0; r < 150; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 100);
@@ -1602,20 +1561,40 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 1 (MaxPool2D) backward: each δ1 added to its window's arg max in the layer before it's δ, 0 elsewhere (⊙ its f′).</summary>
+        /// <summary>Layer 1 (MaxPool2D) backward: each δ1 added at its window's arg max (the first position holding the maximum) in the layer before it's δ, 0 elsewhere (⊙ its f′).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float y, ref float d, ref float dx, int count)
         {
             MemoryMarshal.CreateSpan(ref dx, count * 4704).Clear();
-            ref float arg = ref Unsafe.Add(ref y, (nuint)count * 1176);
             for (nuint n = 0; n < (nuint)count; n++)
             {
+                ref float xn = ref Unsafe.Add(ref x, n * 4704);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 4704);
+                ref float yn = ref Unsafe.Add(ref y, n * 1176);
                 ref float dn = ref Unsafe.Add(ref d, n * 1176);
-                ref float an = ref Unsafe.Add(ref arg, n * 1176);
-                for (nuint k = 0; k < 1176; k++)
+                for (nuint c = 0; c < 6; c++)
                 {
-                    Unsafe.Add(ref dxn, (nint)Unsafe.Add(ref an, k)) += Unsafe.Add(ref dn, k);
+                    for (nuint i = 0; i < 14; i++)
+                    {
+                        for (nuint j = 0; j < 14; j++)
+                        {
+                            nuint o = (((c * 14) + i) * 14) + j;
+                            nuint first = (((c * 28) + (i * 2)) * 28) + (j * 2);
+                            float best = Unsafe.Add(ref yn, o);
+                            bool nan = float.IsNaN(best);
+                            nuint at = first;
+                            // the window from its last position to its first, so that the first holding the maximum is kept (a select, no branch)
+                            for (nuint q = 4; q-- > 0;)
+                            {
+                                nuint k = first + ((q / 2) * 28) + (q % 2);
+                                float value = Unsafe.Add(ref xn, k);
+                                bool hit = (value == best) | (nan & float.IsNaN(value));
+                                nuint keep = (nuint)0 - Unsafe.As<bool, byte>(ref hit); // all ones where hit
+                                at = (k & keep) | (at & ~keep);
+                            }
+                            Unsafe.Add(ref dxn, at) += Unsafe.Add(ref dn, o);
+                        }
+                    }
                 }
             }
             // δ0 ⊙= f′(a0), f′ = [a > 0]
@@ -1641,7 +1620,7 @@ namespace Samples
             for (nuint n = 0; n < (nuint)count; n++)
             {
                 ref float dn = ref Unsafe.Add(ref d, n * 4704);
-                Layer0Columns(ref Unsafe.Add(ref x, n * 784), ref cols);
+                Layer0Columns(ref Unsafe.Add(ref x, n * 784), ref cols, ref Unsafe.Add(ref s, 19600));
                 for (nuint r = 0; r < 25; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 784);
@@ -2170,6 +2149,94 @@ namespace Samples
                 sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
             }
             return sum;
+        }
+
+        /// <summary>y[i] += α·x[i] for i &lt; 10.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Axpy10(ref float y, float alpha, ref float x)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 10 = 1 × 8 + 2 scalar
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                for (nuint i = 8; i < 10; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 10 = 2 × 4 + 2 scalar
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
+                for (nuint i = 8; i < 10; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 10; i++)
+            {
+                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+            }
+        }
+
+        /// <summary>y[i] += α·x[i] for i &lt; 28.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Axpy28(ref float y, float alpha, ref float x)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 28 = 1 × 16 + 12 scalar
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                for (nuint i = 16; i < 28; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 28 = 3 × 8 + 4 scalar
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 8), Vector256.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
+                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 16), Vector256.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
+                for (nuint i = 24; i < 28; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 28 = 1 × 4 × 4 (unrolled) + 3 × 4
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                }
+                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 16), Vector128.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
+                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 20), Vector128.LoadUnsafe(ref y, 20)).StoreUnsafe(ref y, 20);
+                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 24), Vector128.LoadUnsafe(ref y, 24)).StoreUnsafe(ref y, 24);
+                return;
+            }
+
+            for (nuint i = 0; i < 28; i++)
+            {
+                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+            }
         }
 
         /// <summary>y[i] += α·x[i] for i &lt; 61706.</summary>
@@ -2837,18 +2904,35 @@ namespace Samples
                     (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
                     (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
                 }
-                for (nuint i = 96; i < 100; i++)
                 {
-                    for (nuint j = 0; j < 4; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 96;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
                 }
                 return;
             }
@@ -2894,18 +2978,35 @@ namespace Samples
                     (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
                     (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
                 }
-                for (nuint i = 96; i < 100; i++)
                 {
-                    for (nuint j = 0; j < 4; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 96;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
                 }
                 return;
             }
@@ -3236,18 +3337,20 @@ namespace Samples
                     ref float o0 = ref Unsafe.Add(ref o, 0);
                     (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                 }
-                for (nuint i = 80; i < 84; i++)
                 {
-                    for (nuint j = 0; j < 1; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 80;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
                 }
                 return;
             }
@@ -3289,18 +3392,20 @@ namespace Samples
                     ref float o0 = ref Unsafe.Add(ref o, 0);
                     (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                 }
-                for (nuint i = 80; i < 84; i++)
                 {
-                    for (nuint j = 0; j < 1; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 80;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
                 }
                 return;
             }
@@ -3377,18 +3482,20 @@ namespace Samples
                     (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
                     (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
                 }
-                for (nuint i = 96; i < 100; i++)
                 {
-                    for (nuint j = 0; j < 1; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 96;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
                 }
                 return;
             }
@@ -3416,18 +3523,20 @@ namespace Samples
                     (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
                     (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
                 }
-                for (nuint i = 96; i < 100; i++)
                 {
-                    for (nuint j = 0; j < 1; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 96;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
                 }
                 return;
             }
@@ -3532,18 +3641,20 @@ namespace Samples
                     ref float o0 = ref Unsafe.Add(ref o, 0);
                     (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                 }
-                for (nuint i = 112; i < 120; i++)
                 {
-                    for (nuint j = 0; j < 1; j++)
+                    Vector256<float> alpha256 = Vector256.Create(alpha);
+                    nuint i = 112;
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha256, a00, Vector256.LoadUnsafe(ref o0, i)) : alpha256 * a00).StoreUnsafe(ref o0, i);
                 }
                 return;
             }
@@ -4044,18 +4155,55 @@ namespace Samples
                     ref float o7 = ref Unsafe.Add(ref o, 7 * os);
                     (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
                 }
-                for (nuint i = 80; i < 84; i++)
                 {
-                    for (nuint j = 0; j < 8; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 80;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
                 }
                 return;
             }
@@ -4112,18 +4260,55 @@ namespace Samples
                     ref float o7 = ref Unsafe.Add(ref o, 7 * os);
                     (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
                 }
-                for (nuint i = 80; i < 84; i++)
                 {
-                    for (nuint j = 0; j < 8; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 80;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
                 }
                 return;
             }
@@ -4292,18 +4477,55 @@ namespace Samples
                     (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
                     (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
                 }
-                for (nuint i = 96; i < 100; i++)
                 {
-                    for (nuint j = 0; j < 8; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 96;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
                 }
                 return;
             }
@@ -4360,18 +4582,55 @@ namespace Samples
                     ref float o7 = ref Unsafe.Add(ref o, 7 * os);
                     (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
                 }
-                for (nuint i = 96; i < 100; i++)
                 {
-                    for (nuint j = 0; j < 8; j++)
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 96;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
                 }
                 return;
             }
@@ -4589,18 +4848,55 @@ namespace Samples
                     ref float o7 = ref Unsafe.Add(ref o, 7 * os);
                     (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
                 }
-                for (nuint i = 112; i < 120; i++)
                 {
-                    for (nuint j = 0; j < 8; j++)
+                    Vector256<float> alpha256 = Vector256.Create(alpha);
+                    nuint i = 112;
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    Vector256<float> a60 = Vector256<float>.Zero;
+                    Vector256<float> a70 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
                     }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha256, a00, Vector256.LoadUnsafe(ref o0, i)) : alpha256 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha256, a10, Vector256.LoadUnsafe(ref o1, i)) : alpha256 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha256, a20, Vector256.LoadUnsafe(ref o2, i)) : alpha256 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha256, a30, Vector256.LoadUnsafe(ref o3, i)) : alpha256 * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alpha256, a40, Vector256.LoadUnsafe(ref o4, i)) : alpha256 * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alpha256, a50, Vector256.LoadUnsafe(ref o5, i)) : alpha256 * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alpha256, a60, Vector256.LoadUnsafe(ref o6, i)) : alpha256 * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alpha256, a70, Vector256.LoadUnsafe(ref o7, i)) : alpha256 * a70).StoreUnsafe(ref o7, i);
                 }
                 return;
             }

@@ -90,9 +90,30 @@ namespace NetGen.Generator.Emitting
                         }
                     }
 
-                    if (n % lanes != 0)
+                    // The columns left over: one vector of each narrower width that fits (e.g. 4 floats for n = 100 with
+                    // Vector512), then single columns; the narrower vectors are accelerated wherever the wider ones are.
+                    int done = vectors * lanes;
+                    foreach (int narrow in s_widths)
                     {
-                        EmitGemmScalar(w, r, vectors * lanes, n);
+                        int narrowLanes = _t.Lanes(narrow);
+                        if (narrow >= bits || n - done < narrowLanes || sparse)
+                        {
+                            continue;
+                        }
+
+                        using (w.Block())
+                        {
+                            w.Line($"Vector{narrow}<{t}> alpha{narrow} = Vector{narrow}.Create(alpha);");
+                            w.Line($"nuint i = {done};");
+                            EmitGemmColumns(w, narrow, narrowLanes, r, 1, null, "alpha" + narrow);
+                        }
+
+                        done += narrowLanes;
+                    }
+
+                    if (done < n)
+                    {
+                        EmitGemmScalar(w, r, done, n);
                     }
 
                     w.Line("return;");
@@ -103,7 +124,7 @@ namespace NetGen.Generator.Emitting
         }
 
         /// <summary>One step of the column loop: `width` vectors × r rows of accumulators, reduced over rows.</summary>
-        private void EmitGemmColumns(CodeWriter w, int bits, int lanes, int r, int width, string? step = null)
+        private void EmitGemmColumns(CodeWriter w, int bits, int lanes, int r, int width, string? step = null, string alpha = "alphaV")
         {
             string t = _t.Type;
             var v = new VectorSpec(bits, lanes, _t);
@@ -149,7 +170,7 @@ namespace NetGen.Generator.Emitting
                 for (int q = 0; q < width; q++)
                 {
                     string at = Offset("i", q * lanes);
-                    w.Line($"(accumulate ? MultiplyAdd(alphaV, a{j}{q}, {v.Load($"o{j}", at)}) : alphaV * a{j}{q}).StoreUnsafe(ref o{j}, {at});");
+                    w.Line($"(accumulate ? MultiplyAdd({alpha}, a{j}{q}, {v.Load($"o{j}", at)}) : {alpha} * a{j}{q}).StoreUnsafe(ref o{j}, {at});");
                 }
             }
         }

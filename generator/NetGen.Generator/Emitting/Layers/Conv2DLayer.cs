@@ -101,11 +101,19 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override bool HasOutputDerivative => Activation is not Identity;
 
-        public override int ForwardScratch => Kc * P;
+        /// <summary>Rows and columns of the input with its zero border.</summary>
+        private int Hp => H + (2 * Pad);
 
-        public override int BatchScratch(Kernels kernels) => Kc * P;
+        private int Wp => Wd + (2 * Pad);
 
-        public override int BackwardScratch => (Previous is null ? 1 : 2) * Kc * P;
+        /// <summary>Values of the padded copy of one input (none without padding: the input is read in place).</summary>
+        private int Padded => Pad > 0 ? Cin * Hp * Wp : 0;
+
+        public override int ForwardScratch => (Kc * P) + Padded;
+
+        public override int BatchScratch(Kernels kernels) => ForwardScratch;
+
+        public override int BackwardScratch => ((Previous is null ? 1 : 2) * Kc * P) + Padded;
 
         public override bool SupportsUpdate => false;
 
@@ -171,9 +179,9 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>Layer{l}Forward(ref p, ref x, ref a, ref s): the windows into s, then a = f(W·cols + b).</summary>
         public override void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
         {
-            EmitColumns(w, t, scatter: false);
+            EmitColumns(w, t, kernels, scatter: false);
             w.Line();
-            EmitColumns(w, t, scatter: true);
+            EmitColumns(w, t, kernels, scatter: true);
             w.Line();
             EmitProduct(w, t, kernels);
             w.Line();
@@ -181,7 +189,7 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Forward(ref {t.Type} p, ref {t.Type} x, ref {t.Type} a, ref {t.Type} s)"))
             {
-                w.Line($"Layer{I}Columns(ref x, ref s);");
+                w.Line($"Layer{I}Columns(ref x, ref s, ref Unsafe.Add(ref s, {Kc * P}));");
                 w.Line($"Layer{I}Product(ref p, ref s, ref a);");
             }
         }
@@ -226,7 +234,7 @@ namespace NetGen.Generator.Emitting.Layers
                         w.Line($"ref {T} dn = ref Unsafe.Add(ref d, n * {Outputs});");
                         EmitBlocks(w, kernels, Kc, (r, rows) =>
                             $"{kernels.Gemm(rows, P)}(ref dn, {P}, ref Unsafe.Add(ref w, {r}), {Kc}, 1, {Cout}, ref Unsafe.Add(ref dcols, {r} * {P}), {P}, {t.One}, accumulate: false);");
-                        w.Line($"Layer{I}Scatter(ref dcols, ref Unsafe.Add(ref dx, n * {Inputs}));");
+                        w.Line($"Layer{I}Scatter(ref dcols, ref Unsafe.Add(ref dx, n * {Inputs}), ref Unsafe.Add(ref s, {2 * Kc * P}));");
                     }
 
                     Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "(nuint)count");
@@ -242,7 +250,7 @@ namespace NetGen.Generator.Emitting.Layers
                 using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
                 {
                     w.Line($"ref {T} dn = ref Unsafe.Add(ref d, n * {Outputs});");
-                    w.Line($"Layer{I}Columns(ref Unsafe.Add(ref x, n * {Inputs}), ref cols);");
+                    w.Line($"Layer{I}Columns(ref Unsafe.Add(ref x, n * {Inputs}), ref cols, ref Unsafe.Add(ref s, {(Previous is null ? 1 : 2) * Kc * P}));");
                     using (w.Block($"for (nuint r = 0; r < {Kc}; r++)"))
                     {
                         w.Line($"ref {T} cr = ref Unsafe.Add(ref cols, r * {P});");
@@ -331,63 +339,84 @@ namespace NetGen.Generator.Emitting.Layers
         }
 
         /// <summary>
-        /// Layer{l}Columns(ref x, ref cols): row r = (c·k + u)·k + v of cols holds, for every window (i, j), the input value
-        /// x[c, s·i + u − p, s·j + v − p] (0 in the padding). Layer{l}Scatter(ref cols, ref dx) is its transpose: dx = 0,
-        /// then each value of cols is added back where it came from.
+        /// Layer{l}Columns(ref x, ref cols, ref xp): row r = (c·k + u)·k + v of cols holds, for every window (i, j), the
+        /// input value x[c, s·i + u − p, s·j + v − p], read from xp, the input with a border of p zeros (x itself when p = 0),
+        /// so that every window row is one copy without a test. Layer{l}Scatter(ref cols, ref dx, ref dxp) is its
+        /// transpose: every value of cols added back onto the (padded) position it came from, then the border dropped.
         /// </summary>
-        private void EmitColumns(CodeWriter w, Numeric t, bool scatter)
+        private void EmitColumns(CodeWriter w, Numeric t, Kernels kernels, bool scatter)
         {
             string T = t.Type;
-            string name = scatter ? "Scatter" : "Columns";
             w.Line(scatter
-                ? $"/// <summary>The transpose of Layer{I}Columns: dx = 0, then every value of cols added onto the input position its window read.</summary>"
-                : $"/// <summary>The windows of x as the columns of a {Kc} × {P} matrix: cols[((c·{K} + u)·{K} + v)·{P} + i·{Wo} + j] = x[c, {Index2("i", "u")}, {Index2("j", "v")}], 0 outside the input.</summary>");
+                ? $"/// <summary>The transpose of Layer{I}Columns: dx = 0, then every value of cols added onto the input position its window read{(Pad > 0 ? " (in dxp, the input with its border, then copied without it)" : string.Empty)}.</summary>"
+                : $"/// <summary>The windows of x as the columns of a {Kc} × {P} matrix: cols[((c·{K} + u)·{K} + v)·{P} + i·{Wo} + j] = x[c, {Index2("i", "u")}, {Index2("j", "v")}]{(Pad > 0 ? ", 0 in the border (read from xp, x with its border)" : string.Empty)}.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block(scatter ? $"private static void Layer{I}Scatter(ref {T} cols, ref {T} x)" : $"private static void Layer{I}Columns(ref {T} x, ref {T} cols)"))
+            string signature = scatter
+                ? $"private static void Layer{I}Scatter(ref {T} cols, ref {T} x, ref {T} xp)"
+                : $"private static void Layer{I}Columns(ref {T} x, ref {T} cols, ref {T} xp)";
+            using (w.Block(signature))
             {
-                if (scatter)
+                string padded = Pad > 0 ? "xp" : "x";
+                if (Pad > 0)
+                {
+                    w.Line($"MemoryMarshal.CreateSpan(ref xp, {Padded}).Clear();");
+                    if (!scatter)
+                    {
+                        EmitBorderCopy(w, t, toPadded: true);
+                    }
+                }
+                else if (scatter)
                 {
                     w.Line($"MemoryMarshal.CreateSpan(ref x, {Inputs}).Clear();");
                 }
 
-                using (w.Block($"for (int c = 0; c < {Cin}; c++)"))
-                using (w.Block($"for (int u = 0; u < {K}; u++)"))
-                using (w.Block($"for (int v = 0; v < {K}; v++)"))
+                using (w.Block($"for (nuint c = 0; c < {Cin}; c++)"))
+                using (w.Block($"for (nuint u = 0; u < {K}; u++)"))
+                using (w.Block($"for (nuint v = 0; v < {K}; v++)"))
                 {
                     w.Line($"ref {T} row = ref Unsafe.Add(ref cols, (((c * {K}) + u) * {K} + v) * {P});");
-                    w.Line($"// the windows j whose column {Index2("j", "v")} is inside the input: [from, to)");
-                    w.Line(Pad > 0 ? $"int from = v >= {Pad} ? 0 : ({Pad} - v + {S - 1}) / {S};" : "int from = 0;");
-                    w.Line($"int last = {Wd - 1 + Pad} - v;");
-                    w.Line($"int to = last < 0 ? 0 : Math.Min({Wo}, (last / {S}) + 1);");
-                    w.Line("to = Math.Max(to, from);");
-                    using (w.Block($"for (int i = 0; i < {Ho}; i++)"))
+                    w.Line($"ref {T} source = ref Unsafe.Add(ref {padded}, (((c * {Hp}) + u) * {Wp}) + v);");
+                    using (w.Block($"for (nuint i = 0; i < {Ho}; i++)"))
                     {
-                        w.Line($"int y = {(S == 1 ? "i" : $"(i * {S})")} + u{(Pad > 0 ? $" - {Pad}" : string.Empty)};");
                         w.Line($"ref {T} window = ref Unsafe.Add(ref row, i * {Wo});");
-                        using (w.Block($"if ((uint)y >= {H}u)"))
+                        w.Line($"ref {T} input = ref Unsafe.Add(ref source, i * {S * Wp});");
+                        if (S == 1)
                         {
-                            if (!scatter)
+                            w.Line(scatter
+                                ? $"{kernels.Axpy(Wo)}(ref input, {t.One}, ref window);"
+                                : $"Unsafe.CopyBlockUnaligned(ref Unsafe.As<{T}, byte>(ref window), ref Unsafe.As<{T}, byte>(ref input), {Wo * t.Size});");
+                        }
+                        else
+                        {
+                            using (w.Block($"for (nuint j = 0; j < {Wo}; j++)"))
                             {
-                                w.Line($"MemoryMarshal.CreateSpan(ref window, {Wo}).Clear();");
+                                w.Line(scatter
+                                    ? $"Unsafe.Add(ref input, j * {S}) += Unsafe.Add(ref window, j);"
+                                    : $"Unsafe.Add(ref window, j) = Unsafe.Add(ref input, j * {S});");
                             }
-
-                            w.Line("continue;");
-                        }
-
-                        w.Line($"int origin = (((c * {H}) + y) * {Wd}) + v{(Pad > 0 ? $" - {Pad}" : string.Empty)}; // the input index of window j = 0 (may be before the row: j starts at from)");
-                        if (!scatter)
-                        {
-                            w.Line("MemoryMarshal.CreateSpan(ref window, from).Clear();");
-                            w.Line($"MemoryMarshal.CreateSpan(ref Unsafe.Add(ref window, to), {Wo} - to).Clear();");
-                        }
-
-                        using (w.Block("for (int j = from; j < to; j++)"))
-                        {
-                            string at = $"Unsafe.Add(ref x, origin + {(S == 1 ? "j" : $"(j * {S})")})";
-                            w.Line(scatter ? $"{at} += Unsafe.Add(ref window, j);" : $"Unsafe.Add(ref window, j) = {at};");
                         }
                     }
                 }
+
+                if (scatter && Pad > 0)
+                {
+                    EmitBorderCopy(w, t, toPadded: false);
+                }
+            }
+        }
+
+        /// <summary>Rows of x into the inside of xp (toPadded), or the inside of xp back into x.</summary>
+        private void EmitBorderCopy(CodeWriter w, Numeric t, bool toPadded)
+        {
+            string T = t.Type;
+            using (w.Block($"for (nuint c = 0; c < {Cin}; c++)"))
+            using (w.Block($"for (nuint y = 0; y < {H}; y++)"))
+            {
+                w.Line($"ref {T} plain = ref Unsafe.Add(ref x, ((c * {H}) + y) * {Wd});");
+                w.Line($"ref {T} bordered = ref Unsafe.Add(ref xp, (((c * {Hp}) + y + {Pad}) * {Wp}) + {Pad});");
+                w.Line(toPadded
+                    ? $"Unsafe.CopyBlockUnaligned(ref Unsafe.As<{T}, byte>(ref bordered), ref Unsafe.As<{T}, byte>(ref plain), {Wd * t.Size});"
+                    : $"Unsafe.CopyBlockUnaligned(ref Unsafe.As<{T}, byte>(ref plain), ref Unsafe.As<{T}, byte>(ref bordered), {Wd * t.Size});");
             }
         }
 

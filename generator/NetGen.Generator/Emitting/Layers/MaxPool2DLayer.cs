@@ -5,9 +5,10 @@ using NetGen.Generator.Model;
 namespace NetGen.Generator.Emitting.Layers
 {
     /// <summary>
-    /// Max pooling (nn.MaxPool2d): each output is the largest value of its window, and the index of that value in the
-    /// input is stored after the outputs, so the backward pass routes each δ to its window's arg max and nowhere else.
-    /// A NaN in a window wins, as in PyTorch: NaN is never turned into a plausible maximum.
+    /// Max pooling (nn.MaxPool2d): each output is the largest value of its window (Math.Max, which returns NaN for a NaN:
+    /// a NaN in a window wins, as in PyTorch, and is never turned into a plausible maximum; no branch on the data). The
+    /// backward pass finds each window's arg max again, the first position holding the maximum (PyTorch's choice among
+    /// ties), and routes the window's δ there and nowhere else.
     /// </summary>
     internal sealed class MaxPool2DLayer : ParameterFreeLayer
     {
@@ -40,9 +41,6 @@ namespace NetGen.Generator.Emitting.Layers
         public override int InputWidth => Inputs;
 
         public override int OutputRows => 1;
-
-        /// <summary>The outputs, then the input index of each one's arg max.</summary>
-        public override int StoredWidth => 2 * Outputs;
 
         public override bool BackwardUsesStored => true;
 
@@ -87,33 +85,26 @@ namespace NetGen.Generator.Emitting.Layers
         public override void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
         {
             string T = t.Type;
-            w.Line($"/// <summary>Layer {I} (MaxPool2D) forward for one example: the {Outputs} maxima into a, the index in x of each into a[{Outputs} + k]; a NaN in a window wins.</summary>");
+            w.Line($"/// <summary>Layer {I} (MaxPool2D) forward for one example: the maximum of each window (NaN if the window holds one).</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Forward(ref {T} p, ref {T} x, ref {T} a)"))
             {
-                w.Line($"ref {T} arg = ref Unsafe.Add(ref a, {Outputs});");
-                using (w.Block($"for (int c = 0; c < {C}; c++)"))
-                using (w.Block($"for (int i = 0; i < {Ho}; i++)"))
-                using (w.Block($"for (int j = 0; j < {Wo}; j++)"))
+                using (w.Block($"for (nuint c = 0; c < {C}; c++)"))
+                using (w.Block($"for (nuint i = 0; i < {Ho}; i++)"))
                 {
-                    w.Line($"int first = (((c * {H}) + {Times("i")}) * {Wd}) + {Times("j")};");
-                    w.Line($"{T} best = Unsafe.Add(ref x, first);");
-                    w.Line("int at = first;");
-                    using (w.Block($"for (int u = 0; u < {Size}; u++)"))
-                    using (w.Block($"for (int v = 0; v < {Size}; v++)"))
+                    w.Line($"ref {T} o = ref Unsafe.Add(ref a, ((c * {Ho}) + i) * {Wo});");
+                    using (w.Block($"for (nuint j = 0; j < {Wo}; j++)"))
                     {
-                        w.Line($"int k = first + (u * {Wd}) + v;");
-                        w.Line($"{T} value = Unsafe.Add(ref x, k);");
-                        using (w.Block($"if (value > best || {T}.IsNaN(value) && !{T}.IsNaN(best))"))
+                        w.Line($"ref {T} window = ref Unsafe.Add(ref x, (((c * {H}) + {Times("i")}) * {Wd}) + {Times("j")});");
+                        w.Line($"{T} best = window;");
+                        using (w.Block($"for (nuint u = 0; u < {Size}; u++)"))
+                        using (w.Block($"for (nuint v = 0; v < {Size}; v++)"))
                         {
-                            w.Line("best = value;");
-                            w.Line("at = k;");
+                            w.Line($"best = {t.Math}.Max(best, Unsafe.Add(ref window, (u * {Wd}) + v));");
                         }
-                    }
 
-                    w.Line($"int o = (((c * {Ho}) + i) * {Wo}) + j;");
-                    w.Line("Unsafe.Add(ref a, o) = best;");
-                    w.Line($"Unsafe.Add(ref arg, o) = at;");
+                        w.Line("Unsafe.Add(ref o, j) = best;");
+                    }
                 }
             }
         }
@@ -121,17 +112,13 @@ namespace NetGen.Generator.Emitting.Layers
         public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
             string T = t.Type;
-            w.Line($"/// <summary>Layer {I} (MaxPool2D) forward for a mini-batch: the maxima of example n at y[n·{Outputs}], its arg maxima after all count outputs.</summary>");
+            w.Line($"/// <summary>Layer {I} (MaxPool2D) forward for a mini-batch: row n of y from row n of x.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}ForwardBatch(ref {T} p, ref {T} x, ref {T} y, int count, ref {T} s)"))
             {
-                w.Line($"Span<{T}> one = stackalloc {T}[{StoredWidth}];");
-                w.Line($"ref {T} o = ref MemoryMarshal.GetReference(one);");
                 using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
                 {
-                    w.Line($"Layer{I}Forward(ref p, ref Unsafe.Add(ref x, n * {Inputs}), ref o);");
-                    w.Line(Copy("o", $"Unsafe.Add(ref y, n * {Outputs})", Text(Outputs)));
-                    w.Line(Copy($"Unsafe.Add(ref o, {Outputs})", $"Unsafe.Add(ref y, ((nuint)count + n) * {Outputs})", Text(Outputs)));
+                    w.Line($"Layer{I}Forward(ref p, ref Unsafe.Add(ref x, n * {Inputs}), ref Unsafe.Add(ref y, n * {Outputs}));");
                 }
             }
         }
@@ -140,7 +127,7 @@ namespace NetGen.Generator.Emitting.Layers
         {
             string T = t.Type;
             string dxParameter = Previous is null ? string.Empty : $", ref {T} dx";
-            w.Line($"/// <summary>Layer {I} (MaxPool2D) backward: each δ{I} added to its window's arg max in the layer before it's δ, 0 elsewhere (⊙ its f′).</summary>");
+            w.Line($"/// <summary>Layer {I} (MaxPool2D) backward: each δ{I} added at its window's arg max (the first position holding the maximum) in the layer before it's δ, 0 elsewhere (⊙ its f′).</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}BackwardBatch(ref {T} p, ref {T} target, {T} alpha, ref {T} x, ref {T} y, ref {T} d{dxParameter}, int count)"))
             {
@@ -151,15 +138,32 @@ namespace NetGen.Generator.Emitting.Layers
                 }
 
                 w.Line($"MemoryMarshal.CreateSpan(ref dx, count * {Inputs}).Clear();");
-                w.Line($"ref {T} arg = ref Unsafe.Add(ref y, (nuint)count * {Outputs});");
                 using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
                 {
+                    w.Line($"ref {T} xn = ref Unsafe.Add(ref x, n * {Inputs});");
                     w.Line($"ref {T} dxn = ref Unsafe.Add(ref dx, n * {Inputs});");
+                    w.Line($"ref {T} yn = ref Unsafe.Add(ref y, n * {Outputs});");
                     w.Line($"ref {T} dn = ref Unsafe.Add(ref d, n * {Outputs});");
-                    w.Line($"ref {T} an = ref Unsafe.Add(ref arg, n * {Outputs});");
-                    using (w.Block($"for (nuint k = 0; k < {Outputs}; k++)"))
+                    using (w.Block($"for (nuint c = 0; c < {C}; c++)"))
+                    using (w.Block($"for (nuint i = 0; i < {Ho}; i++)"))
+                    using (w.Block($"for (nuint j = 0; j < {Wo}; j++)"))
                     {
-                        w.Line("Unsafe.Add(ref dxn, (nint)Unsafe.Add(ref an, k)) += Unsafe.Add(ref dn, k);");
+                        w.Line($"nuint o = (((c * {Ho}) + i) * {Wo}) + j;");
+                        w.Line($"nuint first = (((c * {H}) + {Times("i")}) * {Wd}) + {Times("j")};");
+                        w.Line($"{T} best = Unsafe.Add(ref yn, o);");
+                        w.Line($"bool nan = {T}.IsNaN(best);");
+                        w.Line("nuint at = first;");
+                        w.Line("// the window from its last position to its first, so that the first holding the maximum is kept (a select, no branch)");
+                        using (w.Block($"for (nuint q = {Size * Size}; q-- > 0;)"))
+                        {
+                            w.Line($"nuint k = first + ((q / {Size}) * {Wd}) + (q % {Size});");
+                            w.Line($"{T} value = Unsafe.Add(ref xn, k);");
+                            w.Line($"bool hit = (value == best) | (nan & {T}.IsNaN(value));");
+                            w.Line("nuint keep = (nuint)0 - Unsafe.As<bool, byte>(ref hit); // all ones where hit");
+                            w.Line("at = (k & keep) | (at & ~keep);");
+                        }
+
+                        w.Line("Unsafe.Add(ref dxn, at) += Unsafe.Add(ref dn, o);");
                     }
                 }
 
