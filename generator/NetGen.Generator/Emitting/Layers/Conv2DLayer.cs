@@ -275,8 +275,15 @@ namespace NetGen.Generator.Emitting.Layers
                     using (w.Block($"for (nuint o = 0; o < {Cout}; o++)"))
                     {
                         w.Line($"ref {T} row = ref Unsafe.Add(ref dn, o * {P});");
-                        w.Line($"{T} sum = {t.Zero};");
-                        using (w.Block($"for (nuint i = 0; i < {P}; i++)"))
+                        w.Line($"global::System.Numerics.Vector<{T}> lanes = global::System.Numerics.Vector<{T}>.Zero;");
+                        w.Line("nuint i = 0;");
+                        using (w.Block($"for (; i + (nuint)global::System.Numerics.Vector<{T}>.Count <= {P}; i += (nuint)global::System.Numerics.Vector<{T}>.Count)"))
+                        {
+                            w.Line("lanes += global::System.Numerics.Vector.LoadUnsafe(ref row, i);");
+                        }
+
+                        w.Line($"{T} sum = global::System.Numerics.Vector.Sum(lanes);");
+                        using (w.Block($"for (; i < {P}; i++)"))
                         {
                             w.Line("sum += Unsafe.Add(ref row, i);");
                         }

@@ -159,7 +159,7 @@ namespace NetGen.Generator.Emitting.Layers
                             w.Line($"nuint k = first + ((q / {Size}) * {Wd}) + (q % {Size});");
                             w.Line($"{T} value = Unsafe.Add(ref xn, k);");
                             w.Line($"bool hit = (value == best) | (nan & {T}.IsNaN(value));");
-                            w.Line("nuint keep = (nuint)0 - Unsafe.As<bool, byte>(ref hit); // all ones where hit");
+                            w.Line("nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)");
                             w.Line("at = (k & keep) | (at & ~keep);");
                         }
 
