@@ -35,6 +35,11 @@ namespace NetGen.Generator.Emitting
                     : $"// recurrent layers keep what each of the {_model.SequenceLength} time steps needs: the memory grows with T.");
             }
 
+            foreach (string line in CompiledWeightsEmitter.HeaderLines(_model))
+            {
+                w.Line($"// {line}");
+            }
+
             w.Line("//");
             w.Line("// Forward pass, x = input:");
             foreach (string line in _layers.SelectMany(l => l.ForwardEquations))

@@ -114,6 +114,7 @@ namespace NetGen.Generator.Emitting
                 EmitTrain(w);
                 EmitStreaming(w);
                 ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
+                CompiledWeightsEmitter.Emit(w, _model, _layers, _t);
                 EmitForward(w);
                 foreach (Layer layer in _layers)
                 {
@@ -213,11 +214,13 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Gradient buffer for mini-batch Train, allocated on first use.</summary>");
             w.Line($"private {T}[]? _gradient;");
             w.Line();
-            w.Line($"/// <summary>Creates the network with parameters initialized from seed 0 (see <see cref=\"InitializeParameters\"/>).</summary>");
+            w.Line(_model.Weights is null
+                ? $"/// <summary>Creates the network with parameters initialized from seed 0 (see <see cref=\"InitializeParameters\"/>).</summary>"
+                : $"/// <summary>Creates the network with the compiled-in weights (see <see cref=\"CopyCompiledWeights\"/>).</summary>");
             using (w.Block($"public {_model.ClassName}()"))
             {
                 w.Line($"_storage = global::NetGen.Runtime.AlignedBuffer.Allocate<{T}>(ParameterCount, out _origin);");
-                w.Line("InitializeParameters(0);");
+                w.Line(CompiledWeightsEmitter.ConstructorStatement(_model));
             }
 
             w.Line();
