@@ -82,6 +82,8 @@ namespace NetGen.Generator.Emitting
                     w.Line($"throw new global::System.InvalidOperationException(\"The compiled-in weights resource '\" + CompiledWeightsResource + \"' is \" + stream.Length + \" bytes; the build validated {weights.Length.ToString(CultureInfo.InvariantCulture)}.\");");
                 }
 
+                w.Line();
+
                 for (int i = 0; i < tensors.Count; i++)
                 {
                     w.Line($"stream.Position = {weights.Offsets[i].ToString(CultureInfo.InvariantCulture)};");
