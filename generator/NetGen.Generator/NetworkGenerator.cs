@@ -5,6 +5,8 @@ using Microsoft.CodeAnalysis.Text;
 using NetGen.Generator.Emitting;
 using NetGen.Generator.Model;
 using NetGen.Generator.Parsing;
+using NetGen.Generator.Weights;
+using System.Linq;
 
 namespace NetGen.Generator
 {
@@ -26,12 +28,25 @@ namespace NetGen.Generator
                     static (ctx, ct) => SafeParse(ctx, ct))
                 .WithTrackingName(TrackingNames.Parse);
 
-            IncrementalValuesProvider<NetworkModel> models = parsed
+            // The weights files among the AdditionalFiles, each summarized once (hash, header, non-finite scan) independently of
+            // any network; a network asking for one is validated against it. Only summaries flow on (no data), so a changed file
+            // changes the model of the networks that use it and no other.
+            IncrementalValuesProvider<WeightsFileSummary> weightsFiles = context.AdditionalTextsProvider
+                .Where(static t => WeightsFiles.IsCandidate(t.Path))
+                .Select(static (t, ct) => WeightsFiles.Read(t, ct))
+                .WithTrackingName(TrackingNames.WeightsFiles);
+
+            IncrementalValuesProvider<ParseResult> resolved = parsed
+                .Combine(weightsFiles.Collect())
+                .Select(static (pair, _) => SafeResolve(pair.Left, pair.Right))
+                .WithTrackingName(TrackingNames.Weights);
+
+            IncrementalValuesProvider<NetworkModel> models = resolved
                 .Where(static r => r.Model is not null)
                 .Select(static (r, _) => r.Model!)
                 .WithTrackingName(TrackingNames.Models);
 
-            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = resolved
                 .Select(static (r, _) => r.Diagnostics)
                 .Where(static d => d.Count > 0)
                 .WithTrackingName(TrackingNames.Diagnostics);
@@ -45,6 +60,22 @@ namespace NetGen.Generator
                     spc.ReportDiagnostic(info.ToDiagnostic());
                 }
             });
+        }
+
+        private static ParseResult SafeResolve(ParseResult parsed, System.Collections.Immutable.ImmutableArray<WeightsFileSummary> files)
+        {
+            try
+            {
+                return CompiledWeightsResolver.Resolve(parsed, files);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var info = new DiagnosticInfo(
+                    Diagnostics.DiagnosticDescriptors.InternalError.Id,
+                    parsed.Weights?.At,
+                    new EquatableArray<string>(new[] { ex.GetType().Name + ": " + ex.Message }));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(info)), parsed.Weights);
+            }
         }
 
         private static ParseResult SafeParse(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)

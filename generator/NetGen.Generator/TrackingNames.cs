@@ -6,6 +6,12 @@ namespace NetGen.Generator
         /// <summary>[Network] declarations parsed to a model and diagnostics.</summary>
         public const string Parse = nameof(Parse);
 
+        /// <summary>The weights files among the AdditionalFiles, summarized (hash, tensors, problems).</summary>
+        public const string WeightsFiles = nameof(WeightsFiles);
+
+        /// <summary>Parse results with their [Network(Weights = …)] resolved and validated against the weights files.</summary>
+        public const string Weights = nameof(Weights);
+
         /// <summary>Valid models only: the input of source output.</summary>
         public const string Models = nameof(Models);
 

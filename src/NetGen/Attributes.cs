@@ -59,6 +59,15 @@ namespace NetGen
         /// about one more forward pass of time. The gradients are bit-identical to those without it.
         /// </summary>
         public bool Checkpointing { get; set; }
+
+        /// <summary>
+        /// A safetensors file, relative to the project directory (e.g. <c>"models/mnist.safetensors"</c>), whose weights are
+        /// compiled into the assembly: the constructor starts the network with them instead of the seed-0 initialization, with
+        /// no file read and no <c>Load</c> at run time. The project lists the file as <c>&lt;AdditionalFiles Include="…" /&gt;</c>;
+        /// NetGen's build targets embed it. The build checks it against the declared topology (tensor names, dtypes, shapes,
+        /// finite values) and reports any mismatch as error NG0023 on this argument.
+        /// </summary>
+        public string? Weights { get; set; }
     }
 
     /// <summary>

@@ -31,10 +31,31 @@ namespace NetGen.Generator.Tests
 
         public static GeneratorDriver Driver(bool trackSteps = false) => Driver(LanguageVersion.Latest, trackSteps);
 
-        public static GeneratorDriver Driver(LanguageVersion version, bool trackSteps = false) => CSharpGeneratorDriver.Create(
+        public static GeneratorDriver Driver(LanguageVersion version, bool trackSteps = false) => Driver(version, ImmutableArray<AdditionalText>.Empty, trackSteps);
+
+        /// <summary>A driver that sees <paramref name="additionalTexts"/> as the project's AdditionalFiles.</summary>
+        public static GeneratorDriver Driver(LanguageVersion version, ImmutableArray<AdditionalText> additionalTexts, bool trackSteps = false) => CSharpGeneratorDriver.Create(
             new[] { new NetworkGenerator().AsSourceGenerator() },
+            additionalTexts: additionalTexts,
             parseOptions: Options(version),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+        /// <summary><see cref="Run(string[])"/> with AdditionalFiles.</summary>
+        public static Result Run(ImmutableArray<AdditionalText> additionalTexts, params string[] sources)
+        {
+            CSharpCompilation input = Compilation(LanguageVersion.Latest, sources);
+            GeneratorDriver driver = Driver(LanguageVersion.Latest, additionalTexts).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+            GeneratorDriverRunResult run = driver.GetRunResult();
+            if (run.Results.Any(r => r.Exception is not null))
+            {
+                throw new InvalidOperationException("The generator threw: " + string.Join("; ", run.Results.Select(r => r.Exception)));
+            }
+
+            return new Result(
+                run.GeneratedTrees.Select(t => (System.IO.Path.GetFileName(t.FilePath), t.GetText().ToString())).ToImmutableArray(),
+                generatorDiagnostics,
+                output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray());
+        }
 
         /// <summary>Generates, then compiles the result: returns the generated sources, the generator's diagnostics and the output compilation's diagnostics.</summary>
         public static Result Run(params string[] sources) => Run(LanguageVersion.Latest, sources);

@@ -2,7 +2,9 @@
 # Uses the NetGen package the way a stranger would: packs it, checks what is inside, then creates fresh
 # console projects outside the repository that reference it by exact version.
 #   1. a 4-16-3 network on synthetic data must build, train and learn (and also build for net8.0);
-#   2. a network whose layer sizes do not chain must fail to build with NG0004.
+#   2. a network whose layer sizes do not chain must fail to build with NG0004;
+#   3. a network with compiled-in weights, the file only listed in AdditionalFiles, starts with them, and a file of
+#      another topology fails the build with NG0023.
 # Usage: bash tests/Package/consume.sh        (KEEP_TMP=1 keeps the temporary folder for inspection)
 set -euo pipefail
 
@@ -38,7 +40,8 @@ for info in z.infolist():
     print(f"  {info.file_size:>9}  {info.filename}")
 ok = True
 for required in ["lib/net8.0/NetGen.dll", "lib/net10.0/NetGen.dll",
-                 "analyzers/dotnet/cs/NetGen.Generator.dll", "analyzers/dotnet/cs/NetGen.Generator.CodeFixes.dll", "README.md"]:
+                 "analyzers/dotnet/cs/NetGen.Generator.dll", "analyzers/dotnet/cs/NetGen.Generator.CodeFixes.dll", "README.md",
+                 "build/NetGen.targets", "buildTransitive/NetGen.targets"]:
     if required in names:
         print(f"PASS: contains {required}")
     else:
@@ -206,6 +209,75 @@ elif grep -q "error NG0004" "$tmp/mismatch-build.log"; then
   pass "mismatched network fails to build with NG0004"
 else
   cat "$tmp/mismatch-build.log"; fail "build failed, but without NG0004"
+fi
+
+# --- 5. Compiled-in weights through the package's build targets ------------------------------------------
+# The project only lists the file in AdditionalFiles; the package's build/NetGen.targets hands it to the generator,
+# which checks it against the topology, and embeds it. The app must start with the file's values and read no file.
+write_weights() { # write_weights PATH HIDDEN: a 4-HIDDEN-3 nn.Sequential state_dict in safetensors, values from a seed
+  python3 - "$1" "$2" <<'PY'
+import json, random, struct, sys
+path, hidden = sys.argv[1], int(sys.argv[2])
+random.seed(7)
+header, blob = {}, b""
+for name, shape in [("0.weight", [hidden, 4]), ("0.bias", [hidden]), ("2.weight", [3, hidden]), ("2.bias", [3])]:
+    n = shape[0] * (shape[1] if len(shape) > 1 else 1)
+    raw = struct.pack("<%df" % n, *[random.uniform(-1, 1) for _ in range(n)])
+    header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(blob), len(blob) + len(raw)]}
+    blob += raw
+text = json.dumps(header).encode()
+open(path, "wb").write(struct.pack("<Q", len(text)) + text + blob)
+PY
+}
+
+echo "== consumer with compiled-in weights ($tmp/weights)"
+new_consumer "$tmp/weights"
+mkdir -p "$tmp/weights/models"
+write_weights "$tmp/weights/models/blobs.safetensors" 16
+sed -i 's#</Project>#  <ItemGroup>\n    <AdditionalFiles Include="models/blobs.safetensors" />\n  </ItemGroup>\n</Project>#' "$tmp/weights/Consumer.csproj"
+cat > "$tmp/weights/Program.cs" <<'CS'
+using System;
+using NetGen;
+
+var compiled = new Compiled();
+var loaded = new Plain();
+loaded.Load(args[0]);
+bool same = compiled.Parameters.SequenceEqual(loaded.Parameters);
+Console.WriteLine($"compiled-in weights {(same ? "equal" : "differ from")} the file loaded at run time ({Compiled.CompiledWeightsResource})");
+return same ? 0 : 1;
+
+[Network(Weights = "models/blobs.safetensors")]
+[Dense(4, 16)][Relu]
+[Dense(16, 3)][Softmax]
+public partial class Compiled { }
+
+[Network]
+[Dense(4, 16)][Relu]
+[Dense(16, 3)][Softmax]
+public partial class Plain { }
+CS
+if dotnet build "$tmp/weights" -c Release -p:TreatWarningsAsErrors=true --nologo -v quiet > "$tmp/weights-build.log" 2>&1; then
+  pass "consumer with [Network(Weights = ...)] and <AdditionalFiles> builds against the package"
+  if [[ -n "$(find "$tmp/weights/bin" -name '*.safetensors')" ]]; then
+    fail "the weights file was copied to the output folder"
+  fi
+  if dotnet "$tmp/weights/bin/Release/net10.0/Consumer.dll" "$tmp/weights/models/blobs.safetensors" > "$tmp/weights-run.log" 2>&1; then
+    sed 's/^/  | /' "$tmp/weights-run.log"; pass "the network starts with the compiled-in weights"
+  else
+    sed 's/^/  | /' "$tmp/weights-run.log"; fail "the compiled-in weights are not the file's"
+  fi
+else
+  cat "$tmp/weights-build.log"; fail "consumer with compiled-in weights does not build"
+fi
+
+write_weights "$tmp/weights/models/blobs.safetensors" 8
+if dotnet build "$tmp/weights" -c Release --nologo > "$tmp/weights-mismatch.log" 2>&1; then
+  fail "a weights file of another topology built; expected error NG0023"
+elif grep -q "error NG0023: .*tensor '0.weight' has shape \[8, 4\]; expected \[16, 4\]" "$tmp/weights-mismatch.log"; then
+  grep -m1 "error NG0023" "$tmp/weights-mismatch.log" | sed "s|$tmp/||g; s/^ *//; s/^/  | /"
+  pass "a weights file of another topology fails the build with NG0023, after an incremental build"
+else
+  cat "$tmp/weights-mismatch.log"; fail "build failed, but without the expected NG0023"
 fi
 
 echo "== $((SECONDS - started)) s"

@@ -125,6 +125,11 @@ namespace NetGen.Generator.Diagnostics
             "C# language version too old for the generated code",
             "Network '{0}' needs C# {1} or later for its generated code, but the project compiles as C# {2}; set <LangVersion> to {1} or later (or remove it: the .NET 8+ SDK's default is newer)");
 
+        public static readonly DiagnosticDescriptor CompiledWeightsInvalid = Error(
+            "NG0023",
+            "Compiled-in weights do not fit the network",
+            "Weights file '{0}' cannot be compiled into network '{1}': {2}");
+
         public static readonly DiagnosticDescriptor MissingInputShape = Error(
             "NG0030",
             "Image layer without an input shape",

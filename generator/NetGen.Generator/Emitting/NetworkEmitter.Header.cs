@@ -35,6 +35,11 @@ namespace NetGen.Generator.Emitting
                     : $"// recurrent layers keep what each of the {_model.SequenceLength} time steps needs: the memory grows with T.");
             }
 
+            foreach (string line in CompiledWeightsEmitter.HeaderLines(_model))
+            {
+                w.Line($"// {line}");
+            }
+
             w.Line("//");
             w.Line("// Forward pass, x = input:");
             foreach (string line in _layers.SelectMany(l => l.ForwardEquations))
@@ -74,6 +79,16 @@ namespace NetGen.Generator.Emitting
                 w.Line("// For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read");
                 w.Line("// once, its share of W_lᵀδ_l taken from the old weights, then updated in place.");
             }
+
+            w.Line("//");
+            w.Line("// PyTorch twin: the same network in torch, its state_dict named and shaped as Save's file, so");
+            w.Line("// model.load_state_dict(tensors, strict=True) loads it, and predict(x) returns what Predict returns:");
+            w.Line("//");
+            foreach (string line in PyTorchTwinEmitter.Lines(_model, _layers, _head))
+            {
+                w.Line("//   " + line);
+            }
+
             w.Line("//");
         }
 

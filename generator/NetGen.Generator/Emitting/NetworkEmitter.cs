@@ -121,6 +121,7 @@ namespace NetGen.Generator.Emitting
                 EmitStreaming(w);
                 ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
                 OnnxEmitter.Emit(w, _model, _layers, _head, _t);
+                CompiledWeightsEmitter.Emit(w, _model, _layers, _t);
                 EmitForward(w);
                 foreach (Layer layer in _layers)
                 {
@@ -233,11 +234,13 @@ namespace NetGen.Generator.Emitting
                 w.Line("private int _seed;");
             }
             w.Line();
-            w.Line($"/// <summary>Creates the network with parameters initialized from seed 0 (see <see cref=\"InitializeParameters\"/>).</summary>");
+            w.Line(_model.Weights is null
+                ? $"/// <summary>Creates the network with parameters initialized from seed 0 (see <see cref=\"InitializeParameters\"/>).</summary>"
+                : $"/// <summary>Creates the network with the compiled-in weights (see <see cref=\"CopyCompiledWeights\"/>).</summary>");
             using (w.Block($"public {_model.ClassName}()"))
             {
                 w.Line($"_storage = global::NetGen.Runtime.AlignedBuffer.Allocate<{T}>(ParameterCount, out _origin);");
-                w.Line("InitializeParameters(0);");
+                w.Line(CompiledWeightsEmitter.ConstructorStatement(_model));
             }
 
             w.Line();

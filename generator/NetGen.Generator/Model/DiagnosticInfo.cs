@@ -35,6 +35,9 @@ namespace NetGen.Generator.Model
         }
     }
 
-    /// <summary>What parsing one [Network] declaration produced: a model when it is valid, and its diagnostics.</summary>
-    internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+    /// <summary>
+    /// What parsing one [Network] declaration produced: a model when it is valid, and its diagnostics; and the weights file
+    /// it asks for, if any (resolved against the AdditionalFiles in a later step).
+    /// </summary>
+    internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, WeightsRequest? Weights = null);
 }

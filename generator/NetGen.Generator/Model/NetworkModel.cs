@@ -49,6 +49,7 @@ namespace NetGen.Generator.Model
     /// <param name="ClassName">The network class's name.</param>
     /// <param name="HintName">A unique, file-name-safe name for the generated source.</param>
     /// <param name="SequenceLength">Time steps T of an example for networks with recurrent layers; 0 for none.</param>
+    /// <param name="Weights">The compiled-in weights ([Network(Weights = "…")]) once validated against the topology, or null.</param>
     /// <param name="Checkpointing">Whether recurrent layers keep only every ⌈√T⌉-th step record and recompute the rest in the backward pass.</param>
     internal sealed record NetworkModel(
         string Namespace,
@@ -60,5 +61,6 @@ namespace NetGen.Generator.Model
         bool Checkpointing,
         EquatableArray<LayerModel> Layers,
         HeadKind Head,
-        OptimizerKind Optimizer);
+        OptimizerKind Optimizer,
+        CompiledWeights? Weights = null);
 }

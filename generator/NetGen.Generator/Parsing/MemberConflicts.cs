@@ -19,7 +19,7 @@ namespace NetGen.Generator.Parsing
             "_weightDecay", "_momentum", "_beta1", "_beta2", "_epsilon", "ModelReadOptions",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
-            "_partLoss", "_partScale", "_partCount", "_seed",
+            "_partLoss", "_partScale", "_partCount", "_seed", "CompiledWeightsResource", "CompiledWeightsSha256",
         };
 
         /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
@@ -58,6 +58,7 @@ namespace NetGen.Generator.Parsing
             ("Gradient", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
             ("PredictBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
             ("ResetOptimizer", System.Array.Empty<string>()),
+            ("CopyCompiledWeights", System.Array.Empty<string>()),
             ("Classify", new[] { "System.ReadOnlySpan<T>", "System.Span<int>" }),
             ("Loss", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<int>" }),
             ("Step", new[] { "System.ReadOnlySpan<T>", "System.Span<T>", "System.Span<T>" }),

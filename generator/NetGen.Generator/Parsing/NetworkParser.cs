@@ -69,6 +69,7 @@ namespace NetGen.Generator.Parsing
             var optimizer = (OptimizerKind)ReadEnumOption(network, "Optimizer", System.Enum.GetNames(typeof(OptimizerKind)), diagnostics, cancellationToken);
             int sequenceLength = ReadSequenceLength(network, diagnostics, cancellationToken, out LocationInfo? sequenceLengthAt);
             bool checkpointing = ReadCheckpointing(network, diagnostics, cancellationToken, out LocationInfo? checkpointingAt);
+            WeightsRequest? weights = ReadWeights(network, diagnostics, cancellationToken);
             HeadKind head = ReadHead(layers);
 
             (List<LayerModel> models, bool valid) = BuildLayers(name, layers, declaration, sequenceLength, sequenceLengthAt, context.SemanticModel, diagnostics, cancellationToken);
@@ -96,7 +97,7 @@ namespace NetGen.Generator.Parsing
                     Layers: new EquatableArray<LayerModel>(models),
                     Head: head,
                     Optimizer: optimizer);
-                return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics));
+                return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), weights);
             }
 
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -261,6 +262,27 @@ namespace NetGen.Generator.Parsing
 
             diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, "Checkpointing", "Network"));
             return false;
+        }
+
+        /// <summary>
+        /// The Weights option of [Network]: the file and where the argument is (for NG0023, reported once the AdditionalFiles
+        /// are known), or null when absent; a non-constant value is reported (NG0012).
+        /// </summary>
+        private static WeightsRequest? ReadWeights(AttributeData network, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            (TypedConstant? value, LocationInfo? at) = NamedOption(network, "Weights", cancellationToken);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (value.Value.Kind != TypedConstantKind.Error && (value.Value.Value is string || value.Value.IsNull))
+            {
+                return new WeightsRequest(value.Value.Value as string ?? string.Empty, at);
+            }
+
+            diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, "Weights", "Network"));
+            return null;
         }
 
         /// <summary>

@@ -39,6 +39,26 @@
 // For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read
 // once, its share of W_lᵀδ_l taken from the old weights, then updated in place.
 //
+// PyTorch twin: the same network in torch, its state_dict named and shaped as Save's file, so
+// model.load_state_dict(tensors, strict=True) loads it, and predict(x) returns what Predict returns:
+//
+//   import torch
+//   model = torch.nn.Sequential(
+//       torch.nn.Linear(8, 16),
+//       torch.nn.ReLU(),
+//       torch.nn.Linear(16, 16),
+//       torch.nn.LeakyReLU(0.01),
+//       torch.nn.Linear(16, 12),
+//       torch.nn.LeakyReLU(0.2),
+//       torch.nn.Linear(12, 8),
+//       torch.nn.Sigmoid(),
+//       torch.nn.Linear(8, 4),
+//       torch.nn.Tanh(),
+//       torch.nn.Linear(4, 3),
+//   )
+//   def predict(x):                         # x: [N, 8]; returns what Predict returns
+//       return torch.softmax(model(x), dim=-1)
+//
 #nullable enable
 #pragma warning disable CS1591 // private members of generated code carry no XML docs
 

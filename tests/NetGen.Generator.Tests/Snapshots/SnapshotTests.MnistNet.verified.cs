@@ -30,6 +30,20 @@
 // For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read
 // once, its share of W_lᵀδ_l taken from the old weights, then updated in place.
 //
+// PyTorch twin: the same network in torch, its state_dict named and shaped as Save's file, so
+// model.load_state_dict(tensors, strict=True) loads it, and predict(x) returns what Predict returns:
+//
+//   import torch
+//   model = torch.nn.Sequential(
+//       torch.nn.Linear(784, 128),
+//       torch.nn.ReLU(),
+//       torch.nn.Linear(128, 64),
+//       torch.nn.ReLU(),
+//       torch.nn.Linear(64, 10),
+//   )
+//   def predict(x):                         # x: [N, 784]; returns what Predict returns
+//       return torch.softmax(model(x), dim=-1)
+//
 #nullable enable
 #pragma warning disable CS1591 // private members of generated code carry no XML docs
 

@@ -36,6 +36,24 @@
 // For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read
 // once, its share of W_lᵀδ_l taken from the old weights, then updated in place.
 //
+// PyTorch twin: the same network in torch, its state_dict named and shaped as Save's file, so
+// model.load_state_dict(tensors, strict=True) loads it, and predict(x) returns what Predict returns:
+//
+//   import torch
+//   class RowLstm(torch.nn.Module):
+//       def __init__(self):
+//           super().__init__()
+//           self.add_module("0", torch.nn.LSTM(28, 128, batch_first=True))
+//           self.add_module("1", torch.nn.Linear(128, 10))
+//       def forward(self, x):                   # x: [N, 28 steps, 28]
+//           x, _ = getattr(self, "0")(x)
+//           x = x[:, -1]                        # many-to-one: the last step's hidden state
+//           x = getattr(self, "1")(x)
+//           return x
+//   model = RowLstm()
+//   def predict(x):                         # x: [N, 28 × 28], row-major; returns what Predict returns
+//       return torch.softmax(model(x.reshape(-1, 28, 28)), dim=-1).reshape(x.shape[0], -1)
+//
 #nullable enable
 #pragma warning disable CS1591 // private members of generated code carry no XML docs
 

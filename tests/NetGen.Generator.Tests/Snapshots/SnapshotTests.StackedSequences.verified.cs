@@ -43,6 +43,25 @@
 // For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read
 // once, its share of W_lᵀδ_l taken from the old weights, then updated in place.
 //
+// PyTorch twin: the same network in torch, its state_dict named and shaped as Save's file, so
+// model.load_state_dict(tensors, strict=True) loads it, and predict(x) returns what Predict returns:
+//
+//   import torch
+//   class StackedSequences(torch.nn.Module):
+//       def __init__(self):
+//           super().__init__()
+//           self.add_module("0", torch.nn.GRU(3, 8, batch_first=True))
+//           self.add_module("1", torch.nn.RNN(8, 6, batch_first=True))
+//           self.add_module("2", torch.nn.Linear(6, 2))
+//       def forward(self, x):                   # x: [N, 10 steps, 3]
+//           x, _ = getattr(self, "0")(x)        # every step's hidden state: [N, T, 8]
+//           x, _ = getattr(self, "1")(x)        # every step's hidden state: [N, T, 6]
+//           x = getattr(self, "2")(x)
+//           return x
+//   model = StackedSequences().double()
+//   def predict(x):                         # x: [N, 10 × 3], row-major; returns what Predict returns
+//       return model(x.reshape(-1, 10, 3)).reshape(x.shape[0], -1)
+//
 #nullable enable
 #pragma warning disable CS1591 // private members of generated code carry no XML docs
 

@@ -32,6 +32,9 @@ namespace NetGen.Generator.Emitting.Activations
 
         public abstract InitKind Init { get; }
 
+        /// <summary>The PyTorch module computing f, for the header's twin, e.g. "torch.nn.ReLU()".</summary>
+        public abstract string TorchModule { get; }
+
         /// <summary>True when f′ is exactly zero on a whole region, so rows with δ = 0 can be skipped (bit-identical).</summary>
         public virtual bool HasZeroGradientRegion => false;
 

@@ -13,6 +13,8 @@ namespace NetGen.Generator.Emitting.Activations
 
         public override InitKind Init => InitKind.Glorot;
 
+        public override string TorchModule => "torch.nn.Identity()";
+
         public override string Forward(string z, Numeric t) => z;
 
         public override string Backward(string delta, string a, Numeric t) => delta;

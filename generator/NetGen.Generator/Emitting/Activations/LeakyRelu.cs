@@ -17,6 +17,8 @@ namespace NetGen.Generator.Emitting.Activations
 
         public override InitKind Init => InitKind.He;
 
+        public override string TorchModule => "torch.nn.LeakyReLU(" + _slope.ToString("R", CultureInfo.InvariantCulture) + ")";
+
         // The parser only admits slopes >= 0, for which a > 0 exactly when z > 0: f′ can be read from a.
         public override string Forward(string z, Numeric t) => $"{z} > {t.Zero} ? {z} : {t.Literal(_slope)} * {z}";
 

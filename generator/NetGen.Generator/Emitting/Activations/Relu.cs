@@ -16,6 +16,8 @@ namespace NetGen.Generator.Emitting.Activations
 
         public override InitKind Init => InitKind.He;
 
+        public override string TorchModule => "torch.nn.ReLU()";
+
         public override bool HasZeroGradientRegion => true;
 
         public override string Forward(string z, Numeric t) => $"{z} <= {t.Zero} ? {t.Zero} : {z}";

@@ -13,6 +13,8 @@ namespace NetGen.Generator.Emitting.Activations
 
         public override InitKind Init => InitKind.Glorot;
 
+        public override string TorchModule => "torch.nn.Sigmoid()";
+
         public override string Forward(string z, Numeric t) => $"{t.One} / ({t.One} + {t.Math}.Exp(-{z}))";
 
         public override string Backward(string delta, string a, Numeric t) => $"{delta} * {a} * ({t.One} - {a})";

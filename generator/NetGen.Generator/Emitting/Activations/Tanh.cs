@@ -13,6 +13,8 @@ namespace NetGen.Generator.Emitting.Activations
 
         public override InitKind Init => InitKind.Glorot;
 
+        public override string TorchModule => "torch.nn.Tanh()";
+
         public override string Forward(string z, Numeric t) => $"{t.Math}.Tanh({z})";
 
         public override string Backward(string delta, string a, Numeric t) => $"{delta} * ({t.One} - ({a} * {a}))";

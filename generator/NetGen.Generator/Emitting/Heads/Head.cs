@@ -31,6 +31,9 @@ namespace NetGen.Generator.Emitting.Heads
         /// <summary>The output delta before the last activation's f′ and the 1/B scale, for the header.</summary>
         public abstract string DeltaEquation { get; }
 
+        /// <summary>What Predict returns, as a PyTorch expression of the last layer's outputs <paramref name="outputs"/>, for the header's twin.</summary>
+        public abstract string TorchPredict(string outputs);
+
         /// <summary>True when targets are integer class labels (one per example); false for float targets (OutputSize per example).</summary>
         public abstract bool IntegerLabels { get; }
 

@@ -17,6 +17,8 @@ namespace NetGen.Generator.Emitting.Heads
 
         public override string DeltaEquation => $"2(y − t) / {K}";
 
+        public override string TorchPredict(string outputs) => outputs;
+
         public override bool IntegerLabels => false;
 
         public override string[] Equations => new[]

@@ -18,6 +18,8 @@ namespace NetGen.Generator.Emitting.Heads
 
         public override string DeltaEquation => $"(σ(z) − t) / {K}";
 
+        public override string TorchPredict(string outputs) => $"torch.sigmoid({outputs})";
+
         public override bool IntegerLabels => false;
 
         public override string[] Equations => new[]

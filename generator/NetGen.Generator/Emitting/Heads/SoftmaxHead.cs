@@ -18,6 +18,8 @@ namespace NetGen.Generator.Emitting.Heads
 
         public override string DeltaEquation => "p − onehot(y)";
 
+        public override string TorchPredict(string outputs) => $"torch.softmax({outputs}, dim=-1)";
+
         public override bool IntegerLabels => true;
 
         public override bool CanClassify => true;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NetGen.Generator.Emitting.Activations;
 using NetGen.Generator.Model;
 
@@ -67,6 +68,15 @@ namespace NetGen.Generator.Emitting.Layers
         private string Options => (S != 1 ? $", stride={S}" : string.Empty) + (Pad != 0 ? $", padding={Pad}" : string.Empty);
 
         public override string Modules => $"Conv2d({Cin}, {Cout}, {K}{Options})" + (Activation is Identity ? string.Empty : ", " + Activation.Name);
+
+        public override IEnumerable<string> TorchModules => Activation is Identity
+            ? new[] { $"torch.nn.Conv2d({Cin}, {Cout}, {K}{Options})" }
+            : new[] { $"torch.nn.Conv2d({Cin}, {Cout}, {K}{Options})", Activation.TorchModule };
+
+        public override IEnumerable<string> TorchForward(int firstModule) =>
+            System.Linq.Enumerable.Range(firstModule, ModuleCount).Select(m => $"x = getattr(self, \"{m}\")(x)");
+
+        public override string? TorchInputShape => $"-1, {Cin}, {H}, {Wd}";
 
         public override string TopologyToken => Text(Cout) + "x" + Text(Ho) + "x" + Text(Wo);
 

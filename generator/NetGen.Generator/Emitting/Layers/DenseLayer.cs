@@ -45,6 +45,14 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string Modules => $"Linear({Inputs}, {Outputs})" + (Activation is Identity ? string.Empty : ", " + Activation.Name);
 
+        public override IEnumerable<string> TorchModules => Activation is Identity
+            ? new[] { $"torch.nn.Linear({Inputs}, {Outputs})" }
+            : new[] { $"torch.nn.Linear({Inputs}, {Outputs})", Activation.TorchModule };
+
+        public override IEnumerable<string> TorchForward(int firstModule) => Activation is Identity
+            ? new[] { $"x = getattr(self, \"{firstModule}\")(x)" }
+            : new[] { $"x = getattr(self, \"{firstModule}\")(x)", $"x = getattr(self, \"{firstModule + 1}\")(x)" };
+
         public override string TopologyToken => Outputs.ToString(CultureInfo.InvariantCulture);
 
         public override string Summary => $"Dense({Inputs}, {Outputs}) + {Activation.Name,-10} {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";

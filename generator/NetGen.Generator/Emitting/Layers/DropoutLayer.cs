@@ -43,6 +43,8 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string Modules => $"Dropout(p={Text(Probability)})";
 
+        public override IEnumerable<string> TorchModules => new[] { $"torch.nn.Dropout({Text(Probability)})" };
+
         public override string TopologyToken => "dropout";
 
         public override string Summary => $"Dropout(p = {Text(Probability)})";

@@ -28,6 +28,8 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string Modules => "Flatten()";
 
+        public override IEnumerable<string> TorchModules => new[] { "torch.nn.Flatten()" };
+
         public override string TopologyToken => Text(Outputs);
 
         public override string Summary => $"Flatten {_m.Channels}×{_m.Height}×{_m.Width} → {Outputs}";

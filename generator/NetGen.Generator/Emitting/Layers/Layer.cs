@@ -75,6 +75,18 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>The PyTorch modules this layer corresponds to, for the model file's metadata, e.g. "Linear(3, 5), ReLU".</summary>
         public abstract string Modules { get; }
 
+        /// <summary>The PyTorch modules this layer is, constructed, one per module it counts for (<see cref="ModuleCount"/>), for the header's twin.</summary>
+        public abstract IEnumerable<string> TorchModules { get; }
+
+        /// <summary>
+        /// The twin module's forward-pass lines for this layer (Python, reading and assigning x), given the name of its first
+        /// module in the nn.Sequential numbering; each module is reached as getattr(self, "name").
+        /// </summary>
+        public abstract IEnumerable<string> TorchForward(int firstModule);
+
+        /// <summary>The shape the header's twin gives the network's input when this is the first layer ("-1, 1, 28, 28" for an image), or null for rows as they are.</summary>
+        public virtual string? TorchInputShape => null;
+
         /// <summary>This layer's part of the topology string, e.g. "128" for a Dense with 128 outputs.</summary>
         public abstract string TopologyToken { get; }
 

@@ -46,6 +46,10 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string Modules => $"MaxPool2d({Size}" + (S != Size ? $", stride={S}" : string.Empty) + ")";
 
+        public override IEnumerable<string> TorchModules => new[] { $"torch.nn.MaxPool2d({Size}" + (S != Size ? $", stride={S}" : string.Empty) + ")" };
+
+        public override string? TorchInputShape => $"-1, {C}, {H}, {Wd}";
+
         public override string TopologyToken => Text(C) + "x" + Text(Ho) + "x" + Text(Wo);
 
         public override string Summary => $"MaxPool2D({Size}" + (S != Size ? $", stride {S}" : string.Empty) + $")               → {C}×{Ho}×{Wo}";

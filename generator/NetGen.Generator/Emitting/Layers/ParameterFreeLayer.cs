@@ -21,6 +21,9 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int ModuleCount => 1;
 
+        public override IEnumerable<string> TorchForward(int firstModule) =>
+            new[] { $"x = getattr(self, \"{firstModule}\")(x)" };
+
         public override string Layout => "no parameters";
 
         public override string GradientEquation => "(layers without parameters add no parameter gradient)";

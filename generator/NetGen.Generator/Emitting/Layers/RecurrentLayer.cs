@@ -131,6 +131,12 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string Modules => $"{Module}({Inputs}, {H}, batch_first=True)";
 
+        public override IEnumerable<string> TorchModules => new[] { $"torch.nn.{Module}({Inputs}, {H}, batch_first=True)" };
+
+        public override IEnumerable<string> TorchForward(int firstModule) => ReturnSequences
+            ? new[] { $"x, _ = getattr(self, \"{firstModule}\")(x)".PadRight(36) + $"# every step's hidden state: [N, T, {H}]" }
+            : new[] { $"x, _ = getattr(self, \"{firstModule}\")(x)", "x = x[:, -1]".PadRight(36) + "# many-to-one: the last step's hidden state" };
+
         public override string TopologyToken => $"{Module}{H}" + (ReturnSequences ? "×T" : string.Empty);
 
         public override string Summary => $"{Kind}({Inputs}, {H}){(ReturnSequences ? ", sequences" : string.Empty)} over T = {Steps}  {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";
