@@ -9,10 +9,16 @@
 #                               [--onnx-batches 256,1000] [--out artifacts/compare] [--no-build] [--no-install]
 #   tests/Benchmarks/compare.sh --sequence [--rounds 3] [--nets LSTM,GRU,STREAM] [--batches 1,32]
 #                               [--samples-b1 2000] [--samples-mb 16000] [--out artifacts/compare-sequence]
+#   tests/Benchmarks/compare.sh --cnn [--rounds 3] [--batches 1,32] [--samples-b1 10000] [--samples-mb 60000]
+#                               [--out artifacts/compare-cnn]
 #
 # --sequence: the recurrent comparison (row-MNIST LSTM/GRU training at batch 1 and 32 over the first N images,
 # single predict, the LSTM(1->32) streaming step) of NetGen, PyTorch, TorchSharp and, for the LSTM prediction,
 # ONNX Runtime; one thread; N is the same for every peer (--samples-b1 at batch 1, --samples-mb above).
+#
+# --cnn: the convolutional comparison (LeNet-5 on MNIST: training at batch 1 and 32 over the first N images with
+# dropout active, test accuracy, single predict) of NetGen, PyTorch, TorchSharp and, for the prediction, ONNX Runtime
+# (PyTorch's weights written by NetGen's SaveOnnx); one thread; N as for --sequence (defaults 10,000 and 60,000).
 #
 # The peer projects (tests/Benchmarks/TorchSharpPeer, tests/Benchmarks/OnnxPeer) are deliberately not in
 # NetGen.sln: TorchSharp-cpu alone brings ~1 GB of libtorch. Measure on an idle machine: 2-thread
@@ -22,7 +28,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
 ROUNDS=3 NETS="" BATCHES="" THREADS=1,2 ONNX_BATCHES=256,1000 OUT="" BUILD=1 INSTALL=1
-SEQUENCE=0 SAMPLES_B1=2000 SAMPLES_MB=16000
+SEQUENCE=0 CNN=0 SAMPLES_B1="" SAMPLES_MB=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -34,14 +40,20 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0; shift ;;
     --no-install) INSTALL=0; shift ;;
     --sequence) SEQUENCE=1; shift ;;
+    --cnn) CNN=1; shift ;;
     --samples-b1) SAMPLES_B1=$2; shift 2 ;;
     --samples-mb) SAMPLES_MB=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-if [ "$SEQUENCE" = 1 ]; then
-  : "${NETS:=LSTM,GRU,STREAM}" "${BATCHES:=1,32}" "${OUT:=artifacts/compare-sequence}"
+if [ "$SEQUENCE" = 1 ] && [ "$CNN" = 1 ]; then
+  echo "--sequence and --cnn are separate comparisons: choose one" >&2; exit 2
+elif [ "$SEQUENCE" = 1 ]; then
+  : "${NETS:=LSTM,GRU,STREAM}" "${BATCHES:=1,32}" "${OUT:=artifacts/compare-sequence}" "${SAMPLES_B1:=2000}" "${SAMPLES_MB:=16000}"
+elif [ "$CNN" = 1 ]; then
+  : "${NETS:=LeNet5}" "${BATCHES:=1,32}" "${OUT:=artifacts/compare-cnn}" "${SAMPLES_B1:=10000}" "${SAMPLES_MB:=60000}"
+  [ "$NETS" = LeNet5 ] || { echo "--cnn has one net, LeNet5 (not $NETS)" >&2; exit 2; }
 else
   : "${NETS:=A,B}" "${BATCHES:=1,32,128}" "${OUT:=artifacts/compare}"
 fi
@@ -168,6 +180,55 @@ if [ "$SEQUENCE" = 1 ]; then
   echo
   echo "## Medians over $ROUNDS round(s) ($RESULTS)"
   $PYTHON tests/Benchmarks/summarize.py --sequence "$RESULTS" | tee "$OUT/table.md"
+  exit 0
+fi
+
+if [ "$CNN" = 1 ]; then
+  # The convolutional comparison. The ONNX model is LeNet-5 as PyTorch trained it at batch 32 on the batched N images,
+  # its weights loaded into NetGen's LeNet5 and written by NetGen's own SaveOnnx.
+  echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_cnn.py --export-weights $OUT --samples $SAMPLES_MB; dotnet $NETGEN_DLL onnx --net LeNet5"
+  ONNX=1
+  rm -f "$OUT/lenet5.onnx" "$OUT/lenet5.safetensors" "$OUT/lenet5.probs.txt"
+  { "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_cnn.py --export-weights "$OUT" --samples "$SAMPLES_MB" --data "$DATA" &&
+    dotnet "$NETGEN_DLL" onnx --net LeNet5 --weights "$OUT/lenet5.safetensors" --out "$OUT/lenet5.onnx"; } 2>> "$LOG" || {
+    echo "!! ONNX export of LeNet-5 failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
+  {
+    machine
+    echo "## Commands (per configuration; contenders alternate, order rotating each round; 1 thread)"
+    echo "NetGen:      dotnet $NETGEN_DLL cnn --batches BATCH --samples N --data $DATA"
+    echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_cnn.py --batches BATCH --samples N --data $DATA"
+    echo "TorchSharp:  dotnet $TS_DLL cnn --batches BATCH --samples N --data $DATA"
+    echo "OnnxRuntime: dotnet $ORT_DLL --cnn --model $OUT/lenet5.onnx --data $DATA   (with batch 1)"
+    echo "N: $SAMPLES_B1 at batch 1, $SAMPLES_MB at larger batches"
+    echo "rounds=$ROUNDS net=LeNet5 batches=$BATCHES onnx=$ONNX"
+    echo
+  } | tee "$OUT/machine.txt"
+
+  for ((round = 1; round <= ROUNDS; round++)); do
+    echo "# round $round/$ROUNDS"
+    config=0 # the first contender is (round + configuration index) mod count: every contender leads in turn
+    for batch in ${BATCHES//,/ }; do
+      n=$SAMPLES_B1
+      [ "$batch" != 1 ] && n=$SAMPLES_MB
+      contenders=(NetGen PyTorch TorchSharp)
+      [ "$ONNX" = 1 ] && [ "$batch" = 1 ] && contenders+=(OnnxRuntime)
+      k_n=${#contenders[@]}
+      for ((k = 0; k < k_n; k++)); do
+        c=${contenders[$(((k + round + config) % k_n))]}
+        case $c in
+          NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" cnn --batches "$batch" --samples "$n" --data "$DATA" ;;
+          PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_cnn.py --batches "$batch" --samples "$n" --data "$DATA" ;;
+          TorchSharp) run TorchSharp "$round" dotnet "$TS_DLL" cnn --batches "$batch" --samples "$n" --data "$DATA" ;;
+          OnnxRuntime) run OnnxRuntime "$round" dotnet "$ORT_DLL" --cnn --model "$OUT/lenet5.onnx" --data "$DATA" ;;
+        esac
+      done
+      config=$((config + 1))
+    done
+  done
+
+  echo
+  echo "## Medians over $ROUNDS round(s) ($RESULTS)"
+  $PYTHON tests/Benchmarks/summarize.py --cnn "$RESULTS" | tee "$OUT/table.md"
   exit 0
 fi
 

@@ -3,6 +3,7 @@
 
 Usage: summarize.py RESULTS.txt              (the MNIST epoch protocol)
        summarize.py --sequence RESULTS.txt   (the recurrent comparison: compare.sh --sequence)
+       summarize.py --cnn RESULTS.txt        (the convolutional comparison, LeNet-5: compare.sh --cnn)
 
 Rows: one per (peer[/api], net, batch, threads, mode), medians over the rounds. Ratio columns compare
 NetGen with that row measured in the same run (x > 1: NetGen is faster):
@@ -209,10 +210,88 @@ def main_sequence(path):
     return 0
 
 
+CNN_PREDICT_CALLS = 2_000
+
+
+def main_cnn(path):
+    """Convolutional comparison (LeNet-5): training µs/sample per batch, single predict, NetGen against the targets.
+    Ratios are peer time / NetGen time from the same run (x > 1: NetGen faster)."""
+    rows = [r for r in parse(path) if r.get("net") == "LeNet5"]
+
+    def peer_of(r):
+        return r["peer"] + ("/" + r["api"] if "api" in r else "")
+
+    def order(peer):
+        return (PEER_ORDER.get(peer.split("/")[0], 9), peer)
+
+    train = defaultdict(list)
+    predict = defaultdict(list)
+    for r in rows:
+        if r.get("mode") != "predict":
+            train[(int(r["batch"]), peer_of(r))].append(r)
+        predict[peer_of(r)].append(r)
+
+    print("### LeNet-5 training (1 thread; the first N images of a seeded order, dropout active; epoch s = 60,000 × µs/sample)")
+    print()
+    print("| batch | peer | runs | N | µs/sample | epoch s | samples/s | last loss | test acc % | train alloc B | peer / NetGen |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for key in sorted(train, key=lambda k: (k[0], order(k[1]))):
+        batch, peer = key
+        g = train[key]
+        us = median(g, "us_per_sample")
+        ours = median(train.get((batch, "NetGen"), []), "us_per_sample")
+        x = ratio(us, ours) if peer != "NetGen" else None
+        print(f"| {batch} | {peer} | {len(g)} | {fmt(median(g, 'samples'))} | {fmt(us, 2)} | {fmt(median(g, 'epoch_s'), 2)} | "
+              f"{fmt(median(g, 'samples_per_s'))} | {fmt(median(g, 'last_loss'), 3)} | {fmt(median(g, 'test_acc'), 2)} | "
+              f"{fmt(median(g, 'train_alloc_bytes'))} | {fmt(x, 2)} |")
+    print()
+    print("### LeNet-5 single-sample predict (softmax probabilities; 2,000 calls after 200 warm-up calls, medians over all runs)")
+    print()
+    print("| peer | runs | median µs | p99 µs | alloc B/call | max abs diff from PyTorch | peer / NetGen |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    ours_predict = median(predict.get("NetGen", []), "predict_median_us")
+    for peer in sorted(predict, key=order):
+        g = predict[peer]
+        pm = median(g, "predict_median_us")
+        x = ratio(pm, ours_predict) if peer != "NetGen" else None
+        diff = median(g, "max_abs_diff")
+        print(f"| {peer} | {len(g)} | {fmt(pm, 2)} | {fmt(median(g, 'predict_p99_us'), 2)} | "
+              f"{fmt(per_call(g, 'predict_alloc_bytes', count=CNN_PREDICT_CALLS), 1)} | "
+              f"{'–' if diff is None else f'{diff:.2g}'} | {fmt(x, 2)} |")
+    print()
+
+    def train_x(batch):
+        return ratio(median(train.get((batch, "PyTorch"), []), "us_per_sample"),
+                     median(train.get((batch, "NetGen"), []), "us_per_sample"))
+
+    def check(value, target):
+        return "–" if value is None else ("met" if value >= target else "not met")
+
+    predict_x = ratio(median(predict.get("PyTorch", []), "predict_median_us"), ours_predict)
+    ort_x = min((x for x in (ratio(median(g, "predict_median_us"), ours_predict)
+                             for p, g in predict.items() if p.startswith("OnnxRuntime")) if x), default=None)
+    print("### NetGen against the targets (peer time / NetGen time)")
+    print()
+    print("| what | ratio | target | |")
+    print("|---|---:|---:|---|")
+    print(f"| LeNet-5 training, batch 1, vs PyTorch | {fmt(train_x(1), 2)} | ≥ 10 | {check(train_x(1), 10)} |")
+    print(f"| LeNet-5 training, batch 32, vs PyTorch | {fmt(train_x(32), 2)} | ≥ 2 | {check(train_x(32), 2)} |")
+    print(f"| LeNet-5 single predict vs PyTorch | {fmt(predict_x, 2)} | ≥ 10 | {check(predict_x, 10)} |")
+    print(f"| LeNet-5 single predict vs ONNX Runtime (fastest API) | {fmt(ort_x, 2)} | > 1 | {check(ort_x, 1.000001)} |")
+    allocs = [number(r.get(k)) for r in rows if r["peer"] == "NetGen"
+              for k in ("train_alloc_bytes", "predict_alloc_bytes") if k in r]
+    allocs = [a for a in allocs if a is not None]
+    zero = "–" if not allocs else ("met" if all(a == 0 for a in allocs) else "not met")
+    print(f"| NetGen bytes allocated (training, predict), max over runs | {fmt(max(allocs, default=None))} | 0 | {zero} |")
+    return 0
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--sequence"] and len(args) == 2:
         sys.exit(main_sequence(args[1]))
+    if args[:1] == ["--cnn"] and len(args) == 2:
+        sys.exit(main_cnn(args[1]))
     if len(args) != 1:
         raise SystemExit(__doc__)
     sys.exit(main(args[0]))

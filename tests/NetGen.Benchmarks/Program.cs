@@ -5,7 +5,8 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- random                (batch-1 epoch on random vectors, Predict latency)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- infer [--batches 256,1000]   (batched inference, net B)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- sequence [--nets LSTM,GRU,STREAM] [--batches 1,32] [--samples 6000]
-// dotnet run -c Release --project tests/NetGen.Benchmarks -- onnx --net B|LSTM --weights FILE.safetensors --out FILE.onnx   (the ONNX Runtime peer's model)
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn [--batches 1,32] [--samples 6000]   (LeNet-5)
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- onnx --net B|LSTM|LeNet5 --weights FILE.safetensors --out FILE.onnx   (the ONNX Runtime peer's model)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- --filter '*'          (BenchmarkDotNet)
 if (args.Length > 0 && args[0] == "epoch")
 {
@@ -20,6 +21,11 @@ if (args.Length > 0 && args[0] == "random")
 if (args.Length > 0 && args[0] == "sequence")
 {
     return Sequence.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "cnn")
+{
+    return Cnn.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "onnx")

@@ -20,6 +20,13 @@
 // as `NetGen.Benchmarks sequence` measures it (2,000 calls after 200 warm-up calls, the test images in order) with
 // the ortvalue and iobinding APIs; test_acc from one call per test image; max_abs_diff: the largest difference
 // from PyTorch's probabilities for the first 100 test images (lstm.probs.txt beside the model, if present).
+//
+//   dotnet bin/Release/net10.0/OnnxPeer.dll --cnn --model DIR/lenet5.onnx [--data DIR]
+//
+// The convolutional comparison: LeNet-5 trained by PyTorch (`torch_cnn.py --export-weights DIR`) and written by NetGen's
+// SaveOnnx (`NetGen.Benchmarks onnx --net LeNet5`): input "input" [n,784] (a model with an image input [n,1,28,28], as
+// torch.onnx.export writes it, works too), output "output" [n,10]. Measured as --sequence does (as `NetGen.Benchmarks
+// cnn` measures it), lines with net=LeNet5; max_abs_diff against lenet5.probs.txt beside the model.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -47,7 +54,12 @@ internal static class Program
         string data = Option(args, "--data") ?? FindData();
         if (args.Contains("--sequence"))
         {
-            return Sequence(model, data);
+            return Sequence(model, data, "LSTM");
+        }
+
+        if (args.Contains("--cnn"))
+        {
+            return Sequence(model, data, "LeNet5");
         }
 
         int[] batches = (Option(args, "--batches") ?? "256,1000").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
@@ -153,7 +165,8 @@ internal static class Program
         GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
     };
 
-    private static int Sequence(string model, string data)
+    /// <summary>Single-sample latency of one MNIST model (the row LSTM or LeNet-5), 2,000 calls as the NetGen runner makes them.</summary>
+    private static int Sequence(string model, string data, string net)
     {
         float[] testX = Images(Path.Combine(data, "t10k-images-idx3-ubyte.gz"));
         byte[] testY = ReadIdx(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), out _);
@@ -166,8 +179,16 @@ internal static class Program
         string[] inputNames = { inputName };
         string[] outputNames = { outputName };
 
-        // Zero-copy OrtValue views of every test image: [1, 784] (NetGen's export) or 28 steps of 28 pixels [1, 28, 28].
-        long[] shape = session.InputMetadata[inputName].Dimensions.Length == 2 ? new long[] { 1, 784 } : new long[] { 1, 28, 28 };
+        // Zero-copy OrtValue views of every test image: [1, 784] (NetGen's export), 28 steps of 28 pixels [1, 28, 28] or
+        // one 28×28 channel [1, 1, 28, 28].
+        int rank = session.InputMetadata[inputName].Dimensions.Length;
+        long[] shape = rank switch
+        {
+            2 => new long[] { 1, 784 },
+            3 => new long[] { 1, 28, 28 },
+            4 => new long[] { 1, 1, 28, 28 },
+            _ => throw new InvalidDataException($"{model}: input '{inputName}' has rank {rank}; expected 2 [n,784], 3 [n,28,28] or 4 [n,1,28,28]"),
+        };
         var singles = new OrtValue[tests];
         for (int i = 0; i < tests; i++)
         {
@@ -218,11 +239,11 @@ internal static class Program
         }
 
         Console.Error.WriteLine($"ONNX Runtime vs PyTorch, first 100 test images: max |probability difference| = {diff}");
-        Console.WriteLine(SequencePredict("ortvalue", acc, tests, Run, diff));
+        Console.WriteLine(SequencePredict("ortvalue", net, acc, tests, Run, diff));
         using (var binding = session.CreateIoBinding())
         {
             binding.BindOutput(outputName, output);
-            Console.WriteLine(SequencePredict("iobinding", acc, tests, j =>
+            Console.WriteLine(SequencePredict("iobinding", net, acc, tests, j =>
             {
                 binding.BindInput(inputName, singles[j]);
                 session.RunWithBinding(runOptions, binding);
@@ -237,7 +258,7 @@ internal static class Program
         return 0;
     }
 
-    private static string SequencePredict(string api, double acc, int tests, Action<int> call, string diff)
+    private static string SequencePredict(string api, string net, double acc, int tests, Action<int> call, string diff)
     {
         const int calls = 2_000, warmup = 200;
         var latencies = new double[calls];
@@ -262,7 +283,7 @@ internal static class Program
         Array.Sort(latencies);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"peer=OnnxRuntime api={api} net=LSTM batch=1 threads=1 mode=predict test_acc={acc:F2} max_abs_diff={diff} predict_median_us={latencies[calls / 2]:F2} predict_p99_us={latencies[(int)(calls * 0.99)]:F2} predict_alloc_bytes={allocated}");
+            $"peer=OnnxRuntime api={api} net={net} batch=1 threads=1 mode=predict test_acc={acc:F2} max_abs_diff={diff} predict_median_us={latencies[calls / 2]:F2} predict_p99_us={latencies[(int)(calls * 0.99)]:F2} predict_alloc_bytes={allocated}");
     }
 
     private static string Batched(InferenceSession session, RunOptions runOptions, string[] inputNames, string[] outputNames, float[] testX, int tests, int batch, double acc)
