@@ -14,10 +14,10 @@ namespace NetGen.Samples.MnistCnn
                 PlotModel: "LeNet-5 (conv 6, conv 16, 120, 84, 10), Adam",
                 ArtifactPrefix: "cnn-",
                 Create: () => new LeNet5(),
-                Epochs: 6,
+                Epochs: 10,
                 BatchSize: 32,
                 LearningRate: 0.002,
-                StepEpochs: 2,
+                StepEpochs: 3,
                 StepGamma: 0.5,
                 InverseTimeEpochs: 2),
             args);
