@@ -20,14 +20,18 @@ namespace NetGen.Generator.Emitting
             w.Line("// Layers (unrolled below, every size a literal):");
             foreach (Layer layer in _layers)
             {
-                w.Line($"//   {layer.Index}: {layer.Summary}");
+                w.Line($"//   {layer.Index}: {layer.Summary}; forward {Number(layer.ForwardFlops)} FLOPs, {Number((long)layer.StoredWidth * _t.Size)} bytes stored per example");
             }
 
             w.Line($"//   head: {_head.Description}");
             w.Line($"//   optimizer: {_optimizer.Name}");
             w.Line($"// Parameters: {Number(_parameterCount)} ({Number((long)_parameterCount * _t.Size)} bytes), laid out per layer as {string.Join("; ", _layers.Select(l => l.Layout).Distinct())}.");
             w.Line($"// FLOPs per example: forward {Number(forwardFlops)}, backward {Number(backwardFlops)} (+ {Number(2L * _parameterCount)} for the SGD step).");
-            if (_model.SequenceLength > 0)
+            if (_model.SequenceLength == 0)
+            {
+                w.Line($"// Stored for training, per example: {Number(StoredBytes)} bytes (every layer's outputs and what its backward pass reads).");
+            }
+            else
             {
                 w.Line($"// Stored for training, per example: {Number(StoredBytes)} bytes (ActivationBytesPerExample), of which the");
                 w.Line(_model.Checkpointing

@@ -47,7 +47,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string TopologyToken => "dropout";
 
-        public override string Summary => $"Dropout(p = {Text(Probability)})";
+        public override string Summary => $"Dropout(p = {Text(Probability)}) → {OutputWidth} values (in training only), no parameters";
 
         public override long ForwardFlops => OutputWidth;
 

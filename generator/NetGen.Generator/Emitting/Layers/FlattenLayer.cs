@@ -32,7 +32,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string TopologyToken => Text(Outputs);
 
-        public override string Summary => $"Flatten {_m.Channels}×{_m.Height}×{_m.Width} → {Outputs}";
+        public override string Summary => $"Flatten {_m.Channels}×{_m.Height}×{_m.Width} → {Outputs}, no parameters";
 
         public override long ForwardFlops => 0;
 

@@ -52,7 +52,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string TopologyToken => Text(C) + "x" + Text(Ho) + "x" + Text(Wo);
 
-        public override string Summary => $"MaxPool2D({Size}" + (S != Size ? $", stride {S}" : string.Empty) + $")               → {C}×{Ho}×{Wo}";
+        public override string Summary => $"MaxPool2D({Size}" + (S != Size ? $", stride {S}" : string.Empty) + $") → {C}×{Ho}×{Wo}, no parameters";
 
         public override long ForwardFlops => (long)Outputs * Size * Size;
 
