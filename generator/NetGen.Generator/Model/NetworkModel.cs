@@ -50,6 +50,7 @@ namespace NetGen.Generator.Model
     /// <param name="HintName">A unique, file-name-safe name for the generated source.</param>
     /// <param name="SequenceLength">Time steps T of an example for networks with recurrent layers; 0 for none.</param>
     /// <param name="Checkpointing">Whether recurrent layers keep only every ⌈√T⌉-th step record and recompute the rest in the backward pass.</param>
+    /// <param name="Interfaces">Whether the class implements NetGen.INetwork and its flavours (the consumer compiles as C# 11 or later: static abstract members).</param>
     internal sealed record NetworkModel(
         string Namespace,
         EquatableArray<string> ContainingTypes,
@@ -60,5 +61,6 @@ namespace NetGen.Generator.Model
         bool Checkpointing,
         EquatableArray<LayerModel> Layers,
         HeadKind Head,
-        OptimizerKind Optimizer);
+        OptimizerKind Optimizer,
+        bool Interfaces);
 }

@@ -31,6 +31,9 @@ namespace NetGen.Generator.Parsing
         /// </summary>
         public const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp9;
 
+        /// <summary>The oldest C# in which the generated class implements NetGen.INetwork (static abstract interface members).</summary>
+        public const LanguageVersion InterfaceLanguageVersion = LanguageVersion.CSharp11;
+
         public static bool IsLayerAttribute(string fullName) => LayerKinds.IsKnown(fullName);
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -95,7 +98,8 @@ namespace NetGen.Generator.Parsing
                     Checkpointing: checkpointing,
                     Layers: new EquatableArray<LayerModel>(models),
                     Head: head,
-                    Optimizer: optimizer);
+                    Optimizer: optimizer,
+                    Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion });
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics));
             }
 
