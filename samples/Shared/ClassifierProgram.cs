@@ -24,12 +24,12 @@ namespace NetGen.Samples
     /// <param name="StepEpochs">The step schedule multiplies the rate by <paramref name="StepGamma"/> every this many epochs.</param>
     /// <param name="StepGamma">The step schedule's factor.</param>
     /// <param name="InverseTimeEpochs">The inverse-time schedule's τ, in epochs' worth of steps.</param>
-    internal sealed record ClassifierSample(
+    internal sealed record ClassifierSample<TNet>(
         string Description,
         string Topology,
         string PlotModel,
         string ArtifactPrefix,
-        Func<IClassifier> Create,
+        Func<TNet> Create,
         int Epochs,
         int BatchSize,
         double LearningRate,
@@ -39,6 +39,52 @@ namespace NetGen.Samples
 
     internal sealed record Settings(
         int Epochs, int BatchSize, double LearningRate, string Schedule, int Seed, string Dataset, string? Data, string? Output, string? Model);
+
+    /// <summary>A synchronous IProgress: the display is updated on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    internal sealed class Reports : IProgress<TrainingProgress>
+    {
+        private readonly Action<TrainingProgress> _action;
+
+        public Reports(Action<TrainingProgress> action) => _action = action;
+
+        public void Report(TrainingProgress value) => _action(value);
+    }
+
+    /// <summary>The training-loss curve for the plot: the mean loss over each twentieth of an epoch, from the running means the reports carry.</summary>
+    internal sealed class LossCurve
+    {
+        private readonly int _stretch;
+        private double _sum;
+        private int _samples;
+        private int _lastSamples;
+        private double _lastTotal;
+
+        public LossCurve(int samplesPerEpoch) => _stretch = Math.Max(1, samplesPerEpoch / 20);
+
+        /// <summary>(epoch as a fraction, mean training loss of the stretch before it).</summary>
+        public List<(double Epoch, double Loss)> Points { get; } = new();
+
+        public void Add(TrainingProgress p)
+        {
+            if (p.Samples < _lastSamples)
+            {
+                _lastSamples = 0;
+                _lastTotal = 0;
+            }
+
+            double total = p.Loss * p.Samples;
+            _sum += total - _lastTotal;
+            _samples += p.Samples - _lastSamples;
+            _lastSamples = p.Samples;
+            _lastTotal = total;
+            if (_samples >= _stretch || p.Completed is not null)
+            {
+                Points.Add((p.Epoch - 1 + ((double)p.Samples / p.SamplesPerEpoch), _sum / Math.Max(1, _samples)));
+                _sum = 0;
+                _samples = 0;
+            }
+        }
+    }
 
     internal static class ClassifierProgram
     {
@@ -53,7 +99,11 @@ namespace NetGen.Samples
         private const int ExitDiverged = 2;
         private const int ExitStuck = 3;
 
-        public static int Run(ClassifierSample sample, string[] args)
+        /// <summary>Points per epoch of the training-loss curve in the plot.</summary>
+        private const int CurvePointsPerEpoch = 20;
+
+        public static int Run<TNet>(ClassifierSample<TNet> sample, string[] args)
+            where TNet : class, IClassifier<TNet, float>
         {
             var epochs = new Option<int>("--epochs") { Description = "Number of passes over the 60,000 training images", DefaultValueFactory = _ => sample.Epochs };
             var batchSize = new Option<int>("--batch-size") { Description = "Examples per optimizer step", DefaultValueFactory = _ => sample.BatchSize };
@@ -111,20 +161,16 @@ namespace NetGen.Samples
         }
 
         /// <summary>η0 when --learning-rate is not given: the noise of a step grows as the batch shrinks, so the rate shrinks with it.</summary>
-        internal static double DefaultRate(ClassifierSample sample, int batchSize) =>
+        internal static double DefaultRate<TNet>(ClassifierSample<TNet> sample, int batchSize)
+            where TNet : class, IClassifier<TNet, float> =>
             batchSize >= sample.BatchSize ? sample.LearningRate : sample.LearningRate * Math.Sqrt((double)batchSize / sample.BatchSize);
 
-        private static int Execute(ClassifierSample sample, Settings s)
+        private static int Execute<TNet>(ClassifierSample<TNet> sample, Settings s)
+            where TNet : class, IClassifier<TNet, float>
         {
             try
             {
                 return s.Model is null ? Train(sample, s) : Evaluate(sample, s, s.Model);
-            }
-            catch (NonFiniteException e)
-            {
-                // Train refused a step whose loss or gradient was NaN or ±∞: the run diverged.
-                Console.Error.WriteLine("error: training diverged: " + OneLine(e.Message) + $" Try a smaller --learning-rate than {s.LearningRate.ToString("G4", Invariant)}.");
-                return ExitDiverged;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -135,7 +181,8 @@ namespace NetGen.Samples
             }
         }
 
-        private static int Train(ClassifierSample sample, Settings s)
+        private static int Train<TNet>(ClassifierSample<TNet> sample, Settings s)
+            where TNet : class, IClassifier<TNet, float>
         {
             var wall = Stopwatch.StartNew();
             Console.WriteLine(sample.Topology);
@@ -149,46 +196,71 @@ namespace NetGen.Samples
 
             var net = sample.Create();
             net.InitializeParameters(s.Seed);
-            var trainer = new Trainer(net, train, test, s.BatchSize, s.Seed, rates);
-            var results = new List<EpochResult>();
+            var options = new TrainerOptions
+            {
+                Epochs = s.Epochs,
+                BatchSize = s.BatchSize,
+                Seed = s.Seed,
+                LearningRate = rates,
+                ReportsPerEpoch = 200,
+            };
 
+            // The test set is the validation set: its loss and accuracy after every epoch are the library's history.
+            var curve = new LossCurve(train.Count);
+            TrainingResult result;
             bool live = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
             if (live)
             {
+                result = null!;
                 AnsiConsole.Progress()
                     .AutoClear(false)
                     .HideCompleted(false)
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                     .Start(ctx =>
                     {
-                        for (int epoch = 1; epoch <= s.Epochs; epoch++)
+                        ProgressTask? task = null;
+                        int taskEpoch = 0;
+                        result = Trainer.Fit(net, train, options, test, new Reports(p =>
                         {
-                            var task = ctx.AddTask(Markup.Escape($"epoch {epoch}/{s.Epochs}"), maxValue: train.Count);
-                            var result = trainer.RunEpoch(epoch, p =>
+                            curve.Add(p);
+                            if (task is null || p.Epoch != taskEpoch)
                             {
-                                task.Value = p.Samples;
-                                task.Description = Markup.Escape(Progress(p, s.Epochs));
-                            });
-                            task.Description = Markup.Escape(EpochLine(result, s.Epochs));
-                            task.StopTask();
-                            results.Add(result);
-                        }
+                                task = ctx.AddTask(Markup.Escape($"epoch {p.Epoch}/{s.Epochs}"), maxValue: p.SamplesPerEpoch);
+                                taskEpoch = p.Epoch;
+                            }
+
+                            task.Value = p.Samples;
+                            task.Description = Markup.Escape(p.Completed is { } done ? EpochLine(done, s.Epochs) : Progress(p));
+                            if (p.Completed is not null)
+                            {
+                                task.StopTask();
+                            }
+                        }));
                     });
             }
             else
             {
                 // Not a terminal (CI, a pipe, a file): one plain line per epoch instead of a live display.
-                for (int epoch = 1; epoch <= s.Epochs; epoch++)
+                result = Trainer.Fit(net, train, options, test, new Reports(p =>
                 {
-                    var result = trainer.RunEpoch(epoch, _ => { });
-                    Console.WriteLine(EpochLine(result, s.Epochs));
-                    results.Add(result);
-                }
+                    curve.Add(p);
+                    if (p.Completed is { } done)
+                    {
+                        Console.WriteLine(EpochLine(done, s.Epochs));
+                    }
+                }));
             }
 
+            if (result.Reason == StopReason.Diverged)
+            {
+                Console.Error.WriteLine("error: " + OneLine(result.Message!) + $" Try a smaller --learning-rate than {s.LearningRate.ToString("G4", Invariant)}.");
+                return ExitDiverged;
+            }
+
+            var final = Evaluation.Run(net, test);
             AnsiConsole.WriteLine();
-            AnsiConsole.Write(Report.Summary(results));
-            AnsiConsole.Write(Report.Confusion(results[^1].Test.Confusion, classes));
+            AnsiConsole.Write(Report.Summary(result.History));
+            AnsiConsole.Write(Report.Confusion(final.Confusion!, classes));
 
             Directory.CreateDirectory(outputDir);
             string modelPath = Path.Combine(outputDir, "model.safetensors");
@@ -197,17 +269,17 @@ namespace NetGen.Samples
             Report.SaveCurve(
                 plotPath,
                 $"{name}: {sample.PlotModel} batch {s.BatchSize}, lr {scheduleText}",
-                trainer.LossCurve,
-                results);
+                curve.Points,
+                result.History);
 
             Console.WriteLine($"model:  {modelPath}");
             Console.WriteLine($"plot:   {plotPath}");
             Console.WriteLine(
-                $"test accuracy {Report.Percent(results[^1].Test.Accuracy)} after {s.Epochs} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
-            if (results[^1].Test.Accuracy < ChanceAccuracy)
+                $"test accuracy {Report.Percent(final.Accuracy)} after {result.History.Count} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
+            if (final.Accuracy < ChanceAccuracy)
             {
                 Console.Error.WriteLine(
-                    $"error: the network did not learn: test accuracy {Report.Percent(results[^1].Test.Accuracy)} is near chance (10 %). "
+                    $"error: the network did not learn: test accuracy {Report.Percent(final.Accuracy)} is near chance (10 %). "
                     + $"The learning rate {s.LearningRate.ToString("G4", Invariant)} is probably too large for batches of {s.BatchSize} or too small; try another --learning-rate.");
                 return ExitStuck;
             }
@@ -215,7 +287,8 @@ namespace NetGen.Samples
             return 0;
         }
 
-        private static int Evaluate(ClassifierSample sample, Settings s, string modelPath)
+        private static int Evaluate<TNet>(ClassifierSample<TNet> sample, Settings s, string modelPath)
+            where TNet : class, IClassifier<TNet, float>
         {
             Console.WriteLine(sample.Topology);
             var net = sample.Create();
@@ -225,7 +298,7 @@ namespace NetGen.Samples
             var clock = Stopwatch.StartNew();
             var result = Evaluation.Run(net, test);
             Console.WriteLine(
-                $"test accuracy {Report.Percent(result.Accuracy)} ({result.Confusion.Correct:N0} of {result.Confusion.Total:N0}), "
+                $"test accuracy {Report.Percent(result.Accuracy)} ({result.Confusion!.Correct:N0} of {result.Confusion.Total:N0}), "
                 + $"test loss {result.Loss.ToString("F4", Invariant)}, {clock.Elapsed.TotalSeconds:F2} s");
             AnsiConsole.Write(Report.Confusion(result.Confusion, classes));
             return 0;
@@ -247,7 +320,8 @@ namespace NetGen.Samples
             return (train, test, name, fashion ? Fashion : Digits);
         }
 
-        private static (string Text, LearningRateSchedule Schedule) Schedule(ClassifierSample sample, Settings s, int batchesPerEpoch)
+        private static (string Text, LearningRateSchedule Schedule) Schedule<TNet>(ClassifierSample<TNet> sample, Settings s, int batchesPerEpoch)
+            where TNet : class, IClassifier<TNet, float>
         {
             string eta = s.LearningRate.ToString("G4", Invariant);
             return s.Schedule switch
@@ -264,17 +338,17 @@ namespace NetGen.Samples
 
         private static string Epochs(int n) => n == 1 ? "epoch" : $"{n} epochs";
 
-        private static string Progress(EpochProgress p, int epochs) =>
+        private static string Progress(TrainingProgress p) =>
             string.Format(
                 Invariant,
-                "epoch {0}/{1}  loss {2:F4}  train acc {3:F2}%  {4,7:N0} samples/s",
-                p.Epoch, epochs, p.Loss, 100 * p.Accuracy, p.SamplesPerSecond);
+                "epoch {0}/{1}  loss {2:F4}  {3,7:N0} samples/s  ETA {4:mm\\:ss}",
+                p.Epoch, p.Epochs, p.Loss, p.SamplesPerSecond, p.Remaining);
 
-        private static string EpochLine(EpochResult r, int epochs) =>
+        private static string EpochLine(EpochMetrics m, int epochs) =>
             string.Format(
                 Invariant,
-                "epoch {0}/{1}  loss {2:F4}  train acc {3:F2}%  {4,7:N0} samples/s  test loss {5:F4}  test acc {6:F2}%  {7:F1} s",
-                r.Epoch, epochs, r.TrainLoss, 100 * r.TrainAccuracy, r.SamplesPerSecond, r.Test.Loss, 100 * r.Test.Accuracy, r.Seconds);
+                "epoch {0}/{1}  loss {2:F4}  {3,7:N0} samples/s  test loss {4:F4}  test acc {5:F2}%  {6:F1} s",
+                m.Epoch, epochs, m.TrainLoss, m.SamplesPerSecond, m.ValidationLoss, 100 * m.ValidationAccuracy, m.Seconds);
 
         private static string OneLine(string message) =>
             string.Join(' ', message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -13,11 +13,11 @@ namespace NetGen.Samples
     {
         private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-        public static Table Summary(IReadOnlyList<EpochResult> epochs)
+        public static Table Summary(IReadOnlyList<EpochMetrics> epochs)
         {
             var table = new Table().Border(TableBorder.Rounded).Title("training summary");
             table.AddColumn(new TableColumn("epoch").RightAligned());
-            table.AddColumn(new TableColumn("lr η_k").RightAligned());
+            table.AddColumn(new TableColumn("last lr η_k").RightAligned());
             table.AddColumn(new TableColumn("train loss").RightAligned());
             table.AddColumn(new TableColumn("test loss").RightAligned());
             table.AddColumn(new TableColumn("test accuracy").RightAligned());
@@ -26,10 +26,10 @@ namespace NetGen.Samples
             {
                 table.AddRow(
                     e.Epoch.ToString(Invariant),
-                    Rate(e.FirstRate, e.LastRate),
+                    e.LearningRate.ToString("G4", Invariant),
                     e.TrainLoss.ToString("F4", Invariant),
-                    e.Test.Loss.ToString("F4", Invariant),
-                    Percent(e.Test.Accuracy),
+                    e.ValidationLoss.ToString("F4", Invariant),
+                    Percent(e.ValidationAccuracy),
                     e.Seconds.ToString("F1", Invariant));
             }
 
@@ -65,7 +65,7 @@ namespace NetGen.Samples
         }
 
         /// <summary>Training loss along the epochs, test loss and test accuracy after each epoch.</summary>
-        public static void SaveCurve(string path, string title, IReadOnlyList<(double Epoch, double Loss)> trainCurve, IReadOnlyList<EpochResult> epochs)
+        public static void SaveCurve(string path, string title, IReadOnlyList<(double Epoch, double Loss)> trainCurve, IReadOnlyList<EpochMetrics> epochs)
         {
             var plot = new Plot();
             plot.Font.Automatic();
@@ -80,13 +80,13 @@ namespace NetGen.Samples
             train.LineWidth = 2;
 
             double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
-            var test = plot.Add.Scatter(x, epochs.Select(e => e.Test.Loss).ToArray());
+            var test = plot.Add.Scatter(x, epochs.Select(e => e.ValidationLoss).ToArray());
             test.LegendText = "test loss";
             test.Color = Colors.DarkOrange;
             test.LineWidth = 2;
             test.MarkerSize = 8;
 
-            double[] accuracy = epochs.Select(e => 100 * e.Test.Accuracy).ToArray();
+            double[] accuracy = epochs.Select(e => 100 * e.ValidationAccuracy).ToArray();
             var acc = plot.Add.Scatter(x, accuracy);
             acc.LegendText = "test accuracy (right axis)";
             acc.Color = Colors.ForestGreen;
@@ -95,7 +95,7 @@ namespace NetGen.Samples
             acc.LinePattern = LinePattern.Dashed;
             acc.Axes.YAxis = plot.Axes.Right;
 
-            double maxLoss = Math.Max(trainCurve.Max(p => p.Loss), epochs.Max(e => e.Test.Loss));
+            double maxLoss = Math.Max(trainCurve.Max(p => p.Loss), epochs.Max(e => e.ValidationLoss));
             plot.Axes.SetLimitsX(0, epochs.Count + 0.1);
             plot.Axes.SetLimitsY(0, maxLoss * 1.05, plot.Axes.Left);
             double low = Math.Floor(accuracy.Min() - 1);
@@ -105,10 +105,5 @@ namespace NetGen.Samples
         }
 
         public static string Percent(double fraction) => (100 * fraction).ToString("F2", Invariant) + "%";
-
-        private static string Rate(double first, double last) =>
-            Math.Abs(first - last) <= 1e-12 * first
-                ? first.ToString("G4", Invariant)
-                : first.ToString("G4", Invariant) + " → " + last.ToString("G4", Invariant);
     }
 }
