@@ -5,6 +5,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- random                (batch-1 epoch on random vectors, Predict latency)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- infer [--batches 256,1000]   (batched inference, net B)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- sequence [--nets LSTM,GRU,STREAM] [--batches 1,32] [--samples 6000]
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- interface             (a call through IClassifier vs a direct call)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- --filter '*'          (BenchmarkDotNet)
 if (args.Length > 0 && args[0] == "epoch")
 {
@@ -19,6 +20,11 @@ if (args.Length > 0 && args[0] == "random")
 if (args.Length > 0 && args[0] == "sequence")
 {
     return Sequence.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "interface")
+{
+    return InterfaceCost.Run();
 }
 
 if (args.Length > 0 && args[0] == "infer")
