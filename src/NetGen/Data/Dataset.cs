@@ -318,6 +318,21 @@ namespace NetGen.Data
             return Split((int)Math.Round(validationFraction * Count, MidpointRounding.AwayFromZero), seed);
         }
 
+        /// <summary>
+        /// A copy with <see cref="double"/> features and the same labels in the current order, for a
+        /// <c>Precision.Double</c> classifier (<c>Trainer.Fit(net, data.ToDouble(), ...)</c>).
+        /// </summary>
+        public Dataset<double, int> ToDouble()
+        {
+            var features = new double[_features.Length];
+            for (int i = 0; i < features.Length; i++)
+            {
+                features[i] = _features[i];
+            }
+
+            return new Dataset<double, int>(features, (int[])_labels.Clone(), FeatureCount, 1);
+        }
+
         /// <summary>Computes standardization statistics on this dataset and applies them to it; apply the result to the test set too.</summary>
         public Standardization Standardize(StandardizationMode mode)
         {
