@@ -72,7 +72,7 @@ namespace NetGen.Generator.Emitting.Optimizers
             }
 
             w.Line($"/// <summary>Values of optimizer state: {StateDescription}.</summary>");
-            w.Line($"public const int OptimizerStateSize = {StateBuffers} * ParameterCount;");
+            w.Line($"public const int OptimizerStateSize = {(StateBuffers switch { 0 => "0", 1 => "ParameterCount", _ => $"{StateBuffers} * ParameterCount" })};");
             w.Line();
             w.Line("/// <summary>");
             w.Line($"/// The optimizer's state in one span of OptimizerStateSize values ({StateDescription}), allocated on first use:");
