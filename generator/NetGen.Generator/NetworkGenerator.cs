@@ -31,12 +31,19 @@ namespace NetGen.Generator
                 .Select(static (r, _) => r.Model!)
                 .WithTrackingName(TrackingNames.Models);
 
+            IncrementalValuesProvider<StubModel> stubs = parsed
+                .Where(static r => r.Stub is not null)
+                .Select(static (r, _) => r.Stub!)
+                .WithTrackingName(TrackingNames.Stubs);
+
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
                 .Select(static (r, _) => r.Diagnostics)
                 .Where(static d => d.Count > 0)
                 .WithTrackingName(TrackingNames.Diagnostics);
 
             context.RegisterSourceOutput(models, static (spc, model) => spc.AddSource(model.HintName, SourceText.From(NetworkEmitter.Emit(model), System.Text.Encoding.UTF8)));
+
+            context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(stub.HintName, SourceText.From(StubEmitter.Emit(stub), System.Text.Encoding.UTF8)));
 
             context.RegisterSourceOutput(diagnostics, static (spc, list) =>
             {

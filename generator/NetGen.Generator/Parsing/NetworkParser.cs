@@ -103,7 +103,39 @@ namespace NetGen.Generator.Parsing
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics));
             }
 
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || models.Any(m => m is RecurrentModel)));
+        }
+
+        /// <summary>
+        /// The stub for a declaration with errors, or null when a stub would itself fail to compile: the class is not a
+        /// partial, non-generic class in partial types (NG0002, NG0003), or the user declares a member the stub would too.
+        /// </summary>
+        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent)
+        {
+            if (diagnostics.Any(d => d.Id == DiagnosticDescriptors.NetworkNotPartial.Id || d.Id == DiagnosticDescriptors.UnsupportedNetworkType.Id || d.Id == DiagnosticDescriptors.MemberConflict.Id))
+            {
+                return null;
+            }
+
+            precision = System.Enum.IsDefined(typeof(Precision), precision) ? precision : Precision.Single;
+            optimizer = System.Enum.IsDefined(typeof(OptimizerKind), optimizer) ? optimizer : OptimizerKind.Sgd;
+            var conflicts = new List<DiagnosticInfo>();
+            CheckMemberConflicts(type, 1, precision, conflicts);
+            if (conflicts.Count > 0)
+            {
+                return null;
+            }
+
+            return new StubModel(
+                Namespace: type.ContainingNamespace is null || type.ContainingNamespace.IsGlobalNamespace ? string.Empty : NamespaceName(type.ContainingNamespace),
+                ContainingTypes: new EquatableArray<string>(ContainingTypes(type)),
+                ClassName: Identifier(type.Name),
+                HintName: HintName(type),
+                Precision: precision,
+                Head: head,
+                Optimizer: optimizer,
+                Recurrent: recurrent,
+                Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion });
         }
 
         private static bool HasErrors(List<DiagnosticInfo> diagnostics) =>
