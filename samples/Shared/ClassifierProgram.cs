@@ -7,6 +7,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using NetGen.Data;
+using NetGen.Reporting;
 using NetGen.Training;
 using Spectre.Console;
 
@@ -40,52 +41,6 @@ namespace NetGen.Samples
     internal sealed record Settings(
         int Epochs, int BatchSize, double LearningRate, string Schedule, int Seed, string Dataset, string? Data, string? Output, string? Model);
 
-    /// <summary>A synchronous IProgress: the display is updated on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    internal sealed class Reports : IProgress<TrainingProgress>
-    {
-        private readonly Action<TrainingProgress> _action;
-
-        public Reports(Action<TrainingProgress> action) => _action = action;
-
-        public void Report(TrainingProgress value) => _action(value);
-    }
-
-    /// <summary>The training-loss curve for the plot: the mean loss over each twentieth of an epoch, from the running means the reports carry.</summary>
-    internal sealed class LossCurve
-    {
-        private readonly int _stretch;
-        private double _sum;
-        private int _samples;
-        private int _lastSamples;
-        private double _lastTotal;
-
-        public LossCurve(int samplesPerEpoch) => _stretch = Math.Max(1, samplesPerEpoch / 20);
-
-        /// <summary>(epoch as a fraction, mean training loss of the stretch before it).</summary>
-        public List<(double Epoch, double Loss)> Points { get; } = new();
-
-        public void Add(TrainingProgress p)
-        {
-            if (p.Samples < _lastSamples)
-            {
-                _lastSamples = 0;
-                _lastTotal = 0;
-            }
-
-            double total = p.Loss * p.Samples;
-            _sum += total - _lastTotal;
-            _samples += p.Samples - _lastSamples;
-            _lastSamples = p.Samples;
-            _lastTotal = total;
-            if (_samples >= _stretch || p.Completed is not null)
-            {
-                Points.Add((p.Epoch - 1 + ((double)p.Samples / p.SamplesPerEpoch), _sum / Math.Max(1, _samples)));
-                _sum = 0;
-                _samples = 0;
-            }
-        }
-    }
-
     internal static class ClassifierProgram
     {
         private static readonly string[] Digits = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
@@ -98,9 +53,6 @@ namespace NetGen.Samples
         /// <summary>Exit codes of a run that trained but failed: diverged (a non-finite loss) or stuck near chance.</summary>
         private const int ExitDiverged = 2;
         private const int ExitStuck = 3;
-
-        /// <summary>Points per epoch of the training-loss curve in the plot.</summary>
-        private const int CurvePointsPerEpoch = 20;
 
         public static int Run<TNet>(ClassifierSample<TNet> sample, string[] args)
             where TNet : class, IClassifier<TNet, float>
@@ -205,52 +157,10 @@ namespace NetGen.Samples
                 ReportsPerEpoch = 200,
             };
 
-            // The test set is the validation set: its loss and accuracy after every epoch are the library's history.
-            var curve = new LossCurve(train.Count);
-            TrainingResult result;
-            bool live = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
-            if (live)
-            {
-                result = null!;
-                AnsiConsole.Progress()
-                    .AutoClear(false)
-                    .HideCompleted(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx =>
-                    {
-                        ProgressTask? task = null;
-                        int taskEpoch = 0;
-                        result = Trainer.Fit(net, train, options, test, new Reports(p =>
-                        {
-                            curve.Add(p);
-                            if (task is null || p.Epoch != taskEpoch)
-                            {
-                                task = ctx.AddTask(Markup.Escape($"epoch {p.Epoch}/{s.Epochs}"), maxValue: p.SamplesPerEpoch);
-                                taskEpoch = p.Epoch;
-                            }
-
-                            task.Value = p.Samples;
-                            task.Description = Markup.Escape(p.Completed is { } done ? EpochLine(done, s.Epochs) : Progress(p));
-                            if (p.Completed is not null)
-                            {
-                                task.StopTask();
-                            }
-                        }));
-                    });
-            }
-            else
-            {
-                // Not a terminal (CI, a pipe, a file): one plain line per epoch instead of a live display.
-                result = Trainer.Fit(net, train, options, test, new Reports(p =>
-                {
-                    curve.Add(p);
-                    if (p.Completed is { } done)
-                    {
-                        Console.WriteLine(EpochLine(done, s.Epochs));
-                    }
-                }));
-            }
-
+            // The test set is the validation set: its loss and accuracy after every epoch are the library's history. NetGen.Console
+            // shows a live bar per epoch (plain lines when the output is not a terminal) and the summary table.
+            var curve = new LossCurve();
+            TrainingResult result = ConsoleTraining.Fit(net, train, options, test, curve);
             if (result.Reason == StopReason.Diverged)
             {
                 Console.Error.WriteLine("error: " + OneLine(result.Message!) + $" Try a smaller --learning-rate than {s.LearningRate.ToString("G4", Invariant)}.");
@@ -258,28 +168,22 @@ namespace NetGen.Samples
             }
 
             var final = Evaluation.Run(net, test);
-            AnsiConsole.WriteLine();
-            AnsiConsole.Write(Report.Summary(result.History));
-            AnsiConsole.Write(Report.Confusion(final.Confusion!, classes));
+            AnsiConsole.Write(TrainingReport.Confusion(final.Confusion!, classes, "confusion matrix, test set"));
 
             Directory.CreateDirectory(outputDir);
             string modelPath = Path.Combine(outputDir, "model.safetensors");
             net.Save(modelPath);
             string plotPath = Path.Combine(outputDir, "training-curve.png");
-            Report.SaveCurve(
-                plotPath,
-                $"{name}: {sample.PlotModel} batch {s.BatchSize}, lr {scheduleText}",
-                curve.Points,
-                result.History);
+            TrainingPlot.Save(plotPath, $"{name}: {sample.PlotModel} batch {s.BatchSize}, lr {scheduleText}", result.History, curve);
 
             Console.WriteLine($"model:  {modelPath}");
             Console.WriteLine($"plot:   {plotPath}");
             Console.WriteLine(
-                $"test accuracy {Report.Percent(final.Accuracy)} after {result.History.Count} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
+                $"test accuracy {TrainingReport.Percent(final.Accuracy)} after {result.History.Count} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
             if (final.Accuracy < ChanceAccuracy)
             {
                 Console.Error.WriteLine(
-                    $"error: the network did not learn: test accuracy {Report.Percent(final.Accuracy)} is near chance (10 %). "
+                    $"error: the network did not learn: test accuracy {TrainingReport.Percent(final.Accuracy)} is near chance (10 %). "
                     + $"The learning rate {s.LearningRate.ToString("G4", Invariant)} is probably too large for batches of {s.BatchSize} or too small; try another --learning-rate.");
                 return ExitStuck;
             }
@@ -298,9 +202,9 @@ namespace NetGen.Samples
             var clock = Stopwatch.StartNew();
             var result = Evaluation.Run(net, test);
             Console.WriteLine(
-                $"test accuracy {Report.Percent(result.Accuracy)} ({result.Confusion!.Correct:N0} of {result.Confusion.Total:N0}), "
+                $"test accuracy {TrainingReport.Percent(result.Accuracy)} ({result.Confusion!.Correct:N0} of {result.Confusion.Total:N0}), "
                 + $"test loss {result.Loss.ToString("F4", Invariant)}, {clock.Elapsed.TotalSeconds:F2} s");
-            AnsiConsole.Write(Report.Confusion(result.Confusion, classes));
+            AnsiConsole.Write(TrainingReport.Confusion(result.Confusion, classes, "confusion matrix, test set"));
             return 0;
         }
 
@@ -337,18 +241,6 @@ namespace NetGen.Samples
         }
 
         private static string Epochs(int n) => n == 1 ? "epoch" : $"{n} epochs";
-
-        private static string Progress(TrainingProgress p) =>
-            string.Format(
-                Invariant,
-                "epoch {0}/{1}  loss {2:F4}  {3,7:N0} samples/s  ETA {4:mm\\:ss}",
-                p.Epoch, p.Epochs, p.Loss, p.SamplesPerSecond, p.Remaining);
-
-        private static string EpochLine(EpochMetrics m, int epochs) =>
-            string.Format(
-                Invariant,
-                "epoch {0}/{1}  loss {2:F4}  {3,7:N0} samples/s  test loss {4:F4}  test acc {5:F2}%  {6:F1} s",
-                m.Epoch, epochs, m.TrainLoss, m.SamplesPerSecond, m.ValidationLoss, 100 * m.ValidationAccuracy, m.Seconds);
 
         private static string OneLine(string message) =>
             string.Join(' ', message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
