@@ -179,9 +179,9 @@ namespace NetGen.Generator.Parsing
             {
                 problem = "a network class cannot be file-local (NetGen generates its members in another file)";
             }
-            else if (ContainingTypeSymbols(type).Any(t => !IsPartial(t)))
+            else if (ContainingTypeSymbols(type).FirstOrDefault(t => !IsPartial(t)) is { } enclosing)
             {
-                problem = "every type that contains a network class must be partial";
+                problem = $"its enclosing type '{enclosing.Name}' must be partial too (every type that contains a network class must be)";
             }
 
             if (problem is not null)
