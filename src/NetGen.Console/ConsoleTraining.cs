@@ -73,7 +73,8 @@ namespace NetGen.Reporting
                     curve?.Add(p);
                     if (p.Completed is { } done)
                     {
-                        console.WriteLine(EpochLine(done, p.Epochs));
+                        // Plain text, not wrapped at the console's width: one line per epoch for logs and pipes.
+                        console.Profile.Out.Writer.WriteLine(EpochLine(done, p.Epochs));
                     }
                 }), cancellationToken);
             }

@@ -44,7 +44,7 @@ namespace NetGen.Console.Tests
         [Fact]
         public void ARedirectedConsoleGetsOneLinePerEpochAndTheSummary()
         {
-            var console = new TestConsole().Width(200);
+            var console = new TestConsole().Width(60); // narrower than an epoch's line, which is not wrapped
             var curve = new LossCurve();
             TrainingResult result = ConsoleTraining.Fit(new Xor(), Data(400, 1), Options, Data(100, 2), curve, console);
             string[] lines = console.Output.Split('\n');
