@@ -154,6 +154,13 @@ namespace NetGen.Training
                 if (_o.ResumeFrom is { } resume)
                 {
                     TrainingCheckpoint.Load<TNet, T, TTarget>(resume, _net, _position, _best, _o);
+                    if (_o.Patience > 0 && _position.Wait >= _o.Patience)
+                    {
+                        // The checkpointed run had already stopped early: it stays stopped.
+                        RestoreBestIfAny();
+                        return Result(StopReason.EarlyStopped, null);
+                    }
+
                     if (_o.Shuffle)
                     {
                         // The training set's order after the completed epochs: their shuffles again (each is a permutation of the current order).

@@ -137,6 +137,23 @@ namespace NetGen.Tests.Training
         }
 
         [Fact]
+        public void ARunThatStoppedEarlyStaysStoppedWhenResumed()
+        {
+            string checkpoint = Path.Combine(_dir, "early.ckpt");
+            var options = Options(60) with { Patience = 2, LearningRate = LearningRateSchedule.Constant(0.05), CheckpointPath = checkpoint };
+            var first = new BlobAdam();
+            TrainingResult stopped = Trainer.Fit(first, BlobData.Create(400, 1, randomLabels: true), options, BlobData.Create(200, 2, randomLabels: true));
+            Assert.Equal(StopReason.EarlyStopped, stopped.Reason);
+
+            var resumed = new BlobAdam();
+            TrainingResult again = Trainer.Fit(resumed, BlobData.Create(400, 1, randomLabels: true), options with { ResumeFrom = checkpoint }, BlobData.Create(200, 2, randomLabels: true));
+            Assert.Equal(StopReason.EarlyStopped, again.Reason);
+            Assert.Equal(stopped.History.Count, again.History.Count);
+            Assert.Equal(first.StepCount, resumed.StepCount);
+            Assert.True(first.Parameters.SequenceEqual(resumed.Parameters), "the best epoch's parameters");
+        }
+
+        [Fact]
         public void CancellationStopsBetweenSteps()
         {
             using var cancel = new CancellationTokenSource();
