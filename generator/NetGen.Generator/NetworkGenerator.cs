@@ -46,12 +46,19 @@ namespace NetGen.Generator
                 .Select(static (r, _) => r.Model!)
                 .WithTrackingName(TrackingNames.Models);
 
+            IncrementalValuesProvider<StubModel> stubs = resolved
+                .Where(static r => r.Stub is not null)
+                .Select(static (r, _) => r.Stub!)
+                .WithTrackingName(TrackingNames.Stubs);
+
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = resolved
                 .Select(static (r, _) => r.Diagnostics)
                 .Where(static d => d.Count > 0)
                 .WithTrackingName(TrackingNames.Diagnostics);
 
             context.RegisterSourceOutput(models, static (spc, model) => spc.AddSource(model.HintName, SourceText.From(NetworkEmitter.Emit(model), System.Text.Encoding.UTF8)));
+
+            context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(stub.HintName, SourceText.From(StubEmitter.Emit(stub), System.Text.Encoding.UTF8)));
 
             context.RegisterSourceOutput(diagnostics, static (spc, list) =>
             {
@@ -74,7 +81,7 @@ namespace NetGen.Generator
                     Diagnostics.DiagnosticDescriptors.InternalError.Id,
                     parsed.Weights?.At,
                     new EquatableArray<string>(new[] { ex.GetType().Name + ": " + ex.Message }));
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(info)), parsed.Weights);
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(info)), parsed.Stub, parsed.Weights);
             }
         }
 

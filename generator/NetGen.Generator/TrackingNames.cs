@@ -15,6 +15,9 @@ namespace NetGen.Generator
         /// <summary>Valid models only: the input of source output.</summary>
         public const string Models = nameof(Models);
 
+        /// <summary>Stubs of declarations with errors: the public surface that keeps user code compiling.</summary>
+        public const string Stubs = nameof(Stubs);
+
         /// <summary>Diagnostics only: the input of diagnostic reporting.</summary>
         public const string Diagnostics = nameof(Diagnostics);
     }

@@ -7,10 +7,8 @@ namespace NetGen.Samples.Mnist
     [Dense(784, 128)][Relu]
     [Dense(128, 64)][Relu]
     [Dense(64, 10)][Softmax]
-    public partial class MnistNet : IClassifier
+    public partial class MnistNet
     {
-        int IClassifier.ClassCount => OutputSize;
-
         /// <summary>One line describing the topology, for the first line of the output.</summary>
         public static string Topology =>
             $"MnistNet: {InputSize} → 128 (ReLU) → 64 (ReLU) → {OutputSize} (softmax, cross-entropy), "

@@ -7,7 +7,7 @@ namespace NetGen.Samples.Mnist
     internal static class Program
     {
         public static int Main(string[] args) => ClassifierProgram.Run(
-            new ClassifierSample(
+            new ClassifierSample<MnistNet>(
                 Description: "Trains NetGen's 784-128-64-10 MNIST network and evaluates it on the test set after every epoch.",
                 Topology: MnistNet.Topology,
                 PlotModel: "784-128-64-10 ReLU, SGD",

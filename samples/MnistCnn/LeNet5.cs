@@ -15,10 +15,8 @@ namespace NetGen.Samples.MnistCnn
     [Dense(400, 120)][Relu][Dropout(0.5)]
     [Dense(120, 84)][Relu]
     [Dense(84, 10)][Softmax]
-    public partial class LeNet5 : IClassifier
+    public partial class LeNet5
     {
-        int IClassifier.ClassCount => OutputSize;
-
         /// <summary>One line describing the topology, for the first line of the output.</summary>
         public static string Topology =>
             $"LeNet5: 1×28×28 → conv 6@5×5 → pool → conv 16@5×5 → pool → 120 → 84 → {OutputSize} (softmax, cross-entropy), "

@@ -8,7 +8,7 @@ namespace NetGen.Samples.MnistCnn
     internal static class Program
     {
         public static int Main(string[] args) => ClassifierProgram.Run(
-            new ClassifierSample(
+            new ClassifierSample<LeNet5>(
                 Description: "Trains NetGen's LeNet-5 on MNIST and evaluates it on the test set after every epoch.",
                 Topology: LeNet5.Topology,
                 PlotModel: "LeNet-5 (conv 6, conv 16, 120, 84, 10), Adam",

@@ -7,7 +7,7 @@ namespace NetGen.Samples.SequenceMnist
     internal static class Program
     {
         public static int Main(string[] args) => ClassifierProgram.Run(
-            new ClassifierSample(
+            new ClassifierSample<RowLstm>(
                 Description: "Trains NetGen's row-by-row LSTM (28 steps of 28 pixels, 128 units) on MNIST and evaluates it on the test set after every epoch.",
                 Topology: RowLstm.Topology,
                 PlotModel: "LSTM 28×28 → 128 → 10, Adam",

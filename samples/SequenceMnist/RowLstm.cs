@@ -10,10 +10,8 @@ namespace NetGen.Samples.SequenceMnist
     [Network(SequenceLength = 28, Optimizer = Optimizer.Adam)]
     [Lstm(28, 128)]
     [Dense(128, 10)][Softmax]
-    public partial class RowLstm : IClassifier
+    public partial class RowLstm
     {
-        int IClassifier.ClassCount => OutputSize;
-
         /// <summary>One line describing the topology, for the first line of the output.</summary>
         public static string Topology =>
             $"RowLstm: {SequenceLength} rows of 28 pixels → LSTM 128 → {OutputSize} (softmax, cross-entropy), "

@@ -7,6 +7,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using NetGen.Data;
+using NetGen.Reporting;
 using NetGen.Training;
 using Spectre.Console;
 
@@ -24,12 +25,12 @@ namespace NetGen.Samples
     /// <param name="StepEpochs">The step schedule multiplies the rate by <paramref name="StepGamma"/> every this many epochs.</param>
     /// <param name="StepGamma">The step schedule's factor.</param>
     /// <param name="InverseTimeEpochs">The inverse-time schedule's τ, in epochs' worth of steps.</param>
-    internal sealed record ClassifierSample(
+    internal sealed record ClassifierSample<TNet>(
         string Description,
         string Topology,
         string PlotModel,
         string ArtifactPrefix,
-        Func<IClassifier> Create,
+        Func<TNet> Create,
         int Epochs,
         int BatchSize,
         double LearningRate,
@@ -53,7 +54,8 @@ namespace NetGen.Samples
         private const int ExitDiverged = 2;
         private const int ExitStuck = 3;
 
-        public static int Run(ClassifierSample sample, string[] args)
+        public static int Run<TNet>(ClassifierSample<TNet> sample, string[] args)
+            where TNet : class, IClassifier<TNet, float>
         {
             var epochs = new Option<int>("--epochs") { Description = "Number of passes over the 60,000 training images", DefaultValueFactory = _ => sample.Epochs };
             var batchSize = new Option<int>("--batch-size") { Description = "Examples per optimizer step", DefaultValueFactory = _ => sample.BatchSize };
@@ -111,20 +113,16 @@ namespace NetGen.Samples
         }
 
         /// <summary>η0 when --learning-rate is not given: the noise of a step grows as the batch shrinks, so the rate shrinks with it.</summary>
-        internal static double DefaultRate(ClassifierSample sample, int batchSize) =>
+        internal static double DefaultRate<TNet>(ClassifierSample<TNet> sample, int batchSize)
+            where TNet : class, IClassifier<TNet, float> =>
             batchSize >= sample.BatchSize ? sample.LearningRate : sample.LearningRate * Math.Sqrt((double)batchSize / sample.BatchSize);
 
-        private static int Execute(ClassifierSample sample, Settings s)
+        private static int Execute<TNet>(ClassifierSample<TNet> sample, Settings s)
+            where TNet : class, IClassifier<TNet, float>
         {
             try
             {
                 return s.Model is null ? Train(sample, s) : Evaluate(sample, s, s.Model);
-            }
-            catch (NonFiniteException e)
-            {
-                // Train refused a step whose loss or gradient was NaN or ±∞: the run diverged.
-                Console.Error.WriteLine("error: training diverged: " + OneLine(e.Message) + $" Try a smaller --learning-rate than {s.LearningRate.ToString("G4", Invariant)}.");
-                return ExitDiverged;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -135,7 +133,8 @@ namespace NetGen.Samples
             }
         }
 
-        private static int Train(ClassifierSample sample, Settings s)
+        private static int Train<TNet>(ClassifierSample<TNet> sample, Settings s)
+            where TNet : class, IClassifier<TNet, float>
         {
             var wall = Stopwatch.StartNew();
             Console.WriteLine(sample.Topology);
@@ -149,65 +148,42 @@ namespace NetGen.Samples
 
             var net = sample.Create();
             net.InitializeParameters(s.Seed);
-            var trainer = new Trainer(net, train, test, s.BatchSize, s.Seed, rates);
-            var results = new List<EpochResult>();
+            var options = new TrainerOptions
+            {
+                Epochs = s.Epochs,
+                BatchSize = s.BatchSize,
+                Seed = s.Seed,
+                LearningRate = rates,
+                ReportsPerEpoch = 200,
+            };
 
-            bool live = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
-            if (live)
+            // The test set is the validation set: its loss and accuracy after every epoch are the library's history. NetGen.Console
+            // shows a live bar per epoch (plain lines when the output is not a terminal) and the summary table.
+            var curve = new LossCurve();
+            TrainingResult result = ConsoleTraining.Fit(net, train, options, test, curve);
+            if (result.Reason == StopReason.Diverged)
             {
-                AnsiConsole.Progress()
-                    .AutoClear(false)
-                    .HideCompleted(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx =>
-                    {
-                        for (int epoch = 1; epoch <= s.Epochs; epoch++)
-                        {
-                            var task = ctx.AddTask(Markup.Escape($"epoch {epoch}/{s.Epochs}"), maxValue: train.Count);
-                            var result = trainer.RunEpoch(epoch, p =>
-                            {
-                                task.Value = p.Samples;
-                                task.Description = Markup.Escape(Progress(p, s.Epochs));
-                            });
-                            task.Description = Markup.Escape(EpochLine(result, s.Epochs));
-                            task.StopTask();
-                            results.Add(result);
-                        }
-                    });
-            }
-            else
-            {
-                // Not a terminal (CI, a pipe, a file): one plain line per epoch instead of a live display.
-                for (int epoch = 1; epoch <= s.Epochs; epoch++)
-                {
-                    var result = trainer.RunEpoch(epoch, _ => { });
-                    Console.WriteLine(EpochLine(result, s.Epochs));
-                    results.Add(result);
-                }
+                Console.Error.WriteLine("error: " + OneLine(result.Message!) + $" Try a smaller --learning-rate than {s.LearningRate.ToString("G4", Invariant)}.");
+                return ExitDiverged;
             }
 
-            AnsiConsole.WriteLine();
-            AnsiConsole.Write(Report.Summary(results));
-            AnsiConsole.Write(Report.Confusion(results[^1].Test.Confusion, classes));
+            var final = Evaluation.Run(net, test);
+            AnsiConsole.Write(TrainingReport.Confusion(final.Confusion!, classes, "confusion matrix, test set"));
 
             Directory.CreateDirectory(outputDir);
             string modelPath = Path.Combine(outputDir, "model.safetensors");
             net.Save(modelPath);
             string plotPath = Path.Combine(outputDir, "training-curve.png");
-            Report.SaveCurve(
-                plotPath,
-                $"{name}: {sample.PlotModel} batch {s.BatchSize}, lr {scheduleText}",
-                trainer.LossCurve,
-                results);
+            TrainingPlot.Save(plotPath, $"{name}: {sample.PlotModel} batch {s.BatchSize}, lr {scheduleText}", result.History, curve);
 
             Console.WriteLine($"model:  {modelPath}");
             Console.WriteLine($"plot:   {plotPath}");
             Console.WriteLine(
-                $"test accuracy {Report.Percent(results[^1].Test.Accuracy)} after {s.Epochs} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
-            if (results[^1].Test.Accuracy < ChanceAccuracy)
+                $"test accuracy {TrainingReport.Percent(final.Accuracy)} after {result.History.Count} epochs; wall time {wall.Elapsed.TotalSeconds:F1} s");
+            if (final.Accuracy < ChanceAccuracy)
             {
                 Console.Error.WriteLine(
-                    $"error: the network did not learn: test accuracy {Report.Percent(results[^1].Test.Accuracy)} is near chance (10 %). "
+                    $"error: the network did not learn: test accuracy {TrainingReport.Percent(final.Accuracy)} is near chance (10 %). "
                     + $"The learning rate {s.LearningRate.ToString("G4", Invariant)} is probably too large for batches of {s.BatchSize} or too small; try another --learning-rate.");
                 return ExitStuck;
             }
@@ -215,7 +191,8 @@ namespace NetGen.Samples
             return 0;
         }
 
-        private static int Evaluate(ClassifierSample sample, Settings s, string modelPath)
+        private static int Evaluate<TNet>(ClassifierSample<TNet> sample, Settings s, string modelPath)
+            where TNet : class, IClassifier<TNet, float>
         {
             Console.WriteLine(sample.Topology);
             var net = sample.Create();
@@ -225,9 +202,9 @@ namespace NetGen.Samples
             var clock = Stopwatch.StartNew();
             var result = Evaluation.Run(net, test);
             Console.WriteLine(
-                $"test accuracy {Report.Percent(result.Accuracy)} ({result.Confusion.Correct:N0} of {result.Confusion.Total:N0}), "
+                $"test accuracy {TrainingReport.Percent(result.Accuracy)} ({result.Confusion!.Correct:N0} of {result.Confusion.Total:N0}), "
                 + $"test loss {result.Loss.ToString("F4", Invariant)}, {clock.Elapsed.TotalSeconds:F2} s");
-            AnsiConsole.Write(Report.Confusion(result.Confusion, classes));
+            AnsiConsole.Write(TrainingReport.Confusion(result.Confusion, classes, "confusion matrix, test set"));
             return 0;
         }
 
@@ -247,7 +224,8 @@ namespace NetGen.Samples
             return (train, test, name, fashion ? Fashion : Digits);
         }
 
-        private static (string Text, LearningRateSchedule Schedule) Schedule(ClassifierSample sample, Settings s, int batchesPerEpoch)
+        private static (string Text, LearningRateSchedule Schedule) Schedule<TNet>(ClassifierSample<TNet> sample, Settings s, int batchesPerEpoch)
+            where TNet : class, IClassifier<TNet, float>
         {
             string eta = s.LearningRate.ToString("G4", Invariant);
             return s.Schedule switch
@@ -263,18 +241,6 @@ namespace NetGen.Samples
         }
 
         private static string Epochs(int n) => n == 1 ? "epoch" : $"{n} epochs";
-
-        private static string Progress(EpochProgress p, int epochs) =>
-            string.Format(
-                Invariant,
-                "epoch {0}/{1}  loss {2:F4}  train acc {3:F2}%  {4,7:N0} samples/s",
-                p.Epoch, epochs, p.Loss, 100 * p.Accuracy, p.SamplesPerSecond);
-
-        private static string EpochLine(EpochResult r, int epochs) =>
-            string.Format(
-                Invariant,
-                "epoch {0}/{1}  loss {2:F4}  train acc {3:F2}%  {4,7:N0} samples/s  test loss {5:F4}  test acc {6:F2}%  {7:F1} s",
-                r.Epoch, epochs, r.TrainLoss, 100 * r.TrainAccuracy, r.SamplesPerSecond, r.Test.Loss, 100 * r.Test.Accuracy, r.Seconds);
 
         private static string OneLine(string message) =>
             string.Join(' ', message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

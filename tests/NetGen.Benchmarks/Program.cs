@@ -7,6 +7,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- sequence [--nets LSTM,GRU,STREAM] [--batches 1,32] [--samples 6000]
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn [--batches 1,32] [--samples 6000]   (LeNet-5)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- onnx --net B|LSTM|LeNet5 --weights FILE.safetensors --out FILE.onnx   (the ONNX Runtime peer's model)
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- interface             (a call through IClassifier vs a direct call)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- --filter '*'          (BenchmarkDotNet)
 if (args.Length > 0 && args[0] == "epoch")
 {
@@ -31,6 +32,11 @@ if (args.Length > 0 && args[0] == "cnn")
 if (args.Length > 0 && args[0] == "onnx")
 {
     return OnnxExport.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "interface")
+{
+    return InterfaceCost.Run();
 }
 
 if (args.Length > 0 && args[0] == "infer")

@@ -23,7 +23,7 @@ namespace NetGen.Generator.Tests
             { "NG0002", "[Network][Dense(2, 2)][Softmax] public partial class [|Gen|]<T> { }", "'Gen' cannot be a network: a network class cannot be generic" },
             { "NG0002", "public partial class Outer<T> { [Network][Dense(2, 2)][Softmax] public partial class [|Inner|] { } }", "'Inner' cannot be a network: a network class cannot be nested in a generic type" },
             { "NG0002", "[Network][Dense(2, 2)][Softmax] public partial record [|Rec|] { }", "'Rec' cannot be a network: only classes can be networks" },
-            { "NG0002", "public class Outer { [Network][Dense(2, 2)][Softmax] public partial class [|Inner|] { } }", "'Inner' cannot be a network: every type that contains a network class must be partial" },
+            { "NG0002", "public class Outer { [Network][Dense(2, 2)][Softmax] public partial class [|Inner|] { } }", "'Inner' cannot be a network: its enclosing type 'Outer' must be partial too (every type that contains a network class must be)" },
             { "NG0003", "[Network] public partial class [|Empty|] { }", "Network 'Empty' declares no [Dense] layer; add at least one, e.g. [Dense(784, 10)][Softmax]" },
             { "NG0004", "[Network][Dense(784, 128)][Relu][Dense([|64|], 10)][Softmax] public partial class Net { }", "Dense layer 1 takes 64 inputs, but the layer before it produces 128 outputs" },
             { "NG0005", "[Network][Dense(4, [|0|])][Softmax] public partial class Net { }", "Dense layer 0 has outputs = 0; sizes must be at least 1" },
@@ -41,7 +41,7 @@ namespace NetGen.Generator.Tests
             { "NG0012", "[Network][[|Dense(2)|]][Softmax] public partial class Net { }", "Argument 'inputs, outputs' of [Dense] must be a compile-time constant of the right type" },
             { "NG0012", "[Network([|Precision = P|])][Dense(2, 2)][Softmax] public partial class Net { static Precision P = Precision.Double; }", "Argument 'Precision' of [Network] must be a compile-time constant of the right type" },
             { "NG0013", "[Network][Dense(2, 2)][LeakyRelu([|-0.5|])][Dense(2, 2)][Softmax] public partial class Net { }", "LeakyRelu slope -0.5 must be a finite, non-negative number" },
-            { "NG0014", "[Network][Dense(2, 3)][Relu][[|Dense(3, 2)|]][Relu][Softmax] public partial class Net { }", "Dense layer 1 applies [Relu] before [Softmax]; softmax expects unconstrained logits, so the last Dense is usually linear" },
+            { "NG0014", "[Network][Dense(2, 3)][Relu][Dense(3, 2)][[|Relu|]][Softmax] public partial class Net { }", "Dense layer 1 applies [Relu] before [Softmax]; softmax expects unconstrained logits, so the last Dense is usually linear" },
             { "NG0015", "[[|Dense(2, 2)|]][Softmax] public partial class Plain { }", "[Dense] on 'Plain' has no effect because 'Plain' is not marked [Network]; add [Network] or remove the layer attributes" },
             { "NG0017", "[Network([|Optimizer = (Optimizer)99|])][Dense(2, 2)][Softmax] public partial class Net { }", "(Optimizer)99 is not a defined Optimizer; use one of Sgd, Momentum, Nesterov, Adam, AdamW" },
             { "NG0017", "[Network([|Precision = (Precision)42|])][Dense(2, 2)][Softmax] public partial class Net { }", "(Precision)42 is not a defined Precision; use one of Single, Double" },
@@ -104,12 +104,13 @@ namespace NetGen.Generator.Tests
             Assert.Equal(DiagnosticDescriptors.HelpLink(id), diagnostic.Descriptor.HelpLinkUri);
             Assert.Contains(spans, s => s.Start == diagnostic.Location.SourceSpan.Start && s.Length == diagnostic.Location.SourceSpan.Length);
 
-            // Nothing is generated for a declaration with an error, and nothing but NetGen's diagnostics comes from the generator.
+            // For a declaration with an error only a stub is generated (the public surface, bodies that throw), or nothing,
+            // and nothing but NetGen's diagnostics comes from the generator; the stub compiles (checked below).
             GeneratorHarness.Result result = GeneratorHarness.Run(version, source);
             Assert.All(result.GeneratorDiagnostics, d => Assert.StartsWith("NG", d.Id));
             if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
             {
-                Assert.Empty(result.Sources);
+                Assert.All(result.Sources, s => Assert.Contains("This stub declares the public members", s.Source, StringComparison.Ordinal));
             }
 
             Assert.DoesNotContain(result.CompilationDiagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);

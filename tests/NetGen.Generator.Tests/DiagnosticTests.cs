@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Xunit;
@@ -25,8 +26,47 @@ namespace NetGen.Generator.Tests
             Assert.Equal(3, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
             Assert.Equal("Dense layer 1 takes 64 inputs, but the layer before it produces 128 outputs", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
 
-            // No code for a broken declaration: one precise error, not a cascade.
-            Assert.Empty(result.Sources);
+            // No network code for a broken declaration, only the stub of its public surface: one precise error, not a cascade.
+            Assert.Contains("This stub declares the public members", Assert.Single(result.Sources).Source, System.StringComparison.Ordinal);
+            Assert.Empty(result.CompilationDiagnostics);
+        }
+
+        [Theory]
+        [InlineData("[Network][Dense(784, 128)][Relu][Dense(64, 10)][Softmax]", "NG0004")]   // sizes that do not chain
+        [InlineData("[Network][Dense(784, 0)][Relu][Dense(0, 10)][Softmax]", "NG0005")]      // a size that is not positive
+        [InlineData("[Network][Dense(784, 10)]", "NG0010")]                                  // no head
+        [InlineData("[Network(Optimizer = (Optimizer)99)][Dense(784, 10)][Softmax]", "NG0017")]          // an undefined optimizer
+        public void A_declaration_error_is_the_only_error_in_a_consumer_program(string attributes, string id)
+        {
+            // A small program using the network the way the README does, and generic code through its interface.
+            string source = $$"""
+                using System;
+                using NetGen;
+                using NetGen.Data;
+                using NetGen.Training;
+                {{attributes}}
+                public partial class Net { }
+
+                public static class Program
+                {
+                    public static void Main()
+                    {
+                        var net = new Net();
+                        var image = new float[Net.InputSize];
+                        var probabilities = new float[Net.OutputSize];
+                        float loss = net.Train(image, 3, 0.01f);
+                        net.Predict(image, probabilities);
+                        int digit = net.Classify(image);
+                        Console.WriteLine($"{loss} {digit} {Net.ParameterCount} {net.StepCount} {Net.Summary}");
+                        net.Save("mnist.safetensors");
+                        TrainingResult result = Trainer.Fit(net, new Dataset(new float[Net.InputSize], new[] { 0 }, Net.InputSize, 1), new TrainerOptions());
+                    }
+                }
+                """;
+            GeneratorHarness.Result result = GeneratorHarness.Run(source);
+
+            Assert.Equal(new[] { id }, result.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct());
+            Assert.Empty(result.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
         }
 
         [Theory]

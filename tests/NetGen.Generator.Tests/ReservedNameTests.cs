@@ -37,7 +37,7 @@ namespace NetGen.Generator.Tests
                 .Select(m => m switch
                 {
                     MethodDeclarationSyntax method => method.Identifier.ValueText,
-                    PropertyDeclarationSyntax property => property.Identifier.ValueText,
+                    PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property => property.Identifier.ValueText, // an explicit interface implementation cannot clash
                     FieldDeclarationSyntax field => field.Declaration.Variables.First().Identifier.ValueText,
                     _ => null,
                 })

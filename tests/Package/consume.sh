@@ -207,6 +207,9 @@ if dotnet build "$tmp/mismatch" -c Release --nologo > "$tmp/mismatch-build.log" 
 elif grep -q "error NG0004" "$tmp/mismatch-build.log"; then
   grep -m1 "error NG0004" "$tmp/mismatch-build.log" | sed "s|$tmp/||g; s/^ *//; s/^/  | /"
   pass "mismatched network fails to build with NG0004"
+  # The generated stub keeps Program.cs compiling: NG0004 is the only error (no CS0117 for ParameterCount).
+  others="$(grep -E "error [A-Z]+[0-9]+" "$tmp/mismatch-build.log" | grep -v "error NG0004" | sort -u || true)"
+  [[ -z "$others" ]] && pass "NG0004 is the only error" || { echo "$others"; fail "errors besides NG0004"; }
 else
   cat "$tmp/mismatch-build.log"; fail "build failed, but without NG0004"
 fi
@@ -278,6 +281,50 @@ elif grep -q "error NG0023: .*tensor '0.weight' has shape \[8, 4\]; expected \[1
   pass "a weights file of another topology fails the build with NG0023, after an incremental build"
 else
   cat "$tmp/weights-mismatch.log"; fail "build failed, but without the expected NG0023"
+fi
+
+# --- 6. The second package: NetGen.Console ---------------------------------------------------------------
+echo "== packing NetGen.Console $version; a consumer that trains with its display ($tmp/console)"
+dotnet pack "$root/src/NetGen.Console/NetGen.Console.csproj" -c Release -o "$tmp/feed" --nologo -v quiet
+[[ -f "$tmp/feed/NetGen.Console.$version.nupkg" ]] && pass "packed NetGen.Console.$version.nupkg" || fail "no NetGen.Console package"
+new_consumer "$tmp/console"
+(cd "$tmp/console" && dotnet add package NetGen.Console --version "$version" >/dev/null)
+cat > "$tmp/console/Program.cs" <<'CS'
+using System;
+using NetGen;
+using NetGen.Data;
+using NetGen.Reporting;
+using NetGen.Training;
+
+// Two noisy clusters; ConsoleTraining.Fit trains with the live display (plain lines here: output is redirected).
+var random = new Random(3);
+var x = new float[400 * 2];
+var y = new int[400];
+for (int i = 0; i < 400; i++)
+{
+    y[i] = i % 2;
+    x[2 * i] = (y[i] == 0 ? -1f : 1f) + (float)(random.NextDouble() - 0.5);
+    x[2 * i + 1] = (float)(random.NextDouble() - 0.5);
+}
+
+var data = new Dataset(x, y, 2, 2);
+var net = new Pair();
+TrainingResult result = ConsoleTraining.Fit(net, data, new TrainerOptions { Epochs = 5, BatchSize = 16, ValidationSplit = 0.25 });
+TrainingPlot.Save("curve.png", "pair", result.History);
+Console.WriteLine(Pair.Summary);
+return result.Last!.ValidationAccuracy > 0.95 ? 0 : 1;
+
+[Network(Optimizer = Optimizer.Adam)]
+[Dense(2, 8)][Tanh]
+[Dense(8, 2)][Softmax]
+public partial class Pair { }
+CS
+if dotnet build "$tmp/console" -c Release -p:TreatWarningsAsErrors=true --nologo -v quiet > "$tmp/console-build.log" 2>&1 \
+   && (cd "$tmp/console" && dotnet run -c Release --no-build > "$tmp/console-run.log" 2>&1) && [[ -s "$tmp/console/curve.png" ]]; then
+  sed 's/^/  | /' "$tmp/console-run.log" | head -12
+  pass "a consumer of NetGen.Console trains with its display and writes the plot"
+else
+  cat "$tmp/console-build.log" "$tmp/console-run.log" 2>/dev/null; fail "the NetGen.Console consumer failed"
 fi
 
 echo "== $((SECONDS - started)) s"

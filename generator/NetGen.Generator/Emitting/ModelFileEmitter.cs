@@ -56,10 +56,17 @@ namespace NetGen.Generator.Emitting
             w.Line($"/// Writes the parameters to <paramref name=\"path\"/> in the safetensors format ({dtype}), with the tensor names of the");
             w.Line($"/// PyTorch nn.Sequential({Escape(description)}). Atomic: a temporary file is written, then renamed over the target.");
             w.Line("/// </summary>");
-            w.Line("public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), ModelMetadata);");
+            w.Line("public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));");
             w.Line();
             w.Line("/// <summary>Writes the parameters to <paramref name=\"stream\"/> in the safetensors format (see <see cref=\"Save(string)\"/>).</summary>");
-            w.Line("public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);");
+            w.Line("public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The input standardization the model was trained with, or null: Save writes it into the model file's metadata");
+            w.Line("/// (netgen.standardization, PyTorch ignores it) and Load restores it, so preprocessing travels with the model.");
+            w.Line("/// Predict does not apply it: call Standardization?.Apply(input) on a copy of the raw input first.");
+            w.Line("/// </summary>");
+            w.Line("public global::NetGen.Data.Standardization? Standardization { get; set; }");
             w.Line();
             w.Line("/// <summary>What Load(path) and Load(stream) accept: exactly this network's tensors, checked against the header before any data is read.</summary>");
             w.Line("private static readonly global::NetGen.IO.SafeTensorsReadOptions ModelReadOptions = new()");
@@ -94,10 +101,13 @@ namespace NetGen.Generator.Emitting
                 }
 
                 w.Line("file.ExpectNoOtherTensors();");
+                w.Line("global::NetGen.Data.Standardization? standardization = global::NetGen.Data.Standardization.FromMetadata(file.Metadata, file.FileName, InputSize);");
                 foreach ((string name, ParameterTensor tensor) in tensors)
                 {
                     w.Line($"file.CopyTo(\"{name}\", {tensor.View});");
                 }
+
+                w.Line("Standardization = standardization;");
             }
 
             w.Line();

@@ -168,7 +168,7 @@ namespace NetGen.Generator.Emitting
                         w.Line($"ref {T} s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);");
                     }
                     EmitUpdateCalls(w);
-                    w.Line("StepCount++;");
+                    w.Line("_stepCount++;");
                     w.Line("return loss;");
                 }
             }
@@ -251,7 +251,7 @@ namespace NetGen.Generator.Emitting
                             w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).");
                             w.Line($"double fused = BackpropagateRange(Scratch, {inputs}, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref ParameterBase, -learningRate);");
                             w.Line("global::NetGen.Runtime.Guard.Loss(fused);");
-                            w.Line("StepCount++;");
+                            w.Line("_stepCount++;");
                             w.Line($"return ({T})(fused / {PerRow("count")});");
                         }
                     }

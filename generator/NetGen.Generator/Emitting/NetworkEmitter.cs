@@ -112,9 +112,10 @@ namespace NetGen.Generator.Emitting
             }
 
             w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen.Generator\", \"{ThisAssembly.Version}\")]");
-            using (w.Block("partial class " + _model.ClassName))
+            using (w.Block("partial class " + _model.ClassName + BaseList))
             {
                 EmitConstantsAndStorage(w);
+                EmitInterfaceMembers(w);
                 EmitInitialization(w);
                 EmitPredict(w);
                 EmitTrain(w);

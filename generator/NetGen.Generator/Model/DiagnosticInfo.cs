@@ -36,8 +36,23 @@ namespace NetGen.Generator.Model
     }
 
     /// <summary>
-    /// What parsing one [Network] declaration produced: a model when it is valid, and its diagnostics; and the weights file
-    /// it asks for, if any (resolved against the AdditionalFiles in a later step).
+    /// What parsing one declaration gives: the model when it is valid, else (when the class itself is fine and only the
+    /// topology or options are wrong) a stub, whose public surface is generated so that the NG errors are the only errors;
+    /// and the weights file it asks for, if any (resolved against the AdditionalFiles in a later step).
     /// </summary>
-    internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, WeightsRequest? Weights = null);
+    internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, StubModel? Stub = null, WeightsRequest? Weights = null);
+    /// <summary>
+    /// The public surface of a network whose declaration has errors: names, precision, head and optimizer as far as they
+    /// could be read (defaults otherwise). Equatable values only.
+    /// </summary>
+    internal sealed record StubModel(
+        string Namespace,
+        EquatableArray<string> ContainingTypes,
+        string ClassName,
+        string HintName,
+        Precision Precision,
+        HeadKind Head,
+        OptimizerKind Optimizer,
+        bool Recurrent,
+        bool Interfaces);
 }

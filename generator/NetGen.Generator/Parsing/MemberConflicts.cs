@@ -15,7 +15,7 @@ namespace NetGen.Generator.Parsing
         {
             "InputSize", "OutputSize", "ParameterCount", "SequenceLength", "ActivationBytesPerExample", "StreamStateSize", "ActivationCount", "BatchChunk", "ForwardBlock", "TransposeScratch", "ScratchLength", "ChainWidth", "PredictScratch", "ForwardScratch",
             "Parameters", "ParameterBase",
-            "_storage", "_origin", "_scratch", "_gradient", "_velocity", "_moment1", "_moment2",
+            "_storage", "_origin", "_scratch", "_gradient", "_optimizerState", "_stepCount", "OptimizerState", "OptimizerStateSize", "Summary", "ClassCount", "Standardization",
             "_weightDecay", "_momentum", "_beta1", "_beta2", "_epsilon", "ModelReadOptions",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",

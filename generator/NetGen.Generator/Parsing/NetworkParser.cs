@@ -31,6 +31,9 @@ namespace NetGen.Generator.Parsing
         /// </summary>
         public const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp9;
 
+        /// <summary>The oldest C# in which the generated class implements NetGen.INetwork (static abstract interface members).</summary>
+        public const LanguageVersion InterfaceLanguageVersion = LanguageVersion.CSharp11;
+
         public static bool IsLayerAttribute(string fullName) => LayerKinds.IsKnown(fullName);
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -96,11 +99,44 @@ namespace NetGen.Generator.Parsing
                     Checkpointing: checkpointing,
                     Layers: new EquatableArray<LayerModel>(models),
                     Head: head,
-                    Optimizer: optimizer);
-                return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), weights);
+                    Optimizer: optimizer,
+                    Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion });
+                return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), Weights: weights);
             }
 
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || models.Any(m => m is RecurrentModel)));
+        }
+
+        /// <summary>
+        /// The stub for a declaration with errors, or null when a stub would itself fail to compile: the class is not a
+        /// partial, non-generic class in partial types (NG0002, NG0003), or the user declares a member the stub would too.
+        /// </summary>
+        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent)
+        {
+            if (diagnostics.Any(d => d.Id == DiagnosticDescriptors.NetworkNotPartial.Id || d.Id == DiagnosticDescriptors.UnsupportedNetworkType.Id || d.Id == DiagnosticDescriptors.MemberConflict.Id))
+            {
+                return null;
+            }
+
+            precision = System.Enum.IsDefined(typeof(Precision), precision) ? precision : Precision.Single;
+            optimizer = System.Enum.IsDefined(typeof(OptimizerKind), optimizer) ? optimizer : OptimizerKind.Sgd;
+            var conflicts = new List<DiagnosticInfo>();
+            CheckMemberConflicts(type, 1, precision, conflicts);
+            if (conflicts.Count > 0)
+            {
+                return null;
+            }
+
+            return new StubModel(
+                Namespace: type.ContainingNamespace is null || type.ContainingNamespace.IsGlobalNamespace ? string.Empty : NamespaceName(type.ContainingNamespace),
+                ContainingTypes: new EquatableArray<string>(ContainingTypes(type)),
+                ClassName: Identifier(type.Name),
+                HintName: HintName(type),
+                Precision: precision,
+                Head: head,
+                Optimizer: optimizer,
+                Recurrent: recurrent,
+                Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion });
         }
 
         private static bool HasErrors(List<DiagnosticInfo> diagnostics) =>
@@ -144,9 +180,9 @@ namespace NetGen.Generator.Parsing
             {
                 problem = "a network class cannot be file-local (NetGen generates its members in another file)";
             }
-            else if (ContainingTypeSymbols(type).Any(t => !IsPartial(t)))
+            else if (ContainingTypeSymbols(type).FirstOrDefault(t => !IsPartial(t)) is { } enclosing)
             {
-                problem = "every type that contains a network class must be partial";
+                problem = $"its enclosing type '{enclosing.Name}' must be partial too (every type that contains a network class must be)";
             }
 
             if (problem is not null)

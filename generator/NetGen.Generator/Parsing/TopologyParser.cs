@@ -60,6 +60,7 @@ namespace NetGen.Generator.Parsing
             string? headName = null;
             var layerSyntax = new List<AttributeSyntax>();
             var activationSet = new List<bool>();
+            var activationSyntax = new Dictionary<int, AttributeSyntax>();
             long parameters = 0;
             long units = 0;
             (LayerShape? shape, bool inputValid) = ReadInputShape(networkName, attributes, semanticModel, diagnostics, cancellationToken);
@@ -188,6 +189,7 @@ namespace NetGen.Generator.Parsing
 
                 layers[last] = activated.WithActivation(activation, slope);
                 activationSet[last] = true;
+                activationSyntax[last] = syntax;
             }
 
             if (layers.Count == 0)
@@ -221,7 +223,9 @@ namespace NetGen.Generator.Parsing
 
             if (valid && headName == "Softmax" && layers[layers.Count - 1] is DenseModel { Activation: ActivationKind.Relu or ActivationKind.LeakyRelu } lastDense)
             {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationBeforeSoftmax, LocationInfo.From(layerSyntax[layerSyntax.Count - 1].GetLocation()), Int(layers.Count - 1), lastDense.Activation.ToString()));
+                // At the activation attribute: it is what to remove.
+                AttributeSyntax at = activationSyntax.TryGetValue(layers.Count - 1, out AttributeSyntax? activationAt) ? activationAt : layerSyntax[layerSyntax.Count - 1];
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationBeforeSoftmax, LocationInfo.From(at.GetLocation()), Int(layers.Count - 1), lastDense.Activation.ToString()));
             }
 
             return (layers, valid);

@@ -32,10 +32,10 @@ namespace NetGen.Generator.Weights
                     DiagnosticDescriptors.CompiledWeightsInvalid.Id,
                     request.At,
                     new EquatableArray<string>(new[] { request.Path, model.ClassName.TrimStart('@'), problem }));
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(diagnostic)), request);
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(diagnostic)), parsed.Stub, request);
             }
 
-            return new ParseResult(model with { Weights = weights }, parsed.Diagnostics, request);
+            return new ParseResult(model with { Weights = weights }, parsed.Diagnostics, parsed.Stub, request);
         }
 
         private static (CompiledWeights? Weights, string? Problem) Validate(NetworkModel model, string path, ImmutableArray<WeightsFileSummary> files)

@@ -11,7 +11,7 @@ namespace NetGen.Data
     /// lines are ignored. Every row must have the same number of fields. Lines end at <c>\n</c>, <c>\r\n</c> or
     /// <c>\r</c>; a line longer than the maximum line length is an error (it is never buffered whole).
     /// </summary>
-    public static class CsvDataset
+    public static partial class CsvDataset
     {
         /// <summary>Default maximum line length, in characters: 1 MiB.</summary>
         public const int DefaultMaxLineLength = 1 << 20;

@@ -69,7 +69,7 @@ namespace NetGen.Data
     /// Examples and batches are zero-copy spans; <see cref="Shuffle(int)"/> reorders the rows so batches stay contiguous.
     /// </summary>
     /// <remarks>Not thread-safe: spans obtained before <see cref="Shuffle(int)"/> or <see cref="Standardization.Apply(Dataset)"/> are invalidated by them.</remarks>
-    public sealed class Dataset
+    public sealed class Dataset : ITrainingSet<float, int>
     {
         private static readonly float[] ByteScale = CreateByteScale();
 
@@ -77,6 +77,7 @@ namespace NetGen.Data
         private int[] _labels;
         private float[]? _spareFeatures;
         private int[]? _spareLabels;
+        private int[]? _order;
 
         /// <summary>Wraps existing arrays (not copied).</summary>
         /// <param name="features">Row-major features, <c>labels.Length × featureCount</c> values.</param>
@@ -272,7 +273,8 @@ namespace NetGen.Data
         public void Shuffle(int seed)
         {
             int n = _labels.Length;
-            int[] order = Permutation(n, seed);
+            int[] order = _order ??= new int[n];
+            Permutation(order, seed);
             float[] features = _spareFeatures ?? new float[_features.Length];
             int[] labels = _spareLabels ?? new int[n];
             int f = FeatureCount;
@@ -316,6 +318,21 @@ namespace NetGen.Data
             return Split((int)Math.Round(validationFraction * Count, MidpointRounding.AwayFromZero), seed);
         }
 
+        /// <summary>
+        /// A copy with <see cref="double"/> features and the same labels in the current order, for a
+        /// <c>Precision.Double</c> classifier (<c>Trainer.Fit(net, data.ToDouble(), ...)</c>).
+        /// </summary>
+        public Dataset<double, int> ToDouble()
+        {
+            var features = new double[_features.Length];
+            for (int i = 0; i < features.Length; i++)
+            {
+                features[i] = _features[i];
+            }
+
+            return new Dataset<double, int>(features, (int[])_labels.Clone(), FeatureCount, 1);
+        }
+
         /// <summary>Computes standardization statistics on this dataset and applies them to it; apply the result to the test set too.</summary>
         public Standardization Standardize(StandardizationMode mode)
         {
@@ -325,6 +342,19 @@ namespace NetGen.Data
         }
 
         internal float[] FeatureArray => _features;
+
+        /// <summary>One label per example.</summary>
+        int ITrainingSet<float, int>.TargetsPerExample => 1;
+
+        /// <summary>The labels, in the current order.</summary>
+        ReadOnlySpan<int> ITrainingSet<float, int>.AllTargets => _labels;
+
+        /// <inheritdoc/>
+        (ITrainingSet<float, int> Train, ITrainingSet<float, int> Validation) ITrainingSet<float, int>.SplitOff(int validationCount, int seed)
+        {
+            DatasetPair pair = Split(validationCount, seed);
+            return (pair.Train, pair.Test);
+        }
 
         internal static void ScalePixels(ReadOnlySpan<byte> pixels, Span<float> destination)
         {
@@ -338,6 +368,14 @@ namespace NetGen.Data
         internal static int[] Permutation(int n, int seed)
         {
             var order = new int[n];
+            Permutation(order, seed);
+            return order;
+        }
+
+        /// <summary>Writes the seeded permutation of [0, order.Length) into <paramref name="order"/>.</summary>
+        internal static void Permutation(int[] order, int seed)
+        {
+            int n = order.Length;
             for (int i = 0; i < n; i++)
             {
                 order[i] = i;
@@ -350,8 +388,6 @@ namespace NetGen.Data
                 int j = (int)high;
                 (order[i], order[j]) = (order[j], order[i]);
             }
-
-            return order;
         }
 
         private Dataset Gather(ReadOnlySpan<int> indices)

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using System.Text;
 
 namespace NetGen.Training
 {
@@ -169,6 +172,58 @@ namespace NetGen.Training
             }
 
             return column == 0 ? 0 : (double)_counts[c, c] / column;
+        }
+
+        /// <summary>
+        /// The matrix as text: a header row of predicted classes, then one row per actual class with its counts and its
+        /// recall, and the accuracy; columns right-aligned, invariant culture.
+        /// </summary>
+        public override string ToString() => ToString(null);
+
+        /// <summary>The matrix as text (see <see cref="ToString()"/>) with the classes named by <paramref name="classNames"/> (null: their numbers).</summary>
+        /// <exception cref="ArgumentException">The number of names differs from <see cref="Classes"/>.</exception>
+        public string ToString(IReadOnlyList<string>? classNames)
+        {
+            if (classNames is not null && classNames.Count != Classes)
+            {
+                throw new ArgumentException(
+                    string.Format(CultureInfo.InvariantCulture, "Expected {0} class names but got {1}.", Classes, classNames.Count),
+                    nameof(classNames));
+            }
+
+            string Name(int c) => classNames?[c] ?? c.ToString(CultureInfo.InvariantCulture);
+            int nameWidth = Math.Max("actual \\ predicted".Length, Enumerable.Range(0, Classes).Max(c => Name(c).Length));
+            int cell = 1;
+            for (int a = 0; a < Classes; a++)
+            {
+                cell = Math.Max(cell, Name(a).Length);
+                for (int p = 0; p < Classes; p++)
+                {
+                    cell = Math.Max(cell, _counts[a, p].ToString(CultureInfo.InvariantCulture).Length);
+                }
+            }
+
+            var text = new StringBuilder();
+            text.Append("actual \\ predicted".PadRight(nameWidth));
+            for (int p = 0; p < Classes; p++)
+            {
+                text.Append("  ").Append(Name(p).PadLeft(cell));
+            }
+
+            text.Append("   recall\n");
+            for (int a = 0; a < Classes; a++)
+            {
+                text.Append(Name(a).PadRight(nameWidth));
+                for (int p = 0; p < Classes; p++)
+                {
+                    text.Append("  ").Append(_counts[a, p].ToString(CultureInfo.InvariantCulture).PadLeft(cell));
+                }
+
+                text.Append("  ").Append((100 * Recall(a)).ToString("F2", CultureInfo.InvariantCulture).PadLeft(6)).Append(" %\n");
+            }
+
+            text.Append(string.Format(CultureInfo.InvariantCulture, "accuracy {0:F2} % ({1} of {2})", 100 * Accuracy, Correct, Total));
+            return text.ToString();
         }
 
         /// <summary>A copy of the counts, indexed [actual, predicted].</summary>

@@ -51,7 +51,7 @@ using System.Runtime.Intrinsics;
 namespace Samples
 {
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-    partial class DoubleNet
+    partial class DoubleNet : global::NetGen.IClassifier<DoubleNet, double>
     {
         /// <summary>Length of one input example: 4.</summary>
         public const int InputSize = 4;
@@ -141,14 +141,49 @@ namespace Samples
 
         private double _weightDecay;
 
-        /// <summary>Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for schedules).</summary>
-        public long StepCount { get; private set; }
+        /// <summary>Values of optimizer state: none, plain SGD keeps no state.</summary>
+        public const int OptimizerStateSize = 0;
+
+        /// <summary>
+        /// The optimizer's state in one span of OptimizerStateSize values (none, plain SGD keeps no state), allocated on first use:
+        /// read it with StepCount to checkpoint a run, write both to resume it exactly. Not thread-safe.
+        /// </summary>
+        public Span<double> OptimizerState => Span<double>.Empty;
+
+        /// <summary>
+        /// Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for
+        /// schedules). Settable, to resume a run with <see cref="OptimizerState"/>; a negative value throws.
+        /// </summary>
+        public long StepCount
+        {
+            get => _stepCount;
+            set => _stepCount = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected a step count ≥ 0.");
+        }
+
+        private long _stepCount;
 
         /// <summary>Forgets the optimizer's state (momentum buffers, moments, step count); parameters are unchanged.</summary>
         public void ResetOptimizer()
         {
-            StepCount = 0;
+            _stepCount = 0;
         }
+
+        /// <summary>Number of classes: 3.</summary>
+        public const int ClassCount = 3;
+
+        /// <summary>
+        /// The network described for people, like Keras's summary(): each layer with its PyTorch module, output shape,
+        /// parameters and forward FLOPs per example, then the totals, the FLOPs of a training step and the memory it uses.
+        /// </summary>
+        public const string Summary = "DoubleNet: input [4], double precision, plain SGD\n #  layer (PyTorch module)  output shape  parameters  forward FLOPs\n 0  Linear(4, 16), tanh     [16]                  80            128\n 1  Linear(16, 3)           [3]                   51             96\n head: softmax over 3 classes, cross-entropy loss on integer labels\nParameters: 131 (1,048 bytes); optimizer state: 0 bytes\nFLOPs per example: forward 224, training step 806 (forward, backward, update)\nMemory for training: 152 bytes of activations per example; scratch 80,384 bytes (256 examples at a time)";
+
+        static int global::NetGen.INetwork<DoubleNet, double>.InputSize => InputSize;
+        static int global::NetGen.INetwork<DoubleNet, double>.OutputSize => OutputSize;
+        static int global::NetGen.INetwork<DoubleNet, double>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<DoubleNet, double>.OptimizerStateSize => OptimizerStateSize;
+        static string global::NetGen.INetwork<DoubleNet, double>.Summary => Summary;
+        static int global::NetGen.ITrainable<DoubleNet, double, int>.TargetsPerExample => 1;
+        static int global::NetGen.IClassifier<DoubleNet, double>.ClassCount => ClassCount;
 
         /// <summary>
         /// Re-initializes every parameter deterministically from <paramref name="seed"/>: He (Kaiming) uniform
@@ -308,7 +343,7 @@ namespace Samples
                     // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).
                     double fused = BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0d / count, ref ParameterBase, -learningRate);
                     global::NetGen.Runtime.Guard.Loss(fused);
-                    StepCount++;
+                    _stepCount++;
                     return (double)(fused / count);
                 }
             }
@@ -492,7 +527,7 @@ namespace Samples
             ref double p = ref ParameterBase;
             Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
             Layer0Update(ref p, ref x, ref Unsafe.Add(ref d, A0), learningRate);
-            StepCount++;
+            _stepCount++;
             return loss;
         }
 
@@ -500,7 +535,7 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyStep(ref double g, double rate)
         {
-            StepCount++;
+            _stepCount++;
             ref double p = ref ParameterBase;
             if (WeightDecay == 0.0d)
             {
@@ -537,10 +572,17 @@ namespace Samples
         /// Writes the parameters to <paramref name="path"/> in the safetensors format (F64), with the tensor names of the
         /// PyTorch nn.Sequential(Linear(4, 16), tanh, Linear(16, 3)). Atomic: a temporary file is written, then renamed over the target.
         /// </summary>
-        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), ModelMetadata);
+        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));
 
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (see <see cref="Save(string)"/>).</summary>
-        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);
+        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));
+
+        /// <summary>
+        /// The input standardization the model was trained with, or null: Save writes it into the model file's metadata
+        /// (netgen.standardization, PyTorch ignores it) and Load restores it, so preprocessing travels with the model.
+        /// Predict does not apply it: call Standardization?.Apply(input) on a copy of the raw input first.
+        /// </summary>
+        public global::NetGen.Data.Standardization? Standardization { get; set; }
 
         /// <summary>What Load(path) and Load(stream) accept: exactly this network's tensors, checked against the header before any data is read.</summary>
         private static readonly global::NetGen.IO.SafeTensorsReadOptions ModelReadOptions = new()
@@ -573,10 +615,12 @@ namespace Samples
             file.Expect("2.weight", global::NetGen.IO.DType.F64, new int[] { 3, 16 });
             file.Expect("2.bias", global::NetGen.IO.DType.F64, new int[] { 3 });
             file.ExpectNoOtherTensors();
+            global::NetGen.Data.Standardization? standardization = global::NetGen.Data.Standardization.FromMetadata(file.Metadata, file.FileName, InputSize);
             file.CopyTo("0.weight", Layer0Weights);
             file.CopyTo("0.bias", Layer0Bias);
             file.CopyTo("2.weight", Layer1Weights);
             file.CopyTo("2.bias", Layer1Bias);
+            Standardization = standardization;
         }
 
         private global::NetGen.IO.TensorEntry[] ModelTensors() => new[]

@@ -66,7 +66,7 @@ using System.Runtime.Intrinsics;
 namespace Samples
 {
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-    partial class RowLstm
+    partial class RowLstm : global::NetGen.IClassifier<RowLstm, float>
     {
         /// <summary>Length of one input example: 28 time steps × 28 values, row-major.</summary>
         public const int InputSize = 784;
@@ -172,14 +172,49 @@ namespace Samples
 
         private float _weightDecay;
 
-        /// <summary>Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for schedules).</summary>
-        public long StepCount { get; private set; }
+        /// <summary>Values of optimizer state: none, plain SGD keeps no state.</summary>
+        public const int OptimizerStateSize = 0;
+
+        /// <summary>
+        /// The optimizer's state in one span of OptimizerStateSize values (none, plain SGD keeps no state), allocated on first use:
+        /// read it with StepCount to checkpoint a run, write both to resume it exactly. Not thread-safe.
+        /// </summary>
+        public Span<float> OptimizerState => Span<float>.Empty;
+
+        /// <summary>
+        /// Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for
+        /// schedules). Settable, to resume a run with <see cref="OptimizerState"/>; a negative value throws.
+        /// </summary>
+        public long StepCount
+        {
+            get => _stepCount;
+            set => _stepCount = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected a step count ≥ 0.");
+        }
+
+        private long _stepCount;
 
         /// <summary>Forgets the optimizer's state (momentum buffers, moments, step count); parameters are unchanged.</summary>
         public void ResetOptimizer()
         {
-            StepCount = 0;
+            _stepCount = 0;
         }
+
+        /// <summary>Number of classes: 10.</summary>
+        public const int ClassCount = 10;
+
+        /// <summary>
+        /// The network described for people, like Keras's summary(): each layer with its PyTorch module, output shape,
+        /// parameters and forward FLOPs per example, then the totals, the FLOPs of a training step and the memory it uses.
+        /// </summary>
+        public const string Summary = "RowLstm: input [28, 28], float precision, plain SGD\n #  layer (PyTorch module)           output shape  parameters  forward FLOPs\n 0  LSTM(28, 128, batch_first=True)  [128]             80,896      4,472,832\n 1  Linear(128, 10)                  [10]               1,290          2,560\n head: softmax over 10 classes, cross-entropy loss on integer labels\nParameters: 82,186 (328,744 bytes); optimizer state: 0 bytes\nFLOPs per example: forward 4,475,392, training step 12,787,732 (forward, backward, update)\nMemory for training: 91,688 bytes of activations per example; scratch 8,392,128 bytes (44 examples at a time)";
+
+        static int global::NetGen.INetwork<RowLstm, float>.InputSize => InputSize;
+        static int global::NetGen.INetwork<RowLstm, float>.OutputSize => OutputSize;
+        static int global::NetGen.INetwork<RowLstm, float>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<RowLstm, float>.OptimizerStateSize => OptimizerStateSize;
+        static string global::NetGen.INetwork<RowLstm, float>.Summary => Summary;
+        static int global::NetGen.ITrainable<RowLstm, float, int>.TargetsPerExample => 1;
+        static int global::NetGen.IClassifier<RowLstm, float>.ClassCount => ClassCount;
 
         /// <summary>
         /// Re-initializes every parameter deterministically from <paramref name="seed"/>: He (Kaiming) uniform
@@ -347,7 +382,7 @@ namespace Samples
                     // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).
                     double fused = BackpropagateRange(Scratch, inputs, labels, 0, count, 1.0f / count, ref ParameterBase, -learningRate);
                     global::NetGen.Runtime.Guard.Loss(fused);
-                    StepCount++;
+                    _stepCount++;
                     return (float)(fused / count);
                 }
             }
@@ -532,7 +567,7 @@ namespace Samples
             ref float s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
             Layer1Update(ref p, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A1), ref Unsafe.Add(ref d, A0), learningRate);
             Layer0Update(ref p, ref x, ref Unsafe.Add(ref a, A0), ref Unsafe.Add(ref d, A0), ref s, learningRate);
-            StepCount++;
+            _stepCount++;
             return loss;
         }
 
@@ -540,7 +575,7 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyStep(ref float g, float rate)
         {
-            StepCount++;
+            _stepCount++;
             ref float p = ref ParameterBase;
             if (WeightDecay == 0.0f)
             {
@@ -620,10 +655,17 @@ namespace Samples
         /// Writes the parameters to <paramref name="path"/> in the safetensors format (F32), with the tensor names of the
         /// PyTorch nn.Sequential(LSTM(28, 128, batch_first=True), Linear(128, 10)). Atomic: a temporary file is written, then renamed over the target.
         /// </summary>
-        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), ModelMetadata);
+        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));
 
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (see <see cref="Save(string)"/>).</summary>
-        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);
+        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));
+
+        /// <summary>
+        /// The input standardization the model was trained with, or null: Save writes it into the model file's metadata
+        /// (netgen.standardization, PyTorch ignores it) and Load restores it, so preprocessing travels with the model.
+        /// Predict does not apply it: call Standardization?.Apply(input) on a copy of the raw input first.
+        /// </summary>
+        public global::NetGen.Data.Standardization? Standardization { get; set; }
 
         /// <summary>What Load(path) and Load(stream) accept: exactly this network's tensors, checked against the header before any data is read.</summary>
         private static readonly global::NetGen.IO.SafeTensorsReadOptions ModelReadOptions = new()
@@ -660,12 +702,14 @@ namespace Samples
             file.Expect("1.weight", global::NetGen.IO.DType.F32, new int[] { 10, 128 });
             file.Expect("1.bias", global::NetGen.IO.DType.F32, new int[] { 10 });
             file.ExpectNoOtherTensors();
+            global::NetGen.Data.Standardization? standardization = global::NetGen.Data.Standardization.FromMetadata(file.Metadata, file.FileName, InputSize);
             file.CopyTo("0.weight_ih_l0", Layer0InputWeights);
             file.CopyTo("0.weight_hh_l0", Layer0HiddenWeights);
             file.CopyTo("0.bias_ih_l0", Layer0InputBias);
             file.CopyTo("0.bias_hh_l0", Layer0HiddenBias);
             file.CopyTo("1.weight", Layer1Weights);
             file.CopyTo("1.bias", Layer1Bias);
+            Standardization = standardization;
         }
 
         private global::NetGen.IO.TensorEntry[] ModelTensors() => new[]

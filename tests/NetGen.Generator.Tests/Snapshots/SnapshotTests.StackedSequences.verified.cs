@@ -74,7 +74,7 @@ using System.Runtime.Intrinsics;
 namespace Samples
 {
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-    partial class StackedSequences
+    partial class StackedSequences : global::NetGen.IRegressor<StackedSequences, double>
     {
         /// <summary>Length of one input example: 10 time steps × 3 values, row-major.</summary>
         public const int InputSize = 30;
@@ -203,14 +203,45 @@ namespace Samples
 
         private double _weightDecay;
 
-        /// <summary>Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for schedules).</summary>
-        public long StepCount { get; private set; }
+        /// <summary>Values of optimizer state: none, plain SGD keeps no state.</summary>
+        public const int OptimizerStateSize = 0;
+
+        /// <summary>
+        /// The optimizer's state in one span of OptimizerStateSize values (none, plain SGD keeps no state), allocated on first use:
+        /// read it with StepCount to checkpoint a run, write both to resume it exactly. Not thread-safe.
+        /// </summary>
+        public Span<double> OptimizerState => Span<double>.Empty;
+
+        /// <summary>
+        /// Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for
+        /// schedules). Settable, to resume a run with <see cref="OptimizerState"/>; a negative value throws.
+        /// </summary>
+        public long StepCount
+        {
+            get => _stepCount;
+            set => _stepCount = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected a step count ≥ 0.");
+        }
+
+        private long _stepCount;
 
         /// <summary>Forgets the optimizer's state (momentum buffers, moments, step count); parameters are unchanged.</summary>
         public void ResetOptimizer()
         {
-            StepCount = 0;
+            _stepCount = 0;
         }
+
+        /// <summary>
+        /// The network described for people, like Keras's summary(): each layer with its PyTorch module, output shape,
+        /// parameters and forward FLOPs per example, then the totals, the FLOPs of a training step and the memory it uses.
+        /// </summary>
+        public const string Summary = "StackedSequences: input [10, 3], double precision, plain SGD\n #  layer (PyTorch module)       output shape  parameters  forward FLOPs\n 0  GRU(3, 8, batch_first=True)  [10, 8]              312          5,280\n 1  RNN(8, 6, batch_first=True)  [10, 6]               96          1,680\n 2  Linear(6, 2)                 [10, 2]               14            240\n head: identity over 2 outputs, mean squared error on float targets (regression)\nParameters: 422 (3,376 bytes); optimizer state: 0 bytes\nFLOPs per example: forward 7,200, training step 21,004 (forward, backward, update)\nMemory for training: 3,360 bytes of activations per example; scratch 1,724,416 bytes (256 examples at a time)";
+
+        static int global::NetGen.INetwork<StackedSequences, double>.InputSize => InputSize;
+        static int global::NetGen.INetwork<StackedSequences, double>.OutputSize => OutputSize;
+        static int global::NetGen.INetwork<StackedSequences, double>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<StackedSequences, double>.OptimizerStateSize => OptimizerStateSize;
+        static string global::NetGen.INetwork<StackedSequences, double>.Summary => Summary;
+        static int global::NetGen.ITrainable<StackedSequences, double, double>.TargetsPerExample => 20;
 
         /// <summary>
         /// Re-initializes every parameter deterministically from <paramref name="seed"/>: He (Kaiming) uniform
@@ -325,7 +356,7 @@ namespace Samples
                     // The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).
                     double fused = BackpropagateRange(Scratch, inputs, targets, 0, count, 1.0d / (count * 10), ref ParameterBase, -learningRate);
                     global::NetGen.Runtime.Guard.Loss(fused);
-                    StepCount++;
+                    _stepCount++;
                     return (double)(fused / (count * 10));
                 }
             }
@@ -503,7 +534,7 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyStep(ref double g, double rate)
         {
-            StepCount++;
+            _stepCount++;
             ref double p = ref ParameterBase;
             if (WeightDecay == 0.0d)
             {
@@ -586,10 +617,17 @@ namespace Samples
         /// Writes the parameters to <paramref name="path"/> in the safetensors format (F64), with the tensor names of the
         /// PyTorch nn.Sequential(GRU(3, 8, batch_first=True), RNN(8, 6, batch_first=True), Linear(6, 2)). Atomic: a temporary file is written, then renamed over the target.
         /// </summary>
-        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), ModelMetadata);
+        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));
 
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (see <see cref="Save(string)"/>).</summary>
-        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);
+        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));
+
+        /// <summary>
+        /// The input standardization the model was trained with, or null: Save writes it into the model file's metadata
+        /// (netgen.standardization, PyTorch ignores it) and Load restores it, so preprocessing travels with the model.
+        /// Predict does not apply it: call Standardization?.Apply(input) on a copy of the raw input first.
+        /// </summary>
+        public global::NetGen.Data.Standardization? Standardization { get; set; }
 
         /// <summary>What Load(path) and Load(stream) accept: exactly this network's tensors, checked against the header before any data is read.</summary>
         private static readonly global::NetGen.IO.SafeTensorsReadOptions ModelReadOptions = new()
@@ -634,6 +672,7 @@ namespace Samples
             file.Expect("2.weight", global::NetGen.IO.DType.F64, new int[] { 2, 6 });
             file.Expect("2.bias", global::NetGen.IO.DType.F64, new int[] { 2 });
             file.ExpectNoOtherTensors();
+            global::NetGen.Data.Standardization? standardization = global::NetGen.Data.Standardization.FromMetadata(file.Metadata, file.FileName, InputSize);
             file.CopyTo("0.weight_ih_l0", Layer0InputWeights);
             file.CopyTo("0.weight_hh_l0", Layer0HiddenWeights);
             file.CopyTo("0.bias_ih_l0", Layer0InputBias);
@@ -644,6 +683,7 @@ namespace Samples
             file.CopyTo("1.bias_hh_l0", Layer1HiddenBias);
             file.CopyTo("2.weight", Layer2Weights);
             file.CopyTo("2.bias", Layer2Bias);
+            Standardization = standardization;
         }
 
         private global::NetGen.IO.TensorEntry[] ModelTensors() => new[]

@@ -59,8 +59,6 @@ namespace NetGen.Generator.Emitting.Optimizers
             {
                 w.Line("/// <summary>Momentum μ (default 0.9): in [0, 1), else the setter throws.</summary>");
                 EmitProperty(w, "Momentum", 0.9, "UnitInterval");
-                w.Line($"private {t}[]? _velocity;");
-                w.Line();
             }
 
             if (_kind is OptimizerKind.Adam or OptimizerKind.AdamW)
@@ -71,30 +69,67 @@ namespace NetGen.Generator.Emitting.Optimizers
                 EmitProperty(w, "Beta2", 0.999, "UnitInterval");
                 w.Line("/// <summary>ε added to the denominator (default 1e-8): finite and &gt; 0, else the setter throws.</summary>");
                 EmitProperty(w, "Epsilon", 1e-8, "Positive");
-                w.Line($"private {t}[]? _moment1;");
-                w.Line($"private {t}[]? _moment2;");
-                w.Line();
             }
 
-            w.Line("/// <summary>Number of optimizer steps taken since construction or <see cref=\"ResetOptimizer\"/> (t in Adam's bias correction; k for schedules).</summary>");
-            w.Line("public long StepCount { get; private set; }");
+            w.Line($"/// <summary>Values of optimizer state: {StateDescription}.</summary>");
+            w.Line($"public const int OptimizerStateSize = {(StateBuffers switch { 0 => "0", 1 => "ParameterCount", _ => $"{StateBuffers} * ParameterCount" })};");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// The optimizer's state in one span of OptimizerStateSize values ({StateDescription}), allocated on first use:");
+            w.Line("/// read it with StepCount to checkpoint a run, write both to resume it exactly. Not thread-safe.");
+            w.Line("/// </summary>");
+            if (StateBuffers == 0)
+            {
+                w.Line($"public Span<{t}> OptimizerState => Span<{t}>.Empty;");
+            }
+            else
+            {
+                w.Line($"public Span<{t}> OptimizerState => _optimizerState ??= new {t}[OptimizerStateSize];");
+                w.Line();
+                w.Line($"private {t}[]? _optimizerState;");
+            }
+
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Number of optimizer steps taken since construction or <see cref=\"ResetOptimizer\"/> (t in Adam's bias correction; k for");
+            w.Line("/// schedules). Settable, to resume a run with <see cref=\"OptimizerState\"/>; a negative value throws.");
+            w.Line("/// </summary>");
+            using (w.Block("public long StepCount"))
+            {
+                w.Line("get => _stepCount;");
+                w.Line("set => _stepCount = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, \"Expected a step count ≥ 0.\");");
+            }
+
+            w.Line();
+            w.Line("private long _stepCount;");
             w.Line();
             w.Line("/// <summary>Forgets the optimizer's state (momentum buffers, moments, step count); parameters are unchanged.</summary>");
             using (w.Block("public void ResetOptimizer()"))
             {
-                w.Line("StepCount = 0;");
-                if (_kind is OptimizerKind.Momentum or OptimizerKind.Nesterov)
+                w.Line("_stepCount = 0;");
+                if (StateBuffers > 0)
                 {
-                    w.Line("_velocity = null;");
-                }
-
-                if (_kind is OptimizerKind.Adam or OptimizerKind.AdamW)
-                {
-                    w.Line("_moment1 = null;");
-                    w.Line("_moment2 = null;");
+                    w.Line("_optimizerState = null;");
                 }
             }
         }
+
+        /// <summary>Buffers of ParameterCount values the optimizer keeps: 0 for SGD, 1 (velocity) with momentum, 2 (moments) for Adam.</summary>
+        public int StateBuffers => _kind switch
+        {
+            OptimizerKind.Sgd => 0,
+            OptimizerKind.Momentum or OptimizerKind.Nesterov => 1,
+            OptimizerKind.Adam or OptimizerKind.AdamW => 2,
+            _ => throw Unknown(),
+        };
+
+        private string StateDescription => _kind switch
+        {
+            OptimizerKind.Sgd => "none, plain SGD keeps no state",
+            OptimizerKind.Momentum or OptimizerKind.Nesterov => "the velocity b, same layout as Parameters",
+            OptimizerKind.Adam or OptimizerKind.AdamW => "the first moments m, then the second moments v, each in the layout of Parameters",
+            _ => throw Unknown(),
+        };
 
         /// <summary>A hyperparameter property whose setter checks the value with Guard.{check}, and its backing field.</summary>
         private void EmitProperty(CodeWriter w, string name, double initial, string check)
@@ -123,7 +158,7 @@ namespace NetGen.Generator.Emitting.Optimizers
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private void ApplyStep(ref {t} g, {t} rate)"))
             {
-                w.Line("StepCount++;");
+                w.Line("_stepCount++;");
                 w.Line($"ref {t} p = ref ParameterBase;");
                 switch (_kind)
                 {
@@ -145,7 +180,7 @@ namespace NetGen.Generator.Emitting.Optimizers
 
                     case OptimizerKind.Momentum:
                     case OptimizerKind.Nesterov:
-                        w.Line($"ref {t} b = ref MemoryMarshal.GetArrayDataReference(_velocity ??= new {t}[ParameterCount]);");
+                        w.Line($"ref {t} b = ref MemoryMarshal.GetArrayDataReference(_optimizerState ??= new {t}[OptimizerStateSize]);");
                         w.Line($"{t} decay = WeightDecay;");
                         w.Line($"{t} mu = Momentum;");
                         using (w.Block($"for (nuint i = 0; i < {parameterCount}; i++)"))
@@ -162,11 +197,11 @@ namespace NetGen.Generator.Emitting.Optimizers
                     case OptimizerKind.Adam:
                     case OptimizerKind.AdamW:
                         bool decoupled = _kind == OptimizerKind.AdamW;
-                        w.Line($"ref {t} m = ref MemoryMarshal.GetArrayDataReference(_moment1 ??= new {t}[ParameterCount]);");
-                        w.Line($"ref {t} v = ref MemoryMarshal.GetArrayDataReference(_moment2 ??= new {t}[ParameterCount]);");
+                        w.Line($"ref {t} m = ref MemoryMarshal.GetArrayDataReference(_optimizerState ??= new {t}[OptimizerStateSize]);");
+                        w.Line($"ref {t} v = ref Unsafe.Add(ref m, ParameterCount);");
                         w.Line($"{t} beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon, decay = WeightDecay;");
-                        w.Line($"{t} stepSize = rate / ({t})(1.0 - Math.Pow(beta1, StepCount));");
-                        w.Line($"{t} correction2 = ({t})Math.Sqrt(1.0 - Math.Pow(beta2, StepCount));");
+                        w.Line($"{t} stepSize = rate / ({t})(1.0 - Math.Pow(beta1, _stepCount));");
+                        w.Line($"{t} correction2 = ({t})Math.Sqrt(1.0 - Math.Pow(beta2, _stepCount));");
                         if (decoupled)
                         {
                             w.Line($"{t} shrink = {_t.One} - (rate * decay);");

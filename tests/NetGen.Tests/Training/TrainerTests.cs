@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using NetGen.Data;
+using NetGen.Training;
+using Xunit;
+
+namespace NetGen.Tests.Training
+{
+    public sealed class TrainerTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "netgen-trainer-" + Guid.NewGuid().ToString("N"));
+
+        public TrainerTests() => Directory.CreateDirectory(_dir);
+
+        public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+        private static TrainerOptions Options(int epochs) => new()
+        {
+            Epochs = epochs,
+            BatchSize = 16,
+            Seed = 7,
+            LearningRate = LearningRateSchedule.StepDecay(0.01, 40, 0.7),
+        };
+
+        [Fact]
+        public void FitLearnsAndReturnsTheHistory()
+        {
+            var net = new BlobAdam();
+            net.InitializeParameters(3);
+            TrainingResult result = Trainer.Fit(net, BlobData.Create(600, 1), Options(5), BlobData.Create(300, 2));
+            Assert.Equal(StopReason.Completed, result.Reason);
+            Assert.Equal(new[] { 1, 2, 3, 4, 5 }, result.History.Select(h => h.Epoch));
+            Assert.True(result.Last!.ValidationAccuracy > 0.95, $"validation accuracy {result.Last.ValidationAccuracy}");
+            Assert.True(result.History[4].TrainLoss < result.History[0].TrainLoss);
+            Assert.True(result.History.All(h => h.SamplesPerSecond > 0 && h.Seconds > 0));
+            Assert.Equal(38 * 5, net.StepCount);
+
+            Evaluation evaluation = Evaluation.Run(net, BlobData.Create(300, 2));
+            Assert.Equal(result.Last.ValidationLoss, evaluation.Loss);
+            Assert.Equal(300, evaluation.Confusion!.Total);
+        }
+
+        [Fact]
+        public void AValidationSplitIsTakenFromTheTrainingSetWhenNoSetIsGiven()
+        {
+            var data = BlobData.Create(500, 1);
+            TrainingResult result = Trainer.Fit(new BlobAdam(), data, Options(2) with { ValidationSplit = 0.2 });
+            Assert.True(result.History.All(h => !double.IsNaN(h.ValidationLoss)));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Fit(new BlobAdam(), data, Options(2) with { ValidationSplit = 1 }));
+        }
+
+        [Fact]
+        public void ARunIsReproducible()
+        {
+            var a = new BlobMomentum();
+            var b = new BlobMomentum();
+            Trainer.Fit(a, BlobData.Create(400, 1), Options(3));
+            Trainer.Fit(b, BlobData.Create(400, 1), Options(3));
+            Assert.True(a.Parameters.SequenceEqual(b.Parameters));
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(50)]
+        public void AResumedRunEndsBitIdenticalToAnUninterruptedOne(int patience)
+        {
+            TrainerOptions options = Options(6) with { ValidationSplit = 0.25, Patience = patience };
+            var whole = new BlobAdam();
+            whole.InitializeParameters(5);
+            TrainingResult uninterrupted = Trainer.Fit(whole, BlobData.Create(500, 1), options);
+
+            string checkpoint = Path.Combine(_dir, "run.ckpt");
+            var first = new BlobAdam();
+            first.InitializeParameters(5);
+            TrainingResult stopped = Trainer.Fit(first, BlobData.Create(500, 1), options with { Epochs = 3, CheckpointPath = checkpoint });
+            Assert.Equal(3, stopped.History.Count);
+
+            // A new process: a fresh network (other parameters) and the data loaded again.
+            var resumed = new BlobAdam();
+            resumed.InitializeParameters(99);
+            TrainingResult rest = Trainer.Fit(resumed, BlobData.Create(500, 1), options with { ResumeFrom = checkpoint, CheckpointPath = checkpoint });
+
+            Assert.Equal(uninterrupted.Reason, rest.Reason);
+            Assert.True(whole.Parameters.SequenceEqual(resumed.Parameters), "parameters differ");
+            Assert.True(whole.OptimizerState.SequenceEqual(resumed.OptimizerState), "Adam's moments differ");
+            Assert.Equal(whole.StepCount, resumed.StepCount);
+            Assert.Equal(uninterrupted.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.LearningRate)), rest.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.LearningRate)));
+        }
+
+        [Fact]
+        public void ResumingWithAnotherTrainingSetOrSeedIsAnError()
+        {
+            string checkpoint = Path.Combine(_dir, "run.ckpt");
+            var data = BlobData.Create(200, 1);
+            Trainer.Fit(new BlobAdam(), data, Options(2) with { CheckpointPath = checkpoint });
+
+            // The same instance, now shuffled by training: not the set the run started from.
+            var e = Assert.Throws<InvalidDataException>(() => Trainer.Fit(new BlobAdam(), data, Options(4) with { ResumeFrom = checkpoint }));
+            Assert.Contains("netgen.train_fingerprint", e.Message, StringComparison.Ordinal);
+            Assert.Contains(checkpoint, e.Message, StringComparison.Ordinal);
+
+            e = Assert.Throws<InvalidDataException>(() => Trainer.Fit(new BlobAdam(), BlobData.Create(200, 1), Options(4) with { Seed = 8, ResumeFrom = checkpoint }));
+            Assert.Contains("netgen.seed: expected '8' but found '7'", e.Message, StringComparison.Ordinal);
+
+            e = Assert.Throws<InvalidDataException>(() => Trainer.Fit(new BlobMomentum(), BlobData.Create(200, 1), Options(4) with { ResumeFrom = checkpoint }));
+            Assert.Contains("netgen.network: expected 'BlobMomentum' but found 'BlobAdam'", e.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void TheModelFileStaysThePlainStateDict()
+        {
+            string checkpoint = Path.Combine(_dir, "run.ckpt");
+            var net = new BlobAdam();
+            Trainer.Fit(net, BlobData.Create(200, 1), Options(1) with { CheckpointPath = checkpoint });
+            string model = Path.Combine(_dir, "model.safetensors");
+            net.Save(model);
+            Assert.Equal(new[] { "0.bias", "0.weight", "2.bias", "2.weight" }, NetGen.IO.SafeTensors.Load(model).Tensors.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(new[] { "optimizer_state", "parameters" }, NetGen.IO.SafeTensors.Load(checkpoint).Tensors.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void EarlyStoppingRestoresTheBestEpoch()
+        {
+            // Random labels on the validation set: nothing generalizes, the validation loss soon stops improving.
+            var net = new BlobAdam();
+            var validation = BlobData.Create(200, 2, randomLabels: true);
+            TrainingResult result = Trainer.Fit(net, BlobData.Create(400, 1, randomLabels: true), Options(60) with { Patience = 3, LearningRate = LearningRateSchedule.Constant(0.05) }, validation);
+            Assert.Equal(StopReason.EarlyStopped, result.Reason);
+            Assert.Equal(result.BestEpoch + 3, result.History.Count);
+            Assert.True(result.History.Count < 60);
+            double best = result.History.Min(h => h.ValidationLoss);
+            Assert.Equal(best, result.History[result.BestEpoch - 1].ValidationLoss);
+            Assert.Equal(best, Evaluation.Run(net, validation).Loss);
+        }
+
+        [Fact]
+        public void ARunThatStoppedEarlyStaysStoppedWhenResumed()
+        {
+            string checkpoint = Path.Combine(_dir, "early.ckpt");
+            var options = Options(60) with { Patience = 2, LearningRate = LearningRateSchedule.Constant(0.05), CheckpointPath = checkpoint };
+            var first = new BlobAdam();
+            TrainingResult stopped = Trainer.Fit(first, BlobData.Create(400, 1, randomLabels: true), options, BlobData.Create(200, 2, randomLabels: true));
+            Assert.Equal(StopReason.EarlyStopped, stopped.Reason);
+
+            var resumed = new BlobAdam();
+            TrainingResult again = Trainer.Fit(resumed, BlobData.Create(400, 1, randomLabels: true), options with { ResumeFrom = checkpoint }, BlobData.Create(200, 2, randomLabels: true));
+            Assert.Equal(StopReason.EarlyStopped, again.Reason);
+            Assert.Equal(stopped.History.Count, again.History.Count);
+            Assert.Equal(first.StepCount, resumed.StepCount);
+            Assert.True(first.Parameters.SequenceEqual(resumed.Parameters), "the best epoch's parameters");
+        }
+
+        [Fact]
+        public void CancellationStopsBetweenSteps()
+        {
+            using var cancel = new CancellationTokenSource();
+            var reports = new List<TrainingProgress>();
+            var progress = new Reports(p =>
+            {
+                reports.Add(p);
+                if (p.Completed is { Epoch: 2 })
+                {
+                    cancel.Cancel();
+                }
+            });
+            var net = new BlobSgd();
+            TrainingResult result = Trainer.Fit(net, BlobData.Create(320, 1), Options(10), progress: progress, cancellationToken: cancel.Token);
+            Assert.Equal(StopReason.Cancelled, result.Reason);
+            Assert.Equal(2, result.History.Count);
+            Assert.Equal(2 * 20, net.StepCount);
+        }
+
+        [Fact]
+        public void ProgressReportsEpochBatchSpeedLossAndRemainingTime()
+        {
+            var reports = new List<TrainingProgress>();
+            Trainer.Fit(new BlobSgd(), BlobData.Create(320, 1), Options(3) with { ReportsPerEpoch = 4 }, BlobData.Create(60, 2), new Reports(reports.Add));
+            Assert.Equal(3 * 4, reports.Count);
+            Assert.Equal(new[] { 1, 2, 3 }, reports.Where(r => r.Completed is not null).Select(r => r.Epoch));
+            TrainingProgress first = reports[0];
+            Assert.Equal((1, 3, 5, 20, 80, 320), (first.Epoch, first.Epochs, first.Batch, first.Batches, first.Samples, first.SamplesPerEpoch));
+            Assert.True(first.SamplesPerSecond > 0 && first.Loss > 0 && first.Remaining > TimeSpan.Zero);
+            Assert.Equal(TimeSpan.Zero, reports[^1].Remaining);
+            Assert.True(reports.Zip(reports.Skip(1)).All(p => p.Second.Elapsed >= p.First.Elapsed));
+        }
+
+        [Fact]
+        public void ADivergingRunStopsWithFiniteParameters()
+        {
+            var net = new BlobMomentum();
+            TrainingResult result = Trainer.Fit(net, BlobData.Create(320, 1), Options(5) with { LearningRate = LearningRateSchedule.Constant(1e37) });
+            Assert.Equal(StopReason.Diverged, result.Reason);
+            Assert.Contains("diverged in epoch 1", result.Message, StringComparison.Ordinal);
+            Assert.True(NetGen.Runtime.Guard.AllFinite(net.Parameters));
+            Assert.True(NetGen.Runtime.Guard.AllFinite(net.OptimizerState));
+        }
+
+        [Fact]
+        public void ADataSetThatDoesNotFitIsRejected()
+        {
+            var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(new MnistNet(), BlobData.Create(10, 1), Options(1)));
+            Assert.Contains("2 features per example but MnistNet takes InputSize = 784", e.Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Fit(new BlobSgd(), BlobData.Create(10, 1), Options(1) with { BatchSize = 0 }));
+        }
+
+        [Fact]
+        public void StepsAllocateNothing()
+        {
+            // Allocations that do not grow with the number of steps are per run or per epoch; per step there are none.
+            long Measure(int examples)
+            {
+                var net = new BlobAdam();
+                var data = BlobData.Create(examples, 1);
+                var validation = BlobData.Create(64, 2);
+                var options = Options(2) with { ReportsPerEpoch = 1000 };
+                var sink = new Reports(_ => { });
+                Trainer.Fit(net, data, options, validation, sink); // warm: JIT, the net's scratch, the data set's spare buffers
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Trainer.Fit(net, data, options, validation, sink);
+                return GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+
+            long small = Measure(160);     // 10 steps per epoch
+            long large = Measure(16_000);  // 1,000 steps per epoch, and 100 times as many progress reports
+            Assert.True(large - small <= 0, $"{small} bytes for 20 steps, {large} bytes for 2,000");
+        }
+
+        /// <summary>A synchronous IProgress (Progress&lt;T&gt; posts to the thread pool).</summary>
+        private sealed class Reports : IProgress<TrainingProgress>
+        {
+            private readonly Action<TrainingProgress> _action;
+
+            public Reports(Action<TrainingProgress> action) => _action = action;
+
+            public void Report(TrainingProgress value) => _action(value);
+        }
+    }
+}
