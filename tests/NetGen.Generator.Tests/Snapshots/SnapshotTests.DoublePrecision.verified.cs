@@ -3,12 +3,13 @@
 // NetGen network Samples.DoubleNet: 4 → 16 → 3, double precision
 //
 // Layers (unrolled below, every size a literal):
-//   0: Dense(4, 16) + tanh       80 parameters
-//   1: Dense(16, 3) + identity   51 parameters
+//   0: Dense(4, 16) + tanh       80 parameters; forward 128 FLOPs, 128 bytes stored per example
+//   1: Dense(16, 3) + identity   51 parameters; forward 96 FLOPs, 24 bytes stored per example
 //   head: softmax over 3 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 131 (1,048 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
 // FLOPs per example: forward 224, backward 320 (+ 262 for the SGD step).
+// Stored for training, per example: 152 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:
 //   a0 = tanh(W0·x + b0),  W0 ∈ ℝ^16×4

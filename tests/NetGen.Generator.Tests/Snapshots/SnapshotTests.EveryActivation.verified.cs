@@ -3,16 +3,17 @@
 // NetGen network EveryActivation: 8 → 16 → 16 → 12 → 8 → 4 → 3, float precision
 //
 // Layers (unrolled below, every size a literal):
-//   0: Dense(8, 16) + ReLU       144 parameters
-//   1: Dense(16, 16) + LeakyReLU(0.01) 272 parameters
-//   2: Dense(16, 12) + LeakyReLU(0.2) 204 parameters
-//   3: Dense(12, 8) + sigmoid    104 parameters
-//   4: Dense(8, 4) + tanh       36 parameters
-//   5: Dense(4, 3) + identity   15 parameters
+//   0: Dense(8, 16) + ReLU       144 parameters; forward 256 FLOPs, 64 bytes stored per example
+//   1: Dense(16, 16) + LeakyReLU(0.01) 272 parameters; forward 512 FLOPs, 64 bytes stored per example
+//   2: Dense(16, 12) + LeakyReLU(0.2) 204 parameters; forward 384 FLOPs, 48 bytes stored per example
+//   3: Dense(12, 8) + sigmoid    104 parameters; forward 192 FLOPs, 32 bytes stored per example
+//   4: Dense(8, 4) + tanh       36 parameters; forward 64 FLOPs, 16 bytes stored per example
+//   5: Dense(4, 3) + identity   15 parameters; forward 24 FLOPs, 12 bytes stored per example
 //   head: softmax over 3 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 775 (3,100 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
 // FLOPs per example: forward 1,432, backward 2,608 (+ 1,550 for the SGD step).
+// Stored for training, per example: 236 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:
 //   a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^16×8

@@ -3,27 +3,28 @@
 // NetGen network Samples.LeNet5: 784 → 6x28x28 → 6x14x14 → 16x10x10 → 16x5x5 → 400 → 120 → dropout → 84 → 10, float precision
 //
 // Layers (unrolled below, every size a literal):
-//   0: Conv2D(1, 6, 5, padding 2) + ReLU       → 6×28×28, 156 parameters
-//   1: MaxPool2D(2)               → 6×14×14
-//   2: Conv2D(6, 16, 5) + ReLU       → 16×10×10, 2,416 parameters
-//   3: MaxPool2D(2)               → 16×5×5
-//   4: Flatten 16×5×5 → 400
-//   5: Dense(400, 120) + ReLU       48,120 parameters
-//   6: Dropout(p = 0.5)
-//   7: Dense(120, 84) + ReLU       10,164 parameters
-//   8: Dense(84, 10) + identity   850 parameters
+//   0: Conv2D(1, 6, 5, padding 2) + ReLU       → 6×28×28, 156 parameters; forward 235,200 FLOPs, 18,816 bytes stored per example
+//   1: MaxPool2D(2) → 6×14×14, no parameters; forward 4,704 FLOPs, 4,704 bytes stored per example
+//   2: Conv2D(6, 16, 5) + ReLU       → 16×10×10, 2,416 parameters; forward 480,000 FLOPs, 6,400 bytes stored per example
+//   3: MaxPool2D(2) → 16×5×5, no parameters; forward 1,600 FLOPs, 1,600 bytes stored per example
+//   4: Flatten 16×5×5 → 400, no parameters; forward 0 FLOPs, 1,600 bytes stored per example
+//   5: Dense(400, 120) + ReLU       48,120 parameters; forward 96,000 FLOPs, 480 bytes stored per example
+//   6: Dropout(p = 0.5) → 120 values (in training only), no parameters; forward 120 FLOPs, 960 bytes stored per example
+//   7: Dense(120, 84) + ReLU       10,164 parameters; forward 20,160 FLOPs, 336 bytes stored per example
+//   8: Dense(84, 10) + identity   850 parameters; forward 1,680 FLOPs, 40 bytes stored per example
 //   head: softmax over 10 classes, cross-entropy loss on integer labels
 //   optimizer: Adam
 // Parameters: 61,706 (246,824 bytes), laid out per layer as W (out channels × in channels × k × k, row-major) then b; no parameters; W (outputs × inputs, row-major) then b.
 // FLOPs per example: forward 839,464, backward 1,432,576 (+ 123,412 for the SGD step).
+// Stored for training, per example: 34,936 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:
 //   a0[o, i, j] = ReLU(b0[o] + Σ_c Σ_u Σ_v W0[o, c, u, v]·x[c, i + u − 2, j + v − 2]),  W0 ∈ ℝ^6×1×5×5, a0 ∈ ℝ^6×28×28 (x = 0 outside its 28×28)
 //       as one product: a0 = ReLU(W0·cols(x) + b0), cols = the 25 × 784 matrix whose column (i, j) is the window at (i, j)
-//   a1[c, i, j] = max_(u, v < 2) a0[c, 2i + u, 2j + v],  a1 ∈ ℝ^6×14×14; the arg max of each window is stored
+//   a1[c, i, j] = max_(u, v < 2) a0[c, 2i + u, 2j + v],  a1 ∈ ℝ^6×14×14 (the backward pass finds each window's arg max again)
 //   a2[o, i, j] = ReLU(b2[o] + Σ_c Σ_u Σ_v W2[o, c, u, v]·a1[c, i + u, j + v]),  W2 ∈ ℝ^16×6×5×5, a2 ∈ ℝ^16×10×10
 //       as one product: a2 = ReLU(W2·cols(a1) + b2), cols = the 150 × 100 matrix whose column (i, j) is the window at (i, j)
-//   a3[c, i, j] = max_(u, v < 2) a2[c, 2i + u, 2j + v],  a3 ∈ ℝ^16×5×5; the arg max of each window is stored
+//   a3[c, i, j] = max_(u, v < 2) a2[c, 2i + u, 2j + v],  a3 ∈ ℝ^16×5×5 (the backward pass finds each window's arg max again)
 //   a4 = a3 read as a vector of 400 (c·25 + y·5 + x)
 //   a5 = ReLU(W5·a4 + b5),  W5 ∈ ℝ^120×400
 //   a6 = m ⊙ a5 / (1 − 0.5) in training, m_i ~ Bernoulli(1 − p) keyed by (seed, StepCount, example, i); a6 = a5 in Predict
@@ -52,6 +53,29 @@
 //   g ← ∇ + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²   (torch.optim.Adam)
 //   θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
 //
+// PyTorch twin: the same network in torch, its state_dict named and shaped as Save's file, so
+// model.load_state_dict(tensors, strict=True) loads it, and predict(x) returns what Predict returns:
+//
+//   import torch
+//   model = torch.nn.Sequential(
+//       torch.nn.Conv2d(1, 6, 5, padding=2),
+//       torch.nn.ReLU(),
+//       torch.nn.MaxPool2d(2),
+//       torch.nn.Conv2d(6, 16, 5),
+//       torch.nn.ReLU(),
+//       torch.nn.MaxPool2d(2),
+//       torch.nn.Flatten(),
+//       torch.nn.Linear(400, 120),
+//       torch.nn.ReLU(),
+//       torch.nn.Dropout(0.5),
+//       torch.nn.Linear(120, 84),
+//       torch.nn.ReLU(),
+//       torch.nn.Linear(84, 10),
+//   )
+//   model.eval()                            # dropout off, as in Predict
+//   def predict(x):                         # x: [N, 784]; returns what Predict returns
+//       return torch.softmax(model(x.reshape(-1, 1, 28, 28)), dim=-1)
+//
 #nullable enable
 #pragma warning disable CS1591 // private members of generated code carry no XML docs
 
@@ -64,7 +88,7 @@ using System.Runtime.Intrinsics;
 namespace Samples
 {
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-    partial class LeNet5
+    partial class LeNet5 : global::NetGen.IClassifier<LeNet5, float>
     {
         /// <summary>Length of one input example: 784.</summary>
         public const int InputSize = 784;
@@ -254,19 +278,52 @@ namespace Samples
 
         private float _epsilon = 1E-08f;
 
-        private float[]? _moment1;
-        private float[]? _moment2;
+        /// <summary>Values of optimizer state: the first moments m, then the second moments v, each in the layout of Parameters.</summary>
+        public const int OptimizerStateSize = 2 * ParameterCount;
 
-        /// <summary>Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for schedules).</summary>
-        public long StepCount { get; private set; }
+        /// <summary>
+        /// The optimizer's state in one span of OptimizerStateSize values (the first moments m, then the second moments v, each in the layout of Parameters), allocated on first use:
+        /// read it with StepCount to checkpoint a run, write both to resume it exactly. Not thread-safe.
+        /// </summary>
+        public Span<float> OptimizerState => _optimizerState ??= new float[OptimizerStateSize];
+
+        private float[]? _optimizerState;
+
+        /// <summary>
+        /// Number of optimizer steps taken since construction or <see cref="ResetOptimizer"/> (t in Adam's bias correction; k for
+        /// schedules). Settable, to resume a run with <see cref="OptimizerState"/>; a negative value throws.
+        /// </summary>
+        public long StepCount
+        {
+            get => _stepCount;
+            set => _stepCount = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected a step count ≥ 0.");
+        }
+
+        private long _stepCount;
 
         /// <summary>Forgets the optimizer's state (momentum buffers, moments, step count); parameters are unchanged.</summary>
         public void ResetOptimizer()
         {
-            StepCount = 0;
-            _moment1 = null;
-            _moment2 = null;
+            _stepCount = 0;
+            _optimizerState = null;
         }
+
+        /// <summary>Number of classes: 10.</summary>
+        public const int ClassCount = 10;
+
+        /// <summary>
+        /// The network described for people, like Keras's summary(): each layer with its PyTorch module, output shape,
+        /// parameters and forward FLOPs per example, then the totals, the FLOPs of a training step and the memory it uses.
+        /// </summary>
+        public const string Summary = "LeNet5: input [784], float precision, Adam\n #  layer (PyTorch module)            output shape  parameters  forward FLOPs\n 0  Conv2d(1, 6, 5, padding=2), ReLU  [4704]               156        235,200\n 1  MaxPool2d(2)                      [1176]                 0          4,704\n 2  Conv2d(6, 16, 5), ReLU            [1600]             2,416        480,000\n 3  MaxPool2d(2)                      [400]                  0          1,600\n 4  Flatten()                         [400]                  0              0\n 5  Linear(400, 120), ReLU            [120]             48,120         96,000\n 6  Dropout(p=0.5)                    [120]                  0            120\n 7  Linear(120, 84), ReLU             [84]              10,164         20,160\n 8  Linear(84, 10)                    [10]                 850          1,680\n head: softmax over 10 classes, cross-entropy loss on integer labels\nParameters: 61,706 (246,824 bytes); optimizer state: 493,648 bytes\nFLOPs per example: forward 839,464, training step 2,395,452 (forward, backward, update)\nMemory for training: 34,936 bytes of activations per example; scratch 8,504,640 bytes (120 examples at a time)";
+
+        static int global::NetGen.INetwork<LeNet5, float>.InputSize => InputSize;
+        static int global::NetGen.INetwork<LeNet5, float>.OutputSize => OutputSize;
+        static int global::NetGen.INetwork<LeNet5, float>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<LeNet5, float>.OptimizerStateSize => OptimizerStateSize;
+        static string global::NetGen.INetwork<LeNet5, float>.Summary => Summary;
+        static int global::NetGen.ITrainable<LeNet5, float, int>.TargetsPerExample => 1;
+        static int global::NetGen.IClassifier<LeNet5, float>.ClassCount => ClassCount;
 
         /// <summary>
         /// Re-initializes every parameter deterministically from <paramref name="seed"/>: He (Kaiming) uniform
@@ -611,13 +668,13 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyStep(ref float g, float rate)
         {
-            StepCount++;
+            _stepCount++;
             ref float p = ref ParameterBase;
-            ref float m = ref MemoryMarshal.GetArrayDataReference(_moment1 ??= new float[ParameterCount]);
-            ref float v = ref MemoryMarshal.GetArrayDataReference(_moment2 ??= new float[ParameterCount]);
+            ref float m = ref MemoryMarshal.GetArrayDataReference(_optimizerState ??= new float[OptimizerStateSize]);
+            ref float v = ref Unsafe.Add(ref m, ParameterCount);
             float beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon, decay = WeightDecay;
-            float stepSize = rate / (float)(1.0 - Math.Pow(beta1, StepCount));
-            float correction2 = (float)Math.Sqrt(1.0 - Math.Pow(beta2, StepCount));
+            float stepSize = rate / (float)(1.0 - Math.Pow(beta1, _stepCount));
+            float correction2 = (float)Math.Sqrt(1.0 - Math.Pow(beta2, _stepCount));
             for (nuint i = 0; i < 61706; i++)
             {
                 ref float theta = ref Unsafe.Add(ref p, i);
@@ -652,10 +709,17 @@ namespace Samples
         /// Writes the parameters to <paramref name="path"/> in the safetensors format (F32), with the tensor names of the
         /// PyTorch nn.Sequential(Conv2d(1, 6, 5, padding=2), ReLU, MaxPool2d(2), Conv2d(6, 16, 5), ReLU, MaxPool2d(2), Flatten(), Linear(400, 120), ReLU, Dropout(p=0.5), Linear(120, 84), ReLU, Linear(84, 10)). Atomic: a temporary file is written, then renamed over the target.
         /// </summary>
-        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), ModelMetadata);
+        public void Save(string path) => global::NetGen.IO.SafeTensors.Save(path, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));
 
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (see <see cref="Save(string)"/>).</summary>
-        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), ModelMetadata);
+        public void Save(global::System.IO.Stream stream) => global::NetGen.IO.SafeTensors.Write(stream, ModelTensors(), global::NetGen.Data.Standardization.AddTo(ModelMetadata, Standardization));
+
+        /// <summary>
+        /// The input standardization the model was trained with, or null: Save writes it into the model file's metadata
+        /// (netgen.standardization, PyTorch ignores it) and Load restores it, so preprocessing travels with the model.
+        /// Predict does not apply it: call Standardization?.Apply(input) on a copy of the raw input first.
+        /// </summary>
+        public global::NetGen.Data.Standardization? Standardization { get; set; }
 
         /// <summary>What Load(path) and Load(stream) accept: exactly this network's tensors, checked against the header before any data is read.</summary>
         private static readonly global::NetGen.IO.SafeTensorsReadOptions ModelReadOptions = new()
@@ -700,6 +764,7 @@ namespace Samples
             file.Expect("12.weight", global::NetGen.IO.DType.F32, new int[] { 10, 84 });
             file.Expect("12.bias", global::NetGen.IO.DType.F32, new int[] { 10 });
             file.ExpectNoOtherTensors();
+            global::NetGen.Data.Standardization? standardization = global::NetGen.Data.Standardization.FromMetadata(file.Metadata, file.FileName, InputSize);
             file.CopyTo("0.weight", Layer0Weights);
             file.CopyTo("0.bias", Layer0Bias);
             file.CopyTo("3.weight", Layer2Weights);
@@ -710,6 +775,7 @@ namespace Samples
             file.CopyTo("10.bias", Layer7Bias);
             file.CopyTo("12.weight", Layer8Weights);
             file.CopyTo("12.bias", Layer8Bias);
+            Standardization = standardization;
         }
 
         private global::NetGen.IO.TensorEntry[] ModelTensors() => new[]
@@ -1486,7 +1552,7 @@ namespace Samples
                                 nuint k = first + ((q / 2) * 10) + (q % 2);
                                 float value = Unsafe.Add(ref xn, k);
                                 bool hit = (value == best) | (nan & float.IsNaN(value));
-                                nuint keep = (nuint)0 - Unsafe.As<bool, byte>(ref hit); // all ones where hit
+                                nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
                                 at = (k & keep) | (at & ~keep);
                             }
                             Unsafe.Add(ref dxn, at) += Unsafe.Add(ref dn, o);
@@ -1551,8 +1617,14 @@ namespace Samples
                 for (nuint o = 0; o < 16; o++)
                 {
                     ref float row = ref Unsafe.Add(ref dn, o * 100);
-                    float sum = 0.0f;
-                    for (nuint i = 0; i < 100; i++)
+                    global::System.Numerics.Vector<float> lanes = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + (nuint)global::System.Numerics.Vector<float>.Count <= 100; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                    {
+                        lanes += global::System.Numerics.Vector.LoadUnsafe(ref row, i);
+                    }
+                    float sum = global::System.Numerics.Vector.Sum(lanes);
+                    for (; i < 100; i++)
                     {
                         sum += Unsafe.Add(ref row, i);
                     }
@@ -1589,7 +1661,7 @@ namespace Samples
                                 nuint k = first + ((q / 2) * 28) + (q % 2);
                                 float value = Unsafe.Add(ref xn, k);
                                 bool hit = (value == best) | (nan & float.IsNaN(value));
-                                nuint keep = (nuint)0 - Unsafe.As<bool, byte>(ref hit); // all ones where hit
+                                nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
                                 at = (k & keep) | (at & ~keep);
                             }
                             Unsafe.Add(ref dxn, at) += Unsafe.Add(ref dn, o);
@@ -1637,8 +1709,14 @@ namespace Samples
                 for (nuint o = 0; o < 6; o++)
                 {
                     ref float row = ref Unsafe.Add(ref dn, o * 784);
-                    float sum = 0.0f;
-                    for (nuint i = 0; i < 784; i++)
+                    global::System.Numerics.Vector<float> lanes = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + (nuint)global::System.Numerics.Vector<float>.Count <= 784; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                    {
+                        lanes += global::System.Numerics.Vector.LoadUnsafe(ref row, i);
+                    }
+                    float sum = global::System.Numerics.Vector.Sum(lanes);
+                    for (; i < 784; i++)
                     {
                         sum += Unsafe.Add(ref row, i);
                     }

@@ -3,12 +3,13 @@
 // NetGen network Odd.Net111: 1 → 1 → 1, float precision
 //
 // Layers (unrolled below, every size a literal):
-//   0: Dense(1, 1) + sigmoid    2 parameters
-//   1: Dense(1, 1) + identity   2 parameters
+//   0: Dense(1, 1) + sigmoid    2 parameters; forward 2 FLOPs, 4 bytes stored per example
+//   1: Dense(1, 1) + identity   2 parameters; forward 2 FLOPs, 4 bytes stored per example
 //   head: softmax over 1 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 4 (16 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
 // FLOPs per example: forward 4, backward 6 (+ 8 for the SGD step).
+// Stored for training, per example: 8 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:
 //   a0 = sigmoid(W0·x + b0),  W0 ∈ ℝ^1×1

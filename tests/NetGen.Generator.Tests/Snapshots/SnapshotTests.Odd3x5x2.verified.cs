@@ -3,12 +3,13 @@
 // NetGen network Odd.Net352: 3 → 5 → 2, float precision
 //
 // Layers (unrolled below, every size a literal):
-//   0: Dense(3, 5) + ReLU       20 parameters
-//   1: Dense(5, 2) + identity   12 parameters
+//   0: Dense(3, 5) + ReLU       20 parameters; forward 30 FLOPs, 20 bytes stored per example
+//   1: Dense(5, 2) + identity   12 parameters; forward 20 FLOPs, 8 bytes stored per example
 //   head: softmax over 2 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 32 (128 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
 // FLOPs per example: forward 50, backward 70 (+ 64 for the SGD step).
+// Stored for training, per example: 28 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:
 //   a0 = ReLU(W0·x + b0),  W0 ∈ ℝ^5×3

@@ -60,7 +60,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override IEnumerable<string> ForwardEquations => new[]
         {
-            $"a{I}[c, i, j] = max_(u, v < {Size}) {InputName}[c, {Position("i", "u")}, {Position("j", "v")}],  a{I} ∈ ℝ^{C}×{Ho}×{Wo}; the arg max of each window is stored",
+            $"a{I}[c, i, j] = max_(u, v < {Size}) {InputName}[c, {Position("i", "u")}, {Position("j", "v")}],  a{I} ∈ ℝ^{C}×{Ho}×{Wo} (the backward pass finds each window's arg max again)",
         };
 
         public override IEnumerable<string> BackwardEquations => Previous is null
