@@ -50,7 +50,7 @@ for isa in DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0 DOTNET_EnableHWIntrinsic=0;
   fi
 done
 
-for script in tests/Package/consume.sh tests/Package/aot.sh; do
+for script in tests/Package/consume.sh tests/Package/templates.sh tests/Package/aot.sh; do
   [ -f "$script" ] || continue
   if bash "$script"; then passed=$((passed + 1)); else echo "FAILED: $script"; failed=$((failed + 1)); fi
 done

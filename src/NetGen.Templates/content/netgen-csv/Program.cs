@@ -30,7 +30,7 @@ TrainingResult result = Trainer.Fit(
     train,
     new TrainerOptions
     {
-        Epochs = 100,
+        Epochs = 300,
         BatchSize = 16,
         Seed = 1,
         LearningRate = LearningRateSchedule.Constant(0.01),
