@@ -13,6 +13,12 @@ string labelColumn = args.Length > 1 ? args[1] : "label";
 // Load: the label column by its header name; errors name the file, line and column.
 Dataset data = CsvDataset.Load(path, new CsvOptions { Targets = CsvColumns.Named(labelColumn) }, classCount: Classifier.OutputSize);
 Console.WriteLine($"{path}: {data.Count} rows, {data.FeatureCount} features, {data.ClassCount} classes");
+if (data.FeatureCount != Classifier.InputSize)
+{
+    Console.Error.WriteLine($"{path} has {data.FeatureCount} feature columns but Classifier takes {Classifier.InputSize}: "
+        + "change the first [Dense] of Classifier.cs to match.");
+    return 1;
+}
 
 // Hold out 20% as a test set, then standardize with the training set's statistics.
 var (train, test) = data.Split(validationFraction: 0.2, seed: 1);
