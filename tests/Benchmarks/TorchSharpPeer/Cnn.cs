@@ -19,8 +19,6 @@ using static TorchSharp.torch;
 internal static class Cnn
 {
     private const int TrainCount = 60_000;
-    private const int PredictCalls = 2_000;
-    private const int PredictWarmup = 200;
 
     public static int Run(string[] args)
     {
@@ -107,7 +105,7 @@ internal static class Cnn
         double perSample = seconds * 1e6 / (samples / batch * batch);
 
         model.eval(); // dropout off
-        var latencies = new double[PredictCalls];
+        var latencies = new double[SinglePredictions.Calls];
         long predictAllocated = 0;
         int tests = (int)testX.shape[0];
         long correct = 0;
@@ -120,30 +118,9 @@ internal static class Cnn
                 correct += model.forward(testX.narrow(0, s, n)).argmax(1).eq(testY.narrow(0, s, n)).sum().item<long>();
             }
 
-            for (int i = -PredictWarmup; i < PredictCalls; i++)
-            {
-                if (i == 0)
-                {
-                    predictAllocated = GC.GetAllocatedBytesForCurrentThread();
-                }
-
-                int j = (i + PredictWarmup) % tests; // the test images in order, as the NetGen runner does
-                long s = Stopwatch.GetTimestamp();
-                using (var scope = torch.NewDisposeScope())
-                {
-                    torch.softmax(model.forward(testX.narrow(0, j, 1)), 1);
-                }
-
-                if (i >= 0)
-                {
-                    latencies[i] = (Stopwatch.GetTimestamp() - s) * 1e6 / Stopwatch.Frequency;
-                }
-            }
-
-            predictAllocated = GC.GetAllocatedBytesForCurrentThread() - predictAllocated;
+            predictAllocated = SinglePredictions.Time(x => model.forward(x), testX, latencies);
         }
 
-        Array.Sort(latencies);
         model.Dispose();
         optimizer.Dispose();
         return string.Create(

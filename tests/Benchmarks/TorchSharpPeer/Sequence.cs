@@ -20,8 +20,6 @@ using static TorchSharp.torch;
 internal static class Sequence
 {
     private const int TrainCount = 60_000;
-    private const int PredictCalls = 2_000;
-    private const int PredictWarmup = 200;
 
     public static int Run(string[] args)
     {
@@ -133,35 +131,13 @@ internal static class Sequence
         double perSample = seconds * 1e6 / (samples / batch * batch);
 
         model.eval();
-        var latencies = new double[PredictCalls];
+        var latencies = new double[SinglePredictions.Calls];
         long predictAllocated = 0;
-        int tests = (int)testX.shape[0];
         using (torch.no_grad())
         {
-            for (int i = -PredictWarmup; i < PredictCalls; i++)
-            {
-                if (i == 0)
-                {
-                    predictAllocated = GC.GetAllocatedBytesForCurrentThread();
-                }
-
-                int j = (i + PredictWarmup) % tests; // the test images in order, as the NetGen runner does
-                long s = Stopwatch.GetTimestamp();
-                using (var scope = torch.NewDisposeScope())
-                {
-                    torch.softmax(model.forward(testX.narrow(0, j, 1)), 1);
-                }
-
-                if (i >= 0)
-                {
-                    latencies[i] = (Stopwatch.GetTimestamp() - s) * 1e6 / Stopwatch.Frequency;
-                }
-            }
-
-            predictAllocated = GC.GetAllocatedBytesForCurrentThread() - predictAllocated;
+            predictAllocated = SinglePredictions.Time(x => model.forward(x), testX, latencies);
         }
 
-        Array.Sort(latencies);
         model.Dispose();
         optimizer.Dispose();
         return string.Create(
