@@ -935,14 +935,7 @@ namespace Samples
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
             nuint q = 0;
-            for (; q < 4; q += 4)
-            {
-                Gemm4x784(ref cols, 784, ref Unsafe.Add(ref w, q * 25), 1, 25, 25, ref Unsafe.Add(ref a, q * 784), 784, 1.0f, accumulate: false);
-            }
-            for (; q < 6; q++)
-            {
-                Gemm1x784(ref cols, 784, ref Unsafe.Add(ref w, q * 25), 1, 25, 25, ref Unsafe.Add(ref a, q * 784), 784, 1.0f, accumulate: false);
-            }
+            Gemm6x784(ref cols, 784, ref Unsafe.Add(ref w, q * 25), 1, 25, 25, ref Unsafe.Add(ref a, q * 784), 784, 1.0f, accumulate: false);
             // + b0[o] on channel o, then ReLU
             for (nuint o = 0; o < 6; o++)
             {
@@ -1585,14 +1578,7 @@ namespace Samples
                 {
                     Gemm8x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
                 }
-                for (; q < 148; q += 4)
-                {
-                    Gemm4x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
-                }
-                for (; q < 150; q++)
-                {
-                    Gemm1x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
-                }
+                Gemm6x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
                 Layer2Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1176), ref Unsafe.Add(ref s, 30000));
             }
 
@@ -2925,452 +2911,6 @@ namespace Samples
         }
 
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 100:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x100(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 96; i += 16)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 96; i += 8)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-                }
-                {
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 100; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 784:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 768; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                }
-                {
-                    nuint i = 768;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
         /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 84:
         /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
         /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
@@ -3515,151 +3055,6 @@ namespace Samples
             }
 
             for (nuint i = 0; i < 84; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 100:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x100(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 96; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 96; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                {
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 100; i++)
             {
                 for (nuint j = 0; j < 1; j++)
                 {
@@ -3933,149 +3328,6 @@ namespace Samples
             }
 
             for (nuint i = 0; i < 400; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 784:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 768; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                }
-                {
-                    nuint i = 768;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 768; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                for (nuint i = 768; i < 784; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 780; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                {
-                    nuint i = 780;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
             {
                 for (nuint j = 0; j < 1; j++)
                 {
@@ -7135,6 +6387,493 @@ namespace Samples
                     sum += Unsafe.Add(ref d, (r * 120) + i);
                 }
                 Unsafe.Add(ref t, i) += alpha * sum;
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 6 output rows j and i &lt; 100:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 6 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm6x100(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 96; i += 48)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        a12 = MultiplyAdd(c1, v2, a12);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        a22 = MultiplyAdd(c2, v2, a22);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                        a32 = MultiplyAdd(c3, v2, a32);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        a41 = MultiplyAdd(c4, v1, a41);
+                        a42 = MultiplyAdd(c4, v2, a42);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        a51 = MultiplyAdd(c5, v1, a51);
+                        a52 = MultiplyAdd(c5, v2, a52);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                }
+                {
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 96;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 96; i += 8)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                }
+                {
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 96;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 100; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 100; i++)
+            {
+                for (nuint j = 0; j < 6; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 6 output rows j and i &lt; 784:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 6 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm6x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 768; i += 48)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        a12 = MultiplyAdd(c1, v2, a12);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        a22 = MultiplyAdd(c2, v2, a22);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                        a32 = MultiplyAdd(c3, v2, a32);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        a41 = MultiplyAdd(c4, v1, a41);
+                        a42 = MultiplyAdd(c4, v2, a42);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        a51 = MultiplyAdd(c5, v1, a51);
+                        a52 = MultiplyAdd(c5, v2, a52);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                }
+                {
+                    nuint i = 768;
+                    Vector512<float> a00 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero;
+                    Vector512<float> a40 = Vector512<float>.Zero;
+                    Vector512<float> a50 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 784; i += 8)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 784; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 784; i++)
+            {
+                for (nuint j = 0; j < 6; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
             }
         }
 

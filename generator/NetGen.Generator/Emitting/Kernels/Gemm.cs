@@ -11,7 +11,24 @@ namespace NetGen.Generator.Emitting
         /// A rank-`rows` update of R = 4 (or 1) output rows: o[j·os + i] (+)= α·Σ_r c[r·cr + j·cj]·v[r·vs + i], i &lt; n;
         /// signature (ref T v, nuint vs, ref T c, nuint cr, nuint cj, nuint rows, ref T o, nuint os, T alpha, bool accumulate).
         /// </summary>
-        public string Gemm(int rowsOut, int n) => Request(rowsOut switch { 8 => Kind.Gemm8, 4 => Kind.Gemm4, _ => Kind.Gemm1 }, n);
+        public string Gemm(int rowsOut, int n)
+        {
+            switch (rowsOut)
+            {
+                case 8:
+                    return Request(Kind.Gemm8, n);
+                case 4:
+                    return Request(Kind.Gemm4, n);
+                case 1:
+                    return Request(Kind.Gemm1, n);
+                case > 1 and < 8:
+                    // Another count of rows (a convolution's 6 output channels, say): the same kernel with that many accumulators.
+                    _requested.Add(((int)Kind.GemmRows, n, rowsOut));
+                    return $"Gemm{rowsOut.ToString(System.Globalization.CultureInfo.InvariantCulture)}x{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(rowsOut), rowsOut, "A Gemm kernel has 1 to 8 output rows.");
+            }
+        }
 
         /// <summary>
         /// <see cref="Gemm"/> for 8 output rows that visits, for each step of its column loop, only the rows r of v whose

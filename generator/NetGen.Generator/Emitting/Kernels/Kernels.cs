@@ -51,6 +51,7 @@ namespace NetGen.Generator.Emitting
             GemmSparse8 = 19,
             NonzeroColumns = 20,
             Transcendentals = 21,
+            GemmRows = 22,
         }
 
         public void Emit(CodeWriter w)
@@ -133,6 +134,9 @@ namespace NetGen.Generator.Emitting
                         break;
                     case Kind.Gemm4:
                         EmitGemm(w, 4, n);
+                        break;
+                    case Kind.GemmRows:
+                        EmitGemm(w, rows, n);
                         break;
                     case Kind.Gemm1:
                         EmitGemm(w, 1, n);

@@ -324,11 +324,13 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
-        /// <summary>Loops over <paramref name="total"/> rows in blocks of 8, then 4, then 1 (each a loop, so the code does not grow with the size).</summary>
+        /// <summary>
+        /// Loops over <paramref name="total"/> rows in blocks of 8 (a loop, so the code does not grow with the size), then one
+        /// block of the rows left over (a kernel with that many accumulators: 6 channels are one pass over the windows).
+        /// </summary>
         private static void EmitBlocks(CodeWriter w, Kernels kernels, int total, Func<string, int, string> call)
         {
             int eights = total / 8 * 8;
-            int fours = eights + ((total - eights) / 4 * 4);
             w.Line("nuint q = 0;");
             if (eights > 0)
             {
@@ -338,20 +340,9 @@ namespace NetGen.Generator.Emitting.Layers
                 }
             }
 
-            if (fours > eights)
+            if (total > eights)
             {
-                using (w.Block($"for (; q < {fours}; q += 4)"))
-                {
-                    w.Line(call("q", 4));
-                }
-            }
-
-            if (total > fours)
-            {
-                using (w.Block($"for (; q < {total}; q++)"))
-                {
-                    w.Line(call("q", 1));
-                }
+                w.Line(call("q", total - eights));
             }
         }
 
