@@ -11,6 +11,9 @@ namespace NetGen.Generator.Model
 
         public override LayerShape OutputShape => Shape;
 
+        /// <summary>Dropout keeps what its input was: an image's values stay an image's.</summary>
+        public override bool OutputFromImage(bool inputFromImage) => inputFromImage || Shape.IsSpatial;
+
         public override long ParameterCount => 0;
 
         /// <summary>The outputs, then the mask's scale per value (0 or 1/(1 − p)) for the backward pass.</summary>

@@ -9,6 +9,11 @@ namespace NetGen.Generator.Model
 
         public override int OutputsPerRow => Channels * Height * Width;
 
+        /// <summary>The image's arithmetic: "16×5×5 = 400 values".</summary>
+        public override string OutputArithmetic => new LayerShape(Channels, Height, Width).Arithmetic;
+
+        public override bool OutputFromImage(bool inputFromImage) => true;
+
         public override long ParameterCount => 0;
 
         public override long StoredValues(int sequenceLength) => OutputsPerRow;

@@ -18,6 +18,12 @@ namespace NetGen.Generator.Model
         /// <summary>The shape of the values written per row: C × H × W for image layers, flat otherwise.</summary>
         public virtual LayerShape OutputShape => LayerShape.Flat(OutputsPerRow);
 
+        /// <summary>What the layer produces, for the parser's messages: "16×5×5 = 400 values" or "120 values".</summary>
+        public virtual string OutputArithmetic => OutputShape.Arithmetic;
+
+        /// <summary>Whether the values the layer produces are an image's (even flat, after [Flatten]), given whether its input's were.</summary>
+        public virtual bool OutputFromImage(bool inputFromImage) => OutputShape.IsSpatial;
+
         /// <summary>Trainable parameters.</summary>
         public abstract long ParameterCount { get; }
 

@@ -119,8 +119,8 @@ namespace NetGen.Generator.Parsing
                     }
 
                     shape = model.OutputShape;
-                    fromImage = shape.Value.IsSpatial || model is FlattenModel || (model is DropoutModel && fromImage);
-                    arithmetic = model is FlattenModel flatten ? new LayerShape(flatten.Channels, flatten.Height, flatten.Width).Arithmetic : shape.Value.Arithmetic;
+                    fromImage = model.OutputFromImage(fromImage);
+                    arithmetic = model.OutputArithmetic;
                     continue;
                 }
 
