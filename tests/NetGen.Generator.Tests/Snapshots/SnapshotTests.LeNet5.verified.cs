@@ -974,13 +974,9 @@ namespace Samples
                     {
                         ref float window = ref Unsafe.Add(ref x, (((c * 28) + (i * 2)) * 28) + (j * 2));
                         float best = window;
-                        for (nuint u = 0; u < 2; u++)
-                        {
-                            for (nuint v = 0; v < 2; v++)
-                            {
-                                best = MathF.Max(best, Unsafe.Add(ref window, (u * 28) + v));
-                            }
-                        }
+                        best = MathF.Max(best, Unsafe.Add(ref window, 1));
+                        best = MathF.Max(best, Unsafe.Add(ref window, 28));
+                        best = MathF.Max(best, Unsafe.Add(ref window, 29));
                         Unsafe.Add(ref o, j) = best;
                     }
                 }
@@ -1093,13 +1089,9 @@ namespace Samples
                     {
                         ref float window = ref Unsafe.Add(ref x, (((c * 10) + (i * 2)) * 10) + (j * 2));
                         float best = window;
-                        for (nuint u = 0; u < 2; u++)
-                        {
-                            for (nuint v = 0; v < 2; v++)
-                            {
-                                best = MathF.Max(best, Unsafe.Add(ref window, (u * 10) + v));
-                            }
-                        }
+                        best = MathF.Max(best, Unsafe.Add(ref window, 1));
+                        best = MathF.Max(best, Unsafe.Add(ref window, 10));
+                        best = MathF.Max(best, Unsafe.Add(ref window, 11));
                         Unsafe.Add(ref o, j) = best;
                     }
                 }
@@ -1540,9 +1532,29 @@ namespace Samples
                             bool nan = float.IsNaN(best);
                             nuint at = first;
                             // the window from its last position to its first, so that the first holding the maximum is kept (a select, no branch)
-                            for (nuint q = 4; q-- > 0;)
                             {
-                                nuint k = first + ((q / 2) * 10) + (q % 2);
+                                nuint k = first + 11;
+                                float value = Unsafe.Add(ref xn, k);
+                                bool hit = (value == best) | (nan & float.IsNaN(value));
+                                nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
+                                at = (k & keep) | (at & ~keep);
+                            }
+                            {
+                                nuint k = first + 10;
+                                float value = Unsafe.Add(ref xn, k);
+                                bool hit = (value == best) | (nan & float.IsNaN(value));
+                                nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
+                                at = (k & keep) | (at & ~keep);
+                            }
+                            {
+                                nuint k = first + 1;
+                                float value = Unsafe.Add(ref xn, k);
+                                bool hit = (value == best) | (nan & float.IsNaN(value));
+                                nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
+                                at = (k & keep) | (at & ~keep);
+                            }
+                            {
+                                nuint k = first + 0;
                                 float value = Unsafe.Add(ref xn, k);
                                 bool hit = (value == best) | (nan & float.IsNaN(value));
                                 nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
@@ -1642,9 +1654,29 @@ namespace Samples
                             bool nan = float.IsNaN(best);
                             nuint at = first;
                             // the window from its last position to its first, so that the first holding the maximum is kept (a select, no branch)
-                            for (nuint q = 4; q-- > 0;)
                             {
-                                nuint k = first + ((q / 2) * 28) + (q % 2);
+                                nuint k = first + 29;
+                                float value = Unsafe.Add(ref xn, k);
+                                bool hit = (value == best) | (nan & float.IsNaN(value));
+                                nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
+                                at = (k & keep) | (at & ~keep);
+                            }
+                            {
+                                nuint k = first + 28;
+                                float value = Unsafe.Add(ref xn, k);
+                                bool hit = (value == best) | (nan & float.IsNaN(value));
+                                nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
+                                at = (k & keep) | (at & ~keep);
+                            }
+                            {
+                                nuint k = first + 1;
+                                float value = Unsafe.Add(ref xn, k);
+                                bool hit = (value == best) | (nan & float.IsNaN(value));
+                                nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)
+                                at = (k & keep) | (at & ~keep);
+                            }
+                            {
+                                nuint k = first + 0;
                                 float value = Unsafe.Add(ref xn, k);
                                 bool hit = (value == best) | (nan & float.IsNaN(value));
                                 nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)

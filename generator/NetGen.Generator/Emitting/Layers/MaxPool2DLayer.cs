@@ -101,10 +101,21 @@ namespace NetGen.Generator.Emitting.Layers
                     {
                         w.Line($"ref {T} window = ref Unsafe.Add(ref x, (((c * {H}) + {Times("i")}) * {Wd}) + {Times("j")});");
                         w.Line($"{T} best = window;");
-                        using (w.Block($"for (nuint u = 0; u < {Size}; u++)"))
-                        using (w.Block($"for (nuint v = 0; v < {Size}; v++)"))
+                        if (Unrolled)
                         {
-                            w.Line($"best = {t.Math}.Max(best, Unsafe.Add(ref window, (u * {Wd}) + v));");
+                            // A small window written out: its positions are constants (at most 16 lines, whatever the layer's size).
+                            for (int q = 1; q < Size * Size; q++)
+                            {
+                                w.Line($"best = {t.Math}.Max(best, Unsafe.Add(ref window, {Offset(q)}));");
+                            }
+                        }
+                        else
+                        {
+                            using (w.Block($"for (nuint u = 0; u < {Size}; u++)"))
+                            using (w.Block($"for (nuint v = 0; v < {Size}; v++)"))
+                            {
+                                w.Line($"best = {t.Math}.Max(best, Unsafe.Add(ref window, (u * {Wd}) + v));");
+                            }
                         }
 
                         w.Line("Unsafe.Add(ref o, j) = best;");
@@ -158,13 +169,24 @@ namespace NetGen.Generator.Emitting.Layers
                         w.Line($"bool nan = {T}.IsNaN(best);");
                         w.Line("nuint at = first;");
                         w.Line("// the window from its last position to its first, so that the first holding the maximum is kept (a select, no branch)");
-                        using (w.Block($"for (nuint q = {Size * Size}; q-- > 0;)"))
+                        if (Unrolled)
                         {
-                            w.Line($"nuint k = first + ((q / {Size}) * {Wd}) + (q % {Size});");
-                            w.Line($"{T} value = Unsafe.Add(ref xn, k);");
-                            w.Line($"bool hit = (value == best) | (nan & {T}.IsNaN(value));");
-                            w.Line("nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)");
-                            w.Line("at = (k & keep) | (at & ~keep);");
+                            for (int q = Size * Size - 1; q >= 0; q--)
+                            {
+                                using (w.Block())
+                                {
+                                    w.Line($"nuint k = first + {Offset(q)};");
+                                    EmitSelect(w, T);
+                                }
+                            }
+                        }
+                        else
+                        {
+                            using (w.Block($"for (nuint q = {Size * Size}; q-- > 0;)"))
+                            {
+                                w.Line($"nuint k = first + ((q / {Size}) * {Wd}) + (q % {Size});");
+                                EmitSelect(w, T);
+                            }
                         }
 
                         w.Line("Unsafe.Add(ref dxn, at) += Unsafe.Add(ref dn, o);");
@@ -173,6 +195,21 @@ namespace NetGen.Generator.Emitting.Layers
 
                 Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "(nuint)count");
             }
+        }
+
+        /// <summary>Whether the window's positions are written out (at most 4 × 4) rather than looped over.</summary>
+        private bool Unrolled => Size <= 4;
+
+        /// <summary>The offset of position q (row-major in the window) from the window's first input.</summary>
+        private string Offset(int q) => ((q / Size * Wd) + (q % Size)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>at = k where the input at k holds the window's maximum (or a NaN when the maximum is NaN), without a branch.</summary>
+        private static void EmitSelect(CodeWriter w, string T)
+        {
+            w.Line($"{T} value = Unsafe.Add(ref xn, k);");
+            w.Line($"bool hit = (value == best) | (nan & {T}.IsNaN(value));");
+            w.Line("nuint keep = (nuint)0 - (nuint)(hit ? 1 : 0); // all ones where hit (a setcc, not a branch)");
+            w.Line("at = (k & keep) | (at & ~keep);");
         }
 
         private string Times(string i) => S == 1 ? i : $"({i} * {S})";
