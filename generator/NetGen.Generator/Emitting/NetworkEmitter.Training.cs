@@ -174,7 +174,7 @@ namespace NetGen.Generator.Emitting
             }
 
             w.Line();
-            _optimizer.EmitStep(w, _kernels, _parameterCount);
+            _optimizer.EmitStep(w);
 
             w.Line();
             string lastDerivative = Last.HasOutputDerivative ? $" ⊙ f′({Last.OutputName})" : string.Empty;

@@ -22,7 +22,7 @@ namespace NetGen.Generator.Emitting
         private readonly Numeric _t;
         private readonly List<Layer> _layers = new();
         private readonly Head _head;
-        private readonly OptimizerEmitter _optimizer;
+        private readonly Optimizer _optimizer;
         private readonly Kernels _kernels;
         private readonly int _parameterCount;
         private readonly int _activationCount;
@@ -53,7 +53,7 @@ namespace NetGen.Generator.Emitting
             _batchChunk = System.Math.Max(4, System.Math.Min(256, (1 << 20) / activations / 4 * 4));
             _head = Head.For(model.Head, Last.Outputs, _t);
             _blocks = _layers.All(l => l.SupportsBlocks);
-            _optimizer = new OptimizerEmitter(model.Optimizer, _t);
+            _optimizer = Optimizer.For(model.Optimizer, _t);
         }
 
         private Layer First => _layers[0];

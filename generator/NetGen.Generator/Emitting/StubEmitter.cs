@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Emitting
@@ -63,18 +64,7 @@ namespace NetGen.Generator.Emitting
                 w.Line($"public global::System.Span<{t}> OptimizerState => {fail};");
                 w.Line($"public long StepCount {{ get => {fail}; set => {fail}; }}");
                 w.Line($"public int TrainingThreads {{ get => {fail}; set => {fail}; }}");
-                var hyperparameters = new List<string> { "WeightDecay" };
-                if (stub.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov)
-                {
-                    hyperparameters.Add("Momentum");
-                }
-
-                if (stub.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW)
-                {
-                    hyperparameters.AddRange(new[] { "Beta1", "Beta2", "Epsilon" });
-                }
-
-                foreach (string property in hyperparameters)
+                foreach (string property in Optimizers.Optimizer.For(stub.Optimizer, Numeric.For(stub.Precision)).Hyperparameters.Select(h => h.Name))
                 {
                     w.Line($"public {t} {property} {{ get => {fail}; set => {fail}; }}");
                 }

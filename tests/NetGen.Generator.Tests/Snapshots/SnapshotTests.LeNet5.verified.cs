@@ -665,26 +665,13 @@ namespace Samples
         }
 
         /// <summary>One Adam step with gradient g over all parameters: g ← ∇ + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²   (torch.optim.Adam); θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyStep(ref float g, float rate)
         {
             _stepCount++;
-            ref float p = ref ParameterBase;
-            ref float m = ref MemoryMarshal.GetArrayDataReference(_optimizerState ??= new float[OptimizerStateSize]);
-            ref float v = ref Unsafe.Add(ref m, ParameterCount);
-            float beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon, decay = WeightDecay;
-            float stepSize = rate / (float)(1.0 - Math.Pow(beta1, _stepCount));
-            float correction2 = (float)Math.Sqrt(1.0 - Math.Pow(beta2, _stepCount));
-            for (nuint i = 0; i < 61706; i++)
-            {
-                ref float theta = ref Unsafe.Add(ref p, i);
-                ref float mi = ref Unsafe.Add(ref m, i);
-                ref float vi = ref Unsafe.Add(ref v, i);
-                float gi = Unsafe.Add(ref g, i) + (decay * theta);
-                mi = (beta1 * mi) + ((1.0f - beta1) * gi);
-                vi = (beta2 * vi) + ((1.0f - beta2) * gi * gi);
-                theta -= stepSize * mi / ((MathF.Sqrt(vi) / correction2) + epsilon);
-            }
+            Span<float> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
+            ReadOnlySpan<float> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
+            Span<float> state = _optimizerState ??= new float[OptimizerStateSize];
+            global::NetGen.Runtime.OptimizerSteps.Adam(theta, state.Slice(0, ParameterCount), state.Slice(ParameterCount), gradient, rate, _beta1, _beta2, _epsilon, _weightDecay, decoupled: false, _stepCount);
         }
 
         /// <summary>Loss of one example whose outputs a8 are at z; writes δ8 = scale·p − onehot(y) at dz.</summary>

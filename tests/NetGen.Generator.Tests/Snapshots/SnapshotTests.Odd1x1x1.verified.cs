@@ -533,22 +533,12 @@ namespace Odd
         }
 
         /// <summary>One plain SGD step with gradient g over all parameters: θ ← θ − η·(∇ + λθ).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyStep(ref float g, float rate)
         {
             _stepCount++;
-            ref float p = ref ParameterBase;
-            if (WeightDecay == 0.0f)
-            {
-                Axpy4(ref p, -rate, ref g);
-                return;
-            }
-            float decay = WeightDecay;
-            for (nuint i = 0; i < 4; i++)
-            {
-                ref float theta = ref Unsafe.Add(ref p, i);
-                theta -= rate * (Unsafe.Add(ref g, i) + (decay * theta));
-            }
+            Span<float> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
+            ReadOnlySpan<float> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
+            global::NetGen.Runtime.OptimizerSteps.Sgd(theta, gradient, rate, _weightDecay);
         }
 
         /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>

@@ -531,22 +531,12 @@ namespace Samples
         }
 
         /// <summary>One plain SGD step with gradient g over all parameters: θ ← θ − η·(∇ + λθ).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyStep(ref double g, double rate)
         {
             _stepCount++;
-            ref double p = ref ParameterBase;
-            if (WeightDecay == 0.0d)
-            {
-                Axpy422(ref p, -rate, ref g);
-                return;
-            }
-            double decay = WeightDecay;
-            for (nuint i = 0; i < 422; i++)
-            {
-                ref double theta = ref Unsafe.Add(ref p, i);
-                theta -= rate * (Unsafe.Add(ref g, i) + (decay * theta));
-            }
+            Span<double> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
+            ReadOnlySpan<double> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
+            global::NetGen.Runtime.OptimizerSteps.Sgd(theta, gradient, rate, _weightDecay);
         }
 
         /// <summary>Loss of one step of one example whose outputs a2 are at z; writes δ2 = scale·2(y − t) / 2 at dz.</summary>

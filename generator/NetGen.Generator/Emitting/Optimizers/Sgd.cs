@@ -1,0 +1,24 @@
+namespace NetGen.Generator.Emitting.Optimizers
+{
+    /// <summary>Plain SGD, θ ← θ − η·(∇ + λθ) (torch.optim.SGD): no state; without weight decay, fused into the backward pass.</summary>
+    internal sealed class Sgd : Optimizer
+    {
+        public Sgd(Numeric t)
+            : base(t)
+        {
+        }
+
+        public override string Name => "plain SGD";
+
+        public override string[] Equations => new[] { "θ ← θ − η·(∇ + λθ)" };
+
+        public override int StateBuffers => 0;
+
+        public override bool CanFuse => true;
+
+        protected override string StateDescription => "none, plain SGD keeps no state";
+
+        protected override string StepCall(string theta, string gradient, string state, string rate) =>
+            $"global::NetGen.Runtime.OptimizerSteps.Sgd({theta}, {gradient}, {rate}, _weightDecay)";
+    }
+}
