@@ -116,6 +116,39 @@ namespace NetGen.Runtime.Tests
         }
 
         [Fact]
+        public void A_step_applied_block_by_block_equals_the_step_applied_at_once()
+        {
+            const int n = 203;
+            float[] g = Array.ConvertAll(Values(n, 7), x => (float)x);
+            float[] whole = Array.ConvertAll(Values(n, 8), x => (float)x), blocks = (float[])whole.Clone();
+            float[] state = new float[2 * n], blockState = new float[2 * n];
+            OptimizerStep<float>.Adam(whole, state.AsSpan(0, n), state.AsSpan(n), 0.01f, 0.9f, 0.999f, 1e-8f, 0.1f, true, 3).Apply(0, g);
+            var step = OptimizerStep<float>.Adam(blocks, blockState.AsSpan(0, n), blockState.AsSpan(n), 0.01f, 0.9f, 0.999f, 1e-8f, 0.1f, true, 3);
+            foreach ((int from, int to) in new[] { (0, 64), (64, 71), (71, 200), (200, 203) })
+            {
+                step.Apply(from, g.AsSpan(from, to - from));
+            }
+
+            Assert.Equal(whole, blocks);
+            Assert.Equal(state, blockState);
+            int offset = 200;
+            Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerStep<float>.Sgd(blocks, 0.1f, 0f).Apply(offset, new float[4]));
+        }
+
+        [Fact]
+        public void Products_are_bounded_only_when_no_sum_of_them_can_overflow()
+        {
+            Assert.True(Guard.ProductsBounded(new[] { 1f, -2f }, new[] { 3f, 0f }, 32));
+            Assert.True(Guard.ProductsBounded(new[] { 1e30f }, new[] { 0.5f }, 64)); // |x| below 1 counts as 1 (the bias)
+            Assert.False(Guard.ProductsBounded(new[] { 1e30f }, new[] { 1e9f }, 64));
+            Assert.False(Guard.ProductsBounded(new[] { 1f, float.NaN }, new[] { 1f }, 1));
+            Assert.False(Guard.ProductsBounded(new[] { 1f }, new[] { float.NegativeInfinity }, 1));
+            Assert.True(Guard.ProductsBounded(new[] { 1e150 }, new[] { 1e150 }, 64));
+            Assert.False(Guard.ProductsBounded(new[] { 1e200 }, new[] { 1e200 }, 2));
+            Assert.False(Guard.ProductsBounded(new[] { double.NaN }, new[] { 1.0 }, 2));
+        }
+
+        [Fact]
         public void Mismatched_lengths_and_step_zero_throw()
         {
             var ex = Assert.Throws<ArgumentException>(() => OptimizerSteps.Sgd(new float[4], new float[3], 0.1f, 0f));

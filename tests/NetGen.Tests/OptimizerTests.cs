@@ -34,9 +34,12 @@ namespace NetGen.Tests
             var v = new double[theta.Length];
             const double rate = 0.05, mu = 0.9, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
 
+            // Single examples and mini-batches: 1 and 4 take the step fused into the backward pass in one block of
+            // examples, 20 in two (double blocks hold 16), 33 and 40 go through the gradient buffer (above StepBatch, 32).
+            int[] batches = { 4, 1, 20, 1, 40, 33 };
             for (int step = 1; step <= 6; step++)
             {
-                int batch = step % 2 == 0 ? 1 : 4; // single examples and mini-batches
+                int batch = batches[step - 1];
                 double[] x = TestData.Doubles(batch * 4, 100 + step, 2);
                 int[] y = TestData.Labels(batch, 3, 200 + step);
                 var g = new double[theta.Length];
@@ -112,6 +115,60 @@ namespace NetGen.Tests
             adam.Train(x, 2, 0.1);
             fresh.Train(x, 2, 0.1);
             Assert.True(adam.Parameters.SequenceEqual(fresh.Parameters));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(32)]
+        [InlineData(50)]
+        [InlineData(100)]
+        public void Fused_Adam_steps_equal_a_gradient_then_a_step(int batch)
+        {
+            // MNIST-sized float network with mostly-zero inputs (the first layer's sparse kernels): 32 examples take the
+            // step fused into the backward pass in one block of examples, 50 in two, 100 go through the gradient buffer.
+            var net = new MnistAdam();
+            var reference = new MnistAdam();
+            net.Parameters.CopyTo(reference.Parameters);
+            var gradient = new float[MnistAdam.ParameterCount];
+            float[] state = new float[MnistAdam.OptimizerStateSize];
+            float[] theta = net.Parameters.ToArray();
+            for (int step = 1; step <= 3; step++)
+            {
+                float[] x = TestData.Floats(batch * 784, 10 + step);
+                for (int i = 0; i < x.Length; i++)
+                {
+                    x[i] = i % 784 < 300 || i % 7 == 0 ? 0 : x[i]; // whole columns of zeros, and scattered zeros
+                }
+
+                int[] y = TestData.Labels(batch, 10, 20 + step);
+                float expectedLoss = reference.Gradient(x, y, gradient);
+                global::NetGen.Runtime.OptimizerSteps.Adam(theta, state.AsSpan(0, theta.Length), state.AsSpan(theta.Length), gradient, 0.01f, 0.9f, 0.999f, 1e-8f, 0f, decoupled: false, step);
+                theta.CopyTo(reference.Parameters);
+
+                float loss = batch == 1 ? net.Train(x, y[0], 0.01f) : net.Train(x, y, 0.01f);
+                Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5f * Math.Max(1, Math.Abs(expectedLoss)), $"step {step}: loss {loss} vs {expectedLoss}");
+                float[] actual = net.Parameters.ToArray();
+                double worst = 0;
+                for (int i = 0; i < theta.Length; i++)
+                {
+                    worst = Math.Max(worst, Math.Abs(actual[i] - theta[i]));
+                }
+
+                // Adam moves each parameter by about the learning rate: 1e-5 is a thousandth of a step.
+                Assert.True(worst <= 1e-5, $"step {step}: max difference {worst:E2}");
+                Assert.True(net.OptimizerState.SequenceEqual(state) || MaxDifference(net.OptimizerState.ToArray(), state) <= 1e-6, $"step {step}: moments differ by {MaxDifference(net.OptimizerState.ToArray(), state):E2}");
+            }
+        }
+
+        private static double MaxDifference(float[] a, float[] b)
+        {
+            double worst = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(a[i] - b[i]));
+            }
+
+            return worst;
         }
 
         [Fact]

@@ -134,6 +134,10 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>Training scratch, allocated on first use.</summary>");
             w.Line($"private {T}[] Scratch => _scratch ??= new {T}[ScratchLength];");
             EmitParallelTraining(w);
+            if (StepsBlocks)
+            {
+                EmitBackpropagateStep(w);
+            }
 
             w.Line();
             w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>");
@@ -270,6 +274,30 @@ namespace NetGen.Generator.Emitting
                 w.Line();
             }
 
+            if (StepsBlocks)
+            {
+                string n1 = single ? "1" : "count";
+                using (single ? null : w.Block("if (count <= StepBatch && !UseParallel(count))"))
+                {
+                    w.Line("// The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.");
+                    if (_optimizer.StateBuffers > 0)
+                    {
+                        w.Line($"Span<{T}> state = _optimizerState ??= new {T}[OptimizerStateSize];");
+                    }
+
+                    w.Line($"var step = {_optimizer.StepFactory("MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount)", "state", "learningRate", "_stepCount + 1")};");
+                    w.Line($"double stepped = BackpropagateStep(Scratch, {inputs}, {targets}, {n1}, {_t.One} / {PerRow(n1)}, in step, out bool taken);");
+                    w.Line("global::NetGen.Runtime.Guard.Loss(stepped);");
+                    using (w.Block("if (taken)"))
+                    {
+                        w.Line("_stepCount++;");
+                        w.Line($"return ({T})(stepped / {PerRow(n1)});");
+                    }
+                }
+
+                w.Line();
+            }
+
             w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
             w.Line("Array.Clear(gradient);");
             string n = single ? "1" : "count";
@@ -278,6 +306,92 @@ namespace NetGen.Generator.Emitting
             w.Line("global::NetGen.Runtime.Guard.Gradient(gradient);");
             w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
             w.Line($"return ({T})(total / {PerRow(n)});");
+        }
+
+        /// <summary>BackpropagateStep: the forward pass, the loss, then the backward pass with the optimizer's step fused in.</summary>
+        private void EmitBackpropagateStep(CodeWriter w)
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// For a batch of at most StepBatch examples: the forward pass, the loss and δ of the last layer; if the loss is finite,");
+            w.Line("/// every layer's δ with the weights before the step; if no gradient can then overflow, the step applied to each block");
+            w.Line("/// of parameters as soon as the block's gradient is known (in the block scratch, in the first-level cache), and");
+            w.Line("/// taken = true. Returns the summed loss; with taken = false nothing has changed.");
+            w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private double BackpropagateStep({T}[] scratch, ReadOnlySpan<{T}> inputs, {TargetsParameter}, int m, {T} scale, in global::NetGen.Runtime.OptimizerStep<{T}> step, out bool taken)"))
+            {
+                w.Line("taken = false;");
+                w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
+                w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
+                w.Line($"ref {T} s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);");
+                w.Line($"ref {T} block = ref MemoryMarshal.GetArrayDataReference(_stepBlock ??= new {T}[StepBlockScratch]);");
+                w.Line($"ref {T} p = ref ParameterBase;");
+                w.Line("double total = 0;");
+                w.Line($"ref {T} x = ref MemoryMarshal.GetReference(inputs);");
+                if (Stochastic)
+                {
+                    w.Line("ForwardBatch(ref x, ref a, m, ref s, training: true, global::NetGen.Runtime.Dropout.StepKey(_seed, StepCount), 0);");
+                }
+                else
+                {
+                    w.Line("ForwardBatch(ref x, ref a, m, ref s);");
+                }
+
+                using (w.Block("for (int n = 0; n < m; n++)"))
+                {
+                    string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * OutputSize))";
+                    string dz = $"ref Unsafe.Add(ref d, (m * {Last.A}) + (n * OutputSize))";
+                    w.Line(_head.IntegerLabels
+                        ? $"total += OutputDelta({z}, {TargetsName}[n], scale, {dz});"
+                        : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), n * OutputSize), scale, {dz});");
+                }
+
+                using (w.Block("if (!double.IsFinite(total))"))
+                {
+                    w.Line("return total;");
+                }
+
+                w.Line("// The deltas of every layer first, with the weights before the step.");
+                foreach (Layer layer in Enumerable.Reverse(_layers).Where(l => l.Previous is not null))
+                {
+                    w.Line($"Layer{layer.Index}BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * {layer.Previous!.A}), ref Unsafe.Add(ref d, m * {layer.A}), ref Unsafe.Add(ref d, m * {layer.Previous.A}), m);");
+                }
+
+                w.Line("// Every gradient is a sum of m products δ·x: the step is taken only when none of them can overflow (else the");
+                w.Line("// caller takes the gradient-buffer path, which finds the non-finite gradient before changing anything).");
+                string bounded = string.Join(" || ", _layers.Select(layer =>
+                {
+                    string deltas = $"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * {layer.A}), m * {layer.Outputs})";
+                    string values = layer.Previous is null ? "inputs" : $"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * {layer.Previous.A}), m * {layer.Inputs})";
+                    return $"!global::NetGen.Runtime.Guard.ProductsBounded({deltas}, {values}, m)";
+                }));
+                using (w.Block($"if ({bounded})"))
+                {
+                    w.Line("taken = false;");
+                    w.Line("return total;");
+                }
+
+                w.Line();
+                w.Line("// Then each layer's gradient, block by block, each block stepped as soon as it is known.");
+                foreach (Layer layer in Enumerable.Reverse(_layers))
+                {
+                    string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
+                    w.Line($"Layer{layer.Index}StepBlocks({input}, ref Unsafe.Add(ref d, m * {layer.A}), m, ref block, in step);");
+                }
+
+                w.Line("taken = true;");
+                w.Line("return total;");
+            }
+
+            w.Line();
+            w.Line("/// <summary>The largest batch whose step is fused into the backward pass (two blocks of examples).</summary>");
+            w.Line($"private const int StepBatch = {StepBatch};");
+            w.Line();
+            w.Line("/// <summary>Values of the block scratch of the fused step: the gradient of the largest block of parameters.</summary>");
+            w.Line($"private const int StepBlockScratch = {_layers.Max(l => l.StepBlock)};");
+            w.Line();
+            w.Line($"private {T}[]? _stepBlock;");
         }
 
         /// <summary>The opt-in data-parallel mini-batch step: fixed parts, fixed reduction order, deterministic.</summary>

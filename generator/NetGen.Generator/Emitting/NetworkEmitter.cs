@@ -81,6 +81,15 @@ namespace NetGen.Generator.Emitting
         /// <summary>Whether a single example's SGD step is fused into the backward pass (TrainFused and Layer{l}Update exist).</summary>
         private bool FusesSingle => _optimizer.CanFuse && Rows == 1 && _layers.All(l => l.SupportsUpdate);
 
+        /// <summary>
+        /// Whether small mini-batches take the optimizer's step inside the backward pass, block of parameters by block
+        /// (BackpropagateStep and Layer{l}BackwardStep exist): every layer must support it.
+        /// </summary>
+        private bool StepsBlocks => _layers.All(l => l.SupportsStepBlocks);
+
+        /// <summary>The largest batch BackpropagateStep takes: two blocks of examples, within one chunk.</summary>
+        private int StepBatch => System.Math.Min(2 * _kernels.BlockExamples, _batchChunk);
+
         private string T => _t.Type;
 
         public static string Emit(NetworkModel model) => new NetworkEmitter(model).Emit();
@@ -145,6 +154,12 @@ namespace NetGen.Generator.Emitting
                     {
                         w.Line();
                         layer.EmitUpdate(w, _t, _kernels);
+                    }
+
+                    if (StepsBlocks)
+                    {
+                        w.Line();
+                        layer.EmitStepBlocks(w, _t, _kernels);
                     }
                 }
 

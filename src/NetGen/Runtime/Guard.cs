@@ -170,7 +170,35 @@ namespace NetGen.Runtime
         public static bool AllFinite(ReadOnlySpan<double> values) =>
             AllFinite(MemoryMarshal.Cast<double, ulong>(values), 0x7FFF_FFFF_FFFF_FFFFul, 0x7FF0_0000_0000_0000ul);
 
+        /// <summary>
+        /// Whether every sum of <paramref name="rows"/> products δ·x, δ among <paramref name="deltas"/> and x among
+        /// <paramref name="inputs"/> (a weight gradient Σₙ δₙ·xₙᵀ, or with x = 1 a bias gradient), is sure to be finite:
+        /// every value is finite and rows·max|δ|·max(1, max|x|) is at most a quarter of float's largest value, so no
+        /// partial sum can overflow whatever the order of the additions. A step fused into the backward pass takes it
+        /// only then, so a gradient that would not be finite is never half applied.
+        /// </summary>
+        public static bool ProductsBounded(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int rows)
+        {
+            float delta = BitConverter.UInt32BitsToSingle(Largest(MemoryMarshal.Cast<float, uint>(deltas), 0x7FFF_FFFFu));
+            float input = BitConverter.UInt32BitsToSingle(Largest(MemoryMarshal.Cast<float, uint>(inputs), 0x7FFF_FFFFu));
+            return (double)rows * delta * Math.Max(1.0, input) <= float.MaxValue / 4.0;
+        }
+
+        /// <summary>As <see cref="ProductsBounded(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, for double.</summary>
+        public static bool ProductsBounded(ReadOnlySpan<double> deltas, ReadOnlySpan<double> inputs, int rows)
+        {
+            double delta = BitConverter.UInt64BitsToDouble(Largest(MemoryMarshal.Cast<double, ulong>(deltas), 0x7FFF_FFFF_FFFF_FFFFul));
+            double input = BitConverter.UInt64BitsToDouble(Largest(MemoryMarshal.Cast<double, ulong>(inputs), 0x7FFF_FFFF_FFFF_FFFFul));
+
+            // In two factors, so the bound itself cannot overflow: rows·max|δ| ≤ MaxValue/4 / max(1, max|x|).
+            return delta <= double.MaxValue / 4.0 / rows / Math.Max(1.0, input);
+        }
+
         private static bool AllFinite<T>(ReadOnlySpan<T> bits, T magnitude, T infinity)
+            where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Largest(bits, magnitude) < infinity;
+
+        /// <summary>The largest magnitude's bits (sign cleared): NaN's are above +∞'s, so the float they spell is NaN then.</summary>
+        private static T Largest<T>(ReadOnlySpan<T> bits, T magnitude)
             where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
         {
             ref T start = ref MemoryMarshal.GetReference(bits);
@@ -241,7 +269,7 @@ namespace NetGen.Runtime
                 largest = T.Max(largest, Unsafe.Add(ref start, i) & magnitude);
             }
 
-            return largest < infinity;
+            return largest;
         }
 
         private static T Max<T>(Vector512<T> v)

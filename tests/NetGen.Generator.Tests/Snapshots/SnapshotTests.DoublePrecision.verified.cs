@@ -304,6 +304,16 @@ namespace Samples
                 return TrainFused(ref MemoryMarshal.GetReference(input), label, learningRate);
             }
 
+            // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
+            var step = global::NetGen.Runtime.OptimizerStep<double>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
+            double stepped = BackpropagateStep(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, 1.0d / 1, in step, out bool taken);
+            global::NetGen.Runtime.Guard.Loss(stepped);
+            if (taken)
+            {
+                _stepCount++;
+                return (double)(stepped / 1);
+            }
+
             double[] gradient = _gradient ??= new double[ParameterCount];
             Array.Clear(gradient);
             double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0d / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
@@ -352,6 +362,19 @@ namespace Samples
             if (UseParallel(count))
             {
                 return TrainParallel(inputs, labels, count, learningRate);
+            }
+
+            if (count <= StepBatch && !UseParallel(count))
+            {
+                // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
+                var step = global::NetGen.Runtime.OptimizerStep<double>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
+                double stepped = BackpropagateStep(Scratch, inputs, labels, count, 1.0d / count, in step, out bool taken);
+                global::NetGen.Runtime.Guard.Loss(stepped);
+                if (taken)
+                {
+                    _stepCount++;
+                    return (double)(stepped / count);
+                }
             }
 
             double[] gradient = _gradient ??= new double[ParameterCount];
@@ -507,6 +530,57 @@ namespace Samples
             _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
         }
 
+        /// <summary>
+        /// For a batch of at most StepBatch examples: the forward pass, the loss and δ of the last layer; if the loss is finite,
+        /// every layer's δ with the weights before the step; if no gradient can then overflow, the step applied to each block
+        /// of parameters as soon as the block's gradient is known (in the block scratch, in the first-level cache), and
+        /// taken = true. Returns the summed loss; with taken = false nothing has changed.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private double BackpropagateStep(double[] scratch, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int m, double scale, in global::NetGen.Runtime.OptimizerStep<double> step, out bool taken)
+        {
+            taken = false;
+            ref double a = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref double d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
+            ref double s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
+            ref double block = ref MemoryMarshal.GetArrayDataReference(_stepBlock ??= new double[StepBlockScratch]);
+            ref double p = ref ParameterBase;
+            double total = 0;
+            ref double x = ref MemoryMarshal.GetReference(inputs);
+            ForwardBatch(ref x, ref a, m, ref s);
+            for (int n = 0; n < m; n++)
+            {
+                total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
+            }
+            if (!double.IsFinite(total))
+            {
+                return total;
+            }
+            // The deltas of every layer first, with the weights before the step.
+            Layer1BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
+            // Every gradient is a sum of m products δ·x: the step is taken only when none of them can overflow (else the
+            // caller takes the gradient-buffer path, which finds the non-finite gradient before changing anything).
+            if (!global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A0), m * 16), inputs, m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A1), m * 3), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A0), m * 16), m))
+            {
+                taken = false;
+                return total;
+            }
+
+            // Then each layer's gradient, block by block, each block stepped as soon as it is known.
+            Layer1StepBlocks(ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), m, ref block, in step);
+            Layer0StepBlocks(ref x, ref Unsafe.Add(ref d, m * A0), m, ref block, in step);
+            taken = true;
+            return total;
+        }
+
+        /// <summary>The largest batch whose step is fused into the backward pass (two blocks of examples).</summary>
+        private const int StepBatch = 32;
+
+        /// <summary>Values of the block scratch of the fused step: the gradient of the largest block of parameters.</summary>
+        private const int StepBlockScratch = 128;
+
+        private double[]? _stepBlock;
+
         /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ForwardBatch(ref double x, ref double a, int m, ref double s)
@@ -538,7 +612,7 @@ namespace Samples
             _stepCount++;
             Span<double> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
             ReadOnlySpan<double> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
-            global::NetGen.Runtime.OptimizerSteps.Sgd(theta, gradient, rate, _weightDecay);
+            global::NetGen.Runtime.OptimizerStep<double>.Sgd(theta, rate, _weightDecay).Apply(0, gradient);
         }
 
         /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>
@@ -833,6 +907,29 @@ namespace Samples
         private static void Layer1BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double d, ref double dx, int count)
         {
             nuint m = (nuint)count;
+            Layer1BackwardDeltas(ref p, ref x, ref d, ref dx, count);
+
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 16 examples at a time (the rows of a0 in use stay few pages)
+            ref double tw = ref Unsafe.Add(ref target, W1);
+            for (nuint r0 = 0; r0 < m; r0 += 16)
+            {
+                nuint rows = m - r0 < 16 ? m - r0 : 16;
+                ref double xr = ref Unsafe.Add(ref x, r0 * 16);
+                ref double dr = ref Unsafe.Add(ref d, r0 * 3);
+                for (nuint o = 0; o < 3; o++)
+                {
+                    Gemm1x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+                }
+            }
+            // b1[o] += α·Σₙ δ1[n, o]
+            SumRows3(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+        }
+
+        /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1BackwardDeltas(ref double p, ref double x, ref double d, ref double dx, int count)
+        {
+            nuint m = (nuint)count;
             ref double w = ref Unsafe.Add(ref p, W1);
             // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 8 examples at a time
             nuint n = 0;
@@ -849,21 +946,6 @@ namespace Samples
             {
                 TanhDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
             }
-
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 16 examples at a time (the rows of a0 in use stay few pages)
-            ref double tw = ref Unsafe.Add(ref target, W1);
-            for (nuint r0 = 0; r0 < m; r0 += 16)
-            {
-                nuint rows = m - r0 < 16 ? m - r0 : 16;
-                ref double xr = ref Unsafe.Add(ref x, r0 * 16);
-                ref double dr = ref Unsafe.Add(ref d, r0 * 3);
-                for (nuint o = 0; o < 3; o++)
-                {
-                    Gemm1x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
-                }
-            }
-            // b1[o] += α·Σₙ δ1[n, o]
-            SumRows3(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>
@@ -885,6 +967,27 @@ namespace Samples
 
             // δ0 ⊙= f′(a0), f′ = 1 − a²
             TanhDerivative16(ref dx, ref x);
+        }
+
+        /// <summary>Layer 1's step for at most 32 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1StepBlocks(ref double x, ref double d, int count, ref double block, in global::NetGen.Runtime.OptimizerStep<double> step)
+        {
+            nuint m = (nuint)count;
+            nuint chunks = (m + 15) / 16;
+            for (nuint o = 0; o < 3; o++)
+            {
+                Gemm1x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 3, 0, m < 16 ? m : 16, ref block, 16, 1.0d, accumulate: false);
+                if (chunks > 1)
+                {
+                    Gemm1x16(ref Unsafe.Add(ref x, 256), 16, ref Unsafe.Add(ref d, 48 + o), 3, 0, m - 16, ref block, 16, 1.0d, accumulate: true);
+                }
+                step.Apply(W1 + (int)(o * 16), MemoryMarshal.CreateReadOnlySpan(ref block, 16));
+            }
+            // b1: g = Σₙ δ1ₙ, then its step
+            MemoryMarshal.CreateSpan(ref block, 3).Clear();
+            SumRows3(ref d, m, ref block, 1.0d);
+            step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 3));
         }
 
         /// <summary>
@@ -925,6 +1028,28 @@ namespace Samples
                 Unsafe.Add(ref b, o) -= step;
                 Axpy4(ref Unsafe.Add(ref w, o * 4), -step, ref x);
             }
+        }
+
+        /// <summary>Layer 0's step for at most 32 examples: 8 rows of W0 at a time, g = Σₙ δ0ₙ·xₙᵀ into block and the step on those rows at once; then b0 with g = Σₙ δ0ₙ.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0StepBlocks(ref double x, ref double d, int count, ref double block, in global::NetGen.Runtime.OptimizerStep<double> step)
+        {
+            nuint m = (nuint)count;
+            nuint chunks = (m + 15) / 16;
+            // W0[o..o+8, :]: the gradient of the block, then its step
+            for (nuint o = 0; o < 16; o += 8)
+            {
+                Gemm8x4(ref Unsafe.Add(ref x, 0), 4, ref Unsafe.Add(ref d, o), 16, 1, m < 16 ? m : 16, ref block, 4, 1.0d, accumulate: false);
+                if (chunks > 1)
+                {
+                    Gemm8x4(ref Unsafe.Add(ref x, 64), 4, ref Unsafe.Add(ref d, 256 + o), 16, 1, m - 16, ref block, 4, 1.0d, accumulate: true);
+                }
+                step.Apply(W0 + (int)(o * 4), MemoryMarshal.CreateReadOnlySpan(ref block, 32));
+            }
+            // b0: g = Σₙ δ0ₙ, then its step
+            MemoryMarshal.CreateSpan(ref block, 16).Clear();
+            SumRows16(ref d, m, ref block, 1.0d);
+            step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 16));
         }
 
         /// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>

@@ -390,6 +390,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             return TrainFused(ref MemoryMarshal.GetReference(input), label, learningRate);
         }
 
+        // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
+        var step = global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
+        double stepped = BackpropagateStep(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, 1.0f / 1, in step, out bool taken);
+        global::NetGen.Runtime.Guard.Loss(stepped);
+        if (taken)
+        {
+            _stepCount++;
+            return (float)(stepped / 1);
+        }
+
         float[] gradient = _gradient ??= new float[ParameterCount];
         Array.Clear(gradient);
         double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0f / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
@@ -438,6 +448,19 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         if (UseParallel(count))
         {
             return TrainParallel(inputs, labels, count, learningRate);
+        }
+
+        if (count <= StepBatch && !UseParallel(count))
+        {
+            // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
+            var step = global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
+            double stepped = BackpropagateStep(Scratch, inputs, labels, count, 1.0f / count, in step, out bool taken);
+            global::NetGen.Runtime.Guard.Loss(stepped);
+            if (taken)
+            {
+                _stepCount++;
+                return (float)(stepped / count);
+            }
         }
 
         float[] gradient = _gradient ??= new float[ParameterCount];
@@ -597,6 +620,65 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
     }
 
+    /// <summary>
+    /// For a batch of at most StepBatch examples: the forward pass, the loss and δ of the last layer; if the loss is finite,
+    /// every layer's δ with the weights before the step; if no gradient can then overflow, the step applied to each block
+    /// of parameters as soon as the block's gradient is known (in the block scratch, in the first-level cache), and
+    /// taken = true. Returns the summed loss; with taken = false nothing has changed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double BackpropagateStep(float[] scratch, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int m, float scale, in global::NetGen.Runtime.OptimizerStep<float> step, out bool taken)
+    {
+        taken = false;
+        ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
+        ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
+        ref float s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
+        ref float block = ref MemoryMarshal.GetArrayDataReference(_stepBlock ??= new float[StepBlockScratch]);
+        ref float p = ref ParameterBase;
+        double total = 0;
+        ref float x = ref MemoryMarshal.GetReference(inputs);
+        ForwardBatch(ref x, ref a, m, ref s);
+        for (int n = 0; n < m; n++)
+        {
+            total += OutputDelta(ref Unsafe.Add(ref a, (m * A5) + (n * OutputSize)), labels[n], scale, ref Unsafe.Add(ref d, (m * A5) + (n * OutputSize)));
+        }
+        if (!double.IsFinite(total))
+        {
+            return total;
+        }
+        // The deltas of every layer first, with the weights before the step.
+        Layer5BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A4), ref Unsafe.Add(ref d, m * A5), ref Unsafe.Add(ref d, m * A4), m);
+        Layer4BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A3), ref Unsafe.Add(ref d, m * A4), ref Unsafe.Add(ref d, m * A3), m);
+        Layer3BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref d, m * A3), ref Unsafe.Add(ref d, m * A2), m);
+        Layer2BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A2), ref Unsafe.Add(ref d, m * A1), m);
+        Layer1BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
+        // Every gradient is a sum of m products δ·x: the step is taken only when none of them can overflow (else the
+        // caller takes the gradient-buffer path, which finds the non-finite gradient before changing anything).
+        if (!global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A0), m * 16), inputs, m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A1), m * 16), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A0), m * 16), m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A2), m * 12), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A1), m * 16), m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A3), m * 8), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A2), m * 12), m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A4), m * 4), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A3), m * 8), m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A5), m * 3), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A4), m * 4), m))
+        {
+            taken = false;
+            return total;
+        }
+
+        // Then each layer's gradient, block by block, each block stepped as soon as it is known.
+        Layer5StepBlocks(ref Unsafe.Add(ref a, m * A4), ref Unsafe.Add(ref d, m * A5), m, ref block, in step);
+        Layer4StepBlocks(ref Unsafe.Add(ref a, m * A3), ref Unsafe.Add(ref d, m * A4), m, ref block, in step);
+        Layer3StepBlocks(ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref d, m * A3), m, ref block, in step);
+        Layer2StepBlocks(ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A2), m, ref block, in step);
+        Layer1StepBlocks(ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), m, ref block, in step);
+        Layer0StepBlocks(ref x, ref Unsafe.Add(ref d, m * A0), m, ref block, in step);
+        taken = true;
+        return total;
+    }
+
+    /// <summary>The largest batch whose step is fused into the backward pass (two blocks of examples).</summary>
+    private const int StepBatch = 64;
+
+    /// <summary>Values of the block scratch of the fused step: the gradient of the largest block of parameters.</summary>
+    private const int StepBlockScratch = 128;
+
+    private float[]? _stepBlock;
+
     /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardBatch(ref float x, ref float a, int m, ref float s)
@@ -636,7 +718,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         _stepCount++;
         Span<float> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
         ReadOnlySpan<float> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
-        global::NetGen.Runtime.OptimizerSteps.Sgd(theta, gradient, rate, _weightDecay);
+        global::NetGen.Runtime.OptimizerStep<float>.Sgd(theta, rate, _weightDecay).Apply(0, gradient);
     }
 
     /// <summary>Loss of one example whose outputs a5 are at z; writes δ5 = scale·p − onehot(y) at dz.</summary>
@@ -1299,6 +1381,29 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     private static void Layer5BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
     {
         nuint m = (nuint)count;
+        Layer5BackwardDeltas(ref p, ref x, ref d, ref dx, count);
+
+        // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 8 rows at a time, over 32 examples at a time (the rows of a4 in use stay few pages)
+        ref float tw = ref Unsafe.Add(ref target, W5);
+        for (nuint r0 = 0; r0 < m; r0 += 32)
+        {
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 4);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 3);
+            for (nuint o = 0; o < 3; o++)
+            {
+                Gemm1x4(ref xr, 4, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+            }
+        }
+        // b5[o] += α·Σₙ δ5[n, o]
+        SumRows3(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
+    }
+
+    /// <summary>Layer 5 backward, deltas only: δ4 = (δ5·W5) ⊙ f′(a4) for count examples, with the weights before the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
+    {
+        nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W5);
         // δ4[n, :] = Σ_o δ5[n, o]·W5[o, :], 8 examples at a time
         nuint n = 0;
@@ -1315,21 +1420,6 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         {
             TanhDerivative4(ref Unsafe.Add(ref dx, r * 4), ref Unsafe.Add(ref x, r * 4));
         }
-
-        // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 8 rows at a time, over 32 examples at a time (the rows of a4 in use stay few pages)
-        ref float tw = ref Unsafe.Add(ref target, W5);
-        for (nuint r0 = 0; r0 < m; r0 += 32)
-        {
-            nuint rows = m - r0 < 32 ? m - r0 : 32;
-            ref float xr = ref Unsafe.Add(ref x, r0 * 4);
-            ref float dr = ref Unsafe.Add(ref d, r0 * 3);
-            for (nuint o = 0; o < 3; o++)
-            {
-                Gemm1x4(ref xr, 4, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
-            }
-        }
-        // b5[o] += α·Σₙ δ5[n, o]
-        SumRows3(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
     }
 
     /// <summary>
@@ -1353,11 +1443,55 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         TanhDerivative4(ref dx, ref x);
     }
 
+    /// <summary>Layer 5's step for at most 64 examples: 8 rows of W5 at a time, g = Σₙ δ5ₙ·a4ₙᵀ into block and the step on those rows at once; then b5 with g = Σₙ δ5ₙ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+    {
+        nuint m = (nuint)count;
+        nuint chunks = (m + 31) / 32;
+        for (nuint o = 0; o < 3; o++)
+        {
+            Gemm1x4(ref Unsafe.Add(ref x, 0), 4, ref Unsafe.Add(ref d, o), 3, 0, m < 32 ? m : 32, ref block, 4, 1.0f, accumulate: false);
+            if (chunks > 1)
+            {
+                Gemm1x4(ref Unsafe.Add(ref x, 128), 4, ref Unsafe.Add(ref d, 96 + o), 3, 0, m - 32, ref block, 4, 1.0f, accumulate: true);
+            }
+            step.Apply(W5 + (int)(o * 4), MemoryMarshal.CreateReadOnlySpan(ref block, 4));
+        }
+        // b5: g = Σₙ δ5ₙ, then its step
+        MemoryMarshal.CreateSpan(ref block, 3).Clear();
+        SumRows3(ref d, m, ref block, 1.0f);
+        step.Apply(B5, MemoryMarshal.CreateReadOnlySpan(ref block, 3));
+    }
+
     /// <summary>
     /// Layer 4 backward for a mini-batch: δ3 = (δ4·W4) ⊙ f′(a3) first, with the weights before any update; then W4 += α·δ4ᵀ·a3, b4 += α·Σₙ δ4ₙ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer4BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
+    {
+        nuint m = (nuint)count;
+        Layer4BackwardDeltas(ref p, ref x, ref d, ref dx, count);
+
+        // W4[o, :] += α·Σₙ δ4[n, o]·a3[n, :], 8 rows at a time, over 32 examples at a time (the rows of a3 in use stay few pages)
+        ref float tw = ref Unsafe.Add(ref target, W4);
+        for (nuint r0 = 0; r0 < m; r0 += 32)
+        {
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 8);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 4);
+            for (nuint o = 0; o < 4; o++)
+            {
+                Gemm1x8(ref xr, 8, ref Unsafe.Add(ref dr, o), 4, 0, rows, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+            }
+        }
+        // b4[o] += α·Σₙ δ4[n, o]
+        SumRows4(ref d, m, ref Unsafe.Add(ref target, B4), alpha);
+    }
+
+    /// <summary>Layer 4 backward, deltas only: δ3 = (δ4·W4) ⊙ f′(a3) for count examples, with the weights before the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
     {
         nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W4);
@@ -1376,21 +1510,6 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         {
             SigmoidDerivative8(ref Unsafe.Add(ref dx, r * 8), ref Unsafe.Add(ref x, r * 8));
         }
-
-        // W4[o, :] += α·Σₙ δ4[n, o]·a3[n, :], 8 rows at a time, over 32 examples at a time (the rows of a3 in use stay few pages)
-        ref float tw = ref Unsafe.Add(ref target, W4);
-        for (nuint r0 = 0; r0 < m; r0 += 32)
-        {
-            nuint rows = m - r0 < 32 ? m - r0 : 32;
-            ref float xr = ref Unsafe.Add(ref x, r0 * 8);
-            ref float dr = ref Unsafe.Add(ref d, r0 * 4);
-            for (nuint o = 0; o < 4; o++)
-            {
-                Gemm1x8(ref xr, 8, ref Unsafe.Add(ref dr, o), 4, 0, rows, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
-            }
-        }
-        // b4[o] += α·Σₙ δ4[n, o]
-        SumRows4(ref d, m, ref Unsafe.Add(ref target, B4), alpha);
     }
 
     /// <summary>
@@ -1414,11 +1533,55 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         SigmoidDerivative8(ref dx, ref x);
     }
 
+    /// <summary>Layer 4's step for at most 64 examples: 8 rows of W4 at a time, g = Σₙ δ4ₙ·a3ₙᵀ into block and the step on those rows at once; then b4 with g = Σₙ δ4ₙ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+    {
+        nuint m = (nuint)count;
+        nuint chunks = (m + 31) / 32;
+        for (nuint o = 0; o < 4; o++)
+        {
+            Gemm1x8(ref Unsafe.Add(ref x, 0), 8, ref Unsafe.Add(ref d, o), 4, 0, m < 32 ? m : 32, ref block, 8, 1.0f, accumulate: false);
+            if (chunks > 1)
+            {
+                Gemm1x8(ref Unsafe.Add(ref x, 256), 8, ref Unsafe.Add(ref d, 128 + o), 4, 0, m - 32, ref block, 8, 1.0f, accumulate: true);
+            }
+            step.Apply(W4 + (int)(o * 8), MemoryMarshal.CreateReadOnlySpan(ref block, 8));
+        }
+        // b4: g = Σₙ δ4ₙ, then its step
+        MemoryMarshal.CreateSpan(ref block, 4).Clear();
+        SumRows4(ref d, m, ref block, 1.0f);
+        step.Apply(B4, MemoryMarshal.CreateReadOnlySpan(ref block, 4));
+    }
+
     /// <summary>
     /// Layer 3 backward for a mini-batch: δ2 = (δ3·W3) ⊙ f′(a2) first, with the weights before any update; then W3 += α·δ3ᵀ·a2, b3 += α·Σₙ δ3ₙ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer3BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
+    {
+        nuint m = (nuint)count;
+        Layer3BackwardDeltas(ref p, ref x, ref d, ref dx, count);
+
+        // W3[o, :] += α·Σₙ δ3[n, o]·a2[n, :], 8 rows at a time, over 32 examples at a time (the rows of a2 in use stay few pages)
+        ref float tw = ref Unsafe.Add(ref target, W3);
+        for (nuint r0 = 0; r0 < m; r0 += 32)
+        {
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 12);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 8);
+            for (nuint o = 0; o < 8; o += 8)
+            {
+                Gemm8x12(ref xr, 12, ref Unsafe.Add(ref dr, o), 8, 1, rows, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
+            }
+        }
+        // b3[o] += α·Σₙ δ3[n, o]
+        SumRows8(ref d, m, ref Unsafe.Add(ref target, B3), alpha);
+    }
+
+    /// <summary>Layer 3 backward, deltas only: δ2 = (δ3·W3) ⊙ f′(a2) for count examples, with the weights before the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
     {
         nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W3);
@@ -1437,21 +1600,6 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         {
             LeakyRelu0_2Derivative12(ref Unsafe.Add(ref dx, r * 12), ref Unsafe.Add(ref x, r * 12));
         }
-
-        // W3[o, :] += α·Σₙ δ3[n, o]·a2[n, :], 8 rows at a time, over 32 examples at a time (the rows of a2 in use stay few pages)
-        ref float tw = ref Unsafe.Add(ref target, W3);
-        for (nuint r0 = 0; r0 < m; r0 += 32)
-        {
-            nuint rows = m - r0 < 32 ? m - r0 : 32;
-            ref float xr = ref Unsafe.Add(ref x, r0 * 12);
-            ref float dr = ref Unsafe.Add(ref d, r0 * 8);
-            for (nuint o = 0; o < 8; o += 8)
-            {
-                Gemm8x12(ref xr, 12, ref Unsafe.Add(ref dr, o), 8, 1, rows, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
-            }
-        }
-        // b3[o] += α·Σₙ δ3[n, o]
-        SumRows8(ref d, m, ref Unsafe.Add(ref target, B3), alpha);
     }
 
     /// <summary>
@@ -1475,6 +1623,28 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         LeakyRelu0_2Derivative12(ref dx, ref x);
     }
 
+    /// <summary>Layer 3's step for at most 64 examples: 8 rows of W3 at a time, g = Σₙ δ3ₙ·a2ₙᵀ into block and the step on those rows at once; then b3 with g = Σₙ δ3ₙ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+    {
+        nuint m = (nuint)count;
+        nuint chunks = (m + 31) / 32;
+        // W3[o..o+8, :]: the gradient of the block, then its step
+        for (nuint o = 0; o < 8; o += 8)
+        {
+            Gemm8x12(ref Unsafe.Add(ref x, 0), 12, ref Unsafe.Add(ref d, o), 8, 1, m < 32 ? m : 32, ref block, 12, 1.0f, accumulate: false);
+            if (chunks > 1)
+            {
+                Gemm8x12(ref Unsafe.Add(ref x, 384), 12, ref Unsafe.Add(ref d, 256 + o), 8, 1, m - 32, ref block, 12, 1.0f, accumulate: true);
+            }
+            step.Apply(W3 + (int)(o * 12), MemoryMarshal.CreateReadOnlySpan(ref block, 96));
+        }
+        // b3: g = Σₙ δ3ₙ, then its step
+        MemoryMarshal.CreateSpan(ref block, 8).Clear();
+        SumRows8(ref d, m, ref block, 1.0f);
+        step.Apply(B3, MemoryMarshal.CreateReadOnlySpan(ref block, 8));
+    }
+
     /// <summary>
     /// Layer 2 backward for a mini-batch: δ1 = (δ2·W2) ⊙ f′(a1) first, with the weights before any update; then W2 += α·δ2ᵀ·a1, b2 += α·Σₙ δ2ₙ.
     /// </summary>
@@ -1482,22 +1652,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     private static void Layer2BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
     {
         nuint m = (nuint)count;
-        ref float w = ref Unsafe.Add(ref p, W2);
-        // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 8 examples at a time
-        nuint n = 0;
-        for (; n + 8 <= m; n += 8)
-        {
-            Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 12, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
-        }
-        for (; n < m; n++)
-        {
-            Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 0, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
-        }
-        // δ1 ⊙= f′(a1), f′ = a > 0 ? 1 : 0.01
-        for (nuint r = 0; r < m; r++)
-        {
-            LeakyRelu0_01Derivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
-        }
+        Layer2BackwardDeltas(ref p, ref x, ref d, ref dx, count);
 
         // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time, over 32 examples at a time (the rows of a1 in use stay few pages)
         ref float tw = ref Unsafe.Add(ref target, W2);
@@ -1517,6 +1672,29 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         }
         // b2[o] += α·Σₙ δ2[n, o]
         SumRows12(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
+    }
+
+    /// <summary>Layer 2 backward, deltas only: δ1 = (δ2·W2) ⊙ f′(a1) for count examples, with the weights before the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
+    {
+        nuint m = (nuint)count;
+        ref float w = ref Unsafe.Add(ref p, W2);
+        // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 8 examples at a time
+        nuint n = 0;
+        for (; n + 8 <= m; n += 8)
+        {
+            Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 12, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+        }
+        for (; n < m; n++)
+        {
+            Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 0, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+        }
+        // δ1 ⊙= f′(a1), f′ = a > 0 ? 1 : 0.01
+        for (nuint r = 0; r < m; r++)
+        {
+            LeakyRelu0_01Derivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
+        }
     }
 
     /// <summary>
@@ -1540,11 +1718,65 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         LeakyRelu0_01Derivative16(ref dx, ref x);
     }
 
+    /// <summary>Layer 2's step for at most 64 examples: 8 rows of W2 at a time, g = Σₙ δ2ₙ·a1ₙᵀ into block and the step on those rows at once; then b2 with g = Σₙ δ2ₙ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+    {
+        nuint m = (nuint)count;
+        nuint chunks = (m + 31) / 32;
+        // W2[o..o+8, :]: the gradient of the block, then its step
+        for (nuint o = 0; o < 8; o += 8)
+        {
+            Gemm8x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 12, 1, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
+            if (chunks > 1)
+            {
+                Gemm8x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 384 + o), 12, 1, m - 32, ref block, 16, 1.0f, accumulate: true);
+            }
+            step.Apply(W2 + (int)(o * 16), MemoryMarshal.CreateReadOnlySpan(ref block, 128));
+        }
+        for (nuint o = 8; o < 12; o++)
+        {
+            Gemm1x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 12, 0, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
+            if (chunks > 1)
+            {
+                Gemm1x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 384 + o), 12, 0, m - 32, ref block, 16, 1.0f, accumulate: true);
+            }
+            step.Apply(W2 + (int)(o * 16), MemoryMarshal.CreateReadOnlySpan(ref block, 16));
+        }
+        // b2: g = Σₙ δ2ₙ, then its step
+        MemoryMarshal.CreateSpan(ref block, 12).Clear();
+        SumRows12(ref d, m, ref block, 1.0f);
+        step.Apply(B2, MemoryMarshal.CreateReadOnlySpan(ref block, 12));
+    }
+
     /// <summary>
     /// Layer 1 backward for a mini-batch: δ0 = (δ1·W1) ⊙ f′(a0) first, with the weights before any update; then W1 += α·δ1ᵀ·a0, b1 += α·Σₙ δ1ₙ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer1BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
+    {
+        nuint m = (nuint)count;
+        Layer1BackwardDeltas(ref p, ref x, ref d, ref dx, count);
+
+        // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
+        ref float tw = ref Unsafe.Add(ref target, W1);
+        for (nuint r0 = 0; r0 < m; r0 += 32)
+        {
+            nuint rows = m - r0 < 32 ? m - r0 : 32;
+            ref float xr = ref Unsafe.Add(ref x, r0 * 16);
+            ref float dr = ref Unsafe.Add(ref d, r0 * 16);
+            for (nuint o = 0; o < 16; o += 8)
+            {
+                Gemm8x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+            }
+        }
+        // b1[o] += α·Σₙ δ1[n, o]
+        SumRows16(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+    }
+
+    /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
     {
         nuint m = (nuint)count;
         ref float w = ref Unsafe.Add(ref p, W1);
@@ -1563,21 +1795,6 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         {
             ReluDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
         }
-
-        // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
-        ref float tw = ref Unsafe.Add(ref target, W1);
-        for (nuint r0 = 0; r0 < m; r0 += 32)
-        {
-            nuint rows = m - r0 < 32 ? m - r0 : 32;
-            ref float xr = ref Unsafe.Add(ref x, r0 * 16);
-            ref float dr = ref Unsafe.Add(ref d, r0 * 16);
-            for (nuint o = 0; o < 16; o += 8)
-            {
-                Gemm8x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
-            }
-        }
-        // b1[o] += α·Σₙ δ1[n, o]
-        SumRows16(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
     }
 
     /// <summary>
@@ -1599,6 +1816,28 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
 
         // δ0 ⊙= f′(a0), f′ = [a > 0]
         ReluDerivative16(ref dx, ref x);
+    }
+
+    /// <summary>Layer 1's step for at most 64 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+    {
+        nuint m = (nuint)count;
+        nuint chunks = (m + 31) / 32;
+        // W1[o..o+8, :]: the gradient of the block, then its step
+        for (nuint o = 0; o < 16; o += 8)
+        {
+            Gemm8x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 16, 1, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
+            if (chunks > 1)
+            {
+                Gemm8x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 512 + o), 16, 1, m - 32, ref block, 16, 1.0f, accumulate: true);
+            }
+            step.Apply(W1 + (int)(o * 16), MemoryMarshal.CreateReadOnlySpan(ref block, 128));
+        }
+        // b1: g = Σₙ δ1ₙ, then its step
+        MemoryMarshal.CreateSpan(ref block, 16).Clear();
+        SumRows16(ref d, m, ref block, 1.0f);
+        step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 16));
     }
 
     /// <summary>
@@ -1650,6 +1889,28 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             Unsafe.Add(ref b, o) -= step;
             Axpy8(ref Unsafe.Add(ref w, o * 8), -step, ref x);
         }
+    }
+
+    /// <summary>Layer 0's step for at most 64 examples: 8 rows of W0 at a time, g = Σₙ δ0ₙ·xₙᵀ into block and the step on those rows at once; then b0 with g = Σₙ δ0ₙ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+    {
+        nuint m = (nuint)count;
+        nuint chunks = (m + 31) / 32;
+        // W0[o..o+8, :]: the gradient of the block, then its step
+        for (nuint o = 0; o < 16; o += 8)
+        {
+            Gemm8x8(ref Unsafe.Add(ref x, 0), 8, ref Unsafe.Add(ref d, o), 16, 1, m < 32 ? m : 32, ref block, 8, 1.0f, accumulate: false);
+            if (chunks > 1)
+            {
+                Gemm8x8(ref Unsafe.Add(ref x, 256), 8, ref Unsafe.Add(ref d, 512 + o), 16, 1, m - 32, ref block, 8, 1.0f, accumulate: true);
+            }
+            step.Apply(W0 + (int)(o * 8), MemoryMarshal.CreateReadOnlySpan(ref block, 64));
+        }
+        // b0: g = Σₙ δ0ₙ, then its step
+        MemoryMarshal.CreateSpan(ref block, 16).Clear();
+        SumRows16(ref d, m, ref block, 1.0f);
+        step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 16));
     }
 
     /// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>

@@ -671,7 +671,7 @@ namespace Samples
             Span<float> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
             ReadOnlySpan<float> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
             Span<float> state = _optimizerState ??= new float[OptimizerStateSize];
-            global::NetGen.Runtime.OptimizerSteps.Adam(theta, state.Slice(0, ParameterCount), state.Slice(ParameterCount), gradient, rate, _beta1, _beta2, _epsilon, _weightDecay, decoupled: false, _stepCount);
+            global::NetGen.Runtime.OptimizerStep<float>.Adam(theta, state.Slice(0, ParameterCount), state.Slice(ParameterCount), rate, _beta1, _beta2, _epsilon, _weightDecay, decoupled: false, _stepCount).Apply(0, gradient);
         }
 
         /// <summary>Loss of one example whose outputs a8 are at z; writes δ8 = scale·p − onehot(y) at dz.</summary>
@@ -1363,22 +1363,7 @@ namespace Samples
         private static void Layer8BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
         {
             nuint m = (nuint)count;
-            ref float w = ref Unsafe.Add(ref p, W8);
-            // δ7[n, :] = Σ_o δ8[n, o]·W8[o, :], 8 examples at a time
-            nuint n = 0;
-            for (; n + 8 <= m; n += 8)
-            {
-                Gemm8x84(ref w, 84, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 84), 84, 1.0f, accumulate: false);
-            }
-            for (; n < m; n++)
-            {
-                Gemm1x84(ref w, 84, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 84), 84, 1.0f, accumulate: false);
-            }
-            // δ7 ⊙= f′(a7), f′ = [a > 0]
-            for (nuint r = 0; r < m; r++)
-            {
-                ReluDerivative84(ref Unsafe.Add(ref dx, r * 84), ref Unsafe.Add(ref x, r * 84));
-            }
+            Layer8BackwardDeltas(ref p, ref x, ref d, ref dx, count);
 
             // W8[o, :] += α·Σₙ δ8[n, o]·a7[n, :], 8 rows at a time, over 32 examples at a time (the rows of a7 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W8);
@@ -1400,6 +1385,29 @@ namespace Samples
             SumRows10(ref d, m, ref Unsafe.Add(ref target, B8), alpha);
         }
 
+        /// <summary>Layer 8 backward, deltas only: δ7 = (δ8·W8) ⊙ f′(a7) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer8BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
+            ref float w = ref Unsafe.Add(ref p, W8);
+            // δ7[n, :] = Σ_o δ8[n, o]·W8[o, :], 8 examples at a time
+            nuint n = 0;
+            for (; n + 8 <= m; n += 8)
+            {
+                Gemm8x84(ref w, 84, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 84), 84, 1.0f, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x84(ref w, 84, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 84), 84, 1.0f, accumulate: false);
+            }
+            // δ7 ⊙= f′(a7), f′ = [a > 0]
+            for (nuint r = 0; r < m; r++)
+            {
+                ReluDerivative84(ref Unsafe.Add(ref dx, r * 84), ref Unsafe.Add(ref x, r * 84));
+            }
+        }
+
         /// <summary>
         /// Layer 7 backward for a mini-batch: δ6 = (δ7·W7) ⊙ f′(a6) first, with the weights before any update; then W7 += α·δ7ᵀ·a6, b7 += α·Σₙ δ7ₙ.
         /// </summary>
@@ -1407,17 +1415,7 @@ namespace Samples
         private static void Layer7BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
         {
             nuint m = (nuint)count;
-            ref float w = ref Unsafe.Add(ref p, W7);
-            // δ6[n, :] = Σ_o δ7[n, o]·W7[o, :], 8 examples at a time
-            nuint n = 0;
-            for (; n + 8 <= m; n += 8)
-            {
-                Gemm8x120(ref w, 120, ref Unsafe.Add(ref d, n * 84), 1, 84, 84, ref Unsafe.Add(ref dx, n * 120), 120, 1.0f, accumulate: false);
-            }
-            for (; n < m; n++)
-            {
-                Gemm1x120(ref w, 120, ref Unsafe.Add(ref d, n * 84), 1, 0, 84, ref Unsafe.Add(ref dx, n * 120), 120, 1.0f, accumulate: false);
-            }
+            Layer7BackwardDeltas(ref p, ref x, ref d, ref dx, count);
 
             // W7[o, :] += α·Σₙ δ7[n, o]·a6[n, :], 8 rows at a time, over 32 examples at a time (the rows of a6 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W7);
@@ -1437,6 +1435,24 @@ namespace Samples
             }
             // b7[o] += α·Σₙ δ7[n, o]
             SumRows84(ref d, m, ref Unsafe.Add(ref target, B7), alpha);
+        }
+
+        /// <summary>Layer 7 backward, deltas only: δ6 = (δ7·W7) ⊙ f′(a6) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer7BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
+            ref float w = ref Unsafe.Add(ref p, W7);
+            // δ6[n, :] = Σ_o δ7[n, o]·W7[o, :], 8 examples at a time
+            nuint n = 0;
+            for (; n + 8 <= m; n += 8)
+            {
+                Gemm8x120(ref w, 120, ref Unsafe.Add(ref d, n * 84), 1, 84, 84, ref Unsafe.Add(ref dx, n * 120), 120, 1.0f, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x120(ref w, 120, ref Unsafe.Add(ref d, n * 84), 1, 0, 84, ref Unsafe.Add(ref dx, n * 120), 120, 1.0f, accumulate: false);
+            }
         }
 
         /// <summary>Layer 6 (Dropout) backward: the δ before it is δ times each value's factor (⊙ the f′ of the layer before it).</summary>
@@ -1462,17 +1478,7 @@ namespace Samples
         private static void Layer5BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
         {
             nuint m = (nuint)count;
-            ref float w = ref Unsafe.Add(ref p, W5);
-            // δ4[n, :] = Σ_o δ5[n, o]·W5[o, :], 8 examples at a time
-            nuint n = 0;
-            for (; n + 8 <= m; n += 8)
-            {
-                Gemm8x400(ref w, 400, ref Unsafe.Add(ref d, n * 120), 1, 120, 120, ref Unsafe.Add(ref dx, n * 400), 400, 1.0f, accumulate: false);
-            }
-            for (; n < m; n++)
-            {
-                Gemm1x400(ref w, 400, ref Unsafe.Add(ref d, n * 120), 1, 0, 120, ref Unsafe.Add(ref dx, n * 400), 400, 1.0f, accumulate: false);
-            }
+            Layer5BackwardDeltas(ref p, ref x, ref d, ref dx, count);
 
             // W5[o, :] += α·Σₙ δ5[n, o]·a4[n, :], 8 rows at a time, over 32 examples at a time (the rows of a4 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W5);
@@ -1488,6 +1494,24 @@ namespace Samples
             }
             // b5[o] += α·Σₙ δ5[n, o]
             SumRows120(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
+        }
+
+        /// <summary>Layer 5 backward, deltas only: δ4 = (δ5·W5) ⊙ f′(a4) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer5BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
+            ref float w = ref Unsafe.Add(ref p, W5);
+            // δ4[n, :] = Σ_o δ5[n, o]·W5[o, :], 8 examples at a time
+            nuint n = 0;
+            for (; n + 8 <= m; n += 8)
+            {
+                Gemm8x400(ref w, 400, ref Unsafe.Add(ref d, n * 120), 1, 120, 120, ref Unsafe.Add(ref dx, n * 400), 400, 1.0f, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x400(ref w, 400, ref Unsafe.Add(ref d, n * 120), 1, 0, 120, ref Unsafe.Add(ref dx, n * 400), 400, 1.0f, accumulate: false);
+            }
         }
 
         /// <summary>Layer 4 (Flatten) backward: the layer before it's δ is this one's, read as an image (⊙ its f′).</summary>

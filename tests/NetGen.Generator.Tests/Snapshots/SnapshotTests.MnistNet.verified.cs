@@ -333,6 +333,16 @@ namespace Samples
                 return TrainFused(ref MemoryMarshal.GetReference(input), label, learningRate);
             }
 
+            // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
+            var step = global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
+            double stepped = BackpropagateStep(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, 1.0f / 1, in step, out bool taken);
+            global::NetGen.Runtime.Guard.Loss(stepped);
+            if (taken)
+            {
+                _stepCount++;
+                return (float)(stepped / 1);
+            }
+
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
             double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0f / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
@@ -381,6 +391,19 @@ namespace Samples
             if (UseParallel(count))
             {
                 return TrainParallel(inputs, labels, count, learningRate);
+            }
+
+            if (count <= StepBatch && !UseParallel(count))
+            {
+                // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
+                var step = global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
+                double stepped = BackpropagateStep(Scratch, inputs, labels, count, 1.0f / count, in step, out bool taken);
+                global::NetGen.Runtime.Guard.Loss(stepped);
+                if (taken)
+                {
+                    _stepCount++;
+                    return (float)(stepped / count);
+                }
             }
 
             float[] gradient = _gradient ??= new float[ParameterCount];
@@ -537,6 +560,59 @@ namespace Samples
             _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
         }
 
+        /// <summary>
+        /// For a batch of at most StepBatch examples: the forward pass, the loss and δ of the last layer; if the loss is finite,
+        /// every layer's δ with the weights before the step; if no gradient can then overflow, the step applied to each block
+        /// of parameters as soon as the block's gradient is known (in the block scratch, in the first-level cache), and
+        /// taken = true. Returns the summed loss; with taken = false nothing has changed.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private double BackpropagateStep(float[] scratch, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int m, float scale, in global::NetGen.Runtime.OptimizerStep<float> step, out bool taken)
+        {
+            taken = false;
+            ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
+            ref float s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
+            ref float block = ref MemoryMarshal.GetArrayDataReference(_stepBlock ??= new float[StepBlockScratch]);
+            ref float p = ref ParameterBase;
+            double total = 0;
+            ref float x = ref MemoryMarshal.GetReference(inputs);
+            ForwardBatch(ref x, ref a, m, ref s);
+            for (int n = 0; n < m; n++)
+            {
+                total += OutputDelta(ref Unsafe.Add(ref a, (m * A2) + (n * OutputSize)), labels[n], scale, ref Unsafe.Add(ref d, (m * A2) + (n * OutputSize)));
+            }
+            if (!double.IsFinite(total))
+            {
+                return total;
+            }
+            // The deltas of every layer first, with the weights before the step.
+            Layer2BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A2), ref Unsafe.Add(ref d, m * A1), m);
+            Layer1BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
+            // Every gradient is a sum of m products δ·x: the step is taken only when none of them can overflow (else the
+            // caller takes the gradient-buffer path, which finds the non-finite gradient before changing anything).
+            if (!global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A0), m * 128), inputs, m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A1), m * 64), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A0), m * 128), m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A2), m * 10), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A1), m * 64), m))
+            {
+                taken = false;
+                return total;
+            }
+
+            // Then each layer's gradient, block by block, each block stepped as soon as it is known.
+            Layer2StepBlocks(ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A2), m, ref block, in step);
+            Layer1StepBlocks(ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), m, ref block, in step);
+            Layer0StepBlocks(ref x, ref Unsafe.Add(ref d, m * A0), m, ref block, in step);
+            taken = true;
+            return total;
+        }
+
+        /// <summary>The largest batch whose step is fused into the backward pass (two blocks of examples).</summary>
+        private const int StepBatch = 64;
+
+        /// <summary>Values of the block scratch of the fused step: the gradient of the largest block of parameters.</summary>
+        private const int StepBlockScratch = 6272;
+
+        private float[]? _stepBlock;
+
         /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ForwardBatch(ref float x, ref float a, int m, ref float s)
@@ -570,7 +646,7 @@ namespace Samples
             _stepCount++;
             Span<float> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
             ReadOnlySpan<float> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
-            global::NetGen.Runtime.OptimizerSteps.Sgd(theta, gradient, rate, _weightDecay);
+            global::NetGen.Runtime.OptimizerStep<float>.Sgd(theta, rate, _weightDecay).Apply(0, gradient);
         }
 
         /// <summary>Loss of one example whose outputs a2 are at z; writes δ2 = scale·p − onehot(y) at dz.</summary>
@@ -984,22 +1060,7 @@ namespace Samples
         private static void Layer2BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
         {
             nuint m = (nuint)count;
-            ref float w = ref Unsafe.Add(ref p, W2);
-            // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 8 examples at a time
-            nuint n = 0;
-            for (; n + 8 <= m; n += 8)
-            {
-                Gemm8x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
-            }
-            for (; n < m; n++)
-            {
-                Gemm1x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
-            }
-            // δ1 ⊙= f′(a1), f′ = [a > 0]
-            for (nuint r = 0; r < m; r++)
-            {
-                ReluDerivative64(ref Unsafe.Add(ref dx, r * 64), ref Unsafe.Add(ref x, r * 64));
-            }
+            Layer2BackwardDeltas(ref p, ref x, ref d, ref dx, count);
 
             // W2[o, :] += α·Σₙ δ2[n, o]·a1[n, :], 8 rows at a time, over 32 examples at a time (the rows of a1 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W2);
@@ -1019,6 +1080,29 @@ namespace Samples
             }
             // b2[o] += α·Σₙ δ2[n, o]
             SumRows10(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
+        }
+
+        /// <summary>Layer 2 backward, deltas only: δ1 = (δ2·W2) ⊙ f′(a1) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
+            ref float w = ref Unsafe.Add(ref p, W2);
+            // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 8 examples at a time
+            nuint n = 0;
+            for (; n + 8 <= m; n += 8)
+            {
+                Gemm8x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
+            }
+            // δ1 ⊙= f′(a1), f′ = [a > 0]
+            for (nuint r = 0; r < m; r++)
+            {
+                ReluDerivative64(ref Unsafe.Add(ref dx, r * 64), ref Unsafe.Add(ref x, r * 64));
+            }
         }
 
         /// <summary>
@@ -1042,11 +1126,65 @@ namespace Samples
             ReluDerivative64(ref dx, ref x);
         }
 
+        /// <summary>Layer 2's step for at most 64 examples: 8 rows of W2 at a time, g = Σₙ δ2ₙ·a1ₙᵀ into block and the step on those rows at once; then b2 with g = Σₙ δ2ₙ.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+        {
+            nuint m = (nuint)count;
+            nuint chunks = (m + 31) / 32;
+            // W2[o..o+8, :]: the gradient of the block, then its step
+            for (nuint o = 0; o < 8; o += 8)
+            {
+                Gemm8x64(ref Unsafe.Add(ref x, 0), 64, ref Unsafe.Add(ref d, o), 10, 1, m < 32 ? m : 32, ref block, 64, 1.0f, accumulate: false);
+                if (chunks > 1)
+                {
+                    Gemm8x64(ref Unsafe.Add(ref x, 2048), 64, ref Unsafe.Add(ref d, 320 + o), 10, 1, m - 32, ref block, 64, 1.0f, accumulate: true);
+                }
+                step.Apply(W2 + (int)(o * 64), MemoryMarshal.CreateReadOnlySpan(ref block, 512));
+            }
+            for (nuint o = 8; o < 10; o++)
+            {
+                Gemm1x64(ref Unsafe.Add(ref x, 0), 64, ref Unsafe.Add(ref d, o), 10, 0, m < 32 ? m : 32, ref block, 64, 1.0f, accumulate: false);
+                if (chunks > 1)
+                {
+                    Gemm1x64(ref Unsafe.Add(ref x, 2048), 64, ref Unsafe.Add(ref d, 320 + o), 10, 0, m - 32, ref block, 64, 1.0f, accumulate: true);
+                }
+                step.Apply(W2 + (int)(o * 64), MemoryMarshal.CreateReadOnlySpan(ref block, 64));
+            }
+            // b2: g = Σₙ δ2ₙ, then its step
+            MemoryMarshal.CreateSpan(ref block, 10).Clear();
+            SumRows10(ref d, m, ref block, 1.0f);
+            step.Apply(B2, MemoryMarshal.CreateReadOnlySpan(ref block, 10));
+        }
+
         /// <summary>
         /// Layer 1 backward for a mini-batch: δ0 = (δ1·W1) ⊙ f′(a0) first, with the weights before any update; then W1 += α·δ1ᵀ·a0, b1 += α·Σₙ δ1ₙ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
+            Layer1BackwardDeltas(ref p, ref x, ref d, ref dx, count);
+
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
+            ref float tw = ref Unsafe.Add(ref target, W1);
+            for (nuint r0 = 0; r0 < m; r0 += 32)
+            {
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 128);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 64);
+                for (nuint o = 0; o < 64; o += 8)
+                {
+                    Gemm8x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 64, 1, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
+                }
+            }
+            // b1[o] += α·Σₙ δ1[n, o]
+            SumRows64(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+        }
+
+        /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
         {
             nuint m = (nuint)count;
             ref float w = ref Unsafe.Add(ref p, W1);
@@ -1065,21 +1203,6 @@ namespace Samples
             {
                 ReluDerivative128(ref Unsafe.Add(ref dx, r * 128), ref Unsafe.Add(ref x, r * 128));
             }
-
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
-            ref float tw = ref Unsafe.Add(ref target, W1);
-            for (nuint r0 = 0; r0 < m; r0 += 32)
-            {
-                nuint rows = m - r0 < 32 ? m - r0 : 32;
-                ref float xr = ref Unsafe.Add(ref x, r0 * 128);
-                ref float dr = ref Unsafe.Add(ref d, r0 * 64);
-                for (nuint o = 0; o < 64; o += 8)
-                {
-                    Gemm8x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 64, 1, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
-                }
-            }
-            // b1[o] += α·Σₙ δ1[n, o]
-            SumRows64(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>
@@ -1112,6 +1235,28 @@ namespace Samples
 
             // δ0 ⊙= f′(a0), f′ = [a > 0]
             ReluDerivative128(ref dx, ref x);
+        }
+
+        /// <summary>Layer 1's step for at most 64 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+        {
+            nuint m = (nuint)count;
+            nuint chunks = (m + 31) / 32;
+            // W1[o..o+8, :]: the gradient of the block, then its step
+            for (nuint o = 0; o < 64; o += 8)
+            {
+                Gemm8x128(ref Unsafe.Add(ref x, 0), 128, ref Unsafe.Add(ref d, o), 64, 1, m < 32 ? m : 32, ref block, 128, 1.0f, accumulate: false);
+                if (chunks > 1)
+                {
+                    Gemm8x128(ref Unsafe.Add(ref x, 4096), 128, ref Unsafe.Add(ref d, 2048 + o), 64, 1, m - 32, ref block, 128, 1.0f, accumulate: true);
+                }
+                step.Apply(W1 + (int)(o * 128), MemoryMarshal.CreateReadOnlySpan(ref block, 1024));
+            }
+            // b1: g = Σₙ δ1ₙ, then its step
+            MemoryMarshal.CreateSpan(ref block, 64).Clear();
+            SumRows64(ref d, m, ref block, 1.0f);
+            step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 64));
         }
 
         /// <summary>
@@ -1179,6 +1324,47 @@ namespace Samples
                 Unsafe.Add(ref b, o) -= step;
                 AxpyChunks784(ref Unsafe.Add(ref w, o * 784), -step, ref x, ref chunk, nonzero);
             }
+        }
+
+        /// <summary>Layer 0's step for at most 64 examples: 8 rows of W0 at a time, g = Σₙ δ0ₙ·xₙᵀ into block and the step on those rows at once; then b0 with g = Σₙ δ0ₙ.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+        {
+            nuint m = (nuint)count;
+            nuint chunks = (m + 31) / 32;
+            // Per chunk of 32 examples and step of the column loop, the examples whose inputs there are all zero are skipped.
+            Span<uint> columns = stackalloc uint[392];
+            ref uint masks = ref MemoryMarshal.GetReference(columns);
+            bool sparse0 = NonzeroColumns784(ref x, m < 32 ? m : 32, ref masks);
+            bool sparse1 = chunks > 1 && NonzeroColumns784(ref Unsafe.Add(ref x, 25088), m - 32, ref Unsafe.Add(ref masks, 196));
+            // W0[o..o+8, :]: the gradient of the block, then its step
+            for (nuint o = 0; o < 128; o += 8)
+            {
+                if (sparse0)
+                {
+                    GemmSparse8x784(ref Unsafe.Add(ref x, 0), 784, ref Unsafe.Add(ref d, o), 128, 1, m < 32 ? m : 32, ref block, 784, 1.0f, accumulate: false, ref masks);
+                }
+                else
+                {
+                    Gemm8x784(ref Unsafe.Add(ref x, 0), 784, ref Unsafe.Add(ref d, o), 128, 1, m < 32 ? m : 32, ref block, 784, 1.0f, accumulate: false);
+                }
+                if (chunks > 1)
+                {
+                    if (sparse1)
+                    {
+                        GemmSparse8x784(ref Unsafe.Add(ref x, 25088), 784, ref Unsafe.Add(ref d, 4096 + o), 128, 1, m - 32, ref block, 784, 1.0f, accumulate: true, ref Unsafe.Add(ref masks, 196));
+                    }
+                    else
+                    {
+                        Gemm8x784(ref Unsafe.Add(ref x, 25088), 784, ref Unsafe.Add(ref d, 4096 + o), 128, 1, m - 32, ref block, 784, 1.0f, accumulate: true);
+                    }
+                }
+                step.Apply(W0 + (int)(o * 784), MemoryMarshal.CreateReadOnlySpan(ref block, 6272));
+            }
+            // b0: g = Σₙ δ0ₙ, then its step
+            MemoryMarshal.CreateSpan(ref block, 128).Clear();
+            SumRows128(ref d, m, ref block, 1.0f);
+            step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 128));
         }
 
         /// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>

@@ -304,6 +304,16 @@ namespace Odd
                 return TrainFused(ref MemoryMarshal.GetReference(input), label, learningRate);
             }
 
+            // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
+            var step = global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
+            double stepped = BackpropagateStep(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, 1.0f / 1, in step, out bool taken);
+            global::NetGen.Runtime.Guard.Loss(stepped);
+            if (taken)
+            {
+                _stepCount++;
+                return (float)(stepped / 1);
+            }
+
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
             double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0f / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
@@ -352,6 +362,19 @@ namespace Odd
             if (UseParallel(count))
             {
                 return TrainParallel(inputs, labels, count, learningRate);
+            }
+
+            if (count <= StepBatch && !UseParallel(count))
+            {
+                // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
+                var step = global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
+                double stepped = BackpropagateStep(Scratch, inputs, labels, count, 1.0f / count, in step, out bool taken);
+                global::NetGen.Runtime.Guard.Loss(stepped);
+                if (taken)
+                {
+                    _stepCount++;
+                    return (float)(stepped / count);
+                }
             }
 
             float[] gradient = _gradient ??= new float[ParameterCount];
@@ -507,6 +530,57 @@ namespace Odd
             _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
         }
 
+        /// <summary>
+        /// For a batch of at most StepBatch examples: the forward pass, the loss and δ of the last layer; if the loss is finite,
+        /// every layer's δ with the weights before the step; if no gradient can then overflow, the step applied to each block
+        /// of parameters as soon as the block's gradient is known (in the block scratch, in the first-level cache), and
+        /// taken = true. Returns the summed loss; with taken = false nothing has changed.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private double BackpropagateStep(float[] scratch, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int m, float scale, in global::NetGen.Runtime.OptimizerStep<float> step, out bool taken)
+        {
+            taken = false;
+            ref float a = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);
+            ref float s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);
+            ref float block = ref MemoryMarshal.GetArrayDataReference(_stepBlock ??= new float[StepBlockScratch]);
+            ref float p = ref ParameterBase;
+            double total = 0;
+            ref float x = ref MemoryMarshal.GetReference(inputs);
+            ForwardBatch(ref x, ref a, m, ref s);
+            for (int n = 0; n < m; n++)
+            {
+                total += OutputDelta(ref Unsafe.Add(ref a, (m * A1) + (n * OutputSize)), labels[n], scale, ref Unsafe.Add(ref d, (m * A1) + (n * OutputSize)));
+            }
+            if (!double.IsFinite(total))
+            {
+                return total;
+            }
+            // The deltas of every layer first, with the weights before the step.
+            Layer1BackwardDeltas(ref p, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), m);
+            // Every gradient is a sum of m products δ·x: the step is taken only when none of them can overflow (else the
+            // caller takes the gradient-buffer path, which finds the non-finite gradient before changing anything).
+            if (!global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A0), m * 1), inputs, m) || !global::NetGen.Runtime.Guard.ProductsBounded(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref d, m * A1), m * 1), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, m * A0), m * 1), m))
+            {
+                taken = false;
+                return total;
+            }
+
+            // Then each layer's gradient, block by block, each block stepped as soon as it is known.
+            Layer1StepBlocks(ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref d, m * A1), m, ref block, in step);
+            Layer0StepBlocks(ref x, ref Unsafe.Add(ref d, m * A0), m, ref block, in step);
+            taken = true;
+            return total;
+        }
+
+        /// <summary>The largest batch whose step is fused into the backward pass (two blocks of examples).</summary>
+        private const int StepBatch = 64;
+
+        /// <summary>Values of the block scratch of the fused step: the gradient of the largest block of parameters.</summary>
+        private const int StepBlockScratch = 8;
+
+        private float[]? _stepBlock;
+
         /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ForwardBatch(ref float x, ref float a, int m, ref float s)
@@ -538,7 +612,7 @@ namespace Odd
             _stepCount++;
             Span<float> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
             ReadOnlySpan<float> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
-            global::NetGen.Runtime.OptimizerSteps.Sgd(theta, gradient, rate, _weightDecay);
+            global::NetGen.Runtime.OptimizerStep<float>.Sgd(theta, rate, _weightDecay).Apply(0, gradient);
         }
 
         /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>
@@ -839,6 +913,29 @@ namespace Odd
         private static void Layer1BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
         {
             nuint m = (nuint)count;
+            Layer1BackwardDeltas(ref p, ref x, ref d, ref dx, count);
+
+            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
+            ref float tw = ref Unsafe.Add(ref target, W1);
+            for (nuint r0 = 0; r0 < m; r0 += 32)
+            {
+                nuint rows = m - r0 < 32 ? m - r0 : 32;
+                ref float xr = ref Unsafe.Add(ref x, r0 * 1);
+                ref float dr = ref Unsafe.Add(ref d, r0 * 1);
+                for (nuint o = 0; o < 1; o++)
+                {
+                    Gemm1x1(ref xr, 1, ref Unsafe.Add(ref dr, o), 1, 0, rows, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+                }
+            }
+            // b1[o] += α·Σₙ δ1[n, o]
+            SumRows1(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+        }
+
+        /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
             ref float w = ref Unsafe.Add(ref p, W1);
             // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 8 examples at a time
             nuint n = 0;
@@ -855,21 +952,6 @@ namespace Odd
             {
                 SigmoidDerivative1(ref Unsafe.Add(ref dx, r * 1), ref Unsafe.Add(ref x, r * 1));
             }
-
-            // W1[o, :] += α·Σₙ δ1[n, o]·a0[n, :], 8 rows at a time, over 32 examples at a time (the rows of a0 in use stay few pages)
-            ref float tw = ref Unsafe.Add(ref target, W1);
-            for (nuint r0 = 0; r0 < m; r0 += 32)
-            {
-                nuint rows = m - r0 < 32 ? m - r0 : 32;
-                ref float xr = ref Unsafe.Add(ref x, r0 * 1);
-                ref float dr = ref Unsafe.Add(ref d, r0 * 1);
-                for (nuint o = 0; o < 1; o++)
-                {
-                    Gemm1x1(ref xr, 1, ref Unsafe.Add(ref dr, o), 1, 0, rows, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
-                }
-            }
-            // b1[o] += α·Σₙ δ1[n, o]
-            SumRows1(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>
@@ -891,6 +973,27 @@ namespace Odd
 
             // δ0 ⊙= f′(a0), f′ = a·(1 − a)
             SigmoidDerivative1(ref dx, ref x);
+        }
+
+        /// <summary>Layer 1's step for at most 64 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+        {
+            nuint m = (nuint)count;
+            nuint chunks = (m + 31) / 32;
+            for (nuint o = 0; o < 1; o++)
+            {
+                Gemm1x1(ref Unsafe.Add(ref x, 0), 1, ref Unsafe.Add(ref d, o), 1, 0, m < 32 ? m : 32, ref block, 1, 1.0f, accumulate: false);
+                if (chunks > 1)
+                {
+                    Gemm1x1(ref Unsafe.Add(ref x, 32), 1, ref Unsafe.Add(ref d, 32 + o), 1, 0, m - 32, ref block, 1, 1.0f, accumulate: true);
+                }
+                step.Apply(W1 + (int)(o * 1), MemoryMarshal.CreateReadOnlySpan(ref block, 1));
+            }
+            // b1: g = Σₙ δ1ₙ, then its step
+            MemoryMarshal.CreateSpan(ref block, 1).Clear();
+            SumRows1(ref d, m, ref block, 1.0f);
+            step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 1));
         }
 
         /// <summary>
@@ -931,6 +1034,27 @@ namespace Odd
                 Unsafe.Add(ref b, o) -= step;
                 Axpy1(ref Unsafe.Add(ref w, o * 1), -step, ref x);
             }
+        }
+
+        /// <summary>Layer 0's step for at most 64 examples: 8 rows of W0 at a time, g = Σₙ δ0ₙ·xₙᵀ into block and the step on those rows at once; then b0 with g = Σₙ δ0ₙ.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0StepBlocks(ref float x, ref float d, int count, ref float block, in global::NetGen.Runtime.OptimizerStep<float> step)
+        {
+            nuint m = (nuint)count;
+            nuint chunks = (m + 31) / 32;
+            for (nuint o = 0; o < 1; o++)
+            {
+                Gemm1x1(ref Unsafe.Add(ref x, 0), 1, ref Unsafe.Add(ref d, o), 1, 0, m < 32 ? m : 32, ref block, 1, 1.0f, accumulate: false);
+                if (chunks > 1)
+                {
+                    Gemm1x1(ref Unsafe.Add(ref x, 32), 1, ref Unsafe.Add(ref d, 32 + o), 1, 0, m - 32, ref block, 1, 1.0f, accumulate: true);
+                }
+                step.Apply(W0 + (int)(o * 1), MemoryMarshal.CreateReadOnlySpan(ref block, 1));
+            }
+            // b0: g = Σₙ δ0ₙ, then its step
+            MemoryMarshal.CreateSpan(ref block, 1).Clear();
+            SumRows1(ref d, m, ref block, 1.0f);
+            step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 1));
         }
 
         /// <summary>p = softmax(z) over the logits, with the maximum subtracted before exponentiating.</summary>

@@ -577,7 +577,7 @@ namespace Samples
             _stepCount++;
             Span<float> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
             ReadOnlySpan<float> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
-            global::NetGen.Runtime.OptimizerSteps.Sgd(theta, gradient, rate, _weightDecay);
+            global::NetGen.Runtime.OptimizerStep<float>.Sgd(theta, rate, _weightDecay).Apply(0, gradient);
         }
 
         /// <summary>Loss of one example whose outputs a1 are at z; writes δ1 = scale·p − onehot(y) at dz.</summary>
@@ -965,17 +965,7 @@ namespace Samples
         private static void Layer1BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, int count)
         {
             nuint m = (nuint)count;
-            ref float w = ref Unsafe.Add(ref p, W1);
-            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 8 examples at a time
-            nuint n = 0;
-            for (; n + 8 <= m; n += 8)
-            {
-                Gemm8x128(ref w, 128, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
-            }
-            for (; n < m; n++)
-            {
-                Gemm1x128(ref w, 128, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
-            }
+            Layer1BackwardDeltas(ref p, ref x, ref d, ref dx, count);
 
             // W1[o, :] += α·Σₙ δ1[n, o]·h0[n, :], 8 rows at a time, over 32 examples at a time (the rows of h0 in use stay few pages)
             ref float tw = ref Unsafe.Add(ref target, W1);
@@ -995,6 +985,24 @@ namespace Samples
             }
             // b1[o] += α·Σₙ δ1[n, o]
             SumRows10(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+        }
+
+        /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1BackwardDeltas(ref float p, ref float x, ref float d, ref float dx, int count)
+        {
+            nuint m = (nuint)count;
+            ref float w = ref Unsafe.Add(ref p, W1);
+            // δ0[n, :] = Σ_o δ1[n, o]·W1[o, :], 8 examples at a time
+            nuint n = 0;
+            for (; n + 8 <= m; n += 8)
+            {
+                Gemm8x128(ref w, 128, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x128(ref w, 128, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
+            }
         }
 
         /// <summary>

@@ -536,7 +536,7 @@ namespace Samples
             _stepCount++;
             Span<double> theta = MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount);
             ReadOnlySpan<double> gradient = MemoryMarshal.CreateReadOnlySpan(ref g, ParameterCount);
-            global::NetGen.Runtime.OptimizerSteps.Sgd(theta, gradient, rate, _weightDecay);
+            global::NetGen.Runtime.OptimizerStep<double>.Sgd(theta, rate, _weightDecay).Apply(0, gradient);
         }
 
         /// <summary>Loss of one step of one example whose outputs a2 are at z; writes δ2 = scale·2(y − t) / 2 at dz.</summary>
@@ -990,17 +990,7 @@ namespace Samples
         private static void Layer2BackwardBatch(ref double p, ref double target, double alpha, ref double x, ref double d, ref double dx, int count)
         {
             nuint m = (nuint)count * 10; // one row per example and step
-            ref double w = ref Unsafe.Add(ref p, W2);
-            // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 8 examples at a time
-            nuint n = 0;
-            for (; n + 8 <= m; n += 8)
-            {
-                Gemm8x6(ref w, 6, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 6), 6, 1.0d, accumulate: false);
-            }
-            for (; n < m; n++)
-            {
-                Gemm1x6(ref w, 6, ref Unsafe.Add(ref d, n * 2), 1, 0, 2, ref Unsafe.Add(ref dx, n * 6), 6, 1.0d, accumulate: false);
-            }
+            Layer2BackwardDeltas(ref p, ref x, ref d, ref dx, count);
 
             // W2[o, :] += α·Σₙ δ2[n, o]·h1[n, :], 8 rows at a time, over 16 examples at a time (the rows of h1 in use stay few pages)
             ref double tw = ref Unsafe.Add(ref target, W2);
@@ -1016,6 +1006,24 @@ namespace Samples
             }
             // b2[o] += α·Σₙ δ2[n, o]
             SumRows2(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
+        }
+
+        /// <summary>Layer 2 backward, deltas only: δ1 = (δ2·W2) ⊙ f′(a1) for count examples, with the weights before the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2BackwardDeltas(ref double p, ref double x, ref double d, ref double dx, int count)
+        {
+            nuint m = (nuint)count * 10; // one row per example and step
+            ref double w = ref Unsafe.Add(ref p, W2);
+            // δ1[n, :] = Σ_o δ2[n, o]·W2[o, :], 8 examples at a time
+            nuint n = 0;
+            for (; n + 8 <= m; n += 8)
+            {
+                Gemm8x6(ref w, 6, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 6), 6, 1.0d, accumulate: false);
+            }
+            for (; n < m; n++)
+            {
+                Gemm1x6(ref w, 6, ref Unsafe.Add(ref d, n * 2), 1, 0, 2, ref Unsafe.Add(ref dx, n * 6), 6, 1.0d, accumulate: false);
+            }
         }
 
         /// <summary>

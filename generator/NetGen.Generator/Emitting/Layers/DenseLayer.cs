@@ -11,7 +11,7 @@ namespace NetGen.Generator.Emitting.Layers
     /// Knows where its parameters and activations live and writes its own forward pass, its backward pass
     /// (gradient-accumulating and fused-SGD forms) and its equations.
     /// </summary>
-    internal sealed class DenseLayer : Layer
+    internal sealed partial class DenseLayer : Layer
     {
         public DenseLayer(int index, DenseModel model, int parameterOffset, int activationOffset, Layer? previous)
             : base(index, parameterOffset, activationOffset, previous)
@@ -399,21 +399,7 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line(Rows > 1 ? $"nuint m = (nuint)count * {Rows}; // one row per example and step" : "nuint m = (nuint)count;");
                 if (Previous is not null)
                 {
-                    w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
-                    w.Line($"// δ{Previous.Index}[n, :] = Σ_o δ{I}[n, o]·W{I}[o, :], 8 examples at a time");
-                    w.Line("nuint n = 0;");
-                    using (w.Block("for (; n + 8 <= m; n += 8)"))
-                    {
-                        w.Line($"{gemm8}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, {Outputs}, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
-                    }
-
-                    using (w.Block("for (; n < m; n++)"))
-                    {
-                        w.Line($"{gemm1}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, 0, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
-                    }
-
-                    Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "m");
-
+                    w.Line($"Layer{I}BackwardDeltas(ref p, ref x, ref d, ref dx, count);");
                     w.Line();
                 }
 
@@ -468,6 +454,35 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"// b{I}[o] += α·Σₙ δ{I}[n, o]");
                 w.Line($"{kernels.SumRows(Outputs)}(ref d, m, ref Unsafe.Add(ref target, {B}), alpha);");
             }
+
+            if (Previous is not null)
+            {
+                w.Line();
+                EmitBackwardDeltas(w, t, kernels);
+            }
+        }
+
+        /// <summary>m, the rows of the mini-batch, then δ_{l−1} = (δ_l·W_l) ⊙ f′(a_{l−1}) into dx with the current weights.</summary>
+        private void EmitDeltasBelow(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            Layer previous = Previous!;
+            string gemm8 = kernels.Gemm(8, Inputs);
+            string gemm1 = kernels.Gemm(1, Inputs);
+            w.Line(Rows > 1 ? $"nuint m = (nuint)count * {Rows}; // one row per example and step" : "nuint m = (nuint)count;");
+            w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
+            w.Line($"// δ{previous.Index}[n, :] = Σ_o δ{I}[n, o]·W{I}[o, :], 8 examples at a time");
+            w.Line("nuint n = 0;");
+            using (w.Block("for (; n + 8 <= m; n += 8)"))
+            {
+                w.Line($"{gemm8}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, {Outputs}, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
+            }
+
+            using (w.Block("for (; n < m; n++)"))
+            {
+                w.Line($"{gemm1}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, 0, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
+            }
+
+            previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "m");
         }
 
         /// <summary>

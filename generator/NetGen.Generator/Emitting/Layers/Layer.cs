@@ -201,6 +201,24 @@ namespace NetGen.Generator.Emitting.Layers
 
         public abstract void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels);
 
+        /// <summary>
+        /// Whether the layer writes Layer{l}StepBlocks, and with its mini-batch backward pass Layer{l}BackwardDeltas (the
+        /// deltas of the layer below only, for every layer but the first): the mini-batch backward pass with
+        /// the optimizer's step applied to each block of its parameters as soon as the block's gradient is known, so no
+        /// gradient buffer is written or read. A network whose layers all do trains its small batches that way.
+        /// </summary>
+        public virtual bool SupportsStepBlocks => false;
+
+        /// <summary>Values of the block scratch <see cref="EmitBackwardStep"/> takes.</summary>
+        public virtual int StepBlock => 0;
+
+        /// <summary>
+        /// Layer{l}StepBlocks(ref x, ref d, count, ref block, in step): the gradient of each block of the layer's parameters
+        /// and at once the step on it, for the layers that <see cref="SupportsStepBlocks"/>.
+        /// </summary>
+        public virtual void EmitStepBlocks(CodeWriter w, Numeric t, Kernels kernels) =>
+            throw new InvalidOperationException(GetType().Name + " has no backward pass with the step fused in.");
+
         /// <summary>Layer{l}Update, for the layers that <see cref="SupportsUpdate"/>.</summary>
         public virtual void EmitUpdate(CodeWriter w, Numeric t, Kernels kernels) =>
             throw new InvalidOperationException(GetType().Name + " has no fused single-example update.");

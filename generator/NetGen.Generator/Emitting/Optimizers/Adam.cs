@@ -36,7 +36,7 @@ namespace NetGen.Generator.Emitting.Optimizers
             new Hyperparameter("Epsilon", 1e-8, "Positive", "ε added to the denominator (default 1e-8): finite and &gt; 0, else the setter throws."),
         };
 
-        protected override string StepCall(string theta, string gradient, string state, string rate) =>
-            $"global::NetGen.Runtime.OptimizerSteps.Adam({theta}, {state}.Slice(0, ParameterCount), {state}.Slice(ParameterCount), {gradient}, {rate}, _beta1, _beta2, _epsilon, _weightDecay, decoupled: {(_decoupled ? "true" : "false")}, _stepCount)";
+        public override string StepFactory(string theta, string state, string rate, string step) =>
+            $"{StepType}.Adam({theta}, {state}.Slice(0, ParameterCount), {state}.Slice(ParameterCount), {rate}, _beta1, _beta2, _epsilon, _weightDecay, decoupled: {(_decoupled ? "true" : "false")}, {step})";
     }
 }

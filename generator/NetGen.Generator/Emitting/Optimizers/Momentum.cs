@@ -28,7 +28,7 @@ namespace NetGen.Generator.Emitting.Optimizers
             new Hyperparameter("Momentum", 0.9, "UnitInterval", "Momentum μ (default 0.9): in [0, 1), else the setter throws."),
         };
 
-        protected override string StepCall(string theta, string gradient, string state, string rate) =>
-            $"global::NetGen.Runtime.OptimizerSteps.Momentum({theta}, {state}, {gradient}, {rate}, _momentum, _weightDecay, nesterov: {(_nesterov ? "true" : "false")})";
+        public override string StepFactory(string theta, string state, string rate, string step) =>
+            $"{StepType}.Momentum({theta}, {state}, {rate}, _momentum, _weightDecay, nesterov: {(_nesterov ? "true" : "false")})";
     }
 }

@@ -137,12 +137,18 @@ namespace NetGen.Generator.Emitting.Optimizers
                     w.Line($"Span<{t}> state = _optimizerState ??= new {t}[OptimizerStateSize];");
                 }
 
-                w.Line(StepCall("theta", "gradient", "state", "rate") + ";");
+                w.Line(StepFactory("theta", "state", "rate", "_stepCount") + ".Apply(0, gradient);");
             }
         }
 
-        /// <summary>The call into NetGen.Runtime.OptimizerSteps, over spans of the parameters, the gradient and the state.</summary>
-        protected abstract string StepCall(string theta, string gradient, string state, string rate);
+        /// <summary>
+        /// An expression creating the NetGen.Runtime.OptimizerStep of step number <paramref name="step"/> over the spans
+        /// <paramref name="theta"/> (the parameters) and <paramref name="state"/> (OptimizerState, when the optimizer keeps one).
+        /// </summary>
+        public abstract string StepFactory(string theta, string state, string rate, string step);
+
+        /// <summary>global::NetGen.Runtime.OptimizerStep&lt;T&gt;.</summary>
+        protected string StepType => $"global::NetGen.Runtime.OptimizerStep<{T.Type}>";
 
         /// <summary>A hyperparameter property whose setter checks the value with Guard.{check}, and its backing field.</summary>
         private void EmitProperty(CodeWriter w, Hyperparameter h)

@@ -18,7 +18,7 @@ namespace NetGen.Generator.Emitting.Optimizers
 
         protected override string StateDescription => "none, plain SGD keeps no state";
 
-        protected override string StepCall(string theta, string gradient, string state, string rate) =>
-            $"global::NetGen.Runtime.OptimizerSteps.Sgd({theta}, {gradient}, {rate}, _weightDecay)";
+        public override string StepFactory(string theta, string state, string rate, string step) =>
+            $"{StepType}.Sgd({theta}, {rate}, _weightDecay)";
     }
 }
