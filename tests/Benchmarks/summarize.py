@@ -288,6 +288,7 @@ def main_cnn(path):
 
 
 OPTIMIZER_ORDER = {"Sgd": 0, "Momentum": 1, "Nesterov": 2, "Adam": 3, "AdamW": 4}
+NET_LABEL = {"Digits": "64-100-10", "Binary": "30-32-1", "B": "B (784-128-64-10)"}
 
 
 def main_optimizers(path):
@@ -372,7 +373,7 @@ def main_optimizers(path):
             ng_sgd = median(get("small", "NetGen", net, "Sgd", 32), "us_per_example")
             b_us = median(get("mnist", "NetGen", "B", opt, 32), "us_per_example")
             share = ratio(gflops(ng_us, weights), gflops(b_us, 109_184))
-            print(f"| {net} | {opt} | {fmt(ng_us, 3)} | {fmt(gflops(ng_us, weights), 1)} | "
+            print(f"| {NET_LABEL.get(net, net)} | {opt} | {fmt(ng_us, 3)} | {fmt(gflops(ng_us, weights), 1)} | "
                   f"{fmt(ratio(ng_us, ng_sgd) if opt != 'Sgd' else None, 2)} | "
                   f"{fmt(share * 100 if share else None, 0)} | "
                   f"{fmt(100 * ratio(gflops(ng_us, weights), gflops(b_sgd_us, 109_184)) if ng_us and b_sgd_us else None, 0)} | "
@@ -380,7 +381,7 @@ def main_optimizers(path):
                   f"{fmt(median(ng, 'train_acc'), 2)} | {fmt(pt_us, 3)} | {fmt(gflops(pt_us, weights), 2)} | "
                   f"{fmt(median(pt, 'last_loss'), 4)} | {fmt(median(pt, 'train_acc'), 2)} | {fmt(ratio(pt_us, ng_us), 2)} | "
                   f"{len(ng)}/{len(pt)} |")
-            targets.append((f"{net} {opt}: GFLOP/s / net B's (same optimizer, batch 32)", share, "≥ 0.5",
+            targets.append((f"{NET_LABEL.get(net, net)} {opt}: GFLOP/s / net B's (same optimizer, batch 32)", share, "≥ 0.5",
                             None if share is None else share >= 0.5))
         b32 = [(opt, median(get("mnist", "NetGen", "B", opt, 32), "us_per_example"),
                 median(get("mnist", "PyTorch", "B", opt, 32), "us_per_example")) for opt in OPTIMIZER_ORDER]
@@ -412,7 +413,7 @@ def main_optimizers(path):
                 v, m = median(g, key), median(g, methods)
                 return "–" if v is None else f"{v:.2f} ({m:.0f})"
             main_ms = median(g, "main_to_first_step_ms") if peer == "NetGen" else median(g, "script_to_first_step_ms")
-            print(f"| {net} | {opt} | {peer} | {fst or 'train'} | {len(g)} | {fmt(median(g, 'ctor_jit_ms'), 2)} | "
+            print(f"| {NET_LABEL.get(net, net)} | {opt} | {peer} | {fst or 'train'} | {len(g)} | {fmt(median(g, 'ctor_jit_ms'), 2)} | "
                   f"{jm('train_jit_ms', 'train_methods')} | {fmt(median(g, 'train_ms'), 2)} | "
                   f"{jm('predict_jit_ms', 'predict_methods')} | {fmt(median(g, 'predict_ms'), 2)} | {fmt(total, 2)} | "
                   f"{fmt(main_ms, 1)} | {fmt(median(g, 'process_to_first_step_ms'), 1)} | "
@@ -458,7 +459,8 @@ def main_optimizers(path):
         print("| what | value | target | |")
         print("|---|---:|---:|---|")
         for what, value, target, ok in targets:
-            print(f"| {what} | {fmt(value, 2)} | {target} | {check(ok)} |")
+            digits = 0 if target == "0" and value is not None and float(value).is_integer() else 2
+            print(f"| {what} | {fmt(value, digits)} | {target} | {check(ok)} |")
     return 0
 
 
