@@ -11,6 +11,9 @@
 #                               [--samples-b1 2000] [--samples-mb 16000] [--out artifacts/compare-sequence]
 #   tests/Benchmarks/compare.sh --cnn [--rounds 3] [--batches 1,32] [--samples-b1 10000] [--samples-mb 60000]
 #                               [--out artifacts/compare-cnn]
+#   tests/Benchmarks/compare.sh --optimizers [--rounds 3] [--batches 32,128] [--optimizers Sgd,Momentum,Nesterov,Adam,AdamW]
+#                               [--parts mnist,small,firstuse,threads] [--passes 50] [--thread-batches 32,128,256]
+#                               [--out artifacts/compare-optimizers]
 #
 # --sequence: the recurrent comparison (row-MNIST LSTM/GRU training at batch 1 and 32 over the first N images,
 # single predict, the LSTM(1->32) streaming step) of NetGen, PyTorch, TorchSharp and, for the LSTM prediction,
@@ -19,6 +22,12 @@
 # --cnn: the convolutional comparison (LeNet-5 on MNIST: training at batch 1 and 32 over the first N images with
 # dropout active, test accuracy, single predict) of NetGen, PyTorch, TorchSharp and, for the prediction, ONNX Runtime
 # (PyTorch's weights written by NetGen's SaveOnnx); one thread; N as for --sequence (defaults 10,000 and 60,000).
+#
+# --optimizers: every optimizer against torch.optim (same hyperparameters), 1 thread unless said: net B's MNIST epoch
+# per optimizer and batch (mnist); 64-100-10 and 30-32-1 on synthetic digits-/breast-cancer-sized data, batch 32,
+# --passes passes (small); a fresh process's JIT and time to the first step (firstuse: 64-100-10 and net B, SGD and
+# Adam); net B with TrainingThreads 1 and 2 alternately in one process (threads: SGD and Adam, --thread-batches).
+# PyTorch only (no TorchSharp, no ONNX Runtime).
 #
 # The peer projects (tests/Benchmarks/TorchSharpPeer, tests/Benchmarks/OnnxPeer) are deliberately not in
 # NetGen.sln: TorchSharp-cpu alone brings ~1 GB of libtorch. Measure on an idle machine: 2-thread
@@ -29,6 +38,7 @@ ROOT=$(pwd)
 
 ROUNDS=3 NETS="" BATCHES="" THREADS=1,2 ONNX_BATCHES=256,1000 OUT="" BUILD=1 INSTALL=1
 SEQUENCE=0 CNN=0 SAMPLES_B1="" SAMPLES_MB=""
+OPTIMIZERS=0 OPTIMIZER_LIST=Sgd,Momentum,Nesterov,Adam,AdamW PARTS=mnist,small,firstuse,threads PASSES=50 THREAD_BATCHES=32,128,256
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -41,14 +51,26 @@ while [ $# -gt 0 ]; do
     --no-install) INSTALL=0; shift ;;
     --sequence) SEQUENCE=1; shift ;;
     --cnn) CNN=1; shift ;;
+    --optimizers) # the mode; followed by a list (not an option), also the optimizers to run
+      OPTIMIZERS=1
+      if [ $# -gt 1 ] && [[ $2 != --* ]]; then OPTIMIZER_LIST=$2; shift 2; else shift; fi ;;
+    --parts) PARTS=$2; shift 2 ;;
+    --passes) PASSES=$2; shift 2 ;;
+    --thread-batches) THREAD_BATCHES=$2; shift 2 ;;
     --samples-b1) SAMPLES_B1=$2; shift 2 ;;
     --samples-mb) SAMPLES_MB=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-if [ "$SEQUENCE" = 1 ] && [ "$CNN" = 1 ]; then
-  echo "--sequence and --cnn are separate comparisons: choose one" >&2; exit 2
+if [ $((SEQUENCE + CNN + OPTIMIZERS)) -gt 1 ]; then
+  echo "--sequence, --cnn and --optimizers are separate comparisons: choose one" >&2; exit 2
+elif [ "$OPTIMIZERS" = 1 ]; then
+  : "${BATCHES:=32,128}" "${OUT:=artifacts/compare-optimizers}"
+  [ -z "$NETS" ] || { echo "--optimizers has fixed nets (B, Digits, Binary): drop --nets" >&2; exit 2; }
+  for part in ${PARTS//,/ }; do
+    case $part in mnist|small|firstuse|threads) ;; *) echo "unknown part '$part' (mnist, small, firstuse, threads)" >&2; exit 2 ;; esac
+  done
 elif [ "$SEQUENCE" = 1 ]; then
   : "${NETS:=LSTM,GRU,STREAM}" "${BATCHES:=1,32}" "${OUT:=artifacts/compare-sequence}" "${SAMPLES_B1:=2000}" "${SAMPLES_MB:=16000}"
 elif [ "$CNN" = 1 ]; then
@@ -91,15 +113,19 @@ TS_DLL=$TS_DIR/bin/Release/net10.0/TorchSharpPeer.dll
 ORT_DLL=tests/Benchmarks/OnnxPeer/bin/Release/net10.0/OnnxPeer.dll
 DATA=data/mnist
 
+DOTNET_PEERS=1 # TorchSharp and ONNX Runtime: not in the optimizer comparison
+[ "$OPTIMIZERS" = 1 ] && DOTNET_PEERS=0
+PROJECTS=(tests/NetGen.Benchmarks/NetGen.Benchmarks.csproj)
+[ "$DOTNET_PEERS" = 1 ] && PROJECTS+=($TS_DIR/TorchSharpPeer.csproj tests/Benchmarks/OnnxPeer/OnnxPeer.csproj)
 if [ "$BUILD" = 1 ]; then
-  for proj in tests/NetGen.Benchmarks/NetGen.Benchmarks.csproj $TS_DIR/TorchSharpPeer.csproj tests/Benchmarks/OnnxPeer/OnnxPeer.csproj; do
+  for proj in "${PROJECTS[@]}"; do
     echo "+ dotnet build -c Release $proj"
     dotnet build -c Release "$proj" >> "$LOG" 2>&1 || { tail -30 "$LOG"; exit 1; }
   done
 fi
 # libLibTorchSharp.so needs GLIBCXX_3.4.32, Debian 12 has 3.4.30: mark that need weak in the copy under bin/
 # (the build restores the original every time, so this runs after each build).
-for so in $(find "$TS_DIR/bin/Release" -name libLibTorchSharp.so); do
+for so in $([ "$DOTNET_PEERS" = 1 ] && find "$TS_DIR/bin/Release" -name libLibTorchSharp.so); do
   echo "+ $PYTHON tests/Benchmarks/weaken_glibcxx.py $so"
   $PYTHON tests/Benchmarks/weaken_glibcxx.py "$so"
 done
@@ -124,8 +150,10 @@ machine() { # the machine, the versions and the peers' configuration
   echo "dotnet: $(dotnet --version)"
   echo "python: $($PYTHON --version 2>&1) ($PYTHON); python3-torch $(dpkg-query -W -f '${Version}' python3-torch); libopenblas0-openmp $(dpkg-query -W -f '${Version}' libopenblas0-openmp)"
   "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_epoch.py --versions
-  dotnet "$TS_DLL" --versions 2>&1 | grep -v '^$' || echo "TorchSharp: failed to load"
-  dotnet "$ORT_DLL" --versions
+  if [ "$DOTNET_PEERS" = 1 ]; then
+    dotnet "$TS_DLL" --versions 2>&1 | grep -v '^$' || echo "TorchSharp: failed to load"
+    dotnet "$ORT_DLL" --versions
+  fi
   echo "OPENBLAS_CORETYPE for PyTorch: ${OPENBLAS_CORETYPE:-Haswell}; OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}"
   echo
 }
@@ -229,6 +257,88 @@ if [ "$CNN" = 1 ]; then
   echo
   echo "## Medians over $ROUNDS round(s) ($RESULTS)"
   $PYTHON tests/Benchmarks/summarize.py --cnn "$RESULTS" | tee "$OUT/table.md"
+  exit 0
+fi
+
+if [ "$OPTIMIZERS" = 1 ]; then
+  # The optimizer comparison: NetGen (one class per optimizer, tests/NetGen.Benchmarks/OptimizerNetworks.cs) against
+  # PyTorch's torch.optim with the same hyperparameters (tests/Benchmarks/torch_optimizers.py). The small networks'
+  # synthetic data is written once by NetGen and read by both peers.
+  SMALL_DATA=$OUT/small-data
+  echo "+ dotnet $NETGEN_DLL smalldata --out $SMALL_DATA"
+  dotnet "$NETGEN_DLL" smalldata --out "$SMALL_DATA" 2>> "$LOG"
+  {
+    machine
+    echo "## Commands (per configuration; contenders alternate, order rotating each round; 1 thread unless said)"
+    echo "mnist    NetGen:  dotnet $NETGEN_DLL optimizers --case mnist --optimizers OPT --batches BATCH --data $DATA"
+    echo "mnist    PyTorch: ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_optimizers.py --case mnist --optimizers OPT --batches BATCH --data $DATA"
+    echo "small    NetGen:  dotnet $NETGEN_DLL optimizers --case small --nets NET --optimizers OPT --batches 32 --passes $PASSES --small-data $SMALL_DATA"
+    echo "small    PyTorch: ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_optimizers.py --case small --nets NET --optimizers OPT --batches 32 --passes $PASSES --small-data $SMALL_DATA"
+    echo "firstuse NetGen:  dotnet $NETGEN_DLL firstuse --net NET --optimizer OPT --first train|predict --launched-unix-ns \$(date +%s%N)   (a fresh process each)"
+    echo "firstuse PyTorch: ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_optimizers.py --case firstuse --net NET --optimizer OPT --launched-unix-ns \$(date +%s%N)"
+    echo "threads  NetGen:  dotnet $NETGEN_DLL optimizers --case threads --optimizers OPT --batches BATCH --threads 1,2 (2,1 in even rounds) --data $DATA"
+    echo "rounds=$ROUNDS parts=$PARTS optimizers=$OPTIMIZER_LIST batches=$BATCHES passes=$PASSES thread_batches=$THREAD_BATCHES"
+    echo
+  } | tee "$OUT/machine.txt"
+
+  has_part() { [[ ",$PARTS," == *",$1,"* ]]; }
+  first_use_optimizers=()
+  for o in Sgd Adam; do [[ ",$OPTIMIZER_LIST," == *",$o,"* ]] && first_use_optimizers+=("$o"); done
+  for ((round = 1; round <= ROUNDS; round++)); do
+    echo "# round $round/$ROUNDS"
+    config=0 # the first contender is (round + configuration index) mod count: every contender leads in turn
+    contenders=(NetGen PyTorch)
+    if has_part mnist; then
+      for batch in ${BATCHES//,/ }; do
+        for opt in ${OPTIMIZER_LIST//,/ }; do
+          for ((k = 0; k < 2; k++)); do
+            case ${contenders[$(((k + round + config) % 2))]} in
+              NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" optimizers --case mnist --optimizers "$opt" --batches "$batch" --data "$DATA" ;;
+              PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_optimizers.py --case mnist --optimizers "$opt" --batches "$batch" --data "$DATA" ;;
+            esac
+          done
+          config=$((config + 1))
+        done
+      done
+    fi
+    if has_part small; then
+      for net in Digits Binary; do
+        for opt in ${OPTIMIZER_LIST//,/ }; do
+          for ((k = 0; k < 2; k++)); do
+            case ${contenders[$(((k + round + config) % 2))]} in
+              NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" optimizers --case small --nets "$net" --optimizers "$opt" --batches 32 --passes "$PASSES" --small-data "$SMALL_DATA" ;;
+              PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_optimizers.py --case small --nets "$net" --optimizers "$opt" --batches 32 --passes "$PASSES" --small-data "$SMALL_DATA" ;;
+            esac
+          done
+          config=$((config + 1))
+        done
+      done
+    fi
+    if has_part firstuse; then
+      # A fresh process per measurement; the launch time is taken just before the process starts.
+      for net in Digits B; do
+        for opt in "${first_use_optimizers[@]}"; do
+          for first in train predict; do
+            run NetGen "$round" dotnet "$NETGEN_DLL" firstuse --net "$net" --optimizer "$opt" --first "$first" --launched-unix-ns "$(date +%s%N)"
+          done
+          run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_optimizers.py --case firstuse --net "$net" --optimizer "$opt" --launched-unix-ns "$(date +%s%N)"
+        done
+      done
+    fi
+    if has_part threads; then
+      order=1,2
+      [ $((round % 2)) = 0 ] && order=2,1
+      for opt in "${first_use_optimizers[@]}"; do
+        for batch in ${THREAD_BATCHES//,/ }; do
+          run NetGen "$round" dotnet "$NETGEN_DLL" optimizers --case threads --optimizers "$opt" --batches "$batch" --threads "$order" --data "$DATA"
+        done
+      done
+    fi
+  done
+
+  echo
+  echo "## Medians over $ROUNDS round(s) ($RESULTS)"
+  $PYTHON tests/Benchmarks/summarize.py --optimizers "$RESULTS" | tee "$OUT/table.md"
   exit 0
 fi
 
