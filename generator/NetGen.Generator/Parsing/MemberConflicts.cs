@@ -19,7 +19,7 @@ namespace NetGen.Generator.Parsing
             "_weightDecay", "_momentum", "_beta1", "_beta2", "_epsilon", "ModelReadOptions",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
-            "_partLoss", "_partScale", "_partCount", "_seed", "StepBatch", "StepBlockScratch", "_stepBlock", "CompiledWeightsResource", "CompiledWeightsSha256",
+            "_partLoss", "_partScale", "_partCount", "_partFinite", "_partRate", "_partPhase", "_seed", "StepBatch", "StepBlockScratch", "_stepBlock", "CompiledWeightsResource", "CompiledWeightsSha256",
         };
 
         /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.Runtime
 {
@@ -62,6 +63,40 @@ namespace NetGen.Runtime
         {
             CheckLength(gradient.Length, parameters.Length, nameof(gradient));
             OptimizerStep<double>.Adam(parameters, moment1, moment2, rate, beta1, beta2, epsilon, weightDecay, decoupled, step).Apply(0, gradient);
+        }
+
+        /// <summary>total += part, element by element (the gradients of a data-parallel step's parts, added in part order).</summary>
+        public static void Accumulate(Span<float> total, ReadOnlySpan<float> part) => Accumulate<float>(total, part);
+
+        /// <summary>As <see cref="Accumulate(Span{float}, ReadOnlySpan{float})"/>, for double.</summary>
+        public static void Accumulate(Span<double> total, ReadOnlySpan<double> part) => Accumulate<double>(total, part);
+
+        private static void Accumulate<T>(Span<T> total, ReadOnlySpan<T> part)
+            where T : unmanaged, System.Numerics.INumber<T>
+        {
+            CheckLength(part.Length, total.Length, nameof(part));
+            ref T y = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(total);
+            ref T x = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(part);
+            nuint n = (nuint)total.Length, i = 0;
+            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                for (nuint lanes = (nuint)System.Runtime.Intrinsics.Vector512<T>.Count; i + lanes <= n; i += lanes)
+                {
+                    (System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, i) + System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, i)).StoreUnsafe(ref y, i);
+                }
+            }
+            else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                for (nuint lanes = (nuint)System.Runtime.Intrinsics.Vector256<T>.Count; i + lanes <= n; i += lanes)
+                {
+                    (System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, i) + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i)).StoreUnsafe(ref y, i);
+                }
+            }
+
+            for (; i < n; i++)
+            {
+                System.Runtime.CompilerServices.Unsafe.Add(ref y, i) += System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+            }
         }
 
         internal static void CheckLength(int actual, int expected, string paramName)

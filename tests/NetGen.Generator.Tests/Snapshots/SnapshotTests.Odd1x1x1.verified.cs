@@ -452,9 +452,10 @@ namespace Odd
         /// <summary>
         /// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is
         /// split into that many fixed, contiguous parts whose gradients are computed at the same time and added in part
-        /// order before the step: the result is the same on every run, whatever the scheduling (it may differ from the
-        /// 1-thread result in the last bits, since the sums are grouped differently). Not thread-safe itself: set it
-        /// between Train calls.
+        /// order; the parts then add, check and step one range of the parameters each. The result is the same on every
+        /// run, whatever the scheduling (it may differ from the 1-thread result in the last bits, since the sums are grouped
+        /// differently). A smaller batch, where splitting does not pay, runs on the calling thread alone, exactly as with one
+        /// thread. Not thread-safe itself: set it between Train calls.
         /// </summary>
         public int TrainingThreads
         {
@@ -470,20 +471,27 @@ namespace Odd
             }
         }
 
-        /// <summary>The smallest batch worth splitting across threads.</summary>
-        private const int MinParallelBatch = 16;
+        /// <summary>The smallest batch worth splitting across threads: at least 128 examples and 5 MFLOP of forward and backward work; below it a step takes longer on two threads than on one.</summary>
+        private const int MinParallelBatch = 500000;
 
         private int _trainingThreads = 1;
         private global::NetGen.Runtime.DataParallel<float, int>? _parallel;
         private float[][]? _partScratch;
         private float[][]? _partGradients;
         private double[]? _partLoss;
+        private bool[]? _partFinite;
         private float _partScale;
+        private float _partRate;
         private int _partCount;
+        private int _partPhase;
 
         private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;
 
-        /// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>
+        /// <summary>
+        /// Gradient of the batch in TrainingThreads parts at once; then each part adds the others' gradients into part 0's
+        /// over its range of the parameters, in part order, and checks it; then, if every range is finite, each part steps
+        /// its range.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private float TrainParallel(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, float learningRate)
         {
@@ -494,6 +502,7 @@ namespace Odd
                 _partScratch = new float[parts][];
                 _partGradients = new float[parts][];
                 _partLoss = new double[parts];
+                _partFinite = new bool[parts];
                 for (int k = 0; k < parts; k++)
                 {
                     _partScratch[k] = new float[ScratchLength];
@@ -503,31 +512,64 @@ namespace Odd
 
             _partScale = 1.0f / count;
             _partCount = count;
+            _partPhase = 0; // the parts' gradients
             _parallel.Run(inputs, labels);
-            ref float g = ref MemoryMarshal.GetArrayDataReference(_partGradients![0]);
-            double total = _partLoss![0];
-            for (int k = 1; k < parts; k++)
+            double total = 0;
+            for (int k = 0; k < parts; k++)
             {
-                Axpy4(ref g, 1.0f, ref MemoryMarshal.GetArrayDataReference(_partGradients[k]));
-                total += _partLoss[k];
+                total += _partLoss![k];
             }
 
             global::NetGen.Runtime.Guard.Loss(total);
-            global::NetGen.Runtime.Guard.Gradient(_partGradients[0]);
-            ApplyStep(ref g, learningRate);
+            _partPhase = 1; // their sum, range by range, and its check
+            _parallel.Run(inputs, labels);
+            if (Array.IndexOf(_partFinite!, false) >= 0)
+            {
+                global::NetGen.Runtime.Guard.Gradient(_partGradients![0]); // throws, naming the first value that is not finite
+            }
+
+            _partRate = learningRate;
+            _stepCount++;
+            _partPhase = 2; // the step, range by range
+            _parallel.Run(inputs, labels);
             return (float)(total / count);
         }
 
-        /// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>
+        /// <summary>
+        /// One part of a data-parallel step. Phase 0: examples [count·part/parts, count·(part+1)/parts) into the part's own
+        /// buffers. Phase 1: over the part's range of the parameters, the other parts' gradients added to part 0's in part
+        /// order, and whether the sums are finite. Phase 2: the optimizer's step over the part's range.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ComputePart(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int part)
         {
             int parts = _trainingThreads;
-            int from = (int)((long)_partCount * part / parts);
-            int to = (int)((long)_partCount * (part + 1) / parts);
-            float[] gradient = _partGradients![part];
-            Array.Clear(gradient);
-            _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
+            if (_partPhase == 0)
+            {
+                int first = (int)((long)_partCount * part / parts);
+                int last = (int)((long)_partCount * (part + 1) / parts);
+                float[] gradient = _partGradients![part];
+                Array.Clear(gradient);
+                _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, labels, first, last, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
+                return;
+            }
+
+            // Ranges of whole 64-byte lines, the last one up to ParameterCount.
+            int from = (int)((long)ParameterCount * part / parts) / 64 * 64;
+            int to = part == parts - 1 ? ParameterCount : (int)((long)ParameterCount * (part + 1) / parts) / 64 * 64;
+            Span<float> sum = _partGradients![0].AsSpan(from, to - from);
+            if (_partPhase == 1)
+            {
+                for (int k = 1; k < parts; k++)
+                {
+                    global::NetGen.Runtime.OptimizerSteps.Accumulate(sum, _partGradients[k].AsSpan(from, to - from));
+                }
+
+                _partFinite![part] = global::NetGen.Runtime.Guard.AllFinite(sum);
+                return;
+            }
+
+            global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), _partRate, _weightDecay).Apply(from, sum);
         }
 
         /// <summary>
@@ -1204,24 +1246,6 @@ namespace Odd
         private static void Axpy1(ref float y, float alpha, ref float x)
         {
             Unsafe.Add(ref y, 0) = (alpha * Unsafe.Add(ref x, 0)) + Unsafe.Add(ref y, 0);
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 4.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy4(ref float y, float alpha, ref float x)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 4 = 1 × 4
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                return;
-            }
-
-            for (nuint i = 0; i < 4; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
         }
 
         /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 1.</summary>

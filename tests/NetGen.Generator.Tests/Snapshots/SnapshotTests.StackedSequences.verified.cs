@@ -442,9 +442,10 @@ namespace Samples
         /// <summary>
         /// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is
         /// split into that many fixed, contiguous parts whose gradients are computed at the same time and added in part
-        /// order before the step: the result is the same on every run, whatever the scheduling (it may differ from the
-        /// 1-thread result in the last bits, since the sums are grouped differently). Not thread-safe itself: set it
-        /// between Train calls.
+        /// order; the parts then add, check and step one range of the parameters each. The result is the same on every
+        /// run, whatever the scheduling (it may differ from the 1-thread result in the last bits, since the sums are grouped
+        /// differently). A smaller batch, where splitting does not pay, runs on the calling thread alone, exactly as with one
+        /// thread. Not thread-safe itself: set it between Train calls.
         /// </summary>
         public int TrainingThreads
         {
@@ -460,20 +461,27 @@ namespace Samples
             }
         }
 
-        /// <summary>The smallest batch worth splitting across threads.</summary>
-        private const int MinParallelBatch = 16;
+        /// <summary>The smallest batch worth splitting across threads: at least 128 examples and 5 MFLOP of forward and backward work; below it a step takes longer on two threads than on one.</summary>
+        private const int MinParallelBatch = 249;
 
         private int _trainingThreads = 1;
         private global::NetGen.Runtime.DataParallel<double, double>? _parallel;
         private double[][]? _partScratch;
         private double[][]? _partGradients;
         private double[]? _partLoss;
+        private bool[]? _partFinite;
         private double _partScale;
+        private double _partRate;
         private int _partCount;
+        private int _partPhase;
 
         private bool UseParallel(int count) => _trainingThreads > 1 && count >= MinParallelBatch;
 
-        /// <summary>Gradient of the batch in TrainingThreads parts at once, summed in part order, then one optimizer step.</summary>
+        /// <summary>
+        /// Gradient of the batch in TrainingThreads parts at once; then each part adds the others' gradients into part 0's
+        /// over its range of the parameters, in part order, and checks it; then, if every range is finite, each part steps
+        /// its range.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double TrainParallel(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int count, double learningRate)
         {
@@ -484,6 +492,7 @@ namespace Samples
                 _partScratch = new double[parts][];
                 _partGradients = new double[parts][];
                 _partLoss = new double[parts];
+                _partFinite = new bool[parts];
                 for (int k = 0; k < parts; k++)
                 {
                     _partScratch[k] = new double[ScratchLength];
@@ -493,31 +502,64 @@ namespace Samples
 
             _partScale = 1.0d / (count * 10);
             _partCount = count;
+            _partPhase = 0; // the parts' gradients
             _parallel.Run(inputs, targets);
-            ref double g = ref MemoryMarshal.GetArrayDataReference(_partGradients![0]);
-            double total = _partLoss![0];
-            for (int k = 1; k < parts; k++)
+            double total = 0;
+            for (int k = 0; k < parts; k++)
             {
-                Axpy422(ref g, 1.0d, ref MemoryMarshal.GetArrayDataReference(_partGradients[k]));
-                total += _partLoss[k];
+                total += _partLoss![k];
             }
 
             global::NetGen.Runtime.Guard.Loss(total);
-            global::NetGen.Runtime.Guard.Gradient(_partGradients[0]);
-            ApplyStep(ref g, learningRate);
+            _partPhase = 1; // their sum, range by range, and its check
+            _parallel.Run(inputs, targets);
+            if (Array.IndexOf(_partFinite!, false) >= 0)
+            {
+                global::NetGen.Runtime.Guard.Gradient(_partGradients![0]); // throws, naming the first value that is not finite
+            }
+
+            _partRate = learningRate;
+            _stepCount++;
+            _partPhase = 2; // the step, range by range
+            _parallel.Run(inputs, targets);
             return (double)(total / (count * 10));
         }
 
-        /// <summary>One part of a data-parallel step: examples [count·part/parts, count·(part+1)/parts) into the part's own buffers.</summary>
+        /// <summary>
+        /// One part of a data-parallel step. Phase 0: examples [count·part/parts, count·(part+1)/parts) into the part's own
+        /// buffers. Phase 1: over the part's range of the parameters, the other parts' gradients added to part 0's in part
+        /// order, and whether the sums are finite. Phase 2: the optimizer's step over the part's range.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ComputePart(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int part)
         {
             int parts = _trainingThreads;
-            int from = (int)((long)_partCount * part / parts);
-            int to = (int)((long)_partCount * (part + 1) / parts);
-            double[] gradient = _partGradients![part];
-            Array.Clear(gradient);
-            _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, targets, from, to, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
+            if (_partPhase == 0)
+            {
+                int first = (int)((long)_partCount * part / parts);
+                int last = (int)((long)_partCount * (part + 1) / parts);
+                double[] gradient = _partGradients![part];
+                Array.Clear(gradient);
+                _partLoss![part] = BackpropagateRange(_partScratch![part], inputs, targets, first, last, _partScale, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
+                return;
+            }
+
+            // Ranges of whole 64-byte lines, the last one up to ParameterCount.
+            int from = (int)((long)ParameterCount * part / parts) / 64 * 64;
+            int to = part == parts - 1 ? ParameterCount : (int)((long)ParameterCount * (part + 1) / parts) / 64 * 64;
+            Span<double> sum = _partGradients![0].AsSpan(from, to - from);
+            if (_partPhase == 1)
+            {
+                for (int k = 1; k < parts; k++)
+                {
+                    global::NetGen.Runtime.OptimizerSteps.Accumulate(sum, _partGradients[k].AsSpan(from, to - from));
+                }
+
+                _partFinite![part] = global::NetGen.Runtime.Guard.AllFinite(sum);
+                return;
+            }
+
+            global::NetGen.Runtime.OptimizerStep<double>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), _partRate, _weightDecay).Apply(from, sum);
         }
 
         /// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>
@@ -1698,70 +1740,6 @@ namespace Samples
             }
 
             for (nuint i = 0; i < 240; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 422.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy422(ref double y, double alpha, ref double x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 422 = 13 × 4 × 8 (unrolled) + 6 scalar
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 416; i += 32)
-                {
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
-                }
-                for (nuint i = 416; i < 422; i++)
-                {
-                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 422 = 26 × 4 × 4 (unrolled) + 1 × 4 + 2 scalar
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 416; i += 16)
-                {
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                }
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 416), Vector256.LoadUnsafe(ref y, 416)).StoreUnsafe(ref y, 416);
-                for (nuint i = 420; i < 422; i++)
-                {
-                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 422 = 52 × 4 × 2 (unrolled) + 3 × 2
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 416; i += 8)
-                {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
-                }
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 416), Vector128.LoadUnsafe(ref y, 416)).StoreUnsafe(ref y, 416);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 418), Vector128.LoadUnsafe(ref y, 418)).StoreUnsafe(ref y, 418);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 420), Vector128.LoadUnsafe(ref y, 420)).StoreUnsafe(ref y, 420);
-                return;
-            }
-
-            for (nuint i = 0; i < 422; i++)
             {
                 Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
             }
