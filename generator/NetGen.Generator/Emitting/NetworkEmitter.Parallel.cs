@@ -85,9 +85,10 @@ namespace NetGen.Generator.Emitting
                     w.Line($"_partGradients = new {T}[parts][];");
                     w.Line("_partLoss = new double[parts];");
                     w.Line("_partFinite = new bool[parts];");
+                    w.Line("_partScratch[0] = Scratch; // part 0 runs on the calling thread: the one-thread scratch");
                     using (w.Block("for (int k = 0; k < parts; k++)"))
                     {
-                        w.Line($"_partScratch[k] = new {T}[ScratchLength];");
+                        w.Line($"_partScratch[k] ??= new {T}[ScratchLength];");
                         w.Line($"_partGradients[k] = new {T}[ParameterCount];");
                     }
                 }

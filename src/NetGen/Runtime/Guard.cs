@@ -197,7 +197,11 @@ namespace NetGen.Runtime
         private static bool AllFinite<T>(ReadOnlySpan<T> bits, T magnitude, T infinity)
             where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Largest(bits, magnitude) < infinity;
 
-        /// <summary>The largest magnitude's bits (sign cleared): NaN's are above +∞'s, so the float they spell is NaN then.</summary>
+        /// <summary>
+        /// The largest magnitude's bits (sign cleared): NaN's are above +∞'s, so the float they spell is NaN then. Fully
+        /// optimized on first use: every training step runs it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static T Largest<T>(ReadOnlySpan<T> bits, T magnitude)
             where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
         {

@@ -71,6 +71,7 @@ namespace NetGen.Runtime
         /// <summary>As <see cref="Accumulate(Span{float}, ReadOnlySpan{float})"/>, for double.</summary>
         public static void Accumulate(Span<double> total, ReadOnlySpan<double> part) => Accumulate<double>(total, part);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Accumulate<T>(Span<T> total, ReadOnlySpan<T> part)
             where T : unmanaged, System.Numerics.INumber<T>
         {

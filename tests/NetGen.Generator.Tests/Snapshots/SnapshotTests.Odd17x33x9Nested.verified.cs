@@ -505,9 +505,10 @@ namespace Odd
                     _partGradients = new float[parts][];
                     _partLoss = new double[parts];
                     _partFinite = new bool[parts];
+                    _partScratch[0] = Scratch; // part 0 runs on the calling thread: the one-thread scratch
                     for (int k = 0; k < parts; k++)
                     {
-                        _partScratch[k] = new float[ScratchLength];
+                        _partScratch[k] ??= new float[ScratchLength];
                         _partGradients[k] = new float[ParameterCount];
                     }
                 }
