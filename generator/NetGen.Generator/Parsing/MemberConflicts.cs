@@ -31,7 +31,7 @@ namespace NetGen.Generator.Parsing
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
-            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardBatch|ForwardBlock|BackwardBatch|Update|Columns|Scatter|Product|Sequence|Step|Through|InputDeltas|BackwardDeltas|StepBlocks|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
+            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardRows|ForwardBatch|ForwardBlock|BackwardBatch|Update|Columns|Scatter|Product|Sequence|Step|Through|InputDeltas|BackwardDeltas|StepBlocks|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         // Activation kernels are named {Key}Bias{n}, {Key}BiasBroadcast{n} and {Key}Derivative{n}, where an activation's

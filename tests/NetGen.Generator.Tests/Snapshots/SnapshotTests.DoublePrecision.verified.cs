@@ -820,8 +820,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer0ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 0 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b0, tanh.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardRows(ref double p, ref double x, ref double y, nuint n, nuint count)
+        {
+            ref double w = ref Unsafe.Add(ref p, W0);
+            ref double b = ref Unsafe.Add(ref p, B0);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref double xn = ref Unsafe.Add(ref x, n * 4);
                 ref double yn = ref Unsafe.Add(ref y, n * 16);
@@ -830,7 +843,7 @@ namespace Samples
                     DotBlock4(ref Unsafe.Add(ref w, o * 4), ref xn, ref Unsafe.Add(ref yn, o), 16);
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 16; o++)
                 {
@@ -839,7 +852,7 @@ namespace Samples
             }
 
             // + b0, then tanh
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 TanhBias16(ref Unsafe.Add(ref y, r * 16), ref b);
             }
@@ -903,8 +916,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer1ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 1 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b1, identity.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1ForwardRows(ref double p, ref double x, ref double y, nuint n, nuint count)
+        {
+            ref double w = ref Unsafe.Add(ref p, W1);
+            ref double b = ref Unsafe.Add(ref p, B1);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref double xn = ref Unsafe.Add(ref x, n * 16);
                 ref double yn = ref Unsafe.Add(ref y, n * 3);
@@ -916,7 +942,7 @@ namespace Samples
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 3; o++)
                 {
@@ -925,7 +951,7 @@ namespace Samples
             }
 
             // + b1, then identity
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 IdentityBias3(ref Unsafe.Add(ref y, r * 3), ref b);
             }

@@ -974,8 +974,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             }
         }
 
+        // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+        if (n < (nuint)count)
+        {
+            Layer0ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+        }
+    }
+
+    /// <summary>Layer 0 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b0, ReLU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W0);
+        ref float b = ref Unsafe.Add(ref p, B0);
         nuint rest = n;
-        for (; n + 4 <= (nuint)count; n += 4)
+        for (; n + 4 <= count; n += 4)
         {
             ref float xn = ref Unsafe.Add(ref x, n * 8);
             ref float yn = ref Unsafe.Add(ref y, n * 16);
@@ -984,7 +997,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
                 DotBlock8(ref Unsafe.Add(ref w, o * 8), ref xn, ref Unsafe.Add(ref yn, o), 16);
             }
         }
-        for (; n < (nuint)count; n++)
+        for (; n < count; n++)
         {
             for (nuint o = 0; o < 16; o++)
             {
@@ -993,7 +1006,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         }
 
         // + b0, then ReLU
-        for (nuint r = rest; r < (nuint)count; r++)
+        for (nuint r = rest; r < count; r++)
         {
             ReluBias16(ref Unsafe.Add(ref y, r * 16), ref b);
         }
@@ -1054,8 +1067,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             }
         }
 
+        // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+        if (n < (nuint)count)
+        {
+            Layer1ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+        }
+    }
+
+    /// <summary>Layer 1 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b1, LeakyReLU(0.01).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W1);
+        ref float b = ref Unsafe.Add(ref p, B1);
         nuint rest = n;
-        for (; n + 4 <= (nuint)count; n += 4)
+        for (; n + 4 <= count; n += 4)
         {
             ref float xn = ref Unsafe.Add(ref x, n * 16);
             ref float yn = ref Unsafe.Add(ref y, n * 16);
@@ -1064,7 +1090,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
                 DotBlock16(ref Unsafe.Add(ref w, o * 16), ref xn, ref Unsafe.Add(ref yn, o), 16);
             }
         }
-        for (; n < (nuint)count; n++)
+        for (; n < count; n++)
         {
             for (nuint o = 0; o < 16; o++)
             {
@@ -1073,7 +1099,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         }
 
         // + b1, then LeakyReLU(0.01)
-        for (nuint r = rest; r < (nuint)count; r++)
+        for (nuint r = rest; r < count; r++)
         {
             LeakyRelu0_01Bias16(ref Unsafe.Add(ref y, r * 16), ref b);
         }
@@ -1134,8 +1160,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             }
         }
 
+        // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+        if (n < (nuint)count)
+        {
+            Layer2ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+        }
+    }
+
+    /// <summary>Layer 2 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b2, LeakyReLU(0.2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W2);
+        ref float b = ref Unsafe.Add(ref p, B2);
         nuint rest = n;
-        for (; n + 4 <= (nuint)count; n += 4)
+        for (; n + 4 <= count; n += 4)
         {
             ref float xn = ref Unsafe.Add(ref x, n * 16);
             ref float yn = ref Unsafe.Add(ref y, n * 12);
@@ -1144,7 +1183,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
                 DotBlock16(ref Unsafe.Add(ref w, o * 16), ref xn, ref Unsafe.Add(ref yn, o), 12);
             }
         }
-        for (; n < (nuint)count; n++)
+        for (; n < count; n++)
         {
             for (nuint o = 0; o < 12; o++)
             {
@@ -1153,7 +1192,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         }
 
         // + b2, then LeakyReLU(0.2)
-        for (nuint r = rest; r < (nuint)count; r++)
+        for (nuint r = rest; r < count; r++)
         {
             LeakyRelu0_2Bias12(ref Unsafe.Add(ref y, r * 12), ref b);
         }
@@ -1214,8 +1253,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             }
         }
 
+        // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+        if (n < (nuint)count)
+        {
+            Layer3ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+        }
+    }
+
+    /// <summary>Layer 3 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b3, sigmoid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W3);
+        ref float b = ref Unsafe.Add(ref p, B3);
         nuint rest = n;
-        for (; n + 4 <= (nuint)count; n += 4)
+        for (; n + 4 <= count; n += 4)
         {
             ref float xn = ref Unsafe.Add(ref x, n * 12);
             ref float yn = ref Unsafe.Add(ref y, n * 8);
@@ -1224,7 +1276,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
                 DotBlock12(ref Unsafe.Add(ref w, o * 12), ref xn, ref Unsafe.Add(ref yn, o), 8);
             }
         }
-        for (; n < (nuint)count; n++)
+        for (; n < count; n++)
         {
             for (nuint o = 0; o < 8; o++)
             {
@@ -1233,7 +1285,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         }
 
         // + b3, then sigmoid
-        for (nuint r = rest; r < (nuint)count; r++)
+        for (nuint r = rest; r < count; r++)
         {
             SigmoidBias8(ref Unsafe.Add(ref y, r * 8), ref b);
         }
@@ -1294,8 +1346,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             }
         }
 
+        // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+        if (n < (nuint)count)
+        {
+            Layer4ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+        }
+    }
+
+    /// <summary>Layer 4 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b4, tanh.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W4);
+        ref float b = ref Unsafe.Add(ref p, B4);
         nuint rest = n;
-        for (; n + 4 <= (nuint)count; n += 4)
+        for (; n + 4 <= count; n += 4)
         {
             ref float xn = ref Unsafe.Add(ref x, n * 8);
             ref float yn = ref Unsafe.Add(ref y, n * 4);
@@ -1304,7 +1369,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
                 DotBlock8(ref Unsafe.Add(ref w, o * 8), ref xn, ref Unsafe.Add(ref yn, o), 4);
             }
         }
-        for (; n < (nuint)count; n++)
+        for (; n < count; n++)
         {
             for (nuint o = 0; o < 4; o++)
             {
@@ -1313,7 +1378,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         }
 
         // + b4, then tanh
-        for (nuint r = rest; r < (nuint)count; r++)
+        for (nuint r = rest; r < count; r++)
         {
             TanhBias4(ref Unsafe.Add(ref y, r * 4), ref b);
         }
@@ -1377,8 +1442,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             }
         }
 
+        // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+        if (n < (nuint)count)
+        {
+            Layer5ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+        }
+    }
+
+    /// <summary>Layer 5 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b5, identity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer5ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+    {
+        ref float w = ref Unsafe.Add(ref p, W5);
+        ref float b = ref Unsafe.Add(ref p, B5);
         nuint rest = n;
-        for (; n + 4 <= (nuint)count; n += 4)
+        for (; n + 4 <= count; n += 4)
         {
             ref float xn = ref Unsafe.Add(ref x, n * 4);
             ref float yn = ref Unsafe.Add(ref y, n * 3);
@@ -1390,7 +1468,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
                 }
             }
         }
-        for (; n < (nuint)count; n++)
+        for (; n < count; n++)
         {
             for (nuint o = 0; o < 3; o++)
             {
@@ -1399,7 +1477,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         }
 
         // + b5, then identity
-        for (nuint r = rest; r < (nuint)count; r++)
+        for (nuint r = rest; r < count; r++)
         {
             IdentityBias3(ref Unsafe.Add(ref y, r * 3), ref b);
         }

@@ -1195,8 +1195,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer5ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 5 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b5, ReLU.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer5ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W5);
+            ref float b = ref Unsafe.Add(ref p, B5);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 400);
                 ref float yn = ref Unsafe.Add(ref y, n * 120);
@@ -1205,7 +1218,7 @@ namespace Samples
                     DotBlock400(ref Unsafe.Add(ref w, o * 400), ref xn, ref Unsafe.Add(ref yn, o), 120);
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 120; o++)
                 {
@@ -1214,7 +1227,7 @@ namespace Samples
             }
 
             // + b5, then ReLU
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 ReluBias120(ref Unsafe.Add(ref y, r * 120), ref b);
             }
@@ -1297,8 +1310,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer7ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 7 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b7, ReLU.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer7ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W7);
+            ref float b = ref Unsafe.Add(ref p, B7);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 120);
                 ref float yn = ref Unsafe.Add(ref y, n * 84);
@@ -1307,7 +1333,7 @@ namespace Samples
                     DotBlock120(ref Unsafe.Add(ref w, o * 120), ref xn, ref Unsafe.Add(ref yn, o), 84);
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 84; o++)
                 {
@@ -1316,7 +1342,7 @@ namespace Samples
             }
 
             // + b7, then ReLU
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 ReluBias84(ref Unsafe.Add(ref y, r * 84), ref b);
             }
@@ -1369,8 +1395,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer8ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 8 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b8, identity.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer8ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W8);
+            ref float b = ref Unsafe.Add(ref p, B8);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 84);
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
@@ -1386,7 +1425,7 @@ namespace Samples
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 10; o++)
                 {
@@ -1395,7 +1434,7 @@ namespace Samples
             }
 
             // + b8, then identity
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
             }

@@ -877,8 +877,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer0ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 0 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b0, ReLU.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W0);
+            ref float b = ref Unsafe.Add(ref p, B0);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 784);
                 ref float yn = ref Unsafe.Add(ref y, n * 128);
@@ -887,7 +900,7 @@ namespace Samples
                     DotBlock784(ref Unsafe.Add(ref w, o * 784), ref xn, ref Unsafe.Add(ref yn, o), 128);
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 128; o++)
                 {
@@ -896,7 +909,7 @@ namespace Samples
             }
 
             // + b0, then ReLU
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 ReluBias128(ref Unsafe.Add(ref y, r * 128), ref b);
             }
@@ -968,8 +981,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer1ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 1 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b1, ReLU.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W1);
+            ref float b = ref Unsafe.Add(ref p, B1);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 128);
                 ref float yn = ref Unsafe.Add(ref y, n * 64);
@@ -978,7 +1004,7 @@ namespace Samples
                     DotBlock128(ref Unsafe.Add(ref w, o * 128), ref xn, ref Unsafe.Add(ref yn, o), 64);
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 64; o++)
                 {
@@ -987,7 +1013,7 @@ namespace Samples
             }
 
             // + b1, then ReLU
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 ReluBias64(ref Unsafe.Add(ref y, r * 64), ref b);
             }
@@ -1052,8 +1078,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer2ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 2 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b2, identity.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W2);
+            ref float b = ref Unsafe.Add(ref p, B2);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 64);
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
@@ -1069,7 +1108,7 @@ namespace Samples
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 10; o++)
                 {
@@ -1078,7 +1117,7 @@ namespace Samples
             }
 
             // + b2, then identity
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
             }

@@ -826,8 +826,21 @@ namespace Odd
                     }
                 }
 
+                // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+                if (n < (nuint)count)
+                {
+                    Layer0ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+                }
+            }
+
+            /// <summary>Layer 0 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b0, tanh.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void Layer0ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+            {
+                ref float w = ref Unsafe.Add(ref p, W0);
+                ref float b = ref Unsafe.Add(ref p, B0);
                 nuint rest = n;
-                for (; n + 4 <= (nuint)count; n += 4)
+                for (; n + 4 <= count; n += 4)
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 17);
                     ref float yn = ref Unsafe.Add(ref y, n * 33);
@@ -843,7 +856,7 @@ namespace Odd
                         }
                     }
                 }
-                for (; n < (nuint)count; n++)
+                for (; n < count; n++)
                 {
                     for (nuint o = 0; o < 33; o++)
                     {
@@ -852,7 +865,7 @@ namespace Odd
                 }
 
                 // + b0, then tanh
-                for (nuint r = rest; r < (nuint)count; r++)
+                for (nuint r = rest; r < count; r++)
                 {
                     TanhBias33(ref Unsafe.Add(ref y, r * 33), ref b);
                 }
@@ -917,8 +930,21 @@ namespace Odd
                     }
                 }
 
+                // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+                if (n < (nuint)count)
+                {
+                    Layer1ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+                }
+            }
+
+            /// <summary>Layer 1 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b1, identity.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void Layer1ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+            {
+                ref float w = ref Unsafe.Add(ref p, W1);
+                ref float b = ref Unsafe.Add(ref p, B1);
                 nuint rest = n;
-                for (; n + 4 <= (nuint)count; n += 4)
+                for (; n + 4 <= count; n += 4)
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 33);
                     ref float yn = ref Unsafe.Add(ref y, n * 9);
@@ -934,7 +960,7 @@ namespace Odd
                         }
                     }
                 }
-                for (; n < (nuint)count; n++)
+                for (; n < count; n++)
                 {
                     for (nuint o = 0; o < 9; o++)
                     {
@@ -943,7 +969,7 @@ namespace Odd
                 }
 
                 // + b1, then identity
-                for (nuint r = rest; r < (nuint)count; r++)
+                for (nuint r = rest; r < count; r++)
                 {
                     IdentityBias9(ref Unsafe.Add(ref y, r * 9), ref b);
                 }

@@ -823,8 +823,21 @@ namespace Odd
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer0ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 0 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b0, sigmoid.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W0);
+            ref float b = ref Unsafe.Add(ref p, B0);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 1);
                 ref float yn = ref Unsafe.Add(ref y, n * 1);
@@ -836,7 +849,7 @@ namespace Odd
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 1; o++)
                 {
@@ -845,7 +858,7 @@ namespace Odd
             }
 
             // + b0, then sigmoid
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 SigmoidBias1(ref Unsafe.Add(ref y, r * 1), ref b);
             }
@@ -909,8 +922,21 @@ namespace Odd
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer1ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 1 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b1, identity.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W1);
+            ref float b = ref Unsafe.Add(ref p, B1);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 1);
                 ref float yn = ref Unsafe.Add(ref y, n * 1);
@@ -922,7 +948,7 @@ namespace Odd
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 1; o++)
                 {
@@ -931,7 +957,7 @@ namespace Odd
             }
 
             // + b1, then identity
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 IdentityBias1(ref Unsafe.Add(ref y, r * 1), ref b);
             }

@@ -824,8 +824,21 @@ namespace Odd
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer0ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 0 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b0, ReLU.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W0);
+            ref float b = ref Unsafe.Add(ref p, B0);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 3);
                 ref float yn = ref Unsafe.Add(ref y, n * 5);
@@ -841,7 +854,7 @@ namespace Odd
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 5; o++)
                 {
@@ -850,7 +863,7 @@ namespace Odd
             }
 
             // + b0, then ReLU
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 ReluBias5(ref Unsafe.Add(ref y, r * 5), ref b);
             }
@@ -914,8 +927,21 @@ namespace Odd
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer1ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 1 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b1, identity.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W1);
+            ref float b = ref Unsafe.Add(ref p, B1);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 5);
                 ref float yn = ref Unsafe.Add(ref y, n * 2);
@@ -927,7 +953,7 @@ namespace Odd
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 2; o++)
                 {
@@ -936,7 +962,7 @@ namespace Odd
             }
 
             // + b1, then identity
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 IdentityBias2(ref Unsafe.Add(ref y, r * 2), ref b);
             }

@@ -969,8 +969,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer1ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 1 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b1, identity.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1ForwardRows(ref float p, ref float x, ref float y, nuint n, nuint count)
+        {
+            ref float w = ref Unsafe.Add(ref p, W1);
+            ref float b = ref Unsafe.Add(ref p, B1);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 128);
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
@@ -986,7 +999,7 @@ namespace Samples
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 10; o++)
                 {
@@ -995,7 +1008,7 @@ namespace Samples
             }
 
             // + b1, then identity
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
             }

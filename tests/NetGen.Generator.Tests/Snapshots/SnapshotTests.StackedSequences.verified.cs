@@ -998,8 +998,21 @@ namespace Samples
                 }
             }
 
+            // The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).
+            if (n < (nuint)count)
+            {
+                Layer2ForwardRows(ref p, ref x, ref y, n, (nuint)count);
+            }
+        }
+
+        /// <summary>Layer 2 forward for the rows [n, count): 4 rows × 4 examples at a time, then + b2, identity.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2ForwardRows(ref double p, ref double x, ref double y, nuint n, nuint count)
+        {
+            ref double w = ref Unsafe.Add(ref p, W2);
+            ref double b = ref Unsafe.Add(ref p, B2);
             nuint rest = n;
-            for (; n + 4 <= (nuint)count; n += 4)
+            for (; n + 4 <= count; n += 4)
             {
                 ref double xn = ref Unsafe.Add(ref x, n * 6);
                 ref double yn = ref Unsafe.Add(ref y, n * 2);
@@ -1011,7 +1024,7 @@ namespace Samples
                     }
                 }
             }
-            for (; n < (nuint)count; n++)
+            for (; n < count; n++)
             {
                 for (nuint o = 0; o < 2; o++)
                 {
@@ -1020,7 +1033,7 @@ namespace Samples
             }
 
             // + b2, then identity
-            for (nuint r = rest; r < (nuint)count; r++)
+            for (nuint r = rest; r < count; r++)
             {
                 IdentityBias2(ref Unsafe.Add(ref y, r * 2), ref b);
             }

@@ -203,11 +203,8 @@ namespace NetGen.Generator.Emitting.Layers
         /// </summary>
         public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
-            string block = kernels.DotBlock(Inputs);
-            string dot = kernels.Dot(Inputs);
             string forwardBlock = kernels.ForwardBlock(Outputs, Inputs, SkipsZeroInputs);
             int examples = kernels.BlockExamples;
-            int rows4 = Outputs / 4 * 4;
             w.Line($"/// <summary>");
             w.Line($"/// Layer {I} forward for a mini-batch: each row n of y is {Escape(ForwardEquation)} of row n of x.");
             w.Line($"/// Blocks of {examples} examples: x transposed into s (examples along the vectors), the broadcast-form product,");
@@ -266,8 +263,31 @@ namespace NetGen.Generator.Emitting.Layers
                 }
 
                 w.Line();
+                w.Line("// The examples after the last whole block, in a method of their own (JIT-compiled only if ever needed).");
+                using (w.Block("if (n < (nuint)count)"))
+                {
+                    w.Line($"Layer{I}ForwardRows(ref p, ref x, ref y, n, (nuint)count);");
+                }
+            }
+
+            EmitForwardRows(w, t, kernels);
+        }
+
+        /// <summary>Layer{l}ForwardRows(ref p, ref x, ref y, from, count): the mini-batch forward pass for rows [from, count), 4 rows × 4 examples sharing their loads.</summary>
+        private void EmitForwardRows(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string block = kernels.DotBlock(Inputs);
+            string dot = kernels.Dot(Inputs);
+            int rows4 = Outputs / 4 * 4;
+            w.Line();
+            w.Line($"/// <summary>Layer {I} forward for the rows [n, count): 4 rows × 4 examples at a time, then + b{I}, {Activation.Name}.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}ForwardRows(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, nuint n, nuint count)"))
+            {
+                w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
+                w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
                 w.Line("nuint rest = n;");
-                using (w.Block("for (; n + 4 <= (nuint)count; n += 4)"))
+                using (w.Block("for (; n + 4 <= count; n += 4)"))
                 {
                     w.Line($"ref {t.Type} xn = ref Unsafe.Add(ref x, n * {Inputs});");
                     w.Line($"ref {t.Type} yn = ref Unsafe.Add(ref y, n * {Outputs});");
@@ -291,7 +311,7 @@ namespace NetGen.Generator.Emitting.Layers
                     }
                 }
 
-                using (w.Block("for (; n < (nuint)count; n++)"))
+                using (w.Block("for (; n < count; n++)"))
                 {
                     using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
                     {
@@ -301,7 +321,7 @@ namespace NetGen.Generator.Emitting.Layers
 
                 w.Line();
                 w.Line($"// + b{I}, then {Activation.Name}");
-                using (w.Block("for (nuint r = rest; r < (nuint)count; r++)"))
+                using (w.Block("for (nuint r = rest; r < count; r++)"))
                 {
                     w.Line($"{kernels.BiasActivation(Activation, Outputs)}(ref Unsafe.Add(ref y, r * {Outputs}), ref b);");
                 }
