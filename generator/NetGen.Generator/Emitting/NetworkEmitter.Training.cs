@@ -98,21 +98,7 @@ namespace NetGen.Generator.Emitting
                     w.Line("int m = Math.Min(BatchChunk, to - start);");
                     w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
                     w.Line(Stochastic ? "ForwardBatch(ref x, ref a, m, ref s, training: true, key, start);" : "ForwardBatch(ref x, ref a, m, ref s);");
-                    string size = Rows == 1 ? "OutputSize" : Last.Outputs.ToString(CultureInfo.InvariantCulture);
-                    string row = Rows == 1 ? "start + n" : $"(start * {Rows}) + n";
-                    using (w.Block(Rows == 1 ? "for (int n = 0; n < m; n++)" : $"for (int n = 0; n < m * {Rows}; n++)"))
-                    {
-                        string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * {size}))";
-                        string dz = $"ref Unsafe.Add(ref d, (m * {Last.A}) + (n * {size}))";
-                        w.Line(_head.IntegerLabels
-                            ? $"total += OutputDelta({z}, {TargetsName}[{row}], scale, {dz});"
-                            : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), ({row}) * {size}), scale, {dz});");
-                    }
-
-                    using (w.Block("if (!double.IsFinite(total))"))
-                    {
-                        w.Line("return total;");
-                    }
+                    EmitLossAndOutputDeltas(w, "start");
 
                     foreach (Layer layer in Enumerable.Reverse(_layers))
                     {
@@ -190,6 +176,30 @@ namespace NetGen.Generator.Emitting
                 Last.EmitOutputDerivative(w, _kernels, "dz", "z");
 
                 w.Line("return loss;");
+            }
+        }
+
+        /// <summary>
+        /// The loss of the m examples (rows of a) into total and δ of the last layer, then a return if the loss is not
+        /// finite; the examples' targets start at row <paramref name="first"/> (null: 0) of the batch's.
+        /// </summary>
+        private void EmitLossAndOutputDeltas(CodeWriter w, string? first)
+        {
+            string size = Rows == 1 ? "OutputSize" : Last.Outputs.ToString(CultureInfo.InvariantCulture);
+            string row = first is null ? "n" : Rows == 1 ? $"{first} + n" : $"({first} * {Rows}) + n";
+            string offset = first is null ? $"n * {size}" : $"({row}) * {size}";
+            using (w.Block(Rows == 1 ? "for (int n = 0; n < m; n++)" : $"for (int n = 0; n < m * {Rows}; n++)"))
+            {
+                string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * {size}))";
+                string dz = $"ref Unsafe.Add(ref d, (m * {Last.A}) + (n * {size}))";
+                w.Line(_head.IntegerLabels
+                    ? $"total += OutputDelta({z}, {TargetsName}[{row}], scale, {dz});"
+                    : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), {offset}), scale, {dz});");
+            }
+
+            using (w.Block("if (!double.IsFinite(total))"))
+            {
+                w.Line("return total;");
             }
         }
 
@@ -338,19 +348,7 @@ namespace NetGen.Generator.Emitting
                     w.Line("ForwardBatch(ref x, ref a, m, ref s);");
                 }
 
-                using (w.Block("for (int n = 0; n < m; n++)"))
-                {
-                    string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * OutputSize))";
-                    string dz = $"ref Unsafe.Add(ref d, (m * {Last.A}) + (n * OutputSize))";
-                    w.Line(_head.IntegerLabels
-                        ? $"total += OutputDelta({z}, {TargetsName}[n], scale, {dz});"
-                        : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), n * OutputSize), scale, {dz});");
-                }
-
-                using (w.Block("if (!double.IsFinite(total))"))
-                {
-                    w.Line("return total;");
-                }
+                EmitLossAndOutputDeltas(w, null);
 
                 w.Line("// The deltas of every layer first, with the weights before the step.");
                 foreach (Layer layer in Enumerable.Reverse(_layers).Where(l => l.Previous is not null))
