@@ -25,7 +25,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
         private static readonly HashSet<string> s_generatedHelpers = new(System.StringComparer.Ordinal)
         {
-            "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd",
+            "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd", "Sum4",
             "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
             "BackpropagateRange", "BackpropagateStep", "TrainFused", "ApplyStep", "ModelTensors", "BuildOnnx", "UseParallel", "TrainParallel", "ComputePart", "ExpF", "SigmoidF", "TanhF",
         };

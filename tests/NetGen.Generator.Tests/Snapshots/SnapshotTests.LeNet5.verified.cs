@@ -1970,6 +1970,27 @@ namespace Samples
             #endif
         }
 
+        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+        /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
+            {
+                return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
+            }
+
+            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
+        }
 
         /// <summary>Σᵢ a[i]·b[i] for i &lt; 84.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -5474,10 +5495,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, s2);
                     s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 320), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5509,10 +5527,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 244), xr, s2);
                     s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 328), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5544,10 +5559,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 248), xl, s2);
                     s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 332), xl, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5589,10 +5601,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 284), xr, s2);
                     s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5624,10 +5633,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 292), xr, s2);
                     s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 392), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5659,10 +5665,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 296), xl, s2);
                     s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 396), xl, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5709,10 +5712,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 344), xr, s2);
                     s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 464), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5744,10 +5744,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 352), xl, s2);
                     s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 472), xl, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5774,10 +5771,7 @@ namespace Samples
                         t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 364), x1, t3);
                     }
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5819,10 +5813,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1184), xl, s2);
                     s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1584), xl, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5849,10 +5840,7 @@ namespace Samples
                         t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1208), x1, t3);
                     }
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5879,10 +5867,7 @@ namespace Samples
                         t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1204), x1, t3);
                     }
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5924,10 +5909,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2336), xl, s2);
                     s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 3120), xl, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5954,10 +5936,7 @@ namespace Samples
                         t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2360), x1, t3);
                     }
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -5984,10 +5963,7 @@ namespace Samples
                         t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2356), x1, t3);
                     }
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }

@@ -1274,6 +1274,27 @@ namespace Odd
             #endif
         }
 
+        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+        /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
+            {
+                return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
+            }
+
+            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
+        }
 
         /// <summary>Σᵢ a[i]·b[i] for i &lt; 3.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1363,6 +1363,27 @@ namespace Samples
             #endif
         }
 
+        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+        /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
+            {
+                return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
+            }
+
+            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
+        }
 
         /// <summary>Σᵢ a[i]·b[i] for i &lt; 28.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -2547,10 +2568,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, s2);
                     s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0);
-                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1);
-                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2);
-                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3);
+                    Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -2587,10 +2605,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 76), xr, s2);
                     s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 104), xr, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -2622,10 +2637,7 @@ namespace Samples
                     s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 80), xl, s2);
                     s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 108), xl, s3);
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -2662,10 +2674,7 @@ namespace Samples
                         t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x1, t3);
                     }
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -2692,10 +2701,7 @@ namespace Samples
                         t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 392), x1, t3);
                     }
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }
@@ -2722,10 +2728,7 @@ namespace Samples
                         t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 388), x1, t3);
                     }
                     ref float yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                 }
                 return;
             }

@@ -57,6 +57,11 @@ namespace NetGen.Generator.Emitting
         public void Emit(CodeWriter w)
         {
             EmitMultiplyAdd(w);
+            if (_t.Type == "float" && _requested.Any(r => r.Item1 is (int)Kind.DotRows or (int)Kind.DotRowsSparse))
+            {
+                EmitSum4(w);
+            }
+
             foreach ((int kind, int n, int rows) in _requested)
             {
                 w.Line();
