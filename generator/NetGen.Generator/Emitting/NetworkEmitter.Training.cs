@@ -287,7 +287,7 @@ namespace NetGen.Generator.Emitting
             if (StepsBlocks)
             {
                 string n1 = single ? "1" : "count";
-                using (single ? null : w.Block("if (count <= StepBatch && !UseParallel(count))"))
+                using (single ? null : w.Block("if (count <= StepBatch)"))
                 {
                     w.Line("// The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.");
                     if (_optimizer.StateBuffers > 0)

@@ -364,7 +364,7 @@ namespace Odd
                 return TrainParallel(inputs, labels, count, learningRate);
             }
 
-            if (count <= StepBatch && !UseParallel(count))
+            if (count <= StepBatch)
             {
                 // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
                 var step = global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
