@@ -31,14 +31,14 @@ namespace NetGen.Generator.Parsing
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
-            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardRows|ForwardBatch|ForwardBlock|BackwardBatch|Update|Columns|Scatter|Product|Sequence|Step|Through|InputDeltas|BackwardDeltas|StepBlocks|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
+            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardRows|ForwardBatch|ForwardBlock|BackwardBatch|Update|Columns|Scatter|Product|Sequence|Step|Steps|Cell|CellBack|Transpose|Through|ThroughGroup|InputDeltas|BackwardDeltas|StepBlocks|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         // Activation kernels are named {Key}Bias{n}, {Key}BiasBroadcast{n} and {Key}Derivative{n}, where an activation's
         // Key starts with its ActivationKind name (parameters may follow, e.g. the slope of LeakyRelu): the pattern is
         // built from the enum, so a new activation needs nothing here.
         private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
-            "^(?:(?:Dot|DotBlock|Axpy|AxpyChunks|AccumulateRow|UpdateRow|Gemm[1-8]x|GemmSparse8x|NonzeroChunks|NonzeroRows|NonzeroColumns)[0-9]+|ForwardBlock(?:Prefetching)?(?:Sparse)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows(?:Sparse)?[0-9]+|SumRows[0-9]+|(?:"
+            "^(?:(?:Dot|DotBlock|Axpy|AxpyChunks|AccumulateRow|UpdateRow|Gemm[1-8]x|GemmSparse8x|GemmMany|NonzeroChunks|NonzeroRows|NonzeroColumns)[0-9]+|ForwardBlock(?:Prefetching)?(?:Sparse)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows(?:Sparse)?[0-9]+|SumRows[0-9]+|(?:"
                 + string.Join("|", System.Enum.GetNames(typeof(ActivationKind)))
                 + ")[0-9A-Za-z_]*(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);

@@ -31,6 +31,19 @@ namespace NetGen.Generator.Emitting
         }
 
         /// <summary>
+        /// <see cref="Gemm"/> over `count` output rows j (a runtime count: the examples of a mini-batch in lockstep), 8 rows at a
+        /// time, then 4, then one; signature (…Gemm's…, nuint count). Each output is the same sum, in the same order, whichever
+        /// kernel computes it, so an example's result does not depend on how many run beside it.
+        /// </summary>
+        public string GemmMany(int n)
+        {
+            Request(Kind.Gemm8, n);
+            Request(Kind.Gemm4, n);
+            Request(Kind.Gemm1, n);
+            return Request(Kind.GemmMany, n);
+        }
+
+        /// <summary>
         /// <see cref="Gemm"/> for 8 output rows that visits, for each step of its column loop, only the rows r of v whose
         /// columns in that step are not all zero (bit r of masks[step], from <see cref="NonzeroColumns"/>; at most 32 rows);
         /// signature (…Gemm's…, ref uint masks). Every sum is bit-identical to Gemm's: a skipped term is c·0 = ±0.
@@ -207,6 +220,32 @@ namespace NetGen.Generator.Emitting
 
                     w.Line($"ref {t} target = ref Unsafe.Add(ref o, (j * os) + i);");
                     w.Line("target = accumulate ? target + (alpha * sum) : alpha * sum;");
+                }
+            }
+        }
+
+        private void EmitGemmMany(CodeWriter w, int n)
+        {
+            string t = _t.Type;
+            w.Line($"/// <summary>Gemm{n}'s rank update for count output rows j (c's at j·cj, o's at j·os): 8 at a time, then 4, then one.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void GemmMany{n}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate, nuint count)"))
+            {
+                w.Line("nuint j = 0;");
+                using (w.Block("for (; j + 8 <= count; j += 8)"))
+                {
+                    w.Line($"Gemm8x{n}(ref v, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref o, j * os), os, alpha, accumulate);");
+                }
+
+                using (w.Block("if (j + 4 <= count)"))
+                {
+                    w.Line($"Gemm4x{n}(ref v, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref o, j * os), os, alpha, accumulate);");
+                    w.Line("j += 4;");
+                }
+
+                using (w.Block("for (; j < count; j++)"))
+                {
+                    w.Line($"Gemm1x{n}(ref v, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref o, j * os), os, alpha, accumulate);");
                 }
             }
         }

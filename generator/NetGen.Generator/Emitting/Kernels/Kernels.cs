@@ -52,6 +52,7 @@ namespace NetGen.Generator.Emitting
             NonzeroColumns = 20,
             Transcendentals = 21,
             GemmRows = 22,
+            GemmMany = 23,
         }
 
         public void Emit(CodeWriter w)
@@ -145,6 +146,9 @@ namespace NetGen.Generator.Emitting
                         break;
                     case Kind.Gemm1:
                         EmitGemm(w, 1, n);
+                        break;
+                    case Kind.GemmMany:
+                        EmitGemmMany(w, n);
                         break;
                     case Kind.Transcendentals:
                         EmitTranscendentals(w);

@@ -74,10 +74,9 @@ namespace NetGen.Generator.Emitting.Layers
             s.Store("work", H, "dh * z"),
         };
 
-        protected override void EmitHiddenDelta(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            base.EmitHiddenDelta(w, t, kernels);
-            w.Line($"{kernels.Axpy(H)}(ref work, {t.One}, ref Unsafe.Add(ref work, {H}));");
-        }
+        protected override bool HasDirectPath => true;
+
+        protected override void EmitDirectPath(CodeWriter w, Numeric t, Kernels kernels) =>
+            w.Line($"{kernels.Axpy(H)}(ref work, {t.One}, ref Unsafe.Add(ref work, {H})); // + z ⊙ δh_t, the direct path");
     }
 }

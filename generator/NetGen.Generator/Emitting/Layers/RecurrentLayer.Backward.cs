@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace NetGen.Generator.Emitting.Layers
@@ -26,10 +27,27 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"ref {T} st = ref Unsafe.Add(ref y, m * {OutputWidth});");
                 w.Line($"ref {T} dst = ref Unsafe.Add(ref d, m * {OutputWidth});");
                 w.Line($"MemoryMarshal.CreateSpan(ref s, {ParameterCount}).Clear();");
-                using (w.Block("for (nuint n = 0; n < m; n++)"))
+                using (w.Block($"if (count < {Lockstep})"))
                 {
-                    string dx = Previous is null ? string.Empty : $"ref Unsafe.Add(ref dx, n * {InputWidth}), ";
-                    w.Line($"Layer{I}Through(ref p, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref st, n * {InternalWidth}), ref Unsafe.Add(ref d, n * {OutputWidth}), ref Unsafe.Add(ref dst, n * {InternalWidth}), {dx}ref s);");
+                    using (w.Block("for (nuint n = 0; n < m; n++)"))
+                    {
+                        string dx = Previous is null ? string.Empty : $"ref Unsafe.Add(ref dx, n * {InputWidth}), ";
+                        w.Line($"Layer{I}Through(ref p, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref st, n * {InternalWidth}), ref Unsafe.Add(ref d, n * {OutputWidth}), ref Unsafe.Add(ref dst, n * {InternalWidth}), {dx}ref s);");
+                    }
+                }
+                using (w.Block("else"))
+                {
+                    if (Checkpointing)
+                    {
+                        w.Line($"Layer{I}Transpose(ref p, ref Unsafe.Add(ref s, {ParameterCount})); // for the segments recomputed in lockstep");
+                    }
+
+                    w.Line($"// In lockstep, groups of {Group} examples: step t of a group's examples at once.");
+                    using (w.Block($"for (nuint n = 0; n < m; n += {Group})"))
+                    {
+                        string dx = Previous is null ? string.Empty : $"ref Unsafe.Add(ref dx, n * {InputWidth}), ";
+                        w.Line($"Layer{I}ThroughGroup(ref p, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref st, n * {InternalWidth}), ref Unsafe.Add(ref d, n * {OutputWidth}), ref Unsafe.Add(ref dst, n * {InternalWidth}), {dx}ref s, m - n < {Group} ? m - n : {Group});");
+                    }
                 }
 
                 w.Line();
@@ -48,7 +66,43 @@ namespace NetGen.Generator.Emitting.Layers
 
             w.Line();
             EmitThrough(w, t, kernels);
+            w.Line();
+            EmitThroughGroup(w, t, kernels);
+            w.Line();
+            w.Line($"/// <summary>The cell of layer {I} backwards for one example: " + CellBackwardComment + "</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}CellBack(ref {T} previous, ref {T} current, ref {T} dg, ref {T} work)"))
+            {
+                EmitCellBackward(w, t, kernels);
+            }
         }
+
+        /// <summary>Examples per lockstep group of the backward pass (the rows of the widest Gemm kernel).</summary>
+        private const int Group = 8;
+
+        /// <summary>Values of a step's gate deltas the rank update of W_hh reads: G·H, or up to the last hidden segment's.</summary>
+        private int DeltaWidth
+        {
+            get
+            {
+                int width = GH;
+                foreach ((int _, int rows, int offset) in HiddenSegments)
+                {
+                    width = Math.Max(width, offset + rows);
+                }
+
+                return width;
+            }
+        }
+
+        /// <summary>Offset in the backward scratch of a lockstep group's recomputed segment records (checkpointing), after the gradient and the transposed weights.</summary>
+        private int GroupRecordsOffset => ParameterCount + (Checkpointing ? TransposedWidth : 0);
+
+        /// <summary>Offset in the backward scratch of the packed rows of a group's segment (h_{t−1}, then δg_t) for the rank update of W_hh.</summary>
+        private int PackOffset => GroupRecordsOffset + (Checkpointing ? Group * (K + 1) * StepWidth : 0);
+
+        /// <summary>Rows a group's segment packs: at most Group × K.</summary>
+        private int PackRows => Group * K;
 
         public override void EmitUpdate(CodeWriter w, Numeric t, Kernels kernels)
         {
@@ -114,7 +168,7 @@ namespace NetGen.Generator.Emitting.Layers
                         w.Line($"ref {T} previous = ref Unsafe.Add(ref records, (t - t0) * {StepWidth});");
                         w.Line($"ref {T} current = ref Unsafe.Add(ref previous, {StepWidth});");
                         w.Line($"ref {T} dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * {StepWidth});");
-                        EmitCellBackward(w, t, kernels);
+                        w.Line($"Layer{I}CellBack(ref previous, ref current, ref dg, ref work);");
                         using (w.Block("if (t > 0)"))
                         {
                             w.Line("// δh_{t−1} = " + HiddenDeltaEquation);
@@ -134,7 +188,7 @@ namespace NetGen.Generator.Emitting.Layers
         }
 
         /// <summary>δh_{t−1} into the work area from the gate deltas dg of step t (and what the cell left in the work area).</summary>
-        protected virtual void EmitHiddenDelta(CodeWriter w, Numeric t, Kernels kernels)
+        private void EmitHiddenDelta(CodeWriter w, Numeric t, Kernels kernels)
         {
             bool first = true;
             foreach ((int row, int rows, int offset) in HiddenSegments)
@@ -142,6 +196,16 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"{kernels.Gemm(1, H)}(ref Unsafe.Add(ref wh, {row * H}), {H}, ref Unsafe.Add(ref dg, {offset}), 1, 0, {rows}, ref work, {H}, {t.One}, accumulate: {(first ? "false" : "true")});");
                 first = false;
             }
+
+            EmitDirectPath(w, t, kernels);
+        }
+
+        /// <summary>Whether δh_{t−1} takes more than W_hhᵀ·δg_t (<see cref="EmitDirectPath"/> writes something).</summary>
+        protected virtual bool HasDirectPath => false;
+
+        /// <summary>What δh_{t−1} takes besides W_hhᵀ·δg_t, from what the cell left in the work area (nothing by default).</summary>
+        protected virtual void EmitDirectPath(CodeWriter w, Numeric t, Kernels kernels)
+        {
         }
 
         /// <summary>δx_t = W_ihᵀ·δg_t for the segment's steps, into the input deltas (8 steps at a time), weights before any update.</summary>
@@ -164,10 +228,33 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>The segment's share of the gradient into grad: rank-(t1 − t0) updates of W_ih and W_hh, and the bias sums.</summary>
         private void EmitAccumulate(CodeWriter w, Numeric t, Kernels kernels)
         {
-            string T = t.Type;
-            int wh = GH * Inputs;
-            int bi = wh + (GH * H);
+            EmitInputWeightGradient(w, t, kernels);
+            w.Line($"// ∂W_hh += Σ_t δg_t·h_{{t−1}}ᵀ over the segment's steps (h_{{−1}} = 0 adds nothing), 8 rows at a time.");
+            w.Line("nuint from = t0 == 0 ? 1 : t0;");
+            EmitRankUpdate(w, kernels, $"ref Unsafe.Add(ref grad, {GH * Inputs})", $"Unsafe.Add(ref records, ((from - t0) * {StepWidth}) + {CellWidth})", H, StepWidth, $"Unsafe.Add(ref dst, (from - t0 + 1) * {StepWidth})", StepWidth, "t1 - from");
+            EmitBiasGradient(w, t, kernels);
+        }
+
+        /// <summary>∂b_ih and ∂b_hh += the segment's gate deltas.</summary>
+        private void EmitBiasGradient(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            int bi = GH * (Inputs + H);
             int bh = bi + GH;
+            using (w.Block("for (nuint t = t0; t < t1; t++)"))
+            {
+                w.Line($"ref {t.Type} dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * {StepWidth});");
+                w.Line($"{kernels.Axpy(GH)}(ref Unsafe.Add(ref grad, {bi}), {t.One}, ref dg);");
+                foreach ((int row, int rows, int offset) in HiddenSegments)
+                {
+                    w.Line($"{kernels.Axpy(rows)}(ref Unsafe.Add(ref grad, {bh + row}), {t.One}, ref Unsafe.Add(ref dg, {offset}));");
+                }
+            }
+        }
+
+        /// <summary>∂W_ih += Σ_t δg_t·x_tᵀ over the segment's steps of one example.</summary>
+        private void EmitInputWeightGradient(CodeWriter w, Numeric t, Kernels kernels)
+        {
+            string T = t.Type;
             w.Line($"// ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.");
             using (w.Block("for (nuint t = t0; t < t1; t++)"))
             {
@@ -183,34 +270,22 @@ namespace NetGen.Generator.Emitting.Layers
                 }
             }
 
-            w.Line($"// ∂W_hh += Σ_t δg_t·h_{{t−1}}ᵀ over the segment's steps (h_{{−1}} = 0 adds nothing), 8 rows at a time.");
-            w.Line("nuint from = t0 == 0 ? 1 : t0;");
-            EmitRankUpdate(w, kernels, $"ref Unsafe.Add(ref grad, {wh})", $"Unsafe.Add(ref records, ((from - t0) * {StepWidth}) + {CellWidth})", H, StepWidth, HiddenSegments, $"Unsafe.Add(ref dst, (from - t0 + 1) * {StepWidth})", "t1 - from");
-            using (w.Block("for (nuint t = t0; t < t1; t++)"))
-            {
-                w.Line($"ref {T} dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * {StepWidth});");
-                w.Line($"{kernels.Axpy(GH)}(ref Unsafe.Add(ref grad, {bi}), {t.One}, ref dg);");
-                foreach ((int row, int rows, int offset) in HiddenSegments)
-                {
-                    w.Line($"{kernels.Axpy(rows)}(ref Unsafe.Add(ref grad, {bh + row}), {t.One}, ref Unsafe.Add(ref dg, {offset}));");
-                }
-            }
         }
 
         /// <summary>
-        /// W[o, :] += Σ_r δ[r, o]·v[r, :] over rows rows (v of width n, stride vs; δ with stride StepWidth), for each segment of
-        /// W's rows (first row, rows, offset of its δ), 8 rows at a time; the rows count is an expression.
+        /// W_hh[o, :] += Σ_r δ[r, o]·v[r, :] over rows rows (v of width n, stride vs; δ with stride ds), for each hidden segment
+        /// of W_hh's rows (first row, rows, offset of its δ), 8 rows at a time; the rows count is an expression.
         /// </summary>
-        private void EmitRankUpdate(CodeWriter w, Kernels kernels, string target, string v, int n, int vs, IReadOnlyList<(int Row, int Rows, int Offset)> segments, string deltas, string rows)
+        private void EmitRankUpdate(CodeWriter w, Kernels kernels, string target, string v, int n, int vs, string deltas, int ds, string rows)
         {
-            foreach ((int row, int count, int offset) in segments)
+            foreach ((int row, int count, int offset) in HiddenSegments)
             {
                 int rows8 = count / 8 * 8;
                 if (rows8 > 0)
                 {
                     using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
                     {
-                        w.Line($"{kernels.Gemm(8, n)}(ref {v}, {vs}, ref Unsafe.Add(ref {deltas}, {offset} + o), {StepWidth}, 1, {rows}, ref Unsafe.Add({target}, ({row} + o) * {n}), {n}, 1, accumulate: true);");
+                        w.Line($"{kernels.Gemm(8, n)}(ref {v}, {vs}, ref Unsafe.Add(ref {deltas}, {offset} + o), {ds}, 1, {rows}, ref Unsafe.Add({target}, ({row} + o) * {n}), {n}, 1, accumulate: true);");
                     }
                 }
 
@@ -218,7 +293,7 @@ namespace NetGen.Generator.Emitting.Layers
                 {
                     using (w.Block($"for (nuint o = {rows8}; o < {count}; o++)"))
                     {
-                        w.Line($"{kernels.Gemm(1, n)}(ref {v}, {vs}, ref Unsafe.Add(ref {deltas}, {offset} + o), {StepWidth}, 0, {rows}, ref Unsafe.Add({target}, ({row} + o) * {n}), {n}, 1, accumulate: true);");
+                        w.Line($"{kernels.Gemm(1, n)}(ref {v}, {vs}, ref Unsafe.Add(ref {deltas}, {offset} + o), {ds}, 0, {rows}, ref Unsafe.Add({target}, ({row} + o) * {n}), {n}, 1, accumulate: true);");
                     }
                 }
             }

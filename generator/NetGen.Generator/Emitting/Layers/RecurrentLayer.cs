@@ -206,8 +206,6 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
-        public override int BatchScratch(Kernels kernels) => 0;
-
         /// <summary>This layer's state carried from one streaming step to the next: one step record.</summary>
         public override int StreamState => StepWidth;
 
@@ -216,8 +214,11 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override bool BackwardUsesStored => true;
 
-        /// <summary>The layer's gradient for the batch, then (checkpointing) the records of one recomputed segment.</summary>
-        public override int BackwardScratch => ParameterCount + (Checkpointing ? (K + 1) * StepWidth : 0);
+                /// <summary>
+        /// The layer's gradient for the batch; then (checkpointing) the records of one example's recomputed segment or, in
+        /// lockstep, the transposed weights and a group's recomputed segments; then a group's packed rows for W_hh's gradient.
+        /// </summary>
+        public override int BackwardScratch => Math.Max(ParameterCount + (Checkpointing ? (K + 1) * StepWidth : 0), PackOffset + (PackRows * (H + DeltaWidth)));
 
         public string WI => "WI" + I;
 
@@ -354,21 +355,151 @@ namespace NetGen.Generator.Emitting.Layers
                 }
 
                 w.Line();
+                w.Line($"Layer{I}Cell(ref previous, ref current, ref gh);");
+            }
+
+            w.Line();
+            w.Line($"/// <summary>The cell of layer {I} for one example: from the input part (in current's gate values), the recurrent part gh and the previous record, the current record.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Cell(ref {T} previous, ref {T} current, ref {T} gh)"))
+            {
                 EmitCellForward(w, t, kernels);
             }
         }
 
+        /// <summary>
+        /// Mini-batches of at least this many examples run in lockstep: each step of every example at once, so that W_hh (and
+        /// W_ih) is read once per step for 8 examples instead of once per example. Below it, one sequence after another.
+        /// </summary>
+        private const int Lockstep = 4;
+
+        /// <summary>Values of the transposed weights the lockstep steps read: W_ihᵀ (inputs × G·H), then W_hhᵀ (hidden × G·H).</summary>
+        private int TransposedWidth => GH * (Inputs + H);
+
+        public override int BatchScratch(Kernels kernels) => TransposedWidth;
+
         public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
             string T = t.Type;
-            w.Line($"/// <summary>Layer {I} forward for count examples: outputs count × {OutputWidth} at y, then each example's step records.</summary>");
+            w.Line("/// <summary>");
+            w.Line($"/// Layer {I} forward for count examples: outputs count × {OutputWidth} at y, then each example's step records. From {Lockstep} examples on");
+            w.Line($"/// they run in lockstep, step t of all of them at once, reading the transposed weights in s; below, one after another.");
+            w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}ForwardBatch(ref {T} p, ref {T} x, ref {T} y, int count, ref {T} s)"))
             {
-                w.Line($"ref {T} st = ref Unsafe.Add(ref y, (nuint)count * {OutputWidth});");
-                using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
+                w.Line("nuint m = (nuint)count;");
+                w.Line($"ref {T} st = ref Unsafe.Add(ref y, m * {OutputWidth});");
+                using (w.Block($"if (count < {Lockstep})"))
                 {
-                    w.Line($"Layer{I}Sequence(ref p, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref y, n * {OutputWidth}), ref Unsafe.Add(ref st, n * {InternalWidth}));");
+                    using (w.Block("for (nuint n = 0; n < m; n++)"))
+                    {
+                        w.Line($"Layer{I}Sequence(ref p, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref y, n * {OutputWidth}), ref Unsafe.Add(ref st, n * {InternalWidth}));");
+                    }
+
+                    w.Line("return;");
+                }
+
+                w.Line();
+                w.Line($"Layer{I}Transpose(ref p, ref s);");
+                string rolling = Checkpointing ? $"ref Unsafe.Add(ref st, {Segments * StepWidth})" : string.Empty;
+                using (w.Block("for (nuint n = 0; n < m; n++)"))
+                {
+                    w.Line($"MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, n * {InternalWidth}), {StepWidth}).Clear(); // {InitialState}");
+                    if (Checkpointing)
+                    {
+                        w.Line($"MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * {InternalWidth}) + {Segments * StepWidth}), {StepWidth}).Clear();");
+                    }
+                }
+
+                using (w.Block($"for (nuint t = 0; t < {Steps}; t++)"))
+                {
+                    if (Checkpointing)
+                    {
+                        w.Line($"// Checkpointing: each example's steps alternate between its two rolling records.");
+                        w.Line($"ref {T} previous = ref Unsafe.Add(ref st, {Segments * StepWidth} + ((t & 1) * {StepWidth}));");
+                        w.Line($"ref {T} current = ref Unsafe.Add(ref st, {Segments * StepWidth} + (((t + 1) & 1) * {StepWidth}));");
+                    }
+                    else
+                    {
+                        w.Line($"ref {T} previous = ref Unsafe.Add(ref st, t * {StepWidth});");
+                        w.Line($"ref {T} current = ref Unsafe.Add(ref previous, {StepWidth});");
+                    }
+
+                    w.Line($"Layer{I}Steps(ref p, ref s, ref Unsafe.Add(ref x, t * {Inputs}), ref previous, ref current, {InternalWidth}, ref Unsafe.Add(ref st, {WorkOffset}), m, t == 0);");
+                    if (ReturnSequences || Checkpointing)
+                    {
+                        using (w.Block("for (nuint n = 0; n < m; n++)"))
+                        {
+                            w.Line($"ref {T} record = ref Unsafe.Add(ref current, n * {InternalWidth});");
+                            if (ReturnSequences)
+                            {
+                                w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, {CellWidth}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, (n * {OutputWidth}) + (t * {H})), {H}));");
+                            }
+
+                            if (Checkpointing)
+                            {
+                                using (w.Block($"if ((t + 1) % {K} == 0 && t + 1 < {Steps})"))
+                                {
+                                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref record, {StepWidth}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * {InternalWidth}) + ((t + 1) / {K} * {StepWidth})), {StepWidth}));");
+                                }
+                            }
+                        }
+                    }
+                }
+
+                if (!ReturnSequences)
+                {
+                    int last = Checkpointing ? (Segments * StepWidth) + ((Steps & 1) * StepWidth) + CellWidth : (Steps * StepWidth) + CellWidth;
+                    using (w.Block("for (nuint n = 0; n < m; n++)"))
+                    {
+                        w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, (n * {InternalWidth}) + {last}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, n * {OutputWidth}), {H}));");
+                    }
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// One step of layer {I} for count examples in lockstep (example n's input at x + n·{InputWidth}, its records at previous and current");
+            w.Line($"/// + n·rs, its G·H of work at gh + n·{InternalWidth}): the input parts W_ih·x_t + b_ih and the recurrent parts W_hh·h_{{t−1}} + b_hh as");
+            w.Line($"/// rank updates over the transposed weights wt, 8 examples per pass over them; then each example's cell.");
+            w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Steps(ref {T} p, ref {T} wt, ref {T} x, ref {T} previous, ref {T} current, nuint rs, ref {T} gh, nuint count, bool first)"))
+            {
+                using (w.Block("for (nuint n = 0; n < count; n++)"))
+                {
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, {BI}), {GH}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), {GH}));");
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, {BH}), {GH}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * {InternalWidth}), {GH}));");
+                }
+
+                w.Line($"{kernels.GemmMany(GH)}(ref wt, {GH}, ref x, 1, {InputWidth}, {Inputs}, ref current, rs, {t.One}, accumulate: true, count);");
+                using (w.Block("if (!first)"))
+                {
+                    w.Line($"{kernels.GemmMany(GH)}(ref Unsafe.Add(ref wt, {GH * Inputs}), {GH}, ref Unsafe.Add(ref previous, {CellWidth}), 1, rs, {H}, ref gh, {InternalWidth}, {t.One}, accumulate: true, count);");
+                }
+
+                using (w.Block("for (nuint n = 0; n < count; n++)"))
+                {
+                    w.Line($"Layer{I}Cell(ref Unsafe.Add(ref previous, n * rs), ref Unsafe.Add(ref current, n * rs), ref Unsafe.Add(ref gh, n * {InternalWidth}));");
+                }
+            }
+
+            w.Line();
+            w.Line($"/// <summary>The lockstep steps' weights: W_ihᵀ ({Inputs} × {GH}) then W_hhᵀ ({H} × {GH}) into wt.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}Transpose(ref {T} p, ref {T} wt)"))
+            {
+                foreach ((string weights, int columns, int at) in new[] { (WI, Inputs, 0), (WH, H, GH * Inputs) })
+                {
+                    using (w.Block($"for (nuint o = 0; o < {GH}; o++)"))
+                    {
+                        w.Line($"ref {T} row = ref Unsafe.Add(ref p, {weights} + (o * {columns}));");
+                        using (w.Block($"for (nuint i = 0; i < {columns}; i++)"))
+                        {
+                            w.Line($"Unsafe.Add(ref wt, {(at == 0 ? string.Empty : $"{at} + ")}(i * {GH}) + o) = Unsafe.Add(ref row, i);");
+                        }
+                    }
                 }
             }
         }
