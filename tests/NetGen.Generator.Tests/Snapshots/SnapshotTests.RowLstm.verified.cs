@@ -87,13 +87,13 @@ namespace Samples
         private const int ForwardBlock = 32;
 
         /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
-        private const int TransposeScratch = 80896;
+        private const int TransposeScratch = 111616;
 
         /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
         private const int ChainWidth = 128;
 
         /// <summary>Batched prediction's two transposed blocks (at least TransposeScratch, which the examples left over use).</summary>
-        private const int PredictScratch = 8192;
+        private const int PredictScratch = 82368;
 
         /// <summary>Time steps T of one example (the depth of backpropagation through time).</summary>
         public const int SequenceLength = 28;
@@ -206,7 +206,7 @@ namespace Samples
         /// The network described for people, like Keras's summary(): each layer with its PyTorch module, output shape,
         /// parameters and forward FLOPs per example, then the totals, the FLOPs of a training step and the memory it uses.
         /// </summary>
-        public const string Summary = "RowLstm: input [28, 28], float precision, plain SGD\n #  layer (PyTorch module)           output shape  parameters  forward FLOPs\n 0  LSTM(28, 128, batch_first=True)  [128]             80,896      4,472,832\n 1  Linear(128, 10)                  [10]               1,290          2,560\n head: softmax over 10 classes, cross-entropy loss on integer labels\nParameters: 82,186 (328,744 bytes); optimizer state: 0 bytes\nFLOPs per example: forward 4,475,392, training step 12,787,732 (forward, backward, update)\nMemory for training: 91,688 bytes of activations per example; scratch 8,392,128 bytes (44 examples at a time)";
+        public const string Summary = "RowLstm: input [28, 28], float precision, plain SGD\n #  layer (PyTorch module)           output shape  parameters  forward FLOPs\n 0  LSTM(28, 128, batch_first=True)  [128]             80,896      4,472,832\n 1  Linear(128, 10)                  [10]               1,290          2,560\n head: softmax over 10 classes, cross-entropy loss on integer labels\nParameters: 82,186 (328,744 bytes); optimizer state: 0 bytes\nFLOPs per example: forward 4,475,392, training step 12,787,732 (forward, backward, update)\nMemory for training: 91,688 bytes of activations per example; scratch 8,515,008 bytes (44 examples at a time)";
 
         static int global::NetGen.INetwork<RowLstm, float>.InputSize => InputSize;
         static int global::NetGen.INetwork<RowLstm, float>.OutputSize => OutputSize;
@@ -842,6 +842,13 @@ namespace Samples
                 Axpy512(ref gh, 1.0f, ref bh);
             }
 
+            Layer0Cell(ref previous, ref current, ref gh);
+        }
+
+        /// <summary>The cell of layer 0 for one example: from the input part (in current's gate values), the recurrent part gh and the previous record, the current record.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0Cell(ref float previous, ref float current, ref float gh)
+        {
             // i, f, g, o from the two parts; c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t).
             nuint j = 0;
             if (Vector512.IsHardwareAccelerated)
@@ -911,14 +918,87 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 0 forward for count examples: outputs count × 128 at y, then each example's step records.</summary>
+        /// <summary>
+        /// Layer 0 forward for count examples: outputs count × 128 at y, then each example's step records. From 4 examples on
+        /// they run in lockstep, step t of all of them at once, reading the transposed weights in s; below, one after another.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            ref float st = ref Unsafe.Add(ref y, (nuint)count * 128);
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint m = (nuint)count;
+            ref float st = ref Unsafe.Add(ref y, m * 128);
+            if (count < 4)
             {
-                Layer0Sequence(ref p, ref Unsafe.Add(ref x, n * 784), ref Unsafe.Add(ref y, n * 128), ref Unsafe.Add(ref st, n * 22784));
+                for (nuint n = 0; n < m; n++)
+                {
+                    Layer0Sequence(ref p, ref Unsafe.Add(ref x, n * 784), ref Unsafe.Add(ref y, n * 128), ref Unsafe.Add(ref st, n * 22784));
+                }
+                return;
+            }
+
+            Layer0Transpose(ref p, ref s);
+            for (nuint n = 0; n < m; n++)
+            {
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, n * 22784), 768).Clear(); // h_0 = 0, c_0 = 0
+            }
+            for (nuint t = 0; t < 28; t++)
+            {
+                ref float previous = ref Unsafe.Add(ref st, t * 768);
+                ref float current = ref Unsafe.Add(ref previous, 768);
+                Layer0Steps(ref p, ref s, ref Unsafe.Add(ref x, t * 28), ref previous, ref current, 22784, ref Unsafe.Add(ref st, 22272), m, t == 0);
+            }
+            for (nuint n = 0; n < m; n++)
+            {
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, (n * 22784) + 22144), 128).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, n * 128), 128));
+            }
+        }
+
+        /// <summary>
+        /// One step of layer 0 for count examples in lockstep (example n's input at x + n·784, its records at previous and current
+        /// + n·rs, its G·H of work at gh + n·22784): the input parts W_ih·x_t + b_ih and the recurrent parts W_hh·h_{t−1} + b_hh as
+        /// rank updates over the transposed weights wt, 8 examples per pass over them; then each example's cell.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0Steps(ref float p, ref float wt, ref float x, ref float previous, ref float current, nuint rs, ref float gh, nuint count, bool first)
+        {
+            for (nuint n = 0; n < count; n++)
+            {
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BI0), 512).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), 512));
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BH0), 512).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * 22784), 512));
+            }
+            GemmMany512(ref wt, 528, ref x, 1, 784, 28, ref current, rs, 1.0f, accumulate: true, count);
+            if (!first)
+            {
+                GemmMany512(ref Unsafe.Add(ref wt, 14784), 528, ref Unsafe.Add(ref previous, 640), 1, rs, 128, ref gh, 22784, 1.0f, accumulate: true, count);
+            }
+            for (nuint n = 0; n < count; n++)
+            {
+                Layer0Cell(ref Unsafe.Add(ref previous, n * rs), ref Unsafe.Add(ref current, n * rs), ref Unsafe.Add(ref gh, n * 22784));
+            }
+        }
+
+        /// <summary>The lockstep steps' weights: W_ihᵀ (28 × 512) then W_hhᵀ (128 × 512) into wt.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0Transpose(ref float p, ref float wt)
+        {
+            // Row by row of the transposed matrices: the writes run along, the reads stride.
+            for (nuint i = 0; i < 28; i++)
+            {
+                ref float column = ref Unsafe.Add(ref p, WI0 + i);
+                ref float row = ref Unsafe.Add(ref wt, (i * 528));
+                for (nuint o = 0; o < 512; o++)
+                {
+                    Unsafe.Add(ref row, o) = Unsafe.Add(ref column, o * 28);
+                }
+            }
+            for (nuint i = 0; i < 128; i++)
+            {
+                ref float column = ref Unsafe.Add(ref p, WH0 + i);
+                ref float row = ref Unsafe.Add(ref wt, 14784 + (i * 528));
+                for (nuint o = 0; o < 512; o++)
+                {
+                    Unsafe.Add(ref row, o) = Unsafe.Add(ref column, o * 128);
+                }
             }
         }
 
@@ -1090,9 +1170,20 @@ namespace Samples
             ref float st = ref Unsafe.Add(ref y, m * 128);
             ref float dst = ref Unsafe.Add(ref d, m * 128);
             MemoryMarshal.CreateSpan(ref s, 80896).Clear();
-            for (nuint n = 0; n < m; n++)
+            if (count < 4)
             {
-                Layer0Through(ref p, ref Unsafe.Add(ref x, n * 784), ref Unsafe.Add(ref st, n * 22784), ref Unsafe.Add(ref d, n * 128), ref Unsafe.Add(ref dst, n * 22784), ref s);
+                for (nuint n = 0; n < m; n++)
+                {
+                    Layer0Through(ref p, ref Unsafe.Add(ref x, n * 784), ref Unsafe.Add(ref st, n * 22784), ref Unsafe.Add(ref d, n * 128), ref Unsafe.Add(ref dst, n * 22784), ref s);
+                }
+            }
+            else
+            {
+                // In lockstep, groups of 8 examples: step t of a group's examples at once.
+                for (nuint n = 0; n < m; n += 8)
+                {
+                    Layer0ThroughGroup(ref p, ref Unsafe.Add(ref x, n * 784), ref Unsafe.Add(ref st, n * 22784), ref Unsafe.Add(ref d, n * 128), ref Unsafe.Add(ref dst, n * 22784), ref s, m - n < 8 ? m - n : 8);
+                }
             }
 
             // Every example's deltas are known: now the step (or the gradient). W_ih's part of s is transposed (inputs × G·H).
@@ -1129,65 +1220,7 @@ namespace Samples
                     ref float previous = ref Unsafe.Add(ref records, (t - t0) * 768);
                     ref float current = ref Unsafe.Add(ref previous, 768);
                     ref float dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 768);
-                    // work holds δh_t, then δc_{t+1} ⊙ f_{t+1}; the gate pre-activation deltas go to dg, δc_t ⊙ f_t back to work.
-                    nuint j = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                    {
-                        for (; j + 16 <= 128; j += 16)
-                        {
-                            Vector512<float> i = Vector512.LoadUnsafe(ref current, j), f = Vector512.LoadUnsafe(ref current, j + 128), g = Vector512.LoadUnsafe(ref current, j + 256), o = Vector512.LoadUnsafe(ref current, j + 384);
-                            Vector512<float> tc = TanhF(Vector512.LoadUnsafe(ref current, j + 512));
-                            Vector512<float> dh = Vector512.LoadUnsafe(ref work, j);
-                            Vector512<float> dc = Vector512.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector512<float>.One - (tc * tc)));
-                            (dc * g * i * (Vector512<float>.One - i)).StoreUnsafe(ref dg, j);
-                            (dc * Vector512.LoadUnsafe(ref previous, j + 512) * f * (Vector512<float>.One - f)).StoreUnsafe(ref dg, j + 128);
-                            (dc * i * (Vector512<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
-                            (dh * tc * o * (Vector512<float>.One - o)).StoreUnsafe(ref dg, j + 384);
-                            (dc * f).StoreUnsafe(ref work, j + 128);
-                        }
-                    }
-                    if (Vector256.IsHardwareAccelerated)
-                    {
-                        for (; j + 8 <= 128; j += 8)
-                        {
-                            Vector256<float> i = Vector256.LoadUnsafe(ref current, j), f = Vector256.LoadUnsafe(ref current, j + 128), g = Vector256.LoadUnsafe(ref current, j + 256), o = Vector256.LoadUnsafe(ref current, j + 384);
-                            Vector256<float> tc = TanhF(Vector256.LoadUnsafe(ref current, j + 512));
-                            Vector256<float> dh = Vector256.LoadUnsafe(ref work, j);
-                            Vector256<float> dc = Vector256.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector256<float>.One - (tc * tc)));
-                            (dc * g * i * (Vector256<float>.One - i)).StoreUnsafe(ref dg, j);
-                            (dc * Vector256.LoadUnsafe(ref previous, j + 512) * f * (Vector256<float>.One - f)).StoreUnsafe(ref dg, j + 128);
-                            (dc * i * (Vector256<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
-                            (dh * tc * o * (Vector256<float>.One - o)).StoreUnsafe(ref dg, j + 384);
-                            (dc * f).StoreUnsafe(ref work, j + 128);
-                        }
-                    }
-                    if (Vector128.IsHardwareAccelerated)
-                    {
-                        for (; j + 4 <= 128; j += 4)
-                        {
-                            Vector128<float> i = Vector128.LoadUnsafe(ref current, j), f = Vector128.LoadUnsafe(ref current, j + 128), g = Vector128.LoadUnsafe(ref current, j + 256), o = Vector128.LoadUnsafe(ref current, j + 384);
-                            Vector128<float> tc = TanhF(Vector128.LoadUnsafe(ref current, j + 512));
-                            Vector128<float> dh = Vector128.LoadUnsafe(ref work, j);
-                            Vector128<float> dc = Vector128.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector128<float>.One - (tc * tc)));
-                            (dc * g * i * (Vector128<float>.One - i)).StoreUnsafe(ref dg, j);
-                            (dc * Vector128.LoadUnsafe(ref previous, j + 512) * f * (Vector128<float>.One - f)).StoreUnsafe(ref dg, j + 128);
-                            (dc * i * (Vector128<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
-                            (dh * tc * o * (Vector128<float>.One - o)).StoreUnsafe(ref dg, j + 384);
-                            (dc * f).StoreUnsafe(ref work, j + 128);
-                        }
-                    }
-                    for (; j < 128; j++)
-                    {
-                        float i = Unsafe.Add(ref current, j), f = Unsafe.Add(ref current, j + 128), g = Unsafe.Add(ref current, j + 256), o = Unsafe.Add(ref current, j + 384);
-                        float tc = TanhF(Unsafe.Add(ref current, j + 512));
-                        float dh = Unsafe.Add(ref work, j);
-                        float dc = Unsafe.Add(ref work, j + 128) + (dh * o * (1.0f - (tc * tc)));
-                        Unsafe.Add(ref dg, j) = dc * g * i * (1.0f - i);
-                        Unsafe.Add(ref dg, j + 128) = dc * Unsafe.Add(ref previous, j + 512) * f * (1.0f - f);
-                        Unsafe.Add(ref dg, j + 256) = dc * i * (1.0f - (g * g));
-                        Unsafe.Add(ref dg, j + 384) = dh * tc * o * (1.0f - o);
-                        Unsafe.Add(ref work, j + 128) = dc * f;
-                    }
+                    Layer0CellBack(ref previous, ref current, ref dg, ref work);
                     if (t > 0)
                     {
                         // δh_{t−1} = W_hhᵀ·δg_t
@@ -1221,6 +1254,152 @@ namespace Samples
                     Axpy512(ref Unsafe.Add(ref grad, 79872), 1.0f, ref dg);
                     Axpy512(ref Unsafe.Add(ref grad, 80384), 1.0f, ref Unsafe.Add(ref dg, 0));
                 }
+            }
+        }
+
+        /// <summary>
+        /// Backpropagation through time in layer 0 for count ≤ 8 examples in lockstep (example n's inputs at x0 + n·784, its
+        /// stored values at st0 + n·22784, its output deltas at dy0 + n·128): the segments of 6 steps, last first;
+        /// in a segment, step t of every example, then δh_{t−1} for all of them in one pass over W_hh; then each example's
+        /// W_ih and bias gradients, and W_hh's gradient as one rank update over the group's packed rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ThroughGroup(ref float p, ref float x0, ref float st0, ref float dy0, ref float dst0, ref float grad, nuint count)
+        {
+            ref float wh = ref Unsafe.Add(ref p, WH0);
+            ref float pack = ref Unsafe.Add(ref grad, 80896); // h_{t−1} rows of 128
+            ref float packed = ref Unsafe.Add(ref pack, 6144); // δg_t rows of 512
+            for (nuint n = 0; n < count; n++)
+            {
+                ref float work = ref Unsafe.Add(ref dst0, (n * 22784) + 22272);
+                MemoryMarshal.CreateSpan(ref work, 512).Clear();
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref dy0, n * 128), 128).CopyTo(MemoryMarshal.CreateSpan(ref work, 128)); // δh_T from the layer above
+            }
+            for (nuint segment = 5; segment-- > 0;)
+            {
+                nuint t0 = segment * 6;
+                nuint t1 = t0 + 6 < 28 ? t0 + 6 : 28;
+                ref float records0 = ref Unsafe.Add(ref st0, t0 * 768);
+                nuint rs = 22784;
+                for (nuint t = t1; t-- > t0;)
+                {
+                    for (nuint n = 0; n < count; n++)
+                    {
+                        ref float work = ref Unsafe.Add(ref dst0, (n * 22784) + 22272);
+                        ref float previous = ref Unsafe.Add(ref records0, (n * rs) + ((t - t0) * 768));
+                        Layer0CellBack(ref previous, ref Unsafe.Add(ref previous, 768), ref Unsafe.Add(ref dst0, (n * 22784) + ((t - t0 + 1) * 768)), ref work);
+                    }
+                    if (t > 0)
+                    {
+                        // δh_{t−1} = W_hhᵀ·δg_t, for the group in one pass over W_hh.
+                        ref float dg0 = ref Unsafe.Add(ref dst0, (t - t0 + 1) * 768);
+                        GemmMany128(ref Unsafe.Add(ref wh, 0), 128, ref Unsafe.Add(ref dg0, 0), 1, 22784, 512, ref Unsafe.Add(ref dst0, 22272), 22784, 1.0f, accumulate: false, count);
+                    }
+                }
+
+                nuint packedRows = 0;
+                for (nuint n = 0; n < count; n++)
+                {
+                    ref float x = ref Unsafe.Add(ref x0, n * 784);
+                    ref float dst = ref Unsafe.Add(ref dst0, n * 22784);
+                    ref float records = ref Unsafe.Add(ref records0, n * rs);
+                    // ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.
+                    for (nuint t = t0; t < t1; t++)
+                    {
+                        ref float xt = ref Unsafe.Add(ref x, t * 28);
+                        ref float dgt = ref Unsafe.Add(ref dst, (t - t0 + 1) * 768);
+                        for (nuint i = 0; i < 28; i++)
+                        {
+                            float xi = Unsafe.Add(ref xt, i);
+                            if (xi != 0.0f)
+                            {
+                                Axpy512(ref Unsafe.Add(ref grad, i * 512), xi, ref dgt);
+                            }
+                        }
+                    }
+                    for (nuint t = t0; t < t1; t++)
+                    {
+                        ref float dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 768);
+                        Axpy512(ref Unsafe.Add(ref grad, 79872), 1.0f, ref dg);
+                        Axpy512(ref Unsafe.Add(ref grad, 80384), 1.0f, ref Unsafe.Add(ref dg, 0));
+                    }
+                    // This example's rows for W_hh's gradient: h_{t−1} and δg_t for the segment's steps after the first step of all.
+                    for (nuint t = t0 == 0 ? 1 : t0; t < t1; t++, packedRows++)
+                    {
+                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref records, ((t - t0) * 768) + 640), 128).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref pack, packedRows * 128), 128));
+                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref dst, (t - t0 + 1) * 768), 512).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref packed, packedRows * 512), 512));
+                    }
+                }
+                // ∂W_hh += Σ δg_t·h_{t−1}ᵀ over the group's packed rows, 8 rows of W_hh at a time.
+                for (nuint o = 0; o < 512; o += 8)
+                {
+                    Gemm8x128(ref pack, 128, ref Unsafe.Add(ref packed, 0 + o), 512, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 14336), (0 + o) * 128), 128, 1, accumulate: true);
+                }
+            }
+        }
+
+        /// <summary>The cell of layer 0 backwards for one example: work holds δh_t, then δc_{t+1} ⊙ f_{t+1}; the gate pre-activation deltas go to dg, δc_t ⊙ f_t back to work.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0CellBack(ref float previous, ref float current, ref float dg, ref float work)
+        {
+            // work holds δh_t, then δc_{t+1} ⊙ f_{t+1}; the gate pre-activation deltas go to dg, δc_t ⊙ f_t back to work.
+            nuint j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; j + 16 <= 128; j += 16)
+                {
+                    Vector512<float> i = Vector512.LoadUnsafe(ref current, j), f = Vector512.LoadUnsafe(ref current, j + 128), g = Vector512.LoadUnsafe(ref current, j + 256), o = Vector512.LoadUnsafe(ref current, j + 384);
+                    Vector512<float> tc = TanhF(Vector512.LoadUnsafe(ref current, j + 512));
+                    Vector512<float> dh = Vector512.LoadUnsafe(ref work, j);
+                    Vector512<float> dc = Vector512.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector512<float>.One - (tc * tc)));
+                    (dc * g * i * (Vector512<float>.One - i)).StoreUnsafe(ref dg, j);
+                    (dc * Vector512.LoadUnsafe(ref previous, j + 512) * f * (Vector512<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                    (dc * i * (Vector512<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                    (dh * tc * o * (Vector512<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                    (dc * f).StoreUnsafe(ref work, j + 128);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= 128; j += 8)
+                {
+                    Vector256<float> i = Vector256.LoadUnsafe(ref current, j), f = Vector256.LoadUnsafe(ref current, j + 128), g = Vector256.LoadUnsafe(ref current, j + 256), o = Vector256.LoadUnsafe(ref current, j + 384);
+                    Vector256<float> tc = TanhF(Vector256.LoadUnsafe(ref current, j + 512));
+                    Vector256<float> dh = Vector256.LoadUnsafe(ref work, j);
+                    Vector256<float> dc = Vector256.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector256<float>.One - (tc * tc)));
+                    (dc * g * i * (Vector256<float>.One - i)).StoreUnsafe(ref dg, j);
+                    (dc * Vector256.LoadUnsafe(ref previous, j + 512) * f * (Vector256<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                    (dc * i * (Vector256<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                    (dh * tc * o * (Vector256<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                    (dc * f).StoreUnsafe(ref work, j + 128);
+                }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; j + 4 <= 128; j += 4)
+                {
+                    Vector128<float> i = Vector128.LoadUnsafe(ref current, j), f = Vector128.LoadUnsafe(ref current, j + 128), g = Vector128.LoadUnsafe(ref current, j + 256), o = Vector128.LoadUnsafe(ref current, j + 384);
+                    Vector128<float> tc = TanhF(Vector128.LoadUnsafe(ref current, j + 512));
+                    Vector128<float> dh = Vector128.LoadUnsafe(ref work, j);
+                    Vector128<float> dc = Vector128.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector128<float>.One - (tc * tc)));
+                    (dc * g * i * (Vector128<float>.One - i)).StoreUnsafe(ref dg, j);
+                    (dc * Vector128.LoadUnsafe(ref previous, j + 512) * f * (Vector128<float>.One - f)).StoreUnsafe(ref dg, j + 128);
+                    (dc * i * (Vector128<float>.One - (g * g))).StoreUnsafe(ref dg, j + 256);
+                    (dh * tc * o * (Vector128<float>.One - o)).StoreUnsafe(ref dg, j + 384);
+                    (dc * f).StoreUnsafe(ref work, j + 128);
+                }
+            }
+            for (; j < 128; j++)
+            {
+                float i = Unsafe.Add(ref current, j), f = Unsafe.Add(ref current, j + 128), g = Unsafe.Add(ref current, j + 256), o = Unsafe.Add(ref current, j + 384);
+                float tc = TanhF(Unsafe.Add(ref current, j + 512));
+                float dh = Unsafe.Add(ref work, j);
+                float dc = Unsafe.Add(ref work, j + 128) + (dh * o * (1.0f - (tc * tc)));
+                Unsafe.Add(ref dg, j) = dc * g * i * (1.0f - i);
+                Unsafe.Add(ref dg, j + 128) = dc * Unsafe.Add(ref previous, j + 512) * f * (1.0f - f);
+                Unsafe.Add(ref dg, j + 256) = dc * i * (1.0f - (g * g));
+                Unsafe.Add(ref dg, j + 384) = dh * tc * o * (1.0f - o);
+                Unsafe.Add(ref work, j + 128) = dc * f;
             }
         }
 
@@ -1893,6 +2072,540 @@ namespace Samples
         }
 
         /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 32:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 32; i += 8)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 48:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 48; i += 48)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        a12 = MultiplyAdd(c1, v2, a12);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        a22 = MultiplyAdd(c2, v2, a22);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                        a32 = MultiplyAdd(c3, v2, a32);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 48; i += 16)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 48; i += 8)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 48; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 32:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm1x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 24; i += 24)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                }
+                {
+                    nuint i = 24;
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 24; i += 12)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                }
+                for (nuint i = 24; i < 32; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 48:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm1x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 48; i += 48)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 48; i += 24)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 48; i += 12)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 48; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
         /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 128:
         /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
         /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
@@ -2023,6 +2736,416 @@ namespace Samples
             for (nuint i = 0; i < 128; i++)
             {
                 for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 32:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm8x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero;
+                    Vector512<float> a40 = Vector512<float>.Zero;
+                    Vector512<float> a50 = Vector512<float>.Zero;
+                    Vector512<float> a60 = Vector512<float>.Zero;
+                    Vector512<float> a70 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 32; i += 8)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    Vector256<float> a60 = Vector256<float>.Zero;
+                    Vector256<float> a70 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 32; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 48:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm8x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 48; i += 48)
+                {
+                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        a12 = MultiplyAdd(c1, v2, a12);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        a22 = MultiplyAdd(c2, v2, a22);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                        a32 = MultiplyAdd(c3, v2, a32);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        a41 = MultiplyAdd(c4, v1, a41);
+                        a42 = MultiplyAdd(c4, v2, a42);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        a51 = MultiplyAdd(c5, v1, a51);
+                        a52 = MultiplyAdd(c5, v2, a52);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        a61 = MultiplyAdd(c6, v1, a61);
+                        a62 = MultiplyAdd(c6, v2, a62);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                        a71 = MultiplyAdd(c7, v1, a71);
+                        a72 = MultiplyAdd(c7, v2, a72);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 48; i += 8)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    Vector256<float> a60 = Vector256<float>.Zero;
+                    Vector256<float> a70 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 48; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 48; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
                 {
                     float sum = 0.0f;
                     for (nuint k = 0; k < rows; k++)
@@ -2914,6 +4037,98 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float TanhF(float x) => 1.0f - (2.0f / (ExpF(x + x) + 1.0f));
 
+
+        /// <summary>
+        /// Gemm128's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 48 columns, and in a strip 8
+        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void GemmMany128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, nuint count)
+        {
+            for (nuint b = 0; b < 96; b += 48)
+            {
+                ref float vb = ref Unsafe.Add(ref v, b);
+                ref float ob = ref Unsafe.Add(ref o, b);
+                nuint j = 0;
+                for (; j + 8 <= count; j += 8)
+                {
+                    Gemm8x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+                if (j + 4 <= count)
+                {
+                    Gemm4x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    j += 4;
+                }
+                for (; j < count; j++)
+                {
+                    Gemm1x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+            }
+            {
+                ref float vb = ref Unsafe.Add(ref v, 96);
+                ref float ob = ref Unsafe.Add(ref o, 96);
+                nuint j = 0;
+                for (; j + 8 <= count; j += 8)
+                {
+                    Gemm8x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+                if (j + 4 <= count)
+                {
+                    Gemm4x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    j += 4;
+                }
+                for (; j < count; j++)
+                {
+                    Gemm1x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Gemm512's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 48 columns, and in a strip 8
+        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void GemmMany512(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, nuint count)
+        {
+            for (nuint b = 0; b < 480; b += 48)
+            {
+                ref float vb = ref Unsafe.Add(ref v, b);
+                ref float ob = ref Unsafe.Add(ref o, b);
+                nuint j = 0;
+                for (; j + 8 <= count; j += 8)
+                {
+                    Gemm8x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+                if (j + 4 <= count)
+                {
+                    Gemm4x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    j += 4;
+                }
+                for (; j < count; j++)
+                {
+                    Gemm1x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+            }
+            {
+                ref float vb = ref Unsafe.Add(ref v, 480);
+                ref float ob = ref Unsafe.Add(ref o, 480);
+                nuint j = 0;
+                for (; j + 8 <= count; j += 8)
+                {
+                    Gemm8x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+                if (j + 4 <= count)
+                {
+                    Gemm4x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    j += 4;
+                }
+                for (; j < count; j++)
+                {
+                    Gemm1x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+            }
+        }
 
         /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

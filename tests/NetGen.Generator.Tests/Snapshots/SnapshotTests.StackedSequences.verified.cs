@@ -95,13 +95,13 @@ namespace Samples
         private const int ForwardBlock = 16;
 
         /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
-        private const int TransposeScratch = 512;
+        private const int TransposeScratch = 3632;
 
         /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
         private const int ChainWidth = 8;
 
         /// <summary>Batched prediction's two transposed blocks (at least TransposeScratch, which the examples left over use).</summary>
-        private const int PredictScratch = 256;
+        private const int PredictScratch = 440;
 
         /// <summary>Time steps T of one example (the depth of backpropagation through time).</summary>
         public const int SequenceLength = 10;
@@ -234,7 +234,7 @@ namespace Samples
         /// The network described for people, like Keras's summary(): each layer with its PyTorch module, output shape,
         /// parameters and forward FLOPs per example, then the totals, the FLOPs of a training step and the memory it uses.
         /// </summary>
-        public const string Summary = "StackedSequences: input [10, 3], double precision, plain SGD\n #  layer (PyTorch module)       output shape  parameters  forward FLOPs\n 0  GRU(3, 8, batch_first=True)  [10, 8]              312          5,280\n 1  RNN(8, 6, batch_first=True)  [10, 6]               96          1,680\n 2  Linear(6, 2)                 [10, 2]               14            240\n head: identity over 2 outputs, mean squared error on float targets (regression)\nParameters: 422 (3,376 bytes); optimizer state: 0 bytes\nFLOPs per example: forward 7,200, training step 21,004 (forward, backward, update)\nMemory for training: 3,360 bytes of activations per example; scratch 1,724,416 bytes (256 examples at a time)";
+        public const string Summary = "StackedSequences: input [10, 3], double precision, plain SGD\n #  layer (PyTorch module)       output shape  parameters  forward FLOPs\n 0  GRU(3, 8, batch_first=True)  [10, 8]              312          5,280\n 1  RNN(8, 6, batch_first=True)  [10, 6]               96          1,680\n 2  Linear(6, 2)                 [10, 2]               14            240\n head: identity over 2 outputs, mean squared error on float targets (regression)\nParameters: 422 (3,376 bytes); optimizer state: 0 bytes\nFLOPs per example: forward 7,200, training step 21,004 (forward, backward, update)\nMemory for training: 3,360 bytes of activations per example; scratch 1,749,376 bytes (256 examples at a time)";
 
         static int global::NetGen.INetwork<StackedSequences, double>.InputSize => InputSize;
         static int global::NetGen.INetwork<StackedSequences, double>.OutputSize => OutputSize;
@@ -834,6 +834,13 @@ namespace Samples
                 Axpy24(ref gh, 1.0d, ref bh);
             }
 
+            Layer0Cell(ref previous, ref current, ref gh);
+        }
+
+        /// <summary>The cell of layer 0 for one example: from the input part (in current's gate values), the recurrent part gh and the previous record, the current record.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0Cell(ref double previous, ref double current, ref double gh)
+        {
             // r, z, then n = tanh(input part + r ⊙ (W_hn·h + b_hn)); h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}.
             nuint j = 0;
             for (; j < 8; j++)
@@ -850,14 +857,94 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 0 forward for count examples: outputs count × 80 at y, then each example's step records.</summary>
+        /// <summary>
+        /// Layer 0 forward for count examples: outputs count × 80 at y, then each example's step records. From 4 examples on
+        /// they run in lockstep, step t of all of them at once, reading the transposed weights in s; below, one after another.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch(ref double p, ref double x, ref double y, int count, ref double s)
         {
-            ref double st = ref Unsafe.Add(ref y, (nuint)count * 80);
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint m = (nuint)count;
+            ref double st = ref Unsafe.Add(ref y, m * 80);
+            if (count < 4)
             {
-                Layer0Sequence(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref y, n * 80), ref Unsafe.Add(ref st, n * 224));
+                for (nuint n = 0; n < m; n++)
+                {
+                    Layer0Sequence(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref y, n * 80), ref Unsafe.Add(ref st, n * 224));
+                }
+                return;
+            }
+
+            Layer0Transpose(ref p, ref s);
+            for (nuint n = 0; n < m; n++)
+            {
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, n * 224), 40).Clear(); // h_0 = 0
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * 224) + 120), 40).Clear();
+            }
+            for (nuint t = 0; t < 10; t++)
+            {
+                // Checkpointing: each example's steps alternate between its two rolling records.
+                ref double previous = ref Unsafe.Add(ref st, 120 + ((t & 1) * 40));
+                ref double current = ref Unsafe.Add(ref st, 120 + (((t + 1) & 1) * 40));
+                Layer0Steps(ref p, ref s, ref Unsafe.Add(ref x, t * 3), ref previous, ref current, 224, ref Unsafe.Add(ref st, 200), m, t == 0);
+                for (nuint n = 0; n < m; n++)
+                {
+                    ref double record = ref Unsafe.Add(ref current, n * 224);
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, 32), 8).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, (n * 80) + (t * 8)), 8));
+                    if ((t + 1) % 4 == 0 && t + 1 < 10)
+                    {
+                        MemoryMarshal.CreateReadOnlySpan(ref record, 40).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * 224) + ((t + 1) / 4 * 40)), 40));
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// One step of layer 0 for count examples in lockstep (example n's input at x + n·30, its records at previous and current
+        /// + n·rs, its G·H of work at gh + n·224): the input parts W_ih·x_t + b_ih and the recurrent parts W_hh·h_{t−1} + b_hh as
+        /// rank updates over the transposed weights wt, 8 examples per pass over them; then each example's cell.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0Steps(ref double p, ref double wt, ref double x, ref double previous, ref double current, nuint rs, ref double gh, nuint count, bool first)
+        {
+            for (nuint n = 0; n < count; n++)
+            {
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BI0), 24).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), 24));
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BH0), 24).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * 224), 24));
+            }
+            GemmMany24(ref wt, 40, ref x, 1, 30, 3, ref current, rs, 1.0d, accumulate: true, count);
+            if (!first)
+            {
+                GemmMany24(ref Unsafe.Add(ref wt, 120), 40, ref Unsafe.Add(ref previous, 32), 1, rs, 8, ref gh, 224, 1.0d, accumulate: true, count);
+            }
+            for (nuint n = 0; n < count; n++)
+            {
+                Layer0Cell(ref Unsafe.Add(ref previous, n * rs), ref Unsafe.Add(ref current, n * rs), ref Unsafe.Add(ref gh, n * 224));
+            }
+        }
+
+        /// <summary>The lockstep steps' weights: W_ihᵀ (3 × 24) then W_hhᵀ (8 × 24) into wt.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0Transpose(ref double p, ref double wt)
+        {
+            // Row by row of the transposed matrices: the writes run along, the reads stride.
+            for (nuint i = 0; i < 3; i++)
+            {
+                ref double column = ref Unsafe.Add(ref p, WI0 + i);
+                ref double row = ref Unsafe.Add(ref wt, (i * 40));
+                for (nuint o = 0; o < 24; o++)
+                {
+                    Unsafe.Add(ref row, o) = Unsafe.Add(ref column, o * 3);
+                }
+            }
+            for (nuint i = 0; i < 8; i++)
+            {
+                ref double column = ref Unsafe.Add(ref p, WH0 + i);
+                ref double row = ref Unsafe.Add(ref wt, 120 + (i * 40));
+                for (nuint o = 0; o < 24; o++)
+                {
+                    Unsafe.Add(ref row, o) = Unsafe.Add(ref column, o * 8);
+                }
             }
         }
 
@@ -922,6 +1009,13 @@ namespace Samples
                 Axpy6(ref gh, 1.0d, ref bh);
             }
 
+            Layer1Cell(ref previous, ref current, ref gh);
+        }
+
+        /// <summary>The cell of layer 1 for one example: from the input part (in current's gate values), the recurrent part gh and the previous record, the current record.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1Cell(ref double previous, ref double current, ref double gh)
+        {
             // h_t = tanh(input part + recurrent part).
             nuint j = 0;
             for (; j < 6; j++)
@@ -930,14 +1024,94 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 1 forward for count examples: outputs count × 60 at y, then each example's step records.</summary>
+        /// <summary>
+        /// Layer 1 forward for count examples: outputs count × 60 at y, then each example's step records. From 4 examples on
+        /// they run in lockstep, step t of all of them at once, reading the transposed weights in s; below, one after another.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch(ref double p, ref double x, ref double y, int count, ref double s)
         {
-            ref double st = ref Unsafe.Add(ref y, (nuint)count * 60);
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint m = (nuint)count;
+            ref double st = ref Unsafe.Add(ref y, m * 60);
+            if (count < 4)
             {
-                Layer1Sequence(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref y, n * 60), ref Unsafe.Add(ref st, n * 36));
+                for (nuint n = 0; n < m; n++)
+                {
+                    Layer1Sequence(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref y, n * 60), ref Unsafe.Add(ref st, n * 36));
+                }
+                return;
+            }
+
+            Layer1Transpose(ref p, ref s);
+            for (nuint n = 0; n < m; n++)
+            {
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, n * 36), 6).Clear(); // h_0 = 0
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * 36) + 18), 6).Clear();
+            }
+            for (nuint t = 0; t < 10; t++)
+            {
+                // Checkpointing: each example's steps alternate between its two rolling records.
+                ref double previous = ref Unsafe.Add(ref st, 18 + ((t & 1) * 6));
+                ref double current = ref Unsafe.Add(ref st, 18 + (((t + 1) & 1) * 6));
+                Layer1Steps(ref p, ref s, ref Unsafe.Add(ref x, t * 8), ref previous, ref current, 36, ref Unsafe.Add(ref st, 30), m, t == 0);
+                for (nuint n = 0; n < m; n++)
+                {
+                    ref double record = ref Unsafe.Add(ref current, n * 36);
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, 0), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, (n * 60) + (t * 6)), 6));
+                    if ((t + 1) % 4 == 0 && t + 1 < 10)
+                    {
+                        MemoryMarshal.CreateReadOnlySpan(ref record, 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * 36) + ((t + 1) / 4 * 6)), 6));
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// One step of layer 1 for count examples in lockstep (example n's input at x + n·80, its records at previous and current
+        /// + n·rs, its G·H of work at gh + n·36): the input parts W_ih·x_t + b_ih and the recurrent parts W_hh·h_{t−1} + b_hh as
+        /// rank updates over the transposed weights wt, 8 examples per pass over them; then each example's cell.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1Steps(ref double p, ref double wt, ref double x, ref double previous, ref double current, nuint rs, ref double gh, nuint count, bool first)
+        {
+            for (nuint n = 0; n < count; n++)
+            {
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BI1), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), 6));
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BH1), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * 36), 6));
+            }
+            GemmMany6(ref wt, 22, ref x, 1, 80, 8, ref current, rs, 1.0d, accumulate: true, count);
+            if (!first)
+            {
+                GemmMany6(ref Unsafe.Add(ref wt, 176), 22, ref Unsafe.Add(ref previous, 0), 1, rs, 6, ref gh, 36, 1.0d, accumulate: true, count);
+            }
+            for (nuint n = 0; n < count; n++)
+            {
+                Layer1Cell(ref Unsafe.Add(ref previous, n * rs), ref Unsafe.Add(ref current, n * rs), ref Unsafe.Add(ref gh, n * 36));
+            }
+        }
+
+        /// <summary>The lockstep steps' weights: W_ihᵀ (8 × 6) then W_hhᵀ (6 × 6) into wt.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1Transpose(ref double p, ref double wt)
+        {
+            // Row by row of the transposed matrices: the writes run along, the reads stride.
+            for (nuint i = 0; i < 8; i++)
+            {
+                ref double column = ref Unsafe.Add(ref p, WI1 + i);
+                ref double row = ref Unsafe.Add(ref wt, (i * 22));
+                for (nuint o = 0; o < 6; o++)
+                {
+                    Unsafe.Add(ref row, o) = Unsafe.Add(ref column, o * 8);
+                }
+            }
+            for (nuint i = 0; i < 6; i++)
+            {
+                ref double column = ref Unsafe.Add(ref p, WH1 + i);
+                ref double row = ref Unsafe.Add(ref wt, 176 + (i * 22));
+                for (nuint o = 0; o < 6; o++)
+                {
+                    Unsafe.Add(ref row, o) = Unsafe.Add(ref column, o * 6);
+                }
             }
         }
 
@@ -1093,9 +1267,21 @@ namespace Samples
             ref double st = ref Unsafe.Add(ref y, m * 60);
             ref double dst = ref Unsafe.Add(ref d, m * 60);
             MemoryMarshal.CreateSpan(ref s, 96).Clear();
-            for (nuint n = 0; n < m; n++)
+            if (count < 4)
             {
-                Layer1Through(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref st, n * 36), ref Unsafe.Add(ref d, n * 60), ref Unsafe.Add(ref dst, n * 36), ref Unsafe.Add(ref dx, n * 80), ref s);
+                for (nuint n = 0; n < m; n++)
+                {
+                    Layer1Through(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref st, n * 36), ref Unsafe.Add(ref d, n * 60), ref Unsafe.Add(ref dst, n * 36), ref Unsafe.Add(ref dx, n * 80), ref s);
+                }
+            }
+            else
+            {
+                Layer1Transpose(ref p, ref Unsafe.Add(ref s, 96)); // for the segments recomputed in lockstep
+                // In lockstep, groups of 8 examples: step t of a group's examples at once.
+                for (nuint n = 0; n < m; n += 8)
+                {
+                    Layer1ThroughGroup(ref p, ref Unsafe.Add(ref x, n * 80), ref Unsafe.Add(ref st, n * 36), ref Unsafe.Add(ref d, n * 60), ref Unsafe.Add(ref dst, n * 36), ref Unsafe.Add(ref dx, n * 80), ref s, m - n < 8 ? m - n : 8);
+                }
             }
 
             // Every example's deltas are known: now the step (or the gradient). W_ih's part of s is transposed (inputs × G·H).
@@ -1140,13 +1326,7 @@ namespace Samples
                     ref double previous = ref Unsafe.Add(ref records, (t - t0) * 6);
                     ref double current = ref Unsafe.Add(ref previous, 6);
                     ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
-                    // δg_t = δh_t ⊙ (1 − h_t²).
-                    nuint j = 0;
-                    for (; j < 6; j++)
-                    {
-                        double h = Unsafe.Add(ref current, j);
-                        Unsafe.Add(ref dg, j) = Unsafe.Add(ref work, j) * (1.0d - (h * h));
-                    }
+                    Layer1CellBack(ref previous, ref current, ref dg, ref work);
                     if (t > 0)
                     {
                         // δh_{t−1} = W_hhᵀ·δg_t
@@ -1195,6 +1375,122 @@ namespace Samples
         }
 
         /// <summary>
+        /// Backpropagation through time in layer 1 for count ≤ 8 examples in lockstep (example n's inputs at x0 + n·80, its
+        /// stored values at st0 + n·36, its output deltas at dy0 + n·60): the segments of 4 steps, last first;
+        /// in a segment, step t of every example, then δh_{t−1} for all of them in one pass over W_hh; then each example's
+        /// input deltas and W_ih and bias gradients, and W_hh's gradient as one rank update over the group's packed rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1ThroughGroup(ref double p, ref double x0, ref double st0, ref double dy0, ref double dst0, ref double dx0, ref double grad, nuint count)
+        {
+            ref double wh = ref Unsafe.Add(ref p, WH1);
+            ref double pack = ref Unsafe.Add(ref grad, 644); // h_{t−1} rows of 6
+            ref double packed = ref Unsafe.Add(ref pack, 192); // δg_t rows of 6
+            for (nuint n = 0; n < count; n++)
+            {
+                ref double work = ref Unsafe.Add(ref dst0, (n * 36) + 30);
+                MemoryMarshal.CreateSpan(ref work, 6).Clear();
+            }
+            for (nuint segment = 3; segment-- > 0;)
+            {
+                nuint t0 = segment * 4;
+                nuint t1 = t0 + 4 < 10 ? t0 + 4 : 10;
+                // Recompute the group's records of the segment from its checkpoints, by the forward pass's own lockstep steps.
+                ref double records0 = ref Unsafe.Add(ref grad, 404);
+                nuint rs = 30;
+                for (nuint n = 0; n < count; n++)
+                {
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st0, (n * 36) + (segment * 6)), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref records0, n * rs), 6));
+                }
+                for (nuint t = t0; t < t1; t++)
+                {
+                    ref double before = ref Unsafe.Add(ref records0, (t - t0) * 6);
+                    Layer1Steps(ref p, ref Unsafe.Add(ref grad, 96), ref Unsafe.Add(ref x0, t * 8), ref before, ref Unsafe.Add(ref before, 6), rs, ref Unsafe.Add(ref st0, 30), count, t == 0);
+                }
+                for (nuint t = t1; t-- > t0;)
+                {
+                    for (nuint n = 0; n < count; n++)
+                    {
+                        ref double work = ref Unsafe.Add(ref dst0, (n * 36) + 30);
+                        Axpy6(ref work, 1.0d, ref Unsafe.Add(ref dy0, (n * 60) + (t * 6))); // + δh_t from the layer above
+                        ref double previous = ref Unsafe.Add(ref records0, (n * rs) + ((t - t0) * 6));
+                        Layer1CellBack(ref previous, ref Unsafe.Add(ref previous, 6), ref Unsafe.Add(ref dst0, (n * 36) + ((t - t0 + 1) * 6)), ref work);
+                    }
+                    if (t > 0)
+                    {
+                        // δh_{t−1} = W_hhᵀ·δg_t, for the group in one pass over W_hh.
+                        ref double dg0 = ref Unsafe.Add(ref dst0, (t - t0 + 1) * 6);
+                        GemmMany6(ref Unsafe.Add(ref wh, 0), 6, ref Unsafe.Add(ref dg0, 0), 1, 36, 6, ref Unsafe.Add(ref dst0, 30), 36, 1.0d, accumulate: false, count);
+                    }
+                }
+
+                nuint packedRows = 0;
+                for (nuint n = 0; n < count; n++)
+                {
+                    ref double x = ref Unsafe.Add(ref x0, n * 80);
+                    ref double dst = ref Unsafe.Add(ref dst0, n * 36);
+                    ref double records = ref Unsafe.Add(ref records0, n * rs);
+                    ref double dx = ref Unsafe.Add(ref dx0, n * 80);
+                    // The segment's input deltas: δx_t = W_ihᵀ·δg_t.
+                    ref double wi = ref Unsafe.Add(ref p, WI1);
+                    nuint s8 = t0;
+                    for (; s8 + 8 <= t1; s8 += 8)
+                    {
+                        Gemm8x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 6, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
+                    }
+                    for (; s8 < t1; s8++)
+                    {
+                        Gemm1x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 0, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
+                    }
+                    // ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.
+                    for (nuint t = t0; t < t1; t++)
+                    {
+                        ref double xt = ref Unsafe.Add(ref x, t * 8);
+                        ref double dgt = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
+                        for (nuint i = 0; i < 8; i++)
+                        {
+                            double xi = Unsafe.Add(ref xt, i);
+                            if (xi != 0.0d)
+                            {
+                                Axpy6(ref Unsafe.Add(ref grad, i * 6), xi, ref dgt);
+                            }
+                        }
+                    }
+                    for (nuint t = t0; t < t1; t++)
+                    {
+                        ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
+                        Axpy6(ref Unsafe.Add(ref grad, 84), 1.0d, ref dg);
+                        Axpy6(ref Unsafe.Add(ref grad, 90), 1.0d, ref Unsafe.Add(ref dg, 0));
+                    }
+                    // This example's rows for W_hh's gradient: h_{t−1} and δg_t for the segment's steps after the first step of all.
+                    for (nuint t = t0 == 0 ? 1 : t0; t < t1; t++, packedRows++)
+                    {
+                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref records, ((t - t0) * 6) + 0), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref pack, packedRows * 6), 6));
+                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref dst, (t - t0 + 1) * 6), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref packed, packedRows * 6), 6));
+                    }
+                }
+                // ∂W_hh += Σ δg_t·h_{t−1}ᵀ over the group's packed rows, 8 rows of W_hh at a time.
+                for (nuint o = 0; o < 6; o++)
+                {
+                    Gemm1x6(ref pack, 6, ref Unsafe.Add(ref packed, 0 + o), 6, 0, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 48), (0 + o) * 6), 6, 1, accumulate: true);
+                }
+            }
+        }
+
+        /// <summary>The cell of layer 1 backwards for one example: δg_t = δh_t ⊙ (1 − h_t²).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer1CellBack(ref double previous, ref double current, ref double dg, ref double work)
+        {
+            // δg_t = δh_t ⊙ (1 − h_t²).
+            nuint j = 0;
+            for (; j < 6; j++)
+            {
+                double h = Unsafe.Add(ref current, j);
+                Unsafe.Add(ref dg, j) = Unsafe.Add(ref work, j) * (1.0d - (h * h));
+            }
+        }
+
+        /// <summary>
         /// Layer 0 backward for count examples (outputs and step records at y, their deltas at d): backpropagation through time
         /// for every example, with the layer's gradient summed in s; then target += α·gradient.
         /// </summary>
@@ -1205,9 +1501,21 @@ namespace Samples
             ref double st = ref Unsafe.Add(ref y, m * 80);
             ref double dst = ref Unsafe.Add(ref d, m * 80);
             MemoryMarshal.CreateSpan(ref s, 312).Clear();
-            for (nuint n = 0; n < m; n++)
+            if (count < 4)
             {
-                Layer0Through(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref st, n * 224), ref Unsafe.Add(ref d, n * 80), ref Unsafe.Add(ref dst, n * 224), ref s);
+                for (nuint n = 0; n < m; n++)
+                {
+                    Layer0Through(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref st, n * 224), ref Unsafe.Add(ref d, n * 80), ref Unsafe.Add(ref dst, n * 224), ref s);
+                }
+            }
+            else
+            {
+                Layer0Transpose(ref p, ref Unsafe.Add(ref s, 312)); // for the segments recomputed in lockstep
+                // In lockstep, groups of 8 examples: step t of a group's examples at once.
+                for (nuint n = 0; n < m; n += 8)
+                {
+                    Layer0ThroughGroup(ref p, ref Unsafe.Add(ref x, n * 30), ref Unsafe.Add(ref st, n * 224), ref Unsafe.Add(ref d, n * 80), ref Unsafe.Add(ref dst, n * 224), ref s, m - n < 8 ? m - n : 8);
+                }
             }
 
             // Every example's deltas are known: now the step (or the gradient). W_ih's part of s is transposed (inputs × G·H).
@@ -1252,25 +1560,13 @@ namespace Samples
                     ref double previous = ref Unsafe.Add(ref records, (t - t0) * 40);
                     ref double current = ref Unsafe.Add(ref previous, 40);
                     ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
-                    // From δh_t (work): δr, δz, δn and r ⊙ δn into dg; the direct path z ⊙ δh_t into work[H, 2H).
-                    nuint j = 0;
-                    for (; j < 8; j++)
-                    {
-                        double r = Unsafe.Add(ref current, j), z = Unsafe.Add(ref current, j + 8), n = Unsafe.Add(ref current, j + 16), hn = Unsafe.Add(ref current, j + 24);
-                        double dh = Unsafe.Add(ref work, j);
-                        double dn = dh * (1.0d - z) * (1.0d - (n * n));
-                        Unsafe.Add(ref dg, j) = dn * hn * r * (1.0d - r);
-                        Unsafe.Add(ref dg, j + 8) = dh * (Unsafe.Add(ref previous, j + 32) - n) * z * (1.0d - z);
-                        Unsafe.Add(ref dg, j + 16) = dn;
-                        Unsafe.Add(ref dg, j + 24) = dn * r;
-                        Unsafe.Add(ref work, j + 8) = dh * z;
-                    }
+                    Layer0CellBack(ref previous, ref current, ref dg, ref work);
                     if (t > 0)
                     {
                         // δh_{t−1} = W_hhᵀ·[δr, δz, r ⊙ δn]_t + z ⊙ δh_t (the direct path)
                         Gemm1x8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg, 0), 1, 0, 16, ref work, 8, 1.0d, accumulate: false);
                         Gemm1x8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg, 24), 1, 0, 8, ref work, 8, 1.0d, accumulate: true);
-                        Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8));
+                        Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8)); // + z ⊙ δh_t, the direct path
                     }
                 }
 
@@ -1305,6 +1601,127 @@ namespace Samples
                     Axpy16(ref Unsafe.Add(ref grad, 288), 1.0d, ref Unsafe.Add(ref dg, 0));
                     Axpy8(ref Unsafe.Add(ref grad, 304), 1.0d, ref Unsafe.Add(ref dg, 24));
                 }
+            }
+        }
+
+        /// <summary>
+        /// Backpropagation through time in layer 0 for count ≤ 8 examples in lockstep (example n's inputs at x0 + n·30, its
+        /// stored values at st0 + n·224, its output deltas at dy0 + n·80): the segments of 4 steps, last first;
+        /// in a segment, step t of every example, then δh_{t−1} for all of them in one pass over W_hh; then each example's
+        /// W_ih and bias gradients, and W_hh's gradient as one rank update over the group's packed rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ThroughGroup(ref double p, ref double x0, ref double st0, ref double dy0, ref double dst0, ref double grad, nuint count)
+        {
+            ref double wh = ref Unsafe.Add(ref p, WH0);
+            ref double pack = ref Unsafe.Add(ref grad, 2352); // h_{t−1} rows of 8
+            ref double packed = ref Unsafe.Add(ref pack, 256); // δg_t rows of 32
+            for (nuint n = 0; n < count; n++)
+            {
+                ref double work = ref Unsafe.Add(ref dst0, (n * 224) + 200);
+                MemoryMarshal.CreateSpan(ref work, 24).Clear();
+            }
+            for (nuint segment = 3; segment-- > 0;)
+            {
+                nuint t0 = segment * 4;
+                nuint t1 = t0 + 4 < 10 ? t0 + 4 : 10;
+                // Recompute the group's records of the segment from its checkpoints, by the forward pass's own lockstep steps.
+                ref double records0 = ref Unsafe.Add(ref grad, 752);
+                nuint rs = 200;
+                for (nuint n = 0; n < count; n++)
+                {
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st0, (n * 224) + (segment * 40)), 40).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref records0, n * rs), 40));
+                }
+                for (nuint t = t0; t < t1; t++)
+                {
+                    ref double before = ref Unsafe.Add(ref records0, (t - t0) * 40);
+                    Layer0Steps(ref p, ref Unsafe.Add(ref grad, 312), ref Unsafe.Add(ref x0, t * 3), ref before, ref Unsafe.Add(ref before, 40), rs, ref Unsafe.Add(ref st0, 200), count, t == 0);
+                }
+                for (nuint t = t1; t-- > t0;)
+                {
+                    for (nuint n = 0; n < count; n++)
+                    {
+                        ref double work = ref Unsafe.Add(ref dst0, (n * 224) + 200);
+                        Axpy8(ref work, 1.0d, ref Unsafe.Add(ref dy0, (n * 80) + (t * 8))); // + δh_t from the layer above
+                        ref double previous = ref Unsafe.Add(ref records0, (n * rs) + ((t - t0) * 40));
+                        Layer0CellBack(ref previous, ref Unsafe.Add(ref previous, 40), ref Unsafe.Add(ref dst0, (n * 224) + ((t - t0 + 1) * 40)), ref work);
+                    }
+                    if (t > 0)
+                    {
+                        // δh_{t−1} = W_hhᵀ·[δr, δz, r ⊙ δn]_t + z ⊙ δh_t (the direct path), for the group in one pass over W_hh.
+                        ref double dg0 = ref Unsafe.Add(ref dst0, (t - t0 + 1) * 40);
+                        GemmMany8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg0, 0), 1, 224, 16, ref Unsafe.Add(ref dst0, 200), 224, 1.0d, accumulate: false, count);
+                        GemmMany8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg0, 24), 1, 224, 8, ref Unsafe.Add(ref dst0, 200), 224, 1.0d, accumulate: true, count);
+                        for (nuint n = 0; n < count; n++)
+                        {
+                            ref double work = ref Unsafe.Add(ref dst0, (n * 224) + 200);
+                            Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8)); // + z ⊙ δh_t, the direct path
+                        }
+                    }
+                }
+
+                nuint packedRows = 0;
+                for (nuint n = 0; n < count; n++)
+                {
+                    ref double x = ref Unsafe.Add(ref x0, n * 30);
+                    ref double dst = ref Unsafe.Add(ref dst0, n * 224);
+                    ref double records = ref Unsafe.Add(ref records0, n * rs);
+                    // ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.
+                    for (nuint t = t0; t < t1; t++)
+                    {
+                        ref double xt = ref Unsafe.Add(ref x, t * 3);
+                        ref double dgt = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
+                        for (nuint i = 0; i < 3; i++)
+                        {
+                            double xi = Unsafe.Add(ref xt, i);
+                            if (xi != 0.0d)
+                            {
+                                Axpy24(ref Unsafe.Add(ref grad, i * 24), xi, ref dgt);
+                            }
+                        }
+                    }
+                    for (nuint t = t0; t < t1; t++)
+                    {
+                        ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
+                        Axpy24(ref Unsafe.Add(ref grad, 264), 1.0d, ref dg);
+                        Axpy16(ref Unsafe.Add(ref grad, 288), 1.0d, ref Unsafe.Add(ref dg, 0));
+                        Axpy8(ref Unsafe.Add(ref grad, 304), 1.0d, ref Unsafe.Add(ref dg, 24));
+                    }
+                    // This example's rows for W_hh's gradient: h_{t−1} and δg_t for the segment's steps after the first step of all.
+                    for (nuint t = t0 == 0 ? 1 : t0; t < t1; t++, packedRows++)
+                    {
+                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref records, ((t - t0) * 40) + 32), 8).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref pack, packedRows * 8), 8));
+                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref dst, (t - t0 + 1) * 40), 32).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref packed, packedRows * 32), 32));
+                    }
+                }
+                // ∂W_hh += Σ δg_t·h_{t−1}ᵀ over the group's packed rows, 8 rows of W_hh at a time.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    Gemm8x8(ref pack, 8, ref Unsafe.Add(ref packed, 0 + o), 32, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (0 + o) * 8), 8, 1, accumulate: true);
+                }
+                for (nuint o = 0; o < 8; o += 8)
+                {
+                    Gemm8x8(ref pack, 8, ref Unsafe.Add(ref packed, 24 + o), 32, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (16 + o) * 8), 8, 1, accumulate: true);
+                }
+            }
+        }
+
+        /// <summary>The cell of layer 0 backwards for one example: From δh_t (work): δr, δz, δn and r ⊙ δn into dg; the direct path z ⊙ δh_t into work[H, 2H).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0CellBack(ref double previous, ref double current, ref double dg, ref double work)
+        {
+            // From δh_t (work): δr, δz, δn and r ⊙ δn into dg; the direct path z ⊙ δh_t into work[H, 2H).
+            nuint j = 0;
+            for (; j < 8; j++)
+            {
+                double r = Unsafe.Add(ref current, j), z = Unsafe.Add(ref current, j + 8), n = Unsafe.Add(ref current, j + 16), hn = Unsafe.Add(ref current, j + 24);
+                double dh = Unsafe.Add(ref work, j);
+                double dn = dh * (1.0d - z) * (1.0d - (n * n));
+                Unsafe.Add(ref dg, j) = dn * hn * r * (1.0d - r);
+                Unsafe.Add(ref dg, j + 8) = dh * (Unsafe.Add(ref previous, j + 32) - n) * z * (1.0d - z);
+                Unsafe.Add(ref dg, j + 16) = dn;
+                Unsafe.Add(ref dg, j + 24) = dn * r;
+                Unsafe.Add(ref work, j + 8) = dh * z;
             }
         }
 
@@ -1888,6 +2305,477 @@ namespace Samples
         }
 
         /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 6:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector256<double> a00 = Vector256<double>.Zero;
+                    Vector256<double> a10 = Vector256<double>.Zero;
+                    Vector256<double> a20 = Vector256<double>.Zero;
+                    Vector256<double> a30 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                }
+                {
+                    Vector128<double> alpha128 = Vector128.Create(alpha);
+                    nuint i = 4;
+                    Vector128<double> a00 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 4; i += 4)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                }
+                {
+                    nuint i = 4;
+                    Vector128<double> a00 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 6; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 8:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector512<double> a00 = Vector512<double>.Zero;
+                    Vector512<double> a10 = Vector512<double>.Zero;
+                    Vector512<double> a20 = Vector512<double>.Zero;
+                    Vector512<double> a30 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<double> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 8; i += 8)
+                {
+                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
+                    Vector256<double> a10 = Vector256<double>.Zero, a11 = Vector256<double>.Zero;
+                    Vector256<double> a20 = Vector256<double>.Zero, a21 = Vector256<double>.Zero;
+                    Vector256<double> a30 = Vector256<double>.Zero, a31 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 8; i += 4)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 8; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 24:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm4x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 24; i += 24)
+                {
+                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
+                    Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero, a12 = Vector512<double>.Zero;
+                    Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero, a22 = Vector512<double>.Zero;
+                    Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero, a32 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                        Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<double> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        a12 = MultiplyAdd(c1, v2, a12);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        a22 = MultiplyAdd(c2, v2, a22);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                        a32 = MultiplyAdd(c3, v2, a32);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a12).StoreUnsafe(ref o1, i + 16);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a22).StoreUnsafe(ref o2, i + 16);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a32).StoreUnsafe(ref o3, i + 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 24; i += 8)
+                {
+                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
+                    Vector256<double> a10 = Vector256<double>.Zero, a11 = Vector256<double>.Zero;
+                    Vector256<double> a20 = Vector256<double>.Zero, a21 = Vector256<double>.Zero;
+                    Vector256<double> a30 = Vector256<double>.Zero, a31 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 24; i += 4)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 24; i++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
         /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 6:
         /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
         /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
@@ -2060,6 +2948,107 @@ namespace Samples
             }
 
             for (nuint i = 0; i < 8; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 24:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm1x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 24; i += 24)
+                {
+                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                        Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<double> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 24; i += 12)
+                {
+                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero, a02 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                        Vector256<double> v2 = Vector256.LoadUnsafe(ref vk, i + 8);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 24; i += 6)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                        Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 24; i++)
             {
                 for (nuint j = 0; j < 1; j++)
                 {
@@ -2431,6 +3420,228 @@ namespace Samples
             }
 
             for (nuint i = 0; i < 8; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    double sum = 0.0d;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 24:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Gemm8x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> alphaV = Vector512.Create(alpha);
+                for (nuint i = 0; i < 24; i += 24)
+                {
+                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
+                    Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero, a12 = Vector512<double>.Zero;
+                    Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero, a22 = Vector512<double>.Zero;
+                    Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero, a32 = Vector512<double>.Zero;
+                    Vector512<double> a40 = Vector512<double>.Zero, a41 = Vector512<double>.Zero, a42 = Vector512<double>.Zero;
+                    Vector512<double> a50 = Vector512<double>.Zero, a51 = Vector512<double>.Zero, a52 = Vector512<double>.Zero;
+                    Vector512<double> a60 = Vector512<double>.Zero, a61 = Vector512<double>.Zero, a62 = Vector512<double>.Zero;
+                    Vector512<double> a70 = Vector512<double>.Zero, a71 = Vector512<double>.Zero, a72 = Vector512<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                        Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
+                        Vector512<double> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        a11 = MultiplyAdd(c1, v1, a11);
+                        a12 = MultiplyAdd(c1, v2, a12);
+                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        a21 = MultiplyAdd(c2, v1, a21);
+                        a22 = MultiplyAdd(c2, v2, a22);
+                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        a31 = MultiplyAdd(c3, v1, a31);
+                        a32 = MultiplyAdd(c3, v2, a32);
+                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        a41 = MultiplyAdd(c4, v1, a41);
+                        a42 = MultiplyAdd(c4, v2, a42);
+                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        a51 = MultiplyAdd(c5, v1, a51);
+                        a52 = MultiplyAdd(c5, v2, a52);
+                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        a61 = MultiplyAdd(c6, v1, a61);
+                        a62 = MultiplyAdd(c6, v2, a62);
+                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                        a71 = MultiplyAdd(c7, v1, a71);
+                        a72 = MultiplyAdd(c7, v2, a72);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a12).StoreUnsafe(ref o1, i + 16);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a22).StoreUnsafe(ref o2, i + 16);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a32).StoreUnsafe(ref o3, i + 16);
+                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 8)) : alphaV * a41).StoreUnsafe(ref o4, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a42).StoreUnsafe(ref o4, i + 16);
+                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 8)) : alphaV * a51).StoreUnsafe(ref o5, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a52).StoreUnsafe(ref o5, i + 16);
+                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 8)) : alphaV * a61).StoreUnsafe(ref o6, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a62).StoreUnsafe(ref o6, i + 16);
+                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 8)) : alphaV * a71).StoreUnsafe(ref o7, i + 8);
+                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a72).StoreUnsafe(ref o7, i + 16);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 24; i += 4)
+                {
+                    Vector256<double> a00 = Vector256<double>.Zero;
+                    Vector256<double> a10 = Vector256<double>.Zero;
+                    Vector256<double> a20 = Vector256<double>.Zero;
+                    Vector256<double> a30 = Vector256<double>.Zero;
+                    Vector256<double> a40 = Vector256<double>.Zero;
+                    Vector256<double> a50 = Vector256<double>.Zero;
+                    Vector256<double> a60 = Vector256<double>.Zero;
+                    Vector256<double> a70 = Vector256<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<double> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 24; i += 2)
+                {
+                    Vector128<double> a00 = Vector128<double>.Zero;
+                    Vector128<double> a10 = Vector128<double>.Zero;
+                    Vector128<double> a20 = Vector128<double>.Zero;
+                    Vector128<double> a30 = Vector128<double>.Zero;
+                    Vector128<double> a40 = Vector128<double>.Zero;
+                    Vector128<double> a50 = Vector128<double>.Zero;
+                    Vector128<double> a60 = Vector128<double>.Zero;
+                    Vector128<double> a70 = Vector128<double>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref double vk = ref Unsafe.Add(ref v, k * vs);
+                        ref double ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<double> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref double o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref double o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 24; i++)
             {
                 for (nuint j = 0; j < 8; j++)
                 {
@@ -2829,6 +4040,87 @@ namespace Samples
                     sum += Unsafe.Add(ref d, (r * 2) + i);
                 }
                 Unsafe.Add(ref t, i) += alpha * sum;
+            }
+        }
+
+        /// <summary>
+        /// Gemm6's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
+        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void GemmMany6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
+        {
+            {
+                ref double vb = ref Unsafe.Add(ref v, 0);
+                ref double ob = ref Unsafe.Add(ref o, 0);
+                nuint j = 0;
+                for (; j + 8 <= count; j += 8)
+                {
+                    Gemm8x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+                if (j + 4 <= count)
+                {
+                    Gemm4x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    j += 4;
+                }
+                for (; j < count; j++)
+                {
+                    Gemm1x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Gemm8's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
+        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void GemmMany8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
+        {
+            {
+                ref double vb = ref Unsafe.Add(ref v, 0);
+                ref double ob = ref Unsafe.Add(ref o, 0);
+                nuint j = 0;
+                for (; j + 8 <= count; j += 8)
+                {
+                    Gemm8x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+                if (j + 4 <= count)
+                {
+                    Gemm4x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    j += 4;
+                }
+                for (; j < count; j++)
+                {
+                    Gemm1x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Gemm24's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
+        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void GemmMany24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
+        {
+            {
+                ref double vb = ref Unsafe.Add(ref v, 0);
+                ref double ob = ref Unsafe.Add(ref o, 0);
+                nuint j = 0;
+                for (; j + 8 <= count; j += 8)
+                {
+                    Gemm8x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
+                if (j + 4 <= count)
+                {
+                    Gemm4x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    j += 4;
+                }
+                for (; j < count; j++)
+                {
+                    Gemm1x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                }
             }
         }
 

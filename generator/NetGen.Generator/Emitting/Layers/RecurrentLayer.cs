@@ -374,7 +374,14 @@ namespace NetGen.Generator.Emitting.Layers
         private const int Lockstep = 4;
 
         /// <summary>Values of the transposed weights the lockstep steps read: W_ihᵀ (inputs × G·H), then W_hhᵀ (hidden × G·H).</summary>
-        private int TransposedWidth => GH * (Inputs + H);
+        private int TransposedWidth => TransposedStride * (Inputs + H);
+
+        /// <summary>
+        /// The row stride of the transposed weights: G·H and 16 more values (a cache line of floats, two of doubles), so that
+        /// the rows of a column strip fall in different sets of the first-level cache (at G·H = 512 floats, 2 KB apart, they
+        /// would share two of its 64 sets).
+        /// </summary>
+        private int TransposedStride => GH + 16;
 
         public override int BatchScratch(Kernels kernels) => TransposedWidth;
 
@@ -473,10 +480,10 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, {BH}), {GH}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * {InternalWidth}), {GH}));");
                 }
 
-                w.Line($"{kernels.GemmMany(GH)}(ref wt, {GH}, ref x, 1, {InputWidth}, {Inputs}, ref current, rs, {t.One}, accumulate: true, count);");
+                w.Line($"{kernels.GemmMany(GH)}(ref wt, {TransposedStride}, ref x, 1, {InputWidth}, {Inputs}, ref current, rs, {t.One}, accumulate: true, count);");
                 using (w.Block("if (!first)"))
                 {
-                    w.Line($"{kernels.GemmMany(GH)}(ref Unsafe.Add(ref wt, {GH * Inputs}), {GH}, ref Unsafe.Add(ref previous, {CellWidth}), 1, rs, {H}, ref gh, {InternalWidth}, {t.One}, accumulate: true, count);");
+                    w.Line($"{kernels.GemmMany(GH)}(ref Unsafe.Add(ref wt, {TransposedStride * Inputs}), {TransposedStride}, ref Unsafe.Add(ref previous, {CellWidth}), 1, rs, {H}, ref gh, {InternalWidth}, {t.One}, accumulate: true, count);");
                 }
 
                 using (w.Block("for (nuint n = 0; n < count; n++)"))
@@ -490,14 +497,16 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Transpose(ref {T} p, ref {T} wt)"))
             {
-                foreach ((string weights, int columns, int at) in new[] { (WI, Inputs, 0), (WH, H, GH * Inputs) })
+                w.Line("// Row by row of the transposed matrices: the writes run along, the reads stride.");
+                foreach ((string weights, int columns, int at) in new[] { (WI, Inputs, 0), (WH, H, TransposedStride * Inputs) })
                 {
-                    using (w.Block($"for (nuint o = 0; o < {GH}; o++)"))
+                    using (w.Block($"for (nuint i = 0; i < {columns}; i++)"))
                     {
-                        w.Line($"ref {T} row = ref Unsafe.Add(ref p, {weights} + (o * {columns}));");
-                        using (w.Block($"for (nuint i = 0; i < {columns}; i++)"))
+                        w.Line($"ref {T} column = ref Unsafe.Add(ref p, {weights} + i);");
+                        w.Line($"ref {T} row = ref Unsafe.Add(ref wt, {(at == 0 ? string.Empty : $"{at} + ")}(i * {TransposedStride}));");
+                        using (w.Block($"for (nuint o = 0; o < {GH}; o++)"))
                         {
-                            w.Line($"Unsafe.Add(ref wt, {(at == 0 ? string.Empty : $"{at} + ")}(i * {GH}) + o) = Unsafe.Add(ref row, i);");
+                            w.Line($"Unsafe.Add(ref row, o) = Unsafe.Add(ref column, o * {columns});");
                         }
                     }
                 }
