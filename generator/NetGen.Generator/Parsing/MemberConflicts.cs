@@ -38,7 +38,7 @@ namespace NetGen.Generator.Parsing
         // Key starts with its ActivationKind name (parameters may follow, e.g. the slope of LeakyRelu): the pattern is
         // built from the enum, so a new activation needs nothing here.
         private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
-            "^(?:(?:Dot|DotBlock|Axpy|AxpyChunks|AccumulateRow|UpdateRow|Gemm[1-8]x|GemmSparse8x|GemmMany|NonzeroChunks|NonzeroRows|NonzeroColumns)[0-9]+|ForwardBlock(?:Prefetching)?(?:Sparse)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows(?:Sparse)?[0-9]+|SumRows[0-9]+|(?:"
+            "^(?:(?:Dot|DotBlock|Axpy|AxpyChunks|AccumulateRow|UpdateRow|Gemm[1-8]x|GemmSparse8x|GemmMany|NonzeroChunks|NonzeroRows|NonzeroColumns)[0-9]+|ForwardBlock(?:Prefetching)?(?:Sparse)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows(?:Sparse|16x)?[0-9]+|SumRows[0-9]+|(?:"
                 + string.Join("|", System.Enum.GetNames(typeof(ActivationKind)))
                 + ")[0-9A-Za-z_]*(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);

@@ -659,16 +659,15 @@ namespace Samples
             global::NetGen.Runtime.Guard.Length(input.Length, 28, nameof(input));
             global::NetGen.Runtime.Guard.Length(output.Length, 10, nameof(output));
             global::NetGen.Runtime.Guard.Length(state.Length, StreamStateSize, nameof(state));
-            Span<float> scratch = stackalloc float[1290];
+            Span<float> scratch = stackalloc float[522];
             ref float s = ref MemoryMarshal.GetReference(scratch);
             ref float p = ref ParameterBase;
             ref float h = ref MemoryMarshal.GetReference(state);
             ref float x0 = ref MemoryMarshal.GetReference(input);
-            Layer0Step(ref p, ref x0, ref Unsafe.Add(ref h, 0), ref Unsafe.Add(ref s, 0), ref Unsafe.Add(ref Unsafe.Add(ref s, 0), 768), false);
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref s, 0), 768).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref h, 0), 768));
-            ref float x1 = ref Unsafe.Add(ref Unsafe.Add(ref s, 0), 640);
-            Layer1Forward(ref p, ref x1, ref Unsafe.Add(ref s, 1280));
-            ref float x2 = ref Unsafe.Add(ref s, 1280);
+            Layer0Step(ref p, ref x0, ref Unsafe.Add(ref h, 0), ref Unsafe.Add(ref h, 0), ref Unsafe.Add(ref s, 0), false);
+            ref float x1 = ref Unsafe.Add(ref Unsafe.Add(ref h, 0), 640);
+            Layer1Forward(ref p, ref x1, ref Unsafe.Add(ref s, 512));
+            ref float x2 = ref Unsafe.Add(ref s, 512);
             ref float y = ref MemoryMarshal.GetReference(output);
             Softmax(ref x2, ref y);
         }
@@ -821,26 +820,26 @@ namespace Samples
             MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, 22144), 128).CopyTo(MemoryMarshal.CreateSpan(ref y, 128));
         }
 
-        /// <summary>One step of layer 0: current = cell(W_ih·x + b_ih, W_hh·h_{t−1} + b_hh, previous); gh is G·H of work. At the first step h_{t−1} = 0.</summary>
+        /// <summary>One step of layer 0: current = cell(W_ih·x + b_ih, W_hh·h_{t−1} + b_hh, previous), in place when current is previous; gh is G·H of work. At the first step h_{t−1} = 0.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Step(ref float p, ref float x, ref float previous, ref float current, ref float gh, bool first)
         {
             ref float wh = ref Unsafe.Add(ref p, WH0);
             ref float bh = ref Unsafe.Add(ref p, BH0);
             ref float wi = ref Unsafe.Add(ref p, WI0);
-            // The input part: W_ih·x_t + b_ih into the step's gate values.
-            DotRows28(ref wi, ref x, ref current, 512);
-            Axpy512(ref current, 1.0f, ref Unsafe.Add(ref p, BI0));
-            // The recurrent part: W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0).
+            // The recurrent part first, W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0): current may be previous (a stream's state, advanced in place).
             if (first)
             {
                 MemoryMarshal.CreateReadOnlySpan(ref bh, 512).CopyTo(MemoryMarshal.CreateSpan(ref gh, 512));
             }
             else
             {
-                DotRows128(ref wh, ref Unsafe.Add(ref previous, 640), ref gh, 512);
+                DotRows16x128(ref wh, ref Unsafe.Add(ref previous, 640), ref gh, 512);
                 Axpy512(ref gh, 1.0f, ref bh);
             }
+            // The input part: W_ih·x_t + b_ih into the step's gate values.
+            DotRows28(ref wi, ref x, ref current, 512);
+            Axpy512(ref current, 1.0f, ref Unsafe.Add(ref p, BI0));
 
             Layer0Cell(ref previous, ref current, ref gh);
         }
@@ -4127,6 +4126,81 @@ namespace Samples
                 {
                     Gemm1x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
                 }
+            }
+        }
+
+        /// <summary>
+        /// y[j] = Σᵢ w[j·128 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 8 vectors,
+        /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
+        /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
+        /// the order the tree leaves its lanes in.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotRows16x128(ref float w, ref float x, ref float y, nuint rows)
+        {
+            if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            {
+                DotRows128(ref w, ref x, ref y, rows);
+                return;
+            }
+            for (nuint o = 0; o < rows; o += 16)
+            {
+                ref float wo = ref Unsafe.Add(ref w, o * 128);
+                Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                Vector512<float> a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                Vector512<float> a1 = Vector512.LoadUnsafe(ref wo, 512) * x0;
+                Vector512<float> a2 = Vector512.LoadUnsafe(ref wo, 1024) * x0;
+                Vector512<float> a3 = Vector512.LoadUnsafe(ref wo, 1536) * x0;
+                Vector512<float> a4 = Vector512.LoadUnsafe(ref wo, 128) * x0;
+                Vector512<float> a5 = Vector512.LoadUnsafe(ref wo, 640) * x0;
+                Vector512<float> a6 = Vector512.LoadUnsafe(ref wo, 1152) * x0;
+                Vector512<float> a7 = Vector512.LoadUnsafe(ref wo, 1664) * x0;
+                Vector512<float> a8 = Vector512.LoadUnsafe(ref wo, 256) * x0;
+                Vector512<float> a9 = Vector512.LoadUnsafe(ref wo, 768) * x0;
+                Vector512<float> a10 = Vector512.LoadUnsafe(ref wo, 1280) * x0;
+                Vector512<float> a11 = Vector512.LoadUnsafe(ref wo, 1792) * x0;
+                Vector512<float> a12 = Vector512.LoadUnsafe(ref wo, 384) * x0;
+                Vector512<float> a13 = Vector512.LoadUnsafe(ref wo, 896) * x0;
+                Vector512<float> a14 = Vector512.LoadUnsafe(ref wo, 1408) * x0;
+                Vector512<float> a15 = Vector512.LoadUnsafe(ref wo, 1920) * x0;
+                for (nuint i = 16; i < 128; i += 16)
+                {
+                    Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                    a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
+                    a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 512), xi, a1);
+                    a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1024), xi, a2);
+                    a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1536), xi, a3);
+                    a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), xi, a4);
+                    a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 640), xi, a5);
+                    a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1152), xi, a6);
+                    a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1664), xi, a7);
+                    a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), xi, a8);
+                    a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 768), xi, a9);
+                    a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1280), xi, a10);
+                    a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1792), xi, a11);
+                    a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), xi, a12);
+                    a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 896), xi, a13);
+                    a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1408), xi, a14);
+                    a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1920), xi, a15);
+                }
+                // Halves: b_m = [a_2m's halves added | a_2m+1's].
+                Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
+                Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
+                Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
+                Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
+                Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
+                Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
+                Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
+                Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
+                // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
+                Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
+                Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
+                Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
+                Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
+                // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
+                Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
+                Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
+                (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
             }
         }
 

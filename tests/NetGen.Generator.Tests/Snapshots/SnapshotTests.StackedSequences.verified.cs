@@ -618,19 +618,17 @@ namespace Samples
             global::NetGen.Runtime.Guard.Length(input.Length, 3, nameof(input));
             global::NetGen.Runtime.Guard.Length(output.Length, 2, nameof(output));
             global::NetGen.Runtime.Guard.Length(state.Length, StreamStateSize, nameof(state));
-            Span<double> scratch = stackalloc double[78];
+            Span<double> scratch = stackalloc double[32];
             ref double s = ref MemoryMarshal.GetReference(scratch);
             ref double p = ref ParameterBase;
             ref double h = ref MemoryMarshal.GetReference(state);
             ref double x0 = ref MemoryMarshal.GetReference(input);
-            Layer0Step(ref p, ref x0, ref Unsafe.Add(ref h, 0), ref Unsafe.Add(ref s, 0), ref Unsafe.Add(ref Unsafe.Add(ref s, 0), 40), false);
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref s, 0), 40).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref h, 0), 40));
-            ref double x1 = ref Unsafe.Add(ref Unsafe.Add(ref s, 0), 32);
-            Layer1Step(ref p, ref x1, ref Unsafe.Add(ref h, 40), ref Unsafe.Add(ref s, 64), ref Unsafe.Add(ref Unsafe.Add(ref s, 64), 6), false);
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref s, 64), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref h, 40), 6));
-            ref double x2 = ref Unsafe.Add(ref Unsafe.Add(ref s, 64), 0);
-            Layer2ForwardRow(ref p, ref x2, ref Unsafe.Add(ref s, 76));
-            ref double x3 = ref Unsafe.Add(ref s, 76);
+            Layer0Step(ref p, ref x0, ref Unsafe.Add(ref h, 0), ref Unsafe.Add(ref h, 0), ref Unsafe.Add(ref s, 0), false);
+            ref double x1 = ref Unsafe.Add(ref Unsafe.Add(ref h, 0), 32);
+            Layer1Step(ref p, ref x1, ref Unsafe.Add(ref h, 40), ref Unsafe.Add(ref h, 40), ref Unsafe.Add(ref s, 24), false);
+            ref double x2 = ref Unsafe.Add(ref Unsafe.Add(ref h, 40), 0);
+            Layer2ForwardRow(ref p, ref x2, ref Unsafe.Add(ref s, 30));
+            ref double x3 = ref Unsafe.Add(ref s, 30);
             ref double y = ref MemoryMarshal.GetReference(output);
             MemoryMarshal.CreateReadOnlySpan(ref x3, 2).CopyTo(MemoryMarshal.CreateSpan(ref y, 2));
         }
@@ -813,17 +811,14 @@ namespace Samples
             }
         }
 
-        /// <summary>One step of layer 0: current = cell(W_ih·x + b_ih, W_hh·h_{t−1} + b_hh, previous); gh is G·H of work. At the first step h_{t−1} = 0.</summary>
+        /// <summary>One step of layer 0: current = cell(W_ih·x + b_ih, W_hh·h_{t−1} + b_hh, previous), in place when current is previous; gh is G·H of work. At the first step h_{t−1} = 0.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Step(ref double p, ref double x, ref double previous, ref double current, ref double gh, bool first)
         {
             ref double wh = ref Unsafe.Add(ref p, WH0);
             ref double bh = ref Unsafe.Add(ref p, BH0);
             ref double wi = ref Unsafe.Add(ref p, WI0);
-            // The input part: W_ih·x_t + b_ih into the step's gate values.
-            DotRows3(ref wi, ref x, ref current, 24);
-            Axpy24(ref current, 1.0d, ref Unsafe.Add(ref p, BI0));
-            // The recurrent part: W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0).
+            // The recurrent part first, W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0): current may be previous (a stream's state, advanced in place).
             if (first)
             {
                 MemoryMarshal.CreateReadOnlySpan(ref bh, 24).CopyTo(MemoryMarshal.CreateSpan(ref gh, 24));
@@ -833,6 +828,9 @@ namespace Samples
                 DotRows8(ref wh, ref Unsafe.Add(ref previous, 32), ref gh, 24);
                 Axpy24(ref gh, 1.0d, ref bh);
             }
+            // The input part: W_ih·x_t + b_ih into the step's gate values.
+            DotRows3(ref wi, ref x, ref current, 24);
+            Axpy24(ref current, 1.0d, ref Unsafe.Add(ref p, BI0));
 
             Layer0Cell(ref previous, ref current, ref gh);
         }
@@ -980,21 +978,14 @@ namespace Samples
             }
         }
 
-        /// <summary>One step of layer 1: current = cell(W_ih·x + b_ih, W_hh·h_{t−1} + b_hh, previous); gh is G·H of work. At the first step h_{t−1} = 0.</summary>
+        /// <summary>One step of layer 1: current = cell(W_ih·x + b_ih, W_hh·h_{t−1} + b_hh, previous), in place when current is previous; gh is G·H of work. At the first step h_{t−1} = 0.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Step(ref double p, ref double x, ref double previous, ref double current, ref double gh, bool first)
         {
             ref double wh = ref Unsafe.Add(ref p, WH1);
             ref double bh = ref Unsafe.Add(ref p, BH1);
             ref double wi = ref Unsafe.Add(ref p, WI1);
-            // The input part: W_ih·x_t + b_ih into the step's gate values.
-            DotRows8(ref wi, ref x, ref current, 4);
-            for (nuint o = 4; o < 6; o++)
-            {
-                Unsafe.Add(ref current, o) = Dot8(ref Unsafe.Add(ref wi, o * 8), ref x);
-            }
-            Axpy6(ref current, 1.0d, ref Unsafe.Add(ref p, BI1));
-            // The recurrent part: W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0).
+            // The recurrent part first, W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0): current may be previous (a stream's state, advanced in place).
             if (first)
             {
                 MemoryMarshal.CreateReadOnlySpan(ref bh, 6).CopyTo(MemoryMarshal.CreateSpan(ref gh, 6));
@@ -1008,6 +999,13 @@ namespace Samples
                 }
                 Axpy6(ref gh, 1.0d, ref bh);
             }
+            // The input part: W_ih·x_t + b_ih into the step's gate values.
+            DotRows8(ref wi, ref x, ref current, 4);
+            for (nuint o = 4; o < 6; o++)
+            {
+                Unsafe.Add(ref current, o) = Dot8(ref Unsafe.Add(ref wi, o * 8), ref x);
+            }
+            Axpy6(ref current, 1.0d, ref Unsafe.Add(ref p, BI1));
 
             Layer1Cell(ref previous, ref current, ref gh);
         }

@@ -53,6 +53,7 @@ namespace NetGen.Generator.Emitting
             Transcendentals = 21,
             GemmRows = 22,
             GemmMany = 23,
+            DotRows16 = 24,
         }
 
         public void Emit(CodeWriter w)
@@ -150,6 +151,9 @@ namespace NetGen.Generator.Emitting
                     case Kind.GemmMany:
                         EmitGemmMany(w, n);
                         break;
+                    case Kind.DotRows16:
+                        EmitDotRows16(w, n);
+                        break;
                     case Kind.Transcendentals:
                         EmitTranscendentals(w);
                         break;
@@ -186,6 +190,7 @@ namespace NetGen.Generator.Emitting
                 Kind.GemmSparse8 => "GemmSparse8x",
                 Kind.Gemm4 => "Gemm4x",
                 Kind.Gemm1 => "Gemm1x",
+                Kind.DotRows16 => "DotRows16x",
                 _ => kind.ToString(),
             };
             return name + n.ToString(CultureInfo.InvariantCulture);

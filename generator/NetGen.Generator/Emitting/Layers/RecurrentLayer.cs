@@ -209,8 +209,8 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>This layer's state carried from one streaming step to the next: one step record.</summary>
         public override int StreamState => StepWidth;
 
-        /// <summary>A step record for the new step, then G·H for the recurrent part.</summary>
-        public override int StreamScratch => StepWidth + GH;
+        /// <summary>G·H for the recurrent part (the step advances the state's record in place).</summary>
+        public override int StreamScratch => GH;
 
         public override bool BackwardUsesStored => true;
 
@@ -323,13 +323,25 @@ namespace NetGen.Generator.Emitting.Layers
             }
 
             w.Line();
-            w.Line($"/// <summary>One step of layer {I}: current = cell(W_ih·x + b_ih, W_hh·h_{{t−1}} + b_hh, previous); gh is G·H of work. At the first step h_{{t−1}} = 0.</summary>");
+            w.Line($"/// <summary>One step of layer {I}: current = cell(W_ih·x + b_ih, W_hh·h_{{t−1}} + b_hh, previous), in place when current is previous; gh is G·H of work. At the first step h_{{t−1}} = 0.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Step(ref {T} p, ref {T} x, ref {T} previous, ref {T} current, ref {T} gh, bool first)"))
             {
                 w.Line($"ref {T} wh = ref Unsafe.Add(ref p, {WH});");
                 w.Line($"ref {T} bh = ref Unsafe.Add(ref p, {BH});");
                 w.Line($"ref {T} wi = ref Unsafe.Add(ref p, {WI});");
+                w.Line("// The recurrent part first, W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0): current may be previous (a stream's state, advanced in place).");
+                using (w.Block("if (first)"))
+                {
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref bh, {GH}).CopyTo(MemoryMarshal.CreateSpan(ref gh, {GH}));");
+                }
+
+                using (w.Block("else"))
+                {
+                    EmitMatrixVector(w, kernels, "wh", $"Unsafe.Add(ref previous, {CellWidth})", "gh", GH, H);
+                    w.Line($"{kernels.Axpy(GH)}(ref gh, {t.One}, ref bh);");
+                }
+
                 w.Line("// The input part: W_ih·x_t + b_ih into the step's gate values.");
                 if (Inputs == 1)
                 {
@@ -342,18 +354,6 @@ namespace NetGen.Generator.Emitting.Layers
                     EmitMatrixVector(w, kernels, "wi", "x", "current", GH, Inputs);
                     w.Line($"{kernels.Axpy(GH)}(ref current, {t.One}, ref Unsafe.Add(ref p, {BI}));");
                 }
-                w.Line("// The recurrent part: W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0).");
-                using (w.Block("if (first)"))
-                {
-                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref bh, {GH}).CopyTo(MemoryMarshal.CreateSpan(ref gh, {GH}));");
-                }
-
-                using (w.Block("else"))
-                {
-                    EmitMatrixVector(w, kernels, "wh", $"Unsafe.Add(ref previous, {CellWidth})", "gh", GH, H);
-                    w.Line($"{kernels.Axpy(GH)}(ref gh, {t.One}, ref bh);");
-                }
-
                 w.Line();
                 w.Line($"Layer{I}Cell(ref previous, ref current, ref gh);");
             }
@@ -513,20 +513,32 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
+        /// <summary>
+        /// The step in place on the state's record: W_hh·h_{t−1} is taken before anything is written, the input part goes to
+        /// the gate values (before h_{t−1} in the record, or over it for Elman's, after its product), and the cell reads unit j's
+        /// c_{t−1} or h_{t−1} before it writes unit j's.
+        /// </summary>
         public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch)
         {
-            w.Line($"Layer{I}Step(ref p, ref {input}, ref {state}, ref {scratch}, ref Unsafe.Add(ref {scratch}, {StepWidth}), false);");
-            w.Line($"MemoryMarshal.CreateReadOnlySpan(ref {scratch}, {StepWidth}).CopyTo(MemoryMarshal.CreateSpan(ref {state}, {StepWidth}));");
-            w.Line($"ref {t.Type} {output} = ref Unsafe.Add(ref {scratch}, {CellWidth});");
+            w.Line($"Layer{I}Step(ref p, ref {input}, ref {state}, ref {state}, ref {scratch}, false);");
+            w.Line($"ref {t.Type} {output} = ref Unsafe.Add(ref {state}, {CellWidth});");
         }
 
-        /// <summary>y = W·v for rows rows of width n (4 rows per pass over v, then one at a time).</summary>
+        /// <summary>y = W·v for rows rows of width n (16 rows per pass over v where the kernel exists, then 4, then one at a time).</summary>
         private static void EmitMatrixVector(CodeWriter w, Kernels kernels, string weights, string v, string y, int rows, int n)
         {
-            int rows4 = rows / 4 * 4;
-            if (rows4 > 0)
+            int rows16 = kernels.HasDotRows16(n) ? rows / 16 * 16 : 0;
+            if (rows16 > 0)
             {
-                w.Line($"{kernels.DotRows(n)}(ref {weights}, ref {v}, ref {y}, {rows4});");
+                w.Line($"{kernels.DotRows16(n)}(ref {weights}, ref {v}, ref {y}, {rows16});");
+            }
+
+            int rows4 = rows / 4 * 4;
+            if (rows4 > rows16)
+            {
+                w.Line(rows16 == 0
+                    ? $"{kernels.DotRows(n)}(ref {weights}, ref {v}, ref {y}, {rows4});"
+                    : $"{kernels.DotRows(n)}(ref Unsafe.Add(ref {weights}, {rows16 * n}), ref {v}, ref Unsafe.Add(ref {y}, {rows16}), {rows4 - rows16});");
             }
 
             if (rows > rows4)
