@@ -15,12 +15,12 @@ namespace NetGen.Generator.Emitting
         /// y[j] = Σᵢ w[j·n + i]·x[i] for j &lt; 4; signature (ref T w, ref T x, ref T y).
         /// </summary>
         /// <summary>
-        /// Whether <see cref="DotRows16"/> exists for rows of length n: float rows of whole Vector512s.
+        /// Whether <see cref="DotRows16"/> exists for rows of length n: float rows of at least one Vector512.
         /// </summary>
-        public bool HasDotRows16(int n) => _t.Type == "float" && n % 16 == 0;
+        public bool HasDotRows16(int n) => _t.Type == "float" && n >= 16;
 
         /// <summary>
-        /// Sixteen dot products at a time (float, n a multiple of 16): one Vector512 accumulator per row, then the sixteen
+        /// Sixteen dot products at a time (float, n ≥ 16): one Vector512 accumulator per row, then the sixteen
         /// reduced together by a transposing tree of adds into one vector of the sixteen sums; signature (ref T w, ref T x,
         /// ref T y, nuint rows), rows a multiple of 16. Without Vector512 it is DotRows{n}.
         /// </summary>
@@ -194,9 +194,22 @@ namespace NetGen.Generator.Emitting
                         w.Line($"{V} a{k} = Vector512.LoadUnsafe(ref wo, {row * n}) * x0;");
                     }
 
+                    if (n % 16 != 0)
+                    {
+                        int rest = n % 16;
+                        string mask = $"Vector512.Create({string.Join(", ", Enumerable.Range(0, 16).Select(k => k < 16 - rest ? "0f" : "1f"))})";
+                        w.Line($"// The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.");
+                        w.Line($"{V} xr = Vector512.LoadUnsafe(ref x, {n - 16}) * {mask};");
+                        for (int k = 0; k < 16; k++)
+                        {
+                            int row = (4 * (k % 4)) + (k / 4);
+                            w.Line($"a{k} = MultiplyAdd(Vector512.LoadUnsafe(ref wo, {(row * n) + n - 16}), xr, a{k});");
+                        }
+                    }
+
                     if (vectors > 1)
                     {
-                        using (w.Block($"for (nuint i = 16; i < {n}; i += 16)"))
+                        using (w.Block($"for (nuint i = 16; i < {vectors * 16}; i += 16)"))
                         {
                             w.Line($"{V} xi = Vector512.LoadUnsafe(ref x, i);");
                             for (int k = 0; k < 16; k++)
