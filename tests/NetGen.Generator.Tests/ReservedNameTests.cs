@@ -32,13 +32,14 @@ namespace NetGen.Generator.Tests
             GeneratorHarness.Result clean = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ }}");
             Assert.Empty(clean.CompilationDiagnostics);
             ClassDeclarationSyntax generated = CSharpSyntaxTree.ParseText(clean.Sources.Single().Source).GetRoot()
-                .DescendantNodes().OfType<ClassDeclarationSyntax>().Single();
+                .DescendantNodes().OfType<ClassDeclarationSyntax>().Single(c => c.Identifier.ValueText == "Net");
             string[] names = generated.Members
                 .Select(m => m switch
                 {
                     MethodDeclarationSyntax method => method.Identifier.ValueText,
                     PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property => property.Identifier.ValueText, // an explicit interface implementation cannot clash
                     FieldDeclarationSyntax field => field.Declaration.Variables.First().Identifier.ValueText,
+                    TypeDeclarationSyntax nested => nested.Identifier.ValueText, // the kernels' class
                     _ => null,
                 })
                 .Where(n => n is not null)

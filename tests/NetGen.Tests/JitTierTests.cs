@@ -96,7 +96,7 @@ namespace NetGen.Tests
 
                 string? ns = Payload(e, "MethodNamespace")?.ToString();
                 string? name = Payload(e, "MethodName")?.ToString();
-                if (ns is null || name is null || !ns.EndsWith("JitTierNet", StringComparison.Ordinal))
+                if (ns is null || name is null || !(ns.EndsWith("JitTierNet", StringComparison.Ordinal) || ns.EndsWith("JitTierNet+Kernels", StringComparison.Ordinal)))
                 {
                     return;
                 }

@@ -223,7 +223,7 @@ namespace NetGen.Tests
 
             static void Invoke<T>(Type network, string kernel, T[] values, object bias)
             {
-                var method = network.GetMethod(kernel, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
+                var method = network.GetNestedType("Kernels", System.Reflection.BindingFlags.NonPublic)?.GetMethod(kernel, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
                     ?? throw new InvalidOperationException(kernel + " not found");
                 // The kernels take refs to the first elements: pin, and pass the refs through a delegate of the same shape.
                 if (bias is T[] array)

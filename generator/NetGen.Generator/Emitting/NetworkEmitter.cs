@@ -166,8 +166,15 @@ namespace NetGen.Generator.Emitting
                 w.Line();
                 _head.EmitMembers(w);
                 w.Line();
-                w.Line("// Kernels: the inner loops, each specialized to a constant length.");
-                _kernels.Emit(w);
+                w.Line("/// <summary>");
+                w.Line("/// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the");
+                w.Line("/// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the");
+                w.Line("/// machine accelerates) and a scalar one. They read and write only what they are passed.");
+                w.Line("/// </summary>");
+                using (w.Block($"private static class {Kernels.ClassName}"))
+                {
+                    _kernels.Emit(w);
+                }
             }
 
             for (int i = scopes.Count - 1; i >= 0; i--)

@@ -19,28 +19,19 @@ namespace NetGen.Generator.Parsing
             "_weightDecay", "_momentum", "_beta1", "_beta2", "_epsilon", "ModelReadOptions",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
-            "_partLoss", "_partScale", "_partCount", "_partFinite", "_partRate", "_partPhase", "_seed", "StepBatch", "StepBlockScratch", "_stepBlock", "CompiledWeightsResource", "CompiledWeightsSha256",
+            "_partLoss", "_partScale", "_partCount", "_partFinite", "_partRate", "_partPhase", "_seed", "StepBatch", "StepBlockScratch", "_stepBlock", "CompiledWeightsResource", "CompiledWeightsSha256", "Kernels",
         };
 
         /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
         private static readonly HashSet<string> s_generatedHelpers = new(System.StringComparer.Ordinal)
         {
-            "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax", "MultiplyAdd", "Sum4",
+            "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax",
             "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
-            "BackpropagateRange", "BackpropagateStep", "TrainFused", "ApplyStep", "ModelTensors", "BuildOnnx", "UseParallel", "TrainParallel", "ComputePart", "ExpF", "SigmoidF", "TanhF",
+            "BackpropagateRange", "BackpropagateStep", "TrainFused", "ApplyStep", "ModelTensors", "BuildOnnx", "UseParallel", "TrainParallel", "ComputePart",
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
             "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardRows|ForwardBatch|ForwardBlock|BackwardBatch|Update|Columns|Scatter|Product|Sequence|Step|Steps|Cell|CellBack|Transpose|Through|ThroughGroup|InputDeltas|BackwardDeltas|StepBlocks|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-        // Activation kernels are named {Key}Bias{n}, {Key}BiasBroadcast{n} and {Key}Derivative{n}, where an activation's
-        // Key starts with its ActivationKind name (parameters may follow, e.g. the slope of LeakyRelu): the pattern is
-        // built from the enum, so a new activation needs nothing here.
-        private static readonly System.Text.RegularExpressions.Regex s_kernel = new(
-            "^(?:(?:Dot|DotBlock|Axpy|AxpyChunks|AccumulateRow|UpdateRow|Gemm[1-8]x|GemmSparse8x|GemmMany|NonzeroChunks|NonzeroRows|NonzeroColumns)[0-9]+|ForwardBlock(?:Prefetching)?(?:Sparse)?[0-9]+x[0-9]+|TransposeBlock[0-9]+|DotRows(?:Sparse|16x)?[0-9]+|SumRows[0-9]+|(?:"
-                + string.Join("|", System.Enum.GetNames(typeof(ActivationKind)))
-                + ")[0-9A-Za-z_]*(?:Bias|BiasBroadcast|Derivative)[0-9]+)$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>Public generated methods and their parameter types ("T" stands for float or double).</summary>
@@ -167,7 +158,7 @@ namespace NetGen.Generator.Parsing
 
         private static bool IsGeneratedName(string name, int layerCount)
         {
-            if (s_generatedNonMethods.Contains(name) || s_kernel.IsMatch(name))
+            if (s_generatedNonMethods.Contains(name))
             {
                 return true;
             }

@@ -236,7 +236,7 @@ namespace Samples
             // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
             for (; start + ForwardBlock <= count; start += ForwardBlock)
             {
-                TransposeBlock4(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+                Kernels.TransposeBlock4(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
                 bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
                 Layer0ForwardBlock(ref p, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
                 Layer1ForwardBlock(ref p, ref s1, ref s);
@@ -783,9 +783,9 @@ namespace Samples
         {
             ref double w = ref Unsafe.Add(ref p, W0);
             ref double b = ref Unsafe.Add(ref p, B0);
-            DotRows4(ref w, ref x, ref a, 16);
+            Kernels.DotRows4(ref w, ref x, ref a, 16);
             // + b0, then tanh
-            TanhBias16(ref a, ref b);
+            Kernels.TanhBias16(ref a, ref b);
         }
 
         /// <summary>
@@ -803,11 +803,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 16 <= (nuint)count; n += 16)
             {
-                TransposeBlock4(ref Unsafe.Add(ref x, n * 4), ref xt);
-                ForwardBlock16x4(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock4(ref Unsafe.Add(ref x, n * 4), ref xt);
+                Kernels.ForwardBlock16x4(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 16; o++)
                 {
-                    TanhBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
+                    Kernels.TanhBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
                 }
                 ref double yn = ref Unsafe.Add(ref y, n * 16);
                 for (nuint j = 0; j < 16; j++)
@@ -840,21 +840,21 @@ namespace Samples
                 ref double yn = ref Unsafe.Add(ref y, n * 16);
                 for (nuint o = 0; o < 16; o += 4)
                 {
-                    DotBlock4(ref Unsafe.Add(ref w, o * 4), ref xn, ref Unsafe.Add(ref yn, o), 16);
+                    Kernels.DotBlock4(ref Unsafe.Add(ref w, o * 4), ref xn, ref Unsafe.Add(ref yn, o), 16);
                 }
             }
             for (; n < count; n++)
             {
                 for (nuint o = 0; o < 16; o++)
                 {
-                    Unsafe.Add(ref y, (n * 16) + o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref x, n * 4));
+                    Unsafe.Add(ref y, (n * 16) + o) = Kernels.Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref x, n * 4));
                 }
             }
 
             // + b0, then tanh
             for (nuint r = rest; r < count; r++)
             {
-                TanhBias16(ref Unsafe.Add(ref y, r * 16), ref b);
+                Kernels.TanhBias16(ref Unsafe.Add(ref y, r * 16), ref b);
             }
         }
 
@@ -862,11 +862,11 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBlock(ref double p, ref double xt, ref double yt, ref double next, nuint nextLength)
         {
-            ForwardBlockPrefetching16x4(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
+            Kernels.ForwardBlockPrefetching16x4(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
             ref double b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 16; o++)
             {
-                TanhBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
+                Kernels.TanhBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
             }
         }
 
@@ -878,10 +878,10 @@ namespace Samples
             ref double b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 3; o++)
             {
-                Unsafe.Add(ref a, o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot16(ref Unsafe.Add(ref w, o * 16), ref x);
             }
             // + b1, then identity
-            IdentityBias3(ref a, ref b);
+            Kernels.IdentityBias3(ref a, ref b);
         }
 
         /// <summary>
@@ -899,11 +899,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 16 <= (nuint)count; n += 16)
             {
-                TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
-                ForwardBlock3x16(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
+                Kernels.ForwardBlock3x16(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 3; o++)
                 {
-                    IdentityBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
+                    Kernels.IdentityBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
                 }
                 ref double yn = ref Unsafe.Add(ref y, n * 3);
                 for (nuint j = 0; j < 16; j++)
@@ -938,7 +938,7 @@ namespace Samples
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 3) + o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref xn, k * 16));
+                        Unsafe.Add(ref yn, (k * 3) + o) = Kernels.Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref xn, k * 16));
                     }
                 }
             }
@@ -946,14 +946,14 @@ namespace Samples
             {
                 for (nuint o = 0; o < 3; o++)
                 {
-                    Unsafe.Add(ref y, (n * 3) + o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
+                    Unsafe.Add(ref y, (n * 3) + o) = Kernels.Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
                 }
             }
 
             // + b1, then identity
             for (nuint r = rest; r < count; r++)
             {
-                IdentityBias3(ref Unsafe.Add(ref y, r * 3), ref b);
+                Kernels.IdentityBias3(ref Unsafe.Add(ref y, r * 3), ref b);
             }
         }
 
@@ -961,11 +961,11 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBlock(ref double p, ref double xt, ref double yt)
         {
-            ForwardBlock3x16(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+            Kernels.ForwardBlock3x16(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
             ref double b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 3; o++)
             {
-                IdentityBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
+                Kernels.IdentityBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
             }
         }
 
@@ -987,11 +987,11 @@ namespace Samples
                 ref double dr = ref Unsafe.Add(ref d, r0 * 3);
                 for (nuint o = 0; o < 3; o++)
                 {
-                    Gemm1x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+                    Kernels.Gemm1x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
                 }
             }
             // b1[o] += α·Σₙ δ1[n, o]
-            SumRows3(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+            Kernels.SumRows3(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
@@ -1004,16 +1004,16 @@ namespace Samples
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
+                Kernels.Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 0, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
+                Kernels.Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 3), 1, 0, 3, ref Unsafe.Add(ref dx, n * 16), 16, 1.0d, accumulate: false);
             }
             // δ0 ⊙= f′(a0), f′ = 1 − a²
             for (nuint r = 0; r < m; r++)
             {
-                TanhDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
+                Kernels.TanhDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
             }
         }
 
@@ -1031,11 +1031,11 @@ namespace Samples
                 double delta = Unsafe.Add(ref d, o);
                 double step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                UpdateRow16(ref Unsafe.Add(ref w, o * 16), ref x, ref dx, delta, step);
+                Kernels.UpdateRow16(ref Unsafe.Add(ref w, o * 16), ref x, ref dx, delta, step);
             }
 
             // δ0 ⊙= f′(a0), f′ = 1 − a²
-            TanhDerivative16(ref dx, ref x);
+            Kernels.TanhDerivative16(ref dx, ref x);
         }
 
         /// <summary>Layer 1's step for at most 32 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
@@ -1046,16 +1046,16 @@ namespace Samples
             nuint chunks = (m + 15) / 16;
             for (nuint o = 0; o < 3; o++)
             {
-                Gemm1x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 3, 0, m < 16 ? m : 16, ref block, 16, 1.0d, accumulate: false);
+                Kernels.Gemm1x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 3, 0, m < 16 ? m : 16, ref block, 16, 1.0d, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm1x16(ref Unsafe.Add(ref x, 256), 16, ref Unsafe.Add(ref d, 48 + o), 3, 0, m - 16, ref block, 16, 1.0d, accumulate: true);
+                    Kernels.Gemm1x16(ref Unsafe.Add(ref x, 256), 16, ref Unsafe.Add(ref d, 48 + o), 3, 0, m - 16, ref block, 16, 1.0d, accumulate: true);
                 }
                 step.Apply(W1 + (int)(o * 16), MemoryMarshal.CreateReadOnlySpan(ref block, 16));
             }
             // b1: g = Σₙ δ1ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 3).Clear();
-            SumRows3(ref d, m, ref block, 1.0d);
+            Kernels.SumRows3(ref d, m, ref block, 1.0d);
             step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 3));
         }
 
@@ -1075,11 +1075,11 @@ namespace Samples
                 ref double dr = ref Unsafe.Add(ref d, r0 * 16);
                 for (nuint o = 0; o < 16; o += 8)
                 {
-                    Gemm8x4(ref xr, 4, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+                    Kernels.Gemm8x4(ref xr, 4, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
                 }
             }
             // b0[o] += α·Σₙ δ0[n, o]
-            SumRows16(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
+            Kernels.SumRows16(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
         }
 
         /// <summary>
@@ -1095,7 +1095,7 @@ namespace Samples
                 double delta = Unsafe.Add(ref d, o);
                 double step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                Axpy4(ref Unsafe.Add(ref w, o * 4), -step, ref x);
+                Kernels.Axpy4(ref Unsafe.Add(ref w, o * 4), -step, ref x);
             }
         }
 
@@ -1108,16 +1108,16 @@ namespace Samples
             // W0[o..o+8, :]: the gradient of the block, then its step
             for (nuint o = 0; o < 16; o += 8)
             {
-                Gemm8x4(ref Unsafe.Add(ref x, 0), 4, ref Unsafe.Add(ref d, o), 16, 1, m < 16 ? m : 16, ref block, 4, 1.0d, accumulate: false);
+                Kernels.Gemm8x4(ref Unsafe.Add(ref x, 0), 4, ref Unsafe.Add(ref d, o), 16, 1, m < 16 ? m : 16, ref block, 4, 1.0d, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm8x4(ref Unsafe.Add(ref x, 64), 4, ref Unsafe.Add(ref d, 256 + o), 16, 1, m - 16, ref block, 4, 1.0d, accumulate: true);
+                    Kernels.Gemm8x4(ref Unsafe.Add(ref x, 64), 4, ref Unsafe.Add(ref d, 256 + o), 16, 1, m - 16, ref block, 4, 1.0d, accumulate: true);
                 }
                 step.Apply(W0 + (int)(o * 4), MemoryMarshal.CreateReadOnlySpan(ref block, 32));
             }
             // b0: g = Σₙ δ0ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 16).Clear();
-            SumRows16(ref d, m, ref block, 1.0d);
+            Kernels.SumRows16(ref d, m, ref block, 1.0d);
             step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 16));
         }
 
@@ -1219,1817 +1219,1835 @@ namespace Samples
             return best;
         }
 
-        // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector512.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector256.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector128.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 4.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static double Dot4(ref double a, ref double b)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 4 = 1 × 4
-                Vector256<double> s0 = Vector256<double>.Zero;
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
-                double r = Vector256.Sum(s0);
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 4 = 2 × 2
-                Vector128<double> s0 = Vector128<double>.Zero;
-                Vector128<double> s1 = Vector128<double>.Zero;
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
-                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 2), Vector128.LoadUnsafe(ref b, 2), s1);
-                double r = Vector128.Sum(s0 + s1);
-                return r;
-            }
-
-            double sum = 0.0d;
-            for (nuint i = 0; i < 4; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 16.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static double Dot16(ref double a, ref double b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 8
-                Vector512<double> s0 = Vector512<double>.Zero;
-                Vector512<double> s1 = Vector512<double>.Zero;
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
-                s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 8), Vector512.LoadUnsafe(ref b, 8), s1);
-                double r = Vector512.Sum(s0 + s1);
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 16 = 1 × 4 × 4 (unrolled)
-                Vector256<double> s0 = Vector256<double>.Zero;
-                Vector256<double> s1 = Vector256<double>.Zero;
-                Vector256<double> s2 = Vector256<double>.Zero;
-                Vector256<double> s3 = Vector256<double>.Zero;
-                for (nuint i = 0; i < 16; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 4), Vector256.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 12), Vector256.LoadUnsafe(ref b, i + 12), s3);
-                }
-                double r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 4 × 2 (unrolled)
-                Vector128<double> s0 = Vector128<double>.Zero;
-                Vector128<double> s1 = Vector128<double>.Zero;
-                Vector128<double> s2 = Vector128<double>.Zero;
-                Vector128<double> s3 = Vector128<double>.Zero;
-                for (nuint i = 0; i < 16; i += 8)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 2), Vector128.LoadUnsafe(ref b, i + 2), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 6), Vector128.LoadUnsafe(ref b, i + 6), s3);
-                }
-                double r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            double sum = 0.0d;
-            for (nuint i = 0; i < 16; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 4.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy4(ref double y, double alpha, ref double x)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 4 = 1 × 4
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 4 = 2 × 2
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 2), Vector128.LoadUnsafe(ref y, 2)).StoreUnsafe(ref y, 2);
-                return;
-            }
-
-            for (nuint i = 0; i < 4; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 16.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void UpdateRow16(ref double w, ref double x, ref double dx, double delta, double step)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 8
-                Vector512<double> deltaV = Vector512.Create(delta);
-                Vector512<double> minusStepV = Vector512.Create(-step);
-                {
-                    Vector512<double> wi = Vector512.LoadUnsafe(ref w, 0);
-                    MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                    MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
-                }
-                {
-                    Vector512<double> wi = Vector512.LoadUnsafe(ref w, 8);
-                    MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
-                    MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 8), wi).StoreUnsafe(ref w, 8);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 16 = 1 × 4 × 4 (unrolled)
-                Vector256<double> deltaV = Vector256.Create(delta);
-                Vector256<double> minusStepV = Vector256.Create(-step);
-                for (nuint i = 0; i < 16; i += 16)
-                {
-                    {
-                        Vector256<double> wi = Vector256.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector256<double> wi = Vector256.LoadUnsafe(ref w, i + 4);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
-                    }
-                    {
-                        Vector256<double> wi = Vector256.LoadUnsafe(ref w, i + 8);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                    }
-                    {
-                        Vector256<double> wi = Vector256.LoadUnsafe(ref w, i + 12);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 4 × 2 (unrolled)
-                Vector128<double> deltaV = Vector128.Create(delta);
-                Vector128<double> minusStepV = Vector128.Create(-step);
-                for (nuint i = 0; i < 16; i += 8)
-                {
-                    {
-                        Vector128<double> wi = Vector128.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector128<double> wi = Vector128.LoadUnsafe(ref w, i + 2);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 2)).StoreUnsafe(ref dx, i + 2);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 2), wi).StoreUnsafe(ref w, i + 2);
-                    }
-                    {
-                        Vector128<double> wi = Vector128.LoadUnsafe(ref w, i + 4);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
-                    }
-                    {
-                        Vector128<double> wi = Vector128.LoadUnsafe(ref w, i + 6);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 6)).StoreUnsafe(ref dx, i + 6);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 6), wi).StoreUnsafe(ref w, i + 6);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 16; i++)
-            {
-                double wi = Unsafe.Add(ref w, i);
-                Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-                Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·4 + i]·x[k·4 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock4(ref double w, ref double x, ref double y, nuint ldy)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> s00 = Vector256<double>.Zero, s01 = Vector256<double>.Zero, s02 = Vector256<double>.Zero, s03 = Vector256<double>.Zero;
-                Vector256<double> s10 = Vector256<double>.Zero, s11 = Vector256<double>.Zero, s12 = Vector256<double>.Zero, s13 = Vector256<double>.Zero;
-                Vector256<double> s20 = Vector256<double>.Zero, s21 = Vector256<double>.Zero, s22 = Vector256<double>.Zero, s23 = Vector256<double>.Zero;
-                Vector256<double> s30 = Vector256<double>.Zero, s31 = Vector256<double>.Zero, s32 = Vector256<double>.Zero, s33 = Vector256<double>.Zero;
-                for (nuint i = 0; i < 4; i += 4)
-                {
-                    Vector256<double> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<double> w1 = Vector256.LoadUnsafe(ref w, i + 4);
-                    Vector256<double> w2 = Vector256.LoadUnsafe(ref w, i + 8);
-                    Vector256<double> w3 = Vector256.LoadUnsafe(ref w, i + 12);
-                    Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 4);
-                    Vector256<double> x2 = Vector256.LoadUnsafe(ref x, i + 8);
-                    Vector256<double> x3 = Vector256.LoadUnsafe(ref x, i + 12);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> s00 = Vector128<double>.Zero, s01 = Vector128<double>.Zero, s02 = Vector128<double>.Zero, s03 = Vector128<double>.Zero;
-                Vector128<double> s10 = Vector128<double>.Zero, s11 = Vector128<double>.Zero, s12 = Vector128<double>.Zero, s13 = Vector128<double>.Zero;
-                Vector128<double> s20 = Vector128<double>.Zero, s21 = Vector128<double>.Zero, s22 = Vector128<double>.Zero, s23 = Vector128<double>.Zero;
-                Vector128<double> s30 = Vector128<double>.Zero, s31 = Vector128<double>.Zero, s32 = Vector128<double>.Zero, s33 = Vector128<double>.Zero;
-                for (nuint i = 0; i < 4; i += 2)
-                {
-                    Vector128<double> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<double> w1 = Vector128.LoadUnsafe(ref w, i + 4);
-                    Vector128<double> w2 = Vector128.LoadUnsafe(ref w, i + 8);
-                    Vector128<double> w3 = Vector128.LoadUnsafe(ref w, i + 12);
-                    Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                    Vector128<double> x2 = Vector128.LoadUnsafe(ref x, i + 8);
-                    Vector128<double> x3 = Vector128.LoadUnsafe(ref x, i + 12);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref Unsafe.Add(ref x, k * 4));
-                }
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·16 + i]·x[k·16 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock16(ref double w, ref double x, ref double y, nuint ldy)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> s00 = Vector512<double>.Zero, s01 = Vector512<double>.Zero, s02 = Vector512<double>.Zero, s03 = Vector512<double>.Zero;
-                Vector512<double> s10 = Vector512<double>.Zero, s11 = Vector512<double>.Zero, s12 = Vector512<double>.Zero, s13 = Vector512<double>.Zero;
-                Vector512<double> s20 = Vector512<double>.Zero, s21 = Vector512<double>.Zero, s22 = Vector512<double>.Zero, s23 = Vector512<double>.Zero;
-                Vector512<double> s30 = Vector512<double>.Zero, s31 = Vector512<double>.Zero, s32 = Vector512<double>.Zero, s33 = Vector512<double>.Zero;
-                for (nuint i = 0; i < 16; i += 8)
-                {
-                    Vector512<double> w0 = Vector512.LoadUnsafe(ref w, i);
-                    Vector512<double> w1 = Vector512.LoadUnsafe(ref w, i + 16);
-                    Vector512<double> w2 = Vector512.LoadUnsafe(ref w, i + 32);
-                    Vector512<double> w3 = Vector512.LoadUnsafe(ref w, i + 48);
-                    Vector512<double> x0 = Vector512.LoadUnsafe(ref x, i);
-                    Vector512<double> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                    Vector512<double> x2 = Vector512.LoadUnsafe(ref x, i + 32);
-                    Vector512<double> x3 = Vector512.LoadUnsafe(ref x, i + 48);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> s00 = Vector256<double>.Zero, s01 = Vector256<double>.Zero, s02 = Vector256<double>.Zero, s03 = Vector256<double>.Zero;
-                Vector256<double> s10 = Vector256<double>.Zero, s11 = Vector256<double>.Zero, s12 = Vector256<double>.Zero, s13 = Vector256<double>.Zero;
-                Vector256<double> s20 = Vector256<double>.Zero, s21 = Vector256<double>.Zero, s22 = Vector256<double>.Zero, s23 = Vector256<double>.Zero;
-                Vector256<double> s30 = Vector256<double>.Zero, s31 = Vector256<double>.Zero, s32 = Vector256<double>.Zero, s33 = Vector256<double>.Zero;
-                for (nuint i = 0; i < 16; i += 4)
-                {
-                    Vector256<double> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<double> w1 = Vector256.LoadUnsafe(ref w, i + 16);
-                    Vector256<double> w2 = Vector256.LoadUnsafe(ref w, i + 32);
-                    Vector256<double> w3 = Vector256.LoadUnsafe(ref w, i + 48);
-                    Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 16);
-                    Vector256<double> x2 = Vector256.LoadUnsafe(ref x, i + 32);
-                    Vector256<double> x3 = Vector256.LoadUnsafe(ref x, i + 48);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> s00 = Vector128<double>.Zero, s01 = Vector128<double>.Zero, s02 = Vector128<double>.Zero, s03 = Vector128<double>.Zero;
-                Vector128<double> s10 = Vector128<double>.Zero, s11 = Vector128<double>.Zero, s12 = Vector128<double>.Zero, s13 = Vector128<double>.Zero;
-                Vector128<double> s20 = Vector128<double>.Zero, s21 = Vector128<double>.Zero, s22 = Vector128<double>.Zero, s23 = Vector128<double>.Zero;
-                Vector128<double> s30 = Vector128<double>.Zero, s31 = Vector128<double>.Zero, s32 = Vector128<double>.Zero, s33 = Vector128<double>.Zero;
-                for (nuint i = 0; i < 16; i += 2)
-                {
-                    Vector128<double> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<double> w1 = Vector128.LoadUnsafe(ref w, i + 16);
-                    Vector128<double> w2 = Vector128.LoadUnsafe(ref w, i + 32);
-                    Vector128<double> w3 = Vector128.LoadUnsafe(ref w, i + 48);
-                    Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 16);
-                    Vector128<double> x2 = Vector128.LoadUnsafe(ref x, i + 32);
-                    Vector128<double> x3 = Vector128.LoadUnsafe(ref x, i + 48);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref Unsafe.Add(ref x, k * 16));
-                }
-            }
-        }
-
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 4:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+        /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+        /// machine accelerates) and a scalar one. They read and write only what they are passed.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x4(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+        private static class Kernels
         {
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c)
             {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector512.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c)
             {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 4; i += 2)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector256.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            for (nuint i = 0; i < 4; i++)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c)
             {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 16:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x16(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 16; i += 8)
-                {
-                    Vector512<double> a00 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector128.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector256.IsHardwareAccelerated)
+
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 4.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static double Dot4(ref double a, ref double b)
             {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 12; i += 12)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero, a02 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
-                        Vector256<double> v2 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    // 4 = 1 × 4
+                    Vector256<double> s0 = Vector256<double>.Zero;
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
+                    double r = Vector256.Sum(s0);
+                    return r;
                 }
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    nuint i = 12;
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    // 4 = 2 × 2
+                    Vector128<double> s0 = Vector128<double>.Zero;
+                    Vector128<double> s1 = Vector128<double>.Zero;
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 2), Vector128.LoadUnsafe(ref b, 2), s1);
+                    double r = Vector128.Sum(s0 + s1);
+                    return r;
                 }
-                return;
+
+                double sum = 0.0d;
+                for (nuint i = 0; i < 4; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 16.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static double Dot16(ref double a, ref double b)
             {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 12; i += 6)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
+                    // 16 = 2 × 8
+                    Vector512<double> s0 = Vector512<double>.Zero;
+                    Vector512<double> s1 = Vector512<double>.Zero;
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
+                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 8), Vector512.LoadUnsafe(ref b, 8), s1);
+                    double r = Vector512.Sum(s0 + s1);
+                    return r;
                 }
-                for (nuint i = 12; i < 16; i += 2)
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    // 16 = 1 × 4 × 4 (unrolled)
+                    Vector256<double> s0 = Vector256<double>.Zero;
+                    Vector256<double> s1 = Vector256<double>.Zero;
+                    Vector256<double> s2 = Vector256<double>.Zero;
+                    Vector256<double> s3 = Vector256<double>.Zero;
+                    for (nuint i = 0; i < 16; i += 16)
                     {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 4), Vector256.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 12), Vector256.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    double r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 16 = 2 × 4 × 2 (unrolled)
+                    Vector128<double> s0 = Vector128<double>.Zero;
+                    Vector128<double> s1 = Vector128<double>.Zero;
+                    Vector128<double> s2 = Vector128<double>.Zero;
+                    Vector128<double> s3 = Vector128<double>.Zero;
+                    for (nuint i = 0; i < 16; i += 8)
+                    {
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 2), Vector128.LoadUnsafe(ref b, i + 2), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 6), Vector128.LoadUnsafe(ref b, i + 6), s3);
+                    }
+                    double r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                double sum = 0.0d;
+                for (nuint i = 0; i < 16; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            for (nuint i = 0; i < 16; i++)
+            /// <summary>y[i] += α·x[i] for i &lt; 4.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy4(ref double y, double alpha, ref double x)
             {
-                for (nuint j = 0; j < 1; j++)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    // 4 = 1 × 4
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 4 = 2 × 2
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 2), Vector128.LoadUnsafe(ref y, 2)).StoreUnsafe(ref y, 2);
+                    return;
+                }
+
+                for (nuint i = 0; i < 4; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
                 }
             }
-        }
 
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 4:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x4(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 16.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void UpdateRow16(ref double w, ref double x, ref double dx, double delta, double step)
             {
-                Vector256<double> alphaV = Vector256.Create(alpha);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    nuint i = 0;
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero;
-                    Vector256<double> a40 = Vector256<double>.Zero;
-                    Vector256<double> a50 = Vector256<double>.Zero;
-                    Vector256<double> a60 = Vector256<double>.Zero;
-                    Vector256<double> a70 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    // 16 = 2 × 8
+                    Vector512<double> deltaV = Vector512.Create(delta);
+                    Vector512<double> minusStepV = Vector512.Create(-step);
                     {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
+                        Vector512<double> wi = Vector512.LoadUnsafe(ref w, 0);
+                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
                     }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    {
+                        Vector512<double> wi = Vector512.LoadUnsafe(ref w, 8);
+                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
+                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 8), wi).StoreUnsafe(ref w, 8);
+                    }
+                    return;
                 }
-                return;
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 16 = 1 × 4 × 4 (unrolled)
+                    Vector256<double> deltaV = Vector256.Create(delta);
+                    Vector256<double> minusStepV = Vector256.Create(-step);
+                    for (nuint i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector256<double> wi = Vector256.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector256<double> wi = Vector256.LoadUnsafe(ref w, i + 4);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
+                        }
+                        {
+                            Vector256<double> wi = Vector256.LoadUnsafe(ref w, i + 8);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                        }
+                        {
+                            Vector256<double> wi = Vector256.LoadUnsafe(ref w, i + 12);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 16 = 2 × 4 × 2 (unrolled)
+                    Vector128<double> deltaV = Vector128.Create(delta);
+                    Vector128<double> minusStepV = Vector128.Create(-step);
+                    for (nuint i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector128<double> wi = Vector128.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector128<double> wi = Vector128.LoadUnsafe(ref w, i + 2);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 2)).StoreUnsafe(ref dx, i + 2);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 2), wi).StoreUnsafe(ref w, i + 2);
+                        }
+                        {
+                            Vector128<double> wi = Vector128.LoadUnsafe(ref w, i + 4);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
+                        }
+                        {
+                            Vector128<double> wi = Vector128.LoadUnsafe(ref w, i + 6);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 6)).StoreUnsafe(ref dx, i + 6);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 6), wi).StoreUnsafe(ref w, i + 6);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 16; i++)
+                {
+                    double wi = Unsafe.Add(ref w, i);
+                    Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                    Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+                }
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·4 + i]·x[k·4 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock4(ref double w, ref double x, ref double y, nuint ldy)
             {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 4; i += 2)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    Vector128<double> a40 = Vector128<double>.Zero;
-                    Vector128<double> a50 = Vector128<double>.Zero;
-                    Vector128<double> a60 = Vector128<double>.Zero;
-                    Vector128<double> a70 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 4; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 16:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x16(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 16; i += 8)
-                {
-                    Vector512<double> a00 = Vector512<double>.Zero;
-                    Vector512<double> a10 = Vector512<double>.Zero;
-                    Vector512<double> a20 = Vector512<double>.Zero;
-                    Vector512<double> a30 = Vector512<double>.Zero;
-                    Vector512<double> a40 = Vector512<double>.Zero;
-                    Vector512<double> a50 = Vector512<double>.Zero;
-                    Vector512<double> a60 = Vector512<double>.Zero;
-                    Vector512<double> a70 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 16; i += 4)
-                {
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero;
-                    Vector256<double> a40 = Vector256<double>.Zero;
-                    Vector256<double> a50 = Vector256<double>.Zero;
-                    Vector256<double> a60 = Vector256<double>.Zero;
-                    Vector256<double> a70 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 16; i += 2)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    Vector128<double> a40 = Vector128<double>.Zero;
-                    Vector128<double> a50 = Vector128<double>.Zero;
-                    Vector128<double> a60 = Vector128<double>.Zero;
-                    Vector128<double> a70 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 16; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·16 + j] = Σₖ w[o·4 + k]·xt[k·16 + j] for 16 weight rows o and 16 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock16x4(ref double w, ref double xt, ref double yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 12; o += 12)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
-                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
-                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
-                    Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
-                    Vector512<double> a4_0 = Vector512<double>.Zero, a4_1 = Vector512<double>.Zero;
-                    Vector512<double> a5_0 = Vector512<double>.Zero, a5_1 = Vector512<double>.Zero;
-                    Vector512<double> a6_0 = Vector512<double>.Zero, a6_1 = Vector512<double>.Zero;
-                    Vector512<double> a7_0 = Vector512<double>.Zero, a7_1 = Vector512<double>.Zero;
-                    Vector512<double> a8_0 = Vector512<double>.Zero, a8_1 = Vector512<double>.Zero;
-                    Vector512<double> a9_0 = Vector512<double>.Zero, a9_1 = Vector512<double>.Zero;
-                    Vector512<double> a10_0 = Vector512<double>.Zero, a10_1 = Vector512<double>.Zero;
-                    Vector512<double> a11_0 = Vector512<double>.Zero, a11_1 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < 4; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<double> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref wk, 20));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref wk, 24));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref wk, 28));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<double> c8 = Vector512.Create(Unsafe.Add(ref wk, 32));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<double> c9 = Vector512.Create(Unsafe.Add(ref wk, 36));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<double> c10 = Vector512.Create(Unsafe.Add(ref wk, 40));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<double> c11 = Vector512.Create(Unsafe.Add(ref wk, 44));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 24);
-                    a2_0.StoreUnsafe(ref yo, 32);
-                    a2_1.StoreUnsafe(ref yo, 40);
-                    a3_0.StoreUnsafe(ref yo, 48);
-                    a3_1.StoreUnsafe(ref yo, 56);
-                    a4_0.StoreUnsafe(ref yo, 64);
-                    a4_1.StoreUnsafe(ref yo, 72);
-                    a5_0.StoreUnsafe(ref yo, 80);
-                    a5_1.StoreUnsafe(ref yo, 88);
-                    a6_0.StoreUnsafe(ref yo, 96);
-                    a6_1.StoreUnsafe(ref yo, 104);
-                    a7_0.StoreUnsafe(ref yo, 112);
-                    a7_1.StoreUnsafe(ref yo, 120);
-                    a8_0.StoreUnsafe(ref yo, 128);
-                    a8_1.StoreUnsafe(ref yo, 136);
-                    a9_0.StoreUnsafe(ref yo, 144);
-                    a9_1.StoreUnsafe(ref yo, 152);
-                    a10_0.StoreUnsafe(ref yo, 160);
-                    a10_1.StoreUnsafe(ref yo, 168);
-                    a11_0.StoreUnsafe(ref yo, 176);
-                    a11_1.StoreUnsafe(ref yo, 184);
-                }
-                {
-                    nuint o = 12;
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
-                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
-                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
-                    Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < 4; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<double> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 24);
-                    a2_0.StoreUnsafe(ref yo, 32);
-                    a2_1.StoreUnsafe(ref yo, 40);
-                    a3_0.StoreUnsafe(ref yo, 48);
-                    a3_1.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 16; o += 2)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
-                    Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < 4; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
-                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<double> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 4));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 20);
-                    a1_2.StoreUnsafe(ref yo, 24);
-                    a1_3.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 16; o += 1)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < 4; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
-                        Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
-                        Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
-                        Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<double> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 2);
-                    a0_2.StoreUnsafe(ref yo, 4);
-                    a0_3.StoreUnsafe(ref yo, 6);
-                    a0_4.StoreUnsafe(ref yo, 8);
-                    a0_5.StoreUnsafe(ref yo, 10);
-                    a0_6.StoreUnsafe(ref yo, 12);
-                    a0_7.StoreUnsafe(ref yo, 14);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 16; o++)
-            {
-                for (nuint j = 0; j < 16; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < 4; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 4) + k) * Unsafe.Add(ref xt, (k * 16) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 16) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·16 + j] = Σₖ w[o·16 + k]·xt[k·16 + j] for 3 weight rows o and 16 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock3x16(ref double w, ref double xt, ref double yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 3 rows = 1 tile of 3; each tile keeps 3 × 2 accumulators
-                for (nuint o = 0; o < 3; o += 3)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 16);
-                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
-                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
-                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < 16; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<double> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 24);
-                    a2_0.StoreUnsafe(ref yo, 32);
-                    a2_1.StoreUnsafe(ref yo, 40);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 3 rows = 1 tile of 2 + one of 1; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 2; o += 2)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 16);
-                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
-                    Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < 16; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
-                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<double> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 16));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 20);
-                    a1_2.StoreUnsafe(ref yo, 24);
-                    a1_3.StoreUnsafe(ref yo, 28);
-                }
-                {
-                    nuint o = 2;
-                    ref double wo = ref Unsafe.Add(ref w, o * 16);
-                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < 16; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
-                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<double> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 3 rows = 3 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 3; o += 1)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 16);
-                    Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < 16; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
-                        Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
-                        Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
-                        Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<double> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 2);
-                    a0_2.StoreUnsafe(ref yo, 4);
-                    a0_3.StoreUnsafe(ref yo, 6);
-                    a0_4.StoreUnsafe(ref yo, 8);
-                    a0_5.StoreUnsafe(ref yo, 10);
-                    a0_6.StoreUnsafe(ref yo, 12);
-                    a0_7.StoreUnsafe(ref yo, 14);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 3; o++)
-            {
-                for (nuint j = 0; j < 16; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < 16; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 16) + k) * Unsafe.Add(ref xt, (k * 16) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 16) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>xt[i·16 + j] = x[j·4 + i] for the 16 examples j of a block and i &lt; 4: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock4(ref double x, ref double xt)
-        {
-            // 8 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 4; i0 += 8)
-            {
-                nuint end = Math.Min(i0 + 8, 4);
-                for (nuint j = 0; j < 16; j++)
-                {
-                    ref double row = ref Unsafe.Add(ref x, j * 4);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>xt[i·16 + j] = x[j·16 + i] for the 16 examples j of a block and i &lt; 16: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock16(ref double x, ref double xt)
-        {
-            // 8 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 16; i0 += 8)
-            {
-                nuint end = i0 + 8;
-                for (nuint j = 0; j < 16; j++)
-                {
-                    ref double row = ref Unsafe.Add(ref x, j * 16);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·4 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows4(ref double w, ref double x, ref double y, nuint rows)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    // 4 = 4
-                    Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
-                    Vector256<double> xl = Vector256.LoadUnsafe(ref x, 0);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 4), xl, s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xl, s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s3);
-                    ref double yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    // 4 = 1 × 2 × 2
-                    Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
-                    Vector128<double> t0 = Vector128<double>.Zero, t1 = Vector128<double>.Zero, t2 = Vector128<double>.Zero, t3 = Vector128<double>.Zero;
+                    Vector256<double> s00 = Vector256<double>.Zero, s01 = Vector256<double>.Zero, s02 = Vector256<double>.Zero, s03 = Vector256<double>.Zero;
+                    Vector256<double> s10 = Vector256<double>.Zero, s11 = Vector256<double>.Zero, s12 = Vector256<double>.Zero, s13 = Vector256<double>.Zero;
+                    Vector256<double> s20 = Vector256<double>.Zero, s21 = Vector256<double>.Zero, s22 = Vector256<double>.Zero, s23 = Vector256<double>.Zero;
+                    Vector256<double> s30 = Vector256<double>.Zero, s31 = Vector256<double>.Zero, s32 = Vector256<double>.Zero, s33 = Vector256<double>.Zero;
                     for (nuint i = 0; i < 4; i += 4)
                     {
+                        Vector256<double> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<double> w1 = Vector256.LoadUnsafe(ref w, i + 4);
+                        Vector256<double> w2 = Vector256.LoadUnsafe(ref w, i + 8);
+                        Vector256<double> w3 = Vector256.LoadUnsafe(ref w, i + 12);
+                        Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 4);
+                        Vector256<double> x2 = Vector256.LoadUnsafe(ref x, i + 8);
+                        Vector256<double> x3 = Vector256.LoadUnsafe(ref x, i + 12);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> s00 = Vector128<double>.Zero, s01 = Vector128<double>.Zero, s02 = Vector128<double>.Zero, s03 = Vector128<double>.Zero;
+                    Vector128<double> s10 = Vector128<double>.Zero, s11 = Vector128<double>.Zero, s12 = Vector128<double>.Zero, s13 = Vector128<double>.Zero;
+                    Vector128<double> s20 = Vector128<double>.Zero, s21 = Vector128<double>.Zero, s22 = Vector128<double>.Zero, s23 = Vector128<double>.Zero;
+                    Vector128<double> s30 = Vector128<double>.Zero, s31 = Vector128<double>.Zero, s32 = Vector128<double>.Zero, s33 = Vector128<double>.Zero;
+                    for (nuint i = 0; i < 4; i += 2)
+                    {
+                        Vector128<double> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<double> w1 = Vector128.LoadUnsafe(ref w, i + 4);
+                        Vector128<double> w2 = Vector128.LoadUnsafe(ref w, i + 8);
+                        Vector128<double> w3 = Vector128.LoadUnsafe(ref w, i + 12);
                         Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 2);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 6), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 10), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 14), x1, t3);
+                        Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                        Vector128<double> x2 = Vector128.LoadUnsafe(ref x, i + 8);
+                        Vector128<double> x3 = Vector128.LoadUnsafe(ref x, i + 12);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
                     }
-                    ref double yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref x);
-            }
-        }
-
-        /// <summary>
-        /// yt[o·16 + j] = Σₖ w[o·4 + k]·xt[k·16 + j] for 16 weight rows o and 16 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 8-value cache
-        /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlockPrefetching16x4(ref double w, ref double xt, ref double yt, ref double next, nuint nextLength)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 12; o += 12)
+                for (nuint k = 0; k < 4; k++)
                 {
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
-                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
-                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
-                    Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
-                    Vector512<double> a4_0 = Vector512<double>.Zero, a4_1 = Vector512<double>.Zero;
-                    Vector512<double> a5_0 = Vector512<double>.Zero, a5_1 = Vector512<double>.Zero;
-                    Vector512<double> a6_0 = Vector512<double>.Zero, a6_1 = Vector512<double>.Zero;
-                    Vector512<double> a7_0 = Vector512<double>.Zero, a7_1 = Vector512<double>.Zero;
-                    Vector512<double> a8_0 = Vector512<double>.Zero, a8_1 = Vector512<double>.Zero;
-                    Vector512<double> a9_0 = Vector512<double>.Zero, a9_1 = Vector512<double>.Zero;
-                    Vector512<double> a10_0 = Vector512<double>.Zero, a10_1 = Vector512<double>.Zero;
-                    Vector512<double> a11_0 = Vector512<double>.Zero, a11_1 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < 4; k++)
+                    for (nuint j = 0; j < 4; j++)
                     {
-                        if ((k & 3) == 0 && prefetched < nextLength)
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref Unsafe.Add(ref x, k * 4));
+                    }
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·16 + i]·x[k·16 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock16(ref double w, ref double x, ref double y, nuint ldy)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<double> s00 = Vector512<double>.Zero, s01 = Vector512<double>.Zero, s02 = Vector512<double>.Zero, s03 = Vector512<double>.Zero;
+                    Vector512<double> s10 = Vector512<double>.Zero, s11 = Vector512<double>.Zero, s12 = Vector512<double>.Zero, s13 = Vector512<double>.Zero;
+                    Vector512<double> s20 = Vector512<double>.Zero, s21 = Vector512<double>.Zero, s22 = Vector512<double>.Zero, s23 = Vector512<double>.Zero;
+                    Vector512<double> s30 = Vector512<double>.Zero, s31 = Vector512<double>.Zero, s32 = Vector512<double>.Zero, s33 = Vector512<double>.Zero;
+                    for (nuint i = 0; i < 16; i += 8)
+                    {
+                        Vector512<double> w0 = Vector512.LoadUnsafe(ref w, i);
+                        Vector512<double> w1 = Vector512.LoadUnsafe(ref w, i + 16);
+                        Vector512<double> w2 = Vector512.LoadUnsafe(ref w, i + 32);
+                        Vector512<double> w3 = Vector512.LoadUnsafe(ref w, i + 48);
+                        Vector512<double> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<double> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                        Vector512<double> x2 = Vector512.LoadUnsafe(ref x, i + 32);
+                        Vector512<double> x3 = Vector512.LoadUnsafe(ref x, i + 48);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> s00 = Vector256<double>.Zero, s01 = Vector256<double>.Zero, s02 = Vector256<double>.Zero, s03 = Vector256<double>.Zero;
+                    Vector256<double> s10 = Vector256<double>.Zero, s11 = Vector256<double>.Zero, s12 = Vector256<double>.Zero, s13 = Vector256<double>.Zero;
+                    Vector256<double> s20 = Vector256<double>.Zero, s21 = Vector256<double>.Zero, s22 = Vector256<double>.Zero, s23 = Vector256<double>.Zero;
+                    Vector256<double> s30 = Vector256<double>.Zero, s31 = Vector256<double>.Zero, s32 = Vector256<double>.Zero, s33 = Vector256<double>.Zero;
+                    for (nuint i = 0; i < 16; i += 4)
+                    {
+                        Vector256<double> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<double> w1 = Vector256.LoadUnsafe(ref w, i + 16);
+                        Vector256<double> w2 = Vector256.LoadUnsafe(ref w, i + 32);
+                        Vector256<double> w3 = Vector256.LoadUnsafe(ref w, i + 48);
+                        Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 16);
+                        Vector256<double> x2 = Vector256.LoadUnsafe(ref x, i + 32);
+                        Vector256<double> x3 = Vector256.LoadUnsafe(ref x, i + 48);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> s00 = Vector128<double>.Zero, s01 = Vector128<double>.Zero, s02 = Vector128<double>.Zero, s03 = Vector128<double>.Zero;
+                    Vector128<double> s10 = Vector128<double>.Zero, s11 = Vector128<double>.Zero, s12 = Vector128<double>.Zero, s13 = Vector128<double>.Zero;
+                    Vector128<double> s20 = Vector128<double>.Zero, s21 = Vector128<double>.Zero, s22 = Vector128<double>.Zero, s23 = Vector128<double>.Zero;
+                    Vector128<double> s30 = Vector128<double>.Zero, s31 = Vector128<double>.Zero, s32 = Vector128<double>.Zero, s33 = Vector128<double>.Zero;
+                    for (nuint i = 0; i < 16; i += 2)
+                    {
+                        Vector128<double> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<double> w1 = Vector128.LoadUnsafe(ref w, i + 16);
+                        Vector128<double> w2 = Vector128.LoadUnsafe(ref w, i + 32);
+                        Vector128<double> w3 = Vector128.LoadUnsafe(ref w, i + 48);
+                        Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 16);
+                        Vector128<double> x2 = Vector128.LoadUnsafe(ref x, i + 32);
+                        Vector128<double> x3 = Vector128.LoadUnsafe(ref x, i + 48);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
+                }
+
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref Unsafe.Add(ref x, k * 16));
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 4:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x4(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    {
+                        nuint i = 0;
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 8;
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
                         }
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<double> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref wk, 20));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref wk, 24));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref wk, 28));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<double> c8 = Vector512.Create(Unsafe.Add(ref wk, 32));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<double> c9 = Vector512.Create(Unsafe.Add(ref wk, 36));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<double> c10 = Vector512.Create(Unsafe.Add(ref wk, 40));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<double> c11 = Vector512.Create(Unsafe.Add(ref wk, 44));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                     }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 24);
-                    a2_0.StoreUnsafe(ref yo, 32);
-                    a2_1.StoreUnsafe(ref yo, 40);
-                    a3_0.StoreUnsafe(ref yo, 48);
-                    a3_1.StoreUnsafe(ref yo, 56);
-                    a4_0.StoreUnsafe(ref yo, 64);
-                    a4_1.StoreUnsafe(ref yo, 72);
-                    a5_0.StoreUnsafe(ref yo, 80);
-                    a5_1.StoreUnsafe(ref yo, 88);
-                    a6_0.StoreUnsafe(ref yo, 96);
-                    a6_1.StoreUnsafe(ref yo, 104);
-                    a7_0.StoreUnsafe(ref yo, 112);
-                    a7_1.StoreUnsafe(ref yo, 120);
-                    a8_0.StoreUnsafe(ref yo, 128);
-                    a8_1.StoreUnsafe(ref yo, 136);
-                    a9_0.StoreUnsafe(ref yo, 144);
-                    a9_1.StoreUnsafe(ref yo, 152);
-                    a10_0.StoreUnsafe(ref yo, 160);
-                    a10_1.StoreUnsafe(ref yo, 168);
-                    a11_0.StoreUnsafe(ref yo, 176);
-                    a11_1.StoreUnsafe(ref yo, 184);
+                    return;
                 }
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    nuint o = 12;
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
-                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
-                    Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
-                    Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < 4; k++)
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 4; i += 2)
                     {
-                        if ((k & 3) == 0 && prefetched < nextLength)
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 8;
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
                         }
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<double> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                     }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 24);
-                    a2_0.StoreUnsafe(ref yo, 32);
-                    a2_1.StoreUnsafe(ref yo, 40);
-                    a3_0.StoreUnsafe(ref yo, 48);
-                    a3_1.StoreUnsafe(ref yo, 56);
+                    return;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 16; o += 2)
+                for (nuint i = 0; i < 4; i++)
                 {
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
-                    Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < 4; k++)
+                    for (nuint j = 0; j < 1; j++)
                     {
-                        if ((k & 3) == 0 && prefetched < nextLength)
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 8;
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
                         }
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
-                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<double> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 4));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
                     }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 20);
-                    a1_2.StoreUnsafe(ref yo, 24);
-                    a1_3.StoreUnsafe(ref yo, 28);
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 16:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x16(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
             {
-                nuint prefetched = 0;
-                // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 16; o += 1)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref double wo = ref Unsafe.Add(ref w, o * 4);
-                    Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < 4; k++)
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 16; i += 8)
                     {
-                        if ((k & 3) == 0 && prefetched < nextLength)
+                        Vector512<double> a00 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 8;
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<double> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
                         }
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
-                        Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
-                        Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
-                        Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<double> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                     }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 2);
-                    a0_2.StoreUnsafe(ref yo, 4);
-                    a0_3.StoreUnsafe(ref yo, 6);
-                    a0_4.StoreUnsafe(ref yo, 8);
-                    a0_5.StoreUnsafe(ref yo, 10);
-                    a0_6.StoreUnsafe(ref yo, 12);
-                    a0_7.StoreUnsafe(ref yo, 14);
+                    return;
                 }
-                return;
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 12; i += 12)
+                    {
+                        Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero, a02 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                            Vector256<double> v2 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    {
+                        nuint i = 12;
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 12; i += 6)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                            Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
+                    }
+                    for (nuint i = 12; i < 16; i += 2)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 16; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
             }
 
-            for (nuint o = 0; o < 16; o++)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 4:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x4(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
             {
-                for (nuint j = 0; j < 16; j++)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < 4; k++)
+                    Vector256<double> alphaV = Vector256.Create(alpha);
                     {
-                        sum += Unsafe.Add(ref w, (o * 4) + k) * Unsafe.Add(ref xt, (k * 16) + j);
+                        nuint i = 0;
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        Vector256<double> a10 = Vector256<double>.Zero;
+                        Vector256<double> a20 = Vector256<double>.Zero;
+                        Vector256<double> a30 = Vector256<double>.Zero;
+                        Vector256<double> a40 = Vector256<double>.Zero;
+                        Vector256<double> a50 = Vector256<double>.Zero;
+                        Vector256<double> a60 = Vector256<double>.Zero;
+                        Vector256<double> a70 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
                     }
-                    Unsafe.Add(ref yt, (o * 16) + j) = sum;
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 4; i += 2)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero;
+                        Vector128<double> a40 = Vector128<double>.Zero;
+                        Vector128<double> a50 = Vector128<double>.Zero;
+                        Vector128<double> a60 = Vector128<double>.Zero;
+                        Vector128<double> a70 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 4; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·3 + i] for i &lt; 3: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows3(ref double d, nuint rows, ref double t, double alpha)
-        {
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 16:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x16(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
             {
-                Vector128<double> alphaV = Vector128.Create(alpha);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    // columns 0 to 1
-                    Vector128<double> s0 = Vector128<double>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 16; i += 8)
                     {
-                        ref double dr = ref Unsafe.Add(ref d, r * 3);
-                        s0 += Vector128.LoadUnsafe(ref dr);
+                        Vector512<double> a00 = Vector512<double>.Zero;
+                        Vector512<double> a10 = Vector512<double>.Zero;
+                        Vector512<double> a20 = Vector512<double>.Zero;
+                        Vector512<double> a30 = Vector512<double>.Zero;
+                        Vector512<double> a40 = Vector512<double>.Zero;
+                        Vector512<double> a50 = Vector512<double>.Zero;
+                        Vector512<double> a60 = Vector512<double>.Zero;
+                        Vector512<double> a70 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<double> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
                     }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    return;
                 }
-                for (nuint i = 2; i < 3; i++)
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 16; i += 4)
+                    {
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        Vector256<double> a10 = Vector256<double>.Zero;
+                        Vector256<double> a20 = Vector256<double>.Zero;
+                        Vector256<double> a30 = Vector256<double>.Zero;
+                        Vector256<double> a40 = Vector256<double>.Zero;
+                        Vector256<double> a50 = Vector256<double>.Zero;
+                        Vector256<double> a60 = Vector256<double>.Zero;
+                        Vector256<double> a70 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 16; i += 2)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero;
+                        Vector128<double> a40 = Vector128<double>.Zero;
+                        Vector128<double> a50 = Vector128<double>.Zero;
+                        Vector128<double> a60 = Vector128<double>.Zero;
+                        Vector128<double> a70 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 16; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·16 + j] = Σₖ w[o·4 + k]·xt[k·16 + j] for 16 weight rows o and 16 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock16x4(ref double w, ref double xt, ref double yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 12; o += 12)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                        Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                        Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                        Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
+                        Vector512<double> a4_0 = Vector512<double>.Zero, a4_1 = Vector512<double>.Zero;
+                        Vector512<double> a5_0 = Vector512<double>.Zero, a5_1 = Vector512<double>.Zero;
+                        Vector512<double> a6_0 = Vector512<double>.Zero, a6_1 = Vector512<double>.Zero;
+                        Vector512<double> a7_0 = Vector512<double>.Zero, a7_1 = Vector512<double>.Zero;
+                        Vector512<double> a8_0 = Vector512<double>.Zero, a8_1 = Vector512<double>.Zero;
+                        Vector512<double> a9_0 = Vector512<double>.Zero, a9_1 = Vector512<double>.Zero;
+                        Vector512<double> a10_0 = Vector512<double>.Zero, a10_1 = Vector512<double>.Zero;
+                        Vector512<double> a11_0 = Vector512<double>.Zero, a11_1 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<double> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref wk, 20));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref wk, 28));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<double> c8 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<double> c9 = Vector512.Create(Unsafe.Add(ref wk, 36));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<double> c10 = Vector512.Create(Unsafe.Add(ref wk, 40));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<double> c11 = Vector512.Create(Unsafe.Add(ref wk, 44));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 24);
+                        a2_0.StoreUnsafe(ref yo, 32);
+                        a2_1.StoreUnsafe(ref yo, 40);
+                        a3_0.StoreUnsafe(ref yo, 48);
+                        a3_1.StoreUnsafe(ref yo, 56);
+                        a4_0.StoreUnsafe(ref yo, 64);
+                        a4_1.StoreUnsafe(ref yo, 72);
+                        a5_0.StoreUnsafe(ref yo, 80);
+                        a5_1.StoreUnsafe(ref yo, 88);
+                        a6_0.StoreUnsafe(ref yo, 96);
+                        a6_1.StoreUnsafe(ref yo, 104);
+                        a7_0.StoreUnsafe(ref yo, 112);
+                        a7_1.StoreUnsafe(ref yo, 120);
+                        a8_0.StoreUnsafe(ref yo, 128);
+                        a8_1.StoreUnsafe(ref yo, 136);
+                        a9_0.StoreUnsafe(ref yo, 144);
+                        a9_1.StoreUnsafe(ref yo, 152);
+                        a10_0.StoreUnsafe(ref yo, 160);
+                        a10_1.StoreUnsafe(ref yo, 168);
+                        a11_0.StoreUnsafe(ref yo, 176);
+                        a11_1.StoreUnsafe(ref yo, 184);
+                    }
+                    {
+                        nuint o = 12;
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                        Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                        Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                        Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<double> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 24);
+                        a2_0.StoreUnsafe(ref yo, 32);
+                        a2_1.StoreUnsafe(ref yo, 40);
+                        a3_0.StoreUnsafe(ref yo, 48);
+                        a3_1.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 16; o += 2)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                        Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                            Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<double> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 4));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 20);
+                        a1_2.StoreUnsafe(ref yo, 24);
+                        a1_3.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 16; o += 1)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
+                            Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
+                            Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
+                            Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<double> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 2);
+                        a0_2.StoreUnsafe(ref yo, 4);
+                        a0_3.StoreUnsafe(ref yo, 6);
+                        a0_4.StoreUnsafe(ref yo, 8);
+                        a0_5.StoreUnsafe(ref yo, 10);
+                        a0_6.StoreUnsafe(ref yo, 12);
+                        a0_7.StoreUnsafe(ref yo, 14);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 16; o++)
+                {
+                    for (nuint j = 0; j < 16; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 4) + k) * Unsafe.Add(ref xt, (k * 16) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 16) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·16 + j] = Σₖ w[o·16 + k]·xt[k·16 + j] for 3 weight rows o and 16 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock3x16(ref double w, ref double xt, ref double yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 3 rows = 1 tile of 3; each tile keeps 3 × 2 accumulators
+                    for (nuint o = 0; o < 3; o += 3)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 16);
+                        Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                        Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                        Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < 16; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<double> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 24);
+                        a2_0.StoreUnsafe(ref yo, 32);
+                        a2_1.StoreUnsafe(ref yo, 40);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 3 rows = 1 tile of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 2; o += 2)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 16);
+                        Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                        Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < 16; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                            Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<double> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 16));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 20);
+                        a1_2.StoreUnsafe(ref yo, 24);
+                        a1_3.StoreUnsafe(ref yo, 28);
+                    }
+                    {
+                        nuint o = 2;
+                        ref double wo = ref Unsafe.Add(ref w, o * 16);
+                        Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < 16; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                            Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<double> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 3 rows = 3 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 3; o += 1)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 16);
+                        Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < 16; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
+                            Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
+                            Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
+                            Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<double> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 2);
+                        a0_2.StoreUnsafe(ref yo, 4);
+                        a0_3.StoreUnsafe(ref yo, 6);
+                        a0_4.StoreUnsafe(ref yo, 8);
+                        a0_5.StoreUnsafe(ref yo, 10);
+                        a0_6.StoreUnsafe(ref yo, 12);
+                        a0_7.StoreUnsafe(ref yo, 14);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 3; o++)
+                {
+                    for (nuint j = 0; j < 16; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < 16; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 16) + k) * Unsafe.Add(ref xt, (k * 16) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 16) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>xt[i·16 + j] = x[j·4 + i] for the 16 examples j of a block and i &lt; 4: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock4(ref double x, ref double xt)
+            {
+                // 8 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 4; i0 += 8)
+                {
+                    nuint end = Math.Min(i0 + 8, 4);
+                    for (nuint j = 0; j < 16; j++)
+                    {
+                        ref double row = ref Unsafe.Add(ref x, j * 4);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>xt[i·16 + j] = x[j·16 + i] for the 16 examples j of a block and i &lt; 16: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock16(ref double x, ref double xt)
+            {
+                // 8 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 16; i0 += 8)
+                {
+                    nuint end = i0 + 8;
+                    for (nuint j = 0; j < 16; j++)
+                    {
+                        ref double row = ref Unsafe.Add(ref x, j * 16);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·4 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows4(ref double w, ref double x, ref double y, nuint rows)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        // 4 = 4
+                        Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
+                        Vector256<double> xl = Vector256.LoadUnsafe(ref x, 0);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 4), xl, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xl, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s3);
+                        ref double yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
+                        Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
+                        Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
+                        Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        // 4 = 1 × 2 × 2
+                        Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
+                        Vector128<double> t0 = Vector128<double>.Zero, t1 = Vector128<double>.Zero, t2 = Vector128<double>.Zero, t3 = Vector128<double>.Zero;
+                        for (nuint i = 0; i < 4; i += 4)
+                        {
+                            Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 2);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 6), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 10), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 14), x1, t3);
+                        }
+                        ref double yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref x);
+                }
+            }
+
+            /// <summary>
+            /// yt[o·16 + j] = Σₖ w[o·4 + k]·xt[k·16 + j] for 16 weight rows o and 16 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 8-value cache
+            /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlockPrefetching16x4(ref double w, ref double xt, ref double yt, ref double next, nuint nextLength)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 12; o += 12)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                        Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                        Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                        Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
+                        Vector512<double> a4_0 = Vector512<double>.Zero, a4_1 = Vector512<double>.Zero;
+                        Vector512<double> a5_0 = Vector512<double>.Zero, a5_1 = Vector512<double>.Zero;
+                        Vector512<double> a6_0 = Vector512<double>.Zero, a6_1 = Vector512<double>.Zero;
+                        Vector512<double> a7_0 = Vector512<double>.Zero, a7_1 = Vector512<double>.Zero;
+                        Vector512<double> a8_0 = Vector512<double>.Zero, a8_1 = Vector512<double>.Zero;
+                        Vector512<double> a9_0 = Vector512<double>.Zero, a9_1 = Vector512<double>.Zero;
+                        Vector512<double> a10_0 = Vector512<double>.Zero, a10_1 = Vector512<double>.Zero;
+                        Vector512<double> a11_0 = Vector512<double>.Zero, a11_1 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 8;
+                            }
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<double> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref wk, 20));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref wk, 28));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<double> c8 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<double> c9 = Vector512.Create(Unsafe.Add(ref wk, 36));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<double> c10 = Vector512.Create(Unsafe.Add(ref wk, 40));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<double> c11 = Vector512.Create(Unsafe.Add(ref wk, 44));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 24);
+                        a2_0.StoreUnsafe(ref yo, 32);
+                        a2_1.StoreUnsafe(ref yo, 40);
+                        a3_0.StoreUnsafe(ref yo, 48);
+                        a3_1.StoreUnsafe(ref yo, 56);
+                        a4_0.StoreUnsafe(ref yo, 64);
+                        a4_1.StoreUnsafe(ref yo, 72);
+                        a5_0.StoreUnsafe(ref yo, 80);
+                        a5_1.StoreUnsafe(ref yo, 88);
+                        a6_0.StoreUnsafe(ref yo, 96);
+                        a6_1.StoreUnsafe(ref yo, 104);
+                        a7_0.StoreUnsafe(ref yo, 112);
+                        a7_1.StoreUnsafe(ref yo, 120);
+                        a8_0.StoreUnsafe(ref yo, 128);
+                        a8_1.StoreUnsafe(ref yo, 136);
+                        a9_0.StoreUnsafe(ref yo, 144);
+                        a9_1.StoreUnsafe(ref yo, 152);
+                        a10_0.StoreUnsafe(ref yo, 160);
+                        a10_1.StoreUnsafe(ref yo, 168);
+                        a11_0.StoreUnsafe(ref yo, 176);
+                        a11_1.StoreUnsafe(ref yo, 184);
+                    }
+                    {
+                        nuint o = 12;
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                        Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                        Vector512<double> a2_0 = Vector512<double>.Zero, a2_1 = Vector512<double>.Zero;
+                        Vector512<double> a3_0 = Vector512<double>.Zero, a3_1 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 8;
+                            }
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<double> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 24);
+                        a2_0.StoreUnsafe(ref yo, 32);
+                        a2_1.StoreUnsafe(ref yo, 40);
+                        a3_0.StoreUnsafe(ref yo, 48);
+                        a3_1.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 16; o += 2)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                        Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 8;
+                            }
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                            Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<double> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 4));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 20);
+                        a1_2.StoreUnsafe(ref yo, 24);
+                        a1_3.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 16; o += 1)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 4);
+                        Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 8;
+                            }
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
+                            Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
+                            Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
+                            Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<double> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 2);
+                        a0_2.StoreUnsafe(ref yo, 4);
+                        a0_3.StoreUnsafe(ref yo, 6);
+                        a0_4.StoreUnsafe(ref yo, 8);
+                        a0_5.StoreUnsafe(ref yo, 10);
+                        a0_6.StoreUnsafe(ref yo, 12);
+                        a0_7.StoreUnsafe(ref yo, 14);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 16; o++)
+                {
+                    for (nuint j = 0; j < 16; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 4) + k) * Unsafe.Add(ref xt, (k * 16) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 16) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·3 + i] for i &lt; 3: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows3(ref double d, nuint rows, ref double t, double alpha)
+            {
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 1
+                        Vector128<double> s0 = Vector128<double>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref double dr = ref Unsafe.Add(ref d, r * 3);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    }
+                    for (nuint i = 2; i < 3; i++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 3) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 3; i++)
                 {
                     double sum = 0.0d;
                     for (nuint r = 0; r < rows; r++)
@@ -3038,243 +3056,232 @@ namespace Samples
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 3; i++)
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·16 + i] for i &lt; 16: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows16(ref double d, nuint rows, ref double t, double alpha)
             {
-                double sum = 0.0d;
-                for (nuint r = 0; r < rows; r++)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    sum += Unsafe.Add(ref d, (r * 3) + i);
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    {
+                        // columns 0 to 15
+                        Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref double dr = ref Unsafe.Add(ref d, r * 16);
+                            s0 += Vector512.LoadUnsafe(ref dr);
+                            s1 += Vector512.LoadUnsafe(ref dr, 8);
+                        }
+                        (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector512.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                    }
+                    return;
                 }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
 
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·16 + i] for i &lt; 16: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows16(ref double d, nuint rows, ref double t, double alpha)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    // columns 0 to 15
-                    Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero;
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    {
+                        // columns 0 to 15
+                        Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref double dr = ref Unsafe.Add(ref d, r * 16);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 4);
+                            s2 += Vector256.LoadUnsafe(ref dr, 8);
+                            s3 += Vector256.LoadUnsafe(ref dr, 12);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector256.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                        (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                        (Vector256.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 15
+                        Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero, s4 = Vector128<double>.Zero, s5 = Vector128<double>.Zero, s6 = Vector128<double>.Zero, s7 = Vector128<double>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref double dr = ref Unsafe.Add(ref d, r * 16);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 2);
+                            s2 += Vector128.LoadUnsafe(ref dr, 4);
+                            s3 += Vector128.LoadUnsafe(ref dr, 6);
+                            s4 += Vector128.LoadUnsafe(ref dr, 8);
+                            s5 += Vector128.LoadUnsafe(ref dr, 10);
+                            s6 += Vector128.LoadUnsafe(ref dr, 12);
+                            s7 += Vector128.LoadUnsafe(ref dr, 14);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 2) + (alphaV * s1)).StoreUnsafe(ref t, 2);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s2)).StoreUnsafe(ref t, 4);
+                        (Vector128.LoadUnsafe(ref t, 6) + (alphaV * s3)).StoreUnsafe(ref t, 6);
+                        (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s4)).StoreUnsafe(ref t, 8);
+                        (Vector128.LoadUnsafe(ref t, 10) + (alphaV * s5)).StoreUnsafe(ref t, 10);
+                        (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s6)).StoreUnsafe(ref t, 12);
+                        (Vector128.LoadUnsafe(ref t, 14) + (alphaV * s7)).StoreUnsafe(ref t, 14);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 16; i++)
+                {
+                    double sum = 0.0d;
                     for (nuint r = 0; r < rows; r++)
                     {
-                        ref double dr = ref Unsafe.Add(ref d, r * 16);
-                        s0 += Vector512.LoadUnsafe(ref dr);
-                        s1 += Vector512.LoadUnsafe(ref dr, 8);
+                        sum += Unsafe.Add(ref d, (r * 16) + i);
                     }
-                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector512.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                    Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 3: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBias3(ref double y, ref double b)
             {
-                Vector256<double> alphaV = Vector256.Create(alpha);
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    // columns 0 to 15
-                    Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    // 3 = 1 × 2 + 1 scalar
                     {
-                        ref double dr = ref Unsafe.Add(ref d, r * 16);
-                        s0 += Vector256.LoadUnsafe(ref dr);
-                        s1 += Vector256.LoadUnsafe(ref dr, 4);
-                        s2 += Vector256.LoadUnsafe(ref dr, 8);
-                        s3 += Vector256.LoadUnsafe(ref dr, 12);
+                        Vector128<double> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
                     }
-                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector256.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
-                    (Vector256.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                    {
+                        double z = Unsafe.Add(ref y, 2) + Unsafe.Add(ref b, 2);
+                        Unsafe.Add(ref y, 2) = z;
+                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 3; i++)
                 {
-                    // columns 0 to 15
-                    Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero, s4 = Vector128<double>.Zero, s5 = Vector128<double>.Zero, s6 = Vector128<double>.Zero, s7 = Vector128<double>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref double dr = ref Unsafe.Add(ref d, r * 16);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 2);
-                        s2 += Vector128.LoadUnsafe(ref dr, 4);
-                        s3 += Vector128.LoadUnsafe(ref dr, 6);
-                        s4 += Vector128.LoadUnsafe(ref dr, 8);
-                        s5 += Vector128.LoadUnsafe(ref dr, 10);
-                        s6 += Vector128.LoadUnsafe(ref dr, 12);
-                        s7 += Vector128.LoadUnsafe(ref dr, 14);
-                    }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector128.LoadUnsafe(ref t, 2) + (alphaV * s1)).StoreUnsafe(ref t, 2);
-                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s2)).StoreUnsafe(ref t, 4);
-                    (Vector128.LoadUnsafe(ref t, 6) + (alphaV * s3)).StoreUnsafe(ref t, 6);
-                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s4)).StoreUnsafe(ref t, 8);
-                    (Vector128.LoadUnsafe(ref t, 10) + (alphaV * s5)).StoreUnsafe(ref t, 10);
-                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s6)).StoreUnsafe(ref t, 12);
-                    (Vector128.LoadUnsafe(ref t, 14) + (alphaV * s7)).StoreUnsafe(ref t, 14);
+                    double z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z;
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 16; i++)
+            /// <summary>y[i] = identity(y[i] + b) for i &lt; 16: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBiasBroadcast16(ref double y, double b)
             {
-                double sum = 0.0d;
-                for (nuint r = 0; r < rows; r++)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    sum += Unsafe.Add(ref d, (r * 16) + i);
+                    // 16 = 2 × 8
+                    Vector512<double> bV = Vector512.Create(b);
+                    {
+                        Vector512<double> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector512<double> z = Vector512.LoadUnsafe(ref y, 8) + bV;
+                        z.StoreUnsafe(ref y, 8);
+                    }
+                    return;
                 }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
 
-        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 3: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBias3(ref double y, ref double b)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 3 = 1 × 2 + 1 scalar
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<double> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
-                    z.StoreUnsafe(ref y, 0);
+                    // 16 = 1 × 4 × 4 (unrolled)
+                    Vector256<double> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector256<double> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 12) + bV;
+                            z.StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
                 }
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    double z = Unsafe.Add(ref y, 2) + Unsafe.Add(ref b, 2);
-                    Unsafe.Add(ref y, 2) = z;
+                    // 16 = 2 × 4 × 2 (unrolled)
+                    Vector128<double> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector128<double> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 2) + bV;
+                            z.StoreUnsafe(ref y, i + 2);
+                        }
+                        {
+                            Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 6) + bV;
+                            z.StoreUnsafe(ref y, i + 6);
+                        }
+                    }
+                    return;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 3; i++)
-            {
-                double z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b) for i &lt; 16: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBiasBroadcast16(ref double y, double b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 8
-                Vector512<double> bV = Vector512.Create(b);
+                for (nuint i = 0; i < 16; i++)
                 {
-                    Vector512<double> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    z.StoreUnsafe(ref y, 0);
+                    double z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z;
                 }
+            }
+
+            /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void TanhBias16(ref double y, ref double b)
+            {
+                for (nuint i = 0; i < 16; i++)
                 {
-                    Vector512<double> z = Vector512.LoadUnsafe(ref y, 8) + bV;
-                    z.StoreUnsafe(ref y, 8);
+                    double z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = Math.Tanh(z);
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>y[i] = tanh(y[i] + b) for i &lt; 16: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void TanhBiasBroadcast16(ref double y, double b)
             {
-                // 16 = 1 × 4 × 4 (unrolled)
-                Vector256<double> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 16; i += 16)
+                for (nuint i = 0; i < 16; i++)
                 {
-                    {
-                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 12) + bV;
-                        z.StoreUnsafe(ref y, i + 12);
-                    }
+                    double z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = Math.Tanh(z);
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void TanhDerivative16(ref double d, ref double a)
             {
-                // 16 = 2 × 4 × 2 (unrolled)
-                Vector128<double> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 16; i += 8)
+                for (nuint i = 0; i < 16; i++)
                 {
-                    {
-                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 2) + bV;
-                        z.StoreUnsafe(ref y, i + 2);
-                    }
-                    {
-                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 6) + bV;
-                        z.StoreUnsafe(ref y, i + 6);
-                    }
+                    double e = Unsafe.Add(ref d, i);
+                    double ai = Unsafe.Add(ref a, i);
+                    Unsafe.Add(ref d, i) = e * (1.0d - (ai * ai));
                 }
-                return;
-            }
-
-            for (nuint i = 0; i < 16; i++)
-            {
-                double z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void TanhBias16(ref double y, ref double b)
-        {
-            for (nuint i = 0; i < 16; i++)
-            {
-                double z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = Math.Tanh(z);
-            }
-        }
-
-        /// <summary>y[i] = tanh(y[i] + b) for i &lt; 16: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void TanhBiasBroadcast16(ref double y, double b)
-        {
-            for (nuint i = 0; i < 16; i++)
-            {
-                double z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = Math.Tanh(z);
-            }
-        }
-
-        /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void TanhDerivative16(ref double d, ref double a)
-        {
-            for (nuint i = 0; i < 16; i++)
-            {
-                double e = Unsafe.Add(ref d, i);
-                double ai = Unsafe.Add(ref a, i);
-                Unsafe.Add(ref d, i) = e * (1.0d - (ai * ai));
             }
         }
     }

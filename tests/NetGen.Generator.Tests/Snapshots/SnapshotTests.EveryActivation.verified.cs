@@ -318,7 +318,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
         for (; start + ForwardBlock <= count; start += ForwardBlock)
         {
-            TransposeBlock8(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+            Kernels.TransposeBlock8(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
             bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
             Layer0ForwardBlock(ref p, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
             Layer1ForwardBlock(ref p, ref s1, ref s);
@@ -937,9 +937,9 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     {
         ref float w = ref Unsafe.Add(ref p, W0);
         ref float b = ref Unsafe.Add(ref p, B0);
-        DotRows8(ref w, ref x, ref a, 16);
+        Kernels.DotRows8(ref w, ref x, ref a, 16);
         // + b0, then ReLU
-        ReluBias16(ref a, ref b);
+        Kernels.ReluBias16(ref a, ref b);
     }
 
     /// <summary>
@@ -957,11 +957,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 32 <= (nuint)count; n += 32)
         {
-            TransposeBlock8(ref Unsafe.Add(ref x, n * 8), ref xt);
-            ForwardBlock16x8(ref w, ref xt, ref yt);
+            Kernels.TransposeBlock8(ref Unsafe.Add(ref x, n * 8), ref xt);
+            Kernels.ForwardBlock16x8(ref w, ref xt, ref yt);
             for (nuint o = 0; o < 16; o++)
             {
-                ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
             ref float yn = ref Unsafe.Add(ref y, n * 16);
             for (nuint j = 0; j < 32; j++)
@@ -994,21 +994,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float yn = ref Unsafe.Add(ref y, n * 16);
             for (nuint o = 0; o < 16; o += 4)
             {
-                DotBlock8(ref Unsafe.Add(ref w, o * 8), ref xn, ref Unsafe.Add(ref yn, o), 16);
+                Kernels.DotBlock8(ref Unsafe.Add(ref w, o * 8), ref xn, ref Unsafe.Add(ref yn, o), 16);
             }
         }
         for (; n < count; n++)
         {
             for (nuint o = 0; o < 16; o++)
             {
-                Unsafe.Add(ref y, (n * 16) + o) = Dot8(ref Unsafe.Add(ref w, o * 8), ref Unsafe.Add(ref x, n * 8));
+                Unsafe.Add(ref y, (n * 16) + o) = Kernels.Dot8(ref Unsafe.Add(ref w, o * 8), ref Unsafe.Add(ref x, n * 8));
             }
         }
 
         // + b0, then ReLU
         for (nuint r = rest; r < count; r++)
         {
-            ReluBias16(ref Unsafe.Add(ref y, r * 16), ref b);
+            Kernels.ReluBias16(ref Unsafe.Add(ref y, r * 16), ref b);
         }
     }
 
@@ -1016,11 +1016,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt, ref float next, nuint nextLength)
     {
-        ForwardBlockPrefetching16x8(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
+        Kernels.ForwardBlockPrefetching16x8(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
         ref float b = ref Unsafe.Add(ref p, B0);
         for (nuint o = 0; o < 16; o++)
         {
-            ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1030,9 +1030,9 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     {
         ref float w = ref Unsafe.Add(ref p, W1);
         ref float b = ref Unsafe.Add(ref p, B1);
-        DotRows16(ref w, ref x, ref a, 16);
+        Kernels.DotRows16(ref w, ref x, ref a, 16);
         // + b1, then LeakyReLU(0.01)
-        LeakyRelu0_01Bias16(ref a, ref b);
+        Kernels.LeakyRelu0_01Bias16(ref a, ref b);
     }
 
     /// <summary>
@@ -1050,11 +1050,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 32 <= (nuint)count; n += 32)
         {
-            TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
-            ForwardBlock16x16(ref w, ref xt, ref yt);
+            Kernels.TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
+            Kernels.ForwardBlock16x16(ref w, ref xt, ref yt);
             for (nuint o = 0; o < 16; o++)
             {
-                LeakyRelu0_01BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.LeakyRelu0_01BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
             ref float yn = ref Unsafe.Add(ref y, n * 16);
             for (nuint j = 0; j < 32; j++)
@@ -1087,21 +1087,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float yn = ref Unsafe.Add(ref y, n * 16);
             for (nuint o = 0; o < 16; o += 4)
             {
-                DotBlock16(ref Unsafe.Add(ref w, o * 16), ref xn, ref Unsafe.Add(ref yn, o), 16);
+                Kernels.DotBlock16(ref Unsafe.Add(ref w, o * 16), ref xn, ref Unsafe.Add(ref yn, o), 16);
             }
         }
         for (; n < count; n++)
         {
             for (nuint o = 0; o < 16; o++)
             {
-                Unsafe.Add(ref y, (n * 16) + o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
+                Unsafe.Add(ref y, (n * 16) + o) = Kernels.Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
             }
         }
 
         // + b1, then LeakyReLU(0.01)
         for (nuint r = rest; r < count; r++)
         {
-            LeakyRelu0_01Bias16(ref Unsafe.Add(ref y, r * 16), ref b);
+            Kernels.LeakyRelu0_01Bias16(ref Unsafe.Add(ref y, r * 16), ref b);
         }
     }
 
@@ -1109,11 +1109,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer1ForwardBlock(ref float p, ref float xt, ref float yt)
     {
-        ForwardBlock16x16(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+        Kernels.ForwardBlock16x16(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
         ref float b = ref Unsafe.Add(ref p, B1);
         for (nuint o = 0; o < 16; o++)
         {
-            LeakyRelu0_01BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            Kernels.LeakyRelu0_01BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1123,9 +1123,9 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     {
         ref float w = ref Unsafe.Add(ref p, W2);
         ref float b = ref Unsafe.Add(ref p, B2);
-        DotRows16(ref w, ref x, ref a, 12);
+        Kernels.DotRows16(ref w, ref x, ref a, 12);
         // + b2, then LeakyReLU(0.2)
-        LeakyRelu0_2Bias12(ref a, ref b);
+        Kernels.LeakyRelu0_2Bias12(ref a, ref b);
     }
 
     /// <summary>
@@ -1143,11 +1143,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 32 <= (nuint)count; n += 32)
         {
-            TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
-            ForwardBlock12x16(ref w, ref xt, ref yt);
+            Kernels.TransposeBlock16(ref Unsafe.Add(ref x, n * 16), ref xt);
+            Kernels.ForwardBlock12x16(ref w, ref xt, ref yt);
             for (nuint o = 0; o < 12; o++)
             {
-                LeakyRelu0_2BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.LeakyRelu0_2BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
             ref float yn = ref Unsafe.Add(ref y, n * 12);
             for (nuint j = 0; j < 32; j++)
@@ -1180,21 +1180,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float yn = ref Unsafe.Add(ref y, n * 12);
             for (nuint o = 0; o < 12; o += 4)
             {
-                DotBlock16(ref Unsafe.Add(ref w, o * 16), ref xn, ref Unsafe.Add(ref yn, o), 12);
+                Kernels.DotBlock16(ref Unsafe.Add(ref w, o * 16), ref xn, ref Unsafe.Add(ref yn, o), 12);
             }
         }
         for (; n < count; n++)
         {
             for (nuint o = 0; o < 12; o++)
             {
-                Unsafe.Add(ref y, (n * 12) + o) = Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
+                Unsafe.Add(ref y, (n * 12) + o) = Kernels.Dot16(ref Unsafe.Add(ref w, o * 16), ref Unsafe.Add(ref x, n * 16));
             }
         }
 
         // + b2, then LeakyReLU(0.2)
         for (nuint r = rest; r < count; r++)
         {
-            LeakyRelu0_2Bias12(ref Unsafe.Add(ref y, r * 12), ref b);
+            Kernels.LeakyRelu0_2Bias12(ref Unsafe.Add(ref y, r * 12), ref b);
         }
     }
 
@@ -1202,11 +1202,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer2ForwardBlock(ref float p, ref float xt, ref float yt)
     {
-        ForwardBlock12x16(ref Unsafe.Add(ref p, W2), ref xt, ref yt);
+        Kernels.ForwardBlock12x16(ref Unsafe.Add(ref p, W2), ref xt, ref yt);
         ref float b = ref Unsafe.Add(ref p, B2);
         for (nuint o = 0; o < 12; o++)
         {
-            LeakyRelu0_2BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            Kernels.LeakyRelu0_2BiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1216,9 +1216,9 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     {
         ref float w = ref Unsafe.Add(ref p, W3);
         ref float b = ref Unsafe.Add(ref p, B3);
-        DotRows12(ref w, ref x, ref a, 8);
+        Kernels.DotRows12(ref w, ref x, ref a, 8);
         // + b3, then sigmoid
-        SigmoidBias8(ref a, ref b);
+        Kernels.SigmoidBias8(ref a, ref b);
     }
 
     /// <summary>
@@ -1236,11 +1236,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 32 <= (nuint)count; n += 32)
         {
-            TransposeBlock12(ref Unsafe.Add(ref x, n * 12), ref xt);
-            ForwardBlock8x12(ref w, ref xt, ref yt);
+            Kernels.TransposeBlock12(ref Unsafe.Add(ref x, n * 12), ref xt);
+            Kernels.ForwardBlock8x12(ref w, ref xt, ref yt);
             for (nuint o = 0; o < 8; o++)
             {
-                SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
             ref float yn = ref Unsafe.Add(ref y, n * 8);
             for (nuint j = 0; j < 32; j++)
@@ -1273,21 +1273,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float yn = ref Unsafe.Add(ref y, n * 8);
             for (nuint o = 0; o < 8; o += 4)
             {
-                DotBlock12(ref Unsafe.Add(ref w, o * 12), ref xn, ref Unsafe.Add(ref yn, o), 8);
+                Kernels.DotBlock12(ref Unsafe.Add(ref w, o * 12), ref xn, ref Unsafe.Add(ref yn, o), 8);
             }
         }
         for (; n < count; n++)
         {
             for (nuint o = 0; o < 8; o++)
             {
-                Unsafe.Add(ref y, (n * 8) + o) = Dot12(ref Unsafe.Add(ref w, o * 12), ref Unsafe.Add(ref x, n * 12));
+                Unsafe.Add(ref y, (n * 8) + o) = Kernels.Dot12(ref Unsafe.Add(ref w, o * 12), ref Unsafe.Add(ref x, n * 12));
             }
         }
 
         // + b3, then sigmoid
         for (nuint r = rest; r < count; r++)
         {
-            SigmoidBias8(ref Unsafe.Add(ref y, r * 8), ref b);
+            Kernels.SigmoidBias8(ref Unsafe.Add(ref y, r * 8), ref b);
         }
     }
 
@@ -1295,11 +1295,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer3ForwardBlock(ref float p, ref float xt, ref float yt)
     {
-        ForwardBlock8x12(ref Unsafe.Add(ref p, W3), ref xt, ref yt);
+        Kernels.ForwardBlock8x12(ref Unsafe.Add(ref p, W3), ref xt, ref yt);
         ref float b = ref Unsafe.Add(ref p, B3);
         for (nuint o = 0; o < 8; o++)
         {
-            SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            Kernels.SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1309,9 +1309,9 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     {
         ref float w = ref Unsafe.Add(ref p, W4);
         ref float b = ref Unsafe.Add(ref p, B4);
-        DotRows8(ref w, ref x, ref a, 4);
+        Kernels.DotRows8(ref w, ref x, ref a, 4);
         // + b4, then tanh
-        TanhBias4(ref a, ref b);
+        Kernels.TanhBias4(ref a, ref b);
     }
 
     /// <summary>
@@ -1329,11 +1329,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 32 <= (nuint)count; n += 32)
         {
-            TransposeBlock8(ref Unsafe.Add(ref x, n * 8), ref xt);
-            ForwardBlock4x8(ref w, ref xt, ref yt);
+            Kernels.TransposeBlock8(ref Unsafe.Add(ref x, n * 8), ref xt);
+            Kernels.ForwardBlock4x8(ref w, ref xt, ref yt);
             for (nuint o = 0; o < 4; o++)
             {
-                TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
             ref float yn = ref Unsafe.Add(ref y, n * 4);
             for (nuint j = 0; j < 32; j++)
@@ -1366,21 +1366,21 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float yn = ref Unsafe.Add(ref y, n * 4);
             for (nuint o = 0; o < 4; o += 4)
             {
-                DotBlock8(ref Unsafe.Add(ref w, o * 8), ref xn, ref Unsafe.Add(ref yn, o), 4);
+                Kernels.DotBlock8(ref Unsafe.Add(ref w, o * 8), ref xn, ref Unsafe.Add(ref yn, o), 4);
             }
         }
         for (; n < count; n++)
         {
             for (nuint o = 0; o < 4; o++)
             {
-                Unsafe.Add(ref y, (n * 4) + o) = Dot8(ref Unsafe.Add(ref w, o * 8), ref Unsafe.Add(ref x, n * 8));
+                Unsafe.Add(ref y, (n * 4) + o) = Kernels.Dot8(ref Unsafe.Add(ref w, o * 8), ref Unsafe.Add(ref x, n * 8));
             }
         }
 
         // + b4, then tanh
         for (nuint r = rest; r < count; r++)
         {
-            TanhBias4(ref Unsafe.Add(ref y, r * 4), ref b);
+            Kernels.TanhBias4(ref Unsafe.Add(ref y, r * 4), ref b);
         }
     }
 
@@ -1388,11 +1388,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer4ForwardBlock(ref float p, ref float xt, ref float yt)
     {
-        ForwardBlock4x8(ref Unsafe.Add(ref p, W4), ref xt, ref yt);
+        Kernels.ForwardBlock4x8(ref Unsafe.Add(ref p, W4), ref xt, ref yt);
         ref float b = ref Unsafe.Add(ref p, B4);
         for (nuint o = 0; o < 4; o++)
         {
-            TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            Kernels.TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1404,10 +1404,10 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         ref float b = ref Unsafe.Add(ref p, B5);
         for (nuint o = 0; o < 3; o++)
         {
-            Unsafe.Add(ref a, o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref x);
+            Unsafe.Add(ref a, o) = Kernels.Dot4(ref Unsafe.Add(ref w, o * 4), ref x);
         }
         // + b5, then identity
-        IdentityBias3(ref a, ref b);
+        Kernels.IdentityBias3(ref a, ref b);
     }
 
     /// <summary>
@@ -1425,11 +1425,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 32 <= (nuint)count; n += 32)
         {
-            TransposeBlock4(ref Unsafe.Add(ref x, n * 4), ref xt);
-            ForwardBlock3x4(ref w, ref xt, ref yt);
+            Kernels.TransposeBlock4(ref Unsafe.Add(ref x, n * 4), ref xt);
+            Kernels.ForwardBlock3x4(ref w, ref xt, ref yt);
             for (nuint o = 0; o < 3; o++)
             {
-                IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
             ref float yn = ref Unsafe.Add(ref y, n * 3);
             for (nuint j = 0; j < 32; j++)
@@ -1464,7 +1464,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             {
                 for (nuint k = 0; k < 4; k++)
                 {
-                    Unsafe.Add(ref yn, (k * 3) + o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref xn, k * 4));
+                    Unsafe.Add(ref yn, (k * 3) + o) = Kernels.Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref xn, k * 4));
                 }
             }
         }
@@ -1472,14 +1472,14 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         {
             for (nuint o = 0; o < 3; o++)
             {
-                Unsafe.Add(ref y, (n * 3) + o) = Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref x, n * 4));
+                Unsafe.Add(ref y, (n * 3) + o) = Kernels.Dot4(ref Unsafe.Add(ref w, o * 4), ref Unsafe.Add(ref x, n * 4));
             }
         }
 
         // + b5, then identity
         for (nuint r = rest; r < count; r++)
         {
-            IdentityBias3(ref Unsafe.Add(ref y, r * 3), ref b);
+            Kernels.IdentityBias3(ref Unsafe.Add(ref y, r * 3), ref b);
         }
     }
 
@@ -1487,11 +1487,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer5ForwardBlock(ref float p, ref float xt, ref float yt)
     {
-        ForwardBlock3x4(ref Unsafe.Add(ref p, W5), ref xt, ref yt);
+        Kernels.ForwardBlock3x4(ref Unsafe.Add(ref p, W5), ref xt, ref yt);
         ref float b = ref Unsafe.Add(ref p, B5);
         for (nuint o = 0; o < 3; o++)
         {
-            IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+            Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
         }
     }
 
@@ -1513,11 +1513,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float dr = ref Unsafe.Add(ref d, r0 * 3);
             for (nuint o = 0; o < 3; o++)
             {
-                Gemm1x4(ref xr, 4, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
+                Kernels.Gemm1x4(ref xr, 4, ref Unsafe.Add(ref dr, o), 3, 0, rows, ref Unsafe.Add(ref tw, o * 4), 4, alpha, accumulate: true);
             }
         }
         // b5[o] += α·Σₙ δ5[n, o]
-        SumRows3(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
+        Kernels.SumRows3(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
     }
 
     /// <summary>Layer 5 backward, deltas only: δ4 = (δ5·W5) ⊙ f′(a4) for count examples, with the weights before the step.</summary>
@@ -1530,16 +1530,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 8 <= m; n += 8)
         {
-            Gemm8x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
+            Kernels.Gemm8x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 3, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
-            Gemm1x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 0, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
+            Kernels.Gemm1x4(ref w, 4, ref Unsafe.Add(ref d, n * 3), 1, 0, 3, ref Unsafe.Add(ref dx, n * 4), 4, 1.0f, accumulate: false);
         }
         // δ4 ⊙= f′(a4), f′ = 1 − a²
         for (nuint r = 0; r < m; r++)
         {
-            TanhDerivative4(ref Unsafe.Add(ref dx, r * 4), ref Unsafe.Add(ref x, r * 4));
+            Kernels.TanhDerivative4(ref Unsafe.Add(ref dx, r * 4), ref Unsafe.Add(ref x, r * 4));
         }
     }
 
@@ -1557,11 +1557,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             float delta = Unsafe.Add(ref d, o);
             float step = rate * delta;
             Unsafe.Add(ref b, o) -= step;
-            UpdateRow4(ref Unsafe.Add(ref w, o * 4), ref x, ref dx, delta, step);
+            Kernels.UpdateRow4(ref Unsafe.Add(ref w, o * 4), ref x, ref dx, delta, step);
         }
 
         // δ4 ⊙= f′(a4), f′ = 1 − a²
-        TanhDerivative4(ref dx, ref x);
+        Kernels.TanhDerivative4(ref dx, ref x);
     }
 
     /// <summary>Layer 5's step for at most 64 examples: 8 rows of W5 at a time, g = Σₙ δ5ₙ·a4ₙᵀ into block and the step on those rows at once; then b5 with g = Σₙ δ5ₙ.</summary>
@@ -1572,16 +1572,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint chunks = (m + 31) / 32;
         for (nuint o = 0; o < 3; o++)
         {
-            Gemm1x4(ref Unsafe.Add(ref x, 0), 4, ref Unsafe.Add(ref d, o), 3, 0, m < 32 ? m : 32, ref block, 4, 1.0f, accumulate: false);
+            Kernels.Gemm1x4(ref Unsafe.Add(ref x, 0), 4, ref Unsafe.Add(ref d, o), 3, 0, m < 32 ? m : 32, ref block, 4, 1.0f, accumulate: false);
             if (chunks > 1)
             {
-                Gemm1x4(ref Unsafe.Add(ref x, 128), 4, ref Unsafe.Add(ref d, 96 + o), 3, 0, m - 32, ref block, 4, 1.0f, accumulate: true);
+                Kernels.Gemm1x4(ref Unsafe.Add(ref x, 128), 4, ref Unsafe.Add(ref d, 96 + o), 3, 0, m - 32, ref block, 4, 1.0f, accumulate: true);
             }
             step.Apply(W5 + (int)(o * 4), MemoryMarshal.CreateReadOnlySpan(ref block, 4));
         }
         // b5: g = Σₙ δ5ₙ, then its step
         MemoryMarshal.CreateSpan(ref block, 3).Clear();
-        SumRows3(ref d, m, ref block, 1.0f);
+        Kernels.SumRows3(ref d, m, ref block, 1.0f);
         step.Apply(B5, MemoryMarshal.CreateReadOnlySpan(ref block, 3));
     }
 
@@ -1603,11 +1603,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float dr = ref Unsafe.Add(ref d, r0 * 4);
             for (nuint o = 0; o < 4; o++)
             {
-                Gemm1x8(ref xr, 8, ref Unsafe.Add(ref dr, o), 4, 0, rows, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+                Kernels.Gemm1x8(ref xr, 8, ref Unsafe.Add(ref dr, o), 4, 0, rows, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
             }
         }
         // b4[o] += α·Σₙ δ4[n, o]
-        SumRows4(ref d, m, ref Unsafe.Add(ref target, B4), alpha);
+        Kernels.SumRows4(ref d, m, ref Unsafe.Add(ref target, B4), alpha);
     }
 
     /// <summary>Layer 4 backward, deltas only: δ3 = (δ4·W4) ⊙ f′(a3) for count examples, with the weights before the step.</summary>
@@ -1620,16 +1620,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 8 <= m; n += 8)
         {
-            Gemm8x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 4, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
+            Kernels.Gemm8x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 4, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
-            Gemm1x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 0, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
+            Kernels.Gemm1x8(ref w, 8, ref Unsafe.Add(ref d, n * 4), 1, 0, 4, ref Unsafe.Add(ref dx, n * 8), 8, 1.0f, accumulate: false);
         }
         // δ3 ⊙= f′(a3), f′ = a·(1 − a)
         for (nuint r = 0; r < m; r++)
         {
-            SigmoidDerivative8(ref Unsafe.Add(ref dx, r * 8), ref Unsafe.Add(ref x, r * 8));
+            Kernels.SigmoidDerivative8(ref Unsafe.Add(ref dx, r * 8), ref Unsafe.Add(ref x, r * 8));
         }
     }
 
@@ -1647,11 +1647,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             float delta = Unsafe.Add(ref d, o);
             float step = rate * delta;
             Unsafe.Add(ref b, o) -= step;
-            UpdateRow8(ref Unsafe.Add(ref w, o * 8), ref x, ref dx, delta, step);
+            Kernels.UpdateRow8(ref Unsafe.Add(ref w, o * 8), ref x, ref dx, delta, step);
         }
 
         // δ3 ⊙= f′(a3), f′ = a·(1 − a)
-        SigmoidDerivative8(ref dx, ref x);
+        Kernels.SigmoidDerivative8(ref dx, ref x);
     }
 
     /// <summary>Layer 4's step for at most 64 examples: 8 rows of W4 at a time, g = Σₙ δ4ₙ·a3ₙᵀ into block and the step on those rows at once; then b4 with g = Σₙ δ4ₙ.</summary>
@@ -1662,16 +1662,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint chunks = (m + 31) / 32;
         for (nuint o = 0; o < 4; o++)
         {
-            Gemm1x8(ref Unsafe.Add(ref x, 0), 8, ref Unsafe.Add(ref d, o), 4, 0, m < 32 ? m : 32, ref block, 8, 1.0f, accumulate: false);
+            Kernels.Gemm1x8(ref Unsafe.Add(ref x, 0), 8, ref Unsafe.Add(ref d, o), 4, 0, m < 32 ? m : 32, ref block, 8, 1.0f, accumulate: false);
             if (chunks > 1)
             {
-                Gemm1x8(ref Unsafe.Add(ref x, 256), 8, ref Unsafe.Add(ref d, 128 + o), 4, 0, m - 32, ref block, 8, 1.0f, accumulate: true);
+                Kernels.Gemm1x8(ref Unsafe.Add(ref x, 256), 8, ref Unsafe.Add(ref d, 128 + o), 4, 0, m - 32, ref block, 8, 1.0f, accumulate: true);
             }
             step.Apply(W4 + (int)(o * 8), MemoryMarshal.CreateReadOnlySpan(ref block, 8));
         }
         // b4: g = Σₙ δ4ₙ, then its step
         MemoryMarshal.CreateSpan(ref block, 4).Clear();
-        SumRows4(ref d, m, ref block, 1.0f);
+        Kernels.SumRows4(ref d, m, ref block, 1.0f);
         step.Apply(B4, MemoryMarshal.CreateReadOnlySpan(ref block, 4));
     }
 
@@ -1693,11 +1693,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float dr = ref Unsafe.Add(ref d, r0 * 8);
             for (nuint o = 0; o < 8; o += 8)
             {
-                Gemm8x12(ref xr, 12, ref Unsafe.Add(ref dr, o), 8, 1, rows, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
+                Kernels.Gemm8x12(ref xr, 12, ref Unsafe.Add(ref dr, o), 8, 1, rows, ref Unsafe.Add(ref tw, o * 12), 12, alpha, accumulate: true);
             }
         }
         // b3[o] += α·Σₙ δ3[n, o]
-        SumRows8(ref d, m, ref Unsafe.Add(ref target, B3), alpha);
+        Kernels.SumRows8(ref d, m, ref Unsafe.Add(ref target, B3), alpha);
     }
 
     /// <summary>Layer 3 backward, deltas only: δ2 = (δ3·W3) ⊙ f′(a2) for count examples, with the weights before the step.</summary>
@@ -1710,16 +1710,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 8 <= m; n += 8)
         {
-            Gemm8x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 8, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
+            Kernels.Gemm8x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 8, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
-            Gemm1x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 0, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
+            Kernels.Gemm1x12(ref w, 12, ref Unsafe.Add(ref d, n * 8), 1, 0, 8, ref Unsafe.Add(ref dx, n * 12), 12, 1.0f, accumulate: false);
         }
         // δ2 ⊙= f′(a2), f′ = a > 0 ? 1 : 0.2
         for (nuint r = 0; r < m; r++)
         {
-            LeakyRelu0_2Derivative12(ref Unsafe.Add(ref dx, r * 12), ref Unsafe.Add(ref x, r * 12));
+            Kernels.LeakyRelu0_2Derivative12(ref Unsafe.Add(ref dx, r * 12), ref Unsafe.Add(ref x, r * 12));
         }
     }
 
@@ -1737,11 +1737,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             float delta = Unsafe.Add(ref d, o);
             float step = rate * delta;
             Unsafe.Add(ref b, o) -= step;
-            UpdateRow12(ref Unsafe.Add(ref w, o * 12), ref x, ref dx, delta, step);
+            Kernels.UpdateRow12(ref Unsafe.Add(ref w, o * 12), ref x, ref dx, delta, step);
         }
 
         // δ2 ⊙= f′(a2), f′ = a > 0 ? 1 : 0.2
-        LeakyRelu0_2Derivative12(ref dx, ref x);
+        Kernels.LeakyRelu0_2Derivative12(ref dx, ref x);
     }
 
     /// <summary>Layer 3's step for at most 64 examples: 8 rows of W3 at a time, g = Σₙ δ3ₙ·a2ₙᵀ into block and the step on those rows at once; then b3 with g = Σₙ δ3ₙ.</summary>
@@ -1753,16 +1753,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         // W3[o..o+8, :]: the gradient of the block, then its step
         for (nuint o = 0; o < 8; o += 8)
         {
-            Gemm8x12(ref Unsafe.Add(ref x, 0), 12, ref Unsafe.Add(ref d, o), 8, 1, m < 32 ? m : 32, ref block, 12, 1.0f, accumulate: false);
+            Kernels.Gemm8x12(ref Unsafe.Add(ref x, 0), 12, ref Unsafe.Add(ref d, o), 8, 1, m < 32 ? m : 32, ref block, 12, 1.0f, accumulate: false);
             if (chunks > 1)
             {
-                Gemm8x12(ref Unsafe.Add(ref x, 384), 12, ref Unsafe.Add(ref d, 256 + o), 8, 1, m - 32, ref block, 12, 1.0f, accumulate: true);
+                Kernels.Gemm8x12(ref Unsafe.Add(ref x, 384), 12, ref Unsafe.Add(ref d, 256 + o), 8, 1, m - 32, ref block, 12, 1.0f, accumulate: true);
             }
             step.Apply(W3 + (int)(o * 12), MemoryMarshal.CreateReadOnlySpan(ref block, 96));
         }
         // b3: g = Σₙ δ3ₙ, then its step
         MemoryMarshal.CreateSpan(ref block, 8).Clear();
-        SumRows8(ref d, m, ref block, 1.0f);
+        Kernels.SumRows8(ref d, m, ref block, 1.0f);
         step.Apply(B3, MemoryMarshal.CreateReadOnlySpan(ref block, 8));
     }
 
@@ -1784,15 +1784,15 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float dr = ref Unsafe.Add(ref d, r0 * 12);
             for (nuint o = 0; o < 8; o += 8)
             {
-                Gemm8x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 12, 1, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+                Kernels.Gemm8x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 12, 1, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
             }
             for (nuint o = 8; o < 12; o++)
             {
-                Gemm1x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 12, 0, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+                Kernels.Gemm1x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 12, 0, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
             }
         }
         // b2[o] += α·Σₙ δ2[n, o]
-        SumRows12(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
+        Kernels.SumRows12(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
     }
 
     /// <summary>Layer 2 backward, deltas only: δ1 = (δ2·W2) ⊙ f′(a1) for count examples, with the weights before the step.</summary>
@@ -1805,16 +1805,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 8 <= m; n += 8)
         {
-            Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 12, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+            Kernels.Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 12, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
-            Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 0, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+            Kernels.Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 12), 1, 0, 12, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
         // δ1 ⊙= f′(a1), f′ = a > 0 ? 1 : 0.01
         for (nuint r = 0; r < m; r++)
         {
-            LeakyRelu0_01Derivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
+            Kernels.LeakyRelu0_01Derivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
         }
     }
 
@@ -1832,11 +1832,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             float delta = Unsafe.Add(ref d, o);
             float step = rate * delta;
             Unsafe.Add(ref b, o) -= step;
-            UpdateRow16(ref Unsafe.Add(ref w, o * 16), ref x, ref dx, delta, step);
+            Kernels.UpdateRow16(ref Unsafe.Add(ref w, o * 16), ref x, ref dx, delta, step);
         }
 
         // δ1 ⊙= f′(a1), f′ = a > 0 ? 1 : 0.01
-        LeakyRelu0_01Derivative16(ref dx, ref x);
+        Kernels.LeakyRelu0_01Derivative16(ref dx, ref x);
     }
 
     /// <summary>Layer 2's step for at most 64 examples: 8 rows of W2 at a time, g = Σₙ δ2ₙ·a1ₙᵀ into block and the step on those rows at once; then b2 with g = Σₙ δ2ₙ.</summary>
@@ -1848,25 +1848,25 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         // W2[o..o+8, :]: the gradient of the block, then its step
         for (nuint o = 0; o < 8; o += 8)
         {
-            Gemm8x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 12, 1, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
+            Kernels.Gemm8x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 12, 1, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
             if (chunks > 1)
             {
-                Gemm8x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 384 + o), 12, 1, m - 32, ref block, 16, 1.0f, accumulate: true);
+                Kernels.Gemm8x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 384 + o), 12, 1, m - 32, ref block, 16, 1.0f, accumulate: true);
             }
             step.Apply(W2 + (int)(o * 16), MemoryMarshal.CreateReadOnlySpan(ref block, 128));
         }
         for (nuint o = 8; o < 12; o++)
         {
-            Gemm1x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 12, 0, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
+            Kernels.Gemm1x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 12, 0, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
             if (chunks > 1)
             {
-                Gemm1x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 384 + o), 12, 0, m - 32, ref block, 16, 1.0f, accumulate: true);
+                Kernels.Gemm1x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 384 + o), 12, 0, m - 32, ref block, 16, 1.0f, accumulate: true);
             }
             step.Apply(W2 + (int)(o * 16), MemoryMarshal.CreateReadOnlySpan(ref block, 16));
         }
         // b2: g = Σₙ δ2ₙ, then its step
         MemoryMarshal.CreateSpan(ref block, 12).Clear();
-        SumRows12(ref d, m, ref block, 1.0f);
+        Kernels.SumRows12(ref d, m, ref block, 1.0f);
         step.Apply(B2, MemoryMarshal.CreateReadOnlySpan(ref block, 12));
     }
 
@@ -1888,11 +1888,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float dr = ref Unsafe.Add(ref d, r0 * 16);
             for (nuint o = 0; o < 16; o += 8)
             {
-                Gemm8x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
+                Kernels.Gemm8x16(ref xr, 16, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 16), 16, alpha, accumulate: true);
             }
         }
         // b1[o] += α·Σₙ δ1[n, o]
-        SumRows16(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+        Kernels.SumRows16(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
     }
 
     /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
@@ -1905,16 +1905,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         nuint n = 0;
         for (; n + 8 <= m; n += 8)
         {
-            Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 16, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+            Kernels.Gemm8x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 16, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
         for (; n < m; n++)
         {
-            Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 0, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
+            Kernels.Gemm1x16(ref w, 16, ref Unsafe.Add(ref d, n * 16), 1, 0, 16, ref Unsafe.Add(ref dx, n * 16), 16, 1.0f, accumulate: false);
         }
         // δ0 ⊙= f′(a0), f′ = [a > 0]
         for (nuint r = 0; r < m; r++)
         {
-            ReluDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
+            Kernels.ReluDerivative16(ref Unsafe.Add(ref dx, r * 16), ref Unsafe.Add(ref x, r * 16));
         }
     }
 
@@ -1932,11 +1932,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             float delta = Unsafe.Add(ref d, o);
             float step = rate * delta;
             Unsafe.Add(ref b, o) -= step;
-            UpdateRow16(ref Unsafe.Add(ref w, o * 16), ref x, ref dx, delta, step);
+            Kernels.UpdateRow16(ref Unsafe.Add(ref w, o * 16), ref x, ref dx, delta, step);
         }
 
         // δ0 ⊙= f′(a0), f′ = [a > 0]
-        ReluDerivative16(ref dx, ref x);
+        Kernels.ReluDerivative16(ref dx, ref x);
     }
 
     /// <summary>Layer 1's step for at most 64 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
@@ -1948,16 +1948,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         // W1[o..o+8, :]: the gradient of the block, then its step
         for (nuint o = 0; o < 16; o += 8)
         {
-            Gemm8x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 16, 1, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
+            Kernels.Gemm8x16(ref Unsafe.Add(ref x, 0), 16, ref Unsafe.Add(ref d, o), 16, 1, m < 32 ? m : 32, ref block, 16, 1.0f, accumulate: false);
             if (chunks > 1)
             {
-                Gemm8x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 512 + o), 16, 1, m - 32, ref block, 16, 1.0f, accumulate: true);
+                Kernels.Gemm8x16(ref Unsafe.Add(ref x, 512), 16, ref Unsafe.Add(ref d, 512 + o), 16, 1, m - 32, ref block, 16, 1.0f, accumulate: true);
             }
             step.Apply(W1 + (int)(o * 16), MemoryMarshal.CreateReadOnlySpan(ref block, 128));
         }
         // b1: g = Σₙ δ1ₙ, then its step
         MemoryMarshal.CreateSpan(ref block, 16).Clear();
-        SumRows16(ref d, m, ref block, 1.0f);
+        Kernels.SumRows16(ref d, m, ref block, 1.0f);
         step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 16));
     }
 
@@ -1977,11 +1977,11 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             ref float dr = ref Unsafe.Add(ref d, r0 * 16);
             for (nuint o = 0; o < 16; o += 8)
             {
-                Gemm8x8(ref xr, 8, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
+                Kernels.Gemm8x8(ref xr, 8, ref Unsafe.Add(ref dr, o), 16, 1, rows, ref Unsafe.Add(ref tw, o * 8), 8, alpha, accumulate: true);
             }
         }
         // b0[o] += α·Σₙ δ0[n, o]
-        SumRows16(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
+        Kernels.SumRows16(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
     }
 
     /// <summary>
@@ -2008,7 +2008,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
             float delta = Unsafe.Add(ref d, o);
             float step = rate * delta;
             Unsafe.Add(ref b, o) -= step;
-            Axpy8(ref Unsafe.Add(ref w, o * 8), -step, ref x);
+            Kernels.Axpy8(ref Unsafe.Add(ref w, o * 8), -step, ref x);
         }
     }
 
@@ -2021,16 +2021,16 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         // W0[o..o+8, :]: the gradient of the block, then its step
         for (nuint o = 0; o < 16; o += 8)
         {
-            Gemm8x8(ref Unsafe.Add(ref x, 0), 8, ref Unsafe.Add(ref d, o), 16, 1, m < 32 ? m : 32, ref block, 8, 1.0f, accumulate: false);
+            Kernels.Gemm8x8(ref Unsafe.Add(ref x, 0), 8, ref Unsafe.Add(ref d, o), 16, 1, m < 32 ? m : 32, ref block, 8, 1.0f, accumulate: false);
             if (chunks > 1)
             {
-                Gemm8x8(ref Unsafe.Add(ref x, 256), 8, ref Unsafe.Add(ref d, 512 + o), 16, 1, m - 32, ref block, 8, 1.0f, accumulate: true);
+                Kernels.Gemm8x8(ref Unsafe.Add(ref x, 256), 8, ref Unsafe.Add(ref d, 512 + o), 16, 1, m - 32, ref block, 8, 1.0f, accumulate: true);
             }
             step.Apply(W0 + (int)(o * 8), MemoryMarshal.CreateReadOnlySpan(ref block, 64));
         }
         // b0: g = Σₙ δ0ₙ, then its step
         MemoryMarshal.CreateSpan(ref block, 16).Clear();
-        SumRows16(ref d, m, ref block, 1.0f);
+        Kernels.SumRows16(ref d, m, ref block, 1.0f);
         step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 16));
     }
 
@@ -2132,3704 +2132,3742 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
         return best;
     }
 
-    // Kernels: the inner loops, each specialized to a constant length.
-    /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
+    /// <summary>
+    /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+    /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+    /// machine accelerates) and a scalar one. They read and write only what they are passed.
+    /// </summary>
+    private static class Kernels
     {
-        #if NET9_0_OR_GREATER
-        return Vector512.MultiplyAddEstimate(a, b, c);
-        #else
-        return (a * b) + c;
-        #endif
-    }
-
-    /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-    {
-        #if NET9_0_OR_GREATER
-        return Vector256.MultiplyAddEstimate(a, b, c);
-        #else
-        return (a * b) + c;
-        #endif
-    }
-
-    /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
-    {
-        #if NET9_0_OR_GREATER
-        return Vector128.MultiplyAddEstimate(a, b, c);
-        #else
-        return (a * b) + c;
-        #endif
-    }
-
-    /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-        Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-    /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
-        Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-    /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
-    {
-        if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
         {
-            return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
+            #if NET9_0_OR_GREATER
+            return Vector512.MultiplyAddEstimate(a, b, c);
+            #else
+            return (a * b) + c;
+            #endif
         }
 
-        return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
-    }
-
-    /// <summary>Σᵢ a[i]·b[i] for i &lt; 4.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot4(ref float a, ref float b)
-    {
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
         {
-            // 4 = 1 × 4
-            Vector128<float> s0 = Vector128<float>.Zero;
-            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
-            float r = Vector128.Sum(s0);
-            return r;
+            #if NET9_0_OR_GREATER
+            return Vector256.MultiplyAddEstimate(a, b, c);
+            #else
+            return (a * b) + c;
+            #endif
         }
 
-        float sum = 0.0f;
-        for (nuint i = 0; i < 4; i++)
+        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
         {
-            sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-        }
-        return sum;
-    }
-
-    /// <summary>Σᵢ a[i]·b[i] for i &lt; 8.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot8(ref float a, ref float b)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 8 = 1 × 8
-            Vector256<float> s0 = Vector256<float>.Zero;
-            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
-            float r = Vector256.Sum(s0);
-            return r;
+            #if NET9_0_OR_GREATER
+            return Vector128.MultiplyAddEstimate(a, b, c);
+            #else
+            return (a * b) + c;
+            #endif
         }
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 8 = 2 × 4
-            Vector128<float> s0 = Vector128<float>.Zero;
-            Vector128<float> s1 = Vector128<float>.Zero;
-            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
-            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 4), Vector128.LoadUnsafe(ref b, 4), s1);
-            float r = Vector128.Sum(s0 + s1);
-            return r;
-        }
+        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 
-        float sum = 0.0f;
-        for (nuint i = 0; i < 8; i++)
-        {
-            sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-        }
-        return sum;
-    }
+        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 
-    /// <summary>Σᵢ a[i]·b[i] for i &lt; 12.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot12(ref float a, ref float b)
-    {
-        if (Vector256.IsHardwareAccelerated)
+        /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
         {
-            // 12 = 1 × 8 + 4 scalar
-            Vector256<float> s0 = Vector256<float>.Zero;
-            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
-            float r = Vector256.Sum(s0);
-            for (nuint i = 8; i < 12; i++)
+            if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
             {
-                r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
             }
-            return r;
+
+            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>Σᵢ a[i]·b[i] for i &lt; 4.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static float Dot4(ref float a, ref float b)
         {
-            // 12 = 3 × 4
-            Vector128<float> s0 = Vector128<float>.Zero;
-            Vector128<float> s1 = Vector128<float>.Zero;
-            Vector128<float> s2 = Vector128<float>.Zero;
-            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
-            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 4), Vector128.LoadUnsafe(ref b, 4), s1);
-            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 8), Vector128.LoadUnsafe(ref b, 8), s2);
-            float r = Vector128.Sum((s0 + s1) + s2);
-            return r;
-        }
-
-        float sum = 0.0f;
-        for (nuint i = 0; i < 12; i++)
-        {
-            sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-        }
-        return sum;
-    }
-
-    /// <summary>Σᵢ a[i]·b[i] for i &lt; 16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot16(ref float a, ref float b)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 16
-            Vector512<float> s0 = Vector512<float>.Zero;
-            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
-            float r = Vector512.Sum(s0);
-            return r;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 16 = 2 × 8
-            Vector256<float> s0 = Vector256<float>.Zero;
-            Vector256<float> s1 = Vector256<float>.Zero;
-            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
-            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 8), Vector256.LoadUnsafe(ref b, 8), s1);
-            float r = Vector256.Sum(s0 + s1);
-            return r;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 4 × 4 (unrolled)
-            Vector128<float> s0 = Vector128<float>.Zero;
-            Vector128<float> s1 = Vector128<float>.Zero;
-            Vector128<float> s2 = Vector128<float>.Zero;
-            Vector128<float> s3 = Vector128<float>.Zero;
-            for (nuint i = 0; i < 16; i += 16)
+            if (Vector128.IsHardwareAccelerated)
             {
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
+                // 4 = 1 × 4
+                Vector128<float> s0 = Vector128<float>.Zero;
+                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
+                float r = Vector128.Sum(s0);
+                return r;
             }
-            float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-            return r;
-        }
 
-        float sum = 0.0f;
-        for (nuint i = 0; i < 16; i++)
-        {
-            sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-        }
-        return sum;
-    }
-
-    /// <summary>y[i] += α·x[i] for i &lt; 8.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy8(ref float y, float alpha, ref float x)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 8 = 1 × 8
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 8 = 2 × 4
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-            MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
-            return;
-        }
-
-        for (nuint i = 0; i < 8; i++)
-        {
-            Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-        }
-    }
-
-    /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 4.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRow4(ref float w, ref float x, ref float dx, float delta, float step)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 4 = 1 × 4
-            Vector128<float> deltaV = Vector128.Create(delta);
-            Vector128<float> minusStepV = Vector128.Create(-step);
+            float sum = 0.0f;
+            for (nuint i = 0; i < 4; i++)
             {
-                Vector128<float> wi = Vector128.LoadUnsafe(ref w, 0);
-                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
             }
-            return;
+            return sum;
         }
 
-        for (nuint i = 0; i < 4; i++)
+        /// <summary>Σᵢ a[i]·b[i] for i &lt; 8.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static float Dot8(ref float a, ref float b)
         {
-            float wi = Unsafe.Add(ref w, i);
-            Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-            Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-        }
-    }
-
-    /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 8.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRow8(ref float w, ref float x, ref float dx, float delta, float step)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 8 = 1 × 8
-            Vector256<float> deltaV = Vector256.Create(delta);
-            Vector256<float> minusStepV = Vector256.Create(-step);
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector256<float> wi = Vector256.LoadUnsafe(ref w, 0);
-                MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                // 8 = 1 × 8
+                Vector256<float> s0 = Vector256<float>.Zero;
+                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
+                float r = Vector256.Sum(s0);
+                return r;
             }
-            return;
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 8 = 2 × 4
+                Vector128<float> s0 = Vector128<float>.Zero;
+                Vector128<float> s1 = Vector128<float>.Zero;
+                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
+                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 4), Vector128.LoadUnsafe(ref b, 4), s1);
+                float r = Vector128.Sum(s0 + s1);
+                return r;
+            }
+
+            float sum = 0.0f;
+            for (nuint i = 0; i < 8; i++)
+            {
+                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+            }
+            return sum;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>Σᵢ a[i]·b[i] for i &lt; 12.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static float Dot12(ref float a, ref float b)
         {
-            // 8 = 2 × 4
-            Vector128<float> deltaV = Vector128.Create(delta);
-            Vector128<float> minusStepV = Vector128.Create(-step);
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector128<float> wi = Vector128.LoadUnsafe(ref w, 0);
-                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                // 12 = 1 × 8 + 4 scalar
+                Vector256<float> s0 = Vector256<float>.Zero;
+                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
+                float r = Vector256.Sum(s0);
+                for (nuint i = 8; i < 12; i++)
+                {
+                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return r;
             }
+
+            if (Vector128.IsHardwareAccelerated)
             {
-                Vector128<float> wi = Vector128.LoadUnsafe(ref w, 4);
-                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 4)).StoreUnsafe(ref dx, 4);
-                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 4), wi).StoreUnsafe(ref w, 4);
+                // 12 = 3 × 4
+                Vector128<float> s0 = Vector128<float>.Zero;
+                Vector128<float> s1 = Vector128<float>.Zero;
+                Vector128<float> s2 = Vector128<float>.Zero;
+                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
+                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 4), Vector128.LoadUnsafe(ref b, 4), s1);
+                s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 8), Vector128.LoadUnsafe(ref b, 8), s2);
+                float r = Vector128.Sum((s0 + s1) + s2);
+                return r;
             }
-            return;
+
+            float sum = 0.0f;
+            for (nuint i = 0; i < 12; i++)
+            {
+                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+            }
+            return sum;
         }
 
-        for (nuint i = 0; i < 8; i++)
+        /// <summary>Σᵢ a[i]·b[i] for i &lt; 16.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static float Dot16(ref float a, ref float b)
         {
-            float wi = Unsafe.Add(ref w, i);
-            Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-            Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-        }
-    }
-
-    /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 12.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRow12(ref float w, ref float x, ref float dx, float delta, float step)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 12 = 1 × 8 + 4 scalar
-            Vector256<float> deltaV = Vector256.Create(delta);
-            Vector256<float> minusStepV = Vector256.Create(-step);
+            if (Vector512.IsHardwareAccelerated)
             {
-                Vector256<float> wi = Vector256.LoadUnsafe(ref w, 0);
-                MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                // 16 = 1 × 16
+                Vector512<float> s0 = Vector512<float>.Zero;
+                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
+                float r = Vector512.Sum(s0);
+                return r;
             }
-            for (nuint i = 8; i < 12; i++)
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 16 = 2 × 8
+                Vector256<float> s0 = Vector256<float>.Zero;
+                Vector256<float> s1 = Vector256<float>.Zero;
+                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
+                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 8), Vector256.LoadUnsafe(ref b, 8), s1);
+                float r = Vector256.Sum(s0 + s1);
+                return r;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 16 = 1 × 4 × 4 (unrolled)
+                Vector128<float> s0 = Vector128<float>.Zero;
+                Vector128<float> s1 = Vector128<float>.Zero;
+                Vector128<float> s2 = Vector128<float>.Zero;
+                Vector128<float> s3 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
+                }
+                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                return r;
+            }
+
+            float sum = 0.0f;
+            for (nuint i = 0; i < 16; i++)
+            {
+                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+            }
+            return sum;
+        }
+
+        /// <summary>y[i] += α·x[i] for i &lt; 8.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void Axpy8(ref float y, float alpha, ref float x)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 8 = 1 × 8
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 8 = 2 × 4
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
+                return;
+            }
+
+            for (nuint i = 0; i < 8; i++)
+            {
+                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+            }
+        }
+
+        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 4.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void UpdateRow4(ref float w, ref float x, ref float dx, float delta, float step)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 4 = 1 × 4
+                Vector128<float> deltaV = Vector128.Create(delta);
+                Vector128<float> minusStepV = Vector128.Create(-step);
+                {
+                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, 0);
+                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 4; i++)
             {
                 float wi = Unsafe.Add(ref w, i);
                 Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
                 Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
             }
-            return;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 8.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void UpdateRow8(ref float w, ref float x, ref float dx, float delta, float step)
         {
-            // 12 = 3 × 4
-            Vector128<float> deltaV = Vector128.Create(delta);
-            Vector128<float> minusStepV = Vector128.Create(-step);
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector128<float> wi = Vector128.LoadUnsafe(ref w, 0);
-                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
-            }
-            {
-                Vector128<float> wi = Vector128.LoadUnsafe(ref w, 4);
-                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 4)).StoreUnsafe(ref dx, 4);
-                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 4), wi).StoreUnsafe(ref w, 4);
-            }
-            {
-                Vector128<float> wi = Vector128.LoadUnsafe(ref w, 8);
-                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
-                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 8), wi).StoreUnsafe(ref w, 8);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 12; i++)
-        {
-            float wi = Unsafe.Add(ref w, i);
-            Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-            Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-        }
-    }
-
-    /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRow16(ref float w, ref float x, ref float dx, float delta, float step)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 16
-            Vector512<float> deltaV = Vector512.Create(delta);
-            Vector512<float> minusStepV = Vector512.Create(-step);
-            {
-                Vector512<float> wi = Vector512.LoadUnsafe(ref w, 0);
-                MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 16 = 2 × 8
-            Vector256<float> deltaV = Vector256.Create(delta);
-            Vector256<float> minusStepV = Vector256.Create(-step);
-            {
-                Vector256<float> wi = Vector256.LoadUnsafe(ref w, 0);
-                MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
-            }
-            {
-                Vector256<float> wi = Vector256.LoadUnsafe(ref w, 8);
-                MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
-                MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, 8), wi).StoreUnsafe(ref w, 8);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 4 × 4 (unrolled)
-            Vector128<float> deltaV = Vector128.Create(delta);
-            Vector128<float> minusStepV = Vector128.Create(-step);
-            for (nuint i = 0; i < 16; i += 16)
-            {
+                // 8 = 1 × 8
+                Vector256<float> deltaV = Vector256.Create(delta);
+                Vector256<float> minusStepV = Vector256.Create(-step);
                 {
-                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
-                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                    Vector256<float> wi = Vector256.LoadUnsafe(ref w, 0);
+                    MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                    MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 8 = 2 × 4
+                Vector128<float> deltaV = Vector128.Create(delta);
+                Vector128<float> minusStepV = Vector128.Create(-step);
+                {
+                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, 0);
+                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
                 }
                 {
-                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
-                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
+                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, 4);
+                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 4)).StoreUnsafe(ref dx, 4);
+                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 4), wi).StoreUnsafe(ref w, 4);
                 }
+                return;
+            }
+
+            for (nuint i = 0; i < 8; i++)
+            {
+                float wi = Unsafe.Add(ref w, i);
+                Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+            }
+        }
+
+        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 12.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void UpdateRow12(ref float w, ref float x, ref float dx, float delta, float step)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 12 = 1 × 8 + 4 scalar
+                Vector256<float> deltaV = Vector256.Create(delta);
+                Vector256<float> minusStepV = Vector256.Create(-step);
                 {
-                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
-                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                    Vector256<float> wi = Vector256.LoadUnsafe(ref w, 0);
+                    MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                    MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
                 }
-                {
-                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
-                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
-                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
-                }
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 16; i++)
-        {
-            float wi = Unsafe.Add(ref w, i);
-            Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-            Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-        }
-    }
-
-    /// <summary>y[k·ldy + j] = Σᵢ w[j·4 + i]·x[k·4 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock4(ref float w, ref float x, ref float y, nuint ldy)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-            Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-            Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-            Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-            for (nuint i = 0; i < 4; i += 4)
-            {
-                Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 4);
-                Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 8);
-                Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 12);
-                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 8);
-                Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 12);
-                s00 = MultiplyAdd(w0, x0, s00);
-                s01 = MultiplyAdd(w0, x1, s01);
-                s02 = MultiplyAdd(w0, x2, s02);
-                s03 = MultiplyAdd(w0, x3, s03);
-                s10 = MultiplyAdd(w1, x0, s10);
-                s11 = MultiplyAdd(w1, x1, s11);
-                s12 = MultiplyAdd(w1, x2, s12);
-                s13 = MultiplyAdd(w1, x3, s13);
-                s20 = MultiplyAdd(w2, x0, s20);
-                s21 = MultiplyAdd(w2, x1, s21);
-                s22 = MultiplyAdd(w2, x2, s22);
-                s23 = MultiplyAdd(w2, x3, s23);
-                s30 = MultiplyAdd(w3, x0, s30);
-                s31 = MultiplyAdd(w3, x1, s31);
-                s32 = MultiplyAdd(w3, x2, s32);
-                s33 = MultiplyAdd(w3, x3, s33);
-            }
-            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-            return;
-        }
-
-        for (nuint k = 0; k < 4; k++)
-        {
-            for (nuint j = 0; j < 4; j++)
-            {
-                Unsafe.Add(ref y, (k * ldy) + j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref Unsafe.Add(ref x, k * 4));
-            }
-        }
-    }
-
-    /// <summary>y[k·ldy + j] = Σᵢ w[j·8 + i]·x[k·8 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock8(ref float w, ref float x, ref float y, nuint ldy)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-            Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-            Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-            Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-            for (nuint i = 0; i < 8; i += 8)
-            {
-                Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 8);
-                Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 16);
-                Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 24);
-                Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 16);
-                Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 24);
-                s00 = MultiplyAdd(w0, x0, s00);
-                s01 = MultiplyAdd(w0, x1, s01);
-                s02 = MultiplyAdd(w0, x2, s02);
-                s03 = MultiplyAdd(w0, x3, s03);
-                s10 = MultiplyAdd(w1, x0, s10);
-                s11 = MultiplyAdd(w1, x1, s11);
-                s12 = MultiplyAdd(w1, x2, s12);
-                s13 = MultiplyAdd(w1, x3, s13);
-                s20 = MultiplyAdd(w2, x0, s20);
-                s21 = MultiplyAdd(w2, x1, s21);
-                s22 = MultiplyAdd(w2, x2, s22);
-                s23 = MultiplyAdd(w2, x3, s23);
-                s30 = MultiplyAdd(w3, x0, s30);
-                s31 = MultiplyAdd(w3, x1, s31);
-                s32 = MultiplyAdd(w3, x2, s32);
-                s33 = MultiplyAdd(w3, x3, s33);
-            }
-            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-            Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-            Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-            Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-            for (nuint i = 0; i < 8; i += 4)
-            {
-                Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 8);
-                Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 16);
-                Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 24);
-                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 8);
-                Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 16);
-                Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 24);
-                s00 = MultiplyAdd(w0, x0, s00);
-                s01 = MultiplyAdd(w0, x1, s01);
-                s02 = MultiplyAdd(w0, x2, s02);
-                s03 = MultiplyAdd(w0, x3, s03);
-                s10 = MultiplyAdd(w1, x0, s10);
-                s11 = MultiplyAdd(w1, x1, s11);
-                s12 = MultiplyAdd(w1, x2, s12);
-                s13 = MultiplyAdd(w1, x3, s13);
-                s20 = MultiplyAdd(w2, x0, s20);
-                s21 = MultiplyAdd(w2, x1, s21);
-                s22 = MultiplyAdd(w2, x2, s22);
-                s23 = MultiplyAdd(w2, x3, s23);
-                s30 = MultiplyAdd(w3, x0, s30);
-                s31 = MultiplyAdd(w3, x1, s31);
-                s32 = MultiplyAdd(w3, x2, s32);
-                s33 = MultiplyAdd(w3, x3, s33);
-            }
-            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-            return;
-        }
-
-        for (nuint k = 0; k < 4; k++)
-        {
-            for (nuint j = 0; j < 4; j++)
-            {
-                Unsafe.Add(ref y, (k * ldy) + j) = Dot8(ref Unsafe.Add(ref w, j * 8), ref Unsafe.Add(ref x, k * 8));
-            }
-        }
-    }
-
-    /// <summary>y[k·ldy + j] = Σᵢ w[j·12 + i]·x[k·12 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock12(ref float w, ref float x, ref float y, nuint ldy)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-            Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-            Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-            Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-            for (nuint i = 0; i < 8; i += 8)
-            {
-                Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 12);
-                Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 24);
-                Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 36);
-                Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 12);
-                Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 24);
-                Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 36);
-                s00 = MultiplyAdd(w0, x0, s00);
-                s01 = MultiplyAdd(w0, x1, s01);
-                s02 = MultiplyAdd(w0, x2, s02);
-                s03 = MultiplyAdd(w0, x3, s03);
-                s10 = MultiplyAdd(w1, x0, s10);
-                s11 = MultiplyAdd(w1, x1, s11);
-                s12 = MultiplyAdd(w1, x2, s12);
-                s13 = MultiplyAdd(w1, x3, s13);
-                s20 = MultiplyAdd(w2, x0, s20);
-                s21 = MultiplyAdd(w2, x1, s21);
-                s22 = MultiplyAdd(w2, x2, s22);
-                s23 = MultiplyAdd(w2, x3, s23);
-                s30 = MultiplyAdd(w3, x0, s30);
-                s31 = MultiplyAdd(w3, x1, s31);
-                s32 = MultiplyAdd(w3, x2, s32);
-                s33 = MultiplyAdd(w3, x3, s33);
-            }
-            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-            // the last 4 element(s) of each product
-            for (nuint i = 8; i < 12; i++)
-            {
-                for (nuint k = 0; k < 4; k++)
-                {
-                    for (nuint j = 0; j < 4; j++)
-                    {
-                        Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 12) + i) * Unsafe.Add(ref x, (k * 12) + i);
-                    }
-                }
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-            Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-            Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-            Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-            for (nuint i = 0; i < 12; i += 4)
-            {
-                Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 12);
-                Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 24);
-                Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 36);
-                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 12);
-                Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 24);
-                Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 36);
-                s00 = MultiplyAdd(w0, x0, s00);
-                s01 = MultiplyAdd(w0, x1, s01);
-                s02 = MultiplyAdd(w0, x2, s02);
-                s03 = MultiplyAdd(w0, x3, s03);
-                s10 = MultiplyAdd(w1, x0, s10);
-                s11 = MultiplyAdd(w1, x1, s11);
-                s12 = MultiplyAdd(w1, x2, s12);
-                s13 = MultiplyAdd(w1, x3, s13);
-                s20 = MultiplyAdd(w2, x0, s20);
-                s21 = MultiplyAdd(w2, x1, s21);
-                s22 = MultiplyAdd(w2, x2, s22);
-                s23 = MultiplyAdd(w2, x3, s23);
-                s30 = MultiplyAdd(w3, x0, s30);
-                s31 = MultiplyAdd(w3, x1, s31);
-                s32 = MultiplyAdd(w3, x2, s32);
-                s33 = MultiplyAdd(w3, x3, s33);
-            }
-            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-            return;
-        }
-
-        for (nuint k = 0; k < 4; k++)
-        {
-            for (nuint j = 0; j < 4; j++)
-            {
-                Unsafe.Add(ref y, (k * ldy) + j) = Dot12(ref Unsafe.Add(ref w, j * 12), ref Unsafe.Add(ref x, k * 12));
-            }
-        }
-    }
-
-    /// <summary>y[k·ldy + j] = Σᵢ w[j·16 + i]·x[k·16 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock16(ref float w, ref float x, ref float y, nuint ldy)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-            Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-            Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-            Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-            for (nuint i = 0; i < 16; i += 16)
-            {
-                Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 16);
-                Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 32);
-                Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 48);
-                Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 32);
-                Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 48);
-                s00 = MultiplyAdd(w0, x0, s00);
-                s01 = MultiplyAdd(w0, x1, s01);
-                s02 = MultiplyAdd(w0, x2, s02);
-                s03 = MultiplyAdd(w0, x3, s03);
-                s10 = MultiplyAdd(w1, x0, s10);
-                s11 = MultiplyAdd(w1, x1, s11);
-                s12 = MultiplyAdd(w1, x2, s12);
-                s13 = MultiplyAdd(w1, x3, s13);
-                s20 = MultiplyAdd(w2, x0, s20);
-                s21 = MultiplyAdd(w2, x1, s21);
-                s22 = MultiplyAdd(w2, x2, s22);
-                s23 = MultiplyAdd(w2, x3, s23);
-                s30 = MultiplyAdd(w3, x0, s30);
-                s31 = MultiplyAdd(w3, x1, s31);
-                s32 = MultiplyAdd(w3, x2, s32);
-                s33 = MultiplyAdd(w3, x3, s33);
-            }
-            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-            Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-            Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-            Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-            for (nuint i = 0; i < 16; i += 8)
-            {
-                Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 16);
-                Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 32);
-                Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 48);
-                Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 16);
-                Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 32);
-                Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 48);
-                s00 = MultiplyAdd(w0, x0, s00);
-                s01 = MultiplyAdd(w0, x1, s01);
-                s02 = MultiplyAdd(w0, x2, s02);
-                s03 = MultiplyAdd(w0, x3, s03);
-                s10 = MultiplyAdd(w1, x0, s10);
-                s11 = MultiplyAdd(w1, x1, s11);
-                s12 = MultiplyAdd(w1, x2, s12);
-                s13 = MultiplyAdd(w1, x3, s13);
-                s20 = MultiplyAdd(w2, x0, s20);
-                s21 = MultiplyAdd(w2, x1, s21);
-                s22 = MultiplyAdd(w2, x2, s22);
-                s23 = MultiplyAdd(w2, x3, s23);
-                s30 = MultiplyAdd(w3, x0, s30);
-                s31 = MultiplyAdd(w3, x1, s31);
-                s32 = MultiplyAdd(w3, x2, s32);
-                s33 = MultiplyAdd(w3, x3, s33);
-            }
-            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-            Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-            Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-            Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-            for (nuint i = 0; i < 16; i += 4)
-            {
-                Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 16);
-                Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 32);
-                Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 48);
-                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 16);
-                Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 32);
-                Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 48);
-                s00 = MultiplyAdd(w0, x0, s00);
-                s01 = MultiplyAdd(w0, x1, s01);
-                s02 = MultiplyAdd(w0, x2, s02);
-                s03 = MultiplyAdd(w0, x3, s03);
-                s10 = MultiplyAdd(w1, x0, s10);
-                s11 = MultiplyAdd(w1, x1, s11);
-                s12 = MultiplyAdd(w1, x2, s12);
-                s13 = MultiplyAdd(w1, x3, s13);
-                s20 = MultiplyAdd(w2, x0, s20);
-                s21 = MultiplyAdd(w2, x1, s21);
-                s22 = MultiplyAdd(w2, x2, s22);
-                s23 = MultiplyAdd(w2, x3, s23);
-                s30 = MultiplyAdd(w3, x0, s30);
-                s31 = MultiplyAdd(w3, x1, s31);
-                s32 = MultiplyAdd(w3, x2, s32);
-                s33 = MultiplyAdd(w3, x3, s33);
-            }
-            Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-            Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-            Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-            Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-            Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-            Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-            Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-            Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-            Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-            Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-            Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-            Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-            Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-            Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-            Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-            Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-            return;
-        }
-
-        for (nuint k = 0; k < 4; k++)
-        {
-            for (nuint j = 0; j < 4; j++)
-            {
-                Unsafe.Add(ref y, (k * ldy) + j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref Unsafe.Add(ref x, k * 16));
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 4:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm1x4(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            {
-                nuint i = 0;
-                Vector128<float> a00 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 4; i++)
-        {
-            for (nuint j = 0; j < 1; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 8:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm1x8(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            {
-                nuint i = 0;
-                Vector256<float> a00 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 8; i += 4)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 8; i++)
-        {
-            for (nuint j = 0; j < 1; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 12:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm1x12(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            {
-                nuint i = 0;
-                Vector256<float> a00 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-            }
-            {
-                Vector128<float> alpha128 = Vector128.Create(alpha);
-                nuint i = 8;
-                Vector128<float> a00 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 12; i += 12)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                    Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    a01 = MultiplyAdd(c0, v1, a01);
-                    a02 = MultiplyAdd(c0, v2, a02);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 12; i++)
-        {
-            for (nuint j = 0; j < 1; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 16:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm1x16(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> alphaV = Vector512.Create(alpha);
-            {
-                nuint i = 0;
-                Vector512<float> a00 = Vector512<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                    Vector512<float> c0 = Vector512.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            for (nuint i = 0; i < 16; i += 8)
-            {
-                Vector256<float> a00 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 12; i += 12)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                    Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    a01 = MultiplyAdd(c0, v1, a01);
-                    a02 = MultiplyAdd(c0, v2, a02);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-            }
-            {
-                nuint i = 12;
-                Vector128<float> a00 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 16; i++)
-        {
-            for (nuint j = 0; j < 1; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 4:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm8x4(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            {
-                nuint i = 0;
-                Vector128<float> a00 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero;
-                Vector128<float> a40 = Vector128<float>.Zero;
-                Vector128<float> a50 = Vector128<float>.Zero;
-                Vector128<float> a60 = Vector128<float>.Zero;
-                Vector128<float> a70 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 4; i++)
-        {
-            for (nuint j = 0; j < 8; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 8:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm8x8(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            {
-                nuint i = 0;
-                Vector256<float> a00 = Vector256<float>.Zero;
-                Vector256<float> a10 = Vector256<float>.Zero;
-                Vector256<float> a20 = Vector256<float>.Zero;
-                Vector256<float> a30 = Vector256<float>.Zero;
-                Vector256<float> a40 = Vector256<float>.Zero;
-                Vector256<float> a50 = Vector256<float>.Zero;
-                Vector256<float> a60 = Vector256<float>.Zero;
-                Vector256<float> a70 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 8; i += 4)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero;
-                Vector128<float> a40 = Vector128<float>.Zero;
-                Vector128<float> a50 = Vector128<float>.Zero;
-                Vector128<float> a60 = Vector128<float>.Zero;
-                Vector128<float> a70 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 8; i++)
-        {
-            for (nuint j = 0; j < 8; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 12:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm8x12(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            {
-                nuint i = 0;
-                Vector256<float> a00 = Vector256<float>.Zero;
-                Vector256<float> a10 = Vector256<float>.Zero;
-                Vector256<float> a20 = Vector256<float>.Zero;
-                Vector256<float> a30 = Vector256<float>.Zero;
-                Vector256<float> a40 = Vector256<float>.Zero;
-                Vector256<float> a50 = Vector256<float>.Zero;
-                Vector256<float> a60 = Vector256<float>.Zero;
-                Vector256<float> a70 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-            }
-            {
-                Vector128<float> alpha128 = Vector128.Create(alpha);
-                nuint i = 8;
-                Vector128<float> a00 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero;
-                Vector128<float> a40 = Vector128<float>.Zero;
-                Vector128<float> a50 = Vector128<float>.Zero;
-                Vector128<float> a60 = Vector128<float>.Zero;
-                Vector128<float> a70 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 12; i += 4)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero;
-                Vector128<float> a40 = Vector128<float>.Zero;
-                Vector128<float> a50 = Vector128<float>.Zero;
-                Vector128<float> a60 = Vector128<float>.Zero;
-                Vector128<float> a70 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 12; i++)
-        {
-            for (nuint j = 0; j < 8; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 16:
-    /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-    /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm8x16(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> alphaV = Vector512.Create(alpha);
-            {
-                nuint i = 0;
-                Vector512<float> a00 = Vector512<float>.Zero;
-                Vector512<float> a10 = Vector512<float>.Zero;
-                Vector512<float> a20 = Vector512<float>.Zero;
-                Vector512<float> a30 = Vector512<float>.Zero;
-                Vector512<float> a40 = Vector512<float>.Zero;
-                Vector512<float> a50 = Vector512<float>.Zero;
-                Vector512<float> a60 = Vector512<float>.Zero;
-                Vector512<float> a70 = Vector512<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                    Vector512<float> c0 = Vector512.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            for (nuint i = 0; i < 16; i += 8)
-            {
-                Vector256<float> a00 = Vector256<float>.Zero;
-                Vector256<float> a10 = Vector256<float>.Zero;
-                Vector256<float> a20 = Vector256<float>.Zero;
-                Vector256<float> a30 = Vector256<float>.Zero;
-                Vector256<float> a40 = Vector256<float>.Zero;
-                Vector256<float> a50 = Vector256<float>.Zero;
-                Vector256<float> a60 = Vector256<float>.Zero;
-                Vector256<float> a70 = Vector256<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                    Vector256<float> c0 = Vector256.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            for (nuint i = 0; i < 16; i += 4)
-            {
-                Vector128<float> a00 = Vector128<float>.Zero;
-                Vector128<float> a10 = Vector128<float>.Zero;
-                Vector128<float> a20 = Vector128<float>.Zero;
-                Vector128<float> a30 = Vector128<float>.Zero;
-                Vector128<float> a40 = Vector128<float>.Zero;
-                Vector128<float> a50 = Vector128<float>.Zero;
-                Vector128<float> a60 = Vector128<float>.Zero;
-                Vector128<float> a70 = Vector128<float>.Zero;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    ref float vk = ref Unsafe.Add(ref v, k * vs);
-                    ref float ck = ref Unsafe.Add(ref c, k * cr);
-                    Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                    Vector128<float> c0 = Vector128.Create(ck);
-                    a00 = MultiplyAdd(c0, v0, a00);
-                    Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                    a10 = MultiplyAdd(c1, v0, a10);
-                    Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                    a20 = MultiplyAdd(c2, v0, a20);
-                    Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                    a30 = MultiplyAdd(c3, v0, a30);
-                    Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                    a40 = MultiplyAdd(c4, v0, a40);
-                    Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                    a50 = MultiplyAdd(c5, v0, a50);
-                    Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                    a60 = MultiplyAdd(c6, v0, a60);
-                    Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                    a70 = MultiplyAdd(c7, v0, a70);
-                }
-                ref float o0 = ref Unsafe.Add(ref o, 0);
-                (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                ref float o1 = ref Unsafe.Add(ref o, os);
-                (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 16; i++)
-        {
-            for (nuint j = 0; j < 8; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < rows; k++)
-                {
-                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                }
-                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// yt[o·32 + j] = Σₖ w[o·4 + k]·xt[k·32 + j] for 3 weight rows o and 32 examples j: the forward product of a layer
-    /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-    /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-    /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardBlock3x4(ref float w, ref float xt, ref float yt)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 3 rows = 1 tile of 3; each tile keeps 3 × 2 accumulators
-            for (nuint o = 0; o < 3; o += 3)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 4);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 4; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 3 rows = 1 tile of 2 + one of 1; each tile keeps 2 × 4 accumulators
-            for (nuint o = 0; o < 2; o += 2)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 4);
-                Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                for (nuint k = 0; k < 4; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector256<float> c0 = Vector256.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 4));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    a1_2 = MultiplyAdd(c1, x2, a1_2);
-                    a1_3 = MultiplyAdd(c1, x3, a1_3);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 8);
-                a0_2.StoreUnsafe(ref yo, 16);
-                a0_3.StoreUnsafe(ref yo, 24);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 40);
-                a1_2.StoreUnsafe(ref yo, 48);
-                a1_3.StoreUnsafe(ref yo, 56);
-            }
-            {
-                nuint o = 2;
-                ref float wo = ref Unsafe.Add(ref w, o * 4);
-                Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                for (nuint k = 0; k < 4; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector256<float> c0 = Vector256.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 8);
-                a0_2.StoreUnsafe(ref yo, 16);
-                a0_3.StoreUnsafe(ref yo, 24);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 3 rows = 3 tiles of 1; each tile keeps 1 × 8 accumulators
-            for (nuint o = 0; o < 3; o += 1)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 4);
-                Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                for (nuint k = 0; k < 4; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                    Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                    Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                    Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                    Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector128<float> c0 = Vector128.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    a0_4 = MultiplyAdd(c0, x4, a0_4);
-                    a0_5 = MultiplyAdd(c0, x5, a0_5);
-                    a0_6 = MultiplyAdd(c0, x6, a0_6);
-                    a0_7 = MultiplyAdd(c0, x7, a0_7);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 4);
-                a0_2.StoreUnsafe(ref yo, 8);
-                a0_3.StoreUnsafe(ref yo, 12);
-                a0_4.StoreUnsafe(ref yo, 16);
-                a0_5.StoreUnsafe(ref yo, 20);
-                a0_6.StoreUnsafe(ref yo, 24);
-                a0_7.StoreUnsafe(ref yo, 28);
-            }
-            return;
-        }
-
-        for (nuint o = 0; o < 3; o++)
-        {
-            for (nuint j = 0; j < 32; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < 4; k++)
-                {
-                    sum += Unsafe.Add(ref w, (o * 4) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                }
-                Unsafe.Add(ref yt, (o * 32) + j) = sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// yt[o·32 + j] = Σₖ w[o·8 + k]·xt[k·32 + j] for 4 weight rows o and 32 examples j: the forward product of a layer
-    /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-    /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-    /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardBlock4x8(ref float w, ref float xt, ref float yt)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 4 rows = 1 tile of 4; each tile keeps 4 × 2 accumulators
-            for (nuint o = 0; o < 4; o += 4)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 4 rows = 2 tiles of 2; each tile keeps 2 × 4 accumulators
-            for (nuint o = 0; o < 4; o += 2)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector256<float> c0 = Vector256.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 8));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    a1_2 = MultiplyAdd(c1, x2, a1_2);
-                    a1_3 = MultiplyAdd(c1, x3, a1_3);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 8);
-                a0_2.StoreUnsafe(ref yo, 16);
-                a0_3.StoreUnsafe(ref yo, 24);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 40);
-                a1_2.StoreUnsafe(ref yo, 48);
-                a1_3.StoreUnsafe(ref yo, 56);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 4 rows = 4 tiles of 1; each tile keeps 1 × 8 accumulators
-            for (nuint o = 0; o < 4; o += 1)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                    Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                    Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                    Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                    Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector128<float> c0 = Vector128.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    a0_4 = MultiplyAdd(c0, x4, a0_4);
-                    a0_5 = MultiplyAdd(c0, x5, a0_5);
-                    a0_6 = MultiplyAdd(c0, x6, a0_6);
-                    a0_7 = MultiplyAdd(c0, x7, a0_7);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 4);
-                a0_2.StoreUnsafe(ref yo, 8);
-                a0_3.StoreUnsafe(ref yo, 12);
-                a0_4.StoreUnsafe(ref yo, 16);
-                a0_5.StoreUnsafe(ref yo, 20);
-                a0_6.StoreUnsafe(ref yo, 24);
-                a0_7.StoreUnsafe(ref yo, 28);
-            }
-            return;
-        }
-
-        for (nuint o = 0; o < 4; o++)
-        {
-            for (nuint j = 0; j < 32; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    sum += Unsafe.Add(ref w, (o * 8) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                }
-                Unsafe.Add(ref yt, (o * 32) + j) = sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// yt[o·32 + j] = Σₖ w[o·8 + k]·xt[k·32 + j] for 16 weight rows o and 32 examples j: the forward product of a layer
-    /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-    /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-    /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardBlock16x8(ref float w, ref float xt, ref float yt)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
-            for (nuint o = 0; o < 12; o += 12)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                    Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 32));
-                    a4_0 = MultiplyAdd(c4, x0, a4_0);
-                    a4_1 = MultiplyAdd(c4, x1, a4_1);
-                    Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 40));
-                    a5_0 = MultiplyAdd(c5, x0, a5_0);
-                    a5_1 = MultiplyAdd(c5, x1, a5_1);
-                    Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 48));
-                    a6_0 = MultiplyAdd(c6, x0, a6_0);
-                    a6_1 = MultiplyAdd(c6, x1, a6_1);
-                    Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 56));
-                    a7_0 = MultiplyAdd(c7, x0, a7_0);
-                    a7_1 = MultiplyAdd(c7, x1, a7_1);
-                    Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 64));
-                    a8_0 = MultiplyAdd(c8, x0, a8_0);
-                    a8_1 = MultiplyAdd(c8, x1, a8_1);
-                    Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 72));
-                    a9_0 = MultiplyAdd(c9, x0, a9_0);
-                    a9_1 = MultiplyAdd(c9, x1, a9_1);
-                    Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 80));
-                    a10_0 = MultiplyAdd(c10, x0, a10_0);
-                    a10_1 = MultiplyAdd(c10, x1, a10_1);
-                    Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 88));
-                    a11_0 = MultiplyAdd(c11, x0, a11_0);
-                    a11_1 = MultiplyAdd(c11, x1, a11_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-                a4_0.StoreUnsafe(ref yo, 128);
-                a4_1.StoreUnsafe(ref yo, 144);
-                a5_0.StoreUnsafe(ref yo, 160);
-                a5_1.StoreUnsafe(ref yo, 176);
-                a6_0.StoreUnsafe(ref yo, 192);
-                a6_1.StoreUnsafe(ref yo, 208);
-                a7_0.StoreUnsafe(ref yo, 224);
-                a7_1.StoreUnsafe(ref yo, 240);
-                a8_0.StoreUnsafe(ref yo, 256);
-                a8_1.StoreUnsafe(ref yo, 272);
-                a9_0.StoreUnsafe(ref yo, 288);
-                a9_1.StoreUnsafe(ref yo, 304);
-                a10_0.StoreUnsafe(ref yo, 320);
-                a10_1.StoreUnsafe(ref yo, 336);
-                a11_0.StoreUnsafe(ref yo, 352);
-                a11_1.StoreUnsafe(ref yo, 368);
-            }
-            {
-                nuint o = 12;
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
-            for (nuint o = 0; o < 16; o += 2)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector256<float> c0 = Vector256.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 8));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    a1_2 = MultiplyAdd(c1, x2, a1_2);
-                    a1_3 = MultiplyAdd(c1, x3, a1_3);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 8);
-                a0_2.StoreUnsafe(ref yo, 16);
-                a0_3.StoreUnsafe(ref yo, 24);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 40);
-                a1_2.StoreUnsafe(ref yo, 48);
-                a1_3.StoreUnsafe(ref yo, 56);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
-            for (nuint o = 0; o < 16; o += 1)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                    Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                    Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                    Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                    Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector128<float> c0 = Vector128.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    a0_4 = MultiplyAdd(c0, x4, a0_4);
-                    a0_5 = MultiplyAdd(c0, x5, a0_5);
-                    a0_6 = MultiplyAdd(c0, x6, a0_6);
-                    a0_7 = MultiplyAdd(c0, x7, a0_7);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 4);
-                a0_2.StoreUnsafe(ref yo, 8);
-                a0_3.StoreUnsafe(ref yo, 12);
-                a0_4.StoreUnsafe(ref yo, 16);
-                a0_5.StoreUnsafe(ref yo, 20);
-                a0_6.StoreUnsafe(ref yo, 24);
-                a0_7.StoreUnsafe(ref yo, 28);
-            }
-            return;
-        }
-
-        for (nuint o = 0; o < 16; o++)
-        {
-            for (nuint j = 0; j < 32; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    sum += Unsafe.Add(ref w, (o * 8) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                }
-                Unsafe.Add(ref yt, (o * 32) + j) = sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// yt[o·32 + j] = Σₖ w[o·12 + k]·xt[k·32 + j] for 8 weight rows o and 32 examples j: the forward product of a layer
-    /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-    /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-    /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardBlock8x12(ref float w, ref float xt, ref float yt)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 8 rows = 1 tile of 8; each tile keeps 8 × 2 accumulators
-            for (nuint o = 0; o < 8; o += 8)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 12);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 12; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 12));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 24));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 36));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                    Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 48));
-                    a4_0 = MultiplyAdd(c4, x0, a4_0);
-                    a4_1 = MultiplyAdd(c4, x1, a4_1);
-                    Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 60));
-                    a5_0 = MultiplyAdd(c5, x0, a5_0);
-                    a5_1 = MultiplyAdd(c5, x1, a5_1);
-                    Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 72));
-                    a6_0 = MultiplyAdd(c6, x0, a6_0);
-                    a6_1 = MultiplyAdd(c6, x1, a6_1);
-                    Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 84));
-                    a7_0 = MultiplyAdd(c7, x0, a7_0);
-                    a7_1 = MultiplyAdd(c7, x1, a7_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-                a4_0.StoreUnsafe(ref yo, 128);
-                a4_1.StoreUnsafe(ref yo, 144);
-                a5_0.StoreUnsafe(ref yo, 160);
-                a5_1.StoreUnsafe(ref yo, 176);
-                a6_0.StoreUnsafe(ref yo, 192);
-                a6_1.StoreUnsafe(ref yo, 208);
-                a7_0.StoreUnsafe(ref yo, 224);
-                a7_1.StoreUnsafe(ref yo, 240);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 8 rows = 4 tiles of 2; each tile keeps 2 × 4 accumulators
-            for (nuint o = 0; o < 8; o += 2)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 12);
-                Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                for (nuint k = 0; k < 12; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector256<float> c0 = Vector256.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 12));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    a1_2 = MultiplyAdd(c1, x2, a1_2);
-                    a1_3 = MultiplyAdd(c1, x3, a1_3);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 8);
-                a0_2.StoreUnsafe(ref yo, 16);
-                a0_3.StoreUnsafe(ref yo, 24);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 40);
-                a1_2.StoreUnsafe(ref yo, 48);
-                a1_3.StoreUnsafe(ref yo, 56);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 8 rows = 8 tiles of 1; each tile keeps 1 × 8 accumulators
-            for (nuint o = 0; o < 8; o += 1)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 12);
-                Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                for (nuint k = 0; k < 12; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                    Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                    Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                    Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                    Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector128<float> c0 = Vector128.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    a0_4 = MultiplyAdd(c0, x4, a0_4);
-                    a0_5 = MultiplyAdd(c0, x5, a0_5);
-                    a0_6 = MultiplyAdd(c0, x6, a0_6);
-                    a0_7 = MultiplyAdd(c0, x7, a0_7);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 4);
-                a0_2.StoreUnsafe(ref yo, 8);
-                a0_3.StoreUnsafe(ref yo, 12);
-                a0_4.StoreUnsafe(ref yo, 16);
-                a0_5.StoreUnsafe(ref yo, 20);
-                a0_6.StoreUnsafe(ref yo, 24);
-                a0_7.StoreUnsafe(ref yo, 28);
-            }
-            return;
-        }
-
-        for (nuint o = 0; o < 8; o++)
-        {
-            for (nuint j = 0; j < 32; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < 12; k++)
-                {
-                    sum += Unsafe.Add(ref w, (o * 12) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                }
-                Unsafe.Add(ref yt, (o * 32) + j) = sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// yt[o·32 + j] = Σₖ w[o·16 + k]·xt[k·32 + j] for 12 weight rows o and 32 examples j: the forward product of a layer
-    /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-    /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-    /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardBlock12x16(ref float w, ref float xt, ref float yt)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 12 rows = 1 tile of 12; each tile keeps 12 × 2 accumulators
-            for (nuint o = 0; o < 12; o += 12)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 48));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                    Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 64));
-                    a4_0 = MultiplyAdd(c4, x0, a4_0);
-                    a4_1 = MultiplyAdd(c4, x1, a4_1);
-                    Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 80));
-                    a5_0 = MultiplyAdd(c5, x0, a5_0);
-                    a5_1 = MultiplyAdd(c5, x1, a5_1);
-                    Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 96));
-                    a6_0 = MultiplyAdd(c6, x0, a6_0);
-                    a6_1 = MultiplyAdd(c6, x1, a6_1);
-                    Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 112));
-                    a7_0 = MultiplyAdd(c7, x0, a7_0);
-                    a7_1 = MultiplyAdd(c7, x1, a7_1);
-                    Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 128));
-                    a8_0 = MultiplyAdd(c8, x0, a8_0);
-                    a8_1 = MultiplyAdd(c8, x1, a8_1);
-                    Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 144));
-                    a9_0 = MultiplyAdd(c9, x0, a9_0);
-                    a9_1 = MultiplyAdd(c9, x1, a9_1);
-                    Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 160));
-                    a10_0 = MultiplyAdd(c10, x0, a10_0);
-                    a10_1 = MultiplyAdd(c10, x1, a10_1);
-                    Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 176));
-                    a11_0 = MultiplyAdd(c11, x0, a11_0);
-                    a11_1 = MultiplyAdd(c11, x1, a11_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-                a4_0.StoreUnsafe(ref yo, 128);
-                a4_1.StoreUnsafe(ref yo, 144);
-                a5_0.StoreUnsafe(ref yo, 160);
-                a5_1.StoreUnsafe(ref yo, 176);
-                a6_0.StoreUnsafe(ref yo, 192);
-                a6_1.StoreUnsafe(ref yo, 208);
-                a7_0.StoreUnsafe(ref yo, 224);
-                a7_1.StoreUnsafe(ref yo, 240);
-                a8_0.StoreUnsafe(ref yo, 256);
-                a8_1.StoreUnsafe(ref yo, 272);
-                a9_0.StoreUnsafe(ref yo, 288);
-                a9_1.StoreUnsafe(ref yo, 304);
-                a10_0.StoreUnsafe(ref yo, 320);
-                a10_1.StoreUnsafe(ref yo, 336);
-                a11_0.StoreUnsafe(ref yo, 352);
-                a11_1.StoreUnsafe(ref yo, 368);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 12 rows = 6 tiles of 2; each tile keeps 2 × 4 accumulators
-            for (nuint o = 0; o < 12; o += 2)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector256<float> c0 = Vector256.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 16));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    a1_2 = MultiplyAdd(c1, x2, a1_2);
-                    a1_3 = MultiplyAdd(c1, x3, a1_3);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 8);
-                a0_2.StoreUnsafe(ref yo, 16);
-                a0_3.StoreUnsafe(ref yo, 24);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 40);
-                a1_2.StoreUnsafe(ref yo, 48);
-                a1_3.StoreUnsafe(ref yo, 56);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 12 rows = 12 tiles of 1; each tile keeps 1 × 8 accumulators
-            for (nuint o = 0; o < 12; o += 1)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                    Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                    Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                    Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                    Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector128<float> c0 = Vector128.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    a0_4 = MultiplyAdd(c0, x4, a0_4);
-                    a0_5 = MultiplyAdd(c0, x5, a0_5);
-                    a0_6 = MultiplyAdd(c0, x6, a0_6);
-                    a0_7 = MultiplyAdd(c0, x7, a0_7);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 4);
-                a0_2.StoreUnsafe(ref yo, 8);
-                a0_3.StoreUnsafe(ref yo, 12);
-                a0_4.StoreUnsafe(ref yo, 16);
-                a0_5.StoreUnsafe(ref yo, 20);
-                a0_6.StoreUnsafe(ref yo, 24);
-                a0_7.StoreUnsafe(ref yo, 28);
-            }
-            return;
-        }
-
-        for (nuint o = 0; o < 12; o++)
-        {
-            for (nuint j = 0; j < 32; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    sum += Unsafe.Add(ref w, (o * 16) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                }
-                Unsafe.Add(ref yt, (o * 32) + j) = sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// yt[o·32 + j] = Σₖ w[o·16 + k]·xt[k·32 + j] for 16 weight rows o and 32 examples j: the forward product of a layer
-    /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-    /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-    /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardBlock16x16(ref float w, ref float xt, ref float yt)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
-            for (nuint o = 0; o < 12; o += 12)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 48));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                    Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 64));
-                    a4_0 = MultiplyAdd(c4, x0, a4_0);
-                    a4_1 = MultiplyAdd(c4, x1, a4_1);
-                    Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 80));
-                    a5_0 = MultiplyAdd(c5, x0, a5_0);
-                    a5_1 = MultiplyAdd(c5, x1, a5_1);
-                    Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 96));
-                    a6_0 = MultiplyAdd(c6, x0, a6_0);
-                    a6_1 = MultiplyAdd(c6, x1, a6_1);
-                    Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 112));
-                    a7_0 = MultiplyAdd(c7, x0, a7_0);
-                    a7_1 = MultiplyAdd(c7, x1, a7_1);
-                    Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 128));
-                    a8_0 = MultiplyAdd(c8, x0, a8_0);
-                    a8_1 = MultiplyAdd(c8, x1, a8_1);
-                    Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 144));
-                    a9_0 = MultiplyAdd(c9, x0, a9_0);
-                    a9_1 = MultiplyAdd(c9, x1, a9_1);
-                    Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 160));
-                    a10_0 = MultiplyAdd(c10, x0, a10_0);
-                    a10_1 = MultiplyAdd(c10, x1, a10_1);
-                    Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 176));
-                    a11_0 = MultiplyAdd(c11, x0, a11_0);
-                    a11_1 = MultiplyAdd(c11, x1, a11_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-                a4_0.StoreUnsafe(ref yo, 128);
-                a4_1.StoreUnsafe(ref yo, 144);
-                a5_0.StoreUnsafe(ref yo, 160);
-                a5_1.StoreUnsafe(ref yo, 176);
-                a6_0.StoreUnsafe(ref yo, 192);
-                a6_1.StoreUnsafe(ref yo, 208);
-                a7_0.StoreUnsafe(ref yo, 224);
-                a7_1.StoreUnsafe(ref yo, 240);
-                a8_0.StoreUnsafe(ref yo, 256);
-                a8_1.StoreUnsafe(ref yo, 272);
-                a9_0.StoreUnsafe(ref yo, 288);
-                a9_1.StoreUnsafe(ref yo, 304);
-                a10_0.StoreUnsafe(ref yo, 320);
-                a10_1.StoreUnsafe(ref yo, 336);
-                a11_0.StoreUnsafe(ref yo, 352);
-                a11_1.StoreUnsafe(ref yo, 368);
-            }
-            {
-                nuint o = 12;
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 48));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
-            for (nuint o = 0; o < 16; o += 2)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector256<float> c0 = Vector256.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 16));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    a1_2 = MultiplyAdd(c1, x2, a1_2);
-                    a1_3 = MultiplyAdd(c1, x3, a1_3);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 8);
-                a0_2.StoreUnsafe(ref yo, 16);
-                a0_3.StoreUnsafe(ref yo, 24);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 40);
-                a1_2.StoreUnsafe(ref yo, 48);
-                a1_3.StoreUnsafe(ref yo, 56);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
-            for (nuint o = 0; o < 16; o += 1)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                    Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                    Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                    Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                    Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector128<float> c0 = Vector128.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    a0_4 = MultiplyAdd(c0, x4, a0_4);
-                    a0_5 = MultiplyAdd(c0, x5, a0_5);
-                    a0_6 = MultiplyAdd(c0, x6, a0_6);
-                    a0_7 = MultiplyAdd(c0, x7, a0_7);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 4);
-                a0_2.StoreUnsafe(ref yo, 8);
-                a0_3.StoreUnsafe(ref yo, 12);
-                a0_4.StoreUnsafe(ref yo, 16);
-                a0_5.StoreUnsafe(ref yo, 20);
-                a0_6.StoreUnsafe(ref yo, 24);
-                a0_7.StoreUnsafe(ref yo, 28);
-            }
-            return;
-        }
-
-        for (nuint o = 0; o < 16; o++)
-        {
-            for (nuint j = 0; j < 32; j++)
-            {
-                float sum = 0.0f;
-                for (nuint k = 0; k < 16; k++)
-                {
-                    sum += Unsafe.Add(ref w, (o * 16) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                }
-                Unsafe.Add(ref yt, (o * 32) + j) = sum;
-            }
-        }
-    }
-
-    /// <summary>xt[i·32 + j] = x[j·4 + i] for the 32 examples j of a block and i &lt; 4: the inputs with the examples along the vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeBlock4(ref float x, ref float xt)
-    {
-        // 16 inputs of every example at a time: the lines written stay in L1.
-        for (nuint i0 = 0; i0 < 4; i0 += 16)
-        {
-            nuint end = Math.Min(i0 + 16, 4);
-            for (nuint j = 0; j < 32; j++)
-            {
-                ref float row = ref Unsafe.Add(ref x, j * 4);
-                for (nuint i = i0; i < end; i++)
-                {
-                    Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                }
-            }
-        }
-    }
-
-    /// <summary>xt[i·32 + j] = x[j·8 + i] for the 32 examples j of a block and i &lt; 8: the inputs with the examples along the vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeBlock8(ref float x, ref float xt)
-    {
-        if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-        {
-            // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-            for (nuint i = 0; i < 8; i += 8)
-            {
-                for (nuint j = 0; j < 32; j += 8)
-                {
-                    ref float from = ref Unsafe.Add(ref x, (j * 8) + i);
-                    Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                    Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 8);
-                    Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 16);
-                    Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 24);
-                    Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 32);
-                    Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 40);
-                    Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 48);
-                    Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 56);
-                    Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                    Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                    Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                    Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                    Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                    Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                    Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                    Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                    ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                }
-            }
-            return;
-        }
-
-        // 16 inputs of every example at a time: the lines written stay in L1.
-        for (nuint i0 = 0; i0 < 8; i0 += 16)
-        {
-            nuint end = Math.Min(i0 + 16, 8);
-            for (nuint j = 0; j < 32; j++)
-            {
-                ref float row = ref Unsafe.Add(ref x, j * 8);
-                for (nuint i = i0; i < end; i++)
-                {
-                    Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                }
-            }
-        }
-    }
-
-    /// <summary>xt[i·32 + j] = x[j·12 + i] for the 32 examples j of a block and i &lt; 12: the inputs with the examples along the vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeBlock12(ref float x, ref float xt)
-    {
-        if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-        {
-            // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-            for (nuint i = 0; i < 8; i += 8)
-            {
-                for (nuint j = 0; j < 32; j += 8)
-                {
-                    ref float from = ref Unsafe.Add(ref x, (j * 12) + i);
-                    Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                    Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 12);
-                    Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 24);
-                    Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 36);
-                    Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 48);
-                    Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 60);
-                    Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 72);
-                    Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 84);
-                    Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                    Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                    Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                    Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                    Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                    Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                    Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                    Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                    ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                }
-            }
-            for (nuint j = 0; j < 32; j++)
-            {
                 for (nuint i = 8; i < 12; i++)
                 {
-                    Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref x, (j * 12) + i);
+                    float wi = Unsafe.Add(ref w, i);
+                    Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                    Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
                 }
+                return;
             }
-            return;
-        }
 
-        // 16 inputs of every example at a time: the lines written stay in L1.
-        for (nuint i0 = 0; i0 < 12; i0 += 16)
-        {
-            nuint end = Math.Min(i0 + 16, 12);
-            for (nuint j = 0; j < 32; j++)
+            if (Vector128.IsHardwareAccelerated)
             {
-                ref float row = ref Unsafe.Add(ref x, j * 12);
-                for (nuint i = i0; i < end; i++)
+                // 12 = 3 × 4
+                Vector128<float> deltaV = Vector128.Create(delta);
+                Vector128<float> minusStepV = Vector128.Create(-step);
                 {
-                    Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, 0);
+                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
                 }
-            }
-        }
-    }
-
-    /// <summary>xt[i·32 + j] = x[j·16 + i] for the 32 examples j of a block and i &lt; 16: the inputs with the examples along the vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeBlock16(ref float x, ref float xt)
-    {
-        if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-        {
-            // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-            for (nuint i = 0; i < 16; i += 8)
-            {
-                for (nuint j = 0; j < 32; j += 8)
                 {
-                    ref float from = ref Unsafe.Add(ref x, (j * 16) + i);
-                    Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                    Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 16);
-                    Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 32);
-                    Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 48);
-                    Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 64);
-                    Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 80);
-                    Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 96);
-                    Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 112);
-                    Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                    Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                    Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                    Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                    Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                    Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                    Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                    Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                    ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                    global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, 4);
+                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 4)).StoreUnsafe(ref dx, 4);
+                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 4), wi).StoreUnsafe(ref w, 4);
                 }
-            }
-            return;
-        }
-
-        // 16 inputs of every example at a time: the lines written stay in L1.
-        for (nuint i0 = 0; i0 < 16; i0 += 16)
-        {
-            nuint end = i0 + 16;
-            for (nuint j = 0; j < 32; j++)
-            {
-                ref float row = ref Unsafe.Add(ref x, j * 16);
-                for (nuint i = i0; i < end; i++)
                 {
-                    Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, 8);
+                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
+                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 8), wi).StoreUnsafe(ref w, 8);
                 }
+                return;
+            }
+
+            for (nuint i = 0; i < 12; i++)
+            {
+                float wi = Unsafe.Add(ref w, i);
+                Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
             }
         }
-    }
 
-    /// <summary>y[j] = Σᵢ w[j·8 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotRows8(ref float w, ref float x, ref float y, nuint rows)
-    {
-        if (Vector256.IsHardwareAccelerated)
+        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 16.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void UpdateRow16(ref float w, ref float x, ref float dx, float delta, float step)
         {
-            for (nuint o = 0; o < rows; o += 4)
+            if (Vector512.IsHardwareAccelerated)
             {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                // 8 = 8
-                Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                Vector256<float> xl = Vector256.LoadUnsafe(ref x, 0);
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xl, s1);
-                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 16), xl, s2);
-                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 24), xl, s3);
-                ref float yo = ref Unsafe.Add(ref y, o);
-                Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (nuint o = 0; o < rows; o += 4)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                // 8 = 1 × 2 × 4
-                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 8; i += 8)
+                // 16 = 1 × 16
+                Vector512<float> deltaV = Vector512.Create(delta);
+                Vector512<float> minusStepV = Vector512.Create(-step);
                 {
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                    t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x0, s1);
-                    t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x1, t1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x0, s2);
-                    t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 20), x1, t2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 24), x0, s3);
-                    t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 28), x1, t3);
+                    Vector512<float> wi = Vector512.LoadUnsafe(ref w, 0);
+                    MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                    MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
                 }
-                ref float yo = ref Unsafe.Add(ref y, o);
-                Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                return;
             }
-            return;
-        }
 
-        for (nuint j = 0; j < rows; j++)
-        {
-            Unsafe.Add(ref y, j) = Dot8(ref Unsafe.Add(ref w, j * 8), ref x);
-        }
-    }
-
-    /// <summary>y[j] = Σᵢ w[j·12 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotRows12(ref float w, ref float x, ref float y, nuint rows)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (nuint o = 0; o < rows; o += 4)
+            if (Vector256.IsHardwareAccelerated)
             {
-                ref float wo = ref Unsafe.Add(ref w, o * 12);
-                // 12 = 8 + 4 (a masked vector)
-                Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                Vector256<float> xl = Vector256.LoadUnsafe(ref x, 0);
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s1);
-                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 24), xl, s2);
-                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 36), xl, s3);
-                Vector256<float> xr = Vector256.LoadUnsafe(ref x, 4) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 4), xr, s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 16), xr, s1);
-                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 28), xr, s2);
-                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 40), xr, s3);
-                ref float yo = ref Unsafe.Add(ref y, o);
-                Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (nuint o = 0; o < rows; o += 4)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 12);
-                // 12 = 1 × 2 × 4 + 4
-                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 8; i += 8)
+                // 16 = 2 × 8
+                Vector256<float> deltaV = Vector256.Create(delta);
+                Vector256<float> minusStepV = Vector256.Create(-step);
                 {
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                    t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x0, s1);
-                    t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x1, t1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 24), x0, s2);
-                    t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 28), x1, t2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 36), x0, s3);
-                    t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 40), x1, t3);
+                    Vector256<float> wi = Vector256.LoadUnsafe(ref w, 0);
+                    MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                    MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
                 }
-                Vector128<float> xl = Vector128.LoadUnsafe(ref x, 8);
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 8), xl, s0);
-                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 20), xl, s1);
-                s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 32), xl, s2);
-                s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 44), xl, s3);
-                ref float yo = ref Unsafe.Add(ref y, o);
-                Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                {
+                    Vector256<float> wi = Vector256.LoadUnsafe(ref w, 8);
+                    MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, 8)).StoreUnsafe(ref dx, 8);
+                    MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, 8), wi).StoreUnsafe(ref w, 8);
+                }
+                return;
             }
-            return;
-        }
 
-        for (nuint j = 0; j < rows; j++)
-        {
-            Unsafe.Add(ref y, j) = Dot12(ref Unsafe.Add(ref w, j * 12), ref x);
-        }
-    }
-
-    /// <summary>y[j] = Σᵢ w[j·16 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotRows16(ref float w, ref float x, ref float y, nuint rows)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (nuint o = 0; o < rows; o += 4)
+            if (Vector128.IsHardwareAccelerated)
             {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                // 16 = 16
-                Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
-                s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 16), xl, s1);
-                s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 32), xl, s2);
-                s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 48), xl, s3);
-                ref float yo = ref Unsafe.Add(ref y, o);
-                Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (nuint o = 0; o < rows; o += 4)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                // 16 = 1 × 2 × 8
-                Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                // 16 = 1 × 4 × 4 (unrolled)
+                Vector128<float> deltaV = Vector128.Create(delta);
+                Vector128<float> minusStepV = Vector128.Create(-step);
                 for (nuint i = 0; i < 16; i += 16)
                 {
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                    t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 16), x0, s1);
-                    t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 24), x1, t1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 32), x0, s2);
-                    t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 40), x1, t2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 48), x0, s3);
-                    t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 56), x1, t3);
+                    {
+                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
+                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                    }
+                    {
+                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
+                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
+                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
+                    }
+                    {
+                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
+                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                    }
+                    {
+                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
+                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
+                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
+                    }
                 }
-                ref float yo = ref Unsafe.Add(ref y, o);
-                Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                return;
             }
-            return;
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                float wi = Unsafe.Add(ref w, i);
+                Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+            }
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·4 + i]·x[k·4 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DotBlock4(ref float w, ref float x, ref float y, nuint ldy)
         {
-            for (nuint o = 0; o < rows; o += 4)
+            if (Vector128.IsHardwareAccelerated)
             {
-                ref float wo = ref Unsafe.Add(ref w, o * 16);
-                // 16 = 2 × 2 × 4
-                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 16; i += 8)
+                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 4; i += 4)
                 {
+                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 4);
+                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 8);
+                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 12);
                     Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
                     Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                    t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x0, s1);
-                    t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 20), x1, t1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 32), x0, s2);
-                    t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 36), x1, t2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 48), x0, s3);
-                    t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 52), x1, t3);
+                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 8);
+                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 12);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
                 }
-                ref float yo = ref Unsafe.Add(ref y, o);
-                Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                return;
             }
-            return;
-        }
 
-        for (nuint j = 0; j < rows; j++)
-        {
-            Unsafe.Add(ref y, j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref x);
-        }
-    }
-
-    /// <summary>
-    /// yt[o·32 + j] = Σₖ w[o·8 + k]·xt[k·32 + j] for 16 weight rows o and 32 examples j: the forward product of a layer
-    /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-    /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-    /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-    /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
-    /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardBlockPrefetching16x8(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            nuint prefetched = 0;
-            // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
-            for (nuint o = 0; o < 12; o += 12)
+            for (nuint k = 0; k < 4; k++)
             {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
+                for (nuint j = 0; j < 4; j++)
                 {
-                    if ((k & 3) == 0 && prefetched < nextLength)
-                    {
-                        global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                        prefetched += 16;
-                    }
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                    Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 32));
-                    a4_0 = MultiplyAdd(c4, x0, a4_0);
-                    a4_1 = MultiplyAdd(c4, x1, a4_1);
-                    Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 40));
-                    a5_0 = MultiplyAdd(c5, x0, a5_0);
-                    a5_1 = MultiplyAdd(c5, x1, a5_1);
-                    Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 48));
-                    a6_0 = MultiplyAdd(c6, x0, a6_0);
-                    a6_1 = MultiplyAdd(c6, x1, a6_1);
-                    Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 56));
-                    a7_0 = MultiplyAdd(c7, x0, a7_0);
-                    a7_1 = MultiplyAdd(c7, x1, a7_1);
-                    Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 64));
-                    a8_0 = MultiplyAdd(c8, x0, a8_0);
-                    a8_1 = MultiplyAdd(c8, x1, a8_1);
-                    Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 72));
-                    a9_0 = MultiplyAdd(c9, x0, a9_0);
-                    a9_1 = MultiplyAdd(c9, x1, a9_1);
-                    Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 80));
-                    a10_0 = MultiplyAdd(c10, x0, a10_0);
-                    a10_1 = MultiplyAdd(c10, x1, a10_1);
-                    Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 88));
-                    a11_0 = MultiplyAdd(c11, x0, a11_0);
-                    a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot4(ref Unsafe.Add(ref w, j * 4), ref Unsafe.Add(ref x, k * 4));
                 }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-                a4_0.StoreUnsafe(ref yo, 128);
-                a4_1.StoreUnsafe(ref yo, 144);
-                a5_0.StoreUnsafe(ref yo, 160);
-                a5_1.StoreUnsafe(ref yo, 176);
-                a6_0.StoreUnsafe(ref yo, 192);
-                a6_1.StoreUnsafe(ref yo, 208);
-                a7_0.StoreUnsafe(ref yo, 224);
-                a7_1.StoreUnsafe(ref yo, 240);
-                a8_0.StoreUnsafe(ref yo, 256);
-                a8_1.StoreUnsafe(ref yo, 272);
-                a9_0.StoreUnsafe(ref yo, 288);
-                a9_1.StoreUnsafe(ref yo, 304);
-                a10_0.StoreUnsafe(ref yo, 320);
-                a10_1.StoreUnsafe(ref yo, 336);
-                a11_0.StoreUnsafe(ref yo, 352);
-                a11_1.StoreUnsafe(ref yo, 368);
             }
-            {
-                nuint o = 12;
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    if ((k & 3) == 0 && prefetched < nextLength)
-                    {
-                        global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                        prefetched += 16;
-                    }
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector512<float> c0 = Vector512.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
-                    a2_0 = MultiplyAdd(c2, x0, a2_0);
-                    a2_1 = MultiplyAdd(c2, x1, a2_1);
-                    Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
-                    a3_0 = MultiplyAdd(c3, x0, a3_0);
-                    a3_1 = MultiplyAdd(c3, x1, a3_1);
-                }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 16);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 48);
-                a2_0.StoreUnsafe(ref yo, 64);
-                a2_1.StoreUnsafe(ref yo, 80);
-                a3_0.StoreUnsafe(ref yo, 96);
-                a3_1.StoreUnsafe(ref yo, 112);
-            }
-            return;
         }
 
-        if (Vector256.IsHardwareAccelerated)
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·8 + i]·x[k·8 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DotBlock8(ref float w, ref float x, ref float y, nuint ldy)
         {
-            nuint prefetched = 0;
-            // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
-            for (nuint o = 0; o < 16; o += 2)
+            if (Vector256.IsHardwareAccelerated)
             {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
+                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                for (nuint i = 0; i < 8; i += 8)
                 {
-                    if ((k & 3) == 0 && prefetched < nextLength)
-                    {
-                        global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                        prefetched += 16;
-                    }
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector256<float> c0 = Vector256.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 8));
-                    a1_0 = MultiplyAdd(c1, x0, a1_0);
-                    a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    a1_2 = MultiplyAdd(c1, x2, a1_2);
-                    a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 8);
+                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 16);
+                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 24);
+                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 16);
+                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 24);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
                 }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 8);
-                a0_2.StoreUnsafe(ref yo, 16);
-                a0_3.StoreUnsafe(ref yo, 24);
-                a1_0.StoreUnsafe(ref yo, 32);
-                a1_1.StoreUnsafe(ref yo, 40);
-                a1_2.StoreUnsafe(ref yo, 48);
-                a1_3.StoreUnsafe(ref yo, 56);
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                return;
             }
-            return;
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 8; i += 4)
+                {
+                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 8);
+                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 16);
+                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 24);
+                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 8);
+                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 16);
+                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 24);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                return;
+            }
+
+            for (nuint k = 0; k < 4; k++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot8(ref Unsafe.Add(ref w, j * 8), ref Unsafe.Add(ref x, k * 8));
+                }
+            }
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·12 + i]·x[k·12 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DotBlock12(ref float w, ref float x, ref float y, nuint ldy)
         {
-            nuint prefetched = 0;
-            // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
-            for (nuint o = 0; o < 16; o += 1)
+            if (Vector256.IsHardwareAccelerated)
             {
-                ref float wo = ref Unsafe.Add(ref w, o * 8);
-                Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                for (nuint k = 0; k < 8; k++)
+                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                for (nuint i = 0; i < 8; i += 8)
                 {
-                    if ((k & 3) == 0 && prefetched < nextLength)
-                    {
-                        global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                        prefetched += 16;
-                    }
-                    ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                    Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                    Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                    Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                    Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                    ref float wk = ref Unsafe.Add(ref wo, k);
-                    Vector128<float> c0 = Vector128.Create(wk);
-                    a0_0 = MultiplyAdd(c0, x0, a0_0);
-                    a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    a0_2 = MultiplyAdd(c0, x2, a0_2);
-                    a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    a0_4 = MultiplyAdd(c0, x4, a0_4);
-                    a0_5 = MultiplyAdd(c0, x5, a0_5);
-                    a0_6 = MultiplyAdd(c0, x6, a0_6);
-                    a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 12);
+                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 24);
+                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 36);
+                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 12);
+                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 24);
+                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 36);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
                 }
-                ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                a0_0.StoreUnsafe(ref yo, 0);
-                a0_1.StoreUnsafe(ref yo, 4);
-                a0_2.StoreUnsafe(ref yo, 8);
-                a0_3.StoreUnsafe(ref yo, 12);
-                a0_4.StoreUnsafe(ref yo, 16);
-                a0_5.StoreUnsafe(ref yo, 20);
-                a0_6.StoreUnsafe(ref yo, 24);
-                a0_7.StoreUnsafe(ref yo, 28);
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                // the last 4 element(s) of each product
+                for (nuint i = 8; i < 12; i++)
+                {
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        for (nuint j = 0; j < 4; j++)
+                        {
+                            Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 12) + i) * Unsafe.Add(ref x, (k * 12) + i);
+                        }
+                    }
+                }
+                return;
             }
-            return;
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 12; i += 4)
+                {
+                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 12);
+                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 24);
+                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 36);
+                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 12);
+                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 24);
+                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 36);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                return;
+            }
+
+            for (nuint k = 0; k < 4; k++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot12(ref Unsafe.Add(ref w, j * 12), ref Unsafe.Add(ref x, k * 12));
+                }
+            }
         }
 
-        for (nuint o = 0; o < 16; o++)
+        /// <summary>y[k·ldy + j] = Σᵢ w[j·16 + i]·x[k·16 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DotBlock16(ref float w, ref float x, ref float y, nuint ldy)
         {
-            for (nuint j = 0; j < 32; j++)
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                    Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 16);
+                    Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 32);
+                    Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 48);
+                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                    Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 32);
+                    Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 48);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 16);
+                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 32);
+                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 48);
+                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 16);
+                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 32);
+                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 48);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                for (nuint i = 0; i < 16; i += 4)
+                {
+                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 16);
+                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 32);
+                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 48);
+                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 16);
+                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 32);
+                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 48);
+                    s00 = MultiplyAdd(w0, x0, s00);
+                    s01 = MultiplyAdd(w0, x1, s01);
+                    s02 = MultiplyAdd(w0, x2, s02);
+                    s03 = MultiplyAdd(w0, x3, s03);
+                    s10 = MultiplyAdd(w1, x0, s10);
+                    s11 = MultiplyAdd(w1, x1, s11);
+                    s12 = MultiplyAdd(w1, x2, s12);
+                    s13 = MultiplyAdd(w1, x3, s13);
+                    s20 = MultiplyAdd(w2, x0, s20);
+                    s21 = MultiplyAdd(w2, x1, s21);
+                    s22 = MultiplyAdd(w2, x2, s22);
+                    s23 = MultiplyAdd(w2, x3, s23);
+                    s30 = MultiplyAdd(w3, x0, s30);
+                    s31 = MultiplyAdd(w3, x1, s31);
+                    s32 = MultiplyAdd(w3, x2, s32);
+                    s33 = MultiplyAdd(w3, x3, s33);
+                }
+                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                return;
+            }
+
+            for (nuint k = 0; k < 4; k++)
+            {
+                for (nuint j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, (k * ldy) + j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref Unsafe.Add(ref x, k * 16));
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 4:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gemm1x4(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 4; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 8:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gemm1x8(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 8; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 8; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 12:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gemm1x12(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                {
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 8;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 12; i += 12)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 12; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 16:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gemm1x16(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector512<float> a00 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 12; i += 12)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        a01 = MultiplyAdd(c0, v1, a01);
+                        a02 = MultiplyAdd(c0, v2, a02);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                }
+                {
+                    nuint i = 12;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                for (nuint j = 0; j < 1; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 4:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gemm8x4(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 4; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 8:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gemm8x8(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    Vector256<float> a60 = Vector256<float>.Zero;
+                    Vector256<float> a70 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 8; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 8; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 12:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gemm8x12(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    Vector256<float> a60 = Vector256<float>.Zero;
+                    Vector256<float> a70 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                {
+                    Vector128<float> alpha128 = Vector128.Create(alpha);
+                    nuint i = 8;
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 12; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 12; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 16:
+        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gemm8x16(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                {
+                    nuint i = 0;
+                    Vector512<float> a00 = Vector512<float>.Zero;
+                    Vector512<float> a10 = Vector512<float>.Zero;
+                    Vector512<float> a20 = Vector512<float>.Zero;
+                    Vector512<float> a30 = Vector512<float>.Zero;
+                    Vector512<float> a40 = Vector512<float>.Zero;
+                    Vector512<float> a50 = Vector512<float>.Zero;
+                    Vector512<float> a60 = Vector512<float>.Zero;
+                    Vector512<float> a70 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                        Vector512<float> c0 = Vector512.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    Vector256<float> a00 = Vector256<float>.Zero;
+                    Vector256<float> a10 = Vector256<float>.Zero;
+                    Vector256<float> a20 = Vector256<float>.Zero;
+                    Vector256<float> a30 = Vector256<float>.Zero;
+                    Vector256<float> a40 = Vector256<float>.Zero;
+                    Vector256<float> a50 = Vector256<float>.Zero;
+                    Vector256<float> a60 = Vector256<float>.Zero;
+                    Vector256<float> a70 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                        Vector256<float> c0 = Vector256.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                for (nuint i = 0; i < 16; i += 4)
+                {
+                    Vector128<float> a00 = Vector128<float>.Zero;
+                    Vector128<float> a10 = Vector128<float>.Zero;
+                    Vector128<float> a20 = Vector128<float>.Zero;
+                    Vector128<float> a30 = Vector128<float>.Zero;
+                    Vector128<float> a40 = Vector128<float>.Zero;
+                    Vector128<float> a50 = Vector128<float>.Zero;
+                    Vector128<float> a60 = Vector128<float>.Zero;
+                    Vector128<float> a70 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        ref float vk = ref Unsafe.Add(ref v, k * vs);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                        Vector128<float> c0 = Vector128.Create(ck);
+                        a00 = MultiplyAdd(c0, v0, a00);
+                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                        a10 = MultiplyAdd(c1, v0, a10);
+                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                        a20 = MultiplyAdd(c2, v0, a20);
+                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                        a30 = MultiplyAdd(c3, v0, a30);
+                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                        a40 = MultiplyAdd(c4, v0, a40);
+                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                        a60 = MultiplyAdd(c6, v0, a60);
+                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                        a70 = MultiplyAdd(c7, v0, a70);
+                    }
+                    ref float o0 = ref Unsafe.Add(ref o, 0);
+                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    ref float o1 = ref Unsafe.Add(ref o, os);
+                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                for (nuint j = 0; j < 8; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                    }
+                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·4 + k]·xt[k·32 + j] for 3 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ForwardBlock3x4(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 3 rows = 1 tile of 3; each tile keeps 3 × 2 accumulators
+                for (nuint o = 0; o < 3; o += 3)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 4));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 3 rows = 1 tile of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 2; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 4));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                {
+                    nuint o = 2;
+                    ref float wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 3 rows = 3 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 3; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 4);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 3; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 4) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·8 + k]·xt[k·32 + j] for 4 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ForwardBlock4x8(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 4 rows = 1 tile of 4; each tile keeps 4 × 2 accumulators
+                for (nuint o = 0; o < 4; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 4 rows = 2 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 4; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 8));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 4 rows = 4 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 4; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 4; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 8) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·8 + k]·xt[k·32 + j] for 16 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ForwardBlock16x8(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                for (nuint o = 0; o < 12; o += 12)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 40));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 48));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 56));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 64));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 72));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 80));
+                        a10_0 = MultiplyAdd(c10, x0, a10_0);
+                        a10_1 = MultiplyAdd(c10, x1, a10_1);
+                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 88));
+                        a11_0 = MultiplyAdd(c11, x0, a11_0);
+                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                    a8_0.StoreUnsafe(ref yo, 256);
+                    a8_1.StoreUnsafe(ref yo, 272);
+                    a9_0.StoreUnsafe(ref yo, 288);
+                    a9_1.StoreUnsafe(ref yo, 304);
+                    a10_0.StoreUnsafe(ref yo, 320);
+                    a10_1.StoreUnsafe(ref yo, 336);
+                    a11_0.StoreUnsafe(ref yo, 352);
+                    a11_1.StoreUnsafe(ref yo, 368);
+                }
+                {
+                    nuint o = 12;
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 16; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 8));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 16; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 16; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 8) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·12 + k]·xt[k·32 + j] for 8 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ForwardBlock8x12(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 8 rows = 1 tile of 8; each tile keeps 8 × 2 accumulators
+                for (nuint o = 0; o < 8; o += 8)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 12);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 12; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 36));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 48));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 60));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 72));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 84));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 8 rows = 4 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 8; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 12);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 12; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 12));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 8 rows = 8 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 8; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 12);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 12; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 8; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 12; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 12) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·16 + k]·xt[k·32 + j] for 12 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ForwardBlock12x16(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 12 rows = 1 tile of 12; each tile keeps 12 × 2 accumulators
+                for (nuint o = 0; o < 12; o += 12)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 48));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 64));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 80));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 96));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 112));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 144));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 160));
+                        a10_0 = MultiplyAdd(c10, x0, a10_0);
+                        a10_1 = MultiplyAdd(c10, x1, a10_1);
+                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 176));
+                        a11_0 = MultiplyAdd(c11, x0, a11_0);
+                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                    a8_0.StoreUnsafe(ref yo, 256);
+                    a8_1.StoreUnsafe(ref yo, 272);
+                    a9_0.StoreUnsafe(ref yo, 288);
+                    a9_1.StoreUnsafe(ref yo, 304);
+                    a10_0.StoreUnsafe(ref yo, 320);
+                    a10_1.StoreUnsafe(ref yo, 336);
+                    a11_0.StoreUnsafe(ref yo, 352);
+                    a11_1.StoreUnsafe(ref yo, 368);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 12 rows = 6 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 12; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 16));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 12 rows = 12 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 12; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 12; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 16) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·16 + k]·xt[k·32 + j] for 16 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ForwardBlock16x16(ref float w, ref float xt, ref float yt)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                for (nuint o = 0; o < 12; o += 12)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 48));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 64));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 80));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 96));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 112));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 144));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 160));
+                        a10_0 = MultiplyAdd(c10, x0, a10_0);
+                        a10_1 = MultiplyAdd(c10, x1, a10_1);
+                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 176));
+                        a11_0 = MultiplyAdd(c11, x0, a11_0);
+                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                    a8_0.StoreUnsafe(ref yo, 256);
+                    a8_1.StoreUnsafe(ref yo, 272);
+                    a9_0.StoreUnsafe(ref yo, 288);
+                    a9_1.StoreUnsafe(ref yo, 304);
+                    a10_0.StoreUnsafe(ref yo, 320);
+                    a10_1.StoreUnsafe(ref yo, 336);
+                    a11_0.StoreUnsafe(ref yo, 352);
+                    a11_1.StoreUnsafe(ref yo, 368);
+                }
+                {
+                    nuint o = 12;
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 48));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 16; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 16));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 16; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 16; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 16; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 16) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>xt[i·32 + j] = x[j·4 + i] for the 32 examples j of a block and i &lt; 4: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void TransposeBlock4(ref float x, ref float xt)
+        {
+            // 16 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 4; i0 += 16)
+            {
+                nuint end = Math.Min(i0 + 16, 4);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, j * 4);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    }
+                }
+            }
+        }
+
+        /// <summary>xt[i·32 + j] = x[j·8 + i] for the 32 examples j of a block and i &lt; 8: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void TransposeBlock8(ref float x, ref float xt)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                for (nuint i = 0; i < 8; i += 8)
+                {
+                    for (nuint j = 0; j < 32; j += 8)
+                    {
+                        ref float from = ref Unsafe.Add(ref x, (j * 8) + i);
+                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 8);
+                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 16);
+                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 24);
+                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 32);
+                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 40);
+                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 48);
+                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 56);
+                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                    }
+                }
+                return;
+            }
+
+            // 16 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 8; i0 += 16)
+            {
+                nuint end = Math.Min(i0 + 16, 8);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, j * 8);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    }
+                }
+            }
+        }
+
+        /// <summary>xt[i·32 + j] = x[j·12 + i] for the 32 examples j of a block and i &lt; 12: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void TransposeBlock12(ref float x, ref float xt)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                for (nuint i = 0; i < 8; i += 8)
+                {
+                    for (nuint j = 0; j < 32; j += 8)
+                    {
+                        ref float from = ref Unsafe.Add(ref x, (j * 12) + i);
+                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 12);
+                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 24);
+                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 36);
+                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 48);
+                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 60);
+                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 72);
+                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 84);
+                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                    }
+                }
+                for (nuint j = 0; j < 32; j++)
+                {
+                    for (nuint i = 8; i < 12; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref x, (j * 12) + i);
+                    }
+                }
+                return;
+            }
+
+            // 16 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 12; i0 += 16)
+            {
+                nuint end = Math.Min(i0 + 16, 12);
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, j * 12);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    }
+                }
+            }
+        }
+
+        /// <summary>xt[i·32 + j] = x[j·16 + i] for the 32 examples j of a block and i &lt; 16: the inputs with the examples along the vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void TransposeBlock16(ref float x, ref float xt)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                for (nuint i = 0; i < 16; i += 8)
+                {
+                    for (nuint j = 0; j < 32; j += 8)
+                    {
+                        ref float from = ref Unsafe.Add(ref x, (j * 16) + i);
+                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 16);
+                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 32);
+                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 48);
+                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 64);
+                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 80);
+                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 96);
+                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 112);
+                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                    }
+                }
+                return;
+            }
+
+            // 16 inputs of every example at a time: the lines written stay in L1.
+            for (nuint i0 = 0; i0 < 16; i0 += 16)
+            {
+                nuint end = i0 + 16;
+                for (nuint j = 0; j < 32; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, j * 16);
+                    for (nuint i = i0; i < end; i++)
+                    {
+                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                    }
+                }
+            }
+        }
+
+        /// <summary>y[j] = Σᵢ w[j·8 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DotRows8(ref float w, ref float x, ref float y, nuint rows)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    // 8 = 8
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                    Vector256<float> xl = Vector256.LoadUnsafe(ref x, 0);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xl, s1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 16), xl, s2);
+                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 24), xl, s3);
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    // 8 = 1 × 2 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 8; i += 8)
+                    {
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x0, s1);
+                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x1, t1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x0, s2);
+                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 20), x1, t2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 24), x0, s3);
+                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 28), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                }
+                return;
+            }
+
+            for (nuint j = 0; j < rows; j++)
+            {
+                Unsafe.Add(ref y, j) = Dot8(ref Unsafe.Add(ref w, j * 8), ref x);
+            }
+        }
+
+        /// <summary>y[j] = Σᵢ w[j·12 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DotRows12(ref float w, ref float x, ref float y, nuint rows)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 12);
+                    // 12 = 8 + 4 (a masked vector)
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                    Vector256<float> xl = Vector256.LoadUnsafe(ref x, 0);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 24), xl, s2);
+                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 36), xl, s3);
+                    Vector256<float> xr = Vector256.LoadUnsafe(ref x, 4) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 4), xr, s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 16), xr, s1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 28), xr, s2);
+                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 40), xr, s3);
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 12);
+                    // 12 = 1 × 2 × 4 + 4
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 8; i += 8)
+                    {
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x0, s1);
+                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x1, t1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 24), x0, s2);
+                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 28), x1, t2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 36), x0, s3);
+                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 40), x1, t3);
+                    }
+                    Vector128<float> xl = Vector128.LoadUnsafe(ref x, 8);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 8), xl, s0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 20), xl, s1);
+                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 32), xl, s2);
+                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 44), xl, s3);
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                }
+                return;
+            }
+
+            for (nuint j = 0; j < rows; j++)
+            {
+                Unsafe.Add(ref y, j) = Dot12(ref Unsafe.Add(ref w, j * 12), ref x);
+            }
+        }
+
+        /// <summary>y[j] = Σᵢ w[j·16 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DotRows16(ref float w, ref float x, ref float y, nuint rows)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    // 16 = 16
+                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                    Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
+                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 16), xl, s1);
+                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 32), xl, s2);
+                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 48), xl, s3);
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    // 16 = 1 × 2 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 16; i += 16)
+                    {
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 16), x0, s1);
+                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 24), x1, t1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 32), x0, s2);
+                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 40), x1, t2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 48), x0, s3);
+                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 56), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (nuint o = 0; o < rows; o += 4)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 16);
+                    // 16 = 2 × 2 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 16; i += 8)
+                    {
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x0, s1);
+                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 20), x1, t1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 32), x0, s2);
+                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 36), x1, t2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 48), x0, s3);
+                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 52), x1, t3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref y, o);
+                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                }
+                return;
+            }
+
+            for (nuint j = 0; j < rows; j++)
+            {
+                Unsafe.Add(ref y, j) = Dot16(ref Unsafe.Add(ref w, j * 16), ref x);
+            }
+        }
+
+        /// <summary>
+        /// yt[o·32 + j] = Σₖ w[o·8 + k]·xt[k·32 + j] for 16 weight rows o and 32 examples j: the forward product of a layer
+        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+        /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
+        /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ForwardBlockPrefetching16x8(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 16 rows = 1 tile of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                for (nuint o = 0; o < 12; o += 12)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 16;
+                        }
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 32));
+                        a4_0 = MultiplyAdd(c4, x0, a4_0);
+                        a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 40));
+                        a5_0 = MultiplyAdd(c5, x0, a5_0);
+                        a5_1 = MultiplyAdd(c5, x1, a5_1);
+                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 48));
+                        a6_0 = MultiplyAdd(c6, x0, a6_0);
+                        a6_1 = MultiplyAdd(c6, x1, a6_1);
+                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 56));
+                        a7_0 = MultiplyAdd(c7, x0, a7_0);
+                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 64));
+                        a8_0 = MultiplyAdd(c8, x0, a8_0);
+                        a8_1 = MultiplyAdd(c8, x1, a8_1);
+                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 72));
+                        a9_0 = MultiplyAdd(c9, x0, a9_0);
+                        a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 80));
+                        a10_0 = MultiplyAdd(c10, x0, a10_0);
+                        a10_1 = MultiplyAdd(c10, x1, a10_1);
+                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 88));
+                        a11_0 = MultiplyAdd(c11, x0, a11_0);
+                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                    a4_0.StoreUnsafe(ref yo, 128);
+                    a4_1.StoreUnsafe(ref yo, 144);
+                    a5_0.StoreUnsafe(ref yo, 160);
+                    a5_1.StoreUnsafe(ref yo, 176);
+                    a6_0.StoreUnsafe(ref yo, 192);
+                    a6_1.StoreUnsafe(ref yo, 208);
+                    a7_0.StoreUnsafe(ref yo, 224);
+                    a7_1.StoreUnsafe(ref yo, 240);
+                    a8_0.StoreUnsafe(ref yo, 256);
+                    a8_1.StoreUnsafe(ref yo, 272);
+                    a9_0.StoreUnsafe(ref yo, 288);
+                    a9_1.StoreUnsafe(ref yo, 304);
+                    a10_0.StoreUnsafe(ref yo, 320);
+                    a10_1.StoreUnsafe(ref yo, 336);
+                    a11_0.StoreUnsafe(ref yo, 352);
+                    a11_1.StoreUnsafe(ref yo, 368);
+                }
+                {
+                    nuint o = 12;
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 16;
+                        }
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector512<float> c0 = Vector512.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 8));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 16));
+                        a2_0 = MultiplyAdd(c2, x0, a2_0);
+                        a2_1 = MultiplyAdd(c2, x1, a2_1);
+                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 24));
+                        a3_0 = MultiplyAdd(c3, x0, a3_0);
+                        a3_1 = MultiplyAdd(c3, x1, a3_1);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 16);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 48);
+                    a2_0.StoreUnsafe(ref yo, 64);
+                    a2_1.StoreUnsafe(ref yo, 80);
+                    a3_0.StoreUnsafe(ref yo, 96);
+                    a3_1.StoreUnsafe(ref yo, 112);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 16 rows = 8 tiles of 2; each tile keeps 2 × 4 accumulators
+                for (nuint o = 0; o < 16; o += 2)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 16;
+                        }
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector256<float> c0 = Vector256.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 8));
+                        a1_0 = MultiplyAdd(c1, x0, a1_0);
+                        a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        a1_2 = MultiplyAdd(c1, x2, a1_2);
+                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 8);
+                    a0_2.StoreUnsafe(ref yo, 16);
+                    a0_3.StoreUnsafe(ref yo, 24);
+                    a1_0.StoreUnsafe(ref yo, 32);
+                    a1_1.StoreUnsafe(ref yo, 40);
+                    a1_2.StoreUnsafe(ref yo, 48);
+                    a1_3.StoreUnsafe(ref yo, 56);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                nuint prefetched = 0;
+                // 16 rows = 16 tiles of 1; each tile keeps 1 × 8 accumulators
+                for (nuint o = 0; o < 16; o += 1)
+                {
+                    ref float wo = ref Unsafe.Add(ref w, o * 8);
+                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        if ((k & 3) == 0 && prefetched < nextLength)
+                        {
+                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                            prefetched += 16;
+                        }
+                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                        ref float wk = ref Unsafe.Add(ref wo, k);
+                        Vector128<float> c0 = Vector128.Create(wk);
+                        a0_0 = MultiplyAdd(c0, x0, a0_0);
+                        a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        a0_2 = MultiplyAdd(c0, x2, a0_2);
+                        a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        a0_4 = MultiplyAdd(c0, x4, a0_4);
+                        a0_5 = MultiplyAdd(c0, x5, a0_5);
+                        a0_6 = MultiplyAdd(c0, x6, a0_6);
+                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                    }
+                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                    a0_0.StoreUnsafe(ref yo, 0);
+                    a0_1.StoreUnsafe(ref yo, 4);
+                    a0_2.StoreUnsafe(ref yo, 8);
+                    a0_3.StoreUnsafe(ref yo, 12);
+                    a0_4.StoreUnsafe(ref yo, 16);
+                    a0_5.StoreUnsafe(ref yo, 20);
+                    a0_6.StoreUnsafe(ref yo, 24);
+                    a0_7.StoreUnsafe(ref yo, 28);
+                }
+                return;
+            }
+
+            for (nuint o = 0; o < 16; o++)
+            {
+                for (nuint j = 0; j < 32; j++)
+                {
+                    float sum = 0.0f;
+                    for (nuint k = 0; k < 8; k++)
+                    {
+                        sum += Unsafe.Add(ref w, (o * 8) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                    }
+                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                }
+            }
+        }
+
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·3 + i] for i &lt; 3: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SumRows3(ref float d, nuint rows, ref float t, float alpha)
+        {
+            for (nuint i = 0; i < 3; i++)
             {
                 float sum = 0.0f;
-                for (nuint k = 0; k < 8; k++)
-                {
-                    sum += Unsafe.Add(ref w, (o * 8) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                }
-                Unsafe.Add(ref yt, (o * 32) + j) = sum;
-            }
-        }
-    }
-
-    /// <summary>
-    /// t[i] += α·Σ_r d[r·3 + i] for i &lt; 3: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-    /// strided loads and its chain of dependent additions.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumRows3(ref float d, nuint rows, ref float t, float alpha)
-    {
-        for (nuint i = 0; i < 3; i++)
-        {
-            float sum = 0.0f;
-            for (nuint r = 0; r < rows; r++)
-            {
-                sum += Unsafe.Add(ref d, (r * 3) + i);
-            }
-            Unsafe.Add(ref t, i) += alpha * sum;
-        }
-    }
-
-    /// <summary>
-    /// t[i] += α·Σ_r d[r·4 + i] for i &lt; 4: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-    /// strided loads and its chain of dependent additions.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumRows4(ref float d, nuint rows, ref float t, float alpha)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
-            {
-                // columns 0 to 3
-                Vector128<float> s0 = Vector128<float>.Zero;
                 for (nuint r = 0; r < rows; r++)
                 {
-                    ref float dr = ref Unsafe.Add(ref d, r * 4);
-                    s0 += Vector128.LoadUnsafe(ref dr);
+                    sum += Unsafe.Add(ref d, (r * 3) + i);
                 }
-                (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                Unsafe.Add(ref t, i) += alpha * sum;
             }
-            return;
         }
 
-        for (nuint i = 0; i < 4; i++)
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·4 + i] for i &lt; 4: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SumRows4(ref float d, nuint rows, ref float t, float alpha)
         {
-            float sum = 0.0f;
-            for (nuint r = 0; r < rows; r++)
+            if (Vector128.IsHardwareAccelerated)
             {
-                sum += Unsafe.Add(ref d, (r * 4) + i);
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 3
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 4);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                }
+                return;
             }
-            Unsafe.Add(ref t, i) += alpha * sum;
-        }
-    }
 
-    /// <summary>
-    /// t[i] += α·Σ_r d[r·8 + i] for i &lt; 8: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-    /// strided loads and its chain of dependent additions.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumRows8(ref float d, nuint rows, ref float t, float alpha)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
+            for (nuint i = 0; i < 4; i++)
             {
-                // columns 0 to 7
-                Vector256<float> s0 = Vector256<float>.Zero;
+                float sum = 0.0f;
                 for (nuint r = 0; r < rows; r++)
                 {
-                    ref float dr = ref Unsafe.Add(ref d, r * 8);
-                    s0 += Vector256.LoadUnsafe(ref dr);
+                    sum += Unsafe.Add(ref d, (r * 4) + i);
                 }
-                (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                Unsafe.Add(ref t, i) += alpha * sum;
             }
-            return;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·8 + i] for i &lt; 8: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SumRows8(ref float d, nuint rows, ref float t, float alpha)
         {
-            Vector128<float> alphaV = Vector128.Create(alpha);
+            if (Vector256.IsHardwareAccelerated)
             {
-                // columns 0 to 7
-                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    // columns 0 to 7
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 8);
+                        s0 += Vector256.LoadUnsafe(ref dr);
+                    }
+                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 7
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 8);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 8; i++)
+            {
+                float sum = 0.0f;
                 for (nuint r = 0; r < rows; r++)
                 {
-                    ref float dr = ref Unsafe.Add(ref d, r * 8);
-                    s0 += Vector128.LoadUnsafe(ref dr);
-                    s1 += Vector128.LoadUnsafe(ref dr, 4);
+                    sum += Unsafe.Add(ref d, (r * 8) + i);
                 }
-                (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                Unsafe.Add(ref t, i) += alpha * sum;
             }
-            return;
         }
 
-        for (nuint i = 0; i < 8; i++)
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·12 + i] for i &lt; 12: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SumRows12(ref float d, nuint rows, ref float t, float alpha)
         {
-            float sum = 0.0f;
-            for (nuint r = 0; r < rows; r++)
+            if (Vector256.IsHardwareAccelerated)
             {
-                sum += Unsafe.Add(ref d, (r * 8) + i);
-            }
-            Unsafe.Add(ref t, i) += alpha * sum;
-        }
-    }
-
-    /// <summary>
-    /// t[i] += α·Σ_r d[r·12 + i] for i &lt; 12: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-    /// strided loads and its chain of dependent additions.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumRows12(ref float d, nuint rows, ref float t, float alpha)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
-            {
-                // columns 0 to 7
-                Vector256<float> s0 = Vector256<float>.Zero;
-                for (nuint r = 0; r < rows; r++)
+                Vector256<float> alphaV = Vector256.Create(alpha);
                 {
-                    ref float dr = ref Unsafe.Add(ref d, r * 12);
-                    s0 += Vector256.LoadUnsafe(ref dr);
+                    // columns 0 to 7
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 12);
+                        s0 += Vector256.LoadUnsafe(ref dr);
+                    }
+                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
                 }
-                (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                for (nuint i = 8; i < 12; i++)
+                {
+                    float sum = 0.0f;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        sum += Unsafe.Add(ref d, (r * 12) + i);
+                    }
+                    Unsafe.Add(ref t, i) += alpha * sum;
+                }
+                return;
             }
-            for (nuint i = 8; i < 12; i++)
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 11
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 12);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        s2 += Vector128.LoadUnsafe(ref dr, 8);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 12; i++)
             {
                 float sum = 0.0f;
                 for (nuint r = 0; r < rows; r++)
@@ -5838,853 +5876,822 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
                 }
                 Unsafe.Add(ref t, i) += alpha * sum;
             }
-            return;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>
+        /// t[i] += α·Σ_r d[r·16 + i] for i &lt; 16: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+        /// strided loads and its chain of dependent additions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SumRows16(ref float d, nuint rows, ref float t, float alpha)
         {
-            Vector128<float> alphaV = Vector128.Create(alpha);
+            if (Vector512.IsHardwareAccelerated)
             {
-                // columns 0 to 11
-                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero;
+                Vector512<float> alphaV = Vector512.Create(alpha);
+                {
+                    // columns 0 to 15
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 16);
+                        s0 += Vector512.LoadUnsafe(ref dr);
+                    }
+                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                }
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> alphaV = Vector256.Create(alpha);
+                {
+                    // columns 0 to 15
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 16);
+                        s0 += Vector256.LoadUnsafe(ref dr);
+                        s1 += Vector256.LoadUnsafe(ref dr, 8);
+                    }
+                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> alphaV = Vector128.Create(alpha);
+                {
+                    // columns 0 to 15
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        ref float dr = ref Unsafe.Add(ref d, r * 16);
+                        s0 += Vector128.LoadUnsafe(ref dr);
+                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        s2 += Vector128.LoadUnsafe(ref dr, 8);
+                        s3 += Vector128.LoadUnsafe(ref dr, 12);
+                    }
+                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                float sum = 0.0f;
                 for (nuint r = 0; r < rows; r++)
                 {
-                    ref float dr = ref Unsafe.Add(ref d, r * 12);
-                    s0 += Vector128.LoadUnsafe(ref dr);
-                    s1 += Vector128.LoadUnsafe(ref dr, 4);
-                    s2 += Vector128.LoadUnsafe(ref dr, 8);
+                    sum += Unsafe.Add(ref d, (r * 16) + i);
                 }
-                (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                Unsafe.Add(ref t, i) += alpha * sum;
             }
-            return;
         }
 
-        for (nuint i = 0; i < 12; i++)
+        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 3: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void IdentityBias3(ref float y, ref float b)
         {
-            float sum = 0.0f;
-            for (nuint r = 0; r < rows; r++)
+            for (nuint i = 0; i < 3; i++)
             {
-                sum += Unsafe.Add(ref d, (r * 12) + i);
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z;
             }
-            Unsafe.Add(ref t, i) += alpha * sum;
         }
-    }
 
-    /// <summary>
-    /// t[i] += α·Σ_r d[r·16 + i] for i &lt; 16: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-    /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-    /// strided loads and its chain of dependent additions.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumRows16(ref float d, nuint rows, ref float t, float alpha)
-    {
-        if (Vector512.IsHardwareAccelerated)
+        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void IdentityBiasBroadcast32(ref float y, float b)
         {
-            Vector512<float> alphaV = Vector512.Create(alpha);
+            if (Vector512.IsHardwareAccelerated)
             {
-                // columns 0 to 15
-                Vector512<float> s0 = Vector512<float>.Zero;
-                for (nuint r = 0; r < rows; r++)
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
                 {
-                    ref float dr = ref Unsafe.Add(ref d, r * 16);
-                    s0 += Vector512.LoadUnsafe(ref dr);
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    z.StoreUnsafe(ref y, 0);
                 }
-                (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    z.StoreUnsafe(ref y, 16);
+                }
+                return;
             }
-            return;
-        }
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> alphaV = Vector256.Create(alpha);
+            if (Vector256.IsHardwareAccelerated)
             {
-                // columns 0 to 15
-                Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
-                for (nuint r = 0; r < rows; r++)
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
                 {
-                    ref float dr = ref Unsafe.Add(ref d, r * 16);
-                    s0 += Vector256.LoadUnsafe(ref dr);
-                    s1 += Vector256.LoadUnsafe(ref dr, 8);
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        z.StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        z.StoreUnsafe(ref y, i + 24);
+                    }
                 }
-                (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                return;
             }
-            return;
-        }
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> alphaV = Vector128.Create(alpha);
+            if (Vector128.IsHardwareAccelerated)
             {
-                // columns 0 to 15
-                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                for (nuint r = 0; r < rows; r++)
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
                 {
-                    ref float dr = ref Unsafe.Add(ref d, r * 16);
-                    s0 += Vector128.LoadUnsafe(ref dr);
-                    s1 += Vector128.LoadUnsafe(ref dr, 4);
-                    s2 += Vector128.LoadUnsafe(ref dr, 8);
-                    s3 += Vector128.LoadUnsafe(ref dr, 12);
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        z.StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        z.StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        z.StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        z.StoreUnsafe(ref y, i + 12);
+                    }
                 }
-                (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
-                (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                return;
             }
-            return;
-        }
 
-        for (nuint i = 0; i < 16; i++)
-        {
-            float sum = 0.0f;
-            for (nuint r = 0; r < rows; r++)
+            for (nuint i = 0; i < 32; i++)
             {
-                sum += Unsafe.Add(ref d, (r * 16) + i);
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z;
             }
-            Unsafe.Add(ref t, i) += alpha * sum;
         }
-    }
 
-    /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 3: + bias, then the activation, without a branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void IdentityBias3(ref float y, ref float b)
-    {
-        for (nuint i = 0; i < 3; i++)
+        /// <summary>y[i] = LeakyReLU(0.01)(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LeakyRelu0_01Bias16(ref float y, ref float b)
         {
-            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-            Unsafe.Add(ref y, i) = z;
-        }
-    }
-
-    /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void IdentityBiasBroadcast32(ref float y, float b)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 32 = 2 × 16
-            Vector512<float> bV = Vector512.Create(b);
+            if (Vector512.IsHardwareAccelerated)
             {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                z.StoreUnsafe(ref y, 0);
+                // 16 = 1 × 16
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + Vector512.LoadUnsafe(ref b, 0);
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 0);
+                }
+                return;
             }
+
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                z.StoreUnsafe(ref y, 16);
+                // 16 = 2 × 8
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 8) + Vector256.LoadUnsafe(ref b, 8);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, 8);
+                }
+                return;
             }
-            return;
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 16 = 1 × 4 × 4 (unrolled)
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.01f * z;
+            }
         }
 
-        if (Vector256.IsHardwareAccelerated)
+        /// <summary>y[i] = LeakyReLU(0.01)(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LeakyRelu0_01BiasBroadcast32(ref float y, float b)
         {
-            // 32 = 1 × 4 × 8 (unrolled)
-            Vector256<float> bV = Vector256.Create(b);
-            for (nuint i = 0; i < 32; i += 32)
+            if (Vector512.IsHardwareAccelerated)
             {
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                    z.StoreUnsafe(ref y, i);
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 0);
                 }
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                    z.StoreUnsafe(ref y, i + 8);
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 16);
                 }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                    z.StoreUnsafe(ref y, i + 16);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                    z.StoreUnsafe(ref y, i + 24);
-                }
+                return;
             }
-            return;
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.01f * z;
+            }
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = a &gt; 0 ? 1 : 0.01 with a the LeakyReLU(0.01) outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LeakyRelu0_01Derivative16(ref float d, ref float a)
         {
-            // 32 = 2 × 4 × 4 (unrolled)
-            Vector128<float> bV = Vector128.Create(b);
-            for (nuint i = 0; i < 32; i += 16)
+            if (Vector512.IsHardwareAccelerated)
             {
+                // 16 = 1 × 16
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                    z.StoreUnsafe(ref y, i);
+                    Vector512<float> e = Vector512.LoadUnsafe(ref d, 0);
+                    Vector512<float> ai = Vector512.LoadUnsafe(ref a, 0);
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, e * Vector512.Create(0.01f)).StoreUnsafe(ref d, 0);
                 }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                    z.StoreUnsafe(ref y, i + 4);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                    z.StoreUnsafe(ref y, i + 8);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                    z.StoreUnsafe(ref y, i + 12);
-                }
+                return;
             }
-            return;
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 16 = 2 × 8
+                {
+                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
+                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.01f)).StoreUnsafe(ref d, 0);
+                }
+                {
+                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 8);
+                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 8);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.01f)).StoreUnsafe(ref d, 8);
+                }
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // 16 = 1 × 4 × 4 (unrolled)
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 4);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 8);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 12);
+                    }
+                }
+                return;
+            }
+
+            for (nuint i = 0; i < 16; i++)
+            {
+                float e = Unsafe.Add(ref d, i);
+                float ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.01f * e;
+            }
         }
 
-        for (nuint i = 0; i < 32; i++)
+        /// <summary>y[i] = LeakyReLU(0.2)(y[i] + b[i]) for i &lt; 12: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LeakyRelu0_2Bias12(ref float y, ref float b)
         {
-            float z = Unsafe.Add(ref y, i) + b;
-            Unsafe.Add(ref y, i) = z;
-        }
-    }
-
-    /// <summary>y[i] = LeakyReLU(0.01)(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LeakyRelu0_01Bias16(ref float y, ref float b)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 16
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + Vector512.LoadUnsafe(ref b, 0);
-                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 0);
+                // 12 = 1 × 8 + 4 scalar
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, 0);
+                }
+                for (nuint i = 8; i < 12; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.2f * z;
+                }
+                return;
             }
-            return;
-        }
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 16 = 2 × 8
+            if (Vector128.IsHardwareAccelerated)
             {
-                Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, 0);
+                // 12 = 3 × 4
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 4);
+                }
+                {
+                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 8) + Vector128.LoadUnsafe(ref b, 8);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 8);
+                }
+                return;
             }
-            {
-                Vector256<float> z = Vector256.LoadUnsafe(ref y, 8) + Vector256.LoadUnsafe(ref b, 8);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, 8);
-            }
-            return;
-        }
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 4 × 4 (unrolled)
-            for (nuint i = 0; i < 16; i += 16)
-            {
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 4);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 8);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 12);
-                }
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 16; i++)
-        {
-            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.01f * z;
-        }
-    }
-
-    /// <summary>y[i] = LeakyReLU(0.01)(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LeakyRelu0_01BiasBroadcast32(ref float y, float b)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 32 = 2 × 16
-            Vector512<float> bV = Vector512.Create(b);
-            {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 0);
-            }
-            {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.01f)).StoreUnsafe(ref y, 16);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 32 = 1 × 4 × 8 (unrolled)
-            Vector256<float> bV = Vector256.Create(b);
-            for (nuint i = 0; i < 32; i += 32)
-            {
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 8);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 16);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.01f)).StoreUnsafe(ref y, i + 24);
-                }
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 32 = 2 × 4 × 4 (unrolled)
-            Vector128<float> bV = Vector128.Create(b);
-            for (nuint i = 0; i < 32; i += 16)
-            {
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 4);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 8);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.01f)).StoreUnsafe(ref y, i + 12);
-                }
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 32; i++)
-        {
-            float z = Unsafe.Add(ref y, i) + b;
-            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.01f * z;
-        }
-    }
-
-    /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = a &gt; 0 ? 1 : 0.01 with a the LeakyReLU(0.01) outputs; no branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LeakyRelu0_01Derivative16(ref float d, ref float a)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 16
-            {
-                Vector512<float> e = Vector512.LoadUnsafe(ref d, 0);
-                Vector512<float> ai = Vector512.LoadUnsafe(ref a, 0);
-                Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, e * Vector512.Create(0.01f)).StoreUnsafe(ref d, 0);
-            }
-            return;
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 16 = 2 × 8
-            {
-                Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
-                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.01f)).StoreUnsafe(ref d, 0);
-            }
-            {
-                Vector256<float> e = Vector256.LoadUnsafe(ref d, 8);
-                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 8);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.01f)).StoreUnsafe(ref d, 8);
-            }
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 4 × 4 (unrolled)
-            for (nuint i = 0; i < 16; i += 16)
-            {
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i);
-                }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 4);
-                }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 8);
-                }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.01f)).StoreUnsafe(ref d, i + 12);
-                }
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 16; i++)
-        {
-            float e = Unsafe.Add(ref d, i);
-            float ai = Unsafe.Add(ref a, i);
-            Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.01f * e;
-        }
-    }
-
-    /// <summary>y[i] = LeakyReLU(0.2)(y[i] + b[i]) for i &lt; 12: + bias, then the activation, without a branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LeakyRelu0_2Bias12(ref float y, ref float b)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 12 = 1 × 8 + 4 scalar
-            {
-                Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, 0);
-            }
-            for (nuint i = 8; i < 12; i++)
+            for (nuint i = 0; i < 12; i++)
             {
                 float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
                 Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.2f * z;
             }
-            return;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>y[i] = LeakyReLU(0.2)(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LeakyRelu0_2BiasBroadcast32(ref float y, float b)
         {
-            // 12 = 3 × 4
+            if (Vector512.IsHardwareAccelerated)
             {
-                Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
-                Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 0);
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.2f)).StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.2f)).StoreUnsafe(ref y, 16);
+                }
+                return;
             }
+
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
-                Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 4);
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
             }
+
+            if (Vector128.IsHardwareAccelerated)
             {
-                Vector128<float> z = Vector128.LoadUnsafe(ref y, 8) + Vector128.LoadUnsafe(ref b, 8);
-                Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, 8);
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
             }
-            return;
+
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.2f * z;
+            }
         }
 
-        for (nuint i = 0; i < 12; i++)
+        /// <summary>d[i] ⊙= f′ for i &lt; 12, f′ = a &gt; 0 ? 1 : 0.2 with a the LeakyReLU(0.2) outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LeakyRelu0_2Derivative12(ref float d, ref float a)
         {
-            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.2f * z;
-        }
-    }
-
-    /// <summary>y[i] = LeakyReLU(0.2)(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LeakyRelu0_2BiasBroadcast32(ref float y, float b)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 32 = 2 × 16
-            Vector512<float> bV = Vector512.Create(b);
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.2f)).StoreUnsafe(ref y, 0);
+                // 12 = 1 × 8 + 4 scalar
+                {
+                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
+                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.2f)).StoreUnsafe(ref d, 0);
+                }
+                for (nuint i = 8; i < 12; i++)
+                {
+                    float e = Unsafe.Add(ref d, i);
+                    float ai = Unsafe.Add(ref a, i);
+                    Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.2f * e;
+                }
+                return;
             }
-            {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(0.2f)).StoreUnsafe(ref y, 16);
-            }
-            return;
-        }
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 32 = 1 × 4 × 8 (unrolled)
-            Vector256<float> bV = Vector256.Create(b);
-            for (nuint i = 0; i < 32; i += 32)
+            if (Vector128.IsHardwareAccelerated)
             {
+                // 12 = 3 × 4
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i);
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, 0);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, 0);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 0);
                 }
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 8);
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, 4);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, 4);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 4);
                 }
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 16);
+                    Vector128<float> e = Vector128.LoadUnsafe(ref d, 8);
+                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, 8);
+                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 8);
                 }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(0.2f)).StoreUnsafe(ref y, i + 24);
-                }
+                return;
             }
-            return;
-        }
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 32 = 2 × 4 × 4 (unrolled)
-            Vector128<float> bV = Vector128.Create(b);
-            for (nuint i = 0; i < 32; i += 16)
-            {
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 4);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 8);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(0.2f)).StoreUnsafe(ref y, i + 12);
-                }
-            }
-            return;
-        }
-
-        for (nuint i = 0; i < 32; i++)
-        {
-            float z = Unsafe.Add(ref y, i) + b;
-            Unsafe.Add(ref y, i) = z > 0.0f ? z : 0.2f * z;
-        }
-    }
-
-    /// <summary>d[i] ⊙= f′ for i &lt; 12, f′ = a &gt; 0 ? 1 : 0.2 with a the LeakyReLU(0.2) outputs; no branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LeakyRelu0_2Derivative12(ref float d, ref float a)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 12 = 1 × 8 + 4 scalar
-            {
-                Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
-                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, e * Vector256.Create(0.2f)).StoreUnsafe(ref d, 0);
-            }
-            for (nuint i = 8; i < 12; i++)
+            for (nuint i = 0; i < 12; i++)
             {
                 float e = Unsafe.Add(ref d, i);
                 float ai = Unsafe.Add(ref a, i);
                 Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.2f * e;
             }
-            return;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void ReluBias16(ref float y, ref float b)
         {
-            // 12 = 3 × 4
+            if (Vector512.IsHardwareAccelerated)
             {
-                Vector128<float> e = Vector128.LoadUnsafe(ref d, 0);
-                Vector128<float> ai = Vector128.LoadUnsafe(ref a, 0);
-                Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 0);
+                // 16 = 1 × 16
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + Vector512.LoadUnsafe(ref b, 0);
+                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
+                }
+                return;
             }
+
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector128<float> e = Vector128.LoadUnsafe(ref d, 4);
-                Vector128<float> ai = Vector128.LoadUnsafe(ref a, 4);
-                Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 4);
+                // 16 = 2 × 8
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 8) + Vector256.LoadUnsafe(ref b, 8);
+                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 8);
+                }
+                return;
             }
+
+            if (Vector128.IsHardwareAccelerated)
             {
-                Vector128<float> e = Vector128.LoadUnsafe(ref d, 8);
-                Vector128<float> ai = Vector128.LoadUnsafe(ref a, 8);
-                Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, e * Vector128.Create(0.2f)).StoreUnsafe(ref d, 8);
+                // 16 = 1 × 4 × 4 (unrolled)
+                for (nuint i = 0; i < 16; i += 16)
+                {
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                    }
+                }
+                return;
             }
-            return;
-        }
 
-        for (nuint i = 0; i < 12; i++)
-        {
-            float e = Unsafe.Add(ref d, i);
-            float ai = Unsafe.Add(ref a, i);
-            Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.2f * e;
-        }
-    }
-
-    /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 16: + bias, then the activation, without a branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReluBias16(ref float y, ref float b)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 16
+            for (nuint i = 0; i < 16; i++)
             {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + Vector512.LoadUnsafe(ref b, 0);
-                Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
             }
-            return;
         }
 
-        if (Vector256.IsHardwareAccelerated)
+        /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void ReluBiasBroadcast32(ref float y, float b)
         {
-            // 16 = 2 × 8
+            if (Vector512.IsHardwareAccelerated)
             {
-                Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
-                Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 0);
+                // 32 = 2 × 16
+                Vector512<float> bV = Vector512.Create(b);
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
+                }
+                {
+                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 16);
+                }
+                return;
             }
+
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector256<float> z = Vector256.LoadUnsafe(ref y, 8) + Vector256.LoadUnsafe(ref b, 8);
-                Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 8);
+                // 32 = 1 × 4 × 8 (unrolled)
+                Vector256<float> bV = Vector256.Create(b);
+                for (nuint i = 0; i < 32; i += 32)
+                {
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                    }
+                }
+                return;
             }
-            return;
-        }
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 4 × 4 (unrolled)
-            for (nuint i = 0; i < 16; i += 16)
+            if (Vector128.IsHardwareAccelerated)
             {
+                // 32 = 2 × 4 × 4 (unrolled)
+                Vector128<float> bV = Vector128.Create(b);
+                for (nuint i = 0; i < 32; i += 16)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                    }
                 }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                }
+                return;
             }
-            return;
-        }
 
-        for (nuint i = 0; i < 16; i++)
-        {
-            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-            Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-        }
-    }
-
-    /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReluBiasBroadcast32(ref float y, float b)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 32 = 2 × 16
-            Vector512<float> bV = Vector512.Create(b);
+            for (nuint i = 0; i < 32; i++)
             {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
             }
+        }
+
+        /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void ReluDerivative16(ref float d, ref float a)
+        {
+            if (Vector512.IsHardwareAccelerated)
             {
-                Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 16);
+                // 16 = 1 × 16
+                {
+                    Vector512<float> e = Vector512.LoadUnsafe(ref d, 0);
+                    Vector512<float> ai = Vector512.LoadUnsafe(ref a, 0);
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 0);
+                }
+                return;
             }
-            return;
-        }
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 32 = 1 × 4 × 8 (unrolled)
-            Vector256<float> bV = Vector256.Create(b);
-            for (nuint i = 0; i < 32; i += 32)
+            if (Vector256.IsHardwareAccelerated)
             {
+                // 16 = 2 × 8
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
+                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 0);
                 }
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 8);
+                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 8);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 8);
                 }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                }
+                return;
             }
-            return;
-        }
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            // 32 = 2 × 4 × 4 (unrolled)
-            Vector128<float> bV = Vector128.Create(b);
-            for (nuint i = 0; i < 32; i += 16)
+            if (Vector128.IsHardwareAccelerated)
             {
+                // 16 = 1 × 4 × 4 (unrolled)
+                for (nuint i = 0; i < 16; i += 16)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                    }
                 }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                }
+                return;
             }
-            return;
-        }
 
-        for (nuint i = 0; i < 32; i++)
-        {
-            float z = Unsafe.Add(ref y, i) + b;
-            Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-        }
-    }
-
-    /// <summary>d[i] ⊙= f′ for i &lt; 16, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReluDerivative16(ref float d, ref float a)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // 16 = 1 × 16
+            for (nuint i = 0; i < 16; i++)
             {
-                Vector512<float> e = Vector512.LoadUnsafe(ref d, 0);
-                Vector512<float> ai = Vector512.LoadUnsafe(ref a, 0);
-                Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 0);
+                float e = Unsafe.Add(ref d, i);
+                float ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
             }
-            return;
         }
 
-        if (Vector256.IsHardwareAccelerated)
+        /// <summary>y[i] = sigmoid(y[i] + b[i]) for i &lt; 8: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SigmoidBias8(ref float y, ref float b)
         {
-            // 16 = 2 × 8
+            for (nuint i = 0; i < 8; i++)
             {
-                Vector256<float> e = Vector256.LoadUnsafe(ref d, 0);
-                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 0);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 0);
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
             }
+        }
+
+        /// <summary>y[i] = sigmoid(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SigmoidBiasBroadcast32(ref float y, float b)
+        {
+            for (nuint i = 0; i < 32; i++)
             {
-                Vector256<float> e = Vector256.LoadUnsafe(ref d, 8);
-                Vector256<float> ai = Vector256.LoadUnsafe(ref a, 8);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 8);
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
             }
-            return;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        /// <summary>d[i] ⊙= f′ for i &lt; 8, f′ = a·(1 − a) with a the sigmoid outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SigmoidDerivative8(ref float d, ref float a)
         {
-            // 16 = 1 × 4 × 4 (unrolled)
-            for (nuint i = 0; i < 16; i += 16)
+            for (nuint i = 0; i < 8; i++)
             {
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
-                }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
-                }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
-                }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
-                }
+                float e = Unsafe.Add(ref d, i);
+                float ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = e * ai * (1.0f - ai);
             }
-            return;
         }
 
-        for (nuint i = 0; i < 16; i++)
+        /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 4: + bias, then the activation, without a branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void TanhBias4(ref float y, ref float b)
         {
-            float e = Unsafe.Add(ref d, i);
-            float ai = Unsafe.Add(ref a, i);
-            Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
+            for (nuint i = 0; i < 4; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                Unsafe.Add(ref y, i) = MathF.Tanh(z);
+            }
         }
-    }
 
-    /// <summary>y[i] = sigmoid(y[i] + b[i]) for i &lt; 8: + bias, then the activation, without a branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SigmoidBias8(ref float y, ref float b)
-    {
-        for (nuint i = 0; i < 8; i++)
+        /// <summary>y[i] = tanh(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void TanhBiasBroadcast32(ref float y, float b)
         {
-            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-            Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
+            for (nuint i = 0; i < 32; i++)
+            {
+                float z = Unsafe.Add(ref y, i) + b;
+                Unsafe.Add(ref y, i) = MathF.Tanh(z);
+            }
         }
-    }
 
-    /// <summary>y[i] = sigmoid(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SigmoidBiasBroadcast32(ref float y, float b)
-    {
-        for (nuint i = 0; i < 32; i++)
+        /// <summary>d[i] ⊙= f′ for i &lt; 4, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void TanhDerivative4(ref float d, ref float a)
         {
-            float z = Unsafe.Add(ref y, i) + b;
-            Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
-        }
-    }
-
-    /// <summary>d[i] ⊙= f′ for i &lt; 8, f′ = a·(1 − a) with a the sigmoid outputs; no branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SigmoidDerivative8(ref float d, ref float a)
-    {
-        for (nuint i = 0; i < 8; i++)
-        {
-            float e = Unsafe.Add(ref d, i);
-            float ai = Unsafe.Add(ref a, i);
-            Unsafe.Add(ref d, i) = e * ai * (1.0f - ai);
-        }
-    }
-
-    /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 4: + bias, then the activation, without a branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TanhBias4(ref float y, ref float b)
-    {
-        for (nuint i = 0; i < 4; i++)
-        {
-            float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-            Unsafe.Add(ref y, i) = MathF.Tanh(z);
-        }
-    }
-
-    /// <summary>y[i] = tanh(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TanhBiasBroadcast32(ref float y, float b)
-    {
-        for (nuint i = 0; i < 32; i++)
-        {
-            float z = Unsafe.Add(ref y, i) + b;
-            Unsafe.Add(ref y, i) = MathF.Tanh(z);
-        }
-    }
-
-    /// <summary>d[i] ⊙= f′ for i &lt; 4, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TanhDerivative4(ref float d, ref float a)
-    {
-        for (nuint i = 0; i < 4; i++)
-        {
-            float e = Unsafe.Add(ref d, i);
-            float ai = Unsafe.Add(ref a, i);
-            Unsafe.Add(ref d, i) = e * (1.0f - (ai * ai));
+            for (nuint i = 0; i < 4; i++)
+            {
+                float e = Unsafe.Add(ref d, i);
+                float ai = Unsafe.Add(ref a, i);
+                Unsafe.Add(ref d, i) = e * (1.0f - (ai * ai));
+            }
         }
     }
 }

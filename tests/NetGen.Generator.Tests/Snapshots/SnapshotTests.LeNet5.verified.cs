@@ -944,7 +944,7 @@ namespace Samples
                         {
                             ref float window = ref Unsafe.Add(ref row, i * 28);
                             ref float input = ref Unsafe.Add(ref source, i * 32);
-                            Axpy28(ref input, 1.0f, ref window);
+                            Kernels.Axpy28(ref input, 1.0f, ref window);
                         }
                     }
                 }
@@ -967,11 +967,11 @@ namespace Samples
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
             nuint q = 0;
-            Gemm6x784(ref cols, 784, ref Unsafe.Add(ref w, q * 25), 1, 25, 25, ref Unsafe.Add(ref a, q * 784), 784, 1.0f, accumulate: false);
+            Kernels.Gemm6x784(ref cols, 784, ref Unsafe.Add(ref w, q * 25), 1, 25, 25, ref Unsafe.Add(ref a, q * 784), 784, 1.0f, accumulate: false);
             // + b0[o] on channel o, then ReLU
             for (nuint o = 0; o < 6; o++)
             {
-                ReluBiasBroadcast784(ref Unsafe.Add(ref a, o * 784), Unsafe.Add(ref b, o));
+                Kernels.ReluBiasBroadcast784(ref Unsafe.Add(ref a, o * 784), Unsafe.Add(ref b, o));
             }
         }
 
@@ -1065,7 +1065,7 @@ namespace Samples
                         {
                             ref float window = ref Unsafe.Add(ref row, i * 10);
                             ref float input = ref Unsafe.Add(ref source, i * 14);
-                            Axpy10(ref input, 1.0f, ref window);
+                            Kernels.Axpy10(ref input, 1.0f, ref window);
                         }
                     }
                 }
@@ -1081,12 +1081,12 @@ namespace Samples
             nuint q = 0;
             for (; q < 16; q += 8)
             {
-                Gemm8x100(ref cols, 100, ref Unsafe.Add(ref w, q * 150), 1, 150, 150, ref Unsafe.Add(ref a, q * 100), 100, 1.0f, accumulate: false);
+                Kernels.Gemm8x100(ref cols, 100, ref Unsafe.Add(ref w, q * 150), 1, 150, 150, ref Unsafe.Add(ref a, q * 100), 100, 1.0f, accumulate: false);
             }
             // + b2[o] on channel o, then ReLU
             for (nuint o = 0; o < 16; o++)
             {
-                ReluBiasBroadcast100(ref Unsafe.Add(ref a, o * 100), Unsafe.Add(ref b, o));
+                Kernels.ReluBiasBroadcast100(ref Unsafe.Add(ref a, o * 100), Unsafe.Add(ref b, o));
             }
         }
 
@@ -1158,9 +1158,9 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W5);
             ref float b = ref Unsafe.Add(ref p, B5);
-            DotRows400(ref w, ref x, ref a, 120);
+            Kernels.DotRows400(ref w, ref x, ref a, 120);
             // + b5, then ReLU
-            ReluBias120(ref a, ref b);
+            Kernels.ReluBias120(ref a, ref b);
         }
 
         /// <summary>
@@ -1178,11 +1178,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock400(ref Unsafe.Add(ref x, n * 400), ref xt);
-                ForwardBlock120x400(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock400(ref Unsafe.Add(ref x, n * 400), ref xt);
+                Kernels.ForwardBlock120x400(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 120; o++)
                 {
-                    ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 120);
                 for (nuint j = 0; j < 32; j++)
@@ -1215,21 +1215,21 @@ namespace Samples
                 ref float yn = ref Unsafe.Add(ref y, n * 120);
                 for (nuint o = 0; o < 120; o += 4)
                 {
-                    DotBlock400(ref Unsafe.Add(ref w, o * 400), ref xn, ref Unsafe.Add(ref yn, o), 120);
+                    Kernels.DotBlock400(ref Unsafe.Add(ref w, o * 400), ref xn, ref Unsafe.Add(ref yn, o), 120);
                 }
             }
             for (; n < count; n++)
             {
                 for (nuint o = 0; o < 120; o++)
                 {
-                    Unsafe.Add(ref y, (n * 120) + o) = Dot400(ref Unsafe.Add(ref w, o * 400), ref Unsafe.Add(ref x, n * 400));
+                    Unsafe.Add(ref y, (n * 120) + o) = Kernels.Dot400(ref Unsafe.Add(ref w, o * 400), ref Unsafe.Add(ref x, n * 400));
                 }
             }
 
             // + b5, then ReLU
             for (nuint r = rest; r < count; r++)
             {
-                ReluBias120(ref Unsafe.Add(ref y, r * 120), ref b);
+                Kernels.ReluBias120(ref Unsafe.Add(ref y, r * 120), ref b);
             }
         }
 
@@ -1273,9 +1273,9 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W7);
             ref float b = ref Unsafe.Add(ref p, B7);
-            DotRows120(ref w, ref x, ref a, 84);
+            Kernels.DotRows120(ref w, ref x, ref a, 84);
             // + b7, then ReLU
-            ReluBias84(ref a, ref b);
+            Kernels.ReluBias84(ref a, ref b);
         }
 
         /// <summary>
@@ -1293,11 +1293,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock120(ref Unsafe.Add(ref x, n * 120), ref xt);
-                ForwardBlock84x120(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock120(ref Unsafe.Add(ref x, n * 120), ref xt);
+                Kernels.ForwardBlock84x120(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 84; o++)
                 {
-                    ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 84);
                 for (nuint j = 0; j < 32; j++)
@@ -1330,21 +1330,21 @@ namespace Samples
                 ref float yn = ref Unsafe.Add(ref y, n * 84);
                 for (nuint o = 0; o < 84; o += 4)
                 {
-                    DotBlock120(ref Unsafe.Add(ref w, o * 120), ref xn, ref Unsafe.Add(ref yn, o), 84);
+                    Kernels.DotBlock120(ref Unsafe.Add(ref w, o * 120), ref xn, ref Unsafe.Add(ref yn, o), 84);
                 }
             }
             for (; n < count; n++)
             {
                 for (nuint o = 0; o < 84; o++)
                 {
-                    Unsafe.Add(ref y, (n * 84) + o) = Dot120(ref Unsafe.Add(ref w, o * 120), ref Unsafe.Add(ref x, n * 120));
+                    Unsafe.Add(ref y, (n * 84) + o) = Kernels.Dot120(ref Unsafe.Add(ref w, o * 120), ref Unsafe.Add(ref x, n * 120));
                 }
             }
 
             // + b7, then ReLU
             for (nuint r = rest; r < count; r++)
             {
-                ReluBias84(ref Unsafe.Add(ref y, r * 84), ref b);
+                Kernels.ReluBias84(ref Unsafe.Add(ref y, r * 84), ref b);
             }
         }
 
@@ -1354,13 +1354,13 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W8);
             ref float b = ref Unsafe.Add(ref p, B8);
-            DotRows84(ref w, ref x, ref a, 8);
+            Kernels.DotRows84(ref w, ref x, ref a, 8);
             for (nuint o = 8; o < 10; o++)
             {
-                Unsafe.Add(ref a, o) = Dot84(ref Unsafe.Add(ref w, o * 84), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot84(ref Unsafe.Add(ref w, o * 84), ref x);
             }
             // + b8, then identity
-            IdentityBias10(ref a, ref b);
+            Kernels.IdentityBias10(ref a, ref b);
         }
 
         /// <summary>
@@ -1378,11 +1378,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock84(ref Unsafe.Add(ref x, n * 84), ref xt);
-                ForwardBlock10x84(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock84(ref Unsafe.Add(ref x, n * 84), ref xt);
+                Kernels.ForwardBlock10x84(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 10; o++)
                 {
-                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
                 for (nuint j = 0; j < 32; j++)
@@ -1415,13 +1415,13 @@ namespace Samples
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
                 for (nuint o = 0; o < 8; o += 4)
                 {
-                    DotBlock84(ref Unsafe.Add(ref w, o * 84), ref xn, ref Unsafe.Add(ref yn, o), 10);
+                    Kernels.DotBlock84(ref Unsafe.Add(ref w, o * 84), ref xn, ref Unsafe.Add(ref yn, o), 10);
                 }
                 for (nuint o = 8; o < 10; o++)
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 10) + o) = Dot84(ref Unsafe.Add(ref w, o * 84), ref Unsafe.Add(ref xn, k * 84));
+                        Unsafe.Add(ref yn, (k * 10) + o) = Kernels.Dot84(ref Unsafe.Add(ref w, o * 84), ref Unsafe.Add(ref xn, k * 84));
                     }
                 }
             }
@@ -1429,14 +1429,14 @@ namespace Samples
             {
                 for (nuint o = 0; o < 10; o++)
                 {
-                    Unsafe.Add(ref y, (n * 10) + o) = Dot84(ref Unsafe.Add(ref w, o * 84), ref Unsafe.Add(ref x, n * 84));
+                    Unsafe.Add(ref y, (n * 10) + o) = Kernels.Dot84(ref Unsafe.Add(ref w, o * 84), ref Unsafe.Add(ref x, n * 84));
                 }
             }
 
             // + b8, then identity
             for (nuint r = rest; r < count; r++)
             {
-                IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
+                Kernels.IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
             }
         }
 
@@ -1458,15 +1458,15 @@ namespace Samples
                 ref float dr = ref Unsafe.Add(ref d, r0 * 10);
                 for (nuint o = 0; o < 8; o += 8)
                 {
-                    Gemm8x84(ref xr, 84, ref Unsafe.Add(ref dr, o), 10, 1, rows, ref Unsafe.Add(ref tw, o * 84), 84, alpha, accumulate: true);
+                    Kernels.Gemm8x84(ref xr, 84, ref Unsafe.Add(ref dr, o), 10, 1, rows, ref Unsafe.Add(ref tw, o * 84), 84, alpha, accumulate: true);
                 }
                 for (nuint o = 8; o < 10; o++)
                 {
-                    Gemm1x84(ref xr, 84, ref Unsafe.Add(ref dr, o), 10, 0, rows, ref Unsafe.Add(ref tw, o * 84), 84, alpha, accumulate: true);
+                    Kernels.Gemm1x84(ref xr, 84, ref Unsafe.Add(ref dr, o), 10, 0, rows, ref Unsafe.Add(ref tw, o * 84), 84, alpha, accumulate: true);
                 }
             }
             // b8[o] += α·Σₙ δ8[n, o]
-            SumRows10(ref d, m, ref Unsafe.Add(ref target, B8), alpha);
+            Kernels.SumRows10(ref d, m, ref Unsafe.Add(ref target, B8), alpha);
         }
 
         /// <summary>Layer 8 backward, deltas only: δ7 = (δ8·W8) ⊙ f′(a7) for count examples, with the weights before the step.</summary>
@@ -1479,16 +1479,16 @@ namespace Samples
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x84(ref w, 84, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 84), 84, 1.0f, accumulate: false);
+                Kernels.Gemm8x84(ref w, 84, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 84), 84, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x84(ref w, 84, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 84), 84, 1.0f, accumulate: false);
+                Kernels.Gemm1x84(ref w, 84, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 84), 84, 1.0f, accumulate: false);
             }
             // δ7 ⊙= f′(a7), f′ = [a > 0]
             for (nuint r = 0; r < m; r++)
             {
-                ReluDerivative84(ref Unsafe.Add(ref dx, r * 84), ref Unsafe.Add(ref x, r * 84));
+                Kernels.ReluDerivative84(ref Unsafe.Add(ref dx, r * 84), ref Unsafe.Add(ref x, r * 84));
             }
         }
 
@@ -1510,15 +1510,15 @@ namespace Samples
                 ref float dr = ref Unsafe.Add(ref d, r0 * 84);
                 for (nuint o = 0; o < 80; o += 8)
                 {
-                    Gemm8x120(ref xr, 120, ref Unsafe.Add(ref dr, o), 84, 1, rows, ref Unsafe.Add(ref tw, o * 120), 120, alpha, accumulate: true);
+                    Kernels.Gemm8x120(ref xr, 120, ref Unsafe.Add(ref dr, o), 84, 1, rows, ref Unsafe.Add(ref tw, o * 120), 120, alpha, accumulate: true);
                 }
                 for (nuint o = 80; o < 84; o++)
                 {
-                    Gemm1x120(ref xr, 120, ref Unsafe.Add(ref dr, o), 84, 0, rows, ref Unsafe.Add(ref tw, o * 120), 120, alpha, accumulate: true);
+                    Kernels.Gemm1x120(ref xr, 120, ref Unsafe.Add(ref dr, o), 84, 0, rows, ref Unsafe.Add(ref tw, o * 120), 120, alpha, accumulate: true);
                 }
             }
             // b7[o] += α·Σₙ δ7[n, o]
-            SumRows84(ref d, m, ref Unsafe.Add(ref target, B7), alpha);
+            Kernels.SumRows84(ref d, m, ref Unsafe.Add(ref target, B7), alpha);
         }
 
         /// <summary>Layer 7 backward, deltas only: δ6 = (δ7·W7) ⊙ f′(a6) for count examples, with the weights before the step.</summary>
@@ -1531,11 +1531,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x120(ref w, 120, ref Unsafe.Add(ref d, n * 84), 1, 84, 84, ref Unsafe.Add(ref dx, n * 120), 120, 1.0f, accumulate: false);
+                Kernels.Gemm8x120(ref w, 120, ref Unsafe.Add(ref d, n * 84), 1, 84, 84, ref Unsafe.Add(ref dx, n * 120), 120, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x120(ref w, 120, ref Unsafe.Add(ref d, n * 84), 1, 0, 84, ref Unsafe.Add(ref dx, n * 120), 120, 1.0f, accumulate: false);
+                Kernels.Gemm1x120(ref w, 120, ref Unsafe.Add(ref d, n * 84), 1, 0, 84, ref Unsafe.Add(ref dx, n * 120), 120, 1.0f, accumulate: false);
             }
         }
 
@@ -1551,7 +1551,7 @@ namespace Samples
             // δ5 ⊙= f′(a5), f′ = [a > 0]
             for (nuint r = 0; r < (nuint)count; r++)
             {
-                ReluDerivative120(ref Unsafe.Add(ref dx, r * 120), ref Unsafe.Add(ref x, r * 120));
+                Kernels.ReluDerivative120(ref Unsafe.Add(ref dx, r * 120), ref Unsafe.Add(ref x, r * 120));
             }
         }
 
@@ -1573,11 +1573,11 @@ namespace Samples
                 ref float dr = ref Unsafe.Add(ref d, r0 * 120);
                 for (nuint o = 0; o < 120; o += 8)
                 {
-                    Gemm8x400(ref xr, 400, ref Unsafe.Add(ref dr, o), 120, 1, rows, ref Unsafe.Add(ref tw, o * 400), 400, alpha, accumulate: true);
+                    Kernels.Gemm8x400(ref xr, 400, ref Unsafe.Add(ref dr, o), 120, 1, rows, ref Unsafe.Add(ref tw, o * 400), 400, alpha, accumulate: true);
                 }
             }
             // b5[o] += α·Σₙ δ5[n, o]
-            SumRows120(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
+            Kernels.SumRows120(ref d, m, ref Unsafe.Add(ref target, B5), alpha);
         }
 
         /// <summary>Layer 5 backward, deltas only: δ4 = (δ5·W5) ⊙ f′(a4) for count examples, with the weights before the step.</summary>
@@ -1590,11 +1590,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x400(ref w, 400, ref Unsafe.Add(ref d, n * 120), 1, 120, 120, ref Unsafe.Add(ref dx, n * 400), 400, 1.0f, accumulate: false);
+                Kernels.Gemm8x400(ref w, 400, ref Unsafe.Add(ref d, n * 120), 1, 120, 120, ref Unsafe.Add(ref dx, n * 400), 400, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x400(ref w, 400, ref Unsafe.Add(ref d, n * 120), 1, 0, 120, ref Unsafe.Add(ref dx, n * 400), 400, 1.0f, accumulate: false);
+                Kernels.Gemm1x400(ref w, 400, ref Unsafe.Add(ref d, n * 120), 1, 0, 120, ref Unsafe.Add(ref dx, n * 400), 400, 1.0f, accumulate: false);
             }
         }
 
@@ -1663,7 +1663,7 @@ namespace Samples
             // δ2 ⊙= f′(a2), f′ = [a > 0]
             for (nuint r = 0; r < (nuint)count; r++)
             {
-                ReluDerivative1600(ref Unsafe.Add(ref dx, r * 1600), ref Unsafe.Add(ref x, r * 1600));
+                Kernels.ReluDerivative1600(ref Unsafe.Add(ref dx, r * 1600), ref Unsafe.Add(ref x, r * 1600));
             }
         }
 
@@ -1683,9 +1683,9 @@ namespace Samples
                 nuint q = 0;
                 for (; q < 144; q += 8)
                 {
-                    Gemm8x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
+                    Kernels.Gemm8x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
                 }
-                Gemm6x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
+                Kernels.Gemm6x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
                 Layer2Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1176), ref Unsafe.Add(ref s, 30000));
             }
 
@@ -1701,7 +1701,7 @@ namespace Samples
                 for (nuint r = 0; r < 150; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 100);
-                    DotRows100(ref dn, ref cr, ref g, 16);
+                    Kernels.DotRows100(ref dn, ref cr, ref g, 16);
                     for (nuint o = 0; o < 16; o++)
                     {
                         Unsafe.Add(ref tw, (o * 150) + r) += alpha * Unsafe.Add(ref g, o);
@@ -1785,7 +1785,7 @@ namespace Samples
             // δ0 ⊙= f′(a0), f′ = [a > 0]
             for (nuint r = 0; r < (nuint)count; r++)
             {
-                ReluDerivative4704(ref Unsafe.Add(ref dx, r * 4704), ref Unsafe.Add(ref x, r * 4704));
+                Kernels.ReluDerivative4704(ref Unsafe.Add(ref dx, r * 4704), ref Unsafe.Add(ref x, r * 4704));
             }
         }
 
@@ -1809,14 +1809,14 @@ namespace Samples
                 for (nuint r = 0; r < 25; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 784);
-                    DotRows784(ref dn, ref cr, ref g, 4);
+                    Kernels.DotRows784(ref dn, ref cr, ref g, 4);
                     for (nuint o = 0; o < 4; o++)
                     {
                         Unsafe.Add(ref tw, (o * 25) + r) += alpha * Unsafe.Add(ref g, o);
                     }
                     for (nuint o = 4; o < 6; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 25) + r) += alpha * Dot784(ref Unsafe.Add(ref dn, o * 784), ref cr);
+                        Unsafe.Add(ref tw, (o * 25) + r) += alpha * Kernels.Dot784(ref Unsafe.Add(ref dn, o * 784), ref cr);
                     }
                 }
                 for (nuint o = 0; o < 6; o++)
@@ -1936,4066 +1936,4111 @@ namespace Samples
             return best;
         }
 
-        // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector512.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector256.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector128.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
-            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-        /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
-            {
-                return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
-            }
-
-            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 84.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot84(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 84 = 1 × 4 × 16 (unrolled) + 1 × 16 + 4 scalar
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 64), Vector512.LoadUnsafe(ref b, 64), s0);
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                for (nuint i = 80; i < 84; i++)
-                {
-                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 84 = 2 × 4 × 8 (unrolled) + 2 × 8 + 4 scalar
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 64; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 64), Vector256.LoadUnsafe(ref b, 64), s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 72), Vector256.LoadUnsafe(ref b, 72), s1);
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                for (nuint i = 80; i < 84; i++)
-                {
-                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 84 = 5 × 4 × 4 (unrolled) + 1 × 4
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 80; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 80), Vector128.LoadUnsafe(ref b, 80), s0);
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 84; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 100.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot100(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 100 = 1 × 4 × 16 (unrolled) + 2 × 16 + 4 scalar
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 64), Vector512.LoadUnsafe(ref b, 64), s0);
-                s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 80), Vector512.LoadUnsafe(ref b, 80), s1);
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                for (nuint i = 96; i < 100; i++)
-                {
-                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 100 = 3 × 4 × 8 (unrolled) + 4 scalar
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 96; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                for (nuint i = 96; i < 100; i++)
-                {
-                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 100 = 6 × 4 × 4 (unrolled) + 1 × 4
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 96; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 96), Vector128.LoadUnsafe(ref b, 96), s0);
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 100; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 120.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot120(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 120 = 1 × 4 × 16 (unrolled) + 3 × 16 + 8 scalar
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 64), Vector512.LoadUnsafe(ref b, 64), s0);
-                s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 80), Vector512.LoadUnsafe(ref b, 80), s1);
-                s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 96), Vector512.LoadUnsafe(ref b, 96), s2);
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                for (nuint i = 112; i < 120; i++)
-                {
-                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 120 = 3 × 4 × 8 (unrolled) + 3 × 8
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 96; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 96), Vector256.LoadUnsafe(ref b, 96), s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 104), Vector256.LoadUnsafe(ref b, 104), s1);
-                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 112), Vector256.LoadUnsafe(ref b, 112), s2);
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 120 = 7 × 4 × 4 (unrolled) + 2 × 4
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 112; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 112), Vector128.LoadUnsafe(ref b, 112), s0);
-                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 116), Vector128.LoadUnsafe(ref b, 116), s1);
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 120; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 400.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot400(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 400 = 6 × 4 × 16 (unrolled) + 1 × 16
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 384; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 384), Vector512.LoadUnsafe(ref b, 384), s0);
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 400 = 12 × 4 × 8 (unrolled) + 2 × 8
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 384; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 384), Vector256.LoadUnsafe(ref b, 384), s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 392), Vector256.LoadUnsafe(ref b, 392), s1);
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 400 = 25 × 4 × 4 (unrolled)
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 400; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 400; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 784.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot784(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 784 = 12 × 4 × 16 (unrolled) + 1 × 16
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 768; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 768), Vector512.LoadUnsafe(ref b, 768), s0);
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 784 = 24 × 4 × 8 (unrolled) + 2 × 8
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 768; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 768), Vector256.LoadUnsafe(ref b, 768), s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 776), Vector256.LoadUnsafe(ref b, 776), s1);
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 784 = 49 × 4 × 4 (unrolled)
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 784; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 10.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy10(ref float y, float alpha, ref float x)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 10 = 1 × 8 + 2 scalar
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                for (nuint i = 8; i < 10; i++)
-                {
-                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 10 = 2 × 4 + 2 scalar
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
-                for (nuint i = 8; i < 10; i++)
-                {
-                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 10; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 28.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy28(ref float y, float alpha, ref float x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 28 = 1 × 16 + 12 scalar
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                for (nuint i = 16; i < 28; i++)
-                {
-                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 28 = 3 × 8 + 4 scalar
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 8), Vector256.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 16), Vector256.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
-                for (nuint i = 24; i < 28; i++)
-                {
-                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 28 = 1 × 4 × 4 (unrolled) + 3 × 4
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 16; i += 16)
-                {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                }
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 16), Vector128.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 20), Vector128.LoadUnsafe(ref y, 20)).StoreUnsafe(ref y, 20);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 24), Vector128.LoadUnsafe(ref y, 24)).StoreUnsafe(ref y, 24);
-                return;
-            }
-
-            for (nuint i = 0; i < 28; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·84 + i]·x[k·84 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock84(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 80; i += 16)
-                {
-                    Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                    Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 84);
-                    Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 168);
-                    Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 252);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 84);
-                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 168);
-                    Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 252);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                // the last 4 element(s) of each product
-                for (nuint i = 80; i < 84; i++)
-                {
-                    for (nuint k = 0; k < 4; k++)
-                    {
-                        for (nuint j = 0; j < 4; j++)
-                        {
-                            Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 84) + i) * Unsafe.Add(ref x, (k * 84) + i);
-                        }
-                    }
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 80; i += 8)
-                {
-                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 84);
-                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 168);
-                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 252);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 84);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 168);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 252);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                // the last 4 element(s) of each product
-                for (nuint i = 80; i < 84; i++)
-                {
-                    for (nuint k = 0; k < 4; k++)
-                    {
-                        for (nuint j = 0; j < 4; j++)
-                        {
-                            Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 84) + i) * Unsafe.Add(ref x, (k * 84) + i);
-                        }
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 84; i += 4)
-                {
-                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 84);
-                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 168);
-                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 252);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 84);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 168);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 252);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot84(ref Unsafe.Add(ref w, j * 84), ref Unsafe.Add(ref x, k * 84));
-                }
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·120 + i]·x[k·120 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock120(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 112; i += 16)
-                {
-                    Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                    Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 120);
-                    Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 240);
-                    Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 360);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 120);
-                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 240);
-                    Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 360);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                // the last 8 element(s) of each product
-                for (nuint i = 112; i < 120; i++)
-                {
-                    for (nuint k = 0; k < 4; k++)
-                    {
-                        for (nuint j = 0; j < 4; j++)
-                        {
-                            Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 120) + i) * Unsafe.Add(ref x, (k * 120) + i);
-                        }
-                    }
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 120; i += 8)
-                {
-                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 120);
-                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 240);
-                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 360);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 120);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 240);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 360);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 120; i += 4)
-                {
-                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 120);
-                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 240);
-                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 360);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 120);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 240);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 360);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot120(ref Unsafe.Add(ref w, j * 120), ref Unsafe.Add(ref x, k * 120));
-                }
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·400 + i]·x[k·400 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock400(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 400; i += 16)
-                {
-                    Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                    Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 400);
-                    Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 800);
-                    Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 1200);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 400);
-                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 800);
-                    Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 1200);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 400; i += 8)
-                {
-                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 400);
-                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 800);
-                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 1200);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 400);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 800);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 1200);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 400; i += 4)
-                {
-                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 400);
-                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 800);
-                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 1200);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 400);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 800);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 1200);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot400(ref Unsafe.Add(ref w, j * 400), ref Unsafe.Add(ref x, k * 400));
-                }
-            }
-        }
-
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 84:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+        /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+        /// machine accelerates) and a scalar one. They read and write only what they are passed.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x84(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        private static class Kernels
         {
-            if (Vector512.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
             {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 48; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                }
-                for (nuint i = 48; i < 80; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 80;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector512.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 72; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                {
-                    nuint i = 72;
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 80;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector256.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
             {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 84; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector128.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            for (nuint i = 0; i < 84; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
+            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 120:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x120(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
+            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+            /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
             {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
+                if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
                 {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
                 }
-                {
-                    nuint i = 96;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                {
-                    Vector256<float> alpha256 = Vector256.Create(alpha);
-                    nuint i = 112;
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha256, a00, Vector256.LoadUnsafe(ref o0, i)) : alpha256 * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+
+                return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 84.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot84(ref float a, ref float b)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 120; i += 24)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    // 84 = 1 × 4 × 16 (unrolled) + 1 × 16 + 4 scalar
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 120; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 120; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 400:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x400(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 384; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                }
-                {
-                    nuint i = 384;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 384; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                for (nuint i = 384; i < 400; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 396; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                {
-                    nuint i = 396;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 400; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 84:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x84(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 48; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                for (nuint i = 48; i < 80; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 80;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 80; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 80;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 84; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 84; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 100:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x100(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 96; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 100; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 100; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 120:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x120(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                {
-                    nuint i = 96;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                {
-                    Vector256<float> alpha256 = Vector256.Create(alpha);
-                    nuint i = 112;
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha256, a00, Vector256.LoadUnsafe(ref o0, i)) : alpha256 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha256, a10, Vector256.LoadUnsafe(ref o1, i)) : alpha256 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha256, a20, Vector256.LoadUnsafe(ref o2, i)) : alpha256 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha256, a30, Vector256.LoadUnsafe(ref o3, i)) : alpha256 * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alpha256, a40, Vector256.LoadUnsafe(ref o4, i)) : alpha256 * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alpha256, a50, Vector256.LoadUnsafe(ref o5, i)) : alpha256 * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alpha256, a60, Vector256.LoadUnsafe(ref o6, i)) : alpha256 * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alpha256, a70, Vector256.LoadUnsafe(ref o7, i)) : alpha256 * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 120; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 120; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 120; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 400:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x400(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 384; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                {
-                    nuint i = 384;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 400; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 400; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 400; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·84 + k]·xt[k·32 + j] for 10 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock10x84(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 10 rows = 1 tile of 10; each tile keeps 10 × 2 accumulators
-                for (nuint o = 0; o < 10; o += 10)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 84);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 84; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 84));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 168));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 252));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 336));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 420));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 504));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 588));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 672));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 756));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 10 rows = 5 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 10; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 84);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 84; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 84));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 10 rows = 10 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 10; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 84);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 84; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 10; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 84; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 84) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·120 + k]·xt[k·32 + j] for 84 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock84x120(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 84 rows = 7 tiles of 12; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 84; o += 12)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 120);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 120; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 120));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 240));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 360));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 480));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 600));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 720));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 840));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 960));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 1080));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 1200));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 1320));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                    a10_0.StoreUnsafe(ref yo, 320);
-                    a10_1.StoreUnsafe(ref yo, 336);
-                    a11_0.StoreUnsafe(ref yo, 352);
-                    a11_1.StoreUnsafe(ref yo, 368);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 84 rows = 42 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 84; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 120);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 120; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 120));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 84 rows = 84 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 84; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 120);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 120; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 84; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 120; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 120) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·400 + k]·xt[k·32 + j] for 120 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock120x400(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 120 rows = 10 tiles of 12; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 120; o += 12)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 400);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 400; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 400));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 800));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 1200));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 1600));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 2000));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 2400));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 2800));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 3200));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 3600));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 4000));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 4400));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                    a10_0.StoreUnsafe(ref yo, 320);
-                    a10_1.StoreUnsafe(ref yo, 336);
-                    a11_0.StoreUnsafe(ref yo, 352);
-                    a11_1.StoreUnsafe(ref yo, 368);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 120 rows = 60 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 120; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 400);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 400; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 400));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 120 rows = 120 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 120; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 400);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 400; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 120; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 400; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 400) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·84 + i] for the 32 examples j of a block and i &lt; 84: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock84(ref float x, ref float xt)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-            {
-                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                for (nuint i = 0; i < 80; i += 8)
-                {
-                    for (nuint j = 0; j < 32; j += 8)
-                    {
-                        ref float from = ref Unsafe.Add(ref x, (j * 84) + i);
-                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 84);
-                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 168);
-                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 252);
-                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 336);
-                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 420);
-                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 504);
-                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 588);
-                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                    }
-                }
-                for (nuint j = 0; j < 32; j++)
-                {
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 64), Vector512.LoadUnsafe(ref b, 64), s0);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
                     for (nuint i = 80; i < 84; i++)
                     {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref x, (j * 84) + i);
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
                     }
+                    return r;
                 }
-                return;
-            }
 
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 84; i0 += 16)
-            {
-                nuint end = Math.Min(i0 + 16, 84);
-                for (nuint j = 0; j < 32; j++)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float row = ref Unsafe.Add(ref x, j * 84);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·120 + i] for the 32 examples j of a block and i &lt; 120: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock120(ref float x, ref float xt)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-            {
-                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                for (nuint i = 0; i < 120; i += 8)
-                {
-                    for (nuint j = 0; j < 32; j += 8)
-                    {
-                        ref float from = ref Unsafe.Add(ref x, (j * 120) + i);
-                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 120);
-                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 240);
-                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 360);
-                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 480);
-                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 600);
-                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 720);
-                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 840);
-                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                    }
-                }
-                return;
-            }
-
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 120; i0 += 16)
-            {
-                nuint end = Math.Min(i0 + 16, 120);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 120);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·400 + i] for the 32 examples j of a block and i &lt; 400: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock400(ref float x, ref float xt)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-            {
-                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                for (nuint i = 0; i < 400; i += 8)
-                {
-                    for (nuint j = 0; j < 32; j += 8)
-                    {
-                        ref float from = ref Unsafe.Add(ref x, (j * 400) + i);
-                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 400);
-                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 800);
-                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 1200);
-                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 1600);
-                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 2000);
-                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 2400);
-                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 2800);
-                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                    }
-                }
-                return;
-            }
-
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 400; i0 += 16)
-            {
-                nuint end = i0 + 16;
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 400);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·84 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows84(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 84);
-                    // 84 = 2 × 2 × 16 + 16 + 4 (a masked vector)
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 84 = 2 × 4 × 8 (unrolled) + 2 × 8 + 4 scalar
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 64; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 84), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 100), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 168), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 184), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 252), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 268), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    Vector512<float> xl = Vector512.LoadUnsafe(ref x, 64);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 64), xl, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 148), xl, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 232), xl, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 316), xl, s3);
-                    Vector512<float> xr = Vector512.LoadUnsafe(ref x, 68) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 152), xr, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 320), xr, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 64), Vector256.LoadUnsafe(ref b, 64), s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 72), Vector256.LoadUnsafe(ref b, 72), s1);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    for (nuint i = 80; i < 84; i++)
+                    {
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 84);
-                    // 84 = 5 × 2 × 8 + 4 (a masked vector)
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 84 = 5 × 4 × 4 (unrolled) + 1 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 80; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 84), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 92), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 168), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 176), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 252), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 260), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    Vector256<float> xr = Vector256.LoadUnsafe(ref x, 76) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 76), xr, s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 160), xr, s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 244), xr, s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 328), xr, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 80), Vector128.LoadUnsafe(ref b, 80), s0);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 84; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 100.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot100(ref float a, ref float b)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 84);
-                    // 84 = 10 × 2 × 4 + 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 80; i += 8)
+                    // 100 = 1 × 4 × 16 (unrolled) + 2 × 16 + 4 scalar
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 84), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 88), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 168), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 172), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 252), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 256), x1, t3);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    Vector128<float> xl = Vector128.LoadUnsafe(ref x, 80);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 80), xl, s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 164), xl, s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 248), xl, s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 332), xl, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 64), Vector512.LoadUnsafe(ref b, 64), s0);
+                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 80), Vector512.LoadUnsafe(ref b, 80), s1);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    for (nuint i = 96; i < 100; i++)
+                    {
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return r;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot84(ref Unsafe.Add(ref w, j * 84), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·100 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows100(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 100);
-                    // 100 = 3 × 2 × 16 + 4 (a masked vector)
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 100 = 3 × 4 × 8 (unrolled) + 4 scalar
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 96; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 100), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 116), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 200), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 216), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 300), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 316), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    Vector512<float> xr = Vector512.LoadUnsafe(ref x, 84) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 84), xr, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 184), xr, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 284), xr, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), xr, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    for (nuint i = 96; i < 100; i++)
+                    {
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 100);
-                    // 100 = 6 × 2 × 8 + 4 (a masked vector)
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 100 = 6 × 4 × 4 (unrolled) + 1 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 96; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 100), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 108), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 200), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 208), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 300), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 308), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    Vector256<float> xr = Vector256.LoadUnsafe(ref x, 92) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 92), xr, s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 192), xr, s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 292), xr, s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 392), xr, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 96), Vector128.LoadUnsafe(ref b, 96), s0);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 100; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 120.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot120(ref float a, ref float b)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 100);
-                    // 100 = 12 × 2 × 4 + 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 96; i += 8)
+                    // 120 = 1 × 4 × 16 (unrolled) + 3 × 16 + 8 scalar
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 100), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 104), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 200), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 204), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 300), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 304), x1, t3);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    Vector128<float> xl = Vector128.LoadUnsafe(ref x, 96);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 96), xl, s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 196), xl, s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 296), xl, s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 396), xl, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 64), Vector512.LoadUnsafe(ref b, 64), s0);
+                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 80), Vector512.LoadUnsafe(ref b, 80), s1);
+                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 96), Vector512.LoadUnsafe(ref b, 96), s2);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    for (nuint i = 112; i < 120; i++)
+                    {
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return r;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot100(ref Unsafe.Add(ref w, j * 100), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·120 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows120(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 120);
-                    // 120 = 3 × 2 × 16 + 16 + 8 (a masked vector)
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 120 = 3 × 4 × 8 (unrolled) + 3 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 96; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 120), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 136), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 240), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 360), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 376), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    Vector512<float> xl = Vector512.LoadUnsafe(ref x, 96);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xl, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 216), xl, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 336), xl, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 456), xl, s3);
-                    Vector512<float> xr = Vector512.LoadUnsafe(ref x, 104) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 104), xr, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 224), xr, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 344), xr, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 464), xr, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 96), Vector256.LoadUnsafe(ref b, 96), s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 104), Vector256.LoadUnsafe(ref b, 104), s1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 112), Vector256.LoadUnsafe(ref b, 112), s2);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 120);
-                    // 120 = 7 × 2 × 8 + 8
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 120 = 7 × 4 × 4 (unrolled) + 2 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 112; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 120), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 240), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 248), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 360), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 368), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    Vector256<float> xl = Vector256.LoadUnsafe(ref x, 112);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 112), xl, s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 232), xl, s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 352), xl, s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 472), xl, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 112), Vector128.LoadUnsafe(ref b, 112), s0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 116), Vector128.LoadUnsafe(ref b, 116), s1);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 120; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 400.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot400(ref float a, ref float b)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 120);
-                    // 120 = 15 × 2 × 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 120; i += 8)
+                    // 400 = 6 × 4 × 16 (unrolled) + 1 × 16
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 384; i += 64)
                     {
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 120), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 124), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 240), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 244), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 360), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 364), x1, t3);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 384), Vector512.LoadUnsafe(ref b, 384), s0);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot120(ref Unsafe.Add(ref w, j * 120), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·400 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows400(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 400);
-                    // 400 = 12 × 2 × 16 + 16
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 400 = 12 × 4 × 8 (unrolled) + 2 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 384; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 416), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 816), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1200), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1216), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    Vector512<float> xl = Vector512.LoadUnsafe(ref x, 384);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), xl, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 784), xl, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1184), xl, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1584), xl, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 384), Vector256.LoadUnsafe(ref b, 384), s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 392), Vector256.LoadUnsafe(ref b, 392), s1);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 400);
-                    // 400 = 25 × 2 × 8
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 400 = 25 × 4 × 4 (unrolled)
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 400; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 400), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 408), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 800), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 808), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1200), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1208), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 400; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 784.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot784(ref float a, ref float b)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 400);
-                    // 400 = 50 × 2 × 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 400; i += 8)
+                    // 784 = 12 × 4 × 16 (unrolled) + 1 × 16
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 768; i += 64)
                     {
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 400), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 404), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 800), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 804), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1200), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1204), x1, t3);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 768), Vector512.LoadUnsafe(ref b, 768), s0);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot400(ref Unsafe.Add(ref w, j * 400), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·784 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows784(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    // 784 = 24 × 2 × 16 + 16
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 784 = 24 × 4 × 8 (unrolled) + 2 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 768; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1584), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2368), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    Vector512<float> xl = Vector512.LoadUnsafe(ref x, 768);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 768), xl, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1552), xl, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2336), xl, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 3120), xl, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 768), Vector256.LoadUnsafe(ref b, 768), s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 776), Vector256.LoadUnsafe(ref b, 776), s1);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    // 784 = 49 × 2 × 8
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 784 = 49 × 4 × 4 (unrolled)
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 784; i += 16)
                     {
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
+                    }
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 784; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 10.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy10(ref float y, float alpha, ref float x)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 10 = 1 × 8 + 2 scalar
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 10 = 2 × 4 + 2 scalar
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 10; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 28.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy28(ref float y, float alpha, ref float x)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 28 = 1 × 16 + 12 scalar
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    for (nuint i = 16; i < 28; i++)
+                    {
+                        Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 28 = 3 × 8 + 4 scalar
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 8), Vector256.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 16), Vector256.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
+                    for (nuint i = 24; i < 28; i++)
+                    {
+                        Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 28 = 1 × 4 × 4 (unrolled) + 3 × 4
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 16; i += 16)
+                    {
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    }
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 16), Vector128.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 20), Vector128.LoadUnsafe(ref y, 20)).StoreUnsafe(ref y, 20);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 24), Vector128.LoadUnsafe(ref y, 24)).StoreUnsafe(ref y, 24);
+                    return;
+                }
+
+                for (nuint i = 0; i < 28; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·84 + i]·x[k·84 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock84(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 80; i += 16)
+                    {
+                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 84);
+                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 168);
+                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 252);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 84);
+                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 168);
+                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 252);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                    // the last 4 element(s) of each product
+                    for (nuint i = 80; i < 84; i++)
+                    {
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            for (nuint j = 0; j < 4; j++)
+                            {
+                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 84) + i) * Unsafe.Add(ref x, (k * 84) + i);
+                            }
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 80; i += 8)
+                    {
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 84);
+                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 168);
+                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 252);
                         Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 792), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1576), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2360), x1, t3);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 84);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 168);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 252);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    // 784 = 98 × 2 × 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 784; i += 8)
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    // the last 4 element(s) of each product
+                    for (nuint i = 80; i < 84; i++)
                     {
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            for (nuint j = 0; j < 4; j++)
+                            {
+                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 84) + i) * Unsafe.Add(ref x, (k * 84) + i);
+                            }
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 84; i += 4)
+                    {
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 84);
+                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 168);
+                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 252);
                         Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 788), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1572), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2356), x1, t3);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 84);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 168);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 252);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot784(ref Unsafe.Add(ref w, j * 784), ref x);
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·10 + i] for i &lt; 10: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows10(ref float d, nuint rows, ref float t, float alpha)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint k = 0; k < 4; k++)
                 {
-                    // columns 0 to 7
-                    Vector256<float> s0 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    for (nuint j = 0; j < 4; j++)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 10);
-                        s0 += Vector256.LoadUnsafe(ref dr);
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot84(ref Unsafe.Add(ref w, j * 84), ref Unsafe.Add(ref x, k * 84));
                     }
-                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
                 }
-                for (nuint i = 8; i < 10; i++)
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·120 + i]·x[k·120 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock120(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 112; i += 16)
+                    {
+                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 120);
+                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 240);
+                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 360);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 120);
+                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 240);
+                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 360);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                    // the last 8 element(s) of each product
+                    for (nuint i = 112; i < 120; i++)
+                    {
+                        for (nuint k = 0; k < 4; k++)
+                        {
+                            for (nuint j = 0; j < 4; j++)
+                            {
+                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 120) + i) * Unsafe.Add(ref x, (k * 120) + i);
+                            }
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 120; i += 8)
+                    {
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 120);
+                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 240);
+                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 360);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 120);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 240);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 360);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 120; i += 4)
+                    {
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 120);
+                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 240);
+                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 360);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 120);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 240);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 360);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
+                }
+
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot120(ref Unsafe.Add(ref w, j * 120), ref Unsafe.Add(ref x, k * 120));
+                    }
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·400 + i]·x[k·400 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock400(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 400; i += 16)
+                    {
+                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 400);
+                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 800);
+                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 1200);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 400);
+                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 800);
+                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 1200);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 400; i += 8)
+                    {
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 400);
+                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 800);
+                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 1200);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 400);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 800);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 1200);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 400; i += 4)
+                    {
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 400);
+                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 800);
+                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 1200);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 400);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 800);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 1200);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
+                }
+
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot400(ref Unsafe.Add(ref w, j * 400), ref Unsafe.Add(ref x, k * 400));
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 84:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x84(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    }
+                    for (nuint i = 48; i < 80; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 80;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 72; i += 24)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    {
+                        nuint i = 72;
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 80;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 84; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 84; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 120:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x120(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    }
+                    {
+                        nuint i = 96;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    {
+                        Vector256<float> alpha256 = Vector256.Create(alpha);
+                        nuint i = 112;
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha256, a00, Vector256.LoadUnsafe(ref o0, i)) : alpha256 * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 120; i += 24)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 120; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 120; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 400:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x400(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 384; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    }
+                    {
+                        nuint i = 384;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 384; i += 24)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    for (nuint i = 384; i < 400; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 396; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    {
+                        nuint i = 396;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 400; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 84:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x84(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    for (nuint i = 48; i < 80; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 80;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 80; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 80;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 84; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 84; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 100:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x100(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 96;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 96;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 100; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 100; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 120:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x120(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    {
+                        nuint i = 96;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    {
+                        Vector256<float> alpha256 = Vector256.Create(alpha);
+                        nuint i = 112;
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha256, a00, Vector256.LoadUnsafe(ref o0, i)) : alpha256 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha256, a10, Vector256.LoadUnsafe(ref o1, i)) : alpha256 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a20, Vector256.LoadUnsafe(ref o2, i)) : alpha256 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a30, Vector256.LoadUnsafe(ref o3, i)) : alpha256 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a40, Vector256.LoadUnsafe(ref o4, i)) : alpha256 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a50, Vector256.LoadUnsafe(ref o5, i)) : alpha256 * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a60, Vector256.LoadUnsafe(ref o6, i)) : alpha256 * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a70, Vector256.LoadUnsafe(ref o7, i)) : alpha256 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 120; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 120; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 120; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 400:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x400(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 384; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    {
+                        nuint i = 384;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 400; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 400; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 400; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·84 + k]·xt[k·32 + j] for 10 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock10x84(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 10 rows = 1 tile of 10; each tile keeps 10 × 2 accumulators
+                    for (nuint o = 0; o < 10; o += 10)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 84);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 84; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 84));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 168));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 252));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 336));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 420));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 504));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 588));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 672));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 756));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 10 rows = 5 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 10; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 84);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 84; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 84));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 10 rows = 10 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 10; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 84);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 84; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 10; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 84; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 84) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·120 + k]·xt[k·32 + j] for 84 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock84x120(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 84 rows = 7 tiles of 12; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 84; o += 12)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 120);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 120; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 120));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 240));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 360));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 480));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 600));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 720));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 840));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 960));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 1080));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 1200));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 1320));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                        a10_0.StoreUnsafe(ref yo, 320);
+                        a10_1.StoreUnsafe(ref yo, 336);
+                        a11_0.StoreUnsafe(ref yo, 352);
+                        a11_1.StoreUnsafe(ref yo, 368);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 84 rows = 42 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 84; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 120);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 120; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 120));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 84 rows = 84 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 84; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 120);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 120; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 84; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 120; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 120) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·400 + k]·xt[k·32 + j] for 120 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock120x400(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 120 rows = 10 tiles of 12; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 120; o += 12)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 400);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 400; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 400));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 800));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 1200));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 1600));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 2000));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 2400));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 2800));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 3200));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 3600));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 4000));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 4400));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                        a10_0.StoreUnsafe(ref yo, 320);
+                        a10_1.StoreUnsafe(ref yo, 336);
+                        a11_0.StoreUnsafe(ref yo, 352);
+                        a11_1.StoreUnsafe(ref yo, 368);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 120 rows = 60 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 120; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 400);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 400; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 400));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 120 rows = 120 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 120; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 400);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 400; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 120; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 400; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 400) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·84 + i] for the 32 examples j of a block and i &lt; 84: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock84(ref float x, ref float xt)
+            {
+                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                {
+                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                    for (nuint i = 0; i < 80; i += 8)
+                    {
+                        for (nuint j = 0; j < 32; j += 8)
+                        {
+                            ref float from = ref Unsafe.Add(ref x, (j * 84) + i);
+                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 84);
+                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 168);
+                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 252);
+                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 336);
+                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 420);
+                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 504);
+                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 588);
+                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                        }
+                    }
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        for (nuint i = 80; i < 84; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref x, (j * 84) + i);
+                        }
+                    }
+                    return;
+                }
+
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 84; i0 += 16)
+                {
+                    nuint end = Math.Min(i0 + 16, 84);
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 84);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·120 + i] for the 32 examples j of a block and i &lt; 120: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock120(ref float x, ref float xt)
+            {
+                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                {
+                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                    for (nuint i = 0; i < 120; i += 8)
+                    {
+                        for (nuint j = 0; j < 32; j += 8)
+                        {
+                            ref float from = ref Unsafe.Add(ref x, (j * 120) + i);
+                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 120);
+                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 240);
+                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 360);
+                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 480);
+                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 600);
+                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 720);
+                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 840);
+                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                        }
+                    }
+                    return;
+                }
+
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 120; i0 += 16)
+                {
+                    nuint end = Math.Min(i0 + 16, 120);
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 120);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·400 + i] for the 32 examples j of a block and i &lt; 400: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock400(ref float x, ref float xt)
+            {
+                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                {
+                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                    for (nuint i = 0; i < 400; i += 8)
+                    {
+                        for (nuint j = 0; j < 32; j += 8)
+                        {
+                            ref float from = ref Unsafe.Add(ref x, (j * 400) + i);
+                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 400);
+                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 800);
+                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 1200);
+                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 1600);
+                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 2000);
+                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 2400);
+                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 2800);
+                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                        }
+                    }
+                    return;
+                }
+
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 400; i0 += 16)
+                {
+                    nuint end = i0 + 16;
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 400);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·84 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows84(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 84);
+                        // 84 = 2 × 2 × 16 + 16 + 4 (a masked vector)
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 64; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 84), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 100), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 168), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 184), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 252), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 268), x1, t3);
+                        }
+                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 64);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 64), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 148), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 232), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 316), xl, s3);
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 68) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 152), xr, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 320), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 84);
+                        // 84 = 5 × 2 × 8 + 4 (a masked vector)
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 80; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 84), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 92), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 168), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 176), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 252), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 260), x1, t3);
+                        }
+                        Vector256<float> xr = Vector256.LoadUnsafe(ref x, 76) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 76), xr, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 160), xr, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 244), xr, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 328), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 84);
+                        // 84 = 10 × 2 × 4 + 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 80; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 84), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 88), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 168), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 172), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 252), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 256), x1, t3);
+                        }
+                        Vector128<float> xl = Vector128.LoadUnsafe(ref x, 80);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 80), xl, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 164), xl, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 248), xl, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 332), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot84(ref Unsafe.Add(ref w, j * 84), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·100 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows100(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 100);
+                        // 100 = 3 × 2 × 16 + 4 (a masked vector)
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 96; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 100), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 116), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 200), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 216), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 300), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 316), x1, t3);
+                        }
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 84) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 84), xr, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 184), xr, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 284), xr, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 100);
+                        // 100 = 6 × 2 × 8 + 4 (a masked vector)
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 96; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 100), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 108), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 200), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 208), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 300), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 308), x1, t3);
+                        }
+                        Vector256<float> xr = Vector256.LoadUnsafe(ref x, 92) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 92), xr, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 192), xr, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 292), xr, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 392), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 100);
+                        // 100 = 12 × 2 × 4 + 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 96; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 100), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 104), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 200), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 204), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 300), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 304), x1, t3);
+                        }
+                        Vector128<float> xl = Vector128.LoadUnsafe(ref x, 96);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 96), xl, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 196), xl, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 296), xl, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 396), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot100(ref Unsafe.Add(ref w, j * 100), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·120 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows120(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 120);
+                        // 120 = 3 × 2 × 16 + 16 + 8 (a masked vector)
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 96; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 120), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 136), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 240), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 360), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 376), x1, t3);
+                        }
+                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 96);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 216), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 336), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 456), xl, s3);
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 104) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 104), xr, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 224), xr, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 344), xr, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 464), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 120);
+                        // 120 = 7 × 2 × 8 + 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 112; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 120), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 240), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 248), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 360), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 368), x1, t3);
+                        }
+                        Vector256<float> xl = Vector256.LoadUnsafe(ref x, 112);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 112), xl, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 232), xl, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 352), xl, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 472), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 120);
+                        // 120 = 15 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 120; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 120), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 124), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 240), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 244), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 360), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 364), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot120(ref Unsafe.Add(ref w, j * 120), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·400 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows400(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 400);
+                        // 400 = 12 × 2 × 16 + 16
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 384; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 416), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 816), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1200), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1216), x1, t3);
+                        }
+                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 384);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 784), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1184), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1584), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 400);
+                        // 400 = 25 × 2 × 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 400; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 400), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 408), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 800), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 808), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1200), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1208), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 400);
+                        // 400 = 50 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 400; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 400), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 404), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 800), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 804), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1200), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1204), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot400(ref Unsafe.Add(ref w, j * 400), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·784 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows784(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        // 784 = 24 × 2 × 16 + 16
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 768; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1584), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2368), x1, t3);
+                        }
+                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 768);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 768), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1552), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2336), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 3120), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        // 784 = 49 × 2 × 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 784; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 792), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1576), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2360), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        // 784 = 98 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 784; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 788), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1572), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2356), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot784(ref Unsafe.Add(ref w, j * 784), ref x);
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·10 + i] for i &lt; 10: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows10(ref float d, nuint rows, ref float t, float alpha)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    {
+                        // columns 0 to 7
+                        Vector256<float> s0 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 10);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 10) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 7
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 10);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 10) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 10; i++)
                 {
                     float sum = 0.0f;
                     for (nuint r = 0; r < rows; r++)
@@ -6004,77 +6049,173 @@ namespace Samples
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·84 + i] for i &lt; 84: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows84(ref float d, nuint rows, ref float t, float alpha)
             {
-                Vector128<float> alphaV = Vector128.Create(alpha);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    // columns 0 to 7
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 10);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        // columns 0 to 79
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero, s4 = Vector512<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 84);
+                            s0 += Vector512.LoadUnsafe(ref dr);
+                            s1 += Vector512.LoadUnsafe(ref dr, 16);
+                            s2 += Vector512.LoadUnsafe(ref dr, 32);
+                            s3 += Vector512.LoadUnsafe(ref dr, 48);
+                            s4 += Vector512.LoadUnsafe(ref dr, 64);
+                        }
+                        (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
+                        (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
+                        (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
+                        (Vector512.LoadUnsafe(ref t, 64) + (alphaV * s4)).StoreUnsafe(ref t, 64);
                     }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                }
-                for (nuint i = 8; i < 10; i++)
-                {
-                    float sum = 0.0f;
-                    for (nuint r = 0; r < rows; r++)
+                    for (nuint i = 80; i < 84; i++)
                     {
-                        sum += Unsafe.Add(ref d, (r * 10) + i);
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 84) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
                     }
-                    Unsafe.Add(ref t, i) += alpha * sum;
+                    return;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 10; i++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    sum += Unsafe.Add(ref d, (r * 10) + i);
-                }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·84 + i] for i &lt; 84: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows84(ref float d, nuint rows, ref float t, float alpha)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                {
-                    // columns 0 to 79
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero, s4 = Vector512<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector256<float> alphaV = Vector256.Create(alpha);
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 84);
-                        s0 += Vector512.LoadUnsafe(ref dr);
-                        s1 += Vector512.LoadUnsafe(ref dr, 16);
-                        s2 += Vector512.LoadUnsafe(ref dr, 32);
-                        s3 += Vector512.LoadUnsafe(ref dr, 48);
-                        s4 += Vector512.LoadUnsafe(ref dr, 64);
+                        // columns 0 to 63
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 84);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 8);
+                            s2 += Vector256.LoadUnsafe(ref dr, 16);
+                            s3 += Vector256.LoadUnsafe(ref dr, 24);
+                            s4 += Vector256.LoadUnsafe(ref dr, 32);
+                            s5 += Vector256.LoadUnsafe(ref dr, 40);
+                            s6 += Vector256.LoadUnsafe(ref dr, 48);
+                            s7 += Vector256.LoadUnsafe(ref dr, 56);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                        (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
+                        (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
+                        (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
+                        (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
+                        (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
+                        (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
                     }
-                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
-                    (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
-                    (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
-                    (Vector512.LoadUnsafe(ref t, 64) + (alphaV * s4)).StoreUnsafe(ref t, 64);
+                    {
+                        // columns 64 to 79
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 84) + 64);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 8);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
+                        (Vector256.LoadUnsafe(ref t, 72) + (alphaV * s1)).StoreUnsafe(ref t, 72);
+                    }
+                    for (nuint i = 80; i < 84; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 84) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
                 }
-                for (nuint i = 80; i < 84; i++)
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 31
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 84);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                        (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                        (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                        (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
+                        (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
+                        (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
+                        (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
+                    }
+                    {
+                        // columns 32 to 63
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 84) + 32);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
+                        (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
+                        (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
+                        (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
+                        (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
+                        (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
+                        (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
+                        (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
+                    }
+                    {
+                        // columns 64 to 83
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 84) + 64);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
+                        (Vector128.LoadUnsafe(ref t, 68) + (alphaV * s1)).StoreUnsafe(ref t, 68);
+                        (Vector128.LoadUnsafe(ref t, 72) + (alphaV * s2)).StoreUnsafe(ref t, 72);
+                        (Vector128.LoadUnsafe(ref t, 76) + (alphaV * s3)).StoreUnsafe(ref t, 76);
+                        (Vector128.LoadUnsafe(ref t, 80) + (alphaV * s4)).StoreUnsafe(ref t, 80);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 84; i++)
                 {
                     float sum = 0.0f;
                     for (nuint r = 0; r < rows; r++)
@@ -6083,177 +6224,204 @@ namespace Samples
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·120 + i] for i &lt; 120: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows120(ref float d, nuint rows, ref float t, float alpha)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    // columns 0 to 63
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 84);
-                        s0 += Vector256.LoadUnsafe(ref dr);
-                        s1 += Vector256.LoadUnsafe(ref dr, 8);
-                        s2 += Vector256.LoadUnsafe(ref dr, 16);
-                        s3 += Vector256.LoadUnsafe(ref dr, 24);
-                        s4 += Vector256.LoadUnsafe(ref dr, 32);
-                        s5 += Vector256.LoadUnsafe(ref dr, 40);
-                        s6 += Vector256.LoadUnsafe(ref dr, 48);
-                        s7 += Vector256.LoadUnsafe(ref dr, 56);
+                        // columns 0 to 111
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero, s4 = Vector512<float>.Zero, s5 = Vector512<float>.Zero, s6 = Vector512<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 120);
+                            s0 += Vector512.LoadUnsafe(ref dr);
+                            s1 += Vector512.LoadUnsafe(ref dr, 16);
+                            s2 += Vector512.LoadUnsafe(ref dr, 32);
+                            s3 += Vector512.LoadUnsafe(ref dr, 48);
+                            s4 += Vector512.LoadUnsafe(ref dr, 64);
+                            s5 += Vector512.LoadUnsafe(ref dr, 80);
+                            s6 += Vector512.LoadUnsafe(ref dr, 96);
+                        }
+                        (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
+                        (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
+                        (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
+                        (Vector512.LoadUnsafe(ref t, 64) + (alphaV * s4)).StoreUnsafe(ref t, 64);
+                        (Vector512.LoadUnsafe(ref t, 80) + (alphaV * s5)).StoreUnsafe(ref t, 80);
+                        (Vector512.LoadUnsafe(ref t, 96) + (alphaV * s6)).StoreUnsafe(ref t, 96);
                     }
-                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
-                    (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
-                    (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
-                    (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
-                    (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
-                    (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
-                    (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
-                }
-                {
-                    // columns 64 to 79
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    for (nuint i = 112; i < 120; i++)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 84) + 64);
-                        s0 += Vector256.LoadUnsafe(ref dr);
-                        s1 += Vector256.LoadUnsafe(ref dr, 8);
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 120) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
                     }
-                    (Vector256.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
-                    (Vector256.LoadUnsafe(ref t, 72) + (alphaV * s1)).StoreUnsafe(ref t, 72);
+                    return;
                 }
-                for (nuint i = 80; i < 84; i++)
-                {
-                    float sum = 0.0f;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        sum += Unsafe.Add(ref d, (r * 84) + i);
-                    }
-                    Unsafe.Add(ref t, i) += alpha * sum;
-                }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    // columns 0 to 31
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector256<float> alphaV = Vector256.Create(alpha);
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 84);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        // columns 0 to 63
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 120);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 8);
+                            s2 += Vector256.LoadUnsafe(ref dr, 16);
+                            s3 += Vector256.LoadUnsafe(ref dr, 24);
+                            s4 += Vector256.LoadUnsafe(ref dr, 32);
+                            s5 += Vector256.LoadUnsafe(ref dr, 40);
+                            s6 += Vector256.LoadUnsafe(ref dr, 48);
+                            s7 += Vector256.LoadUnsafe(ref dr, 56);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                        (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
+                        (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
+                        (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
+                        (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
+                        (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
+                        (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
                     }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
-                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
-                    (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
-                    (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
-                    (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
-                    (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
-                }
-                {
-                    // columns 32 to 63
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 84) + 32);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        // columns 64 to 119
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 120) + 64);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 8);
+                            s2 += Vector256.LoadUnsafe(ref dr, 16);
+                            s3 += Vector256.LoadUnsafe(ref dr, 24);
+                            s4 += Vector256.LoadUnsafe(ref dr, 32);
+                            s5 += Vector256.LoadUnsafe(ref dr, 40);
+                            s6 += Vector256.LoadUnsafe(ref dr, 48);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
+                        (Vector256.LoadUnsafe(ref t, 72) + (alphaV * s1)).StoreUnsafe(ref t, 72);
+                        (Vector256.LoadUnsafe(ref t, 80) + (alphaV * s2)).StoreUnsafe(ref t, 80);
+                        (Vector256.LoadUnsafe(ref t, 88) + (alphaV * s3)).StoreUnsafe(ref t, 88);
+                        (Vector256.LoadUnsafe(ref t, 96) + (alphaV * s4)).StoreUnsafe(ref t, 96);
+                        (Vector256.LoadUnsafe(ref t, 104) + (alphaV * s5)).StoreUnsafe(ref t, 104);
+                        (Vector256.LoadUnsafe(ref t, 112) + (alphaV * s6)).StoreUnsafe(ref t, 112);
                     }
-                    (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
-                    (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
-                    (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
-                    (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
-                    (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
-                    (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
-                    (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
-                    (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
+                    return;
                 }
-                {
-                    // columns 64 to 83
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 84) + 64);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                    }
-                    (Vector128.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
-                    (Vector128.LoadUnsafe(ref t, 68) + (alphaV * s1)).StoreUnsafe(ref t, 68);
-                    (Vector128.LoadUnsafe(ref t, 72) + (alphaV * s2)).StoreUnsafe(ref t, 72);
-                    (Vector128.LoadUnsafe(ref t, 76) + (alphaV * s3)).StoreUnsafe(ref t, 76);
-                    (Vector128.LoadUnsafe(ref t, 80) + (alphaV * s4)).StoreUnsafe(ref t, 80);
-                }
-                return;
-            }
 
-            for (nuint i = 0; i < 84; i++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    sum += Unsafe.Add(ref d, (r * 84) + i);
-                }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·120 + i] for i &lt; 120: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows120(ref float d, nuint rows, ref float t, float alpha)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                {
-                    // columns 0 to 111
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero, s4 = Vector512<float>.Zero, s5 = Vector512<float>.Zero, s6 = Vector512<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector128<float> alphaV = Vector128.Create(alpha);
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 120);
-                        s0 += Vector512.LoadUnsafe(ref dr);
-                        s1 += Vector512.LoadUnsafe(ref dr, 16);
-                        s2 += Vector512.LoadUnsafe(ref dr, 32);
-                        s3 += Vector512.LoadUnsafe(ref dr, 48);
-                        s4 += Vector512.LoadUnsafe(ref dr, 64);
-                        s5 += Vector512.LoadUnsafe(ref dr, 80);
-                        s6 += Vector512.LoadUnsafe(ref dr, 96);
+                        // columns 0 to 31
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 120);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                        (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                        (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                        (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
+                        (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
+                        (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
+                        (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
                     }
-                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
-                    (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
-                    (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
-                    (Vector512.LoadUnsafe(ref t, 64) + (alphaV * s4)).StoreUnsafe(ref t, 64);
-                    (Vector512.LoadUnsafe(ref t, 80) + (alphaV * s5)).StoreUnsafe(ref t, 80);
-                    (Vector512.LoadUnsafe(ref t, 96) + (alphaV * s6)).StoreUnsafe(ref t, 96);
+                    {
+                        // columns 32 to 63
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 120) + 32);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
+                        (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
+                        (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
+                        (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
+                        (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
+                        (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
+                        (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
+                        (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
+                    }
+                    {
+                        // columns 64 to 95
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 120) + 64);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
+                        (Vector128.LoadUnsafe(ref t, 68) + (alphaV * s1)).StoreUnsafe(ref t, 68);
+                        (Vector128.LoadUnsafe(ref t, 72) + (alphaV * s2)).StoreUnsafe(ref t, 72);
+                        (Vector128.LoadUnsafe(ref t, 76) + (alphaV * s3)).StoreUnsafe(ref t, 76);
+                        (Vector128.LoadUnsafe(ref t, 80) + (alphaV * s4)).StoreUnsafe(ref t, 80);
+                        (Vector128.LoadUnsafe(ref t, 84) + (alphaV * s5)).StoreUnsafe(ref t, 84);
+                        (Vector128.LoadUnsafe(ref t, 88) + (alphaV * s6)).StoreUnsafe(ref t, 88);
+                        (Vector128.LoadUnsafe(ref t, 92) + (alphaV * s7)).StoreUnsafe(ref t, 92);
+                    }
+                    {
+                        // columns 96 to 119
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 120) + 96);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 96) + (alphaV * s0)).StoreUnsafe(ref t, 96);
+                        (Vector128.LoadUnsafe(ref t, 100) + (alphaV * s1)).StoreUnsafe(ref t, 100);
+                        (Vector128.LoadUnsafe(ref t, 104) + (alphaV * s2)).StoreUnsafe(ref t, 104);
+                        (Vector128.LoadUnsafe(ref t, 108) + (alphaV * s3)).StoreUnsafe(ref t, 108);
+                        (Vector128.LoadUnsafe(ref t, 112) + (alphaV * s4)).StoreUnsafe(ref t, 112);
+                        (Vector128.LoadUnsafe(ref t, 116) + (alphaV * s5)).StoreUnsafe(ref t, 116);
+                    }
+                    return;
                 }
-                for (nuint i = 112; i < 120; i++)
+
+                for (nuint i = 0; i < 120; i++)
                 {
                     float sum = 0.0f;
                     for (nuint r = 0; r < rows; r++)
@@ -6262,1786 +6430,1625 @@ namespace Samples
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 6 output rows j and i &lt; 100:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 6 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm6x100(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    // columns 0 to 63
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 48)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 120);
-                        s0 += Vector256.LoadUnsafe(ref dr);
-                        s1 += Vector256.LoadUnsafe(ref dr, 8);
-                        s2 += Vector256.LoadUnsafe(ref dr, 16);
-                        s3 += Vector256.LoadUnsafe(ref dr, 24);
-                        s4 += Vector256.LoadUnsafe(ref dr, 32);
-                        s5 += Vector256.LoadUnsafe(ref dr, 40);
-                        s6 += Vector256.LoadUnsafe(ref dr, 48);
-                        s7 += Vector256.LoadUnsafe(ref dr, 56);
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
                     }
-                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
-                    (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
-                    (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
-                    (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
-                    (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
-                    (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
-                    (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 96;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    // columns 64 to 119
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 8)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 120) + 64);
-                        s0 += Vector256.LoadUnsafe(ref dr);
-                        s1 += Vector256.LoadUnsafe(ref dr, 8);
-                        s2 += Vector256.LoadUnsafe(ref dr, 16);
-                        s3 += Vector256.LoadUnsafe(ref dr, 24);
-                        s4 += Vector256.LoadUnsafe(ref dr, 32);
-                        s5 += Vector256.LoadUnsafe(ref dr, 40);
-                        s6 += Vector256.LoadUnsafe(ref dr, 48);
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
                     }
-                    (Vector256.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
-                    (Vector256.LoadUnsafe(ref t, 72) + (alphaV * s1)).StoreUnsafe(ref t, 72);
-                    (Vector256.LoadUnsafe(ref t, 80) + (alphaV * s2)).StoreUnsafe(ref t, 80);
-                    (Vector256.LoadUnsafe(ref t, 88) + (alphaV * s3)).StoreUnsafe(ref t, 88);
-                    (Vector256.LoadUnsafe(ref t, 96) + (alphaV * s4)).StoreUnsafe(ref t, 96);
-                    (Vector256.LoadUnsafe(ref t, 104) + (alphaV * s5)).StoreUnsafe(ref t, 104);
-                    (Vector256.LoadUnsafe(ref t, 112) + (alphaV * s6)).StoreUnsafe(ref t, 112);
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 96;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                    }
+                    return;
                 }
-                return;
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 100; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 100; i++)
+                {
+                    for (nuint j = 0; j < 6; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 6 output rows j and i &lt; 784:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 6 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm6x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                Vector128<float> alphaV = Vector128.Create(alpha);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    // columns 0 to 31
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 768; i += 48)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 120);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
                     }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
-                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
-                    (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
-                    (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
-                    (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
-                    (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
+                    {
+                        nuint i = 768;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    // columns 32 to 63
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 784; i += 8)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 120) + 32);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
                     }
-                    (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
-                    (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
-                    (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
-                    (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
-                    (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
-                    (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
-                    (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
-                    (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
+                    return;
                 }
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    // columns 64 to 95
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 784; i += 4)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 120) + 64);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
                     }
-                    (Vector128.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
-                    (Vector128.LoadUnsafe(ref t, 68) + (alphaV * s1)).StoreUnsafe(ref t, 68);
-                    (Vector128.LoadUnsafe(ref t, 72) + (alphaV * s2)).StoreUnsafe(ref t, 72);
-                    (Vector128.LoadUnsafe(ref t, 76) + (alphaV * s3)).StoreUnsafe(ref t, 76);
-                    (Vector128.LoadUnsafe(ref t, 80) + (alphaV * s4)).StoreUnsafe(ref t, 80);
-                    (Vector128.LoadUnsafe(ref t, 84) + (alphaV * s5)).StoreUnsafe(ref t, 84);
-                    (Vector128.LoadUnsafe(ref t, 88) + (alphaV * s6)).StoreUnsafe(ref t, 88);
-                    (Vector128.LoadUnsafe(ref t, 92) + (alphaV * s7)).StoreUnsafe(ref t, 92);
+                    return;
                 }
+
+                for (nuint i = 0; i < 784; i++)
                 {
-                    // columns 96 to 119
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    for (nuint j = 0; j < 6; j++)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 120) + 96);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
                     }
-                    (Vector128.LoadUnsafe(ref t, 96) + (alphaV * s0)).StoreUnsafe(ref t, 96);
-                    (Vector128.LoadUnsafe(ref t, 100) + (alphaV * s1)).StoreUnsafe(ref t, 100);
-                    (Vector128.LoadUnsafe(ref t, 104) + (alphaV * s2)).StoreUnsafe(ref t, 104);
-                    (Vector128.LoadUnsafe(ref t, 108) + (alphaV * s3)).StoreUnsafe(ref t, 108);
-                    (Vector128.LoadUnsafe(ref t, 112) + (alphaV * s4)).StoreUnsafe(ref t, 112);
-                    (Vector128.LoadUnsafe(ref t, 116) + (alphaV * s5)).StoreUnsafe(ref t, 116);
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 120; i++)
+            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBias10(ref float y, ref float b)
             {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    sum += Unsafe.Add(ref d, (r * 120) + i);
+                    // 10 = 1 × 8 + 2 scalar
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z;
+                    }
+                    return;
                 }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
 
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 6 output rows j and i &lt; 100:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 6 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm6x100(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    // 10 = 2 × 4 + 2 scalar
                     {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
                     }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
                     {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
+                        z.StoreUnsafe(ref y, 4);
                     }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z;
+                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 96; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                }
-                {
-                    Vector128<float> alpha128 = Vector128.Create(alpha);
-                    nuint i = 96;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 100; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 100; i++)
-            {
-                for (nuint j = 0; j < 6; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 6 output rows j and i &lt; 784:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 6 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm6x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 768; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                }
-                {
-                    nuint i = 768;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 784; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
-            {
-                for (nuint j = 0; j < 6; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBias10(ref float y, ref float b)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 10 = 1 × 8 + 2 scalar
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
-                    z.StoreUnsafe(ref y, 0);
-                }
-                for (nuint i = 8; i < 10; i++)
+                for (nuint i = 0; i < 10; i++)
                 {
                     float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
                     Unsafe.Add(ref y, i) = z;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBiasBroadcast32(ref float y, float b)
             {
-                // 10 = 2 × 4 + 2 scalar
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
-                    z.StoreUnsafe(ref y, 0);
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        z.StoreUnsafe(ref y, 16);
+                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
-                    z.StoreUnsafe(ref y, 4);
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            z.StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            z.StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
                 }
-                for (nuint i = 8; i < 10; i++)
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            z.StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
                     Unsafe.Add(ref y, i) = z;
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 10; i++)
+            /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 120: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBias120(ref float y, ref float b)
             {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 120 = 1 × 4 × 16 (unrolled) + 3 × 16 + 8 scalar
+                    for (nuint i = 0; i < 64; i += 64)
+                    {
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
+                        }
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 64) + Vector512.LoadUnsafe(ref b, 64);
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 64);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 80) + Vector512.LoadUnsafe(ref b, 80);
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 80);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 96) + Vector512.LoadUnsafe(ref b, 96);
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 96);
+                    }
+                    for (nuint i = 112; i < 120; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
+                    }
+                    return;
+                }
 
-        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBiasBroadcast32(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 16
-                Vector512<float> bV = Vector512.Create(b);
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    z.StoreUnsafe(ref y, 0);
+                    // 120 = 3 × 4 × 8 (unrolled) + 3 × 8
+                    for (nuint i = 0; i < 96; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 96) + Vector256.LoadUnsafe(ref b, 96);
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 96);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 104) + Vector256.LoadUnsafe(ref b, 104);
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 104);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 112) + Vector256.LoadUnsafe(ref b, 112);
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 112);
+                    }
+                    return;
                 }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                    z.StoreUnsafe(ref y, 16);
-                }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 32 = 1 × 4 × 8 (unrolled)
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 32; i += 32)
+                if (Vector128.IsHardwareAccelerated)
                 {
+                    // 120 = 7 × 4 × 4 (unrolled) + 2 × 4
+                    for (nuint i = 0; i < 112; i += 16)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 112) + Vector128.LoadUnsafe(ref b, 112);
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 112);
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        z.StoreUnsafe(ref y, i + 16);
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 116) + Vector128.LoadUnsafe(ref b, 116);
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 116);
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        z.StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 32; i += 16)
-                {
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        z.StoreUnsafe(ref y, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 32; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 120: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBias120(ref float y, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 120 = 1 × 4 × 16 (unrolled) + 3 × 16 + 8 scalar
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
-                    }
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 64) + Vector512.LoadUnsafe(ref b, 64);
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 64);
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 80) + Vector512.LoadUnsafe(ref b, 80);
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 80);
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 96) + Vector512.LoadUnsafe(ref b, 96);
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 96);
-                }
-                for (nuint i = 112; i < 120; i++)
+                for (nuint i = 0; i < 120; i++)
                 {
                     float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
                     Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 84: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBias84(ref float y, ref float b)
             {
-                // 120 = 3 × 4 × 8 (unrolled) + 3 × 8
-                for (nuint i = 0; i < 96; i += 32)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 84 = 1 × 4 × 16 (unrolled) + 1 × 16 + 4 scalar
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
+                        }
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 64) + Vector512.LoadUnsafe(ref b, 64);
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 64);
                     }
+                    for (nuint i = 80; i < 84; i++)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 96) + Vector256.LoadUnsafe(ref b, 96);
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 96);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 104) + Vector256.LoadUnsafe(ref b, 104);
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 104);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 112) + Vector256.LoadUnsafe(ref b, 112);
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 112);
-                }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 120 = 7 × 4 × 4 (unrolled) + 2 × 4
-                for (nuint i = 0; i < 112; i += 16)
+                if (Vector256.IsHardwareAccelerated)
                 {
+                    // 84 = 2 × 4 × 8 (unrolled) + 2 × 8 + 4 scalar
+                    for (nuint i = 0; i < 64; i += 32)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
                     }
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 64) + Vector256.LoadUnsafe(ref b, 64);
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 64);
                     }
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 72) + Vector256.LoadUnsafe(ref b, 72);
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 72);
                     }
+                    for (nuint i = 80; i < 84; i++)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                     }
+                    return;
                 }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 112) + Vector128.LoadUnsafe(ref b, 112);
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 112);
-                }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 116) + Vector128.LoadUnsafe(ref b, 116);
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 116);
-                }
-                return;
-            }
 
-            for (nuint i = 0; i < 120; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 84 = 5 × 4 × 4 (unrolled) + 1 × 4
+                    for (nuint i = 0; i < 80; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 80) + Vector128.LoadUnsafe(ref b, 80);
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 80);
+                    }
+                    return;
+                }
 
-        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 84: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBias84(ref float y, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 84 = 1 × 4 × 16 (unrolled) + 1 × 16 + 4 scalar
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
-                    }
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 64) + Vector512.LoadUnsafe(ref b, 64);
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 64);
-                }
-                for (nuint i = 80; i < 84; i++)
+                for (nuint i = 0; i < 84; i++)
                 {
                     float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
                     Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 100: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBiasBroadcast100(ref float y, float b)
             {
-                // 84 = 2 × 4 × 8 (unrolled) + 2 × 8 + 4 scalar
-                for (nuint i = 0; i < 64; i += 32)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 100 = 1 × 4 × 16 (unrolled) + 2 × 16 + 4 scalar
+                    Vector512<float> bV = Vector512.Create(b);
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
+                        }
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 64) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 64);
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 80) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 80);
                     }
+                    for (nuint i = 96; i < 100; i++)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        float z = Unsafe.Add(ref y, i) + b;
+                        Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                     }
+                    return;
                 }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 64) + Vector256.LoadUnsafe(ref b, 64);
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 64);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 72) + Vector256.LoadUnsafe(ref b, 72);
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 72);
-                }
-                for (nuint i = 80; i < 84; i++)
-                {
-                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                    Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-                }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 84 = 5 × 4 × 4 (unrolled) + 1 × 4
-                for (nuint i = 0; i < 80; i += 16)
+                if (Vector256.IsHardwareAccelerated)
                 {
+                    // 100 = 3 × 4 × 8 (unrolled) + 4 scalar
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 96; i += 32)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
                     }
+                    for (nuint i = 96; i < 100; i++)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        float z = Unsafe.Add(ref y, i) + b;
+                        Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                     }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                    }
+                    return;
                 }
-                {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 80) + Vector128.LoadUnsafe(ref b, 80);
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 80);
-                }
-                return;
-            }
 
-            for (nuint i = 0; i < 84; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 100 = 6 × 4 × 4 (unrolled) + 1 × 4
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 96; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 96) + bV;
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 96);
+                    }
+                    return;
+                }
 
-        /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 100: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBiasBroadcast100(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 100 = 1 × 4 × 16 (unrolled) + 2 × 16 + 4 scalar
-                Vector512<float> bV = Vector512.Create(b);
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + bV;
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + bV;
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + bV;
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + bV;
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
-                    }
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 64) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 64);
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 80) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 80);
-                }
-                for (nuint i = 96; i < 100; i++)
+                for (nuint i = 0; i < 100; i++)
                 {
                     float z = Unsafe.Add(ref y, i) + b;
                     Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBiasBroadcast32(ref float y, float b)
             {
-                // 100 = 3 × 4 × 8 (unrolled) + 4 scalar
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 96; i += 32)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 16);
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                for (nuint i = 96; i < 100; i++)
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
                 {
                     float z = Unsafe.Add(ref y, i) + b;
                     Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 784: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBiasBroadcast784(ref float y, float b)
             {
-                // 100 = 6 × 4 × 4 (unrolled) + 1 × 4
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 96; i += 16)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 784 = 12 × 4 × 16 (unrolled) + 1 × 16
+                    Vector512<float> bV = Vector512.Create(b);
+                    for (nuint i = 0; i < 768; i += 64)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
+                        }
                     }
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 768) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 768);
                     }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 96) + bV;
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 96);
+                    // 784 = 24 × 4 × 8 (unrolled) + 2 × 8
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 768; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 768) + bV;
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 768);
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 776) + bV;
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 776);
+                    }
+                    return;
                 }
-                return;
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 784 = 49 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 784; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 784; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
+                }
             }
 
-            for (nuint i = 0; i < 100; i++)
+            /// <summary>d[i] ⊙= f′ for i &lt; 120, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluDerivative120(ref float d, ref float a)
             {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 120 = 1 × 4 × 16 (unrolled) + 3 × 16 + 8 scalar
+                    for (nuint i = 0; i < 64; i += 64)
+                    {
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
+                        }
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, 64);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, 64);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 64);
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, 80);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, 80);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 80);
+                    }
+                    {
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, 96);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, 96);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 96);
+                    }
+                    for (nuint i = 112; i < 120; i++)
+                    {
+                        float e = Unsafe.Add(ref d, i);
+                        float ai = Unsafe.Add(ref a, i);
+                        Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
+                    }
+                    return;
+                }
 
-        /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBiasBroadcast32(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 16
-                Vector512<float> bV = Vector512.Create(b);
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
+                    // 120 = 3 × 4 × 8 (unrolled) + 3 × 8
+                    for (nuint i = 0; i < 96; i += 32)
+                    {
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
+                        }
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, 96);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, 96);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 96);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, 104);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, 104);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 104);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, 112);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, 112);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 112);
+                    }
+                    return;
                 }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 16);
-                }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 32 = 1 × 4 × 8 (unrolled)
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 32; i += 32)
+                if (Vector128.IsHardwareAccelerated)
                 {
+                    // 120 = 7 × 4 × 4 (unrolled) + 2 × 4
+                    for (nuint i = 0; i < 112; i += 16)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                        }
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, 112);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, 112);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 112);
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, 116);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, 116);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 116);
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 32; i += 16)
-                {
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 32; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
-
-        /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 784: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBiasBroadcast784(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 784 = 12 × 4 × 16 (unrolled) + 1 × 16
-                Vector512<float> bV = Vector512.Create(b);
-                for (nuint i = 0; i < 768; i += 64)
-                {
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + bV;
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + bV;
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + bV;
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + bV;
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
-                    }
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 768) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 768);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 784 = 24 × 4 × 8 (unrolled) + 2 × 8
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 768; i += 32)
-                {
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                    }
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 768) + bV;
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 768);
-                }
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 776) + bV;
-                    Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 776);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 784 = 49 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
-
-        /// <summary>d[i] ⊙= f′ for i &lt; 120, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluDerivative120(ref float d, ref float a)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 120 = 1 × 4 × 16 (unrolled) + 3 × 16 + 8 scalar
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
-                    }
-                }
-                {
-                    Vector512<float> e = Vector512.LoadUnsafe(ref d, 64);
-                    Vector512<float> ai = Vector512.LoadUnsafe(ref a, 64);
-                    Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 64);
-                }
-                {
-                    Vector512<float> e = Vector512.LoadUnsafe(ref d, 80);
-                    Vector512<float> ai = Vector512.LoadUnsafe(ref a, 80);
-                    Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 80);
-                }
-                {
-                    Vector512<float> e = Vector512.LoadUnsafe(ref d, 96);
-                    Vector512<float> ai = Vector512.LoadUnsafe(ref a, 96);
-                    Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 96);
-                }
-                for (nuint i = 112; i < 120; i++)
+                for (nuint i = 0; i < 120; i++)
                 {
                     float e = Unsafe.Add(ref d, i);
                     float ai = Unsafe.Add(ref a, i);
                     Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>d[i] ⊙= f′ for i &lt; 1600, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluDerivative1600(ref float d, ref float a)
             {
-                // 120 = 3 × 4 × 8 (unrolled) + 3 × 8
-                for (nuint i = 0; i < 96; i += 32)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 1600 = 25 × 4 × 16 (unrolled)
+                    for (nuint i = 0; i < 1600; i += 64)
                     {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
+                        }
                     }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
-                    }
+                    return;
                 }
-                {
-                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 96);
-                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 96);
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 96);
-                }
-                {
-                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 104);
-                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 104);
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 104);
-                }
-                {
-                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 112);
-                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 112);
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 112);
-                }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 120 = 7 × 4 × 4 (unrolled) + 2 × 4
-                for (nuint i = 0; i < 112; i += 16)
+                if (Vector256.IsHardwareAccelerated)
                 {
+                    // 1600 = 50 × 4 × 8 (unrolled)
+                    for (nuint i = 0; i < 1600; i += 32)
                     {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
+                        }
                     }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
-                    }
+                    return;
                 }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, 112);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, 112);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 112);
-                }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, 116);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, 116);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 116);
-                }
-                return;
-            }
 
-            for (nuint i = 0; i < 120; i++)
-            {
-                float e = Unsafe.Add(ref d, i);
-                float ai = Unsafe.Add(ref a, i);
-                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
-            }
-        }
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 1600 = 100 × 4 × 4 (unrolled)
+                    for (nuint i = 0; i < 1600; i += 16)
+                    {
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                        }
+                    }
+                    return;
+                }
 
-        /// <summary>d[i] ⊙= f′ for i &lt; 1600, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluDerivative1600(ref float d, ref float a)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 1600 = 25 × 4 × 16 (unrolled)
-                for (nuint i = 0; i < 1600; i += 64)
-                {
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
-                    }
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 1600 = 50 × 4 × 8 (unrolled)
-                for (nuint i = 0; i < 1600; i += 32)
-                {
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 1600 = 100 × 4 × 4 (unrolled)
-                for (nuint i = 0; i < 1600; i += 16)
-                {
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 1600; i++)
-            {
-                float e = Unsafe.Add(ref d, i);
-                float ai = Unsafe.Add(ref a, i);
-                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
-            }
-        }
-
-        /// <summary>d[i] ⊙= f′ for i &lt; 4704, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluDerivative4704(ref float d, ref float a)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 4704 = 73 × 4 × 16 (unrolled) + 2 × 16
-                for (nuint i = 0; i < 4672; i += 64)
-                {
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
-                    }
-                }
-                {
-                    Vector512<float> e = Vector512.LoadUnsafe(ref d, 4672);
-                    Vector512<float> ai = Vector512.LoadUnsafe(ref a, 4672);
-                    Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 4672);
-                }
-                {
-                    Vector512<float> e = Vector512.LoadUnsafe(ref d, 4688);
-                    Vector512<float> ai = Vector512.LoadUnsafe(ref a, 4688);
-                    Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 4688);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 4704 = 147 × 4 × 8 (unrolled)
-                for (nuint i = 0; i < 4704; i += 32)
-                {
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 4704 = 294 × 4 × 4 (unrolled)
-                for (nuint i = 0; i < 4704; i += 16)
-                {
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 4704; i++)
-            {
-                float e = Unsafe.Add(ref d, i);
-                float ai = Unsafe.Add(ref a, i);
-                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
-            }
-        }
-
-        /// <summary>d[i] ⊙= f′ for i &lt; 84, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluDerivative84(ref float d, ref float a)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 84 = 1 × 4 × 16 (unrolled) + 1 × 16 + 4 scalar
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
-                    }
-                }
-                {
-                    Vector512<float> e = Vector512.LoadUnsafe(ref d, 64);
-                    Vector512<float> ai = Vector512.LoadUnsafe(ref a, 64);
-                    Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 64);
-                }
-                for (nuint i = 80; i < 84; i++)
+                for (nuint i = 0; i < 1600; i++)
                 {
                     float e = Unsafe.Add(ref d, i);
                     float ai = Unsafe.Add(ref a, i);
                     Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>d[i] ⊙= f′ for i &lt; 4704, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluDerivative4704(ref float d, ref float a)
             {
-                // 84 = 2 × 4 × 8 (unrolled) + 2 × 8 + 4 scalar
-                for (nuint i = 0; i < 64; i += 32)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 4704 = 73 × 4 × 16 (unrolled) + 2 × 16
+                    for (nuint i = 0; i < 4672; i += 64)
                     {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
+                        }
                     }
                     {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, 4672);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, 4672);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 4672);
                     }
                     {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, 4688);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, 4688);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 4688);
                     }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
-                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 64);
-                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 64);
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 64);
+                    // 4704 = 147 × 4 × 8 (unrolled)
+                    for (nuint i = 0; i < 4704; i += 32)
+                    {
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
+                        }
+                    }
+                    return;
                 }
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    Vector256<float> e = Vector256.LoadUnsafe(ref d, 72);
-                    Vector256<float> ai = Vector256.LoadUnsafe(ref a, 72);
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 72);
+                    // 4704 = 294 × 4 × 4 (unrolled)
+                    for (nuint i = 0; i < 4704; i += 16)
+                    {
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                        }
+                    }
+                    return;
                 }
-                for (nuint i = 80; i < 84; i++)
+
+                for (nuint i = 0; i < 4704; i++)
                 {
                     float e = Unsafe.Add(ref d, i);
                     float ai = Unsafe.Add(ref a, i);
                     Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>d[i] ⊙= f′ for i &lt; 84, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluDerivative84(ref float d, ref float a)
             {
-                // 84 = 5 × 4 × 4 (unrolled) + 1 × 4
-                for (nuint i = 0; i < 80; i += 16)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 84 = 1 × 4 × 16 (unrolled) + 1 × 16 + 4 scalar
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
+                        }
                     }
                     {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                        Vector512<float> e = Vector512.LoadUnsafe(ref d, 64);
+                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, 64);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, 64);
                     }
+                    for (nuint i = 80; i < 84; i++)
                     {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        float e = Unsafe.Add(ref d, i);
+                        float ai = Unsafe.Add(ref a, i);
+                        Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
                     }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
-                    }
+                    return;
                 }
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, 80);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, 80);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 80);
-                }
-                return;
-            }
 
-            for (nuint i = 0; i < 84; i++)
-            {
-                float e = Unsafe.Add(ref d, i);
-                float ai = Unsafe.Add(ref a, i);
-                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 84 = 2 × 4 × 8 (unrolled) + 2 × 8 + 4 scalar
+                    for (nuint i = 0; i < 64; i += 32)
+                    {
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
+                        }
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, 64);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, 64);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 64);
+                    }
+                    {
+                        Vector256<float> e = Vector256.LoadUnsafe(ref d, 72);
+                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, 72);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, 72);
+                    }
+                    for (nuint i = 80; i < 84; i++)
+                    {
+                        float e = Unsafe.Add(ref d, i);
+                        float ai = Unsafe.Add(ref a, i);
+                        Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 84 = 5 × 4 × 4 (unrolled) + 1 × 4
+                    for (nuint i = 0; i < 80; i += 16)
+                    {
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                        }
+                    }
+                    {
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, 80);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, 80);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 80);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 84; i++)
+                {
+                    float e = Unsafe.Add(ref d, i);
+                    float ai = Unsafe.Add(ref a, i);
+                    Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
+                }
             }
         }
     }

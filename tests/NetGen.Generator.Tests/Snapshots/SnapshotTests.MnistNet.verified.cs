@@ -259,7 +259,7 @@ namespace Samples
                 // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
                 for (; start + ForwardBlock <= count; start += ForwardBlock)
                 {
-                    TransposeBlock784(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+                    Kernels.TransposeBlock784(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
                     bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
                     Layer0ForwardBlock(ref p, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
                     Layer1ForwardBlock(ref p, ref s1, ref s);
@@ -829,9 +829,9 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
-            DotRowsSparse784(ref w, ref x, ref a, 128);
+            Kernels.DotRowsSparse784(ref w, ref x, ref a, 128);
             // + b0, then ReLU
-            ReluBias128(ref a, ref b);
+            Kernels.ReluBias128(ref a, ref b);
         }
 
         /// <summary>
@@ -852,19 +852,19 @@ namespace Samples
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock784(ref Unsafe.Add(ref x, n * 784), ref xt);
-                int nonzero = NonzeroRows784(ref xt, ref ks);
+                Kernels.TransposeBlock784(ref Unsafe.Add(ref x, n * 784), ref xt);
+                int nonzero = Kernels.NonzeroRows784(ref xt, ref ks);
                 if (nonzero > 686)
                 {
-                    ForwardBlock128x784(ref w, ref xt, ref yt);
+                    Kernels.ForwardBlock128x784(ref w, ref xt, ref yt);
                 }
                 else
                 {
-                    ForwardBlockSparse128x784(ref w, ref xt, ref yt, ref ks, (nuint)nonzero);
+                    Kernels.ForwardBlockSparse128x784(ref w, ref xt, ref yt, ref ks, (nuint)nonzero);
                 }
                 for (nuint o = 0; o < 128; o++)
                 {
-                    ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 128);
                 for (nuint j = 0; j < 32; j++)
@@ -897,21 +897,21 @@ namespace Samples
                 ref float yn = ref Unsafe.Add(ref y, n * 128);
                 for (nuint o = 0; o < 128; o += 4)
                 {
-                    DotBlock784(ref Unsafe.Add(ref w, o * 784), ref xn, ref Unsafe.Add(ref yn, o), 128);
+                    Kernels.DotBlock784(ref Unsafe.Add(ref w, o * 784), ref xn, ref Unsafe.Add(ref yn, o), 128);
                 }
             }
             for (; n < count; n++)
             {
                 for (nuint o = 0; o < 128; o++)
                 {
-                    Unsafe.Add(ref y, (n * 128) + o) = Dot784(ref Unsafe.Add(ref w, o * 784), ref Unsafe.Add(ref x, n * 784));
+                    Unsafe.Add(ref y, (n * 128) + o) = Kernels.Dot784(ref Unsafe.Add(ref w, o * 784), ref Unsafe.Add(ref x, n * 784));
                 }
             }
 
             // + b0, then ReLU
             for (nuint r = rest; r < count; r++)
             {
-                ReluBias128(ref Unsafe.Add(ref y, r * 128), ref b);
+                Kernels.ReluBias128(ref Unsafe.Add(ref y, r * 128), ref b);
             }
         }
 
@@ -922,19 +922,19 @@ namespace Samples
             // The inputs k that are 0 in every example of the block are skipped.
             Span<int> steps = stackalloc int[784];
             ref int ks = ref MemoryMarshal.GetReference(steps);
-            int count = NonzeroRows784(ref xt, ref ks);
+            int count = Kernels.NonzeroRows784(ref xt, ref ks);
             if (count > 686)
             {
-                ForwardBlockPrefetching128x784(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
+                Kernels.ForwardBlockPrefetching128x784(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
             }
             else
             {
-                ForwardBlockPrefetchingSparse128x784(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref ks, (nuint)count, ref next, nextLength);
+                Kernels.ForwardBlockPrefetchingSparse128x784(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref ks, (nuint)count, ref next, nextLength);
             }
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 128; o++)
             {
-                ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -944,9 +944,9 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W1);
             ref float b = ref Unsafe.Add(ref p, B1);
-            DotRows128(ref w, ref x, ref a, 64);
+            Kernels.DotRows128(ref w, ref x, ref a, 64);
             // + b1, then ReLU
-            ReluBias64(ref a, ref b);
+            Kernels.ReluBias64(ref a, ref b);
         }
 
         /// <summary>
@@ -964,11 +964,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock128(ref Unsafe.Add(ref x, n * 128), ref xt);
-                ForwardBlock64x128(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock128(ref Unsafe.Add(ref x, n * 128), ref xt);
+                Kernels.ForwardBlock64x128(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 64; o++)
                 {
-                    ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 64);
                 for (nuint j = 0; j < 32; j++)
@@ -1001,21 +1001,21 @@ namespace Samples
                 ref float yn = ref Unsafe.Add(ref y, n * 64);
                 for (nuint o = 0; o < 64; o += 4)
                 {
-                    DotBlock128(ref Unsafe.Add(ref w, o * 128), ref xn, ref Unsafe.Add(ref yn, o), 64);
+                    Kernels.DotBlock128(ref Unsafe.Add(ref w, o * 128), ref xn, ref Unsafe.Add(ref yn, o), 64);
                 }
             }
             for (; n < count; n++)
             {
                 for (nuint o = 0; o < 64; o++)
                 {
-                    Unsafe.Add(ref y, (n * 64) + o) = Dot128(ref Unsafe.Add(ref w, o * 128), ref Unsafe.Add(ref x, n * 128));
+                    Unsafe.Add(ref y, (n * 64) + o) = Kernels.Dot128(ref Unsafe.Add(ref w, o * 128), ref Unsafe.Add(ref x, n * 128));
                 }
             }
 
             // + b1, then ReLU
             for (nuint r = rest; r < count; r++)
             {
-                ReluBias64(ref Unsafe.Add(ref y, r * 64), ref b);
+                Kernels.ReluBias64(ref Unsafe.Add(ref y, r * 64), ref b);
             }
         }
 
@@ -1023,11 +1023,11 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBlock(ref float p, ref float xt, ref float yt)
         {
-            ForwardBlock64x128(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+            Kernels.ForwardBlock64x128(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 64; o++)
             {
-                ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -1037,13 +1037,13 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W2);
             ref float b = ref Unsafe.Add(ref p, B2);
-            DotRows64(ref w, ref x, ref a, 8);
+            Kernels.DotRows64(ref w, ref x, ref a, 8);
             for (nuint o = 8; o < 10; o++)
             {
-                Unsafe.Add(ref a, o) = Dot64(ref Unsafe.Add(ref w, o * 64), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot64(ref Unsafe.Add(ref w, o * 64), ref x);
             }
             // + b2, then identity
-            IdentityBias10(ref a, ref b);
+            Kernels.IdentityBias10(ref a, ref b);
         }
 
         /// <summary>
@@ -1061,11 +1061,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock64(ref Unsafe.Add(ref x, n * 64), ref xt);
-                ForwardBlock10x64(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock64(ref Unsafe.Add(ref x, n * 64), ref xt);
+                Kernels.ForwardBlock10x64(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 10; o++)
                 {
-                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
                 for (nuint j = 0; j < 32; j++)
@@ -1098,13 +1098,13 @@ namespace Samples
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
                 for (nuint o = 0; o < 8; o += 4)
                 {
-                    DotBlock64(ref Unsafe.Add(ref w, o * 64), ref xn, ref Unsafe.Add(ref yn, o), 10);
+                    Kernels.DotBlock64(ref Unsafe.Add(ref w, o * 64), ref xn, ref Unsafe.Add(ref yn, o), 10);
                 }
                 for (nuint o = 8; o < 10; o++)
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 10) + o) = Dot64(ref Unsafe.Add(ref w, o * 64), ref Unsafe.Add(ref xn, k * 64));
+                        Unsafe.Add(ref yn, (k * 10) + o) = Kernels.Dot64(ref Unsafe.Add(ref w, o * 64), ref Unsafe.Add(ref xn, k * 64));
                     }
                 }
             }
@@ -1112,14 +1112,14 @@ namespace Samples
             {
                 for (nuint o = 0; o < 10; o++)
                 {
-                    Unsafe.Add(ref y, (n * 10) + o) = Dot64(ref Unsafe.Add(ref w, o * 64), ref Unsafe.Add(ref x, n * 64));
+                    Unsafe.Add(ref y, (n * 10) + o) = Kernels.Dot64(ref Unsafe.Add(ref w, o * 64), ref Unsafe.Add(ref x, n * 64));
                 }
             }
 
             // + b2, then identity
             for (nuint r = rest; r < count; r++)
             {
-                IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
+                Kernels.IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
             }
         }
 
@@ -1127,11 +1127,11 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2ForwardBlock(ref float p, ref float xt, ref float yt)
         {
-            ForwardBlock10x64(ref Unsafe.Add(ref p, W2), ref xt, ref yt);
+            Kernels.ForwardBlock10x64(ref Unsafe.Add(ref p, W2), ref xt, ref yt);
             ref float b = ref Unsafe.Add(ref p, B2);
             for (nuint o = 0; o < 10; o++)
             {
-                IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -1153,15 +1153,15 @@ namespace Samples
                 ref float dr = ref Unsafe.Add(ref d, r0 * 10);
                 for (nuint o = 0; o < 8; o += 8)
                 {
-                    Gemm8x64(ref xr, 64, ref Unsafe.Add(ref dr, o), 10, 1, rows, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
+                    Kernels.Gemm8x64(ref xr, 64, ref Unsafe.Add(ref dr, o), 10, 1, rows, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
                 }
                 for (nuint o = 8; o < 10; o++)
                 {
-                    Gemm1x64(ref xr, 64, ref Unsafe.Add(ref dr, o), 10, 0, rows, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
+                    Kernels.Gemm1x64(ref xr, 64, ref Unsafe.Add(ref dr, o), 10, 0, rows, ref Unsafe.Add(ref tw, o * 64), 64, alpha, accumulate: true);
                 }
             }
             // b2[o] += α·Σₙ δ2[n, o]
-            SumRows10(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
+            Kernels.SumRows10(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
         }
 
         /// <summary>Layer 2 backward, deltas only: δ1 = (δ2·W2) ⊙ f′(a1) for count examples, with the weights before the step.</summary>
@@ -1174,16 +1174,16 @@ namespace Samples
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
+                Kernels.Gemm8x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
+                Kernels.Gemm1x64(ref w, 64, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 64), 64, 1.0f, accumulate: false);
             }
             // δ1 ⊙= f′(a1), f′ = [a > 0]
             for (nuint r = 0; r < m; r++)
             {
-                ReluDerivative64(ref Unsafe.Add(ref dx, r * 64), ref Unsafe.Add(ref x, r * 64));
+                Kernels.ReluDerivative64(ref Unsafe.Add(ref dx, r * 64), ref Unsafe.Add(ref x, r * 64));
             }
         }
 
@@ -1201,11 +1201,11 @@ namespace Samples
                 float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                UpdateRow64(ref Unsafe.Add(ref w, o * 64), ref x, ref dx, delta, step);
+                Kernels.UpdateRow64(ref Unsafe.Add(ref w, o * 64), ref x, ref dx, delta, step);
             }
 
             // δ1 ⊙= f′(a1), f′ = [a > 0]
-            ReluDerivative64(ref dx, ref x);
+            Kernels.ReluDerivative64(ref dx, ref x);
         }
 
         /// <summary>Layer 2's step for at most 64 examples: 8 rows of W2 at a time, g = Σₙ δ2ₙ·a1ₙᵀ into block and the step on those rows at once; then b2 with g = Σₙ δ2ₙ.</summary>
@@ -1217,25 +1217,25 @@ namespace Samples
             // W2[o..o+8, :]: the gradient of the block, then its step
             for (nuint o = 0; o < 8; o += 8)
             {
-                Gemm8x64(ref Unsafe.Add(ref x, 0), 64, ref Unsafe.Add(ref d, o), 10, 1, m < 32 ? m : 32, ref block, 64, 1.0f, accumulate: false);
+                Kernels.Gemm8x64(ref Unsafe.Add(ref x, 0), 64, ref Unsafe.Add(ref d, o), 10, 1, m < 32 ? m : 32, ref block, 64, 1.0f, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm8x64(ref Unsafe.Add(ref x, 2048), 64, ref Unsafe.Add(ref d, 320 + o), 10, 1, m - 32, ref block, 64, 1.0f, accumulate: true);
+                    Kernels.Gemm8x64(ref Unsafe.Add(ref x, 2048), 64, ref Unsafe.Add(ref d, 320 + o), 10, 1, m - 32, ref block, 64, 1.0f, accumulate: true);
                 }
                 step.Apply(W2 + (int)(o * 64), MemoryMarshal.CreateReadOnlySpan(ref block, 512));
             }
             for (nuint o = 8; o < 10; o++)
             {
-                Gemm1x64(ref Unsafe.Add(ref x, 0), 64, ref Unsafe.Add(ref d, o), 10, 0, m < 32 ? m : 32, ref block, 64, 1.0f, accumulate: false);
+                Kernels.Gemm1x64(ref Unsafe.Add(ref x, 0), 64, ref Unsafe.Add(ref d, o), 10, 0, m < 32 ? m : 32, ref block, 64, 1.0f, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm1x64(ref Unsafe.Add(ref x, 2048), 64, ref Unsafe.Add(ref d, 320 + o), 10, 0, m - 32, ref block, 64, 1.0f, accumulate: true);
+                    Kernels.Gemm1x64(ref Unsafe.Add(ref x, 2048), 64, ref Unsafe.Add(ref d, 320 + o), 10, 0, m - 32, ref block, 64, 1.0f, accumulate: true);
                 }
                 step.Apply(W2 + (int)(o * 64), MemoryMarshal.CreateReadOnlySpan(ref block, 64));
             }
             // b2: g = Σₙ δ2ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 10).Clear();
-            SumRows10(ref d, m, ref block, 1.0f);
+            Kernels.SumRows10(ref d, m, ref block, 1.0f);
             step.Apply(B2, MemoryMarshal.CreateReadOnlySpan(ref block, 10));
         }
 
@@ -1257,11 +1257,11 @@ namespace Samples
                 ref float dr = ref Unsafe.Add(ref d, r0 * 64);
                 for (nuint o = 0; o < 64; o += 8)
                 {
-                    Gemm8x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 64, 1, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
+                    Kernels.Gemm8x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 64, 1, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
                 }
             }
             // b1[o] += α·Σₙ δ1[n, o]
-            SumRows64(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+            Kernels.SumRows64(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
@@ -1274,16 +1274,16 @@ namespace Samples
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x128(ref w, 128, ref Unsafe.Add(ref d, n * 64), 1, 64, 64, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
+                Kernels.Gemm8x128(ref w, 128, ref Unsafe.Add(ref d, n * 64), 1, 64, 64, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x128(ref w, 128, ref Unsafe.Add(ref d, n * 64), 1, 0, 64, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
+                Kernels.Gemm1x128(ref w, 128, ref Unsafe.Add(ref d, n * 64), 1, 0, 64, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
             }
             // δ0 ⊙= f′(a0), f′ = [a > 0]
             for (nuint r = 0; r < m; r++)
             {
-                ReluDerivative128(ref Unsafe.Add(ref dx, r * 128), ref Unsafe.Add(ref x, r * 128));
+                Kernels.ReluDerivative128(ref Unsafe.Add(ref dx, r * 128), ref Unsafe.Add(ref x, r * 128));
             }
         }
 
@@ -1312,11 +1312,11 @@ namespace Samples
                 float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                UpdateRow128(ref Unsafe.Add(ref w, o * 128), ref x, ref dx, delta, step);
+                Kernels.UpdateRow128(ref Unsafe.Add(ref w, o * 128), ref x, ref dx, delta, step);
             }
 
             // δ0 ⊙= f′(a0), f′ = [a > 0]
-            ReluDerivative128(ref dx, ref x);
+            Kernels.ReluDerivative128(ref dx, ref x);
         }
 
         /// <summary>Layer 1's step for at most 64 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
@@ -1328,16 +1328,16 @@ namespace Samples
             // W1[o..o+8, :]: the gradient of the block, then its step
             for (nuint o = 0; o < 64; o += 8)
             {
-                Gemm8x128(ref Unsafe.Add(ref x, 0), 128, ref Unsafe.Add(ref d, o), 64, 1, m < 32 ? m : 32, ref block, 128, 1.0f, accumulate: false);
+                Kernels.Gemm8x128(ref Unsafe.Add(ref x, 0), 128, ref Unsafe.Add(ref d, o), 64, 1, m < 32 ? m : 32, ref block, 128, 1.0f, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm8x128(ref Unsafe.Add(ref x, 4096), 128, ref Unsafe.Add(ref d, 2048 + o), 64, 1, m - 32, ref block, 128, 1.0f, accumulate: true);
+                    Kernels.Gemm8x128(ref Unsafe.Add(ref x, 4096), 128, ref Unsafe.Add(ref d, 2048 + o), 64, 1, m - 32, ref block, 128, 1.0f, accumulate: true);
                 }
                 step.Apply(W1 + (int)(o * 128), MemoryMarshal.CreateReadOnlySpan(ref block, 1024));
             }
             // b1: g = Σₙ δ1ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 64).Clear();
-            SumRows64(ref d, m, ref block, 1.0f);
+            Kernels.SumRows64(ref d, m, ref block, 1.0f);
             step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 64));
         }
 
@@ -1358,21 +1358,21 @@ namespace Samples
                 nuint rows = m - r0 < 32 ? m - r0 : 32;
                 ref float xr = ref Unsafe.Add(ref x, r0 * 784);
                 ref float dr = ref Unsafe.Add(ref d, r0 * 128);
-                bool sparse = NonzeroColumns784(ref xr, rows, ref masks);
+                bool sparse = Kernels.NonzeroColumns784(ref xr, rows, ref masks);
                 for (nuint o = 0; o < 128; o += 8)
                 {
                     if (sparse)
                     {
-                        GemmSparse8x784(ref xr, 784, ref Unsafe.Add(ref dr, o), 128, 1, rows, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true, ref masks);
+                        Kernels.GemmSparse8x784(ref xr, 784, ref Unsafe.Add(ref dr, o), 128, 1, rows, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true, ref masks);
                     }
                     else
                     {
-                        Gemm8x784(ref xr, 784, ref Unsafe.Add(ref dr, o), 128, 1, rows, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true);
+                        Kernels.Gemm8x784(ref xr, 784, ref Unsafe.Add(ref dr, o), 128, 1, rows, ref Unsafe.Add(ref tw, o * 784), 784, alpha, accumulate: true);
                     }
                 }
             }
             // b0[o] += α·Σₙ δ0[n, o]
-            SumRows128(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
+            Kernels.SumRows128(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
         }
 
         /// <summary>
@@ -1396,7 +1396,7 @@ namespace Samples
             // Chunks of x that are all zero change no weight (w − step·0 = w): they are listed once and skipped in every row.
             Span<int> chunks = stackalloc int[196];
             ref int chunk = ref MemoryMarshal.GetReference(chunks);
-            int nonzero = NonzeroChunks784(ref x, ref chunk);
+            int nonzero = Kernels.NonzeroChunks784(ref x, ref chunk);
 
             for (int i = 0; i < active; i++)
             {
@@ -1404,7 +1404,7 @@ namespace Samples
                 float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                AxpyChunks784(ref Unsafe.Add(ref w, o * 784), -step, ref x, ref chunk, nonzero);
+                Kernels.AxpyChunks784(ref Unsafe.Add(ref w, o * 784), -step, ref x, ref chunk, nonzero);
             }
         }
 
@@ -1417,35 +1417,35 @@ namespace Samples
             // Per chunk of 32 examples and step of the column loop, the examples whose inputs there are all zero are skipped.
             Span<uint> columns = stackalloc uint[392];
             ref uint masks = ref MemoryMarshal.GetReference(columns);
-            bool sparse0 = NonzeroColumns784(ref x, m < 32 ? m : 32, ref masks);
-            bool sparse1 = chunks > 1 && NonzeroColumns784(ref Unsafe.Add(ref x, 25088), m - 32, ref Unsafe.Add(ref masks, 196));
+            bool sparse0 = Kernels.NonzeroColumns784(ref x, m < 32 ? m : 32, ref masks);
+            bool sparse1 = chunks > 1 && Kernels.NonzeroColumns784(ref Unsafe.Add(ref x, 25088), m - 32, ref Unsafe.Add(ref masks, 196));
             // W0[o..o+8, :]: the gradient of the block, then its step
             for (nuint o = 0; o < 128; o += 8)
             {
                 if (sparse0)
                 {
-                    GemmSparse8x784(ref Unsafe.Add(ref x, 0), 784, ref Unsafe.Add(ref d, o), 128, 1, m < 32 ? m : 32, ref block, 784, 1.0f, accumulate: false, ref masks);
+                    Kernels.GemmSparse8x784(ref Unsafe.Add(ref x, 0), 784, ref Unsafe.Add(ref d, o), 128, 1, m < 32 ? m : 32, ref block, 784, 1.0f, accumulate: false, ref masks);
                 }
                 else
                 {
-                    Gemm8x784(ref Unsafe.Add(ref x, 0), 784, ref Unsafe.Add(ref d, o), 128, 1, m < 32 ? m : 32, ref block, 784, 1.0f, accumulate: false);
+                    Kernels.Gemm8x784(ref Unsafe.Add(ref x, 0), 784, ref Unsafe.Add(ref d, o), 128, 1, m < 32 ? m : 32, ref block, 784, 1.0f, accumulate: false);
                 }
                 if (chunks > 1)
                 {
                     if (sparse1)
                     {
-                        GemmSparse8x784(ref Unsafe.Add(ref x, 25088), 784, ref Unsafe.Add(ref d, 4096 + o), 128, 1, m - 32, ref block, 784, 1.0f, accumulate: true, ref Unsafe.Add(ref masks, 196));
+                        Kernels.GemmSparse8x784(ref Unsafe.Add(ref x, 25088), 784, ref Unsafe.Add(ref d, 4096 + o), 128, 1, m - 32, ref block, 784, 1.0f, accumulate: true, ref Unsafe.Add(ref masks, 196));
                     }
                     else
                     {
-                        Gemm8x784(ref Unsafe.Add(ref x, 25088), 784, ref Unsafe.Add(ref d, 4096 + o), 128, 1, m - 32, ref block, 784, 1.0f, accumulate: true);
+                        Kernels.Gemm8x784(ref Unsafe.Add(ref x, 25088), 784, ref Unsafe.Add(ref d, 4096 + o), 128, 1, m - 32, ref block, 784, 1.0f, accumulate: true);
                     }
                 }
                 step.Apply(W0 + (int)(o * 784), MemoryMarshal.CreateReadOnlySpan(ref block, 6272));
             }
             // b0: g = Σₙ δ0ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 128).Clear();
-            SumRows128(ref d, m, ref block, 1.0f);
+            Kernels.SumRows128(ref d, m, ref block, 1.0f);
             step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 128));
         }
 
@@ -1547,3697 +1547,3742 @@ namespace Samples
             return best;
         }
 
-        // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector512.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector256.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector128.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
-            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-        /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
-            {
-                return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
-            }
-
-            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 64.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot64(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 64 = 1 × 4 × 16 (unrolled)
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 64 = 2 × 4 × 8 (unrolled)
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 64; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 64 = 4 × 4 × 4 (unrolled)
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 64; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 64; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 128.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot128(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 128 = 2 × 4 × 16 (unrolled)
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 128; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 128 = 4 × 4 × 8 (unrolled)
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 128; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 128 = 8 × 4 × 4 (unrolled)
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 128; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 128; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 784.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot784(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 784 = 12 × 4 × 16 (unrolled) + 1 × 16
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 768; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 768), Vector512.LoadUnsafe(ref b, 768), s0);
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 784 = 24 × 4 × 8 (unrolled) + 2 × 8
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 768; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 768), Vector256.LoadUnsafe(ref b, 768), s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 776), Vector256.LoadUnsafe(ref b, 776), s1);
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 784 = 49 × 4 × 4 (unrolled)
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 784; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 784.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy784(ref float y, float alpha, ref float x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 784 = 12 × 4 × 16 (unrolled) + 1 × 16
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 768; i += 64)
-                {
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 32), Vector512.LoadUnsafe(ref y, i + 32)).StoreUnsafe(ref y, i + 32);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 48), Vector512.LoadUnsafe(ref y, i + 48)).StoreUnsafe(ref y, i + 48);
-                }
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 768), Vector512.LoadUnsafe(ref y, 768)).StoreUnsafe(ref y, 768);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 784 = 24 × 4 × 8 (unrolled) + 2 × 8
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 768; i += 32)
-                {
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 16), Vector256.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 24), Vector256.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
-                }
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 768), Vector256.LoadUnsafe(ref y, 768)).StoreUnsafe(ref y, 768);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 776), Vector256.LoadUnsafe(ref y, 776)).StoreUnsafe(ref y, 776);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 784 = 49 × 4 × 4 (unrolled)
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 64.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void UpdateRow64(ref float w, ref float x, ref float dx, float delta, float step)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 64 = 1 × 4 × 16 (unrolled)
-                Vector512<float> deltaV = Vector512.Create(delta);
-                Vector512<float> minusStepV = Vector512.Create(-step);
-                for (nuint i = 0; i < 64; i += 64)
-                {
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 16);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 32);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 32)).StoreUnsafe(ref dx, i + 32);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 32), wi).StoreUnsafe(ref w, i + 32);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 48);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 48)).StoreUnsafe(ref dx, i + 48);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 48), wi).StoreUnsafe(ref w, i + 48);
-                    }
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 64 = 2 × 4 × 8 (unrolled)
-                Vector256<float> deltaV = Vector256.Create(delta);
-                Vector256<float> minusStepV = Vector256.Create(-step);
-                for (nuint i = 0; i < 64; i += 32)
-                {
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 8);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 16);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 24);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 24)).StoreUnsafe(ref dx, i + 24);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 24), wi).StoreUnsafe(ref w, i + 24);
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 64 = 4 × 4 × 4 (unrolled)
-                Vector128<float> deltaV = Vector128.Create(delta);
-                Vector128<float> minusStepV = Vector128.Create(-step);
-                for (nuint i = 0; i < 64; i += 16)
-                {
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 64; i++)
-            {
-                float wi = Unsafe.Add(ref w, i);
-                Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-                Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-            }
-        }
-
-        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 128.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void UpdateRow128(ref float w, ref float x, ref float dx, float delta, float step)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 128 = 2 × 4 × 16 (unrolled)
-                Vector512<float> deltaV = Vector512.Create(delta);
-                Vector512<float> minusStepV = Vector512.Create(-step);
-                for (nuint i = 0; i < 128; i += 64)
-                {
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 16);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 32);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 32)).StoreUnsafe(ref dx, i + 32);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 32), wi).StoreUnsafe(ref w, i + 32);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 48);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 48)).StoreUnsafe(ref dx, i + 48);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 48), wi).StoreUnsafe(ref w, i + 48);
-                    }
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 128 = 4 × 4 × 8 (unrolled)
-                Vector256<float> deltaV = Vector256.Create(delta);
-                Vector256<float> minusStepV = Vector256.Create(-step);
-                for (nuint i = 0; i < 128; i += 32)
-                {
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 8);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 16);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 24);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 24)).StoreUnsafe(ref dx, i + 24);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 24), wi).StoreUnsafe(ref w, i + 24);
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 128 = 8 × 4 × 4 (unrolled)
-                Vector128<float> deltaV = Vector128.Create(delta);
-                Vector128<float> minusStepV = Vector128.Create(-step);
-                for (nuint i = 0; i < 128; i += 16)
-                {
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 128; i++)
-            {
-                float wi = Unsafe.Add(ref w, i);
-                Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-                Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·64 + i]·x[k·64 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock64(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 64; i += 16)
-                {
-                    Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                    Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 64);
-                    Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 128);
-                    Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 192);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 64);
-                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 128);
-                    Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 192);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 64; i += 8)
-                {
-                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 64);
-                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 128);
-                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 192);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 64);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 128);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 192);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 64; i += 4)
-                {
-                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 64);
-                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 128);
-                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 192);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 64);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 128);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 192);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot64(ref Unsafe.Add(ref w, j * 64), ref Unsafe.Add(ref x, k * 64));
-                }
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·128 + i]·x[k·128 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock128(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 128; i += 16)
-                {
-                    Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                    Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 128);
-                    Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 256);
-                    Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 384);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 128);
-                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 256);
-                    Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 384);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 128; i += 8)
-                {
-                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 128);
-                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 256);
-                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 384);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 128);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 256);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 384);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 128; i += 4)
-                {
-                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 128);
-                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 256);
-                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 384);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 128);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 256);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 384);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref Unsafe.Add(ref x, k * 128));
-                }
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·784 + i]·x[k·784 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock784(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                    Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 784);
-                    Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 1568);
-                    Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 2352);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 784);
-                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 1568);
-                    Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 2352);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 784);
-                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 1568);
-                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 2352);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 784);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 1568);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 2352);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 784; i += 4)
-                {
-                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 784);
-                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 1568);
-                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 2352);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 784);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 1568);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 2352);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot784(ref Unsafe.Add(ref w, j * 784), ref Unsafe.Add(ref x, k * 784));
-                }
-            }
-        }
-
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 64:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+        /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+        /// machine accelerates) and a scalar one. They read and write only what they are passed.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x64(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        private static class Kernels
         {
-            if (Vector512.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
             {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 48; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                }
-                {
-                    nuint i = 48;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector512.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 48; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                for (nuint i = 48; i < 64; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector256.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
             {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 60; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                {
-                    nuint i = 60;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector128.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            for (nuint i = 0; i < 64; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
+            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 128:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
+            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+            /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
             {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
+                if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
                 {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
                 }
-                for (nuint i = 96; i < 128; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
+
+                return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 64.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot64(ref float a, ref float b)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 120; i += 24)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    // 64 = 1 × 4 × 16 (unrolled)
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                {
-                    nuint i = 120;
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 120; i += 12)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                for (nuint i = 120; i < 128; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 128; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 784:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 768; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                }
-                {
-                    nuint i = 768;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 768; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                for (nuint i = 768; i < 784; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 780; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                {
-                    nuint i = 780;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 64:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x64(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 48; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                {
-                    nuint i = 48;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 64; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 64; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 64; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 128:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                for (nuint i = 96; i < 128; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 128; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 128; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 128; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 784:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 768; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                {
-                    nuint i = 768;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 784; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·64 + k]·xt[k·32 + j] for 10 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock10x64(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 10 rows = 1 tile of 10; each tile keeps 10 × 2 accumulators
-                for (nuint o = 0; o < 10; o += 10)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 64);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 64; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 64));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 128));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 192));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 256));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 320));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 384));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 448));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 512));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 576));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 10 rows = 5 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 10; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 64);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 64; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 64));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 10 rows = 10 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 10; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 64);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 64; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 10; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 64; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 64) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·128 + k]·xt[k·32 + j] for 64 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock64x128(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 64 rows = 5 tiles of 12 + one of 4; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 60; o += 12)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 128));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 256));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 384));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 512));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 640));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 768));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 896));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 1024));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 1152));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 1280));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 1408));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                    a10_0.StoreUnsafe(ref yo, 320);
-                    a10_1.StoreUnsafe(ref yo, 336);
-                    a11_0.StoreUnsafe(ref yo, 352);
-                    a11_1.StoreUnsafe(ref yo, 368);
-                }
-                {
-                    nuint o = 60;
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 128));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 256));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 384));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 64 rows = 32 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 64; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 128));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 64 rows = 64 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 64; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 64; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 128) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock128x784(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 120; o += 12)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 784; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                    a10_0.StoreUnsafe(ref yo, 320);
-                    a10_1.StoreUnsafe(ref yo, 336);
-                    a11_0.StoreUnsafe(ref yo, 352);
-                    a11_1.StoreUnsafe(ref yo, 368);
-                }
-                {
-                    nuint o = 120;
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 784; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 128; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 784; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 128; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 784; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 128; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 784; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·64 + i] for the 32 examples j of a block and i &lt; 64: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock64(ref float x, ref float xt)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-            {
-                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                for (nuint i = 0; i < 64; i += 8)
-                {
-                    for (nuint j = 0; j < 32; j += 8)
-                    {
-                        ref float from = ref Unsafe.Add(ref x, (j * 64) + i);
-                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 64);
-                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 128);
-                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 192);
-                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 256);
-                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 320);
-                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 384);
-                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 448);
-                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                    }
-                }
-                return;
-            }
-
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 64; i0 += 16)
-            {
-                nuint end = i0 + 16;
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 64);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·128 + i] for the 32 examples j of a block and i &lt; 128: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock128(ref float x, ref float xt)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-            {
-                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                for (nuint i = 0; i < 128; i += 8)
-                {
-                    for (nuint j = 0; j < 32; j += 8)
-                    {
-                        ref float from = ref Unsafe.Add(ref x, (j * 128) + i);
-                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 128);
-                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 256);
-                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 384);
-                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 512);
-                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 640);
-                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 768);
-                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 896);
-                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                    }
-                }
-                return;
-            }
-
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 128; i0 += 16)
-            {
-                nuint end = i0 + 16;
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 128);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·784 + i] for the 32 examples j of a block and i &lt; 784: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock784(ref float x, ref float xt)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-            {
-                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    for (nuint j = 0; j < 32; j += 8)
-                    {
-                        ref float from = ref Unsafe.Add(ref x, (j * 784) + i);
-                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 784);
-                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 1568);
-                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 2352);
-                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 3136);
-                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 3920);
-                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 4704);
-                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 5488);
-                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                    }
-                }
-                return;
-            }
-
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 784; i0 += 16)
-            {
-                nuint end = i0 + 16;
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 784);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·64 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows64(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 64);
-                    // 64 = 2 × 2 × 16
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 64 = 2 × 4 × 8 (unrolled)
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 64; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 64), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 80), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 192), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 208), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 64);
-                    // 64 = 4 × 2 × 8
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 64 = 4 × 4 × 4 (unrolled)
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 64; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 64), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 72), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 136), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 192), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 200), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 64; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 128.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot128(ref float a, ref float b)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 64);
-                    // 64 = 8 × 2 × 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 64; i += 8)
+                    // 128 = 2 × 4 × 16 (unrolled)
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 64)
                     {
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 64), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 68), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 128), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 132), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 192), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 196), x1, t3);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot64(ref Unsafe.Add(ref w, j * 64), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·128 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows128(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    // 128 = 4 × 2 × 16
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 128 = 4 × 4 × 8 (unrolled)
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 128; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 272), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    // 128 = 8 × 2 × 8
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 128 = 8 × 4 × 4 (unrolled)
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 128; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 136), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 256), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 264), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 384), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 392), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 128; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 784.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot784(ref float a, ref float b)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    // 128 = 16 × 2 × 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
+                    // 784 = 12 × 4 × 16 (unrolled) + 1 × 16
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 768; i += 64)
                     {
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 128), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 132), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 256), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 260), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 384), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 388), x1, t3);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 768), Vector512.LoadUnsafe(ref b, 768), s0);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·784 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows784(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    // 784 = 24 × 2 × 16 + 16
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 784 = 24 × 4 × 8 (unrolled) + 2 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 768; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1584), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2368), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    Vector512<float> xl = Vector512.LoadUnsafe(ref x, 768);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 768), xl, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1552), xl, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2336), xl, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 3120), xl, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 768), Vector256.LoadUnsafe(ref b, 768), s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 776), Vector256.LoadUnsafe(ref b, 776), s1);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    // 784 = 49 × 2 × 8
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 784 = 49 × 4 × 4 (unrolled)
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 784; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 792), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1576), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2360), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 784; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[i] += α·x[i] for i &lt; 784.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy784(ref float y, float alpha, ref float x)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    // 784 = 98 × 2 × 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                    // 784 = 12 × 4 × 16 (unrolled) + 1 × 16
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 768; i += 64)
+                    {
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 32), Vector512.LoadUnsafe(ref y, i + 32)).StoreUnsafe(ref y, i + 32);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 48), Vector512.LoadUnsafe(ref y, i + 48)).StoreUnsafe(ref y, i + 48);
+                    }
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 768), Vector512.LoadUnsafe(ref y, 768)).StoreUnsafe(ref y, 768);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 784 = 24 × 4 × 8 (unrolled) + 2 × 8
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 768; i += 32)
+                    {
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 16), Vector256.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 24), Vector256.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
+                    }
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 768), Vector256.LoadUnsafe(ref y, 768)).StoreUnsafe(ref y, 768);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 776), Vector256.LoadUnsafe(ref y, 776)).StoreUnsafe(ref y, 776);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 784 = 49 × 4 × 4 (unrolled)
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 784; i += 16)
+                    {
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 784; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 64.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void UpdateRow64(ref float w, ref float x, ref float dx, float delta, float step)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 64 = 1 × 4 × 16 (unrolled)
+                    Vector512<float> deltaV = Vector512.Create(delta);
+                    Vector512<float> minusStepV = Vector512.Create(-step);
+                    for (nuint i = 0; i < 64; i += 64)
+                    {
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 16);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 32);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 32)).StoreUnsafe(ref dx, i + 32);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 32), wi).StoreUnsafe(ref w, i + 32);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 48);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 48)).StoreUnsafe(ref dx, i + 48);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 48), wi).StoreUnsafe(ref w, i + 48);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 64 = 2 × 4 × 8 (unrolled)
+                    Vector256<float> deltaV = Vector256.Create(delta);
+                    Vector256<float> minusStepV = Vector256.Create(-step);
+                    for (nuint i = 0; i < 64; i += 32)
+                    {
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 8);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 16);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 24);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 24)).StoreUnsafe(ref dx, i + 24);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 24), wi).StoreUnsafe(ref w, i + 24);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 64 = 4 × 4 × 4 (unrolled)
+                    Vector128<float> deltaV = Vector128.Create(delta);
+                    Vector128<float> minusStepV = Vector128.Create(-step);
+                    for (nuint i = 0; i < 64; i += 16)
+                    {
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 64; i++)
+                {
+                    float wi = Unsafe.Add(ref w, i);
+                    Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                    Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+                }
+            }
+
+            /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 128.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void UpdateRow128(ref float w, ref float x, ref float dx, float delta, float step)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 128 = 2 × 4 × 16 (unrolled)
+                    Vector512<float> deltaV = Vector512.Create(delta);
+                    Vector512<float> minusStepV = Vector512.Create(-step);
+                    for (nuint i = 0; i < 128; i += 64)
+                    {
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 16);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 32);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 32)).StoreUnsafe(ref dx, i + 32);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 32), wi).StoreUnsafe(ref w, i + 32);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 48);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 48)).StoreUnsafe(ref dx, i + 48);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 48), wi).StoreUnsafe(ref w, i + 48);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 128 = 4 × 4 × 8 (unrolled)
+                    Vector256<float> deltaV = Vector256.Create(delta);
+                    Vector256<float> minusStepV = Vector256.Create(-step);
+                    for (nuint i = 0; i < 128; i += 32)
+                    {
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 8);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 16);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 24);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 24)).StoreUnsafe(ref dx, i + 24);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 24), wi).StoreUnsafe(ref w, i + 24);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 128 = 8 × 4 × 4 (unrolled)
+                    Vector128<float> deltaV = Vector128.Create(delta);
+                    Vector128<float> minusStepV = Vector128.Create(-step);
+                    for (nuint i = 0; i < 128; i += 16)
+                    {
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 128; i++)
+                {
+                    float wi = Unsafe.Add(ref w, i);
+                    Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                    Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·64 + i]·x[k·64 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock64(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 16)
+                    {
+                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 64);
+                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 128);
+                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 192);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 64);
+                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 128);
+                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 192);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 8)
+                    {
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 64);
+                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 128);
+                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 192);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 64);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 128);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 192);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 64; i += 4)
+                    {
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 64);
+                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 128);
+                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 192);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 64);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 128);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 192);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
+                }
+
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot64(ref Unsafe.Add(ref w, j * 64), ref Unsafe.Add(ref x, k * 64));
+                    }
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·128 + i]·x[k·128 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock128(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 16)
+                    {
+                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 128);
+                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 256);
+                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 384);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 128);
+                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 256);
+                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 384);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 8)
+                    {
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 128);
+                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 256);
+                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 384);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 128);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 256);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 384);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 4)
+                    {
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 128);
+                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 256);
+                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 384);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 128);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 256);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 384);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
+                }
+
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref Unsafe.Add(ref x, k * 128));
+                    }
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·784 + i]·x[k·784 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock784(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 784; i += 16)
+                    {
+                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 784);
+                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 1568);
+                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 2352);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 784);
+                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 1568);
+                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 2352);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 784; i += 8)
                     {
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 784);
+                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 1568);
+                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 2352);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 784);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 1568);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 2352);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 784; i += 4)
+                    {
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 784);
+                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 1568);
+                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 2352);
                         Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 788), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1572), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2356), x1, t3);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 784);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 1568);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 2352);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot784(ref Unsafe.Add(ref w, j * 784), ref x);
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
-        /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlockPrefetching128x784(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 120; o += 12)
+                for (nuint k = 0; k < 4; k++)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 784; k++)
+                    for (nuint j = 0; j < 4; j++)
                     {
-                        if ((k & 3) == 0 && prefetched < nextLength)
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot784(ref Unsafe.Add(ref w, j * 784), ref Unsafe.Add(ref x, k * 784));
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 64:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x64(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
                         }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
                     }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                    a10_0.StoreUnsafe(ref yo, 320);
-                    a10_1.StoreUnsafe(ref yo, 336);
-                    a11_0.StoreUnsafe(ref yo, 352);
-                    a11_1.StoreUnsafe(ref yo, 368);
-                }
-                {
-                    nuint o = 120;
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 784; k++)
                     {
-                        if ((k & 3) == 0 && prefetched < nextLength)
+                        nuint i = 48;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
                         }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                     }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
+                    return;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 128; o += 2)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 784; k++)
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 24)
                     {
-                        if ((k & 3) == 0 && prefetched < nextLength)
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
                         }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
                     }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 128; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 784; k++)
+                    for (nuint i = 48; i < 64; i += 8)
                     {
-                        if ((k & 3) == 0 && prefetched < nextLength)
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
                         }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                     }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
+                    return;
                 }
-                return;
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 60; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    {
+                        nuint i = 60;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 64; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
             }
 
-            for (nuint o = 0; o < 128; o++)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 128:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                for (nuint j = 0; j < 32; j++)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 784; k++)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 48)
                     {
-                        sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
                     }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    for (nuint i = 96; i < 128; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 120; i += 24)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    {
+                        nuint i = 120;
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 120; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    for (nuint i = 120; i < 128; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 128; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·10 + i] for i &lt; 10: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows10(ref float d, nuint rows, ref float t, float alpha)
-        {
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 784:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    // columns 0 to 7
-                    Vector256<float> s0 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 768; i += 48)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 10);
-                        s0 += Vector256.LoadUnsafe(ref dr);
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
                     }
-                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    {
+                        nuint i = 768;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
                 }
-                for (nuint i = 8; i < 10; i++)
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 768; i += 24)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    for (nuint i = 768; i < 784; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 780; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    {
+                        nuint i = 780;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 784; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 64:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x64(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    {
+                        nuint i = 48;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 64; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 64; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 64; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 128:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    for (nuint i = 96; i < 128; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 128; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 128; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 128; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 784:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 768; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    {
+                        nuint i = 768;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 784; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 784; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 784; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·64 + k]·xt[k·32 + j] for 10 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock10x64(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 10 rows = 1 tile of 10; each tile keeps 10 × 2 accumulators
+                    for (nuint o = 0; o < 10; o += 10)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 64);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 64; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 64));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 192));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 256));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 320));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 384));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 448));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 512));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 576));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 10 rows = 5 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 10; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 64);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 64; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 64));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 10 rows = 10 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 10; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 64);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 64; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 10; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 64; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 64) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·128 + k]·xt[k·32 + j] for 64 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock64x128(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 64 rows = 5 tiles of 12 + one of 4; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 60; o += 12)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 256));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 384));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 512));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 640));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 768));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 896));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 1024));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 1152));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 1280));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 1408));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                        a10_0.StoreUnsafe(ref yo, 320);
+                        a10_1.StoreUnsafe(ref yo, 336);
+                        a11_0.StoreUnsafe(ref yo, 352);
+                        a11_1.StoreUnsafe(ref yo, 368);
+                    }
+                    {
+                        nuint o = 60;
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 256));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 384));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 64 rows = 32 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 64; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 128));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 64 rows = 64 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 64; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 64; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 128) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock128x784(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 120; o += 12)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                        a10_0.StoreUnsafe(ref yo, 320);
+                        a10_1.StoreUnsafe(ref yo, 336);
+                        a11_0.StoreUnsafe(ref yo, 352);
+                        a11_1.StoreUnsafe(ref yo, 368);
+                    }
+                    {
+                        nuint o = 120;
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 128; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 128; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 128; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·64 + i] for the 32 examples j of a block and i &lt; 64: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock64(ref float x, ref float xt)
+            {
+                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                {
+                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                    for (nuint i = 0; i < 64; i += 8)
+                    {
+                        for (nuint j = 0; j < 32; j += 8)
+                        {
+                            ref float from = ref Unsafe.Add(ref x, (j * 64) + i);
+                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 64);
+                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 128);
+                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 192);
+                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 256);
+                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 320);
+                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 384);
+                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 448);
+                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                        }
+                    }
+                    return;
+                }
+
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 64; i0 += 16)
+                {
+                    nuint end = i0 + 16;
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 64);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·128 + i] for the 32 examples j of a block and i &lt; 128: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock128(ref float x, ref float xt)
+            {
+                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                {
+                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                    for (nuint i = 0; i < 128; i += 8)
+                    {
+                        for (nuint j = 0; j < 32; j += 8)
+                        {
+                            ref float from = ref Unsafe.Add(ref x, (j * 128) + i);
+                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 128);
+                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 256);
+                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 384);
+                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 512);
+                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 640);
+                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 768);
+                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 896);
+                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                        }
+                    }
+                    return;
+                }
+
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 128; i0 += 16)
+                {
+                    nuint end = i0 + 16;
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 128);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·784 + i] for the 32 examples j of a block and i &lt; 784: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock784(ref float x, ref float xt)
+            {
+                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                {
+                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                    for (nuint i = 0; i < 784; i += 8)
+                    {
+                        for (nuint j = 0; j < 32; j += 8)
+                        {
+                            ref float from = ref Unsafe.Add(ref x, (j * 784) + i);
+                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 784);
+                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 1568);
+                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 2352);
+                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 3136);
+                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 3920);
+                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 4704);
+                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 5488);
+                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                        }
+                    }
+                    return;
+                }
+
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 784; i0 += 16)
+                {
+                    nuint end = i0 + 16;
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 784);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·64 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows64(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 64);
+                        // 64 = 2 × 2 × 16
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 64; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 64), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 80), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 192), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 208), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 64);
+                        // 64 = 4 × 2 × 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 64; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 64), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 72), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 136), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 192), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 200), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 64);
+                        // 64 = 8 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 64; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 64), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 68), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 128), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 132), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 192), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 196), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot64(ref Unsafe.Add(ref w, j * 64), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·128 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows128(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        // 128 = 4 × 2 × 16
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 128; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 272), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        // 128 = 8 × 2 × 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 128; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 136), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 256), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 264), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 384), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 392), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        // 128 = 16 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 128; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 128), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 132), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 256), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 260), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 384), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 388), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·784 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows784(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        // 784 = 24 × 2 × 16 + 16
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 768; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1584), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2368), x1, t3);
+                        }
+                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 768);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 768), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1552), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2336), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 3120), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        // 784 = 49 × 2 × 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 784; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 792), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1576), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2360), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        // 784 = 98 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 784; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 788), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1572), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2356), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot784(ref Unsafe.Add(ref w, j * 784), ref x);
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
+            /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlockPrefetching128x784(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 120; o += 12)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                        a10_0.StoreUnsafe(ref yo, 320);
+                        a10_1.StoreUnsafe(ref yo, 336);
+                        a11_0.StoreUnsafe(ref yo, 352);
+                        a11_1.StoreUnsafe(ref yo, 368);
+                    }
+                    {
+                        nuint o = 120;
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 128; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 128; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 128; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 784; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·10 + i] for i &lt; 10: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows10(ref float d, nuint rows, ref float t, float alpha)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    {
+                        // columns 0 to 7
+                        Vector256<float> s0 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 10);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 10) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 7
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 10);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 10) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 10; i++)
                 {
                     float sum = 0.0f;
                     for (nuint r = 0; r < rows; r++)
@@ -5246,2239 +5291,2201 @@ namespace Samples
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·64 + i] for i &lt; 64: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows64(ref float d, nuint rows, ref float t, float alpha)
             {
-                Vector128<float> alphaV = Vector128.Create(alpha);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    // columns 0 to 7
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 10);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        // columns 0 to 63
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 64);
+                            s0 += Vector512.LoadUnsafe(ref dr);
+                            s1 += Vector512.LoadUnsafe(ref dr, 16);
+                            s2 += Vector512.LoadUnsafe(ref dr, 32);
+                            s3 += Vector512.LoadUnsafe(ref dr, 48);
+                        }
+                        (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
+                        (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
+                        (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
                     }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    return;
                 }
-                for (nuint i = 8; i < 10; i++)
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    {
+                        // columns 0 to 63
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 64);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 8);
+                            s2 += Vector256.LoadUnsafe(ref dr, 16);
+                            s3 += Vector256.LoadUnsafe(ref dr, 24);
+                            s4 += Vector256.LoadUnsafe(ref dr, 32);
+                            s5 += Vector256.LoadUnsafe(ref dr, 40);
+                            s6 += Vector256.LoadUnsafe(ref dr, 48);
+                            s7 += Vector256.LoadUnsafe(ref dr, 56);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                        (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
+                        (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
+                        (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
+                        (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
+                        (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
+                        (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 31
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 64);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                        (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                        (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                        (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
+                        (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
+                        (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
+                        (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
+                    }
+                    {
+                        // columns 32 to 63
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 64) + 32);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
+                        (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
+                        (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
+                        (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
+                        (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
+                        (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
+                        (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
+                        (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 64; i++)
                 {
                     float sum = 0.0f;
                     for (nuint r = 0; r < rows; r++)
                     {
-                        sum += Unsafe.Add(ref d, (r * 10) + i);
+                        sum += Unsafe.Add(ref d, (r * 64) + i);
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 10; i++)
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·128 + i] for i &lt; 128: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows128(ref float d, nuint rows, ref float t, float alpha)
             {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    sum += Unsafe.Add(ref d, (r * 10) + i);
-                }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·64 + i] for i &lt; 64: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows64(ref float d, nuint rows, ref float t, float alpha)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                {
-                    // columns 0 to 63
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 64);
-                        s0 += Vector512.LoadUnsafe(ref dr);
-                        s1 += Vector512.LoadUnsafe(ref dr, 16);
-                        s2 += Vector512.LoadUnsafe(ref dr, 32);
-                        s3 += Vector512.LoadUnsafe(ref dr, 48);
+                        // columns 0 to 127
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero, s4 = Vector512<float>.Zero, s5 = Vector512<float>.Zero, s6 = Vector512<float>.Zero, s7 = Vector512<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 128);
+                            s0 += Vector512.LoadUnsafe(ref dr);
+                            s1 += Vector512.LoadUnsafe(ref dr, 16);
+                            s2 += Vector512.LoadUnsafe(ref dr, 32);
+                            s3 += Vector512.LoadUnsafe(ref dr, 48);
+                            s4 += Vector512.LoadUnsafe(ref dr, 64);
+                            s5 += Vector512.LoadUnsafe(ref dr, 80);
+                            s6 += Vector512.LoadUnsafe(ref dr, 96);
+                            s7 += Vector512.LoadUnsafe(ref dr, 112);
+                        }
+                        (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
+                        (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
+                        (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
+                        (Vector512.LoadUnsafe(ref t, 64) + (alphaV * s4)).StoreUnsafe(ref t, 64);
+                        (Vector512.LoadUnsafe(ref t, 80) + (alphaV * s5)).StoreUnsafe(ref t, 80);
+                        (Vector512.LoadUnsafe(ref t, 96) + (alphaV * s6)).StoreUnsafe(ref t, 96);
+                        (Vector512.LoadUnsafe(ref t, 112) + (alphaV * s7)).StoreUnsafe(ref t, 112);
                     }
-                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
-                    (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
-                    (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                {
-                    // columns 0 to 63
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, r * 64);
-                        s0 += Vector256.LoadUnsafe(ref dr);
-                        s1 += Vector256.LoadUnsafe(ref dr, 8);
-                        s2 += Vector256.LoadUnsafe(ref dr, 16);
-                        s3 += Vector256.LoadUnsafe(ref dr, 24);
-                        s4 += Vector256.LoadUnsafe(ref dr, 32);
-                        s5 += Vector256.LoadUnsafe(ref dr, 40);
-                        s6 += Vector256.LoadUnsafe(ref dr, 48);
-                        s7 += Vector256.LoadUnsafe(ref dr, 56);
-                    }
-                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
-                    (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
-                    (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
-                    (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
-                    (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
-                    (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
-                    (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                {
-                    // columns 0 to 31
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, r * 64);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
-                    }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
-                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
-                    (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
-                    (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
-                    (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
-                    (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
-                }
-                {
-                    // columns 32 to 63
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 64) + 32);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
-                    }
-                    (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
-                    (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
-                    (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
-                    (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
-                    (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
-                    (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
-                    (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
-                    (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 64; i++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 64) + i);
-                }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·128 + i] for i &lt; 128: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows128(ref float d, nuint rows, ref float t, float alpha)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                {
-                    // columns 0 to 127
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero, s4 = Vector512<float>.Zero, s5 = Vector512<float>.Zero, s6 = Vector512<float>.Zero, s7 = Vector512<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, r * 128);
-                        s0 += Vector512.LoadUnsafe(ref dr);
-                        s1 += Vector512.LoadUnsafe(ref dr, 16);
-                        s2 += Vector512.LoadUnsafe(ref dr, 32);
-                        s3 += Vector512.LoadUnsafe(ref dr, 48);
-                        s4 += Vector512.LoadUnsafe(ref dr, 64);
-                        s5 += Vector512.LoadUnsafe(ref dr, 80);
-                        s6 += Vector512.LoadUnsafe(ref dr, 96);
-                        s7 += Vector512.LoadUnsafe(ref dr, 112);
-                    }
-                    (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
-                    (Vector512.LoadUnsafe(ref t, 32) + (alphaV * s2)).StoreUnsafe(ref t, 32);
-                    (Vector512.LoadUnsafe(ref t, 48) + (alphaV * s3)).StoreUnsafe(ref t, 48);
-                    (Vector512.LoadUnsafe(ref t, 64) + (alphaV * s4)).StoreUnsafe(ref t, 64);
-                    (Vector512.LoadUnsafe(ref t, 80) + (alphaV * s5)).StoreUnsafe(ref t, 80);
-                    (Vector512.LoadUnsafe(ref t, 96) + (alphaV * s6)).StoreUnsafe(ref t, 96);
-                    (Vector512.LoadUnsafe(ref t, 112) + (alphaV * s7)).StoreUnsafe(ref t, 112);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                {
-                    // columns 0 to 63
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, r * 128);
-                        s0 += Vector256.LoadUnsafe(ref dr);
-                        s1 += Vector256.LoadUnsafe(ref dr, 8);
-                        s2 += Vector256.LoadUnsafe(ref dr, 16);
-                        s3 += Vector256.LoadUnsafe(ref dr, 24);
-                        s4 += Vector256.LoadUnsafe(ref dr, 32);
-                        s5 += Vector256.LoadUnsafe(ref dr, 40);
-                        s6 += Vector256.LoadUnsafe(ref dr, 48);
-                        s7 += Vector256.LoadUnsafe(ref dr, 56);
-                    }
-                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
-                    (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
-                    (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
-                    (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
-                    (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
-                    (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
-                    (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
-                }
-                {
-                    // columns 64 to 127
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 128) + 64);
-                        s0 += Vector256.LoadUnsafe(ref dr);
-                        s1 += Vector256.LoadUnsafe(ref dr, 8);
-                        s2 += Vector256.LoadUnsafe(ref dr, 16);
-                        s3 += Vector256.LoadUnsafe(ref dr, 24);
-                        s4 += Vector256.LoadUnsafe(ref dr, 32);
-                        s5 += Vector256.LoadUnsafe(ref dr, 40);
-                        s6 += Vector256.LoadUnsafe(ref dr, 48);
-                        s7 += Vector256.LoadUnsafe(ref dr, 56);
-                    }
-                    (Vector256.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
-                    (Vector256.LoadUnsafe(ref t, 72) + (alphaV * s1)).StoreUnsafe(ref t, 72);
-                    (Vector256.LoadUnsafe(ref t, 80) + (alphaV * s2)).StoreUnsafe(ref t, 80);
-                    (Vector256.LoadUnsafe(ref t, 88) + (alphaV * s3)).StoreUnsafe(ref t, 88);
-                    (Vector256.LoadUnsafe(ref t, 96) + (alphaV * s4)).StoreUnsafe(ref t, 96);
-                    (Vector256.LoadUnsafe(ref t, 104) + (alphaV * s5)).StoreUnsafe(ref t, 104);
-                    (Vector256.LoadUnsafe(ref t, 112) + (alphaV * s6)).StoreUnsafe(ref t, 112);
-                    (Vector256.LoadUnsafe(ref t, 120) + (alphaV * s7)).StoreUnsafe(ref t, 120);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                {
-                    // columns 0 to 31
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, r * 128);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
-                    }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                    (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
-                    (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
-                    (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
-                    (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
-                    (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
-                    (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
-                }
-                {
-                    // columns 32 to 63
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 128) + 32);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
-                    }
-                    (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
-                    (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
-                    (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
-                    (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
-                    (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
-                    (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
-                    (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
-                    (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
-                }
-                {
-                    // columns 64 to 95
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 128) + 64);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
-                    }
-                    (Vector128.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
-                    (Vector128.LoadUnsafe(ref t, 68) + (alphaV * s1)).StoreUnsafe(ref t, 68);
-                    (Vector128.LoadUnsafe(ref t, 72) + (alphaV * s2)).StoreUnsafe(ref t, 72);
-                    (Vector128.LoadUnsafe(ref t, 76) + (alphaV * s3)).StoreUnsafe(ref t, 76);
-                    (Vector128.LoadUnsafe(ref t, 80) + (alphaV * s4)).StoreUnsafe(ref t, 80);
-                    (Vector128.LoadUnsafe(ref t, 84) + (alphaV * s5)).StoreUnsafe(ref t, 84);
-                    (Vector128.LoadUnsafe(ref t, 88) + (alphaV * s6)).StoreUnsafe(ref t, 88);
-                    (Vector128.LoadUnsafe(ref t, 92) + (alphaV * s7)).StoreUnsafe(ref t, 92);
-                }
-                {
-                    // columns 96 to 127
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
-                    {
-                        ref float dr = ref Unsafe.Add(ref d, (r * 128) + 96);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
-                        s2 += Vector128.LoadUnsafe(ref dr, 8);
-                        s3 += Vector128.LoadUnsafe(ref dr, 12);
-                        s4 += Vector128.LoadUnsafe(ref dr, 16);
-                        s5 += Vector128.LoadUnsafe(ref dr, 20);
-                        s6 += Vector128.LoadUnsafe(ref dr, 24);
-                        s7 += Vector128.LoadUnsafe(ref dr, 28);
-                    }
-                    (Vector128.LoadUnsafe(ref t, 96) + (alphaV * s0)).StoreUnsafe(ref t, 96);
-                    (Vector128.LoadUnsafe(ref t, 100) + (alphaV * s1)).StoreUnsafe(ref t, 100);
-                    (Vector128.LoadUnsafe(ref t, 104) + (alphaV * s2)).StoreUnsafe(ref t, 104);
-                    (Vector128.LoadUnsafe(ref t, 108) + (alphaV * s3)).StoreUnsafe(ref t, 108);
-                    (Vector128.LoadUnsafe(ref t, 112) + (alphaV * s4)).StoreUnsafe(ref t, 112);
-                    (Vector128.LoadUnsafe(ref t, 116) + (alphaV * s5)).StoreUnsafe(ref t, 116);
-                    (Vector128.LoadUnsafe(ref t, 120) + (alphaV * s6)).StoreUnsafe(ref t, 120);
-                    (Vector128.LoadUnsafe(ref t, 124) + (alphaV * s7)).StoreUnsafe(ref t, 124);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 128; i++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 128) + i);
-                }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>
-        /// DotRows784 for an input that is mostly zero: y[j] = Σᵢ w[j·784 + i]·x[i] for rows j &lt; rows (a multiple of 4).
-        /// A chunk of x that is all zero adds exactly +0 to every sum (for finite weights), so the chunks that are not are
-        /// listed once, even-numbered and odd-numbered apart, and each 4-row step visits only those, into the same
-        /// accumulators and in the same order as DotRows784: every sum is bit-identical to it, and the weights of
-        /// the skipped chunks are never read (a chunk of the widest vector is one cache line of a 64-byte aligned row).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRowsSparse784(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // The chunks of 16 inputs that are not all zero (a NaN counts as not zero): chunk 2c at even[·], 2c + 1 at odd[·]
-                Span<int> chunks = stackalloc int[49];
-                ref int even = ref MemoryMarshal.GetReference(chunks);
-                ref int odd = ref Unsafe.Add(ref even, 25);
-                int evens = 0, odds = 0;
-                for (nuint i = 0; i < 768; i += 32)
-                {
-                    Unsafe.Add(ref even, evens) = (int)i;
-                    evens += Vector512.LoadUnsafe(ref x, i) != Vector512<float>.Zero ? 1 : 0;
-                    Unsafe.Add(ref odd, odds) = (int)i + 16;
-                    odds += Vector512.LoadUnsafe(ref x, i + 16) != Vector512<float>.Zero ? 1 : 0;
-                }
-                Unsafe.Add(ref even, evens) = 768;
-                evens += Vector512.LoadUnsafe(ref x, 768) != Vector512<float>.Zero ? 1 : 0;
-                if (evens + odds > 43)
-                {
-                    DotRows784(ref w, ref x, ref y, rows); // mostly nonzero: the dense loop is faster
                     return;
                 }
 
-                int both = evens < odds ? evens : odds;
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
-                    int c = 0;
-                    for (; c < both; c++)
+                    Vector256<float> alphaV = Vector256.Create(alpha);
                     {
-                        nuint ie = (nuint)Unsafe.Add(ref even, c);
-                        nuint io = (nuint)Unsafe.Add(ref odd, c);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, ie);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, io);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, ie), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, io), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, ie + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, io + 784), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, ie + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, io + 1568), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, ie + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, io + 2352), x1, t3);
+                        // columns 0 to 63
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 128);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 8);
+                            s2 += Vector256.LoadUnsafe(ref dr, 16);
+                            s3 += Vector256.LoadUnsafe(ref dr, 24);
+                            s4 += Vector256.LoadUnsafe(ref dr, 32);
+                            s5 += Vector256.LoadUnsafe(ref dr, 40);
+                            s6 += Vector256.LoadUnsafe(ref dr, 48);
+                            s7 += Vector256.LoadUnsafe(ref dr, 56);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                        (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
+                        (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
+                        (Vector256.LoadUnsafe(ref t, 32) + (alphaV * s4)).StoreUnsafe(ref t, 32);
+                        (Vector256.LoadUnsafe(ref t, 40) + (alphaV * s5)).StoreUnsafe(ref t, 40);
+                        (Vector256.LoadUnsafe(ref t, 48) + (alphaV * s6)).StoreUnsafe(ref t, 48);
+                        (Vector256.LoadUnsafe(ref t, 56) + (alphaV * s7)).StoreUnsafe(ref t, 56);
                     }
-                    for (int r = c; r < evens; r++)
                     {
-                        nuint i = (nuint)Unsafe.Add(ref even, r);
-                        Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, s0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), xi, s1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), xi, s2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), xi, s3);
+                        // columns 64 to 127
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero, s4 = Vector256<float>.Zero, s5 = Vector256<float>.Zero, s6 = Vector256<float>.Zero, s7 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 128) + 64);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                            s1 += Vector256.LoadUnsafe(ref dr, 8);
+                            s2 += Vector256.LoadUnsafe(ref dr, 16);
+                            s3 += Vector256.LoadUnsafe(ref dr, 24);
+                            s4 += Vector256.LoadUnsafe(ref dr, 32);
+                            s5 += Vector256.LoadUnsafe(ref dr, 40);
+                            s6 += Vector256.LoadUnsafe(ref dr, 48);
+                            s7 += Vector256.LoadUnsafe(ref dr, 56);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
+                        (Vector256.LoadUnsafe(ref t, 72) + (alphaV * s1)).StoreUnsafe(ref t, 72);
+                        (Vector256.LoadUnsafe(ref t, 80) + (alphaV * s2)).StoreUnsafe(ref t, 80);
+                        (Vector256.LoadUnsafe(ref t, 88) + (alphaV * s3)).StoreUnsafe(ref t, 88);
+                        (Vector256.LoadUnsafe(ref t, 96) + (alphaV * s4)).StoreUnsafe(ref t, 96);
+                        (Vector256.LoadUnsafe(ref t, 104) + (alphaV * s5)).StoreUnsafe(ref t, 104);
+                        (Vector256.LoadUnsafe(ref t, 112) + (alphaV * s6)).StoreUnsafe(ref t, 112);
+                        (Vector256.LoadUnsafe(ref t, 120) + (alphaV * s7)).StoreUnsafe(ref t, 120);
                     }
-                    for (int r = c; r < odds; r++)
-                    {
-                        nuint i = (nuint)Unsafe.Add(ref odd, r);
-                        Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, t0);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), xi, t1);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), xi, t2);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), xi, t3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // The chunks of 8 inputs that are not all zero (a NaN counts as not zero): chunk 2c at even[·], 2c + 1 at odd[·]
-                Span<int> chunks = stackalloc int[98];
-                ref int even = ref MemoryMarshal.GetReference(chunks);
-                ref int odd = ref Unsafe.Add(ref even, 49);
-                int evens = 0, odds = 0;
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    Unsafe.Add(ref even, evens) = (int)i;
-                    evens += Vector256.LoadUnsafe(ref x, i) != Vector256<float>.Zero ? 1 : 0;
-                    Unsafe.Add(ref odd, odds) = (int)i + 8;
-                    odds += Vector256.LoadUnsafe(ref x, i + 8) != Vector256<float>.Zero ? 1 : 0;
-                }
-                if (evens + odds > 86)
-                {
-                    DotRows784(ref w, ref x, ref y, rows); // mostly nonzero: the dense loop is faster
                     return;
                 }
 
-                int both = evens < odds ? evens : odds;
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
-                    int c = 0;
-                    for (; c < both; c++)
+                    Vector128<float> alphaV = Vector128.Create(alpha);
                     {
-                        nuint ie = (nuint)Unsafe.Add(ref even, c);
-                        nuint io = (nuint)Unsafe.Add(ref odd, c);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, ie);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, io);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, ie), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, io), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, ie + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, io + 784), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, ie + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, io + 1568), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, ie + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, io + 2352), x1, t3);
+                        // columns 0 to 31
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 128);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                        (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                        (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                        (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
+                        (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
+                        (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
+                        (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
                     }
-                    for (int r = c; r < evens; r++)
                     {
-                        nuint i = (nuint)Unsafe.Add(ref even, r);
-                        Vector256<float> xi = Vector256.LoadUnsafe(ref x, i);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), xi, s0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), xi, s1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), xi, s2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), xi, s3);
+                        // columns 32 to 63
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 128) + 32);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 32) + (alphaV * s0)).StoreUnsafe(ref t, 32);
+                        (Vector128.LoadUnsafe(ref t, 36) + (alphaV * s1)).StoreUnsafe(ref t, 36);
+                        (Vector128.LoadUnsafe(ref t, 40) + (alphaV * s2)).StoreUnsafe(ref t, 40);
+                        (Vector128.LoadUnsafe(ref t, 44) + (alphaV * s3)).StoreUnsafe(ref t, 44);
+                        (Vector128.LoadUnsafe(ref t, 48) + (alphaV * s4)).StoreUnsafe(ref t, 48);
+                        (Vector128.LoadUnsafe(ref t, 52) + (alphaV * s5)).StoreUnsafe(ref t, 52);
+                        (Vector128.LoadUnsafe(ref t, 56) + (alphaV * s6)).StoreUnsafe(ref t, 56);
+                        (Vector128.LoadUnsafe(ref t, 60) + (alphaV * s7)).StoreUnsafe(ref t, 60);
                     }
-                    for (int r = c; r < odds; r++)
                     {
-                        nuint i = (nuint)Unsafe.Add(ref odd, r);
-                        Vector256<float> xi = Vector256.LoadUnsafe(ref x, i);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), xi, t0);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), xi, t1);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), xi, t2);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), xi, t3);
+                        // columns 64 to 95
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 128) + 64);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 64) + (alphaV * s0)).StoreUnsafe(ref t, 64);
+                        (Vector128.LoadUnsafe(ref t, 68) + (alphaV * s1)).StoreUnsafe(ref t, 68);
+                        (Vector128.LoadUnsafe(ref t, 72) + (alphaV * s2)).StoreUnsafe(ref t, 72);
+                        (Vector128.LoadUnsafe(ref t, 76) + (alphaV * s3)).StoreUnsafe(ref t, 76);
+                        (Vector128.LoadUnsafe(ref t, 80) + (alphaV * s4)).StoreUnsafe(ref t, 80);
+                        (Vector128.LoadUnsafe(ref t, 84) + (alphaV * s5)).StoreUnsafe(ref t, 84);
+                        (Vector128.LoadUnsafe(ref t, 88) + (alphaV * s6)).StoreUnsafe(ref t, 88);
+                        (Vector128.LoadUnsafe(ref t, 92) + (alphaV * s7)).StoreUnsafe(ref t, 92);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // The chunks of 4 inputs that are not all zero (a NaN counts as not zero): chunk 2c at even[·], 2c + 1 at odd[·]
-                Span<int> chunks = stackalloc int[196];
-                ref int even = ref MemoryMarshal.GetReference(chunks);
-                ref int odd = ref Unsafe.Add(ref even, 98);
-                int evens = 0, odds = 0;
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    Unsafe.Add(ref even, evens) = (int)i;
-                    evens += Vector128.LoadUnsafe(ref x, i) != Vector128<float>.Zero ? 1 : 0;
-                    Unsafe.Add(ref odd, odds) = (int)i + 4;
-                    odds += Vector128.LoadUnsafe(ref x, i + 4) != Vector128<float>.Zero ? 1 : 0;
-                }
-                if (evens + odds > 172)
-                {
-                    DotRows784(ref w, ref x, ref y, rows); // mostly nonzero: the dense loop is faster
+                    {
+                        // columns 96 to 127
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, (r * 128) + 96);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            s2 += Vector128.LoadUnsafe(ref dr, 8);
+                            s3 += Vector128.LoadUnsafe(ref dr, 12);
+                            s4 += Vector128.LoadUnsafe(ref dr, 16);
+                            s5 += Vector128.LoadUnsafe(ref dr, 20);
+                            s6 += Vector128.LoadUnsafe(ref dr, 24);
+                            s7 += Vector128.LoadUnsafe(ref dr, 28);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 96) + (alphaV * s0)).StoreUnsafe(ref t, 96);
+                        (Vector128.LoadUnsafe(ref t, 100) + (alphaV * s1)).StoreUnsafe(ref t, 100);
+                        (Vector128.LoadUnsafe(ref t, 104) + (alphaV * s2)).StoreUnsafe(ref t, 104);
+                        (Vector128.LoadUnsafe(ref t, 108) + (alphaV * s3)).StoreUnsafe(ref t, 108);
+                        (Vector128.LoadUnsafe(ref t, 112) + (alphaV * s4)).StoreUnsafe(ref t, 112);
+                        (Vector128.LoadUnsafe(ref t, 116) + (alphaV * s5)).StoreUnsafe(ref t, 116);
+                        (Vector128.LoadUnsafe(ref t, 120) + (alphaV * s6)).StoreUnsafe(ref t, 120);
+                        (Vector128.LoadUnsafe(ref t, 124) + (alphaV * s7)).StoreUnsafe(ref t, 124);
+                    }
                     return;
                 }
 
-                int both = evens < odds ? evens : odds;
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    int c = 0;
-                    for (; c < both; c++)
-                    {
-                        nuint ie = (nuint)Unsafe.Add(ref even, c);
-                        nuint io = (nuint)Unsafe.Add(ref odd, c);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, ie);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, io);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, ie), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, io), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, ie + 784), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, io + 784), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, ie + 1568), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, io + 1568), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, ie + 2352), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, io + 2352), x1, t3);
-                    }
-                    for (int r = c; r < evens; r++)
-                    {
-                        nuint i = (nuint)Unsafe.Add(ref even, r);
-                        Vector128<float> xi = Vector128.LoadUnsafe(ref x, i);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), xi, s0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), xi, s1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), xi, s2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), xi, s3);
-                    }
-                    for (int r = c; r < odds; r++)
-                    {
-                        nuint i = (nuint)Unsafe.Add(ref odd, r);
-                        Vector128<float> xi = Vector128.LoadUnsafe(ref x, i);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), xi, t0);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), xi, t1);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), xi, t2);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), xi, t3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
-                }
-                return;
-            }
-
-            DotRows784(ref w, ref x, ref y, rows);
-        }
-
-        /// <summary>
-        /// Writes to chunks the offsets of the chunks of x[0 .. 784) that are not all zero (a NaN counts as not zero), in
-        /// increasing order, and returns their count; a chunk is one vector of the widest accelerated width, as in AxpyChunks784.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int NonzeroChunks784(ref float x, ref int chunks)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                int count = 0;
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    Unsafe.Add(ref chunks, count) = (int)i;
-                    count += Vector512.LoadUnsafe(ref x, i) != Vector512<float>.Zero ? 1 : 0;
-                }
-                return count;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                int count = 0;
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    Unsafe.Add(ref chunks, count) = (int)i;
-                    count += Vector256.LoadUnsafe(ref x, i) != Vector256<float>.Zero ? 1 : 0;
-                }
-                return count;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                int count = 0;
-                for (nuint i = 0; i < 784; i += 4)
-                {
-                    Unsafe.Add(ref chunks, count) = (int)i;
-                    count += Vector128.LoadUnsafe(ref x, i) != Vector128<float>.Zero ? 1 : 0;
-                }
-                return count;
-            }
-
-            return 0; // without vectors, AxpyChunks784 goes over all of x
-        }
-
-        /// <summary>
-        /// y[i] += α·x[i] for i &lt; 784 in the chunks listed by NonzeroChunks784 (and the scalar remainder): Axpy784 with the
-        /// chunks of x that are all zero skipped, which would leave y as it is (y + α·0 = y for finite α).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AxpyChunks784(ref float y, float alpha, ref float x, ref int chunks, int count)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                if (count > 43)
-                {
-                    Axpy784(ref y, alpha, ref x); // mostly nonzero: the dense loop is faster
-                    return;
-                }
-
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (int c = 0; c < count; c++)
-                {
-                    nuint i = (nuint)Unsafe.Add(ref chunks, c);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                if (count > 86)
-                {
-                    Axpy784(ref y, alpha, ref x); // mostly nonzero: the dense loop is faster
-                    return;
-                }
-
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (int c = 0; c < count; c++)
-                {
-                    nuint i = (nuint)Unsafe.Add(ref chunks, c);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                if (count > 172)
-                {
-                    Axpy784(ref y, alpha, ref x); // mostly nonzero: the dense loop is faster
-                    return;
-                }
-
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (int c = 0; c < count; c++)
-                {
-                    nuint i = (nuint)Unsafe.Add(ref chunks, c);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>
-        /// Writes to ks the k &lt; 784 whose row xt[k·32 .. k·32 + 32) of a transposed block is not all zero (a NaN counts
-        /// as not zero), in increasing order, and returns their count: the reduction steps a sparse forward block visits.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int NonzeroRows784(ref float xt, ref int ks)
-        {
-            int count = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint k = 0; k < 784; k++)
-                {
-                    ref float row = ref Unsafe.Add(ref xt, k * 32);
-                    Vector512<float> any = Vector512.LoadUnsafe(ref row) | Vector512.LoadUnsafe(ref row, 16);
-                    Unsafe.Add(ref ks, count) = (int)k;
-                    count += any != Vector512<float>.Zero ? 1 : 0;
-                }
-                return count;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint k = 0; k < 784; k++)
-                {
-                    ref float row = ref Unsafe.Add(ref xt, k * 32);
-                    Vector256<float> any = Vector256.LoadUnsafe(ref row) | Vector256.LoadUnsafe(ref row, 8) | Vector256.LoadUnsafe(ref row, 16) | Vector256.LoadUnsafe(ref row, 24);
-                    Unsafe.Add(ref ks, count) = (int)k;
-                    count += any != Vector256<float>.Zero ? 1 : 0;
-                }
-                return count;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint k = 0; k < 784; k++)
-                {
-                    ref float row = ref Unsafe.Add(ref xt, k * 32);
-                    Vector128<float> any = Vector128.LoadUnsafe(ref row) | Vector128.LoadUnsafe(ref row, 4) | Vector128.LoadUnsafe(ref row, 8) | Vector128.LoadUnsafe(ref row, 12) | Vector128.LoadUnsafe(ref row, 16) | Vector128.LoadUnsafe(ref row, 20) | Vector128.LoadUnsafe(ref row, 24) | Vector128.LoadUnsafe(ref row, 28);
-                    Unsafe.Add(ref ks, count) = (int)k;
-                    count += any != Vector128<float>.Zero ? 1 : 0;
-                }
-                return count;
-            }
-
-            for (nuint k = 0; k < 784; k++)
-            {
-                bool any = false;
-                for (nuint j = 0; j < 32; j++)
-                {
-                    any |= Unsafe.Add(ref xt, (k * 32) + j) != 0.0f;
-                }
-                Unsafe.Add(ref ks, count) = (int)k;
-                count += any ? 1 : 0;
-            }
-            return count;
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// The reduction visits only the count steps k listed in ks (NonzeroRows): a row of xt that is all zero would add
-        /// exactly +0 to every accumulator (for finite weights), so the result is bit-identical to the dense kernel's.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlockSparse128x784(ref float w, ref float xt, ref float yt, ref int ks, nuint count)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 120; o += 12)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                    for (nuint c = 0; c < count; c++)
-                    {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                    a10_0.StoreUnsafe(ref yo, 320);
-                    a10_1.StoreUnsafe(ref yo, 336);
-                    a11_0.StoreUnsafe(ref yo, 352);
-                    a11_1.StoreUnsafe(ref yo, 368);
-                }
-                {
-                    nuint o = 120;
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    for (nuint c = 0; c < count; c++)
-                    {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 128; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint c = 0; c < count; c++)
-                    {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 128; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint c = 0; c < count; c++)
-                    {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 128; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
+                for (nuint i = 0; i < 128; i++)
                 {
                     float sum = 0.0f;
-                    for (nuint c = 0; c < count; c++)
+                    for (nuint r = 0; r < rows; r++)
                     {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        sum += Unsafe.Add(ref d, (r * 128) + i);
                     }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    Unsafe.Add(ref t, i) += alpha * sum;
                 }
             }
-        }
 
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
-        /// line every 2 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
-        /// The reduction visits only the count steps k listed in ks (NonzeroRows): a row of xt that is all zero would add
-        /// exactly +0 to every accumulator (for finite weights), so the result is bit-identical to the dense kernel's.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlockPrefetchingSparse128x784(ref float w, ref float xt, ref float yt, ref int ks, nuint count, ref float next, nuint nextLength)
-        {
-            if (Vector512.IsHardwareAccelerated)
+            /// <summary>
+            /// DotRows784 for an input that is mostly zero: y[j] = Σᵢ w[j·784 + i]·x[i] for rows j &lt; rows (a multiple of 4).
+            /// A chunk of x that is all zero adds exactly +0 to every sum (for finite weights), so the chunks that are not are
+            /// listed once, even-numbered and odd-numbered apart, and each 4-row step visits only those, into the same
+            /// accumulators and in the same order as DotRows784: every sum is bit-identical to it, and the weights of
+            /// the skipped chunks are never read (a chunk of the widest vector is one cache line of a 64-byte aligned row).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRowsSparse784(ref float w, ref float x, ref float y, nuint rows)
             {
-                nuint prefetched = 0;
-                // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
-                for (nuint o = 0; o < 120; o += 12)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                    Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                    for (nuint c = 0; c < count; c++)
+                    // The chunks of 16 inputs that are not all zero (a NaN counts as not zero): chunk 2c at even[·], 2c + 1 at odd[·]
+                    Span<int> chunks = stackalloc int[49];
+                    ref int even = ref MemoryMarshal.GetReference(chunks);
+                    ref int odd = ref Unsafe.Add(ref even, 25);
+                    int evens = 0, odds = 0;
+                    for (nuint i = 0; i < 768; i += 32)
                     {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        if ((c & 1) == 0 && prefetched < nextLength)
+                        Unsafe.Add(ref even, evens) = (int)i;
+                        evens += Vector512.LoadUnsafe(ref x, i) != Vector512<float>.Zero ? 1 : 0;
+                        Unsafe.Add(ref odd, odds) = (int)i + 16;
+                        odds += Vector512.LoadUnsafe(ref x, i + 16) != Vector512<float>.Zero ? 1 : 0;
+                    }
+                    Unsafe.Add(ref even, evens) = 768;
+                    evens += Vector512.LoadUnsafe(ref x, 768) != Vector512<float>.Zero ? 1 : 0;
+                    if (evens + odds > 43)
+                    {
+                        DotRows784(ref w, ref x, ref y, rows); // mostly nonzero: the dense loop is faster
+                        return;
+                    }
+
+                    int both = evens < odds ? evens : odds;
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        int c = 0;
+                        for (; c < both; c++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
+                            nuint ie = (nuint)Unsafe.Add(ref even, c);
+                            nuint io = (nuint)Unsafe.Add(ref odd, c);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, ie);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, io);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, ie), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, io), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, ie + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, io + 784), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, ie + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, io + 1568), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, ie + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, io + 2352), x1, t3);
                         }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                        Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
-                        a10_0 = MultiplyAdd(c10, x0, a10_0);
-                        a10_1 = MultiplyAdd(c10, x1, a10_1);
-                        Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
-                        a11_0 = MultiplyAdd(c11, x0, a11_0);
-                        a11_1 = MultiplyAdd(c11, x1, a11_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                    a10_0.StoreUnsafe(ref yo, 320);
-                    a10_1.StoreUnsafe(ref yo, 336);
-                    a11_0.StoreUnsafe(ref yo, 352);
-                    a11_1.StoreUnsafe(ref yo, 368);
-                }
-                {
-                    nuint o = 120;
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    for (nuint c = 0; c < count; c++)
-                    {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        if ((c & 1) == 0 && prefetched < nextLength)
+                        for (int r = c; r < evens; r++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
+                            nuint i = (nuint)Unsafe.Add(ref even, r);
+                            Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, s0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), xi, s1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), xi, s2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), xi, s3);
                         }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 128; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint c = 0; c < count; c++)
-                    {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        if ((c & 1) == 0 && prefetched < nextLength)
+                        for (int r = c; r < odds; r++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
+                            nuint i = (nuint)Unsafe.Add(ref odd, r);
+                            Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, t0);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 784), xi, t1);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1568), xi, t2);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2352), xi, t3);
                         }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                     }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 128; o += 1)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 784);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint c = 0; c < count; c++)
+                    // The chunks of 8 inputs that are not all zero (a NaN counts as not zero): chunk 2c at even[·], 2c + 1 at odd[·]
+                    Span<int> chunks = stackalloc int[98];
+                    ref int even = ref MemoryMarshal.GetReference(chunks);
+                    ref int odd = ref Unsafe.Add(ref even, 49);
+                    int evens = 0, odds = 0;
+                    for (nuint i = 0; i < 784; i += 16)
                     {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        if ((c & 1) == 0 && prefetched < nextLength)
+                        Unsafe.Add(ref even, evens) = (int)i;
+                        evens += Vector256.LoadUnsafe(ref x, i) != Vector256<float>.Zero ? 1 : 0;
+                        Unsafe.Add(ref odd, odds) = (int)i + 8;
+                        odds += Vector256.LoadUnsafe(ref x, i + 8) != Vector256<float>.Zero ? 1 : 0;
+                    }
+                    if (evens + odds > 86)
+                    {
+                        DotRows784(ref w, ref x, ref y, rows); // mostly nonzero: the dense loop is faster
+                        return;
+                    }
+
+                    int both = evens < odds ? evens : odds;
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        int c = 0;
+                        for (; c < both; c++)
                         {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
+                            nuint ie = (nuint)Unsafe.Add(ref even, c);
+                            nuint io = (nuint)Unsafe.Add(ref odd, c);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, ie);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, io);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, ie), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, io), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, ie + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, io + 784), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, ie + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, io + 1568), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, ie + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, io + 2352), x1, t3);
                         }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 128; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint c = 0; c < count; c++)
-                    {
-                        nuint k = (nuint)Unsafe.Add(ref ks, c);
-                        sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 784:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// Each step of the column loop visits only the rows r set in masks[step] (NonzeroColumns): the rows of v that are
-        /// all zero there add exactly +0 to every accumulator (for finite c), so every sum is bit-identical to Gemm8x784's.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GemmSparse8x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, ref uint masks)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 768; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    uint mask = Unsafe.Add(ref masks, (int)(i / 48));
-                    while (mask != 0)
-                    {
-                        nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
-                        mask &= mask - 1;
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                {
-                    nuint i = 768;
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    uint mask = Unsafe.Add(ref masks, 16);
-                    while (mask != 0)
-                    {
-                        nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
-                        mask &= mask - 1;
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    uint mask = Unsafe.Add(ref masks, 0 + (int)((i - 0) / 8));
-                    while (mask != 0)
-                    {
-                        nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
-                        mask &= mask - 1;
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 784; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    uint mask = Unsafe.Add(ref masks, 0 + (int)((i - 0) / 4));
-                    while (mask != 0)
-                    {
-                        nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
-                        mask &= mask - 1;
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 784; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// masks[step] for GemmSparse8x784: bit k set when row k &lt; rows (at most 32) of v, 784 values each, has a value that is not
-        /// zero (a NaN counts as not zero) in the columns of that step of the 8-row column loop. Returns whether the sparse
-        /// kernel pays: at most 7/8 of the bits set (otherwise, or without vectors, Gemm8x784 is the one to call).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static bool NonzeroColumns784(ref float v, nuint rows, ref uint masks)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                int set = 0;
-                for (int step = 0; step < 17; step++)
-                {
-                    nuint i = step < 16 ? (nuint)(step * 48) : (nuint)(768 + ((step - 16) * 16));
-                    int width = step < 16 ? 3 : 1;
-                    uint mask = 0;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
-                        Vector512<float> any = Vector512.LoadUnsafe(ref vk);
-                        for (nuint q = 1; q < (nuint)width; q++)
+                        for (int r = c; r < evens; r++)
                         {
-                            any |= Vector512.LoadUnsafe(ref vk, q * 16);
+                            nuint i = (nuint)Unsafe.Add(ref even, r);
+                            Vector256<float> xi = Vector256.LoadUnsafe(ref x, i);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), xi, s0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), xi, s1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), xi, s2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), xi, s3);
                         }
-                        mask |= (any != Vector512<float>.Zero ? 1u : 0u) << (int)k;
-                    }
-                    Unsafe.Add(ref masks, step) = mask;
-                    set += global::System.Numerics.BitOperations.PopCount(mask);
-                }
-                return set <= 17 * (int)rows - (17 * (int)rows / 8);
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                int set = 0;
-                for (int step = 0; step < 98; step++)
-                {
-                    nuint i = step < 0 ? (nuint)(step * 8) : (nuint)(0 + ((step - 0) * 8));
-                    int width = step < 0 ? 1 : 1;
-                    uint mask = 0;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
-                        Vector256<float> any = Vector256.LoadUnsafe(ref vk);
-                        for (nuint q = 1; q < (nuint)width; q++)
+                        for (int r = c; r < odds; r++)
                         {
-                            any |= Vector256.LoadUnsafe(ref vk, q * 8);
+                            nuint i = (nuint)Unsafe.Add(ref odd, r);
+                            Vector256<float> xi = Vector256.LoadUnsafe(ref x, i);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), xi, t0);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 784), xi, t1);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 1568), xi, t2);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 2352), xi, t3);
                         }
-                        mask |= (any != Vector256<float>.Zero ? 1u : 0u) << (int)k;
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
                     }
-                    Unsafe.Add(ref masks, step) = mask;
-                    set += global::System.Numerics.BitOperations.PopCount(mask);
+                    return;
                 }
-                return set <= 98 * (int)rows - (98 * (int)rows / 8);
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                int set = 0;
-                for (int step = 0; step < 196; step++)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    nuint i = step < 0 ? (nuint)(step * 4) : (nuint)(0 + ((step - 0) * 4));
-                    int width = step < 0 ? 1 : 1;
-                    uint mask = 0;
-                    for (nuint k = 0; k < rows; k++)
+                    // The chunks of 4 inputs that are not all zero (a NaN counts as not zero): chunk 2c at even[·], 2c + 1 at odd[·]
+                    Span<int> chunks = stackalloc int[196];
+                    ref int even = ref MemoryMarshal.GetReference(chunks);
+                    ref int odd = ref Unsafe.Add(ref even, 98);
+                    int evens = 0, odds = 0;
+                    for (nuint i = 0; i < 784; i += 8)
                     {
-                        ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
-                        Vector128<float> any = Vector128.LoadUnsafe(ref vk);
-                        for (nuint q = 1; q < (nuint)width; q++)
-                        {
-                            any |= Vector128.LoadUnsafe(ref vk, q * 4);
-                        }
-                        mask |= (any != Vector128<float>.Zero ? 1u : 0u) << (int)k;
+                        Unsafe.Add(ref even, evens) = (int)i;
+                        evens += Vector128.LoadUnsafe(ref x, i) != Vector128<float>.Zero ? 1 : 0;
+                        Unsafe.Add(ref odd, odds) = (int)i + 4;
+                        odds += Vector128.LoadUnsafe(ref x, i + 4) != Vector128<float>.Zero ? 1 : 0;
                     }
-                    Unsafe.Add(ref masks, step) = mask;
-                    set += global::System.Numerics.BitOperations.PopCount(mask);
+                    if (evens + odds > 172)
+                    {
+                        DotRows784(ref w, ref x, ref y, rows); // mostly nonzero: the dense loop is faster
+                        return;
+                    }
+
+                    int both = evens < odds ? evens : odds;
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        int c = 0;
+                        for (; c < both; c++)
+                        {
+                            nuint ie = (nuint)Unsafe.Add(ref even, c);
+                            nuint io = (nuint)Unsafe.Add(ref odd, c);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, ie);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, io);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, ie), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, io), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, ie + 784), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, io + 784), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, ie + 1568), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, io + 1568), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, ie + 2352), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, io + 2352), x1, t3);
+                        }
+                        for (int r = c; r < evens; r++)
+                        {
+                            nuint i = (nuint)Unsafe.Add(ref even, r);
+                            Vector128<float> xi = Vector128.LoadUnsafe(ref x, i);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), xi, s0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), xi, s1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), xi, s2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), xi, s3);
+                        }
+                        for (int r = c; r < odds; r++)
+                        {
+                            nuint i = (nuint)Unsafe.Add(ref odd, r);
+                            Vector128<float> xi = Vector128.LoadUnsafe(ref x, i);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), xi, t0);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 784), xi, t1);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 1568), xi, t2);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2352), xi, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
                 }
-                return set <= 196 * (int)rows - (196 * (int)rows / 8);
+
+                DotRows784(ref w, ref x, ref y, rows);
             }
 
-            return false;
-        }
-
-        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBias10(ref float y, ref float b)
-        {
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>
+            /// Writes to chunks the offsets of the chunks of x[0 .. 784) that are not all zero (a NaN counts as not zero), in
+            /// increasing order, and returns their count; a chunk is one vector of the widest accelerated width, as in AxpyChunks784.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static int NonzeroChunks784(ref float x, ref int chunks)
             {
-                // 10 = 1 × 8 + 2 scalar
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
-                    z.StoreUnsafe(ref y, 0);
+                    int count = 0;
+                    for (nuint i = 0; i < 784; i += 16)
+                    {
+                        Unsafe.Add(ref chunks, count) = (int)i;
+                        count += Vector512.LoadUnsafe(ref x, i) != Vector512<float>.Zero ? 1 : 0;
+                    }
+                    return count;
                 }
-                for (nuint i = 8; i < 10; i++)
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    int count = 0;
+                    for (nuint i = 0; i < 784; i += 8)
+                    {
+                        Unsafe.Add(ref chunks, count) = (int)i;
+                        count += Vector256.LoadUnsafe(ref x, i) != Vector256<float>.Zero ? 1 : 0;
+                    }
+                    return count;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    int count = 0;
+                    for (nuint i = 0; i < 784; i += 4)
+                    {
+                        Unsafe.Add(ref chunks, count) = (int)i;
+                        count += Vector128.LoadUnsafe(ref x, i) != Vector128<float>.Zero ? 1 : 0;
+                    }
+                    return count;
+                }
+
+                return 0; // without vectors, AxpyChunks784 goes over all of x
+            }
+
+            /// <summary>
+            /// y[i] += α·x[i] for i &lt; 784 in the chunks listed by NonzeroChunks784 (and the scalar remainder): Axpy784 with the
+            /// chunks of x that are all zero skipped, which would leave y as it is (y + α·0 = y for finite α).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void AxpyChunks784(ref float y, float alpha, ref float x, ref int chunks, int count)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    if (count > 43)
+                    {
+                        Axpy784(ref y, alpha, ref x); // mostly nonzero: the dense loop is faster
+                        return;
+                    }
+
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (int c = 0; c < count; c++)
+                    {
+                        nuint i = (nuint)Unsafe.Add(ref chunks, c);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    if (count > 86)
+                    {
+                        Axpy784(ref y, alpha, ref x); // mostly nonzero: the dense loop is faster
+                        return;
+                    }
+
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (int c = 0; c < count; c++)
+                    {
+                        nuint i = (nuint)Unsafe.Add(ref chunks, c);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    if (count > 172)
+                    {
+                        Axpy784(ref y, alpha, ref x); // mostly nonzero: the dense loop is faster
+                        return;
+                    }
+
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (int c = 0; c < count; c++)
+                    {
+                        nuint i = (nuint)Unsafe.Add(ref chunks, c);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 784; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>
+            /// Writes to ks the k &lt; 784 whose row xt[k·32 .. k·32 + 32) of a transposed block is not all zero (a NaN counts
+            /// as not zero), in increasing order, and returns their count: the reduction steps a sparse forward block visits.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static int NonzeroRows784(ref float xt, ref int ks)
+            {
+                int count = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint k = 0; k < 784; k++)
+                    {
+                        ref float row = ref Unsafe.Add(ref xt, k * 32);
+                        Vector512<float> any = Vector512.LoadUnsafe(ref row) | Vector512.LoadUnsafe(ref row, 16);
+                        Unsafe.Add(ref ks, count) = (int)k;
+                        count += any != Vector512<float>.Zero ? 1 : 0;
+                    }
+                    return count;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint k = 0; k < 784; k++)
+                    {
+                        ref float row = ref Unsafe.Add(ref xt, k * 32);
+                        Vector256<float> any = Vector256.LoadUnsafe(ref row) | Vector256.LoadUnsafe(ref row, 8) | Vector256.LoadUnsafe(ref row, 16) | Vector256.LoadUnsafe(ref row, 24);
+                        Unsafe.Add(ref ks, count) = (int)k;
+                        count += any != Vector256<float>.Zero ? 1 : 0;
+                    }
+                    return count;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint k = 0; k < 784; k++)
+                    {
+                        ref float row = ref Unsafe.Add(ref xt, k * 32);
+                        Vector128<float> any = Vector128.LoadUnsafe(ref row) | Vector128.LoadUnsafe(ref row, 4) | Vector128.LoadUnsafe(ref row, 8) | Vector128.LoadUnsafe(ref row, 12) | Vector128.LoadUnsafe(ref row, 16) | Vector128.LoadUnsafe(ref row, 20) | Vector128.LoadUnsafe(ref row, 24) | Vector128.LoadUnsafe(ref row, 28);
+                        Unsafe.Add(ref ks, count) = (int)k;
+                        count += any != Vector128<float>.Zero ? 1 : 0;
+                    }
+                    return count;
+                }
+
+                for (nuint k = 0; k < 784; k++)
+                {
+                    bool any = false;
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        any |= Unsafe.Add(ref xt, (k * 32) + j) != 0.0f;
+                    }
+                    Unsafe.Add(ref ks, count) = (int)k;
+                    count += any ? 1 : 0;
+                }
+                return count;
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// The reduction visits only the count steps k listed in ks (NonzeroRows): a row of xt that is all zero would add
+            /// exactly +0 to every accumulator (for finite weights), so the result is bit-identical to the dense kernel's.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlockSparse128x784(ref float w, ref float xt, ref float yt, ref int ks, nuint count)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 120; o += 12)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                        a10_0.StoreUnsafe(ref yo, 320);
+                        a10_1.StoreUnsafe(ref yo, 336);
+                        a11_0.StoreUnsafe(ref yo, 352);
+                        a11_1.StoreUnsafe(ref yo, 368);
+                    }
+                    {
+                        nuint o = 120;
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 128; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 128; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 128; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·784 + k]·xt[k·32 + j] for 128 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
+            /// line every 2 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+            /// The reduction visits only the count steps k listed in ks (NonzeroRows): a row of xt that is all zero would add
+            /// exactly +0 to every accumulator (for finite weights), so the result is bit-identical to the dense kernel's.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlockPrefetchingSparse128x784(ref float w, ref float xt, ref float yt, ref int ks, nuint count, ref float next, nuint nextLength)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 128 rows = 10 tiles of 12 + one of 8; each tile keeps 12 × 2 accumulators
+                    for (nuint o = 0; o < 120; o += 12)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            if ((c & 1) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 6272));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 7056));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 7840));
+                            a10_0 = MultiplyAdd(c10, x0, a10_0);
+                            a10_1 = MultiplyAdd(c10, x1, a10_1);
+                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 8624));
+                            a11_0 = MultiplyAdd(c11, x0, a11_0);
+                            a11_1 = MultiplyAdd(c11, x1, a11_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                        a10_0.StoreUnsafe(ref yo, 320);
+                        a10_1.StoreUnsafe(ref yo, 336);
+                        a11_0.StoreUnsafe(ref yo, 352);
+                        a11_1.StoreUnsafe(ref yo, 368);
+                    }
+                    {
+                        nuint o = 120;
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            if ((c & 1) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 1568));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 2352));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 3136));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 3920));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 4704));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 5488));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 128 rows = 64 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 128; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            if ((c & 1) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 784));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 128 rows = 128 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 128; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 784);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            if ((c & 1) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 128; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint c = 0; c < count; c++)
+                        {
+                            nuint k = (nuint)Unsafe.Add(ref ks, c);
+                            sum += Unsafe.Add(ref w, (o * 784) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 784:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// Each step of the column loop visits only the rows r set in masks[step] (NonzeroColumns): the rows of v that are
+            /// all zero there add exactly +0 to every accumulator (for finite c), so every sum is bit-identical to Gemm8x784's.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void GemmSparse8x784(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, ref uint masks)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 768; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        uint mask = Unsafe.Add(ref masks, (int)(i / 48));
+                        while (mask != 0)
+                        {
+                            nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
+                            mask &= mask - 1;
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    {
+                        nuint i = 768;
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        uint mask = Unsafe.Add(ref masks, 16);
+                        while (mask != 0)
+                        {
+                            nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
+                            mask &= mask - 1;
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 784; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        uint mask = Unsafe.Add(ref masks, 0 + (int)((i - 0) / 8));
+                        while (mask != 0)
+                        {
+                            nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
+                            mask &= mask - 1;
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 784; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        uint mask = Unsafe.Add(ref masks, 0 + (int)((i - 0) / 4));
+                        while (mask != 0)
+                        {
+                            nuint k = (nuint)global::System.Numerics.BitOperations.TrailingZeroCount(mask);
+                            mask &= mask - 1;
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 784; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// masks[step] for GemmSparse8x784: bit k set when row k &lt; rows (at most 32) of v, 784 values each, has a value that is not
+            /// zero (a NaN counts as not zero) in the columns of that step of the 8-row column loop. Returns whether the sparse
+            /// kernel pays: at most 7/8 of the bits set (otherwise, or without vectors, Gemm8x784 is the one to call).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static bool NonzeroColumns784(ref float v, nuint rows, ref uint masks)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    int set = 0;
+                    for (int step = 0; step < 17; step++)
+                    {
+                        nuint i = step < 16 ? (nuint)(step * 48) : (nuint)(768 + ((step - 16) * 16));
+                        int width = step < 16 ? 3 : 1;
+                        uint mask = 0;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
+                            Vector512<float> any = Vector512.LoadUnsafe(ref vk);
+                            for (nuint q = 1; q < (nuint)width; q++)
+                            {
+                                any |= Vector512.LoadUnsafe(ref vk, q * 16);
+                            }
+                            mask |= (any != Vector512<float>.Zero ? 1u : 0u) << (int)k;
+                        }
+                        Unsafe.Add(ref masks, step) = mask;
+                        set += global::System.Numerics.BitOperations.PopCount(mask);
+                    }
+                    return set <= 17 * (int)rows - (17 * (int)rows / 8);
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    int set = 0;
+                    for (int step = 0; step < 98; step++)
+                    {
+                        nuint i = step < 0 ? (nuint)(step * 8) : (nuint)(0 + ((step - 0) * 8));
+                        int width = step < 0 ? 1 : 1;
+                        uint mask = 0;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
+                            Vector256<float> any = Vector256.LoadUnsafe(ref vk);
+                            for (nuint q = 1; q < (nuint)width; q++)
+                            {
+                                any |= Vector256.LoadUnsafe(ref vk, q * 8);
+                            }
+                            mask |= (any != Vector256<float>.Zero ? 1u : 0u) << (int)k;
+                        }
+                        Unsafe.Add(ref masks, step) = mask;
+                        set += global::System.Numerics.BitOperations.PopCount(mask);
+                    }
+                    return set <= 98 * (int)rows - (98 * (int)rows / 8);
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    int set = 0;
+                    for (int step = 0; step < 196; step++)
+                    {
+                        nuint i = step < 0 ? (nuint)(step * 4) : (nuint)(0 + ((step - 0) * 4));
+                        int width = step < 0 ? 1 : 1;
+                        uint mask = 0;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, (k * 784) + i);
+                            Vector128<float> any = Vector128.LoadUnsafe(ref vk);
+                            for (nuint q = 1; q < (nuint)width; q++)
+                            {
+                                any |= Vector128.LoadUnsafe(ref vk, q * 4);
+                            }
+                            mask |= (any != Vector128<float>.Zero ? 1u : 0u) << (int)k;
+                        }
+                        Unsafe.Add(ref masks, step) = mask;
+                        set += global::System.Numerics.BitOperations.PopCount(mask);
+                    }
+                    return set <= 196 * (int)rows - (196 * (int)rows / 8);
+                }
+
+                return false;
+            }
+
+            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBias10(ref float y, ref float b)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 10 = 1 × 8 + 2 scalar
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 10 = 2 × 4 + 2 scalar
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
+                        z.StoreUnsafe(ref y, 4);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 10; i++)
                 {
                     float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
                     Unsafe.Add(ref y, i) = z;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBiasBroadcast32(ref float y, float b)
             {
-                // 10 = 2 × 4 + 2 scalar
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
-                    z.StoreUnsafe(ref y, 0);
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        z.StoreUnsafe(ref y, 16);
+                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
-                    z.StoreUnsafe(ref y, 4);
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            z.StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            z.StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
                 }
-                for (nuint i = 8; i < 10; i++)
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            z.StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
                     Unsafe.Add(ref y, i) = z;
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 10; i++)
+            /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 128: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBias128(ref float y, ref float b)
             {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBiasBroadcast32(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 16
-                Vector512<float> bV = Vector512.Create(b);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    z.StoreUnsafe(ref y, 0);
+                    // 128 = 2 × 4 × 16 (unrolled)
+                    for (nuint i = 0; i < 128; i += 64)
+                    {
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
+                        }
+                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                    z.StoreUnsafe(ref y, 16);
+                    // 128 = 4 × 4 × 8 (unrolled)
+                    for (nuint i = 0; i < 128; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 32 = 1 × 4 × 8 (unrolled)
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 32; i += 32)
+                if (Vector128.IsHardwareAccelerated)
                 {
+                    // 128 = 8 × 4 × 4 (unrolled)
+                    for (nuint i = 0; i < 128; i += 16)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        z.StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        z.StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 32; i += 16)
+                for (nuint i = 0; i < 128; i++)
                 {
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        z.StoreUnsafe(ref y, i + 12);
-                    }
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 32; i++)
+            /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 64: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBias64(ref float y, ref float b)
             {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 128: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBias128(ref float y, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 128 = 2 × 4 × 16 (unrolled)
-                for (nuint i = 0; i < 128; i += 64)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 64 = 1 × 4 × 16 (unrolled)
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
+                        }
                     }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 128 = 4 × 4 × 8 (unrolled)
-                for (nuint i = 0; i < 128; i += 32)
+                if (Vector256.IsHardwareAccelerated)
                 {
+                    // 64 = 2 × 4 × 8 (unrolled)
+                    for (nuint i = 0; i < 64; i += 32)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 128 = 8 × 4 × 4 (unrolled)
-                for (nuint i = 0; i < 128; i += 16)
+                if (Vector128.IsHardwareAccelerated)
                 {
+                    // 64 = 4 × 4 × 4 (unrolled)
+                    for (nuint i = 0; i < 64; i += 16)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
                     }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 128; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
-
-        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 64: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBias64(ref float y, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 64 = 1 × 4 × 16 (unrolled)
-                for (nuint i = 0; i < 64; i += 64)
+                for (nuint i = 0; i < 64; i++)
                 {
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + Vector512.LoadUnsafe(ref b, i);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + Vector512.LoadUnsafe(ref b, i + 16);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + Vector512.LoadUnsafe(ref b, i + 32);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + Vector512.LoadUnsafe(ref b, i + 48);
-                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
-                    }
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBiasBroadcast32(ref float y, float b)
             {
-                // 64 = 2 × 4 × 8 (unrolled)
-                for (nuint i = 0; i < 64; i += 32)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + Vector256.LoadUnsafe(ref b, i);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + Vector256.LoadUnsafe(ref b, i + 8);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 16);
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + Vector256.LoadUnsafe(ref b, i + 16);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + Vector256.LoadUnsafe(ref b, i + 24);
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 64 = 4 × 4 × 4 (unrolled)
-                for (nuint i = 0; i < 64; i += 16)
+                if (Vector256.IsHardwareAccelerated)
                 {
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + Vector128.LoadUnsafe(ref b, i);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
                     }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + Vector128.LoadUnsafe(ref b, i + 4);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + Vector128.LoadUnsafe(ref b, i + 8);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + Vector128.LoadUnsafe(ref b, i + 12);
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 64; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
-
-        /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBiasBroadcast32(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 16
-                Vector512<float> bV = Vector512.Create(b);
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
                 }
+
+                for (nuint i = 0; i < 32; i++)
                 {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 16);
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
                 }
-                return;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>d[i] ⊙= f′ for i &lt; 128, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluDerivative128(ref float d, ref float a)
             {
-                // 32 = 1 × 4 × 8 (unrolled)
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 32; i += 32)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 128 = 2 × 4 × 16 (unrolled)
+                    for (nuint i = 0; i < 128; i += 64)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
+                        }
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 32; i += 16)
+                if (Vector256.IsHardwareAccelerated)
                 {
+                    // 128 = 4 × 4 × 8 (unrolled)
+                    for (nuint i = 0; i < 128; i += 32)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
+                        }
                     }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 32; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
-
-        /// <summary>d[i] ⊙= f′ for i &lt; 128, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluDerivative128(ref float d, ref float a)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 128 = 2 × 4 × 16 (unrolled)
-                for (nuint i = 0; i < 128; i += 64)
+                if (Vector128.IsHardwareAccelerated)
                 {
+                    // 128 = 8 × 4 × 4 (unrolled)
+                    for (nuint i = 0; i < 128; i += 16)
                     {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                        }
                     }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 128 = 4 × 4 × 8 (unrolled)
-                for (nuint i = 0; i < 128; i += 32)
+                for (nuint i = 0; i < 128; i++)
                 {
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
-                    }
+                    float e = Unsafe.Add(ref d, i);
+                    float ai = Unsafe.Add(ref a, i);
+                    Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>d[i] ⊙= f′ for i &lt; 64, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluDerivative64(ref float d, ref float a)
             {
-                // 128 = 8 × 4 × 4 (unrolled)
-                for (nuint i = 0; i < 128; i += 16)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 64 = 1 × 4 × 16 (unrolled)
+                    for (nuint i = 0; i < 64; i += 64)
                     {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
+                        }
+                        {
+                            Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
+                            Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
+                            Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
+                        }
                     }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 128; i++)
-            {
-                float e = Unsafe.Add(ref d, i);
-                float ai = Unsafe.Add(ref a, i);
-                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
-            }
-        }
-
-        /// <summary>d[i] ⊙= f′ for i &lt; 64, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluDerivative64(ref float d, ref float a)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 64 = 1 × 4 × 16 (unrolled)
-                for (nuint i = 0; i < 64; i += 64)
+                if (Vector256.IsHardwareAccelerated)
                 {
+                    // 64 = 2 × 4 × 8 (unrolled)
+                    for (nuint i = 0; i < 64; i += 32)
                     {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i);
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
+                        }
+                        {
+                            Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
+                            Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
+                        }
                     }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 16);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 16);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 32);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 32);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 32);
-                    }
-                    {
-                        Vector512<float> e = Vector512.LoadUnsafe(ref d, i + 48);
-                        Vector512<float> ai = Vector512.LoadUnsafe(ref a, i + 48);
-                        Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512<float>.Zero), e, Vector512<float>.Zero).StoreUnsafe(ref d, i + 48);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 64 = 2 × 4 × 8 (unrolled)
-                for (nuint i = 0; i < 64; i += 32)
+                if (Vector128.IsHardwareAccelerated)
                 {
+                    // 64 = 4 × 4 × 4 (unrolled)
+                    for (nuint i = 0; i < 64; i += 16)
                     {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i);
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
+                        }
+                        {
+                            Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
+                            Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
+                            Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
+                        }
                     }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 8);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 8);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 16);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 16);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 16);
-                    }
-                    {
-                        Vector256<float> e = Vector256.LoadUnsafe(ref d, i + 24);
-                        Vector256<float> ai = Vector256.LoadUnsafe(ref a, i + 24);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256<float>.Zero), e, Vector256<float>.Zero).StoreUnsafe(ref d, i + 24);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 64 = 4 × 4 × 4 (unrolled)
-                for (nuint i = 0; i < 64; i += 16)
+                for (nuint i = 0; i < 64; i++)
                 {
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 4);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 4);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 4);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 8);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 8);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 8);
-                    }
-                    {
-                        Vector128<float> e = Vector128.LoadUnsafe(ref d, i + 12);
-                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, i + 12);
-                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, i + 12);
-                    }
+                    float e = Unsafe.Add(ref d, i);
+                    float ai = Unsafe.Add(ref a, i);
+                    Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
                 }
-                return;
-            }
-
-            for (nuint i = 0; i < 64; i++)
-            {
-                float e = Unsafe.Add(ref d, i);
-                float ai = Unsafe.Add(ref a, i);
-                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
             }
         }
     }

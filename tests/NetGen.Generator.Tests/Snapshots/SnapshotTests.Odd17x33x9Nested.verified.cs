@@ -238,7 +238,7 @@ namespace Odd
                 // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
                 for (; start + ForwardBlock <= count; start += ForwardBlock)
                 {
-                    TransposeBlock17(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+                    Kernels.TransposeBlock17(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
                     bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
                     Layer0ForwardBlock(ref p, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
                     Layer1ForwardBlock(ref p, ref s1, ref s);
@@ -785,13 +785,13 @@ namespace Odd
             {
                 ref float w = ref Unsafe.Add(ref p, W0);
                 ref float b = ref Unsafe.Add(ref p, B0);
-                DotRows17(ref w, ref x, ref a, 32);
+                Kernels.DotRows17(ref w, ref x, ref a, 32);
                 for (nuint o = 32; o < 33; o++)
                 {
-                    Unsafe.Add(ref a, o) = Dot17(ref Unsafe.Add(ref w, o * 17), ref x);
+                    Unsafe.Add(ref a, o) = Kernels.Dot17(ref Unsafe.Add(ref w, o * 17), ref x);
                 }
                 // + b0, then tanh
-                TanhBias33(ref a, ref b);
+                Kernels.TanhBias33(ref a, ref b);
             }
 
             /// <summary>
@@ -809,11 +809,11 @@ namespace Odd
                 nuint n = 0;
                 for (; n + 32 <= (nuint)count; n += 32)
                 {
-                    TransposeBlock17(ref Unsafe.Add(ref x, n * 17), ref xt);
-                    ForwardBlock33x17(ref w, ref xt, ref yt);
+                    Kernels.TransposeBlock17(ref Unsafe.Add(ref x, n * 17), ref xt);
+                    Kernels.ForwardBlock33x17(ref w, ref xt, ref yt);
                     for (nuint o = 0; o < 33; o++)
                     {
-                        TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                        Kernels.TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                     }
                     ref float yn = ref Unsafe.Add(ref y, n * 33);
                     for (nuint j = 0; j < 32; j++)
@@ -846,13 +846,13 @@ namespace Odd
                     ref float yn = ref Unsafe.Add(ref y, n * 33);
                     for (nuint o = 0; o < 32; o += 4)
                     {
-                        DotBlock17(ref Unsafe.Add(ref w, o * 17), ref xn, ref Unsafe.Add(ref yn, o), 33);
+                        Kernels.DotBlock17(ref Unsafe.Add(ref w, o * 17), ref xn, ref Unsafe.Add(ref yn, o), 33);
                     }
                     for (nuint o = 32; o < 33; o++)
                     {
                         for (nuint k = 0; k < 4; k++)
                         {
-                            Unsafe.Add(ref yn, (k * 33) + o) = Dot17(ref Unsafe.Add(ref w, o * 17), ref Unsafe.Add(ref xn, k * 17));
+                            Unsafe.Add(ref yn, (k * 33) + o) = Kernels.Dot17(ref Unsafe.Add(ref w, o * 17), ref Unsafe.Add(ref xn, k * 17));
                         }
                     }
                 }
@@ -860,14 +860,14 @@ namespace Odd
                 {
                     for (nuint o = 0; o < 33; o++)
                     {
-                        Unsafe.Add(ref y, (n * 33) + o) = Dot17(ref Unsafe.Add(ref w, o * 17), ref Unsafe.Add(ref x, n * 17));
+                        Unsafe.Add(ref y, (n * 33) + o) = Kernels.Dot17(ref Unsafe.Add(ref w, o * 17), ref Unsafe.Add(ref x, n * 17));
                     }
                 }
 
                 // + b0, then tanh
                 for (nuint r = rest; r < count; r++)
                 {
-                    TanhBias33(ref Unsafe.Add(ref y, r * 33), ref b);
+                    Kernels.TanhBias33(ref Unsafe.Add(ref y, r * 33), ref b);
                 }
             }
 
@@ -875,11 +875,11 @@ namespace Odd
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt, ref float next, nuint nextLength)
             {
-                ForwardBlockPrefetching33x17(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
+                Kernels.ForwardBlockPrefetching33x17(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
                 ref float b = ref Unsafe.Add(ref p, B0);
                 for (nuint o = 0; o < 33; o++)
                 {
-                    TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.TanhBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
             }
 
@@ -889,13 +889,13 @@ namespace Odd
             {
                 ref float w = ref Unsafe.Add(ref p, W1);
                 ref float b = ref Unsafe.Add(ref p, B1);
-                DotRows33(ref w, ref x, ref a, 8);
+                Kernels.DotRows33(ref w, ref x, ref a, 8);
                 for (nuint o = 8; o < 9; o++)
                 {
-                    Unsafe.Add(ref a, o) = Dot33(ref Unsafe.Add(ref w, o * 33), ref x);
+                    Unsafe.Add(ref a, o) = Kernels.Dot33(ref Unsafe.Add(ref w, o * 33), ref x);
                 }
                 // + b1, then identity
-                IdentityBias9(ref a, ref b);
+                Kernels.IdentityBias9(ref a, ref b);
             }
 
             /// <summary>
@@ -913,11 +913,11 @@ namespace Odd
                 nuint n = 0;
                 for (; n + 32 <= (nuint)count; n += 32)
                 {
-                    TransposeBlock33(ref Unsafe.Add(ref x, n * 33), ref xt);
-                    ForwardBlock9x33(ref w, ref xt, ref yt);
+                    Kernels.TransposeBlock33(ref Unsafe.Add(ref x, n * 33), ref xt);
+                    Kernels.ForwardBlock9x33(ref w, ref xt, ref yt);
                     for (nuint o = 0; o < 9; o++)
                     {
-                        IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                        Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                     }
                     ref float yn = ref Unsafe.Add(ref y, n * 9);
                     for (nuint j = 0; j < 32; j++)
@@ -950,13 +950,13 @@ namespace Odd
                     ref float yn = ref Unsafe.Add(ref y, n * 9);
                     for (nuint o = 0; o < 8; o += 4)
                     {
-                        DotBlock33(ref Unsafe.Add(ref w, o * 33), ref xn, ref Unsafe.Add(ref yn, o), 9);
+                        Kernels.DotBlock33(ref Unsafe.Add(ref w, o * 33), ref xn, ref Unsafe.Add(ref yn, o), 9);
                     }
                     for (nuint o = 8; o < 9; o++)
                     {
                         for (nuint k = 0; k < 4; k++)
                         {
-                            Unsafe.Add(ref yn, (k * 9) + o) = Dot33(ref Unsafe.Add(ref w, o * 33), ref Unsafe.Add(ref xn, k * 33));
+                            Unsafe.Add(ref yn, (k * 9) + o) = Kernels.Dot33(ref Unsafe.Add(ref w, o * 33), ref Unsafe.Add(ref xn, k * 33));
                         }
                     }
                 }
@@ -964,14 +964,14 @@ namespace Odd
                 {
                     for (nuint o = 0; o < 9; o++)
                     {
-                        Unsafe.Add(ref y, (n * 9) + o) = Dot33(ref Unsafe.Add(ref w, o * 33), ref Unsafe.Add(ref x, n * 33));
+                        Unsafe.Add(ref y, (n * 9) + o) = Kernels.Dot33(ref Unsafe.Add(ref w, o * 33), ref Unsafe.Add(ref x, n * 33));
                     }
                 }
 
                 // + b1, then identity
                 for (nuint r = rest; r < count; r++)
                 {
-                    IdentityBias9(ref Unsafe.Add(ref y, r * 9), ref b);
+                    Kernels.IdentityBias9(ref Unsafe.Add(ref y, r * 9), ref b);
                 }
             }
 
@@ -979,11 +979,11 @@ namespace Odd
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void Layer1ForwardBlock(ref float p, ref float xt, ref float yt)
             {
-                ForwardBlock9x33(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+                Kernels.ForwardBlock9x33(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
                 ref float b = ref Unsafe.Add(ref p, B1);
                 for (nuint o = 0; o < 9; o++)
                 {
-                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
             }
 
@@ -1005,15 +1005,15 @@ namespace Odd
                     ref float dr = ref Unsafe.Add(ref d, r0 * 9);
                     for (nuint o = 0; o < 8; o += 8)
                     {
-                        Gemm8x33(ref xr, 33, ref Unsafe.Add(ref dr, o), 9, 1, rows, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
+                        Kernels.Gemm8x33(ref xr, 33, ref Unsafe.Add(ref dr, o), 9, 1, rows, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
                     }
                     for (nuint o = 8; o < 9; o++)
                     {
-                        Gemm1x33(ref xr, 33, ref Unsafe.Add(ref dr, o), 9, 0, rows, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
+                        Kernels.Gemm1x33(ref xr, 33, ref Unsafe.Add(ref dr, o), 9, 0, rows, ref Unsafe.Add(ref tw, o * 33), 33, alpha, accumulate: true);
                     }
                 }
                 // b1[o] += α·Σₙ δ1[n, o]
-                SumRows9(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+                Kernels.SumRows9(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
             }
 
             /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
@@ -1026,16 +1026,16 @@ namespace Odd
                 nuint n = 0;
                 for (; n + 8 <= m; n += 8)
                 {
-                    Gemm8x33(ref w, 33, ref Unsafe.Add(ref d, n * 9), 1, 9, 9, ref Unsafe.Add(ref dx, n * 33), 33, 1.0f, accumulate: false);
+                    Kernels.Gemm8x33(ref w, 33, ref Unsafe.Add(ref d, n * 9), 1, 9, 9, ref Unsafe.Add(ref dx, n * 33), 33, 1.0f, accumulate: false);
                 }
                 for (; n < m; n++)
                 {
-                    Gemm1x33(ref w, 33, ref Unsafe.Add(ref d, n * 9), 1, 0, 9, ref Unsafe.Add(ref dx, n * 33), 33, 1.0f, accumulate: false);
+                    Kernels.Gemm1x33(ref w, 33, ref Unsafe.Add(ref d, n * 9), 1, 0, 9, ref Unsafe.Add(ref dx, n * 33), 33, 1.0f, accumulate: false);
                 }
                 // δ0 ⊙= f′(a0), f′ = 1 − a²
                 for (nuint r = 0; r < m; r++)
                 {
-                    TanhDerivative33(ref Unsafe.Add(ref dx, r * 33), ref Unsafe.Add(ref x, r * 33));
+                    Kernels.TanhDerivative33(ref Unsafe.Add(ref dx, r * 33), ref Unsafe.Add(ref x, r * 33));
                 }
             }
 
@@ -1053,11 +1053,11 @@ namespace Odd
                     float delta = Unsafe.Add(ref d, o);
                     float step = rate * delta;
                     Unsafe.Add(ref b, o) -= step;
-                    UpdateRow33(ref Unsafe.Add(ref w, o * 33), ref x, ref dx, delta, step);
+                    Kernels.UpdateRow33(ref Unsafe.Add(ref w, o * 33), ref x, ref dx, delta, step);
                 }
 
                 // δ0 ⊙= f′(a0), f′ = 1 − a²
-                TanhDerivative33(ref dx, ref x);
+                Kernels.TanhDerivative33(ref dx, ref x);
             }
 
             /// <summary>Layer 1's step for at most 64 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
@@ -1069,25 +1069,25 @@ namespace Odd
                 // W1[o..o+8, :]: the gradient of the block, then its step
                 for (nuint o = 0; o < 8; o += 8)
                 {
-                    Gemm8x33(ref Unsafe.Add(ref x, 0), 33, ref Unsafe.Add(ref d, o), 9, 1, m < 32 ? m : 32, ref block, 33, 1.0f, accumulate: false);
+                    Kernels.Gemm8x33(ref Unsafe.Add(ref x, 0), 33, ref Unsafe.Add(ref d, o), 9, 1, m < 32 ? m : 32, ref block, 33, 1.0f, accumulate: false);
                     if (chunks > 1)
                     {
-                        Gemm8x33(ref Unsafe.Add(ref x, 1056), 33, ref Unsafe.Add(ref d, 288 + o), 9, 1, m - 32, ref block, 33, 1.0f, accumulate: true);
+                        Kernels.Gemm8x33(ref Unsafe.Add(ref x, 1056), 33, ref Unsafe.Add(ref d, 288 + o), 9, 1, m - 32, ref block, 33, 1.0f, accumulate: true);
                     }
                     step.Apply(W1 + (int)(o * 33), MemoryMarshal.CreateReadOnlySpan(ref block, 264));
                 }
                 for (nuint o = 8; o < 9; o++)
                 {
-                    Gemm1x33(ref Unsafe.Add(ref x, 0), 33, ref Unsafe.Add(ref d, o), 9, 0, m < 32 ? m : 32, ref block, 33, 1.0f, accumulate: false);
+                    Kernels.Gemm1x33(ref Unsafe.Add(ref x, 0), 33, ref Unsafe.Add(ref d, o), 9, 0, m < 32 ? m : 32, ref block, 33, 1.0f, accumulate: false);
                     if (chunks > 1)
                     {
-                        Gemm1x33(ref Unsafe.Add(ref x, 1056), 33, ref Unsafe.Add(ref d, 288 + o), 9, 0, m - 32, ref block, 33, 1.0f, accumulate: true);
+                        Kernels.Gemm1x33(ref Unsafe.Add(ref x, 1056), 33, ref Unsafe.Add(ref d, 288 + o), 9, 0, m - 32, ref block, 33, 1.0f, accumulate: true);
                     }
                     step.Apply(W1 + (int)(o * 33), MemoryMarshal.CreateReadOnlySpan(ref block, 33));
                 }
                 // b1: g = Σₙ δ1ₙ, then its step
                 MemoryMarshal.CreateSpan(ref block, 9).Clear();
-                SumRows9(ref d, m, ref block, 1.0f);
+                Kernels.SumRows9(ref d, m, ref block, 1.0f);
                 step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 9));
             }
 
@@ -1107,15 +1107,15 @@ namespace Odd
                     ref float dr = ref Unsafe.Add(ref d, r0 * 33);
                     for (nuint o = 0; o < 32; o += 8)
                     {
-                        Gemm8x17(ref xr, 17, ref Unsafe.Add(ref dr, o), 33, 1, rows, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
+                        Kernels.Gemm8x17(ref xr, 17, ref Unsafe.Add(ref dr, o), 33, 1, rows, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
                     }
                     for (nuint o = 32; o < 33; o++)
                     {
-                        Gemm1x17(ref xr, 17, ref Unsafe.Add(ref dr, o), 33, 0, rows, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
+                        Kernels.Gemm1x17(ref xr, 17, ref Unsafe.Add(ref dr, o), 33, 0, rows, ref Unsafe.Add(ref tw, o * 17), 17, alpha, accumulate: true);
                     }
                 }
                 // b0[o] += α·Σₙ δ0[n, o]
-                SumRows33(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
+                Kernels.SumRows33(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
             }
 
             /// <summary>
@@ -1131,7 +1131,7 @@ namespace Odd
                     float delta = Unsafe.Add(ref d, o);
                     float step = rate * delta;
                     Unsafe.Add(ref b, o) -= step;
-                    Axpy17(ref Unsafe.Add(ref w, o * 17), -step, ref x);
+                    Kernels.Axpy17(ref Unsafe.Add(ref w, o * 17), -step, ref x);
                 }
             }
 
@@ -1144,25 +1144,25 @@ namespace Odd
                 // W0[o..o+8, :]: the gradient of the block, then its step
                 for (nuint o = 0; o < 32; o += 8)
                 {
-                    Gemm8x17(ref Unsafe.Add(ref x, 0), 17, ref Unsafe.Add(ref d, o), 33, 1, m < 32 ? m : 32, ref block, 17, 1.0f, accumulate: false);
+                    Kernels.Gemm8x17(ref Unsafe.Add(ref x, 0), 17, ref Unsafe.Add(ref d, o), 33, 1, m < 32 ? m : 32, ref block, 17, 1.0f, accumulate: false);
                     if (chunks > 1)
                     {
-                        Gemm8x17(ref Unsafe.Add(ref x, 544), 17, ref Unsafe.Add(ref d, 1056 + o), 33, 1, m - 32, ref block, 17, 1.0f, accumulate: true);
+                        Kernels.Gemm8x17(ref Unsafe.Add(ref x, 544), 17, ref Unsafe.Add(ref d, 1056 + o), 33, 1, m - 32, ref block, 17, 1.0f, accumulate: true);
                     }
                     step.Apply(W0 + (int)(o * 17), MemoryMarshal.CreateReadOnlySpan(ref block, 136));
                 }
                 for (nuint o = 32; o < 33; o++)
                 {
-                    Gemm1x17(ref Unsafe.Add(ref x, 0), 17, ref Unsafe.Add(ref d, o), 33, 0, m < 32 ? m : 32, ref block, 17, 1.0f, accumulate: false);
+                    Kernels.Gemm1x17(ref Unsafe.Add(ref x, 0), 17, ref Unsafe.Add(ref d, o), 33, 0, m < 32 ? m : 32, ref block, 17, 1.0f, accumulate: false);
                     if (chunks > 1)
                     {
-                        Gemm1x17(ref Unsafe.Add(ref x, 544), 17, ref Unsafe.Add(ref d, 1056 + o), 33, 0, m - 32, ref block, 17, 1.0f, accumulate: true);
+                        Kernels.Gemm1x17(ref Unsafe.Add(ref x, 544), 17, ref Unsafe.Add(ref d, 1056 + o), 33, 0, m - 32, ref block, 17, 1.0f, accumulate: true);
                     }
                     step.Apply(W0 + (int)(o * 17), MemoryMarshal.CreateReadOnlySpan(ref block, 17));
                 }
                 // b0: g = Σₙ δ0ₙ, then its step
                 MemoryMarshal.CreateSpan(ref block, 33).Clear();
-                SumRows33(ref d, m, ref block, 1.0f);
+                Kernels.SumRows33(ref d, m, ref block, 1.0f);
                 step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 33));
             }
 
@@ -1264,2644 +1264,2689 @@ namespace Odd
                 return best;
             }
 
-            // Kernels: the inner loops, each specialized to a constant length.
-            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
-            {
-                #if NET9_0_OR_GREATER
-                return Vector512.MultiplyAddEstimate(a, b, c);
-                #else
-                return (a * b) + c;
-                #endif
-            }
-
-            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-            {
-                #if NET9_0_OR_GREATER
-                return Vector256.MultiplyAddEstimate(a, b, c);
-                #else
-                return (a * b) + c;
-                #endif
-            }
-
-            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
-            {
-                #if NET9_0_OR_GREATER
-                return Vector128.MultiplyAddEstimate(a, b, c);
-                #else
-                return (a * b) + c;
-                #endif
-            }
-
-            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
-                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-            /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
-            {
-                if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
-                {
-                    return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
-                }
-
-                return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
-            }
-
-            /// <summary>Σᵢ a[i]·b[i] for i &lt; 17.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static float Dot17(ref float a, ref float b)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    // 17 = 1 × 16 + 1 scalar
-                    Vector512<float> s0 = Vector512<float>.Zero;
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
-                    float r = Vector512.Sum(s0);
-                    r += Unsafe.Add(ref a, 16) * Unsafe.Add(ref b, 16);
-                    return r;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // 17 = 2 × 8 + 1 scalar
-                    Vector256<float> s0 = Vector256<float>.Zero;
-                    Vector256<float> s1 = Vector256<float>.Zero;
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 8), Vector256.LoadUnsafe(ref b, 8), s1);
-                    float r = Vector256.Sum(s0 + s1);
-                    r += Unsafe.Add(ref a, 16) * Unsafe.Add(ref b, 16);
-                    return r;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    // 17 = 1 × 4 × 4 (unrolled) + 1 scalar
-                    Vector128<float> s0 = Vector128<float>.Zero;
-                    Vector128<float> s1 = Vector128<float>.Zero;
-                    Vector128<float> s2 = Vector128<float>.Zero;
-                    Vector128<float> s3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 16; i += 16)
-                    {
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                    }
-                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                    r += Unsafe.Add(ref a, 16) * Unsafe.Add(ref b, 16);
-                    return r;
-                }
-
-                float sum = 0.0f;
-                for (nuint i = 0; i < 17; i++)
-                {
-                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return sum;
-            }
-
-            /// <summary>Σᵢ a[i]·b[i] for i &lt; 33.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static float Dot33(ref float a, ref float b)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    // 33 = 2 × 16 + 1 scalar
-                    Vector512<float> s0 = Vector512<float>.Zero;
-                    Vector512<float> s1 = Vector512<float>.Zero;
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 16), Vector512.LoadUnsafe(ref b, 16), s1);
-                    float r = Vector512.Sum(s0 + s1);
-                    r += Unsafe.Add(ref a, 32) * Unsafe.Add(ref b, 32);
-                    return r;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // 33 = 1 × 4 × 8 (unrolled) + 1 scalar
-                    Vector256<float> s0 = Vector256<float>.Zero;
-                    Vector256<float> s1 = Vector256<float>.Zero;
-                    Vector256<float> s2 = Vector256<float>.Zero;
-                    Vector256<float> s3 = Vector256<float>.Zero;
-                    for (nuint i = 0; i < 32; i += 32)
-                    {
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                    }
-                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                    r += Unsafe.Add(ref a, 32) * Unsafe.Add(ref b, 32);
-                    return r;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    // 33 = 2 × 4 × 4 (unrolled) + 1 scalar
-                    Vector128<float> s0 = Vector128<float>.Zero;
-                    Vector128<float> s1 = Vector128<float>.Zero;
-                    Vector128<float> s2 = Vector128<float>.Zero;
-                    Vector128<float> s3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 32; i += 16)
-                    {
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                    }
-                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                    r += Unsafe.Add(ref a, 32) * Unsafe.Add(ref b, 32);
-                    return r;
-                }
-
-                float sum = 0.0f;
-                for (nuint i = 0; i < 33; i++)
-                {
-                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return sum;
-            }
-
-            /// <summary>y[i] += α·x[i] for i &lt; 17.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Axpy17(ref float y, float alpha, ref float x)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    // 17 = 1 × 16 + 1 scalar
-                    Vector512<float> alphaV = Vector512.Create(alpha);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                    Unsafe.Add(ref y, 16) = (alpha * Unsafe.Add(ref x, 16)) + Unsafe.Add(ref y, 16);
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // 17 = 2 × 8 + 1 scalar
-                    Vector256<float> alphaV = Vector256.Create(alpha);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 8), Vector256.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
-                    Unsafe.Add(ref y, 16) = (alpha * Unsafe.Add(ref x, 16)) + Unsafe.Add(ref y, 16);
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    // 17 = 1 × 4 × 4 (unrolled) + 1 scalar
-                    Vector128<float> alphaV = Vector128.Create(alpha);
-                    for (nuint i = 0; i < 16; i += 16)
-                    {
-                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                    }
-                    Unsafe.Add(ref y, 16) = (alpha * Unsafe.Add(ref x, 16)) + Unsafe.Add(ref y, 16);
-                    return;
-                }
-
-                for (nuint i = 0; i < 17; i++)
-                {
-                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-                }
-            }
-
-            /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 33.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void UpdateRow33(ref float w, ref float x, ref float dx, float delta, float step)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    // 33 = 2 × 16 + 1 scalar
-                    Vector512<float> deltaV = Vector512.Create(delta);
-                    Vector512<float> minusStepV = Vector512.Create(-step);
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, 0);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, 16);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 16)).StoreUnsafe(ref dx, 16);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 16), wi).StoreUnsafe(ref w, 16);
-                    }
-                    {
-                        float wi = Unsafe.Add(ref w, 32);
-                        Unsafe.Add(ref dx, 32) = (delta * wi) + Unsafe.Add(ref dx, 32);
-                        Unsafe.Add(ref w, 32) = ((-step) * Unsafe.Add(ref x, 32)) + wi;
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // 33 = 1 × 4 × 8 (unrolled) + 1 scalar
-                    Vector256<float> deltaV = Vector256.Create(delta);
-                    Vector256<float> minusStepV = Vector256.Create(-step);
-                    for (nuint i = 0; i < 32; i += 32)
-                    {
-                        {
-                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i);
-                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                        }
-                        {
-                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 8);
-                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                        }
-                        {
-                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 16);
-                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
-                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
-                        }
-                        {
-                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 24);
-                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 24)).StoreUnsafe(ref dx, i + 24);
-                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 24), wi).StoreUnsafe(ref w, i + 24);
-                        }
-                    }
-                    {
-                        float wi = Unsafe.Add(ref w, 32);
-                        Unsafe.Add(ref dx, 32) = (delta * wi) + Unsafe.Add(ref dx, 32);
-                        Unsafe.Add(ref w, 32) = ((-step) * Unsafe.Add(ref x, 32)) + wi;
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    // 33 = 2 × 4 × 4 (unrolled) + 1 scalar
-                    Vector128<float> deltaV = Vector128.Create(delta);
-                    Vector128<float> minusStepV = Vector128.Create(-step);
-                    for (nuint i = 0; i < 32; i += 16)
-                    {
-                        {
-                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
-                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                        }
-                        {
-                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
-                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
-                        }
-                        {
-                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
-                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                        }
-                        {
-                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
-                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
-                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
-                        }
-                    }
-                    {
-                        float wi = Unsafe.Add(ref w, 32);
-                        Unsafe.Add(ref dx, 32) = (delta * wi) + Unsafe.Add(ref dx, 32);
-                        Unsafe.Add(ref w, 32) = ((-step) * Unsafe.Add(ref x, 32)) + wi;
-                    }
-                    return;
-                }
-
-                for (nuint i = 0; i < 33; i++)
-                {
-                    float wi = Unsafe.Add(ref w, i);
-                    Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-                    Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-                }
-            }
-
-            /// <summary>y[k·ldy + j] = Σᵢ w[j·17 + i]·x[k·17 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void DotBlock17(ref float w, ref float x, ref float y, nuint ldy)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                    for (nuint i = 0; i < 16; i += 16)
-                    {
-                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 17);
-                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 34);
-                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 51);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 17);
-                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 34);
-                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 51);
-                        s00 = MultiplyAdd(w0, x0, s00);
-                        s01 = MultiplyAdd(w0, x1, s01);
-                        s02 = MultiplyAdd(w0, x2, s02);
-                        s03 = MultiplyAdd(w0, x3, s03);
-                        s10 = MultiplyAdd(w1, x0, s10);
-                        s11 = MultiplyAdd(w1, x1, s11);
-                        s12 = MultiplyAdd(w1, x2, s12);
-                        s13 = MultiplyAdd(w1, x3, s13);
-                        s20 = MultiplyAdd(w2, x0, s20);
-                        s21 = MultiplyAdd(w2, x1, s21);
-                        s22 = MultiplyAdd(w2, x2, s22);
-                        s23 = MultiplyAdd(w2, x3, s23);
-                        s30 = MultiplyAdd(w3, x0, s30);
-                        s31 = MultiplyAdd(w3, x1, s31);
-                        s32 = MultiplyAdd(w3, x2, s32);
-                        s33 = MultiplyAdd(w3, x3, s33);
-                    }
-                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                    // the last 1 element(s) of each product
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint k = 0; k < 4; k++)
-                        {
-                            for (nuint j = 0; j < 4; j++)
-                            {
-                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 17) + i) * Unsafe.Add(ref x, (k * 17) + i);
-                            }
-                        }
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                    for (nuint i = 0; i < 16; i += 8)
-                    {
-                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 17);
-                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 34);
-                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 51);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 17);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 34);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 51);
-                        s00 = MultiplyAdd(w0, x0, s00);
-                        s01 = MultiplyAdd(w0, x1, s01);
-                        s02 = MultiplyAdd(w0, x2, s02);
-                        s03 = MultiplyAdd(w0, x3, s03);
-                        s10 = MultiplyAdd(w1, x0, s10);
-                        s11 = MultiplyAdd(w1, x1, s11);
-                        s12 = MultiplyAdd(w1, x2, s12);
-                        s13 = MultiplyAdd(w1, x3, s13);
-                        s20 = MultiplyAdd(w2, x0, s20);
-                        s21 = MultiplyAdd(w2, x1, s21);
-                        s22 = MultiplyAdd(w2, x2, s22);
-                        s23 = MultiplyAdd(w2, x3, s23);
-                        s30 = MultiplyAdd(w3, x0, s30);
-                        s31 = MultiplyAdd(w3, x1, s31);
-                        s32 = MultiplyAdd(w3, x2, s32);
-                        s33 = MultiplyAdd(w3, x3, s33);
-                    }
-                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                    // the last 1 element(s) of each product
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint k = 0; k < 4; k++)
-                        {
-                            for (nuint j = 0; j < 4; j++)
-                            {
-                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 17) + i) * Unsafe.Add(ref x, (k * 17) + i);
-                            }
-                        }
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 16; i += 4)
-                    {
-                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 17);
-                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 34);
-                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 51);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 17);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 34);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 51);
-                        s00 = MultiplyAdd(w0, x0, s00);
-                        s01 = MultiplyAdd(w0, x1, s01);
-                        s02 = MultiplyAdd(w0, x2, s02);
-                        s03 = MultiplyAdd(w0, x3, s03);
-                        s10 = MultiplyAdd(w1, x0, s10);
-                        s11 = MultiplyAdd(w1, x1, s11);
-                        s12 = MultiplyAdd(w1, x2, s12);
-                        s13 = MultiplyAdd(w1, x3, s13);
-                        s20 = MultiplyAdd(w2, x0, s20);
-                        s21 = MultiplyAdd(w2, x1, s21);
-                        s22 = MultiplyAdd(w2, x2, s22);
-                        s23 = MultiplyAdd(w2, x3, s23);
-                        s30 = MultiplyAdd(w3, x0, s30);
-                        s31 = MultiplyAdd(w3, x1, s31);
-                        s32 = MultiplyAdd(w3, x2, s32);
-                        s33 = MultiplyAdd(w3, x3, s33);
-                    }
-                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                    // the last 1 element(s) of each product
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint k = 0; k < 4; k++)
-                        {
-                            for (nuint j = 0; j < 4; j++)
-                            {
-                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 17) + i) * Unsafe.Add(ref x, (k * 17) + i);
-                            }
-                        }
-                    }
-                    return;
-                }
-
-                for (nuint k = 0; k < 4; k++)
-                {
-                    for (nuint j = 0; j < 4; j++)
-                    {
-                        Unsafe.Add(ref y, (k * ldy) + j) = Dot17(ref Unsafe.Add(ref w, j * 17), ref Unsafe.Add(ref x, k * 17));
-                    }
-                }
-            }
-
-            /// <summary>y[k·ldy + j] = Σᵢ w[j·33 + i]·x[k·33 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void DotBlock33(ref float w, ref float x, ref float y, nuint ldy)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                    for (nuint i = 0; i < 32; i += 16)
-                    {
-                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 33);
-                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 66);
-                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 99);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 33);
-                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 66);
-                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 99);
-                        s00 = MultiplyAdd(w0, x0, s00);
-                        s01 = MultiplyAdd(w0, x1, s01);
-                        s02 = MultiplyAdd(w0, x2, s02);
-                        s03 = MultiplyAdd(w0, x3, s03);
-                        s10 = MultiplyAdd(w1, x0, s10);
-                        s11 = MultiplyAdd(w1, x1, s11);
-                        s12 = MultiplyAdd(w1, x2, s12);
-                        s13 = MultiplyAdd(w1, x3, s13);
-                        s20 = MultiplyAdd(w2, x0, s20);
-                        s21 = MultiplyAdd(w2, x1, s21);
-                        s22 = MultiplyAdd(w2, x2, s22);
-                        s23 = MultiplyAdd(w2, x3, s23);
-                        s30 = MultiplyAdd(w3, x0, s30);
-                        s31 = MultiplyAdd(w3, x1, s31);
-                        s32 = MultiplyAdd(w3, x2, s32);
-                        s33 = MultiplyAdd(w3, x3, s33);
-                    }
-                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                    // the last 1 element(s) of each product
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint k = 0; k < 4; k++)
-                        {
-                            for (nuint j = 0; j < 4; j++)
-                            {
-                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 33) + i) * Unsafe.Add(ref x, (k * 33) + i);
-                            }
-                        }
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                    for (nuint i = 0; i < 32; i += 8)
-                    {
-                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 33);
-                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 66);
-                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 99);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 33);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 66);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 99);
-                        s00 = MultiplyAdd(w0, x0, s00);
-                        s01 = MultiplyAdd(w0, x1, s01);
-                        s02 = MultiplyAdd(w0, x2, s02);
-                        s03 = MultiplyAdd(w0, x3, s03);
-                        s10 = MultiplyAdd(w1, x0, s10);
-                        s11 = MultiplyAdd(w1, x1, s11);
-                        s12 = MultiplyAdd(w1, x2, s12);
-                        s13 = MultiplyAdd(w1, x3, s13);
-                        s20 = MultiplyAdd(w2, x0, s20);
-                        s21 = MultiplyAdd(w2, x1, s21);
-                        s22 = MultiplyAdd(w2, x2, s22);
-                        s23 = MultiplyAdd(w2, x3, s23);
-                        s30 = MultiplyAdd(w3, x0, s30);
-                        s31 = MultiplyAdd(w3, x1, s31);
-                        s32 = MultiplyAdd(w3, x2, s32);
-                        s33 = MultiplyAdd(w3, x3, s33);
-                    }
-                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                    // the last 1 element(s) of each product
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint k = 0; k < 4; k++)
-                        {
-                            for (nuint j = 0; j < 4; j++)
-                            {
-                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 33) + i) * Unsafe.Add(ref x, (k * 33) + i);
-                            }
-                        }
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 32; i += 4)
-                    {
-                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 33);
-                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 66);
-                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 99);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 33);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 66);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 99);
-                        s00 = MultiplyAdd(w0, x0, s00);
-                        s01 = MultiplyAdd(w0, x1, s01);
-                        s02 = MultiplyAdd(w0, x2, s02);
-                        s03 = MultiplyAdd(w0, x3, s03);
-                        s10 = MultiplyAdd(w1, x0, s10);
-                        s11 = MultiplyAdd(w1, x1, s11);
-                        s12 = MultiplyAdd(w1, x2, s12);
-                        s13 = MultiplyAdd(w1, x3, s13);
-                        s20 = MultiplyAdd(w2, x0, s20);
-                        s21 = MultiplyAdd(w2, x1, s21);
-                        s22 = MultiplyAdd(w2, x2, s22);
-                        s23 = MultiplyAdd(w2, x3, s23);
-                        s30 = MultiplyAdd(w3, x0, s30);
-                        s31 = MultiplyAdd(w3, x1, s31);
-                        s32 = MultiplyAdd(w3, x2, s32);
-                        s33 = MultiplyAdd(w3, x3, s33);
-                    }
-                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                    // the last 1 element(s) of each product
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint k = 0; k < 4; k++)
-                        {
-                            for (nuint j = 0; j < 4; j++)
-                            {
-                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 33) + i) * Unsafe.Add(ref x, (k * 33) + i);
-                            }
-                        }
-                    }
-                    return;
-                }
-
-                for (nuint k = 0; k < 4; k++)
-                {
-                    for (nuint j = 0; j < 4; j++)
-                    {
-                        Unsafe.Add(ref y, (k * ldy) + j) = Dot33(ref Unsafe.Add(ref w, j * 33), ref Unsafe.Add(ref x, k * 33));
-                    }
-                }
-            }
-
             /// <summary>
-            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 17:
-            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+            /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+            /// machine accelerates) and a scalar one. They read and write only what they are passed.
             /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Gemm1x17(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            private static class Kernels
             {
-                if (Vector512.IsHardwareAccelerated)
+                /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
                 {
-                    Vector512<float> alphaV = Vector512.Create(alpha);
-                    {
-                        nuint i = 0;
-                        Vector512<float> a00 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                            Vector512<float> c0 = Vector512.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    }
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint j = 0; j < 1; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
+                    #if NET9_0_OR_GREATER
+                    return Vector512.MultiplyAddEstimate(a, b, c);
+                    #else
+                    return (a * b) + c;
+                    #endif
                 }
 
-                if (Vector256.IsHardwareAccelerated)
+                /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
                 {
-                    Vector256<float> alphaV = Vector256.Create(alpha);
-                    for (nuint i = 0; i < 16; i += 8)
-                    {
-                        Vector256<float> a00 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                            Vector256<float> c0 = Vector256.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    }
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint j = 0; j < 1; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
+                    #if NET9_0_OR_GREATER
+                    return Vector256.MultiplyAddEstimate(a, b, c);
+                    #else
+                    return (a * b) + c;
+                    #endif
                 }
 
-                if (Vector128.IsHardwareAccelerated)
+                /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
                 {
-                    Vector128<float> alphaV = Vector128.Create(alpha);
-                    for (nuint i = 0; i < 12; i += 12)
-                    {
-                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                            Vector128<float> c0 = Vector128.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            a01 = MultiplyAdd(c0, v1, a01);
-                            a02 = MultiplyAdd(c0, v2, a02);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                    }
-                    {
-                        nuint i = 12;
-                        Vector128<float> a00 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                            Vector128<float> c0 = Vector128.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    }
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint j = 0; j < 1; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
+                    #if NET9_0_OR_GREATER
+                    return Vector128.MultiplyAddEstimate(a, b, c);
+                    #else
+                    return (a * b) + c;
+                    #endif
                 }
 
-                for (nuint i = 0; i < 17; i++)
-                {
-                    for (nuint j = 0; j < 1; j++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
-                    }
-                }
-            }
+                /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+                    Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 
-            /// <summary>
-            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 33:
-            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Gemm1x33(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-            {
-                if (Vector512.IsHardwareAccelerated)
+                /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+                    Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+                /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
                 {
-                    Vector512<float> alphaV = Vector512.Create(alpha);
-                    for (nuint i = 0; i < 32; i += 16)
+                    if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
                     {
-                        Vector512<float> a00 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                            Vector512<float> c0 = Vector512.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
                     }
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint j = 0; j < 1; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
+
+                    return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
                 }
 
-                if (Vector256.IsHardwareAccelerated)
+                /// <summary>Σᵢ a[i]·b[i] for i &lt; 17.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static float Dot17(ref float a, ref float b)
                 {
-                    Vector256<float> alphaV = Vector256.Create(alpha);
-                    for (nuint i = 0; i < 24; i += 24)
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                            Vector256<float> c0 = Vector256.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            a01 = MultiplyAdd(c0, v1, a01);
-                            a02 = MultiplyAdd(c0, v2, a02);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                        // 17 = 1 × 16 + 1 scalar
+                        Vector512<float> s0 = Vector512<float>.Zero;
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
+                        float r = Vector512.Sum(s0);
+                        r += Unsafe.Add(ref a, 16) * Unsafe.Add(ref b, 16);
+                        return r;
                     }
-                    {
-                        nuint i = 24;
-                        Vector256<float> a00 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                            Vector256<float> c0 = Vector256.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    }
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint j = 0; j < 1; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
-                }
 
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    Vector128<float> alphaV = Vector128.Create(alpha);
-                    for (nuint i = 0; i < 24; i += 12)
+                    if (Vector256.IsHardwareAccelerated)
                     {
-                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                            Vector128<float> c0 = Vector128.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            a01 = MultiplyAdd(c0, v1, a01);
-                            a02 = MultiplyAdd(c0, v2, a02);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                        // 17 = 2 × 8 + 1 scalar
+                        Vector256<float> s0 = Vector256<float>.Zero;
+                        Vector256<float> s1 = Vector256<float>.Zero;
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 8), Vector256.LoadUnsafe(ref b, 8), s1);
+                        float r = Vector256.Sum(s0 + s1);
+                        r += Unsafe.Add(ref a, 16) * Unsafe.Add(ref b, 16);
+                        return r;
                     }
-                    for (nuint i = 24; i < 32; i += 4)
-                    {
-                        Vector128<float> a00 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                            Vector128<float> c0 = Vector128.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    }
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint j = 0; j < 1; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
-                }
 
-                for (nuint i = 0; i < 33; i++)
-                {
-                    for (nuint j = 0; j < 1; j++)
+                    if (Vector128.IsHardwareAccelerated)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
-                    }
-                }
-            }
-
-            /// <summary>
-            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 17:
-            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Gemm8x17(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> alphaV = Vector512.Create(alpha);
-                    {
-                        nuint i = 0;
-                        Vector512<float> a00 = Vector512<float>.Zero;
-                        Vector512<float> a10 = Vector512<float>.Zero;
-                        Vector512<float> a20 = Vector512<float>.Zero;
-                        Vector512<float> a30 = Vector512<float>.Zero;
-                        Vector512<float> a40 = Vector512<float>.Zero;
-                        Vector512<float> a50 = Vector512<float>.Zero;
-                        Vector512<float> a60 = Vector512<float>.Zero;
-                        Vector512<float> a70 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                            Vector512<float> c0 = Vector512.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                            a10 = MultiplyAdd(c1, v0, a10);
-                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                            a20 = MultiplyAdd(c2, v0, a20);
-                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                            a30 = MultiplyAdd(c3, v0, a30);
-                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                            a40 = MultiplyAdd(c4, v0, a40);
-                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                            a50 = MultiplyAdd(c5, v0, a50);
-                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                            a60 = MultiplyAdd(c6, v0, a60);
-                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                            a70 = MultiplyAdd(c7, v0, a70);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        ref float o1 = ref Unsafe.Add(ref o, os);
-                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    }
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint j = 0; j < 8; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> alphaV = Vector256.Create(alpha);
-                    for (nuint i = 0; i < 16; i += 8)
-                    {
-                        Vector256<float> a00 = Vector256<float>.Zero;
-                        Vector256<float> a10 = Vector256<float>.Zero;
-                        Vector256<float> a20 = Vector256<float>.Zero;
-                        Vector256<float> a30 = Vector256<float>.Zero;
-                        Vector256<float> a40 = Vector256<float>.Zero;
-                        Vector256<float> a50 = Vector256<float>.Zero;
-                        Vector256<float> a60 = Vector256<float>.Zero;
-                        Vector256<float> a70 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                            Vector256<float> c0 = Vector256.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                            a10 = MultiplyAdd(c1, v0, a10);
-                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                            a20 = MultiplyAdd(c2, v0, a20);
-                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                            a30 = MultiplyAdd(c3, v0, a30);
-                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                            a40 = MultiplyAdd(c4, v0, a40);
-                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                            a50 = MultiplyAdd(c5, v0, a50);
-                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                            a60 = MultiplyAdd(c6, v0, a60);
-                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                            a70 = MultiplyAdd(c7, v0, a70);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        ref float o1 = ref Unsafe.Add(ref o, os);
-                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    }
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint j = 0; j < 8; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    Vector128<float> alphaV = Vector128.Create(alpha);
-                    for (nuint i = 0; i < 16; i += 4)
-                    {
-                        Vector128<float> a00 = Vector128<float>.Zero;
-                        Vector128<float> a10 = Vector128<float>.Zero;
-                        Vector128<float> a20 = Vector128<float>.Zero;
-                        Vector128<float> a30 = Vector128<float>.Zero;
-                        Vector128<float> a40 = Vector128<float>.Zero;
-                        Vector128<float> a50 = Vector128<float>.Zero;
-                        Vector128<float> a60 = Vector128<float>.Zero;
-                        Vector128<float> a70 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                            Vector128<float> c0 = Vector128.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                            a10 = MultiplyAdd(c1, v0, a10);
-                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                            a20 = MultiplyAdd(c2, v0, a20);
-                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                            a30 = MultiplyAdd(c3, v0, a30);
-                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                            a40 = MultiplyAdd(c4, v0, a40);
-                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                            a50 = MultiplyAdd(c5, v0, a50);
-                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                            a60 = MultiplyAdd(c6, v0, a60);
-                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                            a70 = MultiplyAdd(c7, v0, a70);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        ref float o1 = ref Unsafe.Add(ref o, os);
-                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    }
-                    for (nuint i = 16; i < 17; i++)
-                    {
-                        for (nuint j = 0; j < 8; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
-                }
-
-                for (nuint i = 0; i < 17; i++)
-                {
-                    for (nuint j = 0; j < 8; j++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
-                    }
-                }
-            }
-
-            /// <summary>
-            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 33:
-            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Gemm8x33(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> alphaV = Vector512.Create(alpha);
-                    for (nuint i = 0; i < 32; i += 16)
-                    {
-                        Vector512<float> a00 = Vector512<float>.Zero;
-                        Vector512<float> a10 = Vector512<float>.Zero;
-                        Vector512<float> a20 = Vector512<float>.Zero;
-                        Vector512<float> a30 = Vector512<float>.Zero;
-                        Vector512<float> a40 = Vector512<float>.Zero;
-                        Vector512<float> a50 = Vector512<float>.Zero;
-                        Vector512<float> a60 = Vector512<float>.Zero;
-                        Vector512<float> a70 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                            Vector512<float> c0 = Vector512.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                            a10 = MultiplyAdd(c1, v0, a10);
-                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                            a20 = MultiplyAdd(c2, v0, a20);
-                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                            a30 = MultiplyAdd(c3, v0, a30);
-                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                            a40 = MultiplyAdd(c4, v0, a40);
-                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                            a50 = MultiplyAdd(c5, v0, a50);
-                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                            a60 = MultiplyAdd(c6, v0, a60);
-                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                            a70 = MultiplyAdd(c7, v0, a70);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        ref float o1 = ref Unsafe.Add(ref o, os);
-                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    }
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint j = 0; j < 8; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> alphaV = Vector256.Create(alpha);
-                    for (nuint i = 0; i < 32; i += 8)
-                    {
-                        Vector256<float> a00 = Vector256<float>.Zero;
-                        Vector256<float> a10 = Vector256<float>.Zero;
-                        Vector256<float> a20 = Vector256<float>.Zero;
-                        Vector256<float> a30 = Vector256<float>.Zero;
-                        Vector256<float> a40 = Vector256<float>.Zero;
-                        Vector256<float> a50 = Vector256<float>.Zero;
-                        Vector256<float> a60 = Vector256<float>.Zero;
-                        Vector256<float> a70 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                            Vector256<float> c0 = Vector256.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                            a10 = MultiplyAdd(c1, v0, a10);
-                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                            a20 = MultiplyAdd(c2, v0, a20);
-                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                            a30 = MultiplyAdd(c3, v0, a30);
-                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                            a40 = MultiplyAdd(c4, v0, a40);
-                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                            a50 = MultiplyAdd(c5, v0, a50);
-                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                            a60 = MultiplyAdd(c6, v0, a60);
-                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                            a70 = MultiplyAdd(c7, v0, a70);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        ref float o1 = ref Unsafe.Add(ref o, os);
-                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    }
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint j = 0; j < 8; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    Vector128<float> alphaV = Vector128.Create(alpha);
-                    for (nuint i = 0; i < 32; i += 4)
-                    {
-                        Vector128<float> a00 = Vector128<float>.Zero;
-                        Vector128<float> a10 = Vector128<float>.Zero;
-                        Vector128<float> a20 = Vector128<float>.Zero;
-                        Vector128<float> a30 = Vector128<float>.Zero;
-                        Vector128<float> a40 = Vector128<float>.Zero;
-                        Vector128<float> a50 = Vector128<float>.Zero;
-                        Vector128<float> a60 = Vector128<float>.Zero;
-                        Vector128<float> a70 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            ref float vk = ref Unsafe.Add(ref v, k * vs);
-                            ref float ck = ref Unsafe.Add(ref c, k * cr);
-                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                            Vector128<float> c0 = Vector128.Create(ck);
-                            a00 = MultiplyAdd(c0, v0, a00);
-                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                            a10 = MultiplyAdd(c1, v0, a10);
-                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                            a20 = MultiplyAdd(c2, v0, a20);
-                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                            a30 = MultiplyAdd(c3, v0, a30);
-                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                            a40 = MultiplyAdd(c4, v0, a40);
-                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                            a50 = MultiplyAdd(c5, v0, a50);
-                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                            a60 = MultiplyAdd(c6, v0, a60);
-                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                            a70 = MultiplyAdd(c7, v0, a70);
-                        }
-                        ref float o0 = ref Unsafe.Add(ref o, 0);
-                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                        ref float o1 = ref Unsafe.Add(ref o, os);
-                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    }
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        for (nuint j = 0; j < 8; j++)
-                        {
-                            float sum = 0.0f;
-                            for (nuint k = 0; k < rows; k++)
-                            {
-                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                            }
-                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                            target = accumulate ? target + (alpha * sum) : alpha * sum;
-                        }
-                    }
-                    return;
-                }
-
-                for (nuint i = 0; i < 33; i++)
-                {
-                    for (nuint j = 0; j < 8; j++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < rows; k++)
-                        {
-                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                        }
-                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                        target = accumulate ? target + (alpha * sum) : alpha * sum;
-                    }
-                }
-            }
-
-            /// <summary>
-            /// yt[o·32 + j] = Σₖ w[o·17 + k]·xt[k·32 + j] for 33 weight rows o and 32 examples j: the forward product of a layer
-            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBlock33x17(ref float w, ref float xt, ref float yt)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    // 33 rows = 2 tiles of 12 + one of 9; each tile keeps 12 × 2 accumulators
-                    for (nuint o = 0; o < 24; o += 12)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector512<float> c0 = Vector512.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
-                            a1_0 = MultiplyAdd(c1, x0, a1_0);
-                            a1_1 = MultiplyAdd(c1, x1, a1_1);
-                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
-                            a2_0 = MultiplyAdd(c2, x0, a2_0);
-                            a2_1 = MultiplyAdd(c2, x1, a2_1);
-                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
-                            a3_0 = MultiplyAdd(c3, x0, a3_0);
-                            a3_1 = MultiplyAdd(c3, x1, a3_1);
-                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
-                            a4_0 = MultiplyAdd(c4, x0, a4_0);
-                            a4_1 = MultiplyAdd(c4, x1, a4_1);
-                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
-                            a5_0 = MultiplyAdd(c5, x0, a5_0);
-                            a5_1 = MultiplyAdd(c5, x1, a5_1);
-                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
-                            a6_0 = MultiplyAdd(c6, x0, a6_0);
-                            a6_1 = MultiplyAdd(c6, x1, a6_1);
-                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
-                            a7_0 = MultiplyAdd(c7, x0, a7_0);
-                            a7_1 = MultiplyAdd(c7, x1, a7_1);
-                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
-                            a8_0 = MultiplyAdd(c8, x0, a8_0);
-                            a8_1 = MultiplyAdd(c8, x1, a8_1);
-                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 153));
-                            a9_0 = MultiplyAdd(c9, x0, a9_0);
-                            a9_1 = MultiplyAdd(c9, x1, a9_1);
-                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 170));
-                            a10_0 = MultiplyAdd(c10, x0, a10_0);
-                            a10_1 = MultiplyAdd(c10, x1, a10_1);
-                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 187));
-                            a11_0 = MultiplyAdd(c11, x0, a11_0);
-                            a11_1 = MultiplyAdd(c11, x1, a11_1);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 16);
-                        a1_0.StoreUnsafe(ref yo, 32);
-                        a1_1.StoreUnsafe(ref yo, 48);
-                        a2_0.StoreUnsafe(ref yo, 64);
-                        a2_1.StoreUnsafe(ref yo, 80);
-                        a3_0.StoreUnsafe(ref yo, 96);
-                        a3_1.StoreUnsafe(ref yo, 112);
-                        a4_0.StoreUnsafe(ref yo, 128);
-                        a4_1.StoreUnsafe(ref yo, 144);
-                        a5_0.StoreUnsafe(ref yo, 160);
-                        a5_1.StoreUnsafe(ref yo, 176);
-                        a6_0.StoreUnsafe(ref yo, 192);
-                        a6_1.StoreUnsafe(ref yo, 208);
-                        a7_0.StoreUnsafe(ref yo, 224);
-                        a7_1.StoreUnsafe(ref yo, 240);
-                        a8_0.StoreUnsafe(ref yo, 256);
-                        a8_1.StoreUnsafe(ref yo, 272);
-                        a9_0.StoreUnsafe(ref yo, 288);
-                        a9_1.StoreUnsafe(ref yo, 304);
-                        a10_0.StoreUnsafe(ref yo, 320);
-                        a10_1.StoreUnsafe(ref yo, 336);
-                        a11_0.StoreUnsafe(ref yo, 352);
-                        a11_1.StoreUnsafe(ref yo, 368);
-                    }
-                    {
-                        nuint o = 24;
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector512<float> c0 = Vector512.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
-                            a1_0 = MultiplyAdd(c1, x0, a1_0);
-                            a1_1 = MultiplyAdd(c1, x1, a1_1);
-                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
-                            a2_0 = MultiplyAdd(c2, x0, a2_0);
-                            a2_1 = MultiplyAdd(c2, x1, a2_1);
-                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
-                            a3_0 = MultiplyAdd(c3, x0, a3_0);
-                            a3_1 = MultiplyAdd(c3, x1, a3_1);
-                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
-                            a4_0 = MultiplyAdd(c4, x0, a4_0);
-                            a4_1 = MultiplyAdd(c4, x1, a4_1);
-                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
-                            a5_0 = MultiplyAdd(c5, x0, a5_0);
-                            a5_1 = MultiplyAdd(c5, x1, a5_1);
-                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
-                            a6_0 = MultiplyAdd(c6, x0, a6_0);
-                            a6_1 = MultiplyAdd(c6, x1, a6_1);
-                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
-                            a7_0 = MultiplyAdd(c7, x0, a7_0);
-                            a7_1 = MultiplyAdd(c7, x1, a7_1);
-                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
-                            a8_0 = MultiplyAdd(c8, x0, a8_0);
-                            a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 16);
-                        a1_0.StoreUnsafe(ref yo, 32);
-                        a1_1.StoreUnsafe(ref yo, 48);
-                        a2_0.StoreUnsafe(ref yo, 64);
-                        a2_1.StoreUnsafe(ref yo, 80);
-                        a3_0.StoreUnsafe(ref yo, 96);
-                        a3_1.StoreUnsafe(ref yo, 112);
-                        a4_0.StoreUnsafe(ref yo, 128);
-                        a4_1.StoreUnsafe(ref yo, 144);
-                        a5_0.StoreUnsafe(ref yo, 160);
-                        a5_1.StoreUnsafe(ref yo, 176);
-                        a6_0.StoreUnsafe(ref yo, 192);
-                        a6_1.StoreUnsafe(ref yo, 208);
-                        a7_0.StoreUnsafe(ref yo, 224);
-                        a7_1.StoreUnsafe(ref yo, 240);
-                        a8_0.StoreUnsafe(ref yo, 256);
-                        a8_1.StoreUnsafe(ref yo, 272);
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // 33 rows = 16 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
-                    for (nuint o = 0; o < 32; o += 2)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector256<float> c0 = Vector256.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
-                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 17));
-                            a1_0 = MultiplyAdd(c1, x0, a1_0);
-                            a1_1 = MultiplyAdd(c1, x1, a1_1);
-                            a1_2 = MultiplyAdd(c1, x2, a1_2);
-                            a1_3 = MultiplyAdd(c1, x3, a1_3);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 8);
-                        a0_2.StoreUnsafe(ref yo, 16);
-                        a0_3.StoreUnsafe(ref yo, 24);
-                        a1_0.StoreUnsafe(ref yo, 32);
-                        a1_1.StoreUnsafe(ref yo, 40);
-                        a1_2.StoreUnsafe(ref yo, 48);
-                        a1_3.StoreUnsafe(ref yo, 56);
-                    }
-                    {
-                        nuint o = 32;
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector256<float> c0 = Vector256.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 8);
-                        a0_2.StoreUnsafe(ref yo, 16);
-                        a0_3.StoreUnsafe(ref yo, 24);
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    // 33 rows = 33 tiles of 1; each tile keeps 1 × 8 accumulators
-                    for (nuint o = 0; o < 33; o += 1)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector128<float> c0 = Vector128.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
-                            a0_4 = MultiplyAdd(c0, x4, a0_4);
-                            a0_5 = MultiplyAdd(c0, x5, a0_5);
-                            a0_6 = MultiplyAdd(c0, x6, a0_6);
-                            a0_7 = MultiplyAdd(c0, x7, a0_7);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 4);
-                        a0_2.StoreUnsafe(ref yo, 8);
-                        a0_3.StoreUnsafe(ref yo, 12);
-                        a0_4.StoreUnsafe(ref yo, 16);
-                        a0_5.StoreUnsafe(ref yo, 20);
-                        a0_6.StoreUnsafe(ref yo, 24);
-                        a0_7.StoreUnsafe(ref yo, 28);
-                    }
-                    return;
-                }
-
-                for (nuint o = 0; o < 33; o++)
-                {
-                    for (nuint j = 0; j < 32; j++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < 17; k++)
-                        {
-                            sum += Unsafe.Add(ref w, (o * 17) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                        }
-                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                    }
-                }
-            }
-
-            /// <summary>
-            /// yt[o·32 + j] = Σₖ w[o·33 + k]·xt[k·32 + j] for 9 weight rows o and 32 examples j: the forward product of a layer
-            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBlock9x33(ref float w, ref float xt, ref float yt)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    // 9 rows = 1 tile of 9; each tile keeps 9 × 2 accumulators
-                    for (nuint o = 0; o < 9; o += 9)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < 33; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector512<float> c0 = Vector512.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 33));
-                            a1_0 = MultiplyAdd(c1, x0, a1_0);
-                            a1_1 = MultiplyAdd(c1, x1, a1_1);
-                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 66));
-                            a2_0 = MultiplyAdd(c2, x0, a2_0);
-                            a2_1 = MultiplyAdd(c2, x1, a2_1);
-                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 99));
-                            a3_0 = MultiplyAdd(c3, x0, a3_0);
-                            a3_1 = MultiplyAdd(c3, x1, a3_1);
-                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 132));
-                            a4_0 = MultiplyAdd(c4, x0, a4_0);
-                            a4_1 = MultiplyAdd(c4, x1, a4_1);
-                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 165));
-                            a5_0 = MultiplyAdd(c5, x0, a5_0);
-                            a5_1 = MultiplyAdd(c5, x1, a5_1);
-                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 198));
-                            a6_0 = MultiplyAdd(c6, x0, a6_0);
-                            a6_1 = MultiplyAdd(c6, x1, a6_1);
-                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 231));
-                            a7_0 = MultiplyAdd(c7, x0, a7_0);
-                            a7_1 = MultiplyAdd(c7, x1, a7_1);
-                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 264));
-                            a8_0 = MultiplyAdd(c8, x0, a8_0);
-                            a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 16);
-                        a1_0.StoreUnsafe(ref yo, 32);
-                        a1_1.StoreUnsafe(ref yo, 48);
-                        a2_0.StoreUnsafe(ref yo, 64);
-                        a2_1.StoreUnsafe(ref yo, 80);
-                        a3_0.StoreUnsafe(ref yo, 96);
-                        a3_1.StoreUnsafe(ref yo, 112);
-                        a4_0.StoreUnsafe(ref yo, 128);
-                        a4_1.StoreUnsafe(ref yo, 144);
-                        a5_0.StoreUnsafe(ref yo, 160);
-                        a5_1.StoreUnsafe(ref yo, 176);
-                        a6_0.StoreUnsafe(ref yo, 192);
-                        a6_1.StoreUnsafe(ref yo, 208);
-                        a7_0.StoreUnsafe(ref yo, 224);
-                        a7_1.StoreUnsafe(ref yo, 240);
-                        a8_0.StoreUnsafe(ref yo, 256);
-                        a8_1.StoreUnsafe(ref yo, 272);
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // 9 rows = 4 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
-                    for (nuint o = 0; o < 8; o += 2)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < 33; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector256<float> c0 = Vector256.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
-                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 33));
-                            a1_0 = MultiplyAdd(c1, x0, a1_0);
-                            a1_1 = MultiplyAdd(c1, x1, a1_1);
-                            a1_2 = MultiplyAdd(c1, x2, a1_2);
-                            a1_3 = MultiplyAdd(c1, x3, a1_3);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 8);
-                        a0_2.StoreUnsafe(ref yo, 16);
-                        a0_3.StoreUnsafe(ref yo, 24);
-                        a1_0.StoreUnsafe(ref yo, 32);
-                        a1_1.StoreUnsafe(ref yo, 40);
-                        a1_2.StoreUnsafe(ref yo, 48);
-                        a1_3.StoreUnsafe(ref yo, 56);
-                    }
-                    {
-                        nuint o = 8;
-                        ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < 33; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector256<float> c0 = Vector256.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 8);
-                        a0_2.StoreUnsafe(ref yo, 16);
-                        a0_3.StoreUnsafe(ref yo, 24);
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    // 9 rows = 9 tiles of 1; each tile keeps 1 × 8 accumulators
-                    for (nuint o = 0; o < 9; o += 1)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < 33; k++)
-                        {
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector128<float> c0 = Vector128.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
-                            a0_4 = MultiplyAdd(c0, x4, a0_4);
-                            a0_5 = MultiplyAdd(c0, x5, a0_5);
-                            a0_6 = MultiplyAdd(c0, x6, a0_6);
-                            a0_7 = MultiplyAdd(c0, x7, a0_7);
-                        }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 4);
-                        a0_2.StoreUnsafe(ref yo, 8);
-                        a0_3.StoreUnsafe(ref yo, 12);
-                        a0_4.StoreUnsafe(ref yo, 16);
-                        a0_5.StoreUnsafe(ref yo, 20);
-                        a0_6.StoreUnsafe(ref yo, 24);
-                        a0_7.StoreUnsafe(ref yo, 28);
-                    }
-                    return;
-                }
-
-                for (nuint o = 0; o < 9; o++)
-                {
-                    for (nuint j = 0; j < 32; j++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < 33; k++)
-                        {
-                            sum += Unsafe.Add(ref w, (o * 33) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                        }
-                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                    }
-                }
-            }
-
-            /// <summary>xt[i·32 + j] = x[j·17 + i] for the 32 examples j of a block and i &lt; 17: the inputs with the examples along the vectors.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void TransposeBlock17(ref float x, ref float xt)
-            {
-                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-                {
-                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                    for (nuint i = 0; i < 16; i += 8)
-                    {
-                        for (nuint j = 0; j < 32; j += 8)
-                        {
-                            ref float from = ref Unsafe.Add(ref x, (j * 17) + i);
-                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 17);
-                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 34);
-                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 51);
-                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 68);
-                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 85);
-                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 102);
-                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 119);
-                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                        }
-                    }
-                    for (nuint j = 0; j < 32; j++)
-                    {
-                        for (nuint i = 16; i < 17; i++)
-                        {
-                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref x, (j * 17) + i);
-                        }
-                    }
-                    return;
-                }
-
-                // 16 inputs of every example at a time: the lines written stay in L1.
-                for (nuint i0 = 0; i0 < 17; i0 += 16)
-                {
-                    nuint end = Math.Min(i0 + 16, 17);
-                    for (nuint j = 0; j < 32; j++)
-                    {
-                        ref float row = ref Unsafe.Add(ref x, j * 17);
-                        for (nuint i = i0; i < end; i++)
-                        {
-                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                        }
-                    }
-                }
-            }
-
-            /// <summary>xt[i·32 + j] = x[j·33 + i] for the 32 examples j of a block and i &lt; 33: the inputs with the examples along the vectors.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void TransposeBlock33(ref float x, ref float xt)
-            {
-                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-                {
-                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                    for (nuint i = 0; i < 32; i += 8)
-                    {
-                        for (nuint j = 0; j < 32; j += 8)
-                        {
-                            ref float from = ref Unsafe.Add(ref x, (j * 33) + i);
-                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 33);
-                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 66);
-                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 99);
-                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 132);
-                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 165);
-                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 198);
-                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 231);
-                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                        }
-                    }
-                    for (nuint j = 0; j < 32; j++)
-                    {
-                        for (nuint i = 32; i < 33; i++)
-                        {
-                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref x, (j * 33) + i);
-                        }
-                    }
-                    return;
-                }
-
-                // 16 inputs of every example at a time: the lines written stay in L1.
-                for (nuint i0 = 0; i0 < 33; i0 += 16)
-                {
-                    nuint end = Math.Min(i0 + 16, 33);
-                    for (nuint j = 0; j < 32; j++)
-                    {
-                        ref float row = ref Unsafe.Add(ref x, j * 33);
-                        for (nuint i = i0; i < end; i++)
-                        {
-                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                        }
-                    }
-                }
-            }
-
-            /// <summary>y[j] = Σᵢ w[j·17 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void DotRows17(ref float w, ref float x, ref float y, nuint rows)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    for (nuint o = 0; o < rows; o += 4)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        // 17 = 16 + 1 (a masked vector)
-                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 17), xl, s1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 34), xl, s2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 51), xl, s3);
-                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 1) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1), xr, s0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 18), xr, s1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 35), xr, s2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 52), xr, s3);
-                        ref float yo = ref Unsafe.Add(ref y, o);
-                        Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    for (nuint o = 0; o < rows; o += 4)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        // 17 = 1 × 2 × 8 + 1 (a masked vector)
-                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        // 17 = 1 × 4 × 4 (unrolled) + 1 scalar
+                        Vector128<float> s0 = Vector128<float>.Zero;
+                        Vector128<float> s1 = Vector128<float>.Zero;
+                        Vector128<float> s2 = Vector128<float>.Zero;
+                        Vector128<float> s3 = Vector128<float>.Zero;
                         for (nuint i = 0; i < 16; i += 16)
                         {
-                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 17), x0, s1);
-                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 25), x1, t1);
-                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 34), x0, s2);
-                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 42), x1, t2);
-                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 51), x0, s3);
-                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 59), x1, t3);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                         }
-                        Vector256<float> xr = Vector256.LoadUnsafe(ref x, 9) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 9), xr, s0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 26), xr, s1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 43), xr, s2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 60), xr, s3);
-                        ref float yo = ref Unsafe.Add(ref y, o);
-                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                        r += Unsafe.Add(ref a, 16) * Unsafe.Add(ref b, 16);
+                        return r;
                     }
-                    return;
-                }
 
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    for (nuint o = 0; o < rows; o += 4)
+                    float sum = 0.0f;
+                    for (nuint i = 0; i < 17; i++)
                     {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        // 17 = 2 × 2 × 4 + 1 (a masked vector)
-                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                        for (nuint i = 0; i < 16; i += 8)
-                        {
-                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 17), x0, s1);
-                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 21), x1, t1);
-                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 34), x0, s2);
-                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 38), x1, t2);
-                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 51), x0, s3);
-                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 55), x1, t3);
-                        }
-                        Vector128<float> xr = Vector128.LoadUnsafe(ref x, 13) * Vector128.Create(0.0f, 0.0f, 0.0f, 1.0f);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 13), xr, s0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 30), xr, s1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 47), xr, s2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 64), xr, s3);
-                        ref float yo = ref Unsafe.Add(ref y, o);
-                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
                     }
-                    return;
+                    return sum;
                 }
 
-                for (nuint j = 0; j < rows; j++)
+                /// <summary>Σᵢ a[i]·b[i] for i &lt; 33.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static float Dot33(ref float a, ref float b)
                 {
-                    Unsafe.Add(ref y, j) = Dot17(ref Unsafe.Add(ref w, j * 17), ref x);
-                }
-            }
-
-            /// <summary>y[j] = Σᵢ w[j·33 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void DotRows33(ref float w, ref float x, ref float y, nuint rows)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    for (nuint o = 0; o < rows; o += 4)
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        // 33 = 1 × 2 × 16 + 1 (a masked vector)
-                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        // 33 = 2 × 16 + 1 scalar
+                        Vector512<float> s0 = Vector512<float>.Zero;
+                        Vector512<float> s1 = Vector512<float>.Zero;
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 16), Vector512.LoadUnsafe(ref b, 16), s1);
+                        float r = Vector512.Sum(s0 + s1);
+                        r += Unsafe.Add(ref a, 32) * Unsafe.Add(ref b, 32);
+                        return r;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        // 33 = 1 × 4 × 8 (unrolled) + 1 scalar
+                        Vector256<float> s0 = Vector256<float>.Zero;
+                        Vector256<float> s1 = Vector256<float>.Zero;
+                        Vector256<float> s2 = Vector256<float>.Zero;
+                        Vector256<float> s3 = Vector256<float>.Zero;
                         for (nuint i = 0; i < 32; i += 32)
                         {
-                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 33), x0, s1);
-                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 49), x1, t1);
-                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 66), x0, s2);
-                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 82), x1, t2);
-                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 99), x0, s3);
-                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 115), x1, t3);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                         }
-                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 17) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 17), xr, s0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 50), xr, s1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 83), xr, s2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 116), xr, s3);
-                        ref float yo = ref Unsafe.Add(ref y, o);
-                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                        r += Unsafe.Add(ref a, 32) * Unsafe.Add(ref b, 32);
+                        return r;
                     }
-                    return;
-                }
 
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    for (nuint o = 0; o < rows; o += 4)
+                    if (Vector128.IsHardwareAccelerated)
                     {
-                        ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        // 33 = 2 × 2 × 8 + 1 (a masked vector)
-                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        // 33 = 2 × 4 × 4 (unrolled) + 1 scalar
+                        Vector128<float> s0 = Vector128<float>.Zero;
+                        Vector128<float> s1 = Vector128<float>.Zero;
+                        Vector128<float> s2 = Vector128<float>.Zero;
+                        Vector128<float> s3 = Vector128<float>.Zero;
                         for (nuint i = 0; i < 32; i += 16)
                         {
-                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 33), x0, s1);
-                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 41), x1, t1);
-                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 66), x0, s2);
-                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 74), x1, t2);
-                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 99), x0, s3);
-                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 107), x1, t3);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                         }
-                        Vector256<float> xr = Vector256.LoadUnsafe(ref x, 25) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 25), xr, s0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 58), xr, s1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 91), xr, s2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 124), xr, s3);
-                        ref float yo = ref Unsafe.Add(ref y, o);
-                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                        r += Unsafe.Add(ref a, 32) * Unsafe.Add(ref b, 32);
+                        return r;
                     }
-                    return;
+
+                    float sum = 0.0f;
+                    for (nuint i = 0; i < 33; i++)
+                    {
+                        sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return sum;
                 }
 
-                if (Vector128.IsHardwareAccelerated)
+                /// <summary>y[i] += α·x[i] for i &lt; 17.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static void Axpy17(ref float y, float alpha, ref float x)
                 {
-                    for (nuint o = 0; o < rows; o += 4)
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        ref float wo = ref Unsafe.Add(ref w, o * 33);
-                        // 33 = 4 × 2 × 4 + 1 (a masked vector)
-                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        // 17 = 1 × 16 + 1 scalar
+                        Vector512<float> alphaV = Vector512.Create(alpha);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                        Unsafe.Add(ref y, 16) = (alpha * Unsafe.Add(ref x, 16)) + Unsafe.Add(ref y, 16);
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        // 17 = 2 × 8 + 1 scalar
+                        Vector256<float> alphaV = Vector256.Create(alpha);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 8), Vector256.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
+                        Unsafe.Add(ref y, 16) = (alpha * Unsafe.Add(ref x, 16)) + Unsafe.Add(ref y, 16);
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        // 17 = 1 × 4 × 4 (unrolled) + 1 scalar
+                        Vector128<float> alphaV = Vector128.Create(alpha);
+                        for (nuint i = 0; i < 16; i += 16)
+                        {
+                            MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                            MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                            MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                            MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                        }
+                        Unsafe.Add(ref y, 16) = (alpha * Unsafe.Add(ref x, 16)) + Unsafe.Add(ref y, 16);
+                        return;
+                    }
+
+                    for (nuint i = 0; i < 17; i++)
+                    {
+                        Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                    }
+                }
+
+                /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 33.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static void UpdateRow33(ref float w, ref float x, ref float dx, float delta, float step)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        // 33 = 2 × 16 + 1 scalar
+                        Vector512<float> deltaV = Vector512.Create(delta);
+                        Vector512<float> minusStepV = Vector512.Create(-step);
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, 0);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, 16);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, 16)).StoreUnsafe(ref dx, 16);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, 16), wi).StoreUnsafe(ref w, 16);
+                        }
+                        {
+                            float wi = Unsafe.Add(ref w, 32);
+                            Unsafe.Add(ref dx, 32) = (delta * wi) + Unsafe.Add(ref dx, 32);
+                            Unsafe.Add(ref w, 32) = ((-step) * Unsafe.Add(ref x, 32)) + wi;
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        // 33 = 1 × 4 × 8 (unrolled) + 1 scalar
+                        Vector256<float> deltaV = Vector256.Create(delta);
+                        Vector256<float> minusStepV = Vector256.Create(-step);
+                        for (nuint i = 0; i < 32; i += 32)
+                        {
+                            {
+                                Vector256<float> wi = Vector256.LoadUnsafe(ref w, i);
+                                MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                                MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                            }
+                            {
+                                Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 8);
+                                MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                                MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                            }
+                            {
+                                Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 16);
+                                MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
+                                MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
+                            }
+                            {
+                                Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 24);
+                                MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 24)).StoreUnsafe(ref dx, i + 24);
+                                MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 24), wi).StoreUnsafe(ref w, i + 24);
+                            }
+                        }
+                        {
+                            float wi = Unsafe.Add(ref w, 32);
+                            Unsafe.Add(ref dx, 32) = (delta * wi) + Unsafe.Add(ref dx, 32);
+                            Unsafe.Add(ref w, 32) = ((-step) * Unsafe.Add(ref x, 32)) + wi;
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        // 33 = 2 × 4 × 4 (unrolled) + 1 scalar
+                        Vector128<float> deltaV = Vector128.Create(delta);
+                        Vector128<float> minusStepV = Vector128.Create(-step);
+                        for (nuint i = 0; i < 32; i += 16)
+                        {
+                            {
+                                Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
+                                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                            }
+                            {
+                                Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
+                                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
+                                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
+                            }
+                            {
+                                Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
+                                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                            }
+                            {
+                                Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
+                                MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
+                                MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
+                            }
+                        }
+                        {
+                            float wi = Unsafe.Add(ref w, 32);
+                            Unsafe.Add(ref dx, 32) = (delta * wi) + Unsafe.Add(ref dx, 32);
+                            Unsafe.Add(ref w, 32) = ((-step) * Unsafe.Add(ref x, 32)) + wi;
+                        }
+                        return;
+                    }
+
+                    for (nuint i = 0; i < 33; i++)
+                    {
+                        float wi = Unsafe.Add(ref w, i);
+                        Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                        Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+                    }
+                }
+
+                /// <summary>y[k·ldy + j] = Σᵢ w[j·17 + i]·x[k·17 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void DotBlock17(ref float w, ref float x, ref float y, nuint ldy)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                        Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                        Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                        Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 16; i += 16)
+                        {
+                            Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                            Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 17);
+                            Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 34);
+                            Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 51);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 17);
+                            Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 34);
+                            Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 51);
+                            s00 = MultiplyAdd(w0, x0, s00);
+                            s01 = MultiplyAdd(w0, x1, s01);
+                            s02 = MultiplyAdd(w0, x2, s02);
+                            s03 = MultiplyAdd(w0, x3, s03);
+                            s10 = MultiplyAdd(w1, x0, s10);
+                            s11 = MultiplyAdd(w1, x1, s11);
+                            s12 = MultiplyAdd(w1, x2, s12);
+                            s13 = MultiplyAdd(w1, x3, s13);
+                            s20 = MultiplyAdd(w2, x0, s20);
+                            s21 = MultiplyAdd(w2, x1, s21);
+                            s22 = MultiplyAdd(w2, x2, s22);
+                            s23 = MultiplyAdd(w2, x3, s23);
+                            s30 = MultiplyAdd(w3, x0, s30);
+                            s31 = MultiplyAdd(w3, x1, s31);
+                            s32 = MultiplyAdd(w3, x2, s32);
+                            s33 = MultiplyAdd(w3, x3, s33);
+                        }
+                        Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                        Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                        Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                        Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                        Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                        Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                        Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                        Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                        Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                        Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                        Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                        Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                        Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                        Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                        Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                        Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                        // the last 1 element(s) of each product
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint k = 0; k < 4; k++)
+                            {
+                                for (nuint j = 0; j < 4; j++)
+                                {
+                                    Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 17) + i) * Unsafe.Add(ref x, (k * 17) + i);
+                                }
+                            }
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                        Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                        Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                        Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 16; i += 8)
+                        {
+                            Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                            Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 17);
+                            Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 34);
+                            Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 51);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 17);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 34);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 51);
+                            s00 = MultiplyAdd(w0, x0, s00);
+                            s01 = MultiplyAdd(w0, x1, s01);
+                            s02 = MultiplyAdd(w0, x2, s02);
+                            s03 = MultiplyAdd(w0, x3, s03);
+                            s10 = MultiplyAdd(w1, x0, s10);
+                            s11 = MultiplyAdd(w1, x1, s11);
+                            s12 = MultiplyAdd(w1, x2, s12);
+                            s13 = MultiplyAdd(w1, x3, s13);
+                            s20 = MultiplyAdd(w2, x0, s20);
+                            s21 = MultiplyAdd(w2, x1, s21);
+                            s22 = MultiplyAdd(w2, x2, s22);
+                            s23 = MultiplyAdd(w2, x3, s23);
+                            s30 = MultiplyAdd(w3, x0, s30);
+                            s31 = MultiplyAdd(w3, x1, s31);
+                            s32 = MultiplyAdd(w3, x2, s32);
+                            s33 = MultiplyAdd(w3, x3, s33);
+                        }
+                        Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                        Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                        Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                        Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                        Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                        Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                        Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                        Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                        Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                        Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                        Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                        Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                        Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                        Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                        Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                        Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                        // the last 1 element(s) of each product
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint k = 0; k < 4; k++)
+                            {
+                                for (nuint j = 0; j < 4; j++)
+                                {
+                                    Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 17) + i) * Unsafe.Add(ref x, (k * 17) + i);
+                                }
+                            }
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                        Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                        Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                        Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 16; i += 4)
+                        {
+                            Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                            Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 17);
+                            Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 34);
+                            Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 51);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 17);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 34);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 51);
+                            s00 = MultiplyAdd(w0, x0, s00);
+                            s01 = MultiplyAdd(w0, x1, s01);
+                            s02 = MultiplyAdd(w0, x2, s02);
+                            s03 = MultiplyAdd(w0, x3, s03);
+                            s10 = MultiplyAdd(w1, x0, s10);
+                            s11 = MultiplyAdd(w1, x1, s11);
+                            s12 = MultiplyAdd(w1, x2, s12);
+                            s13 = MultiplyAdd(w1, x3, s13);
+                            s20 = MultiplyAdd(w2, x0, s20);
+                            s21 = MultiplyAdd(w2, x1, s21);
+                            s22 = MultiplyAdd(w2, x2, s22);
+                            s23 = MultiplyAdd(w2, x3, s23);
+                            s30 = MultiplyAdd(w3, x0, s30);
+                            s31 = MultiplyAdd(w3, x1, s31);
+                            s32 = MultiplyAdd(w3, x2, s32);
+                            s33 = MultiplyAdd(w3, x3, s33);
+                        }
+                        Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                        Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                        Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                        Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                        Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                        Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                        Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                        Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                        Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                        Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                        Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                        Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                        Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                        Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                        Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                        Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                        // the last 1 element(s) of each product
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint k = 0; k < 4; k++)
+                            {
+                                for (nuint j = 0; j < 4; j++)
+                                {
+                                    Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 17) + i) * Unsafe.Add(ref x, (k * 17) + i);
+                                }
+                            }
+                        }
+                        return;
+                    }
+
+                    for (nuint k = 0; k < 4; k++)
+                    {
+                        for (nuint j = 0; j < 4; j++)
+                        {
+                            Unsafe.Add(ref y, (k * ldy) + j) = Dot17(ref Unsafe.Add(ref w, j * 17), ref Unsafe.Add(ref x, k * 17));
+                        }
+                    }
+                }
+
+                /// <summary>y[k·ldy + j] = Σᵢ w[j·33 + i]·x[k·33 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void DotBlock33(ref float w, ref float x, ref float y, nuint ldy)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                        Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                        Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                        Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 32; i += 16)
+                        {
+                            Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                            Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 33);
+                            Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 66);
+                            Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 99);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 33);
+                            Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 66);
+                            Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 99);
+                            s00 = MultiplyAdd(w0, x0, s00);
+                            s01 = MultiplyAdd(w0, x1, s01);
+                            s02 = MultiplyAdd(w0, x2, s02);
+                            s03 = MultiplyAdd(w0, x3, s03);
+                            s10 = MultiplyAdd(w1, x0, s10);
+                            s11 = MultiplyAdd(w1, x1, s11);
+                            s12 = MultiplyAdd(w1, x2, s12);
+                            s13 = MultiplyAdd(w1, x3, s13);
+                            s20 = MultiplyAdd(w2, x0, s20);
+                            s21 = MultiplyAdd(w2, x1, s21);
+                            s22 = MultiplyAdd(w2, x2, s22);
+                            s23 = MultiplyAdd(w2, x3, s23);
+                            s30 = MultiplyAdd(w3, x0, s30);
+                            s31 = MultiplyAdd(w3, x1, s31);
+                            s32 = MultiplyAdd(w3, x2, s32);
+                            s33 = MultiplyAdd(w3, x3, s33);
+                        }
+                        Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                        Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                        Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                        Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                        Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                        Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                        Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                        Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                        Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                        Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                        Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                        Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                        Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                        Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                        Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                        Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                        // the last 1 element(s) of each product
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            for (nuint k = 0; k < 4; k++)
+                            {
+                                for (nuint j = 0; j < 4; j++)
+                                {
+                                    Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 33) + i) * Unsafe.Add(ref x, (k * 33) + i);
+                                }
+                            }
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                        Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                        Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                        Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
                         for (nuint i = 0; i < 32; i += 8)
                         {
+                            Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                            Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 33);
+                            Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 66);
+                            Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 99);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 33);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 66);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 99);
+                            s00 = MultiplyAdd(w0, x0, s00);
+                            s01 = MultiplyAdd(w0, x1, s01);
+                            s02 = MultiplyAdd(w0, x2, s02);
+                            s03 = MultiplyAdd(w0, x3, s03);
+                            s10 = MultiplyAdd(w1, x0, s10);
+                            s11 = MultiplyAdd(w1, x1, s11);
+                            s12 = MultiplyAdd(w1, x2, s12);
+                            s13 = MultiplyAdd(w1, x3, s13);
+                            s20 = MultiplyAdd(w2, x0, s20);
+                            s21 = MultiplyAdd(w2, x1, s21);
+                            s22 = MultiplyAdd(w2, x2, s22);
+                            s23 = MultiplyAdd(w2, x3, s23);
+                            s30 = MultiplyAdd(w3, x0, s30);
+                            s31 = MultiplyAdd(w3, x1, s31);
+                            s32 = MultiplyAdd(w3, x2, s32);
+                            s33 = MultiplyAdd(w3, x3, s33);
+                        }
+                        Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                        Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                        Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                        Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                        Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                        Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                        Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                        Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                        Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                        Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                        Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                        Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                        Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                        Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                        Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                        Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                        // the last 1 element(s) of each product
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            for (nuint k = 0; k < 4; k++)
+                            {
+                                for (nuint j = 0; j < 4; j++)
+                                {
+                                    Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 33) + i) * Unsafe.Add(ref x, (k * 33) + i);
+                                }
+                            }
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                        Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                        Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                        Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 32; i += 4)
+                        {
+                            Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                            Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 33);
+                            Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 66);
+                            Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 99);
                             Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 33), x0, s1);
-                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 37), x1, t1);
-                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 66), x0, s2);
-                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 70), x1, t2);
-                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 99), x0, s3);
-                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 103), x1, t3);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 33);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 66);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 99);
+                            s00 = MultiplyAdd(w0, x0, s00);
+                            s01 = MultiplyAdd(w0, x1, s01);
+                            s02 = MultiplyAdd(w0, x2, s02);
+                            s03 = MultiplyAdd(w0, x3, s03);
+                            s10 = MultiplyAdd(w1, x0, s10);
+                            s11 = MultiplyAdd(w1, x1, s11);
+                            s12 = MultiplyAdd(w1, x2, s12);
+                            s13 = MultiplyAdd(w1, x3, s13);
+                            s20 = MultiplyAdd(w2, x0, s20);
+                            s21 = MultiplyAdd(w2, x1, s21);
+                            s22 = MultiplyAdd(w2, x2, s22);
+                            s23 = MultiplyAdd(w2, x3, s23);
+                            s30 = MultiplyAdd(w3, x0, s30);
+                            s31 = MultiplyAdd(w3, x1, s31);
+                            s32 = MultiplyAdd(w3, x2, s32);
+                            s33 = MultiplyAdd(w3, x3, s33);
                         }
-                        Vector128<float> xr = Vector128.LoadUnsafe(ref x, 29) * Vector128.Create(0.0f, 0.0f, 0.0f, 1.0f);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 29), xr, s0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 62), xr, s1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 95), xr, s2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 128), xr, s3);
-                        ref float yo = ref Unsafe.Add(ref y, o);
-                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
-                    }
-                    return;
-                }
-
-                for (nuint j = 0; j < rows; j++)
-                {
-                    Unsafe.Add(ref y, j) = Dot33(ref Unsafe.Add(ref w, j * 33), ref x);
-                }
-            }
-
-            /// <summary>
-            /// yt[o·32 + j] = Σₖ w[o·17 + k]·xt[k·32 + j] for 33 weight rows o and 32 examples j: the forward product of a layer
-            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-            /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
-            /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBlockPrefetching33x17(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    nuint prefetched = 0;
-                    // 33 rows = 2 tiles of 12 + one of 9; each tile keeps 12 × 2 accumulators
-                    for (nuint o = 0; o < 24; o += 12)
-                    {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                        Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
-                        Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
+                        Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                        Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                        Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                        Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                        Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                        Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                        Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                        Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                        Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                        Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                        Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                        Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                        Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                        Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                        Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                        Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                        // the last 1 element(s) of each product
+                        for (nuint i = 32; i < 33; i++)
                         {
-                            if ((k & 3) == 0 && prefetched < nextLength)
+                            for (nuint k = 0; k < 4; k++)
                             {
-                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                                prefetched += 16;
+                                for (nuint j = 0; j < 4; j++)
+                                {
+                                    Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 33) + i) * Unsafe.Add(ref x, (k * 33) + i);
+                                }
                             }
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector512<float> c0 = Vector512.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
-                            a1_0 = MultiplyAdd(c1, x0, a1_0);
-                            a1_1 = MultiplyAdd(c1, x1, a1_1);
-                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
-                            a2_0 = MultiplyAdd(c2, x0, a2_0);
-                            a2_1 = MultiplyAdd(c2, x1, a2_1);
-                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
-                            a3_0 = MultiplyAdd(c3, x0, a3_0);
-                            a3_1 = MultiplyAdd(c3, x1, a3_1);
-                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
-                            a4_0 = MultiplyAdd(c4, x0, a4_0);
-                            a4_1 = MultiplyAdd(c4, x1, a4_1);
-                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
-                            a5_0 = MultiplyAdd(c5, x0, a5_0);
-                            a5_1 = MultiplyAdd(c5, x1, a5_1);
-                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
-                            a6_0 = MultiplyAdd(c6, x0, a6_0);
-                            a6_1 = MultiplyAdd(c6, x1, a6_1);
-                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
-                            a7_0 = MultiplyAdd(c7, x0, a7_0);
-                            a7_1 = MultiplyAdd(c7, x1, a7_1);
-                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
-                            a8_0 = MultiplyAdd(c8, x0, a8_0);
-                            a8_1 = MultiplyAdd(c8, x1, a8_1);
-                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 153));
-                            a9_0 = MultiplyAdd(c9, x0, a9_0);
-                            a9_1 = MultiplyAdd(c9, x1, a9_1);
-                            Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 170));
-                            a10_0 = MultiplyAdd(c10, x0, a10_0);
-                            a10_1 = MultiplyAdd(c10, x1, a10_1);
-                            Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 187));
-                            a11_0 = MultiplyAdd(c11, x0, a11_0);
-                            a11_1 = MultiplyAdd(c11, x1, a11_1);
                         }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 16);
-                        a1_0.StoreUnsafe(ref yo, 32);
-                        a1_1.StoreUnsafe(ref yo, 48);
-                        a2_0.StoreUnsafe(ref yo, 64);
-                        a2_1.StoreUnsafe(ref yo, 80);
-                        a3_0.StoreUnsafe(ref yo, 96);
-                        a3_1.StoreUnsafe(ref yo, 112);
-                        a4_0.StoreUnsafe(ref yo, 128);
-                        a4_1.StoreUnsafe(ref yo, 144);
-                        a5_0.StoreUnsafe(ref yo, 160);
-                        a5_1.StoreUnsafe(ref yo, 176);
-                        a6_0.StoreUnsafe(ref yo, 192);
-                        a6_1.StoreUnsafe(ref yo, 208);
-                        a7_0.StoreUnsafe(ref yo, 224);
-                        a7_1.StoreUnsafe(ref yo, 240);
-                        a8_0.StoreUnsafe(ref yo, 256);
-                        a8_1.StoreUnsafe(ref yo, 272);
-                        a9_0.StoreUnsafe(ref yo, 288);
-                        a9_1.StoreUnsafe(ref yo, 304);
-                        a10_0.StoreUnsafe(ref yo, 320);
-                        a10_1.StoreUnsafe(ref yo, 336);
-                        a11_0.StoreUnsafe(ref yo, 352);
-                        a11_1.StoreUnsafe(ref yo, 368);
+                        return;
                     }
+
+                    for (nuint k = 0; k < 4; k++)
                     {
-                        nuint o = 24;
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
+                        for (nuint j = 0; j < 4; j++)
                         {
-                            if ((k & 3) == 0 && prefetched < nextLength)
-                            {
-                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                                prefetched += 16;
-                            }
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector512<float> c0 = Vector512.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
-                            a1_0 = MultiplyAdd(c1, x0, a1_0);
-                            a1_1 = MultiplyAdd(c1, x1, a1_1);
-                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
-                            a2_0 = MultiplyAdd(c2, x0, a2_0);
-                            a2_1 = MultiplyAdd(c2, x1, a2_1);
-                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
-                            a3_0 = MultiplyAdd(c3, x0, a3_0);
-                            a3_1 = MultiplyAdd(c3, x1, a3_1);
-                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
-                            a4_0 = MultiplyAdd(c4, x0, a4_0);
-                            a4_1 = MultiplyAdd(c4, x1, a4_1);
-                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
-                            a5_0 = MultiplyAdd(c5, x0, a5_0);
-                            a5_1 = MultiplyAdd(c5, x1, a5_1);
-                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
-                            a6_0 = MultiplyAdd(c6, x0, a6_0);
-                            a6_1 = MultiplyAdd(c6, x1, a6_1);
-                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
-                            a7_0 = MultiplyAdd(c7, x0, a7_0);
-                            a7_1 = MultiplyAdd(c7, x1, a7_1);
-                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
-                            a8_0 = MultiplyAdd(c8, x0, a8_0);
-                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Unsafe.Add(ref y, (k * ldy) + j) = Dot33(ref Unsafe.Add(ref w, j * 33), ref Unsafe.Add(ref x, k * 33));
                         }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 16);
-                        a1_0.StoreUnsafe(ref yo, 32);
-                        a1_1.StoreUnsafe(ref yo, 48);
-                        a2_0.StoreUnsafe(ref yo, 64);
-                        a2_1.StoreUnsafe(ref yo, 80);
-                        a3_0.StoreUnsafe(ref yo, 96);
-                        a3_1.StoreUnsafe(ref yo, 112);
-                        a4_0.StoreUnsafe(ref yo, 128);
-                        a4_1.StoreUnsafe(ref yo, 144);
-                        a5_0.StoreUnsafe(ref yo, 160);
-                        a5_1.StoreUnsafe(ref yo, 176);
-                        a6_0.StoreUnsafe(ref yo, 192);
-                        a6_1.StoreUnsafe(ref yo, 208);
-                        a7_0.StoreUnsafe(ref yo, 224);
-                        a7_1.StoreUnsafe(ref yo, 240);
-                        a8_0.StoreUnsafe(ref yo, 256);
-                        a8_1.StoreUnsafe(ref yo, 272);
                     }
-                    return;
                 }
 
-                if (Vector256.IsHardwareAccelerated)
+                /// <summary>
+                /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 17:
+                /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+                /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void Gemm1x17(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
                 {
-                    nuint prefetched = 0;
-                    // 33 rows = 16 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
-                    for (nuint o = 0; o < 32; o += 2)
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
+                        Vector512<float> alphaV = Vector512.Create(alpha);
                         {
-                            if ((k & 3) == 0 && prefetched < nextLength)
+                            nuint i = 0;
+                            Vector512<float> a00 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
                             {
-                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                                prefetched += 16;
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                                Vector512<float> c0 = Vector512.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
                             }
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector256<float> c0 = Vector256.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
-                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 17));
-                            a1_0 = MultiplyAdd(c1, x0, a1_0);
-                            a1_1 = MultiplyAdd(c1, x1, a1_1);
-                            a1_2 = MultiplyAdd(c1, x2, a1_2);
-                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                         }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 8);
-                        a0_2.StoreUnsafe(ref yo, 16);
-                        a0_3.StoreUnsafe(ref yo, 24);
-                        a1_0.StoreUnsafe(ref yo, 32);
-                        a1_1.StoreUnsafe(ref yo, 40);
-                        a1_2.StoreUnsafe(ref yo, 48);
-                        a1_3.StoreUnsafe(ref yo, 56);
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint j = 0; j < 1; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
                     }
+
+                    if (Vector256.IsHardwareAccelerated)
                     {
-                        nuint o = 32;
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
+                        Vector256<float> alphaV = Vector256.Create(alpha);
+                        for (nuint i = 0; i < 16; i += 8)
                         {
-                            if ((k & 3) == 0 && prefetched < nextLength)
+                            Vector256<float> a00 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
                             {
-                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                                prefetched += 16;
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                                Vector256<float> c0 = Vector256.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
                             }
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector256<float> c0 = Vector256.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                         }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 8);
-                        a0_2.StoreUnsafe(ref yo, 16);
-                        a0_3.StoreUnsafe(ref yo, 24);
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint j = 0; j < 1; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
                     }
-                    return;
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        Vector128<float> alphaV = Vector128.Create(alpha);
+                        for (nuint i = 0; i < 12; i += 12)
+                        {
+                            Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                                Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                                Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                                Vector128<float> c0 = Vector128.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                a01 = MultiplyAdd(c0, v1, a01);
+                                a02 = MultiplyAdd(c0, v2, a02);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                            (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                        }
+                        {
+                            nuint i = 12;
+                            Vector128<float> a00 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                                Vector128<float> c0 = Vector128.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        }
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint j = 0; j < 1; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
+                    }
+
+                    for (nuint i = 0; i < 17; i++)
+                    {
+                        for (nuint j = 0; j < 1; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                            }
+                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                            target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        }
+                    }
                 }
 
-                if (Vector128.IsHardwareAccelerated)
+                /// <summary>
+                /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 33:
+                /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+                /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void Gemm1x33(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
                 {
-                    nuint prefetched = 0;
-                    // 33 rows = 33 tiles of 1; each tile keeps 1 × 8 accumulators
-                    for (nuint o = 0; o < 33; o += 1)
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        ref float wo = ref Unsafe.Add(ref w, o * 17);
-                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                        for (nuint k = 0; k < 17; k++)
+                        Vector512<float> alphaV = Vector512.Create(alpha);
+                        for (nuint i = 0; i < 32; i += 16)
                         {
-                            if ((k & 3) == 0 && prefetched < nextLength)
+                            Vector512<float> a00 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
                             {
-                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                                prefetched += 16;
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                                Vector512<float> c0 = Vector512.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
                             }
-                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                            ref float wk = ref Unsafe.Add(ref wo, k);
-                            Vector128<float> c0 = Vector128.Create(wk);
-                            a0_0 = MultiplyAdd(c0, x0, a0_0);
-                            a0_1 = MultiplyAdd(c0, x1, a0_1);
-                            a0_2 = MultiplyAdd(c0, x2, a0_2);
-                            a0_3 = MultiplyAdd(c0, x3, a0_3);
-                            a0_4 = MultiplyAdd(c0, x4, a0_4);
-                            a0_5 = MultiplyAdd(c0, x5, a0_5);
-                            a0_6 = MultiplyAdd(c0, x6, a0_6);
-                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                         }
-                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                        a0_0.StoreUnsafe(ref yo, 0);
-                        a0_1.StoreUnsafe(ref yo, 4);
-                        a0_2.StoreUnsafe(ref yo, 8);
-                        a0_3.StoreUnsafe(ref yo, 12);
-                        a0_4.StoreUnsafe(ref yo, 16);
-                        a0_5.StoreUnsafe(ref yo, 20);
-                        a0_6.StoreUnsafe(ref yo, 24);
-                        a0_7.StoreUnsafe(ref yo, 28);
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            for (nuint j = 0; j < 1; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
                     }
-                    return;
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> alphaV = Vector256.Create(alpha);
+                        for (nuint i = 0; i < 24; i += 24)
+                        {
+                            Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                                Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                                Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                                Vector256<float> c0 = Vector256.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                a01 = MultiplyAdd(c0, v1, a01);
+                                a02 = MultiplyAdd(c0, v2, a02);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                            (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                        }
+                        {
+                            nuint i = 24;
+                            Vector256<float> a00 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                                Vector256<float> c0 = Vector256.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        }
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            for (nuint j = 0; j < 1; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        Vector128<float> alphaV = Vector128.Create(alpha);
+                        for (nuint i = 0; i < 24; i += 12)
+                        {
+                            Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                                Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                                Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                                Vector128<float> c0 = Vector128.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                a01 = MultiplyAdd(c0, v1, a01);
+                                a02 = MultiplyAdd(c0, v2, a02);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                            (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                        }
+                        for (nuint i = 24; i < 32; i += 4)
+                        {
+                            Vector128<float> a00 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                                Vector128<float> c0 = Vector128.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        }
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            for (nuint j = 0; j < 1; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
+                    }
+
+                    for (nuint i = 0; i < 33; i++)
+                    {
+                        for (nuint j = 0; j < 1; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                            }
+                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                            target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        }
+                    }
                 }
 
-                for (nuint o = 0; o < 33; o++)
+                /// <summary>
+                /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 17:
+                /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+                /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void Gemm8x17(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
                 {
-                    for (nuint j = 0; j < 32; j++)
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        float sum = 0.0f;
-                        for (nuint k = 0; k < 17; k++)
+                        Vector512<float> alphaV = Vector512.Create(alpha);
                         {
-                            sum += Unsafe.Add(ref w, (o * 17) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                            nuint i = 0;
+                            Vector512<float> a00 = Vector512<float>.Zero;
+                            Vector512<float> a10 = Vector512<float>.Zero;
+                            Vector512<float> a20 = Vector512<float>.Zero;
+                            Vector512<float> a30 = Vector512<float>.Zero;
+                            Vector512<float> a40 = Vector512<float>.Zero;
+                            Vector512<float> a50 = Vector512<float>.Zero;
+                            Vector512<float> a60 = Vector512<float>.Zero;
+                            Vector512<float> a70 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                                Vector512<float> c0 = Vector512.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                                a10 = MultiplyAdd(c1, v0, a10);
+                                Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                                a20 = MultiplyAdd(c2, v0, a20);
+                                Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                                a30 = MultiplyAdd(c3, v0, a30);
+                                Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                                a40 = MultiplyAdd(c4, v0, a40);
+                                Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                                a50 = MultiplyAdd(c5, v0, a50);
+                                Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                                a60 = MultiplyAdd(c6, v0, a60);
+                                Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                                a70 = MultiplyAdd(c7, v0, a70);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            ref float o1 = ref Unsafe.Add(ref o, os);
+                            (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                            ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                            ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                            ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                            ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                            ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                            ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
                         }
-                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint j = 0; j < 8; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> alphaV = Vector256.Create(alpha);
+                        for (nuint i = 0; i < 16; i += 8)
+                        {
+                            Vector256<float> a00 = Vector256<float>.Zero;
+                            Vector256<float> a10 = Vector256<float>.Zero;
+                            Vector256<float> a20 = Vector256<float>.Zero;
+                            Vector256<float> a30 = Vector256<float>.Zero;
+                            Vector256<float> a40 = Vector256<float>.Zero;
+                            Vector256<float> a50 = Vector256<float>.Zero;
+                            Vector256<float> a60 = Vector256<float>.Zero;
+                            Vector256<float> a70 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                                Vector256<float> c0 = Vector256.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                                a10 = MultiplyAdd(c1, v0, a10);
+                                Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                                a20 = MultiplyAdd(c2, v0, a20);
+                                Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                                a30 = MultiplyAdd(c3, v0, a30);
+                                Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                                a40 = MultiplyAdd(c4, v0, a40);
+                                Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                                a50 = MultiplyAdd(c5, v0, a50);
+                                Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                                a60 = MultiplyAdd(c6, v0, a60);
+                                Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                                a70 = MultiplyAdd(c7, v0, a70);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            ref float o1 = ref Unsafe.Add(ref o, os);
+                            (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                            ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                            ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                            ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                            ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                            ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                            ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        }
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint j = 0; j < 8; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        Vector128<float> alphaV = Vector128.Create(alpha);
+                        for (nuint i = 0; i < 16; i += 4)
+                        {
+                            Vector128<float> a00 = Vector128<float>.Zero;
+                            Vector128<float> a10 = Vector128<float>.Zero;
+                            Vector128<float> a20 = Vector128<float>.Zero;
+                            Vector128<float> a30 = Vector128<float>.Zero;
+                            Vector128<float> a40 = Vector128<float>.Zero;
+                            Vector128<float> a50 = Vector128<float>.Zero;
+                            Vector128<float> a60 = Vector128<float>.Zero;
+                            Vector128<float> a70 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                                Vector128<float> c0 = Vector128.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                                a10 = MultiplyAdd(c1, v0, a10);
+                                Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                                a20 = MultiplyAdd(c2, v0, a20);
+                                Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                                a30 = MultiplyAdd(c3, v0, a30);
+                                Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                                a40 = MultiplyAdd(c4, v0, a40);
+                                Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                                a50 = MultiplyAdd(c5, v0, a50);
+                                Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                                a60 = MultiplyAdd(c6, v0, a60);
+                                Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                                a70 = MultiplyAdd(c7, v0, a70);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            ref float o1 = ref Unsafe.Add(ref o, os);
+                            (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                            ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                            ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                            ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                            ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                            ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                            ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        }
+                        for (nuint i = 16; i < 17; i++)
+                        {
+                            for (nuint j = 0; j < 8; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
+                    }
+
+                    for (nuint i = 0; i < 17; i++)
+                    {
+                        for (nuint j = 0; j < 8; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                            }
+                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                            target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        }
                     }
                 }
-            }
 
-            /// <summary>
-            /// t[i] += α·Σ_r d[r·9 + i] for i &lt; 9: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-            /// strided loads and its chain of dependent additions.
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void SumRows9(ref float d, nuint rows, ref float t, float alpha)
-            {
-                if (Vector256.IsHardwareAccelerated)
+                /// <summary>
+                /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 33:
+                /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+                /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void Gemm8x33(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
                 {
-                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        // columns 0 to 7
-                        Vector256<float> s0 = Vector256<float>.Zero;
-                        for (nuint r = 0; r < rows; r++)
+                        Vector512<float> alphaV = Vector512.Create(alpha);
+                        for (nuint i = 0; i < 32; i += 16)
                         {
-                            ref float dr = ref Unsafe.Add(ref d, r * 9);
-                            s0 += Vector256.LoadUnsafe(ref dr);
+                            Vector512<float> a00 = Vector512<float>.Zero;
+                            Vector512<float> a10 = Vector512<float>.Zero;
+                            Vector512<float> a20 = Vector512<float>.Zero;
+                            Vector512<float> a30 = Vector512<float>.Zero;
+                            Vector512<float> a40 = Vector512<float>.Zero;
+                            Vector512<float> a50 = Vector512<float>.Zero;
+                            Vector512<float> a60 = Vector512<float>.Zero;
+                            Vector512<float> a70 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                                Vector512<float> c0 = Vector512.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                                a10 = MultiplyAdd(c1, v0, a10);
+                                Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                                a20 = MultiplyAdd(c2, v0, a20);
+                                Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                                a30 = MultiplyAdd(c3, v0, a30);
+                                Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                                a40 = MultiplyAdd(c4, v0, a40);
+                                Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                                a50 = MultiplyAdd(c5, v0, a50);
+                                Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                                a60 = MultiplyAdd(c6, v0, a60);
+                                Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                                a70 = MultiplyAdd(c7, v0, a70);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            ref float o1 = ref Unsafe.Add(ref o, os);
+                            (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                            ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                            ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                            ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                            ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                            ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                            ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
                         }
-                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            for (nuint j = 0; j < 8; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
                     }
-                    for (nuint i = 8; i < 9; i++)
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> alphaV = Vector256.Create(alpha);
+                        for (nuint i = 0; i < 32; i += 8)
+                        {
+                            Vector256<float> a00 = Vector256<float>.Zero;
+                            Vector256<float> a10 = Vector256<float>.Zero;
+                            Vector256<float> a20 = Vector256<float>.Zero;
+                            Vector256<float> a30 = Vector256<float>.Zero;
+                            Vector256<float> a40 = Vector256<float>.Zero;
+                            Vector256<float> a50 = Vector256<float>.Zero;
+                            Vector256<float> a60 = Vector256<float>.Zero;
+                            Vector256<float> a70 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                                Vector256<float> c0 = Vector256.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                                a10 = MultiplyAdd(c1, v0, a10);
+                                Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                                a20 = MultiplyAdd(c2, v0, a20);
+                                Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                                a30 = MultiplyAdd(c3, v0, a30);
+                                Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                                a40 = MultiplyAdd(c4, v0, a40);
+                                Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                                a50 = MultiplyAdd(c5, v0, a50);
+                                Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                                a60 = MultiplyAdd(c6, v0, a60);
+                                Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                                a70 = MultiplyAdd(c7, v0, a70);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            ref float o1 = ref Unsafe.Add(ref o, os);
+                            (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                            ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                            ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                            ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                            ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                            ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                            ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        }
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            for (nuint j = 0; j < 8; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        Vector128<float> alphaV = Vector128.Create(alpha);
+                        for (nuint i = 0; i < 32; i += 4)
+                        {
+                            Vector128<float> a00 = Vector128<float>.Zero;
+                            Vector128<float> a10 = Vector128<float>.Zero;
+                            Vector128<float> a20 = Vector128<float>.Zero;
+                            Vector128<float> a30 = Vector128<float>.Zero;
+                            Vector128<float> a40 = Vector128<float>.Zero;
+                            Vector128<float> a50 = Vector128<float>.Zero;
+                            Vector128<float> a60 = Vector128<float>.Zero;
+                            Vector128<float> a70 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                ref float vk = ref Unsafe.Add(ref v, k * vs);
+                                ref float ck = ref Unsafe.Add(ref c, k * cr);
+                                Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                                Vector128<float> c0 = Vector128.Create(ck);
+                                a00 = MultiplyAdd(c0, v0, a00);
+                                Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                                a10 = MultiplyAdd(c1, v0, a10);
+                                Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                                a20 = MultiplyAdd(c2, v0, a20);
+                                Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                                a30 = MultiplyAdd(c3, v0, a30);
+                                Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                                a40 = MultiplyAdd(c4, v0, a40);
+                                Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                                a50 = MultiplyAdd(c5, v0, a50);
+                                Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                                a60 = MultiplyAdd(c6, v0, a60);
+                                Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                                a70 = MultiplyAdd(c7, v0, a70);
+                            }
+                            ref float o0 = ref Unsafe.Add(ref o, 0);
+                            (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                            ref float o1 = ref Unsafe.Add(ref o, os);
+                            (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                            ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                            ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                            ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                            ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                            ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                            ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                            (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        }
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            for (nuint j = 0; j < 8; j++)
+                            {
+                                float sum = 0.0f;
+                                for (nuint k = 0; k < rows; k++)
+                                {
+                                    sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                                }
+                                ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                                target = accumulate ? target + (alpha * sum) : alpha * sum;
+                            }
+                        }
+                        return;
+                    }
+
+                    for (nuint i = 0; i < 33; i++)
+                    {
+                        for (nuint j = 0; j < 8; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                            }
+                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                            target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        }
+                    }
+                }
+
+                /// <summary>
+                /// yt[o·32 + j] = Σₖ w[o·17 + k]·xt[k·32 + j] for 33 weight rows o and 32 examples j: the forward product of a layer
+                /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+                /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+                /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void ForwardBlock33x17(ref float w, ref float xt, ref float yt)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        // 33 rows = 2 tiles of 12 + one of 9; each tile keeps 12 × 2 accumulators
+                        for (nuint o = 0; o < 24; o += 12)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                            Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                            Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                            Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                            Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                            Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                            Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                            Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                            Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                                Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector512<float> c0 = Vector512.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
+                                a1_0 = MultiplyAdd(c1, x0, a1_0);
+                                a1_1 = MultiplyAdd(c1, x1, a1_1);
+                                Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
+                                a2_0 = MultiplyAdd(c2, x0, a2_0);
+                                a2_1 = MultiplyAdd(c2, x1, a2_1);
+                                Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
+                                a3_0 = MultiplyAdd(c3, x0, a3_0);
+                                a3_1 = MultiplyAdd(c3, x1, a3_1);
+                                Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
+                                a4_0 = MultiplyAdd(c4, x0, a4_0);
+                                a4_1 = MultiplyAdd(c4, x1, a4_1);
+                                Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
+                                a5_0 = MultiplyAdd(c5, x0, a5_0);
+                                a5_1 = MultiplyAdd(c5, x1, a5_1);
+                                Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
+                                a6_0 = MultiplyAdd(c6, x0, a6_0);
+                                a6_1 = MultiplyAdd(c6, x1, a6_1);
+                                Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
+                                a7_0 = MultiplyAdd(c7, x0, a7_0);
+                                a7_1 = MultiplyAdd(c7, x1, a7_1);
+                                Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
+                                a8_0 = MultiplyAdd(c8, x0, a8_0);
+                                a8_1 = MultiplyAdd(c8, x1, a8_1);
+                                Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 153));
+                                a9_0 = MultiplyAdd(c9, x0, a9_0);
+                                a9_1 = MultiplyAdd(c9, x1, a9_1);
+                                Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 170));
+                                a10_0 = MultiplyAdd(c10, x0, a10_0);
+                                a10_1 = MultiplyAdd(c10, x1, a10_1);
+                                Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 187));
+                                a11_0 = MultiplyAdd(c11, x0, a11_0);
+                                a11_1 = MultiplyAdd(c11, x1, a11_1);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 16);
+                            a1_0.StoreUnsafe(ref yo, 32);
+                            a1_1.StoreUnsafe(ref yo, 48);
+                            a2_0.StoreUnsafe(ref yo, 64);
+                            a2_1.StoreUnsafe(ref yo, 80);
+                            a3_0.StoreUnsafe(ref yo, 96);
+                            a3_1.StoreUnsafe(ref yo, 112);
+                            a4_0.StoreUnsafe(ref yo, 128);
+                            a4_1.StoreUnsafe(ref yo, 144);
+                            a5_0.StoreUnsafe(ref yo, 160);
+                            a5_1.StoreUnsafe(ref yo, 176);
+                            a6_0.StoreUnsafe(ref yo, 192);
+                            a6_1.StoreUnsafe(ref yo, 208);
+                            a7_0.StoreUnsafe(ref yo, 224);
+                            a7_1.StoreUnsafe(ref yo, 240);
+                            a8_0.StoreUnsafe(ref yo, 256);
+                            a8_1.StoreUnsafe(ref yo, 272);
+                            a9_0.StoreUnsafe(ref yo, 288);
+                            a9_1.StoreUnsafe(ref yo, 304);
+                            a10_0.StoreUnsafe(ref yo, 320);
+                            a10_1.StoreUnsafe(ref yo, 336);
+                            a11_0.StoreUnsafe(ref yo, 352);
+                            a11_1.StoreUnsafe(ref yo, 368);
+                        }
+                        {
+                            nuint o = 24;
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                            Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                            Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                            Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                            Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                            Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                                Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector512<float> c0 = Vector512.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
+                                a1_0 = MultiplyAdd(c1, x0, a1_0);
+                                a1_1 = MultiplyAdd(c1, x1, a1_1);
+                                Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
+                                a2_0 = MultiplyAdd(c2, x0, a2_0);
+                                a2_1 = MultiplyAdd(c2, x1, a2_1);
+                                Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
+                                a3_0 = MultiplyAdd(c3, x0, a3_0);
+                                a3_1 = MultiplyAdd(c3, x1, a3_1);
+                                Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
+                                a4_0 = MultiplyAdd(c4, x0, a4_0);
+                                a4_1 = MultiplyAdd(c4, x1, a4_1);
+                                Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
+                                a5_0 = MultiplyAdd(c5, x0, a5_0);
+                                a5_1 = MultiplyAdd(c5, x1, a5_1);
+                                Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
+                                a6_0 = MultiplyAdd(c6, x0, a6_0);
+                                a6_1 = MultiplyAdd(c6, x1, a6_1);
+                                Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
+                                a7_0 = MultiplyAdd(c7, x0, a7_0);
+                                a7_1 = MultiplyAdd(c7, x1, a7_1);
+                                Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
+                                a8_0 = MultiplyAdd(c8, x0, a8_0);
+                                a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 16);
+                            a1_0.StoreUnsafe(ref yo, 32);
+                            a1_1.StoreUnsafe(ref yo, 48);
+                            a2_0.StoreUnsafe(ref yo, 64);
+                            a2_1.StoreUnsafe(ref yo, 80);
+                            a3_0.StoreUnsafe(ref yo, 96);
+                            a3_1.StoreUnsafe(ref yo, 112);
+                            a4_0.StoreUnsafe(ref yo, 128);
+                            a4_1.StoreUnsafe(ref yo, 144);
+                            a5_0.StoreUnsafe(ref yo, 160);
+                            a5_1.StoreUnsafe(ref yo, 176);
+                            a6_0.StoreUnsafe(ref yo, 192);
+                            a6_1.StoreUnsafe(ref yo, 208);
+                            a7_0.StoreUnsafe(ref yo, 224);
+                            a7_1.StoreUnsafe(ref yo, 240);
+                            a8_0.StoreUnsafe(ref yo, 256);
+                            a8_1.StoreUnsafe(ref yo, 272);
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        // 33 rows = 16 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                        for (nuint o = 0; o < 32; o += 2)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                                Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                                Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                                Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector256<float> c0 = Vector256.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                                Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 17));
+                                a1_0 = MultiplyAdd(c1, x0, a1_0);
+                                a1_1 = MultiplyAdd(c1, x1, a1_1);
+                                a1_2 = MultiplyAdd(c1, x2, a1_2);
+                                a1_3 = MultiplyAdd(c1, x3, a1_3);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 8);
+                            a0_2.StoreUnsafe(ref yo, 16);
+                            a0_3.StoreUnsafe(ref yo, 24);
+                            a1_0.StoreUnsafe(ref yo, 32);
+                            a1_1.StoreUnsafe(ref yo, 40);
+                            a1_2.StoreUnsafe(ref yo, 48);
+                            a1_3.StoreUnsafe(ref yo, 56);
+                        }
+                        {
+                            nuint o = 32;
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                                Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                                Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                                Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector256<float> c0 = Vector256.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 8);
+                            a0_2.StoreUnsafe(ref yo, 16);
+                            a0_3.StoreUnsafe(ref yo, 24);
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        // 33 rows = 33 tiles of 1; each tile keeps 1 × 8 accumulators
+                        for (nuint o = 0; o < 33; o += 1)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                                Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                                Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                                Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                                Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                                Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                                Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                                Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector128<float> c0 = Vector128.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                                a0_4 = MultiplyAdd(c0, x4, a0_4);
+                                a0_5 = MultiplyAdd(c0, x5, a0_5);
+                                a0_6 = MultiplyAdd(c0, x6, a0_6);
+                                a0_7 = MultiplyAdd(c0, x7, a0_7);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 4);
+                            a0_2.StoreUnsafe(ref yo, 8);
+                            a0_3.StoreUnsafe(ref yo, 12);
+                            a0_4.StoreUnsafe(ref yo, 16);
+                            a0_5.StoreUnsafe(ref yo, 20);
+                            a0_6.StoreUnsafe(ref yo, 24);
+                            a0_7.StoreUnsafe(ref yo, 28);
+                        }
+                        return;
+                    }
+
+                    for (nuint o = 0; o < 33; o++)
+                    {
+                        for (nuint j = 0; j < 32; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                sum += Unsafe.Add(ref w, (o * 17) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                            }
+                            Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                        }
+                    }
+                }
+
+                /// <summary>
+                /// yt[o·32 + j] = Σₖ w[o·33 + k]·xt[k·32 + j] for 9 weight rows o and 32 examples j: the forward product of a layer
+                /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+                /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+                /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void ForwardBlock9x33(ref float w, ref float xt, ref float yt)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        // 9 rows = 1 tile of 9; each tile keeps 9 × 2 accumulators
+                        for (nuint o = 0; o < 9; o += 9)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 33);
+                            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                            Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                            Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                            Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                            Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                            Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < 33; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                                Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector512<float> c0 = Vector512.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 33));
+                                a1_0 = MultiplyAdd(c1, x0, a1_0);
+                                a1_1 = MultiplyAdd(c1, x1, a1_1);
+                                Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 66));
+                                a2_0 = MultiplyAdd(c2, x0, a2_0);
+                                a2_1 = MultiplyAdd(c2, x1, a2_1);
+                                Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 99));
+                                a3_0 = MultiplyAdd(c3, x0, a3_0);
+                                a3_1 = MultiplyAdd(c3, x1, a3_1);
+                                Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 132));
+                                a4_0 = MultiplyAdd(c4, x0, a4_0);
+                                a4_1 = MultiplyAdd(c4, x1, a4_1);
+                                Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 165));
+                                a5_0 = MultiplyAdd(c5, x0, a5_0);
+                                a5_1 = MultiplyAdd(c5, x1, a5_1);
+                                Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 198));
+                                a6_0 = MultiplyAdd(c6, x0, a6_0);
+                                a6_1 = MultiplyAdd(c6, x1, a6_1);
+                                Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 231));
+                                a7_0 = MultiplyAdd(c7, x0, a7_0);
+                                a7_1 = MultiplyAdd(c7, x1, a7_1);
+                                Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 264));
+                                a8_0 = MultiplyAdd(c8, x0, a8_0);
+                                a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 16);
+                            a1_0.StoreUnsafe(ref yo, 32);
+                            a1_1.StoreUnsafe(ref yo, 48);
+                            a2_0.StoreUnsafe(ref yo, 64);
+                            a2_1.StoreUnsafe(ref yo, 80);
+                            a3_0.StoreUnsafe(ref yo, 96);
+                            a3_1.StoreUnsafe(ref yo, 112);
+                            a4_0.StoreUnsafe(ref yo, 128);
+                            a4_1.StoreUnsafe(ref yo, 144);
+                            a5_0.StoreUnsafe(ref yo, 160);
+                            a5_1.StoreUnsafe(ref yo, 176);
+                            a6_0.StoreUnsafe(ref yo, 192);
+                            a6_1.StoreUnsafe(ref yo, 208);
+                            a7_0.StoreUnsafe(ref yo, 224);
+                            a7_1.StoreUnsafe(ref yo, 240);
+                            a8_0.StoreUnsafe(ref yo, 256);
+                            a8_1.StoreUnsafe(ref yo, 272);
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        // 9 rows = 4 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                        for (nuint o = 0; o < 8; o += 2)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 33);
+                            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < 33; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                                Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                                Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                                Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector256<float> c0 = Vector256.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                                Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 33));
+                                a1_0 = MultiplyAdd(c1, x0, a1_0);
+                                a1_1 = MultiplyAdd(c1, x1, a1_1);
+                                a1_2 = MultiplyAdd(c1, x2, a1_2);
+                                a1_3 = MultiplyAdd(c1, x3, a1_3);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 8);
+                            a0_2.StoreUnsafe(ref yo, 16);
+                            a0_3.StoreUnsafe(ref yo, 24);
+                            a1_0.StoreUnsafe(ref yo, 32);
+                            a1_1.StoreUnsafe(ref yo, 40);
+                            a1_2.StoreUnsafe(ref yo, 48);
+                            a1_3.StoreUnsafe(ref yo, 56);
+                        }
+                        {
+                            nuint o = 8;
+                            ref float wo = ref Unsafe.Add(ref w, o * 33);
+                            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < 33; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                                Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                                Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                                Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector256<float> c0 = Vector256.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 8);
+                            a0_2.StoreUnsafe(ref yo, 16);
+                            a0_3.StoreUnsafe(ref yo, 24);
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        // 9 rows = 9 tiles of 1; each tile keeps 1 × 8 accumulators
+                        for (nuint o = 0; o < 9; o += 1)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 33);
+                            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < 33; k++)
+                            {
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                                Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                                Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                                Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                                Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                                Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                                Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                                Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector128<float> c0 = Vector128.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                                a0_4 = MultiplyAdd(c0, x4, a0_4);
+                                a0_5 = MultiplyAdd(c0, x5, a0_5);
+                                a0_6 = MultiplyAdd(c0, x6, a0_6);
+                                a0_7 = MultiplyAdd(c0, x7, a0_7);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 4);
+                            a0_2.StoreUnsafe(ref yo, 8);
+                            a0_3.StoreUnsafe(ref yo, 12);
+                            a0_4.StoreUnsafe(ref yo, 16);
+                            a0_5.StoreUnsafe(ref yo, 20);
+                            a0_6.StoreUnsafe(ref yo, 24);
+                            a0_7.StoreUnsafe(ref yo, 28);
+                        }
+                        return;
+                    }
+
+                    for (nuint o = 0; o < 9; o++)
+                    {
+                        for (nuint j = 0; j < 32; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < 33; k++)
+                            {
+                                sum += Unsafe.Add(ref w, (o * 33) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                            }
+                            Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                        }
+                    }
+                }
+
+                /// <summary>xt[i·32 + j] = x[j·17 + i] for the 32 examples j of a block and i &lt; 17: the inputs with the examples along the vectors.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void TransposeBlock17(ref float x, ref float xt)
+                {
+                    if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                    {
+                        // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                        for (nuint i = 0; i < 16; i += 8)
+                        {
+                            for (nuint j = 0; j < 32; j += 8)
+                            {
+                                ref float from = ref Unsafe.Add(ref x, (j * 17) + i);
+                                Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                                Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 17);
+                                Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 34);
+                                Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 51);
+                                Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 68);
+                                Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 85);
+                                Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 102);
+                                Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 119);
+                                Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                                Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                                Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                                Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                                Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                                Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                                Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                                Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                                ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                            }
+                        }
+                        for (nuint j = 0; j < 32; j++)
+                        {
+                            for (nuint i = 16; i < 17; i++)
+                            {
+                                Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref x, (j * 17) + i);
+                            }
+                        }
+                        return;
+                    }
+
+                    // 16 inputs of every example at a time: the lines written stay in L1.
+                    for (nuint i0 = 0; i0 < 17; i0 += 16)
+                    {
+                        nuint end = Math.Min(i0 + 16, 17);
+                        for (nuint j = 0; j < 32; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref x, j * 17);
+                            for (nuint i = i0; i < end; i++)
+                            {
+                                Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                            }
+                        }
+                    }
+                }
+
+                /// <summary>xt[i·32 + j] = x[j·33 + i] for the 32 examples j of a block and i &lt; 33: the inputs with the examples along the vectors.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void TransposeBlock33(ref float x, ref float xt)
+                {
+                    if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                    {
+                        // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                        for (nuint i = 0; i < 32; i += 8)
+                        {
+                            for (nuint j = 0; j < 32; j += 8)
+                            {
+                                ref float from = ref Unsafe.Add(ref x, (j * 33) + i);
+                                Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                                Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 33);
+                                Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 66);
+                                Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 99);
+                                Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 132);
+                                Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 165);
+                                Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 198);
+                                Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 231);
+                                Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                                Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                                Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                                Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                                Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                                Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                                Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                                Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                                ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                                global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                            }
+                        }
+                        for (nuint j = 0; j < 32; j++)
+                        {
+                            for (nuint i = 32; i < 33; i++)
+                            {
+                                Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref x, (j * 33) + i);
+                            }
+                        }
+                        return;
+                    }
+
+                    // 16 inputs of every example at a time: the lines written stay in L1.
+                    for (nuint i0 = 0; i0 < 33; i0 += 16)
+                    {
+                        nuint end = Math.Min(i0 + 16, 33);
+                        for (nuint j = 0; j < 32; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref x, j * 33);
+                            for (nuint i = i0; i < end; i++)
+                            {
+                                Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                            }
+                        }
+                    }
+                }
+
+                /// <summary>y[j] = Σᵢ w[j·17 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void DotRows17(ref float w, ref float x, ref float y, nuint rows)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (nuint o = 0; o < rows; o += 4)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            // 17 = 16 + 1 (a masked vector)
+                            Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                            Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 17), xl, s1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 34), xl, s2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 51), xl, s3);
+                            Vector512<float> xr = Vector512.LoadUnsafe(ref x, 1) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1), xr, s0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 18), xr, s1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 35), xr, s2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 52), xr, s3);
+                            ref float yo = ref Unsafe.Add(ref y, o);
+                            Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        for (nuint o = 0; o < rows; o += 4)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            // 17 = 1 × 2 × 8 + 1 (a masked vector)
+                            Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                            Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                            for (nuint i = 0; i < 16; i += 16)
+                            {
+                                Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                                Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                                t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 17), x0, s1);
+                                t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 25), x1, t1);
+                                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 34), x0, s2);
+                                t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 42), x1, t2);
+                                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 51), x0, s3);
+                                t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 59), x1, t3);
+                            }
+                            Vector256<float> xr = Vector256.LoadUnsafe(ref x, 9) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 9), xr, s0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 26), xr, s1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 43), xr, s2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 60), xr, s3);
+                            ref float yo = ref Unsafe.Add(ref y, o);
+                            Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        for (nuint o = 0; o < rows; o += 4)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            // 17 = 2 × 2 × 4 + 1 (a masked vector)
+                            Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                            Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                            for (nuint i = 0; i < 16; i += 8)
+                            {
+                                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                                t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 17), x0, s1);
+                                t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 21), x1, t1);
+                                s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 34), x0, s2);
+                                t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 38), x1, t2);
+                                s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 51), x0, s3);
+                                t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 55), x1, t3);
+                            }
+                            Vector128<float> xr = Vector128.LoadUnsafe(ref x, 13) * Vector128.Create(0.0f, 0.0f, 0.0f, 1.0f);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 13), xr, s0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 30), xr, s1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 47), xr, s2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 64), xr, s3);
+                            ref float yo = ref Unsafe.Add(ref y, o);
+                            Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        }
+                        return;
+                    }
+
+                    for (nuint j = 0; j < rows; j++)
+                    {
+                        Unsafe.Add(ref y, j) = Dot17(ref Unsafe.Add(ref w, j * 17), ref x);
+                    }
+                }
+
+                /// <summary>y[j] = Σᵢ w[j·33 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void DotRows33(ref float w, ref float x, ref float y, nuint rows)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (nuint o = 0; o < rows; o += 4)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 33);
+                            // 33 = 1 × 2 × 16 + 1 (a masked vector)
+                            Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                            Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                            for (nuint i = 0; i < 32; i += 32)
+                            {
+                                Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                                Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                                t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                                s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 33), x0, s1);
+                                t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 49), x1, t1);
+                                s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 66), x0, s2);
+                                t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 82), x1, t2);
+                                s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 99), x0, s3);
+                                t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 115), x1, t3);
+                            }
+                            Vector512<float> xr = Vector512.LoadUnsafe(ref x, 17) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 17), xr, s0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 50), xr, s1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 83), xr, s2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 116), xr, s3);
+                            ref float yo = ref Unsafe.Add(ref y, o);
+                            Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        for (nuint o = 0; o < rows; o += 4)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 33);
+                            // 33 = 2 × 2 × 8 + 1 (a masked vector)
+                            Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                            Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                            for (nuint i = 0; i < 32; i += 16)
+                            {
+                                Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                                Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                                t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 33), x0, s1);
+                                t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 41), x1, t1);
+                                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 66), x0, s2);
+                                t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 74), x1, t2);
+                                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 99), x0, s3);
+                                t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 107), x1, t3);
+                            }
+                            Vector256<float> xr = Vector256.LoadUnsafe(ref x, 25) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 25), xr, s0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 58), xr, s1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 91), xr, s2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 124), xr, s3);
+                            ref float yo = ref Unsafe.Add(ref y, o);
+                            Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        for (nuint o = 0; o < rows; o += 4)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 33);
+                            // 33 = 4 × 2 × 4 + 1 (a masked vector)
+                            Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                            Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                            for (nuint i = 0; i < 32; i += 8)
+                            {
+                                Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                                Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                                t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 33), x0, s1);
+                                t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 37), x1, t1);
+                                s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 66), x0, s2);
+                                t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 70), x1, t2);
+                                s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 99), x0, s3);
+                                t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 103), x1, t3);
+                            }
+                            Vector128<float> xr = Vector128.LoadUnsafe(ref x, 29) * Vector128.Create(0.0f, 0.0f, 0.0f, 1.0f);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 29), xr, s0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 62), xr, s1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 95), xr, s2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 128), xr, s3);
+                            ref float yo = ref Unsafe.Add(ref y, o);
+                            Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                        }
+                        return;
+                    }
+
+                    for (nuint j = 0; j < rows; j++)
+                    {
+                        Unsafe.Add(ref y, j) = Dot33(ref Unsafe.Add(ref w, j * 33), ref x);
+                    }
+                }
+
+                /// <summary>
+                /// yt[o·32 + j] = Σₖ w[o·17 + k]·xt[k·32 + j] for 33 weight rows o and 32 examples j: the forward product of a layer
+                /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+                /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+                /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+                /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
+                /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void ForwardBlockPrefetching33x17(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        nuint prefetched = 0;
+                        // 33 rows = 2 tiles of 12 + one of 9; each tile keeps 12 × 2 accumulators
+                        for (nuint o = 0; o < 24; o += 12)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                            Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                            Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                            Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                            Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                            Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                            Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                            Vector512<float> a10_0 = Vector512<float>.Zero, a10_1 = Vector512<float>.Zero;
+                            Vector512<float> a11_0 = Vector512<float>.Zero, a11_1 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                if ((k & 3) == 0 && prefetched < nextLength)
+                                {
+                                    global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                    prefetched += 16;
+                                }
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                                Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector512<float> c0 = Vector512.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
+                                a1_0 = MultiplyAdd(c1, x0, a1_0);
+                                a1_1 = MultiplyAdd(c1, x1, a1_1);
+                                Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
+                                a2_0 = MultiplyAdd(c2, x0, a2_0);
+                                a2_1 = MultiplyAdd(c2, x1, a2_1);
+                                Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
+                                a3_0 = MultiplyAdd(c3, x0, a3_0);
+                                a3_1 = MultiplyAdd(c3, x1, a3_1);
+                                Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
+                                a4_0 = MultiplyAdd(c4, x0, a4_0);
+                                a4_1 = MultiplyAdd(c4, x1, a4_1);
+                                Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
+                                a5_0 = MultiplyAdd(c5, x0, a5_0);
+                                a5_1 = MultiplyAdd(c5, x1, a5_1);
+                                Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
+                                a6_0 = MultiplyAdd(c6, x0, a6_0);
+                                a6_1 = MultiplyAdd(c6, x1, a6_1);
+                                Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
+                                a7_0 = MultiplyAdd(c7, x0, a7_0);
+                                a7_1 = MultiplyAdd(c7, x1, a7_1);
+                                Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
+                                a8_0 = MultiplyAdd(c8, x0, a8_0);
+                                a8_1 = MultiplyAdd(c8, x1, a8_1);
+                                Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 153));
+                                a9_0 = MultiplyAdd(c9, x0, a9_0);
+                                a9_1 = MultiplyAdd(c9, x1, a9_1);
+                                Vector512<float> c10 = Vector512.Create(Unsafe.Add(ref wk, 170));
+                                a10_0 = MultiplyAdd(c10, x0, a10_0);
+                                a10_1 = MultiplyAdd(c10, x1, a10_1);
+                                Vector512<float> c11 = Vector512.Create(Unsafe.Add(ref wk, 187));
+                                a11_0 = MultiplyAdd(c11, x0, a11_0);
+                                a11_1 = MultiplyAdd(c11, x1, a11_1);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 16);
+                            a1_0.StoreUnsafe(ref yo, 32);
+                            a1_1.StoreUnsafe(ref yo, 48);
+                            a2_0.StoreUnsafe(ref yo, 64);
+                            a2_1.StoreUnsafe(ref yo, 80);
+                            a3_0.StoreUnsafe(ref yo, 96);
+                            a3_1.StoreUnsafe(ref yo, 112);
+                            a4_0.StoreUnsafe(ref yo, 128);
+                            a4_1.StoreUnsafe(ref yo, 144);
+                            a5_0.StoreUnsafe(ref yo, 160);
+                            a5_1.StoreUnsafe(ref yo, 176);
+                            a6_0.StoreUnsafe(ref yo, 192);
+                            a6_1.StoreUnsafe(ref yo, 208);
+                            a7_0.StoreUnsafe(ref yo, 224);
+                            a7_1.StoreUnsafe(ref yo, 240);
+                            a8_0.StoreUnsafe(ref yo, 256);
+                            a8_1.StoreUnsafe(ref yo, 272);
+                            a9_0.StoreUnsafe(ref yo, 288);
+                            a9_1.StoreUnsafe(ref yo, 304);
+                            a10_0.StoreUnsafe(ref yo, 320);
+                            a10_1.StoreUnsafe(ref yo, 336);
+                            a11_0.StoreUnsafe(ref yo, 352);
+                            a11_1.StoreUnsafe(ref yo, 368);
+                        }
+                        {
+                            nuint o = 24;
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                            Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                            Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                            Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                            Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                            Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                if ((k & 3) == 0 && prefetched < nextLength)
+                                {
+                                    global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                    prefetched += 16;
+                                }
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                                Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector512<float> c0 = Vector512.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 17));
+                                a1_0 = MultiplyAdd(c1, x0, a1_0);
+                                a1_1 = MultiplyAdd(c1, x1, a1_1);
+                                Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 34));
+                                a2_0 = MultiplyAdd(c2, x0, a2_0);
+                                a2_1 = MultiplyAdd(c2, x1, a2_1);
+                                Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 51));
+                                a3_0 = MultiplyAdd(c3, x0, a3_0);
+                                a3_1 = MultiplyAdd(c3, x1, a3_1);
+                                Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 68));
+                                a4_0 = MultiplyAdd(c4, x0, a4_0);
+                                a4_1 = MultiplyAdd(c4, x1, a4_1);
+                                Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 85));
+                                a5_0 = MultiplyAdd(c5, x0, a5_0);
+                                a5_1 = MultiplyAdd(c5, x1, a5_1);
+                                Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 102));
+                                a6_0 = MultiplyAdd(c6, x0, a6_0);
+                                a6_1 = MultiplyAdd(c6, x1, a6_1);
+                                Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 119));
+                                a7_0 = MultiplyAdd(c7, x0, a7_0);
+                                a7_1 = MultiplyAdd(c7, x1, a7_1);
+                                Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 136));
+                                a8_0 = MultiplyAdd(c8, x0, a8_0);
+                                a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 16);
+                            a1_0.StoreUnsafe(ref yo, 32);
+                            a1_1.StoreUnsafe(ref yo, 48);
+                            a2_0.StoreUnsafe(ref yo, 64);
+                            a2_1.StoreUnsafe(ref yo, 80);
+                            a3_0.StoreUnsafe(ref yo, 96);
+                            a3_1.StoreUnsafe(ref yo, 112);
+                            a4_0.StoreUnsafe(ref yo, 128);
+                            a4_1.StoreUnsafe(ref yo, 144);
+                            a5_0.StoreUnsafe(ref yo, 160);
+                            a5_1.StoreUnsafe(ref yo, 176);
+                            a6_0.StoreUnsafe(ref yo, 192);
+                            a6_1.StoreUnsafe(ref yo, 208);
+                            a7_0.StoreUnsafe(ref yo, 224);
+                            a7_1.StoreUnsafe(ref yo, 240);
+                            a8_0.StoreUnsafe(ref yo, 256);
+                            a8_1.StoreUnsafe(ref yo, 272);
+                        }
+                        return;
+                    }
+
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        nuint prefetched = 0;
+                        // 33 rows = 16 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                        for (nuint o = 0; o < 32; o += 2)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                if ((k & 3) == 0 && prefetched < nextLength)
+                                {
+                                    global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                    prefetched += 16;
+                                }
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                                Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                                Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                                Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector256<float> c0 = Vector256.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                                Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 17));
+                                a1_0 = MultiplyAdd(c1, x0, a1_0);
+                                a1_1 = MultiplyAdd(c1, x1, a1_1);
+                                a1_2 = MultiplyAdd(c1, x2, a1_2);
+                                a1_3 = MultiplyAdd(c1, x3, a1_3);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 8);
+                            a0_2.StoreUnsafe(ref yo, 16);
+                            a0_3.StoreUnsafe(ref yo, 24);
+                            a1_0.StoreUnsafe(ref yo, 32);
+                            a1_1.StoreUnsafe(ref yo, 40);
+                            a1_2.StoreUnsafe(ref yo, 48);
+                            a1_3.StoreUnsafe(ref yo, 56);
+                        }
+                        {
+                            nuint o = 32;
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                if ((k & 3) == 0 && prefetched < nextLength)
+                                {
+                                    global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                    prefetched += 16;
+                                }
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                                Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                                Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                                Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector256<float> c0 = Vector256.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 8);
+                            a0_2.StoreUnsafe(ref yo, 16);
+                            a0_3.StoreUnsafe(ref yo, 24);
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        nuint prefetched = 0;
+                        // 33 rows = 33 tiles of 1; each tile keeps 1 × 8 accumulators
+                        for (nuint o = 0; o < 33; o += 1)
+                        {
+                            ref float wo = ref Unsafe.Add(ref w, o * 17);
+                            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                if ((k & 3) == 0 && prefetched < nextLength)
+                                {
+                                    global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                    prefetched += 16;
+                                }
+                                ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                                Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                                Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                                Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                                Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                                Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                                Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                                Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                                Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                                ref float wk = ref Unsafe.Add(ref wo, k);
+                                Vector128<float> c0 = Vector128.Create(wk);
+                                a0_0 = MultiplyAdd(c0, x0, a0_0);
+                                a0_1 = MultiplyAdd(c0, x1, a0_1);
+                                a0_2 = MultiplyAdd(c0, x2, a0_2);
+                                a0_3 = MultiplyAdd(c0, x3, a0_3);
+                                a0_4 = MultiplyAdd(c0, x4, a0_4);
+                                a0_5 = MultiplyAdd(c0, x5, a0_5);
+                                a0_6 = MultiplyAdd(c0, x6, a0_6);
+                                a0_7 = MultiplyAdd(c0, x7, a0_7);
+                            }
+                            ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                            a0_0.StoreUnsafe(ref yo, 0);
+                            a0_1.StoreUnsafe(ref yo, 4);
+                            a0_2.StoreUnsafe(ref yo, 8);
+                            a0_3.StoreUnsafe(ref yo, 12);
+                            a0_4.StoreUnsafe(ref yo, 16);
+                            a0_5.StoreUnsafe(ref yo, 20);
+                            a0_6.StoreUnsafe(ref yo, 24);
+                            a0_7.StoreUnsafe(ref yo, 28);
+                        }
+                        return;
+                    }
+
+                    for (nuint o = 0; o < 33; o++)
+                    {
+                        for (nuint j = 0; j < 32; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < 17; k++)
+                            {
+                                sum += Unsafe.Add(ref w, (o * 17) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                            }
+                            Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                        }
+                    }
+                }
+
+                /// <summary>
+                /// t[i] += α·Σ_r d[r·9 + i] for i &lt; 9: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+                /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+                /// strided loads and its chain of dependent additions.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void SumRows9(ref float d, nuint rows, ref float t, float alpha)
+                {
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> alphaV = Vector256.Create(alpha);
+                        {
+                            // columns 0 to 7
+                            Vector256<float> s0 = Vector256<float>.Zero;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                ref float dr = ref Unsafe.Add(ref d, r * 9);
+                                s0 += Vector256.LoadUnsafe(ref dr);
+                            }
+                            (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        }
+                        for (nuint i = 8; i < 9; i++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                sum += Unsafe.Add(ref d, (r * 9) + i);
+                            }
+                            Unsafe.Add(ref t, i) += alpha * sum;
+                        }
+                        return;
+                    }
+
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        Vector128<float> alphaV = Vector128.Create(alpha);
+                        {
+                            // columns 0 to 7
+                            Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                ref float dr = ref Unsafe.Add(ref d, r * 9);
+                                s0 += Vector128.LoadUnsafe(ref dr);
+                                s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            }
+                            (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                            (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                        }
+                        for (nuint i = 8; i < 9; i++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                sum += Unsafe.Add(ref d, (r * 9) + i);
+                            }
+                            Unsafe.Add(ref t, i) += alpha * sum;
+                        }
+                        return;
+                    }
+
+                    for (nuint i = 0; i < 9; i++)
                     {
                         float sum = 0.0f;
                         for (nuint r = 0; r < rows; r++)
@@ -3910,141 +3955,114 @@ namespace Odd
                         }
                         Unsafe.Add(ref t, i) += alpha * sum;
                     }
-                    return;
                 }
 
-                if (Vector128.IsHardwareAccelerated)
+                /// <summary>
+                /// t[i] += α·Σ_r d[r·33 + i] for i &lt; 33: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+                /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+                /// strided loads and its chain of dependent additions.
+                /// </summary>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                internal static void SumRows33(ref float d, nuint rows, ref float t, float alpha)
                 {
-                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        // columns 0 to 7
-                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
-                        for (nuint r = 0; r < rows; r++)
+                        Vector512<float> alphaV = Vector512.Create(alpha);
                         {
-                            ref float dr = ref Unsafe.Add(ref d, r * 9);
-                            s0 += Vector128.LoadUnsafe(ref dr);
-                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                            // columns 0 to 31
+                            Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                ref float dr = ref Unsafe.Add(ref d, r * 33);
+                                s0 += Vector512.LoadUnsafe(ref dr);
+                                s1 += Vector512.LoadUnsafe(ref dr, 16);
+                            }
+                            (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                            (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
                         }
-                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                    }
-                    for (nuint i = 8; i < 9; i++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint r = 0; r < rows; r++)
+                        for (nuint i = 32; i < 33; i++)
                         {
-                            sum += Unsafe.Add(ref d, (r * 9) + i);
+                            float sum = 0.0f;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                sum += Unsafe.Add(ref d, (r * 33) + i);
+                            }
+                            Unsafe.Add(ref t, i) += alpha * sum;
                         }
-                        Unsafe.Add(ref t, i) += alpha * sum;
+                        return;
                     }
-                    return;
-                }
 
-                for (nuint i = 0; i < 9; i++)
-                {
-                    float sum = 0.0f;
-                    for (nuint r = 0; r < rows; r++)
+                    if (Vector256.IsHardwareAccelerated)
                     {
-                        sum += Unsafe.Add(ref d, (r * 9) + i);
+                        Vector256<float> alphaV = Vector256.Create(alpha);
+                        {
+                            // columns 0 to 31
+                            Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                ref float dr = ref Unsafe.Add(ref d, r * 33);
+                                s0 += Vector256.LoadUnsafe(ref dr);
+                                s1 += Vector256.LoadUnsafe(ref dr, 8);
+                                s2 += Vector256.LoadUnsafe(ref dr, 16);
+                                s3 += Vector256.LoadUnsafe(ref dr, 24);
+                            }
+                            (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                            (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
+                            (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
+                            (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
+                        }
+                        for (nuint i = 32; i < 33; i++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                sum += Unsafe.Add(ref d, (r * 33) + i);
+                            }
+                            Unsafe.Add(ref t, i) += alpha * sum;
+                        }
+                        return;
                     }
-                    Unsafe.Add(ref t, i) += alpha * sum;
-                }
-            }
 
-            /// <summary>
-            /// t[i] += α·Σ_r d[r·33 + i] for i &lt; 33: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-            /// strided loads and its chain of dependent additions.
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void SumRows33(ref float d, nuint rows, ref float t, float alpha)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    if (Vector128.IsHardwareAccelerated)
                     {
-                        // columns 0 to 31
-                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero;
-                        for (nuint r = 0; r < rows; r++)
+                        Vector128<float> alphaV = Vector128.Create(alpha);
                         {
-                            ref float dr = ref Unsafe.Add(ref d, r * 33);
-                            s0 += Vector512.LoadUnsafe(ref dr);
-                            s1 += Vector512.LoadUnsafe(ref dr, 16);
+                            // columns 0 to 31
+                            Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                ref float dr = ref Unsafe.Add(ref d, r * 33);
+                                s0 += Vector128.LoadUnsafe(ref dr);
+                                s1 += Vector128.LoadUnsafe(ref dr, 4);
+                                s2 += Vector128.LoadUnsafe(ref dr, 8);
+                                s3 += Vector128.LoadUnsafe(ref dr, 12);
+                                s4 += Vector128.LoadUnsafe(ref dr, 16);
+                                s5 += Vector128.LoadUnsafe(ref dr, 20);
+                                s6 += Vector128.LoadUnsafe(ref dr, 24);
+                                s7 += Vector128.LoadUnsafe(ref dr, 28);
+                            }
+                            (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                            (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                            (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
+                            (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
+                            (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
+                            (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
+                            (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
+                            (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
                         }
-                        (Vector512.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                        (Vector512.LoadUnsafe(ref t, 16) + (alphaV * s1)).StoreUnsafe(ref t, 16);
-                    }
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint r = 0; r < rows; r++)
+                        for (nuint i = 32; i < 33; i++)
                         {
-                            sum += Unsafe.Add(ref d, (r * 33) + i);
+                            float sum = 0.0f;
+                            for (nuint r = 0; r < rows; r++)
+                            {
+                                sum += Unsafe.Add(ref d, (r * 33) + i);
+                            }
+                            Unsafe.Add(ref t, i) += alpha * sum;
                         }
-                        Unsafe.Add(ref t, i) += alpha * sum;
+                        return;
                     }
-                    return;
-                }
 
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> alphaV = Vector256.Create(alpha);
-                    {
-                        // columns 0 to 31
-                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                        for (nuint r = 0; r < rows; r++)
-                        {
-                            ref float dr = ref Unsafe.Add(ref d, r * 33);
-                            s0 += Vector256.LoadUnsafe(ref dr);
-                            s1 += Vector256.LoadUnsafe(ref dr, 8);
-                            s2 += Vector256.LoadUnsafe(ref dr, 16);
-                            s3 += Vector256.LoadUnsafe(ref dr, 24);
-                        }
-                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                        (Vector256.LoadUnsafe(ref t, 8) + (alphaV * s1)).StoreUnsafe(ref t, 8);
-                        (Vector256.LoadUnsafe(ref t, 16) + (alphaV * s2)).StoreUnsafe(ref t, 16);
-                        (Vector256.LoadUnsafe(ref t, 24) + (alphaV * s3)).StoreUnsafe(ref t, 24);
-                    }
-                    for (nuint i = 32; i < 33; i++)
-                    {
-                        float sum = 0.0f;
-                        for (nuint r = 0; r < rows; r++)
-                        {
-                            sum += Unsafe.Add(ref d, (r * 33) + i);
-                        }
-                        Unsafe.Add(ref t, i) += alpha * sum;
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    Vector128<float> alphaV = Vector128.Create(alpha);
-                    {
-                        // columns 0 to 31
-                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero, s4 = Vector128<float>.Zero, s5 = Vector128<float>.Zero, s6 = Vector128<float>.Zero, s7 = Vector128<float>.Zero;
-                        for (nuint r = 0; r < rows; r++)
-                        {
-                            ref float dr = ref Unsafe.Add(ref d, r * 33);
-                            s0 += Vector128.LoadUnsafe(ref dr);
-                            s1 += Vector128.LoadUnsafe(ref dr, 4);
-                            s2 += Vector128.LoadUnsafe(ref dr, 8);
-                            s3 += Vector128.LoadUnsafe(ref dr, 12);
-                            s4 += Vector128.LoadUnsafe(ref dr, 16);
-                            s5 += Vector128.LoadUnsafe(ref dr, 20);
-                            s6 += Vector128.LoadUnsafe(ref dr, 24);
-                            s7 += Vector128.LoadUnsafe(ref dr, 28);
-                        }
-                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                        (Vector128.LoadUnsafe(ref t, 8) + (alphaV * s2)).StoreUnsafe(ref t, 8);
-                        (Vector128.LoadUnsafe(ref t, 12) + (alphaV * s3)).StoreUnsafe(ref t, 12);
-                        (Vector128.LoadUnsafe(ref t, 16) + (alphaV * s4)).StoreUnsafe(ref t, 16);
-                        (Vector128.LoadUnsafe(ref t, 20) + (alphaV * s5)).StoreUnsafe(ref t, 20);
-                        (Vector128.LoadUnsafe(ref t, 24) + (alphaV * s6)).StoreUnsafe(ref t, 24);
-                        (Vector128.LoadUnsafe(ref t, 28) + (alphaV * s7)).StoreUnsafe(ref t, 28);
-                    }
-                    for (nuint i = 32; i < 33; i++)
+                    for (nuint i = 0; i < 33; i++)
                     {
                         float sum = 0.0f;
                         for (nuint r = 0; r < rows; r++)
@@ -4053,172 +4071,161 @@ namespace Odd
                         }
                         Unsafe.Add(ref t, i) += alpha * sum;
                     }
-                    return;
                 }
 
-                for (nuint i = 0; i < 33; i++)
+                /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 9: + bias, then the activation, without a branch on the sign.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static void IdentityBias9(ref float y, ref float b)
                 {
-                    float sum = 0.0f;
-                    for (nuint r = 0; r < rows; r++)
+                    if (Vector256.IsHardwareAccelerated)
                     {
-                        sum += Unsafe.Add(ref d, (r * 33) + i);
-                    }
-                    Unsafe.Add(ref t, i) += alpha * sum;
-                }
-            }
-
-            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 9: + bias, then the activation, without a branch on the sign.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void IdentityBias9(ref float y, ref float b)
-            {
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // 9 = 1 × 8 + 1 scalar
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
-                        z.StoreUnsafe(ref y, 0);
-                    }
-                    {
-                        float z = Unsafe.Add(ref y, 8) + Unsafe.Add(ref b, 8);
-                        Unsafe.Add(ref y, 8) = z;
-                    }
-                    return;
-                }
-
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    // 9 = 2 × 4 + 1 scalar
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
-                        z.StoreUnsafe(ref y, 0);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
-                        z.StoreUnsafe(ref y, 4);
-                    }
-                    {
-                        float z = Unsafe.Add(ref y, 8) + Unsafe.Add(ref b, 8);
-                        Unsafe.Add(ref y, 8) = z;
-                    }
-                    return;
-                }
-
-                for (nuint i = 0; i < 9; i++)
-                {
-                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                    Unsafe.Add(ref y, i) = z;
-                }
-            }
-
-            /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void IdentityBiasBroadcast32(ref float y, float b)
-            {
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    // 32 = 2 × 16
-                    Vector512<float> bV = Vector512.Create(b);
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                        z.StoreUnsafe(ref y, 0);
-                    }
-                    {
-                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                        z.StoreUnsafe(ref y, 16);
-                    }
-                    return;
-                }
-
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // 32 = 1 × 4 × 8 (unrolled)
-                    Vector256<float> bV = Vector256.Create(b);
-                    for (nuint i = 0; i < 32; i += 32)
-                    {
+                        // 9 = 1 × 8 + 1 scalar
                         {
-                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                            z.StoreUnsafe(ref y, i);
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                            z.StoreUnsafe(ref y, 0);
                         }
                         {
-                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                            z.StoreUnsafe(ref y, i + 8);
+                            float z = Unsafe.Add(ref y, 8) + Unsafe.Add(ref b, 8);
+                            Unsafe.Add(ref y, 8) = z;
                         }
-                        {
-                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                            z.StoreUnsafe(ref y, i + 16);
-                        }
-                        {
-                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                            z.StoreUnsafe(ref y, i + 24);
-                        }
+                        return;
                     }
-                    return;
-                }
 
-                if (Vector128.IsHardwareAccelerated)
-                {
-                    // 32 = 2 × 4 × 4 (unrolled)
-                    Vector128<float> bV = Vector128.Create(b);
-                    for (nuint i = 0; i < 32; i += 16)
+                    if (Vector128.IsHardwareAccelerated)
                     {
+                        // 9 = 2 × 4 + 1 scalar
                         {
-                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                            z.StoreUnsafe(ref y, i);
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                            z.StoreUnsafe(ref y, 0);
                         }
                         {
-                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                            z.StoreUnsafe(ref y, i + 4);
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
+                            z.StoreUnsafe(ref y, 4);
                         }
                         {
-                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                            z.StoreUnsafe(ref y, i + 8);
+                            float z = Unsafe.Add(ref y, 8) + Unsafe.Add(ref b, 8);
+                            Unsafe.Add(ref y, 8) = z;
                         }
-                        {
-                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                            z.StoreUnsafe(ref y, i + 12);
-                        }
+                        return;
                     }
-                    return;
+
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z;
+                    }
                 }
 
-                for (nuint i = 0; i < 32; i++)
+                /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static void IdentityBiasBroadcast32(ref float y, float b)
                 {
-                    float z = Unsafe.Add(ref y, i) + b;
-                    Unsafe.Add(ref y, i) = z;
-                }
-            }
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        // 32 = 2 × 16
+                        Vector512<float> bV = Vector512.Create(b);
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                            z.StoreUnsafe(ref y, 0);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                            z.StoreUnsafe(ref y, 16);
+                        }
+                        return;
+                    }
 
-            /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 33: + bias, then the activation, without a branch on the sign.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void TanhBias33(ref float y, ref float b)
-            {
-                for (nuint i = 0; i < 33; i++)
-                {
-                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                    Unsafe.Add(ref y, i) = MathF.Tanh(z);
-                }
-            }
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        // 32 = 1 × 4 × 8 (unrolled)
+                        Vector256<float> bV = Vector256.Create(b);
+                        for (nuint i = 0; i < 32; i += 32)
+                        {
+                            {
+                                Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                                z.StoreUnsafe(ref y, i);
+                            }
+                            {
+                                Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                                z.StoreUnsafe(ref y, i + 8);
+                            }
+                            {
+                                Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                                z.StoreUnsafe(ref y, i + 16);
+                            }
+                            {
+                                Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                                z.StoreUnsafe(ref y, i + 24);
+                            }
+                        }
+                        return;
+                    }
 
-            /// <summary>y[i] = tanh(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void TanhBiasBroadcast32(ref float y, float b)
-            {
-                for (nuint i = 0; i < 32; i++)
-                {
-                    float z = Unsafe.Add(ref y, i) + b;
-                    Unsafe.Add(ref y, i) = MathF.Tanh(z);
-                }
-            }
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        // 32 = 2 × 4 × 4 (unrolled)
+                        Vector128<float> bV = Vector128.Create(b);
+                        for (nuint i = 0; i < 32; i += 16)
+                        {
+                            {
+                                Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                                z.StoreUnsafe(ref y, i);
+                            }
+                            {
+                                Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                                z.StoreUnsafe(ref y, i + 4);
+                            }
+                            {
+                                Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                                z.StoreUnsafe(ref y, i + 8);
+                            }
+                            {
+                                Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                                z.StoreUnsafe(ref y, i + 12);
+                            }
+                        }
+                        return;
+                    }
 
-            /// <summary>d[i] ⊙= f′ for i &lt; 33, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void TanhDerivative33(ref float d, ref float a)
-            {
-                for (nuint i = 0; i < 33; i++)
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + b;
+                        Unsafe.Add(ref y, i) = z;
+                    }
+                }
+
+                /// <summary>y[i] = tanh(y[i] + b[i]) for i &lt; 33: + bias, then the activation, without a branch on the sign.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static void TanhBias33(ref float y, ref float b)
                 {
-                    float e = Unsafe.Add(ref d, i);
-                    float ai = Unsafe.Add(ref a, i);
-                    Unsafe.Add(ref d, i) = e * (1.0f - (ai * ai));
+                    for (nuint i = 0; i < 33; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = MathF.Tanh(z);
+                    }
+                }
+
+                /// <summary>y[i] = tanh(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static void TanhBiasBroadcast32(ref float y, float b)
+                {
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + b;
+                        Unsafe.Add(ref y, i) = MathF.Tanh(z);
+                    }
+                }
+
+                /// <summary>d[i] ⊙= f′ for i &lt; 33, f′ = 1 − a² with a the tanh outputs; no branch on the sign.</summary>
+                [MethodImpl(MethodImplOptions.AggressiveInlining)]
+                internal static void TanhDerivative33(ref float d, ref float a)
+                {
+                    for (nuint i = 0; i < 33; i++)
+                    {
+                        float e = Unsafe.Add(ref d, i);
+                        float ai = Unsafe.Add(ref a, i);
+                        Unsafe.Add(ref d, i) = e * (1.0f - (ai * ai));
+                    }
                 }
             }
         }

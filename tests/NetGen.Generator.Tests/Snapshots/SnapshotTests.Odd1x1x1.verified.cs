@@ -236,7 +236,7 @@ namespace Odd
             // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
             for (; start + ForwardBlock <= count; start += ForwardBlock)
             {
-                TransposeBlock1(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+                Kernels.TransposeBlock1(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
                 bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
                 Layer0ForwardBlock(ref p, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
                 Layer1ForwardBlock(ref p, ref s1, ref s);
@@ -785,10 +785,10 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 1; o++)
             {
-                Unsafe.Add(ref a, o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot1(ref Unsafe.Add(ref w, o * 1), ref x);
             }
             // + b0, then sigmoid
-            SigmoidBias1(ref a, ref b);
+            Kernels.SigmoidBias1(ref a, ref b);
         }
 
         /// <summary>
@@ -806,11 +806,11 @@ namespace Odd
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock1(ref Unsafe.Add(ref x, n * 1), ref xt);
-                ForwardBlock1x1(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock1(ref Unsafe.Add(ref x, n * 1), ref xt);
+                Kernels.ForwardBlock1x1(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 1; o++)
                 {
-                    SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 1);
                 for (nuint j = 0; j < 32; j++)
@@ -845,7 +845,7 @@ namespace Odd
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 1) + o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref xn, k * 1));
+                        Unsafe.Add(ref yn, (k * 1) + o) = Kernels.Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref xn, k * 1));
                     }
                 }
             }
@@ -853,14 +853,14 @@ namespace Odd
             {
                 for (nuint o = 0; o < 1; o++)
                 {
-                    Unsafe.Add(ref y, (n * 1) + o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref x, n * 1));
+                    Unsafe.Add(ref y, (n * 1) + o) = Kernels.Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref x, n * 1));
                 }
             }
 
             // + b0, then sigmoid
             for (nuint r = rest; r < count; r++)
             {
-                SigmoidBias1(ref Unsafe.Add(ref y, r * 1), ref b);
+                Kernels.SigmoidBias1(ref Unsafe.Add(ref y, r * 1), ref b);
             }
         }
 
@@ -868,11 +868,11 @@ namespace Odd
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt, ref float next, nuint nextLength)
         {
-            ForwardBlockPrefetching1x1(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
+            Kernels.ForwardBlockPrefetching1x1(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 1; o++)
             {
-                SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.SigmoidBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -884,10 +884,10 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 1; o++)
             {
-                Unsafe.Add(ref a, o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot1(ref Unsafe.Add(ref w, o * 1), ref x);
             }
             // + b1, then identity
-            IdentityBias1(ref a, ref b);
+            Kernels.IdentityBias1(ref a, ref b);
         }
 
         /// <summary>
@@ -905,11 +905,11 @@ namespace Odd
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock1(ref Unsafe.Add(ref x, n * 1), ref xt);
-                ForwardBlock1x1(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock1(ref Unsafe.Add(ref x, n * 1), ref xt);
+                Kernels.ForwardBlock1x1(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 1; o++)
                 {
-                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 1);
                 for (nuint j = 0; j < 32; j++)
@@ -944,7 +944,7 @@ namespace Odd
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 1) + o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref xn, k * 1));
+                        Unsafe.Add(ref yn, (k * 1) + o) = Kernels.Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref xn, k * 1));
                     }
                 }
             }
@@ -952,14 +952,14 @@ namespace Odd
             {
                 for (nuint o = 0; o < 1; o++)
                 {
-                    Unsafe.Add(ref y, (n * 1) + o) = Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref x, n * 1));
+                    Unsafe.Add(ref y, (n * 1) + o) = Kernels.Dot1(ref Unsafe.Add(ref w, o * 1), ref Unsafe.Add(ref x, n * 1));
                 }
             }
 
             // + b1, then identity
             for (nuint r = rest; r < count; r++)
             {
-                IdentityBias1(ref Unsafe.Add(ref y, r * 1), ref b);
+                Kernels.IdentityBias1(ref Unsafe.Add(ref y, r * 1), ref b);
             }
         }
 
@@ -967,11 +967,11 @@ namespace Odd
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBlock(ref float p, ref float xt, ref float yt)
         {
-            ForwardBlock1x1(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+            Kernels.ForwardBlock1x1(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 1; o++)
             {
-                IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -993,11 +993,11 @@ namespace Odd
                 ref float dr = ref Unsafe.Add(ref d, r0 * 1);
                 for (nuint o = 0; o < 1; o++)
                 {
-                    Gemm1x1(ref xr, 1, ref Unsafe.Add(ref dr, o), 1, 0, rows, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+                    Kernels.Gemm1x1(ref xr, 1, ref Unsafe.Add(ref dr, o), 1, 0, rows, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
                 }
             }
             // b1[o] += α·Σₙ δ1[n, o]
-            SumRows1(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+            Kernels.SumRows1(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
@@ -1010,16 +1010,16 @@ namespace Odd
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 1, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
+                Kernels.Gemm8x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 1, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 0, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
+                Kernels.Gemm1x1(ref w, 1, ref Unsafe.Add(ref d, n * 1), 1, 0, 1, ref Unsafe.Add(ref dx, n * 1), 1, 1.0f, accumulate: false);
             }
             // δ0 ⊙= f′(a0), f′ = a·(1 − a)
             for (nuint r = 0; r < m; r++)
             {
-                SigmoidDerivative1(ref Unsafe.Add(ref dx, r * 1), ref Unsafe.Add(ref x, r * 1));
+                Kernels.SigmoidDerivative1(ref Unsafe.Add(ref dx, r * 1), ref Unsafe.Add(ref x, r * 1));
             }
         }
 
@@ -1037,11 +1037,11 @@ namespace Odd
                 float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                UpdateRow1(ref Unsafe.Add(ref w, o * 1), ref x, ref dx, delta, step);
+                Kernels.UpdateRow1(ref Unsafe.Add(ref w, o * 1), ref x, ref dx, delta, step);
             }
 
             // δ0 ⊙= f′(a0), f′ = a·(1 − a)
-            SigmoidDerivative1(ref dx, ref x);
+            Kernels.SigmoidDerivative1(ref dx, ref x);
         }
 
         /// <summary>Layer 1's step for at most 64 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
@@ -1052,16 +1052,16 @@ namespace Odd
             nuint chunks = (m + 31) / 32;
             for (nuint o = 0; o < 1; o++)
             {
-                Gemm1x1(ref Unsafe.Add(ref x, 0), 1, ref Unsafe.Add(ref d, o), 1, 0, m < 32 ? m : 32, ref block, 1, 1.0f, accumulate: false);
+                Kernels.Gemm1x1(ref Unsafe.Add(ref x, 0), 1, ref Unsafe.Add(ref d, o), 1, 0, m < 32 ? m : 32, ref block, 1, 1.0f, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm1x1(ref Unsafe.Add(ref x, 32), 1, ref Unsafe.Add(ref d, 32 + o), 1, 0, m - 32, ref block, 1, 1.0f, accumulate: true);
+                    Kernels.Gemm1x1(ref Unsafe.Add(ref x, 32), 1, ref Unsafe.Add(ref d, 32 + o), 1, 0, m - 32, ref block, 1, 1.0f, accumulate: true);
                 }
                 step.Apply(W1 + (int)(o * 1), MemoryMarshal.CreateReadOnlySpan(ref block, 1));
             }
             // b1: g = Σₙ δ1ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 1).Clear();
-            SumRows1(ref d, m, ref block, 1.0f);
+            Kernels.SumRows1(ref d, m, ref block, 1.0f);
             step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 1));
         }
 
@@ -1081,11 +1081,11 @@ namespace Odd
                 ref float dr = ref Unsafe.Add(ref d, r0 * 1);
                 for (nuint o = 0; o < 1; o++)
                 {
-                    Gemm1x1(ref xr, 1, ref Unsafe.Add(ref dr, o), 1, 0, rows, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
+                    Kernels.Gemm1x1(ref xr, 1, ref Unsafe.Add(ref dr, o), 1, 0, rows, ref Unsafe.Add(ref tw, o * 1), 1, alpha, accumulate: true);
                 }
             }
             // b0[o] += α·Σₙ δ0[n, o]
-            SumRows1(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
+            Kernels.SumRows1(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
         }
 
         /// <summary>
@@ -1101,7 +1101,7 @@ namespace Odd
                 float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                Axpy1(ref Unsafe.Add(ref w, o * 1), -step, ref x);
+                Kernels.Axpy1(ref Unsafe.Add(ref w, o * 1), -step, ref x);
             }
         }
 
@@ -1113,16 +1113,16 @@ namespace Odd
             nuint chunks = (m + 31) / 32;
             for (nuint o = 0; o < 1; o++)
             {
-                Gemm1x1(ref Unsafe.Add(ref x, 0), 1, ref Unsafe.Add(ref d, o), 1, 0, m < 32 ? m : 32, ref block, 1, 1.0f, accumulate: false);
+                Kernels.Gemm1x1(ref Unsafe.Add(ref x, 0), 1, ref Unsafe.Add(ref d, o), 1, 0, m < 32 ? m : 32, ref block, 1, 1.0f, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm1x1(ref Unsafe.Add(ref x, 32), 1, ref Unsafe.Add(ref d, 32 + o), 1, 0, m - 32, ref block, 1, 1.0f, accumulate: true);
+                    Kernels.Gemm1x1(ref Unsafe.Add(ref x, 32), 1, ref Unsafe.Add(ref d, 32 + o), 1, 0, m - 32, ref block, 1, 1.0f, accumulate: true);
                 }
                 step.Apply(W0 + (int)(o * 1), MemoryMarshal.CreateReadOnlySpan(ref block, 1));
             }
             // b0: g = Σₙ δ0ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 1).Clear();
-            SumRows1(ref d, m, ref block, 1.0f);
+            Kernels.SumRows1(ref d, m, ref block, 1.0f);
             step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 1));
         }
 
@@ -1224,540 +1224,547 @@ namespace Odd
             return best;
         }
 
-        // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector512.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector256.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector128.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 1.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot1(ref float a, ref float b)
-        {
-            float sum = 0.0f;
-            sum += Unsafe.Add(ref a, 0) * Unsafe.Add(ref b, 0);
-            return sum;
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 1.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy1(ref float y, float alpha, ref float x)
-        {
-            Unsafe.Add(ref y, 0) = (alpha * Unsafe.Add(ref x, 0)) + Unsafe.Add(ref y, 0);
-        }
-
-        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 1.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void UpdateRow1(ref float w, ref float x, ref float dx, float delta, float step)
-        {
-            {
-                float wi = Unsafe.Add(ref w, 0);
-                Unsafe.Add(ref dx, 0) = (delta * wi) + Unsafe.Add(ref dx, 0);
-                Unsafe.Add(ref w, 0) = ((-step) * Unsafe.Add(ref x, 0)) + wi;
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·1 + i]·x[k·1 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock1(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot1(ref Unsafe.Add(ref w, j * 1), ref Unsafe.Add(ref x, k * 1));
-                }
-            }
-        }
-
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 1:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+        /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+        /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+        /// machine accelerates) and a scalar one. They read and write only what they are passed.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        private static class Kernels
         {
-            for (nuint i = 0; i < 1; i++)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
             {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 1:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            for (nuint i = 0; i < 1; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·1 + k]·xt[k·32 + j] for 1 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock1x1(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 1 rows = 1 tile of 1; each tile keeps 1 × 2 accumulators
-                for (nuint o = 0; o < 1; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 1);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 1; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector512.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
             {
-                // 1 rows = 1 tile of 1; each tile keeps 1 × 4 accumulators
-                for (nuint o = 0; o < 1; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 1);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 1; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector256.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
             {
-                // 1 rows = 1 tile of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 1; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 1);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 1; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector128.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            for (nuint o = 0; o < 1; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 1; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 1) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
 
-        /// <summary>xt[i·32 + j] = x[j·1 + i] for the 32 examples j of a block and i &lt; 1: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock1(ref float x, ref float xt)
-        {
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 1; i0 += 16)
-            {
-                nuint end = Math.Min(i0 + 16, 1);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 1);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·1 + k]·xt[k·32 + j] for 1 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
-        /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlockPrefetching1x1(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 1 rows = 1 tile of 1; each tile keeps 1 × 2 accumulators
-                for (nuint o = 0; o < 1; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 1);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 1; k++)
-                    {
-                        if ((k & 3) == 0 && prefetched < nextLength)
-                        {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
-                        }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 1 rows = 1 tile of 1; each tile keeps 1 × 4 accumulators
-                for (nuint o = 0; o < 1; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 1);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 1; k++)
-                    {
-                        if ((k & 3) == 0 && prefetched < nextLength)
-                        {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
-                        }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 1 rows = 1 tile of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 1; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 1);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 1; k++)
-                    {
-                        if ((k & 3) == 0 && prefetched < nextLength)
-                        {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
-                        }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 1; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 1; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 1) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·1 + i] for i &lt; 1: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows1(ref float d, nuint rows, ref float t, float alpha)
-        {
-            for (nuint i = 0; i < 1; i++)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 1.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot1(ref float a, ref float b)
             {
                 float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 1) + i);
-                }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 1: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBias1(ref float y, ref float b)
-        {
-            {
-                float z = Unsafe.Add(ref y, 0) + Unsafe.Add(ref b, 0);
-                Unsafe.Add(ref y, 0) = z;
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBiasBroadcast32(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 16
-                Vector512<float> bV = Vector512.Create(b);
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    z.StoreUnsafe(ref y, 0);
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                    z.StoreUnsafe(ref y, 16);
-                }
-                return;
+                sum += Unsafe.Add(ref a, 0) * Unsafe.Add(ref b, 0);
+                return sum;
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>y[i] += α·x[i] for i &lt; 1.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy1(ref float y, float alpha, ref float x)
             {
-                // 32 = 1 × 4 × 8 (unrolled)
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 32; i += 32)
+                Unsafe.Add(ref y, 0) = (alpha * Unsafe.Add(ref x, 0)) + Unsafe.Add(ref y, 0);
+            }
+
+            /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 1.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void UpdateRow1(ref float w, ref float x, ref float dx, float delta, float step)
+            {
                 {
+                    float wi = Unsafe.Add(ref w, 0);
+                    Unsafe.Add(ref dx, 0) = (delta * wi) + Unsafe.Add(ref dx, 0);
+                    Unsafe.Add(ref w, 0) = ((-step) * Unsafe.Add(ref x, 0)) + wi;
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·1 + i]·x[k·1 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock1(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        z.StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        z.StoreUnsafe(ref y, i + 24);
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot1(ref Unsafe.Add(ref w, j * 1), ref Unsafe.Add(ref x, k * 1));
                     }
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 1:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                // 32 = 2 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 32; i += 16)
+                for (nuint i = 0; i < 1; i++)
                 {
+                    for (nuint j = 0; j < 1; j++)
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        z.StoreUnsafe(ref y, i + 12);
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
                     }
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 32; i++)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 1:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x1(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z;
+                for (nuint i = 0; i < 1; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
             }
-        }
 
-        /// <summary>y[i] = sigmoid(y[i] + b[i]) for i &lt; 1: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void SigmoidBias1(ref float y, ref float b)
-        {
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·1 + k]·xt[k·32 + j] for 1 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock1x1(ref float w, ref float xt, ref float yt)
             {
-                float z = Unsafe.Add(ref y, 0) + Unsafe.Add(ref b, 0);
-                Unsafe.Add(ref y, 0) = 1.0f / (1.0f + MathF.Exp(-z));
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 1 rows = 1 tile of 1; each tile keeps 1 × 2 accumulators
+                    for (nuint o = 0; o < 1; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 1);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 1; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 1 rows = 1 tile of 1; each tile keeps 1 × 4 accumulators
+                    for (nuint o = 0; o < 1; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 1);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 1; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 1 rows = 1 tile of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 1; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 1);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 1; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 1; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 1; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 1) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
             }
-        }
 
-        /// <summary>y[i] = sigmoid(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void SigmoidBiasBroadcast32(ref float y, float b)
-        {
-            for (nuint i = 0; i < 32; i++)
+            /// <summary>xt[i·32 + j] = x[j·1 + i] for the 32 examples j of a block and i &lt; 1: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock1(ref float x, ref float xt)
             {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 1; i0 += 16)
+                {
+                    nuint end = Math.Min(i0 + 16, 1);
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 1);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
             }
-        }
 
-        /// <summary>d[i] ⊙= f′ for i &lt; 1, f′ = a·(1 − a) with a the sigmoid outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void SigmoidDerivative1(ref float d, ref float a)
-        {
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·1 + k]·xt[k·32 + j] for 1 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
+            /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlockPrefetching1x1(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
             {
-                float e = Unsafe.Add(ref d, 0);
-                float ai = Unsafe.Add(ref a, 0);
-                Unsafe.Add(ref d, 0) = e * ai * (1.0f - ai);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 1 rows = 1 tile of 1; each tile keeps 1 × 2 accumulators
+                    for (nuint o = 0; o < 1; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 1);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 1; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 1 rows = 1 tile of 1; each tile keeps 1 × 4 accumulators
+                    for (nuint o = 0; o < 1; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 1);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 1; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 1 rows = 1 tile of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 1; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 1);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 1; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 1; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 1; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 1) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·1 + i] for i &lt; 1: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows1(ref float d, nuint rows, ref float t, float alpha)
+            {
+                for (nuint i = 0; i < 1; i++)
+                {
+                    float sum = 0.0f;
+                    for (nuint r = 0; r < rows; r++)
+                    {
+                        sum += Unsafe.Add(ref d, (r * 1) + i);
+                    }
+                    Unsafe.Add(ref t, i) += alpha * sum;
+                }
+            }
+
+            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 1: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBias1(ref float y, ref float b)
+            {
+                {
+                    float z = Unsafe.Add(ref y, 0) + Unsafe.Add(ref b, 0);
+                    Unsafe.Add(ref y, 0) = z;
+                }
+            }
+
+            /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBiasBroadcast32(ref float y, float b)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        z.StoreUnsafe(ref y, 16);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            z.StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            z.StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            z.StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z;
+                }
+            }
+
+            /// <summary>y[i] = sigmoid(y[i] + b[i]) for i &lt; 1: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void SigmoidBias1(ref float y, ref float b)
+            {
+                {
+                    float z = Unsafe.Add(ref y, 0) + Unsafe.Add(ref b, 0);
+                    Unsafe.Add(ref y, 0) = 1.0f / (1.0f + MathF.Exp(-z));
+                }
+            }
+
+            /// <summary>y[i] = sigmoid(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void SigmoidBiasBroadcast32(ref float y, float b)
+            {
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = 1.0f / (1.0f + MathF.Exp(-z));
+                }
+            }
+
+            /// <summary>d[i] ⊙= f′ for i &lt; 1, f′ = a·(1 − a) with a the sigmoid outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void SigmoidDerivative1(ref float d, ref float a)
+            {
+                {
+                    float e = Unsafe.Add(ref d, 0);
+                    float ai = Unsafe.Add(ref a, 0);
+                    Unsafe.Add(ref d, 0) = e * ai * (1.0f - ai);
+                }
             }
         }
     }

@@ -236,7 +236,7 @@ namespace Odd
             // layer to layer, alternating between two buffers; only the outputs are transposed back, example by example.
             for (; start + ForwardBlock <= count; start += ForwardBlock)
             {
-                TransposeBlock3(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
+                Kernels.TransposeBlock3(ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize), ref s);
                 bool more = start + (2 * ForwardBlock) <= count; // then the next block's inputs are prefetched meanwhile
                 Layer0ForwardBlock(ref p, ref s, ref s1, ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (more ? start + ForwardBlock : start) * InputSize), more ? (nuint)(ForwardBlock * InputSize) : 0);
                 Layer1ForwardBlock(ref p, ref s1, ref s);
@@ -783,13 +783,13 @@ namespace Odd
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float b = ref Unsafe.Add(ref p, B0);
-            DotRows3(ref w, ref x, ref a, 4);
+            Kernels.DotRows3(ref w, ref x, ref a, 4);
             for (nuint o = 4; o < 5; o++)
             {
-                Unsafe.Add(ref a, o) = Dot3(ref Unsafe.Add(ref w, o * 3), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot3(ref Unsafe.Add(ref w, o * 3), ref x);
             }
             // + b0, then ReLU
-            ReluBias5(ref a, ref b);
+            Kernels.ReluBias5(ref a, ref b);
         }
 
         /// <summary>
@@ -807,11 +807,11 @@ namespace Odd
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock3(ref Unsafe.Add(ref x, n * 3), ref xt);
-                ForwardBlock5x3(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock3(ref Unsafe.Add(ref x, n * 3), ref xt);
+                Kernels.ForwardBlock5x3(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 5; o++)
                 {
-                    ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 5);
                 for (nuint j = 0; j < 32; j++)
@@ -844,13 +844,13 @@ namespace Odd
                 ref float yn = ref Unsafe.Add(ref y, n * 5);
                 for (nuint o = 0; o < 4; o += 4)
                 {
-                    DotBlock3(ref Unsafe.Add(ref w, o * 3), ref xn, ref Unsafe.Add(ref yn, o), 5);
+                    Kernels.DotBlock3(ref Unsafe.Add(ref w, o * 3), ref xn, ref Unsafe.Add(ref yn, o), 5);
                 }
                 for (nuint o = 4; o < 5; o++)
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 5) + o) = Dot3(ref Unsafe.Add(ref w, o * 3), ref Unsafe.Add(ref xn, k * 3));
+                        Unsafe.Add(ref yn, (k * 5) + o) = Kernels.Dot3(ref Unsafe.Add(ref w, o * 3), ref Unsafe.Add(ref xn, k * 3));
                     }
                 }
             }
@@ -858,14 +858,14 @@ namespace Odd
             {
                 for (nuint o = 0; o < 5; o++)
                 {
-                    Unsafe.Add(ref y, (n * 5) + o) = Dot3(ref Unsafe.Add(ref w, o * 3), ref Unsafe.Add(ref x, n * 3));
+                    Unsafe.Add(ref y, (n * 5) + o) = Kernels.Dot3(ref Unsafe.Add(ref w, o * 3), ref Unsafe.Add(ref x, n * 3));
                 }
             }
 
             // + b0, then ReLU
             for (nuint r = rest; r < count; r++)
             {
-                ReluBias5(ref Unsafe.Add(ref y, r * 5), ref b);
+                Kernels.ReluBias5(ref Unsafe.Add(ref y, r * 5), ref b);
             }
         }
 
@@ -873,11 +873,11 @@ namespace Odd
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBlock(ref float p, ref float xt, ref float yt, ref float next, nuint nextLength)
         {
-            ForwardBlockPrefetching5x3(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
+            Kernels.ForwardBlockPrefetching5x3(ref Unsafe.Add(ref p, W0), ref xt, ref yt, ref next, nextLength);
             ref float b = ref Unsafe.Add(ref p, B0);
             for (nuint o = 0; o < 5; o++)
             {
-                ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.ReluBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -889,10 +889,10 @@ namespace Odd
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 2; o++)
             {
-                Unsafe.Add(ref a, o) = Dot5(ref Unsafe.Add(ref w, o * 5), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot5(ref Unsafe.Add(ref w, o * 5), ref x);
             }
             // + b1, then identity
-            IdentityBias2(ref a, ref b);
+            Kernels.IdentityBias2(ref a, ref b);
         }
 
         /// <summary>
@@ -910,11 +910,11 @@ namespace Odd
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock5(ref Unsafe.Add(ref x, n * 5), ref xt);
-                ForwardBlock2x5(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock5(ref Unsafe.Add(ref x, n * 5), ref xt);
+                Kernels.ForwardBlock2x5(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 2; o++)
                 {
-                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 2);
                 for (nuint j = 0; j < 32; j++)
@@ -949,7 +949,7 @@ namespace Odd
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 2) + o) = Dot5(ref Unsafe.Add(ref w, o * 5), ref Unsafe.Add(ref xn, k * 5));
+                        Unsafe.Add(ref yn, (k * 2) + o) = Kernels.Dot5(ref Unsafe.Add(ref w, o * 5), ref Unsafe.Add(ref xn, k * 5));
                     }
                 }
             }
@@ -957,14 +957,14 @@ namespace Odd
             {
                 for (nuint o = 0; o < 2; o++)
                 {
-                    Unsafe.Add(ref y, (n * 2) + o) = Dot5(ref Unsafe.Add(ref w, o * 5), ref Unsafe.Add(ref x, n * 5));
+                    Unsafe.Add(ref y, (n * 2) + o) = Kernels.Dot5(ref Unsafe.Add(ref w, o * 5), ref Unsafe.Add(ref x, n * 5));
                 }
             }
 
             // + b1, then identity
             for (nuint r = rest; r < count; r++)
             {
-                IdentityBias2(ref Unsafe.Add(ref y, r * 2), ref b);
+                Kernels.IdentityBias2(ref Unsafe.Add(ref y, r * 2), ref b);
             }
         }
 
@@ -972,11 +972,11 @@ namespace Odd
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBlock(ref float p, ref float xt, ref float yt)
         {
-            ForwardBlock2x5(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
+            Kernels.ForwardBlock2x5(ref Unsafe.Add(ref p, W1), ref xt, ref yt);
             ref float b = ref Unsafe.Add(ref p, B1);
             for (nuint o = 0; o < 2; o++)
             {
-                IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
             }
         }
 
@@ -998,11 +998,11 @@ namespace Odd
                 ref float dr = ref Unsafe.Add(ref d, r0 * 2);
                 for (nuint o = 0; o < 2; o++)
                 {
-                    Gemm1x5(ref xr, 5, ref Unsafe.Add(ref dr, o), 2, 0, rows, ref Unsafe.Add(ref tw, o * 5), 5, alpha, accumulate: true);
+                    Kernels.Gemm1x5(ref xr, 5, ref Unsafe.Add(ref dr, o), 2, 0, rows, ref Unsafe.Add(ref tw, o * 5), 5, alpha, accumulate: true);
                 }
             }
             // b1[o] += α·Σₙ δ1[n, o]
-            SumRows2(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+            Kernels.SumRows2(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
@@ -1015,16 +1015,16 @@ namespace Odd
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
+                Kernels.Gemm8x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 0, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
+                Kernels.Gemm1x5(ref w, 5, ref Unsafe.Add(ref d, n * 2), 1, 0, 2, ref Unsafe.Add(ref dx, n * 5), 5, 1.0f, accumulate: false);
             }
             // δ0 ⊙= f′(a0), f′ = [a > 0]
             for (nuint r = 0; r < m; r++)
             {
-                ReluDerivative5(ref Unsafe.Add(ref dx, r * 5), ref Unsafe.Add(ref x, r * 5));
+                Kernels.ReluDerivative5(ref Unsafe.Add(ref dx, r * 5), ref Unsafe.Add(ref x, r * 5));
             }
         }
 
@@ -1042,11 +1042,11 @@ namespace Odd
                 float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                UpdateRow5(ref Unsafe.Add(ref w, o * 5), ref x, ref dx, delta, step);
+                Kernels.UpdateRow5(ref Unsafe.Add(ref w, o * 5), ref x, ref dx, delta, step);
             }
 
             // δ0 ⊙= f′(a0), f′ = [a > 0]
-            ReluDerivative5(ref dx, ref x);
+            Kernels.ReluDerivative5(ref dx, ref x);
         }
 
         /// <summary>Layer 1's step for at most 64 examples: 8 rows of W1 at a time, g = Σₙ δ1ₙ·a0ₙᵀ into block and the step on those rows at once; then b1 with g = Σₙ δ1ₙ.</summary>
@@ -1057,16 +1057,16 @@ namespace Odd
             nuint chunks = (m + 31) / 32;
             for (nuint o = 0; o < 2; o++)
             {
-                Gemm1x5(ref Unsafe.Add(ref x, 0), 5, ref Unsafe.Add(ref d, o), 2, 0, m < 32 ? m : 32, ref block, 5, 1.0f, accumulate: false);
+                Kernels.Gemm1x5(ref Unsafe.Add(ref x, 0), 5, ref Unsafe.Add(ref d, o), 2, 0, m < 32 ? m : 32, ref block, 5, 1.0f, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm1x5(ref Unsafe.Add(ref x, 160), 5, ref Unsafe.Add(ref d, 64 + o), 2, 0, m - 32, ref block, 5, 1.0f, accumulate: true);
+                    Kernels.Gemm1x5(ref Unsafe.Add(ref x, 160), 5, ref Unsafe.Add(ref d, 64 + o), 2, 0, m - 32, ref block, 5, 1.0f, accumulate: true);
                 }
                 step.Apply(W1 + (int)(o * 5), MemoryMarshal.CreateReadOnlySpan(ref block, 5));
             }
             // b1: g = Σₙ δ1ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 2).Clear();
-            SumRows2(ref d, m, ref block, 1.0f);
+            Kernels.SumRows2(ref d, m, ref block, 1.0f);
             step.Apply(B1, MemoryMarshal.CreateReadOnlySpan(ref block, 2));
         }
 
@@ -1086,11 +1086,11 @@ namespace Odd
                 ref float dr = ref Unsafe.Add(ref d, r0 * 5);
                 for (nuint o = 0; o < 5; o++)
                 {
-                    Gemm1x3(ref xr, 3, ref Unsafe.Add(ref dr, o), 5, 0, rows, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
+                    Kernels.Gemm1x3(ref xr, 3, ref Unsafe.Add(ref dr, o), 5, 0, rows, ref Unsafe.Add(ref tw, o * 3), 3, alpha, accumulate: true);
                 }
             }
             // b0[o] += α·Σₙ δ0[n, o]
-            SumRows5(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
+            Kernels.SumRows5(ref d, m, ref Unsafe.Add(ref target, B0), alpha);
         }
 
         /// <summary>
@@ -1117,7 +1117,7 @@ namespace Odd
                 float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                Axpy3(ref Unsafe.Add(ref w, o * 3), -step, ref x);
+                Kernels.Axpy3(ref Unsafe.Add(ref w, o * 3), -step, ref x);
             }
         }
 
@@ -1129,16 +1129,16 @@ namespace Odd
             nuint chunks = (m + 31) / 32;
             for (nuint o = 0; o < 5; o++)
             {
-                Gemm1x3(ref Unsafe.Add(ref x, 0), 3, ref Unsafe.Add(ref d, o), 5, 0, m < 32 ? m : 32, ref block, 3, 1.0f, accumulate: false);
+                Kernels.Gemm1x3(ref Unsafe.Add(ref x, 0), 3, ref Unsafe.Add(ref d, o), 5, 0, m < 32 ? m : 32, ref block, 3, 1.0f, accumulate: false);
                 if (chunks > 1)
                 {
-                    Gemm1x3(ref Unsafe.Add(ref x, 96), 3, ref Unsafe.Add(ref d, 160 + o), 5, 0, m - 32, ref block, 3, 1.0f, accumulate: true);
+                    Kernels.Gemm1x3(ref Unsafe.Add(ref x, 96), 3, ref Unsafe.Add(ref d, 160 + o), 5, 0, m - 32, ref block, 3, 1.0f, accumulate: true);
                 }
                 step.Apply(W0 + (int)(o * 3), MemoryMarshal.CreateReadOnlySpan(ref block, 3));
             }
             // b0: g = Σₙ δ0ₙ, then its step
             MemoryMarshal.CreateSpan(ref block, 5).Clear();
-            SumRows5(ref d, m, ref block, 1.0f);
+            Kernels.SumRows5(ref d, m, ref block, 1.0f);
             step.Apply(B0, MemoryMarshal.CreateReadOnlySpan(ref block, 5));
         }
 
@@ -1240,274 +1240,240 @@ namespace Odd
             return best;
         }
 
-        // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
+        /// <summary>
+        /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+        /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+        /// machine accelerates) and a scalar one. They read and write only what they are passed.
+        /// </summary>
+        private static class Kernels
         {
-            #if NET9_0_OR_GREATER
-            return Vector512.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector256.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector128.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
-            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-        /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
             {
-                return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
+                #if NET9_0_OR_GREATER
+                return Vector512.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 3.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot3(ref float a, ref float b)
-        {
-            float sum = 0.0f;
-            for (nuint i = 0; i < 3; i++)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
             {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 5.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot5(ref float a, ref float b)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 5 = 1 × 4 + 1 scalar
-                Vector128<float> s0 = Vector128<float>.Zero;
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
-                float r = Vector128.Sum(s0);
-                r += Unsafe.Add(ref a, 4) * Unsafe.Add(ref b, 4);
-                return r;
+                #if NET9_0_OR_GREATER
+                return Vector256.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            float sum = 0.0f;
-            for (nuint i = 0; i < 5; i++)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
             {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                #if NET9_0_OR_GREATER
+                return Vector128.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
-            return sum;
-        }
 
-        /// <summary>y[i] += α·x[i] for i &lt; 3.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy3(ref float y, float alpha, ref float x)
-        {
-            for (nuint i = 0; i < 3; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
+            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 
-        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 5.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void UpdateRow5(ref float w, ref float x, ref float dx, float delta, float step)
-        {
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+            /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
             {
-                // 5 = 1 × 4 + 1 scalar
-                Vector128<float> deltaV = Vector128.Create(delta);
-                Vector128<float> minusStepV = Vector128.Create(-step);
+                if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
                 {
-                    Vector128<float> wi = Vector128.LoadUnsafe(ref w, 0);
-                    MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
-                    MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                    return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
                 }
+
+                return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
+            }
+
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 3.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot3(ref float a, ref float b)
+            {
+                float sum = 0.0f;
+                for (nuint i = 0; i < 3; i++)
                 {
-                    float wi = Unsafe.Add(ref w, 4);
-                    Unsafe.Add(ref dx, 4) = (delta * wi) + Unsafe.Add(ref dx, 4);
-                    Unsafe.Add(ref w, 4) = ((-step) * Unsafe.Add(ref x, 4)) + wi;
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
                 }
-                return;
+                return sum;
             }
 
-            for (nuint i = 0; i < 5; i++)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 5.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot5(ref float a, ref float b)
             {
-                float wi = Unsafe.Add(ref w, i);
-                Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-                Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·3 + i]·x[k·3 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock3(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot3(ref Unsafe.Add(ref w, j * 3), ref Unsafe.Add(ref x, k * 3));
+                    // 5 = 1 × 4 + 1 scalar
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
+                    float r = Vector128.Sum(s0);
+                    r += Unsafe.Add(ref a, 4) * Unsafe.Add(ref b, 4);
+                    return r;
+                }
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 5; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 3.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy3(ref float y, float alpha, ref float x)
+            {
+                for (nuint i = 0; i < 3; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
                 }
             }
-        }
 
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·5 + i]·x[k·5 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock5(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 5.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void UpdateRow5(ref float w, ref float x, ref float dx, float delta, float step)
             {
-                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 4; i += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 5);
-                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 10);
-                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 15);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 5);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 10);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 15);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                // the last 1 element(s) of each product
-                for (nuint i = 4; i < 5; i++)
-                {
-                    for (nuint k = 0; k < 4; k++)
+                    // 5 = 1 × 4 + 1 scalar
+                    Vector128<float> deltaV = Vector128.Create(delta);
+                    Vector128<float> minusStepV = Vector128.Create(-step);
                     {
-                        for (nuint j = 0; j < 4; j++)
+                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, 0);
+                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, 0)).StoreUnsafe(ref dx, 0);
+                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, 0), wi).StoreUnsafe(ref w, 0);
+                    }
+                    {
+                        float wi = Unsafe.Add(ref w, 4);
+                        Unsafe.Add(ref dx, 4) = (delta * wi) + Unsafe.Add(ref dx, 4);
+                        Unsafe.Add(ref w, 4) = ((-step) * Unsafe.Add(ref x, 4)) + wi;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 5; i++)
+                {
+                    float wi = Unsafe.Add(ref w, i);
+                    Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                    Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·3 + i]·x[k·3 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock3(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot3(ref Unsafe.Add(ref w, j * 3), ref Unsafe.Add(ref x, k * 3));
+                    }
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·5 + i]·x[k·5 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock5(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 4; i += 4)
+                    {
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 5);
+                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 10);
+                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 15);
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 5);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 10);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 15);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    // the last 1 element(s) of each product
+                    for (nuint i = 4; i < 5; i++)
+                    {
+                        for (nuint k = 0; k < 4; k++)
                         {
-                            Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 5) + i) * Unsafe.Add(ref x, (k * 5) + i);
+                            for (nuint j = 0; j < 4; j++)
+                            {
+                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 5) + i) * Unsafe.Add(ref x, (k * 5) + i);
+                            }
                         }
                     }
+                    return;
                 }
-                return;
-            }
 
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
+                for (nuint k = 0; k < 4; k++)
                 {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot5(ref Unsafe.Add(ref w, j * 5), ref Unsafe.Add(ref x, k * 5));
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 3:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x3(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            for (nuint i = 0; i < 3; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
+                    for (nuint j = 0; j < 4; j++)
                     {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot5(ref Unsafe.Add(ref w, j * 5), ref Unsafe.Add(ref x, k * 5));
                     }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
                 }
             }
-        }
 
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 5:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x5(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 3:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x3(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                for (nuint i = 4; i < 5; i++)
+                for (nuint i = 0; i < 3; i++)
                 {
                     for (nuint j = 0; j < 1; j++)
                     {
@@ -1520,108 +1486,73 @@ namespace Odd
                         target = accumulate ? target + (alpha * sum) : alpha * sum;
                     }
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 5; i++)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 5:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x5(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                for (nuint j = 0; j < 1; j++)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
+                    Vector128<float> alphaV = Vector128.Create(alpha);
                     {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        nuint i = 0;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
                     }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    for (nuint i = 4; i < 5; i++)
+                    {
+                        for (nuint j = 0; j < 1; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                            }
+                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                            target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 5; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 3:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x3(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            for (nuint i = 0; i < 3; i++)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 3:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x3(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 5:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x5(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                for (nuint i = 4; i < 5; i++)
+                for (nuint i = 0; i < 3; i++)
                 {
                     for (nuint j = 0; j < 8; j++)
                     {
@@ -1634,627 +1565,714 @@ namespace Odd
                         target = accumulate ? target + (alpha * sum) : alpha * sum;
                     }
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 5; i++)
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 5:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x5(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
             {
-                for (nuint j = 0; j < 8; j++)
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        nuint i = 0;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    for (nuint i = 4; i < 5; i++)
+                    {
+                        for (nuint j = 0; j < 8; j++)
+                        {
+                            float sum = 0.0f;
+                            for (nuint k = 0; k < rows; k++)
+                            {
+                                sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                            }
+                            ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                            target = accumulate ? target + (alpha * sum) : alpha * sum;
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 5; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·3 + k]·xt[k·32 + j] for 5 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock5x3(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 5 rows = 1 tile of 5; each tile keeps 5 × 2 accumulators
+                    for (nuint o = 0; o < 5; o += 5)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 3);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 3));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 6));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 9));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 5 rows = 2 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 4; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 3);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 3));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    {
+                        nuint o = 4;
+                        ref float wo = ref Unsafe.Add(ref w, o * 3);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 5 rows = 5 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 5; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 3);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 5; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 3) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·5 + k]·xt[k·32 + j] for 2 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock2x5(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 2 rows = 1 tile of 2; each tile keeps 2 × 2 accumulators
+                    for (nuint o = 0; o < 2; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 5);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 5; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 5));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 2 rows = 1 tile of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 2; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 5);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 5; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 5));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 2 rows = 2 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 2; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 5);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 5; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 2; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 5; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 5) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·3 + i] for the 32 examples j of a block and i &lt; 3: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock3(ref float x, ref float xt)
+            {
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 3; i0 += 16)
+                {
+                    nuint end = Math.Min(i0 + 16, 3);
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 3);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·5 + i] for the 32 examples j of a block and i &lt; 5: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock5(ref float x, ref float xt)
+            {
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 5; i0 += 16)
+                {
+                    nuint end = Math.Min(i0 + 16, 5);
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 5);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·3 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows3(ref float w, ref float x, ref float y, nuint rows)
+            {
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot3(ref Unsafe.Add(ref w, j * 3), ref x);
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·3 + k]·xt[k·32 + j] for 5 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
+            /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlockPrefetching5x3(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 5 rows = 1 tile of 5; each tile keeps 5 × 2 accumulators
+                    for (nuint o = 0; o < 5; o += 5)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 3);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 3));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 6));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 9));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 12));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 5 rows = 2 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 4; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 3);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 3));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    {
+                        nuint o = 4;
+                        ref float wo = ref Unsafe.Add(ref w, o * 3);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    nuint prefetched = 0;
+                    // 5 rows = 5 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 5; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 3);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            if ((k & 3) == 0 && prefetched < nextLength)
+                            {
+                                global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
+                                prefetched += 16;
+                            }
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 5; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 3; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 3) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·2 + i] for i &lt; 2: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows2(ref float d, nuint rows, ref float t, float alpha)
+            {
+                for (nuint i = 0; i < 2; i++)
                 {
                     float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·3 + k]·xt[k·32 + j] for 5 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock5x3(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 5 rows = 1 tile of 5; each tile keeps 5 × 2 accumulators
-                for (nuint o = 0; o < 5; o += 5)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 3);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 3));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 6));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 9));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 12));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 5 rows = 2 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 4; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 3);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 3));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                {
-                    nuint o = 4;
-                    ref float wo = ref Unsafe.Add(ref w, o * 3);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 5 rows = 5 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 5; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 3);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 5; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 3) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·5 + k]·xt[k·32 + j] for 2 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock2x5(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 2 rows = 1 tile of 2; each tile keeps 2 × 2 accumulators
-                for (nuint o = 0; o < 2; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 5);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 5; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 5));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 2 rows = 1 tile of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 2; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 5);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 5; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 5));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 2 rows = 2 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 2; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 5);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 5; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 2; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 5; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 5) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·3 + i] for the 32 examples j of a block and i &lt; 3: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock3(ref float x, ref float xt)
-        {
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 3; i0 += 16)
-            {
-                nuint end = Math.Min(i0 + 16, 3);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 3);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·5 + i] for the 32 examples j of a block and i &lt; 5: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock5(ref float x, ref float xt)
-        {
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 5; i0 += 16)
-            {
-                nuint end = Math.Min(i0 + 16, 5);
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 5);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·3 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows3(ref float w, ref float x, ref float y, nuint rows)
-        {
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot3(ref Unsafe.Add(ref w, j * 3), ref x);
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·3 + k]·xt[k·32 + j] for 5 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// Meanwhile the next block's inputs (nextLength values from next, 0 for none) are prefetched, one 16-value cache
-        /// line every 4 steps of the reduction, so that their arrival from memory overlaps the arithmetic.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlockPrefetching5x3(ref float w, ref float xt, ref float yt, ref float next, nuint nextLength)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 5 rows = 1 tile of 5; each tile keeps 5 × 2 accumulators
-                for (nuint o = 0; o < 5; o += 5)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 3);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        if ((k & 3) == 0 && prefetched < nextLength)
-                        {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
-                        }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 3));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 6));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 9));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 12));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 5 rows = 2 tiles of 2 + one of 1; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 4; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 3);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        if ((k & 3) == 0 && prefetched < nextLength)
-                        {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
-                        }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 3));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                {
-                    nuint o = 4;
-                    ref float wo = ref Unsafe.Add(ref w, o * 3);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        if ((k & 3) == 0 && prefetched < nextLength)
-                        {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
-                        }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                nuint prefetched = 0;
-                // 5 rows = 5 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 5; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 3);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        if ((k & 3) == 0 && prefetched < nextLength)
-                        {
-                            global::NetGen.Runtime.Memory.Prefetch(ref Unsafe.Add(ref next, prefetched));
-                            prefetched += 16;
-                        }
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 5; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 3; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 3) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·2 + i] for i &lt; 2: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows2(ref float d, nuint rows, ref float t, float alpha)
-        {
-            for (nuint i = 0; i < 2; i++)
-            {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 2) + i);
-                }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·5 + i] for i &lt; 5: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows5(ref float d, nuint rows, ref float t, float alpha)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                {
-                    // columns 0 to 3
-                    Vector128<float> s0 = Vector128<float>.Zero;
                     for (nuint r = 0; r < rows; r++)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 5);
-                        s0 += Vector128.LoadUnsafe(ref dr);
+                        sum += Unsafe.Add(ref d, (r * 2) + i);
                     }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                for (nuint i = 4; i < 5; i++)
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·5 + i] for i &lt; 5: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows5(ref float d, nuint rows, ref float t, float alpha)
+            {
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 3
+                        Vector128<float> s0 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 5);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    }
+                    for (nuint i = 4; i < 5; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 5) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 5; i++)
                 {
                     float sum = 0.0f;
                     for (nuint r = 0; r < rows; r++)
@@ -2263,237 +2281,226 @@ namespace Odd
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            for (nuint i = 0; i < 5; i++)
+            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 2: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBias2(ref float y, ref float b)
             {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
+                for (nuint i = 0; i < 2; i++)
                 {
-                    sum += Unsafe.Add(ref d, (r * 5) + i);
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z;
                 }
-                Unsafe.Add(ref t, i) += alpha * sum;
             }
-        }
 
-        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 2: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBias2(ref float y, ref float b)
-        {
-            for (nuint i = 0; i < 2; i++)
+            /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBiasBroadcast32(ref float y, float b)
             {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBiasBroadcast32(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 16
-                Vector512<float> bV = Vector512.Create(b);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    z.StoreUnsafe(ref y, 0);
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        z.StoreUnsafe(ref y, 16);
+                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                    z.StoreUnsafe(ref y, 16);
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            z.StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            z.StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
                 }
-                return;
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            z.StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z;
+                }
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 5: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBias5(ref float y, ref float b)
             {
-                // 32 = 1 × 4 × 8 (unrolled)
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 32; i += 32)
+                if (Vector128.IsHardwareAccelerated)
                 {
+                    // 5 = 1 × 4 + 1 scalar
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 0);
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
+                        float z = Unsafe.Add(ref y, 4) + Unsafe.Add(ref b, 4);
+                        Unsafe.Add(ref y, 4) = z <= 0.0f ? 0.0f : z;
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        z.StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        z.StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                return;
+
+                for (nuint i = 0; i < 5; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
+                }
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBiasBroadcast32(ref float y, float b)
             {
-                // 32 = 2 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 32; i += 16)
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
                     }
                     {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 16);
                     }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        z.StoreUnsafe(ref y, i + 12);
-                    }
+                    return;
                 }
-                return;
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
+                }
             }
 
-            for (nuint i = 0; i < 32; i++)
+            /// <summary>d[i] ⊙= f′ for i &lt; 5, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluDerivative5(ref float d, ref float a)
             {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = ReLU(y[i] + b[i]) for i &lt; 5: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBias5(ref float y, ref float b)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 5 = 1 × 4 + 1 scalar
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
-                    Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 0);
-                }
-                {
-                    float z = Unsafe.Add(ref y, 4) + Unsafe.Add(ref b, 4);
-                    Unsafe.Add(ref y, 4) = z <= 0.0f ? 0.0f : z;
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 5; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
-
-        /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluBiasBroadcast32(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 16
-                Vector512<float> bV = Vector512.Create(b);
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 0);
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                    Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, 16);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 32 = 1 × 4 × 8 (unrolled)
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 32; i += 32)
-                {
+                    // 5 = 1 × 4 + 1 scalar
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        Vector128<float> e = Vector128.LoadUnsafe(ref d, 0);
+                        Vector128<float> ai = Vector128.LoadUnsafe(ref a, 0);
+                        Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 0);
                     }
                     {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        float e = Unsafe.Add(ref d, 4);
+                        float ai = Unsafe.Add(ref a, 4);
+                        Unsafe.Add(ref d, 4) = ai > 0.0f ? e : 0.0f;
                     }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 32; i += 16)
+                for (nuint i = 0; i < 5; i++)
                 {
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
-                    }
+                    float e = Unsafe.Add(ref d, i);
+                    float ai = Unsafe.Add(ref a, i);
+                    Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
                 }
-                return;
-            }
-
-            for (nuint i = 0; i < 32; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
-            }
-        }
-
-        /// <summary>d[i] ⊙= f′ for i &lt; 5, f′ = [a &gt; 0] with a the ReLU outputs; no branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ReluDerivative5(ref float d, ref float a)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 5 = 1 × 4 + 1 scalar
-                {
-                    Vector128<float> e = Vector128.LoadUnsafe(ref d, 0);
-                    Vector128<float> ai = Vector128.LoadUnsafe(ref a, 0);
-                    Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128<float>.Zero), e, Vector128<float>.Zero).StoreUnsafe(ref d, 0);
-                }
-                {
-                    float e = Unsafe.Add(ref d, 4);
-                    float ai = Unsafe.Add(ref a, 4);
-                    Unsafe.Add(ref d, 4) = ai > 0.0f ? e : 0.0f;
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 5; i++)
-            {
-                float e = Unsafe.Add(ref d, i);
-                float ai = Unsafe.Add(ref a, i);
-                Unsafe.Add(ref d, i) = ai > 0.0f ? e : 0.0f;
             }
         }
     }

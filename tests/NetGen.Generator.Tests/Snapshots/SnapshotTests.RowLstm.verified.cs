@@ -834,12 +834,12 @@ namespace Samples
             }
             else
             {
-                DotRows16x128(ref wh, ref Unsafe.Add(ref previous, 640), ref gh, 512);
-                Axpy512(ref gh, 1.0f, ref bh);
+                Kernels.DotRows16x128(ref wh, ref Unsafe.Add(ref previous, 640), ref gh, 512);
+                Kernels.Axpy512(ref gh, 1.0f, ref bh);
             }
             // The input part: W_ih·x_t + b_ih into the step's gate values.
-            DotRows16x28(ref wi, ref x, ref current, 512);
-            Axpy512(ref current, 1.0f, ref Unsafe.Add(ref p, BI0));
+            Kernels.DotRows16x28(ref wi, ref x, ref current, 512);
+            Kernels.Axpy512(ref current, 1.0f, ref Unsafe.Add(ref p, BI0));
 
             Layer0Cell(ref previous, ref current, ref gh);
         }
@@ -854,66 +854,66 @@ namespace Samples
             {
                 for (; j + 16 <= 128; j += 16)
                 {
-                    Vector512<float> i = SigmoidF(Vector512.LoadUnsafe(ref current, j) + Vector512.LoadUnsafe(ref gh, j));
-                    Vector512<float> f = SigmoidF(Vector512.LoadUnsafe(ref current, j + 128) + Vector512.LoadUnsafe(ref gh, j + 128));
-                    Vector512<float> g = TanhF(Vector512.LoadUnsafe(ref current, j + 256) + Vector512.LoadUnsafe(ref gh, j + 256));
-                    Vector512<float> o = SigmoidF(Vector512.LoadUnsafe(ref current, j + 384) + Vector512.LoadUnsafe(ref gh, j + 384));
+                    Vector512<float> i = Kernels.SigmoidF(Vector512.LoadUnsafe(ref current, j) + Vector512.LoadUnsafe(ref gh, j));
+                    Vector512<float> f = Kernels.SigmoidF(Vector512.LoadUnsafe(ref current, j + 128) + Vector512.LoadUnsafe(ref gh, j + 128));
+                    Vector512<float> g = Kernels.TanhF(Vector512.LoadUnsafe(ref current, j + 256) + Vector512.LoadUnsafe(ref gh, j + 256));
+                    Vector512<float> o = Kernels.SigmoidF(Vector512.LoadUnsafe(ref current, j + 384) + Vector512.LoadUnsafe(ref gh, j + 384));
                     Vector512<float> c = (f * Vector512.LoadUnsafe(ref previous, j + 512)) + (i * g);
                     (i).StoreUnsafe(ref current, j);
                     (f).StoreUnsafe(ref current, j + 128);
                     (g).StoreUnsafe(ref current, j + 256);
                     (o).StoreUnsafe(ref current, j + 384);
                     (c).StoreUnsafe(ref current, j + 512);
-                    (o * TanhF(c)).StoreUnsafe(ref current, j + 640);
+                    (o * Kernels.TanhF(c)).StoreUnsafe(ref current, j + 640);
                 }
             }
             if (Vector256.IsHardwareAccelerated)
             {
                 for (; j + 8 <= 128; j += 8)
                 {
-                    Vector256<float> i = SigmoidF(Vector256.LoadUnsafe(ref current, j) + Vector256.LoadUnsafe(ref gh, j));
-                    Vector256<float> f = SigmoidF(Vector256.LoadUnsafe(ref current, j + 128) + Vector256.LoadUnsafe(ref gh, j + 128));
-                    Vector256<float> g = TanhF(Vector256.LoadUnsafe(ref current, j + 256) + Vector256.LoadUnsafe(ref gh, j + 256));
-                    Vector256<float> o = SigmoidF(Vector256.LoadUnsafe(ref current, j + 384) + Vector256.LoadUnsafe(ref gh, j + 384));
+                    Vector256<float> i = Kernels.SigmoidF(Vector256.LoadUnsafe(ref current, j) + Vector256.LoadUnsafe(ref gh, j));
+                    Vector256<float> f = Kernels.SigmoidF(Vector256.LoadUnsafe(ref current, j + 128) + Vector256.LoadUnsafe(ref gh, j + 128));
+                    Vector256<float> g = Kernels.TanhF(Vector256.LoadUnsafe(ref current, j + 256) + Vector256.LoadUnsafe(ref gh, j + 256));
+                    Vector256<float> o = Kernels.SigmoidF(Vector256.LoadUnsafe(ref current, j + 384) + Vector256.LoadUnsafe(ref gh, j + 384));
                     Vector256<float> c = (f * Vector256.LoadUnsafe(ref previous, j + 512)) + (i * g);
                     (i).StoreUnsafe(ref current, j);
                     (f).StoreUnsafe(ref current, j + 128);
                     (g).StoreUnsafe(ref current, j + 256);
                     (o).StoreUnsafe(ref current, j + 384);
                     (c).StoreUnsafe(ref current, j + 512);
-                    (o * TanhF(c)).StoreUnsafe(ref current, j + 640);
+                    (o * Kernels.TanhF(c)).StoreUnsafe(ref current, j + 640);
                 }
             }
             if (Vector128.IsHardwareAccelerated)
             {
                 for (; j + 4 <= 128; j += 4)
                 {
-                    Vector128<float> i = SigmoidF(Vector128.LoadUnsafe(ref current, j) + Vector128.LoadUnsafe(ref gh, j));
-                    Vector128<float> f = SigmoidF(Vector128.LoadUnsafe(ref current, j + 128) + Vector128.LoadUnsafe(ref gh, j + 128));
-                    Vector128<float> g = TanhF(Vector128.LoadUnsafe(ref current, j + 256) + Vector128.LoadUnsafe(ref gh, j + 256));
-                    Vector128<float> o = SigmoidF(Vector128.LoadUnsafe(ref current, j + 384) + Vector128.LoadUnsafe(ref gh, j + 384));
+                    Vector128<float> i = Kernels.SigmoidF(Vector128.LoadUnsafe(ref current, j) + Vector128.LoadUnsafe(ref gh, j));
+                    Vector128<float> f = Kernels.SigmoidF(Vector128.LoadUnsafe(ref current, j + 128) + Vector128.LoadUnsafe(ref gh, j + 128));
+                    Vector128<float> g = Kernels.TanhF(Vector128.LoadUnsafe(ref current, j + 256) + Vector128.LoadUnsafe(ref gh, j + 256));
+                    Vector128<float> o = Kernels.SigmoidF(Vector128.LoadUnsafe(ref current, j + 384) + Vector128.LoadUnsafe(ref gh, j + 384));
                     Vector128<float> c = (f * Vector128.LoadUnsafe(ref previous, j + 512)) + (i * g);
                     (i).StoreUnsafe(ref current, j);
                     (f).StoreUnsafe(ref current, j + 128);
                     (g).StoreUnsafe(ref current, j + 256);
                     (o).StoreUnsafe(ref current, j + 384);
                     (c).StoreUnsafe(ref current, j + 512);
-                    (o * TanhF(c)).StoreUnsafe(ref current, j + 640);
+                    (o * Kernels.TanhF(c)).StoreUnsafe(ref current, j + 640);
                 }
             }
             for (; j < 128; j++)
             {
-                float i = SigmoidF(Unsafe.Add(ref current, j) + Unsafe.Add(ref gh, j));
-                float f = SigmoidF(Unsafe.Add(ref current, j + 128) + Unsafe.Add(ref gh, j + 128));
-                float g = TanhF(Unsafe.Add(ref current, j + 256) + Unsafe.Add(ref gh, j + 256));
-                float o = SigmoidF(Unsafe.Add(ref current, j + 384) + Unsafe.Add(ref gh, j + 384));
+                float i = Kernels.SigmoidF(Unsafe.Add(ref current, j) + Unsafe.Add(ref gh, j));
+                float f = Kernels.SigmoidF(Unsafe.Add(ref current, j + 128) + Unsafe.Add(ref gh, j + 128));
+                float g = Kernels.TanhF(Unsafe.Add(ref current, j + 256) + Unsafe.Add(ref gh, j + 256));
+                float o = Kernels.SigmoidF(Unsafe.Add(ref current, j + 384) + Unsafe.Add(ref gh, j + 384));
                 float c = (f * Unsafe.Add(ref previous, j + 512)) + (i * g);
                 Unsafe.Add(ref current, j) = i;
                 Unsafe.Add(ref current, j + 128) = f;
                 Unsafe.Add(ref current, j + 256) = g;
                 Unsafe.Add(ref current, j + 384) = o;
                 Unsafe.Add(ref current, j + 512) = c;
-                Unsafe.Add(ref current, j + 640) = o * TanhF(c);
+                Unsafe.Add(ref current, j + 640) = o * Kernels.TanhF(c);
             }
         }
 
@@ -965,10 +965,10 @@ namespace Samples
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BI0), 512).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), 512));
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BH0), 512).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * 22784), 512));
             }
-            GemmMany512(ref wt, 528, ref x, 1, 784, 28, ref current, rs, 1.0f, accumulate: true, count);
+            Kernels.GemmMany512(ref wt, 528, ref x, 1, 784, 28, ref current, rs, 1.0f, accumulate: true, count);
             if (!first)
             {
-                GemmMany512(ref Unsafe.Add(ref wt, 14784), 528, ref Unsafe.Add(ref previous, 640), 1, rs, 128, ref gh, 22784, 1.0f, accumulate: true, count);
+                Kernels.GemmMany512(ref Unsafe.Add(ref wt, 14784), 528, ref Unsafe.Add(ref previous, 640), 1, rs, 128, ref gh, 22784, 1.0f, accumulate: true, count);
             }
             for (nuint n = 0; n < count; n++)
             {
@@ -1007,13 +1007,13 @@ namespace Samples
         {
             ref float w = ref Unsafe.Add(ref p, W1);
             ref float b = ref Unsafe.Add(ref p, B1);
-            DotRows128(ref w, ref x, ref a, 8);
+            Kernels.DotRows128(ref w, ref x, ref a, 8);
             for (nuint o = 8; o < 10; o++)
             {
-                Unsafe.Add(ref a, o) = Dot128(ref Unsafe.Add(ref w, o * 128), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot128(ref Unsafe.Add(ref w, o * 128), ref x);
             }
             // + b1, then identity
-            IdentityBias10(ref a, ref b);
+            Kernels.IdentityBias10(ref a, ref b);
         }
 
         /// <summary>
@@ -1031,11 +1031,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 32 <= (nuint)count; n += 32)
             {
-                TransposeBlock128(ref Unsafe.Add(ref x, n * 128), ref xt);
-                ForwardBlock10x128(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock128(ref Unsafe.Add(ref x, n * 128), ref xt);
+                Kernels.ForwardBlock10x128(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 10; o++)
                 {
-                    IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
+                    Kernels.IdentityBiasBroadcast32(ref Unsafe.Add(ref yt, o * 32), Unsafe.Add(ref b, o));
                 }
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
                 for (nuint j = 0; j < 32; j++)
@@ -1068,13 +1068,13 @@ namespace Samples
                 ref float yn = ref Unsafe.Add(ref y, n * 10);
                 for (nuint o = 0; o < 8; o += 4)
                 {
-                    DotBlock128(ref Unsafe.Add(ref w, o * 128), ref xn, ref Unsafe.Add(ref yn, o), 10);
+                    Kernels.DotBlock128(ref Unsafe.Add(ref w, o * 128), ref xn, ref Unsafe.Add(ref yn, o), 10);
                 }
                 for (nuint o = 8; o < 10; o++)
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 10) + o) = Dot128(ref Unsafe.Add(ref w, o * 128), ref Unsafe.Add(ref xn, k * 128));
+                        Unsafe.Add(ref yn, (k * 10) + o) = Kernels.Dot128(ref Unsafe.Add(ref w, o * 128), ref Unsafe.Add(ref xn, k * 128));
                     }
                 }
             }
@@ -1082,14 +1082,14 @@ namespace Samples
             {
                 for (nuint o = 0; o < 10; o++)
                 {
-                    Unsafe.Add(ref y, (n * 10) + o) = Dot128(ref Unsafe.Add(ref w, o * 128), ref Unsafe.Add(ref x, n * 128));
+                    Unsafe.Add(ref y, (n * 10) + o) = Kernels.Dot128(ref Unsafe.Add(ref w, o * 128), ref Unsafe.Add(ref x, n * 128));
                 }
             }
 
             // + b1, then identity
             for (nuint r = rest; r < count; r++)
             {
-                IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
+                Kernels.IdentityBias10(ref Unsafe.Add(ref y, r * 10), ref b);
             }
         }
 
@@ -1111,15 +1111,15 @@ namespace Samples
                 ref float dr = ref Unsafe.Add(ref d, r0 * 10);
                 for (nuint o = 0; o < 8; o += 8)
                 {
-                    Gemm8x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 10, 1, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
+                    Kernels.Gemm8x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 10, 1, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
                 }
                 for (nuint o = 8; o < 10; o++)
                 {
-                    Gemm1x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 10, 0, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
+                    Kernels.Gemm1x128(ref xr, 128, ref Unsafe.Add(ref dr, o), 10, 0, rows, ref Unsafe.Add(ref tw, o * 128), 128, alpha, accumulate: true);
                 }
             }
             // b1[o] += α·Σₙ δ1[n, o]
-            SumRows10(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
+            Kernels.SumRows10(ref d, m, ref Unsafe.Add(ref target, B1), alpha);
         }
 
         /// <summary>Layer 1 backward, deltas only: δ0 = (δ1·W1) ⊙ f′(a0) for count examples, with the weights before the step.</summary>
@@ -1132,11 +1132,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x128(ref w, 128, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
+                Kernels.Gemm8x128(ref w, 128, ref Unsafe.Add(ref d, n * 10), 1, 10, 10, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x128(ref w, 128, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
+                Kernels.Gemm1x128(ref w, 128, ref Unsafe.Add(ref d, n * 10), 1, 0, 10, ref Unsafe.Add(ref dx, n * 128), 128, 1.0f, accumulate: false);
             }
         }
 
@@ -1154,7 +1154,7 @@ namespace Samples
                 float delta = Unsafe.Add(ref d, o);
                 float step = rate * delta;
                 Unsafe.Add(ref b, o) -= step;
-                UpdateRow128(ref Unsafe.Add(ref w, o * 128), ref x, ref dx, delta, step);
+                Kernels.UpdateRow128(ref Unsafe.Add(ref w, o * 128), ref x, ref dx, delta, step);
             }
         }
 
@@ -1194,7 +1194,7 @@ namespace Samples
                     Unsafe.Add(ref row, i) += alpha * Unsafe.Add(ref s, (i * 512) + o);
                 }
             }
-            Axpy66560(ref Unsafe.Add(ref target, WH0), alpha, ref Unsafe.Add(ref s, 14336));
+            Kernels.Axpy66560(ref Unsafe.Add(ref target, WH0), alpha, ref Unsafe.Add(ref s, 14336));
         }
 
         /// <summary>
@@ -1223,7 +1223,7 @@ namespace Samples
                     if (t > 0)
                     {
                         // δh_{t−1} = W_hhᵀ·δg_t
-                        Gemm1x128(ref Unsafe.Add(ref wh, 0), 128, ref Unsafe.Add(ref dg, 0), 1, 0, 512, ref work, 128, 1.0f, accumulate: false);
+                        Kernels.Gemm1x128(ref Unsafe.Add(ref wh, 0), 128, ref Unsafe.Add(ref dg, 0), 1, 0, 512, ref work, 128, 1.0f, accumulate: false);
                     }
                 }
 
@@ -1237,7 +1237,7 @@ namespace Samples
                         float xi = Unsafe.Add(ref xt, i);
                         if (xi != 0.0f)
                         {
-                            Axpy512(ref Unsafe.Add(ref grad, i * 512), xi, ref dgt);
+                            Kernels.Axpy512(ref Unsafe.Add(ref grad, i * 512), xi, ref dgt);
                         }
                     }
                 }
@@ -1245,13 +1245,13 @@ namespace Samples
                 nuint from = t0 == 0 ? 1 : t0;
                 for (nuint o = 0; o < 512; o += 8)
                 {
-                    Gemm8x128(ref Unsafe.Add(ref records, ((from - t0) * 768) + 640), 768, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 768), 0 + o), 768, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 14336), (0 + o) * 128), 128, 1, accumulate: true);
+                    Kernels.Gemm8x128(ref Unsafe.Add(ref records, ((from - t0) * 768) + 640), 768, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 768), 0 + o), 768, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 14336), (0 + o) * 128), 128, 1, accumulate: true);
                 }
                 for (nuint t = t0; t < t1; t++)
                 {
                     ref float dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 768);
-                    Axpy512(ref Unsafe.Add(ref grad, 79872), 1.0f, ref dg);
-                    Axpy512(ref Unsafe.Add(ref grad, 80384), 1.0f, ref Unsafe.Add(ref dg, 0));
+                    Kernels.Axpy512(ref Unsafe.Add(ref grad, 79872), 1.0f, ref dg);
+                    Kernels.Axpy512(ref Unsafe.Add(ref grad, 80384), 1.0f, ref Unsafe.Add(ref dg, 0));
                 }
             }
         }
@@ -1292,7 +1292,7 @@ namespace Samples
                     {
                         // δh_{t−1} = W_hhᵀ·δg_t, for the group in one pass over W_hh.
                         ref float dg0 = ref Unsafe.Add(ref dst0, (t - t0 + 1) * 768);
-                        GemmMany128(ref Unsafe.Add(ref wh, 0), 128, ref Unsafe.Add(ref dg0, 0), 1, 22784, 512, ref Unsafe.Add(ref dst0, 22272), 22784, 1.0f, accumulate: false, count);
+                        Kernels.GemmMany128(ref Unsafe.Add(ref wh, 0), 128, ref Unsafe.Add(ref dg0, 0), 1, 22784, 512, ref Unsafe.Add(ref dst0, 22272), 22784, 1.0f, accumulate: false, count);
                     }
                 }
 
@@ -1312,15 +1312,15 @@ namespace Samples
                             float xi = Unsafe.Add(ref xt, i);
                             if (xi != 0.0f)
                             {
-                                Axpy512(ref Unsafe.Add(ref grad, i * 512), xi, ref dgt);
+                                Kernels.Axpy512(ref Unsafe.Add(ref grad, i * 512), xi, ref dgt);
                             }
                         }
                     }
                     for (nuint t = t0; t < t1; t++)
                     {
                         ref float dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 768);
-                        Axpy512(ref Unsafe.Add(ref grad, 79872), 1.0f, ref dg);
-                        Axpy512(ref Unsafe.Add(ref grad, 80384), 1.0f, ref Unsafe.Add(ref dg, 0));
+                        Kernels.Axpy512(ref Unsafe.Add(ref grad, 79872), 1.0f, ref dg);
+                        Kernels.Axpy512(ref Unsafe.Add(ref grad, 80384), 1.0f, ref Unsafe.Add(ref dg, 0));
                     }
                     // This example's rows for W_hh's gradient: h_{t−1} and δg_t for the segment's steps after the first step of all.
                     for (nuint t = t0 == 0 ? 1 : t0; t < t1; t++, packedRows++)
@@ -1332,7 +1332,7 @@ namespace Samples
                 // ∂W_hh += Σ δg_t·h_{t−1}ᵀ over the group's packed rows, 8 rows of W_hh at a time.
                 for (nuint o = 0; o < 512; o += 8)
                 {
-                    Gemm8x128(ref pack, 128, ref Unsafe.Add(ref packed, 0 + o), 512, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 14336), (0 + o) * 128), 128, 1, accumulate: true);
+                    Kernels.Gemm8x128(ref pack, 128, ref Unsafe.Add(ref packed, 0 + o), 512, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 14336), (0 + o) * 128), 128, 1, accumulate: true);
                 }
             }
         }
@@ -1348,7 +1348,7 @@ namespace Samples
                 for (; j + 16 <= 128; j += 16)
                 {
                     Vector512<float> i = Vector512.LoadUnsafe(ref current, j), f = Vector512.LoadUnsafe(ref current, j + 128), g = Vector512.LoadUnsafe(ref current, j + 256), o = Vector512.LoadUnsafe(ref current, j + 384);
-                    Vector512<float> tc = TanhF(Vector512.LoadUnsafe(ref current, j + 512));
+                    Vector512<float> tc = Kernels.TanhF(Vector512.LoadUnsafe(ref current, j + 512));
                     Vector512<float> dh = Vector512.LoadUnsafe(ref work, j);
                     Vector512<float> dc = Vector512.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector512<float>.One - (tc * tc)));
                     (dc * g * i * (Vector512<float>.One - i)).StoreUnsafe(ref dg, j);
@@ -1363,7 +1363,7 @@ namespace Samples
                 for (; j + 8 <= 128; j += 8)
                 {
                     Vector256<float> i = Vector256.LoadUnsafe(ref current, j), f = Vector256.LoadUnsafe(ref current, j + 128), g = Vector256.LoadUnsafe(ref current, j + 256), o = Vector256.LoadUnsafe(ref current, j + 384);
-                    Vector256<float> tc = TanhF(Vector256.LoadUnsafe(ref current, j + 512));
+                    Vector256<float> tc = Kernels.TanhF(Vector256.LoadUnsafe(ref current, j + 512));
                     Vector256<float> dh = Vector256.LoadUnsafe(ref work, j);
                     Vector256<float> dc = Vector256.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector256<float>.One - (tc * tc)));
                     (dc * g * i * (Vector256<float>.One - i)).StoreUnsafe(ref dg, j);
@@ -1378,7 +1378,7 @@ namespace Samples
                 for (; j + 4 <= 128; j += 4)
                 {
                     Vector128<float> i = Vector128.LoadUnsafe(ref current, j), f = Vector128.LoadUnsafe(ref current, j + 128), g = Vector128.LoadUnsafe(ref current, j + 256), o = Vector128.LoadUnsafe(ref current, j + 384);
-                    Vector128<float> tc = TanhF(Vector128.LoadUnsafe(ref current, j + 512));
+                    Vector128<float> tc = Kernels.TanhF(Vector128.LoadUnsafe(ref current, j + 512));
                     Vector128<float> dh = Vector128.LoadUnsafe(ref work, j);
                     Vector128<float> dc = Vector128.LoadUnsafe(ref work, j + 128) + (dh * o * (Vector128<float>.One - (tc * tc)));
                     (dc * g * i * (Vector128<float>.One - i)).StoreUnsafe(ref dg, j);
@@ -1391,7 +1391,7 @@ namespace Samples
             for (; j < 128; j++)
             {
                 float i = Unsafe.Add(ref current, j), f = Unsafe.Add(ref current, j + 128), g = Unsafe.Add(ref current, j + 256), o = Unsafe.Add(ref current, j + 384);
-                float tc = TanhF(Unsafe.Add(ref current, j + 512));
+                float tc = Kernels.TanhF(Unsafe.Add(ref current, j + 512));
                 float dh = Unsafe.Add(ref work, j);
                 float dc = Unsafe.Add(ref work, j + 128) + (dh * o * (1.0f - (tc * tc)));
                 Unsafe.Add(ref dg, j) = dc * g * i * (1.0f - i);
@@ -1507,2382 +1507,2427 @@ namespace Samples
             return best;
         }
 
-        // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector512.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector256.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector128.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-        /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
-            Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-
-        /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
-            {
-                return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
-            }
-
-            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 28.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot28(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 28 = 1 × 16 + 12 scalar
-                Vector512<float> s0 = Vector512<float>.Zero;
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
-                float r = Vector512.Sum(s0);
-                for (nuint i = 16; i < 28; i++)
-                {
-                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 28 = 3 × 8 + 4 scalar
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 8), Vector256.LoadUnsafe(ref b, 8), s1);
-                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 16), Vector256.LoadUnsafe(ref b, 16), s2);
-                float r = Vector256.Sum((s0 + s1) + s2);
-                for (nuint i = 24; i < 28; i++)
-                {
-                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-                }
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 28 = 1 × 4 × 4 (unrolled) + 3 × 4
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 16; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 16), Vector128.LoadUnsafe(ref b, 16), s0);
-                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 20), Vector128.LoadUnsafe(ref b, 20), s1);
-                s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 24), Vector128.LoadUnsafe(ref b, 24), s2);
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 28; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 128.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot128(ref float a, ref float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 128 = 2 × 4 × 16 (unrolled)
-                Vector512<float> s0 = Vector512<float>.Zero;
-                Vector512<float> s1 = Vector512<float>.Zero;
-                Vector512<float> s2 = Vector512<float>.Zero;
-                Vector512<float> s3 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 128; i += 64)
-                {
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
-                }
-                float r = Vector512.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 128 = 4 × 4 × 8 (unrolled)
-                Vector256<float> s0 = Vector256<float>.Zero;
-                Vector256<float> s1 = Vector256<float>.Zero;
-                Vector256<float> s2 = Vector256<float>.Zero;
-                Vector256<float> s3 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 128; i += 32)
-                {
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
-                }
-                float r = Vector256.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 128 = 8 × 4 × 4 (unrolled)
-                Vector128<float> s0 = Vector128<float>.Zero;
-                Vector128<float> s1 = Vector128<float>.Zero;
-                Vector128<float> s2 = Vector128<float>.Zero;
-                Vector128<float> s3 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 128; i += 16)
-                {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
-                }
-                float r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
-            }
-
-            float sum = 0.0f;
-            for (nuint i = 0; i < 128; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 512.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy512(ref float y, float alpha, ref float x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 512 = 8 × 4 × 16 (unrolled)
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 512; i += 64)
-                {
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 32), Vector512.LoadUnsafe(ref y, i + 32)).StoreUnsafe(ref y, i + 32);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 48), Vector512.LoadUnsafe(ref y, i + 48)).StoreUnsafe(ref y, i + 48);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 512 = 16 × 4 × 8 (unrolled)
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 512; i += 32)
-                {
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 16), Vector256.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 24), Vector256.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 512 = 32 × 4 × 4 (unrolled)
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 512; i += 16)
-                {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 512; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 66560.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy66560(ref float y, float alpha, ref float x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 66560 = 1040 × 4 × 16 (unrolled)
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 66560; i += 64)
-                {
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 32), Vector512.LoadUnsafe(ref y, i + 32)).StoreUnsafe(ref y, i + 32);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 48), Vector512.LoadUnsafe(ref y, i + 48)).StoreUnsafe(ref y, i + 48);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 66560 = 2080 × 4 × 8 (unrolled)
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 66560; i += 32)
-                {
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 16), Vector256.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 24), Vector256.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 66560 = 4160 × 4 × 4 (unrolled)
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 66560; i += 16)
-                {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 66560; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 128.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void UpdateRow128(ref float w, ref float x, ref float dx, float delta, float step)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 128 = 2 × 4 × 16 (unrolled)
-                Vector512<float> deltaV = Vector512.Create(delta);
-                Vector512<float> minusStepV = Vector512.Create(-step);
-                for (nuint i = 0; i < 128; i += 64)
-                {
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 16);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 32);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 32)).StoreUnsafe(ref dx, i + 32);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 32), wi).StoreUnsafe(ref w, i + 32);
-                    }
-                    {
-                        Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 48);
-                        MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 48)).StoreUnsafe(ref dx, i + 48);
-                        MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 48), wi).StoreUnsafe(ref w, i + 48);
-                    }
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 128 = 4 × 4 × 8 (unrolled)
-                Vector256<float> deltaV = Vector256.Create(delta);
-                Vector256<float> minusStepV = Vector256.Create(-step);
-                for (nuint i = 0; i < 128; i += 32)
-                {
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 8);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 16);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
-                    }
-                    {
-                        Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 24);
-                        MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 24)).StoreUnsafe(ref dx, i + 24);
-                        MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 24), wi).StoreUnsafe(ref w, i + 24);
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 128 = 8 × 4 × 4 (unrolled)
-                Vector128<float> deltaV = Vector128.Create(delta);
-                Vector128<float> minusStepV = Vector128.Create(-step);
-                for (nuint i = 0; i < 128; i += 16)
-                {
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
-                    }
-                    {
-                        Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
-                        MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
-                        MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 128; i++)
-            {
-                float wi = Unsafe.Add(ref w, i);
-                Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
-                Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·128 + i]·x[k·128 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock128(ref float w, ref float x, ref float y, nuint ldy)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
-                Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
-                Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
-                Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
-                for (nuint i = 0; i < 128; i += 16)
-                {
-                    Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
-                    Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 128);
-                    Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 256);
-                    Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 384);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                    Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 128);
-                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 256);
-                    Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 384);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
-                Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-                Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
-                Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
-                for (nuint i = 0; i < 128; i += 8)
-                {
-                    Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 128);
-                    Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 256);
-                    Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 384);
-                    Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 128);
-                    Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 256);
-                    Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 384);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
-                Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
-                Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
-                Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
-                for (nuint i = 0; i < 128; i += 4)
-                {
-                    Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 128);
-                    Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 256);
-                    Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 384);
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 128);
-                    Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 256);
-                    Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 384);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref Unsafe.Add(ref x, k * 128));
-                }
-            }
-        }
-
         /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 32:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+        /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+        /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+        /// machine accelerates) and a scalar one. They read and write only what they are passed.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+        private static class Kernels
         {
-            if (Vector512.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
             {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 32; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector512.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 32; i += 16)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector256.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
             {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 32; i += 8)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-                }
-                return;
+                #if NET9_0_OR_GREATER
+                return Vector128.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            for (nuint i = 0; i < 32; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
+            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 48:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
+            /// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+                Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+            /// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
             {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 48; i += 48)
+                if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)
                 {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                    return global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(a, b), global::System.Runtime.Intrinsics.X86.Sse3.HorizontalAdd(c, d));
                 }
-                return;
+
+                return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
             }
 
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 28.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot28(ref float a, ref float b)
             {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 48; i += 16)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    // 28 = 1 × 16 + 12 scalar
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
+                    float r = Vector512.Sum(s0);
+                    for (nuint i = 16; i < 28; i++)
                     {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
                     }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 48; i += 8)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    // 28 = 3 × 8 + 4 scalar
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 8), Vector256.LoadUnsafe(ref b, 8), s1);
+                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 16), Vector256.LoadUnsafe(ref b, 16), s2);
+                    float r = Vector256.Sum((s0 + s1) + s2);
+                    for (nuint i = 24; i < 28; i++)
                     {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
                     }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                    return r;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 48; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 32:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 32; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 24; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                {
-                    nuint i = 24;
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 24; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                for (nuint i = 24; i < 32; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 32; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 48:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 48; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 48; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 48; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 48; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 128:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                }
-                for (nuint i = 96; i < 128; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 120; i += 24)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                {
-                    nuint i = 120;
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 120; i += 12)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                for (nuint i = 120; i < 128; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 128; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 32:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 32; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 32; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 32; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 32; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 48:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 48; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 48; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 48; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 48; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 128:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 96; i += 48)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
-                }
-                for (nuint i = 96; i < 128; i += 16)
-                {
-                    Vector512<float> a00 = Vector512<float>.Zero;
-                    Vector512<float> a10 = Vector512<float>.Zero;
-                    Vector512<float> a20 = Vector512<float>.Zero;
-                    Vector512<float> a30 = Vector512<float>.Zero;
-                    Vector512<float> a40 = Vector512<float>.Zero;
-                    Vector512<float> a50 = Vector512<float>.Zero;
-                    Vector512<float> a60 = Vector512<float>.Zero;
-                    Vector512<float> a70 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<float> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 128; i += 8)
-                {
-                    Vector256<float> a00 = Vector256<float>.Zero;
-                    Vector256<float> a10 = Vector256<float>.Zero;
-                    Vector256<float> a20 = Vector256<float>.Zero;
-                    Vector256<float> a30 = Vector256<float>.Zero;
-                    Vector256<float> a40 = Vector256<float>.Zero;
-                    Vector256<float> a50 = Vector256<float>.Zero;
-                    Vector256<float> a60 = Vector256<float>.Zero;
-                    Vector256<float> a70 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<float> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<float> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 128; i += 4)
-                {
-                    Vector128<float> a00 = Vector128<float>.Zero;
-                    Vector128<float> a10 = Vector128<float>.Zero;
-                    Vector128<float> a20 = Vector128<float>.Zero;
-                    Vector128<float> a30 = Vector128<float>.Zero;
-                    Vector128<float> a40 = Vector128<float>.Zero;
-                    Vector128<float> a50 = Vector128<float>.Zero;
-                    Vector128<float> a60 = Vector128<float>.Zero;
-                    Vector128<float> a70 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref float vk = ref Unsafe.Add(ref v, k * vs);
-                        ref float ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<float> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref float o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref float o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref float o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref float o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref float o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref float o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref float o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref float o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 128; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref float target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·32 + j] = Σₖ w[o·128 + k]·xt[k·32 + j] for 10 weight rows o and 32 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock10x128(ref float w, ref float xt, ref float yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 10 rows = 1 tile of 10; each tile keeps 10 × 2 accumulators
-                for (nuint o = 0; o < 10; o += 10)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
-                    Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
-                    Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
-                    Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
-                    Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
-                    Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
-                    Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
-                    Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
-                    Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
-                    Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<float> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 128));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 256));
-                        a2_0 = MultiplyAdd(c2, x0, a2_0);
-                        a2_1 = MultiplyAdd(c2, x1, a2_1);
-                        Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 384));
-                        a3_0 = MultiplyAdd(c3, x0, a3_0);
-                        a3_1 = MultiplyAdd(c3, x1, a3_1);
-                        Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 512));
-                        a4_0 = MultiplyAdd(c4, x0, a4_0);
-                        a4_1 = MultiplyAdd(c4, x1, a4_1);
-                        Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 640));
-                        a5_0 = MultiplyAdd(c5, x0, a5_0);
-                        a5_1 = MultiplyAdd(c5, x1, a5_1);
-                        Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 768));
-                        a6_0 = MultiplyAdd(c6, x0, a6_0);
-                        a6_1 = MultiplyAdd(c6, x1, a6_1);
-                        Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 896));
-                        a7_0 = MultiplyAdd(c7, x0, a7_0);
-                        a7_1 = MultiplyAdd(c7, x1, a7_1);
-                        Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 1024));
-                        a8_0 = MultiplyAdd(c8, x0, a8_0);
-                        a8_1 = MultiplyAdd(c8, x1, a8_1);
-                        Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 1152));
-                        a9_0 = MultiplyAdd(c9, x0, a9_0);
-                        a9_1 = MultiplyAdd(c9, x1, a9_1);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 16);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 48);
-                    a2_0.StoreUnsafe(ref yo, 64);
-                    a2_1.StoreUnsafe(ref yo, 80);
-                    a3_0.StoreUnsafe(ref yo, 96);
-                    a3_1.StoreUnsafe(ref yo, 112);
-                    a4_0.StoreUnsafe(ref yo, 128);
-                    a4_1.StoreUnsafe(ref yo, 144);
-                    a5_0.StoreUnsafe(ref yo, 160);
-                    a5_1.StoreUnsafe(ref yo, 176);
-                    a6_0.StoreUnsafe(ref yo, 192);
-                    a6_1.StoreUnsafe(ref yo, 208);
-                    a7_0.StoreUnsafe(ref yo, 224);
-                    a7_1.StoreUnsafe(ref yo, 240);
-                    a8_0.StoreUnsafe(ref yo, 256);
-                    a8_1.StoreUnsafe(ref yo, 272);
-                    a9_0.StoreUnsafe(ref yo, 288);
-                    a9_1.StoreUnsafe(ref yo, 304);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 10 rows = 5 tiles of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 10; o += 2)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
-                    Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
-                        Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<float> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 128));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a0_2.StoreUnsafe(ref yo, 16);
-                    a0_3.StoreUnsafe(ref yo, 24);
-                    a1_0.StoreUnsafe(ref yo, 32);
-                    a1_1.StoreUnsafe(ref yo, 40);
-                    a1_2.StoreUnsafe(ref yo, 48);
-                    a1_3.StoreUnsafe(ref yo, 56);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 10 rows = 10 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 10; o += 1)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        ref float xk = ref Unsafe.Add(ref xt, k * 32);
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
-                        Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
-                        Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
-                        Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
-                        ref float wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<float> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref float yo = ref Unsafe.Add(ref yt, o * 32);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a0_4.StoreUnsafe(ref yo, 16);
-                    a0_5.StoreUnsafe(ref yo, 20);
-                    a0_6.StoreUnsafe(ref yo, 24);
-                    a0_7.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 10; o++)
-            {
-                for (nuint j = 0; j < 32; j++)
-                {
-                    float sum = 0.0f;
-                    for (nuint k = 0; k < 128; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 128) + k) * Unsafe.Add(ref xt, (k * 32) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 32) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>xt[i·32 + j] = x[j·128 + i] for the 32 examples j of a block and i &lt; 128: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock128(ref float x, ref float xt)
-        {
-            if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-            {
-                // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
-                for (nuint i = 0; i < 128; i += 8)
-                {
-                    for (nuint j = 0; j < 32; j += 8)
-                    {
-                        ref float from = ref Unsafe.Add(ref x, (j * 128) + i);
-                        Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
-                        Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 128);
-                        Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 256);
-                        Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 384);
-                        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 512);
-                        Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 640);
-                        Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 768);
-                        Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 896);
-                        Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-                        Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-                        Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-                        Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-                        Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
-                        Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
-                        Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
-                        Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
-                        ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
-                        global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
-                    }
-                }
-                return;
-            }
-
-            // 16 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 128; i0 += 16)
-            {
-                nuint end = i0 + 16;
-                for (nuint j = 0; j < 32; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref x, j * 128);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·28 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows28(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 28);
-                    // 28 = 16 + 12 (a masked vector)
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 28), xl, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 56), xl, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 84), xl, s3);
-                    Vector512<float> xr = Vector512.LoadUnsafe(ref x, 12) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 12), xr, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 40), xr, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref float wo = ref Unsafe.Add(ref w, o * 28);
-                    // 28 = 1 × 2 × 8 + 8 + 4 (a masked vector)
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 28 = 1 × 4 × 4 (unrolled) + 3 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 16; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 28), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 36), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 56), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 64), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 84), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 92), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    Vector256<float> xl = Vector256.LoadUnsafe(ref x, 16);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 16), xl, s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 44), xl, s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 72), xl, s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 100), xl, s3);
-                    Vector256<float> xr = Vector256.LoadUnsafe(ref x, 20) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 20), xr, s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 48), xr, s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 76), xr, s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 104), xr, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 16), Vector128.LoadUnsafe(ref b, 16), s0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 20), Vector128.LoadUnsafe(ref b, 20), s1);
+                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 24), Vector128.LoadUnsafe(ref b, 24), s2);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 28; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 128.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot128(ref float a, ref float b)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 28);
-                    // 28 = 3 × 2 × 4 + 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
-                    for (nuint i = 0; i < 24; i += 8)
+                    // 128 = 2 × 4 × 16 (unrolled)
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 64)
                     {
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 28), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 32), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 56), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 60), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 84), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 88), x1, t3);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
                     }
-                    Vector128<float> xl = Vector128.LoadUnsafe(ref x, 24);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 24), xl, s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 52), xl, s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 80), xl, s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 108), xl, s3);
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot28(ref Unsafe.Add(ref w, j * 28), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·128 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows128(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    // 128 = 4 × 2 × 16
-                    Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-                    Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                    // 128 = 4 × 4 × 8 (unrolled)
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 128; i += 32)
                     {
-                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
-                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
-                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
-                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), x0, s1);
-                        t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), x1, t1);
-                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), x0, s2);
-                        t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 272), x1, t2);
-                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), x0, s3);
-                        t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x1, t3);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
-            }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    // 128 = 8 × 2 × 8
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
-                    Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                    // 128 = 8 × 4 × 4 (unrolled)
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
                     for (nuint i = 0; i < 128; i += 16)
                     {
-                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 136), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 256), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 264), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 384), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 392), x1, t3);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
                 }
-                return;
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 128; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[i] += α·x[i] for i &lt; 512.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy512(ref float y, float alpha, ref float x)
             {
-                for (nuint o = 0; o < rows; o += 4)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    // 128 = 16 × 2 × 4
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-                    Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                    // 512 = 8 × 4 × 16 (unrolled)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 512; i += 64)
+                    {
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 32), Vector512.LoadUnsafe(ref y, i + 32)).StoreUnsafe(ref y, i + 32);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 48), Vector512.LoadUnsafe(ref y, i + 48)).StoreUnsafe(ref y, i + 48);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 512 = 16 × 4 × 8 (unrolled)
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 512; i += 32)
+                    {
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 16), Vector256.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 24), Vector256.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 512 = 32 × 4 × 4 (unrolled)
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 512; i += 16)
+                    {
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 512; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 66560.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy66560(ref float y, float alpha, ref float x)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 66560 = 1040 × 4 × 16 (unrolled)
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 66560; i += 64)
+                    {
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 32), Vector512.LoadUnsafe(ref y, i + 32)).StoreUnsafe(ref y, i + 32);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 48), Vector512.LoadUnsafe(ref y, i + 48)).StoreUnsafe(ref y, i + 48);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 66560 = 2080 × 4 × 8 (unrolled)
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 66560; i += 32)
+                    {
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 16), Vector256.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 24), Vector256.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 66560 = 4160 × 4 × 4 (unrolled)
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 66560; i += 16)
+                    {
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 8), Vector128.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 12), Vector128.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 66560; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>One row of the fused SGD backward pass: dx[i] += δ·w[i] with the old weight, then w[i] −= step·x[i], i &lt; 128.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void UpdateRow128(ref float w, ref float x, ref float dx, float delta, float step)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 128 = 2 × 4 × 16 (unrolled)
+                    Vector512<float> deltaV = Vector512.Create(delta);
+                    Vector512<float> minusStepV = Vector512.Create(-step);
+                    for (nuint i = 0; i < 128; i += 64)
+                    {
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 16);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 32);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 32)).StoreUnsafe(ref dx, i + 32);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 32), wi).StoreUnsafe(ref w, i + 32);
+                        }
+                        {
+                            Vector512<float> wi = Vector512.LoadUnsafe(ref w, i + 48);
+                            MultiplyAdd(deltaV, wi, Vector512.LoadUnsafe(ref dx, i + 48)).StoreUnsafe(ref dx, i + 48);
+                            MultiplyAdd(minusStepV, Vector512.LoadUnsafe(ref x, i + 48), wi).StoreUnsafe(ref w, i + 48);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 128 = 4 × 4 × 8 (unrolled)
+                    Vector256<float> deltaV = Vector256.Create(delta);
+                    Vector256<float> minusStepV = Vector256.Create(-step);
+                    for (nuint i = 0; i < 128; i += 32)
+                    {
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 8);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 16);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 16)).StoreUnsafe(ref dx, i + 16);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 16), wi).StoreUnsafe(ref w, i + 16);
+                        }
+                        {
+                            Vector256<float> wi = Vector256.LoadUnsafe(ref w, i + 24);
+                            MultiplyAdd(deltaV, wi, Vector256.LoadUnsafe(ref dx, i + 24)).StoreUnsafe(ref dx, i + 24);
+                            MultiplyAdd(minusStepV, Vector256.LoadUnsafe(ref x, i + 24), wi).StoreUnsafe(ref w, i + 24);
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 128 = 8 × 4 × 4 (unrolled)
+                    Vector128<float> deltaV = Vector128.Create(delta);
+                    Vector128<float> minusStepV = Vector128.Create(-step);
+                    for (nuint i = 0; i < 128; i += 16)
+                    {
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i)).StoreUnsafe(ref dx, i);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i), wi).StoreUnsafe(ref w, i);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 4);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 4)).StoreUnsafe(ref dx, i + 4);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 4), wi).StoreUnsafe(ref w, i + 4);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 8);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 8)).StoreUnsafe(ref dx, i + 8);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 8), wi).StoreUnsafe(ref w, i + 8);
+                        }
+                        {
+                            Vector128<float> wi = Vector128.LoadUnsafe(ref w, i + 12);
+                            MultiplyAdd(deltaV, wi, Vector128.LoadUnsafe(ref dx, i + 12)).StoreUnsafe(ref dx, i + 12);
+                            MultiplyAdd(minusStepV, Vector128.LoadUnsafe(ref x, i + 12), wi).StoreUnsafe(ref w, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 128; i++)
+                {
+                    float wi = Unsafe.Add(ref w, i);
+                    Unsafe.Add(ref dx, i) = (delta * wi) + Unsafe.Add(ref dx, i);
+                    Unsafe.Add(ref w, i) = ((-step) * Unsafe.Add(ref x, i)) + wi;
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·128 + i]·x[k·128 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock128(ref float w, ref float x, ref float y, nuint ldy)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
+                    Vector512<float> s10 = Vector512<float>.Zero, s11 = Vector512<float>.Zero, s12 = Vector512<float>.Zero, s13 = Vector512<float>.Zero;
+                    Vector512<float> s20 = Vector512<float>.Zero, s21 = Vector512<float>.Zero, s22 = Vector512<float>.Zero, s23 = Vector512<float>.Zero;
+                    Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 16)
+                    {
+                        Vector512<float> w0 = Vector512.LoadUnsafe(ref w, i);
+                        Vector512<float> w1 = Vector512.LoadUnsafe(ref w, i + 128);
+                        Vector512<float> w2 = Vector512.LoadUnsafe(ref w, i + 256);
+                        Vector512<float> w3 = Vector512.LoadUnsafe(ref w, i + 384);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                        Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 128);
+                        Vector512<float> x2 = Vector512.LoadUnsafe(ref x, i + 256);
+                        Vector512<float> x3 = Vector512.LoadUnsafe(ref x, i + 384);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector512.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector512.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector512.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector512.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector512.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector512.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector512.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector512.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector512.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector512.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector512.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector512.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector512.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector512.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector512.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector512.Sum(s33);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
+                    Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
+                    Vector256<float> s20 = Vector256<float>.Zero, s21 = Vector256<float>.Zero, s22 = Vector256<float>.Zero, s23 = Vector256<float>.Zero;
+                    Vector256<float> s30 = Vector256<float>.Zero, s31 = Vector256<float>.Zero, s32 = Vector256<float>.Zero, s33 = Vector256<float>.Zero;
                     for (nuint i = 0; i < 128; i += 8)
                     {
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<float> w1 = Vector256.LoadUnsafe(ref w, i + 128);
+                        Vector256<float> w2 = Vector256.LoadUnsafe(ref w, i + 256);
+                        Vector256<float> w3 = Vector256.LoadUnsafe(ref w, i + 384);
+                        Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 128);
+                        Vector256<float> x2 = Vector256.LoadUnsafe(ref x, i + 256);
+                        Vector256<float> x3 = Vector256.LoadUnsafe(ref x, i + 384);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> s00 = Vector128<float>.Zero, s01 = Vector128<float>.Zero, s02 = Vector128<float>.Zero, s03 = Vector128<float>.Zero;
+                    Vector128<float> s10 = Vector128<float>.Zero, s11 = Vector128<float>.Zero, s12 = Vector128<float>.Zero, s13 = Vector128<float>.Zero;
+                    Vector128<float> s20 = Vector128<float>.Zero, s21 = Vector128<float>.Zero, s22 = Vector128<float>.Zero, s23 = Vector128<float>.Zero;
+                    Vector128<float> s30 = Vector128<float>.Zero, s31 = Vector128<float>.Zero, s32 = Vector128<float>.Zero, s33 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 4)
+                    {
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<float> w1 = Vector128.LoadUnsafe(ref w, i + 128);
+                        Vector128<float> w2 = Vector128.LoadUnsafe(ref w, i + 256);
+                        Vector128<float> w3 = Vector128.LoadUnsafe(ref w, i + 384);
                         Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 128), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 132), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 256), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 260), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 384), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 388), x1, t3);
+                        Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 128);
+                        Vector128<float> x2 = Vector128.LoadUnsafe(ref x, i + 256);
+                        Vector128<float> x3 = Vector128.LoadUnsafe(ref x, i + 384);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
                     }
-                    ref float yo = ref Unsafe.Add(ref y, o);
-                    Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
                 }
-                return;
-            }
 
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref x);
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·10 + i] for i &lt; 10: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows10(ref float d, nuint rows, ref float t, float alpha)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> alphaV = Vector256.Create(alpha);
+                for (nuint k = 0; k < 4; k++)
                 {
-                    // columns 0 to 7
-                    Vector256<float> s0 = Vector256<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    for (nuint j = 0; j < 4; j++)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 10);
-                        s0 += Vector256.LoadUnsafe(ref dr);
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref Unsafe.Add(ref x, k * 128));
                     }
-                    (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
                 }
-                for (nuint i = 8; i < 10; i++)
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 32:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm4x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 32; i += 8)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 48:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm4x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 16)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 8)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero, a11 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero, a21 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero, a31 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 48; i++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 32:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 24)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    {
+                        nuint i = 24;
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    for (nuint i = 24; i < 32; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 48:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 24)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 48; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 128:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                    }
+                    for (nuint i = 96; i < 128; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 120; i += 24)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> v1 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<float> v2 = Vector256.LoadUnsafe(ref vk, i + 16);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    {
+                        nuint i = 120;
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 120; i += 12)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero, a01 = Vector128<float>.Zero, a02 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> v1 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<float> v2 = Vector128.LoadUnsafe(ref vk, i + 8);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    for (nuint i = 120; i < 128; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 128; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 32:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x32(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 32; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 32; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 48:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x48(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 48; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 128:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 96; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    for (nuint i = 96; i < 128; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 128; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 128; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 128; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref float target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·32 + j] = Σₖ w[o·128 + k]·xt[k·32 + j] for 10 weight rows o and 32 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock10x128(ref float w, ref float xt, ref float yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 10 rows = 1 tile of 10; each tile keeps 10 × 2 accumulators
+                    for (nuint o = 0; o < 10; o += 10)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero;
+                        Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero;
+                        Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero;
+                        Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero;
+                        Vector512<float> a4_0 = Vector512<float>.Zero, a4_1 = Vector512<float>.Zero;
+                        Vector512<float> a5_0 = Vector512<float>.Zero, a5_1 = Vector512<float>.Zero;
+                        Vector512<float> a6_0 = Vector512<float>.Zero, a6_1 = Vector512<float>.Zero;
+                        Vector512<float> a7_0 = Vector512<float>.Zero, a7_1 = Vector512<float>.Zero;
+                        Vector512<float> a8_0 = Vector512<float>.Zero, a8_1 = Vector512<float>.Zero;
+                        Vector512<float> a9_0 = Vector512<float>.Zero, a9_1 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref xk, 16);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<float> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref wk, 128));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref wk, 256));
+                            a2_0 = MultiplyAdd(c2, x0, a2_0);
+                            a2_1 = MultiplyAdd(c2, x1, a2_1);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref wk, 384));
+                            a3_0 = MultiplyAdd(c3, x0, a3_0);
+                            a3_1 = MultiplyAdd(c3, x1, a3_1);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref wk, 512));
+                            a4_0 = MultiplyAdd(c4, x0, a4_0);
+                            a4_1 = MultiplyAdd(c4, x1, a4_1);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref wk, 640));
+                            a5_0 = MultiplyAdd(c5, x0, a5_0);
+                            a5_1 = MultiplyAdd(c5, x1, a5_1);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref wk, 768));
+                            a6_0 = MultiplyAdd(c6, x0, a6_0);
+                            a6_1 = MultiplyAdd(c6, x1, a6_1);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref wk, 896));
+                            a7_0 = MultiplyAdd(c7, x0, a7_0);
+                            a7_1 = MultiplyAdd(c7, x1, a7_1);
+                            Vector512<float> c8 = Vector512.Create(Unsafe.Add(ref wk, 1024));
+                            a8_0 = MultiplyAdd(c8, x0, a8_0);
+                            a8_1 = MultiplyAdd(c8, x1, a8_1);
+                            Vector512<float> c9 = Vector512.Create(Unsafe.Add(ref wk, 1152));
+                            a9_0 = MultiplyAdd(c9, x0, a9_0);
+                            a9_1 = MultiplyAdd(c9, x1, a9_1);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 16);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 48);
+                        a2_0.StoreUnsafe(ref yo, 64);
+                        a2_1.StoreUnsafe(ref yo, 80);
+                        a3_0.StoreUnsafe(ref yo, 96);
+                        a3_1.StoreUnsafe(ref yo, 112);
+                        a4_0.StoreUnsafe(ref yo, 128);
+                        a4_1.StoreUnsafe(ref yo, 144);
+                        a5_0.StoreUnsafe(ref yo, 160);
+                        a5_1.StoreUnsafe(ref yo, 176);
+                        a6_0.StoreUnsafe(ref yo, 192);
+                        a6_1.StoreUnsafe(ref yo, 208);
+                        a7_0.StoreUnsafe(ref yo, 224);
+                        a7_1.StoreUnsafe(ref yo, 240);
+                        a8_0.StoreUnsafe(ref yo, 256);
+                        a8_1.StoreUnsafe(ref yo, 272);
+                        a9_0.StoreUnsafe(ref yo, 288);
+                        a9_1.StoreUnsafe(ref yo, 304);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 10 rows = 5 tiles of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 10; o += 2)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero;
+                        Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero, a1_3 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<float> x2 = Vector256.LoadUnsafe(ref xk, 16);
+                            Vector256<float> x3 = Vector256.LoadUnsafe(ref xk, 24);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<float> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref wk, 128));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a0_2.StoreUnsafe(ref yo, 16);
+                        a0_3.StoreUnsafe(ref yo, 24);
+                        a1_0.StoreUnsafe(ref yo, 32);
+                        a1_1.StoreUnsafe(ref yo, 40);
+                        a1_2.StoreUnsafe(ref yo, 48);
+                        a1_3.StoreUnsafe(ref yo, 56);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 10 rows = 10 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 10; o += 1)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            ref float xk = ref Unsafe.Add(ref xt, k * 32);
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<float> x2 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<float> x3 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<float> x4 = Vector128.LoadUnsafe(ref xk, 16);
+                            Vector128<float> x5 = Vector128.LoadUnsafe(ref xk, 20);
+                            Vector128<float> x6 = Vector128.LoadUnsafe(ref xk, 24);
+                            Vector128<float> x7 = Vector128.LoadUnsafe(ref xk, 28);
+                            ref float wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<float> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref float yo = ref Unsafe.Add(ref yt, o * 32);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a0_4.StoreUnsafe(ref yo, 16);
+                        a0_5.StoreUnsafe(ref yo, 20);
+                        a0_6.StoreUnsafe(ref yo, 24);
+                        a0_7.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 10; o++)
+                {
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint k = 0; k < 128; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 128) + k) * Unsafe.Add(ref xt, (k * 32) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 32) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>xt[i·32 + j] = x[j·128 + i] for the 32 examples j of a block and i &lt; 128: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock128(ref float x, ref float xt)
+            {
+                if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                {
+                    // 8 × 8 squares: 8 rows of 8 inputs in, 8 rows of 8 examples out, through 24 in-register shuffles.
+                    for (nuint i = 0; i < 128; i += 8)
+                    {
+                        for (nuint j = 0; j < 32; j += 8)
+                        {
+                            ref float from = ref Unsafe.Add(ref x, (j * 128) + i);
+                            Vector256<float> r0 = Vector256.LoadUnsafe(ref from);
+                            Vector256<float> r1 = Vector256.LoadUnsafe(ref from, 128);
+                            Vector256<float> r2 = Vector256.LoadUnsafe(ref from, 256);
+                            Vector256<float> r3 = Vector256.LoadUnsafe(ref from, 384);
+                            Vector256<float> r4 = Vector256.LoadUnsafe(ref from, 512);
+                            Vector256<float> r5 = Vector256.LoadUnsafe(ref from, 640);
+                            Vector256<float> r6 = Vector256.LoadUnsafe(ref from, 768);
+                            Vector256<float> r7 = Vector256.LoadUnsafe(ref from, 896);
+                            Vector256<float> l0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1), h0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+                            Vector256<float> l2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3), h2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+                            Vector256<float> l4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5), h4 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+                            Vector256<float> l6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7), h6 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+                            Vector256<float> s0 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0x44), s1 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l0, l2, 0xEE);
+                            Vector256<float> s2 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0x44), s3 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h0, h2, 0xEE);
+                            Vector256<float> s4 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0x44), s5 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(l4, l6, 0xEE);
+                            Vector256<float> s6 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0x44), s7 = global::System.Runtime.Intrinsics.X86.Avx.Shuffle(h4, h6, 0xEE);
+                            ref float to = ref Unsafe.Add(ref xt, (i * 32) + j);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 32);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 64);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 96);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 128);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 160);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 192);
+                            global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 224);
+                        }
+                    }
+                    return;
+                }
+
+                // 16 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 128; i0 += 16)
+                {
+                    nuint end = i0 + 16;
+                    for (nuint j = 0; j < 32; j++)
+                    {
+                        ref float row = ref Unsafe.Add(ref x, j * 128);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 32) + j) = Unsafe.Add(ref row, i);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·28 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows28(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 28);
+                        // 28 = 16 + 12 (a masked vector)
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 0);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 28), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 56), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 84), xl, s3);
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 12) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 12), xr, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 40), xr, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0, s1, s2, s3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 28);
+                        // 28 = 1 × 2 × 8 + 8 + 4 (a masked vector)
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 16; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 28), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 36), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 56), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 64), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 84), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 92), x1, t3);
+                        }
+                        Vector256<float> xl = Vector256.LoadUnsafe(ref x, 16);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 16), xl, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 44), xl, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 72), xl, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 100), xl, s3);
+                        Vector256<float> xr = Vector256.LoadUnsafe(ref x, 20) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 20), xr, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 48), xr, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 76), xr, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 104), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 28);
+                        // 28 = 3 × 2 × 4 + 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 24; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 28), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 32), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 56), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 60), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 84), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 88), x1, t3);
+                        }
+                        Vector128<float> xl = Vector128.LoadUnsafe(ref x, 24);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 24), xl, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 52), xl, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 80), xl, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 108), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot28(ref Unsafe.Add(ref w, j * 28), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·128 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows128(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        // 128 = 4 × 2 × 16
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 128; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 272), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        // 128 = 8 × 2 × 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 128; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 128), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 136), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 256), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 264), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 384), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 392), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        // 128 = 16 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 128; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 128), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 132), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 256), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 260), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 384), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 388), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot128(ref Unsafe.Add(ref w, j * 128), ref x);
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·10 + i] for i &lt; 10: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows10(ref float d, nuint rows, ref float t, float alpha)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    {
+                        // columns 0 to 7
+                        Vector256<float> s0 = Vector256<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 10);
+                            s0 += Vector256.LoadUnsafe(ref dr);
+                        }
+                        (Vector256.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 10) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 7
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref float dr = ref Unsafe.Add(ref d, r * 10);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                            s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                        (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float sum = 0.0f;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            sum += Unsafe.Add(ref d, (r * 10) + i);
+                        }
+                        Unsafe.Add(ref t, i) += alpha * sum;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 10; i++)
                 {
                     float sum = 0.0f;
                     for (nuint r = 0; r < rows; r++)
@@ -3891,512 +3936,474 @@ namespace Samples
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<float> ExpF(Vector512<float> x)
             {
-                Vector128<float> alphaV = Vector128.Create(alpha);
+                Vector512<float> y = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.0f)), Vector512.Create(88.0f));
+                Vector512<float> k = Vector512.Floor((y * Vector512.Create(1.442695f)) + Vector512.Create(0.5f));
+                Vector512<float> r = (y - (k * Vector512.Create(0.6933594f))) - (k * Vector512.Create(-0.00021219444f));
+                Vector512<float> p = Vector512.Create(0.00019875691f);
+                p = (p * r) + Vector512.Create(0.0013981999f);
+                p = (p * r) + Vector512.Create(0.008333452f);
+                p = (p * r) + Vector512.Create(0.041665796f);
+                p = (p * r) + Vector512.Create(0.16666666f);
+                p = (p * r) + Vector512.Create(0.5f);
+                p = (p * (r * r)) + r + Vector512.Create(1.0f);
+                Vector512<float> e = p * Vector512.ShiftLeft(Vector512.ConvertToInt32(k) + Vector512.Create(127), 23).AsSingle();
+                return Vector512.ConditionalSelect(Vector512.Equals(x, x), e, x);
+            }
+
+            /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<float> SigmoidF(Vector512<float> x) => Vector512.Create(1.0f) / (Vector512.Create(1.0f) + ExpF(-x));
+
+            /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<float> TanhF(Vector512<float> x) => Vector512.Create(1.0f) - (Vector512.Create(2.0f) / (ExpF(x + x) + Vector512.Create(1.0f)));
+
+            /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<float> ExpF(Vector256<float> x)
+            {
+                Vector256<float> y = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.0f)), Vector256.Create(88.0f));
+                Vector256<float> k = Vector256.Floor((y * Vector256.Create(1.442695f)) + Vector256.Create(0.5f));
+                Vector256<float> r = (y - (k * Vector256.Create(0.6933594f))) - (k * Vector256.Create(-0.00021219444f));
+                Vector256<float> p = Vector256.Create(0.00019875691f);
+                p = (p * r) + Vector256.Create(0.0013981999f);
+                p = (p * r) + Vector256.Create(0.008333452f);
+                p = (p * r) + Vector256.Create(0.041665796f);
+                p = (p * r) + Vector256.Create(0.16666666f);
+                p = (p * r) + Vector256.Create(0.5f);
+                p = (p * (r * r)) + r + Vector256.Create(1.0f);
+                Vector256<float> e = p * Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).AsSingle();
+                return Vector256.ConditionalSelect(Vector256.Equals(x, x), e, x);
+            }
+
+            /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<float> SigmoidF(Vector256<float> x) => Vector256.Create(1.0f) / (Vector256.Create(1.0f) + ExpF(-x));
+
+            /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<float> TanhF(Vector256<float> x) => Vector256.Create(1.0f) - (Vector256.Create(2.0f) / (ExpF(x + x) + Vector256.Create(1.0f)));
+
+            /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> ExpF(Vector128<float> x)
+            {
+                Vector128<float> y = Vector128.Min(Vector128.Max(x, Vector128.Create(-87.0f)), Vector128.Create(88.0f));
+                Vector128<float> k = Vector128.Floor((y * Vector128.Create(1.442695f)) + Vector128.Create(0.5f));
+                Vector128<float> r = (y - (k * Vector128.Create(0.6933594f))) - (k * Vector128.Create(-0.00021219444f));
+                Vector128<float> p = Vector128.Create(0.00019875691f);
+                p = (p * r) + Vector128.Create(0.0013981999f);
+                p = (p * r) + Vector128.Create(0.008333452f);
+                p = (p * r) + Vector128.Create(0.041665796f);
+                p = (p * r) + Vector128.Create(0.16666666f);
+                p = (p * r) + Vector128.Create(0.5f);
+                p = (p * (r * r)) + r + Vector128.Create(1.0f);
+                Vector128<float> e = p * Vector128.ShiftLeft(Vector128.ConvertToInt32(k) + Vector128.Create(127), 23).AsSingle();
+                return Vector128.ConditionalSelect(Vector128.Equals(x, x), e, x);
+            }
+
+            /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> SigmoidF(Vector128<float> x) => Vector128.Create(1.0f) / (Vector128.Create(1.0f) + ExpF(-x));
+
+            /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<float> TanhF(Vector128<float> x) => Vector128.Create(1.0f) - (Vector128.Create(2.0f) / (ExpF(x + x) + Vector128.Create(1.0f)));
+
+            /// <summary>e^x for a float: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float ExpF(float x)
+            {
+                float y = MathF.Min(MathF.Max(x, -87f), 88f);
+                float k = MathF.Floor((y * 1.44269504f) + 0.5f);
+                float r = (y - (k * 0.6933594f)) - (k * -0.00021219444f);
+                float p = 0.00019875691f;
+                p = (p * r) + 0.0013981999f;
+                p = (p * r) + 0.008333452f;
+                p = (p * r) + 0.041665796f;
+                p = (p * r) + 0.16666666f;
+                p = (p * r) + 0.5f;
+                p = (p * (r * r)) + r + 1.0f;
+                float e = p * BitConverter.Int32BitsToSingle(((int)k + 127) << 23);
+                return float.IsNaN(x) ? x : e;
+            }
+
+            /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float SigmoidF(float x) => 1.0f / (1.0f + ExpF(-x));
+
+            /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float TanhF(float x) => 1.0f - (2.0f / (ExpF(x + x) + 1.0f));
+
+
+            /// <summary>
+            /// Gemm128's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 48 columns, and in a strip 8
+            /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void GemmMany128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, nuint count)
+            {
+                for (nuint b = 0; b < 96; b += 48)
                 {
-                    // columns 0 to 7
-                    Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
-                    for (nuint r = 0; r < rows; r++)
+                    ref float vb = ref Unsafe.Add(ref v, b);
+                    ref float ob = ref Unsafe.Add(ref o, b);
+                    nuint j = 0;
+                    for (; j + 8 <= count; j += 8)
                     {
-                        ref float dr = ref Unsafe.Add(ref d, r * 10);
-                        s0 += Vector128.LoadUnsafe(ref dr);
-                        s1 += Vector128.LoadUnsafe(ref dr, 4);
+                        Gemm8x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
                     }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                    (Vector128.LoadUnsafe(ref t, 4) + (alphaV * s1)).StoreUnsafe(ref t, 4);
-                }
-                for (nuint i = 8; i < 10; i++)
-                {
-                    float sum = 0.0f;
-                    for (nuint r = 0; r < rows; r++)
+                    if (j + 4 <= count)
                     {
-                        sum += Unsafe.Add(ref d, (r * 10) + i);
+                        Gemm4x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                        j += 4;
                     }
-                    Unsafe.Add(ref t, i) += alpha * sum;
+                    for (; j < count; j++)
+                    {
+                        Gemm1x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
                 }
-                return;
+                {
+                    ref float vb = ref Unsafe.Add(ref v, 96);
+                    ref float ob = ref Unsafe.Add(ref o, 96);
+                    nuint j = 0;
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Gemm8x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                    if (j + 4 <= count)
+                    {
+                        Gemm4x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                        j += 4;
+                    }
+                    for (; j < count; j++)
+                    {
+                        Gemm1x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                }
             }
 
-            for (nuint i = 0; i < 10; i++)
+            /// <summary>
+            /// Gemm512's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 48 columns, and in a strip 8
+            /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void GemmMany512(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, nuint count)
             {
-                float sum = 0.0f;
-                for (nuint r = 0; r < rows; r++)
+                for (nuint b = 0; b < 480; b += 48)
                 {
-                    sum += Unsafe.Add(ref d, (r * 10) + i);
+                    ref float vb = ref Unsafe.Add(ref v, b);
+                    ref float ob = ref Unsafe.Add(ref o, b);
+                    nuint j = 0;
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Gemm8x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                    if (j + 4 <= count)
+                    {
+                        Gemm4x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                        j += 4;
+                    }
+                    for (; j < count; j++)
+                    {
+                        Gemm1x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
                 }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> ExpF(Vector512<float> x)
-        {
-            Vector512<float> y = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.0f)), Vector512.Create(88.0f));
-            Vector512<float> k = Vector512.Floor((y * Vector512.Create(1.442695f)) + Vector512.Create(0.5f));
-            Vector512<float> r = (y - (k * Vector512.Create(0.6933594f))) - (k * Vector512.Create(-0.00021219444f));
-            Vector512<float> p = Vector512.Create(0.00019875691f);
-            p = (p * r) + Vector512.Create(0.0013981999f);
-            p = (p * r) + Vector512.Create(0.008333452f);
-            p = (p * r) + Vector512.Create(0.041665796f);
-            p = (p * r) + Vector512.Create(0.16666666f);
-            p = (p * r) + Vector512.Create(0.5f);
-            p = (p * (r * r)) + r + Vector512.Create(1.0f);
-            Vector512<float> e = p * Vector512.ShiftLeft(Vector512.ConvertToInt32(k) + Vector512.Create(127), 23).AsSingle();
-            return Vector512.ConditionalSelect(Vector512.Equals(x, x), e, x);
-        }
-
-        /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> SigmoidF(Vector512<float> x) => Vector512.Create(1.0f) / (Vector512.Create(1.0f) + ExpF(-x));
-
-        /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> TanhF(Vector512<float> x) => Vector512.Create(1.0f) - (Vector512.Create(2.0f) / (ExpF(x + x) + Vector512.Create(1.0f)));
-
-        /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> ExpF(Vector256<float> x)
-        {
-            Vector256<float> y = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.0f)), Vector256.Create(88.0f));
-            Vector256<float> k = Vector256.Floor((y * Vector256.Create(1.442695f)) + Vector256.Create(0.5f));
-            Vector256<float> r = (y - (k * Vector256.Create(0.6933594f))) - (k * Vector256.Create(-0.00021219444f));
-            Vector256<float> p = Vector256.Create(0.00019875691f);
-            p = (p * r) + Vector256.Create(0.0013981999f);
-            p = (p * r) + Vector256.Create(0.008333452f);
-            p = (p * r) + Vector256.Create(0.041665796f);
-            p = (p * r) + Vector256.Create(0.16666666f);
-            p = (p * r) + Vector256.Create(0.5f);
-            p = (p * (r * r)) + r + Vector256.Create(1.0f);
-            Vector256<float> e = p * Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).AsSingle();
-            return Vector256.ConditionalSelect(Vector256.Equals(x, x), e, x);
-        }
-
-        /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> SigmoidF(Vector256<float> x) => Vector256.Create(1.0f) / (Vector256.Create(1.0f) + ExpF(-x));
-
-        /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> TanhF(Vector256<float> x) => Vector256.Create(1.0f) - (Vector256.Create(2.0f) / (ExpF(x + x) + Vector256.Create(1.0f)));
-
-        /// <summary>e^x for each lane: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> ExpF(Vector128<float> x)
-        {
-            Vector128<float> y = Vector128.Min(Vector128.Max(x, Vector128.Create(-87.0f)), Vector128.Create(88.0f));
-            Vector128<float> k = Vector128.Floor((y * Vector128.Create(1.442695f)) + Vector128.Create(0.5f));
-            Vector128<float> r = (y - (k * Vector128.Create(0.6933594f))) - (k * Vector128.Create(-0.00021219444f));
-            Vector128<float> p = Vector128.Create(0.00019875691f);
-            p = (p * r) + Vector128.Create(0.0013981999f);
-            p = (p * r) + Vector128.Create(0.008333452f);
-            p = (p * r) + Vector128.Create(0.041665796f);
-            p = (p * r) + Vector128.Create(0.16666666f);
-            p = (p * r) + Vector128.Create(0.5f);
-            p = (p * (r * r)) + r + Vector128.Create(1.0f);
-            Vector128<float> e = p * Vector128.ShiftLeft(Vector128.ConvertToInt32(k) + Vector128.Create(127), 23).AsSingle();
-            return Vector128.ConditionalSelect(Vector128.Equals(x, x), e, x);
-        }
-
-        /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> SigmoidF(Vector128<float> x) => Vector128.Create(1.0f) / (Vector128.Create(1.0f) + ExpF(-x));
-
-        /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> TanhF(Vector128<float> x) => Vector128.Create(1.0f) - (Vector128.Create(2.0f) / (ExpF(x + x) + Vector128.Create(1.0f)));
-
-        /// <summary>e^x for a float: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float ExpF(float x)
-        {
-            float y = MathF.Min(MathF.Max(x, -87f), 88f);
-            float k = MathF.Floor((y * 1.44269504f) + 0.5f);
-            float r = (y - (k * 0.6933594f)) - (k * -0.00021219444f);
-            float p = 0.00019875691f;
-            p = (p * r) + 0.0013981999f;
-            p = (p * r) + 0.008333452f;
-            p = (p * r) + 0.041665796f;
-            p = (p * r) + 0.16666666f;
-            p = (p * r) + 0.5f;
-            p = (p * (r * r)) + r + 1.0f;
-            float e = p * BitConverter.Int32BitsToSingle(((int)k + 127) << 23);
-            return float.IsNaN(x) ? x : e;
-        }
-
-        /// <summary>σ(x) = 1/(1 + e^−x) with <see cref="ExpF(float)"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float SigmoidF(float x) => 1.0f / (1.0f + ExpF(-x));
-
-        /// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref="ExpF(float)"/>: saturates to ±1, absolute error about 1e-7.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float TanhF(float x) => 1.0f - (2.0f / (ExpF(x + x) + 1.0f));
-
-
-        /// <summary>
-        /// Gemm128's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 48 columns, and in a strip 8
-        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GemmMany128(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, nuint count)
-        {
-            for (nuint b = 0; b < 96; b += 48)
-            {
-                ref float vb = ref Unsafe.Add(ref v, b);
-                ref float ob = ref Unsafe.Add(ref o, b);
-                nuint j = 0;
-                for (; j + 8 <= count; j += 8)
                 {
-                    Gemm8x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-                if (j + 4 <= count)
-                {
-                    Gemm4x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                    j += 4;
-                }
-                for (; j < count; j++)
-                {
-                    Gemm1x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    ref float vb = ref Unsafe.Add(ref v, 480);
+                    ref float ob = ref Unsafe.Add(ref o, 480);
+                    nuint j = 0;
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Gemm8x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                    if (j + 4 <= count)
+                    {
+                        Gemm4x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                        j += 4;
+                    }
+                    for (; j < count; j++)
+                    {
+                        Gemm1x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
                 }
             }
-            {
-                ref float vb = ref Unsafe.Add(ref v, 96);
-                ref float ob = ref Unsafe.Add(ref o, 96);
-                nuint j = 0;
-                for (; j + 8 <= count; j += 8)
-                {
-                    Gemm8x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-                if (j + 4 <= count)
-                {
-                    Gemm4x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                    j += 4;
-                }
-                for (; j < count; j++)
-                {
-                    Gemm1x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-            }
-        }
 
-        /// <summary>
-        /// Gemm512's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 48 columns, and in a strip 8
-        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GemmMany512(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate, nuint count)
-        {
-            for (nuint b = 0; b < 480; b += 48)
+            /// <summary>
+            /// y[j] = Σᵢ w[j·28 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 1 vector,
+            /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
+            /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
+            /// the order the tree leaves its lanes in.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows16x28(ref float w, ref float x, ref float y, nuint rows)
             {
-                ref float vb = ref Unsafe.Add(ref v, b);
-                ref float ob = ref Unsafe.Add(ref o, b);
-                nuint j = 0;
-                for (; j + 8 <= count; j += 8)
+                if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Gemm8x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    DotRows28(ref w, ref x, ref y, rows);
+                    return;
                 }
-                if (j + 4 <= count)
+                for (nuint o = 0; o < rows; o += 16)
                 {
-                    Gemm4x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                    j += 4;
-                }
-                for (; j < count; j++)
-                {
-                    Gemm1x48(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    ref float wo = ref Unsafe.Add(ref w, o * 28);
+                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                    Vector512<float> a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                    Vector512<float> a1 = Vector512.LoadUnsafe(ref wo, 112) * x0;
+                    Vector512<float> a2 = Vector512.LoadUnsafe(ref wo, 224) * x0;
+                    Vector512<float> a3 = Vector512.LoadUnsafe(ref wo, 336) * x0;
+                    Vector512<float> a4 = Vector512.LoadUnsafe(ref wo, 28) * x0;
+                    Vector512<float> a5 = Vector512.LoadUnsafe(ref wo, 140) * x0;
+                    Vector512<float> a6 = Vector512.LoadUnsafe(ref wo, 252) * x0;
+                    Vector512<float> a7 = Vector512.LoadUnsafe(ref wo, 364) * x0;
+                    Vector512<float> a8 = Vector512.LoadUnsafe(ref wo, 56) * x0;
+                    Vector512<float> a9 = Vector512.LoadUnsafe(ref wo, 168) * x0;
+                    Vector512<float> a10 = Vector512.LoadUnsafe(ref wo, 280) * x0;
+                    Vector512<float> a11 = Vector512.LoadUnsafe(ref wo, 392) * x0;
+                    Vector512<float> a12 = Vector512.LoadUnsafe(ref wo, 84) * x0;
+                    Vector512<float> a13 = Vector512.LoadUnsafe(ref wo, 196) * x0;
+                    Vector512<float> a14 = Vector512.LoadUnsafe(ref wo, 308) * x0;
+                    Vector512<float> a15 = Vector512.LoadUnsafe(ref wo, 420) * x0;
+                    // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
+                    Vector512<float> xr = Vector512.LoadUnsafe(ref x, 12) * Vector512.Create(0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f);
+                    a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 12), xr, a0);
+                    a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 124), xr, a1);
+                    a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, a2);
+                    a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 348), xr, a3);
+                    a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 40), xr, a4);
+                    a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 152), xr, a5);
+                    a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 264), xr, a6);
+                    a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 376), xr, a7);
+                    a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, a8);
+                    a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 180), xr, a9);
+                    a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 292), xr, a10);
+                    a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 404), xr, a11);
+                    a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, a12);
+                    a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 208), xr, a13);
+                    a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 320), xr, a14);
+                    a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 432), xr, a15);
+                    // Halves: b_m = [a_2m's halves added | a_2m+1's].
+                    Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
+                    Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
+                    Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
+                    Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
+                    Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
+                    Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
+                    Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
+                    Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
+                    // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
+                    Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
+                    Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
+                    Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
+                    Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
+                    // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
+                    Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
+                    Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
+                    (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
                 }
             }
-            {
-                ref float vb = ref Unsafe.Add(ref v, 480);
-                ref float ob = ref Unsafe.Add(ref o, 480);
-                nuint j = 0;
-                for (; j + 8 <= count; j += 8)
-                {
-                    Gemm8x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-                if (j + 4 <= count)
-                {
-                    Gemm4x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                    j += 4;
-                }
-                for (; j < count; j++)
-                {
-                    Gemm1x32(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-            }
-        }
 
-        /// <summary>
-        /// y[j] = Σᵢ w[j·28 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 1 vector,
-        /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
-        /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
-        /// the order the tree leaves its lanes in.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows16x28(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            /// <summary>
+            /// y[j] = Σᵢ w[j·128 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 8 vectors,
+            /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
+            /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
+            /// the order the tree leaves its lanes in.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows16x128(ref float w, ref float x, ref float y, nuint rows)
             {
-                DotRows28(ref w, ref x, ref y, rows);
-                return;
-            }
-            for (nuint o = 0; o < rows; o += 16)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 28);
-                Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
-                Vector512<float> a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
-                Vector512<float> a1 = Vector512.LoadUnsafe(ref wo, 112) * x0;
-                Vector512<float> a2 = Vector512.LoadUnsafe(ref wo, 224) * x0;
-                Vector512<float> a3 = Vector512.LoadUnsafe(ref wo, 336) * x0;
-                Vector512<float> a4 = Vector512.LoadUnsafe(ref wo, 28) * x0;
-                Vector512<float> a5 = Vector512.LoadUnsafe(ref wo, 140) * x0;
-                Vector512<float> a6 = Vector512.LoadUnsafe(ref wo, 252) * x0;
-                Vector512<float> a7 = Vector512.LoadUnsafe(ref wo, 364) * x0;
-                Vector512<float> a8 = Vector512.LoadUnsafe(ref wo, 56) * x0;
-                Vector512<float> a9 = Vector512.LoadUnsafe(ref wo, 168) * x0;
-                Vector512<float> a10 = Vector512.LoadUnsafe(ref wo, 280) * x0;
-                Vector512<float> a11 = Vector512.LoadUnsafe(ref wo, 392) * x0;
-                Vector512<float> a12 = Vector512.LoadUnsafe(ref wo, 84) * x0;
-                Vector512<float> a13 = Vector512.LoadUnsafe(ref wo, 196) * x0;
-                Vector512<float> a14 = Vector512.LoadUnsafe(ref wo, 308) * x0;
-                Vector512<float> a15 = Vector512.LoadUnsafe(ref wo, 420) * x0;
-                // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
-                Vector512<float> xr = Vector512.LoadUnsafe(ref x, 12) * Vector512.Create(0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f);
-                a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 12), xr, a0);
-                a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 124), xr, a1);
-                a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, a2);
-                a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 348), xr, a3);
-                a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 40), xr, a4);
-                a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 152), xr, a5);
-                a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 264), xr, a6);
-                a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 376), xr, a7);
-                a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, a8);
-                a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 180), xr, a9);
-                a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 292), xr, a10);
-                a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 404), xr, a11);
-                a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, a12);
-                a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 208), xr, a13);
-                a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 320), xr, a14);
-                a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 432), xr, a15);
-                // Halves: b_m = [a_2m's halves added | a_2m+1's].
-                Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
-                Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
-                Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
-                Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
-                Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
-                Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
-                Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
-                Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
-                // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
-                Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
-                Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
-                Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
-                Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
-                // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
-                Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
-                Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
-                (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
-            }
-        }
-
-        /// <summary>
-        /// y[j] = Σᵢ w[j·128 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 8 vectors,
-        /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
-        /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
-        /// the order the tree leaves its lanes in.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows16x128(ref float w, ref float x, ref float y, nuint rows)
-        {
-            if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-            {
-                DotRows128(ref w, ref x, ref y, rows);
-                return;
-            }
-            for (nuint o = 0; o < rows; o += 16)
-            {
-                ref float wo = ref Unsafe.Add(ref w, o * 128);
-                Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
-                Vector512<float> a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
-                Vector512<float> a1 = Vector512.LoadUnsafe(ref wo, 512) * x0;
-                Vector512<float> a2 = Vector512.LoadUnsafe(ref wo, 1024) * x0;
-                Vector512<float> a3 = Vector512.LoadUnsafe(ref wo, 1536) * x0;
-                Vector512<float> a4 = Vector512.LoadUnsafe(ref wo, 128) * x0;
-                Vector512<float> a5 = Vector512.LoadUnsafe(ref wo, 640) * x0;
-                Vector512<float> a6 = Vector512.LoadUnsafe(ref wo, 1152) * x0;
-                Vector512<float> a7 = Vector512.LoadUnsafe(ref wo, 1664) * x0;
-                Vector512<float> a8 = Vector512.LoadUnsafe(ref wo, 256) * x0;
-                Vector512<float> a9 = Vector512.LoadUnsafe(ref wo, 768) * x0;
-                Vector512<float> a10 = Vector512.LoadUnsafe(ref wo, 1280) * x0;
-                Vector512<float> a11 = Vector512.LoadUnsafe(ref wo, 1792) * x0;
-                Vector512<float> a12 = Vector512.LoadUnsafe(ref wo, 384) * x0;
-                Vector512<float> a13 = Vector512.LoadUnsafe(ref wo, 896) * x0;
-                Vector512<float> a14 = Vector512.LoadUnsafe(ref wo, 1408) * x0;
-                Vector512<float> a15 = Vector512.LoadUnsafe(ref wo, 1920) * x0;
-                for (nuint i = 16; i < 128; i += 16)
+                if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
-                    a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
-                    a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 512), xi, a1);
-                    a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1024), xi, a2);
-                    a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1536), xi, a3);
-                    a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), xi, a4);
-                    a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 640), xi, a5);
-                    a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1152), xi, a6);
-                    a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1664), xi, a7);
-                    a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), xi, a8);
-                    a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 768), xi, a9);
-                    a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1280), xi, a10);
-                    a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1792), xi, a11);
-                    a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), xi, a12);
-                    a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 896), xi, a13);
-                    a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1408), xi, a14);
-                    a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1920), xi, a15);
+                    DotRows128(ref w, ref x, ref y, rows);
+                    return;
                 }
-                // Halves: b_m = [a_2m's halves added | a_2m+1's].
-                Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
-                Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
-                Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
-                Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
-                Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
-                Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
-                Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
-                Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
-                // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
-                Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
-                Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
-                Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
-                Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
-                // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
-                Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
-                Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
-                (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBias10(ref float y, ref float b)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 10 = 1 × 8 + 2 scalar
+                for (nuint o = 0; o < rows; o += 16)
                 {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
-                    z.StoreUnsafe(ref y, 0);
+                    ref float wo = ref Unsafe.Add(ref w, o * 128);
+                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                    Vector512<float> a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                    Vector512<float> a1 = Vector512.LoadUnsafe(ref wo, 512) * x0;
+                    Vector512<float> a2 = Vector512.LoadUnsafe(ref wo, 1024) * x0;
+                    Vector512<float> a3 = Vector512.LoadUnsafe(ref wo, 1536) * x0;
+                    Vector512<float> a4 = Vector512.LoadUnsafe(ref wo, 128) * x0;
+                    Vector512<float> a5 = Vector512.LoadUnsafe(ref wo, 640) * x0;
+                    Vector512<float> a6 = Vector512.LoadUnsafe(ref wo, 1152) * x0;
+                    Vector512<float> a7 = Vector512.LoadUnsafe(ref wo, 1664) * x0;
+                    Vector512<float> a8 = Vector512.LoadUnsafe(ref wo, 256) * x0;
+                    Vector512<float> a9 = Vector512.LoadUnsafe(ref wo, 768) * x0;
+                    Vector512<float> a10 = Vector512.LoadUnsafe(ref wo, 1280) * x0;
+                    Vector512<float> a11 = Vector512.LoadUnsafe(ref wo, 1792) * x0;
+                    Vector512<float> a12 = Vector512.LoadUnsafe(ref wo, 384) * x0;
+                    Vector512<float> a13 = Vector512.LoadUnsafe(ref wo, 896) * x0;
+                    Vector512<float> a14 = Vector512.LoadUnsafe(ref wo, 1408) * x0;
+                    Vector512<float> a15 = Vector512.LoadUnsafe(ref wo, 1920) * x0;
+                    for (nuint i = 16; i < 128; i += 16)
+                    {
+                        Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
+                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 512), xi, a1);
+                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1024), xi, a2);
+                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1536), xi, a3);
+                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), xi, a4);
+                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 640), xi, a5);
+                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1152), xi, a6);
+                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1664), xi, a7);
+                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), xi, a8);
+                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 768), xi, a9);
+                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1280), xi, a10);
+                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1792), xi, a11);
+                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), xi, a12);
+                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 896), xi, a13);
+                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1408), xi, a14);
+                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1920), xi, a15);
+                    }
+                    // Halves: b_m = [a_2m's halves added | a_2m+1's].
+                    Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
+                    Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
+                    Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
+                    Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
+                    Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
+                    Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
+                    Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
+                    Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
+                    // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
+                    Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
+                    Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
+                    Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
+                    Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
+                    // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
+                    Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
+                    Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
+                    (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
                 }
-                for (nuint i = 8; i < 10; i++)
+            }
+
+            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 10: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBias10(ref float y, ref float b)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 10 = 1 × 8 + 2 scalar
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 0) + Vector256.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z;
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 10 = 2 × 4 + 2 scalar
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
+                        z.StoreUnsafe(ref y, 4);
+                    }
+                    for (nuint i = 8; i < 10; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                        Unsafe.Add(ref y, i) = z;
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 10; i++)
                 {
                     float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
                     Unsafe.Add(ref y, i) = z;
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBiasBroadcast32(ref float y, float b)
             {
-                // 10 = 2 × 4 + 2 scalar
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
-                    z.StoreUnsafe(ref y, 0);
+                    // 32 = 2 × 16
+                    Vector512<float> bV = Vector512.Create(b);
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    {
+                        Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
+                        z.StoreUnsafe(ref y, 16);
+                    }
+                    return;
                 }
+
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<float> z = Vector128.LoadUnsafe(ref y, 4) + Vector128.LoadUnsafe(ref b, 4);
-                    z.StoreUnsafe(ref y, 4);
+                    // 32 = 1 × 4 × 8 (unrolled)
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            z.StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            z.StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    return;
                 }
-                for (nuint i = 8; i < 10; i++)
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    // 32 = 2 × 4 × 4 (unrolled)
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            z.StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 32; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
                     Unsafe.Add(ref y, i) = z;
                 }
-                return;
-            }
-
-            for (nuint i = 0; i < 10; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b) for i &lt; 32: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBiasBroadcast32(ref float y, float b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 16
-                Vector512<float> bV = Vector512.Create(b);
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    z.StoreUnsafe(ref y, 0);
-                }
-                {
-                    Vector512<float> z = Vector512.LoadUnsafe(ref y, 16) + bV;
-                    z.StoreUnsafe(ref y, 16);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 32 = 1 × 4 × 8 (unrolled)
-                Vector256<float> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 32; i += 32)
-                {
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
-                        z.StoreUnsafe(ref y, i + 16);
-                    }
-                    {
-                        Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
-                        z.StoreUnsafe(ref y, i + 24);
-                    }
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 32 = 2 × 4 × 4 (unrolled)
-                Vector128<float> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 32; i += 16)
-                {
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
-                        z.StoreUnsafe(ref y, i + 12);
-                    }
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 32; i++)
-            {
-                float z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z;
             }
         }
     }

@@ -825,12 +825,12 @@ namespace Samples
             }
             else
             {
-                DotRows8(ref wh, ref Unsafe.Add(ref previous, 32), ref gh, 24);
-                Axpy24(ref gh, 1.0d, ref bh);
+                Kernels.DotRows8(ref wh, ref Unsafe.Add(ref previous, 32), ref gh, 24);
+                Kernels.Axpy24(ref gh, 1.0d, ref bh);
             }
             // The input part: W_ih·x_t + b_ih into the step's gate values.
-            DotRows3(ref wi, ref x, ref current, 24);
-            Axpy24(ref current, 1.0d, ref Unsafe.Add(ref p, BI0));
+            Kernels.DotRows3(ref wi, ref x, ref current, 24);
+            Kernels.Axpy24(ref current, 1.0d, ref Unsafe.Add(ref p, BI0));
 
             Layer0Cell(ref previous, ref current, ref gh);
         }
@@ -910,10 +910,10 @@ namespace Samples
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BI0), 24).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), 24));
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BH0), 24).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * 224), 24));
             }
-            GemmMany24(ref wt, 40, ref x, 1, 30, 3, ref current, rs, 1.0d, accumulate: true, count);
+            Kernels.GemmMany24(ref wt, 40, ref x, 1, 30, 3, ref current, rs, 1.0d, accumulate: true, count);
             if (!first)
             {
-                GemmMany24(ref Unsafe.Add(ref wt, 120), 40, ref Unsafe.Add(ref previous, 32), 1, rs, 8, ref gh, 224, 1.0d, accumulate: true, count);
+                Kernels.GemmMany24(ref Unsafe.Add(ref wt, 120), 40, ref Unsafe.Add(ref previous, 32), 1, rs, 8, ref gh, 224, 1.0d, accumulate: true, count);
             }
             for (nuint n = 0; n < count; n++)
             {
@@ -992,20 +992,20 @@ namespace Samples
             }
             else
             {
-                DotRows6(ref wh, ref Unsafe.Add(ref previous, 0), ref gh, 4);
+                Kernels.DotRows6(ref wh, ref Unsafe.Add(ref previous, 0), ref gh, 4);
                 for (nuint o = 4; o < 6; o++)
                 {
-                    Unsafe.Add(ref gh, o) = Dot6(ref Unsafe.Add(ref wh, o * 6), ref Unsafe.Add(ref previous, 0));
+                    Unsafe.Add(ref gh, o) = Kernels.Dot6(ref Unsafe.Add(ref wh, o * 6), ref Unsafe.Add(ref previous, 0));
                 }
-                Axpy6(ref gh, 1.0d, ref bh);
+                Kernels.Axpy6(ref gh, 1.0d, ref bh);
             }
             // The input part: W_ih·x_t + b_ih into the step's gate values.
-            DotRows8(ref wi, ref x, ref current, 4);
+            Kernels.DotRows8(ref wi, ref x, ref current, 4);
             for (nuint o = 4; o < 6; o++)
             {
-                Unsafe.Add(ref current, o) = Dot8(ref Unsafe.Add(ref wi, o * 8), ref x);
+                Unsafe.Add(ref current, o) = Kernels.Dot8(ref Unsafe.Add(ref wi, o * 8), ref x);
             }
-            Axpy6(ref current, 1.0d, ref Unsafe.Add(ref p, BI1));
+            Kernels.Axpy6(ref current, 1.0d, ref Unsafe.Add(ref p, BI1));
 
             Layer1Cell(ref previous, ref current, ref gh);
         }
@@ -1077,10 +1077,10 @@ namespace Samples
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BI1), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), 6));
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BH1), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * 36), 6));
             }
-            GemmMany6(ref wt, 22, ref x, 1, 80, 8, ref current, rs, 1.0d, accumulate: true, count);
+            Kernels.GemmMany6(ref wt, 22, ref x, 1, 80, 8, ref current, rs, 1.0d, accumulate: true, count);
             if (!first)
             {
-                GemmMany6(ref Unsafe.Add(ref wt, 176), 22, ref Unsafe.Add(ref previous, 0), 1, rs, 6, ref gh, 36, 1.0d, accumulate: true, count);
+                Kernels.GemmMany6(ref Unsafe.Add(ref wt, 176), 22, ref Unsafe.Add(ref previous, 0), 1, rs, 6, ref gh, 36, 1.0d, accumulate: true, count);
             }
             for (nuint n = 0; n < count; n++)
             {
@@ -1131,10 +1131,10 @@ namespace Samples
             ref double b = ref Unsafe.Add(ref p, B2);
             for (nuint o = 0; o < 2; o++)
             {
-                Unsafe.Add(ref a, o) = Dot6(ref Unsafe.Add(ref w, o * 6), ref x);
+                Unsafe.Add(ref a, o) = Kernels.Dot6(ref Unsafe.Add(ref w, o * 6), ref x);
             }
             // + b2, then identity
-            IdentityBias2(ref a, ref b);
+            Kernels.IdentityBias2(ref a, ref b);
         }
 
         /// <summary>
@@ -1153,11 +1153,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 16 <= (nuint)count; n += 16)
             {
-                TransposeBlock6(ref Unsafe.Add(ref x, n * 6), ref xt);
-                ForwardBlock2x6(ref w, ref xt, ref yt);
+                Kernels.TransposeBlock6(ref Unsafe.Add(ref x, n * 6), ref xt);
+                Kernels.ForwardBlock2x6(ref w, ref xt, ref yt);
                 for (nuint o = 0; o < 2; o++)
                 {
-                    IdentityBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
+                    Kernels.IdentityBiasBroadcast16(ref Unsafe.Add(ref yt, o * 16), Unsafe.Add(ref b, o));
                 }
                 ref double yn = ref Unsafe.Add(ref y, n * 2);
                 for (nuint j = 0; j < 16; j++)
@@ -1192,7 +1192,7 @@ namespace Samples
                 {
                     for (nuint k = 0; k < 4; k++)
                     {
-                        Unsafe.Add(ref yn, (k * 2) + o) = Dot6(ref Unsafe.Add(ref w, o * 6), ref Unsafe.Add(ref xn, k * 6));
+                        Unsafe.Add(ref yn, (k * 2) + o) = Kernels.Dot6(ref Unsafe.Add(ref w, o * 6), ref Unsafe.Add(ref xn, k * 6));
                     }
                 }
             }
@@ -1200,14 +1200,14 @@ namespace Samples
             {
                 for (nuint o = 0; o < 2; o++)
                 {
-                    Unsafe.Add(ref y, (n * 2) + o) = Dot6(ref Unsafe.Add(ref w, o * 6), ref Unsafe.Add(ref x, n * 6));
+                    Unsafe.Add(ref y, (n * 2) + o) = Kernels.Dot6(ref Unsafe.Add(ref w, o * 6), ref Unsafe.Add(ref x, n * 6));
                 }
             }
 
             // + b2, then identity
             for (nuint r = rest; r < count; r++)
             {
-                IdentityBias2(ref Unsafe.Add(ref y, r * 2), ref b);
+                Kernels.IdentityBias2(ref Unsafe.Add(ref y, r * 2), ref b);
             }
         }
 
@@ -1229,11 +1229,11 @@ namespace Samples
                 ref double dr = ref Unsafe.Add(ref d, r0 * 2);
                 for (nuint o = 0; o < 2; o++)
                 {
-                    Gemm1x6(ref xr, 6, ref Unsafe.Add(ref dr, o), 2, 0, rows, ref Unsafe.Add(ref tw, o * 6), 6, alpha, accumulate: true);
+                    Kernels.Gemm1x6(ref xr, 6, ref Unsafe.Add(ref dr, o), 2, 0, rows, ref Unsafe.Add(ref tw, o * 6), 6, alpha, accumulate: true);
                 }
             }
             // b2[o] += α·Σₙ δ2[n, o]
-            SumRows2(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
+            Kernels.SumRows2(ref d, m, ref Unsafe.Add(ref target, B2), alpha);
         }
 
         /// <summary>Layer 2 backward, deltas only: δ1 = (δ2·W2) ⊙ f′(a1) for count examples, with the weights before the step.</summary>
@@ -1246,11 +1246,11 @@ namespace Samples
             nuint n = 0;
             for (; n + 8 <= m; n += 8)
             {
-                Gemm8x6(ref w, 6, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 6), 6, 1.0d, accumulate: false);
+                Kernels.Gemm8x6(ref w, 6, ref Unsafe.Add(ref d, n * 2), 1, 2, 2, ref Unsafe.Add(ref dx, n * 6), 6, 1.0d, accumulate: false);
             }
             for (; n < m; n++)
             {
-                Gemm1x6(ref w, 6, ref Unsafe.Add(ref d, n * 2), 1, 0, 2, ref Unsafe.Add(ref dx, n * 6), 6, 1.0d, accumulate: false);
+                Kernels.Gemm1x6(ref w, 6, ref Unsafe.Add(ref d, n * 2), 1, 0, 2, ref Unsafe.Add(ref dx, n * 6), 6, 1.0d, accumulate: false);
             }
         }
 
@@ -1291,7 +1291,7 @@ namespace Samples
                     Unsafe.Add(ref row, i) += alpha * Unsafe.Add(ref s, (i * 6) + o);
                 }
             }
-            Axpy48(ref Unsafe.Add(ref target, WH1), alpha, ref Unsafe.Add(ref s, 48));
+            Kernels.Axpy48(ref Unsafe.Add(ref target, WH1), alpha, ref Unsafe.Add(ref s, 48));
         }
 
         /// <summary>
@@ -1320,7 +1320,7 @@ namespace Samples
                 }
                 for (nuint t = t1; t-- > t0;)
                 {
-                    Axpy6(ref work, 1.0d, ref Unsafe.Add(ref dy, t * 6)); // + δh_t from the layer above
+                    Kernels.Axpy6(ref work, 1.0d, ref Unsafe.Add(ref dy, t * 6)); // + δh_t from the layer above
                     ref double previous = ref Unsafe.Add(ref records, (t - t0) * 6);
                     ref double current = ref Unsafe.Add(ref previous, 6);
                     ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
@@ -1328,7 +1328,7 @@ namespace Samples
                     if (t > 0)
                     {
                         // δh_{t−1} = W_hhᵀ·δg_t
-                        Gemm1x6(ref Unsafe.Add(ref wh, 0), 6, ref Unsafe.Add(ref dg, 0), 1, 0, 6, ref work, 6, 1.0d, accumulate: false);
+                        Kernels.Gemm1x6(ref Unsafe.Add(ref wh, 0), 6, ref Unsafe.Add(ref dg, 0), 1, 0, 6, ref work, 6, 1.0d, accumulate: false);
                     }
                 }
 
@@ -1337,11 +1337,11 @@ namespace Samples
                 nuint s8 = t0;
                 for (; s8 + 8 <= t1; s8 += 8)
                 {
-                    Gemm8x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 6, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
+                    Kernels.Gemm8x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 6, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
                 }
                 for (; s8 < t1; s8++)
                 {
-                    Gemm1x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 0, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
+                    Kernels.Gemm1x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 0, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
                 }
                 // ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.
                 for (nuint t = t0; t < t1; t++)
@@ -1353,7 +1353,7 @@ namespace Samples
                         double xi = Unsafe.Add(ref xt, i);
                         if (xi != 0.0d)
                         {
-                            Axpy6(ref Unsafe.Add(ref grad, i * 6), xi, ref dgt);
+                            Kernels.Axpy6(ref Unsafe.Add(ref grad, i * 6), xi, ref dgt);
                         }
                     }
                 }
@@ -1361,13 +1361,13 @@ namespace Samples
                 nuint from = t0 == 0 ? 1 : t0;
                 for (nuint o = 0; o < 6; o++)
                 {
-                    Gemm1x6(ref Unsafe.Add(ref records, ((from - t0) * 6) + 0), 6, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 6), 0 + o), 6, 0, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 48), (0 + o) * 6), 6, 1, accumulate: true);
+                    Kernels.Gemm1x6(ref Unsafe.Add(ref records, ((from - t0) * 6) + 0), 6, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 6), 0 + o), 6, 0, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 48), (0 + o) * 6), 6, 1, accumulate: true);
                 }
                 for (nuint t = t0; t < t1; t++)
                 {
                     ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
-                    Axpy6(ref Unsafe.Add(ref grad, 84), 1.0d, ref dg);
-                    Axpy6(ref Unsafe.Add(ref grad, 90), 1.0d, ref Unsafe.Add(ref dg, 0));
+                    Kernels.Axpy6(ref Unsafe.Add(ref grad, 84), 1.0d, ref dg);
+                    Kernels.Axpy6(ref Unsafe.Add(ref grad, 90), 1.0d, ref Unsafe.Add(ref dg, 0));
                 }
             }
         }
@@ -1410,7 +1410,7 @@ namespace Samples
                     for (nuint n = 0; n < count; n++)
                     {
                         ref double work = ref Unsafe.Add(ref dst0, (n * 36) + 30);
-                        Axpy6(ref work, 1.0d, ref Unsafe.Add(ref dy0, (n * 60) + (t * 6))); // + δh_t from the layer above
+                        Kernels.Axpy6(ref work, 1.0d, ref Unsafe.Add(ref dy0, (n * 60) + (t * 6))); // + δh_t from the layer above
                         ref double previous = ref Unsafe.Add(ref records0, (n * rs) + ((t - t0) * 6));
                         Layer1CellBack(ref previous, ref Unsafe.Add(ref previous, 6), ref Unsafe.Add(ref dst0, (n * 36) + ((t - t0 + 1) * 6)), ref work);
                     }
@@ -1418,7 +1418,7 @@ namespace Samples
                     {
                         // δh_{t−1} = W_hhᵀ·δg_t, for the group in one pass over W_hh.
                         ref double dg0 = ref Unsafe.Add(ref dst0, (t - t0 + 1) * 6);
-                        GemmMany6(ref Unsafe.Add(ref wh, 0), 6, ref Unsafe.Add(ref dg0, 0), 1, 36, 6, ref Unsafe.Add(ref dst0, 30), 36, 1.0d, accumulate: false, count);
+                        Kernels.GemmMany6(ref Unsafe.Add(ref wh, 0), 6, ref Unsafe.Add(ref dg0, 0), 1, 36, 6, ref Unsafe.Add(ref dst0, 30), 36, 1.0d, accumulate: false, count);
                     }
                 }
 
@@ -1434,11 +1434,11 @@ namespace Samples
                     nuint s8 = t0;
                     for (; s8 + 8 <= t1; s8 += 8)
                     {
-                        Gemm8x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 6, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
+                        Kernels.Gemm8x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 6, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
                     }
                     for (; s8 < t1; s8++)
                     {
-                        Gemm1x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 0, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
+                        Kernels.Gemm1x8(ref wi, 8, ref Unsafe.Add(ref dst, (s8 - t0 + 1) * 6), 1, 0, 6, ref Unsafe.Add(ref dx, s8 * 8), 8, 1.0d, accumulate: false);
                     }
                     // ∂W_ih += Σ_t δg_t·x_tᵀ, kept transposed (inputs × G·H): one row per input, G·H long; zero inputs add nothing.
                     for (nuint t = t0; t < t1; t++)
@@ -1450,15 +1450,15 @@ namespace Samples
                             double xi = Unsafe.Add(ref xt, i);
                             if (xi != 0.0d)
                             {
-                                Axpy6(ref Unsafe.Add(ref grad, i * 6), xi, ref dgt);
+                                Kernels.Axpy6(ref Unsafe.Add(ref grad, i * 6), xi, ref dgt);
                             }
                         }
                     }
                     for (nuint t = t0; t < t1; t++)
                     {
                         ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 6);
-                        Axpy6(ref Unsafe.Add(ref grad, 84), 1.0d, ref dg);
-                        Axpy6(ref Unsafe.Add(ref grad, 90), 1.0d, ref Unsafe.Add(ref dg, 0));
+                        Kernels.Axpy6(ref Unsafe.Add(ref grad, 84), 1.0d, ref dg);
+                        Kernels.Axpy6(ref Unsafe.Add(ref grad, 90), 1.0d, ref Unsafe.Add(ref dg, 0));
                     }
                     // This example's rows for W_hh's gradient: h_{t−1} and δg_t for the segment's steps after the first step of all.
                     for (nuint t = t0 == 0 ? 1 : t0; t < t1; t++, packedRows++)
@@ -1470,7 +1470,7 @@ namespace Samples
                 // ∂W_hh += Σ δg_t·h_{t−1}ᵀ over the group's packed rows, 8 rows of W_hh at a time.
                 for (nuint o = 0; o < 6; o++)
                 {
-                    Gemm1x6(ref pack, 6, ref Unsafe.Add(ref packed, 0 + o), 6, 0, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 48), (0 + o) * 6), 6, 1, accumulate: true);
+                    Kernels.Gemm1x6(ref pack, 6, ref Unsafe.Add(ref packed, 0 + o), 6, 0, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 48), (0 + o) * 6), 6, 1, accumulate: true);
                 }
             }
         }
@@ -1525,7 +1525,7 @@ namespace Samples
                     Unsafe.Add(ref row, i) += alpha * Unsafe.Add(ref s, (i * 24) + o);
                 }
             }
-            Axpy240(ref Unsafe.Add(ref target, WH0), alpha, ref Unsafe.Add(ref s, 72));
+            Kernels.Axpy240(ref Unsafe.Add(ref target, WH0), alpha, ref Unsafe.Add(ref s, 72));
         }
 
         /// <summary>
@@ -1554,7 +1554,7 @@ namespace Samples
                 }
                 for (nuint t = t1; t-- > t0;)
                 {
-                    Axpy8(ref work, 1.0d, ref Unsafe.Add(ref dy, t * 8)); // + δh_t from the layer above
+                    Kernels.Axpy8(ref work, 1.0d, ref Unsafe.Add(ref dy, t * 8)); // + δh_t from the layer above
                     ref double previous = ref Unsafe.Add(ref records, (t - t0) * 40);
                     ref double current = ref Unsafe.Add(ref previous, 40);
                     ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
@@ -1562,9 +1562,9 @@ namespace Samples
                     if (t > 0)
                     {
                         // δh_{t−1} = W_hhᵀ·[δr, δz, r ⊙ δn]_t + z ⊙ δh_t (the direct path)
-                        Gemm1x8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg, 0), 1, 0, 16, ref work, 8, 1.0d, accumulate: false);
-                        Gemm1x8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg, 24), 1, 0, 8, ref work, 8, 1.0d, accumulate: true);
-                        Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8)); // + z ⊙ δh_t, the direct path
+                        Kernels.Gemm1x8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg, 0), 1, 0, 16, ref work, 8, 1.0d, accumulate: false);
+                        Kernels.Gemm1x8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg, 24), 1, 0, 8, ref work, 8, 1.0d, accumulate: true);
+                        Kernels.Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8)); // + z ⊙ δh_t, the direct path
                     }
                 }
 
@@ -1578,7 +1578,7 @@ namespace Samples
                         double xi = Unsafe.Add(ref xt, i);
                         if (xi != 0.0d)
                         {
-                            Axpy24(ref Unsafe.Add(ref grad, i * 24), xi, ref dgt);
+                            Kernels.Axpy24(ref Unsafe.Add(ref grad, i * 24), xi, ref dgt);
                         }
                     }
                 }
@@ -1586,18 +1586,18 @@ namespace Samples
                 nuint from = t0 == 0 ? 1 : t0;
                 for (nuint o = 0; o < 16; o += 8)
                 {
-                    Gemm8x8(ref Unsafe.Add(ref records, ((from - t0) * 40) + 32), 40, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 40), 0 + o), 40, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (0 + o) * 8), 8, 1, accumulate: true);
+                    Kernels.Gemm8x8(ref Unsafe.Add(ref records, ((from - t0) * 40) + 32), 40, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 40), 0 + o), 40, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (0 + o) * 8), 8, 1, accumulate: true);
                 }
                 for (nuint o = 0; o < 8; o += 8)
                 {
-                    Gemm8x8(ref Unsafe.Add(ref records, ((from - t0) * 40) + 32), 40, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 40), 24 + o), 40, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (16 + o) * 8), 8, 1, accumulate: true);
+                    Kernels.Gemm8x8(ref Unsafe.Add(ref records, ((from - t0) * 40) + 32), 40, ref Unsafe.Add(ref Unsafe.Add(ref dst, (from - t0 + 1) * 40), 24 + o), 40, 1, t1 - from, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (16 + o) * 8), 8, 1, accumulate: true);
                 }
                 for (nuint t = t0; t < t1; t++)
                 {
                     ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
-                    Axpy24(ref Unsafe.Add(ref grad, 264), 1.0d, ref dg);
-                    Axpy16(ref Unsafe.Add(ref grad, 288), 1.0d, ref Unsafe.Add(ref dg, 0));
-                    Axpy8(ref Unsafe.Add(ref grad, 304), 1.0d, ref Unsafe.Add(ref dg, 24));
+                    Kernels.Axpy24(ref Unsafe.Add(ref grad, 264), 1.0d, ref dg);
+                    Kernels.Axpy16(ref Unsafe.Add(ref grad, 288), 1.0d, ref Unsafe.Add(ref dg, 0));
+                    Kernels.Axpy8(ref Unsafe.Add(ref grad, 304), 1.0d, ref Unsafe.Add(ref dg, 24));
                 }
             }
         }
@@ -1640,7 +1640,7 @@ namespace Samples
                     for (nuint n = 0; n < count; n++)
                     {
                         ref double work = ref Unsafe.Add(ref dst0, (n * 224) + 200);
-                        Axpy8(ref work, 1.0d, ref Unsafe.Add(ref dy0, (n * 80) + (t * 8))); // + δh_t from the layer above
+                        Kernels.Axpy8(ref work, 1.0d, ref Unsafe.Add(ref dy0, (n * 80) + (t * 8))); // + δh_t from the layer above
                         ref double previous = ref Unsafe.Add(ref records0, (n * rs) + ((t - t0) * 40));
                         Layer0CellBack(ref previous, ref Unsafe.Add(ref previous, 40), ref Unsafe.Add(ref dst0, (n * 224) + ((t - t0 + 1) * 40)), ref work);
                     }
@@ -1648,12 +1648,12 @@ namespace Samples
                     {
                         // δh_{t−1} = W_hhᵀ·[δr, δz, r ⊙ δn]_t + z ⊙ δh_t (the direct path), for the group in one pass over W_hh.
                         ref double dg0 = ref Unsafe.Add(ref dst0, (t - t0 + 1) * 40);
-                        GemmMany8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg0, 0), 1, 224, 16, ref Unsafe.Add(ref dst0, 200), 224, 1.0d, accumulate: false, count);
-                        GemmMany8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg0, 24), 1, 224, 8, ref Unsafe.Add(ref dst0, 200), 224, 1.0d, accumulate: true, count);
+                        Kernels.GemmMany8(ref Unsafe.Add(ref wh, 0), 8, ref Unsafe.Add(ref dg0, 0), 1, 224, 16, ref Unsafe.Add(ref dst0, 200), 224, 1.0d, accumulate: false, count);
+                        Kernels.GemmMany8(ref Unsafe.Add(ref wh, 128), 8, ref Unsafe.Add(ref dg0, 24), 1, 224, 8, ref Unsafe.Add(ref dst0, 200), 224, 1.0d, accumulate: true, count);
                         for (nuint n = 0; n < count; n++)
                         {
                             ref double work = ref Unsafe.Add(ref dst0, (n * 224) + 200);
-                            Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8)); // + z ⊙ δh_t, the direct path
+                            Kernels.Axpy8(ref work, 1.0d, ref Unsafe.Add(ref work, 8)); // + z ⊙ δh_t, the direct path
                         }
                     }
                 }
@@ -1674,16 +1674,16 @@ namespace Samples
                             double xi = Unsafe.Add(ref xt, i);
                             if (xi != 0.0d)
                             {
-                                Axpy24(ref Unsafe.Add(ref grad, i * 24), xi, ref dgt);
+                                Kernels.Axpy24(ref Unsafe.Add(ref grad, i * 24), xi, ref dgt);
                             }
                         }
                     }
                     for (nuint t = t0; t < t1; t++)
                     {
                         ref double dg = ref Unsafe.Add(ref dst, (t - t0 + 1) * 40);
-                        Axpy24(ref Unsafe.Add(ref grad, 264), 1.0d, ref dg);
-                        Axpy16(ref Unsafe.Add(ref grad, 288), 1.0d, ref Unsafe.Add(ref dg, 0));
-                        Axpy8(ref Unsafe.Add(ref grad, 304), 1.0d, ref Unsafe.Add(ref dg, 24));
+                        Kernels.Axpy24(ref Unsafe.Add(ref grad, 264), 1.0d, ref dg);
+                        Kernels.Axpy16(ref Unsafe.Add(ref grad, 288), 1.0d, ref Unsafe.Add(ref dg, 0));
+                        Kernels.Axpy8(ref Unsafe.Add(ref grad, 304), 1.0d, ref Unsafe.Add(ref dg, 24));
                     }
                     // This example's rows for W_hh's gradient: h_{t−1} and δg_t for the segment's steps after the first step of all.
                     for (nuint t = t0 == 0 ? 1 : t0; t < t1; t++, packedRows++)
@@ -1695,11 +1695,11 @@ namespace Samples
                 // ∂W_hh += Σ δg_t·h_{t−1}ᵀ over the group's packed rows, 8 rows of W_hh at a time.
                 for (nuint o = 0; o < 16; o += 8)
                 {
-                    Gemm8x8(ref pack, 8, ref Unsafe.Add(ref packed, 0 + o), 32, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (0 + o) * 8), 8, 1, accumulate: true);
+                    Kernels.Gemm8x8(ref pack, 8, ref Unsafe.Add(ref packed, 0 + o), 32, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (0 + o) * 8), 8, 1, accumulate: true);
                 }
                 for (nuint o = 0; o < 8; o += 8)
                 {
-                    Gemm8x8(ref pack, 8, ref Unsafe.Add(ref packed, 24 + o), 32, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (16 + o) * 8), 8, 1, accumulate: true);
+                    Kernels.Gemm8x8(ref pack, 8, ref Unsafe.Add(ref packed, 24 + o), 32, 1, packedRows, ref Unsafe.Add(ref Unsafe.Add(ref grad, 72), (16 + o) * 8), 8, 1, accumulate: true);
                 }
             }
         }
@@ -1751,2473 +1751,2480 @@ namespace Samples
             return sum / 2;
         }
 
-        // Kernels: the inner loops, each specialized to a constant length.
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c)
+        /// <summary>
+        /// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the
+        /// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the
+        /// machine accelerates) and a scalar one. They read and write only what they are passed.
+        /// </summary>
+        private static class Kernels
         {
-            #if NET9_0_OR_GREATER
-            return Vector512.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector256.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-        /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c)
-        {
-            #if NET9_0_OR_GREATER
-            return Vector128.MultiplyAddEstimate(a, b, c);
-            #else
-            return (a * b) + c;
-            #endif
-        }
-
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 3.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static double Dot3(ref double a, ref double b)
-        {
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c)
             {
-                // 3 = 1 × 2 + 1 scalar
-                Vector128<double> s0 = Vector128<double>.Zero;
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
-                double r = Vector128.Sum(s0);
-                r += Unsafe.Add(ref a, 2) * Unsafe.Add(ref b, 2);
-                return r;
+                #if NET9_0_OR_GREATER
+                return Vector512.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
 
-            double sum = 0.0d;
-            for (nuint i = 0; i < 3; i++)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c)
             {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                #if NET9_0_OR_GREATER
+                return Vector256.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
             }
-            return sum;
-        }
 
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 6.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static double Dot6(ref double a, ref double b)
-        {
-            if (Vector256.IsHardwareAccelerated)
+            /// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c)
             {
-                // 6 = 1 × 4 + 2 scalar
-                Vector256<double> s0 = Vector256<double>.Zero;
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
-                double r = Vector256.Sum(s0);
-                for (nuint i = 4; i < 6; i++)
+                #if NET9_0_OR_GREATER
+                return Vector128.MultiplyAddEstimate(a, b, c);
+                #else
+                return (a * b) + c;
+                #endif
+            }
+
+
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 3.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static double Dot3(ref double a, ref double b)
+            {
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    // 3 = 1 × 2 + 1 scalar
+                    Vector128<double> s0 = Vector128<double>.Zero;
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
+                    double r = Vector128.Sum(s0);
+                    r += Unsafe.Add(ref a, 2) * Unsafe.Add(ref b, 2);
+                    return r;
                 }
-                return r;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 6 = 3 × 2
-                Vector128<double> s0 = Vector128<double>.Zero;
-                Vector128<double> s1 = Vector128<double>.Zero;
-                Vector128<double> s2 = Vector128<double>.Zero;
-                s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
-                s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 2), Vector128.LoadUnsafe(ref b, 2), s1);
-                s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 4), Vector128.LoadUnsafe(ref b, 4), s2);
-                double r = Vector128.Sum((s0 + s1) + s2);
-                return r;
-            }
-
-            double sum = 0.0d;
-            for (nuint i = 0; i < 6; i++)
-            {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σᵢ a[i]·b[i] for i &lt; 8.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static double Dot8(ref double a, ref double b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 8 = 1 × 8
-                Vector512<double> s0 = Vector512<double>.Zero;
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
-                double r = Vector512.Sum(s0);
-                return r;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 8 = 2 × 4
-                Vector256<double> s0 = Vector256<double>.Zero;
-                Vector256<double> s1 = Vector256<double>.Zero;
-                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
-                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 4), Vector256.LoadUnsafe(ref b, 4), s1);
-                double r = Vector256.Sum(s0 + s1);
-                return r;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 8 = 1 × 4 × 2 (unrolled)
-                Vector128<double> s0 = Vector128<double>.Zero;
-                Vector128<double> s1 = Vector128<double>.Zero;
-                Vector128<double> s2 = Vector128<double>.Zero;
-                Vector128<double> s3 = Vector128<double>.Zero;
-                for (nuint i = 0; i < 8; i += 8)
+                double sum = 0.0d;
+                for (nuint i = 0; i < 3; i++)
                 {
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 2), Vector128.LoadUnsafe(ref b, i + 2), s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 6), Vector128.LoadUnsafe(ref b, i + 6), s3);
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
                 }
-                double r = Vector128.Sum((s0 + s1) + (s2 + s3));
-                return r;
+                return sum;
             }
 
-            double sum = 0.0d;
-            for (nuint i = 0; i < 8; i++)
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 6.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static double Dot6(ref double a, ref double b)
             {
-                sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
-            return sum;
-        }
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 6 = 1 × 4 + 2 scalar
+                    Vector256<double> s0 = Vector256<double>.Zero;
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
+                    double r = Vector256.Sum(s0);
+                    for (nuint i = 4; i < 6; i++)
+                    {
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return r;
+                }
 
-        /// <summary>y[i] += α·x[i] for i &lt; 6.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy6(ref double y, double alpha, ref double x)
-        {
-            if (Vector256.IsHardwareAccelerated)
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 6 = 3 × 2
+                    Vector128<double> s0 = Vector128<double>.Zero;
+                    Vector128<double> s1 = Vector128<double>.Zero;
+                    Vector128<double> s2 = Vector128<double>.Zero;
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 0), Vector128.LoadUnsafe(ref b, 0), s0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 2), Vector128.LoadUnsafe(ref b, 2), s1);
+                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 4), Vector128.LoadUnsafe(ref b, 4), s2);
+                    double r = Vector128.Sum((s0 + s1) + s2);
+                    return r;
+                }
+
+                double sum = 0.0d;
+                for (nuint i = 0; i < 6; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
+            }
+
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 8.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static double Dot8(ref double a, ref double b)
             {
-                // 6 = 1 × 4 + 2 scalar
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                for (nuint i = 4; i < 6; i++)
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 8 = 1 × 8
+                    Vector512<double> s0 = Vector512<double>.Zero;
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 0), Vector512.LoadUnsafe(ref b, 0), s0);
+                    double r = Vector512.Sum(s0);
+                    return r;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 8 = 2 × 4
+                    Vector256<double> s0 = Vector256<double>.Zero;
+                    Vector256<double> s1 = Vector256<double>.Zero;
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 0), Vector256.LoadUnsafe(ref b, 0), s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 4), Vector256.LoadUnsafe(ref b, 4), s1);
+                    double r = Vector256.Sum(s0 + s1);
+                    return r;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 8 = 1 × 4 × 2 (unrolled)
+                    Vector128<double> s0 = Vector128<double>.Zero;
+                    Vector128<double> s1 = Vector128<double>.Zero;
+                    Vector128<double> s2 = Vector128<double>.Zero;
+                    Vector128<double> s3 = Vector128<double>.Zero;
+                    for (nuint i = 0; i < 8; i += 8)
+                    {
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 2), Vector128.LoadUnsafe(ref b, i + 2), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 6), Vector128.LoadUnsafe(ref b, i + 6), s3);
+                    }
+                    double r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                double sum = 0.0d;
+                for (nuint i = 0; i < 8; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 6.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy6(ref double y, double alpha, ref double x)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 6 = 1 × 4 + 2 scalar
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    for (nuint i = 4; i < 6; i++)
+                    {
+                        Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 6 = 3 × 2
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 2), Vector128.LoadUnsafe(ref y, 2)).StoreUnsafe(ref y, 2);
+                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
+                    return;
+                }
+
+                for (nuint i = 0; i < 6; i++)
                 {
                     Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[i] += α·x[i] for i &lt; 8.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy8(ref double y, double alpha, ref double x)
             {
-                // 6 = 3 × 2
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 2), Vector128.LoadUnsafe(ref y, 2)).StoreUnsafe(ref y, 2);
-                MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, 4), Vector128.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
-                return;
-            }
-
-            for (nuint i = 0; i < 6; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 8.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy8(ref double y, double alpha, ref double x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 8 = 1 × 8
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 8 = 2 × 4
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 4), Vector256.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 8 = 1 × 4 × 2 (unrolled)
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 8; i += 8)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
+                    // 8 = 1 × 8
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    return;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 8; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 16.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy16(ref double y, double alpha, ref double x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 8
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 8), Vector512.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 16 = 1 × 4 × 4 (unrolled)
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 16; i += 16)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    // 8 = 2 × 4
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 0), Vector256.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 4), Vector256.LoadUnsafe(ref y, 4)).StoreUnsafe(ref y, 4);
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 4 × 2 (unrolled)
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 16; i += 8)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 16; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 24.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy24(ref double y, double alpha, ref double x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 24 = 3 × 8
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 8), Vector512.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 16), Vector512.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 24 = 1 × 4 × 4 (unrolled) + 2 × 4
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 16; i += 16)
-                {
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                }
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 16), Vector256.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
-                MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 20), Vector256.LoadUnsafe(ref y, 20)).StoreUnsafe(ref y, 20);
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 24 = 3 × 4 × 2 (unrolled)
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 24; i += 8)
-                {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 24; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 48.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy48(ref double y, double alpha, ref double x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 48 = 1 × 4 × 8 (unrolled) + 2 × 8
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 32; i += 32)
-                {
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
-                }
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 32), Vector512.LoadUnsafe(ref y, 32)).StoreUnsafe(ref y, 32);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 40), Vector512.LoadUnsafe(ref y, 40)).StoreUnsafe(ref y, 40);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 48 = 3 × 4 × 4 (unrolled)
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 48; i += 16)
-                {
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 48 = 6 × 4 × 2 (unrolled)
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 48; i += 8)
-                {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 48; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[i] += α·x[i] for i &lt; 240.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy240(ref double y, double alpha, ref double x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 240 = 7 × 4 × 8 (unrolled) + 2 × 8
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 224; i += 32)
-                {
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
-                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
-                }
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 224), Vector512.LoadUnsafe(ref y, 224)).StoreUnsafe(ref y, 224);
-                MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 232), Vector512.LoadUnsafe(ref y, 232)).StoreUnsafe(ref y, 232);
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 240 = 15 × 4 × 4 (unrolled)
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 240; i += 16)
-                {
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
-                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 240 = 30 × 4 × 2 (unrolled)
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 240; i += 8)
-                {
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
-                    MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 240; i++)
-            {
-                Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>y[k·ldy + j] = Σᵢ w[j·6 + i]·x[k·6 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock6(ref double w, ref double x, ref double y, nuint ldy)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> s00 = Vector256<double>.Zero, s01 = Vector256<double>.Zero, s02 = Vector256<double>.Zero, s03 = Vector256<double>.Zero;
-                Vector256<double> s10 = Vector256<double>.Zero, s11 = Vector256<double>.Zero, s12 = Vector256<double>.Zero, s13 = Vector256<double>.Zero;
-                Vector256<double> s20 = Vector256<double>.Zero, s21 = Vector256<double>.Zero, s22 = Vector256<double>.Zero, s23 = Vector256<double>.Zero;
-                Vector256<double> s30 = Vector256<double>.Zero, s31 = Vector256<double>.Zero, s32 = Vector256<double>.Zero, s33 = Vector256<double>.Zero;
-                for (nuint i = 0; i < 4; i += 4)
-                {
-                    Vector256<double> w0 = Vector256.LoadUnsafe(ref w, i);
-                    Vector256<double> w1 = Vector256.LoadUnsafe(ref w, i + 6);
-                    Vector256<double> w2 = Vector256.LoadUnsafe(ref w, i + 12);
-                    Vector256<double> w3 = Vector256.LoadUnsafe(ref w, i + 18);
-                    Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
-                    Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 6);
-                    Vector256<double> x2 = Vector256.LoadUnsafe(ref x, i + 12);
-                    Vector256<double> x3 = Vector256.LoadUnsafe(ref x, i + 18);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
-                // the last 2 element(s) of each product
-                for (nuint i = 4; i < 6; i++)
-                {
-                    for (nuint k = 0; k < 4; k++)
+                    // 8 = 1 × 4 × 2 (unrolled)
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 8; i += 8)
                     {
-                        for (nuint j = 0; j < 4; j++)
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 8; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 16.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy16(ref double y, double alpha, ref double x)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 16 = 2 × 8
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 8), Vector512.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 16 = 1 × 4 × 4 (unrolled)
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 16; i += 16)
+                    {
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 16 = 2 × 4 × 2 (unrolled)
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 16; i += 8)
+                    {
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 16; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 24.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy24(ref double y, double alpha, ref double x)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 24 = 3 × 8
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 8), Vector512.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 16), Vector512.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 24 = 1 × 4 × 4 (unrolled) + 2 × 4
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 16; i += 16)
+                    {
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    }
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 16), Vector256.LoadUnsafe(ref y, 16)).StoreUnsafe(ref y, 16);
+                    MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, 20), Vector256.LoadUnsafe(ref y, 20)).StoreUnsafe(ref y, 20);
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 24 = 3 × 4 × 2 (unrolled)
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 8)
+                    {
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 24; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 48.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy48(ref double y, double alpha, ref double x)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 48 = 1 × 4 × 8 (unrolled) + 2 × 8
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 32; i += 32)
+                    {
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
+                    }
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 32), Vector512.LoadUnsafe(ref y, 32)).StoreUnsafe(ref y, 32);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 40), Vector512.LoadUnsafe(ref y, 40)).StoreUnsafe(ref y, 40);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 48 = 3 × 4 × 4 (unrolled)
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 16)
+                    {
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 48 = 6 × 4 × 2 (unrolled)
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 48; i += 8)
+                    {
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 48; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>y[i] += α·x[i] for i &lt; 240.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void Axpy240(ref double y, double alpha, ref double x)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 240 = 7 × 4 × 8 (unrolled) + 2 × 8
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 224; i += 32)
+                    {
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 8), Vector512.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16)).StoreUnsafe(ref y, i + 16);
+                        MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, i + 24), Vector512.LoadUnsafe(ref y, i + 24)).StoreUnsafe(ref y, i + 24);
+                    }
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 224), Vector512.LoadUnsafe(ref y, 224)).StoreUnsafe(ref y, 224);
+                    MultiplyAdd(alphaV, Vector512.LoadUnsafe(ref x, 232), Vector512.LoadUnsafe(ref y, 232)).StoreUnsafe(ref y, 232);
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 240 = 15 × 4 × 4 (unrolled)
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 240; i += 16)
+                    {
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 4), Vector256.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8)).StoreUnsafe(ref y, i + 8);
+                        MultiplyAdd(alphaV, Vector256.LoadUnsafe(ref x, i + 12), Vector256.LoadUnsafe(ref y, i + 12)).StoreUnsafe(ref y, i + 12);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 240 = 30 × 4 × 2 (unrolled)
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 240; i += 8)
+                    {
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i)).StoreUnsafe(ref y, i);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref y, i + 2)).StoreUnsafe(ref y, i + 2);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 4), Vector128.LoadUnsafe(ref y, i + 4)).StoreUnsafe(ref y, i + 4);
+                        MultiplyAdd(alphaV, Vector128.LoadUnsafe(ref x, i + 6), Vector128.LoadUnsafe(ref y, i + 6)).StoreUnsafe(ref y, i + 6);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 240; i++)
+                {
+                    Unsafe.Add(ref y, i) = (alpha * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+                }
+            }
+
+            /// <summary>y[k·ldy + j] = Σᵢ w[j·6 + i]·x[k·6 + i] for 4 weight rows j and 4 examples k: 16 accumulators, 8 loads per 16 multiply-adds.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotBlock6(ref double w, ref double x, ref double y, nuint ldy)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> s00 = Vector256<double>.Zero, s01 = Vector256<double>.Zero, s02 = Vector256<double>.Zero, s03 = Vector256<double>.Zero;
+                    Vector256<double> s10 = Vector256<double>.Zero, s11 = Vector256<double>.Zero, s12 = Vector256<double>.Zero, s13 = Vector256<double>.Zero;
+                    Vector256<double> s20 = Vector256<double>.Zero, s21 = Vector256<double>.Zero, s22 = Vector256<double>.Zero, s23 = Vector256<double>.Zero;
+                    Vector256<double> s30 = Vector256<double>.Zero, s31 = Vector256<double>.Zero, s32 = Vector256<double>.Zero, s33 = Vector256<double>.Zero;
+                    for (nuint i = 0; i < 4; i += 4)
+                    {
+                        Vector256<double> w0 = Vector256.LoadUnsafe(ref w, i);
+                        Vector256<double> w1 = Vector256.LoadUnsafe(ref w, i + 6);
+                        Vector256<double> w2 = Vector256.LoadUnsafe(ref w, i + 12);
+                        Vector256<double> w3 = Vector256.LoadUnsafe(ref w, i + 18);
+                        Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
+                        Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 6);
+                        Vector256<double> x2 = Vector256.LoadUnsafe(ref x, i + 12);
+                        Vector256<double> x3 = Vector256.LoadUnsafe(ref x, i + 18);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector256.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector256.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector256.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector256.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector256.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector256.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector256.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector256.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector256.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector256.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector256.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector256.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector256.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector256.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector256.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector256.Sum(s33);
+                    // the last 2 element(s) of each product
+                    for (nuint i = 4; i < 6; i++)
+                    {
+                        for (nuint k = 0; k < 4; k++)
                         {
-                            Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 6) + i) * Unsafe.Add(ref x, (k * 6) + i);
+                            for (nuint j = 0; j < 4; j++)
+                            {
+                                Unsafe.Add(ref y, (k * ldy) + j) += Unsafe.Add(ref w, (j * 6) + i) * Unsafe.Add(ref x, (k * 6) + i);
+                            }
+                        }
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> s00 = Vector128<double>.Zero, s01 = Vector128<double>.Zero, s02 = Vector128<double>.Zero, s03 = Vector128<double>.Zero;
+                    Vector128<double> s10 = Vector128<double>.Zero, s11 = Vector128<double>.Zero, s12 = Vector128<double>.Zero, s13 = Vector128<double>.Zero;
+                    Vector128<double> s20 = Vector128<double>.Zero, s21 = Vector128<double>.Zero, s22 = Vector128<double>.Zero, s23 = Vector128<double>.Zero;
+                    Vector128<double> s30 = Vector128<double>.Zero, s31 = Vector128<double>.Zero, s32 = Vector128<double>.Zero, s33 = Vector128<double>.Zero;
+                    for (nuint i = 0; i < 6; i += 2)
+                    {
+                        Vector128<double> w0 = Vector128.LoadUnsafe(ref w, i);
+                        Vector128<double> w1 = Vector128.LoadUnsafe(ref w, i + 6);
+                        Vector128<double> w2 = Vector128.LoadUnsafe(ref w, i + 12);
+                        Vector128<double> w3 = Vector128.LoadUnsafe(ref w, i + 18);
+                        Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
+                        Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 6);
+                        Vector128<double> x2 = Vector128.LoadUnsafe(ref x, i + 12);
+                        Vector128<double> x3 = Vector128.LoadUnsafe(ref x, i + 18);
+                        s00 = MultiplyAdd(w0, x0, s00);
+                        s01 = MultiplyAdd(w0, x1, s01);
+                        s02 = MultiplyAdd(w0, x2, s02);
+                        s03 = MultiplyAdd(w0, x3, s03);
+                        s10 = MultiplyAdd(w1, x0, s10);
+                        s11 = MultiplyAdd(w1, x1, s11);
+                        s12 = MultiplyAdd(w1, x2, s12);
+                        s13 = MultiplyAdd(w1, x3, s13);
+                        s20 = MultiplyAdd(w2, x0, s20);
+                        s21 = MultiplyAdd(w2, x1, s21);
+                        s22 = MultiplyAdd(w2, x2, s22);
+                        s23 = MultiplyAdd(w2, x3, s23);
+                        s30 = MultiplyAdd(w3, x0, s30);
+                        s31 = MultiplyAdd(w3, x1, s31);
+                        s32 = MultiplyAdd(w3, x2, s32);
+                        s33 = MultiplyAdd(w3, x3, s33);
+                    }
+                    Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
+                    Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
+                    Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
+                    Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
+                    Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
+                    Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
+                    Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
+                    Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
+                    Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
+                    Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
+                    Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
+                    Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
+                    Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
+                    Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
+                    Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
+                    Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
+                    return;
+                }
+
+                for (nuint k = 0; k < 4; k++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        Unsafe.Add(ref y, (k * ldy) + j) = Dot6(ref Unsafe.Add(ref w, j * 6), ref Unsafe.Add(ref x, k * 6));
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 6:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm4x6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    {
+                        nuint i = 0;
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        Vector256<double> a10 = Vector256<double>.Zero;
+                        Vector256<double> a20 = Vector256<double>.Zero;
+                        Vector256<double> a30 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    }
+                    {
+                        Vector128<double> alpha128 = Vector128.Create(alpha);
+                        nuint i = 4;
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 4; i += 4)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                    }
+                    {
+                        nuint i = 4;
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 6; i++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 8:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm4x8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    {
+                        nuint i = 0;
+                        Vector512<double> a00 = Vector512<double>.Zero;
+                        Vector512<double> a10 = Vector512<double>.Zero;
+                        Vector512<double> a20 = Vector512<double>.Zero;
+                        Vector512<double> a30 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<double> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 8; i += 8)
+                    {
+                        Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
+                        Vector256<double> a10 = Vector256<double>.Zero, a11 = Vector256<double>.Zero;
+                        Vector256<double> a20 = Vector256<double>.Zero, a21 = Vector256<double>.Zero;
+                        Vector256<double> a30 = Vector256<double>.Zero, a31 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 8; i += 4)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 8; i++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 24:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm4x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 24)
+                    {
+                        Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
+                        Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero, a12 = Vector512<double>.Zero;
+                        Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero, a22 = Vector512<double>.Zero;
+                        Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero, a32 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                            Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<double> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a12).StoreUnsafe(ref o1, i + 16);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a22).StoreUnsafe(ref o2, i + 16);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a32).StoreUnsafe(ref o3, i + 16);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 8)
+                    {
+                        Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
+                        Vector256<double> a10 = Vector256<double>.Zero, a11 = Vector256<double>.Zero;
+                        Vector256<double> a20 = Vector256<double>.Zero, a21 = Vector256<double>.Zero;
+                        Vector256<double> a30 = Vector256<double>.Zero, a31 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 4)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 24; i++)
+                {
+                    for (nuint j = 0; j < 4; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 6:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    {
+                        nuint i = 0;
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    {
+                        Vector128<double> alpha128 = Vector128.Create(alpha);
+                        nuint i = 4;
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 6; i += 6)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                            Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 6; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 8:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    {
+                        nuint i = 0;
+                        Vector512<double> a00 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<double> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 8; i += 4)
+                    {
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 6; i += 6)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                            Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
+                    }
+                    {
+                        nuint i = 6;
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 8; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 24:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm1x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 24)
+                    {
+                        Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                            Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<double> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 12)
+                    {
+                        Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero, a02 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
+                            Vector256<double> v2 = Vector256.LoadUnsafe(ref vk, i + 8);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 6)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
+                            Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 24; i++)
+                {
+                    for (nuint j = 0; j < 1; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 6:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    {
+                        nuint i = 0;
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        Vector256<double> a10 = Vector256<double>.Zero;
+                        Vector256<double> a20 = Vector256<double>.Zero;
+                        Vector256<double> a30 = Vector256<double>.Zero;
+                        Vector256<double> a40 = Vector256<double>.Zero;
+                        Vector256<double> a50 = Vector256<double>.Zero;
+                        Vector256<double> a60 = Vector256<double>.Zero;
+                        Vector256<double> a70 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    {
+                        Vector128<double> alpha128 = Vector128.Create(alpha);
+                        nuint i = 4;
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero;
+                        Vector128<double> a40 = Vector128<double>.Zero;
+                        Vector128<double> a50 = Vector128<double>.Zero;
+                        Vector128<double> a60 = Vector128<double>.Zero;
+                        Vector128<double> a70 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 6; i += 2)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero;
+                        Vector128<double> a40 = Vector128<double>.Zero;
+                        Vector128<double> a50 = Vector128<double>.Zero;
+                        Vector128<double> a60 = Vector128<double>.Zero;
+                        Vector128<double> a70 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 6; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 8:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    {
+                        nuint i = 0;
+                        Vector512<double> a00 = Vector512<double>.Zero;
+                        Vector512<double> a10 = Vector512<double>.Zero;
+                        Vector512<double> a20 = Vector512<double>.Zero;
+                        Vector512<double> a30 = Vector512<double>.Zero;
+                        Vector512<double> a40 = Vector512<double>.Zero;
+                        Vector512<double> a50 = Vector512<double>.Zero;
+                        Vector512<double> a60 = Vector512<double>.Zero;
+                        Vector512<double> a70 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<double> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 8; i += 4)
+                    {
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        Vector256<double> a10 = Vector256<double>.Zero;
+                        Vector256<double> a20 = Vector256<double>.Zero;
+                        Vector256<double> a30 = Vector256<double>.Zero;
+                        Vector256<double> a40 = Vector256<double>.Zero;
+                        Vector256<double> a50 = Vector256<double>.Zero;
+                        Vector256<double> a60 = Vector256<double>.Zero;
+                        Vector256<double> a70 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 8; i += 2)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero;
+                        Vector128<double> a40 = Vector128<double>.Zero;
+                        Vector128<double> a50 = Vector128<double>.Zero;
+                        Vector128<double> a60 = Vector128<double>.Zero;
+                        Vector128<double> a70 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 8; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 24:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<double> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 24)
+                    {
+                        Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
+                        Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero, a12 = Vector512<double>.Zero;
+                        Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero, a22 = Vector512<double>.Zero;
+                        Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero, a32 = Vector512<double>.Zero;
+                        Vector512<double> a40 = Vector512<double>.Zero, a41 = Vector512<double>.Zero, a42 = Vector512<double>.Zero;
+                        Vector512<double> a50 = Vector512<double>.Zero, a51 = Vector512<double>.Zero, a52 = Vector512<double>.Zero;
+                        Vector512<double> a60 = Vector512<double>.Zero, a61 = Vector512<double>.Zero, a62 = Vector512<double>.Zero;
+                        Vector512<double> a70 = Vector512<double>.Zero, a71 = Vector512<double>.Zero, a72 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
+                            Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<double> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a12).StoreUnsafe(ref o1, i + 16);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a22).StoreUnsafe(ref o2, i + 16);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a32).StoreUnsafe(ref o3, i + 16);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 8)) : alphaV * a41).StoreUnsafe(ref o4, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a42).StoreUnsafe(ref o4, i + 16);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 8)) : alphaV * a51).StoreUnsafe(ref o5, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a52).StoreUnsafe(ref o5, i + 16);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 8)) : alphaV * a61).StoreUnsafe(ref o6, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a62).StoreUnsafe(ref o6, i + 16);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 8)) : alphaV * a71).StoreUnsafe(ref o7, i + 8);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a72).StoreUnsafe(ref o7, i + 16);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 4)
+                    {
+                        Vector256<double> a00 = Vector256<double>.Zero;
+                        Vector256<double> a10 = Vector256<double>.Zero;
+                        Vector256<double> a20 = Vector256<double>.Zero;
+                        Vector256<double> a30 = Vector256<double>.Zero;
+                        Vector256<double> a40 = Vector256<double>.Zero;
+                        Vector256<double> a50 = Vector256<double>.Zero;
+                        Vector256<double> a60 = Vector256<double>.Zero;
+                        Vector256<double> a70 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<double> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 24; i += 2)
+                    {
+                        Vector128<double> a00 = Vector128<double>.Zero;
+                        Vector128<double> a10 = Vector128<double>.Zero;
+                        Vector128<double> a20 = Vector128<double>.Zero;
+                        Vector128<double> a30 = Vector128<double>.Zero;
+                        Vector128<double> a40 = Vector128<double>.Zero;
+                        Vector128<double> a50 = Vector128<double>.Zero;
+                        Vector128<double> a60 = Vector128<double>.Zero;
+                        Vector128<double> a70 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref double vk = ref Unsafe.Add(ref v, k * vs);
+                            ref double ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<double> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref double o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref double o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref double o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref double o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref double o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref double o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref double o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref double o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 24; i++)
+                {
+                    for (nuint j = 0; j < 8; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
+                        }
+                        ref double target = ref Unsafe.Add(ref o, (j * os) + i);
+                        target = accumulate ? target + (alpha * sum) : alpha * sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// yt[o·16 + j] = Σₖ w[o·6 + k]·xt[k·16 + j] for 2 weight rows o and 16 examples j: the forward product of a layer
+            /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
+            /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
+            /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void ForwardBlock2x6(ref double w, ref double xt, ref double yt)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 2 rows = 1 tile of 2; each tile keeps 2 × 2 accumulators
+                    for (nuint o = 0; o < 2; o += 2)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 6);
+                        Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
+                        Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
+                        for (nuint k = 0; k < 6; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
+                            Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector512<double> c0 = Vector512.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 6));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 8);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 24);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 2 rows = 1 tile of 2; each tile keeps 2 × 4 accumulators
+                    for (nuint o = 0; o < 2; o += 2)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 6);
+                        Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
+                        Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
+                        for (nuint k = 0; k < 6; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
+                            Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
+                            Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
+                            Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector256<double> c0 = Vector256.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 6));
+                            a1_0 = MultiplyAdd(c1, x0, a1_0);
+                            a1_1 = MultiplyAdd(c1, x1, a1_1);
+                            a1_2 = MultiplyAdd(c1, x2, a1_2);
+                            a1_3 = MultiplyAdd(c1, x3, a1_3);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 4);
+                        a0_2.StoreUnsafe(ref yo, 8);
+                        a0_3.StoreUnsafe(ref yo, 12);
+                        a1_0.StoreUnsafe(ref yo, 16);
+                        a1_1.StoreUnsafe(ref yo, 20);
+                        a1_2.StoreUnsafe(ref yo, 24);
+                        a1_3.StoreUnsafe(ref yo, 28);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 2 rows = 2 tiles of 1; each tile keeps 1 × 8 accumulators
+                    for (nuint o = 0; o < 2; o += 1)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 6);
+                        Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
+                        for (nuint k = 0; k < 6; k++)
+                        {
+                            ref double xk = ref Unsafe.Add(ref xt, k * 16);
+                            Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
+                            Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
+                            Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
+                            Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
+                            Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
+                            Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
+                            Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
+                            Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
+                            ref double wk = ref Unsafe.Add(ref wo, k);
+                            Vector128<double> c0 = Vector128.Create(wk);
+                            a0_0 = MultiplyAdd(c0, x0, a0_0);
+                            a0_1 = MultiplyAdd(c0, x1, a0_1);
+                            a0_2 = MultiplyAdd(c0, x2, a0_2);
+                            a0_3 = MultiplyAdd(c0, x3, a0_3);
+                            a0_4 = MultiplyAdd(c0, x4, a0_4);
+                            a0_5 = MultiplyAdd(c0, x5, a0_5);
+                            a0_6 = MultiplyAdd(c0, x6, a0_6);
+                            a0_7 = MultiplyAdd(c0, x7, a0_7);
+                        }
+                        ref double yo = ref Unsafe.Add(ref yt, o * 16);
+                        a0_0.StoreUnsafe(ref yo, 0);
+                        a0_1.StoreUnsafe(ref yo, 2);
+                        a0_2.StoreUnsafe(ref yo, 4);
+                        a0_3.StoreUnsafe(ref yo, 6);
+                        a0_4.StoreUnsafe(ref yo, 8);
+                        a0_5.StoreUnsafe(ref yo, 10);
+                        a0_6.StoreUnsafe(ref yo, 12);
+                        a0_7.StoreUnsafe(ref yo, 14);
+                    }
+                    return;
+                }
+
+                for (nuint o = 0; o < 2; o++)
+                {
+                    for (nuint j = 0; j < 16; j++)
+                    {
+                        double sum = 0.0d;
+                        for (nuint k = 0; k < 6; k++)
+                        {
+                            sum += Unsafe.Add(ref w, (o * 6) + k) * Unsafe.Add(ref xt, (k * 16) + j);
+                        }
+                        Unsafe.Add(ref yt, (o * 16) + j) = sum;
+                    }
+                }
+            }
+
+            /// <summary>xt[i·16 + j] = x[j·6 + i] for the 16 examples j of a block and i &lt; 6: the inputs with the examples along the vectors.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void TransposeBlock6(ref double x, ref double xt)
+            {
+                // 8 inputs of every example at a time: the lines written stay in L1.
+                for (nuint i0 = 0; i0 < 6; i0 += 8)
+                {
+                    nuint end = Math.Min(i0 + 8, 6);
+                    for (nuint j = 0; j < 16; j++)
+                    {
+                        ref double row = ref Unsafe.Add(ref x, j * 6);
+                        for (nuint i = i0; i < end; i++)
+                        {
+                            Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
                         }
                     }
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[j] = Σᵢ w[j·3 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows3(ref double w, ref double x, ref double y, nuint rows)
             {
-                Vector128<double> s00 = Vector128<double>.Zero, s01 = Vector128<double>.Zero, s02 = Vector128<double>.Zero, s03 = Vector128<double>.Zero;
-                Vector128<double> s10 = Vector128<double>.Zero, s11 = Vector128<double>.Zero, s12 = Vector128<double>.Zero, s13 = Vector128<double>.Zero;
-                Vector128<double> s20 = Vector128<double>.Zero, s21 = Vector128<double>.Zero, s22 = Vector128<double>.Zero, s23 = Vector128<double>.Zero;
-                Vector128<double> s30 = Vector128<double>.Zero, s31 = Vector128<double>.Zero, s32 = Vector128<double>.Zero, s33 = Vector128<double>.Zero;
-                for (nuint i = 0; i < 6; i += 2)
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    Vector128<double> w0 = Vector128.LoadUnsafe(ref w, i);
-                    Vector128<double> w1 = Vector128.LoadUnsafe(ref w, i + 6);
-                    Vector128<double> w2 = Vector128.LoadUnsafe(ref w, i + 12);
-                    Vector128<double> w3 = Vector128.LoadUnsafe(ref w, i + 18);
-                    Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
-                    Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 6);
-                    Vector128<double> x2 = Vector128.LoadUnsafe(ref x, i + 12);
-                    Vector128<double> x3 = Vector128.LoadUnsafe(ref x, i + 18);
-                    s00 = MultiplyAdd(w0, x0, s00);
-                    s01 = MultiplyAdd(w0, x1, s01);
-                    s02 = MultiplyAdd(w0, x2, s02);
-                    s03 = MultiplyAdd(w0, x3, s03);
-                    s10 = MultiplyAdd(w1, x0, s10);
-                    s11 = MultiplyAdd(w1, x1, s11);
-                    s12 = MultiplyAdd(w1, x2, s12);
-                    s13 = MultiplyAdd(w1, x3, s13);
-                    s20 = MultiplyAdd(w2, x0, s20);
-                    s21 = MultiplyAdd(w2, x1, s21);
-                    s22 = MultiplyAdd(w2, x2, s22);
-                    s23 = MultiplyAdd(w2, x3, s23);
-                    s30 = MultiplyAdd(w3, x0, s30);
-                    s31 = MultiplyAdd(w3, x1, s31);
-                    s32 = MultiplyAdd(w3, x2, s32);
-                    s33 = MultiplyAdd(w3, x3, s33);
-                }
-                Unsafe.Add(ref y, (0 * ldy) + 0) = Vector128.Sum(s00);
-                Unsafe.Add(ref y, (1 * ldy) + 0) = Vector128.Sum(s01);
-                Unsafe.Add(ref y, (2 * ldy) + 0) = Vector128.Sum(s02);
-                Unsafe.Add(ref y, (3 * ldy) + 0) = Vector128.Sum(s03);
-                Unsafe.Add(ref y, (0 * ldy) + 1) = Vector128.Sum(s10);
-                Unsafe.Add(ref y, (1 * ldy) + 1) = Vector128.Sum(s11);
-                Unsafe.Add(ref y, (2 * ldy) + 1) = Vector128.Sum(s12);
-                Unsafe.Add(ref y, (3 * ldy) + 1) = Vector128.Sum(s13);
-                Unsafe.Add(ref y, (0 * ldy) + 2) = Vector128.Sum(s20);
-                Unsafe.Add(ref y, (1 * ldy) + 2) = Vector128.Sum(s21);
-                Unsafe.Add(ref y, (2 * ldy) + 2) = Vector128.Sum(s22);
-                Unsafe.Add(ref y, (3 * ldy) + 2) = Vector128.Sum(s23);
-                Unsafe.Add(ref y, (0 * ldy) + 3) = Vector128.Sum(s30);
-                Unsafe.Add(ref y, (1 * ldy) + 3) = Vector128.Sum(s31);
-                Unsafe.Add(ref y, (2 * ldy) + 3) = Vector128.Sum(s32);
-                Unsafe.Add(ref y, (3 * ldy) + 3) = Vector128.Sum(s33);
-                return;
-            }
-
-            for (nuint k = 0; k < 4; k++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    Unsafe.Add(ref y, (k * ldy) + j) = Dot6(ref Unsafe.Add(ref w, j * 6), ref Unsafe.Add(ref x, k * 6));
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 6:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    for (nuint o = 0; o < rows; o += 4)
                     {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
+                        ref double wo = ref Unsafe.Add(ref w, o * 3);
+                        // 3 = 2 + 1 (a masked vector)
+                        Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
+                        Vector128<double> xl = Vector128.LoadUnsafe(ref x, 0);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 0), xl, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 3), xl, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 6), xl, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 9), xl, s3);
+                        Vector128<double> xr = Vector128.LoadUnsafe(ref x, 1) * Vector128.Create(0.0d, 1.0d);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 1), xr, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 4), xr, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 7), xr, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 10), xr, s3);
+                        ref double yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector128.Sum(s0);
+                        Unsafe.Add(ref yo, 1) = Vector128.Sum(s1);
+                        Unsafe.Add(ref yo, 2) = Vector128.Sum(s2);
+                        Unsafe.Add(ref yo, 3) = Vector128.Sum(s3);
                     }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    return;
                 }
+
+                for (nuint j = 0; j < rows; j++)
                 {
-                    Vector128<double> alpha128 = Vector128.Create(alpha);
-                    nuint i = 4;
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                    Unsafe.Add(ref y, j) = Dot3(ref Unsafe.Add(ref w, j * 3), ref x);
                 }
-                return;
             }
 
-            if (Vector128.IsHardwareAccelerated)
+            /// <summary>y[j] = Σᵢ w[j·6 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows6(ref double w, ref double x, ref double y, nuint rows)
             {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 4; i += 4)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    for (nuint o = 0; o < rows; o += 4)
                     {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
+                        ref double wo = ref Unsafe.Add(ref w, o * 6);
+                        // 6 = 4 + 2 (a masked vector)
+                        Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
+                        Vector256<double> xl = Vector256.LoadUnsafe(ref x, 0);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 6), xl, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 18), xl, s3);
+                        Vector256<double> xr = Vector256.LoadUnsafe(ref x, 2) * Vector256.Create(0.0d, 0.0d, 1.0d, 1.0d);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 2), xr, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xr, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 14), xr, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 20), xr, s3);
+                        ref double yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
+                        Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
+                        Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
+                        Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
                     }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
+                    return;
                 }
+
+                if (Vector128.IsHardwareAccelerated)
                 {
-                    nuint i = 4;
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
+                    for (nuint o = 0; o < rows; o += 4)
                     {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
+                        ref double wo = ref Unsafe.Add(ref w, o * 6);
+                        // 6 = 1 × 2 × 2 + 2
+                        Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
+                        Vector128<double> t0 = Vector128<double>.Zero, t1 = Vector128<double>.Zero, t2 = Vector128<double>.Zero, t3 = Vector128<double>.Zero;
+                        for (nuint i = 0; i < 4; i += 4)
+                        {
+                            Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 2);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 6), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 14), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 18), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 20), x1, t3);
+                        }
+                        Vector128<double> xl = Vector128.LoadUnsafe(ref x, 4);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 4), xl, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 10), xl, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 16), xl, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 22), xl, s3);
+                        ref double yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
                     }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                    return;
                 }
-                return;
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot6(ref Unsafe.Add(ref w, j * 6), ref x);
+                }
             }
 
-            for (nuint i = 0; i < 6; i++)
+            /// <summary>y[j] = Σᵢ w[j·8 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows8(ref double w, ref double x, ref double y, nuint rows)
             {
-                for (nuint j = 0; j < 4; j++)
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 8);
+                        // 8 = 8
+                        Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero, s2 = Vector512<double>.Zero, s3 = Vector512<double>.Zero;
+                        Vector512<double> xl = Vector512.LoadUnsafe(ref x, 0);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 8), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 16), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 24), xl, s3);
+                        ref double yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector512.Sum(s0);
+                        Unsafe.Add(ref yo, 1) = Vector512.Sum(s1);
+                        Unsafe.Add(ref yo, 2) = Vector512.Sum(s2);
+                        Unsafe.Add(ref yo, 3) = Vector512.Sum(s3);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 8);
+                        // 8 = 1 × 2 × 4
+                        Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
+                        Vector256<double> t0 = Vector256<double>.Zero, t1 = Vector256<double>.Zero, t2 = Vector256<double>.Zero, t3 = Vector256<double>.Zero;
+                        for (nuint i = 0; i < 8; i += 8)
+                        {
+                            Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 12), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 16), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 20), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 24), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 28), x1, t3);
+                        }
+                        ref double yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref double wo = ref Unsafe.Add(ref w, o * 8);
+                        // 8 = 2 × 2 × 2
+                        Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
+                        Vector128<double> t0 = Vector128<double>.Zero, t1 = Vector128<double>.Zero, t2 = Vector128<double>.Zero, t3 = Vector128<double>.Zero;
+                        for (nuint i = 0; i < 8; i += 4)
+                        {
+                            Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 2);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 10), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 18), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 24), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 26), x1, t3);
+                        }
+                        ref double yo = ref Unsafe.Add(ref y, o);
+                        Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
+                        Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
+                        Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
+                        Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot8(ref Unsafe.Add(ref w, j * 8), ref x);
+                }
+            }
+
+            /// <summary>
+            /// t[i] += α·Σ_r d[r·2 + i] for i &lt; 2: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
+            /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
+            /// strided loads and its chain of dependent additions.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void SumRows2(ref double d, nuint rows, ref double t, double alpha)
+            {
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<double> alphaV = Vector128.Create(alpha);
+                    {
+                        // columns 0 to 1
+                        Vector128<double> s0 = Vector128<double>.Zero;
+                        for (nuint r = 0; r < rows; r++)
+                        {
+                            ref double dr = ref Unsafe.Add(ref d, r * 2);
+                            s0 += Vector128.LoadUnsafe(ref dr);
+                        }
+                        (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 2; i++)
                 {
                     double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 8:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector512<double> a00 = Vector512<double>.Zero;
-                    Vector512<double> a10 = Vector512<double>.Zero;
-                    Vector512<double> a20 = Vector512<double>.Zero;
-                    Vector512<double> a30 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 8; i += 8)
-                {
-                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero, a11 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero, a21 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero, a31 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 8; i += 4)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 8; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 4 output rows j and i &lt; 24:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 4 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm4x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 24; i += 24)
-                {
-                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
-                    Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero, a12 = Vector512<double>.Zero;
-                    Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero, a22 = Vector512<double>.Zero;
-                    Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero, a32 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
-                        Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a12).StoreUnsafe(ref o1, i + 16);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a22).StoreUnsafe(ref o2, i + 16);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a32).StoreUnsafe(ref o3, i + 16);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 24; i += 8)
-                {
-                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero, a11 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero, a21 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero, a31 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector256.LoadUnsafe(ref o1, i + 4)) : alphaV * a11).StoreUnsafe(ref o1, i + 4);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector256.LoadUnsafe(ref o2, i + 4)) : alphaV * a21).StoreUnsafe(ref o2, i + 4);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector256.LoadUnsafe(ref o3, i + 4)) : alphaV * a31).StoreUnsafe(ref o3, i + 4);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 24; i += 4)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero, a11 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero, a21 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero, a31 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector128.LoadUnsafe(ref o1, i + 2)) : alphaV * a11).StoreUnsafe(ref o1, i + 2);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector128.LoadUnsafe(ref o2, i + 2)) : alphaV * a21).StoreUnsafe(ref o2, i + 2);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector128.LoadUnsafe(ref o3, i + 2)) : alphaV * a31).StoreUnsafe(ref o3, i + 2);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 24; i++)
-            {
-                for (nuint j = 0; j < 4; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 6:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                {
-                    Vector128<double> alpha128 = Vector128.Create(alpha);
-                    nuint i = 4;
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 6; i += 6)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 6; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 8:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector512<double> a00 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 8; i += 4)
-                {
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 6; i += 6)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
-                }
-                {
-                    nuint i = 6;
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 8; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 1 output row j and i &lt; 24:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 1 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm1x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 24; i += 24)
-                {
-                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
-                        Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 24; i += 12)
-                {
-                    Vector256<double> a00 = Vector256<double>.Zero, a01 = Vector256<double>.Zero, a02 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> v1 = Vector256.LoadUnsafe(ref vk, i + 4);
-                        Vector256<double> v2 = Vector256.LoadUnsafe(ref vk, i + 8);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector256.LoadUnsafe(ref o0, i + 4)) : alphaV * a01).StoreUnsafe(ref o0, i + 4);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector256.LoadUnsafe(ref o0, i + 8)) : alphaV * a02).StoreUnsafe(ref o0, i + 8);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 24; i += 6)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero, a01 = Vector128<double>.Zero, a02 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> v1 = Vector128.LoadUnsafe(ref vk, i + 2);
-                        Vector128<double> v2 = Vector128.LoadUnsafe(ref vk, i + 4);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector128.LoadUnsafe(ref o0, i + 2)) : alphaV * a01).StoreUnsafe(ref o0, i + 2);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector128.LoadUnsafe(ref o0, i + 4)) : alphaV * a02).StoreUnsafe(ref o0, i + 4);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 24; i++)
-            {
-                for (nuint j = 0; j < 1; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 6:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero;
-                    Vector256<double> a40 = Vector256<double>.Zero;
-                    Vector256<double> a50 = Vector256<double>.Zero;
-                    Vector256<double> a60 = Vector256<double>.Zero;
-                    Vector256<double> a70 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                {
-                    Vector128<double> alpha128 = Vector128.Create(alpha);
-                    nuint i = 4;
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    Vector128<double> a40 = Vector128<double>.Zero;
-                    Vector128<double> a50 = Vector128<double>.Zero;
-                    Vector128<double> a60 = Vector128<double>.Zero;
-                    Vector128<double> a70 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 6; i += 2)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    Vector128<double> a40 = Vector128<double>.Zero;
-                    Vector128<double> a50 = Vector128<double>.Zero;
-                    Vector128<double> a60 = Vector128<double>.Zero;
-                    Vector128<double> a70 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 6; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 8:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                {
-                    nuint i = 0;
-                    Vector512<double> a00 = Vector512<double>.Zero;
-                    Vector512<double> a10 = Vector512<double>.Zero;
-                    Vector512<double> a20 = Vector512<double>.Zero;
-                    Vector512<double> a30 = Vector512<double>.Zero;
-                    Vector512<double> a40 = Vector512<double>.Zero;
-                    Vector512<double> a50 = Vector512<double>.Zero;
-                    Vector512<double> a60 = Vector512<double>.Zero;
-                    Vector512<double> a70 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 8; i += 4)
-                {
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero;
-                    Vector256<double> a40 = Vector256<double>.Zero;
-                    Vector256<double> a50 = Vector256<double>.Zero;
-                    Vector256<double> a60 = Vector256<double>.Zero;
-                    Vector256<double> a70 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 8; i += 2)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    Vector128<double> a40 = Vector128<double>.Zero;
-                    Vector128<double> a50 = Vector128<double>.Zero;
-                    Vector128<double> a60 = Vector128<double>.Zero;
-                    Vector128<double> a70 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 8; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 24:
-        /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
-        /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Gemm8x24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> alphaV = Vector512.Create(alpha);
-                for (nuint i = 0; i < 24; i += 24)
-                {
-                    Vector512<double> a00 = Vector512<double>.Zero, a01 = Vector512<double>.Zero, a02 = Vector512<double>.Zero;
-                    Vector512<double> a10 = Vector512<double>.Zero, a11 = Vector512<double>.Zero, a12 = Vector512<double>.Zero;
-                    Vector512<double> a20 = Vector512<double>.Zero, a21 = Vector512<double>.Zero, a22 = Vector512<double>.Zero;
-                    Vector512<double> a30 = Vector512<double>.Zero, a31 = Vector512<double>.Zero, a32 = Vector512<double>.Zero;
-                    Vector512<double> a40 = Vector512<double>.Zero, a41 = Vector512<double>.Zero, a42 = Vector512<double>.Zero;
-                    Vector512<double> a50 = Vector512<double>.Zero, a51 = Vector512<double>.Zero, a52 = Vector512<double>.Zero;
-                    Vector512<double> a60 = Vector512<double>.Zero, a61 = Vector512<double>.Zero, a62 = Vector512<double>.Zero;
-                    Vector512<double> a70 = Vector512<double>.Zero, a71 = Vector512<double>.Zero, a72 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector512<double> v0 = Vector512.LoadUnsafe(ref vk, i);
-                        Vector512<double> v1 = Vector512.LoadUnsafe(ref vk, i + 8);
-                        Vector512<double> v2 = Vector512.LoadUnsafe(ref vk, i + 16);
-                        Vector512<double> c0 = Vector512.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        a01 = MultiplyAdd(c0, v1, a01);
-                        a02 = MultiplyAdd(c0, v2, a02);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        a11 = MultiplyAdd(c1, v1, a11);
-                        a12 = MultiplyAdd(c1, v2, a12);
-                        Vector512<double> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        a21 = MultiplyAdd(c2, v1, a21);
-                        a22 = MultiplyAdd(c2, v2, a22);
-                        Vector512<double> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        a31 = MultiplyAdd(c3, v1, a31);
-                        a32 = MultiplyAdd(c3, v2, a32);
-                        Vector512<double> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        a41 = MultiplyAdd(c4, v1, a41);
-                        a42 = MultiplyAdd(c4, v2, a42);
-                        Vector512<double> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        a51 = MultiplyAdd(c5, v1, a51);
-                        a52 = MultiplyAdd(c5, v2, a52);
-                        Vector512<double> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        a61 = MultiplyAdd(c6, v1, a61);
-                        a62 = MultiplyAdd(c6, v2, a62);
-                        Vector512<double> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                        a71 = MultiplyAdd(c7, v1, a71);
-                        a72 = MultiplyAdd(c7, v2, a72);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 8)) : alphaV * a01).StoreUnsafe(ref o0, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a02).StoreUnsafe(ref o0, i + 16);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 8)) : alphaV * a11).StoreUnsafe(ref o1, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a12).StoreUnsafe(ref o1, i + 16);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 8)) : alphaV * a21).StoreUnsafe(ref o2, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a22).StoreUnsafe(ref o2, i + 16);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 8)) : alphaV * a31).StoreUnsafe(ref o3, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a32).StoreUnsafe(ref o3, i + 16);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 8)) : alphaV * a41).StoreUnsafe(ref o4, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a42).StoreUnsafe(ref o4, i + 16);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 8)) : alphaV * a51).StoreUnsafe(ref o5, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a52).StoreUnsafe(ref o5, i + 16);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 8)) : alphaV * a61).StoreUnsafe(ref o6, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a62).StoreUnsafe(ref o6, i + 16);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                    (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 8)) : alphaV * a71).StoreUnsafe(ref o7, i + 8);
-                    (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a72).StoreUnsafe(ref o7, i + 16);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<double> alphaV = Vector256.Create(alpha);
-                for (nuint i = 0; i < 24; i += 4)
-                {
-                    Vector256<double> a00 = Vector256<double>.Zero;
-                    Vector256<double> a10 = Vector256<double>.Zero;
-                    Vector256<double> a20 = Vector256<double>.Zero;
-                    Vector256<double> a30 = Vector256<double>.Zero;
-                    Vector256<double> a40 = Vector256<double>.Zero;
-                    Vector256<double> a50 = Vector256<double>.Zero;
-                    Vector256<double> a60 = Vector256<double>.Zero;
-                    Vector256<double> a70 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector256<double> v0 = Vector256.LoadUnsafe(ref vk, i);
-                        Vector256<double> c0 = Vector256.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector256<double> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector256<double> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector256<double> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector256<double> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector256<double> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector256<double> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                for (nuint i = 0; i < 24; i += 2)
-                {
-                    Vector128<double> a00 = Vector128<double>.Zero;
-                    Vector128<double> a10 = Vector128<double>.Zero;
-                    Vector128<double> a20 = Vector128<double>.Zero;
-                    Vector128<double> a30 = Vector128<double>.Zero;
-                    Vector128<double> a40 = Vector128<double>.Zero;
-                    Vector128<double> a50 = Vector128<double>.Zero;
-                    Vector128<double> a60 = Vector128<double>.Zero;
-                    Vector128<double> a70 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        ref double vk = ref Unsafe.Add(ref v, k * vs);
-                        ref double ck = ref Unsafe.Add(ref c, k * cr);
-                        Vector128<double> v0 = Vector128.LoadUnsafe(ref vk, i);
-                        Vector128<double> c0 = Vector128.Create(ck);
-                        a00 = MultiplyAdd(c0, v0, a00);
-                        Vector128<double> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
-                        a10 = MultiplyAdd(c1, v0, a10);
-                        Vector128<double> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
-                        a20 = MultiplyAdd(c2, v0, a20);
-                        Vector128<double> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
-                        a30 = MultiplyAdd(c3, v0, a30);
-                        Vector128<double> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
-                        a40 = MultiplyAdd(c4, v0, a40);
-                        Vector128<double> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
-                        a50 = MultiplyAdd(c5, v0, a50);
-                        Vector128<double> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
-                        a60 = MultiplyAdd(c6, v0, a60);
-                        Vector128<double> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
-                        a70 = MultiplyAdd(c7, v0, a70);
-                    }
-                    ref double o0 = ref Unsafe.Add(ref o, 0);
-                    (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
-                    ref double o1 = ref Unsafe.Add(ref o, os);
-                    (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
-                    ref double o2 = ref Unsafe.Add(ref o, 2 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
-                    ref double o3 = ref Unsafe.Add(ref o, 3 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
-                    ref double o4 = ref Unsafe.Add(ref o, 4 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
-                    ref double o5 = ref Unsafe.Add(ref o, 5 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
-                    ref double o6 = ref Unsafe.Add(ref o, 6 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
-                    ref double o7 = ref Unsafe.Add(ref o, 7 * os);
-                    (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 24; i++)
-            {
-                for (nuint j = 0; j < 8; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < rows; k++)
-                    {
-                        sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);
-                    }
-                    ref double target = ref Unsafe.Add(ref o, (j * os) + i);
-                    target = accumulate ? target + (alpha * sum) : alpha * sum;
-                }
-            }
-        }
-
-        /// <summary>
-        /// yt[o·16 + j] = Σₖ w[o·6 + k]·xt[k·16 + j] for 2 weight rows o and 16 examples j: the forward product of a layer
-        /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
-        /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
-        /// the whole reduction: no horizontal sums, and each input vector loaded feeds one multiply-add per row of the tile.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardBlock2x6(ref double w, ref double xt, ref double yt)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 2 rows = 1 tile of 2; each tile keeps 2 × 2 accumulators
-                for (nuint o = 0; o < 2; o += 2)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 6);
-                    Vector512<double> a0_0 = Vector512<double>.Zero, a0_1 = Vector512<double>.Zero;
-                    Vector512<double> a1_0 = Vector512<double>.Zero, a1_1 = Vector512<double>.Zero;
-                    for (nuint k = 0; k < 6; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector512<double> x0 = Vector512.LoadUnsafe(ref xk);
-                        Vector512<double> x1 = Vector512.LoadUnsafe(ref xk, 8);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector512<double> c0 = Vector512.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        Vector512<double> c1 = Vector512.Create(Unsafe.Add(ref wk, 6));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 8);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 24);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 2 rows = 1 tile of 2; each tile keeps 2 × 4 accumulators
-                for (nuint o = 0; o < 2; o += 2)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 6);
-                    Vector256<double> a0_0 = Vector256<double>.Zero, a0_1 = Vector256<double>.Zero, a0_2 = Vector256<double>.Zero, a0_3 = Vector256<double>.Zero;
-                    Vector256<double> a1_0 = Vector256<double>.Zero, a1_1 = Vector256<double>.Zero, a1_2 = Vector256<double>.Zero, a1_3 = Vector256<double>.Zero;
-                    for (nuint k = 0; k < 6; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector256<double> x0 = Vector256.LoadUnsafe(ref xk);
-                        Vector256<double> x1 = Vector256.LoadUnsafe(ref xk, 4);
-                        Vector256<double> x2 = Vector256.LoadUnsafe(ref xk, 8);
-                        Vector256<double> x3 = Vector256.LoadUnsafe(ref xk, 12);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector256<double> c0 = Vector256.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        Vector256<double> c1 = Vector256.Create(Unsafe.Add(ref wk, 6));
-                        a1_0 = MultiplyAdd(c1, x0, a1_0);
-                        a1_1 = MultiplyAdd(c1, x1, a1_1);
-                        a1_2 = MultiplyAdd(c1, x2, a1_2);
-                        a1_3 = MultiplyAdd(c1, x3, a1_3);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 4);
-                    a0_2.StoreUnsafe(ref yo, 8);
-                    a0_3.StoreUnsafe(ref yo, 12);
-                    a1_0.StoreUnsafe(ref yo, 16);
-                    a1_1.StoreUnsafe(ref yo, 20);
-                    a1_2.StoreUnsafe(ref yo, 24);
-                    a1_3.StoreUnsafe(ref yo, 28);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 2 rows = 2 tiles of 1; each tile keeps 1 × 8 accumulators
-                for (nuint o = 0; o < 2; o += 1)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 6);
-                    Vector128<double> a0_0 = Vector128<double>.Zero, a0_1 = Vector128<double>.Zero, a0_2 = Vector128<double>.Zero, a0_3 = Vector128<double>.Zero, a0_4 = Vector128<double>.Zero, a0_5 = Vector128<double>.Zero, a0_6 = Vector128<double>.Zero, a0_7 = Vector128<double>.Zero;
-                    for (nuint k = 0; k < 6; k++)
-                    {
-                        ref double xk = ref Unsafe.Add(ref xt, k * 16);
-                        Vector128<double> x0 = Vector128.LoadUnsafe(ref xk);
-                        Vector128<double> x1 = Vector128.LoadUnsafe(ref xk, 2);
-                        Vector128<double> x2 = Vector128.LoadUnsafe(ref xk, 4);
-                        Vector128<double> x3 = Vector128.LoadUnsafe(ref xk, 6);
-                        Vector128<double> x4 = Vector128.LoadUnsafe(ref xk, 8);
-                        Vector128<double> x5 = Vector128.LoadUnsafe(ref xk, 10);
-                        Vector128<double> x6 = Vector128.LoadUnsafe(ref xk, 12);
-                        Vector128<double> x7 = Vector128.LoadUnsafe(ref xk, 14);
-                        ref double wk = ref Unsafe.Add(ref wo, k);
-                        Vector128<double> c0 = Vector128.Create(wk);
-                        a0_0 = MultiplyAdd(c0, x0, a0_0);
-                        a0_1 = MultiplyAdd(c0, x1, a0_1);
-                        a0_2 = MultiplyAdd(c0, x2, a0_2);
-                        a0_3 = MultiplyAdd(c0, x3, a0_3);
-                        a0_4 = MultiplyAdd(c0, x4, a0_4);
-                        a0_5 = MultiplyAdd(c0, x5, a0_5);
-                        a0_6 = MultiplyAdd(c0, x6, a0_6);
-                        a0_7 = MultiplyAdd(c0, x7, a0_7);
-                    }
-                    ref double yo = ref Unsafe.Add(ref yt, o * 16);
-                    a0_0.StoreUnsafe(ref yo, 0);
-                    a0_1.StoreUnsafe(ref yo, 2);
-                    a0_2.StoreUnsafe(ref yo, 4);
-                    a0_3.StoreUnsafe(ref yo, 6);
-                    a0_4.StoreUnsafe(ref yo, 8);
-                    a0_5.StoreUnsafe(ref yo, 10);
-                    a0_6.StoreUnsafe(ref yo, 12);
-                    a0_7.StoreUnsafe(ref yo, 14);
-                }
-                return;
-            }
-
-            for (nuint o = 0; o < 2; o++)
-            {
-                for (nuint j = 0; j < 16; j++)
-                {
-                    double sum = 0.0d;
-                    for (nuint k = 0; k < 6; k++)
-                    {
-                        sum += Unsafe.Add(ref w, (o * 6) + k) * Unsafe.Add(ref xt, (k * 16) + j);
-                    }
-                    Unsafe.Add(ref yt, (o * 16) + j) = sum;
-                }
-            }
-        }
-
-        /// <summary>xt[i·16 + j] = x[j·6 + i] for the 16 examples j of a block and i &lt; 6: the inputs with the examples along the vectors.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeBlock6(ref double x, ref double xt)
-        {
-            // 8 inputs of every example at a time: the lines written stay in L1.
-            for (nuint i0 = 0; i0 < 6; i0 += 8)
-            {
-                nuint end = Math.Min(i0 + 8, 6);
-                for (nuint j = 0; j < 16; j++)
-                {
-                    ref double row = ref Unsafe.Add(ref x, j * 6);
-                    for (nuint i = i0; i < end; i++)
-                    {
-                        Unsafe.Add(ref xt, (i * 16) + j) = Unsafe.Add(ref row, i);
-                    }
-                }
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·3 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows3(ref double w, ref double x, ref double y, nuint rows)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 3);
-                    // 3 = 2 + 1 (a masked vector)
-                    Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
-                    Vector128<double> xl = Vector128.LoadUnsafe(ref x, 0);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 0), xl, s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 3), xl, s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 6), xl, s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 9), xl, s3);
-                    Vector128<double> xr = Vector128.LoadUnsafe(ref x, 1) * Vector128.Create(0.0d, 1.0d);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 1), xr, s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 4), xr, s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 7), xr, s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 10), xr, s3);
-                    ref double yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3);
-                }
-                return;
-            }
-
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot3(ref Unsafe.Add(ref w, j * 3), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·6 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows6(ref double w, ref double x, ref double y, nuint rows)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 6);
-                    // 6 = 4 + 2 (a masked vector)
-                    Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
-                    Vector256<double> xl = Vector256.LoadUnsafe(ref x, 0);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 0), xl, s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 6), xl, s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 12), xl, s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 18), xl, s3);
-                    Vector256<double> xr = Vector256.LoadUnsafe(ref x, 2) * Vector256.Create(0.0d, 0.0d, 1.0d, 1.0d);
-                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 2), xr, s0);
-                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 8), xr, s1);
-                    s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 14), xr, s2);
-                    s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 20), xr, s3);
-                    ref double yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 6);
-                    // 6 = 1 × 2 × 2 + 2
-                    Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
-                    Vector128<double> t0 = Vector128<double>.Zero, t1 = Vector128<double>.Zero, t2 = Vector128<double>.Zero, t3 = Vector128<double>.Zero;
-                    for (nuint i = 0; i < 4; i += 4)
-                    {
-                        Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 2);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 6), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 12), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 14), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 18), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 20), x1, t3);
-                    }
-                    Vector128<double> xl = Vector128.LoadUnsafe(ref x, 4);
-                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 4), xl, s0);
-                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 10), xl, s1);
-                    s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 16), xl, s2);
-                    s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 22), xl, s3);
-                    ref double yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
-                }
-                return;
-            }
-
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot6(ref Unsafe.Add(ref w, j * 6), ref x);
-            }
-        }
-
-        /// <summary>y[j] = Σᵢ w[j·8 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotRows8(ref double w, ref double x, ref double y, nuint rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 8);
-                    // 8 = 8
-                    Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero, s2 = Vector512<double>.Zero, s3 = Vector512<double>.Zero;
-                    Vector512<double> xl = Vector512.LoadUnsafe(ref x, 0);
-                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), xl, s0);
-                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 8), xl, s1);
-                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 16), xl, s2);
-                    s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 24), xl, s3);
-                    ref double yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector512.Sum(s0);
-                    Unsafe.Add(ref yo, 1) = Vector512.Sum(s1);
-                    Unsafe.Add(ref yo, 2) = Vector512.Sum(s2);
-                    Unsafe.Add(ref yo, 3) = Vector512.Sum(s3);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 8);
-                    // 8 = 1 × 2 × 4
-                    Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
-                    Vector256<double> t0 = Vector256<double>.Zero, t1 = Vector256<double>.Zero, t2 = Vector256<double>.Zero, t3 = Vector256<double>.Zero;
-                    for (nuint i = 0; i < 8; i += 8)
-                    {
-                        Vector256<double> x0 = Vector256.LoadUnsafe(ref x, i);
-                        Vector256<double> x1 = Vector256.LoadUnsafe(ref x, i + 4);
-                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 4), x1, t0);
-                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x0, s1);
-                        t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 12), x1, t1);
-                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 16), x0, s2);
-                        t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 20), x1, t2);
-                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 24), x0, s3);
-                        t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 28), x1, t3);
-                    }
-                    ref double yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector256.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector256.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector256.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector256.Sum(s3 + t3);
-                }
-                return;
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint o = 0; o < rows; o += 4)
-                {
-                    ref double wo = ref Unsafe.Add(ref w, o * 8);
-                    // 8 = 2 × 2 × 2
-                    Vector128<double> s0 = Vector128<double>.Zero, s1 = Vector128<double>.Zero, s2 = Vector128<double>.Zero, s3 = Vector128<double>.Zero;
-                    Vector128<double> t0 = Vector128<double>.Zero, t1 = Vector128<double>.Zero, t2 = Vector128<double>.Zero, t3 = Vector128<double>.Zero;
-                    for (nuint i = 0; i < 8; i += 4)
-                    {
-                        Vector128<double> x0 = Vector128.LoadUnsafe(ref x, i);
-                        Vector128<double> x1 = Vector128.LoadUnsafe(ref x, i + 2);
-                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
-                        t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 2), x1, t0);
-                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 8), x0, s1);
-                        t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 10), x1, t1);
-                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 16), x0, s2);
-                        t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 18), x1, t2);
-                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 24), x0, s3);
-                        t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 26), x1, t3);
-                    }
-                    ref double yo = ref Unsafe.Add(ref y, o);
-                    Unsafe.Add(ref yo, 0) = Vector128.Sum(s0 + t0);
-                    Unsafe.Add(ref yo, 1) = Vector128.Sum(s1 + t1);
-                    Unsafe.Add(ref yo, 2) = Vector128.Sum(s2 + t2);
-                    Unsafe.Add(ref yo, 3) = Vector128.Sum(s3 + t3);
-                }
-                return;
-            }
-
-            for (nuint j = 0; j < rows; j++)
-            {
-                Unsafe.Add(ref y, j) = Dot8(ref Unsafe.Add(ref w, j * 8), ref x);
-            }
-        }
-
-        /// <summary>
-        /// t[i] += α·Σ_r d[r·2 + i] for i &lt; 2: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
-        /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
-        /// strided loads and its chain of dependent additions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SumRows2(ref double d, nuint rows, ref double t, double alpha)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                Vector128<double> alphaV = Vector128.Create(alpha);
-                {
-                    // columns 0 to 1
-                    Vector128<double> s0 = Vector128<double>.Zero;
                     for (nuint r = 0; r < rows; r++)
                     {
-                        ref double dr = ref Unsafe.Add(ref d, r * 2);
-                        s0 += Vector128.LoadUnsafe(ref dr);
+                        sum += Unsafe.Add(ref d, (r * 2) + i);
                     }
-                    (Vector128.LoadUnsafe(ref t, 0) + (alphaV * s0)).StoreUnsafe(ref t, 0);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 2; i++)
-            {
-                double sum = 0.0d;
-                for (nuint r = 0; r < rows; r++)
-                {
-                    sum += Unsafe.Add(ref d, (r * 2) + i);
-                }
-                Unsafe.Add(ref t, i) += alpha * sum;
-            }
-        }
-
-        /// <summary>
-        /// Gemm6's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
-        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GemmMany6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
-        {
-            {
-                ref double vb = ref Unsafe.Add(ref v, 0);
-                ref double ob = ref Unsafe.Add(ref o, 0);
-                nuint j = 0;
-                for (; j + 8 <= count; j += 8)
-                {
-                    Gemm8x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-                if (j + 4 <= count)
-                {
-                    Gemm4x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                    j += 4;
-                }
-                for (; j < count; j++)
-                {
-                    Gemm1x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    Unsafe.Add(ref t, i) += alpha * sum;
                 }
             }
-        }
 
-        /// <summary>
-        /// Gemm8's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
-        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GemmMany8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
-        {
+            /// <summary>
+            /// Gemm6's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
+            /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void GemmMany6(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
             {
-                ref double vb = ref Unsafe.Add(ref v, 0);
-                ref double ob = ref Unsafe.Add(ref o, 0);
-                nuint j = 0;
-                for (; j + 8 <= count; j += 8)
                 {
-                    Gemm8x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-                if (j + 4 <= count)
-                {
-                    Gemm4x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                    j += 4;
-                }
-                for (; j < count; j++)
-                {
-                    Gemm1x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Gemm24's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
-        /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GemmMany24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
-        {
-            {
-                ref double vb = ref Unsafe.Add(ref v, 0);
-                ref double ob = ref Unsafe.Add(ref o, 0);
-                nuint j = 0;
-                for (; j + 8 <= count; j += 8)
-                {
-                    Gemm8x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-                if (j + 4 <= count)
-                {
-                    Gemm4x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                    j += 4;
-                }
-                for (; j < count; j++)
-                {
-                    Gemm1x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
-                }
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 2: + bias, then the activation, without a branch on the sign.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBias2(ref double y, ref double b)
-        {
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 2 = 1 × 2
-                {
-                    Vector128<double> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
-                    z.StoreUnsafe(ref y, 0);
-                }
-                return;
-            }
-
-            for (nuint i = 0; i < 2; i++)
-            {
-                double z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
-                Unsafe.Add(ref y, i) = z;
-            }
-        }
-
-        /// <summary>y[i] = identity(y[i] + b) for i &lt; 16: one row of a transposed block, one bias for all its examples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void IdentityBiasBroadcast16(ref double y, double b)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 8
-                Vector512<double> bV = Vector512.Create(b);
-                {
-                    Vector512<double> z = Vector512.LoadUnsafe(ref y, 0) + bV;
-                    z.StoreUnsafe(ref y, 0);
-                }
-                {
-                    Vector512<double> z = Vector512.LoadUnsafe(ref y, 8) + bV;
-                    z.StoreUnsafe(ref y, 8);
-                }
-                return;
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 16 = 1 × 4 × 4 (unrolled)
-                Vector256<double> bV = Vector256.Create(b);
-                for (nuint i = 0; i < 16; i += 16)
-                {
+                    ref double vb = ref Unsafe.Add(ref v, 0);
+                    ref double ob = ref Unsafe.Add(ref o, 0);
+                    nuint j = 0;
+                    for (; j + 8 <= count; j += 8)
                     {
-                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
+                        Gemm8x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                    if (j + 4 <= count)
+                    {
+                        Gemm4x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                        j += 4;
+                    }
+                    for (; j < count; j++)
+                    {
+                        Gemm1x6(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Gemm8's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
+            /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void GemmMany8(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
+            {
+                {
+                    ref double vb = ref Unsafe.Add(ref v, 0);
+                    ref double ob = ref Unsafe.Add(ref o, 0);
+                    nuint j = 0;
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Gemm8x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                    if (j + 4 <= count)
+                    {
+                        Gemm4x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                        j += 4;
+                    }
+                    for (; j < count; j++)
+                    {
+                        Gemm1x8(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Gemm24's rank update for count output rows j (c's at j·cj, o's at j·os): strip by strip of 24 columns, and in a strip 8
+            /// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void GemmMany24(ref double v, nuint vs, ref double c, nuint cr, nuint cj, nuint rows, ref double o, nuint os, double alpha, bool accumulate, nuint count)
+            {
+                {
+                    ref double vb = ref Unsafe.Add(ref v, 0);
+                    ref double ob = ref Unsafe.Add(ref o, 0);
+                    nuint j = 0;
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Gemm8x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                    if (j + 4 <= count)
+                    {
+                        Gemm4x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                        j += 4;
+                    }
+                    for (; j < count; j++)
+                    {
+                        Gemm1x24(ref vb, vs, ref Unsafe.Add(ref c, j * cj), cr, cj, rows, ref Unsafe.Add(ref ob, j * os), os, alpha, accumulate);
+                    }
+                }
+            }
+
+            /// <summary>y[i] = identity(y[i] + b[i]) for i &lt; 2: + bias, then the activation, without a branch on the sign.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBias2(ref double y, ref double b)
+            {
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 2 = 1 × 2
+                    {
+                        Vector128<double> z = Vector128.LoadUnsafe(ref y, 0) + Vector128.LoadUnsafe(ref b, 0);
+                        z.StoreUnsafe(ref y, 0);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 2; i++)
+                {
+                    double z = Unsafe.Add(ref y, i) + Unsafe.Add(ref b, i);
+                    Unsafe.Add(ref y, i) = z;
+                }
+            }
+
+            /// <summary>y[i] = identity(y[i] + b) for i &lt; 16: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void IdentityBiasBroadcast16(ref double y, double b)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 16 = 2 × 8
+                    Vector512<double> bV = Vector512.Create(b);
+                    {
+                        Vector512<double> z = Vector512.LoadUnsafe(ref y, 0) + bV;
+                        z.StoreUnsafe(ref y, 0);
                     }
                     {
-                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
+                        Vector512<double> z = Vector512.LoadUnsafe(ref y, 8) + bV;
+                        z.StoreUnsafe(ref y, 8);
                     }
-                    {
-                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
-                        z.StoreUnsafe(ref y, i + 8);
-                    }
-                    {
-                        Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 12) + bV;
-                        z.StoreUnsafe(ref y, i + 12);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 16 = 2 × 4 × 2 (unrolled)
-                Vector128<double> bV = Vector128.Create(b);
-                for (nuint i = 0; i < 16; i += 8)
+                if (Vector256.IsHardwareAccelerated)
                 {
+                    // 16 = 1 × 4 × 4 (unrolled)
+                    Vector256<double> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 16; i += 16)
                     {
-                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i) + bV;
-                        z.StoreUnsafe(ref y, i);
+                        {
+                            Vector256<double> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            z.StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<double> z = Vector256.LoadUnsafe(ref y, i + 12) + bV;
+                            z.StoreUnsafe(ref y, i + 12);
+                        }
                     }
-                    {
-                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 2) + bV;
-                        z.StoreUnsafe(ref y, i + 2);
-                    }
-                    {
-                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
-                        z.StoreUnsafe(ref y, i + 4);
-                    }
-                    {
-                        Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 6) + bV;
-                        z.StoreUnsafe(ref y, i + 6);
-                    }
+                    return;
                 }
-                return;
-            }
 
-            for (nuint i = 0; i < 16; i++)
-            {
-                double z = Unsafe.Add(ref y, i) + b;
-                Unsafe.Add(ref y, i) = z;
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 16 = 2 × 4 × 2 (unrolled)
+                    Vector128<double> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector128<double> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            z.StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 2) + bV;
+                            z.StoreUnsafe(ref y, i + 2);
+                        }
+                        {
+                            Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            z.StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<double> z = Vector128.LoadUnsafe(ref y, i + 6) + bV;
+                            z.StoreUnsafe(ref y, i + 6);
+                        }
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 16; i++)
+                {
+                    double z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z;
+                }
             }
         }
     }

@@ -71,7 +71,7 @@ namespace NetGen.Generator.Emitting
                 _activationKernels.Add(name, w => EmitElementwise(w, n, summary, name + parameters, broadcasts, body, vectorize));
             }
 
-            return name;
+            return Prefix + name;
         }
     }
 }

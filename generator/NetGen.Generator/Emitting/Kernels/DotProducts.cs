@@ -61,7 +61,7 @@ namespace NetGen.Generator.Emitting
         {
             w.Line($"/// <summary>Σᵢ a[i]·b[i] for i &lt; {n}.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"private static {_t.Type} Dot{n}(ref {_t.Type} a, ref {_t.Type} b)"))
+            using (w.Block($"internal static {_t.Type} Dot{n}(ref {_t.Type} a, ref {_t.Type} b)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
@@ -114,7 +114,7 @@ namespace NetGen.Generator.Emitting
             string t = _t.Type;
             w.Line($"/// <summary>y[j] = Σᵢ w[j·{n} + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void DotRows{n}(ref {t} w, ref {t} x, ref {t} y, nuint rows)"))
+            using (w.Block($"internal static void DotRows{n}(ref {t} w, ref {t} x, ref {t} y, nuint rows)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
@@ -176,7 +176,7 @@ namespace NetGen.Generator.Emitting
             w.Line("/// the order the tree leaves its lanes in.");
             w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void DotRows16x{n}(ref float w, ref float x, ref float y, nuint rows)"))
+            using (w.Block($"internal static void DotRows16x{n}(ref float w, ref float x, ref float y, nuint rows)"))
             {
                 using (w.Block($"if (!Vector512.IsHardwareAccelerated || !{X86}.IsSupported)"))
                 {
@@ -302,14 +302,14 @@ namespace NetGen.Generator.Emitting
                 string v = $"Vector{bits}<float>";
                 w.Line($"/// <summary>(Σ lanes of a, Σ b, Σ c, Σ d): each vector's halves added, down to 4 lanes.</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                w.Line($"private static Vector128<float> Sum4({v} a, {v} b, {v} c, {v} d) =>");
+                w.Line($"internal static Vector128<float> Sum4({v} a, {v} b, {v} c, {v} d) =>");
                 w.Line("    Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());");
                 w.Line();
             }
 
             w.Line("/// <summary>(Σ a, Σ b, Σ c, Σ d) of four 4-lane vectors: three horizontal adds where SSE3 has them (a 4 × 4 transposing add), else four sums.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block("private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)"))
+            using (w.Block("internal static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)"))
             {
                 w.Line("if (global::System.Runtime.Intrinsics.X86.Sse3.IsSupported)");
                 w.Line("{");
@@ -331,7 +331,7 @@ namespace NetGen.Generator.Emitting
             w.Line("/// the skipped chunks are never read (a chunk of the widest vector is one cache line of a 64-byte aligned row).");
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void DotRowsSparse{n}(ref {t} w, ref {t} x, ref {t} y, nuint rows)"))
+            using (w.Block($"internal static void DotRowsSparse{n}(ref {t} w, ref {t} x, ref {t} y, nuint rows)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
@@ -422,7 +422,7 @@ namespace NetGen.Generator.Emitting
             // Too large for the JIT to inline: a call it is, so it must be compiled fully optimized from the first call
             // (otherwise it runs as unoptimized tier-0 code for the first ~100 ms, about 6x slower).
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void DotBlock{n}(ref {t} w, ref {t} x, ref {t} y, nuint ldy)"))
+            using (w.Block($"internal static void DotBlock{n}(ref {t} w, ref {t} x, ref {t} y, nuint ldy)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {

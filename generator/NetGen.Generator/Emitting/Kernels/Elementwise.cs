@@ -22,7 +22,7 @@ namespace NetGen.Generator.Emitting
                 string v = $"Vector{bits}<{_t.Type}>";
                 w.Line($"/// <summary>a·b + c: one fused instruction where the CPU has FMA (.NET 9+), else a multiply and an add (never a slow software FMA).</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                using (w.Block($"private static {v} MultiplyAdd({v} a, {v} b, {v} c)"))
+                using (w.Block($"internal static {v} MultiplyAdd({v} a, {v} b, {v} c)"))
                 {
                     w.Line("#if NET9_0_OR_GREATER");
                     w.Line($"return Vector{bits}.MultiplyAddEstimate(a, b, c);");
@@ -46,7 +46,7 @@ namespace NetGen.Generator.Emitting
         {
             w.Line(summary);
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"private static void {signature}"))
+            using (w.Block($"internal static void {signature}"))
             {
                 ForEachVectorPath(w, vectorize ? n : 0, (v, bits, lanes, vectors) =>
                 {

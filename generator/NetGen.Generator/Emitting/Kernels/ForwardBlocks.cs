@@ -29,7 +29,7 @@ namespace NetGen.Generator.Emitting
         public string ForwardBlock(int rows, int n, bool sparse = false)
         {
             _requested.Add(((int)(sparse ? Kind.ForwardBlockSparse : Kind.ForwardBlock), n, rows));
-            return $"ForwardBlock{(sparse ? "Sparse" : string.Empty)}{rows.ToString(CultureInfo.InvariantCulture)}x{n.ToString(CultureInfo.InvariantCulture)}";
+            return $"{Prefix}ForwardBlock{(sparse ? "Sparse" : string.Empty)}{rows.ToString(CultureInfo.InvariantCulture)}x{n.ToString(CultureInfo.InvariantCulture)}";
         }
 
         /// <summary>
@@ -41,7 +41,7 @@ namespace NetGen.Generator.Emitting
         public string ForwardBlockPrefetching(int rows, int n, bool sparse = false)
         {
             _requested.Add(((int)(sparse ? Kind.ForwardBlockPrefetchingSparse : Kind.ForwardBlockPrefetching), n, rows));
-            return $"ForwardBlockPrefetching{(sparse ? "Sparse" : string.Empty)}{rows.ToString(CultureInfo.InvariantCulture)}x{n.ToString(CultureInfo.InvariantCulture)}";
+            return $"{Prefix}ForwardBlockPrefetching{(sparse ? "Sparse" : string.Empty)}{rows.ToString(CultureInfo.InvariantCulture)}x{n.ToString(CultureInfo.InvariantCulture)}";
         }
 
         private void EmitTransposeBlock(CodeWriter w, int n)
@@ -51,7 +51,7 @@ namespace NetGen.Generator.Emitting
             int chunk = 64 / _t.Size;
             w.Line($"/// <summary>xt[i·{block} + j] = x[j·{n} + i] for the {block} examples j of a block and i &lt; {n}: the inputs with the examples along the vectors.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void TransposeBlock{n}(ref {t} x, ref {t} xt)"))
+            using (w.Block($"internal static void TransposeBlock{n}(ref {t} x, ref {t} xt)"))
             {
                 int squares = n / 8 * 8;
                 if (t == "float" && squares > 0)
@@ -147,7 +147,7 @@ namespace NetGen.Generator.Emitting
 
             w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {name}(ref {t} w, ref {t} xt, ref {t} yt{parameters})"))
+            using (w.Block($"internal static void {name}(ref {t} w, ref {t} xt, ref {t} yt{parameters})"))
             {
                 foreach (int bits in s_widths)
                 {

@@ -25,7 +25,7 @@ namespace NetGen.Generator.Emitting
                 case > 1 and < 8:
                     // Another count of rows (a convolution's 6 output channels, say): the same kernel with that many accumulators.
                     _requested.Add(((int)Kind.GemmRows, n, rowsOut));
-                    return $"Gemm{rowsOut.ToString(System.Globalization.CultureInfo.InvariantCulture)}x{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                    return $"{Prefix}Gemm{rowsOut.ToString(System.Globalization.CultureInfo.InvariantCulture)}x{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
                 default:
                     throw new ArgumentOutOfRangeException(nameof(rowsOut), rowsOut, "A Gemm kernel has 1 to 8 output rows.");
             }
@@ -114,7 +114,7 @@ namespace NetGen.Generator.Emitting
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             string masks = sparse ? ", ref uint masks" : string.Empty;
-            using (w.Block($"private static void {name}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate{masks})"))
+            using (w.Block($"internal static void {name}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate{masks})"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
@@ -257,7 +257,7 @@ namespace NetGen.Generator.Emitting
             w.Line("/// rows at a time, then 4, then one, so that a strip of v is read from memory once for all the rows.");
             w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void GemmMany{n}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate, nuint count)"))
+            using (w.Block($"internal static void GemmMany{n}(ref {t} v, nuint vs, ref {t} c, nuint cr, nuint cj, nuint rows, ref {t} o, nuint os, {t} alpha, bool accumulate, nuint count)"))
             {
                 foreach (int width in GemmManyStrips(n))
                 {
@@ -298,7 +298,7 @@ namespace NetGen.Generator.Emitting
             w.Line("/// strided loads and its chain of dependent additions.");
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void SumRows{n}(ref {t} d, nuint rows, ref {t} t, {t} alpha)"))
+            using (w.Block($"internal static void SumRows{n}(ref {t} d, nuint rows, ref {t} t, {t} alpha)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {

@@ -21,6 +21,15 @@ namespace NetGen.Generator.Emitting
     {
         private static readonly int[] s_widths = { 512, 256, 128 };
 
+        /// <summary>
+        /// The nested static class the kernels are written into, at the end of the network's file: the network's own code
+        /// calls them as Kernels.Name, and their names cannot clash with the user's members.
+        /// </summary>
+        public const string ClassName = "Kernels";
+
+        /// <summary>How the network's code reaches a kernel: "Kernels.".</summary>
+        public const string Prefix = ClassName + ".";
+
         private readonly Numeric _t;
         private readonly SortedSet<(int Kind, int Length, int Rows)> _requested = new();
         private readonly SortedDictionary<string, Action<CodeWriter>> _activationKernels = new(StringComparer.Ordinal);
@@ -193,7 +202,7 @@ namespace NetGen.Generator.Emitting
                 Kind.DotRows16 => "DotRows16x",
                 _ => kind.ToString(),
             };
-            return name + n.ToString(CultureInfo.InvariantCulture);
+            return Prefix + name + n.ToString(CultureInfo.InvariantCulture);
         }
 
         /// <summary>

@@ -58,7 +58,7 @@ namespace NetGen.Generator.Emitting
             w.Line($"/// increasing order, and returns their count; a chunk is one vector of the widest accelerated width, as in AxpyChunks{n}.");
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"private static int NonzeroChunks{n}(ref {t} x, ref int chunks)"))
+            using (w.Block($"internal static int NonzeroChunks{n}(ref {t} x, ref int chunks)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
@@ -86,7 +86,7 @@ namespace NetGen.Generator.Emitting
             w.Line("/// chunks of x that are all zero skipped, which would leave y as it is (y + α·0 = y for finite α).");
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"private static void AxpyChunks{n}(ref {t} y, {t} alpha, ref {t} x, ref int chunks, int count)"))
+            using (w.Block($"internal static void AxpyChunks{n}(ref {t} y, {t} alpha, ref {t} x, ref int chunks, int count)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {
@@ -120,7 +120,7 @@ namespace NetGen.Generator.Emitting
             w.Line("/// as not zero), in increasing order, and returns their count: the reduction steps a sparse forward block visits.");
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static int NonzeroRows{n}(ref {t} xt, ref int ks)"))
+            using (w.Block($"internal static int NonzeroRows{n}(ref {t} xt, ref int ks)"))
             {
                 w.Line("int count = 0;");
                 foreach (int bits in s_widths)
@@ -169,7 +169,7 @@ namespace NetGen.Generator.Emitting
             w.Line($"/// kernel pays: at most 7/8 of the bits set (otherwise, or without vectors, Gemm8x{n} is the one to call).");
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static bool NonzeroColumns{n}(ref {t} v, nuint rows, ref uint masks)"))
+            using (w.Block($"internal static bool NonzeroColumns{n}(ref {t} v, nuint rows, ref uint masks)"))
             {
                 ForEachVectorPath(w, n, (v, bits, lanes, vectors) =>
                 {

@@ -33,7 +33,7 @@ namespace NetGen.Generator.Emitting
                 string c(double value) => bits == 0 ? FloatLiteral(value) : $"Vector{bits}.Create({FloatLiteral(value)})";
                 w.Line($"/// <summary>e^x for {(bits == 0 ? "a float" : "each lane")}: x clamped to [−87, 88], x = k·ln 2 + r, e^r by Cephes' expf polynomial, times 2^k; NaN stays NaN.</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                using (w.Block($"private static {v} ExpF({v} x)"))
+                using (w.Block($"internal static {v} ExpF({v} x)"))
                 {
                     if (bits == 0)
                     {
@@ -69,11 +69,11 @@ namespace NetGen.Generator.Emitting
                 w.Line();
                 w.Line("/// <summary>σ(x) = 1/(1 + e^−x) with <see cref=\"ExpF(float)\"/>.</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                w.Line($"private static {v} SigmoidF({v} x) => {c(1)} / ({c(1)} + ExpF(-x));");
+                w.Line($"internal static {v} SigmoidF({v} x) => {c(1)} / ({c(1)} + ExpF(-x));");
                 w.Line();
                 w.Line("/// <summary>tanh(x) = 1 − 2/(e^2x + 1) with <see cref=\"ExpF(float)\"/>: saturates to ±1, absolute error about 1e-7.</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                w.Line($"private static {v} TanhF({v} x) => {c(1)} - ({c(2)} / (ExpF(x + x) + {c(1)}));");
+                w.Line($"internal static {v} TanhF({v} x) => {c(1)} - ({c(2)} / (ExpF(x + x) + {c(1)}));");
                 w.Line();
             }
         }

@@ -39,10 +39,10 @@ namespace NetGen.Generator.Emitting.Layers
             Scalar ? $"Unsafe.Add(ref {array}, j{Plus(offset)}) = {value};" : $"({value}).StoreUnsafe(ref {array}, j{Plus(offset)});";
 
         /// <summary>σ(x): the float kernels' SigmoidF (the same arithmetic in every lane and the tail), or 1/(1 + e^−x) in double.</summary>
-        public string Sigmoid(string x) => _approximate ? $"SigmoidF({x})" : $"{_t.One} / ({_t.One} + {_t.Math}.Exp(-({x})))";
+        public string Sigmoid(string x) => _approximate ? $"{Kernels.Prefix}SigmoidF({x})" : $"{_t.One} / ({_t.One} + {_t.Math}.Exp(-({x})))";
 
         /// <summary>tanh(x): the float kernels' TanhF, or Math.Tanh in double.</summary>
-        public string Tanh(string x) => _approximate ? $"TanhF({x})" : $"{_t.Math}.Tanh({x})";
+        public string Tanh(string x) => _approximate ? $"{Kernels.Prefix}TanhF({x})" : $"{_t.Math}.Tanh({x})";
 
         private static string Plus(int offset) => offset == 0 ? string.Empty : " + " + offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
