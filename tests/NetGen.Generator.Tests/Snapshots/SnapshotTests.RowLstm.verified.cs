@@ -3943,15 +3943,15 @@ namespace Samples
             internal static Vector512<float> ExpF(Vector512<float> x)
             {
                 Vector512<float> y = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.0f)), Vector512.Create(88.0f));
-                Vector512<float> k = Vector512.Floor((y * Vector512.Create(1.442695f)) + Vector512.Create(0.5f));
-                Vector512<float> r = (y - (k * Vector512.Create(0.6933594f))) - (k * Vector512.Create(-0.00021219444f));
+                Vector512<float> k = Vector512.Floor(Vector512.FusedMultiplyAdd(y, Vector512.Create(1.442695f), Vector512.Create(0.5f)));
+                Vector512<float> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(0.00021219444f), Vector512.FusedMultiplyAdd(k, Vector512.Create(-0.6933594f), y));
                 Vector512<float> p = Vector512.Create(0.00019875691f);
-                p = (p * r) + Vector512.Create(0.0013981999f);
-                p = (p * r) + Vector512.Create(0.008333452f);
-                p = (p * r) + Vector512.Create(0.041665796f);
-                p = (p * r) + Vector512.Create(0.16666666f);
-                p = (p * r) + Vector512.Create(0.5f);
-                p = (p * (r * r)) + r + Vector512.Create(1.0f);
+                p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.0013981999f));
+                p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.008333452f));
+                p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.041665796f));
+                p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.16666666f));
+                p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.5f));
+                p = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512.Create(1.0f);
                 Vector512<float> e = p * Vector512.ShiftLeft(Vector512.ConvertToInt32(k) + Vector512.Create(127), 23).AsSingle();
                 return Vector512.ConditionalSelect(Vector512.Equals(x, x), e, x);
             }
@@ -3969,15 +3969,15 @@ namespace Samples
             internal static Vector256<float> ExpF(Vector256<float> x)
             {
                 Vector256<float> y = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.0f)), Vector256.Create(88.0f));
-                Vector256<float> k = Vector256.Floor((y * Vector256.Create(1.442695f)) + Vector256.Create(0.5f));
-                Vector256<float> r = (y - (k * Vector256.Create(0.6933594f))) - (k * Vector256.Create(-0.00021219444f));
+                Vector256<float> k = Vector256.Floor(Vector256.FusedMultiplyAdd(y, Vector256.Create(1.442695f), Vector256.Create(0.5f)));
+                Vector256<float> r = Vector256.FusedMultiplyAdd(k, Vector256.Create(0.00021219444f), Vector256.FusedMultiplyAdd(k, Vector256.Create(-0.6933594f), y));
                 Vector256<float> p = Vector256.Create(0.00019875691f);
-                p = (p * r) + Vector256.Create(0.0013981999f);
-                p = (p * r) + Vector256.Create(0.008333452f);
-                p = (p * r) + Vector256.Create(0.041665796f);
-                p = (p * r) + Vector256.Create(0.16666666f);
-                p = (p * r) + Vector256.Create(0.5f);
-                p = (p * (r * r)) + r + Vector256.Create(1.0f);
+                p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.0013981999f));
+                p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.008333452f));
+                p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.041665796f));
+                p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.16666666f));
+                p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
+                p = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256.Create(1.0f);
                 Vector256<float> e = p * Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).AsSingle();
                 return Vector256.ConditionalSelect(Vector256.Equals(x, x), e, x);
             }
@@ -3995,15 +3995,15 @@ namespace Samples
             internal static Vector128<float> ExpF(Vector128<float> x)
             {
                 Vector128<float> y = Vector128.Min(Vector128.Max(x, Vector128.Create(-87.0f)), Vector128.Create(88.0f));
-                Vector128<float> k = Vector128.Floor((y * Vector128.Create(1.442695f)) + Vector128.Create(0.5f));
-                Vector128<float> r = (y - (k * Vector128.Create(0.6933594f))) - (k * Vector128.Create(-0.00021219444f));
+                Vector128<float> k = Vector128.Floor(Vector128.FusedMultiplyAdd(y, Vector128.Create(1.442695f), Vector128.Create(0.5f)));
+                Vector128<float> r = Vector128.FusedMultiplyAdd(k, Vector128.Create(0.00021219444f), Vector128.FusedMultiplyAdd(k, Vector128.Create(-0.6933594f), y));
                 Vector128<float> p = Vector128.Create(0.00019875691f);
-                p = (p * r) + Vector128.Create(0.0013981999f);
-                p = (p * r) + Vector128.Create(0.008333452f);
-                p = (p * r) + Vector128.Create(0.041665796f);
-                p = (p * r) + Vector128.Create(0.16666666f);
-                p = (p * r) + Vector128.Create(0.5f);
-                p = (p * (r * r)) + r + Vector128.Create(1.0f);
+                p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(0.0013981999f));
+                p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(0.008333452f));
+                p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(0.041665796f));
+                p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(0.16666666f));
+                p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(0.5f));
+                p = Vector128.FusedMultiplyAdd(p, r * r, r) + Vector128.Create(1.0f);
                 Vector128<float> e = p * Vector128.ShiftLeft(Vector128.ConvertToInt32(k) + Vector128.Create(127), 23).AsSingle();
                 return Vector128.ConditionalSelect(Vector128.Equals(x, x), e, x);
             }
@@ -4021,15 +4021,15 @@ namespace Samples
             internal static float ExpF(float x)
             {
                 float y = MathF.Min(MathF.Max(x, -87f), 88f);
-                float k = MathF.Floor((y * 1.44269504f) + 0.5f);
-                float r = (y - (k * 0.6933594f)) - (k * -0.00021219444f);
+                float k = MathF.Floor(MathF.FusedMultiplyAdd(y, 1.44269504f, 0.5f));
+                float r = MathF.FusedMultiplyAdd(k, 0.00021219444f, MathF.FusedMultiplyAdd(k, -0.6933594f, y));
                 float p = 0.00019875691f;
-                p = (p * r) + 0.0013981999f;
-                p = (p * r) + 0.008333452f;
-                p = (p * r) + 0.041665796f;
-                p = (p * r) + 0.16666666f;
-                p = (p * r) + 0.5f;
-                p = (p * (r * r)) + r + 1.0f;
+                p = MathF.FusedMultiplyAdd(p, r, 0.0013981999f);
+                p = MathF.FusedMultiplyAdd(p, r, 0.008333452f);
+                p = MathF.FusedMultiplyAdd(p, r, 0.041665796f);
+                p = MathF.FusedMultiplyAdd(p, r, 0.16666666f);
+                p = MathF.FusedMultiplyAdd(p, r, 0.5f);
+                p = MathF.FusedMultiplyAdd(p, r * r, r) + 1.0f;
                 float e = p * BitConverter.Int32BitsToSingle(((int)k + 127) << 23);
                 return float.IsNaN(x) ? x : e;
             }
