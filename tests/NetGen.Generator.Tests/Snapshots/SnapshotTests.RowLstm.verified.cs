@@ -827,6 +827,14 @@ namespace Samples
             ref float wh = ref Unsafe.Add(ref p, WH0);
             ref float bh = ref Unsafe.Add(ref p, BH0);
             ref float wi = ref Unsafe.Add(ref p, WI0);
+            if (Vector512.IsHardwareAccelerated && global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && !first)
+            {
+                // Both parts in one pass: current = W_ih·x_t + W_hh·h_{t−1} + b_ih in the same sums, and the cell adds b_hh (as gh).
+                Kernels.DotRows16x28x128(ref wi, ref x, ref wh, ref Unsafe.Add(ref previous, 640), ref Unsafe.Add(ref p, BI0), ref current, 512);
+                Layer0Cell(ref previous, ref current, ref bh);
+                return;
+            }
+
             // The recurrent part first, W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0): current may be previous (a stream's state, advanced in place).
             if (first)
             {
@@ -4151,42 +4159,45 @@ namespace Samples
                 }
                 for (nuint o = 0; o < rows; o += 16)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 28);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
-                    Vector512<float> a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
-                    Vector512<float> a1 = Vector512.LoadUnsafe(ref wo, 112) * x0;
-                    Vector512<float> a2 = Vector512.LoadUnsafe(ref wo, 224) * x0;
-                    Vector512<float> a3 = Vector512.LoadUnsafe(ref wo, 336) * x0;
-                    Vector512<float> a4 = Vector512.LoadUnsafe(ref wo, 28) * x0;
-                    Vector512<float> a5 = Vector512.LoadUnsafe(ref wo, 140) * x0;
-                    Vector512<float> a6 = Vector512.LoadUnsafe(ref wo, 252) * x0;
-                    Vector512<float> a7 = Vector512.LoadUnsafe(ref wo, 364) * x0;
-                    Vector512<float> a8 = Vector512.LoadUnsafe(ref wo, 56) * x0;
-                    Vector512<float> a9 = Vector512.LoadUnsafe(ref wo, 168) * x0;
-                    Vector512<float> a10 = Vector512.LoadUnsafe(ref wo, 280) * x0;
-                    Vector512<float> a11 = Vector512.LoadUnsafe(ref wo, 392) * x0;
-                    Vector512<float> a12 = Vector512.LoadUnsafe(ref wo, 84) * x0;
-                    Vector512<float> a13 = Vector512.LoadUnsafe(ref wo, 196) * x0;
-                    Vector512<float> a14 = Vector512.LoadUnsafe(ref wo, 308) * x0;
-                    Vector512<float> a15 = Vector512.LoadUnsafe(ref wo, 420) * x0;
-                    // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
-                    Vector512<float> xr = Vector512.LoadUnsafe(ref x, 12) * Vector512.Create(0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f);
-                    a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 12), xr, a0);
-                    a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 124), xr, a1);
-                    a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, a2);
-                    a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 348), xr, a3);
-                    a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 40), xr, a4);
-                    a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 152), xr, a5);
-                    a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 264), xr, a6);
-                    a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 376), xr, a7);
-                    a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, a8);
-                    a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 180), xr, a9);
-                    a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 292), xr, a10);
-                    a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 404), xr, a11);
-                    a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, a12);
-                    a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 208), xr, a13);
-                    a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 320), xr, a14);
-                    a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 432), xr, a15);
+                    Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 28);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                        a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                        a1 = Vector512.LoadUnsafe(ref wo, 112) * x0;
+                        a2 = Vector512.LoadUnsafe(ref wo, 224) * x0;
+                        a3 = Vector512.LoadUnsafe(ref wo, 336) * x0;
+                        a4 = Vector512.LoadUnsafe(ref wo, 28) * x0;
+                        a5 = Vector512.LoadUnsafe(ref wo, 140) * x0;
+                        a6 = Vector512.LoadUnsafe(ref wo, 252) * x0;
+                        a7 = Vector512.LoadUnsafe(ref wo, 364) * x0;
+                        a8 = Vector512.LoadUnsafe(ref wo, 56) * x0;
+                        a9 = Vector512.LoadUnsafe(ref wo, 168) * x0;
+                        a10 = Vector512.LoadUnsafe(ref wo, 280) * x0;
+                        a11 = Vector512.LoadUnsafe(ref wo, 392) * x0;
+                        a12 = Vector512.LoadUnsafe(ref wo, 84) * x0;
+                        a13 = Vector512.LoadUnsafe(ref wo, 196) * x0;
+                        a14 = Vector512.LoadUnsafe(ref wo, 308) * x0;
+                        a15 = Vector512.LoadUnsafe(ref wo, 420) * x0;
+                        // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 12) * Vector512.Create(0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f);
+                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 12), xr, a0);
+                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 124), xr, a1);
+                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, a2);
+                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 348), xr, a3);
+                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 40), xr, a4);
+                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 152), xr, a5);
+                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 264), xr, a6);
+                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 376), xr, a7);
+                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, a8);
+                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 180), xr, a9);
+                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 292), xr, a10);
+                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 404), xr, a11);
+                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, a12);
+                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 208), xr, a13);
+                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 320), xr, a14);
+                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 432), xr, a15);
+                    }
                     // Halves: b_m = [a_2m's halves added | a_2m+1's].
                     Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
                     Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
@@ -4224,43 +4235,46 @@ namespace Samples
                 }
                 for (nuint o = 0; o < rows; o += 16)
                 {
-                    ref float wo = ref Unsafe.Add(ref w, o * 128);
-                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
-                    Vector512<float> a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
-                    Vector512<float> a1 = Vector512.LoadUnsafe(ref wo, 512) * x0;
-                    Vector512<float> a2 = Vector512.LoadUnsafe(ref wo, 1024) * x0;
-                    Vector512<float> a3 = Vector512.LoadUnsafe(ref wo, 1536) * x0;
-                    Vector512<float> a4 = Vector512.LoadUnsafe(ref wo, 128) * x0;
-                    Vector512<float> a5 = Vector512.LoadUnsafe(ref wo, 640) * x0;
-                    Vector512<float> a6 = Vector512.LoadUnsafe(ref wo, 1152) * x0;
-                    Vector512<float> a7 = Vector512.LoadUnsafe(ref wo, 1664) * x0;
-                    Vector512<float> a8 = Vector512.LoadUnsafe(ref wo, 256) * x0;
-                    Vector512<float> a9 = Vector512.LoadUnsafe(ref wo, 768) * x0;
-                    Vector512<float> a10 = Vector512.LoadUnsafe(ref wo, 1280) * x0;
-                    Vector512<float> a11 = Vector512.LoadUnsafe(ref wo, 1792) * x0;
-                    Vector512<float> a12 = Vector512.LoadUnsafe(ref wo, 384) * x0;
-                    Vector512<float> a13 = Vector512.LoadUnsafe(ref wo, 896) * x0;
-                    Vector512<float> a14 = Vector512.LoadUnsafe(ref wo, 1408) * x0;
-                    Vector512<float> a15 = Vector512.LoadUnsafe(ref wo, 1920) * x0;
-                    for (nuint i = 16; i < 128; i += 16)
+                    Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
                     {
-                        Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
-                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
-                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 512), xi, a1);
-                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1024), xi, a2);
-                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1536), xi, a3);
-                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), xi, a4);
-                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 640), xi, a5);
-                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1152), xi, a6);
-                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1664), xi, a7);
-                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), xi, a8);
-                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 768), xi, a9);
-                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1280), xi, a10);
-                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1792), xi, a11);
-                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), xi, a12);
-                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 896), xi, a13);
-                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1408), xi, a14);
-                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1920), xi, a15);
+                        ref float wo = ref Unsafe.Add(ref w, o * 128);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                        a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                        a1 = Vector512.LoadUnsafe(ref wo, 512) * x0;
+                        a2 = Vector512.LoadUnsafe(ref wo, 1024) * x0;
+                        a3 = Vector512.LoadUnsafe(ref wo, 1536) * x0;
+                        a4 = Vector512.LoadUnsafe(ref wo, 128) * x0;
+                        a5 = Vector512.LoadUnsafe(ref wo, 640) * x0;
+                        a6 = Vector512.LoadUnsafe(ref wo, 1152) * x0;
+                        a7 = Vector512.LoadUnsafe(ref wo, 1664) * x0;
+                        a8 = Vector512.LoadUnsafe(ref wo, 256) * x0;
+                        a9 = Vector512.LoadUnsafe(ref wo, 768) * x0;
+                        a10 = Vector512.LoadUnsafe(ref wo, 1280) * x0;
+                        a11 = Vector512.LoadUnsafe(ref wo, 1792) * x0;
+                        a12 = Vector512.LoadUnsafe(ref wo, 384) * x0;
+                        a13 = Vector512.LoadUnsafe(ref wo, 896) * x0;
+                        a14 = Vector512.LoadUnsafe(ref wo, 1408) * x0;
+                        a15 = Vector512.LoadUnsafe(ref wo, 1920) * x0;
+                        for (nuint i = 16; i < 128; i += 16)
+                        {
+                            Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                            a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
+                            a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 512), xi, a1);
+                            a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1024), xi, a2);
+                            a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1536), xi, a3);
+                            a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), xi, a4);
+                            a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 640), xi, a5);
+                            a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1152), xi, a6);
+                            a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1664), xi, a7);
+                            a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), xi, a8);
+                            a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 768), xi, a9);
+                            a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1280), xi, a10);
+                            a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1792), xi, a11);
+                            a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), xi, a12);
+                            a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 896), xi, a13);
+                            a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1408), xi, a14);
+                            a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1920), xi, a15);
+                        }
                     }
                     // Halves: b_m = [a_2m's halves added | a_2m+1's].
                     Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
@@ -4280,6 +4294,124 @@ namespace Samples
                     Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
                     Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
                     (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
+                }
+            }
+
+            /// <summary>
+            /// y[j] = Σᵢ u[j·28 + i]·x[i] + Σᵢ v[j·128 + i]·h[i] + b[j] for rows j &lt; rows (a multiple of 16): two matrices' rows in the
+            /// same 16 accumulators, one transposing tree for both, and the bias added as they are stored (as DotRows16x28).
+            /// Only called where Vector512 is accelerated; elsewhere the same sums one row at a time.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows16x28x128(ref float u, ref float x, ref float v, ref float h, ref float b, ref float y, nuint rows)
+            {
+                if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    for (nuint j = 0; j < rows; j++)
+                    {
+                        Unsafe.Add(ref y, j) = Dot28(ref Unsafe.Add(ref u, j * 28), ref x) + Dot128(ref Unsafe.Add(ref v, j * 128), ref h) + Unsafe.Add(ref b, j);
+                    }
+                    return;
+                }
+                for (nuint o = 0; o < rows; o += 16)
+                {
+                    Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
+                    {
+                        ref float wo = ref Unsafe.Add(ref u, o * 28);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                        a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                        a1 = Vector512.LoadUnsafe(ref wo, 112) * x0;
+                        a2 = Vector512.LoadUnsafe(ref wo, 224) * x0;
+                        a3 = Vector512.LoadUnsafe(ref wo, 336) * x0;
+                        a4 = Vector512.LoadUnsafe(ref wo, 28) * x0;
+                        a5 = Vector512.LoadUnsafe(ref wo, 140) * x0;
+                        a6 = Vector512.LoadUnsafe(ref wo, 252) * x0;
+                        a7 = Vector512.LoadUnsafe(ref wo, 364) * x0;
+                        a8 = Vector512.LoadUnsafe(ref wo, 56) * x0;
+                        a9 = Vector512.LoadUnsafe(ref wo, 168) * x0;
+                        a10 = Vector512.LoadUnsafe(ref wo, 280) * x0;
+                        a11 = Vector512.LoadUnsafe(ref wo, 392) * x0;
+                        a12 = Vector512.LoadUnsafe(ref wo, 84) * x0;
+                        a13 = Vector512.LoadUnsafe(ref wo, 196) * x0;
+                        a14 = Vector512.LoadUnsafe(ref wo, 308) * x0;
+                        a15 = Vector512.LoadUnsafe(ref wo, 420) * x0;
+                        // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 12) * Vector512.Create(0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f);
+                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 12), xr, a0);
+                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 124), xr, a1);
+                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, a2);
+                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 348), xr, a3);
+                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 40), xr, a4);
+                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 152), xr, a5);
+                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 264), xr, a6);
+                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 376), xr, a7);
+                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 68), xr, a8);
+                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 180), xr, a9);
+                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 292), xr, a10);
+                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 404), xr, a11);
+                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 96), xr, a12);
+                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 208), xr, a13);
+                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 320), xr, a14);
+                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 432), xr, a15);
+                    }
+                    {
+                        ref float wo = ref Unsafe.Add(ref v, o * 128);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref h);
+                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 0), x0, a0);
+                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 512), x0, a1);
+                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1024), x0, a2);
+                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1536), x0, a3);
+                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 128), x0, a4);
+                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 640), x0, a5);
+                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1152), x0, a6);
+                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1664), x0, a7);
+                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 256), x0, a8);
+                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 768), x0, a9);
+                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1280), x0, a10);
+                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1792), x0, a11);
+                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), x0, a12);
+                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 896), x0, a13);
+                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1408), x0, a14);
+                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1920), x0, a15);
+                        for (nuint i = 16; i < 128; i += 16)
+                        {
+                            Vector512<float> xi = Vector512.LoadUnsafe(ref h, i);
+                            a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
+                            a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 512), xi, a1);
+                            a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1024), xi, a2);
+                            a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1536), xi, a3);
+                            a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 128), xi, a4);
+                            a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 640), xi, a5);
+                            a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1152), xi, a6);
+                            a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1664), xi, a7);
+                            a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 256), xi, a8);
+                            a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 768), xi, a9);
+                            a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1280), xi, a10);
+                            a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1792), xi, a11);
+                            a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 384), xi, a12);
+                            a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 896), xi, a13);
+                            a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1408), xi, a14);
+                            a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1920), xi, a15);
+                        }
+                    }
+                    // Halves: b_m = [a_2m's halves added | a_2m+1's].
+                    Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
+                    Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
+                    Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
+                    Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
+                    Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
+                    Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
+                    Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
+                    Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
+                    // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
+                    Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
+                    Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
+                    Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
+                    Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
+                    // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
+                    Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
+                    Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
+                    (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD) + Vector512.LoadUnsafe(ref b, o)).StoreUnsafe(ref y, o);
                 }
             }
 

@@ -35,6 +35,29 @@ namespace NetGen.Tests.Recurrent
         }
 
         [Fact]
+        public void Float_lstm_with_both_parts_in_one_pass_matches_the_double_reference()
+        {
+            var net = new WideLstm();
+            net.InitializeParameters(7);
+            var reference = new ReferenceSequenceNet(9, SequenceHead.Softmax, SequenceLayer.Lstm(20, 32), SequenceLayer.Dense(32, 10));
+            Compare(net.Parameters.ToArray(), reference, WideLstm.InputSize, (x, y) => net.Predict(x, y), 10, 3.0f);
+
+            // The streaming step takes the same path from its second step on: after T steps it is Predict's output.
+            float[] input = TestData.Floats(WideLstm.InputSize, 11);
+            var expected = new float[10];
+            net.Predict(input, expected);
+            var state = new float[WideLstm.StreamStateSize];
+            WideLstm.ResetState(state);
+            var output = new float[10];
+            for (int t = 0; t < 9; t++)
+            {
+                net.Step(input.AsSpan(t * 20, 20), output, state);
+            }
+
+            Assert.Equal(expected, output);
+        }
+
+        [Fact]
         public void Saturated_and_non_finite_gates()
         {
             // Inputs far outside the gates' working range saturate σ and tanh exactly as the reference does; a NaN input is a NaN output.

@@ -66,6 +66,8 @@ namespace NetGen.Tests.Recurrent
 
     public partial class RowGru : IFloatSequenceNet { }
 
+    public partial class WideLstm : IFloatSequenceNet { }
+
     // More double networks: the other kinds many-to-many, three stacked kinds, and sizes past a vector's width
     // (hidden 10, 11, 17), where the generated loops have their vector bodies and their remainders.
 
@@ -194,6 +196,7 @@ namespace NetGen.Tests.Recurrent
             new("FloatStackedToMany", new(5, SequenceHead.Softmax, SequenceLayer.Lstm(4, 6, true), SequenceLayer.Gru(6, 5, true), SequenceLayer.Rnn(5, 9, true), SequenceLayer.Dense(9, 3)), () => new FloatStackedToMany()),
             new("RowGru", new(28, SequenceHead.Softmax, SequenceLayer.Gru(28, 16), SequenceLayer.Dense(16, 10)), () => new RowGru()),
             new("StreamingLstm", new(16, SequenceHead.Identity, SequenceLayer.Lstm(1, 32), SequenceLayer.Dense(32, 1)), () => new StreamingLstm()),
+            new("WideLstm", new(9, SequenceHead.Softmax, SequenceLayer.Lstm(20, 32), SequenceLayer.Dense(32, 10)), () => new WideLstm()),
         };
 
         public static GeneratedCase<IDoubleSequenceNet> DoubleCase(string name) => Double.Single(c => c.Name == name);

@@ -48,4 +48,11 @@ namespace NetGen.Tests.Recurrent
     [Gru(28, 16)]
     [Dense(16, 10)][Softmax]
     public partial class RowGru { }
+
+    // An LSTM whose step computes both parts in one pass of sixteen-row sums (inputs and hidden of at least 16 floats),
+    // with the rest of each 20-input row as a masked vector.
+    [Network(SequenceLength = 9)]
+    [Lstm(20, 32)]
+    [Dense(32, 10)][Softmax]
+    public partial class WideLstm { }
 }

@@ -30,6 +30,19 @@ namespace NetGen.Generator.Emitting
             return Request(Kind.DotRows16, n);
         }
 
+        /// <summary>
+        /// <see cref="DotRows16"/> of two matrices with the same rows into one output, plus a bias: y = U·x + V·h + b
+        /// (float, Vector512 only; rows of at least 16 in both); signature (ref T u, ref T x, ref T v, ref T h, ref T b,
+        /// ref T y, nuint rows), rows a multiple of 16.
+        /// </summary>
+        public string DotRows16Pair(int n1, int n2)
+        {
+            Request(Kind.Dot, n1);
+            Request(Kind.Dot, n2);
+            _requested.Add(((int)Kind.DotRows16Pair, n1, n2));
+            return $"{Prefix}DotRows16x{n1.ToString(System.Globalization.CultureInfo.InvariantCulture)}x{n2.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
         public string DotRows(int n)
         {
             Request(Kind.Dot, n);
@@ -164,10 +177,12 @@ namespace NetGen.Generator.Emitting
             }
         }
 
+        private const string V16 = "Vector512<float>";
+
+        private const string Avx512 = "global::System.Runtime.Intrinsics.X86.Avx512F";
+
         private void EmitDotRows16(CodeWriter w, int n)
         {
-            const string V = "Vector512<float>";
-            const string X86 = "global::System.Runtime.Intrinsics.X86.Avx512F";
             int vectors = n / 16;
             w.Line("/// <summary>");
             w.Line($"/// y[j] = Σᵢ w[j·{n} + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its {vectors} vector{(vectors > 1 ? "s" : string.Empty)},");
@@ -178,7 +193,7 @@ namespace NetGen.Generator.Emitting
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"internal static void DotRows16x{n}(ref float w, ref float x, ref float y, nuint rows)"))
             {
-                using (w.Block($"if (!Vector512.IsHardwareAccelerated || !{X86}.IsSupported)"))
+                using (w.Block($"if (!Vector512.IsHardwareAccelerated || !{Avx512}.IsSupported)"))
                 {
                     w.Line($"DotRows{n}(ref w, ref x, ref y, rows);");
                     w.Line("return;");
@@ -186,58 +201,110 @@ namespace NetGen.Generator.Emitting
 
                 using (w.Block("for (nuint o = 0; o < rows; o += 16)"))
                 {
-                    w.Line($"ref float wo = ref Unsafe.Add(ref w, o * {n});");
-                    w.Line($"{V} x0 = Vector512.LoadUnsafe(ref x);");
+                    w.Line($"{V16} {string.Join(", ", Enumerable.Range(0, 16).Select(k => "a" + k.ToString(System.Globalization.CultureInfo.InvariantCulture)))};");
+                    EmitRows16(w, "w", "x", n, first: true);
+                    EmitTree16(w, "y", null);
+                }
+            }
+        }
+
+        private void EmitDotRows16Pair(CodeWriter w, int n1, int n2)
+        {
+            w.Line("/// <summary>");
+            w.Line($"/// y[j] = Σᵢ u[j·{n1} + i]·x[i] + Σᵢ v[j·{n2} + i]·h[i] + b[j] for rows j &lt; rows (a multiple of 16): two matrices' rows in the");
+            w.Line($"/// same 16 accumulators, one transposing tree for both, and the bias added as they are stored (as DotRows16x{n1}).");
+            w.Line("/// Only called where Vector512 is accelerated; elsewhere the same sums one row at a time.");
+            w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"internal static void DotRows16x{n1}x{n2}(ref float u, ref float x, ref float v, ref float h, ref float b, ref float y, nuint rows)"))
+            {
+                using (w.Block($"if (!Vector512.IsHardwareAccelerated || !{Avx512}.IsSupported)"))
+                {
+                    using (w.Block("for (nuint j = 0; j < rows; j++)"))
+                    {
+                        w.Line($"Unsafe.Add(ref y, j) = Dot{n1}(ref Unsafe.Add(ref u, j * {n1}), ref x) + Dot{n2}(ref Unsafe.Add(ref v, j * {n2}), ref h) + Unsafe.Add(ref b, j);");
+                    }
+
+                    w.Line("return;");
+                }
+
+                using (w.Block("for (nuint o = 0; o < rows; o += 16)"))
+                {
+                    w.Line($"{V16} {string.Join(", ", Enumerable.Range(0, 16).Select(k => "a" + k.ToString(System.Globalization.CultureInfo.InvariantCulture)))};");
+                    EmitRows16(w, "u", "x", n1, first: true);
+                    EmitRows16(w, "v", "h", n2, first: false);
+                    EmitTree16(w, "y", "b");
+                }
+            }
+        }
+
+        /// <summary>
+        /// The 16 rows from o of w (rows of n) times x into the accumulators a0…a15 (accumulator k: row 4·(k mod 4) + k/4):
+        /// declared from the first vector, or added to.
+        /// </summary>
+        private static void EmitRows16(CodeWriter w, string weights, string x, int n, bool first)
+        {
+            int vectors = n / 16;
+            using (w.Block())
+            {
+                w.Line($"ref float wo = ref Unsafe.Add(ref {weights}, o * {n});");
+                w.Line($"{V16} x0 = Vector512.LoadUnsafe(ref {x});");
+                for (int k = 0; k < 16; k++)
+                {
+                    int row = (4 * (k % 4)) + (k / 4);
+                    w.Line(first
+                        ? $"a{k} = Vector512.LoadUnsafe(ref wo, {row * n}) * x0;"
+                        : $"a{k} = MultiplyAdd(Vector512.LoadUnsafe(ref wo, {row * n}), x0, a{k});");
+                }
+
+                if (n % 16 != 0)
+                {
+                    int rest = n % 16;
+                    string mask = $"Vector512.Create({string.Join(", ", Enumerable.Range(0, 16).Select(k => k < 16 - rest ? "0f" : "1f"))})";
+                    w.Line("// The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.");
+                    w.Line($"{V16} xr = Vector512.LoadUnsafe(ref {x}, {n - 16}) * {mask};");
                     for (int k = 0; k < 16; k++)
                     {
                         int row = (4 * (k % 4)) + (k / 4);
-                        w.Line($"{V} a{k} = Vector512.LoadUnsafe(ref wo, {row * n}) * x0;");
+                        w.Line($"a{k} = MultiplyAdd(Vector512.LoadUnsafe(ref wo, {(row * n) + n - 16}), xr, a{k});");
                     }
+                }
 
-                    if (n % 16 != 0)
+                if (vectors > 1)
+                {
+                    using (w.Block($"for (nuint i = 16; i < {vectors * 16}; i += 16)"))
                     {
-                        int rest = n % 16;
-                        string mask = $"Vector512.Create({string.Join(", ", Enumerable.Range(0, 16).Select(k => k < 16 - rest ? "0f" : "1f"))})";
-                        w.Line($"// The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.");
-                        w.Line($"{V} xr = Vector512.LoadUnsafe(ref x, {n - 16}) * {mask};");
+                        w.Line($"{V16} xi = Vector512.LoadUnsafe(ref {x}, i);");
                         for (int k = 0; k < 16; k++)
                         {
                             int row = (4 * (k % 4)) + (k / 4);
-                            w.Line($"a{k} = MultiplyAdd(Vector512.LoadUnsafe(ref wo, {(row * n) + n - 16}), xr, a{k});");
+                            w.Line($"a{k} = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i{(row == 0 ? string.Empty : $" + {row * n}")}), xi, a{k});");
                         }
                     }
-
-                    if (vectors > 1)
-                    {
-                        using (w.Block($"for (nuint i = 16; i < {vectors * 16}; i += 16)"))
-                        {
-                            w.Line($"{V} xi = Vector512.LoadUnsafe(ref x, i);");
-                            for (int k = 0; k < 16; k++)
-                            {
-                                int row = (4 * (k % 4)) + (k / 4);
-                                w.Line($"a{k} = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i{(row == 0 ? string.Empty : $" + {row * n}")}), xi, a{k});");
-                            }
-                        }
-                    }
-
-                    w.Line("// Halves: b_m = [a_2m's halves added | a_2m+1's].");
-                    for (int m = 0; m < 8; m++)
-                    {
-                        w.Line($"{V} b{m} = {X86}.Shuffle4x128(a{2 * m}, a{(2 * m) + 1}, 0x44) + {X86}.Shuffle4x128(a{2 * m}, a{(2 * m) + 1}, 0xEE);");
-                    }
-
-                    w.Line("// Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.");
-                    for (int m = 0; m < 4; m++)
-                    {
-                        w.Line($"{V} c{m} = {X86}.Shuffle4x128(b{2 * m}, b{(2 * m) + 1}, 0x88) + {X86}.Shuffle4x128(b{2 * m}, b{(2 * m) + 1}, 0xDD);");
-                    }
-
-                    w.Line("// Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.");
-                    w.Line($"{V} d0 = {X86}.Shuffle(c0, c1, 0x44) + {X86}.Shuffle(c0, c1, 0xEE);");
-                    w.Line($"{V} d1 = {X86}.Shuffle(c2, c3, 0x44) + {X86}.Shuffle(c2, c3, 0xEE);");
-                    w.Line($"({X86}.Shuffle(d0, d1, 0x88) + {X86}.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);");
                 }
             }
+        }
+
+        /// <summary>The accumulators a0…a15 summed by the transposing tree and stored at y + o (plus the bias at b + o).</summary>
+        private static void EmitTree16(CodeWriter w, string y, string? bias)
+        {
+            w.Line("// Halves: b_m = [a_2m's halves added | a_2m+1's].");
+            for (int m = 0; m < 8; m++)
+            {
+                w.Line($"{V16} b{m} = {Avx512}.Shuffle4x128(a{2 * m}, a{(2 * m) + 1}, 0x44) + {Avx512}.Shuffle4x128(a{2 * m}, a{(2 * m) + 1}, 0xEE);");
+            }
+
+            w.Line("// Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.");
+            for (int m = 0; m < 4; m++)
+            {
+                w.Line($"{V16} c{m} = {Avx512}.Shuffle4x128(b{2 * m}, b{(2 * m) + 1}, 0x88) + {Avx512}.Shuffle4x128(b{2 * m}, b{(2 * m) + 1}, 0xDD);");
+            }
+
+            w.Line("// Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.");
+            w.Line($"{V16} d0 = {Avx512}.Shuffle(c0, c1, 0x44) + {Avx512}.Shuffle(c0, c1, 0xEE);");
+            w.Line($"{V16} d1 = {Avx512}.Shuffle(c2, c3, 0x44) + {Avx512}.Shuffle(c2, c3, 0xEE);");
+            string sums = $"{Avx512}.Shuffle(d0, d1, 0x88) + {Avx512}.Shuffle(d0, d1, 0xDD)";
+            w.Line(bias is null ? $"({sums}).StoreUnsafe(ref {y}, o);" : $"({sums} + Vector512.LoadUnsafe(ref {bias}, o)).StoreUnsafe(ref {y}, o);");
         }
 
         /// <summary>

@@ -63,6 +63,7 @@ namespace NetGen.Generator.Emitting
             GemmRows = 22,
             GemmMany = 23,
             DotRows16 = 24,
+            DotRows16Pair = 25,
         }
 
         public void Emit(CodeWriter w)
@@ -162,6 +163,9 @@ namespace NetGen.Generator.Emitting
                         break;
                     case Kind.DotRows16:
                         EmitDotRows16(w, n);
+                        break;
+                    case Kind.DotRows16Pair:
+                        EmitDotRows16Pair(w, n, rows);
                         break;
                     case Kind.Transcendentals:
                         EmitTranscendentals(w);

@@ -25,6 +25,8 @@ namespace NetGen.Generator.Emitting.Layers
 
         protected override int CellWidth => 5 * H;
 
+        protected override bool SumsParts => true;
+
         protected override string InitialState => "h_0 = 0, c_0 = 0";
 
         protected override IEnumerable<string> CellEquations => new[]

@@ -53,6 +53,13 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int OutputRows => ReturnSequences ? Steps : 1;
 
+        /// <summary>
+        /// Whether the cell only ever reads the sum of the input and the recurrent parts (LSTM), so that one step can compute
+        /// them in the same sums; false where a gate needs the recurrent part alone (GRU's n), or where the gate values lie
+        /// over h_{t−1} in the record (Elman's, whose streaming step runs in place).
+        /// </summary>
+        protected virtual bool SumsParts => false;
+
         /// <summary>The cell's values per step record before h_t (its gates, and c_t for LSTM).</summary>
         protected abstract int CellWidth { get; }
 
@@ -330,6 +337,19 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"ref {T} wh = ref Unsafe.Add(ref p, {WH});");
                 w.Line($"ref {T} bh = ref Unsafe.Add(ref p, {BH});");
                 w.Line($"ref {T} wi = ref Unsafe.Add(ref p, {WI});");
+                if (SumsParts && kernels.HasDotRows16(Inputs) && kernels.HasDotRows16(H) && GH % 16 == 0)
+                {
+                    using (w.Block("if (Vector512.IsHardwareAccelerated && global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && !first)"))
+                    {
+                        w.Line("// Both parts in one pass: current = W_ih·x_t + W_hh·h_{t−1} + b_ih in the same sums, and the cell adds b_hh (as gh).");
+                        w.Line($"{kernels.DotRows16Pair(Inputs, H)}(ref wi, ref x, ref wh, ref Unsafe.Add(ref previous, {CellWidth}), ref Unsafe.Add(ref p, {BI}), ref current, {GH});");
+                        w.Line($"Layer{I}Cell(ref previous, ref current, ref bh);");
+                        w.Line("return;");
+                    }
+
+                    w.Line();
+                }
+
                 w.Line("// The recurrent part first, W_hh·h_{t−1} + b_hh (just b_hh at the first step, where h_{t−1} = 0): current may be previous (a stream's state, advanced in place).");
                 using (w.Block("if (first)"))
                 {
