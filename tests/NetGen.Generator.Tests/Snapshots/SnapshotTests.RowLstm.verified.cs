@@ -968,19 +968,19 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Steps(ref float p, ref float wt, ref float x, ref float previous, ref float current, nuint rs, ref float gh, nuint count, bool first)
         {
+            // The cell reads only the sum of the two parts: both go into current, and the cell adds b_hh (as gh).
             for (nuint n = 0; n < count; n++)
             {
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BI0), 512).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), 512));
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, BH0), 512).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * 22784), 512));
             }
             Kernels.GemmMany512(ref wt, 528, ref x, 1, 784, 28, ref current, rs, 1.0f, accumulate: true, count);
             if (!first)
             {
-                Kernels.GemmMany512(ref Unsafe.Add(ref wt, 14784), 528, ref Unsafe.Add(ref previous, 640), 1, rs, 128, ref gh, 22784, 1.0f, accumulate: true, count);
+                Kernels.GemmMany512(ref Unsafe.Add(ref wt, 14784), 528, ref Unsafe.Add(ref previous, 640), 1, rs, 128, ref current, rs, 1.0f, accumulate: true, count);
             }
             for (nuint n = 0; n < count; n++)
             {
-                Layer0Cell(ref Unsafe.Add(ref previous, n * rs), ref Unsafe.Add(ref current, n * rs), ref Unsafe.Add(ref gh, n * 22784));
+                Layer0Cell(ref Unsafe.Add(ref previous, n * rs), ref Unsafe.Add(ref current, n * rs), ref Unsafe.Add(ref p, BH0));
             }
         }
 

@@ -494,21 +494,31 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Steps(ref {T} p, ref {T} wt, ref {T} x, ref {T} previous, ref {T} current, nuint rs, ref {T} gh, nuint count, bool first)"))
             {
+                if (SumsParts)
+                {
+                    w.Line("// The cell reads only the sum of the two parts: both go into current, and the cell adds b_hh (as gh).");
+                }
+
                 using (w.Block("for (nuint n = 0; n < count; n++)"))
                 {
                     w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, {BI}), {GH}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref current, n * rs), {GH}));");
-                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, {BH}), {GH}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * {InternalWidth}), {GH}));");
+                    if (!SumsParts)
+                    {
+                        w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, {BH}), {GH}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, n * {InternalWidth}), {GH}));");
+                    }
                 }
 
                 w.Line($"{kernels.GemmMany(GH)}(ref wt, {TransposedStride}, ref x, 1, {InputWidth}, {Inputs}, ref current, rs, {t.One}, accumulate: true, count);");
                 using (w.Block("if (!first)"))
                 {
-                    w.Line($"{kernels.GemmMany(GH)}(ref Unsafe.Add(ref wt, {TransposedStride * Inputs}), {TransposedStride}, ref Unsafe.Add(ref previous, {CellWidth}), 1, rs, {H}, ref gh, {InternalWidth}, {t.One}, accumulate: true, count);");
+                    string target = SumsParts ? "current, rs" : $"gh, {InternalWidth}";
+                    w.Line($"{kernels.GemmMany(GH)}(ref Unsafe.Add(ref wt, {TransposedStride * Inputs}), {TransposedStride}, ref Unsafe.Add(ref previous, {CellWidth}), 1, rs, {H}, ref {target}, {t.One}, accumulate: true, count);");
                 }
 
                 using (w.Block("for (nuint n = 0; n < count; n++)"))
                 {
-                    w.Line($"Layer{I}Cell(ref Unsafe.Add(ref previous, n * rs), ref Unsafe.Add(ref current, n * rs), ref Unsafe.Add(ref gh, n * {InternalWidth}));");
+                    string gh = SumsParts ? $"Unsafe.Add(ref p, {BH})" : $"Unsafe.Add(ref gh, n * {InternalWidth})";
+                    w.Line($"Layer{I}Cell(ref Unsafe.Add(ref previous, n * rs), ref Unsafe.Add(ref current, n * rs), ref {gh});");
                 }
             }
 
