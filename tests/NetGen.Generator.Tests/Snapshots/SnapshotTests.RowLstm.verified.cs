@@ -956,7 +956,7 @@ namespace Samples
             }
             for (nuint n = 0; n < m; n++)
             {
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, (n * 22784) + 22144), 128).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, n * 128), 128));
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.Add(ref st, n * 22784), 22144), 128).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, n * 128), 128));
             }
         }
 

@@ -888,10 +888,10 @@ namespace Samples
                 for (nuint n = 0; n < m; n++)
                 {
                     ref double record = ref Unsafe.Add(ref current, n * 224);
-                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, 32), 8).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, (n * 80) + (t * 8)), 8));
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, 32), 8).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref Unsafe.Add(ref y, n * 80), t * 8), 8));
                     if ((t + 1) % 4 == 0 && t + 1 < 10)
                     {
-                        MemoryMarshal.CreateReadOnlySpan(ref record, 40).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * 224) + ((t + 1) / 4 * 40)), 40));
+                        MemoryMarshal.CreateReadOnlySpan(ref record, 40).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref Unsafe.Add(ref st, n * 224), (t + 1) / 4 * 40), 40));
                     }
                 }
             }
@@ -1055,10 +1055,10 @@ namespace Samples
                 for (nuint n = 0; n < m; n++)
                 {
                     ref double record = ref Unsafe.Add(ref current, n * 36);
-                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, 0), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, (n * 60) + (t * 6)), 6));
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, 0), 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref Unsafe.Add(ref y, n * 60), t * 6), 6));
                     if ((t + 1) % 4 == 0 && t + 1 < 10)
                     {
-                        MemoryMarshal.CreateReadOnlySpan(ref record, 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * 36) + ((t + 1) / 4 * 6)), 6));
+                        MemoryMarshal.CreateReadOnlySpan(ref record, 6).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref Unsafe.Add(ref st, n * 36), (t + 1) / 4 * 6), 6));
                     }
                 }
             }

@@ -308,25 +308,10 @@ namespace NetGen.Generator.Emitting.Layers
                     }
 
                     w.Line($"Layer{I}Step(ref p, ref Unsafe.Add(ref x, t * {Inputs}), ref previous, ref current, ref gh, t == 0);");
-                    if (ReturnSequences)
-                    {
-                        w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref current, {CellWidth}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, t * {H}), {H}));");
-                    }
-
-                    if (Checkpointing)
-                    {
-                        using (w.Block($"if ((t + 1) % {K} == 0 && t + 1 < {Steps})"))
-                        {
-                            w.Line($"MemoryMarshal.CreateReadOnlySpan(ref current, {StepWidth}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (t + 1) / {K} * {StepWidth}), {StepWidth}));");
-                        }
-                    }
+                    EmitStepOutputs(w, "current", "ref y", "ref st");
                 }
 
-                if (!ReturnSequences)
-                {
-                    string last = Checkpointing ? $"Unsafe.Add(ref st, {(Segments * StepWidth) + ((Steps & 1) * StepWidth) + CellWidth})" : $"Unsafe.Add(ref st, {(Steps * StepWidth) + CellWidth})";
-                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref {last}, {H}).CopyTo(MemoryMarshal.CreateSpan(ref y, {H}));");
-                }
+                EmitLastOutput(w, "ref y", "ref st");
             }
 
             w.Line();
@@ -459,28 +444,16 @@ namespace NetGen.Generator.Emitting.Layers
                         using (w.Block("for (nuint n = 0; n < m; n++)"))
                         {
                             w.Line($"ref {T} record = ref Unsafe.Add(ref current, n * {InternalWidth});");
-                            if (ReturnSequences)
-                            {
-                                w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, {CellWidth}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, (n * {OutputWidth}) + (t * {H})), {H}));");
-                            }
-
-                            if (Checkpointing)
-                            {
-                                using (w.Block($"if ((t + 1) % {K} == 0 && t + 1 < {Steps})"))
-                                {
-                                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref record, {StepWidth}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref st, (n * {InternalWidth}) + ((t + 1) / {K} * {StepWidth})), {StepWidth}));");
-                                }
-                            }
+                            EmitStepOutputs(w, "record", $"ref Unsafe.Add(ref y, n * {OutputWidth})", $"ref Unsafe.Add(ref st, n * {InternalWidth})");
                         }
                     }
                 }
 
                 if (!ReturnSequences)
                 {
-                    int last = Checkpointing ? (Segments * StepWidth) + ((Steps & 1) * StepWidth) + CellWidth : (Steps * StepWidth) + CellWidth;
                     using (w.Block("for (nuint n = 0; n < m; n++)"))
                     {
-                        w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref st, (n * {InternalWidth}) + {last}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, n * {OutputWidth}), {H}));");
+                        EmitLastOutput(w, $"ref Unsafe.Add(ref y, n * {OutputWidth})", $"ref Unsafe.Add(ref st, n * {InternalWidth})");
                     }
                 }
             }
@@ -552,6 +525,39 @@ namespace NetGen.Generator.Emitting.Layers
         {
             w.Line($"Layer{I}Step(ref p, ref {input}, ref {state}, ref {state}, ref {scratch}, false);");
             w.Line($"ref {t.Type} {output} = ref Unsafe.Add(ref {state}, {CellWidth});");
+        }
+
+        /// <summary>
+        /// What an example keeps of step t's record (ref local <paramref name="record"/>): h_t into its outputs at
+        /// <paramref name="y"/> (ReturnSequences), and with checkpointing the record at a segment's start into its stored
+        /// values at <paramref name="st"/>.
+        /// </summary>
+        private void EmitStepOutputs(CodeWriter w, string record, string y, string st)
+        {
+            if (ReturnSequences)
+            {
+                w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref {record}, {CellWidth}), {H}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add({y}, t * {H}), {H}));");
+            }
+
+            if (Checkpointing)
+            {
+                using (w.Block($"if ((t + 1) % {K} == 0 && t + 1 < {Steps})"))
+                {
+                    w.Line($"MemoryMarshal.CreateReadOnlySpan(ref {record}, {StepWidth}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add({st}, (t + 1) / {K} * {StepWidth}), {StepWidth}));");
+                }
+            }
+        }
+
+        /// <summary>Many-to-one: h_T from the example's last record (a rolling one with checkpointing) into its output at <paramref name="y"/>.</summary>
+        private void EmitLastOutput(CodeWriter w, string y, string st)
+        {
+            if (ReturnSequences)
+            {
+                return;
+            }
+
+            int last = Checkpointing ? (Segments * StepWidth) + ((Steps & 1) * StepWidth) + CellWidth : (Steps * StepWidth) + CellWidth;
+            w.Line($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add({st}, {last}), {H}).CopyTo(MemoryMarshal.CreateSpan({y}, {H}));");
         }
 
         /// <summary>y = W·v for rows rows of width n (16 rows per pass over v where the kernel exists, then 4, then one at a time).</summary>
