@@ -269,7 +269,6 @@ namespace NetGen.Generator.Emitting.Layers
                     }
                 }
             }
-
         }
 
         /// <summary>
