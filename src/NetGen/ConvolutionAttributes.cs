@@ -60,6 +60,13 @@ namespace NetGen
 
         /// <summary>Zeros added on every side of the input (default 0).</summary>
         public int Padding { get; set; }
+
+        /// <summary>
+        /// Whether the layer adds a bias per output channel (default true). A convolution followed by batch normalization
+        /// needs none (the normalization takes the mean away, and with it any bias): ResNets write <c>Bias = false</c>, as
+        /// PyTorch's <c>bias=False</c>.
+        /// </summary>
+        public bool Bias { get; set; } = true;
     }
 
     /// <summary>
@@ -108,5 +115,34 @@ namespace NetGen
 
         /// <summary>The probability p of zeroing a value in training.</summary>
         public double Probability { get; }
+    }
+
+    /// <summary>
+    /// Average pooling (PyTorch's nn.AvgPool2d): y[c, i, j] = the mean of the size × size window at (i·stride, j·stride) of
+    /// x[c]. In the backward pass each window's δ is shared equally among its positions.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class AvgPool2DAttribute : Attribute
+    {
+        /// <summary>Average pooling over size × size windows; the stride is the size unless set.</summary>
+        public AvgPool2DAttribute(int size)
+        {
+            Size = size;
+        }
+
+        /// <summary>Rows and columns of each window.</summary>
+        public int Size { get; }
+
+        /// <summary>Step between two windows (default: <see cref="Size"/>, windows side by side); 0 means the default.</summary>
+        public int Stride { get; set; }
+    }
+
+    /// <summary>
+    /// Global average pooling: the C × H × W image before it becomes the vector of its C channel means (PyTorch's
+    /// nn.AdaptiveAvgPool2d(1) then nn.Flatten(), one module in the numbering), which a [Dense] layer reads directly.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class GlobalAvgPool2DAttribute : Attribute
+    {
     }
 }

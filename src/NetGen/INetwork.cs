@@ -39,6 +39,9 @@ namespace NetGen
         /// <summary>Number of trainable parameters (the generated <c>ParameterCount</c>).</summary>
         static abstract int ParameterCount { get; }
 
+        /// <summary>Number of values of state that is not trained, in <see cref="Buffers"/> (the generated <c>BufferCount</c>): batch normalization's running statistics; 0 for most networks.</summary>
+        static abstract int BufferCount { get; }
+
         /// <summary>Number of values in <see cref="OptimizerState"/>: 0 for SGD, ParameterCount with momentum, 2 × ParameterCount for Adam and AdamW.</summary>
         static abstract int OptimizerStateSize { get; }
 
@@ -47,6 +50,16 @@ namespace NetGen
 
         /// <summary>All parameters, one contiguous buffer.</summary>
         Span<T> Parameters { get; }
+
+        /// <summary>
+        /// State that is not trained, one contiguous span of <see cref="BufferCount"/> values (for each batch normalization,
+        /// its running mean then its running variance): saved, loaded, checkpointed and compiled in with the parameters,
+        /// updated by Train, never by an optimizer. Empty for a network without it.
+        /// </summary>
+        Span<T> Buffers { get; }
+
+        /// <summary>The integer buffers: each batch normalization's num_batches_tracked (int64 in PyTorch's files). Empty for most networks.</summary>
+        Span<long> Counters { get; }
 
         /// <summary>
         /// The optimizer's buffers, one contiguous span of <see cref="OptimizerStateSize"/> values (momentum: the

@@ -166,13 +166,17 @@ namespace NetGen.IO
             for (int i = 0; i < tensors.Count; i++)
             {
                 TensorEntry entry = tensors[i];
-                if (entry.DType == DType.F32)
+                switch (entry.DType)
                 {
-                    WriteData(stream, entry.SingleData.Span);
-                }
-                else
-                {
-                    WriteData(stream, entry.DoubleData.Span);
+                    case DType.F32:
+                        WriteData(stream, entry.SingleData.Span);
+                        break;
+                    case DType.F64:
+                        WriteData(stream, entry.DoubleData.Span);
+                        break;
+                    default:
+                        WriteData(stream, entry.Int64Data.Span);
+                        break;
                 }
             }
         }
@@ -203,6 +207,22 @@ namespace NetGen.IO
             finally
             {
                 ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+
+        private static void WriteData(Stream stream, ReadOnlySpan<long> data)
+        {
+            if (BitConverter.IsLittleEndian)
+            {
+                stream.Write(MemoryMarshal.AsBytes(data));
+                return;
+            }
+
+            Span<byte> bytes = stackalloc byte[sizeof(long)];
+            foreach (long value in data)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+                stream.Write(bytes);
             }
         }
 

@@ -182,6 +182,25 @@ namespace NetGen.IO
             }
         }
 
+        /// <summary>
+        /// Reads a counter: an I64 tensor of one element (PyTorch's num_batches_tracked, a 0-d tensor), which must not be
+        /// negative.
+        /// </summary>
+        /// <exception cref="InvalidDataException">The tensor is missing, not I64, not one element, or negative.</exception>
+        public long ReadCount(string name)
+        {
+            SafeTensorInfo info = GetTensor(name);
+            CheckDType(info, DType.I64);
+            CheckLength(info, 1);
+            long value = BinaryPrimitives.ReadInt64LittleEndian(Raw(info));
+            if (value < 0)
+            {
+                throw SafeTensorsError.Create("expected a count of at least 0 but found " + value.ToString(CultureInfo.InvariantCulture), FileName, name);
+            }
+
+            return value;
+        }
+
         /// <summary>Checks dtype F32 and exactly <paramref name="shape"/>, then copies into <paramref name="destination"/>.</summary>
         /// <exception cref="InvalidDataException">The tensor is missing or its dtype, shape or length differs.</exception>
         public void CopyTo(string name, ReadOnlySpan<int> shape, Span<float> destination)

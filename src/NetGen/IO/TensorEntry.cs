@@ -11,7 +11,7 @@ namespace NetGen.IO
     {
         private readonly int[] _shape;
 
-        private TensorEntry(string name, DType dtype, int[] shape, long elementCount, ReadOnlyMemory<float> single, ReadOnlyMemory<double> @double)
+        private TensorEntry(string name, DType dtype, int[] shape, long elementCount, ReadOnlyMemory<float> single, ReadOnlyMemory<double> @double, ReadOnlyMemory<long> int64 = default)
         {
             Name = name;
             DType = dtype;
@@ -19,12 +19,13 @@ namespace NetGen.IO
             ElementCount = elementCount;
             SingleData = single;
             DoubleData = @double;
+            Int64Data = int64;
         }
 
         /// <summary>The tensor's name, e.g. <c>"0.weight"</c>.</summary>
         public string Name { get; }
 
-        /// <summary><see cref="DType.F32"/> or <see cref="DType.F64"/>.</summary>
+        /// <summary><see cref="DType.F32"/>, <see cref="DType.F64"/> or <see cref="DType.I64"/>.</summary>
         public DType DType { get; }
 
         /// <summary>The shape (row-major); empty for a scalar.</summary>
@@ -38,6 +39,9 @@ namespace NetGen.IO
 
         /// <summary>The data when <see cref="DType"/> is <see cref="DType.F64"/>, otherwise empty.</summary>
         public ReadOnlyMemory<double> DoubleData { get; }
+
+        /// <summary>The data when <see cref="DType"/> is <see cref="DType.I64"/> (a counter such as num_batches_tracked), otherwise empty.</summary>
+        public ReadOnlyMemory<long> Int64Data { get; }
 
         /// <summary>The number of bytes the data occupies in the file.</summary>
         public long ByteLength => ElementCount * DTypeInfo.Size(DType);
@@ -62,6 +66,17 @@ namespace NetGen.IO
         {
             int[] copy = CheckedShape(name, shape, data.Length, out long count);
             return new TensorEntry(name, DType.F64, copy, count, default, data);
+        }
+
+        /// <summary>Creates an I64 entry (PyTorch saves batch normalization's num_batches_tracked so, as a 0-d tensor).</summary>
+        /// <param name="name">Non-empty tensor name other than <c>"__metadata__"</c>.</param>
+        /// <param name="shape">Non-negative dimensions (copied); empty for a scalar.</param>
+        /// <param name="data">Exactly product(<paramref name="shape"/>) values, row-major.</param>
+        /// <exception cref="ArgumentException">The name is invalid, a dimension is negative, or the data length does not match the shape.</exception>
+        public static TensorEntry Create(string name, ReadOnlySpan<int> shape, ReadOnlyMemory<long> data)
+        {
+            int[] copy = CheckedShape(name, shape, data.Length, out long count);
+            return new TensorEntry(name, DType.I64, copy, count, default, default, data);
         }
 
         private static int[] CheckedShape(string name, ReadOnlySpan<int> shape, int dataLength, out long count)

@@ -37,5 +37,14 @@ namespace NetGen.Runtime
                 BinaryPrimitives.ReverseEndianness(bits, bits);
             }
         }
+
+        /// <summary>Reads one little-endian int64 (a num_batches_tracked the build checked is not negative) from <paramref name="stream"/>.</summary>
+        public static long ReadCount(Stream stream)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            Span<byte> bytes = stackalloc byte[sizeof(long)];
+            stream.ReadExactly(bytes);
+            return BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        }
     }
 }

@@ -50,6 +50,29 @@ namespace NetGen.Runtime
             return length / rowSize;
         }
 
+        /// <summary>
+        /// Throws unless a training mini-batch has at least <paramref name="minimum"/> examples: a layer that takes a statistic
+        /// over the mini-batch (<paramref name="layer"/>, e.g. "BatchNorm1D layer 3") has no variance over one example.
+        /// </summary>
+        public static void TrainingBatch(int count, int minimum, string layer)
+        {
+            if (count < minimum)
+            {
+                ThrowTrainingBatch(count, minimum, layer);
+            }
+        }
+
+        [DoesNotReturn]
+        private static void ThrowTrainingBatch(int count, int minimum, string layer) =>
+            throw new ArgumentException(
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "{0} takes the variance of each feature over the mini-batch in training, which needs at least {1} examples; got {2}. Train on mini-batches of {1} or more (PyTorch refuses this too); nothing was changed.",
+                    layer,
+                    minimum,
+                    count),
+                "inputs");
+
         /// <summary>Throws unless 0 &lt;= <paramref name="label"/> &lt; <paramref name="classes"/>.</summary>
         public static void Label(int label, int classes, string paramName)
         {
