@@ -30,9 +30,9 @@ namespace NetGen.Generator
             ImmutableArray<AttributeData> attributes = type.GetAttributes();
             foreach (AttributeData attribute in attributes)
             {
-                if (attribute.AttributeClass?.ToDisplayString() == NetworkParser.NetworkAttribute)
+                if (attribute.AttributeClass?.ToDisplayString() is NetworkParser.NetworkAttribute or Blocks.BlockAttribute)
                 {
-                    return;
+                    return; // a network's list, or a block's (read where a [Residual] uses it)
                 }
             }
 

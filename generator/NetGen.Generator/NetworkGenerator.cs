@@ -60,6 +60,24 @@ namespace NetGen.Generator
 
             context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(stub.HintName, SourceText.From(StubEmitter.Emit(stub), System.Text.Encoding.UTF8)));
 
+            // [Block] classes, each checked once on its own (what is wrong with a block whatever it reads), whether or not a
+            // network uses it: the uses report only what depends on where the block is used.
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> blockDiagnostics = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    Blocks.BlockAttribute,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    static (ctx, ct) => SafeCheckBlock(ctx, ct))
+                .Where(static d => d.Count > 0)
+                .WithTrackingName(TrackingNames.Blocks);
+
+            context.RegisterSourceOutput(blockDiagnostics, static (spc, list) =>
+            {
+                foreach (DiagnosticInfo info in list)
+                {
+                    spc.ReportDiagnostic(info.ToDiagnostic());
+                }
+            });
+
             context.RegisterSourceOutput(diagnostics, static (spc, list) =>
             {
                 foreach (DiagnosticInfo info in list)
@@ -82,6 +100,21 @@ namespace NetGen.Generator
                     parsed.Weights?.At,
                     new EquatableArray<string>(new[] { ex.GetType().Name + ": " + ex.Message }));
                 return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(info)), parsed.Stub, parsed.Weights);
+            }
+        }
+
+        private static EquatableArray<DiagnosticInfo> SafeCheckBlock(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)
+        {
+            try
+            {
+                return Blocks.Check(context, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    new DiagnosticInfo(Diagnostics.DiagnosticDescriptors.InternalError.Id, LocationInfo.From(context.TargetNode.GetLocation()), new EquatableArray<string>(new[] { ex.GetType().Name + ": " + ex.Message })),
+                });
             }
         }
 

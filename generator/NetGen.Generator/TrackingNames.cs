@@ -20,5 +20,8 @@ namespace NetGen.Generator
 
         /// <summary>Diagnostics only: the input of diagnostic reporting.</summary>
         public const string Diagnostics = nameof(Diagnostics);
+
+        /// <summary>Each [Block] class's own check (its diagnostics).</summary>
+        public const string Blocks = nameof(Blocks);
     }
 }

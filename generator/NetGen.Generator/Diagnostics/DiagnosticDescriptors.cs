@@ -47,13 +47,13 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor ActivationWithoutDense = Error(
             "NG0007",
-            "Activation without a Dense layer before it",
-            "[{0}] must follow a [Dense] or [Conv2D] layer; it applies to the layer before it");
+            "Activation without a layer before it",
+            "[{0}] must follow a layer; it applies to the value of the layer before it");
 
         public static readonly DiagnosticDescriptor TwoActivations = Error(
             "NG0008",
-            "Two activations on one Dense layer",
-            "Dense layer {0} already has activation [{1}]; [{2}] cannot be added (add a Dense layer between them)");
+            "Two activations in a row",
+            "{0} already has activation [{1}]; [{2}] cannot be added (add a layer between them)");
 
         public static readonly DiagnosticDescriptor HeadNotLast = Error(
             "NG0009",
@@ -83,12 +83,12 @@ namespace NetGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor ActivationBeforeSoftmax = Warning(
             "NG0014",
             "Activation on the logits",
-            "Dense layer {0} applies [{1}] before [Softmax]; softmax expects unconstrained logits, so the last Dense is usually linear");
+            "{0} applies [{1}] before [Softmax]; softmax expects unconstrained logits, so the last Dense is usually linear");
 
         public static readonly DiagnosticDescriptor LayersWithoutNetwork = Warning(
             "NG0015",
             "Layer attribute without [Network]",
-            "[{0}] on '{1}' has no effect because '{1}' is not marked [Network]; add [Network] or remove the layer attributes");
+            "[{0}] on '{1}' has no effect because '{1}' is not marked [Network]; add [Network] (or [Block], for a residual's layers) or remove the layer attributes");
 
         public static readonly DiagnosticDescriptor MemberConflict = Error(
             "NG0016",
@@ -170,6 +170,26 @@ namespace NetGen.Generator.Diagnostics
             "Image layer after a vector",
             "{0} layer {1} reads a C×H×W image, but {2} produces a vector of {3} values; image layers come first, after [Input(channels, height, width)]");
 
+        public static readonly DiagnosticDescriptor ResidualShapeMismatch = Error(
+            "NG0038",
+            "Residual whose two paths differ in shape",
+            "{0}: block '{1}' produces {2}, but {3} {4}; a residual adds them, so they must have one shape ({5})");
+
+        public static readonly DiagnosticDescriptor BlockCycle = Error(
+            "NG0039",
+            "Block that contains itself",
+            "Block '{0}' contains itself ({1}); a block cannot be part of itself");
+
+        public static readonly DiagnosticDescriptor BlockMisuse = Error(
+            "NG0040",
+            "Misused block",
+            "{0} {1}");
+
+        public static readonly DiagnosticDescriptor BatchNorm1DOnImage = Error(
+            "NG0041",
+            "BatchNorm1D on an image or a sequence",
+            "BatchNorm1D layer {0} normalizes the features of a vector over the mini-batch, but {1} produces {2}; {3}");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "NG0099",
             "NetGen internal error",
@@ -184,6 +204,13 @@ namespace NetGen.Generator.Diagnostics
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
 
         public static DiagnosticDescriptor ById(string id) => s_byId.TryGetValue(id, out DiagnosticDescriptor? d) ? d : InternalError;
+
+        /// <summary>
+        /// The diagnostics about what a layer reads rather than about the layer itself: inside a block they depend on where the
+        /// block is used, so they are reported at each use, and the others once, at the block.
+        /// </summary>
+        public static bool DependsOnShape(string id) => id is "NG0004" or "NG0006" or "NG0018" or "NG0020" or "NG0021" or "NG0030" or "NG0031"
+            or "NG0032" or "NG0033" or "NG0035" or "NG0036" or "NG0037" or "NG0038" or "NG0041";
 
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

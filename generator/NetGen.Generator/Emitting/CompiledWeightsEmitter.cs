@@ -14,29 +14,10 @@ namespace NetGen.Generator.Emitting
     internal static class CompiledWeightsEmitter
     {
         /// <summary>The tensors Save writes for <paramref name="model"/>, in storage order: what a weights file must hold.</summary>
-        public static List<(string Name, int[] Shape)> ExpectedTensors(NetworkModel model)
+        public static List<(string Name, int[] Shape, string DType)> ExpectedTensors(NetworkModel model)
         {
-            List<Layer> layers = Layers(model);
-            IReadOnlyList<string> names = ModelFileEmitter.SequentialNames(layers);
-            return layers.SelectMany((l, i) => l.Tensors.Select(t => (names[i] + "." + t.Name, t.Shape))).ToList();
-        }
-
-        private static List<Layer> Layers(NetworkModel model)
-        {
-            var layers = new List<Layer>();
-            int parameters = 0;
-            int activations = 0;
-            Layer? previous = null;
-            for (int i = 0; i < model.Layers.Count; i++)
-            {
-                Layer layer = Layer.For(model.Layers[i], i, parameters, activations, previous, model);
-                layers.Add(layer);
-                parameters += layer.ParameterCount;
-                activations += layer.StoredWidth;
-                previous = layer;
-            }
-
-            return layers;
+            Numeric t = Numeric.For(model.Precision);
+            return NetworkPlan.For(model).Layers.SelectMany(l => l.Tensors.Select(tensor => (l.Module + "." + tensor.Name, tensor.Shape, tensor.DType(t)))).ToList();
         }
 
         /// <summary>The header's lines about the compiled-in weights (none without them).</summary>
@@ -87,7 +68,9 @@ namespace NetGen.Generator.Emitting
                 for (int i = 0; i < tensors.Count; i++)
                 {
                     w.Line($"stream.Position = {weights.Offsets[i].ToString(CultureInfo.InvariantCulture)};");
-                    w.Line($"global::NetGen.Runtime.CompiledWeights.Read(stream, {tensors[i].View});");
+                    w.Line(tensors[i].Role == TensorRole.Counter
+                        ? $"{tensors[i].View}[0] = global::NetGen.Runtime.CompiledWeights.ReadCount(stream);"
+                        : $"global::NetGen.Runtime.CompiledWeights.Read(stream, {tensors[i].View});");
                 }
             }
         }

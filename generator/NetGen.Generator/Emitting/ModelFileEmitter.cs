@@ -14,27 +14,12 @@ namespace NetGen.Generator.Emitting
     /// </summary>
     internal static class ModelFileEmitter
     {
-        /// <summary>Each layer's module index in the nn.Sequential of the same modules (activations count as modules).</summary>
-        public static IReadOnlyList<string> SequentialNames(IReadOnlyList<Layer> layers)
-        {
-            var names = new List<string>();
-            int index = 0;
-            foreach (Layer layer in layers)
-            {
-                names.Add(index.ToString(CultureInfo.InvariantCulture));
-                index += layer.ModuleCount;
-            }
-
-            return names;
-        }
-
         public static void Emit(CodeWriter w, NetworkModel model, IReadOnlyList<Layer> layers, Numeric t, string headName)
         {
-            IReadOnlyList<string> names = SequentialNames(layers);
             string dtype = t.Type == "float" ? "F32" : "F64";
             string topology = string.Join("-", new[] { layers[0].Inputs.ToString(CultureInfo.InvariantCulture) }.Concat(layers.Select(l => l.TopologyToken)));
             string description = string.Join(", ", layers.Select(l => l.Modules));
-            var tensors = layers.SelectMany((l, i) => l.Tensors.Select(tensor => (Name: names[i] + "." + tensor.Name, Tensor: tensor))).ToList();
+            var tensors = layers.SelectMany(l => l.Tensors.Select(tensor => (Name: l.Module + "." + tensor.Name, Tensor: tensor))).ToList();
 
             w.Line();
             w.Line("/// <summary>The safetensors metadata written by Save: the topology, for people and tools reading the file.</summary>");
@@ -75,7 +60,7 @@ namespace NetGen.Generator.Emitting
             w.Line("    {");
             foreach ((string name, ParameterTensor tensor) in tensors)
             {
-                w.Line($"        new(\"{name}\", global::NetGen.IO.DType.{dtype}, new int[] {{ {Shape(tensor)} }}),");
+                w.Line($"        new(\"{name}\", global::NetGen.IO.DType.{tensor.DType(t)}, new int[] {{ {Shape(tensor)} }}),");
             }
 
             w.Line("    },");
@@ -97,14 +82,25 @@ namespace NetGen.Generator.Emitting
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(file);");
                 foreach ((string name, ParameterTensor tensor) in tensors)
                 {
-                    w.Line($"file.Expect(\"{name}\", global::NetGen.IO.DType.{dtype}, new int[] {{ {Shape(tensor)} }});");
+                    w.Line($"file.Expect(\"{name}\", global::NetGen.IO.DType.{tensor.DType(t)}, new int[] {{ {Shape(tensor)} }});");
                 }
 
                 w.Line("file.ExpectNoOtherTensors();");
                 w.Line("global::NetGen.Data.Standardization? standardization = global::NetGen.Data.Standardization.FromMetadata(file.Metadata, file.FileName, InputSize);");
-                foreach ((string name, ParameterTensor tensor) in tensors)
+                var counters = tensors.Where(e => e.Tensor.Role == TensorRole.Counter).ToList();
+                for (int i = 0; i < counters.Count; i++)
+                {
+                    w.Line($"long count{i.ToString(CultureInfo.InvariantCulture)} = file.ReadCount(\"{counters[i].Name}\");");
+                }
+
+                foreach ((string name, ParameterTensor tensor) in tensors.Where(e => e.Tensor.Role != TensorRole.Counter))
                 {
                     w.Line($"file.CopyTo(\"{name}\", {tensor.View});");
+                }
+
+                for (int i = 0; i < counters.Count; i++)
+                {
+                    w.Line($"{counters[i].Tensor.View}[0] = count{i.ToString(CultureInfo.InvariantCulture)};");
                 }
 
                 w.Line("Standardization = standardization;");
@@ -115,7 +111,13 @@ namespace NetGen.Generator.Emitting
             {
                 foreach ((string name, ParameterTensor tensor) in tensors)
                 {
-                    w.Line($"global::NetGen.IO.TensorEntry.Create(\"{name}\", new int[] {{ {Shape(tensor)} }}, new ReadOnlyMemory<{t.Type}>(_storage, _origin + {tensor.Offset}, {tensor.Length})),");
+                    string data = tensor.Role switch
+                    {
+                        TensorRole.Parameter => $"new ReadOnlyMemory<{t.Type}>(_storage, _origin + {tensor.Offset}, {tensor.Length})",
+                        TensorRole.Buffer => $"new ReadOnlyMemory<{t.Type}>(_buffers, {tensor.Offset}, {tensor.Length})",
+                        _ => $"new ReadOnlyMemory<long>(_counters, {tensor.Offset}, {tensor.Length})",
+                    };
+                    w.Line($"global::NetGen.IO.TensorEntry.Create(\"{name}\", new int[] {{ {Shape(tensor)} }}, {data}),");
                 }
             }
         }

@@ -45,6 +45,7 @@ namespace NetGen.Generator.Emitting
             w.Line($"static int {network}.InputSize => InputSize;");
             w.Line($"static int {network}.OutputSize => OutputSize;");
             w.Line($"static int {network}.ParameterCount => ParameterCount;");
+            w.Line($"static int {network}.BufferCount => BufferCount;");
             w.Line($"static int {network}.OptimizerStateSize => OptimizerStateSize;");
             w.Line($"static string {network}.Summary => Summary;");
             w.Line($"static int {trainable}.TargetsPerExample => {targets.ToString(CultureInfo.InvariantCulture)};");

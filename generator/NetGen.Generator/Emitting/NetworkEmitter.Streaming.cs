@@ -15,7 +15,7 @@ namespace NetGen.Generator.Emitting
 
         private void EmitStreaming(CodeWriter w)
         {
-            if (StreamStateSize == 0)
+            if (StreamStateSize == 0 || !_plan.IsChain)
             {
                 return;
             }
@@ -53,6 +53,11 @@ namespace NetGen.Generator.Emitting
                 EmitScratch(w, StreamScratchSize, s =>
                 {
                     w.Line($"ref {T} p = ref ParameterBase;");
+                    if (BufferCount > 0)
+                    {
+                        w.Line($"ref {T} q = ref BufferBase;");
+                    }
+
                     w.Line($"ref {T} h = ref MemoryMarshal.GetReference(state);");
                     w.Line($"ref {T} x0 = ref MemoryMarshal.GetReference(input);");
                     int stateOffset = 0;

@@ -25,6 +25,7 @@ namespace NetGen.Generator.Emitting
                     w.Line("global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));");
                     w.Line("global::NetGen.Runtime.Guard.Finite(input, InputSize, nameof(input));");
                     w.Line("global::NetGen.Runtime.Guard.LearningRate(learningRate, nameof(learningRate));");
+                    EmitTrainingBatchGuard(w, "1");
                     EmitTrainBody(w, "ref MemoryMarshal.GetReference(input)", "label", "MemoryMarshal.CreateReadOnlySpan(ref label, 1)", "input", single: true);
                 }
             }
@@ -66,7 +67,7 @@ namespace NetGen.Generator.Emitting
                 EmitBatchValidation(w);
                 w.Line("global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));");
                 w.Line("gradient.Clear();");
-                w.Line($"double total = BackpropagateRange(Scratch, inputs, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref MemoryMarshal.GetReference(gradient), {_t.One});");
+                w.Line($"double total = BackpropagateRange({ScratchOf("count")}, inputs, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref MemoryMarshal.GetReference(gradient), {_t.One});");
                 w.Line("global::NetGen.Runtime.Guard.Loss(total);");
                 w.Line("global::NetGen.Runtime.Guard.Gradient(gradient);");
                 w.Line($"return ({T})(total / {PerRow("count")});");
@@ -83,30 +84,48 @@ namespace NetGen.Generator.Emitting
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private double BackpropagateRange({T}[] scratch, ReadOnlySpan<{T}> inputs, {TargetsParameter}, int from, int to, {T} scale, ref {T} target, {T} alpha)"))
             {
+                string capacity = Coupled ? "(to - from)" : "BatchChunk";
                 w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
-                w.Line($"ref {T} d = ref Unsafe.Add(ref a, BatchChunk * ActivationCount);");
-                w.Line($"ref {T} s = ref Unsafe.Add(ref d, BatchChunk * ActivationCount);");
+                w.Line($"ref {T} d = ref Unsafe.Add(ref a, {capacity} * ActivationCount);");
+                w.Line($"ref {T} s = ref Unsafe.Add(ref d, {capacity} * ActivationCount);");
+                if (JoinWidth > 0)
+                {
+                    w.Line($"ref {T} join = ref Unsafe.Add(ref s, TransposeScratch); // the shares of δ of a value read by several layers");
+                }
+
                 w.Line($"ref {T} p = ref ParameterBase;");
+                if (StatisticsSize > 0)
+                {
+                    w.Line($"ref {T} st = ref MemoryMarshal.GetArrayDataReference(_statistics);");
+                }
+
                 w.Line("double total = 0;");
                 if (Stochastic)
                 {
                     w.Line("ulong key = global::NetGen.Runtime.Dropout.StepKey(_seed, StepCount); // dropout's masks for this step");
                 }
 
-                using (w.Block("for (int start = from; start < to; start += BatchChunk)"))
+                string forward = Stochastic ? "ForwardBatch(ref x, ref a, m, ref s, training: true, key, start);" : Coupled ? "ForwardBatch(ref x, ref a, m, ref s, training: true);" : "ForwardBatch(ref x, ref a, m, ref s);";
+                if (Coupled)
                 {
-                    w.Line("int m = Math.Min(BatchChunk, to - start);");
+                    w.Line("// The whole range at once: batch normalization takes its statistics over all of it, whatever its size.");
+                    w.Line("int start = from;");
+                    w.Line("int m = to - from;");
                     w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
-                    w.Line(Stochastic ? "ForwardBatch(ref x, ref a, m, ref s, training: true, key, start);" : "ForwardBatch(ref x, ref a, m, ref s);");
+                    w.Line(forward);
                     EmitLossAndOutputDeltas(w, "start");
-
-                    foreach (Layer layer in Enumerable.Reverse(_layers))
+                    EmitBackwardCalls(w);
+                }
+                else
+                {
+                    using (w.Block("for (int start = from; start < to; start += BatchChunk)"))
                     {
-                        string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
-                        string dx = layer.Previous is null ? string.Empty : $", ref Unsafe.Add(ref d, m * {layer.Previous.A})";
-                        string stored = layer.BackwardUsesStored ? $", ref Unsafe.Add(ref a, m * {layer.A})" : string.Empty;
-                        string scratch = layer.BackwardScratch > 0 ? ", ref s" : string.Empty;
-                        w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha, {input}{stored}, ref Unsafe.Add(ref d, m * {layer.A}){dx}{scratch}, m);");
+                        w.Line("int m = Math.Min(BatchChunk, to - start);");
+                        w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
+                        w.Line(forward);
+                        EmitLossAndOutputDeltas(w, "start");
+
+                        EmitBackwardCalls(w);
                     }
                 }
 
@@ -114,11 +133,48 @@ namespace NetGen.Generator.Emitting
             }
 
             w.Line();
-            w.Line("/// <summary>Training scratch: activations and deltas for BatchChunk examples, then the forward kernels' transposed blocks.</summary>");
-            w.Line("private const int ScratchLength = (2 * BatchChunk * ActivationCount) + TransposeScratch;");
-            w.Line();
-            w.Line("/// <summary>Training scratch, allocated on first use.</summary>");
-            w.Line($"private {T}[] Scratch => _scratch ??= new {T}[ScratchLength];");
+            string join = JoinWidth > 0 ? $" + (BatchChunk * {JoinWidth * MaxSources})" : string.Empty;
+            if (Coupled)
+            {
+                w.Line("/// <summary>Training scratch per example of a mini-batch: activations and deltas, and the shares of δ of a value read by several layers.</summary>");
+                w.Line($"private const int ScratchPerExample = (2 * ActivationCount){(JoinWidth > 0 ? $" + {JoinWidth * MaxSources}" : string.Empty)};");
+                w.Line();
+                w.Line("/// <summary>Training scratch for a mini-batch of count examples, all at once (batch normalization sees the whole of it); grown on first use of a larger batch.</summary>");
+                using (w.Block($"private {T}[] ScratchFor(int count)"))
+                {
+                    w.Line("long length = ((long)count * ScratchPerExample) + TransposeScratch;");
+                    using (w.Block("if (length > Array.MaxLength)"))
+                    {
+                        w.Line("throw new ArgumentException($\"A mini-batch of {count} examples needs {length} values of training scratch (batch normalization takes the whole mini-batch at once), more than an array holds; train on smaller mini-batches.\", \"inputs\");");
+                    }
+
+                    w.Line();
+                    using (w.Block("if (_scratch is null || _scratch.Length < length)"))
+                    {
+                        w.Line($"_scratch = new {T}[length];");
+                    }
+
+                    w.Line();
+                    w.Line("return _scratch;");
+                }
+            }
+            else
+            {
+                if (JoinWidth > 0)
+                {
+                    w.Line("/// <summary>Training scratch: activations and deltas for BatchChunk examples, the forward kernels' transposed blocks, then the shares of δ of a value read by several layers.</summary>");
+                }
+                else
+                {
+                    w.Line("/// <summary>Training scratch: activations and deltas for BatchChunk examples, then the forward kernels' transposed blocks.</summary>");
+                }
+
+                w.Line($"private const int ScratchLength = (2 * BatchChunk * ActivationCount) + TransposeScratch{join};");
+                w.Line();
+                w.Line("/// <summary>Training scratch, allocated on first use.</summary>");
+                w.Line($"private {T}[] Scratch => _scratch ??= new {T}[ScratchLength];");
+            }
+
             EmitParallelTraining(w);
             if (StepsBlocks)
             {
@@ -128,15 +184,23 @@ namespace NetGen.Generator.Emitting
             w.Line();
             w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            string training = Stochastic ? ", bool training = false, ulong key = 0, int first = 0" : string.Empty;
+            string training = Stochastic ? ", bool training = false, ulong key = 0, int first = 0" : Coupled ? ", bool training = false" : string.Empty;
             using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m, ref {T} s{training})"))
             {
                 w.Line($"ref {T} p = ref ParameterBase;");
+                if (BufferCount > 0)
+                {
+                    w.Line($"ref {T} q = ref BufferBase;");
+                }
+
+                if (StatisticsSize > 0)
+                {
+                    w.Line($"ref {T} st = ref MemoryMarshal.GetArrayDataReference(_statistics);");
+                }
+
                 foreach (Layer layer in _layers)
                 {
-                    string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, m * {layer.Previous.A})";
-                    string random = layer.IsStochastic ? ", training, key, first" : string.Empty;
-                    w.Line($"Layer{layer.Index}ForwardBatch(ref p, {input}, ref Unsafe.Add(ref a, m * {layer.A}), m, ref s{random});");
+                    w.Line($"Layer{layer.Index}ForwardBatch({layer.ForwardBatchArguments(layer.SourceRefs("a", "m * "), $"ref Unsafe.Add(ref a, m * {layer.A})")});");
                 }
             }
 
@@ -165,6 +229,7 @@ namespace NetGen.Generator.Emitting
 
             w.Line();
             _optimizer.EmitStep(w);
+            EmitCommitStatistics(w);
 
             w.Line();
             string lastDerivative = Last.HasOutputDerivative ? $" ⊙ f′({Last.OutputName})" : string.Empty;
@@ -203,6 +268,18 @@ namespace NetGen.Generator.Emitting
             }
         }
 
+        /// <summary>The training scratch for a batch of <paramref name="count"/> examples: Scratch, or ScratchFor(count) when the whole batch goes through at once.</summary>
+        private string ScratchOf(string count) => Coupled ? $"ScratchFor({count})" : "Scratch";
+
+        /// <summary>CommitStatistics(); after a step taken, in a network with batch statistics.</summary>
+        private void EmitCommitLine(CodeWriter w)
+        {
+            if (Commit.Length > 0)
+            {
+                w.Line(Commit);
+            }
+        }
+
         /// <summary>Validates a batch's inputs and targets and declares count.</summary>
         private void EmitBatchValidation(CodeWriter w)
         {
@@ -229,6 +306,8 @@ namespace NetGen.Generator.Emitting
             {
                 w.Line("global::NetGen.Runtime.Guard.Finite(targets, OutputSize, nameof(targets));");
             }
+
+            EmitTrainingBatchGuard(w, "count");
         }
 
         /// <summary>The step after validation: fused for a single example under plain SGD, else gradient then optimizer step.</summary>
@@ -245,9 +324,10 @@ namespace NetGen.Generator.Emitting
                     else if (single)
                     {
                         w.Line("// The step fused into the mini-batch backward pass, for a batch of one.");
-                        w.Line($"double fused = BackpropagateRange(Scratch, {inputs}, {targets}, 0, 1, {_t.One}, ref ParameterBase, -learningRate);");
+                        w.Line($"double fused = BackpropagateRange({ScratchOf("1")}, {inputs}, {targets}, 0, 1, {_t.One}, ref ParameterBase, -learningRate);");
                         w.Line("global::NetGen.Runtime.Guard.Loss(fused);");
                         w.Line("StepCount++;");
+                        EmitCommitLine(w);
                         w.Line($"return ({T})fused;");
                     }
                     else
@@ -260,12 +340,13 @@ namespace NetGen.Generator.Emitting
                             }
                         }
 
-                        using (w.Block("if (count <= BatchChunk && !UseParallel(count))"))
+                        using (Coupled ? null : w.Block("if (count <= BatchChunk && !UseParallel(count))"))
                         {
                             w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).");
-                            w.Line($"double fused = BackpropagateRange(Scratch, {inputs}, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref ParameterBase, -learningRate);");
+                            w.Line($"double fused = BackpropagateRange({ScratchOf("count")}, {inputs}, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref ParameterBase, -learningRate);");
                             w.Line("global::NetGen.Runtime.Guard.Loss(fused);");
                             w.Line("_stepCount++;");
+                            EmitCommitLine(w);
                             w.Line($"return ({T})(fused / {PerRow("count")});");
                         }
                     }
@@ -274,7 +355,7 @@ namespace NetGen.Generator.Emitting
                 w.Line();
             }
 
-            if (!single)
+            if (!single && !Coupled)
             {
                 using (w.Block("if (UseParallel(count))"))
                 {
@@ -311,10 +392,11 @@ namespace NetGen.Generator.Emitting
             w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
             w.Line("Array.Clear(gradient);");
             string n = single ? "1" : "count";
-            w.Line($"double total = BackpropagateRange(Scratch, {inputs}, {targets}, 0, {n}, {_t.One} / {PerRow(n)}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
+            w.Line($"double total = BackpropagateRange({ScratchOf(n)}, {inputs}, {targets}, 0, {n}, {_t.One} / {PerRow(n)}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
             w.Line("global::NetGen.Runtime.Guard.Loss(total);");
             w.Line("global::NetGen.Runtime.Guard.Gradient(gradient);");
             w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
+            EmitCommitLine(w);
             w.Line($"return ({T})(total / {PerRow(n)});");
         }
 

@@ -19,6 +19,7 @@ namespace NetGen.Generator.Emitting
         private const int StackLimit = 16384;
 
         private readonly NetworkModel _model;
+        private readonly NetworkPlan _plan;
         private readonly Numeric _t;
         private readonly List<Layer> _layers = new();
         private readonly Head _head;
@@ -36,21 +37,11 @@ namespace NetGen.Generator.Emitting
             _model = model;
             _t = Numeric.For(model.Precision);
             _kernels = new Kernels(_t);
-            int parameters = 0;
-            int activations = 0;
-            Layer? previous = null;
-            for (int i = 0; i < model.Layers.Count; i++)
-            {
-                Layer layer = Layer.For(model.Layers[i], i, parameters, activations, previous, model);
-                _layers.Add(layer);
-                parameters += layer.ParameterCount;
-                activations += layer.StoredWidth;
-                previous = layer;
-            }
-
-            _parameterCount = parameters;
-            _activationCount = activations;
-            _batchChunk = System.Math.Max(4, System.Math.Min(256, (1 << 20) / activations / 4 * 4));
+            _plan = NetworkPlan.For(model);
+            _layers.AddRange(_plan.Layers);
+            _parameterCount = _plan.ParameterCount;
+            _activationCount = _plan.ActivationCount;
+            _batchChunk = System.Math.Max(4, System.Math.Min(256, (1 << 20) / _activationCount / 4 * 4));
             _head = Head.For(model.Head, Last.Outputs, _t);
             _blocks = _layers.All(l => l.SupportsBlocks);
             _optimizer = Optimizer.For(model.Optimizer, _t);
@@ -130,7 +121,7 @@ namespace NetGen.Generator.Emitting
                 EmitTrain(w);
                 EmitStreaming(w);
                 ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
-                OnnxEmitter.Emit(w, _model, _layers, _head, _t);
+                OnnxEmitter.Emit(w, _model, _plan, _head, _t);
                 CompiledWeightsEmitter.Emit(w, _model, _layers, _t);
                 EmitForward(w);
                 foreach (Layer layer in _layers)
@@ -241,6 +232,7 @@ namespace NetGen.Generator.Emitting
                 w.Line();
             }
 
+            EmitBufferStorage(w);
             w.Line("/// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>");
             w.Line($"private readonly {T}[] _storage;");
             w.Line("private readonly int _origin;");
@@ -321,11 +313,16 @@ namespace NetGen.Generator.Emitting
             using (w.Block($"private void Forward(ref {T} x, ref {T} a)"))
             {
                 w.Line($"ref {T} p = ref ParameterBase;");
+                if (BufferCount > 0)
+                {
+                    w.Line($"ref {T} q = ref BufferBase;");
+                }
+
                 foreach (Layer layer in _layers)
                 {
-                    string input = layer.Previous is null ? "ref x" : $"ref Unsafe.Add(ref a, {layer.Previous.A})";
+                    string input = layer.SourceRefs("a", string.Empty);
                     string scratch = layer.ForwardScratch > 0 ? ", ref Unsafe.Add(ref a, ActivationCount)" : string.Empty;
-                    w.Line($"Layer{layer.Index}Forward(ref p, {input}, ref Unsafe.Add(ref a, {layer.A}){scratch});");
+                    w.Line($"Layer{layer.Index}Forward({layer.ForwardArguments(input, $"ref Unsafe.Add(ref a, {layer.A})", scratch)});");
                 }
             }
         }

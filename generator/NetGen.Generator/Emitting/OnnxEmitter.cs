@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NetGen.Generator.Emitting.Heads;
 using NetGen.Generator.Emitting.Layers;
 using NetGen.Generator.Model;
@@ -13,9 +14,9 @@ namespace NetGen.Generator.Emitting
     /// </summary>
     internal static class OnnxEmitter
     {
-        public static void Emit(CodeWriter w, NetworkModel model, IReadOnlyList<Layer> layers, Head head, Numeric t)
+        public static void Emit(CodeWriter w, NetworkModel model, NetworkPlan plan, Head head, Numeric t)
         {
-            IReadOnlyList<string> names = ModelFileEmitter.SequentialNames(layers);
+            IReadOnlyList<Layer> layers = plan.Layers;
             string dtype = t.Type == "float" ? "F32" : "F64";
             string onnxType = t.Type == "float" ? "FLOAT" : "DOUBLE";
             Layer last = layers[layers.Count - 1];
@@ -40,10 +41,27 @@ namespace NetGen.Generator.Emitting
                 w.Line("}");
                 w.Line();
                 w.Line("string x = g.Input(\"input\", InputSize);");
+                bool chain = plan.IsChain;
+                if (!chain)
+                {
+                    w.Line("string input = x;");
+                }
+
                 for (int i = 0; i < layers.Count; i++)
                 {
-                    w.Line($"// Layer {i.ToString(CultureInfo.InvariantCulture)}: {layers[i].Modules}");
-                    layers[i].EmitOnnx(w, names[i]);
+                    Layer layer = layers[i];
+                    w.Line($"// Layer {i.ToString(CultureInfo.InvariantCulture)}: {layer.Modules}");
+                    if (chain)
+                    {
+                        layer.EmitOnnx(w, layer.Module);
+                        continue;
+                    }
+
+                    // A graph: each layer's value has a name of its own, and a layer starts from its first source's.
+                    var sources = layer.Sources.Select(s => s is null ? "input" : "v" + s.Index.ToString(CultureInfo.InvariantCulture)).ToList();
+                    w.Line($"x = {sources[0]};");
+                    layer.EmitOnnx(w, layer.Module, sources);
+                    w.Line($"string v{i.ToString(CultureInfo.InvariantCulture)} = x;");
                 }
 
                 string? output = head.Onnx("g", "x");

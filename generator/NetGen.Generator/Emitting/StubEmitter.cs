@@ -43,6 +43,7 @@ namespace NetGen.Generator.Emitting
                 w.Line("public const int InputSize = 1;");
                 w.Line("public const int OutputSize = 1;");
                 w.Line("public const int ParameterCount = 1;");
+                w.Line("public const int BufferCount = 0;");
                 w.Line("public const int OptimizerStateSize = 0;");
                 w.Line($"public const string Summary = \"{name}: not generated, the declaration has errors\";");
                 if (labels)
@@ -61,6 +62,8 @@ namespace NetGen.Generator.Emitting
 
                 w.Line($"public {name}() {{ }}");
                 w.Line($"public global::System.Span<{t}> Parameters => {fail};");
+                w.Line($"public global::System.Span<{t}> Buffers => {fail};");
+                w.Line($"public global::System.Span<long> Counters => {fail};");
                 w.Line($"public global::System.Span<{t}> OptimizerState => {fail};");
                 w.Line($"public long StepCount {{ get => {fail}; set => {fail}; }}");
                 w.Line($"public int TrainingThreads {{ get => {fail}; set => {fail}; }}");
@@ -103,6 +106,7 @@ namespace NetGen.Generator.Emitting
                     w.Line($"static int {network}.InputSize => InputSize;");
                     w.Line($"static int {network}.OutputSize => OutputSize;");
                     w.Line($"static int {network}.ParameterCount => ParameterCount;");
+                    w.Line($"static int {network}.BufferCount => BufferCount;");
                     w.Line($"static int {network}.OptimizerStateSize => OptimizerStateSize;");
                     w.Line($"static string {network}.Summary => Summary;");
                     w.Line($"static int global::NetGen.ITrainable<{name}, {t}, {target}>.TargetsPerExample => 1;");

@@ -2,7 +2,7 @@ namespace NetGen.Generator.Model
 {
     /// <summary>
     /// A 2-D convolution on a <paramref name="InChannels"/> × <paramref name="Height"/> × <paramref name="Width"/> input
-    /// (the shape the layer before it produces), with square kernels, and the activation that follows it.
+    /// (the shape the layer before it produces), with square kernels.
     /// </summary>
     internal sealed record Conv2DModel(
         int InChannels,
@@ -12,8 +12,7 @@ namespace NetGen.Generator.Model
         int Padding,
         int Height,
         int Width,
-        ActivationKind Activation,
-        double Slope) : LayerModel, IActivatedModel
+        bool Bias = true) : LayerModel
     {
         public override string Kind => "Conv2D";
 
@@ -29,13 +28,15 @@ namespace NetGen.Generator.Model
 
         public override LayerShape OutputShape => new(OutChannels, OutHeight, OutWidth);
 
-        public override long ParameterCount => ((long)OutChannels * InChannels * Kernel * Kernel) + OutChannels;
+        public override long ParameterCount => ((long)OutChannels * InChannels * Kernel * Kernel) + (Bias ? OutChannels : 0);
 
         public override long StoredValues(int sequenceLength) => OutputsPerRow;
 
         /// <summary>The windows (C·k·k × H′·W′) and, in the backward pass, their gradient.</summary>
         public override long WorkingValues => 2L * InChannels * Kernel * Kernel * OutHeight * OutWidth;
 
-        public LayerModel WithActivation(ActivationKind activation, double slope) => this with { Activation = activation, Slope = slope };
+        public override int OutputRows(int inputRows) => 1;
+
+        public override bool TakesActivation => true;
     }
 }

@@ -1,7 +1,7 @@
 namespace NetGen.Generator.Model
 {
-    /// <summary>A Dense layer and the activation that follows it. Slope is used by LeakyRelu only.</summary>
-    internal sealed record DenseModel(int Inputs, int Outputs, ActivationKind Activation, double Slope) : LayerModel, IActivatedModel
+    /// <summary>A Dense layer, z = W·x + b (the activation after it is a node of its own).</summary>
+    internal sealed record DenseModel(int Inputs, int Outputs) : LayerModel
     {
         public override string Kind => "Dense";
 
@@ -13,6 +13,6 @@ namespace NetGen.Generator.Model
 
         public override long StoredValues(int sequenceLength) => Outputs;
 
-        public LayerModel WithActivation(ActivationKind activation, double slope) => this with { Activation = activation, Slope = slope };
+        public override bool TakesActivation => true;
     }
 }

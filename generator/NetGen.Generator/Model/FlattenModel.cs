@@ -17,5 +17,7 @@ namespace NetGen.Generator.Model
         public override long ParameterCount => 0;
 
         public override long StoredValues(int sequenceLength) => OutputsPerRow;
+
+        public override int OutputRows(int inputRows) => 1;
     }
 }

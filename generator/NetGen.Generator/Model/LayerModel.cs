@@ -27,10 +27,25 @@ namespace NetGen.Generator.Model
         /// <summary>Trainable parameters.</summary>
         public abstract long ParameterCount { get; }
 
+        /// <summary>Values of state that is not trained (running statistics), of the network's precision.</summary>
+        public virtual long BufferCount => 0;
+
+        /// <summary>Integer buffers (num_batches_tracked), int64 in PyTorch's files.</summary>
+        public virtual int CounterCount => 0;
+
         /// <summary>Scratch values the layer works in besides what it stores (a convolution's windows), counted against the size limit too.</summary>
         public virtual long WorkingValues => 0;
 
-        /// <summary>Values stored per example for the backward pass, given the sequence length (for the network size limit).</summary>
+        /// <summary>Values stored per row for the backward pass, given the sequence length (for the network size limit).</summary>
         public abstract long StoredValues(int sequenceLength);
+
+        /// <summary>Values stored per example: <see cref="StoredValues"/> for each of the <paramref name="rows"/> rows of the output.</summary>
+        public virtual long StoredPerExample(int sequenceLength, int rows) => rows * StoredValues(sequenceLength);
+
+        /// <summary>Rows of the value the layer writes per example, given the rows it reads (1 for an image; T for a sequence).</summary>
+        public virtual int OutputRows(int inputRows) => inputRows;
+
+        /// <summary>Whether an activation written after this layer can run in its kernels (its output is stored, f′ is read from it).</summary>
+        public virtual bool TakesActivation => false;
     }
 }

@@ -19,5 +19,7 @@ namespace NetGen.Generator.Model
 
         /// <summary>The outputs, then the index of each output's arg max (for the backward pass).</summary>
         public override long StoredValues(int sequenceLength) => 2L * OutputsPerRow;
+
+        public override int OutputRows(int inputRows) => 1;
     }
 }

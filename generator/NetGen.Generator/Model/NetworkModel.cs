@@ -51,6 +51,7 @@ namespace NetGen.Generator.Model
     /// <param name="SequenceLength">Time steps T of an example for networks with recurrent layers; 0 for none.</param>
     /// <param name="Weights">The compiled-in weights ([Network(Weights = "…")]) once validated against the topology, or null.</param>
     /// <param name="Checkpointing">Whether recurrent layers keep only every ⌈√T⌉-th step record and recompute the rest in the backward pass.</param>
+    /// <param name="Nodes">The graph of values, in an order where every node follows the nodes it reads; the last is the output the head reads.</param>
     /// <param name="Interfaces">Whether the class implements NetGen.INetwork and its flavours (the consumer compiles as C# 11 or later: static abstract members).</param>
     internal sealed record NetworkModel(
         string Namespace,
@@ -60,7 +61,7 @@ namespace NetGen.Generator.Model
         Precision Precision,
         int SequenceLength,
         bool Checkpointing,
-        EquatableArray<LayerModel> Layers,
+        EquatableArray<NodeModel> Nodes,
         HeadKind Head,
         OptimizerKind Optimizer,
         bool Interfaces,

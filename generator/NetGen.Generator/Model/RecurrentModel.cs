@@ -16,6 +16,12 @@ namespace NetGen.Generator.Model
 
         public override long ParameterCount => (long)Gates * Hidden * (Inputs + Hidden + 2);
 
+        /// <summary>Per example: the step records of all T steps, whatever rows it returns.</summary>
         public override long StoredValues(int sequenceLength) => (long)(Gates + 2) * Hidden * System.Math.Max(1, sequenceLength);
+
+        public override long StoredPerExample(int sequenceLength, int rows) => StoredValues(sequenceLength);
+
+        /// <summary>T rows with ReturnSequences, else the last step's h_T.</summary>
+        public override int OutputRows(int inputRows) => ReturnSequences ? inputRows : 1;
     }
 }

@@ -2,9 +2,9 @@ namespace NetGen.Generator.Model
 {
     /// <summary>
     /// The place of a layer whose arguments could not be read (not constants, or missing): keeps the layer indexes of
-    /// the ones after it, takes an activation without a second error, and is never emitted (the network is invalid).
+    /// the ones after it, and is never emitted (the network is invalid).
     /// </summary>
-    internal sealed record UnreadModel(string Name) : LayerModel, IActivatedModel
+    internal sealed record UnreadModel(string Name) : LayerModel
     {
         public override string Kind => Name;
 
@@ -14,12 +14,6 @@ namespace NetGen.Generator.Model
 
         public override long ParameterCount => 0;
 
-        public ActivationKind Activation => ActivationKind.Identity;
-
-        public double Slope => 0;
-
         public override long StoredValues(int sequenceLength) => 0;
-
-        public LayerModel WithActivation(ActivationKind activation, double slope) => this;
     }
 }

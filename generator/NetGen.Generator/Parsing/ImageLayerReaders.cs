@@ -17,13 +17,13 @@ namespace NetGen.Generator.Parsing
             bool sizes = r.Positive(0, "inChannels") & r.Positive(1, "outChannels") & r.Positive(2, "kernelSize");
             if (stride < 1)
             {
-                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Stride"), r.Kind, Int(r.Index), "Stride", Int(stride), "it must be at least 1");
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Stride"), r.Kind, r.Label, "Stride", Int(stride), "it must be at least 1");
                 sizes = false;
             }
 
             if (padding < 0 || (kernel > 0 && padding >= kernel))
             {
-                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Padding"), r.Kind, Int(r.Index), "Padding", Int(padding), "it must be at least 0 and less than the kernel size, " + Int(kernel));
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Padding"), r.Kind, r.Label, "Padding", Int(padding), "it must be at least 0 and less than the kernel size, " + Int(kernel));
                 sizes = false;
             }
 
@@ -36,7 +36,7 @@ namespace NetGen.Generator.Parsing
                 width = shape.Width;
                 if (inChannels > 0 && shape.Channels != inChannels)
                 {
-                    r.Error(DiagnosticDescriptors.ShapeMismatch, r.At(0), r.Source, shape.ToString(), r.Kind, Int(r.Index), Int(inChannels) + " input channels");
+                    r.Error(DiagnosticDescriptors.ShapeMismatch, r.At(0), r.Source, shape.ToString(), r.Kind, r.Label, Int(inChannels) + " input channels");
                 }
 
                 if (sizes)
@@ -46,17 +46,24 @@ namespace NetGen.Generator.Parsing
             }
 
             r.OutputKnown &= sizes && image is not null;
-            return new Conv2DModel(inChannels, outChannels, kernel, stride, padding, height, width, ActivationKind.Identity, 0);
+            return new Conv2DModel(inChannels, outChannels, kernel, stride, padding, height, width, r.NamedBool("Bias", fallback: true));
         }
 
-        public static LayerModel MaxPool2D(LayerReading r)
+        public static LayerModel MaxPool2D(LayerReading r) =>
+            Pool2D(r, (image, size, stride) => new MaxPool2DModel(image?.Channels ?? 0, image?.Height ?? 0, image?.Width ?? 0, size, stride));
+
+        public static LayerModel AvgPool2D(LayerReading r) =>
+            Pool2D(r, (image, size, stride) => new AvgPool2DModel(image?.Channels ?? 0, image?.Height ?? 0, image?.Width ?? 0, size, stride));
+
+        /// <summary>A pooling layer: its window size, its stride (the size when 0 or not written), and windows that fit and read the whole image.</summary>
+        private static LayerModel Pool2D(LayerReading r, System.Func<LayerShape?, int, int, LayerModel> create)
         {
             int size = r.Int(0);
             int stride = r.NamedInt("Stride", 0);
             bool sizes = r.Positive(0, "size");
             if (stride < 0)
             {
-                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Stride"), r.Kind, Int(r.Index), "Stride", Int(stride), "it must be at least 1 (or 0 for the window size)");
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Stride"), r.Kind, r.Label, "Stride", Int(stride), "it must be at least 1 (or 0 for the window size)");
                 sizes = false;
             }
 
@@ -72,14 +79,21 @@ namespace NetGen.Generator.Parsing
             }
 
             r.OutputKnown &= sizes && image is not null;
-            return new MaxPool2DModel(image?.Channels ?? 0, image?.Height ?? 0, image?.Width ?? 0, size, stride);
+            return create(image, size, stride);
+        }
+
+        public static LayerModel GlobalAvgPool2D(LayerReading r)
+        {
+            LayerShape? image = r.ExpectImage();
+            r.OutputKnown &= image is not null;
+            return new GlobalAvgPool2DModel(image?.Channels ?? 0, image?.Height ?? 0, image?.Width ?? 0);
         }
 
         public static LayerModel Flatten(LayerReading r)
         {
             if (r.Incoming is { IsSpatial: false } vector)
             {
-                r.Error(DiagnosticDescriptors.MisplacedFlatten, LocationInfo.From(r.Syntax.GetLocation()), Int(r.Index), r.Source, vector.Values.ToString(CultureInfo.InvariantCulture));
+                r.Error(DiagnosticDescriptors.MisplacedFlatten, LocationInfo.From(r.Syntax.GetLocation()), r.Label, r.Source, vector.Values.ToString(CultureInfo.InvariantCulture));
                 r.OutputKnown = false;
                 return new FlattenModel(0, 0, 0);
             }
@@ -94,14 +108,14 @@ namespace NetGen.Generator.Parsing
             double p = r.Arguments[0];
             if (!(p >= 0 && p < 1))
             {
-                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.At(0), r.Kind, Int(r.Index), "probability", p.ToString("R", CultureInfo.InvariantCulture), "it must be at least 0 and less than 1");
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.At(0), r.Kind, r.Label, "probability", p.ToString("R", CultureInfo.InvariantCulture), "it must be at least 0 and less than 1");
             }
 
             if (r.Incoming is null)
             {
-                if (r.Index == 0)
+                if (r.ReadsNetworkInput)
                 {
-                    r.Error(DiagnosticDescriptors.MissingInputShape, LocationInfo.From(r.Syntax.GetLocation()), r.Kind, Int(r.Index), r.NetworkName);
+                    r.Error(DiagnosticDescriptors.MissingInputShape, LocationInfo.From(r.Syntax.GetLocation()), r.Kind, r.Label, r.NetworkName);
                 }
 
                 r.OutputKnown = false;

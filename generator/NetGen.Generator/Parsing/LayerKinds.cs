@@ -59,7 +59,15 @@ namespace NetGen.Generator.Parsing
             ["NetGen.MaxPool2DAttribute"] = new("MaxPool2D", new[] { "size" }, ImageLayerReaders.MaxPool2D),
             ["NetGen.FlattenAttribute"] = new("Flatten", System.Array.Empty<string>(), ImageLayerReaders.Flatten),
             ["NetGen.DropoutAttribute"] = new("Dropout", new[] { "probability" }, ImageLayerReaders.Dropout, integers: false),
+            ["NetGen.AvgPool2DAttribute"] = new("AvgPool2D", new[] { "size" }, ImageLayerReaders.AvgPool2D),
+            ["NetGen.GlobalAvgPool2DAttribute"] = new("GlobalAvgPool2D", System.Array.Empty<string>(), ImageLayerReaders.GlobalAvgPool2D),
+            ["NetGen.BatchNorm2DAttribute"] = new("BatchNorm2D", new[] { "channels" }, NormalizationReaders.BatchNorm2D),
+            ["NetGen.BatchNorm1DAttribute"] = new("BatchNorm1D", new[] { "features" }, NormalizationReaders.BatchNorm1D),
+            ["NetGen.LayerNormAttribute"] = new("LayerNorm", new[] { "features" }, NormalizationReaders.LayerNorm),
         };
+
+        /// <summary>[Residual(typeof(B), Shortcut = typeof(S))]: y = S(x) + B(x), read by the graph builder (it expands blocks).</summary>
+        public const string ResidualAttribute = "NetGen.ResidualAttribute";
 
         /// <summary>[Input(channels, height, width)]: the shape of an example, for networks that start with image layers.</summary>
         public const string InputAttribute = "NetGen.InputAttribute";
@@ -82,10 +90,13 @@ namespace NetGen.Generator.Parsing
         };
 
         /// <summary>Whether NetGen reads this attribute (by full name) in a network's attribute lists.</summary>
-        public static bool IsKnown(string fullName) => fullName == InputAttribute || s_layers.ContainsKey(fullName) || s_activations.ContainsKey(fullName) || s_heads.ContainsKey(fullName);
+        public static bool IsKnown(string fullName) => fullName == InputAttribute || fullName == ResidualAttribute || s_layers.ContainsKey(fullName) || s_activations.ContainsKey(fullName) || s_heads.ContainsKey(fullName);
 
         /// <summary>The short name as written, e.g. "Dense" for NetGen.DenseAttribute.</summary>
         public static string ShortName(string fullName) => fullName.Substring(fullName.LastIndexOf('.') + 1, fullName.Length - fullName.LastIndexOf('.') - 1 - "Attribute".Length);
+
+        /// <summary>Whether the attribute is a layer of the list: a layer kind or a [Residual].</summary>
+        public static bool IsLayerOrResidual(string fullName) => fullName == ResidualAttribute || s_layers.ContainsKey(fullName);
 
         public static bool TryGetLayer(string fullName, out LayerKind kind) => s_layers.TryGetValue(fullName, out kind!);
 

@@ -13,7 +13,7 @@ namespace NetGen.Generator.Parsing
             r.Positive(0, "inputs");
             r.OutputKnown = r.Positive(1, "outputs");
             r.ExpectVector(inputs);
-            return new DenseModel(inputs, outputs, ActivationKind.Identity, 0);
+            return new DenseModel(inputs, outputs);
         }
 
         public static LayerModel Recurrent(LayerReading r, Func<int, int, bool, RecurrentModel> create)

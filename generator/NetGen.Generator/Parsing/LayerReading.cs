@@ -20,6 +20,8 @@ namespace NetGen.Generator.Parsing
         public LayerReading(
             string kind,
             int index,
+            string label,
+            bool readsNetworkInput,
             AttributeData data,
             AttributeSyntax syntax,
             double[] arguments,
@@ -31,6 +33,8 @@ namespace NetGen.Generator.Parsing
         {
             Kind = kind;
             Index = index;
+            Label = label;
+            ReadsNetworkInput = readsNetworkInput;
             Data = data;
             Syntax = syntax;
             Arguments = arguments;
@@ -43,7 +47,14 @@ namespace NetGen.Generator.Parsing
 
         public string Kind { get; }
 
+        /// <summary>The layer's position among the layers of its list (the network's, or a block's).</summary>
         public int Index { get; }
+
+        /// <summary>How messages number the layer: "2", or "1 of block 'Basic'" inside a block.</summary>
+        public string Label { get; }
+
+        /// <summary>Whether the layer reads the network's input (the first of the network's list, or of a block that starts it).</summary>
+        public bool ReadsNetworkInput { get; }
 
         public AttributeData Data { get; }
 
@@ -70,7 +81,7 @@ namespace NetGen.Generator.Parsing
         public bool OutputKnown { get; set; } = true;
 
         /// <summary>"Conv2D layer 2".</summary>
-        public string Name => Kind + " layer " + Text(Index);
+        public string Name => Kind + " layer " + Label;
 
         public int Int(int argument) => (int)Arguments[argument];
 
@@ -132,8 +143,28 @@ namespace NetGen.Generator.Parsing
             return fallback;
         }
 
-        /// <summary>A bool named argument (ReturnSequences), false when it is not written.</summary>
-        public bool NamedBool(string name)
+        /// <summary>A double named argument (Epsilon, Momentum), or <paramref name="fallback"/> when it is not written.</summary>
+        public double NamedDouble(string name, double fallback)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in Data.NamedArguments)
+            {
+                if (argument.Key == name)
+                {
+                    if (argument.Value.Kind != TypedConstantKind.Error && argument.Value.Value is double value)
+                    {
+                        return value;
+                    }
+
+                    Error(DiagnosticDescriptors.NonConstantArgument, AtNamed(name), name, Kind);
+                    return fallback;
+                }
+            }
+
+            return fallback;
+        }
+
+        /// <summary>A bool named argument (ReturnSequences, Bias), or <paramref name="fallback"/> when it is not written.</summary>
+        public bool NamedBool(string name, bool fallback = false)
         {
             foreach (KeyValuePair<string, TypedConstant> argument in Data.NamedArguments)
             {
@@ -143,7 +174,7 @@ namespace NetGen.Generator.Parsing
                 }
             }
 
-            return false;
+            return fallback;
         }
 
         /// <summary>Reports NG0005 when constructor argument <paramref name="argument"/> is below 1.</summary>
@@ -155,7 +186,7 @@ namespace NetGen.Generator.Parsing
                 return true;
             }
 
-            Error(DiagnosticDescriptors.NonPositiveSize, At(argument), Kind, Text(Index), name, Text(value));
+            Error(DiagnosticDescriptors.NonPositiveSize, At(argument), Kind, Label, name, Text(value));
             return false;
         }
 
@@ -172,7 +203,7 @@ namespace NetGen.Generator.Parsing
 
             if (shape.IsSpatial)
             {
-                Error(DiagnosticDescriptors.FlattenRequired, LocationInfo.From(Syntax.GetLocation()), Kind, Text(Index), Source, shape.ToString());
+                Error(DiagnosticDescriptors.FlattenRequired, LocationInfo.From(Syntax.GetLocation()), Kind, Label, Source, shape.ToString());
                 return;
             }
 
@@ -180,14 +211,17 @@ namespace NetGen.Generator.Parsing
             {
                 if (IncomingFromImage)
                 {
-                    Error(DiagnosticDescriptors.ShapeMismatch, At(0), Source, IncomingArithmetic, Kind, Text(Index), Text(inputs));
+                    Error(DiagnosticDescriptors.ShapeMismatch, At(0), Source, IncomingArithmetic, Kind, Label, Text(inputs));
                 }
                 else
                 {
-                    Error(DiagnosticDescriptors.SizeMismatch, At(0), Kind, Text(Index), Text(inputs), shape.Values.ToString(CultureInfo.InvariantCulture));
+                    Error(DiagnosticDescriptors.SizeMismatch, At(0), Kind, Label, Text(inputs), shape.Values.ToString(CultureInfo.InvariantCulture));
                 }
             }
         }
+
+        /// <summary>Rows of the value this layer reads per example: 1, or T for a sequence.</summary>
+        public int IncomingRows { get; set; } = 1;
 
         /// <summary>"16×5×5 = 400 values": the values this layer reads, with the image's arithmetic where they come from one.</summary>
         public string IncomingArithmetic { get; set; } = string.Empty;
@@ -200,9 +234,9 @@ namespace NetGen.Generator.Parsing
         {
             if (Incoming is not { } shape)
             {
-                if (Index == 0)
+                if (ReadsNetworkInput)
                 {
-                    Error(DiagnosticDescriptors.MissingInputShape, LocationInfo.From(Syntax.GetLocation()), Kind, Text(Index), NetworkName);
+                    Error(DiagnosticDescriptors.MissingInputShape, LocationInfo.From(Syntax.GetLocation()), Kind, Label, NetworkName);
                 }
 
                 OutputKnown = false;
@@ -211,7 +245,7 @@ namespace NetGen.Generator.Parsing
 
             if (!shape.IsSpatial)
             {
-                Error(DiagnosticDescriptors.ImageLayerOnVector, LocationInfo.From(Syntax.GetLocation()), Kind, Text(Index), Source, shape.Values.ToString(CultureInfo.InvariantCulture));
+                Error(DiagnosticDescriptors.ImageLayerOnVector, LocationInfo.From(Syntax.GetLocation()), Kind, Label, Source, shape.Values.ToString(CultureInfo.InvariantCulture));
                 OutputKnown = false;
                 return null;
             }
@@ -229,19 +263,21 @@ namespace NetGen.Generator.Parsing
             string input = string.Format(CultureInfo.InvariantCulture, "{0}×{1}", image.Height, image.Width);
             if (size > image.Height + (2 * padding) || size > image.Width + (2 * padding))
             {
-                Error(DiagnosticDescriptors.WindowTooLarge, at, Kind, Text(Index), Text(size), input, padded);
+                Error(DiagnosticDescriptors.WindowTooLarge, at, Kind, Label, Text(size), input, padded);
                 OutputKnown = false;
                 return false;
             }
 
+            // Windows further apart than they are wide skip values between them by design (a 1×1 convolution with stride 2, the
+            // projection of a residual network): the tail is one more such gap, not an oversight.
             int rows = Unread(image.Height, size, stride, padding);
             int columns = Unread(image.Width, size, stride, padding);
-            if (rows > 0 || columns > 0)
+            if ((rows > 0 || columns > 0) && stride <= size)
             {
                 string what = rows > 0 && columns > 0
                     ? string.Format(CultureInfo.InvariantCulture, "{0} row(s) and {1} column(s)", rows, columns)
                     : rows > 0 ? Text(rows) + " row(s)" : Text(columns) + " column(s)";
-                Error(DiagnosticDescriptors.UnreadInput, at, Kind, Text(Index), Text(size), Text(stride), what, input);
+                Error(DiagnosticDescriptors.UnreadInput, at, Kind, Label, Text(size), Text(stride), what, input);
                 return false;
             }
 

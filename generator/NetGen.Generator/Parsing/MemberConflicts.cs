@@ -20,6 +20,7 @@ namespace NetGen.Generator.Parsing
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
             "_partLoss", "_partScale", "_partCount", "_partFinite", "_partRate", "_partPhase", "_seed", "StepBatch", "StepBlockScratch", "_stepBlock", "CompiledWeightsResource", "CompiledWeightsSha256", "Kernels",
+            "BufferCount", "Buffers", "Counters", "_buffers", "_counters", "_statistics", "BufferBase", "ScratchPerExample",
         };
 
         /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
@@ -28,6 +29,7 @@ namespace NetGen.Generator.Parsing
             "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax",
             "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
             "BackpropagateRange", "BackpropagateStep", "TrainFused", "ApplyStep", "ModelTensors", "BuildOnnx", "UseParallel", "TrainParallel", "ComputePart",
+            "ScratchFor", "CommitStatistics",
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(

@@ -74,9 +74,15 @@ namespace NetGen.Generator.Parsing
             bool checkpointing = ReadCheckpointing(network, diagnostics, cancellationToken, out LocationInfo? checkpointingAt);
             WeightsRequest? weights = ReadWeights(network, diagnostics, cancellationToken);
             HeadKind head = ReadHead(layers);
+            if (Blocks.IsBlock(type))
+            {
+                // A class marked both [Block] and [Network]: the block's own check reports it, once.
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0));
+            }
 
-            (List<LayerModel> models, bool valid) = BuildLayers(name, layers, declaration, sequenceLength, sequenceLengthAt, context.SemanticModel, diagnostics, cancellationToken);
-            if (checkpointing && !models.Any(m => m is RecurrentModel))
+
+            (List<NodeModel> nodes, bool valid) = BuildGraph(name, layers, declaration, sequenceLength, sequenceLengthAt, context.SemanticModel, diagnostics, cancellationToken);
+            if (checkpointing && !nodes.Any(n => n.Layer is RecurrentModel))
             {
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, checkpointingAt, "Checkpointing = true", $"network '{name}' has no recurrent layer whose steps it would recompute"));
                 valid = false;
@@ -84,7 +90,7 @@ namespace NetGen.Generator.Parsing
 
             if (valid && !HasErrors(diagnostics))
             {
-                CheckMemberConflicts(type, models.Count, precision, diagnostics);
+                CheckMemberConflicts(type, Graph.EmittedLayerCount(nodes), precision, diagnostics);
             }
 
             if (valid && !HasErrors(diagnostics))
@@ -97,14 +103,14 @@ namespace NetGen.Generator.Parsing
                     Precision: precision,
                     SequenceLength: sequenceLength,
                     Checkpointing: checkpointing,
-                    Layers: new EquatableArray<LayerModel>(models),
+                    Nodes: new EquatableArray<NodeModel>(nodes),
                     Head: head,
                     Optimizer: optimizer,
                     Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion });
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), Weights: weights);
             }
 
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || models.Any(m => m is RecurrentModel)));
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer is RecurrentModel)));
         }
 
         /// <summary>
@@ -195,7 +201,7 @@ namespace NetGen.Generator.Parsing
             }
         }
 
-        private static List<AttributeEntry> ReadLayerAttributes(
+        internal static List<AttributeEntry> ReadLayerAttributes(
             INamedTypeSymbol type,
             TypeDeclarationSyntax declaration,
             List<DiagnosticInfo> diagnostics,

@@ -13,9 +13,8 @@ namespace NetGen.Generator.Parsing
     internal readonly record struct AttributeEntry(string Name, string FullName, AttributeData Data, AttributeSyntax Syntax);
 
     /// <summary>
-    /// The network-level checks on the attribute list: order (layers, the activation after a Dense, the head last),
-    /// sizes that chain, the recurrent rules (sequence length, ReturnSequences, recurrent layers first) and the size
-    /// limits. Each kind's own arguments are read through <see cref="LayerKinds"/>.
+    /// The network-level checks on the attribute list: the head last, the sequence length and the size limits; the graph
+    /// itself (each kind's arguments, shapes that chain, the recurrent order, blocks) is read by <see cref="GraphBuilder"/>.
     /// </summary>
     internal static partial class NetworkParser
     {
@@ -44,7 +43,11 @@ namespace NetGen.Generator.Parsing
             return HeadKind.Softmax;
         }
 
-        private static (List<LayerModel> Layers, bool Valid) BuildLayers(
+        /// <summary>
+        /// The network's graph: the attributes before the head read by <see cref="GraphBuilder"/>, then the network-level
+        /// checks (a head, last; the sequence length; the size limits; an activation on the logits).
+        /// </summary>
+        private static (List<NodeModel> Nodes, bool Valid) BuildGraph(
             string networkName,
             List<AttributeEntry> attributes,
             TypeDeclarationSyntax declaration,
@@ -54,216 +57,86 @@ namespace NetGen.Generator.Parsing
             List<DiagnosticInfo> diagnostics,
             CancellationToken cancellationToken)
         {
-            var layers = new List<LayerModel>();
             bool valid = true;
-            bool headSeen = false;
-            string? headName = null;
-            var layerSyntax = new List<AttributeSyntax>();
-            var activationSet = new List<bool>();
-            var activationSyntax = new Dictionary<int, AttributeSyntax>();
-            long parameters = 0;
-            long units = 0;
             (LayerShape? shape, bool inputValid) = ReadInputShape(networkName, attributes, semanticModel, diagnostics, cancellationToken);
             valid &= inputValid;
-            string source = "the input ([Input])";
-            string arithmetic = shape?.Arithmetic ?? string.Empty;
-            bool fromImage = shape is not null;
 
-            foreach ((string kind, string fullName, AttributeData data, AttributeSyntax syntax) in attributes)
+            // The head ends the list: what follows it is misplaced; a [Sigmoid] that is the very last attribute (and no other
+            // head is written) is the binary cross-entropy head.
+            int head = attributes.FindIndex(a => LayerKinds.TryGetHead(a.FullName, out _));
+            if (head < 0 && attributes.Count > 0 && attributes[attributes.Count - 1].Name == "Sigmoid" && !attributes.Any(a => a.Name is "Softmax" or "Identity"))
             {
-                LocationInfo? at = LocationInfo.From(syntax.GetLocation());
-                if (headSeen)
-                {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.HeadNotLast, at, headName!, kind));
-                    valid = false;
-                    continue;
-                }
-
-                if (fullName == LayerKinds.InputAttribute)
-                {
-                    continue; // read before the loop
-                }
-
-                if (LayerKinds.TryGetLayer(fullName, out LayerKind layerKind))
-                {
-                    int index = layers.Count;
-                    LayerModel? previous = index > 0 ? layers[index - 1] : null;
-                    layerSyntax.Add(syntax);
-                    activationSet.Add(false);
-                    double[]? arguments = ReadArguments(data, layerKind);
-                    if (arguments is null)
-                    {
-                        ReportNonConstant(data, syntax, kind, layerKind.Parameters, layerKind.Integers, semanticModel, diagnostics, cancellationToken);
-                        valid = false;
-                        layers.Add(new UnreadModel(kind));
-                        shape = null;
-                        continue;
-                    }
-
-                    var reading = new LayerReading(kind, index, data, syntax, arguments, shape, source, fromImage, networkName, diagnostics) { IncomingArithmetic = arithmetic };
-                    LayerModel model = layerKind.Read(reading);
-                    valid &= reading.Valid;
-                    valid &= CheckRecurrentOrder(model, index, previous, syntax, layerSyntax, diagnostics);
-                    if (reading.Valid && reading.OutputKnown)
-                    {
-                        parameters += model.ParameterCount;
-                        units += model.StoredValues(sequenceLength) + model.WorkingValues;
-                    }
-
-                    layers.Add(model);
-                    source = reading.Name;
-                    if (!reading.OutputKnown)
-                    {
-                        shape = null; // unknown: the layers after it are not checked against it (no cascade)
-                        continue;
-                    }
-
-                    shape = model.OutputShape;
-                    fromImage = model.OutputFromImage(fromImage);
-                    arithmetic = model.OutputArithmetic;
-                    continue;
-                }
-
-                bool sigmoidHead = kind == "Sigmoid" && ReferenceEquals(syntax, attributes[attributes.Count - 1].Syntax) && !attributes.Any(a => a.Name is "Softmax" or "Identity");
-                if (LayerKinds.TryGetHead(fullName, out _) || sigmoidHead)
-                {
-                    if (layers.Count == 0)
-                    {
-                        diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationWithoutDense, at, kind));
-                        valid = false;
-                    }
-
-                    headSeen = true;
-                    headName = kind;
-                    continue;
-                }
-
-                if (!LayerKinds.TryGetActivation(fullName, out ActivationKind activation))
-                {
-                    throw new System.InvalidOperationException("Attribute " + fullName + " has no role in the parser's table.");
-                }
-
-                // An activation: applies to the Dense or Conv2D layer before it.
-                if (layers.Count == 0 || layers[layers.Count - 1] is not IActivatedModel activated)
-                {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationWithoutDense, at, kind));
-                    valid = false;
-                    continue;
-                }
-
-                int last = layers.Count - 1;
-                if (activationSet[last])
-                {
-                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.TwoActivations, at, Int(last), activated.Activation.ToString(), kind));
-                    valid = false;
-                    continue;
-                }
-
-                double slope = 0;
-                if (activation == ActivationKind.LeakyRelu)
-                {
-                    slope = 0.01;
-                    if (data.ConstructorArguments.Length == 1)
-                    {
-                        if (data.ConstructorArguments[0].Value is double s)
-                        {
-                            slope = s;
-                            if (double.IsNaN(s) || double.IsInfinity(s) || s < 0)
-                            {
-                                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSlope, ArgumentLocation(syntax, 0, data), s.ToString("R", CultureInfo.InvariantCulture)));
-                                valid = false;
-                            }
-                        }
-                        else
-                        {
-                            ReportNonConstant(data, syntax, kind, new[] { "slope" }, integers: false, semanticModel, diagnostics, cancellationToken);
-                            valid = false;
-                        }
-                    }
-                    else if (data.AttributeConstructor is null || data.ConstructorArguments.Length > 1)
-                    {
-                        ReportNonConstant(data, syntax, kind, new[] { "slope" }, integers: false, semanticModel, diagnostics, cancellationToken);
-                        valid = false;
-                    }
-                }
-
-                layers[last] = activated.WithActivation(activation, slope);
-                activationSet[last] = true;
-                activationSyntax[last] = syntax;
+                head = attributes.Count - 1;
             }
 
-            if (layers.Count == 0)
+            string? headName = head >= 0 ? attributes[head].Name : null;
+            for (int i = head + 1; head >= 0 && i < attributes.Count; i++)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.HeadNotLast, LocationInfo.From(attributes[i].Syntax.GetLocation()), headName!, attributes[i].Name));
+                valid = false;
+            }
+
+            List<AttributeEntry> list = head >= 0 ? attributes.GetRange(0, head) : attributes;
+            var builder = new GraphBuilder(networkName, sequenceLength, semanticModel.Compilation, diagnostics, cancellationToken);
+            builder.SetInput(shape, System.Math.Max(1, sequenceLength));
+            int output = builder.ReadList(list, NodeModel.NetworkInput, GraphBuilder.Scope.Network);
+            valid &= builder.Valid;
+            List<NodeModel> nodes = builder.Nodes;
+            int layers = nodes.Count(n => n.Layer is not ActivationModel);
+            if (head >= 0 && layers == 0)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationWithoutDense, LocationInfo.From(attributes[head].Syntax.GetLocation()), headName!));
+                valid = false;
+            }
+
+            if (layers == 0)
             {
                 if (diagnostics.Count == 0)
                 {
                     diagnostics.Add(Diagnostic(DiagnosticDescriptors.NoLayers, LocationInfo.From(declaration.Identifier.GetLocation()), networkName));
                 }
 
-                return (layers, false);
+                return (nodes, false);
             }
 
-            valid &= CheckSequenceLength(networkName, layers, layerSyntax, sequenceLength, sequenceLengthAt, diagnostics);
+            valid &= CheckSequenceLength(networkName, builder, sequenceLength, sequenceLengthAt, diagnostics);
 
-            if (!headSeen && valid)
+            if (head < 0 && valid)
             {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.MissingHead, LocationInfo.From(layerSyntax[layerSyntax.Count - 1].GetLocation()), networkName));
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.MissingHead, LocationInfo.From(builder.SyntaxOf(nodes.Count - 1).GetLocation()), networkName));
                 valid = false;
             }
 
-            if (parameters > MaxParameters)
+            if (builder.Parameters > MaxParameters)
             {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(parameters), "parameters", Long(MaxParameters)));
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(builder.Parameters), "parameters", Long(MaxParameters)));
                 valid = false;
             }
-            else if (units > MaxUnits)
+            else if (valid && Graph.StoredValues(nodes, sequenceLength) is long units && units > MaxUnits)
             {
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(units), "units", Long(MaxUnits)));
                 valid = false;
             }
 
-            if (valid && headName == "Softmax" && layers[layers.Count - 1] is DenseModel { Activation: ActivationKind.Relu or ActivationKind.LeakyRelu } lastDense)
+            if (valid && headName == "Softmax" && nodes[output].Layer is ActivationModel { Activation: ActivationKind.Relu or ActivationKind.LeakyRelu } logits
+                && nodes[output].Inputs[0] is int producer and >= 0 && nodes[producer].Layer is DenseModel)
             {
                 // At the activation attribute: it is what to remove.
-                AttributeSyntax at = activationSyntax.TryGetValue(layers.Count - 1, out AttributeSyntax? activationAt) ? activationAt : layerSyntax[layerSyntax.Count - 1];
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationBeforeSoftmax, LocationInfo.From(at.GetLocation()), Int(layers.Count - 1), lastDense.Activation.ToString()));
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.ActivationBeforeSoftmax, LocationInfo.From(builder.SyntaxOf(output).GetLocation()), "Dense layer " + Int(layers - 1), logits.Activation.ToString()));
             }
 
-            return (layers, valid);
-        }
-
-        /// <summary>
-        /// Recurrent layers come first (a recurrent layer after a Dense layer is not supported), and a recurrent layer
-        /// followed by another must return its whole sequence (ReturnSequences = true), as in Keras.
-        /// </summary>
-        private static bool CheckRecurrentOrder(LayerModel model, int index, LayerModel? previous, AttributeSyntax syntax, List<AttributeSyntax> layerSyntax, List<DiagnosticInfo> diagnostics)
-        {
-            if (model is not RecurrentModel || previous is null)
-            {
-                return true;
-            }
-
-            if (previous is not RecurrentModel before)
-            {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.UnsupportedLayerOrder, LocationInfo.From(syntax.GetLocation()), model.Kind, Int(index), previous.Kind, Int(index - 1)));
-                return false;
-            }
-
-            if (!before.ReturnSequences)
-            {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.RecurrentWithoutSequences, LocationInfo.From(layerSyntax[index - 1].GetLocation()), before.Kind, Int(index - 1), model.Kind, Int(index)));
-                return false;
-            }
-
-            return true;
+            return (nodes, valid);
         }
 
         /// <summary>A network with recurrent layers needs SequenceLength = T in 1..MaxSequenceLength; one without must not set it.</summary>
-        private static bool CheckSequenceLength(string networkName, List<LayerModel> layers, List<AttributeSyntax> layerSyntax, int sequenceLength, LocationInfo? at, List<DiagnosticInfo> diagnostics)
+        private static bool CheckSequenceLength(string networkName, GraphBuilder builder, int sequenceLength, LocationInfo? at, List<DiagnosticInfo> diagnostics)
         {
-            int recurrent = layers.FindIndex(l => l is RecurrentModel);
+            List<NodeModel> nodes = builder.Nodes;
+            int recurrent = nodes.FindIndex(n => n.Layer is RecurrentModel);
             if (recurrent >= 0 && sequenceLength == 0)
             {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.MissingSequenceLength, LocationInfo.From(layerSyntax[recurrent].GetLocation()), layers[recurrent].Kind, Int(recurrent)));
+                int index = nodes.Take(recurrent).Count(n => n.Layer is not ActivationModel);
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.MissingSequenceLength, LocationInfo.From(builder.SyntaxOf(recurrent).GetLocation()), nodes[recurrent].Layer.Kind, Int(index)));
                 return false;
             }
 
@@ -323,7 +196,7 @@ namespace NetGen.Generator.Parsing
         }
 
         /// <summary>A layer attribute's constructor arguments, or null when one is missing or not a usable constant.</summary>
-        private static double[]? ReadArguments(AttributeData data, LayerKind kind)
+        internal static double[]? ReadArguments(AttributeData data, LayerKind kind)
         {
             if (data.AttributeConstructor is null || data.ConstructorArguments.Length != kind.Parameters.Length)
             {
@@ -373,7 +246,7 @@ namespace NetGen.Generator.Parsing
             return true;
         }
 
-        private static void ReportNonConstant(
+        internal static void ReportNonConstant(
             AttributeData data,
             AttributeSyntax syntax,
             string kind,
@@ -445,7 +318,7 @@ namespace NetGen.Generator.Parsing
             return argument < names.Length ? argument : -1;
         }
 
-        private static LocationInfo? ArgumentLocation(AttributeSyntax syntax, int parameter, AttributeData data)
+        internal static LocationInfo? ArgumentLocation(AttributeSyntax syntax, int parameter, AttributeData data)
         {
             SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList?.Arguments ?? default;
             string[] names = data.AttributeConstructor?.Parameters.Select(p => p.Name).ToArray() ?? System.Array.Empty<string>();

@@ -65,11 +65,10 @@ namespace NetGen.Generator.Weights
                 return (null, file.Problem);
             }
 
-            string dtype = model.Precision == Precision.Double ? "F64" : "F32";
-            List<(string Name, int[] Shape)> expected = CompiledWeightsEmitter.ExpectedTensors(model);
+            List<(string Name, int[] Shape, string DType)> expected = CompiledWeightsEmitter.ExpectedTensors(model);
             var byName = file.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
             var offsets = new List<long>();
-            foreach ((string name, int[] shape) in expected)
+            foreach ((string name, int[] shape, string dtype) in expected)
             {
                 string expectedShape = SafeTensorsHeader.ShapeText(shape.Select(d => (long)d));
                 if (!byName.TryGetValue(name, out TensorSummary? tensor))
@@ -79,7 +78,9 @@ namespace NetGen.Generator.Weights
 
                 if (tensor.DType != dtype)
                 {
-                    return (null, $"tensor '{name}' has dtype {tensor.DType}; expected {dtype} (the network's precision is {model.Precision})");
+                    return (null, dtype == "I64"
+                        ? $"tensor '{name}' has dtype {tensor.DType}; expected I64 (a count, as PyTorch saves num_batches_tracked)"
+                        : $"tensor '{name}' has dtype {tensor.DType}; expected {dtype} (the network's precision is {model.Precision})");
                 }
 
                 string actualShape = SafeTensorsHeader.ShapeText(tensor.Shape);
@@ -90,7 +91,9 @@ namespace NetGen.Generator.Weights
 
                 if (tensor.FirstNonFinite >= 0)
                 {
-                    return (null, $"tensor '{name}' element {tensor.FirstNonFinite.ToString(CultureInfo.InvariantCulture)} is {tensor.NonFiniteValue}; compiled-in weights must be finite");
+                    return (null, dtype == "I64"
+                        ? $"tensor '{name}' element {tensor.FirstNonFinite.ToString(CultureInfo.InvariantCulture)} is {tensor.NonFiniteValue}; a count cannot be negative"
+                        : $"tensor '{name}' element {tensor.FirstNonFinite.ToString(CultureInfo.InvariantCulture)} is {tensor.NonFiniteValue}; compiled-in weights must be finite");
                 }
 
                 offsets.Add(tensor.Begin);

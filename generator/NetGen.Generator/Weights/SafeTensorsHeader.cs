@@ -143,6 +143,18 @@ namespace NetGen.Generator.Weights
                     int at = (int)(start + (i * 8));
                     v = BitConverter.IsLittleEndian ? BitConverter.ToDouble(file, at) : BitConverter.ToDouble(LittleEndian(file, at, 8), 0);
                 }
+                else if (dtype == "I64")
+                {
+                    // A count (num_batches_tracked): what is wrong with one is being negative.
+                    int at = (int)(start + (i * 8));
+                    long count = BitConverter.IsLittleEndian ? BitConverter.ToInt64(file, at) : BitConverter.ToInt64(LittleEndian(file, at, 8), 0);
+                    if (count < 0)
+                    {
+                        return (i, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    continue;
+                }
                 else
                 {
                     return (-1, string.Empty);

@@ -95,6 +95,15 @@ namespace Samples
         /// <summary>Offset of a1 (3) in an activation (or delta) buffer.</summary>
         private const int A1 = 16;
 
+        /// <summary>Values of state that is not trained: none in this network (no batch normalization).</summary>
+        public const int BufferCount = 0;
+
+        /// <summary>State that is not trained: empty (this network has no batch normalization).</summary>
+        public Span<double> Buffers => Span<double>.Empty;
+
+        /// <summary>The integer buffers (batch normalization's num_batches_tracked): empty.</summary>
+        public Span<long> Counters => Span<long>.Empty;
+
         /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
         private readonly double[] _storage;
         private readonly int _origin;
@@ -181,6 +190,7 @@ namespace Samples
         static int global::NetGen.INetwork<DoubleNet, double>.InputSize => InputSize;
         static int global::NetGen.INetwork<DoubleNet, double>.OutputSize => OutputSize;
         static int global::NetGen.INetwork<DoubleNet, double>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<DoubleNet, double>.BufferCount => BufferCount;
         static int global::NetGen.INetwork<DoubleNet, double>.OptimizerStateSize => OptimizerStateSize;
         static string global::NetGen.INetwork<DoubleNet, double>.Summary => Summary;
         static int global::NetGen.ITrainable<DoubleNet, double, int>.TargetsPerExample => 1;

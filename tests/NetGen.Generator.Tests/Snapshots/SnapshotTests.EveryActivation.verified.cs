@@ -141,6 +141,15 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     /// <summary>Offset of a5 (3) in an activation (or delta) buffer.</summary>
     private const int A5 = 56;
 
+    /// <summary>Values of state that is not trained: none in this network (no batch normalization).</summary>
+    public const int BufferCount = 0;
+
+    /// <summary>State that is not trained: empty (this network has no batch normalization).</summary>
+    public Span<float> Buffers => Span<float>.Empty;
+
+    /// <summary>The integer buffers (batch normalization's num_batches_tracked): empty.</summary>
+    public Span<long> Counters => Span<long>.Empty;
+
     /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
     private readonly float[] _storage;
     private readonly int _origin;
@@ -251,6 +260,7 @@ partial class EveryActivation : global::NetGen.IClassifier<EveryActivation, floa
     static int global::NetGen.INetwork<EveryActivation, float>.InputSize => InputSize;
     static int global::NetGen.INetwork<EveryActivation, float>.OutputSize => OutputSize;
     static int global::NetGen.INetwork<EveryActivation, float>.ParameterCount => ParameterCount;
+    static int global::NetGen.INetwork<EveryActivation, float>.BufferCount => BufferCount;
     static int global::NetGen.INetwork<EveryActivation, float>.OptimizerStateSize => OptimizerStateSize;
     static string global::NetGen.INetwork<EveryActivation, float>.Summary => Summary;
     static int global::NetGen.ITrainable<EveryActivation, float, int>.TargetsPerExample => 1;

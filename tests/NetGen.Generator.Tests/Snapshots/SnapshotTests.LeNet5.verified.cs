@@ -167,6 +167,15 @@ namespace Samples
         /// <summary>Offset of a8 (10) in an activation (or delta) buffer.</summary>
         private const int A8 = 8724;
 
+        /// <summary>Values of state that is not trained: none in this network (no batch normalization).</summary>
+        public const int BufferCount = 0;
+
+        /// <summary>State that is not trained: empty (this network has no batch normalization).</summary>
+        public Span<float> Buffers => Span<float>.Empty;
+
+        /// <summary>The integer buffers (batch normalization's num_batches_tracked): empty.</summary>
+        public Span<long> Counters => Span<long>.Empty;
+
         /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
         private readonly float[] _storage;
         private readonly int _origin;
@@ -320,6 +329,7 @@ namespace Samples
         static int global::NetGen.INetwork<LeNet5, float>.InputSize => InputSize;
         static int global::NetGen.INetwork<LeNet5, float>.OutputSize => OutputSize;
         static int global::NetGen.INetwork<LeNet5, float>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<LeNet5, float>.BufferCount => BufferCount;
         static int global::NetGen.INetwork<LeNet5, float>.OptimizerStateSize => OptimizerStateSize;
         static string global::NetGen.INetwork<LeNet5, float>.Summary => Summary;
         static int global::NetGen.ITrainable<LeNet5, float, int>.TargetsPerExample => 1;

@@ -107,6 +107,15 @@ namespace Samples
         /// <summary>Offset of a2 (10) in an activation (or delta) buffer.</summary>
         private const int A2 = 192;
 
+        /// <summary>Values of state that is not trained: none in this network (no batch normalization).</summary>
+        public const int BufferCount = 0;
+
+        /// <summary>State that is not trained: empty (this network has no batch normalization).</summary>
+        public Span<float> Buffers => Span<float>.Empty;
+
+        /// <summary>The integer buffers (batch normalization's num_batches_tracked): empty.</summary>
+        public Span<long> Counters => Span<long>.Empty;
+
         /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
         private readonly float[] _storage;
         private readonly int _origin;
@@ -199,6 +208,7 @@ namespace Samples
         static int global::NetGen.INetwork<MnistNet, float>.InputSize => InputSize;
         static int global::NetGen.INetwork<MnistNet, float>.OutputSize => OutputSize;
         static int global::NetGen.INetwork<MnistNet, float>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<MnistNet, float>.BufferCount => BufferCount;
         static int global::NetGen.INetwork<MnistNet, float>.OptimizerStateSize => OptimizerStateSize;
         static string global::NetGen.INetwork<MnistNet, float>.Summary => Summary;
         static int global::NetGen.ITrainable<MnistNet, float, int>.TargetsPerExample => 1;

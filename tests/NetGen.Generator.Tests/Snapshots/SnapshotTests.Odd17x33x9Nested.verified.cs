@@ -97,6 +97,15 @@ namespace Odd
             /// <summary>Offset of a1 (9) in an activation (or delta) buffer.</summary>
             private const int A1 = 33;
 
+            /// <summary>Values of state that is not trained: none in this network (no batch normalization).</summary>
+            public const int BufferCount = 0;
+
+            /// <summary>State that is not trained: empty (this network has no batch normalization).</summary>
+            public Span<float> Buffers => Span<float>.Empty;
+
+            /// <summary>The integer buffers (batch normalization's num_batches_tracked): empty.</summary>
+            public Span<long> Counters => Span<long>.Empty;
+
             /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
             private readonly float[] _storage;
             private readonly int _origin;
@@ -183,6 +192,7 @@ namespace Odd
             static int global::NetGen.INetwork<Net17, float>.InputSize => InputSize;
             static int global::NetGen.INetwork<Net17, float>.OutputSize => OutputSize;
             static int global::NetGen.INetwork<Net17, float>.ParameterCount => ParameterCount;
+            static int global::NetGen.INetwork<Net17, float>.BufferCount => BufferCount;
             static int global::NetGen.INetwork<Net17, float>.OptimizerStateSize => OptimizerStateSize;
             static string global::NetGen.INetwork<Net17, float>.Summary => Summary;
             static int global::NetGen.ITrainable<Net17, float, int>.TargetsPerExample => 1;

@@ -95,6 +95,15 @@ namespace Odd
         /// <summary>Offset of a1 (2) in an activation (or delta) buffer.</summary>
         private const int A1 = 5;
 
+        /// <summary>Values of state that is not trained: none in this network (no batch normalization).</summary>
+        public const int BufferCount = 0;
+
+        /// <summary>State that is not trained: empty (this network has no batch normalization).</summary>
+        public Span<float> Buffers => Span<float>.Empty;
+
+        /// <summary>The integer buffers (batch normalization's num_batches_tracked): empty.</summary>
+        public Span<long> Counters => Span<long>.Empty;
+
         /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
         private readonly float[] _storage;
         private readonly int _origin;
@@ -181,6 +190,7 @@ namespace Odd
         static int global::NetGen.INetwork<Net352, float>.InputSize => InputSize;
         static int global::NetGen.INetwork<Net352, float>.OutputSize => OutputSize;
         static int global::NetGen.INetwork<Net352, float>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<Net352, float>.BufferCount => BufferCount;
         static int global::NetGen.INetwork<Net352, float>.OptimizerStateSize => OptimizerStateSize;
         static string global::NetGen.INetwork<Net352, float>.Summary => Summary;
         static int global::NetGen.ITrainable<Net352, float, int>.TargetsPerExample => 1;

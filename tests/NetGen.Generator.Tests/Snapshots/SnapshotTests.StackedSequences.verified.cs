@@ -138,6 +138,15 @@ namespace Samples
         /// <summary>Offset of a2 (2) in an activation (or delta) buffer.</summary>
         private const int A2 = 400;
 
+        /// <summary>Values of state that is not trained: none in this network (no batch normalization).</summary>
+        public const int BufferCount = 0;
+
+        /// <summary>State that is not trained: empty (this network has no batch normalization).</summary>
+        public Span<double> Buffers => Span<double>.Empty;
+
+        /// <summary>The integer buffers (batch normalization's num_batches_tracked): empty.</summary>
+        public Span<long> Counters => Span<long>.Empty;
+
         /// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>
         private readonly double[] _storage;
         private readonly int _origin;
@@ -239,6 +248,7 @@ namespace Samples
         static int global::NetGen.INetwork<StackedSequences, double>.InputSize => InputSize;
         static int global::NetGen.INetwork<StackedSequences, double>.OutputSize => OutputSize;
         static int global::NetGen.INetwork<StackedSequences, double>.ParameterCount => ParameterCount;
+        static int global::NetGen.INetwork<StackedSequences, double>.BufferCount => BufferCount;
         static int global::NetGen.INetwork<StackedSequences, double>.OptimizerStateSize => OptimizerStateSize;
         static string global::NetGen.INetwork<StackedSequences, double>.Summary => Summary;
         static int global::NetGen.ITrainable<StackedSequences, double, double>.TargetsPerExample => 20;

@@ -103,14 +103,14 @@ namespace NetGen.Generator.Emitting.Activations
         protected static string SelectNotPositive(string v, string then, string otherwise, int bits, Numeric t) =>
             $"Vector{bits}.ConditionalSelect(Vector{bits}.LessThanOrEqual({v}, Vector{bits}<{t.Type}>.Zero), {then}, {otherwise})";
 
-        public static Activation For(IActivatedModel layer) => layer.Activation switch
+        public static Activation For(ActivationKind kind, double slope) => kind switch
         {
             ActivationKind.Identity => Identity.Instance,
             ActivationKind.Relu => Relu.Instance,
-            ActivationKind.LeakyRelu => new LeakyRelu(layer.Slope),
+            ActivationKind.LeakyRelu => new LeakyRelu(slope),
             ActivationKind.Sigmoid => Sigmoid.Instance,
             ActivationKind.Tanh => Tanh.Instance,
-            _ => throw new ArgumentOutOfRangeException(nameof(layer), layer.Activation, "Unknown activation."),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
         };
     }
 }

@@ -45,6 +45,40 @@ namespace NetGen.Generator.Emitting
                 vectorize: f.VectorForward("z", 128, _t) is not null);
         }
 
+        /// <summary>y[i] = f(x[i]) for i &lt; n: an activation that is a layer of its own; signature (ref T x, ref T y).</summary>
+        public string Activate(Activation f, int n)
+        {
+            return ActivationKernel(
+                $"{f.Key}Apply{Lit(n)}",
+                n,
+                $"/// <summary>y[i] = {f.Name}(x[i]) for i &lt; {n}, without a branch on the sign.</summary>",
+                $"(ref {_t.Type} x, ref {_t.Type} y)",
+                Array.Empty<string>(),
+                (v, i) => new[]
+                {
+                    $"{v.Declare("z")} = {v.Load("x", i)};",
+                    v.Store("y", i, v.Scalar ? f.Forward("z", _t) : f.VectorForward("z", v.Bits, _t)!),
+                },
+                vectorize: f.VectorForward("z", 128, _t) is not null);
+        }
+
+        /// <summary>y[i] = f(u[i] + v[i]) for i &lt; n: a residual's sum and the activation after it; signature (ref T u, ref T v, ref T y).</summary>
+        public string SumActivation(Activation f, int n)
+        {
+            return ActivationKernel(
+                $"{f.Key}Sum{Lit(n)}",
+                n,
+                $"/// <summary>y[i] = {f.Name}(u[i] + v[i]) for i &lt; {n}: the two paths of a residual added, then the activation.</summary>",
+                $"(ref {_t.Type} u, ref {_t.Type} v, ref {_t.Type} y)",
+                Array.Empty<string>(),
+                (v, i) => new[]
+                {
+                    $"{v.Declare("z")} = {v.Load("u", i)} + {v.Load("v", i)};",
+                    v.Store("y", i, v.Scalar ? f.Forward("z", _t) : f.VectorForward("z", v.Bits, _t)!),
+                },
+                vectorize: f.VectorForward("z", 128, _t) is not null);
+        }
+
         /// <summary>d[i] = d[i] ⊙ f′ for i &lt; n, f′ read from the outputs a[i] = f(z[i]); signature (ref T d, ref T a).</summary>
         public string Derivative(Activation f, int n)
         {

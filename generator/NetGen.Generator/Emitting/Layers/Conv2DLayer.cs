@@ -18,12 +18,16 @@ namespace NetGen.Generator.Emitting.Layers
     {
         private readonly Conv2DModel _m;
 
-        public Conv2DLayer(int index, Conv2DModel model, int parameterOffset, int activationOffset, Layer? previous)
-            : base(index, parameterOffset, activationOffset, previous)
+        public Conv2DLayer(LayerContext context, Conv2DModel model)
+            : base(context)
         {
             _m = model;
-            Activation = Activation.For(model);
+            Activation = context.Activation;
+            ActivationModule = context.ActivationModule;
         }
+
+        /// <summary>The module of the fused activation, when there is one.</summary>
+        private string? ActivationModule { get; }
 
         public Activation Activation { get; }
 
@@ -61,20 +65,18 @@ namespace NetGen.Generator.Emitting.Layers
 
         public int WeightCount => Cout * Kc;
 
-        public override int ParameterCount => WeightCount + Cout;
+        /// <summary>Whether the layer adds a bias per output channel (Bias = false: none, as PyTorch's bias=False).</summary>
+        private bool HasBias => _m.Bias;
 
-        public override int ModuleCount => Activation is Identity ? 1 : 2;
+        public override int ParameterCount => WeightCount + (HasBias ? Cout : 0);
 
-        private string Options => (S != 1 ? $", stride={S}" : string.Empty) + (Pad != 0 ? $", padding={Pad}" : string.Empty);
+        private string Options => (S != 1 ? $", stride={S}" : string.Empty) + (Pad != 0 ? $", padding={Pad}" : string.Empty) + (HasBias ? string.Empty : ", bias=False");
 
         public override string Modules => $"Conv2d({Cin}, {Cout}, {K}{Options})" + (Activation is Identity ? string.Empty : ", " + Activation.Name);
 
-        public override IEnumerable<string> TorchModules => Activation is Identity
-            ? new[] { $"torch.nn.Conv2d({Cin}, {Cout}, {K}{Options})" }
-            : new[] { $"torch.nn.Conv2d({Cin}, {Cout}, {K}{Options})", Activation.TorchModule };
-
-        public override IEnumerable<string> TorchForward(int firstModule) =>
-            System.Linq.Enumerable.Range(firstModule, ModuleCount).Select(m => $"x = getattr(self, \"{m}\")(x)");
+        public override IEnumerable<TorchModule> TorchModules => Activation is Identity
+            ? new[] { new TorchModule(Module, $"torch.nn.Conv2d({Cin}, {Cout}, {K}{Options})") }
+            : new[] { new TorchModule(Module, $"torch.nn.Conv2d({Cin}, {Cout}, {K}{Options})"), new TorchModule(ActivationModule!, Activation.TorchModule) };
 
         public override string? TorchInputShape => $"-1, {Cin}, {H}, {Wd}";
 
@@ -83,7 +85,7 @@ namespace NetGen.Generator.Emitting.Layers
         public override string Summary =>
             $"Conv2D({Cin}, {Cout}, {K}{Options.Replace("=", " ")}) + {Activation.Name,-10} → {Cout}×{Ho}×{Wo}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";
 
-        public override string Layout => "W (out channels × in channels × k × k, row-major) then b";
+        public override string Layout => HasBias ? "W (out channels × in channels × k × k, row-major) then b" : "W (out channels × in channels × k × k, row-major), no bias";
 
         public override long ForwardFlops => 2L * Cout * P * Kc;
 
@@ -91,8 +93,8 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override IEnumerable<string> ForwardEquations => new[]
         {
-            $"a{I}[o, i, j] = {Activation.Name}(b{I}[o] + Σ_c Σ_u Σ_v W{I}[o, c, u, v]·{InputName}[c, {Index2("i", "u")}, {Index2("j", "v")}]),  W{I} ∈ ℝ^{Cout}×{Cin}×{K}×{K}, a{I} ∈ ℝ^{Cout}×{Ho}×{Wo}" + (Pad > 0 ? $" ({InputName} = 0 outside its {H}×{Wd})" : string.Empty),
-            $"    as one product: a{I} = {Activation.Name}(W{I}·cols({InputName}) + b{I}), cols = the {Kc} × {P} matrix whose column (i, j) is the window at (i, j)",
+            $"a{I}[o, i, j] = {Activation.Name}({(HasBias ? $"b{I}[o] + " : string.Empty)}Σ_c Σ_u Σ_v W{I}[o, c, u, v]·{InputName}[c, {Index2("i", "u")}, {Index2("j", "v")}]),  W{I} ∈ ℝ^{Cout}×{Cin}×{K}×{K}, a{I} ∈ ℝ^{Cout}×{Ho}×{Wo}" + (Pad > 0 ? $" ({InputName} = 0 outside its {H}×{Wd})" : string.Empty),
+            $"    as one product: a{I} = {Activation.Name}(W{I}·cols({InputName}){(HasBias ? $" + b{I}" : string.Empty)}), cols = the {Kc} × {P} matrix whose column (i, j) is the window at (i, j)",
         };
 
         public override IEnumerable<string> BackwardEquations => Previous is null
@@ -131,7 +133,7 @@ namespace NetGen.Generator.Emitting.Layers
         {
             new ParameterTensor("weight", new[] { Cout, Cin, K, K }, Wc, WeightCount, $"Layer{I}Weights", $"W{I}, the kernels of layer {I}: {Cout} × {Cin} × {K} × {K}, row-major (PyTorch nn.Conv2d layout)."),
             new ParameterTensor("bias", new[] { Cout }, Bc, Cout, $"Layer{I}Bias", $"b{I}, the bias of layer {I}: one value per output channel, {Cout}."),
-        };
+        }.Take(HasBias ? 2 : 1).ToArray();
 
         public override int StreamScratch => Outputs + ForwardScratch;
 
@@ -146,9 +148,9 @@ namespace NetGen.Generator.Emitting.Layers
         {
             IReadOnlyList<ParameterTensor> tensors = Tensors;
             string weights = $"g.Initializer(\"{module}.{tensors[0].Name}\", {ShapeLiteral(tensors[0])}, {tensors[0].View})";
-            string bias = $"g.Initializer(\"{module}.{tensors[1].Name}\", {ShapeLiteral(tensors[1])}, {tensors[1].View})";
+            string bias = HasBias ? $", g.Initializer(\"{module}.{tensors[1].Name}\", {ShapeLiteral(tensors[1])}, {tensors[1].View})" : string.Empty;
             w.Line($"x = g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {Cin}, {H}, {Wd}) }});");
-            w.Line($"x = g.Node(\"Conv\", new[] {{ x, {weights}, {bias} }}, global::NetGen.IO.OnnxAttribute.Ints(\"kernel_shape\", {K}, {K}), global::NetGen.IO.OnnxAttribute.Ints(\"strides\", {S}, {S}), global::NetGen.IO.OnnxAttribute.Ints(\"pads\", {Pad}, {Pad}, {Pad}, {Pad}));");
+            w.Line($"x = g.Node(\"Conv\", new[] {{ x, {weights}{bias} }}, global::NetGen.IO.OnnxAttribute.Ints(\"kernel_shape\", {K}, {K}), global::NetGen.IO.OnnxAttribute.Ints(\"strides\", {S}, {S}), global::NetGen.IO.OnnxAttribute.Ints(\"pads\", {Pad}, {Pad}, {Pad}, {Pad}));");
             string? activation = Activation.Onnx("g", "x");
             if (activation is not null)
             {
@@ -169,8 +171,12 @@ namespace NetGen.Generator.Emitting.Layers
         {
             w.Line($"/// <summary>Offset of W{I} ({Cout}×{Cin}×{K}×{K}) in <see cref=\"Parameters\"/>.</summary>");
             w.Line($"private const int {Wc} = {ParameterOffset};");
-            w.Line($"/// <summary>Offset of b{I} ({Cout}) in <see cref=\"Parameters\"/>.</summary>");
-            w.Line($"private const int {Bc} = {ParameterOffset + WeightCount};");
+            if (HasBias)
+            {
+                w.Line($"/// <summary>Offset of b{I} ({Cout}) in <see cref=\"Parameters\"/>.</summary>");
+                w.Line($"private const int {Bc} = {ParameterOffset + WeightCount};");
+            }
+
             w.Line($"/// <summary>Offset of a{I} ({Cout}×{Ho}×{Wo}) in an activation (or delta) buffer.</summary>");
             w.Line($"private const int {A} = {ActivationOffset};");
         }
@@ -183,7 +189,10 @@ namespace NetGen.Generator.Emitting.Layers
             string name = Activation.Init == InitKind.He ? "He (Kaiming) uniform, for " + Activation.Name : "Glorot (Xavier) uniform, for " + Activation.Name;
             w.Line($"// Layer {I}: {name}, fan_in = C·k·k = {fanIn}: W{I} ~ U(±{bound.Replace("Math.Sqrt", "√")}), b{I} = 0.");
             w.Line($"global::NetGen.Runtime.Initializers.Uniform(Layer{I}Weights, {bound}, ref state);");
-            w.Line($"Layer{I}Bias.Clear();");
+            if (HasBias)
+            {
+                w.Line($"Layer{I}Bias.Clear();");
+            }
         }
 
         /// <summary>Layer{l}Forward(ref p, ref x, ref a, ref s): the windows into s, then a = f(W·cols + b).</summary>
@@ -247,14 +256,18 @@ namespace NetGen.Generator.Emitting.Layers
                         w.Line($"Layer{I}Scatter(ref dcols, ref Unsafe.Add(ref dx, n * {Inputs}), ref Unsafe.Add(ref s, {2 * Kc * P}));");
                     }
 
-                    Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "(nuint)count");
+                    EmitSourceDerivative(w, kernels, 0, "dx", "x", "(nuint)count");
                     w.Line();
                 }
 
                 int rows4 = Cout / 4 * 4;
                 w.Line($"// W{I}[o, r] += α·Σ_windows δ{I}[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b{I}[o] += α·Σ δ{I}[o, :]");
                 w.Line($"ref {T} tw = ref Unsafe.Add(ref target, {Wc});");
-                w.Line($"ref {T} tb = ref Unsafe.Add(ref target, {Bc});");
+                if (HasBias)
+                {
+                    w.Line($"ref {T} tb = ref Unsafe.Add(ref target, {Bc});");
+                }
+
                 w.Line($"Span<{T}> sums = stackalloc {T}[{Math.Max(4, rows4)}];");
                 w.Line($"ref {T} g = ref MemoryMarshal.GetReference(sums);");
                 using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
@@ -282,23 +295,26 @@ namespace NetGen.Generator.Emitting.Layers
                         }
                     }
 
-                    using (w.Block($"for (nuint o = 0; o < {Cout}; o++)"))
+                    if (HasBias)
                     {
-                        w.Line($"ref {T} row = ref Unsafe.Add(ref dn, o * {P});");
-                        w.Line($"global::System.Numerics.Vector<{T}> lanes = global::System.Numerics.Vector<{T}>.Zero;");
-                        w.Line("nuint i = 0;");
-                        using (w.Block($"for (; i + (nuint)global::System.Numerics.Vector<{T}>.Count <= {P}; i += (nuint)global::System.Numerics.Vector<{T}>.Count)"))
+                        using (w.Block($"for (nuint o = 0; o < {Cout}; o++)"))
                         {
-                            w.Line("lanes += global::System.Numerics.Vector.LoadUnsafe(ref row, i);");
-                        }
+                            w.Line($"ref {T} row = ref Unsafe.Add(ref dn, o * {P});");
+                            w.Line($"global::System.Numerics.Vector<{T}> lanes = global::System.Numerics.Vector<{T}>.Zero;");
+                            w.Line("nuint i = 0;");
+                            using (w.Block($"for (; i + (nuint)global::System.Numerics.Vector<{T}>.Count <= {P}; i += (nuint)global::System.Numerics.Vector<{T}>.Count)"))
+                            {
+                                w.Line("lanes += global::System.Numerics.Vector.LoadUnsafe(ref row, i);");
+                            }
 
-                        w.Line($"{T} sum = global::System.Numerics.Vector.Sum(lanes);");
-                        using (w.Block($"for (; i < {P}; i++)"))
-                        {
-                            w.Line("sum += Unsafe.Add(ref row, i);");
-                        }
+                            w.Line($"{T} sum = global::System.Numerics.Vector.Sum(lanes);");
+                            using (w.Block($"for (; i < {P}; i++)"))
+                            {
+                                w.Line("sum += Unsafe.Add(ref row, i);");
+                            }
 
-                        w.Line("Unsafe.Add(ref tb, o) += alpha * sum;");
+                            w.Line("Unsafe.Add(ref tb, o) += alpha * sum;");
+                        }
                     }
                 }
             }
@@ -313,13 +329,25 @@ namespace NetGen.Generator.Emitting.Layers
             using (w.Block($"private static void Layer{I}Product(ref {T} p, ref {T} cols, ref {T} a)"))
             {
                 w.Line($"ref {T} w = ref Unsafe.Add(ref p, {Wc});");
-                w.Line($"ref {T} b = ref Unsafe.Add(ref p, {Bc});");
+                if (HasBias)
+                {
+                    w.Line($"ref {T} b = ref Unsafe.Add(ref p, {Bc});");
+                }
+
                 EmitBlocks(w, kernels, Cout, (o, rows) =>
                     $"{kernels.Gemm(rows, P)}(ref cols, {P}, ref Unsafe.Add(ref w, {o} * {Kc}), 1, {Kc}, {Kc}, ref Unsafe.Add(ref a, {o} * {P}), {P}, {t.One}, accumulate: false);");
-                w.Line($"// + b{I}[o] on channel o, then {Activation.Name}");
-                using (w.Block($"for (nuint o = 0; o < {Cout}; o++)"))
+                if (HasBias)
                 {
-                    w.Line($"{kernels.BroadcastBiasActivation(Activation, P)}(ref Unsafe.Add(ref a, o * {P}), Unsafe.Add(ref b, o));");
+                    w.Line($"// + b{I}[o] on channel o, then {Activation.Name}");
+                    using (w.Block($"for (nuint o = 0; o < {Cout}; o++)"))
+                    {
+                        w.Line($"{kernels.BroadcastBiasActivation(Activation, P)}(ref Unsafe.Add(ref a, o * {P}), Unsafe.Add(ref b, o));");
+                    }
+                }
+                else if (Activation is not Identity)
+                {
+                    w.Line($"// no bias; {Activation.Name}");
+                    w.Line($"{kernels.Activate(Activation, Outputs)}(ref a, ref a);");
                 }
             }
         }

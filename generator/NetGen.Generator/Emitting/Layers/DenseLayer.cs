@@ -13,14 +13,18 @@ namespace NetGen.Generator.Emitting.Layers
     /// </summary>
     internal sealed partial class DenseLayer : Layer
     {
-        public DenseLayer(int index, DenseModel model, int parameterOffset, int activationOffset, Layer? previous)
-            : base(index, parameterOffset, activationOffset, previous)
+        public DenseLayer(LayerContext context, DenseModel model)
+            : base(context)
         {
             Inputs = model.Inputs;
             Outputs = model.Outputs;
-            Rows = previous?.OutputRows ?? 1;
-            Activation = Activation.For(model);
+            Rows = context.Node.Rows;
+            Activation = context.Activation;
+            ActivationModule = context.ActivationModule;
         }
+
+        /// <summary>The module of the fused activation, when there is one.</summary>
+        private string? ActivationModule { get; }
 
         public override int Inputs { get; }
 
@@ -41,17 +45,11 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int ParameterCount => WeightCount + Outputs;
 
-        public override int ModuleCount => Activation is Identity ? 1 : 2;
-
         public override string Modules => $"Linear({Inputs}, {Outputs})" + (Activation is Identity ? string.Empty : ", " + Activation.Name);
 
-        public override IEnumerable<string> TorchModules => Activation is Identity
-            ? new[] { $"torch.nn.Linear({Inputs}, {Outputs})" }
-            : new[] { $"torch.nn.Linear({Inputs}, {Outputs})", Activation.TorchModule };
-
-        public override IEnumerable<string> TorchForward(int firstModule) => Activation is Identity
-            ? new[] { $"x = getattr(self, \"{firstModule}\")(x)" }
-            : new[] { $"x = getattr(self, \"{firstModule}\")(x)", $"x = getattr(self, \"{firstModule + 1}\")(x)" };
+        public override IEnumerable<TorchModule> TorchModules => Activation is Identity
+            ? new[] { new TorchModule(Module, $"torch.nn.Linear({Inputs}, {Outputs})") }
+            : new[] { new TorchModule(Module, $"torch.nn.Linear({Inputs}, {Outputs})"), new TorchModule(ActivationModule!, Activation.TorchModule) };
 
         public override string TopologyToken => Outputs.ToString(CultureInfo.InvariantCulture);
 
@@ -502,7 +500,7 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"{gemm1}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, 0, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
             }
 
-            previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "m");
+            EmitSourceDerivative(w, kernels, 0, "dx", "x", "m");
         }
 
         /// <summary>
@@ -611,13 +609,13 @@ namespace NetGen.Generator.Emitting.Layers
 
         private void EmitPreviousDerivative(CodeWriter w, Kernels kernels)
         {
-            if (Previous is null || !Previous.HasOutputDerivative)
+            if (Previous is null || !Previous.HasOutputDerivative || !Routes[0].AppliesDerivative)
             {
                 return;
             }
 
             w.Line();
-            Previous.EmitOutputDerivative(w, kernels, "dx", "x");
+            EmitSourceDerivative(w, kernels, 0, "dx", "x", null);
         }
     }
 }

@@ -14,11 +14,11 @@ namespace NetGen.Generator.Emitting.Layers
     {
         private readonly DropoutModel _m;
 
-        public DropoutLayer(int index, DropoutModel model, int parameterOffset, int activationOffset, Layer? previous)
-            : base(index, activationOffset, previous, parameterOffset)
+        public DropoutLayer(LayerContext context, DropoutModel model)
+            : base(context)
         {
             _m = model;
-            Rows = previous?.OutputRows ?? 1;
+            Rows = context.Node.Rows;
         }
 
         /// <summary>Rows per example: 1, or T after a recurrent layer that returns sequences.</summary>
@@ -43,7 +43,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string Modules => $"Dropout(p={Text(Probability)})";
 
-        public override IEnumerable<string> TorchModules => new[] { $"torch.nn.Dropout({Text(Probability)})" };
+        protected override string TorchConstructor => $"torch.nn.Dropout({Text(Probability)})";
 
         public override string TopologyToken => "dropout";
 
@@ -133,7 +133,7 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line("Unsafe.Add(ref dx, k) = Unsafe.Add(ref d, k) * Unsafe.Add(ref factors, k);");
                 }
 
-                Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: Rows > 1 ? $"(nuint)count * {Rows}" : "(nuint)count");
+                EmitSourceDerivative(w, kernels, 0, "dx", "x", Rows > 1 ? $"(nuint)count * {Rows}" : "(nuint)count");
             }
         }
     }

@@ -12,8 +12,8 @@ namespace NetGen.Generator.Emitting.Layers
     {
         private readonly FlattenModel _m;
 
-        public FlattenLayer(int index, FlattenModel model, int parameterOffset, int activationOffset, Layer? previous)
-            : base(index, activationOffset, previous, parameterOffset)
+        public FlattenLayer(LayerContext context, FlattenModel model)
+            : base(context)
         {
             _m = model;
         }
@@ -28,7 +28,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string Modules => "Flatten()";
 
-        public override IEnumerable<string> TorchModules => new[] { "torch.nn.Flatten()" };
+        protected override string TorchConstructor => "torch.nn.Flatten()";
 
         public override string TopologyToken => Text(Outputs);
 
@@ -78,7 +78,7 @@ namespace NetGen.Generator.Emitting.Layers
                 if (Previous is not null)
                 {
                     w.Line(Copy("d", "dx", $"count * {Outputs}"));
-                    Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "(nuint)count");
+                    EmitSourceDerivative(w, kernels, 0, "dx", "x", "(nuint)count");
                 }
             }
         }

@@ -10,12 +10,12 @@ namespace NetGen.Generator.Emitting.Layers
     /// </summary>
     internal sealed class GruLayer : RecurrentLayer
     {
-        public GruLayer(int index, GruModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength, bool checkpointing)
-            : base(index, model, parameterOffset, activationOffset, previous, sequenceLength, checkpointing)
+        public GruLayer(LayerContext context, GruModel model)
+            : base(context, model)
         {
         }
 
-        protected override string Module => "GRU";
+        protected override string TorchClass => "GRU";
 
         protected override string Kind => "Gru";
 

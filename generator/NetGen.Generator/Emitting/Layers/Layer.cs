@@ -27,21 +27,46 @@ namespace NetGen.Generator.Emitting.Layers
     /// </remarks>
     internal abstract class Layer
     {
-        protected Layer(int index, int parameterOffset, int activationOffset, Layer? previous)
+        protected Layer(LayerContext context)
         {
-            Index = index;
-            ParameterOffset = parameterOffset;
-            ActivationOffset = activationOffset;
-            Previous = previous;
+            Index = context.Index;
+            ParameterOffset = context.ParameterOffset;
+            BufferOffset = context.BufferOffset;
+            CounterOffset = context.CounterOffset;
+            ActivationOffset = context.ActivationOffset;
+            Sources = context.Sources;
+            Module = context.Module;
+            Node = context.Node;
         }
 
         public int Index { get; }
 
-        /// <summary>The layer before this one, or null for the first (which reads the network's input x).</summary>
-        public Layer? Previous { get; }
+        /// <summary>The layer before this one (its first input), or null when it reads the network's input x.</summary>
+        public Layer? Previous => Sources.Count > 0 ? Sources[0] : null;
+
+        /// <summary>The layers whose values this one reads, in order; null for the network's input x.</summary>
+        public IReadOnlyList<Layer?> Sources { get; }
+
+        /// <summary>The node of the model this layer computes (for a layer with a fused activation, the layer's node).</summary>
+        public NodeModel Node { get; }
+
+        /// <summary>Its module in the PyTorch nn.Sequential of the same network ("0", "3.body.1"): the prefix of its tensors' names.</summary>
+        public string Module { get; }
 
         /// <summary>Offset of this layer's first parameter in the parameter buffer.</summary>
         public int ParameterOffset { get; }
+
+        /// <summary>Offset of this layer's first buffer value (state that is not trained) in the buffer storage.</summary>
+        public int BufferOffset { get; }
+
+        /// <summary>Offset of this layer's first counter (num_batches_tracked) in the counter storage.</summary>
+        public int CounterOffset { get; }
+
+        /// <summary>Values of state that is not trained (running statistics), of the network's precision.</summary>
+        public int BufferCount => (int)Node.Layer.BufferCount;
+
+        /// <summary>Integer buffers (num_batches_tracked).</summary>
+        public int CounterCount => Node.Layer.CounterCount;
 
         /// <summary>Offset A_l of this layer's stored values in the per-example activation buffer.</summary>
         public int ActivationOffset { get; }
@@ -69,20 +94,17 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>The parameter tensors in storage order, with PyTorch's names and shapes.</summary>
         public abstract IReadOnlyList<ParameterTensor> Tensors { get; }
 
-        /// <summary>Modules this layer counts for in the nn.Sequential numbering (a Dense with an activation: 2).</summary>
-        public abstract int ModuleCount { get; }
-
         /// <summary>The PyTorch modules this layer corresponds to, for the model file's metadata, e.g. "Linear(3, 5), ReLU".</summary>
         public abstract string Modules { get; }
 
-        /// <summary>The PyTorch modules this layer is, constructed, one per module it counts for (<see cref="ModuleCount"/>), for the header's twin.</summary>
-        public abstract IEnumerable<string> TorchModules { get; }
+        /// <summary>The PyTorch modules this layer is, constructed, each with its path (a layer with a fused activation is two), for the header's twin.</summary>
+        public abstract IEnumerable<TorchModule> TorchModules { get; }
 
         /// <summary>
-        /// The twin module's forward-pass lines for this layer (Python, reading and assigning x), given the name of its first
-        /// module in the nn.Sequential numbering; each module is reached as getattr(self, "name").
+        /// The twin module's forward-pass lines for this layer (Python, reading and assigning x); each module is reached as
+        /// getattr(self, "path"). By default, each of its modules in turn.
         /// </summary>
-        public abstract IEnumerable<string> TorchForward(int firstModule);
+        public virtual IEnumerable<string> TorchForward => System.Linq.Enumerable.Select(TorchModules, m => $"x = getattr(self, \"{m.Path}\")(x)");
 
         /// <summary>The shape the header's twin gives the network's input when this is the first layer ("-1, 1, 28, 28" for an image), or null for rows as they are.</summary>
         public virtual string? TorchInputShape => null;
@@ -126,11 +148,47 @@ namespace NetGen.Generator.Emitting.Layers
         /// </summary>
         public virtual bool IsStochastic => false;
 
+        /// <summary>
+        /// Whether the layer couples the examples of a mini-batch in training (batch normalization: a statistic over the whole
+        /// mini-batch): training then runs the whole mini-batch through each layer at once, and its ForwardBatch takes the mode.
+        /// </summary>
+        public virtual bool IsBatchCoupled => false;
+
+        /// <summary>The fewest examples a training mini-batch may have (BatchNorm1D: 2, for a variance); 1 for most layers.</summary>
+        public virtual int MinTrainingBatch => 1;
+
+        /// <summary>Values of batch statistics the training forward pass leaves for Train to commit (0 for most layers).</summary>
+        public virtual int StatisticsCount => 0;
+
+        /// <summary>Offset of this layer's batch statistics in the network's statistics (set by <see cref="NetworkPlan"/>).</summary>
+        public int StatisticsOffset { get; internal set; }
+
+        /// <summary>Statements of CommitStatistics for this layer (q: the buffers, st: the statistics, _counters in scope).</summary>
+        public virtual void EmitCommit(CodeWriter w, Numeric t)
+        {
+        }
+
+        /// <summary>The arguments of this layer's single-example Layer{l}Forward call, given its sources, its output and its scratch ("" or ", ref …").</summary>
+        public virtual string ForwardArguments(string sources, string output, string scratch) => $"ref p, {sources}, {output}{scratch}";
+
+        /// <summary>
+        /// The arguments of this layer's Layer{l}ForwardBatch call inside the network's ForwardBatch (p, m, s, and for modal
+        /// networks training, key and first, in scope), given its sources and its output.
+        /// </summary>
+        public virtual string ForwardBatchArguments(string sources, string output) =>
+            $"ref p, {sources}, {output}, m, ref s" + (IsStochastic ? ", training, key, first" : string.Empty);
+
+        /// <summary>Arguments Layer{l}BackwardBatch takes after its deltas and scratch, before count (", ref st" for batch statistics).</summary>
+        public virtual string BackwardExtra => string.Empty;
+
         /// <summary>Whether the layer writes Layer{l}Update, the batch-1 SGD step fused into its backward pass (otherwise a single example goes through the mini-batch path).</summary>
         public virtual bool SupportsUpdate => true;
 
         /// <summary>Scratch values Layer{l}ForwardBatch needs in s.</summary>
         public abstract int BatchScratch(Kernels kernels);
+
+        /// <summary>Whether Layer{l}BackwardBatch takes the values the layer reads (ref x, one per source) after alpha.</summary>
+        public virtual bool BackwardReadsSources => true;
 
         /// <summary>Whether the backward pass reads the layer's own stored values: its methods then take them (ref y) after x.</summary>
         public virtual bool BackwardUsesStored => false;
@@ -184,7 +242,13 @@ namespace NetGen.Generator.Emitting.Layers
 
                 first = false;
                 w.Line($"/// <summary>{tensor.Documentation}</summary>");
-                w.Line($"public Span<{t.Type}> {tensor.View} => new Span<{t.Type}>(_storage, _origin + {tensor.Offset}, {tensor.Length});");
+                w.Line(tensor.Role switch
+                {
+                    TensorRole.Parameter => $"public Span<{t.Type}> {tensor.View} => new Span<{t.Type}>(_storage, _origin + {tensor.Offset}, {tensor.Length});",
+                    TensorRole.Buffer => $"public Span<{t.Type}> {tensor.View} => new Span<{t.Type}>(_buffers, {tensor.Offset}, {tensor.Length});",
+                    TensorRole.Counter => $"public Span<long> {tensor.View} => new Span<long>(_counters, {tensor.Offset}, {tensor.Length});",
+                    _ => throw new ArgumentOutOfRangeException(nameof(tensor), tensor.Role, "Unknown tensor role."),
+                });
             }
         }
 
@@ -232,6 +296,28 @@ namespace NetGen.Generator.Emitting.Layers
         {
         }
 
+        /// <summary>How this layer's backward pass hands δ to each of its sources (set by <see cref="NetworkPlan"/>; for the network's input, unused).</summary>
+        public IReadOnlyList<DeltaRoute> Routes { get; internal set; } = Array.Empty<DeltaRoute>();
+
+        /// <summary>
+        /// Statements applying source <paramref name="source"/>'s f′ to the δ this layer's backward pass wrote for it, when this
+        /// layer is the source's only reader (with several, the network applies it once, after the last share is added).
+        /// </summary>
+        protected void EmitSourceDerivative(CodeWriter w, Kernels kernels, int source, string delta, string outputs, string? count)
+        {
+            if (Sources[source] is { } producer && Routes[source].AppliesDerivative)
+            {
+                producer.EmitOutputDerivative(w, kernels, delta, outputs, count);
+            }
+        }
+
+        /// <summary>The values this layer reads, as ref arguments: from buffer <paramref name="buffer"/> at offset (scale)A of each source, or <paramref name="input"/> for the network's input.</summary>
+        public string SourceRefs(string buffer, string scale, string input = "ref x") =>
+            string.Join(", ", System.Linq.Enumerable.Select(Sources, s => s is null ? input : $"ref Unsafe.Add(ref {buffer}, {scale}{s.A})"));
+
+        /// <summary>ONNX nodes for a layer that reads several values, named <paramref name="sources"/>; by default, the one-value form reading x.</summary>
+        public virtual void EmitOnnx(CodeWriter w, string module, IReadOnlyList<string> sources) => EmitOnnx(w, module);
+
         /// <summary>
         /// Statements adding this layer's ONNX nodes and initializers to the OnnxGraph g: they read the string local x, the
         /// value of the layer before ([N·rows, <see cref="Inputs"/>], the rows of an example consecutive; the network's input
@@ -244,18 +330,24 @@ namespace NetGen.Generator.Emitting.Layers
         protected static string ShapeLiteral(ParameterTensor tensor) =>
             "new[] { " + string.Join(", ", System.Linq.Enumerable.Select(tensor.Shape, n => n.ToString(CultureInfo.InvariantCulture))) + " }";
 
-        /// <summary>The emitter of a layer model: the one table of layer kinds on the emitting side.</summary>
-        public static Layer For(LayerModel model, int index, int parameterOffset, int activationOffset, Layer? previous, NetworkModel network) => model switch
+        /// <summary>The emitter of a node: the one table of layer kinds on the emitting side.</summary>
+        public static Layer For(LayerContext c) => c.Node.Layer switch
         {
-            DenseModel dense => new DenseLayer(index, dense, parameterOffset, activationOffset, previous),
-            LstmModel lstm => new LstmLayer(index, lstm, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
-            GruModel gru => new GruLayer(index, gru, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
-            RnnModel rnn => new RnnLayer(index, rnn, parameterOffset, activationOffset, previous, network.SequenceLength, network.Checkpointing),
-            Conv2DModel conv => new Conv2DLayer(index, conv, parameterOffset, activationOffset, previous),
-            MaxPool2DModel pool => new MaxPool2DLayer(index, pool, parameterOffset, activationOffset, previous),
-            FlattenModel flatten => new FlattenLayer(index, flatten, parameterOffset, activationOffset, previous),
-            DropoutModel dropout => new DropoutLayer(index, dropout, parameterOffset, activationOffset, previous),
-            _ => throw new ArgumentOutOfRangeException(nameof(model), model.Kind, "Unknown layer kind."),
+            DenseModel dense => new DenseLayer(c, dense),
+            LstmModel lstm => new LstmLayer(c, lstm),
+            GruModel gru => new GruLayer(c, gru),
+            RnnModel rnn => new RnnLayer(c, rnn),
+            Conv2DModel conv => new Conv2DLayer(c, conv),
+            MaxPool2DModel pool => new MaxPool2DLayer(c, pool),
+            FlattenModel flatten => new FlattenLayer(c, flatten),
+            DropoutModel dropout => new DropoutLayer(c, dropout),
+            ActivationModel activation => new ActivationLayer(c, activation),
+            BatchNormModel norm => new BatchNormLayer(c, norm),
+            LayerNormModel norm => new LayerNormLayer(c, norm),
+            AvgPool2DModel pool => new AvgPool2DLayer(c, pool),
+            GlobalAvgPool2DModel pool => new GlobalAvgPool2DLayer(c, pool),
+            AddModel add => new AddLayer(c, add),
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.Node.Layer.Kind, "Unknown layer kind."),
         };
 
         protected static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");

@@ -9,12 +9,12 @@ namespace NetGen.Generator.Emitting.Layers
     /// </summary>
     internal sealed class LstmLayer : RecurrentLayer
     {
-        public LstmLayer(int index, LstmModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength, bool checkpointing)
-            : base(index, model, parameterOffset, activationOffset, previous, sequenceLength, checkpointing)
+        public LstmLayer(LayerContext context, LstmModel model)
+            : base(context, model)
         {
         }
 
-        protected override string Module => "LSTM";
+        protected override string TorchClass => "LSTM";
 
         protected override string Kind => "Lstm";
 

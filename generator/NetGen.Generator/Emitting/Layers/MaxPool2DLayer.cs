@@ -14,8 +14,8 @@ namespace NetGen.Generator.Emitting.Layers
     {
         private readonly MaxPool2DModel _m;
 
-        public MaxPool2DLayer(int index, MaxPool2DModel model, int parameterOffset, int activationOffset, Layer? previous)
-            : base(index, activationOffset, previous, parameterOffset)
+        public MaxPool2DLayer(LayerContext context, MaxPool2DModel model)
+            : base(context)
         {
             _m = model;
         }
@@ -46,7 +46,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string Modules => $"MaxPool2d({Size}" + (S != Size ? $", stride={S}" : string.Empty) + ")";
 
-        public override IEnumerable<string> TorchModules => new[] { $"torch.nn.MaxPool2d({Size}" + (S != Size ? $", stride={S}" : string.Empty) + ")" };
+        protected override string TorchConstructor => $"torch.nn.MaxPool2d({Size}" + (S != Size ? $", stride={S}" : string.Empty) + ")";
 
         public override string? TorchInputShape => $"-1, {C}, {H}, {Wd}";
 
@@ -193,7 +193,7 @@ namespace NetGen.Generator.Emitting.Layers
                     }
                 }
 
-                Previous.EmitOutputDerivative(w, kernels, "dx", "x", count: "(nuint)count");
+                EmitSourceDerivative(w, kernels, 0, "dx", "x", "(nuint)count");
             }
         }
 

@@ -10,8 +10,8 @@ namespace NetGen.Generator.Emitting.Layers
     /// </summary>
     internal abstract class ParameterFreeLayer : Layer
     {
-        protected ParameterFreeLayer(int index, int activationOffset, Layer? previous, int parameterOffset)
-            : base(index, parameterOffset, activationOffset, previous)
+        protected ParameterFreeLayer(LayerContext context)
+            : base(context)
         {
         }
 
@@ -19,10 +19,10 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override IReadOnlyList<ParameterTensor> Tensors => Array.Empty<ParameterTensor>();
 
-        public override int ModuleCount => 1;
+        /// <summary>The one PyTorch module this layer is, constructed.</summary>
+        protected abstract string TorchConstructor { get; }
 
-        public override IEnumerable<string> TorchForward(int firstModule) =>
-            new[] { $"x = getattr(self, \"{firstModule}\")(x)" };
+        public override IEnumerable<TorchModule> TorchModules => new[] { new TorchModule(Module, TorchConstructor) };
 
         public override string Layout => "no parameters";
 

@@ -20,10 +20,11 @@ namespace NetGen.Generator.Emitting.Layers
     /// </remarks>
     internal abstract partial class RecurrentLayer : Layer
     {
-        protected RecurrentLayer(int index, RecurrentModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength, bool checkpointing)
-            : base(index, parameterOffset, activationOffset, previous)
+        protected RecurrentLayer(LayerContext context, RecurrentModel model)
+            : base(context)
         {
-            Checkpointing = checkpointing;
+            int sequenceLength = context.Network.SequenceLength;
+            Checkpointing = context.Network.Checkpointing;
             Inputs = model.Inputs;
             H = model.Hidden;
             Steps = sequenceLength;
@@ -95,7 +96,7 @@ namespace NetGen.Generator.Emitting.Layers
         public override int ParameterCount => GH * (Inputs + H + 2);
 
         /// <summary>The PyTorch module, e.g. "LSTM".</summary>
-        protected abstract string Module { get; }
+        protected abstract string TorchClass { get; }
 
         /// <summary>The kind as declared, e.g. "Lstm".</summary>
         protected abstract string Kind { get; }
@@ -125,7 +126,7 @@ namespace NetGen.Generator.Emitting.Layers
             string t = Steps.ToString(CultureInfo.InvariantCulture);
             string inputs = Inputs.ToString(CultureInfo.InvariantCulture);
             string h = H.ToString(CultureInfo.InvariantCulture);
-            w.Line($"// {Module} node: its gate blocks are PyTorch's blocks {order}; the steps go in time-major, the hidden states come out batch-major.");
+            w.Line($"// {TorchClass} node: its gate blocks are PyTorch's blocks {order}; the steps go in time-major, the hidden states come out batch-major.");
             w.Line($"string[] wrb{I} = g.RecurrentInitializers(\"{module}\", {h}, new[] {{ {order} }}, {tensors[0].View}, {tensors[1].View}, {tensors[2].View}, {tensors[3].View});");
             w.Line($"string steps{I} = g.Node(\"Transpose\", new[] {{ g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {t}, {inputs}) }}) }}, {attribute}.Ints(\"perm\", 1, 0, 2));");
             w.Line($"string[] y{I} = g.Nodes(\"{OnnxOperator}\", new[] {{ steps{I}, wrb{I}[0], wrb{I}[1], wrb{I}[2] }}, 2, {attribute}.Int(\"hidden_size\", {h}){OnnxAttributes});");
@@ -134,17 +135,15 @@ namespace NetGen.Generator.Emitting.Layers
                 : $"x = g.Node(\"Reshape\", new[] {{ y{I}[1], g.Int64s(-1, {h}) }});");
         }
 
-        public override int ModuleCount => 1;
+        public override string Modules => $"{TorchClass}({Inputs}, {H}, batch_first=True)";
 
-        public override string Modules => $"{Module}({Inputs}, {H}, batch_first=True)";
+        public override IEnumerable<TorchModule> TorchModules => new[] { new TorchModule(Module, $"torch.nn.{TorchClass}({Inputs}, {H}, batch_first=True)") };
 
-        public override IEnumerable<string> TorchModules => new[] { $"torch.nn.{Module}({Inputs}, {H}, batch_first=True)" };
+        public override IEnumerable<string> TorchForward => ReturnSequences
+            ? new[] { $"x, _ = getattr(self, \"{Module}\")(x)".PadRight(36) + $"# every step's hidden state: [N, T, {H}]" }
+            : new[] { $"x, _ = getattr(self, \"{Module}\")(x)", "x = x[:, -1]".PadRight(36) + "# many-to-one: the last step's hidden state" };
 
-        public override IEnumerable<string> TorchForward(int firstModule) => ReturnSequences
-            ? new[] { $"x, _ = getattr(self, \"{firstModule}\")(x)".PadRight(36) + $"# every step's hidden state: [N, T, {H}]" }
-            : new[] { $"x, _ = getattr(self, \"{firstModule}\")(x)", "x = x[:, -1]".PadRight(36) + "# many-to-one: the last step's hidden state" };
-
-        public override string TopologyToken => $"{Module}{H}" + (ReturnSequences ? "×T" : string.Empty);
+        public override string TopologyToken => $"{TorchClass}{H}" + (ReturnSequences ? "×T" : string.Empty);
 
         public override string Summary => $"{Kind}({Inputs}, {H}){(ReturnSequences ? ", sequences" : string.Empty)} over T = {Steps}  {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";
 

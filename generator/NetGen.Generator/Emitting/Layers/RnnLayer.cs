@@ -6,12 +6,12 @@ namespace NetGen.Generator.Emitting.Layers
     /// <summary>Elman recurrent layer with tanh, PyTorch's nn.RNN: the lecture's recurrent net. A step record holds h_t only.</summary>
     internal sealed class RnnLayer : RecurrentLayer
     {
-        public RnnLayer(int index, RnnModel model, int parameterOffset, int activationOffset, Layer? previous, int sequenceLength, bool checkpointing)
-            : base(index, model, parameterOffset, activationOffset, previous, sequenceLength, checkpointing)
+        public RnnLayer(LayerContext context, RnnModel model)
+            : base(context, model)
         {
         }
 
-        protected override string Module => "RNN";
+        protected override string TorchClass => "RNN";
 
         protected override string Kind => "Rnn";
 
