@@ -10,14 +10,6 @@ namespace NetGen.Tests.Convolution
     /// </summary>
     public class ConvolutionGradientTests
     {
-        private const double Epsilon = 1e-6;
-        private const double RelativeTolerance = 1e-5;
-        private const double AbsoluteTolerance = 1e-8;
-
-        private delegate Span<double> ParametersOf();
-
-        private delegate double GradientOf(double[] gradient);
-
         [Theory]
         [InlineData(1)]
         [InlineData(3)]
@@ -89,34 +81,7 @@ namespace NetGen.Tests.Convolution
             Check(nameof(LeNet5Double), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g), stride: 97);
         }
 
-        private static void Check(string name, Action<int> initialize, ParametersOf parameters, GradientOf gradient, int stride = 1)
-        {
-            initialize(7);
-            Span<double> p = parameters();
-            var analytic = new double[p.Length];
-            gradient(analytic);
-            double largest = 0;
-            foreach (double g in analytic)
-            {
-                largest = Math.Max(largest, Math.Abs(g));
-            }
-
-            Assert.True(largest > 1e-6, $"{name}: the gradient is all zero");
-            var ignored = new double[p.Length];
-            for (int i = 0; i < p.Length; i = i == p.Length - 1 ? p.Length : Math.Min(i + stride, p.Length - 1))
-            {
-                double original = parameters()[i];
-                parameters()[i] = original + Epsilon;
-                double plus = gradient(ignored);
-                parameters()[i] = original - Epsilon;
-                double minus = gradient(ignored);
-                parameters()[i] = original;
-                double numeric = (plus - minus) / (2 * Epsilon);
-                double error = Math.Abs(numeric - analytic[i]);
-                Assert.True(
-                    error <= AbsoluteTolerance + (RelativeTolerance * Math.Abs(numeric)),
-                    $"{name}: parameter {i} of {p.Length}: analytic {analytic[i]:R}, numeric {numeric:R}");
-            }
-        }
+        private static void Check(string name, Action<int> initialize, CentralDifferences.ParametersOf parameters, CentralDifferences.GradientOf gradient, int stride = 1) =>
+            CentralDifferences.Check(name, initialize, parameters, gradient, stride);
     }
 }

@@ -14,8 +14,8 @@ import sys
 
 import torch
 
-DTYPES = {"F32": torch.float32, "F64": torch.float64}
-NAMES = {torch.float32: "F32", torch.float64: "F64"}
+DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64}
+NAMES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}
 
 
 def read_safetensors(path):

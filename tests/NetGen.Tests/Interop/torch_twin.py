@@ -3,7 +3,7 @@ strict=True and writes predict(x) for the inputs.  Usage: torch_twin.py twin.py 
 import json, struct, sys
 import torch
 
-DTYPES = {"F32": torch.float32, "F64": torch.float64}
+DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64}
 
 
 def load(path):
@@ -19,7 +19,7 @@ def save(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
         raw = t.contiguous().numpy().tobytes()
-        header[name] = {"dtype": {torch.float32: "F32", torch.float64: "F64"}[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        header[name] = {"dtype": {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
     text = json.dumps(header).encode("utf-8")
