@@ -183,6 +183,34 @@ namespace NetGen.IO
         }
 
         /// <summary>
+        /// Copies an I64 tensor of counts (num_batches_tracked, one per batch normalization) into <paramref name="destination"/>,
+        /// whose length must equal its element count; a negative count is rejected and the destination is then unchanged.
+        /// </summary>
+        /// <exception cref="InvalidDataException">The tensor is missing, not I64, its element count differs, or a count is negative.</exception>
+        public void CopyTo(string name, Span<long> destination)
+        {
+            SafeTensorInfo info = GetTensor(name);
+            CheckDType(info, DType.I64);
+            CheckLength(info, destination.Length);
+            ReadOnlySpan<byte> raw = Raw(info);
+            for (int i = 0; i < destination.Length; i++)
+            {
+                if (BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(i * sizeof(long))) < 0)
+                {
+                    throw SafeTensorsError.Create(
+                        string.Format(CultureInfo.InvariantCulture, "expected counts of at least 0 but element {0} is {1}", i, BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(i * sizeof(long)))),
+                        FileName,
+                        name);
+                }
+            }
+
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(i * sizeof(long)));
+            }
+        }
+
+        /// <summary>
         /// Reads a counter: an I64 tensor of one element (PyTorch's num_batches_tracked, a 0-d tensor), which must not be
         /// negative.
         /// </summary>

@@ -108,15 +108,16 @@ namespace NetGen.Training
             private readonly IProgress<TrainingProgress>? _progress;
             private readonly CancellationToken _token;
             private readonly TrainingPosition _position = new();
-            private readonly T[] _epochStart = new T[TNet.ParameterCount];
+            private readonly NetworkState<T> _epochStart;
             private readonly T[] _epochStartState = new T[TNet.OptimizerStateSize];
-            private readonly T[]? _best;
+            private readonly NetworkState<T>? _best;
             private readonly Evaluator<TNet, T, TTarget>? _evaluator;
             private readonly ConfusionMatrix? _confusion;
 
             public Run(TNet net, ITrainingSet<T, TTarget> train, TrainerOptions options, ITrainingSet<T, TTarget>? validation, IProgress<TrainingProgress>? progress, CancellationToken token)
             {
                 _net = net;
+                _epochStart = NetworkState<T>.Of(net);
                 _o = options;
                 _progress = progress;
                 _token = token;
@@ -145,7 +146,7 @@ namespace NetGen.Training
 
                 if (options.Patience > 0 && options.RestoreBestParameters)
                 {
-                    _best = new T[TNet.ParameterCount];
+                    _best = NetworkState<T>.Of(net);
                 }
             }
 
@@ -188,7 +189,7 @@ namespace NetGen.Training
                         _train.Shuffle(EpochSeed(_o.Seed, epoch));
                     }
 
-                    _net.Parameters.CopyTo(_epochStart);
+                    _epochStart.Take(_net);
                     _net.OptimizerState.CopyTo(_epochStartState);
                     long epochStartSteps = _net.StepCount;
                     long epochStart = Stopwatch.GetTimestamp();
@@ -299,7 +300,7 @@ namespace NetGen.Training
                     _position.Wait = 0;
                     if (_best is not null)
                     {
-                        _net.Parameters.CopyTo(_best);
+                        _best.Take(_net);
                     }
 
                     return false;
@@ -316,14 +317,14 @@ namespace NetGen.Training
                     return false;
                 }
 
-                _best.CopyTo(_net.Parameters);
+                _best.Restore(_net);
                 return true;
             }
 
             /// <summary>Puts back the epoch's starting point (or the best epoch's parameters, with early stopping); returns what it did.</summary>
             private string RestoreEpochStart(long steps)
             {
-                _epochStart.CopyTo(_net.Parameters);
+                _epochStart.Restore(_net);
                 _epochStartState.CopyTo(_net.OptimizerState);
                 _net.StepCount = steps;
                 return RestoreBestIfAny()

@@ -12,8 +12,9 @@ namespace NetGen.Training
 {
     /// <summary>
     /// The trainer's checkpoint file: safetensors holding the tensors <c>parameters</c> (the flat Parameters span),
-    /// <c>optimizer_state</c> (OptimizerState, when the optimizer has any) and <c>best_parameters</c> (with early
-    /// stopping), and in its metadata the position of the run (<c>netgen.epoch</c>, <c>netgen.step_count</c>, the
+    /// <c>optimizer_state</c> (OptimizerState, when the optimizer has any), <c>buffers</c> and <c>counters</c> (the state
+    /// that is not trained, for a network with batch normalization) and <c>best_parameters</c> (with early stopping; with
+    /// <c>best_buffers</c> and <c>best_counters</c>), and in its metadata the position of the run (<c>netgen.epoch</c>, <c>netgen.step_count</c>, the
     /// seed, batch size, the training set's size and fingerprint, early stopping's state and the history). It is a
     /// file of its own: the model file that Save writes stays the plain PyTorch state dict.
     /// </summary>
@@ -21,7 +22,7 @@ namespace NetGen.Training
     {
         private const string Kind = "netgen.checkpoint";
 
-        public static void Save<TNet, T, TTarget>(string path, TNet net, TrainingPosition position, T[]? best, TrainerOptions options)
+        public static void Save<TNet, T, TTarget>(string path, TNet net, TrainingPosition position, NetworkState<T>? best, TrainerOptions options)
             where TNet : class, ITrainable<TNet, T, TTarget>
             where T : unmanaged, IFloatingPointIeee754<T>
             where TTarget : unmanaged
@@ -32,9 +33,20 @@ namespace NetGen.Training
                 tensors.Add(Entry("optimizer_state", net.OptimizerState.ToArray()));
             }
 
+            if (TNet.BufferCount > 0)
+            {
+                tensors.Add(Entry("buffers", net.Buffers.ToArray()));
+                tensors.Add(TensorEntry.Create("counters", new[] { net.Counters.Length }, net.Counters.ToArray()));
+            }
+
             if (best is not null && position.BestEpoch > 0)
             {
-                tensors.Add(Entry("best_parameters", best));
+                tensors.Add(Entry("best_parameters", best.Parameters));
+                if (TNet.BufferCount > 0)
+                {
+                    tensors.Add(Entry("best_buffers", best.Buffers));
+                    tensors.Add(TensorEntry.Create("best_counters", new[] { best.Counters.Length }, best.Counters));
+                }
             }
 
             var history = new StringBuilder();
@@ -64,7 +76,7 @@ namespace NetGen.Training
         }
 
         /// <summary>Reads and checks the whole checkpoint, then restores the network and the position (nothing changes on an error).</summary>
-        public static void Load<TNet, T, TTarget>(string path, TNet net, TrainingPosition position, T[]? best, TrainerOptions options)
+        public static void Load<TNet, T, TTarget>(string path, TNet net, TrainingPosition position, NetworkState<T>? best, TrainerOptions options)
             where TNet : class, ITrainable<TNet, T, TTarget>
             where T : unmanaged, IFloatingPointIeee754<T>
             where TTarget : unmanaged
@@ -101,16 +113,38 @@ namespace NetGen.Training
                 Copy(file, "optimizer_state", state);
             }
 
-            T[]? bestValues = null;
+            var buffers = new T[TNet.BufferCount];
+            var counters = new long[net.Counters.Length];
+            if (TNet.BufferCount > 0)
+            {
+                file.Expect("buffers", dtype, TNet.BufferCount);
+                Copy(file, "buffers", buffers);
+                file.Expect("counters", DType.I64, counters.Length);
+                file.CopyTo("counters", counters);
+            }
+
+            NetworkState<T>? bestValues = null;
             if (best is not null && bestEpoch > 0)
             {
                 file.Expect("best_parameters", dtype, TNet.ParameterCount);
-                bestValues = new T[TNet.ParameterCount];
-                Copy(file, "best_parameters", bestValues);
+                bestValues = new NetworkState<T>(TNet.ParameterCount, TNet.BufferCount, counters.Length);
+                Copy(file, "best_parameters", bestValues.Parameters);
+                if (TNet.BufferCount > 0)
+                {
+                    file.Expect("best_buffers", dtype, TNet.BufferCount);
+                    Copy(file, "best_buffers", bestValues.Buffers);
+                    file.Expect("best_counters", DType.I64, counters.Length);
+                    file.CopyTo("best_counters", bestValues.Counters);
+                }
             }
             else if (file.Contains("best_parameters"))
             {
                 file.Expect("best_parameters", dtype, TNet.ParameterCount);
+                if (TNet.BufferCount > 0)
+                {
+                    file.Expect("best_buffers", dtype, TNet.BufferCount);
+                    file.Expect("best_counters", DType.I64, counters.Length);
+                }
             }
 
             file.ExpectNoOtherTensors();
@@ -122,8 +156,10 @@ namespace NetGen.Training
                 state.CopyTo(net.OptimizerState);
             }
 
+            buffers.CopyTo(net.Buffers);
+            counters.CopyTo(net.Counters);
             net.StepCount = steps;
-            bestValues?.CopyTo(best!, 0);
+            bestValues?.CopyTo(best!);
             position.Epoch = epoch;
             position.BestEpoch = bestEpoch;
             position.BestLoss = bestLoss;
