@@ -18,6 +18,24 @@ namespace NetGen.Tests
     [Dense(16, 3)][Softmax]
     public partial class PlainTiny { }
 
+    /// <summary>Batch normalization with PyTorch's weights compiled in (Weights/make_norm.py): running statistics and num_batches_tracked too.</summary>
+    [Network(Weights = "Weights/norm.safetensors")]
+    [Input(3, 4, 4)]
+    [BatchNorm2D(3, Epsilon = 0.001, Momentum = 0.3)]
+    [Conv2D(3, 2, 2, Stride = 2)][Relu]
+    [Flatten]
+    [Dense(8, 3)][Softmax]
+    public partial class CompiledNorm { }
+
+    /// <summary>The same topology without compiled-in weights.</summary>
+    [Network]
+    [Input(3, 4, 4)]
+    [BatchNorm2D(3, Epsilon = 0.001, Momentum = 0.3)]
+    [Conv2D(3, 2, 2, Stride = 2)][Relu]
+    [Flatten]
+    [Dense(8, 3)][Softmax]
+    public partial class PlainNorm { }
+
     /// <summary>
     /// Compiled-in weights at run time: the constructor starts with the file's values (as Load would set them) without reading
     /// any file; InitializeParameters still re-initializes; CopyCompiledWeights returns to the compiled-in values.
@@ -41,6 +59,24 @@ namespace NetGen.Tests
             loaded.Predict(input, a);
             compiled.Predict(input, b);
             Assert.Equal(a, b);
+        }
+
+        [Fact]
+        public void Running_statistics_and_counts_are_compiled_in_with_the_parameters()
+        {
+            var loaded = new PlainNorm();
+            loaded.Load(Path.Combine(AppContext.BaseDirectory, "Weights", "norm.safetensors"));
+            var compiled = new CompiledNorm();
+            Assert.Equal(loaded.Parameters.ToArray(), compiled.Parameters.ToArray());
+            Assert.Equal(loaded.Buffers.ToArray(), compiled.Buffers.ToArray());
+            Assert.Equal(new[] { 3L }, compiled.Counters.ToArray());
+            Assert.NotEqual(new PlainNorm().Buffers.ToArray(), compiled.Buffers.ToArray());
+
+            compiled.InitializeParameters(1);
+            Assert.Equal(new[] { 0L }, compiled.Counters.ToArray());
+            compiled.CopyCompiledWeights();
+            Assert.Equal(loaded.Buffers.ToArray(), compiled.Buffers.ToArray());
+            Assert.Equal(new[] { 3L }, compiled.Counters.ToArray());
         }
 
         [Fact]

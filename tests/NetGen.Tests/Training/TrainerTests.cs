@@ -91,6 +91,52 @@ namespace NetGen.Tests.Training
         }
 
         [Fact]
+        public void A_resumed_run_of_a_network_with_batch_normalization_ends_bit_identical_running_statistics_included()
+        {
+            TrainerOptions options = Options(5) with { ValidationSplit = 0.25, Patience = 50 };
+            var whole = new BlobNorm();
+            whole.InitializeParameters(5);
+            TrainingResult uninterrupted = Trainer.Fit(whole, BlobData.Create(500, 1), options);
+            Assert.Equal(StopReason.Completed, uninterrupted.Reason);
+            Assert.True(uninterrupted.Last!.ValidationAccuracy > 0.9, $"validation accuracy {uninterrupted.Last.ValidationAccuracy}");
+
+            string checkpoint = Path.Combine(_dir, "norm.ckpt");
+            var first = new BlobNorm();
+            first.InitializeParameters(5);
+            Trainer.Fit(first, BlobData.Create(500, 1), options with { Epochs = 2, CheckpointPath = checkpoint });
+            Assert.True(SafeTensorsHas(checkpoint, "buffers", "counters", "best_parameters", "best_buffers", "best_counters"));
+
+            var resumed = new BlobNorm();
+            resumed.InitializeParameters(99);
+            resumed.Buffers.Fill(3);
+            resumed.Counters.Fill(77);
+            TrainingResult rest = Trainer.Fit(resumed, BlobData.Create(500, 1), options with { ResumeFrom = checkpoint });
+
+            Assert.True(whole.Parameters.SequenceEqual(resumed.Parameters), "parameters differ");
+            Assert.True(whole.Buffers.SequenceEqual(resumed.Buffers), "running statistics differ");
+            Assert.True(whole.Counters.SequenceEqual(resumed.Counters), "num_batches_tracked differ");
+            Assert.Equal(uninterrupted.History.Select(h => (h.TrainLoss, h.ValidationLoss)), rest.History.Select(h => (h.TrainLoss, h.ValidationLoss)));
+        }
+
+        [Fact]
+        public void Early_stopping_restores_the_running_statistics_of_the_best_epoch_with_its_parameters()
+        {
+            // Random labels: the validation loss gets worse, so the best epoch is an early one and it is restored at the end.
+            TrainerOptions options = Options(8) with { Patience = 3 };
+            var net = new BlobNorm();
+            net.InitializeParameters(3);
+            TrainingResult result = Trainer.Fit(net, BlobData.Create(400, 1, randomLabels: true), options, BlobData.Create(200, 2, randomLabels: true));
+            Assert.True(result.BestEpoch < result.History.Count, "the run kept improving: nothing to restore");
+            Assert.Equal(result.History[result.BestEpoch - 1].ValidationLoss, Evaluation.Run(net, BlobData.Create(200, 2, randomLabels: true)).Loss);
+        }
+
+        private static bool SafeTensorsHas(string path, params string[] names)
+        {
+            NetGen.IO.SafeTensorsFile file = NetGen.IO.SafeTensors.Load(path);
+            return names.All(file.Contains);
+        }
+
+        [Fact]
         public void ResumingWithAnotherTrainingSetOrSeedIsAnError()
         {
             string checkpoint = Path.Combine(_dir, "run.ckpt");

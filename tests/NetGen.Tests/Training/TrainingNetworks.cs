@@ -20,3 +20,22 @@ namespace NetGen.Tests.Training
     [Dense(16, 3)][Softmax]
     public partial class BlobSgd { }
 }
+
+namespace NetGen.Tests.Training
+{
+    /// <summary>The blobs through batch normalization and a residual, Adam: the trainer keeps the running statistics with the parameters.</summary>
+    [Network(Optimizer = Optimizer.Adam)]
+    [Dense(2, 16)][BatchNorm1D(16)][Tanh]
+    [Residual(typeof(Graph.DenseBlock16))][Relu]
+    [Dense(16, 3)][Softmax]
+    public partial class BlobNorm { }
+}
+
+namespace NetGen.Tests.Graph
+{
+    /// <summary>Two Dense layers over 16 values with a batch normalization between them.</summary>
+    [Block]
+    [Dense(16, 16)][BatchNorm1D(16)][Relu]
+    [Dense(16, 16)]
+    public sealed class DenseBlock16 { }
+}
