@@ -9,6 +9,8 @@ namespace NetGen.Onnx.Tests
     {
         Span<float> Parameters { get; }
 
+        Span<float> Buffers { get; }
+
         void Predict(ReadOnlySpan<float> input, Span<float> output);
 
         void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs);
@@ -22,6 +24,8 @@ namespace NetGen.Onnx.Tests
     public interface IDoubleNet
     {
         Span<double> Parameters { get; }
+
+        Span<double> Buffers { get; }
 
         void Predict(ReadOnlySpan<double> input, Span<double> output);
 
@@ -146,4 +150,51 @@ namespace NetGen.Onnx.Tests
     [Flatten]
     [Dense(2, 1)][Identity]
     public partial class DoubleConvRegression : IDoubleNet { }
+}
+
+namespace NetGen.Onnx.Tests
+{
+    // Graph networks: residuals (Add), batch normalization, layer normalization (opset 17), average pools.
+
+    [Block]
+    [Conv2D(4, 4, 3, Padding = 1, Bias = false)][BatchNorm2D(4)][Relu]
+    [Conv2D(4, 4, 3, Padding = 1, Bias = false)][BatchNorm2D(4)]
+    public sealed class Basic4 { }
+
+    [Block]
+    [Conv2D(4, 6, 3, Stride = 2, Padding = 1)][BatchNorm2D(6)][Relu]
+    [Conv2D(6, 6, 3, Padding = 1)]
+    public sealed class Down6 { }
+
+    [Block]
+    [Conv2D(4, 6, 1, Stride = 2)]
+    public sealed class Project6 { }
+
+    [Network]
+    [Input(2, 8, 8)]
+    [Conv2D(2, 4, 3, Padding = 1)][BatchNorm2D(4)][Relu]
+    [Residual(typeof(Basic4))][Relu]
+    [Residual(typeof(Down6), Shortcut = typeof(Project6))][LeakyRelu]
+    [AvgPool2D(2)]
+    [GlobalAvgPool2D]
+    [Dense(6, 5)][Softmax]
+    public partial class SmallResNet : IFloatNet { }
+
+    [Block]
+    [Dense(8, 8)][LayerNorm(8)][Tanh]
+    [Dense(8, 8)]
+    public sealed class NormBlock8 { }
+
+    [Network]
+    [Dense(5, 8)][BatchNorm1D(8)][Relu]
+    [Residual(typeof(NormBlock8))][Sigmoid]
+    [Dense(8, 3)][LayerNorm(3)]
+    [Identity]
+    public partial class NormsRegression : IFloatNet { }
+
+    [Network(Precision = Precision.Double)]
+    [Dense(5, 8)][BatchNorm1D(8)][Relu]
+    [Residual(typeof(NormBlock8))][Tanh]
+    [Dense(8, 4)][Softmax]
+    public partial class DoubleNorms : IDoubleNet { }
 }

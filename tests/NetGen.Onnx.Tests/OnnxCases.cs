@@ -103,6 +103,9 @@ namespace NetGen.Onnx.Tests
             yield return Float(new LeNet5(), LeNet5.InputSize, LeNet5.OutputSize, image.Concat(new[] { "Relu", "MaxPool", "Gemm", "Softmax" }));
             yield return Float(new ConvOddMultiLabel(), ConvOddMultiLabel.InputSize, ConvOddMultiLabel.OutputSize, image.Concat(new[] { "Tanh", "MaxPool", "LeakyRelu", "Gemm", "Sigmoid" }));
             yield return Double(new DoubleConvRegression(), DoubleConvRegression.InputSize, DoubleConvRegression.OutputSize, image.Concat(new[] { "Sigmoid", "Gemm" }));
+            yield return Float(new SmallResNet(), SmallResNet.InputSize, SmallResNet.OutputSize, image.Concat(new[] { "BatchNormalization", "Add", "Relu", "LeakyRelu", "AveragePool", "GlobalAveragePool", "Gemm", "Softmax" }));
+            yield return Float(new NormsRegression(), NormsRegression.InputSize, NormsRegression.OutputSize, new[] { "Gemm", "BatchNormalization", "LayerNormalization", "Add", "Tanh", "Sigmoid" });
+            yield return Double(new DoubleNorms(), DoubleNorms.InputSize, DoubleNorms.OutputSize, new[] { "Gemm", "BatchNormalization", "LayerNormalization", "Add", "Relu", "Softmax" });
         }
 
         private static OnnxCase Float(IFloatNet net, int inputSize, int outputSize, IEnumerable<string> operators)
@@ -114,10 +117,22 @@ namespace NetGen.Onnx.Tests
                 parameters[i] = (float)((random.NextDouble() * 1.4) - 0.7);
             }
 
+            // Running statistics too, in [0.5, 1.5) (a valid variance, and a mean away from 0): the initializers hold them as well.
+            Span<float> buffers = net.Buffers;
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                buffers[i] = (float)(random.NextDouble() + 0.5);
+            }
+
             double sum = 0;
             foreach (float p in net.Parameters)
             {
                 sum += p;
+            }
+
+            foreach (float b in net.Buffers)
+            {
+                sum += b;
             }
 
             return new OnnxCase(
@@ -158,10 +173,21 @@ namespace NetGen.Onnx.Tests
                 parameters[i] = (random.NextDouble() * 1.4) - 0.7;
             }
 
+            Span<double> buffers = net.Buffers;
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                buffers[i] = random.NextDouble() + 0.5;
+            }
+
             double sum = 0;
             foreach (double p in net.Parameters)
             {
                 sum += p;
+            }
+
+            foreach (double b in net.Buffers)
+            {
+                sum += b;
             }
 
             return new OnnxCase(
