@@ -229,21 +229,31 @@ namespace NetGen.Generator.Emitting
             }
         }
 
+        /// <summary>
+        /// The columns [from, n) one at a time, the r rows' sums side by side (k outer: r independent chains, each v value loaded
+        /// once); each sum is still Σ_k c·v in k order with a multiply then an add, so the results are those of one sum at a time.
+        /// </summary>
         private void EmitGemmScalar(CodeWriter w, int r, int from, int n)
         {
             string t = _t.Type;
             using (w.Block($"for (nuint i = {from}; i < {n}; i++)"))
             {
-                using (w.Block($"for (nuint j = 0; j < {r}; j++)"))
+                w.Line($"{t} " + string.Join(", ", Enumerable.Range(0, r).Select(j => $"sum{j} = {_t.Zero}")) + ";");
+                using (w.Block("for (nuint k = 0; k < rows; k++)"))
                 {
-                    w.Line($"{t} sum = {_t.Zero};");
-                    using (w.Block("for (nuint k = 0; k < rows; k++)"))
+                    w.Line($"{t} vk = Unsafe.Add(ref v, (k * vs) + i);");
+                    w.Line($"ref {t} ck = ref Unsafe.Add(ref c, k * cr);");
+                    for (int j = 0; j < r; j++)
                     {
-                        w.Line("sum += Unsafe.Add(ref c, (k * cr) + (j * cj)) * Unsafe.Add(ref v, (k * vs) + i);");
+                        string coefficient = j == 0 ? "ck" : $"Unsafe.Add(ref ck, {(j == 1 ? "cj" : $"{j} * cj")})";
+                        w.Line($"sum{j} += {coefficient} * vk;");
                     }
+                }
 
-                    w.Line($"ref {t} target = ref Unsafe.Add(ref o, (j * os) + i);");
-                    w.Line("target = accumulate ? target + (alpha * sum) : alpha * sum;");
+                for (int j = 0; j < r; j++)
+                {
+                    w.Line($"ref {t} target{j} = ref Unsafe.Add(ref o, {(j == 0 ? "i" : j == 1 ? "os + i" : $"({j} * os) + i")});");
+                    w.Line($"target{j} = accumulate ? target{j} + (alpha * sum{j}) : alpha * sum{j};");
                 }
             }
         }
