@@ -56,7 +56,13 @@ namespace NetGen.Generator
                 .Where(static d => d.Count > 0)
                 .WithTrackingName(TrackingNames.Diagnostics);
 
-            context.RegisterSourceOutput(models, static (spc, model) => spc.AddSource(model.HintName, SourceText.From(NetworkEmitter.Emit(model), System.Text.Encoding.UTF8)));
+            context.RegisterSourceOutput(models, static (spc, model) =>
+            {
+                foreach ((string part, string source) in NetworkEmitter.Emit(model))
+                {
+                    spc.AddSource(PartHint(model.HintName, part), SourceText.From(source, System.Text.Encoding.UTF8));
+                }
+            });
 
             context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(stub.HintName, SourceText.From(StubEmitter.Emit(stub), System.Text.Encoding.UTF8)));
 
@@ -86,6 +92,10 @@ namespace NetGen.Generator
                 }
             });
         }
+
+        /// <summary>The hint of a part of a network's code: "Samples.MnistNet.g.cs", "Samples.MnistNet.Training.g.cs", ….</summary>
+        internal static string PartHint(string hint, string part) =>
+            part.Length == 0 ? hint : hint.Substring(0, hint.Length - ".g.cs".Length) + "." + part + ".g.cs";
 
         private static ParseResult SafeResolve(ParseResult parsed, System.Collections.Immutable.ImmutableArray<WeightsFileSummary> files)
         {

@@ -53,7 +53,7 @@ namespace NetGen.Generator.Tests
             GeneratorHarness.Result result = GeneratorHarness.Run(text);
             Assert.Empty(result.GeneratorDiagnostics);
             Assert.Empty(result.CompilationDiagnostics);
-            Assert.Single(result.Sources);
+            Assert.Single(result.Networks);
         }
     }
 }

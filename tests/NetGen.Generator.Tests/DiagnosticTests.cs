@@ -27,7 +27,7 @@ namespace NetGen.Generator.Tests
             Assert.Equal("Dense layer 1 takes 64 inputs, but the layer before it produces 128 outputs", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
 
             // No network code for a broken declaration, only the stub of its public surface: one precise error, not a cascade.
-            Assert.Contains("This stub declares the public members", Assert.Single(result.Sources).Source, System.StringComparison.Ordinal);
+            Assert.Contains("This stub declares the public members", Assert.Single(result.Networks).Source, System.StringComparison.Ordinal);
             Assert.Empty(result.CompilationDiagnostics);
         }
 
@@ -85,7 +85,7 @@ namespace NetGen.Generator.Tests
             GeneratorHarness.Result result = GeneratorHarness.Run(version, source);
 
             Assert.Equal(new[] { "NG0022", "NG0022" }, result.GeneratorDiagnostics.Select(d => d.Id));
-            Assert.Empty(result.Sources);
+            Assert.Empty(result.Networks);
             Assert.Empty(result.CompilationDiagnostics);
         }
 
@@ -105,7 +105,7 @@ namespace NetGen.Generator.Tests
             GeneratorHarness.Result result = GeneratorHarness.Run(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp9, source);
 
             Assert.Empty(result.GeneratorDiagnostics);
-            Assert.Equal(4, result.Sources.Length);
+            Assert.Equal(4, result.Networks.Length);
             Assert.Empty(result.CompilationDiagnostics);
         }
     }

@@ -77,6 +77,27 @@ namespace NetGen.Generator.Tests
                 output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray());
         }
 
+        /// <summary>
+        /// Runs the generator on <paramref name="source"/>, then again after adding an unrelated file: every tracked step must be
+        /// cached or unchanged, and every source output cached (NetEscapades' check: the models compare by value).
+        /// </summary>
+        public static void AssertCachedOnRerun(string source)
+        {
+            CSharpCompilation compilation = Compilation(source);
+            GeneratorDriver driver = Driver(trackSteps: true).RunGenerators(compilation);
+            CSharpCompilation edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Unrelated { class Other { int X => 1; } }", s_parseOptions, path: "Other.cs"));
+            GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+            foreach (string step in new[] { TrackingNames.Parse, TrackingNames.Weights, TrackingNames.Models, TrackingNames.Stubs, TrackingNames.Diagnostics, TrackingNames.Blocks })
+            {
+                if (second.TrackedSteps.TryGetValue(step, out ImmutableArray<IncrementalGeneratorRunStep> steps))
+                {
+                    Xunit.Assert.All(steps.SelectMany(s => s.Outputs), o => Xunit.Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, step + ": " + o.Reason));
+                }
+            }
+
+            Xunit.Assert.All(second.TrackedOutputSteps["SourceOutput"].SelectMany(s => s.Outputs), o => Xunit.Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        }
+
         /// <summary>The generator's diagnostics plus those of NetGen's analyzers (NG0015), for one source text.</summary>
         public static ImmutableArray<Diagnostic> GeneratorAndAnalyzerDiagnostics(params string[] sources) => GeneratorAndAnalyzerDiagnostics(LanguageVersion.Latest, sources);
 
@@ -97,9 +118,46 @@ namespace NetGen.Generator.Tests
 
         private static CSharpParseOptions Options(LanguageVersion version) => version == LanguageVersion.Latest ? s_parseOptions : new CSharpParseOptions(version);
 
+        /// <summary>The parts of a network's generated code after its main file, in the generator's order.</summary>
+        internal static readonly string[] Parts = { "State", "Training", "Files", "Layers", "Kernels" };
+
         internal sealed record Result(
             ImmutableArray<(string HintName, string Source)> Sources,
             ImmutableArray<Diagnostic> GeneratorDiagnostics,
-            ImmutableArray<Diagnostic> CompilationDiagnostics);
+            ImmutableArray<Diagnostic> CompilationDiagnostics)
+        {
+            /// <summary>Each network's code (or stub) as one text: its main file ("N.g.cs") then its parts ("N.Training.g.cs", …), under the main hint.</summary>
+            public ImmutableArray<(string HintName, string Source)> Networks => Sources
+                .GroupBy(s => MainHint(s.HintName))
+                .Select(g => (g.Key, string.Join("\n", g.OrderBy(s => PartIndex(s.HintName)).Select(s => s.Source))))
+                .ToImmutableArray();
+
+            /// <summary>The hint of the main file a generated file belongs to.</summary>
+            public static string MainHint(string hint)
+            {
+                foreach (string part in Parts)
+                {
+                    if (hint.EndsWith("." + part + ".g.cs", StringComparison.Ordinal))
+                    {
+                        return hint.Substring(0, hint.Length - part.Length - ".g.cs".Length - 1) + ".g.cs";
+                    }
+                }
+
+                return hint;
+            }
+
+            private static int PartIndex(string hint)
+            {
+                for (int i = 0; i < Parts.Length; i++)
+                {
+                    if (hint.EndsWith("." + Parts[i] + ".g.cs", StringComparison.Ordinal))
+                    {
+                        return i + 1;
+                    }
+                }
+
+                return 0;
+            }
+        }
     }
 }

@@ -23,17 +23,23 @@ namespace NetGen.Generator.Tests
             new object[] { $"[Network(Precision = Precision.Double, Optimizer = Optimizer.Nesterov)]{Layers}[Identity]" },
             new object[] { "[Network][Dense(3, 4)][LeakyRelu(0.2)][Dense(4, 5)][Tanh][Dense(5, 6)][Sigmoid][Dense(6, 2)][Softmax]" }, // every activation's kernels
             new object[] { "[Network][Dense(64, 8)][Relu][Dense(8, 2)][Softmax]" }, // the kernels of a first layer that skips zero inputs
+            new object[] { "[Network][Dense(3, 4)][BatchNorm1D(4)][Relu][Residual(typeof(B))][Tanh][Dense(4, 5)][LayerNorm(5)][Dense(5, 2)][Softmax]" }, // buffers, statistics, a residual's join, layer norms' rows
         };
+
+        /// <summary>The block the residual declaration uses (unused by the others).</summary>
+        private const string Block = "[Block][Dense(4, 4)][Relu][Dense(4, 4)] public class B { }";
 
         [Theory]
         [MemberData(nameof(Declarations))]
         public void A_user_member_named_like_any_generated_member_is_reported_as_NG0016(string attributes)
         {
-            GeneratorHarness.Result clean = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ }}");
+            GeneratorHarness.Result clean = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ }} {Block}");
             Assert.Empty(clean.CompilationDiagnostics);
-            ClassDeclarationSyntax generated = CSharpSyntaxTree.ParseText(clean.Sources.Single().Source).GetRoot()
-                .DescendantNodes().OfType<ClassDeclarationSyntax>().Single(c => c.Identifier.ValueText == "Net");
-            string[] names = generated.Members
+            // Every file of the network's code: the partial declarations of Net, their members together.
+            var generated = clean.Sources.SelectMany(s => CSharpSyntaxTree.ParseText(s.Source).GetRoot()
+                .DescendantNodes().OfType<ClassDeclarationSyntax>().Where(c => c.Identifier.ValueText == "Net")).ToList();
+            Assert.Equal(1 + GeneratorHarness.Parts.Length, generated.Count);
+            string[] names = generated.SelectMany(c => c.Members)
                 .Select(m => m switch
                 {
                     MethodDeclarationSyntax method => method.Identifier.ValueText,
@@ -50,7 +56,7 @@ namespace NetGen.Generator.Tests
             var missed = new List<string>();
             foreach (string name in names)
             {
-                GeneratorHarness.Result result = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ private static int {name}; }}");
+                GeneratorHarness.Result result = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ private static int {name}; }} {Block}");
                 bool reported = result.GeneratorDiagnostics.Any(d => d.Id == "NG0016");
                 bool brokenGeneratedCode = result.CompilationDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true);
                 if (!reported || brokenGeneratedCode)
@@ -64,7 +70,7 @@ namespace NetGen.Generator.Tests
             // And the check is specific: a name the generator does not use is fine.
             GeneratorHarness.Result unrelated = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ private static int Unrelated; }}");
             Assert.DoesNotContain(unrelated.GeneratorDiagnostics, d => d.Id == "NG0016");
-            Assert.Single(unrelated.Sources);
+            Assert.Single(unrelated.Networks);
         }
 
         [Theory]
@@ -86,7 +92,7 @@ namespace NetGen.Generator.Tests
                 GeneratorHarness.Result result = GeneratorHarness.Run(source);
                 Diagnostic reported = Assert.Single(result.GeneratorDiagnostics, d => d.Id == "NG0016");
                 Assert.Contains("inherits", reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-                Assert.Empty(result.Sources);
+                Assert.Empty(result.Networks);
                 Assert.Empty(result.CompilationDiagnostics);
             }
         }
@@ -101,7 +107,7 @@ namespace NetGen.Generator.Tests
         {
             GeneratorHarness.Result result = GeneratorHarness.Run($"using NetGen; public class Base {{ {member} }} [Network][Dense(3, 2)][Softmax] public partial class Net : Base {{ }}");
             Assert.Empty(result.GeneratorDiagnostics);
-            Assert.Single(result.Sources);
+            Assert.Single(result.Networks);
             Assert.Empty(result.CompilationDiagnostics);
         }
     }

@@ -16,7 +16,7 @@ namespace NetGen.Generator.Tests
             GeneratorHarness.Result result = GeneratorHarness.Run(
                 $"using NetGen; [Network][Dense({inputs}, 8)][Relu][Dense(8, 128)][Relu][Dense(128, 2)][Softmax] public partial class Net {{ }}");
             Assert.Empty(result.CompilationDiagnostics);
-            string source = result.Sources.Single().Source;
+            string source = result.Networks.Single().Source;
             Assert.Equal(skips, source.Contains($"DotRowsSparse{inputs}(ref w, ref x, ref a, 8);"));
             Assert.Equal(skips, source.Contains($"NonzeroRows{inputs}("));
             Assert.Equal(skips, source.Contains($"AxpyChunks{inputs}("));

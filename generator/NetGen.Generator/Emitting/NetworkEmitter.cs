@@ -13,83 +13,78 @@ namespace NetGen.Generator.Emitting
     /// argument checks, the explanatory header) and asks each layer, in order, for its forward pass and, in
     /// reverse, for its backward pass; the head writes the loss. Deterministic and culture-invariant.
     /// </summary>
-    internal sealed partial class NetworkEmitter
+    internal sealed class NetworkEmitter : EmitterPart
     {
-        /// <summary>Per-example activations up to this many elements live on the stack in Predict/Classify/Loss.</summary>
-        private const int StackLimit = 16384;
-
-        private readonly NetworkModel _model;
-        private readonly NetworkPlan _plan;
-        private readonly Numeric _t;
-        private readonly List<Layer> _layers = new();
-        private readonly Head _head;
-        private readonly Optimizer _optimizer;
-        private readonly Kernels _kernels;
-        private readonly int _parameterCount;
-        private readonly int _activationCount;
-        private readonly int _batchChunk;
-
-        /// <summary>Whether every layer can keep blocks of examples transposed (batched prediction's fast path).</summary>
-        private readonly bool _blocks;
 
         private NetworkEmitter(NetworkModel model)
+            : base(model)
         {
-            _model = model;
-            _t = Numeric.For(model.Precision);
-            _kernels = new Kernels(_t);
-            _plan = NetworkPlan.For(model);
-            _layers.AddRange(_plan.Layers);
-            _parameterCount = _plan.ParameterCount;
-            _activationCount = _plan.ActivationCount;
-            _batchChunk = System.Math.Max(4, System.Math.Min(256, (1 << 20) / _activationCount / 4 * 4));
-            _head = Head.For(model.Head, Last.Outputs, _t);
-            _blocks = _layers.All(l => l.SupportsBlocks);
-            _optimizer = Optimizer.For(model.Optimizer, _t);
         }
 
-        private Layer First => _layers[0];
-
-        /// <summary>The widest layer input or output (≥ half of any layer's inputs + outputs, so two blocks of it hold TransposeScratch).</summary>
-        private int ChainWidth => _layers.Max(l => System.Math.Max(l.Inputs, l.Outputs));
-
-        /// <summary>Value of the generated TransposeScratch: what the layers' mini-batch forward passes need, for the largest.</summary>
-        private int TransposeScratch => _layers.Max(l => System.Math.Max(l.BatchScratch(_kernels), l.BackwardScratch));
-
-        /// <summary>Value of the generated PredictScratch: the two transposed blocks batched prediction alternates between (at least every layer's BatchScratch).</summary>
-        private int PredictScratch => System.Math.Max(2 * _kernels.BlockExamples * ChainWidth, _layers.Max(l => l.BatchScratch(_kernels)));
-
-        /// <summary>Value of the generated ForwardScratch: what a single example's forward pass needs besides the activations (a convolution's windows).</summary>
-        private int ForwardScratch => _layers.Max(l => l.ForwardScratch);
-
-        /// <summary>Whether a layer draws random numbers in training (dropout): the network then keeps its seed.</summary>
-        private bool Stochastic => _layers.Any(l => l.IsStochastic);
-
-        private Layer Last => _layers[_layers.Count - 1];
-
-        /// <summary>Rows of outputs per example the head sees: 1, or T for a network that returns sequences.</summary>
-        private int Rows => Last.OutputRows;
-
-        /// <summary>Whether a single example's SGD step is fused into the backward pass (TrainFused and Layer{l}Update exist).</summary>
-        private bool FusesSingle => _optimizer.CanFuse && Rows == 1 && _layers.All(l => l.SupportsUpdate);
+        /// <summary>The generated files of a network: (part, source), the main file (part "") first; its hint is the model's with ".{part}" before ".g.cs".</summary>
+        public static IReadOnlyList<(string Part, string Source)> Emit(NetworkModel model) => new NetworkEmitter(model).EmitFiles();
 
         /// <summary>
-        /// Whether small mini-batches take the optimizer's step inside the backward pass, block of parameters by block
-        /// (BackpropagateStep and Layer{l}BackwardStep exist): every layer must support it.
+        /// The network's code in several files, each one concern: the main file reads like the lecture (the header's equations, the
+        /// sizes, Predict and its forward pass, the forward pass of a mini-batch, the backward recursion and the loss); State holds
+        /// the storage, the views, the initialization and the optimizer's state; Training the steps; Files the model files, ONNX,
+        /// compiled-in weights and the interfaces; Layers every layer's methods; Kernels the inner loops, written last, once the
+        /// other files have requested them.
         /// </summary>
-        private bool StepsBlocks => _layers.All(l => l.SupportsStepBlocks);
+        private IReadOnlyList<(string Part, string Source)> EmitFiles()
+        {
+            var inference = new InferenceEmitter(this);
+            var training = new TrainingEmitter(this);
+            var recursion = new RecursionEmitter(this);
+            string main = EmitFile(w =>
+            {
+                EmitSizes(w);
+                inference.EmitPredict(w);
+                new StreamingEmitter(this).EmitStreaming(w);
+                EmitForward(w);
+                recursion.EmitRecursion(w);
+                w.Line();
+                _head.EmitMembers(w);
+            }, main: true);
+            string state = EmitFile(EmitStorage);
+            string steps = EmitFile(training.EmitTrain);
+            string files = EmitFile(w =>
+            {
+                new SurfaceEmitter(this).EmitInterfaceMembers(w);
+                ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
+                OnnxEmitter.Emit(w, _model, _plan, _head, _t);
+                CompiledWeightsEmitter.Emit(w, _model, _layers, _t);
+            });
+            string layers = EmitFile(EmitLayers);
+            string kernels = EmitFile(w =>
+            {
+                w.Line("/// <summary>");
+                w.Line("/// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the");
+                w.Line("/// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the");
+                w.Line("/// machine accelerates) and a scalar one. They read and write only what they are passed.");
+                w.Line("/// </summary>");
+                using (w.Block($"private static class {Kernels.ClassName}"))
+                {
+                    _kernels.Emit(w);
+                }
+            });
+            return new[] { (string.Empty, main), ("State", state), ("Training", steps), ("Files", files), ("Layers", layers), ("Kernels", kernels) };
+        }
 
-        /// <summary>The largest batch BackpropagateStep takes: two blocks of examples, within one chunk.</summary>
-        private int StepBatch => System.Math.Min(2 * _kernels.BlockExamples, _batchChunk);
-
-        private string T => _t.Type;
-
-        public static string Emit(NetworkModel model) => new NetworkEmitter(model).Emit();
-
-        private string Emit()
+        /// <summary>One file of the network: the preamble, then <paramref name="body"/> inside the partial class (the main file carries the header, the attribute and the base list).</summary>
+        private string EmitFile(System.Action<CodeWriter> body, bool main = false)
         {
             var w = new CodeWriter();
             w.Line("// <auto-generated/>");
-            EmitHeader(w);
+            if (main)
+            {
+                new HeaderEmitter(this).EmitHeader(w);
+            }
+            else
+            {
+                w.Line($"// NetGen network {Qualified}: a part of its generated code (the equations are in the header of {_model.HintName}).");
+            }
+
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // private members of generated code carry no XML docs");
             w.Line();
@@ -111,61 +106,14 @@ namespace NetGen.Generator.Emitting
                 scopes.Add(w.Block(container));
             }
 
-            w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen.Generator\", \"{ThisAssembly.Version}\")]");
-            using (w.Block("partial class " + _model.ClassName + BaseList))
+            if (main)
             {
-                EmitConstantsAndStorage(w);
-                EmitInterfaceMembers(w);
-                EmitInitialization(w);
-                EmitPredict(w);
-                EmitTrain(w);
-                EmitStreaming(w);
-                ModelFileEmitter.Emit(w, _model, _layers, _t, _model.Head.ToString());
-                OnnxEmitter.Emit(w, _model, _plan, _head, _t);
-                CompiledWeightsEmitter.Emit(w, _model, _layers, _t);
-                EmitForward(w);
-                foreach (Layer layer in _layers)
-                {
-                    w.Line();
-                    layer.EmitForward(w, _t, _kernels);
-                    w.Line();
-                    layer.EmitForwardBatch(w, _t, _kernels);
-                    if (_blocks)
-                    {
-                        w.Line();
-                        layer.EmitForwardBlock(w, _t, _kernels);
-                    }
-                }
+                w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen.Generator\", \"{ThisAssembly.Version}\")]");
+            }
 
-                foreach (Layer layer in Enumerable.Reverse(_layers))
-                {
-                    w.Line();
-                    layer.EmitBackwardBatch(w, _t, _kernels);
-                    if (FusesSingle)
-                    {
-                        w.Line();
-                        layer.EmitUpdate(w, _t, _kernels);
-                    }
-
-                    if (StepsBlocks)
-                    {
-                        w.Line();
-                        layer.EmitStepBlocks(w, _t, _kernels);
-                    }
-                }
-
-                w.Line();
-                _head.EmitMembers(w);
-                w.Line();
-                w.Line("/// <summary>");
-                w.Line("/// The inner loops of this network, each specialized to one constant length: dot products, rank updates, the");
-                w.Line("/// activations' loops, σ and tanh. Every one has a Vector512, Vector256 and Vector128 path (the JIT keeps the one the");
-                w.Line("/// machine accelerates) and a scalar one. They read and write only what they are passed.");
-                w.Line("/// </summary>");
-                using (w.Block($"private static class {Kernels.ClassName}"))
-                {
-                    _kernels.Emit(w);
-                }
+            using (w.Block("partial class " + _model.ClassName + (main ? new SurfaceEmitter(this).BaseList : string.Empty)))
+            {
+                body(w);
             }
 
             for (int i = scopes.Count - 1; i >= 0; i--)
@@ -176,7 +124,48 @@ namespace NetGen.Generator.Emitting
             return w.ToString();
         }
 
-        private void EmitConstantsAndStorage(CodeWriter w)
+        /// <summary>Every layer's methods: the forward passes in order, then the backward passes from the last layer.</summary>
+        private void EmitLayers(CodeWriter w)
+        {
+            bool first = true;
+            foreach (Layer layer in _layers)
+            {
+                if (!first)
+                {
+                    w.Line();
+                }
+
+                first = false;
+                layer.EmitForward(w, _t, _kernels);
+                w.Line();
+                layer.EmitForwardBatch(w, _t, _kernels);
+                if (_blocks)
+                {
+                    w.Line();
+                    layer.EmitForwardBlock(w, _t, _kernels);
+                }
+            }
+
+            foreach (Layer layer in Enumerable.Reverse(_layers))
+            {
+                w.Line();
+                layer.EmitBackwardBatch(w, _t, _kernels);
+                if (FusesSingle)
+                {
+                    w.Line();
+                    layer.EmitUpdate(w, _t, _kernels);
+                }
+
+                if (StepsBlocks)
+                {
+                    w.Line();
+                    layer.EmitStepBlocks(w, _t, _kernels);
+                }
+            }
+        }
+
+        /// <summary>The sizes: the public constants, the private ones the code is written with, and each layer's offsets.</summary>
+        private void EmitSizes(CodeWriter w)
         {
             w.Line(_model.SequenceLength > 0
                 ? $"/// <summary>Length of one input example: {_model.SequenceLength} time steps × {First.Inputs} values, row-major.</summary>"
@@ -226,13 +215,23 @@ namespace NetGen.Generator.Emitting
                 w.Line();
             }
 
+            bool firstLayer = true;
             foreach (Layer layer in _layers)
             {
-                layer.EmitConstants(w);
-                w.Line();
-            }
+                if (!firstLayer)
+                {
+                    w.Line();
+                }
 
-            EmitBufferStorage(w);
+                firstLayer = false;
+                layer.EmitConstants(w);
+            }
+        }
+
+        /// <summary>The storage: parameters, buffers, scratch; the constructor; Parameters and the views; the initialization; the optimizer's state.</summary>
+        private void EmitStorage(CodeWriter w)
+        {
+            new BufferEmitter(this).EmitBufferStorage(w);
             w.Line("/// <summary>Pinned parameter storage; element _origin starts on a 64-byte boundary.</summary>");
             w.Line($"private readonly {T}[] _storage;");
             w.Line("private readonly int _origin;");
@@ -273,6 +272,7 @@ namespace NetGen.Generator.Emitting
             w.Line($"private ref {T} ParameterBase => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _origin);");
             w.Line();
             _optimizer.EmitMembers(w);
+            EmitInitialization(w);
         }
 
         private void EmitInitialization(CodeWriter w)
@@ -327,12 +327,5 @@ namespace NetGen.Generator.Emitting
             }
         }
 
-        private string Qualified => (_model.Namespace.Length > 0 ? _model.Namespace + "." : string.Empty)
-            + string.Concat(_model.ContainingTypes.Select(c => c.Substring(c.LastIndexOf(' ') + 1) + "."))
-            + _model.ClassName;
-
-        private static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
-
-        private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
     }
 }

@@ -33,7 +33,7 @@ namespace NetGen.Generator.Parsing
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(
-            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardRows|ForwardBatch|ForwardBlock|BackwardBatch|Update|Columns|Scatter|Product|Sequence|Step|Steps|Cell|CellBack|Transpose|Through|ThroughGroup|InputDeltas|BackwardDeltas|StepBlocks|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias)|(?<m>WI|WH|BI|BH|[WBA])(?<i>[0-9]+))$",
+            "^(?:Layer(?<i>[0-9]+)(?<m>Weights|Bias|Forward|ForwardRow|ForwardRows|ForwardBatch|ForwardBlock|BackwardBatch|Update|Columns|Scatter|Product|Sequence|Step|Steps|Cell|CellBack|Transpose|Through|ThroughGroup|InputDeltas|BackwardDeltas|StepBlocks|Accumulate|InputWeights|HiddenWeights|InputBias|HiddenBias|RunningMean|RunningVariance|BatchesTracked|Row)|(?<m>WI|WH|BI|BH|RM|RV|NB|ST|[WBA])(?<i>[0-9]+))$",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>Public generated methods and their parameter types ("T" stands for float or double).</summary>

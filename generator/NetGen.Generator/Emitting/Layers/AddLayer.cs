@@ -90,7 +90,7 @@ namespace NetGen.Generator.Emitting.Layers
         public override IEnumerable<string> BackwardEquations =>
             Sources.Where(s => s is not null).Select(s => $"δ{s!.Index} += δ{I}   (both paths of the residual get its δ)");
 
-        public override string? OutputDerivativeEquation => Activation.DerivativeEquation;
+        public override string? OutputDerivativeEquation => Activation is Identity ? null : Activation.DerivativeEquation;
 
         public override bool HasOutputDerivative => Activation is not Identity;
 

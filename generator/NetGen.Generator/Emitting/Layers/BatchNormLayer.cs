@@ -103,7 +103,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string GradientEquation => "∂L/∂γ_l = Σ δ_l·x̂, ∂L/∂β_l = Σ δ_l   (batch normalization: per channel, over the mini-batch and its positions)";
 
-        public override string? OutputDerivativeEquation => Activation.DerivativeEquation;
+        public override string? OutputDerivativeEquation => Activation is Identity ? null : Activation.DerivativeEquation;
 
         public override bool HasOutputDerivative => Activation is not Identity;
 

@@ -83,7 +83,7 @@ namespace NetGen.Generator.Emitting.Layers
         public override string TopologyToken => Text(Cout) + "x" + Text(Ho) + "x" + Text(Wo);
 
         public override string Summary =>
-            $"Conv2D({Cin}, {Cout}, {K}{Options.Replace("=", " ")}) + {Activation.Name,-10} → {Cout}×{Ho}×{Wo}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";
+            $"Conv2D({Cin}, {Cout}, {K}{Options.Replace(", bias=False", ", no bias").Replace("=", " ")}) + {Activation.Name,-10} → {Cout}×{Ho}×{Wo}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters";
 
         public override string Layout => HasBias ? "W (out channels × in channels × k × k, row-major) then b" : "W (out channels × in channels × k × k, row-major), no bias";
 

@@ -85,7 +85,7 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override string GradientEquation => "∂L/∂γ_l = Σ_rows δ_l⊙x̂, ∂L/∂β_l = Σ_rows δ_l   (layer normalization)";
 
-        public override string? OutputDerivativeEquation => Activation.DerivativeEquation;
+        public override string? OutputDerivativeEquation => Activation is Identity ? null : Activation.DerivativeEquation;
 
         public override bool HasOutputDerivative => Activation is not Identity;
 

@@ -3,8 +3,13 @@ using System.Linq;
 namespace NetGen.Generator.Emitting
 {
     /// <summary>The opt-in data-parallel mini-batch step: fixed parts, fixed reduction order, deterministic.</summary>
-    internal sealed partial class NetworkEmitter
+    internal sealed class ParallelEmitter : EmitterPart
     {
+        public ParallelEmitter(EmitterPart shared)
+            : base(shared)
+        {
+        }
+
         /// <summary>
         /// The smallest batch split across threads. Measured with two threads (docs/performance.md): splitting pays from
         /// 64 examples on net B with Adam, from 128 with plain SGD (whose one-thread step, fused into the backward pass,
@@ -25,7 +30,7 @@ namespace NetGen.Generator.Emitting
         private string MinParallelBatchReason => $"at least {(_optimizer.CanFuse ? 128 : 64)} examples and {MinParallelFlops / 1_000_000} MFLOP of forward and backward work; below it a step takes longer on two threads than on one";
 
         /// <summary>TrainingThreads of a network whose training couples a mini-batch's examples: one thread, whatever it says.</summary>
-        private void EmitCoupledThreads(CodeWriter w)
+        internal void EmitCoupledThreads(CodeWriter w)
         {
             w.Line();
             w.Line("/// <summary>");
@@ -51,7 +56,7 @@ namespace NetGen.Generator.Emitting
             w.Line("private int _trainingThreads = 1;");
         }
 
-        private void EmitParallelTraining(CodeWriter w)
+        internal void EmitParallelTraining(CodeWriter w)
         {
             if (Coupled)
             {

@@ -5,9 +5,14 @@ using NetGen.Generator.Emitting.Layers;
 namespace NetGen.Generator.Emitting
 {
     /// <summary>The header comment: the network's equations as implemented, forward, backward and the optimizer step.</summary>
-    internal sealed partial class NetworkEmitter
+    internal sealed class HeaderEmitter : EmitterPart
     {
-        private void EmitHeader(CodeWriter w)
+        public HeaderEmitter(EmitterPart shared)
+            : base(shared)
+        {
+        }
+
+        internal void EmitHeader(CodeWriter w)
         {
             long forwardFlops = _layers.Sum(l => l.ForwardFlops);
             long backwardFlops = _layers.Sum(l => l.BackwardFlops);
@@ -96,7 +101,5 @@ namespace NetGen.Generator.Emitting
             w.Line("//");
         }
 
-        /// <summary>Bytes stored per example for the backward pass: every layer's stored values.</summary>
-        private long StoredBytes => (long)_activationCount * _t.Size;
     }
 }

@@ -7,13 +7,18 @@ namespace NetGen.Generator.Emitting
     /// Streaming inference for networks with state (recurrent layers): one time step per call, the state in a span the
     /// caller owns, so that several streams can run on one trained network and a call allocates nothing.
     /// </summary>
-    internal sealed partial class NetworkEmitter
+    internal sealed class StreamingEmitter : EmitterPart
     {
+        public StreamingEmitter(EmitterPart shared)
+            : base(shared)
+        {
+        }
+
         private int StreamStateSize => _layers.Sum(l => l.StreamState);
 
         private int StreamScratchSize => _layers.Sum(l => l.StreamScratch);
 
-        private void EmitStreaming(CodeWriter w)
+        internal void EmitStreaming(CodeWriter w)
         {
             if (StreamStateSize == 0 || !_plan.IsChain)
             {

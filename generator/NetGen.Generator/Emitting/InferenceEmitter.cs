@@ -5,9 +5,14 @@ using NetGen.Generator.Emitting.Layers;
 namespace NetGen.Generator.Emitting
 {
     /// <summary>The thread-safe members: Predict, PredictBatch, Classify and Loss, and the activation buffers they use.</summary>
-    internal sealed partial class NetworkEmitter
+    internal sealed class InferenceEmitter : EmitterPart
     {
-        private void EmitPredict(CodeWriter w)
+        public InferenceEmitter(EmitterPart shared)
+            : base(shared)
+        {
+        }
+
+        internal void EmitPredict(CodeWriter w)
         {
             w.Line();
             w.Line("/// <summary>");
@@ -154,40 +159,6 @@ namespace NetGen.Generator.Emitting
             }
         }
 
-        /// <summary>"int label" or "ReadOnlySpan&lt;T&gt; target", by head ("ReadOnlySpan&lt;int&gt; labels" for one label per step).</summary>
-        private string TargetParameter(string labelName, string targetName) =>
-            _head.IntegerLabels ? (Rows > 1 ? "ReadOnlySpan<int> " + labelName + "s" : "int " + labelName) : $"ReadOnlySpan<{T}> {targetName}";
-
-        /// <summary>What one input example is, for the docs.</summary>
-        private string InputDescription => _model.SequenceLength > 0
-            ? $"{_model.SequenceLength} time steps × {First.Inputs} features"
-            : $"{First.Inputs} features";
-
-        /// <summary>The labels or targets parameter's documentation for a batch.</summary>
-        private string TargetsDocumentation => _head.IntegerLabels
-            ? (Rows > 1
-                ? $"/// <param name=\"labels\">{Rows} class labels in [0, {Last.Outputs}) per example, one per step, row-major.</param>"
-                : $"/// <param name=\"labels\">One class label in [0, {Last.Outputs}) per example.</param>")
-            : $"/// <param name=\"targets\">N × {Last.OutputWidth} targets, row-major.</param>";
-
-        /// <summary>n × the rows per example: the count the mean loss divides by.</summary>
-        private string PerRow(string n) => Rows == 1 ? n : $"({n} * {Rows})";
-
-        /// <summary>The head's prediction from the outputs at z into y, for each of the <see cref="Rows"/> rows of an example.</summary>
-        private void EmitHeadPredict(CodeWriter w, string z, string y)
-        {
-            if (Rows == 1)
-            {
-                _head.EmitPredict(w, z, y);
-                return;
-            }
-
-            using (w.Block($"for (nuint r = 0; r < {Rows}; r++)"))
-            {
-                _head.EmitPredict(w, $"Unsafe.Add(ref {z}, r * {Last.Outputs})", $"Unsafe.Add(ref {y}, r * {Last.Outputs})");
-            }
-        }
-
         /// <summary>Batched prediction without transposed blocks: chunks of ForwardBlock examples through ForwardBatch.</summary>
         private void EmitPredictChunks(CodeWriter w, string a)
         {
@@ -205,7 +176,7 @@ namespace NetGen.Generator.Emitting
         }
 
         /// <summary>Loss(input, labels or targets) of a network with an output per step: the mean over the steps.</summary>
-        private void EmitSequenceLoss(CodeWriter w)
+        internal void EmitSequenceLoss(CodeWriter w)
         {
             int k = Last.Outputs;
             w.Line(_head.IntegerLabels
@@ -230,44 +201,5 @@ namespace NetGen.Generator.Emitting
             });
         }
 
-        private string TargetsParameter => _head.IntegerLabels ? "ReadOnlySpan<int> labels" : $"ReadOnlySpan<{T}> targets";
-
-        private string TargetsName => _head.IntegerLabels ? "labels" : "targets";
-
-        /// <summary>A scratch buffer of a fixed length: on the stack when small, else rented (no allocation once warm).</summary>
-        private void EmitScratch(CodeWriter w, int length, System.Action<string> body) =>
-            EmitBuffer(w, length.ToString(CultureInfo.InvariantCulture), length, "scratch", "s", body);
-
-        /// <summary>Activations for one example, or (block) for ForwardBlock examples followed by PredictScratch.</summary>
-        private void EmitWithActivations(CodeWriter w, System.Action<string> body, bool block = false)
-        {
-            string size = block ? "(ForwardBlock * ActivationCount) + PredictScratch" : ForwardScratch > 0 ? "ActivationCount + ForwardScratch" : "ActivationCount";
-            int length = block ? (_kernels.BlockExamples * _activationCount) + PredictScratch : _activationCount + ForwardScratch;
-            EmitBuffer(w, size, length, "activations", "a", body);
-        }
-
-        /// <summary>A buffer of <paramref name="length"/> elements (spelled <paramref name="size"/>): stackalloc'd up to StackLimit, else rented.</summary>
-        private void EmitBuffer(CodeWriter w, string size, int length, string span, string reference, System.Action<string> body)
-        {
-            if (length <= StackLimit)
-            {
-                w.Line($"Span<{T}> {span} = stackalloc {T}[{size}];");
-                w.Line($"ref {T} {reference} = ref MemoryMarshal.GetReference({span});");
-                body(reference);
-                return;
-            }
-
-            w.Line($"{T}[] rented = ArrayPool<{T}>.Shared.Rent({size});");
-            using (w.Block("try"))
-            {
-                w.Line($"ref {T} {reference} = ref MemoryMarshal.GetArrayDataReference(rented);");
-                body(reference);
-            }
-
-            using (w.Block("finally"))
-            {
-                w.Line($"ArrayPool<{T}>.Shared.Return(rented);");
-            }
-        }
     }
 }

@@ -10,15 +10,20 @@ namespace NetGen.Generator.Emitting
     /// The interface family every network implements (NetGen.INetwork, ITrainable and the IClassifier or IRegressor
     /// flavour of its head), the constants only they need, and the run-time summary.
     /// </summary>
-    internal sealed partial class NetworkEmitter
+    internal sealed class SurfaceEmitter : EmitterPart
     {
+        public SurfaceEmitter(EmitterPart shared)
+            : base(shared)
+        {
+        }
+
         /// <summary>The interface of the head's flavour, e.g. "global::NetGen.IClassifier&lt;MnistNet, float&gt;".</summary>
         private string FlavourInterface => $"global::NetGen.{(_head.IntegerLabels ? "IClassifier" : "IRegressor")}<{_model.ClassName}, {T}>";
 
         /// <summary>The base list of the generated partial declaration: the flavour interface, when the language has static abstract members.</summary>
-        private string BaseList => _model.Interfaces ? " : " + FlavourInterface : string.Empty;
+        internal string BaseList => _model.Interfaces ? " : " + FlavourInterface : string.Empty;
 
-        private void EmitInterfaceMembers(CodeWriter w)
+        internal void EmitInterfaceMembers(CodeWriter w)
         {
             w.Line();
             if (_head.IntegerLabels)

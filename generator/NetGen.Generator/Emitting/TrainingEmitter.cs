@@ -5,9 +5,14 @@ using NetGen.Generator.Emitting.Layers;
 namespace NetGen.Generator.Emitting
 {
     /// <summary>Training: Train, Gradient, the mini-batch backward pass over the layers, the fused SGD step and data-parallel steps.</summary>
-    internal sealed partial class NetworkEmitter
+    internal sealed class TrainingEmitter : EmitterPart
     {
-        private void EmitTrain(CodeWriter w)
+        public TrainingEmitter(EmitterPart shared)
+            : base(shared)
+        {
+        }
+
+        internal void EmitTrain(CodeWriter w)
         {
             string targets = TargetsName;
             if (_head.IntegerLabels && Rows == 1)
@@ -74,65 +79,6 @@ namespace NetGen.Generator.Emitting
             }
 
             w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// For examples [from, to) of the batch: adds α times scale times the gradient of their summed loss to target (the");
-            w.Line("/// gradient buffer with α = 1 and scale = 1/batch; or the parameters with α = −η: the SGD step fused into the");
-            w.Line("/// backward pass, valid while the range fits one chunk of BatchChunk examples, since every chunk must see the");
-            w.Line("/// weights before the step). Uses scratch for activations and deltas. Returns the summed loss; a chunk whose loss is");
-            w.Line("/// not finite ends it before its backward pass, so the fused step changes nothing then.");
-            w.Line("/// </summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private double BackpropagateRange({T}[] scratch, ReadOnlySpan<{T}> inputs, {TargetsParameter}, int from, int to, {T} scale, ref {T} target, {T} alpha)"))
-            {
-                string capacity = Coupled ? "(to - from)" : "BatchChunk";
-                w.Line($"ref {T} a = ref MemoryMarshal.GetArrayDataReference(scratch);");
-                w.Line($"ref {T} d = ref Unsafe.Add(ref a, {capacity} * ActivationCount);");
-                w.Line($"ref {T} s = ref Unsafe.Add(ref d, {capacity} * ActivationCount);");
-                if (JoinWidth > 0)
-                {
-                    w.Line($"ref {T} join = ref Unsafe.Add(ref s, TransposeScratch); // the shares of δ of a value read by several layers");
-                }
-
-                w.Line($"ref {T} p = ref ParameterBase;");
-                if (StatisticsSize > 0)
-                {
-                    w.Line($"ref {T} st = ref MemoryMarshal.GetArrayDataReference(_statistics);");
-                }
-
-                w.Line("double total = 0;");
-                if (Stochastic)
-                {
-                    w.Line("ulong key = global::NetGen.Runtime.Dropout.StepKey(_seed, StepCount); // dropout's masks for this step");
-                }
-
-                string forward = Stochastic ? "ForwardBatch(ref x, ref a, m, ref s, training: true, key, start);" : Coupled ? "ForwardBatch(ref x, ref a, m, ref s, training: true);" : "ForwardBatch(ref x, ref a, m, ref s);";
-                if (Coupled)
-                {
-                    w.Line("// The whole range at once: batch normalization takes its statistics over all of it, whatever its size.");
-                    w.Line("int start = from;");
-                    w.Line("int m = to - from;");
-                    w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
-                    w.Line(forward);
-                    EmitLossAndOutputDeltas(w, "start");
-                    EmitBackwardCalls(w);
-                }
-                else
-                {
-                    using (w.Block("for (int start = from; start < to; start += BatchChunk)"))
-                    {
-                        w.Line("int m = Math.Min(BatchChunk, to - start);");
-                        w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
-                        w.Line(forward);
-                        EmitLossAndOutputDeltas(w, "start");
-
-                        EmitBackwardCalls(w);
-                    }
-                }
-
-                w.Line("return total;");
-            }
-
-            w.Line();
             string join = JoinWidth > 0 ? $" + (BatchChunk * {JoinWidth * MaxSources})" : string.Empty;
             if (Coupled)
             {
@@ -175,33 +121,10 @@ namespace NetGen.Generator.Emitting
                 w.Line($"private {T}[] Scratch => _scratch ??= new {T}[ScratchLength];");
             }
 
-            EmitParallelTraining(w);
+            new ParallelEmitter(this).EmitParallelTraining(w);
             if (StepsBlocks)
             {
                 EmitBackpropagateStep(w);
-            }
-
-            w.Line();
-            w.Line("/// <summary>The forward pass for m examples (rows of x); layer l's outputs form an m × size matrix at m·A_l in a; s holds TransposeScratch values.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            string training = Stochastic ? ", bool training = false, ulong key = 0, int first = 0" : Coupled ? ", bool training = false" : string.Empty;
-            using (w.Block($"private void ForwardBatch(ref {T} x, ref {T} a, int m, ref {T} s{training})"))
-            {
-                w.Line($"ref {T} p = ref ParameterBase;");
-                if (BufferCount > 0)
-                {
-                    w.Line($"ref {T} q = ref BufferBase;");
-                }
-
-                if (StatisticsSize > 0)
-                {
-                    w.Line($"ref {T} st = ref MemoryMarshal.GetArrayDataReference(_statistics);");
-                }
-
-                foreach (Layer layer in _layers)
-                {
-                    w.Line($"Layer{layer.Index}ForwardBatch({layer.ForwardBatchArguments(layer.SourceRefs("a", "m * "), $"ref Unsafe.Add(ref a, m * {layer.A})")});");
-                }
             }
 
             if (FusesSingle)
@@ -229,85 +152,7 @@ namespace NetGen.Generator.Emitting
 
             w.Line();
             _optimizer.EmitStep(w);
-            EmitCommitStatistics(w);
-
-            w.Line();
-            string lastDerivative = Last.HasOutputDerivative ? $" ⊙ f′({Last.OutputName})" : string.Empty;
-            w.Line($"/// <summary>Loss of one {(Rows > 1 ? "step of one example" : "example")} whose outputs {Last.OutputName} are at z; writes δ{Last.Index} = scale·{Escape(_head.DeltaEquation)}{lastDerivative} at dz.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static {T} OutputDelta(ref {T} z, {(_head.IntegerLabels ? "int label" : $"ref {T} target")}, {T} scale, ref {T} dz)"))
-            {
-                w.Line($"{T} loss = {_head.LossAndDelta("z", _head.IntegerLabels ? "label" : "ref target", "scale", "dz")};");
-                Last.EmitOutputDerivative(w, _kernels, "dz", "z");
-
-                w.Line("return loss;");
-            }
-        }
-
-        /// <summary>
-        /// The loss of the m examples (rows of a) into total and δ of the last layer, then a return if the loss is not
-        /// finite; the examples' targets start at row <paramref name="first"/> (null: 0) of the batch's.
-        /// </summary>
-        private void EmitLossAndOutputDeltas(CodeWriter w, string? first)
-        {
-            string size = Rows == 1 ? "OutputSize" : Last.Outputs.ToString(CultureInfo.InvariantCulture);
-            string row = first is null ? "n" : Rows == 1 ? $"{first} + n" : $"({first} * {Rows}) + n";
-            string offset = first is null ? $"n * {size}" : $"({row}) * {size}";
-            using (w.Block(Rows == 1 ? "for (int n = 0; n < m; n++)" : $"for (int n = 0; n < m * {Rows}; n++)"))
-            {
-                string z = $"ref Unsafe.Add(ref a, (m * {Last.A}) + (n * {size}))";
-                string dz = $"ref Unsafe.Add(ref d, (m * {Last.A}) + (n * {size}))";
-                w.Line(_head.IntegerLabels
-                    ? $"total += OutputDelta({z}, {TargetsName}[{row}], scale, {dz});"
-                    : $"total += OutputDelta({z}, ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), {offset}), scale, {dz});");
-            }
-
-            using (w.Block("if (!double.IsFinite(total))"))
-            {
-                w.Line("return total;");
-            }
-        }
-
-        /// <summary>The training scratch for a batch of <paramref name="count"/> examples: Scratch, or ScratchFor(count) when the whole batch goes through at once.</summary>
-        private string ScratchOf(string count) => Coupled ? $"ScratchFor({count})" : "Scratch";
-
-        /// <summary>CommitStatistics(); after a step taken, in a network with batch statistics.</summary>
-        private void EmitCommitLine(CodeWriter w)
-        {
-            if (Commit.Length > 0)
-            {
-                w.Line(Commit);
-            }
-        }
-
-        /// <summary>Validates a batch's inputs and targets and declares count.</summary>
-        private void EmitBatchValidation(CodeWriter w)
-        {
-            if (_head.IntegerLabels && Rows > 1)
-            {
-                w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
-                w.Line($"global::NetGen.Runtime.Guard.Length(labels.Length, count * {Rows}, nameof(labels));");
-                w.Line($"global::NetGen.Runtime.Guard.Labels(labels, {Last.Outputs}, nameof(labels));");
-            }
-            else if (_head.IntegerLabels)
-            {
-                w.Line("global::NetGen.Runtime.Guard.BatchLength(inputs.Length, labels.Length, InputSize, nameof(inputs), nameof(labels));");
-                w.Line("global::NetGen.Runtime.Guard.Labels(labels, OutputSize, nameof(labels));");
-                w.Line("int count = labels.Length;");
-            }
-            else
-            {
-                w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
-                w.Line("global::NetGen.Runtime.Guard.Length(targets.Length, count * OutputSize, nameof(targets));");
-            }
-
-            w.Line("global::NetGen.Runtime.Guard.Finite(inputs, InputSize, nameof(inputs));");
-            if (!_head.IntegerLabels)
-            {
-                w.Line("global::NetGen.Runtime.Guard.Finite(targets, OutputSize, nameof(targets));");
-            }
-
-            EmitTrainingBatchGuard(w, "count");
+            new BufferEmitter(this).EmitCommitStatistics(w);
         }
 
         /// <summary>The step after validation: fused for a single example under plain SGD, else gradient then optimizer step.</summary>
@@ -401,7 +246,7 @@ namespace NetGen.Generator.Emitting
         }
 
         /// <summary>BackpropagateStep: the forward pass, the loss, then the backward pass with the optimizer's step fused in.</summary>
-        private void EmitBackpropagateStep(CodeWriter w)
+        internal void EmitBackpropagateStep(CodeWriter w)
         {
             w.Line();
             w.Line("/// <summary>");
@@ -430,7 +275,7 @@ namespace NetGen.Generator.Emitting
                     w.Line("ForwardBatch(ref x, ref a, m, ref s);");
                 }
 
-                EmitLossAndOutputDeltas(w, null);
+                new RecursionEmitter(this).EmitLossAndOutputDeltas(w, null);
 
                 w.Line("// The deltas of every layer first, with the weights before the step.");
                 foreach (Layer layer in Enumerable.Reverse(_layers).Where(l => l.Previous is not null))
@@ -474,7 +319,7 @@ namespace NetGen.Generator.Emitting
             w.Line($"private {T}[]? _stepBlock;");
         }
 
-        private void EmitUpdateCalls(CodeWriter w)
+        internal void EmitUpdateCalls(CodeWriter w)
         {
             foreach (Layer layer in Enumerable.Reverse(_layers))
             {

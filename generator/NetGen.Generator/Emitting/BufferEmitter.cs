@@ -10,19 +10,15 @@ namespace NetGen.Generator.Emitting
     /// decay ever touches them; and, for a network with a layer that couples the examples of a mini-batch, the batch's
     /// statistics from the training forward pass, which Train commits to the running ones once its step is taken.
     /// </summary>
-    internal sealed partial class NetworkEmitter
+    internal sealed class BufferEmitter : EmitterPart
     {
-        private int BufferCount => _plan.BufferCount;
+        public BufferEmitter(EmitterPart shared)
+            : base(shared)
+        {
+        }
 
-        private int CounterCount => _plan.CounterCount;
 
-        /// <summary>Whether a layer couples the examples of a mini-batch in training: the whole mini-batch then goes through each layer at once.</summary>
-        private bool Coupled => _plan.IsBatchCoupled;
-
-        /// <summary>Values of the batch statistics the training forward pass leaves for Train to commit.</summary>
-        private int StatisticsSize => _layers.Sum(l => l.StatisticsCount);
-
-        private void EmitBufferStorage(CodeWriter w)
+        internal void EmitBufferStorage(CodeWriter w)
         {
             w.Line(BufferCount > 0
                 ? $"/// <summary>Values of state that is not trained (the running statistics of batch normalization): {Number(BufferCount)}.</summary>"
@@ -69,7 +65,7 @@ namespace NetGen.Generator.Emitting
         }
 
         /// <summary>CommitStatistics: the running statistics updated from the batch Train has just stepped on, once.</summary>
-        private void EmitCommitStatistics(CodeWriter w)
+        internal void EmitCommitStatistics(CodeWriter w)
         {
             if (StatisticsSize == 0)
             {
@@ -92,18 +88,5 @@ namespace NetGen.Generator.Emitting
             }
         }
 
-        /// <summary>The statement that commits the statistics after a step Train took (nothing for a network without them).</summary>
-        private string Commit => StatisticsSize > 0 ? "CommitStatistics();" : string.Empty;
-
-        /// <summary>A training batch's guard against a batch too small for a layer (BatchNorm1D on one example), or nothing.</summary>
-        private void EmitTrainingBatchGuard(CodeWriter w, string count)
-        {
-            Layer? strict = _layers.Where(l => l.MinTrainingBatch > 1).OrderByDescending(l => l.MinTrainingBatch).FirstOrDefault();
-            if (strict is not null)
-            {
-                string name = $"{strict.Node.Layer.Kind} layer {strict.Index.ToString(CultureInfo.InvariantCulture)}";
-                w.Line($"global::NetGen.Runtime.Guard.TrainingBatch({count}, {strict.MinTrainingBatch}, \"{name}\");");
-            }
-        }
     }
 }
