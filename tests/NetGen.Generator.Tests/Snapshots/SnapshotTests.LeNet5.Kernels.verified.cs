@@ -308,6 +308,79 @@ namespace Samples
                 return sum;
             }
 
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 200.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot200(ref float a, ref float b)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 200 = 3 × 4 × 16 (unrolled) + 8 scalar
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 192; i += 64)
+                    {
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
+                    }
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    for (nuint i = 192; i < 200; i++)
+                    {
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return r;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 200 = 6 × 4 × 8 (unrolled) + 1 × 8
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 192; i += 32)
+                    {
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
+                    }
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 192), Vector256.LoadUnsafe(ref b, 192), s0);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 200 = 12 × 4 × 4 (unrolled) + 2 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 192; i += 16)
+                    {
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
+                    }
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 192), Vector128.LoadUnsafe(ref b, 192), s0);
+                    s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 196), Vector128.LoadUnsafe(ref b, 196), s1);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 200; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
+            }
+
             /// <summary>Σᵢ a[i]·b[i] for i &lt; 400.</summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             internal static float Dot400(ref float a, ref float b)
@@ -2578,6 +2651,298 @@ namespace Samples
             }
 
             /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 200:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x200(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 192; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    {
+                        Vector256<float> alpha256 = Vector256.Create(alpha);
+                        nuint i = 192;
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha256, a00, Vector256.LoadUnsafe(ref o0, i)) : alpha256 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha256, a10, Vector256.LoadUnsafe(ref o1, i)) : alpha256 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a20, Vector256.LoadUnsafe(ref o2, i)) : alpha256 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a30, Vector256.LoadUnsafe(ref o3, i)) : alpha256 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a40, Vector256.LoadUnsafe(ref o4, i)) : alpha256 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a50, Vector256.LoadUnsafe(ref o5, i)) : alpha256 * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a60, Vector256.LoadUnsafe(ref o6, i)) : alpha256 * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a70, Vector256.LoadUnsafe(ref o7, i)) : alpha256 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 200; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 200; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 200; i++)
+                {
+                    float sum0 = 0.0f, sum1 = 0.0f, sum2 = 0.0f, sum3 = 0.0f, sum4 = 0.0f, sum5 = 0.0f, sum6 = 0.0f, sum7 = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        float vk = Unsafe.Add(ref v, (k * vs) + i);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        sum0 += ck * vk;
+                        sum1 += Unsafe.Add(ref ck, cj) * vk;
+                        sum2 += Unsafe.Add(ref ck, 2 * cj) * vk;
+                        sum3 += Unsafe.Add(ref ck, 3 * cj) * vk;
+                        sum4 += Unsafe.Add(ref ck, 4 * cj) * vk;
+                        sum5 += Unsafe.Add(ref ck, 5 * cj) * vk;
+                        sum6 += Unsafe.Add(ref ck, 6 * cj) * vk;
+                        sum7 += Unsafe.Add(ref ck, 7 * cj) * vk;
+                    }
+                    ref float target0 = ref Unsafe.Add(ref o, i);
+                    target0 = accumulate ? target0 + (alpha * sum0) : alpha * sum0;
+                    ref float target1 = ref Unsafe.Add(ref o, os + i);
+                    target1 = accumulate ? target1 + (alpha * sum1) : alpha * sum1;
+                    ref float target2 = ref Unsafe.Add(ref o, (2 * os) + i);
+                    target2 = accumulate ? target2 + (alpha * sum2) : alpha * sum2;
+                    ref float target3 = ref Unsafe.Add(ref o, (3 * os) + i);
+                    target3 = accumulate ? target3 + (alpha * sum3) : alpha * sum3;
+                    ref float target4 = ref Unsafe.Add(ref o, (4 * os) + i);
+                    target4 = accumulate ? target4 + (alpha * sum4) : alpha * sum4;
+                    ref float target5 = ref Unsafe.Add(ref o, (5 * os) + i);
+                    target5 = accumulate ? target5 + (alpha * sum5) : alpha * sum5;
+                    ref float target6 = ref Unsafe.Add(ref o, (6 * os) + i);
+                    target6 = accumulate ? target6 + (alpha * sum6) : alpha * sum6;
+                    ref float target7 = ref Unsafe.Add(ref o, (7 * os) + i);
+                    target7 = accumulate ? target7 + (alpha * sum7) : alpha * sum7;
+                }
+            }
+
+            /// <summary>
             /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 400:
             /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
             /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
@@ -3942,6 +4307,107 @@ namespace Samples
                 }
             }
 
+            /// <summary>y[j] = Σᵢ w[j·200 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows200(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 200);
+                        // 200 = 6 × 2 × 16 + 8 (a masked vector)
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 192; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 200), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 216), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 416), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 600), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 616), x1, t3);
+                        }
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 184) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 184), xr, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), xr, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 584), xr, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 784), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 200);
+                        // 200 = 12 × 2 × 8 + 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 192; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 200), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 208), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 400), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 408), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 600), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 608), x1, t3);
+                        }
+                        Vector256<float> xl = Vector256.LoadUnsafe(ref x, 192);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 192), xl, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 392), xl, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 592), xl, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 792), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 200);
+                        // 200 = 25 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 200; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 200), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 204), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 400), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 404), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 600), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 604), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot200(ref Unsafe.Add(ref w, j * 200), ref x);
+                }
+            }
+
             /// <summary>y[j] = Σᵢ w[j·400 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             internal static void DotRows400(ref float w, ref float x, ref float y, nuint rows)
@@ -4865,6 +5331,244 @@ namespace Samples
             }
 
             /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 6 output rows j and i &lt; 200:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 6 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm6x200(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 192; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                    }
+                    {
+                        Vector256<float> alpha256 = Vector256.Create(alpha);
+                        nuint i = 192;
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha256, a00, Vector256.LoadUnsafe(ref o0, i)) : alpha256 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha256, a10, Vector256.LoadUnsafe(ref o1, i)) : alpha256 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a20, Vector256.LoadUnsafe(ref o2, i)) : alpha256 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a30, Vector256.LoadUnsafe(ref o3, i)) : alpha256 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a40, Vector256.LoadUnsafe(ref o4, i)) : alpha256 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha256, a50, Vector256.LoadUnsafe(ref o5, i)) : alpha256 * a50).StoreUnsafe(ref o5, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 200; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 200; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 200; i++)
+                {
+                    float sum0 = 0.0f, sum1 = 0.0f, sum2 = 0.0f, sum3 = 0.0f, sum4 = 0.0f, sum5 = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        float vk = Unsafe.Add(ref v, (k * vs) + i);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        sum0 += ck * vk;
+                        sum1 += Unsafe.Add(ref ck, cj) * vk;
+                        sum2 += Unsafe.Add(ref ck, 2 * cj) * vk;
+                        sum3 += Unsafe.Add(ref ck, 3 * cj) * vk;
+                        sum4 += Unsafe.Add(ref ck, 4 * cj) * vk;
+                        sum5 += Unsafe.Add(ref ck, 5 * cj) * vk;
+                    }
+                    ref float target0 = ref Unsafe.Add(ref o, i);
+                    target0 = accumulate ? target0 + (alpha * sum0) : alpha * sum0;
+                    ref float target1 = ref Unsafe.Add(ref o, os + i);
+                    target1 = accumulate ? target1 + (alpha * sum1) : alpha * sum1;
+                    ref float target2 = ref Unsafe.Add(ref o, (2 * os) + i);
+                    target2 = accumulate ? target2 + (alpha * sum2) : alpha * sum2;
+                    ref float target3 = ref Unsafe.Add(ref o, (3 * os) + i);
+                    target3 = accumulate ? target3 + (alpha * sum3) : alpha * sum3;
+                    ref float target4 = ref Unsafe.Add(ref o, (4 * os) + i);
+                    target4 = accumulate ? target4 + (alpha * sum4) : alpha * sum4;
+                    ref float target5 = ref Unsafe.Add(ref o, (5 * os) + i);
+                    target5 = accumulate ? target5 + (alpha * sum5) : alpha * sum5;
+                }
+            }
+
+            /// <summary>
             /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 6 output rows j and i &lt; 784:
             /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
             /// The accumulators stay in registers over the whole reduction; each v load feeds 6 multiply-adds.
@@ -5098,6 +5802,198 @@ namespace Samples
                     target4 = accumulate ? target4 + (alpha * sum4) : alpha * sum4;
                     ref float target5 = ref Unsafe.Add(ref o, (5 * os) + i);
                     target5 = accumulate ? target5 + (alpha * sum5) : alpha * sum5;
+                }
+            }
+
+            /// <summary>
+            /// y[j] = Σᵢ w[j·100 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 6 vectors,
+            /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
+            /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
+            /// the order the tree leaves its lanes in.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows16x100(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    DotRows100(ref w, ref x, ref y, rows);
+                    return;
+                }
+                for (nuint o = 0; o < rows; o += 16)
+                {
+                    Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 100);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                        a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                        a1 = Vector512.LoadUnsafe(ref wo, 400) * x0;
+                        a2 = Vector512.LoadUnsafe(ref wo, 800) * x0;
+                        a3 = Vector512.LoadUnsafe(ref wo, 1200) * x0;
+                        a4 = Vector512.LoadUnsafe(ref wo, 100) * x0;
+                        a5 = Vector512.LoadUnsafe(ref wo, 500) * x0;
+                        a6 = Vector512.LoadUnsafe(ref wo, 900) * x0;
+                        a7 = Vector512.LoadUnsafe(ref wo, 1300) * x0;
+                        a8 = Vector512.LoadUnsafe(ref wo, 200) * x0;
+                        a9 = Vector512.LoadUnsafe(ref wo, 600) * x0;
+                        a10 = Vector512.LoadUnsafe(ref wo, 1000) * x0;
+                        a11 = Vector512.LoadUnsafe(ref wo, 1400) * x0;
+                        a12 = Vector512.LoadUnsafe(ref wo, 300) * x0;
+                        a13 = Vector512.LoadUnsafe(ref wo, 700) * x0;
+                        a14 = Vector512.LoadUnsafe(ref wo, 1100) * x0;
+                        a15 = Vector512.LoadUnsafe(ref wo, 1500) * x0;
+                        // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 84) * Vector512.Create(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f);
+                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 84), xr, a0);
+                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 484), xr, a1);
+                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 884), xr, a2);
+                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1284), xr, a3);
+                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 184), xr, a4);
+                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 584), xr, a5);
+                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 984), xr, a6);
+                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1384), xr, a7);
+                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 284), xr, a8);
+                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 684), xr, a9);
+                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1084), xr, a10);
+                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1484), xr, a11);
+                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), xr, a12);
+                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 784), xr, a13);
+                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1184), xr, a14);
+                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1584), xr, a15);
+                        for (nuint i = 16; i < 96; i += 16)
+                        {
+                            Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                            a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
+                            a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), xi, a1);
+                            a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), xi, a2);
+                            a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1200), xi, a3);
+                            a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 100), xi, a4);
+                            a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 500), xi, a5);
+                            a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 900), xi, a6);
+                            a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1300), xi, a7);
+                            a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 200), xi, a8);
+                            a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 600), xi, a9);
+                            a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1000), xi, a10);
+                            a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1400), xi, a11);
+                            a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 300), xi, a12);
+                            a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 700), xi, a13);
+                            a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1100), xi, a14);
+                            a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1500), xi, a15);
+                        }
+                    }
+                    // Halves: b_m = [a_2m's halves added | a_2m+1's].
+                    Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
+                    Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
+                    Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
+                    Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
+                    Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
+                    Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
+                    Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
+                    Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
+                    // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
+                    Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
+                    Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
+                    Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
+                    Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
+                    // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
+                    Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
+                    Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
+                    (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
+                }
+            }
+
+            /// <summary>
+            /// y[j] = Σᵢ w[j·200 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 12 vectors,
+            /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
+            /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
+            /// the order the tree leaves its lanes in.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows16x200(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    DotRows200(ref w, ref x, ref y, rows);
+                    return;
+                }
+                for (nuint o = 0; o < rows; o += 16)
+                {
+                    Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 200);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                        a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                        a1 = Vector512.LoadUnsafe(ref wo, 800) * x0;
+                        a2 = Vector512.LoadUnsafe(ref wo, 1600) * x0;
+                        a3 = Vector512.LoadUnsafe(ref wo, 2400) * x0;
+                        a4 = Vector512.LoadUnsafe(ref wo, 200) * x0;
+                        a5 = Vector512.LoadUnsafe(ref wo, 1000) * x0;
+                        a6 = Vector512.LoadUnsafe(ref wo, 1800) * x0;
+                        a7 = Vector512.LoadUnsafe(ref wo, 2600) * x0;
+                        a8 = Vector512.LoadUnsafe(ref wo, 400) * x0;
+                        a9 = Vector512.LoadUnsafe(ref wo, 1200) * x0;
+                        a10 = Vector512.LoadUnsafe(ref wo, 2000) * x0;
+                        a11 = Vector512.LoadUnsafe(ref wo, 2800) * x0;
+                        a12 = Vector512.LoadUnsafe(ref wo, 600) * x0;
+                        a13 = Vector512.LoadUnsafe(ref wo, 1400) * x0;
+                        a14 = Vector512.LoadUnsafe(ref wo, 2200) * x0;
+                        a15 = Vector512.LoadUnsafe(ref wo, 3000) * x0;
+                        // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 184) * Vector512.Create(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f);
+                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 184), xr, a0);
+                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 984), xr, a1);
+                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1784), xr, a2);
+                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2584), xr, a3);
+                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 384), xr, a4);
+                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1184), xr, a5);
+                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1984), xr, a6);
+                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2784), xr, a7);
+                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 584), xr, a8);
+                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1384), xr, a9);
+                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2184), xr, a10);
+                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2984), xr, a11);
+                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 784), xr, a12);
+                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1584), xr, a13);
+                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2384), xr, a14);
+                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 3184), xr, a15);
+                        for (nuint i = 16; i < 192; i += 16)
+                        {
+                            Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                            a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
+                            a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 800), xi, a1);
+                            a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1600), xi, a2);
+                            a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2400), xi, a3);
+                            a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 200), xi, a4);
+                            a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1000), xi, a5);
+                            a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1800), xi, a6);
+                            a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2600), xi, a7);
+                            a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 400), xi, a8);
+                            a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1200), xi, a9);
+                            a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2000), xi, a10);
+                            a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2800), xi, a11);
+                            a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 600), xi, a12);
+                            a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1400), xi, a13);
+                            a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2200), xi, a14);
+                            a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 3000), xi, a15);
+                        }
+                    }
+                    // Halves: b_m = [a_2m's halves added | a_2m+1's].
+                    Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
+                    Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
+                    Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
+                    Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
+                    Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
+                    Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
+                    Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
+                    Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
+                    // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
+                    Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
+                    Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
+                    Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
+                    Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
+                    // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
+                    Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
+                    Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
+                    (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
                 }
             }
 
@@ -5564,6 +6460,112 @@ namespace Samples
                 }
 
                 for (nuint i = 0; i < 100; i++)
+                {
+                    float z = Unsafe.Add(ref y, i) + b;
+                    Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
+                }
+            }
+
+            /// <summary>y[i] = ReLU(y[i] + b) for i &lt; 200: one row of a transposed block, one bias for all its examples.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static void ReluBiasBroadcast200(ref float y, float b)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 200 = 3 × 4 × 16 (unrolled) + 8 scalar
+                    Vector512<float> bV = Vector512.Create(b);
+                    for (nuint i = 0; i < 192; i += 64)
+                    {
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 32) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 32);
+                        }
+                        {
+                            Vector512<float> z = Vector512.LoadUnsafe(ref y, i + 48) + bV;
+                            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.Zero, z).StoreUnsafe(ref y, i + 48);
+                        }
+                    }
+                    for (nuint i = 192; i < 200; i++)
+                    {
+                        float z = Unsafe.Add(ref y, i) + b;
+                        Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 200 = 6 × 4 × 8 (unrolled) + 1 × 8
+                    Vector256<float> bV = Vector256.Create(b);
+                    for (nuint i = 0; i < 192; i += 32)
+                    {
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 16) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 16);
+                        }
+                        {
+                            Vector256<float> z = Vector256.LoadUnsafe(ref y, i + 24) + bV;
+                            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, i + 24);
+                        }
+                    }
+                    {
+                        Vector256<float> z = Vector256.LoadUnsafe(ref y, 192) + bV;
+                        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.Zero, z).StoreUnsafe(ref y, 192);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 200 = 12 × 4 × 4 (unrolled) + 2 × 4
+                    Vector128<float> bV = Vector128.Create(b);
+                    for (nuint i = 0; i < 192; i += 16)
+                    {
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 4) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 4);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 8) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 8);
+                        }
+                        {
+                            Vector128<float> z = Vector128.LoadUnsafe(ref y, i + 12) + bV;
+                            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, i + 12);
+                        }
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 192) + bV;
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 192);
+                    }
+                    {
+                        Vector128<float> z = Vector128.LoadUnsafe(ref y, 196) + bV;
+                        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<float>.Zero), Vector128<float>.Zero, z).StoreUnsafe(ref y, 196);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 200; i++)
                 {
                     float z = Unsafe.Add(ref y, i) + b;
                     Unsafe.Add(ref y, i) = z <= 0.0f ? 0.0f : z;

@@ -13,9 +13,9 @@ namespace Samples
 {
     partial class LeNet5
     {
-        /// <summary>The windows of x as the columns of a 25 × 784 matrix: cols[((c·5 + u)·5 + v)·784 + i·28 + j] = x[c, i + u − 2, j + v − 2], 0 in the border (read from xp, x with its border).</summary>
+        /// <summary>The windows of x as the columns of a 25 × 784 matrix whose rows lie ld apart: cols[((c·5 + u)·5 + v)·ld + i·28 + j] = x[c, i + u − 2, j + v − 2], 0 in the border (read from xp, x with its border).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Columns(ref float x, ref float cols, ref float xp)
+        private static void Layer0Columns(ref float x, ref float cols, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1024).Clear();
             for (nuint c = 0; c < 1; c++)
@@ -33,7 +33,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 5; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * 784);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 32) + u) * 32) + v);
                         for (nuint i = 0; i < 28; i++)
                         {
@@ -48,7 +48,7 @@ namespace Samples
 
         /// <summary>The transpose of Layer0Columns: dx = 0, then every value of cols added onto the input position its window read (in dxp, the input with its border, then copied without it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Scatter(ref float cols, ref float x, ref float xp)
+        private static void Layer0Scatter(ref float cols, ref float x, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1024).Clear();
             for (nuint c = 0; c < 1; c++)
@@ -57,7 +57,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 5; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * 784);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 32) + u) * 32) + v);
                         for (nuint i = 0; i < 28; i++)
                         {
@@ -98,7 +98,7 @@ namespace Samples
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer0Columns(ref x, ref s, ref Unsafe.Add(ref s, 19600));
+            Layer0Columns(ref x, ref s, ref Unsafe.Add(ref s, 19600), 784);
             Layer0Product(ref p, ref s, ref a);
         }
 
@@ -144,9 +144,9 @@ namespace Samples
             }
         }
 
-        /// <summary>The windows of x as the columns of a 150 × 100 matrix: cols[((c·5 + u)·5 + v)·100 + i·10 + j] = x[c, i + u, j + v].</summary>
+        /// <summary>The windows of x as the columns of a 150 × 100 matrix whose rows lie ld apart: cols[((c·5 + u)·5 + v)·ld + i·10 + j] = x[c, i + u, j + v].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Columns(ref float x, ref float cols, ref float xp)
+        private static void Layer2Columns(ref float x, ref float cols, ref float xp, nuint ld)
         {
             for (nuint c = 0; c < 6; c++)
             {
@@ -154,7 +154,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 5; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * 100);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * ld);
                         ref float source = ref Unsafe.Add(ref x, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 10; i++)
                         {
@@ -169,7 +169,7 @@ namespace Samples
 
         /// <summary>The transpose of Layer2Columns: dx = 0, then every value of cols added onto the input position its window read.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Scatter(ref float cols, ref float x, ref float xp)
+        private static void Layer2Scatter(ref float cols, ref float x, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref x, 1176).Clear();
             for (nuint c = 0; c < 6; c++)
@@ -178,7 +178,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 5; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * 100);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 5) + u) * 5 + v) * ld);
                         ref float source = ref Unsafe.Add(ref x, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 10; i++)
                         {
@@ -209,21 +209,65 @@ namespace Samples
             }
         }
 
+        /// <summary>a2[o, :] = ReLU(Σ_r W2[o, r]·cols[r, :] + b2[o]): the 16 × 150 weights times the 150 × 200 windows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2ProductGroup(ref float p, ref float cols, ref float a)
+        {
+            ref float w = ref Unsafe.Add(ref p, W2);
+            ref float b = ref Unsafe.Add(ref p, B2);
+            nuint q = 0;
+            for (; q < 16; q += 8)
+            {
+                Kernels.Gemm8x200(ref cols, 200, ref Unsafe.Add(ref w, q * 150), 1, 150, 150, ref Unsafe.Add(ref a, q * 200), 200, 1.0f, accumulate: false);
+            }
+            // + b2[o] on channel o, then ReLU
+            for (nuint o = 0; o < 16; o++)
+            {
+                Kernels.ReluBiasBroadcast200(ref Unsafe.Add(ref a, o * 200), Unsafe.Add(ref b, o));
+            }
+        }
+
         /// <summary>Layer 2 forward for one example: the windows of x into s (150 × 100), then a2 = ReLU(W2·s + b2).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer2Columns(ref x, ref s, ref Unsafe.Add(ref s, 15000));
+            Layer2Columns(ref x, ref s, ref Unsafe.Add(ref s, 15000), 100);
             Layer2Product(ref p, ref s, ref a);
         }
 
-        /// <summary>Layer 2 forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>
+        /// <summary>
+        /// Layer 2 forward for a mini-batch, 2 examples at a time: their windows side by side in s (150 × 200), one product
+        /// a = ReLU(W2·cols + b2) into a 16 × 200 block, then each example's 16 rows of 100 copied to its row of y;
+        /// the examples after the last whole group one by one.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float cols = ref s;
+            ref float block = ref Unsafe.Add(ref s, 30000);
+            ref float xp = ref Unsafe.Add(ref block, 3200);
+            nuint n0 = 0;
+            for (; n0 + 2 <= (nuint)count; n0 += 2)
             {
-                Layer2Forward(ref p, ref Unsafe.Add(ref x, n * 1176), ref Unsafe.Add(ref y, n * 1600), ref s);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer2Columns(ref Unsafe.Add(ref x, (n0 + j) * 1176), ref Unsafe.Add(ref cols, j * 100), ref xp, 200);
+                }
+                Layer2ProductGroup(ref p, ref cols, ref block);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref y, (n0 + j) * 1600);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 200) + (j * 100));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 100);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inExample), ref Unsafe.As<float, byte>(ref inBlock), 400);
+                    }
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                Layer2Forward(ref p, ref Unsafe.Add(ref x, n0 * 1176), ref Unsafe.Add(ref y, n0 * 1600), ref s);
             }
         }
 
@@ -787,43 +831,112 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 2 backward for a mini-batch: δ1 = the windows of W2ᵀ·δ2 added back onto the input (⊙ f′), with the weights before any update; then W2 += α·δ2·cols(a1)ᵀ and b2 += α·Σ δ2, example by example.
+        /// Layer 2 backward for a mini-batch, 2 examples at a time: δ1 = the windows of W2ᵀ·δ2 added back onto the input (⊙ f′), with the weights before any update; then W2 += α·δ2·cols(a1)ᵀ and b2 += α·Σ δ2.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, ref float s, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W2);
             ref float cols = ref s;
-            ref float dcols = ref Unsafe.Add(ref s, 15000);
+            ref float dcols = ref Unsafe.Add(ref s, 30000);
+            ref float block = ref Unsafe.Add(ref s, 60000);
+            ref float xp = ref Unsafe.Add(ref s, 63200);
             // colsδ[r, :] = Σ_o W2[o, r]·δ2[o, :], 8 rows r at a time; then each column back onto its window of δ1
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint n0 = 0;
+            for (; n0 + 2 <= (nuint)count; n0 += 2)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 1600);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (n0 + j) * 1600);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 200) + (j * 100));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 100);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 400);
+                    }
+                }
+                nuint q = 0;
+                for (; q < 144; q += 8)
+                {
+                    Kernels.Gemm8x200(ref block, 200, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 200), 200, 1.0f, accumulate: false);
+                }
+                Kernels.Gemm6x200(ref block, 200, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 200), 200, 1.0f, accumulate: false);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer2Scatter(ref Unsafe.Add(ref dcols, j * 100), ref Unsafe.Add(ref dx, (n0 + j) * 1176), ref xp, 200);
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, n0 * 1600);
                 nuint q = 0;
                 for (; q < 144; q += 8)
                 {
                     Kernels.Gemm8x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
                 }
                 Kernels.Gemm6x100(ref dn, 100, ref Unsafe.Add(ref w, q), 150, 1, 16, ref Unsafe.Add(ref dcols, q * 100), 100, 1.0f, accumulate: false);
-                Layer2Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1176), ref Unsafe.Add(ref s, 30000));
+                Layer2Scatter(ref dcols, ref Unsafe.Add(ref dx, n0 * 1176), ref xp, 100);
             }
 
             // W2[o, r] += α·Σ_windows δ2[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b2[o] += α·Σ δ2[o, :]
             ref float tw = ref Unsafe.Add(ref target, W2);
             ref float tb = ref Unsafe.Add(ref target, B2);
             Span<float> sums = stackalloc float[16];
-            ref float g = ref MemoryMarshal.GetReference(sums);
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float g4 = ref MemoryMarshal.GetReference(sums);
+            nuint m0 = 0; // the examples again
+            for (; m0 + 2 <= (nuint)count; m0 += 2)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 1600);
-                Layer2Columns(ref Unsafe.Add(ref x, n * 1176), ref cols, ref Unsafe.Add(ref s, 30000));
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (m0 + j) * 1600);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 200) + (j * 100));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 100);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 400);
+                    }
+                }
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer2Columns(ref Unsafe.Add(ref x, (m0 + j) * 1176), ref Unsafe.Add(ref cols, j * 100), ref xp, 200);
+                }
+                for (nuint r = 0; r < 150; r++)
+                {
+                    ref float cr = ref Unsafe.Add(ref cols, r * 200);
+                    Kernels.DotRows16x200(ref block, ref cr, ref g4, 16);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        Unsafe.Add(ref tw, (o * 150) + r) += alpha * Unsafe.Add(ref g4, o);
+                    }
+                }
+                for (nuint o = 0; o < 16; o++)
+                {
+                    ref float row = ref Unsafe.Add(ref block, o * 200);
+                    global::System.Numerics.Vector<float> lanes = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + (nuint)global::System.Numerics.Vector<float>.Count <= 200; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                    {
+                        lanes += global::System.Numerics.Vector.LoadUnsafe(ref row, i);
+                    }
+                    float sum = global::System.Numerics.Vector.Sum(lanes);
+                    for (; i < 200; i++)
+                    {
+                        sum += Unsafe.Add(ref row, i);
+                    }
+                    Unsafe.Add(ref tb, o) += alpha * sum;
+                }
+            }
+            for (; m0 < (nuint)count; m0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, m0 * 1600);
+                Layer2Columns(ref Unsafe.Add(ref x, m0 * 1176), ref cols, ref xp, 100);
                 for (nuint r = 0; r < 150; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 100);
-                    Kernels.DotRows100(ref dn, ref cr, ref g, 16);
+                    Kernels.DotRows16x100(ref dn, ref cr, ref g4, 16);
                     for (nuint o = 0; o < 16; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 150) + r) += alpha * Unsafe.Add(ref g, o);
+                        Unsafe.Add(ref tw, (o * 150) + r) += alpha * Unsafe.Add(ref g4, o);
                     }
                 }
                 for (nuint o = 0; o < 16; o++)
@@ -909,29 +1022,31 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 0 backward for a mini-batch: W0 += α·δ0·cols(x)ᵀ and b0 += α·Σ δ0, example by example.
+        /// Layer 0 backward for a mini-batch: W0 += α·δ0·cols(x)ᵀ and b0 += α·Σ δ0.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float s, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float cols = ref s;
+            ref float xp = ref Unsafe.Add(ref s, 19600);
             // W0[o, r] += α·Σ_windows δ0[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b0[o] += α·Σ δ0[o, :]
             ref float tw = ref Unsafe.Add(ref target, W0);
             ref float tb = ref Unsafe.Add(ref target, B0);
             Span<float> sums = stackalloc float[4];
-            ref float g = ref MemoryMarshal.GetReference(sums);
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float g4 = ref MemoryMarshal.GetReference(sums);
+            nuint m0 = 0;
+            for (; m0 < (nuint)count; m0++)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 4704);
-                Layer0Columns(ref Unsafe.Add(ref x, n * 784), ref cols, ref Unsafe.Add(ref s, 19600));
+                ref float dn = ref Unsafe.Add(ref d, m0 * 4704);
+                Layer0Columns(ref Unsafe.Add(ref x, m0 * 784), ref cols, ref xp, 784);
                 for (nuint r = 0; r < 25; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 784);
-                    Kernels.DotRows784(ref dn, ref cr, ref g, 4);
+                    Kernels.DotRows784(ref dn, ref cr, ref g4, 4);
                     for (nuint o = 0; o < 4; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 25) + r) += alpha * Unsafe.Add(ref g, o);
+                        Unsafe.Add(ref tw, (o * 25) + r) += alpha * Unsafe.Add(ref g4, o);
                     }
                     for (nuint o = 4; o < 6; o++)
                     {

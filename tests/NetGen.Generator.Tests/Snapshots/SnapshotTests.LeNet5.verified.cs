@@ -109,7 +109,7 @@ namespace Samples
         private const int ForwardBlock = 32;
 
         /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
-        private const int TransposeScratch = 30000;
+        private const int TransposeScratch = 63200;
 
         /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
         private const int ChainWidth = 4704;

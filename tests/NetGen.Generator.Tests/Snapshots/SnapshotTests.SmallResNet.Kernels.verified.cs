@@ -262,6 +262,154 @@ namespace Samples
                 return sum;
             }
 
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 180.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot180(ref float a, ref float b)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 180 = 2 × 4 × 16 (unrolled) + 3 × 16 + 4 scalar
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 64)
+                    {
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
+                    }
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 128), Vector512.LoadUnsafe(ref b, 128), s0);
+                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 144), Vector512.LoadUnsafe(ref b, 144), s1);
+                    s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 160), Vector512.LoadUnsafe(ref b, 160), s2);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    for (nuint i = 176; i < 180; i++)
+                    {
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return r;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 180 = 5 × 4 × 8 (unrolled) + 2 × 8 + 4 scalar
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 160; i += 32)
+                    {
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
+                    }
+                    s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 160), Vector256.LoadUnsafe(ref b, 160), s0);
+                    s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, 168), Vector256.LoadUnsafe(ref b, 168), s1);
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    for (nuint i = 176; i < 180; i++)
+                    {
+                        r += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                    }
+                    return r;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 180 = 11 × 4 × 4 (unrolled) + 1 × 4
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 176; i += 16)
+                    {
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
+                    }
+                    s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, 176), Vector128.LoadUnsafe(ref b, 176), s0);
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 180; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
+            }
+
+            /// <summary>Σᵢ a[i]·b[i] for i &lt; 288.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            internal static float Dot288(ref float a, ref float b)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // 288 = 4 × 4 × 16 (unrolled) + 2 × 16
+                    Vector512<float> s0 = Vector512<float>.Zero;
+                    Vector512<float> s1 = Vector512<float>.Zero;
+                    Vector512<float> s2 = Vector512<float>.Zero;
+                    Vector512<float> s3 = Vector512<float>.Zero;
+                    for (nuint i = 0; i < 256; i += 64)
+                    {
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 16), Vector512.LoadUnsafe(ref b, i + 16), s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 32), Vector512.LoadUnsafe(ref b, i + 32), s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref a, i + 48), Vector512.LoadUnsafe(ref b, i + 48), s3);
+                    }
+                    s0 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 256), Vector512.LoadUnsafe(ref b, 256), s0);
+                    s1 = MultiplyAdd(Vector512.LoadUnsafe(ref a, 272), Vector512.LoadUnsafe(ref b, 272), s1);
+                    float r = Vector512.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // 288 = 9 × 4 × 8 (unrolled)
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    Vector256<float> s1 = Vector256<float>.Zero;
+                    Vector256<float> s2 = Vector256<float>.Zero;
+                    Vector256<float> s3 = Vector256<float>.Zero;
+                    for (nuint i = 0; i < 288; i += 32)
+                    {
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 16), Vector256.LoadUnsafe(ref b, i + 16), s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 24), Vector256.LoadUnsafe(ref b, i + 24), s3);
+                    }
+                    float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // 288 = 18 × 4 × 4 (unrolled)
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    Vector128<float> s1 = Vector128<float>.Zero;
+                    Vector128<float> s2 = Vector128<float>.Zero;
+                    Vector128<float> s3 = Vector128<float>.Zero;
+                    for (nuint i = 0; i < 288; i += 16)
+                    {
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 4), Vector128.LoadUnsafe(ref b, i + 4), s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 8), Vector128.LoadUnsafe(ref b, i + 8), s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref a, i + 12), Vector128.LoadUnsafe(ref b, i + 12), s3);
+                    }
+                    float r = Vector128.Sum((s0 + s1) + (s2 + s3));
+                    return r;
+                }
+
+                float sum = 0.0f;
+                for (nuint i = 0; i < 288; i++)
+                {
+                    sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+                }
+                return sum;
+            }
+
             /// <summary>y[i] += α·x[i] for i &lt; 6.</summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             internal static void Axpy6(ref float y, float alpha, ref float x)
@@ -1346,6 +1494,639 @@ namespace Samples
             }
 
             /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 180:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x180(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 144; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    for (nuint i = 144; i < 176; i += 16)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 176;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 176; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    {
+                        Vector128<float> alpha128 = Vector128.Create(alpha);
+                        nuint i = 176;
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alpha128, a00, Vector128.LoadUnsafe(ref o0, i)) : alpha128 * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alpha128, a10, Vector128.LoadUnsafe(ref o1, i)) : alpha128 * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a20, Vector128.LoadUnsafe(ref o2, i)) : alpha128 * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a30, Vector128.LoadUnsafe(ref o3, i)) : alpha128 * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a40, Vector128.LoadUnsafe(ref o4, i)) : alpha128 * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a50, Vector128.LoadUnsafe(ref o5, i)) : alpha128 * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a60, Vector128.LoadUnsafe(ref o6, i)) : alpha128 * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alpha128, a70, Vector128.LoadUnsafe(ref o7, i)) : alpha128 * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 180; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 180; i++)
+                {
+                    float sum0 = 0.0f, sum1 = 0.0f, sum2 = 0.0f, sum3 = 0.0f, sum4 = 0.0f, sum5 = 0.0f, sum6 = 0.0f, sum7 = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        float vk = Unsafe.Add(ref v, (k * vs) + i);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        sum0 += ck * vk;
+                        sum1 += Unsafe.Add(ref ck, cj) * vk;
+                        sum2 += Unsafe.Add(ref ck, 2 * cj) * vk;
+                        sum3 += Unsafe.Add(ref ck, 3 * cj) * vk;
+                        sum4 += Unsafe.Add(ref ck, 4 * cj) * vk;
+                        sum5 += Unsafe.Add(ref ck, 5 * cj) * vk;
+                        sum6 += Unsafe.Add(ref ck, 6 * cj) * vk;
+                        sum7 += Unsafe.Add(ref ck, 7 * cj) * vk;
+                    }
+                    ref float target0 = ref Unsafe.Add(ref o, i);
+                    target0 = accumulate ? target0 + (alpha * sum0) : alpha * sum0;
+                    ref float target1 = ref Unsafe.Add(ref o, os + i);
+                    target1 = accumulate ? target1 + (alpha * sum1) : alpha * sum1;
+                    ref float target2 = ref Unsafe.Add(ref o, (2 * os) + i);
+                    target2 = accumulate ? target2 + (alpha * sum2) : alpha * sum2;
+                    ref float target3 = ref Unsafe.Add(ref o, (3 * os) + i);
+                    target3 = accumulate ? target3 + (alpha * sum3) : alpha * sum3;
+                    ref float target4 = ref Unsafe.Add(ref o, (4 * os) + i);
+                    target4 = accumulate ? target4 + (alpha * sum4) : alpha * sum4;
+                    ref float target5 = ref Unsafe.Add(ref o, (5 * os) + i);
+                    target5 = accumulate ? target5 + (alpha * sum5) : alpha * sum5;
+                    ref float target6 = ref Unsafe.Add(ref o, (6 * os) + i);
+                    target6 = accumulate ? target6 + (alpha * sum6) : alpha * sum6;
+                    ref float target7 = ref Unsafe.Add(ref o, (7 * os) + i);
+                    target7 = accumulate ? target7 + (alpha * sum7) : alpha * sum7;
+                }
+            }
+
+            /// <summary>
+            /// o[j·os + i] = (accumulate ? o[j·os + i] : 0) + α·Σ_r c[r·cr + j·cj]·v[r·vs + i] for 8 output rows j and i &lt; 288:
+            /// the weight gradient Σₙ δₙ·xₙᵀ (or the fused update W −= η·Σₙ δₙ·xₙᵀ) and the back-propagated deltas Wᵀδ of a mini-batch.
+            /// The accumulators stay in registers over the whole reduction; each v load feeds 8 multiply-adds.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void Gemm8x288(ref float v, nuint vs, ref float c, nuint cr, nuint cj, nuint rows, ref float o, nuint os, float alpha, bool accumulate)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> alphaV = Vector512.Create(alpha);
+                    for (nuint i = 0; i < 288; i += 48)
+                    {
+                        Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero;
+                        Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero;
+                        Vector512<float> a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a22 = Vector512<float>.Zero;
+                        Vector512<float> a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a32 = Vector512<float>.Zero;
+                        Vector512<float> a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a42 = Vector512<float>.Zero;
+                        Vector512<float> a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a52 = Vector512<float>.Zero;
+                        Vector512<float> a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a62 = Vector512<float>.Zero;
+                        Vector512<float> a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a72 = Vector512<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector512<float> v0 = Vector512.LoadUnsafe(ref vk, i);
+                            Vector512<float> v1 = Vector512.LoadUnsafe(ref vk, i + 16);
+                            Vector512<float> v2 = Vector512.LoadUnsafe(ref vk, i + 32);
+                            Vector512<float> c0 = Vector512.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            a01 = MultiplyAdd(c0, v1, a01);
+                            a02 = MultiplyAdd(c0, v2, a02);
+                            Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            a11 = MultiplyAdd(c1, v1, a11);
+                            a12 = MultiplyAdd(c1, v2, a12);
+                            Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            a21 = MultiplyAdd(c2, v1, a21);
+                            a22 = MultiplyAdd(c2, v2, a22);
+                            Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            a31 = MultiplyAdd(c3, v1, a31);
+                            a32 = MultiplyAdd(c3, v2, a32);
+                            Vector512<float> c4 = Vector512.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            a41 = MultiplyAdd(c4, v1, a41);
+                            a42 = MultiplyAdd(c4, v2, a42);
+                            Vector512<float> c5 = Vector512.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            a51 = MultiplyAdd(c5, v1, a51);
+                            a52 = MultiplyAdd(c5, v2, a52);
+                            Vector512<float> c6 = Vector512.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            a61 = MultiplyAdd(c6, v1, a61);
+                            a62 = MultiplyAdd(c6, v2, a62);
+                            Vector512<float> c7 = Vector512.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                            a71 = MultiplyAdd(c7, v1, a71);
+                            a72 = MultiplyAdd(c7, v2, a72);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector512.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        (accumulate ? MultiplyAdd(alphaV, a01, Vector512.LoadUnsafe(ref o0, i + 16)) : alphaV * a01).StoreUnsafe(ref o0, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a02, Vector512.LoadUnsafe(ref o0, i + 32)) : alphaV * a02).StoreUnsafe(ref o0, i + 32);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector512.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        (accumulate ? MultiplyAdd(alphaV, a11, Vector512.LoadUnsafe(ref o1, i + 16)) : alphaV * a11).StoreUnsafe(ref o1, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a12, Vector512.LoadUnsafe(ref o1, i + 32)) : alphaV * a12).StoreUnsafe(ref o1, i + 32);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector512.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        (accumulate ? MultiplyAdd(alphaV, a21, Vector512.LoadUnsafe(ref o2, i + 16)) : alphaV * a21).StoreUnsafe(ref o2, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a22, Vector512.LoadUnsafe(ref o2, i + 32)) : alphaV * a22).StoreUnsafe(ref o2, i + 32);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector512.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        (accumulate ? MultiplyAdd(alphaV, a31, Vector512.LoadUnsafe(ref o3, i + 16)) : alphaV * a31).StoreUnsafe(ref o3, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a32, Vector512.LoadUnsafe(ref o3, i + 32)) : alphaV * a32).StoreUnsafe(ref o3, i + 32);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector512.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        (accumulate ? MultiplyAdd(alphaV, a41, Vector512.LoadUnsafe(ref o4, i + 16)) : alphaV * a41).StoreUnsafe(ref o4, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a42, Vector512.LoadUnsafe(ref o4, i + 32)) : alphaV * a42).StoreUnsafe(ref o4, i + 32);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector512.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        (accumulate ? MultiplyAdd(alphaV, a51, Vector512.LoadUnsafe(ref o5, i + 16)) : alphaV * a51).StoreUnsafe(ref o5, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a52, Vector512.LoadUnsafe(ref o5, i + 32)) : alphaV * a52).StoreUnsafe(ref o5, i + 32);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector512.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        (accumulate ? MultiplyAdd(alphaV, a61, Vector512.LoadUnsafe(ref o6, i + 16)) : alphaV * a61).StoreUnsafe(ref o6, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a62, Vector512.LoadUnsafe(ref o6, i + 32)) : alphaV * a62).StoreUnsafe(ref o6, i + 32);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector512.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                        (accumulate ? MultiplyAdd(alphaV, a71, Vector512.LoadUnsafe(ref o7, i + 16)) : alphaV * a71).StoreUnsafe(ref o7, i + 16);
+                        (accumulate ? MultiplyAdd(alphaV, a72, Vector512.LoadUnsafe(ref o7, i + 32)) : alphaV * a72).StoreUnsafe(ref o7, i + 32);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> alphaV = Vector256.Create(alpha);
+                    for (nuint i = 0; i < 288; i += 8)
+                    {
+                        Vector256<float> a00 = Vector256<float>.Zero;
+                        Vector256<float> a10 = Vector256<float>.Zero;
+                        Vector256<float> a20 = Vector256<float>.Zero;
+                        Vector256<float> a30 = Vector256<float>.Zero;
+                        Vector256<float> a40 = Vector256<float>.Zero;
+                        Vector256<float> a50 = Vector256<float>.Zero;
+                        Vector256<float> a60 = Vector256<float>.Zero;
+                        Vector256<float> a70 = Vector256<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vk, i);
+                            Vector256<float> c0 = Vector256.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector256<float> c4 = Vector256.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector256<float> c5 = Vector256.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector256<float> c6 = Vector256.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector256<float> c7 = Vector256.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector256.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector256.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector256.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector256.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector256.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector256.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector256.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector256.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> alphaV = Vector128.Create(alpha);
+                    for (nuint i = 0; i < 288; i += 4)
+                    {
+                        Vector128<float> a00 = Vector128<float>.Zero;
+                        Vector128<float> a10 = Vector128<float>.Zero;
+                        Vector128<float> a20 = Vector128<float>.Zero;
+                        Vector128<float> a30 = Vector128<float>.Zero;
+                        Vector128<float> a40 = Vector128<float>.Zero;
+                        Vector128<float> a50 = Vector128<float>.Zero;
+                        Vector128<float> a60 = Vector128<float>.Zero;
+                        Vector128<float> a70 = Vector128<float>.Zero;
+                        for (nuint k = 0; k < rows; k++)
+                        {
+                            ref float vk = ref Unsafe.Add(ref v, k * vs);
+                            ref float ck = ref Unsafe.Add(ref c, k * cr);
+                            Vector128<float> v0 = Vector128.LoadUnsafe(ref vk, i);
+                            Vector128<float> c0 = Vector128.Create(ck);
+                            a00 = MultiplyAdd(c0, v0, a00);
+                            Vector128<float> c1 = Vector128.Create(Unsafe.Add(ref ck, cj));
+                            a10 = MultiplyAdd(c1, v0, a10);
+                            Vector128<float> c2 = Vector128.Create(Unsafe.Add(ref ck, 2 * cj));
+                            a20 = MultiplyAdd(c2, v0, a20);
+                            Vector128<float> c3 = Vector128.Create(Unsafe.Add(ref ck, 3 * cj));
+                            a30 = MultiplyAdd(c3, v0, a30);
+                            Vector128<float> c4 = Vector128.Create(Unsafe.Add(ref ck, 4 * cj));
+                            a40 = MultiplyAdd(c4, v0, a40);
+                            Vector128<float> c5 = Vector128.Create(Unsafe.Add(ref ck, 5 * cj));
+                            a50 = MultiplyAdd(c5, v0, a50);
+                            Vector128<float> c6 = Vector128.Create(Unsafe.Add(ref ck, 6 * cj));
+                            a60 = MultiplyAdd(c6, v0, a60);
+                            Vector128<float> c7 = Vector128.Create(Unsafe.Add(ref ck, 7 * cj));
+                            a70 = MultiplyAdd(c7, v0, a70);
+                        }
+                        ref float o0 = ref Unsafe.Add(ref o, 0);
+                        (accumulate ? MultiplyAdd(alphaV, a00, Vector128.LoadUnsafe(ref o0, i)) : alphaV * a00).StoreUnsafe(ref o0, i);
+                        ref float o1 = ref Unsafe.Add(ref o, os);
+                        (accumulate ? MultiplyAdd(alphaV, a10, Vector128.LoadUnsafe(ref o1, i)) : alphaV * a10).StoreUnsafe(ref o1, i);
+                        ref float o2 = ref Unsafe.Add(ref o, 2 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a20, Vector128.LoadUnsafe(ref o2, i)) : alphaV * a20).StoreUnsafe(ref o2, i);
+                        ref float o3 = ref Unsafe.Add(ref o, 3 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a30, Vector128.LoadUnsafe(ref o3, i)) : alphaV * a30).StoreUnsafe(ref o3, i);
+                        ref float o4 = ref Unsafe.Add(ref o, 4 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a40, Vector128.LoadUnsafe(ref o4, i)) : alphaV * a40).StoreUnsafe(ref o4, i);
+                        ref float o5 = ref Unsafe.Add(ref o, 5 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a50, Vector128.LoadUnsafe(ref o5, i)) : alphaV * a50).StoreUnsafe(ref o5, i);
+                        ref float o6 = ref Unsafe.Add(ref o, 6 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a60, Vector128.LoadUnsafe(ref o6, i)) : alphaV * a60).StoreUnsafe(ref o6, i);
+                        ref float o7 = ref Unsafe.Add(ref o, 7 * os);
+                        (accumulate ? MultiplyAdd(alphaV, a70, Vector128.LoadUnsafe(ref o7, i)) : alphaV * a70).StoreUnsafe(ref o7, i);
+                    }
+                    return;
+                }
+
+                for (nuint i = 0; i < 288; i++)
+                {
+                    float sum0 = 0.0f, sum1 = 0.0f, sum2 = 0.0f, sum3 = 0.0f, sum4 = 0.0f, sum5 = 0.0f, sum6 = 0.0f, sum7 = 0.0f;
+                    for (nuint k = 0; k < rows; k++)
+                    {
+                        float vk = Unsafe.Add(ref v, (k * vs) + i);
+                        ref float ck = ref Unsafe.Add(ref c, k * cr);
+                        sum0 += ck * vk;
+                        sum1 += Unsafe.Add(ref ck, cj) * vk;
+                        sum2 += Unsafe.Add(ref ck, 2 * cj) * vk;
+                        sum3 += Unsafe.Add(ref ck, 3 * cj) * vk;
+                        sum4 += Unsafe.Add(ref ck, 4 * cj) * vk;
+                        sum5 += Unsafe.Add(ref ck, 5 * cj) * vk;
+                        sum6 += Unsafe.Add(ref ck, 6 * cj) * vk;
+                        sum7 += Unsafe.Add(ref ck, 7 * cj) * vk;
+                    }
+                    ref float target0 = ref Unsafe.Add(ref o, i);
+                    target0 = accumulate ? target0 + (alpha * sum0) : alpha * sum0;
+                    ref float target1 = ref Unsafe.Add(ref o, os + i);
+                    target1 = accumulate ? target1 + (alpha * sum1) : alpha * sum1;
+                    ref float target2 = ref Unsafe.Add(ref o, (2 * os) + i);
+                    target2 = accumulate ? target2 + (alpha * sum2) : alpha * sum2;
+                    ref float target3 = ref Unsafe.Add(ref o, (3 * os) + i);
+                    target3 = accumulate ? target3 + (alpha * sum3) : alpha * sum3;
+                    ref float target4 = ref Unsafe.Add(ref o, (4 * os) + i);
+                    target4 = accumulate ? target4 + (alpha * sum4) : alpha * sum4;
+                    ref float target5 = ref Unsafe.Add(ref o, (5 * os) + i);
+                    target5 = accumulate ? target5 + (alpha * sum5) : alpha * sum5;
+                    ref float target6 = ref Unsafe.Add(ref o, (6 * os) + i);
+                    target6 = accumulate ? target6 + (alpha * sum6) : alpha * sum6;
+                    ref float target7 = ref Unsafe.Add(ref o, (7 * os) + i);
+                    target7 = accumulate ? target7 + (alpha * sum7) : alpha * sum7;
+                }
+            }
+
+            /// <summary>
             /// yt[o·32 + j] = Σₖ w[o·16 + k]·xt[k·32 + j] for 10 weight rows o and 32 examples j: the forward product of a layer
             /// in broadcast form. The examples lie along the vectors (xt is the transposed input block), each weight is broadcast
             /// once per step and multiplies every example's vector lane, and a tile of rows × vectors accumulates in registers over
@@ -1869,6 +2650,208 @@ namespace Samples
                 }
             }
 
+            /// <summary>y[j] = Σᵢ w[j·180 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows180(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 180);
+                        // 180 = 5 × 2 × 16 + 16 + 4 (a masked vector)
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 160; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 180), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 196), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 360), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 376), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 540), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 556), x1, t3);
+                        }
+                        Vector512<float> xl = Vector512.LoadUnsafe(ref x, 160);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 160), xl, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 340), xl, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 520), xl, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 700), xl, s3);
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 164) * Vector512.Create(0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 164), xr, s0);
+                        s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 344), xr, s1);
+                        s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 524), xr, s2);
+                        s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 704), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 180);
+                        // 180 = 11 × 2 × 8 + 4 (a masked vector)
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 176; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 180), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 188), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 360), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 368), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 540), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 548), x1, t3);
+                        }
+                        Vector256<float> xr = Vector256.LoadUnsafe(ref x, 172) * Vector256.Create(0.0f, 0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f);
+                        s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 172), xr, s0);
+                        s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 352), xr, s1);
+                        s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 532), xr, s2);
+                        s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, 712), xr, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 180);
+                        // 180 = 22 × 2 × 4 + 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 176; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 180), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 184), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 360), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 364), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 540), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 544), x1, t3);
+                        }
+                        Vector128<float> xl = Vector128.LoadUnsafe(ref x, 176);
+                        s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 176), xl, s0);
+                        s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 356), xl, s1);
+                        s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 536), xl, s2);
+                        s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, 716), xl, s3);
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot180(ref Unsafe.Add(ref w, j * 180), ref x);
+                }
+            }
+
+            /// <summary>y[j] = Σᵢ w[j·288 + i]·x[i] for rows j &lt; rows (a multiple of 4), 4 at a time: each input vector loaded feeds 4 multiply-adds (8 accumulators).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows288(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 288);
+                        // 288 = 9 × 2 × 16
+                        Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                        Vector512<float> t0 = Vector512<float>.Zero, t1 = Vector512<float>.Zero, t2 = Vector512<float>.Zero, t3 = Vector512<float>.Zero;
+                        for (nuint i = 0; i < 288; i += 32)
+                        {
+                            Vector512<float> x0 = Vector512.LoadUnsafe(ref x, i);
+                            Vector512<float> x1 = Vector512.LoadUnsafe(ref x, i + 16);
+                            s0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 16), x1, t0);
+                            s1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 288), x0, s1);
+                            t1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 304), x1, t1);
+                            s2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 576), x0, s2);
+                            t2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 592), x1, t2);
+                            s3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 864), x0, s3);
+                            t3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 880), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 288);
+                        // 288 = 18 × 2 × 8
+                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+                        Vector256<float> t0 = Vector256<float>.Zero, t1 = Vector256<float>.Zero, t2 = Vector256<float>.Zero, t3 = Vector256<float>.Zero;
+                        for (nuint i = 0; i < 288; i += 16)
+                        {
+                            Vector256<float> x0 = Vector256.LoadUnsafe(ref x, i);
+                            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, i + 8);
+                            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 8), x1, t0);
+                            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 288), x0, s1);
+                            t1 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 296), x1, t1);
+                            s2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 576), x0, s2);
+                            t2 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 584), x1, t2);
+                            s3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 864), x0, s3);
+                            t3 = MultiplyAdd(Vector256.LoadUnsafe(ref wo, i + 872), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    for (nuint o = 0; o < rows; o += 4)
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 288);
+                        // 288 = 36 × 2 × 4
+                        Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                        Vector128<float> t0 = Vector128<float>.Zero, t1 = Vector128<float>.Zero, t2 = Vector128<float>.Zero, t3 = Vector128<float>.Zero;
+                        for (nuint i = 0; i < 288; i += 8)
+                        {
+                            Vector128<float> x0 = Vector128.LoadUnsafe(ref x, i);
+                            Vector128<float> x1 = Vector128.LoadUnsafe(ref x, i + 4);
+                            s0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i), x0, s0);
+                            t0 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 4), x1, t0);
+                            s1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 288), x0, s1);
+                            t1 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 292), x1, t1);
+                            s2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 576), x0, s2);
+                            t2 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 580), x1, t2);
+                            s3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 864), x0, s3);
+                            t3 = MultiplyAdd(Vector128.LoadUnsafe(ref wo, i + 868), x1, t3);
+                        }
+                        ref float yo = ref Unsafe.Add(ref y, o);
+                        Sum4(s0 + t0, s1 + t1, s2 + t2, s3 + t3).StoreUnsafe(ref yo);
+                    }
+                    return;
+                }
+
+                for (nuint j = 0; j < rows; j++)
+                {
+                    Unsafe.Add(ref y, j) = Dot288(ref Unsafe.Add(ref w, j * 288), ref x);
+                }
+            }
+
             /// <summary>
             /// t[i] += α·Σ_r d[r·10 + i] for i &lt; 10: column sums, each column in a vector lane (up to 8 vectors of columns at a time,
             /// independent accumulators), summed over the rows in order: the same sums as one column at a time, without its
@@ -1937,6 +2920,198 @@ namespace Samples
                         sum += Unsafe.Add(ref d, (r * 10) + i);
                     }
                     Unsafe.Add(ref t, i) += alpha * sum;
+                }
+            }
+
+            /// <summary>
+            /// y[j] = Σᵢ w[j·36 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 2 vectors,
+            /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
+            /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
+            /// the order the tree leaves its lanes in.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows16x36(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    DotRows36(ref w, ref x, ref y, rows);
+                    return;
+                }
+                for (nuint o = 0; o < rows; o += 16)
+                {
+                    Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 36);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                        a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                        a1 = Vector512.LoadUnsafe(ref wo, 144) * x0;
+                        a2 = Vector512.LoadUnsafe(ref wo, 288) * x0;
+                        a3 = Vector512.LoadUnsafe(ref wo, 432) * x0;
+                        a4 = Vector512.LoadUnsafe(ref wo, 36) * x0;
+                        a5 = Vector512.LoadUnsafe(ref wo, 180) * x0;
+                        a6 = Vector512.LoadUnsafe(ref wo, 324) * x0;
+                        a7 = Vector512.LoadUnsafe(ref wo, 468) * x0;
+                        a8 = Vector512.LoadUnsafe(ref wo, 72) * x0;
+                        a9 = Vector512.LoadUnsafe(ref wo, 216) * x0;
+                        a10 = Vector512.LoadUnsafe(ref wo, 360) * x0;
+                        a11 = Vector512.LoadUnsafe(ref wo, 504) * x0;
+                        a12 = Vector512.LoadUnsafe(ref wo, 108) * x0;
+                        a13 = Vector512.LoadUnsafe(ref wo, 252) * x0;
+                        a14 = Vector512.LoadUnsafe(ref wo, 396) * x0;
+                        a15 = Vector512.LoadUnsafe(ref wo, 540) * x0;
+                        // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 20) * Vector512.Create(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f);
+                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 20), xr, a0);
+                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 164), xr, a1);
+                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 308), xr, a2);
+                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 452), xr, a3);
+                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 56), xr, a4);
+                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 200), xr, a5);
+                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 344), xr, a6);
+                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 488), xr, a7);
+                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 92), xr, a8);
+                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 236), xr, a9);
+                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 380), xr, a10);
+                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 524), xr, a11);
+                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 128), xr, a12);
+                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 272), xr, a13);
+                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 416), xr, a14);
+                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 560), xr, a15);
+                        for (nuint i = 16; i < 32; i += 16)
+                        {
+                            Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                            a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
+                            a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 144), xi, a1);
+                            a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 288), xi, a2);
+                            a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 432), xi, a3);
+                            a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 36), xi, a4);
+                            a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 180), xi, a5);
+                            a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 324), xi, a6);
+                            a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 468), xi, a7);
+                            a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 72), xi, a8);
+                            a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 216), xi, a9);
+                            a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 360), xi, a10);
+                            a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 504), xi, a11);
+                            a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 108), xi, a12);
+                            a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 252), xi, a13);
+                            a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 396), xi, a14);
+                            a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 540), xi, a15);
+                        }
+                    }
+                    // Halves: b_m = [a_2m's halves added | a_2m+1's].
+                    Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
+                    Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
+                    Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
+                    Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
+                    Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
+                    Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
+                    Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
+                    Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
+                    // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
+                    Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
+                    Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
+                    Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
+                    Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
+                    // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
+                    Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
+                    Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
+                    (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
+                }
+            }
+
+            /// <summary>
+            /// y[j] = Σᵢ w[j·180 + i]·x[i] for rows j &lt; rows (a multiple of 16), 16 at a time: one accumulator per row over its 11 vectors,
+            /// then the 16 accumulators summed by a transposing tree (halves, quarters, pairs, lanes) into one vector of their
+            /// 16 sums: about 3 shuffles and adds per row instead of a horizontal sum each. Accumulator k is row 4·(k mod 4) + k/4,
+            /// the order the tree leaves its lanes in.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            internal static void DotRows16x180(ref float w, ref float x, ref float y, nuint rows)
+            {
+                if (!Vector512.IsHardwareAccelerated || !global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    DotRows180(ref w, ref x, ref y, rows);
+                    return;
+                }
+                for (nuint o = 0; o < rows; o += 16)
+                {
+                    Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
+                    {
+                        ref float wo = ref Unsafe.Add(ref w, o * 180);
+                        Vector512<float> x0 = Vector512.LoadUnsafe(ref x);
+                        a0 = Vector512.LoadUnsafe(ref wo, 0) * x0;
+                        a1 = Vector512.LoadUnsafe(ref wo, 720) * x0;
+                        a2 = Vector512.LoadUnsafe(ref wo, 1440) * x0;
+                        a3 = Vector512.LoadUnsafe(ref wo, 2160) * x0;
+                        a4 = Vector512.LoadUnsafe(ref wo, 180) * x0;
+                        a5 = Vector512.LoadUnsafe(ref wo, 900) * x0;
+                        a6 = Vector512.LoadUnsafe(ref wo, 1620) * x0;
+                        a7 = Vector512.LoadUnsafe(ref wo, 2340) * x0;
+                        a8 = Vector512.LoadUnsafe(ref wo, 360) * x0;
+                        a9 = Vector512.LoadUnsafe(ref wo, 1080) * x0;
+                        a10 = Vector512.LoadUnsafe(ref wo, 1800) * x0;
+                        a11 = Vector512.LoadUnsafe(ref wo, 2520) * x0;
+                        a12 = Vector512.LoadUnsafe(ref wo, 540) * x0;
+                        a13 = Vector512.LoadUnsafe(ref wo, 1260) * x0;
+                        a14 = Vector512.LoadUnsafe(ref wo, 1980) * x0;
+                        a15 = Vector512.LoadUnsafe(ref wo, 2700) * x0;
+                        // The rest of each row: one more vector ending at the row's end, the lanes already counted times 0.
+                        Vector512<float> xr = Vector512.LoadUnsafe(ref x, 164) * Vector512.Create(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1f, 1f, 1f, 1f);
+                        a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 164), xr, a0);
+                        a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 884), xr, a1);
+                        a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1604), xr, a2);
+                        a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2324), xr, a3);
+                        a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 344), xr, a4);
+                        a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1064), xr, a5);
+                        a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1784), xr, a6);
+                        a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2504), xr, a7);
+                        a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 524), xr, a8);
+                        a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1244), xr, a9);
+                        a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1964), xr, a10);
+                        a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2684), xr, a11);
+                        a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 704), xr, a12);
+                        a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 1424), xr, a13);
+                        a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2144), xr, a14);
+                        a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, 2864), xr, a15);
+                        for (nuint i = 16; i < 176; i += 16)
+                        {
+                            Vector512<float> xi = Vector512.LoadUnsafe(ref x, i);
+                            a0 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i), xi, a0);
+                            a1 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 720), xi, a1);
+                            a2 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1440), xi, a2);
+                            a3 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2160), xi, a3);
+                            a4 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 180), xi, a4);
+                            a5 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 900), xi, a5);
+                            a6 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1620), xi, a6);
+                            a7 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2340), xi, a7);
+                            a8 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 360), xi, a8);
+                            a9 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1080), xi, a9);
+                            a10 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1800), xi, a10);
+                            a11 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2520), xi, a11);
+                            a12 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 540), xi, a12);
+                            a13 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1260), xi, a13);
+                            a14 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 1980), xi, a14);
+                            a15 = MultiplyAdd(Vector512.LoadUnsafe(ref wo, i + 2700), xi, a15);
+                        }
+                    }
+                    // Halves: b_m = [a_2m's halves added | a_2m+1's].
+                    Vector512<float> b0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a0, a1, 0xEE);
+                    Vector512<float> b1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a2, a3, 0xEE);
+                    Vector512<float> b2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a4, a5, 0xEE);
+                    Vector512<float> b3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a6, a7, 0xEE);
+                    Vector512<float> b4 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a8, a9, 0xEE);
+                    Vector512<float> b5 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a10, a11, 0xEE);
+                    Vector512<float> b6 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a12, a13, 0xEE);
+                    Vector512<float> b7 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a14, a15, 0xEE);
+                    // Quarters: c_m's quarter j holds a_4m+j's, 4 lanes.
+                    Vector512<float> c0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b0, b1, 0xDD);
+                    Vector512<float> c1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b2, b3, 0xDD);
+                    Vector512<float> c2 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b4, b5, 0xDD);
+                    Vector512<float> c3 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(b6, b7, 0xDD);
+                    // Pairs, then lanes: quarter q of the result holds a_q, a_4+q, a_8+q, a_12+q, that is rows 4q to 4q + 3.
+                    Vector512<float> d0 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c0, c1, 0xEE);
+                    Vector512<float> d1 = global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(c2, c3, 0xEE);
+                    (global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(d0, d1, 0xDD)).StoreUnsafe(ref y, o);
                 }
             }
 

@@ -13,9 +13,9 @@ namespace Samples
 {
     partial class SmallResNet
     {
-        /// <summary>The windows of x as the columns of a 9 × 144 matrix: cols[((c·3 + u)·3 + v)·144 + i·12 + j] = x[c, i + u − 1, j + v − 1], 0 in the border (read from xp, x with its border).</summary>
+        /// <summary>The windows of x as the columns of a 9 × 144 matrix whose rows lie ld apart: cols[((c·3 + u)·3 + v)·ld + i·12 + j] = x[c, i + u − 1, j + v − 1], 0 in the border (read from xp, x with its border).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Columns(ref float x, ref float cols, ref float xp)
+        private static void Layer0Columns(ref float x, ref float cols, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 196).Clear();
             for (nuint c = 0; c < 1; c++)
@@ -33,7 +33,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 144);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 12; i++)
                         {
@@ -48,7 +48,7 @@ namespace Samples
 
         /// <summary>The transpose of Layer0Columns: dx = 0, then every value of cols added onto the input position its window read (in dxp, the input with its border, then copied without it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Scatter(ref float cols, ref float x, ref float xp)
+        private static void Layer0Scatter(ref float cols, ref float x, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 196).Clear();
             for (nuint c = 0; c < 1; c++)
@@ -57,7 +57,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 144);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 12; i++)
                         {
@@ -91,21 +91,59 @@ namespace Samples
             }
         }
 
+        /// <summary>a0[o, :] = identity(Σ_r W0[o, r]·cols[r, :] + b0[o]): the 8 × 9 weights times the 9 × 288 windows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0ProductGroup(ref float p, ref float cols, ref float a)
+        {
+            ref float w = ref Unsafe.Add(ref p, W0);
+            nuint q = 0;
+            for (; q < 8; q += 8)
+            {
+                Kernels.Gemm8x288(ref cols, 288, ref Unsafe.Add(ref w, q * 9), 1, 9, 9, ref Unsafe.Add(ref a, q * 288), 288, 1.0f, accumulate: false);
+            }
+        }
+
         /// <summary>Layer 0 forward for one example: the windows of x into s (9 × 144), then a0 = identity(W0·s + b0).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer0Columns(ref x, ref s, ref Unsafe.Add(ref s, 1296));
+            Layer0Columns(ref x, ref s, ref Unsafe.Add(ref s, 1296), 144);
             Layer0Product(ref p, ref s, ref a);
         }
 
-        /// <summary>Layer 0 forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>
+        /// <summary>
+        /// Layer 0 forward for a mini-batch, 2 examples at a time: their windows side by side in s (9 × 288), one product
+        /// a = identity(W0·cols + b0) into a 8 × 288 block, then each example's 8 rows of 144 copied to its row of y;
+        /// the examples after the last whole group one by one.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float cols = ref s;
+            ref float block = ref Unsafe.Add(ref s, 2592);
+            ref float xp = ref Unsafe.Add(ref block, 2304);
+            nuint n0 = 0;
+            for (; n0 + 2 <= (nuint)count; n0 += 2)
             {
-                Layer0Forward(ref p, ref Unsafe.Add(ref x, n * 144), ref Unsafe.Add(ref y, n * 1152), ref s);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer0Columns(ref Unsafe.Add(ref x, (n0 + j) * 144), ref Unsafe.Add(ref cols, j * 144), ref xp, 288);
+                }
+                Layer0ProductGroup(ref p, ref cols, ref block);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref y, (n0 + j) * 1152);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 288) + (j * 144));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 144);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inExample), ref Unsafe.As<float, byte>(ref inBlock), 576);
+                    }
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                Layer0Forward(ref p, ref Unsafe.Add(ref x, n0 * 144), ref Unsafe.Add(ref y, n0 * 1152), ref s);
             }
         }
 
@@ -164,9 +202,9 @@ namespace Samples
             }
         }
 
-        /// <summary>The windows of x as the columns of a 72 × 144 matrix: cols[((c·3 + u)·3 + v)·144 + i·12 + j] = x[c, i + u − 1, j + v − 1], 0 in the border (read from xp, x with its border).</summary>
+        /// <summary>The windows of x as the columns of a 72 × 144 matrix whose rows lie ld apart: cols[((c·3 + u)·3 + v)·ld + i·12 + j] = x[c, i + u − 1, j + v − 1], 0 in the border (read from xp, x with its border).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Columns(ref float x, ref float cols, ref float xp)
+        private static void Layer2Columns(ref float x, ref float cols, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1568).Clear();
             for (nuint c = 0; c < 8; c++)
@@ -184,7 +222,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 144);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 12; i++)
                         {
@@ -199,7 +237,7 @@ namespace Samples
 
         /// <summary>The transpose of Layer2Columns: dx = 0, then every value of cols added onto the input position its window read (in dxp, the input with its border, then copied without it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Scatter(ref float cols, ref float x, ref float xp)
+        private static void Layer2Scatter(ref float cols, ref float x, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1568).Clear();
             for (nuint c = 0; c < 8; c++)
@@ -208,7 +246,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 144);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 12; i++)
                         {
@@ -242,21 +280,59 @@ namespace Samples
             }
         }
 
+        /// <summary>a2[o, :] = identity(Σ_r W2[o, r]·cols[r, :] + b2[o]): the 8 × 72 weights times the 72 × 288 windows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2ProductGroup(ref float p, ref float cols, ref float a)
+        {
+            ref float w = ref Unsafe.Add(ref p, W2);
+            nuint q = 0;
+            for (; q < 8; q += 8)
+            {
+                Kernels.Gemm8x288(ref cols, 288, ref Unsafe.Add(ref w, q * 72), 1, 72, 72, ref Unsafe.Add(ref a, q * 288), 288, 1.0f, accumulate: false);
+            }
+        }
+
         /// <summary>Layer 2 forward for one example: the windows of x into s (72 × 144), then a2 = identity(W2·s + b2).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer2Columns(ref x, ref s, ref Unsafe.Add(ref s, 10368));
+            Layer2Columns(ref x, ref s, ref Unsafe.Add(ref s, 10368), 144);
             Layer2Product(ref p, ref s, ref a);
         }
 
-        /// <summary>Layer 2 forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>
+        /// <summary>
+        /// Layer 2 forward for a mini-batch, 2 examples at a time: their windows side by side in s (72 × 288), one product
+        /// a = identity(W2·cols + b2) into a 8 × 288 block, then each example's 8 rows of 144 copied to its row of y;
+        /// the examples after the last whole group one by one.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float cols = ref s;
+            ref float block = ref Unsafe.Add(ref s, 20736);
+            ref float xp = ref Unsafe.Add(ref block, 2304);
+            nuint n0 = 0;
+            for (; n0 + 2 <= (nuint)count; n0 += 2)
             {
-                Layer2Forward(ref p, ref Unsafe.Add(ref x, n * 1152), ref Unsafe.Add(ref y, n * 1152), ref s);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer2Columns(ref Unsafe.Add(ref x, (n0 + j) * 1152), ref Unsafe.Add(ref cols, j * 144), ref xp, 288);
+                }
+                Layer2ProductGroup(ref p, ref cols, ref block);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref y, (n0 + j) * 1152);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 288) + (j * 144));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 144);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inExample), ref Unsafe.As<float, byte>(ref inBlock), 576);
+                    }
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                Layer2Forward(ref p, ref Unsafe.Add(ref x, n0 * 1152), ref Unsafe.Add(ref y, n0 * 1152), ref s);
             }
         }
 
@@ -315,9 +391,9 @@ namespace Samples
             }
         }
 
-        /// <summary>The windows of x as the columns of a 72 × 144 matrix: cols[((c·3 + u)·3 + v)·144 + i·12 + j] = x[c, i + u − 1, j + v − 1], 0 in the border (read from xp, x with its border).</summary>
+        /// <summary>The windows of x as the columns of a 72 × 144 matrix whose rows lie ld apart: cols[((c·3 + u)·3 + v)·ld + i·12 + j] = x[c, i + u − 1, j + v − 1], 0 in the border (read from xp, x with its border).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer4Columns(ref float x, ref float cols, ref float xp)
+        private static void Layer4Columns(ref float x, ref float cols, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1568).Clear();
             for (nuint c = 0; c < 8; c++)
@@ -335,7 +411,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 144);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 12; i++)
                         {
@@ -350,7 +426,7 @@ namespace Samples
 
         /// <summary>The transpose of Layer4Columns: dx = 0, then every value of cols added onto the input position its window read (in dxp, the input with its border, then copied without it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer4Scatter(ref float cols, ref float x, ref float xp)
+        private static void Layer4Scatter(ref float cols, ref float x, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1568).Clear();
             for (nuint c = 0; c < 8; c++)
@@ -359,7 +435,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 144);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 12; i++)
                         {
@@ -393,21 +469,59 @@ namespace Samples
             }
         }
 
+        /// <summary>a4[o, :] = identity(Σ_r W4[o, r]·cols[r, :] + b4[o]): the 8 × 72 weights times the 72 × 288 windows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer4ProductGroup(ref float p, ref float cols, ref float a)
+        {
+            ref float w = ref Unsafe.Add(ref p, W4);
+            nuint q = 0;
+            for (; q < 8; q += 8)
+            {
+                Kernels.Gemm8x288(ref cols, 288, ref Unsafe.Add(ref w, q * 72), 1, 72, 72, ref Unsafe.Add(ref a, q * 288), 288, 1.0f, accumulate: false);
+            }
+        }
+
         /// <summary>Layer 4 forward for one example: the windows of x into s (72 × 144), then a4 = identity(W4·s + b4).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer4Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer4Columns(ref x, ref s, ref Unsafe.Add(ref s, 10368));
+            Layer4Columns(ref x, ref s, ref Unsafe.Add(ref s, 10368), 144);
             Layer4Product(ref p, ref s, ref a);
         }
 
-        /// <summary>Layer 4 forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>
+        /// <summary>
+        /// Layer 4 forward for a mini-batch, 2 examples at a time: their windows side by side in s (72 × 288), one product
+        /// a = identity(W4·cols + b4) into a 8 × 288 block, then each example's 8 rows of 144 copied to its row of y;
+        /// the examples after the last whole group one by one.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer4ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float cols = ref s;
+            ref float block = ref Unsafe.Add(ref s, 20736);
+            ref float xp = ref Unsafe.Add(ref block, 2304);
+            nuint n0 = 0;
+            for (; n0 + 2 <= (nuint)count; n0 += 2)
             {
-                Layer4Forward(ref p, ref Unsafe.Add(ref x, n * 1152), ref Unsafe.Add(ref y, n * 1152), ref s);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer4Columns(ref Unsafe.Add(ref x, (n0 + j) * 1152), ref Unsafe.Add(ref cols, j * 144), ref xp, 288);
+                }
+                Layer4ProductGroup(ref p, ref cols, ref block);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref y, (n0 + j) * 1152);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 288) + (j * 144));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 144);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inExample), ref Unsafe.As<float, byte>(ref inBlock), 576);
+                    }
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                Layer4Forward(ref p, ref Unsafe.Add(ref x, n0 * 1152), ref Unsafe.Add(ref y, n0 * 1152), ref s);
             }
         }
 
@@ -479,9 +593,9 @@ namespace Samples
             }
         }
 
-        /// <summary>The windows of x as the columns of a 72 × 36 matrix: cols[((c·3 + u)·3 + v)·36 + i·6 + j] = x[c, 2i + u − 1, 2j + v − 1], 0 in the border (read from xp, x with its border).</summary>
+        /// <summary>The windows of x as the columns of a 72 × 36 matrix whose rows lie ld apart: cols[((c·3 + u)·3 + v)·ld + i·6 + j] = x[c, 2i + u − 1, 2j + v − 1], 0 in the border (read from xp, x with its border).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer7Columns(ref float x, ref float cols, ref float xp)
+        private static void Layer7Columns(ref float x, ref float cols, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1568).Clear();
             for (nuint c = 0; c < 8; c++)
@@ -499,7 +613,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 36);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 6; i++)
                         {
@@ -517,7 +631,7 @@ namespace Samples
 
         /// <summary>The transpose of Layer7Columns: dx = 0, then every value of cols added onto the input position its window read (in dxp, the input with its border, then copied without it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer7Scatter(ref float cols, ref float x, ref float xp)
+        private static void Layer7Scatter(ref float cols, ref float x, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1568).Clear();
             for (nuint c = 0; c < 8; c++)
@@ -526,7 +640,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 36);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 14) + u) * 14) + v);
                         for (nuint i = 0; i < 6; i++)
                         {
@@ -563,21 +677,59 @@ namespace Samples
             }
         }
 
+        /// <summary>a7[o, :] = identity(Σ_r W7[o, r]·cols[r, :] + b7[o]): the 16 × 72 weights times the 72 × 180 windows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer7ProductGroup(ref float p, ref float cols, ref float a)
+        {
+            ref float w = ref Unsafe.Add(ref p, W7);
+            nuint q = 0;
+            for (; q < 16; q += 8)
+            {
+                Kernels.Gemm8x180(ref cols, 180, ref Unsafe.Add(ref w, q * 72), 1, 72, 72, ref Unsafe.Add(ref a, q * 180), 180, 1.0f, accumulate: false);
+            }
+        }
+
         /// <summary>Layer 7 forward for one example: the windows of x into s (72 × 36), then a7 = identity(W7·s + b7).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer7Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer7Columns(ref x, ref s, ref Unsafe.Add(ref s, 2592));
+            Layer7Columns(ref x, ref s, ref Unsafe.Add(ref s, 2592), 36);
             Layer7Product(ref p, ref s, ref a);
         }
 
-        /// <summary>Layer 7 forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>
+        /// <summary>
+        /// Layer 7 forward for a mini-batch, 5 examples at a time: their windows side by side in s (72 × 180), one product
+        /// a = identity(W7·cols + b7) into a 16 × 180 block, then each example's 16 rows of 36 copied to its row of y;
+        /// the examples after the last whole group one by one.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer7ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float cols = ref s;
+            ref float block = ref Unsafe.Add(ref s, 12960);
+            ref float xp = ref Unsafe.Add(ref block, 2880);
+            nuint n0 = 0;
+            for (; n0 + 5 <= (nuint)count; n0 += 5)
             {
-                Layer7Forward(ref p, ref Unsafe.Add(ref x, n * 1152), ref Unsafe.Add(ref y, n * 576), ref s);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer7Columns(ref Unsafe.Add(ref x, (n0 + j) * 1152), ref Unsafe.Add(ref cols, j * 36), ref xp, 180);
+                }
+                Layer7ProductGroup(ref p, ref cols, ref block);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref y, (n0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inExample), ref Unsafe.As<float, byte>(ref inBlock), 144);
+                    }
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                Layer7Forward(ref p, ref Unsafe.Add(ref x, n0 * 1152), ref Unsafe.Add(ref y, n0 * 576), ref s);
             }
         }
 
@@ -636,9 +788,9 @@ namespace Samples
             }
         }
 
-        /// <summary>The windows of x as the columns of a 144 × 36 matrix: cols[((c·3 + u)·3 + v)·36 + i·6 + j] = x[c, i + u − 1, j + v − 1], 0 in the border (read from xp, x with its border).</summary>
+        /// <summary>The windows of x as the columns of a 144 × 36 matrix whose rows lie ld apart: cols[((c·3 + u)·3 + v)·ld + i·6 + j] = x[c, i + u − 1, j + v − 1], 0 in the border (read from xp, x with its border).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer9Columns(ref float x, ref float cols, ref float xp)
+        private static void Layer9Columns(ref float x, ref float cols, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1024).Clear();
             for (nuint c = 0; c < 16; c++)
@@ -656,7 +808,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 36);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 8) + u) * 8) + v);
                         for (nuint i = 0; i < 6; i++)
                         {
@@ -671,7 +823,7 @@ namespace Samples
 
         /// <summary>The transpose of Layer9Columns: dx = 0, then every value of cols added onto the input position its window read (in dxp, the input with its border, then copied without it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer9Scatter(ref float cols, ref float x, ref float xp)
+        private static void Layer9Scatter(ref float cols, ref float x, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref xp, 1024).Clear();
             for (nuint c = 0; c < 16; c++)
@@ -680,7 +832,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 3; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * 36);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 3) + u) * 3 + v) * ld);
                         ref float source = ref Unsafe.Add(ref xp, (((c * 8) + u) * 8) + v);
                         for (nuint i = 0; i < 6; i++)
                         {
@@ -714,21 +866,59 @@ namespace Samples
             }
         }
 
+        /// <summary>a9[o, :] = identity(Σ_r W9[o, r]·cols[r, :] + b9[o]): the 16 × 144 weights times the 144 × 180 windows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer9ProductGroup(ref float p, ref float cols, ref float a)
+        {
+            ref float w = ref Unsafe.Add(ref p, W9);
+            nuint q = 0;
+            for (; q < 16; q += 8)
+            {
+                Kernels.Gemm8x180(ref cols, 180, ref Unsafe.Add(ref w, q * 144), 1, 144, 144, ref Unsafe.Add(ref a, q * 180), 180, 1.0f, accumulate: false);
+            }
+        }
+
         /// <summary>Layer 9 forward for one example: the windows of x into s (144 × 36), then a9 = identity(W9·s + b9).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer9Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer9Columns(ref x, ref s, ref Unsafe.Add(ref s, 5184));
+            Layer9Columns(ref x, ref s, ref Unsafe.Add(ref s, 5184), 36);
             Layer9Product(ref p, ref s, ref a);
         }
 
-        /// <summary>Layer 9 forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>
+        /// <summary>
+        /// Layer 9 forward for a mini-batch, 5 examples at a time: their windows side by side in s (144 × 180), one product
+        /// a = identity(W9·cols + b9) into a 16 × 180 block, then each example's 16 rows of 36 copied to its row of y;
+        /// the examples after the last whole group one by one.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer9ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float cols = ref s;
+            ref float block = ref Unsafe.Add(ref s, 25920);
+            ref float xp = ref Unsafe.Add(ref block, 2880);
+            nuint n0 = 0;
+            for (; n0 + 5 <= (nuint)count; n0 += 5)
             {
-                Layer9Forward(ref p, ref Unsafe.Add(ref x, n * 576), ref Unsafe.Add(ref y, n * 576), ref s);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer9Columns(ref Unsafe.Add(ref x, (n0 + j) * 576), ref Unsafe.Add(ref cols, j * 36), ref xp, 180);
+                }
+                Layer9ProductGroup(ref p, ref cols, ref block);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref y, (n0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inExample), ref Unsafe.As<float, byte>(ref inBlock), 144);
+                    }
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                Layer9Forward(ref p, ref Unsafe.Add(ref x, n0 * 576), ref Unsafe.Add(ref y, n0 * 576), ref s);
             }
         }
 
@@ -782,9 +972,9 @@ namespace Samples
             }
         }
 
-        /// <summary>The windows of x as the columns of a 8 × 36 matrix: cols[((c·1 + u)·1 + v)·36 + i·6 + j] = x[c, 2i + u, 2j + v].</summary>
+        /// <summary>The windows of x as the columns of a 8 × 36 matrix whose rows lie ld apart: cols[((c·1 + u)·1 + v)·ld + i·6 + j] = x[c, 2i + u, 2j + v].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer11Columns(ref float x, ref float cols, ref float xp)
+        private static void Layer11Columns(ref float x, ref float cols, ref float xp, nuint ld)
         {
             for (nuint c = 0; c < 8; c++)
             {
@@ -792,7 +982,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 1; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 1) + u) * 1 + v) * 36);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 1) + u) * 1 + v) * ld);
                         ref float source = ref Unsafe.Add(ref x, (((c * 12) + u) * 12) + v);
                         for (nuint i = 0; i < 6; i++)
                         {
@@ -810,7 +1000,7 @@ namespace Samples
 
         /// <summary>The transpose of Layer11Columns: dx = 0, then every value of cols added onto the input position its window read.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer11Scatter(ref float cols, ref float x, ref float xp)
+        private static void Layer11Scatter(ref float cols, ref float x, ref float xp, nuint ld)
         {
             MemoryMarshal.CreateSpan(ref x, 1152).Clear();
             for (nuint c = 0; c < 8; c++)
@@ -819,7 +1009,7 @@ namespace Samples
                 {
                     for (nuint v = 0; v < 1; v++)
                     {
-                        ref float row = ref Unsafe.Add(ref cols, (((c * 1) + u) * 1 + v) * 36);
+                        ref float row = ref Unsafe.Add(ref cols, (((c * 1) + u) * 1 + v) * ld);
                         ref float source = ref Unsafe.Add(ref x, (((c * 12) + u) * 12) + v);
                         for (nuint i = 0; i < 6; i++)
                         {
@@ -847,21 +1037,59 @@ namespace Samples
             }
         }
 
+        /// <summary>a11[o, :] = identity(Σ_r W11[o, r]·cols[r, :] + b11[o]): the 16 × 8 weights times the 8 × 180 windows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer11ProductGroup(ref float p, ref float cols, ref float a)
+        {
+            ref float w = ref Unsafe.Add(ref p, W11);
+            nuint q = 0;
+            for (; q < 16; q += 8)
+            {
+                Kernels.Gemm8x180(ref cols, 180, ref Unsafe.Add(ref w, q * 8), 1, 8, 8, ref Unsafe.Add(ref a, q * 180), 180, 1.0f, accumulate: false);
+            }
+        }
+
         /// <summary>Layer 11 forward for one example: the windows of x into s (8 × 36), then a11 = identity(W11·s + b11).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer11Forward(ref float p, ref float x, ref float a, ref float s)
         {
-            Layer11Columns(ref x, ref s, ref Unsafe.Add(ref s, 288));
+            Layer11Columns(ref x, ref s, ref Unsafe.Add(ref s, 288), 36);
             Layer11Product(ref p, ref s, ref a);
         }
 
-        /// <summary>Layer 11 forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>
+        /// <summary>
+        /// Layer 11 forward for a mini-batch, 5 examples at a time: their windows side by side in s (8 × 180), one product
+        /// a = identity(W11·cols + b11) into a 16 × 180 block, then each example's 16 rows of 36 copied to its row of y;
+        /// the examples after the last whole group one by one.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer11ForwardBatch(ref float p, ref float x, ref float y, int count, ref float s)
         {
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float cols = ref s;
+            ref float block = ref Unsafe.Add(ref s, 1440);
+            ref float xp = ref Unsafe.Add(ref block, 2880);
+            nuint n0 = 0;
+            for (; n0 + 5 <= (nuint)count; n0 += 5)
             {
-                Layer11Forward(ref p, ref Unsafe.Add(ref x, n * 1152), ref Unsafe.Add(ref y, n * 576), ref s);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer11Columns(ref Unsafe.Add(ref x, (n0 + j) * 1152), ref Unsafe.Add(ref cols, j * 36), ref xp, 180);
+                }
+                Layer11ProductGroup(ref p, ref cols, ref block);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref y, (n0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inExample), ref Unsafe.As<float, byte>(ref inBlock), 144);
+                    }
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                Layer11Forward(ref p, ref Unsafe.Add(ref x, n0 * 1152), ref Unsafe.Add(ref y, n0 * 576), ref s);
             }
         }
 
@@ -1204,41 +1432,93 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 11 backward for a mini-batch: δ6 = the windows of W11ᵀ·δ11 added back onto the input (⊙ f′), with the weights before any update; then W11 += α·δ11·cols(a6)ᵀ and b11 += α·Σ δ11, example by example.
+        /// Layer 11 backward for a mini-batch, 5 examples at a time: δ6 = the windows of W11ᵀ·δ11 added back onto the input (⊙ f′), with the weights before any update; then W11 += α·δ11·cols(a6)ᵀ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer11BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, ref float s, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W11);
             ref float cols = ref s;
-            ref float dcols = ref Unsafe.Add(ref s, 288);
+            ref float dcols = ref Unsafe.Add(ref s, 1440);
+            ref float block = ref Unsafe.Add(ref s, 2880);
+            ref float xp = ref Unsafe.Add(ref s, 5760);
             // colsδ[r, :] = Σ_o W11[o, r]·δ11[o, :], 8 rows r at a time; then each column back onto its window of δ6
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint n0 = 0;
+            for (; n0 + 5 <= (nuint)count; n0 += 5)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 576);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (n0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 144);
+                    }
+                }
+                nuint q = 0;
+                for (; q < 8; q += 8)
+                {
+                    Kernels.Gemm8x180(ref block, 180, ref Unsafe.Add(ref w, q), 8, 1, 16, ref Unsafe.Add(ref dcols, q * 180), 180, 1.0f, accumulate: false);
+                }
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer11Scatter(ref Unsafe.Add(ref dcols, j * 36), ref Unsafe.Add(ref dx, (n0 + j) * 1152), ref xp, 180);
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, n0 * 576);
                 nuint q = 0;
                 for (; q < 8; q += 8)
                 {
                     Kernels.Gemm8x36(ref dn, 36, ref Unsafe.Add(ref w, q), 8, 1, 16, ref Unsafe.Add(ref dcols, q * 36), 36, 1.0f, accumulate: false);
                 }
-                Layer11Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1152), ref Unsafe.Add(ref s, 576));
+                Layer11Scatter(ref dcols, ref Unsafe.Add(ref dx, n0 * 1152), ref xp, 36);
             }
 
-            // W11[o, r] += α·Σ_windows δ11[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b11[o] += α·Σ δ11[o, :]
+            // W11[o, r] += α·Σ_windows δ11[o, :]·cols[r, :] (four o at a time sharing the loads of cols)
             ref float tw = ref Unsafe.Add(ref target, W11);
             Span<float> sums = stackalloc float[16];
-            ref float g = ref MemoryMarshal.GetReference(sums);
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float g4 = ref MemoryMarshal.GetReference(sums);
+            nuint m0 = 0; // the examples again
+            for (; m0 + 5 <= (nuint)count; m0 += 5)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 576);
-                Layer11Columns(ref Unsafe.Add(ref x, n * 1152), ref cols, ref Unsafe.Add(ref s, 576));
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (m0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 144);
+                    }
+                }
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer11Columns(ref Unsafe.Add(ref x, (m0 + j) * 1152), ref Unsafe.Add(ref cols, j * 36), ref xp, 180);
+                }
+                for (nuint r = 0; r < 8; r++)
+                {
+                    ref float cr = ref Unsafe.Add(ref cols, r * 180);
+                    Kernels.DotRows16x180(ref block, ref cr, ref g4, 16);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        Unsafe.Add(ref tw, (o * 8) + r) += alpha * Unsafe.Add(ref g4, o);
+                    }
+                }
+            }
+            for (; m0 < (nuint)count; m0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, m0 * 576);
+                Layer11Columns(ref Unsafe.Add(ref x, m0 * 1152), ref cols, ref xp, 36);
                 for (nuint r = 0; r < 8; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 36);
-                    Kernels.DotRows36(ref dn, ref cr, ref g, 16);
+                    Kernels.DotRows16x36(ref dn, ref cr, ref g4, 16);
                     for (nuint o = 0; o < 16; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 8) + r) += alpha * Unsafe.Add(ref g, o);
+                        Unsafe.Add(ref tw, (o * 8) + r) += alpha * Unsafe.Add(ref g4, o);
                     }
                 }
             }
@@ -1266,24 +1546,49 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 9 backward for a mini-batch: δ8 = the windows of W9ᵀ·δ9 added back onto the input (⊙ f′), with the weights before any update; then W9 += α·δ9·cols(a8)ᵀ and b9 += α·Σ δ9, example by example.
+        /// Layer 9 backward for a mini-batch, 5 examples at a time: δ8 = the windows of W9ᵀ·δ9 added back onto the input (⊙ f′), with the weights before any update; then W9 += α·δ9·cols(a8)ᵀ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer9BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, ref float s, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W9);
             ref float cols = ref s;
-            ref float dcols = ref Unsafe.Add(ref s, 5184);
+            ref float dcols = ref Unsafe.Add(ref s, 25920);
+            ref float block = ref Unsafe.Add(ref s, 51840);
+            ref float xp = ref Unsafe.Add(ref s, 54720);
             // colsδ[r, :] = Σ_o W9[o, r]·δ9[o, :], 8 rows r at a time; then each column back onto its window of δ8
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint n0 = 0;
+            for (; n0 + 5 <= (nuint)count; n0 += 5)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 576);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (n0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 144);
+                    }
+                }
+                nuint q = 0;
+                for (; q < 144; q += 8)
+                {
+                    Kernels.Gemm8x180(ref block, 180, ref Unsafe.Add(ref w, q), 144, 1, 16, ref Unsafe.Add(ref dcols, q * 180), 180, 1.0f, accumulate: false);
+                }
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer9Scatter(ref Unsafe.Add(ref dcols, j * 36), ref Unsafe.Add(ref dx, (n0 + j) * 576), ref xp, 180);
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, n0 * 576);
                 nuint q = 0;
                 for (; q < 144; q += 8)
                 {
                     Kernels.Gemm8x36(ref dn, 36, ref Unsafe.Add(ref w, q), 144, 1, 16, ref Unsafe.Add(ref dcols, q * 36), 36, 1.0f, accumulate: false);
                 }
-                Layer9Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 576), ref Unsafe.Add(ref s, 10368));
+                Layer9Scatter(ref dcols, ref Unsafe.Add(ref dx, n0 * 576), ref xp, 36);
             }
             // δ8 ⊙= f′(a8), f′ = [a > 0]
             for (nuint r = 0; r < (nuint)count; r++)
@@ -1291,21 +1596,48 @@ namespace Samples
                 Kernels.ReluDerivative576(ref Unsafe.Add(ref dx, r * 576), ref Unsafe.Add(ref x, r * 576));
             }
 
-            // W9[o, r] += α·Σ_windows δ9[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b9[o] += α·Σ δ9[o, :]
+            // W9[o, r] += α·Σ_windows δ9[o, :]·cols[r, :] (four o at a time sharing the loads of cols)
             ref float tw = ref Unsafe.Add(ref target, W9);
             Span<float> sums = stackalloc float[16];
-            ref float g = ref MemoryMarshal.GetReference(sums);
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float g4 = ref MemoryMarshal.GetReference(sums);
+            nuint m0 = 0; // the examples again
+            for (; m0 + 5 <= (nuint)count; m0 += 5)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 576);
-                Layer9Columns(ref Unsafe.Add(ref x, n * 576), ref cols, ref Unsafe.Add(ref s, 10368));
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (m0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 144);
+                    }
+                }
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer9Columns(ref Unsafe.Add(ref x, (m0 + j) * 576), ref Unsafe.Add(ref cols, j * 36), ref xp, 180);
+                }
+                for (nuint r = 0; r < 144; r++)
+                {
+                    ref float cr = ref Unsafe.Add(ref cols, r * 180);
+                    Kernels.DotRows16x180(ref block, ref cr, ref g4, 16);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        Unsafe.Add(ref tw, (o * 144) + r) += alpha * Unsafe.Add(ref g4, o);
+                    }
+                }
+            }
+            for (; m0 < (nuint)count; m0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, m0 * 576);
+                Layer9Columns(ref Unsafe.Add(ref x, m0 * 576), ref cols, ref xp, 36);
                 for (nuint r = 0; r < 144; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 36);
-                    Kernels.DotRows36(ref dn, ref cr, ref g, 16);
+                    Kernels.DotRows16x36(ref dn, ref cr, ref g4, 16);
                     for (nuint o = 0; o < 16; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 144) + r) += alpha * Unsafe.Add(ref g, o);
+                        Unsafe.Add(ref tw, (o * 144) + r) += alpha * Unsafe.Add(ref g4, o);
                     }
                 }
             }
@@ -1333,41 +1665,93 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 7 backward for a mini-batch: δ6 = the windows of W7ᵀ·δ7 added back onto the input (⊙ f′), with the weights before any update; then W7 += α·δ7·cols(a6)ᵀ and b7 += α·Σ δ7, example by example.
+        /// Layer 7 backward for a mini-batch, 5 examples at a time: δ6 = the windows of W7ᵀ·δ7 added back onto the input (⊙ f′), with the weights before any update; then W7 += α·δ7·cols(a6)ᵀ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer7BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, ref float s, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W7);
             ref float cols = ref s;
-            ref float dcols = ref Unsafe.Add(ref s, 2592);
+            ref float dcols = ref Unsafe.Add(ref s, 12960);
+            ref float block = ref Unsafe.Add(ref s, 25920);
+            ref float xp = ref Unsafe.Add(ref s, 28800);
             // colsδ[r, :] = Σ_o W7[o, r]·δ7[o, :], 8 rows r at a time; then each column back onto its window of δ6
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint n0 = 0;
+            for (; n0 + 5 <= (nuint)count; n0 += 5)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 576);
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (n0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 144);
+                    }
+                }
+                nuint q = 0;
+                for (; q < 72; q += 8)
+                {
+                    Kernels.Gemm8x180(ref block, 180, ref Unsafe.Add(ref w, q), 72, 1, 16, ref Unsafe.Add(ref dcols, q * 180), 180, 1.0f, accumulate: false);
+                }
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer7Scatter(ref Unsafe.Add(ref dcols, j * 36), ref Unsafe.Add(ref dx, (n0 + j) * 1152), ref xp, 180);
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, n0 * 576);
                 nuint q = 0;
                 for (; q < 72; q += 8)
                 {
                     Kernels.Gemm8x36(ref dn, 36, ref Unsafe.Add(ref w, q), 72, 1, 16, ref Unsafe.Add(ref dcols, q * 36), 36, 1.0f, accumulate: false);
                 }
-                Layer7Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1152), ref Unsafe.Add(ref s, 5184));
+                Layer7Scatter(ref dcols, ref Unsafe.Add(ref dx, n0 * 1152), ref xp, 36);
             }
 
-            // W7[o, r] += α·Σ_windows δ7[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b7[o] += α·Σ δ7[o, :]
+            // W7[o, r] += α·Σ_windows δ7[o, :]·cols[r, :] (four o at a time sharing the loads of cols)
             ref float tw = ref Unsafe.Add(ref target, W7);
             Span<float> sums = stackalloc float[16];
-            ref float g = ref MemoryMarshal.GetReference(sums);
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float g4 = ref MemoryMarshal.GetReference(sums);
+            nuint m0 = 0; // the examples again
+            for (; m0 + 5 <= (nuint)count; m0 += 5)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 576);
-                Layer7Columns(ref Unsafe.Add(ref x, n * 1152), ref cols, ref Unsafe.Add(ref s, 5184));
+                for (nuint j = 0; j < 5; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (m0 + j) * 576);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 180) + (j * 36));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 36);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 144);
+                    }
+                }
+                for (nuint j = 0; j < 5; j++)
+                {
+                    Layer7Columns(ref Unsafe.Add(ref x, (m0 + j) * 1152), ref Unsafe.Add(ref cols, j * 36), ref xp, 180);
+                }
+                for (nuint r = 0; r < 72; r++)
+                {
+                    ref float cr = ref Unsafe.Add(ref cols, r * 180);
+                    Kernels.DotRows16x180(ref block, ref cr, ref g4, 16);
+                    for (nuint o = 0; o < 16; o++)
+                    {
+                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g4, o);
+                    }
+                }
+            }
+            for (; m0 < (nuint)count; m0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, m0 * 576);
+                Layer7Columns(ref Unsafe.Add(ref x, m0 * 1152), ref cols, ref xp, 36);
                 for (nuint r = 0; r < 72; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 36);
-                    Kernels.DotRows36(ref dn, ref cr, ref g, 16);
+                    Kernels.DotRows16x36(ref dn, ref cr, ref g4, 16);
                     for (nuint o = 0; o < 16; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g, o);
+                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g4, o);
                     }
                 }
             }
@@ -1402,24 +1786,49 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 4 backward for a mini-batch: δ3 = the windows of W4ᵀ·δ4 added back onto the input (⊙ f′), with the weights before any update; then W4 += α·δ4·cols(a3)ᵀ and b4 += α·Σ δ4, example by example.
+        /// Layer 4 backward for a mini-batch, 2 examples at a time: δ3 = the windows of W4ᵀ·δ4 added back onto the input (⊙ f′), with the weights before any update; then W4 += α·δ4·cols(a3)ᵀ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer4BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, ref float s, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W4);
             ref float cols = ref s;
-            ref float dcols = ref Unsafe.Add(ref s, 10368);
+            ref float dcols = ref Unsafe.Add(ref s, 20736);
+            ref float block = ref Unsafe.Add(ref s, 41472);
+            ref float xp = ref Unsafe.Add(ref s, 43776);
             // colsδ[r, :] = Σ_o W4[o, r]·δ4[o, :], 8 rows r at a time; then each column back onto its window of δ3
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint n0 = 0;
+            for (; n0 + 2 <= (nuint)count; n0 += 2)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 1152);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (n0 + j) * 1152);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 288) + (j * 144));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 144);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 576);
+                    }
+                }
+                nuint q = 0;
+                for (; q < 72; q += 8)
+                {
+                    Kernels.Gemm8x288(ref block, 288, ref Unsafe.Add(ref w, q), 72, 1, 8, ref Unsafe.Add(ref dcols, q * 288), 288, 1.0f, accumulate: false);
+                }
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer4Scatter(ref Unsafe.Add(ref dcols, j * 144), ref Unsafe.Add(ref dx, (n0 + j) * 1152), ref xp, 288);
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, n0 * 1152);
                 nuint q = 0;
                 for (; q < 72; q += 8)
                 {
                     Kernels.Gemm8x144(ref dn, 144, ref Unsafe.Add(ref w, q), 72, 1, 8, ref Unsafe.Add(ref dcols, q * 144), 144, 1.0f, accumulate: false);
                 }
-                Layer4Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1152), ref Unsafe.Add(ref s, 20736));
+                Layer4Scatter(ref dcols, ref Unsafe.Add(ref dx, n0 * 1152), ref xp, 144);
             }
             // δ3 ⊙= f′(a3), f′ = [a > 0]
             for (nuint r = 0; r < (nuint)count; r++)
@@ -1427,21 +1836,48 @@ namespace Samples
                 Kernels.ReluDerivative1152(ref Unsafe.Add(ref dx, r * 1152), ref Unsafe.Add(ref x, r * 1152));
             }
 
-            // W4[o, r] += α·Σ_windows δ4[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b4[o] += α·Σ δ4[o, :]
+            // W4[o, r] += α·Σ_windows δ4[o, :]·cols[r, :] (four o at a time sharing the loads of cols)
             ref float tw = ref Unsafe.Add(ref target, W4);
             Span<float> sums = stackalloc float[8];
-            ref float g = ref MemoryMarshal.GetReference(sums);
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float g4 = ref MemoryMarshal.GetReference(sums);
+            nuint m0 = 0; // the examples again
+            for (; m0 + 2 <= (nuint)count; m0 += 2)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 1152);
-                Layer4Columns(ref Unsafe.Add(ref x, n * 1152), ref cols, ref Unsafe.Add(ref s, 20736));
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (m0 + j) * 1152);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 288) + (j * 144));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 144);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 576);
+                    }
+                }
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer4Columns(ref Unsafe.Add(ref x, (m0 + j) * 1152), ref Unsafe.Add(ref cols, j * 144), ref xp, 288);
+                }
+                for (nuint r = 0; r < 72; r++)
+                {
+                    ref float cr = ref Unsafe.Add(ref cols, r * 288);
+                    Kernels.DotRows288(ref block, ref cr, ref g4, 8);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g4, o);
+                    }
+                }
+            }
+            for (; m0 < (nuint)count; m0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, m0 * 1152);
+                Layer4Columns(ref Unsafe.Add(ref x, m0 * 1152), ref cols, ref xp, 144);
                 for (nuint r = 0; r < 72; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 144);
-                    Kernels.DotRows144(ref dn, ref cr, ref g, 8);
+                    Kernels.DotRows144(ref dn, ref cr, ref g4, 8);
                     for (nuint o = 0; o < 8; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g, o);
+                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g4, o);
                     }
                 }
             }
@@ -1469,41 +1905,93 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 2 backward for a mini-batch: δ1 = the windows of W2ᵀ·δ2 added back onto the input (⊙ f′), with the weights before any update; then W2 += α·δ2·cols(a1)ᵀ and b2 += α·Σ δ2, example by example.
+        /// Layer 2 backward for a mini-batch, 2 examples at a time: δ1 = the windows of W2ᵀ·δ2 added back onto the input (⊙ f′), with the weights before any update; then W2 += α·δ2·cols(a1)ᵀ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float dx, ref float s, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W2);
             ref float cols = ref s;
-            ref float dcols = ref Unsafe.Add(ref s, 10368);
+            ref float dcols = ref Unsafe.Add(ref s, 20736);
+            ref float block = ref Unsafe.Add(ref s, 41472);
+            ref float xp = ref Unsafe.Add(ref s, 43776);
             // colsδ[r, :] = Σ_o W2[o, r]·δ2[o, :], 8 rows r at a time; then each column back onto its window of δ1
-            for (nuint n = 0; n < (nuint)count; n++)
+            nuint n0 = 0;
+            for (; n0 + 2 <= (nuint)count; n0 += 2)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 1152);
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (n0 + j) * 1152);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 288) + (j * 144));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 144);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 576);
+                    }
+                }
+                nuint q = 0;
+                for (; q < 72; q += 8)
+                {
+                    Kernels.Gemm8x288(ref block, 288, ref Unsafe.Add(ref w, q), 72, 1, 8, ref Unsafe.Add(ref dcols, q * 288), 288, 1.0f, accumulate: false);
+                }
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer2Scatter(ref Unsafe.Add(ref dcols, j * 144), ref Unsafe.Add(ref dx, (n0 + j) * 1152), ref xp, 288);
+                }
+            }
+            for (; n0 < (nuint)count; n0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, n0 * 1152);
                 nuint q = 0;
                 for (; q < 72; q += 8)
                 {
                     Kernels.Gemm8x144(ref dn, 144, ref Unsafe.Add(ref w, q), 72, 1, 8, ref Unsafe.Add(ref dcols, q * 144), 144, 1.0f, accumulate: false);
                 }
-                Layer2Scatter(ref dcols, ref Unsafe.Add(ref dx, n * 1152), ref Unsafe.Add(ref s, 20736));
+                Layer2Scatter(ref dcols, ref Unsafe.Add(ref dx, n0 * 1152), ref xp, 144);
             }
 
-            // W2[o, r] += α·Σ_windows δ2[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b2[o] += α·Σ δ2[o, :]
+            // W2[o, r] += α·Σ_windows δ2[o, :]·cols[r, :] (four o at a time sharing the loads of cols)
             ref float tw = ref Unsafe.Add(ref target, W2);
             Span<float> sums = stackalloc float[8];
-            ref float g = ref MemoryMarshal.GetReference(sums);
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float g4 = ref MemoryMarshal.GetReference(sums);
+            nuint m0 = 0; // the examples again
+            for (; m0 + 2 <= (nuint)count; m0 += 2)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 1152);
-                Layer2Columns(ref Unsafe.Add(ref x, n * 1152), ref cols, ref Unsafe.Add(ref s, 20736));
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (m0 + j) * 1152);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 288) + (j * 144));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 144);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 576);
+                    }
+                }
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer2Columns(ref Unsafe.Add(ref x, (m0 + j) * 1152), ref Unsafe.Add(ref cols, j * 144), ref xp, 288);
+                }
+                for (nuint r = 0; r < 72; r++)
+                {
+                    ref float cr = ref Unsafe.Add(ref cols, r * 288);
+                    Kernels.DotRows288(ref block, ref cr, ref g4, 8);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g4, o);
+                    }
+                }
+            }
+            for (; m0 < (nuint)count; m0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, m0 * 1152);
+                Layer2Columns(ref Unsafe.Add(ref x, m0 * 1152), ref cols, ref xp, 144);
                 for (nuint r = 0; r < 72; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 144);
-                    Kernels.DotRows144(ref dn, ref cr, ref g, 8);
+                    Kernels.DotRows144(ref dn, ref cr, ref g4, 8);
                     for (nuint o = 0; o < 8; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g, o);
+                        Unsafe.Add(ref tw, (o * 72) + r) += alpha * Unsafe.Add(ref g4, o);
                     }
                 }
             }
@@ -1531,28 +2019,57 @@ namespace Samples
         }
 
         /// <summary>
-        /// Layer 0 backward for a mini-batch: W0 += α·δ0·cols(x)ᵀ and b0 += α·Σ δ0, example by example.
+        /// Layer 0 backward for a mini-batch, 2 examples at a time: W0 += α·δ0·cols(x)ᵀ.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer0BackwardBatch(ref float p, ref float target, float alpha, ref float x, ref float d, ref float s, int count)
         {
             ref float w = ref Unsafe.Add(ref p, W0);
             ref float cols = ref s;
-            // W0[o, r] += α·Σ_windows δ0[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b0[o] += α·Σ δ0[o, :]
+            ref float block = ref Unsafe.Add(ref s, 2592);
+            ref float xp = ref Unsafe.Add(ref s, 4896);
+            // W0[o, r] += α·Σ_windows δ0[o, :]·cols[r, :] (four o at a time sharing the loads of cols)
             ref float tw = ref Unsafe.Add(ref target, W0);
             Span<float> sums = stackalloc float[8];
-            ref float g = ref MemoryMarshal.GetReference(sums);
-            for (nuint n = 0; n < (nuint)count; n++)
+            ref float g4 = ref MemoryMarshal.GetReference(sums);
+            nuint m0 = 0;
+            for (; m0 + 2 <= (nuint)count; m0 += 2)
             {
-                ref float dn = ref Unsafe.Add(ref d, n * 1152);
-                Layer0Columns(ref Unsafe.Add(ref x, n * 144), ref cols, ref Unsafe.Add(ref s, 1296));
+                for (nuint j = 0; j < 2; j++)
+                {
+                    ref float example = ref Unsafe.Add(ref d, (m0 + j) * 1152);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        ref float inBlock = ref Unsafe.Add(ref block, (o * 288) + (j * 144));
+                        ref float inExample = ref Unsafe.Add(ref example, o * 144);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref inBlock), ref Unsafe.As<float, byte>(ref inExample), 576);
+                    }
+                }
+                for (nuint j = 0; j < 2; j++)
+                {
+                    Layer0Columns(ref Unsafe.Add(ref x, (m0 + j) * 144), ref Unsafe.Add(ref cols, j * 144), ref xp, 288);
+                }
+                for (nuint r = 0; r < 9; r++)
+                {
+                    ref float cr = ref Unsafe.Add(ref cols, r * 288);
+                    Kernels.DotRows288(ref block, ref cr, ref g4, 8);
+                    for (nuint o = 0; o < 8; o++)
+                    {
+                        Unsafe.Add(ref tw, (o * 9) + r) += alpha * Unsafe.Add(ref g4, o);
+                    }
+                }
+            }
+            for (; m0 < (nuint)count; m0++)
+            {
+                ref float dn = ref Unsafe.Add(ref d, m0 * 1152);
+                Layer0Columns(ref Unsafe.Add(ref x, m0 * 144), ref cols, ref xp, 144);
                 for (nuint r = 0; r < 9; r++)
                 {
                     ref float cr = ref Unsafe.Add(ref cols, r * 144);
-                    Kernels.DotRows144(ref dn, ref cr, ref g, 8);
+                    Kernels.DotRows144(ref dn, ref cr, ref g4, 8);
                     for (nuint o = 0; o < 8; o++)
                     {
-                        Unsafe.Add(ref tw, (o * 9) + r) += alpha * Unsafe.Add(ref g, o);
+                        Unsafe.Add(ref tw, (o * 9) + r) += alpha * Unsafe.Add(ref g4, o);
                     }
                 }
             }

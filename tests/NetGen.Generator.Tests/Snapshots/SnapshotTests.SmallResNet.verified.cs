@@ -174,7 +174,7 @@ namespace Samples
         private const int ForwardBlock = 32;
 
         /// <summary>Room for one layer's transposed input and output blocks: ForwardBlock × the largest inputs + outputs.</summary>
-        private const int TransposeScratch = 22304;
+        private const int TransposeScratch = 55744;
 
         /// <summary>The widest layer input or output: batched prediction keeps two transposed blocks of this width.</summary>
         private const int ChainWidth = 1152;

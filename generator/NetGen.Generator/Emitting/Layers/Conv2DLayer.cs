@@ -14,7 +14,7 @@ namespace NetGen.Generator.Emitting.Layers
     /// The backward pass is the same product transposed: colsδ = Wᵀ·δ, scattered back onto the input's positions (the
     /// convolution of δ with the flipped kernel), and ∂L/∂W = δ·colsᵀ, a dot product per weight.
     /// </summary>
-    internal sealed class Conv2DLayer : Layer
+    internal sealed partial class Conv2DLayer : Layer
     {
         private readonly Conv2DModel _m;
 
@@ -123,9 +123,9 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int ForwardScratch => (Kc * P) + Padded;
 
-        public override int BatchScratch(Kernels kernels) => ForwardScratch;
+        public override int BatchScratch(Kernels kernels) => G == 1 ? ForwardScratch : (Kc * GP) + (Cout * GP) + Padded;
 
-        public override int BackwardScratch => ((Previous is null ? 1 : 2) * Kc * P) + Padded;
+        public override int BackwardScratch => ((Previous is null ? 1 : 2) * Kc * GP) + (G > 1 ? Cout * GP : 0) + Padded;
 
         public override bool SupportsUpdate => false;
 
@@ -202,131 +202,34 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line();
             EmitColumns(w, t, kernels, scatter: true);
             w.Line();
-            EmitProduct(w, t, kernels);
+            EmitProduct(w, t, kernels, $"Layer{I}Product", P);
             w.Line();
+            if (G > 1)
+            {
+                EmitProduct(w, t, kernels, $"Layer{I}ProductGroup", GP);
+                w.Line();
+            }
+
             w.Line($"/// <summary>Layer {I} forward for one example: the windows of x into s ({Kc} × {P}), then a{I} = {Activation.Name}(W{I}·s + b{I}).</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Forward(ref {t.Type} p, ref {t.Type} x, ref {t.Type} a, ref {t.Type} s)"))
             {
-                w.Line($"Layer{I}Columns(ref x, ref s, ref Unsafe.Add(ref s, {Kc * P}));");
+                w.Line($"Layer{I}Columns(ref x, ref s, ref Unsafe.Add(ref s, {Kc * P}), {P});");
                 w.Line($"Layer{I}Product(ref p, ref s, ref a);");
             }
         }
 
-        /// <summary>Layer{l}ForwardBatch: each example in turn (the weights, a few KB, stay in the first-level cache).</summary>
-        public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            w.Line($"/// <summary>Layer {I} forward for a mini-batch: row n of y from row n of x, one example at a time, with s for the windows.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}ForwardBatch(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, int count, ref {t.Type} s)"))
-            {
-                using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
-                {
-                    w.Line($"Layer{I}Forward(ref p, ref Unsafe.Add(ref x, n * {Inputs}), ref Unsafe.Add(ref y, n * {Outputs}), ref s);");
-                }
-            }
-        }
-
         /// <summary>
-        /// Layer{l}BackwardBatch(ref p, ref target, alpha, ref x, ref d[, ref dx], ref s, count): every example's δ of the
-        /// input first (with the weights before any update), then target += α·∂L/∂θ example by example.
+        /// Layer{l}Product(ref p, ref cols, ref a): a = f(W·cols + b) over n columns (the windows of one example, or of a group of
+        /// examples side by side), 8 (then 4, then 1) output channels at a time.
         /// </summary>
-        public override void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
+        private void EmitProduct(CodeWriter w, Numeric t, Kernels kernels, string name, int n)
         {
             string T = t.Type;
-            string dxParameter = Previous is null ? string.Empty : $", ref {T} dx";
-            w.Line("/// <summary>");
-            w.Line($"/// Layer {I} backward for a mini-batch: " + (Previous is null ? string.Empty : $"δ{Previous.Index} = the windows of W{I}ᵀ·δ{I} added back onto the input (⊙ f′), with the weights before any update; then ")
-                + $"W{I} += α·δ{I}·cols({InputName})ᵀ and b{I} += α·Σ δ{I}, example by example.");
-            w.Line("/// </summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}BackwardBatch(ref {T} p, ref {T} target, {T} alpha, ref {T} x, ref {T} d{dxParameter}, ref {T} s, int count)"))
-            {
-                w.Line($"ref {T} w = ref Unsafe.Add(ref p, {Wc});");
-                w.Line($"ref {T} cols = ref s;");
-                if (Previous is not null)
-                {
-                    w.Line($"ref {T} dcols = ref Unsafe.Add(ref s, {Kc * P});");
-                    w.Line($"// colsδ[r, :] = Σ_o W{I}[o, r]·δ{I}[o, :], 8 rows r at a time; then each column back onto its window of δ{Previous.Index}");
-                    using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
-                    {
-                        w.Line($"ref {T} dn = ref Unsafe.Add(ref d, n * {Outputs});");
-                        EmitBlocks(w, kernels, Kc, (r, rows) =>
-                            $"{kernels.Gemm(rows, P)}(ref dn, {P}, ref Unsafe.Add(ref w, {r}), {Kc}, 1, {Cout}, ref Unsafe.Add(ref dcols, {r} * {P}), {P}, {t.One}, accumulate: false);");
-                        w.Line($"Layer{I}Scatter(ref dcols, ref Unsafe.Add(ref dx, n * {Inputs}), ref Unsafe.Add(ref s, {2 * Kc * P}));");
-                    }
-
-                    EmitSourceDerivative(w, kernels, 0, "dx", "x", "(nuint)count");
-                    w.Line();
-                }
-
-                int rows4 = Cout / 4 * 4;
-                w.Line($"// W{I}[o, r] += α·Σ_windows δ{I}[o, :]·cols[r, :] (four o at a time sharing the loads of cols); b{I}[o] += α·Σ δ{I}[o, :]");
-                w.Line($"ref {T} tw = ref Unsafe.Add(ref target, {Wc});");
-                if (HasBias)
-                {
-                    w.Line($"ref {T} tb = ref Unsafe.Add(ref target, {Bc});");
-                }
-
-                w.Line($"Span<{T}> sums = stackalloc {T}[{Math.Max(4, rows4)}];");
-                w.Line($"ref {T} g = ref MemoryMarshal.GetReference(sums);");
-                using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
-                {
-                    w.Line($"ref {T} dn = ref Unsafe.Add(ref d, n * {Outputs});");
-                    w.Line($"Layer{I}Columns(ref Unsafe.Add(ref x, n * {Inputs}), ref cols, ref Unsafe.Add(ref s, {(Previous is null ? 1 : 2) * Kc * P}));");
-                    using (w.Block($"for (nuint r = 0; r < {Kc}; r++)"))
-                    {
-                        w.Line($"ref {T} cr = ref Unsafe.Add(ref cols, r * {P});");
-                        if (rows4 > 0)
-                        {
-                            w.Line($"{kernels.DotRows(P)}(ref dn, ref cr, ref g, {rows4});");
-                            using (w.Block($"for (nuint o = 0; o < {rows4}; o++)"))
-                            {
-                                w.Line($"Unsafe.Add(ref tw, (o * {Kc}) + r) += alpha * Unsafe.Add(ref g, o);");
-                            }
-                        }
-
-                        if (Cout > rows4)
-                        {
-                            using (w.Block($"for (nuint o = {rows4}; o < {Cout}; o++)"))
-                            {
-                                w.Line($"Unsafe.Add(ref tw, (o * {Kc}) + r) += alpha * {kernels.Dot(P)}(ref Unsafe.Add(ref dn, o * {P}), ref cr);");
-                            }
-                        }
-                    }
-
-                    if (HasBias)
-                    {
-                        using (w.Block($"for (nuint o = 0; o < {Cout}; o++)"))
-                        {
-                            w.Line($"ref {T} row = ref Unsafe.Add(ref dn, o * {P});");
-                            w.Line($"global::System.Numerics.Vector<{T}> lanes = global::System.Numerics.Vector<{T}>.Zero;");
-                            w.Line("nuint i = 0;");
-                            using (w.Block($"for (; i + (nuint)global::System.Numerics.Vector<{T}>.Count <= {P}; i += (nuint)global::System.Numerics.Vector<{T}>.Count)"))
-                            {
-                                w.Line("lanes += global::System.Numerics.Vector.LoadUnsafe(ref row, i);");
-                            }
-
-                            w.Line($"{T} sum = global::System.Numerics.Vector.Sum(lanes);");
-                            using (w.Block($"for (; i < {P}; i++)"))
-                            {
-                                w.Line("sum += Unsafe.Add(ref row, i);");
-                            }
-
-                            w.Line("Unsafe.Add(ref tb, o) += alpha * sum;");
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Layer{l}Product(ref p, ref cols, ref a): a = f(W·cols + b), 8 (then 4, then 1) output channels at a time.</summary>
-        private void EmitProduct(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            string T = t.Type;
+            int P = n;
             w.Line($"/// <summary>a{I}[o, :] = {Activation.Name}(Σ_r W{I}[o, r]·cols[r, :] + b{I}[o]): the {Cout} × {Kc} weights times the {Kc} × {P} windows.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}Product(ref {T} p, ref {T} cols, ref {T} a)"))
+            using (w.Block($"private static void {name}(ref {T} p, ref {T} cols, ref {T} a)"))
             {
                 w.Line($"ref {T} w = ref Unsafe.Add(ref p, {Wc});");
                 if (HasBias)
@@ -347,7 +250,7 @@ namespace NetGen.Generator.Emitting.Layers
                 else if (Activation is not Identity)
                 {
                     w.Line($"// no bias; {Activation.Name}");
-                    w.Line($"{kernels.Activate(Activation, Outputs)}(ref a, ref a);");
+                    w.Line($"{kernels.Activate(Activation, Cout * P)}(ref a, ref a);");
                 }
             }
         }
@@ -385,11 +288,11 @@ namespace NetGen.Generator.Emitting.Layers
             string T = t.Type;
             w.Line(scatter
                 ? $"/// <summary>The transpose of Layer{I}Columns: dx = 0, then every value of cols added onto the input position its window read{(Pad > 0 ? " (in dxp, the input with its border, then copied without it)" : string.Empty)}.</summary>"
-                : $"/// <summary>The windows of x as the columns of a {Kc} × {P} matrix: cols[((c·{K} + u)·{K} + v)·{P} + i·{Wo} + j] = x[c, {Index2("i", "u")}, {Index2("j", "v")}]{(Pad > 0 ? ", 0 in the border (read from xp, x with its border)" : string.Empty)}.</summary>");
+                : $"/// <summary>The windows of x as the columns of a {Kc} × {P} matrix whose rows lie ld apart: cols[((c·{K} + u)·{K} + v)·ld + i·{Wo} + j] = x[c, {Index2("i", "u")}, {Index2("j", "v")}]{(Pad > 0 ? ", 0 in the border (read from xp, x with its border)" : string.Empty)}.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             string signature = scatter
-                ? $"private static void Layer{I}Scatter(ref {T} cols, ref {T} x, ref {T} xp)"
-                : $"private static void Layer{I}Columns(ref {T} x, ref {T} cols, ref {T} xp)";
+                ? $"private static void Layer{I}Scatter(ref {T} cols, ref {T} x, ref {T} xp, nuint ld)"
+                : $"private static void Layer{I}Columns(ref {T} x, ref {T} cols, ref {T} xp, nuint ld)";
             using (w.Block(signature))
             {
                 string padded = Pad > 0 ? "xp" : "x";
@@ -410,7 +313,7 @@ namespace NetGen.Generator.Emitting.Layers
                 using (w.Block($"for (nuint u = 0; u < {K}; u++)"))
                 using (w.Block($"for (nuint v = 0; v < {K}; v++)"))
                 {
-                    w.Line($"ref {T} row = ref Unsafe.Add(ref cols, (((c * {K}) + u) * {K} + v) * {P});");
+                    w.Line($"ref {T} row = ref Unsafe.Add(ref cols, (((c * {K}) + u) * {K} + v) * ld);");
                     w.Line($"ref {T} source = ref Unsafe.Add(ref {padded}, (((c * {Hp}) + u) * {Wp}) + v);");
                     using (w.Block($"for (nuint i = 0; i < {Ho}; i++)"))
                     {
