@@ -95,6 +95,10 @@ namespace NetGen.Training
         /// <summary>The seed of epoch <paramref name="epoch"/>'s shuffle: the run seed and the epoch mixed, as the samples always did.</summary>
         internal static int EpochSeed(int seed, int epoch) => unchecked((seed * 1_000_003) + epoch);
 
+        /// <summary>The key of batch <paramref name="batch"/> of epoch <paramref name="epoch"/>'s augmentation: the same in every run with this seed.</summary>
+        internal static ulong AugmentationKey(int seed, int epoch, int batch) =>
+            unchecked(((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)epoch << 32) ^ (uint)batch);
+
         /// <summary>One run: the loop and its state, so that a checkpoint can capture and restore all of it.</summary>
         private sealed class Run<TNet, T, TTarget>
             where TNet : class, ITrainable<TNet, T, TTarget>
@@ -109,6 +113,7 @@ namespace NetGen.Training
             private readonly CancellationToken _token;
             private readonly TrainingPosition _position = new();
             private readonly NetworkState<T> _epochStart;
+            private T[]? _augmented;
             private readonly T[] _epochStartState = new T[TNet.OptimizerStateSize];
             private readonly NetworkState<T>? _best;
             private readonly Evaluator<TNet, T, TTarget>? _evaluator;
@@ -211,7 +216,17 @@ namespace NetGen.Training
                         T loss;
                         try
                         {
-                            loss = _net.Train(features.Slice(start * inputs, n * inputs), targets.Slice(start * perExample, n * perExample), T.CreateTruncating(rate));
+                            ReadOnlySpan<T> batch = features.Slice(start * inputs, n * inputs);
+                            if (_o.Augmentation is { } augmentation)
+                            {
+                                // A copy of the batch, changed: the training set stays as it is.
+                                Span<T> copy = (_augmented ??= new T[(long)batchSize * inputs]).AsSpan(0, n * inputs);
+                                batch.CopyTo(copy);
+                                augmentation.Apply(copy, n, inputs, AugmentationKey(_o.Seed, epoch, b));
+                                batch = copy;
+                            }
+
+                            loss = _net.Train(batch, targets.Slice(start * perExample, n * perExample), T.CreateTruncating(rate));
                         }
                         catch (NonFiniteException e)
                         {

@@ -59,6 +59,13 @@ namespace NetGen.Training
         /// </summary>
         public string? ResumeFrom { get; init; }
 
+        /// <summary>
+        /// A change made to a copy of each training mini-batch's features before its step (data augmentation, e.g. an
+        /// <see cref="ImageAugmentation"/> with flips and shifts); null (default): the batches are trained on as they are.
+        /// Its randomness is keyed by <see cref="Seed"/>, the epoch and the batch, so runs and resumed runs repeat exactly.
+        /// </summary>
+        public Augmentation? Augmentation { get; init; }
+
         /// <summary>Progress reports per epoch (default 100; at least one, at the end of each epoch).</summary>
         public int ReportsPerEpoch { get; init; } = 100;
 
