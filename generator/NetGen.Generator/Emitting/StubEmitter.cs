@@ -77,16 +77,16 @@ namespace NetGen.Generator.Emitting
                 w.Line($"public void ResetOptimizer() => {fail};");
                 w.Line($"public void Predict(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output) => {fail};");
                 w.Line($"public void PredictBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs) => {fail};");
-                if (labels)
+                if (labels && stub.PerStep)
+                {
+                    w.Line($"public void Classify(global::System.ReadOnlySpan<{t}> input, global::System.Span<int> classes) => {fail};");
+                    w.Line($"public {t} Loss(global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<int> labels) => {fail};");
+                }
+                else if (labels)
                 {
                     w.Line($"public int Classify(global::System.ReadOnlySpan<{t}> input) => {fail};");
                     w.Line($"public {t} Loss(global::System.ReadOnlySpan<{t}> input, int label) => {fail};");
                     w.Line($"public {t} Train(global::System.ReadOnlySpan<{t}> input, int label, {t} learningRate) => {fail};");
-                    if (stub.Recurrent)
-                    {
-                        w.Line($"public void Classify(global::System.ReadOnlySpan<{t}> input, global::System.Span<int> classes) => {fail};");
-                        w.Line($"public {t} Loss(global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<int> labels) => {fail};");
-                    }
                 }
                 else
                 {
@@ -100,6 +100,8 @@ namespace NetGen.Generator.Emitting
                 w.Line($"public void Load(string path) => {fail};");
                 w.Line($"public void Load(global::System.IO.Stream stream) => {fail};");
                 w.Line($"public void Load(global::NetGen.IO.SafeTensorsFile file) => {fail};");
+                w.Line($"public void SaveOnnx(string path) => {fail};");
+                w.Line($"public void SaveOnnx(global::System.IO.Stream stream) => {fail};");
                 if (stub.Interfaces)
                 {
                     string network = $"global::NetGen.INetwork<{name}, {t}>";

@@ -43,7 +43,7 @@ namespace NetGen.Generator.Model
     internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, StubModel? Stub = null, WeightsRequest? Weights = null);
     /// <summary>
     /// The public surface of a network whose declaration has errors: names, precision, head and optimizer as far as they
-    /// could be read (defaults otherwise). Equatable values only.
+    /// could be read (defaults otherwise); PerStep: one output (and label) per time step. Equatable values only.
     /// </summary>
     internal sealed record StubModel(
         string Namespace,
@@ -54,5 +54,6 @@ namespace NetGen.Generator.Model
         HeadKind Head,
         OptimizerKind Optimizer,
         bool Recurrent,
+        bool PerStep,
         bool Interfaces);
 }

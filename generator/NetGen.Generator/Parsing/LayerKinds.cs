@@ -24,12 +24,13 @@ namespace NetGen.Generator.Parsing
     /// </summary>
     internal sealed class LayerKind
     {
-        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true)
+        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true, bool recurrent = false)
         {
             Name = name;
             Parameters = parameters;
             Read = read;
             Integers = integers;
+            Recurrent = recurrent;
         }
 
         public string Name { get; }
@@ -39,6 +40,9 @@ namespace NetGen.Generator.Parsing
 
         /// <summary>Whether the parameters are integers (else a double each).</summary>
         public bool Integers { get; }
+
+        /// <summary>Whether the kind is recurrent (it has ReturnSequences), for the stub of a broken declaration.</summary>
+        public bool Recurrent { get; }
 
         public System.Func<LayerReading, LayerModel> Read { get; }
     }
@@ -52,9 +56,9 @@ namespace NetGen.Generator.Parsing
         private static readonly Dictionary<string, LayerKind> s_layers = new()
         {
             ["NetGen.DenseAttribute"] = new("Dense", new[] { "inputs", "outputs" }, LayerReaders.Dense),
-            ["NetGen.RnnAttribute"] = new("Rnn", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new RnnModel(i, h, s))),
-            ["NetGen.LstmAttribute"] = new("Lstm", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new LstmModel(i, h, s))),
-            ["NetGen.GruAttribute"] = new("Gru", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new GruModel(i, h, s))),
+            ["NetGen.RnnAttribute"] = new("Rnn", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new RnnModel(i, h, s)), recurrent: true),
+            ["NetGen.LstmAttribute"] = new("Lstm", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new LstmModel(i, h, s)), recurrent: true),
+            ["NetGen.GruAttribute"] = new("Gru", new[] { "inputs", "hidden" }, r => LayerReaders.Recurrent(r, (i, h, s) => new GruModel(i, h, s)), recurrent: true),
             ["NetGen.Conv2DAttribute"] = new("Conv2D", new[] { "inChannels", "outChannels", "kernelSize" }, ImageLayerReaders.Conv2D),
             ["NetGen.MaxPool2DAttribute"] = new("MaxPool2D", new[] { "size" }, ImageLayerReaders.MaxPool2D),
             ["NetGen.FlattenAttribute"] = new("Flatten", System.Array.Empty<string>(), ImageLayerReaders.Flatten),

@@ -77,7 +77,7 @@ namespace NetGen.Generator.Parsing
             if (Blocks.IsBlock(type))
             {
                 // A class marked both [Block] and [Network]: the block's own check reports it, once.
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0, PerStepOutputs(layers)));
             }
 
 
@@ -110,14 +110,14 @@ namespace NetGen.Generator.Parsing
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), Weights: weights);
             }
 
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer is RecurrentModel)));
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer is RecurrentModel), PerStepOutputs(layers)));
         }
 
         /// <summary>
         /// The stub for a declaration with errors, or null when a stub would itself fail to compile: the class is not a
         /// partial, non-generic class in partial types (NG0002, NG0003), or the user declares a member the stub would too.
         /// </summary>
-        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent)
+        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent, bool perStep)
         {
             if (diagnostics.Any(d => d.Id == DiagnosticDescriptors.NetworkNotPartial.Id || d.Id == DiagnosticDescriptors.UnsupportedNetworkType.Id || d.Id == DiagnosticDescriptors.MemberConflict.Id))
             {
@@ -142,7 +142,25 @@ namespace NetGen.Generator.Parsing
                 Head: head,
                 Optimizer: optimizer,
                 Recurrent: recurrent,
+                PerStep: recurrent && perStep,
                 Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion });
+        }
+
+        /// <summary>
+        /// Whether the network would have an output per time step: its last recurrent layer returns its whole sequence
+        /// (as written; the stub's guess of the surface where the graph could not be built).
+        /// </summary>
+        private static bool PerStepOutputs(List<AttributeEntry> layers)
+        {
+            for (int i = layers.Count - 1; i >= 0; i--)
+            {
+                if (LayerKinds.TryGetLayer(layers[i].FullName, out LayerKind kind) && kind.Recurrent)
+                {
+                    return layers[i].Data.NamedArguments.Any(a => a.Key == "ReturnSequences" && a.Value.Value is true);
+                }
+            }
+
+            return false;
         }
 
         private static bool HasErrors(List<DiagnosticInfo> diagnostics) =>
