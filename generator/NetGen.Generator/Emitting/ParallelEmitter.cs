@@ -29,38 +29,11 @@ namespace NetGen.Generator.Emitting
 
         private string MinParallelBatchReason => $"at least {(_optimizer.CanFuse ? 128 : 64)} examples and {MinParallelFlops / 1_000_000} MFLOP of forward and backward work; below it a step takes longer on two threads than on one";
 
-        /// <summary>TrainingThreads of a network whose training couples a mini-batch's examples: one thread, whatever it says.</summary>
-        internal void EmitCoupledThreads(CodeWriter w)
-        {
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// Threads a mini-batch Train may use (default 1). This network's batch normalization takes its statistics over the whole");
-            w.Line("/// mini-batch, so a step runs on the calling thread whatever this says, and its results are the same for every value.");
-            w.Line("/// </summary>");
-            using (w.Block("public int TrainingThreads"))
-            {
-                w.Line("get => _trainingThreads;");
-                using (w.Block("set"))
-                {
-                    using (w.Block("if (value < 1 || value > 64)"))
-                    {
-                        w.Line("throw new ArgumentOutOfRangeException(nameof(value), value, \"Expected 1 to 64 threads.\");");
-                    }
-
-                    w.Line();
-                    w.Line("_trainingThreads = value;");
-                }
-            }
-
-            w.Line();
-            w.Line("private int _trainingThreads = 1;");
-        }
-
         internal void EmitParallelTraining(CodeWriter w)
         {
             if (Coupled)
             {
-                EmitCoupledThreads(w);
+                new CoupledEmitter(this).EmitStages(w);
                 return;
             }
 

@@ -65,9 +65,21 @@ namespace NetGen.Generator.Emitting
                     w.Line("int start = from;");
                     w.Line("int m = to - from;");
                     w.Line($"ref {T} x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);");
-                    w.Line(forward);
+                    w.Line("const bool training = true;");
+                    if (BufferCount > 0)
+                    {
+                        w.Line($"ref {T} q = ref BufferBase;");
+                    }
+
+                    if (Stochastic)
+                    {
+                        w.Line("int first = start;");
+                    }
+
+                    var coupled = new CoupledEmitter(this);
+                    coupled.EmitForward(w);
                     EmitLossAndOutputDeltas(w, "start");
-                    EmitBackwardCalls(w);
+                    coupled.EmitBackward(w, this);
                 }
                 else
                 {
@@ -150,41 +162,51 @@ namespace NetGen.Generator.Emitting
         {
             foreach (Layer layer in Enumerable.Reverse(_layers))
             {
-                var deltas = new List<string>();
-                var joins = new List<(Layer Source, string Join, bool Derivative)>();
-                for (int i = 0; i < layer.Sources.Count; i++)
+                w.Line(BackwardCall(layer, ExampleRows.Whole, "target", "alpha"));
+                EmitJoins(w, layer);
+            }
+        }
+
+        /// <summary>
+        /// Layer l's Layer{l}BackwardBatch call over <paramref name="rows"/>: δ of each value it reads written where the
+        /// route says (the value's own δ, or its join slot), its gradient added to <paramref name="target"/> times <paramref name="alpha"/>.
+        /// </summary>
+        internal string BackwardCall(Layer layer, ExampleRows rows, string target, string alpha)
+        {
+            var deltas = new List<string>();
+            for (int i = 0; i < layer.Sources.Count; i++)
+            {
+                if (layer.Sources[i] is { } source)
                 {
-                    if (layer.Sources[i] is not { } source)
-                    {
-                        continue;
-                    }
+                    deltas.Add(layer.Routes[i].Writes ? rows.Of("d", source) : "ref " + rows.Join(i, JoinWidth, source));
+                }
+            }
 
-                    DeltaRoute route = layer.Routes[i];
-                    if (route.Writes)
-                    {
-                        deltas.Add($"ref Unsafe.Add(ref d, m * {source.A})");
-                        continue;
-                    }
+            string input = layer.BackwardReadsSources ? ", " + rows.Sources("a", layer) : string.Empty;
+            string dx = string.Concat(deltas.Select(x => ", " + x));
+            string stored = layer.BackwardUsesStored ? ", " + rows.Of("a", layer) : string.Empty;
+            string scratch = layer.BackwardScratch > 0 ? ", ref s" : string.Empty;
+            return $"Layer{layer.Index}BackwardBatch(ref p, ref {target}, {alpha}{input}{stored}, {rows.Of("d", layer)}{dx}{scratch}{layer.BackwardExtra}, m);";
+        }
 
-                    string join = i == 0 ? "join" : $"Unsafe.Add(ref join, m * {JoinWidth * i})";
-                    deltas.Add("ref " + join);
-                    joins.Add((source, join, route.DerivativeAfter));
+        /// <summary>After layer l's backward pass over the whole batch: the shares it wrote into the join scratch added to their values' δ, and f′ applied after the last share.</summary>
+        internal void EmitJoins(CodeWriter w, Layer layer)
+        {
+            for (int i = 0; i < layer.Sources.Count; i++)
+            {
+                if (layer.Sources[i] is not { } source || layer.Routes[i].Writes)
+                {
+                    continue;
                 }
 
-                string input = layer.BackwardReadsSources ? ", " + layer.SourceRefs("a", "m * ") : string.Empty;
-                string dx = string.Concat(deltas.Select(x => ", " + x));
-                string stored = layer.BackwardUsesStored ? $", ref Unsafe.Add(ref a, m * {layer.A})" : string.Empty;
-                string scratch = layer.BackwardScratch > 0 ? ", ref s" : string.Empty;
-                w.Line($"Layer{layer.Index}BackwardBatch(ref p, ref target, alpha{input}{stored}, ref Unsafe.Add(ref d, m * {layer.A}){dx}{scratch}{layer.BackwardExtra}, m);");
-                foreach ((Layer source, string join, bool derivative) in joins)
+                string join = ExampleRows.Whole.Join(i, JoinWidth, source);
+                bool derivative = layer.Routes[i].DerivativeAfter;
+                string delta = $"Unsafe.Add(ref d, m * {source.A})";
+                w.Line($"// δ{source.Index} += layer {layer.Index}'s share{(derivative ? $", then f′ of a{source.Index} once, all {_plan.Readers(source).Count} shares in" : string.Empty)}");
+                w.Line($"global::NetGen.Runtime.Tensors.Add(MemoryMarshal.CreateSpan(ref {delta}, m * {source.OutputWidth}), MemoryMarshal.CreateReadOnlySpan(ref {join}, m * {source.OutputWidth}));");
+                if (derivative)
                 {
-                    string delta = $"Unsafe.Add(ref d, m * {source.A})";
-                    w.Line($"// δ{source.Index} += layer {layer.Index}'s share{(derivative ? $", then f′ of a{source.Index} once, all {_plan.Readers(source).Count} shares in" : string.Empty)}");
-                    w.Line($"global::NetGen.Runtime.Tensors.Add(MemoryMarshal.CreateSpan(ref {delta}, m * {source.OutputWidth}), MemoryMarshal.CreateReadOnlySpan(ref {join}, m * {source.OutputWidth}));");
-                    if (derivative)
-                    {
-                        source.EmitOutputDerivative(w, _kernels, delta, $"Unsafe.Add(ref a, m * {source.A})", source.OutputRows > 1 ? $"(nuint)m * {source.OutputRows}" : "(nuint)m");
-                    }
+                    source.EmitOutputDerivative(w, _kernels, delta, $"Unsafe.Add(ref a, m * {source.A})", source.OutputRows > 1 ? $"(nuint)m * {source.OutputRows}" : "(nuint)m");
                 }
             }
         }

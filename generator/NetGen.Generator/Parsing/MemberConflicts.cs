@@ -21,6 +21,7 @@ namespace NetGen.Generator.Parsing
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
             "_partLoss", "_partScale", "_partCount", "_partFinite", "_partRate", "_partPhase", "_seed", "StepBatch", "StepBlockScratch", "_stepBlock", "CompiledWeightsResource", "CompiledWeightsSha256", "Kernels",
             "BufferCount", "Buffers", "Counters", "_buffers", "_counters", "_statistics", "BufferBase", "ScratchPerExample",
+            "MaxParts", "MinPartExamples", "_stages", "_stage", "_stageFrom", "_stageCount", "_stageParts",
         };
 
         /// <summary>Generated private helper methods: a field, property or type of the same name would clash.</summary>
@@ -29,7 +30,7 @@ namespace NetGen.Generator.Parsing
             "Forward", "ForwardBatch", "OutputDelta", "Softmax", "CrossEntropy", "CrossEntropyDelta", "ArgMax",
             "BinaryCrossEntropy", "BinaryCrossEntropyDelta", "SquaredError", "SquaredErrorDelta",
             "BackpropagateRange", "BackpropagateStep", "TrainFused", "ApplyStep", "ModelTensors", "BuildOnnx", "UseParallel", "TrainParallel", "ComputePart",
-            "ScratchFor", "CommitStatistics",
+            "ScratchFor", "CommitStatistics", "BeginStages", "RunStage", "RunStageThread", "StagePart", "AddPartGradients",
         };
 
         private static readonly System.Text.RegularExpressions.Regex s_layerMember = new(

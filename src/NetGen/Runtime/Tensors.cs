@@ -40,5 +40,49 @@ namespace NetGen.Runtime
                 Unsafe.Add(ref yr, i) += Unsafe.Add(ref xr, i);
             }
         }
+
+        /// <summary>
+        /// y[i] += α·(((g₀[i] + g₁[i]) + g₂[i]) + …) for every i: the <paramref name="count"/> gradients of the parts of a
+        /// mini-batch, g_k at k·<paramref name="stride"/> in <paramref name="parts"/>, added in part order, then scaled once.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void AddParts<T>(Span<T> y, ReadOnlySpan<T> parts, int stride, int count, T alpha)
+            where T : unmanaged, INumberBase<T>
+        {
+            if (count < 1 || stride < y.Length || parts.Length != ((long)(count - 1) * stride) + y.Length)
+            {
+                throw new ArgumentException($"Expected {count} parts of {y.Length} values {stride} apart but got {parts.Length} values.", nameof(parts));
+            }
+
+            ref T yr = ref MemoryMarshal.GetReference(y);
+            ref T g = ref MemoryMarshal.GetReference(parts);
+            nuint n = (nuint)y.Length;
+            nuint i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var a = new Vector<T>(alpha);
+                for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
+                {
+                    Vector<T> sum = Vector.LoadUnsafe(ref g, i);
+                    for (int k = 1; k < count; k++)
+                    {
+                        sum += Vector.LoadUnsafe(ref g, i + ((nuint)k * (nuint)stride));
+                    }
+
+                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref yr, i) + (a * sum), ref yr, i);
+                }
+            }
+
+            for (; i < n; i++)
+            {
+                T sum = Unsafe.Add(ref g, i);
+                for (int k = 1; k < count; k++)
+                {
+                    sum += Unsafe.Add(ref g, i + ((nuint)k * (nuint)stride));
+                }
+
+                Unsafe.Add(ref yr, i) += alpha * sum;
+            }
+        }
     }
 }

@@ -90,8 +90,11 @@ namespace Samples
         }
 
         /// <summary>
-        /// Threads a mini-batch Train may use (default 1). This network's batch normalization takes its statistics over the whole
-        /// mini-batch, so a step runs on the calling thread whatever this says, and its results are the same for every value.
+        /// Threads a mini-batch Train may use (default 1). Batch normalization takes its statistics over the whole mini-batch,
+        /// so each layer runs over all of it before the next starts; the layers that treat examples apart split it into fixed
+        /// parts of at least MinPartExamples examples (at most MaxParts), whose gradients are added in part order. The parts
+        /// depend on the batch size alone, so every value gives bit-identical results; with 2 or more, up to that many parts
+        /// run at once. Not thread-safe itself: set it between Train calls.
         /// </summary>
         public int TrainingThreads
         {
@@ -108,6 +111,156 @@ namespace Samples
         }
 
         private int _trainingThreads = 1;
+
+        /// <summary>Most parts a mini-batch is split into.</summary>
+        private const int MaxParts = 8;
+
+        /// <summary>Fewest examples in a part.</summary>
+        private const int MinPartExamples = 16;
+
+        private global::NetGen.Runtime.DataParallel<double, double>? _stages;
+        private double[]? _partScratch;
+        private double[]? _partGradients;
+        private int _stage;
+        private int _stageFrom;
+        private int _stageCount;
+        private int _stageParts;
+
+        /// <summary>
+        /// Starts the stages of a step over count examples from row from: splits them into count / MinPartExamples parts (at
+        /// most MaxParts), part k the examples [count·k/parts, count·(k+1)/parts). The split depends on count alone.
+        /// </summary>
+        private int BeginStages(int from, int count)
+        {
+            int parts = Math.Clamp(count / MinPartExamples, 1, MaxParts);
+            if (parts > 1)
+            {
+                _partScratch ??= new double[MaxParts * TransposeScratch];
+                _partGradients ??= new double[MaxParts * ParameterCount];
+            }
+
+            _stageFrom = from;
+            _stageCount = count;
+            _stageParts = parts;
+            return parts;
+        }
+
+        /// <summary>
+        /// Runs stage (l: layer l's forward pass; ~l: its backward pass) over every part. One part writes its gradient to
+        /// target; several write their own (added afterwards, in part order) and run on up to TrainingThreads threads.
+        /// </summary>
+        private void RunStage(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int stage, ref double target, double alpha)
+        {
+            _stage = stage;
+            if (_stageParts == 1)
+            {
+                StagePart(inputs, 0, ref target, alpha, own: false);
+                return;
+            }
+
+            int threads = Math.Min(_trainingThreads, _stageParts);
+            if (threads == 1)
+            {
+                for (int k = 0; k < _stageParts; k++)
+                {
+                    StagePart(inputs, k, ref Unsafe.NullRef<double>(), 0.0d, own: true);
+                }
+                return;
+            }
+
+            if (_stages is null || _stages.Parts != threads)
+            {
+                _stages = new global::NetGen.Runtime.DataParallel<double, double>(threads, RunStageThread);
+            }
+
+            _stages.Run(inputs, targets);
+        }
+
+        /// <summary>Thread <paramref name="thread"/>'s share of a stage: parts thread, thread + threads, ….</summary>
+        private void RunStageThread(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int thread)
+        {
+            for (int k = thread; k < _stageParts; k += _stages!.Parts)
+            {
+                StagePart(inputs, k, ref Unsafe.NullRef<double>(), 0.0d, own: true);
+            }
+        }
+
+        /// <summary>target[offset + i] += α·(g₀ + g₁ + … ) over a layer's parameters, the parts' gradients added in part order (nothing for one part).</summary>
+        private void AddPartGradients(ref double target, double alpha, int offset, int length, int parts)
+        {
+            if (parts > 1)
+            {
+                global::NetGen.Runtime.Tensors.AddParts(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, offset), length), _partGradients.AsSpan(offset, ((parts - 1) * ParameterCount) + length), ParameterCount, parts, alpha);
+            }
+        }
+
+        /// <summary>
+        /// Part <paramref name="part"/> of the current stage: its examples' rows r0 … r0 + m − 1 of the batch's total, each layer's
+        /// values at total·A_l + r0·width in the training scratch, its own scratch s. With own, the gradient goes to the
+        /// part's own buffer (cleared first) with α = 1, else to target with alpha.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void StagePart(ReadOnlySpan<double> inputs, int part, ref double target, double alpha, bool own)
+        {
+            int total = _stageCount;
+            int r0 = (int)((long)total * part / _stageParts);
+            int m = (int)((long)total * (part + 1) / _stageParts) - r0;
+            ref double a = ref MemoryMarshal.GetArrayDataReference(_scratch!);
+            ref double d = ref Unsafe.Add(ref a, total * ActivationCount);
+            ref double join = ref Unsafe.Add(ref d, (total * ActivationCount) + TransposeScratch);
+            ref double s = ref _stageParts == 1 ? ref Unsafe.Add(ref d, total * ActivationCount) : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_partScratch!), part * TransposeScratch);
+            ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), _stageFrom * InputSize);
+            ref double p = ref ParameterBase;
+            if (own)
+            {
+                target = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_partGradients!), part * ParameterCount);
+                alpha = 1.0d;
+            }
+            switch (_stage)
+            {
+                case 0:
+                    Layer0ForwardBatch(ref p, ref Unsafe.Add(ref x, r0 * InputSize), ref Unsafe.Add(ref a, (total * A0) + (r0 * 12)), m, ref s);
+                    return;
+                case ~0:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 0), 84).Clear();
+                    }
+
+                    Layer0BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref x, r0 * InputSize), ref Unsafe.Add(ref d, (total * A0) + (r0 * 12)), m);
+                    return;
+                case 3:
+                    Layer3ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A2) + (r0 * 12)), ref Unsafe.Add(ref a, (total * A3) + (r0 * 12)), m, ref s);
+                    return;
+                case ~3:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 132), 156).Clear();
+                    }
+
+                    Layer3BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A2) + (r0 * 12)), ref Unsafe.Add(ref d, (total * A3) + (r0 * 12)), ref Unsafe.Add(ref d, (total * A2) + (r0 * 12)), m);
+                    return;
+                case 4:
+                    Layer4ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A3) + (r0 * 12)), ref Unsafe.Add(ref a, (total * A1) + (r0 * 12)), ref Unsafe.Add(ref a, (total * A4) + (r0 * 12)), m, ref s);
+                    return;
+                case ~4:
+                    Layer4BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A3) + (r0 * 12)), ref Unsafe.Add(ref a, (total * A1) + (r0 * 12)), ref Unsafe.Add(ref d, (total * A4) + (r0 * 12)), ref Unsafe.Add(ref d, (total * A3) + (r0 * 12)), ref Unsafe.Add(ref d, (total * A1) + (r0 * 12)), m);
+                    return;
+                case 5:
+                    Layer5ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A4) + (r0 * 12)), ref Unsafe.Add(ref a, (total * A5) + (r0 * 3)), m, ref s);
+                    return;
+                case ~5:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 288), 39).Clear();
+                    }
+
+                    Layer5BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A4) + (r0 * 12)), ref Unsafe.Add(ref d, (total * A5) + (r0 * 3)), ref Unsafe.Add(ref d, (total * A4) + (r0 * 12)), m);
+                    return;
+                default:
+                    throw new InvalidOperationException($"No stage {_stage}.");
+            }
+        }
 
         /// <summary>One AdamW step with gradient g over all parameters: θ ← θ(1 − ηλ)  (decoupled weight decay);  m ← β₁m + (1 − β₁)∇;  v ← β₂v + (1 − β₂)∇²   (torch.optim.AdamW); θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).</summary>
         private void ApplyStep(ref double g, double rate)

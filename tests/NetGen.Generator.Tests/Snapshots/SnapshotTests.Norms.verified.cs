@@ -246,7 +246,15 @@ namespace Samples
             int start = from;
             int m = to - from;
             ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
-            ForwardBatch(ref x, ref a, m, ref s, training: true);
+            const bool training = true;
+            ref double q = ref BufferBase;
+            int parts = BeginStages(from, m); // the fixed parts of the batch, which the layers that treat examples apart run at once
+            RunStage(inputs, targets, 0, ref target, alpha); // layer 0 (Dense) forward, in parts
+            Layer1ForwardBatch(ref p, ref q, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m, ref s, training, ref st); // layer 1 (BatchNorm1D) forward, the whole batch
+            Layer2ForwardBatch(ref p, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref a, m * A2), m, ref s); // layer 2 (LayerNorm) forward, the whole batch
+            RunStage(inputs, targets, 3, ref target, alpha); // layer 3 (Dense) forward, in parts
+            RunStage(inputs, targets, 4, ref target, alpha); // layer 4 (Residual) forward, in parts
+            RunStage(inputs, targets, 5, ref target, alpha); // layer 5 (Dense) forward, in parts
             for (int n = 0; n < m; n++)
             {
                 total += OutputDelta(ref Unsafe.Add(ref a, (m * A5) + (n * OutputSize)), ref Unsafe.Add(ref MemoryMarshal.GetReference(targets), (start + n) * OutputSize), scale, ref Unsafe.Add(ref d, (m * A5) + (n * OutputSize)));
@@ -255,10 +263,12 @@ namespace Samples
             {
                 return total;
             }
-            Layer5BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A4), ref Unsafe.Add(ref d, m * A5), ref Unsafe.Add(ref d, m * A4), m);
-            Layer4BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A3), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A4), ref Unsafe.Add(ref d, m * A3), ref Unsafe.Add(ref d, m * A1), m);
-            Layer3BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref d, m * A3), ref Unsafe.Add(ref d, m * A2), m);
-            Layer2BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref d, m * A2), ref join, m);
+            RunStage(inputs, targets, ~5, ref target, alpha); // layer 5 (Dense) backward, in parts
+            AddPartGradients(ref target, alpha, 288, 39, parts);
+            RunStage(inputs, targets, ~4, ref target, alpha); // layer 4 (Residual) backward, in parts
+            RunStage(inputs, targets, ~3, ref target, alpha); // layer 3 (Dense) backward, in parts
+            AddPartGradients(ref target, alpha, 132, 156, parts);
+            Layer2BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref d, m * A2), ref join, m); // layer 2 (LayerNorm) backward, the whole batch
             // δ1 += layer 2's share, then f′ of a1 once, all 2 shares in
             global::NetGen.Runtime.Tensors.Add(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, m * A1), m * 12), MemoryMarshal.CreateReadOnlySpan(ref join, m * 12));
             // δ1 ⊙= f′(a1), f′ = [a > 0]
@@ -266,8 +276,9 @@ namespace Samples
             {
                 Kernels.ReluDerivative12(ref Unsafe.Add(ref Unsafe.Add(ref d, m * A1), r * 12), ref Unsafe.Add(ref Unsafe.Add(ref a, m * A1), r * 12));
             }
-            Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), ref st, m);
-            Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref d, m * A0), m);
+            Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), ref st, m); // layer 1 (BatchNorm1D) backward, the whole batch
+            RunStage(inputs, targets, ~0, ref target, alpha); // layer 0 (Dense) backward, in parts
+            AddPartGradients(ref target, alpha, 0, 84, parts);
             return total;
         }
 

@@ -110,8 +110,11 @@ namespace Samples
         }
 
         /// <summary>
-        /// Threads a mini-batch Train may use (default 1). This network's batch normalization takes its statistics over the whole
-        /// mini-batch, so a step runs on the calling thread whatever this says, and its results are the same for every value.
+        /// Threads a mini-batch Train may use (default 1). Batch normalization takes its statistics over the whole mini-batch,
+        /// so each layer runs over all of it before the next starts; the layers that treat examples apart split it into fixed
+        /// parts of at least MinPartExamples examples (at most MaxParts), whose gradients are added in part order. The parts
+        /// depend on the batch size alone, so every value gives bit-identical results; with 2 or more, up to that many parts
+        /// run at once. Not thread-safe itself: set it between Train calls.
         /// </summary>
         public int TrainingThreads
         {
@@ -128,6 +131,218 @@ namespace Samples
         }
 
         private int _trainingThreads = 1;
+
+        /// <summary>Most parts a mini-batch is split into.</summary>
+        private const int MaxParts = 8;
+
+        /// <summary>Fewest examples in a part.</summary>
+        private const int MinPartExamples = 16;
+
+        private global::NetGen.Runtime.DataParallel<float, int>? _stages;
+        private float[]? _partScratch;
+        private float[]? _partGradients;
+        private int _stage;
+        private int _stageFrom;
+        private int _stageCount;
+        private int _stageParts;
+
+        /// <summary>
+        /// Starts the stages of a step over count examples from row from: splits them into count / MinPartExamples parts (at
+        /// most MaxParts), part k the examples [count·k/parts, count·(k+1)/parts). The split depends on count alone.
+        /// </summary>
+        private int BeginStages(int from, int count)
+        {
+            int parts = Math.Clamp(count / MinPartExamples, 1, MaxParts);
+            if (parts > 1)
+            {
+                _partScratch ??= new float[MaxParts * TransposeScratch];
+                _partGradients ??= new float[MaxParts * ParameterCount];
+            }
+
+            _stageFrom = from;
+            _stageCount = count;
+            _stageParts = parts;
+            return parts;
+        }
+
+        /// <summary>
+        /// Runs stage (l: layer l's forward pass; ~l: its backward pass) over every part. One part writes its gradient to
+        /// target; several write their own (added afterwards, in part order) and run on up to TrainingThreads threads.
+        /// </summary>
+        private void RunStage(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int stage, ref float target, float alpha)
+        {
+            _stage = stage;
+            if (_stageParts == 1)
+            {
+                StagePart(inputs, 0, ref target, alpha, own: false);
+                return;
+            }
+
+            int threads = Math.Min(_trainingThreads, _stageParts);
+            if (threads == 1)
+            {
+                for (int k = 0; k < _stageParts; k++)
+                {
+                    StagePart(inputs, k, ref Unsafe.NullRef<float>(), 0.0f, own: true);
+                }
+                return;
+            }
+
+            if (_stages is null || _stages.Parts != threads)
+            {
+                _stages = new global::NetGen.Runtime.DataParallel<float, int>(threads, RunStageThread);
+            }
+
+            _stages.Run(inputs, targets);
+        }
+
+        /// <summary>Thread <paramref name="thread"/>'s share of a stage: parts thread, thread + threads, ….</summary>
+        private void RunStageThread(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int thread)
+        {
+            for (int k = thread; k < _stageParts; k += _stages!.Parts)
+            {
+                StagePart(inputs, k, ref Unsafe.NullRef<float>(), 0.0f, own: true);
+            }
+        }
+
+        /// <summary>target[offset + i] += α·(g₀ + g₁ + … ) over a layer's parameters, the parts' gradients added in part order (nothing for one part).</summary>
+        private void AddPartGradients(ref float target, float alpha, int offset, int length, int parts)
+        {
+            if (parts > 1)
+            {
+                global::NetGen.Runtime.Tensors.AddParts(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, offset), length), _partGradients.AsSpan(offset, ((parts - 1) * ParameterCount) + length), ParameterCount, parts, alpha);
+            }
+        }
+
+        /// <summary>
+        /// Part <paramref name="part"/> of the current stage: its examples' rows r0 … r0 + m − 1 of the batch's total, each layer's
+        /// values at total·A_l + r0·width in the training scratch, its own scratch s. With own, the gradient goes to the
+        /// part's own buffer (cleared first) with α = 1, else to target with alpha.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void StagePart(ReadOnlySpan<float> inputs, int part, ref float target, float alpha, bool own)
+        {
+            int total = _stageCount;
+            int r0 = (int)((long)total * part / _stageParts);
+            int m = (int)((long)total * (part + 1) / _stageParts) - r0;
+            ref float a = ref MemoryMarshal.GetArrayDataReference(_scratch!);
+            ref float d = ref Unsafe.Add(ref a, total * ActivationCount);
+            ref float join = ref Unsafe.Add(ref d, (total * ActivationCount) + TransposeScratch);
+            ref float s = ref _stageParts == 1 ? ref Unsafe.Add(ref d, total * ActivationCount) : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_partScratch!), part * TransposeScratch);
+            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), _stageFrom * InputSize);
+            ref float p = ref ParameterBase;
+            if (own)
+            {
+                target = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_partGradients!), part * ParameterCount);
+                alpha = 1.0f;
+            }
+            switch (_stage)
+            {
+                case 0:
+                    Layer0ForwardBatch(ref p, ref Unsafe.Add(ref x, r0 * InputSize), ref Unsafe.Add(ref a, (total * A0) + (r0 * 1152)), m, ref s);
+                    return;
+                case ~0:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 0), 72).Clear();
+                    }
+
+                    Layer0BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref x, r0 * InputSize), ref Unsafe.Add(ref d, (total * A0) + (r0 * 1152)), ref s, m);
+                    return;
+                case 2:
+                    Layer2ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A1) + (r0 * 1152)), ref Unsafe.Add(ref a, (total * A2) + (r0 * 1152)), m, ref s);
+                    return;
+                case ~2:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 88), 576).Clear();
+                    }
+
+                    Layer2BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A1) + (r0 * 1152)), ref Unsafe.Add(ref d, (total * A2) + (r0 * 1152)), ref Unsafe.Add(ref join, (total * 0) + (r0 * 1152)), ref s, m);
+                    return;
+                case 4:
+                    Layer4ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A3) + (r0 * 1152)), ref Unsafe.Add(ref a, (total * A4) + (r0 * 1152)), m, ref s);
+                    return;
+                case ~4:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 680), 576).Clear();
+                    }
+
+                    Layer4BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A3) + (r0 * 1152)), ref Unsafe.Add(ref d, (total * A4) + (r0 * 1152)), ref Unsafe.Add(ref d, (total * A3) + (r0 * 1152)), ref s, m);
+                    return;
+                case 6:
+                    Layer6ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A5) + (r0 * 1152)), ref Unsafe.Add(ref a, (total * A1) + (r0 * 1152)), ref Unsafe.Add(ref a, (total * A6) + (r0 * 1152)), m, ref s);
+                    return;
+                case ~6:
+                    Layer6BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A5) + (r0 * 1152)), ref Unsafe.Add(ref a, (total * A1) + (r0 * 1152)), ref Unsafe.Add(ref d, (total * A6) + (r0 * 1152)), ref Unsafe.Add(ref d, (total * A5) + (r0 * 1152)), ref Unsafe.Add(ref d, (total * A1) + (r0 * 1152)), m);
+                    return;
+                case 7:
+                    Layer7ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A6) + (r0 * 1152)), ref Unsafe.Add(ref a, (total * A7) + (r0 * 576)), m, ref s);
+                    return;
+                case ~7:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 1272), 1152).Clear();
+                    }
+
+                    Layer7BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A6) + (r0 * 1152)), ref Unsafe.Add(ref d, (total * A7) + (r0 * 576)), ref Unsafe.Add(ref join, (total * 0) + (r0 * 1152)), ref s, m);
+                    return;
+                case 9:
+                    Layer9ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A8) + (r0 * 576)), ref Unsafe.Add(ref a, (total * A9) + (r0 * 576)), m, ref s);
+                    return;
+                case ~9:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 2456), 2304).Clear();
+                    }
+
+                    Layer9BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A8) + (r0 * 576)), ref Unsafe.Add(ref d, (total * A9) + (r0 * 576)), ref Unsafe.Add(ref d, (total * A8) + (r0 * 576)), ref s, m);
+                    return;
+                case 11:
+                    Layer11ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A6) + (r0 * 1152)), ref Unsafe.Add(ref a, (total * A11) + (r0 * 576)), m, ref s);
+                    return;
+                case ~11:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 4792), 128).Clear();
+                    }
+
+                    Layer11BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A6) + (r0 * 1152)), ref Unsafe.Add(ref d, (total * A11) + (r0 * 576)), ref Unsafe.Add(ref d, (total * A6) + (r0 * 1152)), ref s, m);
+                    return;
+                case 13:
+                    Layer13ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A10) + (r0 * 576)), ref Unsafe.Add(ref a, (total * A12) + (r0 * 576)), ref Unsafe.Add(ref a, (total * A13) + (r0 * 576)), m, ref s);
+                    return;
+                case ~13:
+                    Layer13BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A10) + (r0 * 576)), ref Unsafe.Add(ref a, (total * A12) + (r0 * 576)), ref Unsafe.Add(ref d, (total * A13) + (r0 * 576)), ref Unsafe.Add(ref d, (total * A10) + (r0 * 576)), ref Unsafe.Add(ref d, (total * A12) + (r0 * 576)), m);
+                    return;
+                case 14:
+                    Layer14ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A13) + (r0 * 576)), ref Unsafe.Add(ref a, (total * A14) + (r0 * 144)), m, ref s);
+                    return;
+                case ~14:
+                    Layer14BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A13) + (r0 * 576)), ref Unsafe.Add(ref d, (total * A14) + (r0 * 144)), ref Unsafe.Add(ref d, (total * A13) + (r0 * 576)), m);
+                    return;
+                case 15:
+                    Layer15ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A14) + (r0 * 144)), ref Unsafe.Add(ref a, (total * A15) + (r0 * 16)), m, ref s);
+                    return;
+                case ~15:
+                    Layer15BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A14) + (r0 * 144)), ref Unsafe.Add(ref d, (total * A15) + (r0 * 16)), ref Unsafe.Add(ref d, (total * A14) + (r0 * 144)), m);
+                    return;
+                case 16:
+                    Layer16ForwardBatch(ref p, ref Unsafe.Add(ref a, (total * A15) + (r0 * 16)), ref Unsafe.Add(ref a, (total * A16) + (r0 * 10)), m, ref s);
+                    return;
+                case ~16:
+                    if (own)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 4952), 170).Clear();
+                    }
+
+                    Layer16BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, (total * A15) + (r0 * 16)), ref Unsafe.Add(ref d, (total * A16) + (r0 * 10)), ref Unsafe.Add(ref d, (total * A15) + (r0 * 16)), m);
+                    return;
+                default:
+                    throw new InvalidOperationException($"No stage {_stage}.");
+            }
+        }
 
         /// <summary>One SGD with momentum step with gradient g over all parameters: g ← ∇ + λθ;  b ← μ·b + g;  θ ← θ − η·b   (torch.optim.SGD, dampening 0).</summary>
         private void ApplyStep(ref float g, float rate)

@@ -460,7 +460,26 @@ namespace Samples
             int start = from;
             int m = to - from;
             ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), start * InputSize);
-            ForwardBatch(ref x, ref a, m, ref s, training: true);
+            const bool training = true;
+            ref float q = ref BufferBase;
+            int parts = BeginStages(from, m); // the fixed parts of the batch, which the layers that treat examples apart run at once
+            RunStage(inputs, labels, 0, ref target, alpha); // layer 0 (Conv2D) forward, in parts
+            Layer1ForwardBatch(ref p, ref q, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), m, ref s, training, ref st); // layer 1 (BatchNorm2D) forward, the whole batch
+            RunStage(inputs, labels, 2, ref target, alpha); // layer 2 (Conv2D) forward, in parts
+            Layer3ForwardBatch(ref p, ref q, ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref a, m * A3), m, ref s, training, ref st); // layer 3 (BatchNorm2D) forward, the whole batch
+            RunStage(inputs, labels, 4, ref target, alpha); // layer 4 (Conv2D) forward, in parts
+            Layer5ForwardBatch(ref p, ref q, ref Unsafe.Add(ref a, m * A4), ref Unsafe.Add(ref a, m * A5), m, ref s, training, ref st); // layer 5 (BatchNorm2D) forward, the whole batch
+            RunStage(inputs, labels, 6, ref target, alpha); // layer 6 (Residual) forward, in parts
+            RunStage(inputs, labels, 7, ref target, alpha); // layer 7 (Conv2D) forward, in parts
+            Layer8ForwardBatch(ref p, ref q, ref Unsafe.Add(ref a, m * A7), ref Unsafe.Add(ref a, m * A8), m, ref s, training, ref st); // layer 8 (BatchNorm2D) forward, the whole batch
+            RunStage(inputs, labels, 9, ref target, alpha); // layer 9 (Conv2D) forward, in parts
+            Layer10ForwardBatch(ref p, ref q, ref Unsafe.Add(ref a, m * A9), ref Unsafe.Add(ref a, m * A10), m, ref s, training, ref st); // layer 10 (BatchNorm2D) forward, the whole batch
+            RunStage(inputs, labels, 11, ref target, alpha); // layer 11 (Conv2D) forward, in parts
+            Layer12ForwardBatch(ref p, ref q, ref Unsafe.Add(ref a, m * A11), ref Unsafe.Add(ref a, m * A12), m, ref s, training, ref st); // layer 12 (BatchNorm2D) forward, the whole batch
+            RunStage(inputs, labels, 13, ref target, alpha); // layer 13 (Residual) forward, in parts
+            RunStage(inputs, labels, 14, ref target, alpha); // layer 14 (AvgPool2D) forward, in parts
+            RunStage(inputs, labels, 15, ref target, alpha); // layer 15 (GlobalAvgPool2D) forward, in parts
+            RunStage(inputs, labels, 16, ref target, alpha); // layer 16 (Dense) forward, in parts
             for (int n = 0; n < m; n++)
             {
                 total += OutputDelta(ref Unsafe.Add(ref a, (m * A16) + (n * OutputSize)), labels[start + n], scale, ref Unsafe.Add(ref d, (m * A16) + (n * OutputSize)));
@@ -469,16 +488,20 @@ namespace Samples
             {
                 return total;
             }
-            Layer16BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A15), ref Unsafe.Add(ref d, m * A16), ref Unsafe.Add(ref d, m * A15), m);
-            Layer15BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A14), ref Unsafe.Add(ref d, m * A15), ref Unsafe.Add(ref d, m * A14), m);
-            Layer14BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A13), ref Unsafe.Add(ref d, m * A14), ref Unsafe.Add(ref d, m * A13), m);
-            Layer13BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A10), ref Unsafe.Add(ref a, m * A12), ref Unsafe.Add(ref d, m * A13), ref Unsafe.Add(ref d, m * A10), ref Unsafe.Add(ref d, m * A12), m);
-            Layer12BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A11), ref Unsafe.Add(ref a, m * A12), ref Unsafe.Add(ref d, m * A12), ref Unsafe.Add(ref d, m * A11), ref st, m);
-            Layer11BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A6), ref Unsafe.Add(ref d, m * A11), ref Unsafe.Add(ref d, m * A6), ref s, m);
-            Layer10BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A9), ref Unsafe.Add(ref a, m * A10), ref Unsafe.Add(ref d, m * A10), ref Unsafe.Add(ref d, m * A9), ref st, m);
-            Layer9BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A8), ref Unsafe.Add(ref d, m * A9), ref Unsafe.Add(ref d, m * A8), ref s, m);
-            Layer8BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A7), ref Unsafe.Add(ref a, m * A8), ref Unsafe.Add(ref d, m * A8), ref Unsafe.Add(ref d, m * A7), ref st, m);
-            Layer7BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A6), ref Unsafe.Add(ref d, m * A7), ref join, ref s, m);
+            RunStage(inputs, labels, ~16, ref target, alpha); // layer 16 (Dense) backward, in parts
+            AddPartGradients(ref target, alpha, 4952, 170, parts);
+            RunStage(inputs, labels, ~15, ref target, alpha); // layer 15 (GlobalAvgPool2D) backward, in parts
+            RunStage(inputs, labels, ~14, ref target, alpha); // layer 14 (AvgPool2D) backward, in parts
+            RunStage(inputs, labels, ~13, ref target, alpha); // layer 13 (Residual) backward, in parts
+            Layer12BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A11), ref Unsafe.Add(ref a, m * A12), ref Unsafe.Add(ref d, m * A12), ref Unsafe.Add(ref d, m * A11), ref st, m); // layer 12 (BatchNorm2D) backward, the whole batch
+            RunStage(inputs, labels, ~11, ref target, alpha); // layer 11 (Conv2D) backward, in parts
+            AddPartGradients(ref target, alpha, 4792, 128, parts);
+            Layer10BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A9), ref Unsafe.Add(ref a, m * A10), ref Unsafe.Add(ref d, m * A10), ref Unsafe.Add(ref d, m * A9), ref st, m); // layer 10 (BatchNorm2D) backward, the whole batch
+            RunStage(inputs, labels, ~9, ref target, alpha); // layer 9 (Conv2D) backward, in parts
+            AddPartGradients(ref target, alpha, 2456, 2304, parts);
+            Layer8BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A7), ref Unsafe.Add(ref a, m * A8), ref Unsafe.Add(ref d, m * A8), ref Unsafe.Add(ref d, m * A7), ref st, m); // layer 8 (BatchNorm2D) backward, the whole batch
+            RunStage(inputs, labels, ~7, ref target, alpha); // layer 7 (Conv2D) backward, in parts
+            AddPartGradients(ref target, alpha, 1272, 1152, parts);
             // δ6 += layer 7's share, then f′ of a6 once, all 2 shares in
             global::NetGen.Runtime.Tensors.Add(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, m * A6), m * 1152), MemoryMarshal.CreateReadOnlySpan(ref join, m * 1152));
             // δ6 ⊙= f′(a6), f′ = [a > 0]
@@ -486,11 +509,13 @@ namespace Samples
             {
                 Kernels.ReluDerivative1152(ref Unsafe.Add(ref Unsafe.Add(ref d, m * A6), r * 1152), ref Unsafe.Add(ref Unsafe.Add(ref a, m * A6), r * 1152));
             }
-            Layer6BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A5), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A6), ref Unsafe.Add(ref d, m * A5), ref Unsafe.Add(ref d, m * A1), m);
-            Layer5BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A4), ref Unsafe.Add(ref a, m * A5), ref Unsafe.Add(ref d, m * A5), ref Unsafe.Add(ref d, m * A4), ref st, m);
-            Layer4BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A3), ref Unsafe.Add(ref d, m * A4), ref Unsafe.Add(ref d, m * A3), ref s, m);
-            Layer3BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref a, m * A3), ref Unsafe.Add(ref d, m * A3), ref Unsafe.Add(ref d, m * A2), ref st, m);
-            Layer2BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A2), ref join, ref s, m);
+            RunStage(inputs, labels, ~6, ref target, alpha); // layer 6 (Residual) backward, in parts
+            Layer5BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A4), ref Unsafe.Add(ref a, m * A5), ref Unsafe.Add(ref d, m * A5), ref Unsafe.Add(ref d, m * A4), ref st, m); // layer 5 (BatchNorm2D) backward, the whole batch
+            RunStage(inputs, labels, ~4, ref target, alpha); // layer 4 (Conv2D) backward, in parts
+            AddPartGradients(ref target, alpha, 680, 576, parts);
+            Layer3BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A2), ref Unsafe.Add(ref a, m * A3), ref Unsafe.Add(ref d, m * A3), ref Unsafe.Add(ref d, m * A2), ref st, m); // layer 3 (BatchNorm2D) backward, the whole batch
+            RunStage(inputs, labels, ~2, ref target, alpha); // layer 2 (Conv2D) backward, in parts
+            AddPartGradients(ref target, alpha, 88, 576, parts);
             // δ1 += layer 2's share, then f′ of a1 once, all 2 shares in
             global::NetGen.Runtime.Tensors.Add(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, m * A1), m * 1152), MemoryMarshal.CreateReadOnlySpan(ref join, m * 1152));
             // δ1 ⊙= f′(a1), f′ = [a > 0]
@@ -498,8 +523,9 @@ namespace Samples
             {
                 Kernels.ReluDerivative1152(ref Unsafe.Add(ref Unsafe.Add(ref d, m * A1), r * 1152), ref Unsafe.Add(ref Unsafe.Add(ref a, m * A1), r * 1152));
             }
-            Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), ref st, m);
-            Layer0BackwardBatch(ref p, ref target, alpha, ref x, ref Unsafe.Add(ref d, m * A0), ref s, m);
+            Layer1BackwardBatch(ref p, ref target, alpha, ref Unsafe.Add(ref a, m * A0), ref Unsafe.Add(ref a, m * A1), ref Unsafe.Add(ref d, m * A1), ref Unsafe.Add(ref d, m * A0), ref st, m); // layer 1 (BatchNorm2D) backward, the whole batch
+            RunStage(inputs, labels, ~0, ref target, alpha); // layer 0 (Conv2D) backward, in parts
+            AddPartGradients(ref target, alpha, 0, 72, parts);
             return total;
         }
 

@@ -26,6 +26,7 @@ namespace NetGen.Tests.Graph
         [Theory]
         [InlineData(1)]
         [InlineData(6)]
+        [InlineData(40)] // 2 parts of 20 examples: their gradients are computed apart and added
         public void Small_resnet_with_batch_normalization_and_a_projected_shortcut(int batch)
         {
             var net = new TinyResNet();

@@ -151,6 +151,7 @@ namespace NetGen.Tests.Interop
                 Classifier<ResidualDense>("ResidualDense_6", 6, new[] { 4 }),
                 Classifier<TinyResNet>("TinyResNet_1", 1, new[] { 2, 6, 6 }),
                 Classifier<TinyResNetAdamW>("TinyResNet_7", 7, new[] { 2, 6, 6 }, n => n.WeightDecay = Decay),
+                Classifier<TinyResNetAdamW>("TinyResNet_40", 40, new[] { 2, 6, 6 }, n => n.WeightDecay = Decay), // 2 parts of 20 examples
                 Regressor<NestedResidual>("NestedResidual_1", 1, new[] { 5 }),
                 Regressor<NestedResidual>("NestedResidual_5", 5, new[] { 5 }),
                 Regressor<Norms1DAdamW>("Norms1D_6", 6, new[] { 5 }, n => n.WeightDecay = Decay),

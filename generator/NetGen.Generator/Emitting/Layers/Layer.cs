@@ -154,6 +154,13 @@ namespace NetGen.Generator.Emitting.Layers
         /// </summary>
         public virtual bool IsBatchCoupled => false;
 
+        /// <summary>
+        /// Whether the layer's mini-batch passes treat each example apart, over rows of OutputWidth values (no batch
+        /// statistics, no random masks, one row per example in and out), so that fixed parts of a batch can run them at once.
+        /// </summary>
+        public bool TreatsExamplesApart =>
+            !IsBatchCoupled && !IsStochastic && StoredWidth == OutputWidth && OutputRows == 1 && System.Linq.Enumerable.All(Sources, s => s is null || s.OutputRows == 1);
+
         /// <summary>The fewest examples a training mini-batch may have (BatchNorm1D: 2, for a variance); 1 for most layers.</summary>
         public virtual int MinTrainingBatch => 1;
 
