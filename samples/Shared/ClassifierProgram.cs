@@ -25,6 +25,16 @@ namespace NetGen.Samples
     /// <param name="StepEpochs">The step schedule multiplies the rate by <paramref name="StepGamma"/> every this many epochs.</param>
     /// <param name="StepGamma">The step schedule's factor.</param>
     /// <param name="InverseTimeEpochs">The inverse-time schedule's τ, in epochs' worth of steps.</param>
+    /// <param name="DefaultDataset">Default of <c>--dataset</c>: mnist or fashion.</param>
+    /// <param name="DefaultSchedule">Default of <c>--schedule</c>: step, inverse-time, cosine or constant.</param>
+    /// <param name="WarmupEpochs">The cosine schedule's linear warm-up, in epochs.</param>
+    /// <param name="Standardize">
+    /// Sets the network's Standardization: when given, the features are standardized with the training set's global mean and
+    /// deviation, which the model file keeps (and --model applies to the test set).
+    /// </param>
+    /// <param name="Configure">Sets the network's hyperparameters (weight decay, momentum) before training; null: PyTorch's defaults.</param>
+    /// <param name="Augment">The augmentation of the training batches, given the background value of an image (after standardization); null: none.</param>
+    /// <param name="SetThreads">Sets the network's TrainingThreads; when given, the sample has <c>--threads</c> (default: the processor count, at most 8).</param>
     internal sealed record ClassifierSample<TNet>(
         string Description,
         string Topology,
@@ -36,10 +46,17 @@ namespace NetGen.Samples
         double LearningRate,
         int StepEpochs,
         double StepGamma,
-        int InverseTimeEpochs);
+        int InverseTimeEpochs,
+        string DefaultDataset = "mnist",
+        string DefaultSchedule = "step",
+        double WarmupEpochs = 1,
+        Action<TNet, Standardization>? Standardize = null,
+        Action<TNet>? Configure = null,
+        Func<float, Augmentation>? Augment = null,
+        Action<TNet, int>? SetThreads = null);
 
     internal sealed record Settings(
-        int Epochs, int BatchSize, double LearningRate, string Schedule, int Seed, string Dataset, string? Data, string? Output, string? Model);
+        int Epochs, int BatchSize, double LearningRate, string Schedule, int Seed, string Dataset, string? Data, string? Output, string? Model, bool Download, int Threads);
 
     internal static class ClassifierProgram
     {
@@ -66,12 +83,13 @@ namespace NetGen.Samples
             var schedule = new Option<string>("--schedule")
             {
                 Description = $"Learning rate η_k at step k: step (η0 ×{sample.StepGamma.ToString(Invariant)} every {Epochs(sample.StepEpochs)}), "
-                    + $"inverse-time (η0/(1 + k/τ), τ = {sample.InverseTimeEpochs} epoch{(sample.InverseTimeEpochs == 1 ? string.Empty : "s")} of steps) or constant",
-                DefaultValueFactory = _ => "step",
+                    + $"inverse-time (η0/(1 + k/τ), τ = {sample.InverseTimeEpochs} epoch{(sample.InverseTimeEpochs == 1 ? string.Empty : "s")} of steps), "
+                    + $"cosine (a linear warm-up over {sample.WarmupEpochs.ToString(Invariant)} epoch, then η0·(1 + cos πk/K)/2 down to 0 at the last step) or constant",
+                DefaultValueFactory = _ => sample.DefaultSchedule,
             };
-            schedule.AcceptOnlyFromAmong("step", "inverse-time", "constant");
+            schedule.AcceptOnlyFromAmong("step", "inverse-time", "cosine", "constant");
             var seed = new Option<int>("--seed") { Description = "Seed of the initialization and of the shuffles", DefaultValueFactory = _ => 1 };
-            var dataset = new Option<string>("--dataset") { Description = "mnist or fashion (Fashion-MNIST)", DefaultValueFactory = _ => "mnist" };
+            var dataset = new Option<string>("--dataset") { Description = "mnist or fashion (Fashion-MNIST)", DefaultValueFactory = _ => sample.DefaultDataset };
             dataset.AcceptOnlyFromAmong("mnist", "fashion");
             var data = new Option<string?>("--data")
             {
@@ -83,6 +101,16 @@ namespace NetGen.Samples
                 Description = $"Folder for model.safetensors and the plot (default: artifacts/{sample.ArtifactPrefix}<dataset> under the current folder)",
             };
             var model = new Option<string?>("--model") { Description = "Evaluate this safetensors model on the test set instead of training" };
+            var threads = new Option<int>("--threads")
+            {
+                Description = "Threads a training step may use (TrainingThreads); the results are the same for every count",
+                DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, 8),
+            };
+            threads.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) { r.AddError("--threads must be 1 to 64."); } });
+            var download = new Option<bool>("--download")
+            {
+                Description = "When the data is not found, download the four files into NetGen's data cache (each checked by its SHA-256)",
+            };
 
             epochs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--epochs must be at least 1."); } });
             batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--batch-size must be at least 1."); } });
@@ -97,8 +125,13 @@ namespace NetGen.Samples
 
             var root = new RootCommand(sample.Description)
             {
-                epochs, batchSize, learningRate, schedule, seed, dataset, data, output, model,
+                epochs, batchSize, learningRate, schedule, seed, dataset, data, output, model, download,
             };
+            if (sample.SetThreads is not null)
+            {
+                root.Options.Add(threads);
+            }
+
             root.SetAction(parse => Execute(sample, new Settings(
                 parse.GetValue(epochs),
                 parse.GetValue(batchSize),
@@ -108,7 +141,9 @@ namespace NetGen.Samples
                 parse.GetValue(dataset)!,
                 parse.GetValue(data),
                 parse.GetValue(output),
-                parse.GetValue(model))));
+                parse.GetValue(model),
+                parse.GetValue(download),
+                sample.SetThreads is null ? 1 : parse.GetValue(threads))));
             return root.Parse(args).Invoke();
         }
 
@@ -144,10 +179,23 @@ namespace NetGen.Samples
             string outputDir = Path.GetFullPath(
                 s.Output ?? Path.Combine("artifacts", sample.ArtifactPrefix + (s.Dataset == "fashion" ? "fashion-mnist" : "mnist")));
             Console.WriteLine(
-                $"{s.Epochs} epochs × {batchesPerEpoch:N0} mini-batches of {s.BatchSize}, learning rate {scheduleText}, seed {s.Seed}");
+                $"{s.Epochs} epochs × {batchesPerEpoch:N0} mini-batches of {s.BatchSize}, learning rate {scheduleText}, seed {s.Seed}"
+                + (sample.SetThreads is null ? string.Empty : $", {s.Threads} thread{(s.Threads == 1 ? string.Empty : "s")}"));
 
             var net = sample.Create();
             net.InitializeParameters(s.Seed);
+            sample.Configure?.Invoke(net);
+            sample.SetThreads?.Invoke(net, s.Threads);
+            float background = 0;
+            if (sample.Standardize is { } keep)
+            {
+                // One mean and deviation over all pixels of the training set, applied to both sets and saved with the model.
+                Standardization standardization = train.Standardize(StandardizationMode.Global);
+                standardization.Apply(test);
+                keep(net, standardization);
+                background = (0 - standardization.Mean[0]) / standardization.StdDev[0];
+            }
+
             var options = new TrainerOptions
             {
                 Epochs = s.Epochs,
@@ -155,6 +203,7 @@ namespace NetGen.Samples
                 Seed = s.Seed,
                 LearningRate = rates,
                 ReportsPerEpoch = 200,
+                Augmentation = sample.Augment?.Invoke(background),
             };
 
             // The test set is the validation set: its loss and accuracy after every epoch are the library's history. NetGen.Console
@@ -199,6 +248,11 @@ namespace NetGen.Samples
             net.Load(modelPath);
             Console.WriteLine($"model: {Path.GetFullPath(modelPath)}");
             var (_, test, _, classes) = LoadData(s);
+            if (Standardization.FromMetadata(NetGen.IO.SafeTensors.Load(modelPath).Metadata, modelPath, TNet.InputSize) is { } standardization)
+            {
+                standardization.Apply(test); // the statistics the model was trained with travel in its file
+            }
+
             var clock = Stopwatch.StartNew();
             var result = Evaluation.Run(net, test);
             Console.WriteLine(
@@ -212,10 +266,18 @@ namespace NetGen.Samples
         {
             string dir = s.Data ?? DataLocator.DefaultDirectory(s.Dataset);
             bool fashion = s.Dataset == "fashion";
+            if (s.Download && s.Data is null && !DataLocator.IsComplete(dir))
+            {
+                var options = new DownloadOptions { Directory = dir };
+                Console.WriteLine($"downloading {(fashion ? "Fashion-MNIST" : "MNIST")} into {Path.GetFullPath(dir)}");
+                dir = (fashion ? FashionMnist.DownloadAsync(options) : NetGen.Data.Mnist.DownloadAsync(options)).GetAwaiter().GetResult();
+            }
+
             if (!Directory.Exists(dir))
             {
                 throw new DirectoryNotFoundException(
-                    $"data folder {dir} does not exist; pass --data with a folder holding the four {(fashion ? "Fashion-MNIST" : "MNIST")} IDX files.");
+                    $"data folder {dir} does not exist; pass --data with a folder holding the four {(fashion ? "Fashion-MNIST" : "MNIST")} IDX files, "
+                    + "or --download to fetch them into NetGen's data cache.");
             }
 
             var (train, test) = fashion ? FashionMnist.Load(dir) : NetGen.Data.Mnist.Load(dir);
@@ -231,6 +293,11 @@ namespace NetGen.Samples
             return s.Schedule switch
             {
                 "constant" => (eta + " constant", LearningRateSchedule.Constant(s.LearningRate)),
+                "cosine" => (
+                    $"{eta}, cosine to 0 after {sample.WarmupEpochs.ToString(Invariant)} epoch of warm-up",
+                    LearningRateSchedule.LinearWarmup(
+                        LearningRateSchedule.Cosine(s.LearningRate, (long)s.Epochs * batchesPerEpoch),
+                        (long)Math.Round(sample.WarmupEpochs * batchesPerEpoch))),
                 "inverse-time" => (
                     $"{eta}/(1 + k/{sample.InverseTimeEpochs * batchesPerEpoch})",
                     LearningRateSchedule.InverseTime(s.LearningRate, (double)sample.InverseTimeEpochs * batchesPerEpoch)),

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using NetGen.Data;
 
 namespace NetGen.Samples
@@ -29,6 +30,11 @@ namespace NetGen.Samples
 
             return NetGen.Data.Mnist.DefaultDirectory;
         }
+
+        /// <summary>Whether <paramref name="directory"/> holds the four IDX files, raw or compressed.</summary>
+        public static bool IsComplete(string directory) =>
+            Directory.Exists(directory)
+            && FashionMnist.FileNames.All(name => File.Exists(Path.Combine(directory, name)) || File.Exists(Path.Combine(directory, name + ".gz")));
 
         /// <summary>The nearest folder at or above <paramref name="start"/> that contains NetGen.sln, or null.</summary>
         public static string? FindRepositoryRoot(string start)
