@@ -9,8 +9,8 @@
 #                               [--onnx-batches 256,1000] [--out artifacts/compare] [--no-build] [--no-install]
 #   tests/Benchmarks/compare.sh --sequence [--rounds 3] [--nets LSTM,GRU,STREAM] [--batches 1,32]
 #                               [--samples-b1 2000] [--samples-mb 16000] [--out artifacts/compare-sequence]
-#   tests/Benchmarks/compare.sh --cnn [--rounds 3] [--batches 1,32] [--samples-b1 10000] [--samples-mb 60000]
-#                               [--out artifacts/compare-cnn]
+#   tests/Benchmarks/compare.sh --cnn [--rounds 3] [--nets LeNet5,ResNet] [--batches 1,32] [--samples-b1 10000]
+#                               [--samples-mb 60000] [--out artifacts/compare-cnn]
 #   tests/Benchmarks/compare.sh --optimizers [--rounds 3] [--batches 32,128] [--optimizers Sgd,Momentum,Nesterov,Adam,AdamW]
 #                               [--parts mnist,small,firstuse,threads] [--passes 50] [--thread-batches 32,128,256]
 #                               [--out artifacts/compare-optimizers]
@@ -19,9 +19,11 @@
 # single predict, the LSTM(1->32) streaming step) of NetGen, PyTorch, TorchSharp and, for the LSTM prediction,
 # ONNX Runtime; one thread; N is the same for every peer (--samples-b1 at batch 1, --samples-mb above).
 #
-# --cnn: the convolutional comparison (LeNet-5 on MNIST: training at batch 1 and 32 over the first N images with
-# dropout active, test accuracy, single predict) of NetGen, PyTorch, TorchSharp and, for the prediction, ONNX Runtime
-# (PyTorch's weights written by NetGen's SaveOnnx); one thread; N as for --sequence (defaults 10,000 and 60,000).
+# --cnn: the convolutional comparison (LeNet-5 and the ResNet of samples/FashionResNet on MNIST: training at batch 1
+# and 32 over the first N images in training mode, test accuracy, single predict) of NetGen, PyTorch, TorchSharp and,
+# for the prediction, ONNX Runtime (PyTorch's weights written by NetGen's SaveOnnx); with ResNet, NetGen also runs
+# ResNetNoNorm (the ResNet without batch normalization: what the normalization costs Predict); one thread; N as for
+# --sequence (defaults 10,000 and 60,000).
 #
 # --optimizers: every optimizer against torch.optim (same hyperparameters), 1 thread unless said: net B's MNIST epoch
 # per optimizer and batch (mnist); 64-100-10 and 30-32-1 on synthetic digits-/breast-cancer-sized data, batch 32,
@@ -74,8 +76,10 @@ elif [ "$OPTIMIZERS" = 1 ]; then
 elif [ "$SEQUENCE" = 1 ]; then
   : "${NETS:=LSTM,GRU,STREAM}" "${BATCHES:=1,32}" "${OUT:=artifacts/compare-sequence}" "${SAMPLES_B1:=2000}" "${SAMPLES_MB:=16000}"
 elif [ "$CNN" = 1 ]; then
-  : "${NETS:=LeNet5}" "${BATCHES:=1,32}" "${OUT:=artifacts/compare-cnn}" "${SAMPLES_B1:=10000}" "${SAMPLES_MB:=60000}"
-  [ "$NETS" = LeNet5 ] || { echo "--cnn has one net, LeNet5 (not $NETS)" >&2; exit 2; }
+  : "${NETS:=LeNet5,ResNet}" "${BATCHES:=1,32}" "${OUT:=artifacts/compare-cnn}" "${SAMPLES_B1:=10000}" "${SAMPLES_MB:=60000}"
+  for net in ${NETS//,/ }; do
+    case $net in LeNet5|ResNet) ;; *) echo "--cnn nets are LeNet5 and ResNet (not $net)" >&2; exit 2 ;; esac
+  done
 else
   : "${NETS:=A,B}" "${BATCHES:=1,32,128}" "${OUT:=artifacts/compare}"
 fi
@@ -212,45 +216,56 @@ if [ "$SEQUENCE" = 1 ]; then
 fi
 
 if [ "$CNN" = 1 ]; then
-  # The convolutional comparison. The ONNX model is LeNet-5 as PyTorch trained it at batch 32 on the batched N images,
-  # its weights loaded into NetGen's LeNet5 and written by NetGen's own SaveOnnx.
-  echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_cnn.py --export-weights $OUT --samples $SAMPLES_MB; dotnet $NETGEN_DLL onnx --net LeNet5"
-  ONNX=1
-  rm -f "$OUT/lenet5.onnx" "$OUT/lenet5.safetensors" "$OUT/lenet5.probs.txt"
-  { "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_cnn.py --export-weights "$OUT" --samples "$SAMPLES_MB" --data "$DATA" &&
-    dotnet "$NETGEN_DLL" onnx --net LeNet5 --weights "$OUT/lenet5.safetensors" --out "$OUT/lenet5.onnx"; } 2>> "$LOG" || {
-    echo "!! ONNX export of LeNet-5 failed (see $LOG): ONNX Runtime is skipped" >&2; ONNX=0; }
+  # The convolutional comparison. Each net's ONNX model is the net as PyTorch trained it at batch 32 on the batched N
+  # images, its weights loaded into NetGen's class and written by NetGen's own SaveOnnx.
+  ONNX_NETS=()
+  for net in ${NETS//,/ }; do
+    stem=$(echo "$net" | tr 'A-Z' 'a-z')
+    rm -f "$OUT/$stem.onnx" "$OUT/$stem.safetensors" "$OUT/$stem.probs.txt"
+    echo "+ ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_cnn.py --nets $net --export-weights $OUT --samples $SAMPLES_MB; dotnet $NETGEN_DLL onnx --net $net"
+    if { "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_cnn.py --nets "$net" --export-weights "$OUT" --samples "$SAMPLES_MB" --data "$DATA" &&
+      dotnet "$NETGEN_DLL" onnx --net "$net" --weights "$OUT/$stem.safetensors" --out "$OUT/$stem.onnx"; } 2>> "$LOG"; then
+      ONNX_NETS+=("$net")
+    else
+      echo "!! ONNX export of $net failed (see $LOG): ONNX Runtime is skipped for it" >&2
+    fi
+  done
   {
     machine
     echo "## Commands (per configuration; contenders alternate, order rotating each round; 1 thread)"
-    echo "NetGen:      dotnet $NETGEN_DLL cnn --batches BATCH --samples N --data $DATA"
-    echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_cnn.py --batches BATCH --samples N --data $DATA"
-    echo "TorchSharp:  dotnet $TS_DLL cnn --batches BATCH --samples N --data $DATA"
-    echo "OnnxRuntime: dotnet $ORT_DLL --cnn --model $OUT/lenet5.onnx --data $DATA   (with batch 1)"
+    echo "NetGen:      dotnet $NETGEN_DLL cnn --nets NET --batches BATCH --samples N --data $DATA   (NET = LeNet5, or ResNet,ResNetNoNorm)"
+    echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_cnn.py --nets NET --batches BATCH --samples N --data $DATA"
+    echo "TorchSharp:  dotnet $TS_DLL cnn --nets NET --batches BATCH --samples N --data $DATA"
+    echo "OnnxRuntime: dotnet $ORT_DLL --cnn --net NET --model $OUT/net.onnx --data $DATA   (with batch 1)"
     echo "N: $SAMPLES_B1 at batch 1, $SAMPLES_MB at larger batches"
-    echo "rounds=$ROUNDS net=LeNet5 batches=$BATCHES onnx=$ONNX"
+    echo "rounds=$ROUNDS nets=$NETS batches=$BATCHES onnx=${ONNX_NETS[*]:-none}"
     echo
   } | tee "$OUT/machine.txt"
 
   for ((round = 1; round <= ROUNDS; round++)); do
     echo "# round $round/$ROUNDS"
     config=0 # the first contender is (round + configuration index) mod count: every contender leads in turn
-    for batch in ${BATCHES//,/ }; do
-      n=$SAMPLES_B1
-      [ "$batch" != 1 ] && n=$SAMPLES_MB
-      contenders=(NetGen PyTorch TorchSharp)
-      [ "$ONNX" = 1 ] && [ "$batch" = 1 ] && contenders+=(OnnxRuntime)
-      k_n=${#contenders[@]}
-      for ((k = 0; k < k_n; k++)); do
-        c=${contenders[$(((k + round + config) % k_n))]}
-        case $c in
-          NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" cnn --batches "$batch" --samples "$n" --data "$DATA" ;;
-          PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_cnn.py --batches "$batch" --samples "$n" --data "$DATA" ;;
-          TorchSharp) run TorchSharp "$round" dotnet "$TS_DLL" cnn --batches "$batch" --samples "$n" --data "$DATA" ;;
-          OnnxRuntime) run OnnxRuntime "$round" dotnet "$ORT_DLL" --cnn --model "$OUT/lenet5.onnx" --data "$DATA" ;;
-        esac
+    for net in ${NETS//,/ }; do
+      stem=$(echo "$net" | tr 'A-Z' 'a-z')
+      netgen_nets=$net
+      [ "$net" = ResNet ] && netgen_nets=ResNet,ResNetNoNorm
+      for batch in ${BATCHES//,/ }; do
+        n=$SAMPLES_B1
+        [ "$batch" != 1 ] && n=$SAMPLES_MB
+        contenders=(NetGen PyTorch TorchSharp)
+        [[ " ${ONNX_NETS[*]:-} " == *" $net "* ]] && [ "$batch" = 1 ] && contenders+=(OnnxRuntime)
+        k_n=${#contenders[@]}
+        for ((k = 0; k < k_n; k++)); do
+          c=${contenders[$(((k + round + config) % k_n))]}
+          case $c in
+            NetGen) run NetGen "$round" dotnet "$NETGEN_DLL" cnn --nets "$netgen_nets" --batches "$batch" --samples "$n" --data "$DATA" ;;
+            PyTorch) run PyTorch "$round" "${TORCH_ENV[@]}" $PYTHON tests/Benchmarks/torch_cnn.py --nets "$net" --batches "$batch" --samples "$n" --data "$DATA" ;;
+            TorchSharp) run TorchSharp "$round" dotnet "$TS_DLL" cnn --nets "$net" --batches "$batch" --samples "$n" --data "$DATA" ;;
+            OnnxRuntime) run OnnxRuntime "$round" dotnet "$ORT_DLL" --cnn --net "$net" --model "$OUT/$stem.onnx" --data "$DATA" ;;
+          esac
+        done
+        config=$((config + 1))
       done
-      config=$((config + 1))
     done
   done
 

@@ -3,7 +3,7 @@
 
 Usage: summarize.py RESULTS.txt              (the MNIST epoch protocol)
        summarize.py --sequence RESULTS.txt   (the recurrent comparison: compare.sh --sequence)
-       summarize.py --cnn RESULTS.txt        (the convolutional comparison, LeNet-5: compare.sh --cnn)
+       summarize.py --cnn RESULTS.txt        (the convolutional comparison, LeNet-5 and ResNet: compare.sh --cnn)
        summarize.py --optimizers RESULTS.txt (the optimizer comparison: compare.sh --optimizers)
 
 Rows: one per (peer[/api], net, batch, threads, mode), medians over the rounds. Ratio columns compare
@@ -214,10 +214,28 @@ def main_sequence(path):
 CNN_PREDICT_CALLS = 2_000
 
 
+CNN_NET_ORDER = {"LeNet5": 0, "ResNet": 1, "ResNetNoNorm": 2}
+CNN_NET_LABEL = {"LeNet5": "LeNet-5", "ResNetNoNorm": "ResNetNoNorm (ResNet without its batch normalization; NetGen only)"}
+CNN_TRAINING_NOTE = {"LeNet5": "dropout active",
+                     "ResNet": "train mode: batch statistics; SGD, Nesterov momentum 0.9, weight decay 5e-4"}
+
+
 def main_cnn(path):
-    """Convolutional comparison (LeNet-5): training µs/sample per batch, single predict, NetGen against the targets.
-    Ratios are peer time / NetGen time from the same run (x > 1: NetGen faster)."""
-    rows = [r for r in parse(path) if r.get("net") == "LeNet5"]
+    """Convolutional comparison (LeNet-5, ResNet): per net present, training µs/sample per batch, single predict, NetGen
+    against the targets. Ratios are peer time / NetGen time from the same run (x > 1: NetGen faster)."""
+    rows = parse(path)
+    nets = sorted({r.get("net") for r in rows if r.get("net")}, key=lambda n: (CNN_NET_ORDER.get(n, 9), n)) or ["LeNet5"]
+    for i, net in enumerate(nets):
+        if i > 0:
+            print()
+        cnn_net(rows, net)
+    return 0
+
+
+def cnn_net(all_rows, net):
+    """One net's tables; LeNet-5's are the comparison's original ones."""
+    rows = [r for r in all_rows if r.get("net") == net]
+    label = CNN_NET_LABEL.get(net, net)
 
     def peer_of(r):
         return r["peer"] + ("/" + r["api"] if "api" in r else "")
@@ -232,7 +250,9 @@ def main_cnn(path):
             train[(int(r["batch"]), peer_of(r))].append(r)
         predict[peer_of(r)].append(r)
 
-    print("### LeNet-5 training (1 thread; the first N images of a seeded order, dropout active; epoch s = 60,000 × µs/sample)")
+    note = CNN_TRAINING_NOTE.get(net)
+    print(f"### {label} training (1 thread; the first N images of a seeded order{', ' + note if note else ''}; "
+          f"epoch s = 60,000 × µs/sample)")
     print()
     print("| batch | peer | runs | N | µs/sample | epoch s | samples/s | last loss | test acc % | train alloc B | peer / NetGen |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -246,7 +266,9 @@ def main_cnn(path):
               f"{fmt(median(g, 'samples_per_s'))} | {fmt(median(g, 'last_loss'), 3)} | {fmt(median(g, 'test_acc'), 2)} | "
               f"{fmt(median(g, 'train_alloc_bytes'))} | {fmt(x, 2)} |")
     print()
-    print("### LeNet-5 single-sample predict (softmax probabilities; 2,000 calls after 200 warm-up calls, medians over all runs)")
+    mode = "" if net == "LeNet5" else "; eval mode" + (": running statistics" if net == "ResNet" else "")
+    print(f"### {label} single-sample predict (softmax probabilities{mode}; 2,000 calls after 200 warm-up calls, "
+          f"medians over all runs)")
     print()
     print("| peer | runs | median µs | p99 µs | alloc B/call | max abs diff from PyTorch | peer / NetGen |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -259,7 +281,6 @@ def main_cnn(path):
         print(f"| {peer} | {len(g)} | {fmt(pm, 2)} | {fmt(median(g, 'predict_p99_us'), 2)} | "
               f"{fmt(per_call(g, 'predict_alloc_bytes', count=CNN_PREDICT_CALLS), 1)} | "
               f"{'–' if diff is None else f'{diff:.2g}'} | {fmt(x, 2)} |")
-    print()
 
     def train_x(batch):
         return ratio(median(train.get((batch, "PyTorch"), []), "us_per_sample"),
@@ -271,20 +292,42 @@ def main_cnn(path):
     predict_x = ratio(median(predict.get("PyTorch", []), "predict_median_us"), ours_predict)
     ort_x = min((x for x in (ratio(median(g, "predict_median_us"), ours_predict)
                              for p, g in predict.items() if p.startswith("OnnxRuntime")) if x), default=None)
-    print("### NetGen against the targets (peer time / NetGen time)")
-    print()
-    print("| what | ratio | target | |")
-    print("|---|---:|---:|---|")
-    print(f"| LeNet-5 training, batch 1, vs PyTorch | {fmt(train_x(1), 2)} | ≥ 10 | {check(train_x(1), 10)} |")
-    print(f"| LeNet-5 training, batch 32, vs PyTorch | {fmt(train_x(32), 2)} | ≥ 2 | {check(train_x(32), 2)} |")
-    print(f"| LeNet-5 single predict vs PyTorch | {fmt(predict_x, 2)} | ≥ 10 | {check(predict_x, 10)} |")
-    print(f"| LeNet-5 single predict vs ONNX Runtime (fastest API) | {fmt(ort_x, 2)} | > 1 | {check(ort_x, 1.000001)} |")
-    allocs = [number(r.get(k)) for r in rows if r["peer"] == "NetGen"
-              for k in ("train_alloc_bytes", "predict_alloc_bytes") if k in r]
-    allocs = [a for a in allocs if a is not None]
-    zero = "–" if not allocs else ("met" if all(a == 0 for a in allocs) else "not met")
-    print(f"| NetGen bytes allocated (training, predict), max over runs | {fmt(max(allocs, default=None))} | 0 | {zero} |")
-    return 0
+    if net == "LeNet5":
+        print()
+        print("### NetGen against the targets (peer time / NetGen time)")
+        print()
+        print("| what | ratio | target | |")
+        print("|---|---:|---:|---|")
+        print(f"| LeNet-5 training, batch 1, vs PyTorch | {fmt(train_x(1), 2)} | ≥ 10 | {check(train_x(1), 10)} |")
+        print(f"| LeNet-5 training, batch 32, vs PyTorch | {fmt(train_x(32), 2)} | ≥ 2 | {check(train_x(32), 2)} |")
+        print(f"| LeNet-5 single predict vs PyTorch | {fmt(predict_x, 2)} | ≥ 10 | {check(predict_x, 10)} |")
+        print(f"| LeNet-5 single predict vs ONNX Runtime (fastest API) | {fmt(ort_x, 2)} | > 1 | {check(ort_x, 1.000001)} |")
+        allocs = [number(r.get(k)) for r in rows if r["peer"] == "NetGen"
+                  for k in ("train_alloc_bytes", "predict_alloc_bytes") if k in r]
+        allocs = [a for a in allocs if a is not None]
+        zero = "–" if not allocs else ("met" if all(a == 0 for a in allocs) else "not met")
+        print(f"| NetGen bytes allocated (training, predict), max over runs | {fmt(max(allocs, default=None))} | 0 | {zero} |")
+    elif net == "ResNet":
+        print()
+        print("### ResNet: NetGen against the targets (peer time / NetGen time)")
+        print()
+        print("| what | value | target | |")
+        print("|---|---:|---:|---|")
+        print(f"| ResNet training, batch 1, vs PyTorch | {fmt(train_x(1), 2)} | ≥ 8 | {check(train_x(1), 8)} |")
+        print(f"| ResNet training, batch 32, vs PyTorch | {fmt(train_x(32), 2)} | ≥ 2 | {check(train_x(32), 2)} |")
+        print(f"| ResNet single predict vs ONNX Runtime (fastest API) | {fmt(ort_x, 2)} | ≥ 1.5 | {check(ort_x, 1.5)} |")
+        allocs = [number(r.get("predict_alloc_bytes")) for r in rows if r["peer"] == "NetGen"]
+        allocs = [a for a in allocs if a is not None]
+        zero = "–" if not allocs else ("met" if all(a == 0 for a in allocs) else "not met")
+        print(f"| NetGen bytes allocated in predict, max over runs | {fmt(max(allocs, default=None))} | 0 | {zero} |")
+        no_norm = [r for r in all_rows if r.get("net") == "ResNetNoNorm" and r["peer"] == "NetGen"]
+        if no_norm:
+            # The same network without its BatchNorm2d layers (NetGen only): what the folded normalization still costs.
+            cost = ratio(ours_predict, median(no_norm, "predict_median_us"))
+            cost = cost - 1 if cost is not None else None
+            ok = "–" if cost is None else ("met" if cost <= 0.10 else "not met")
+            print(f"| batch normalization's cost in Predict: ResNet predict median / ResNetNoNorm predict median − 1 | "
+                  f"{'–' if cost is None else f'{100 * cost:.1f} %'} | ≤ 10 % | {ok} |")
 
 
 OPTIMIZER_ORDER = {"Sgd": 0, "Momentum": 1, "Nesterov": 2, "Adam": 3, "AdamW": 4}

@@ -119,11 +119,13 @@ def measure(name, batch, threads, data):
 
 
 def save_safetensors(path, tensors):
-    """Writes float32 tensors in the safetensors format (8-byte header length, JSON header, raw data)."""
+    """Writes tensors in the safetensors format (8-byte header length, JSON header, raw little-endian data): int64
+    tensors (BatchNorm2d's num_batches_tracked, 0-d: shape []) as I64, every other tensor as F32."""
     header, blobs, offset = {}, [], 0
     for name, tensor in tensors.items():
-        data = tensor.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        dtype, as_type = ("I64", torch.int64) if tensor.dtype == torch.int64 else ("F32", torch.float32)
+        data = tensor.detach().to(as_type).contiguous().numpy().tobytes()
+        header[name] = {"dtype": dtype, "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
     text = json.dumps(header).encode("utf-8")

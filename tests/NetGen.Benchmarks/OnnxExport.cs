@@ -5,14 +5,14 @@ namespace NetGen.Benchmarks
 {
     /// <summary>
     /// The ONNX Runtime peer's model, written by NetGen: loads weights trained by the PyTorch peer (a safetensors file
-    /// with NetGen's tensor names) into net B, the row-MNIST LSTM or LeNet-5 and writes them with the generated SaveOnnx.
-    ///   onnx --net B|LSTM|LeNet5 --weights DIR/netB.safetensors --out DIR/netB.onnx
+    /// with NetGen's tensor names) into net B, the row-MNIST LSTM, LeNet-5 or the ResNet of samples/FashionResNet and writes them with the generated SaveOnnx.
+    ///   onnx --net B|LSTM|LeNet5|ResNet --weights DIR/netB.safetensors --out DIR/netB.onnx
     /// </summary>
     internal static class OnnxExport
     {
         public static int Run(string[] args)
         {
-            string net = Option(args, "--net") ?? throw new ArgumentException("--net B|LSTM|LeNet5 is required");
+            string net = Option(args, "--net") ?? throw new ArgumentException("--net B|LSTM|LeNet5|ResNet is required");
             string weights = Option(args, "--weights") ?? throw new ArgumentException("--weights FILE.safetensors is required");
             string output = Option(args, "--out") ?? throw new ArgumentException("--out FILE.onnx is required");
             switch (net)
@@ -32,8 +32,13 @@ namespace NetGen.Benchmarks
                     lenet.Load(weights);
                     lenet.SaveOnnx(output);
                     break;
+                case "ResNet":
+                    var resnet = new ResNet();
+                    resnet.Load(weights);
+                    resnet.SaveOnnx(output);
+                    break;
                 default:
-                    throw new ArgumentException($"--net is B, LSTM or LeNet5, not '{net}'");
+                    throw new ArgumentException($"--net is B, LSTM, LeNet5 or ResNet, not '{net}'");
             }
 
             Console.Error.WriteLine($"wrote {output} ({new FileInfo(output).Length:N0} bytes): NetGen's ONNX export of net {net} with the weights of {weights}");

@@ -9,8 +9,8 @@ long mainStart = Stopwatch.GetTimestamp();
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- random                (batch-1 epoch on random vectors, Predict latency)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- infer [--batches 256,1000]   (batched inference, net B)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- sequence [--nets LSTM,GRU,STREAM] [--batches 1,32] [--samples 6000]
-// dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn [--batches 1,32] [--samples 6000]   (LeNet-5)
-// dotnet run -c Release --project tests/NetGen.Benchmarks -- onnx --net B|LSTM|LeNet5 --weights FILE.safetensors --out FILE.onnx   (the ONNX Runtime peer's model)
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn [--nets LeNet5,ResNet,ResNetNoNorm] [--batches 1,32] [--samples 6000]   (LeNet-5, the ResNet of samples/FashionResNet)
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- onnx --net B|LSTM|LeNet5|ResNet --weights FILE.safetensors --out FILE.onnx   (the ONNX Runtime peer's model)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- optimizers --case mnist|threads|small [--optimizers Sgd,...] [--batches 32,128]   (Optimizers.cs, SmallNetworks.cs)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- smalldata --out DIR    (the small networks' synthetic data, read by every peer)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- firstuse --net Digits|B --optimizer Sgd [--first train|predict]   (a fresh process: FirstUse.cs)

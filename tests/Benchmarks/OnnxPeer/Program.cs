@@ -21,12 +21,15 @@
 // the ortvalue and iobinding APIs; test_acc from one call per test image; max_abs_diff: the largest difference
 // from PyTorch's probabilities for the first 100 test images (lstm.probs.txt beside the model, if present).
 //
-//   dotnet bin/Release/net10.0/OnnxPeer.dll --cnn --model DIR/lenet5.onnx [--data DIR]
+//   dotnet bin/Release/net10.0/OnnxPeer.dll --cnn --model DIR/lenet5.onnx [--net LeNet5] [--data DIR]
+//   dotnet bin/Release/net10.0/OnnxPeer.dll --cnn --model DIR/resnet.onnx --net ResNet [--data DIR]
 //
-// The convolutional comparison: LeNet-5 trained by PyTorch (`torch_cnn.py --export-weights DIR`) and written by NetGen's
-// SaveOnnx (`NetGen.Benchmarks onnx --net LeNet5`): input "input" [n,784] (a model with an image input [n,1,28,28], as
-// torch.onnx.export writes it, works too), output "output" [n,10]. Measured as --sequence does (as `NetGen.Benchmarks
-// cnn` measures it), lines with net=LeNet5; max_abs_diff against lenet5.probs.txt beside the model.
+// The convolutional comparison: LeNet-5 (or, with --net ResNet, the small residual network with batch normalization,
+// in eval mode) trained by PyTorch (`torch_cnn.py --nets LeNet5,ResNet --export-weights DIR`) and written by NetGen's
+// SaveOnnx (`NetGen.Benchmarks onnx --net LeNet5|ResNet`): input "input" [n,784] (a model with an image input
+// [n,1,28,28], as torch.onnx.export writes it, works too), output "output" [n,10]. Measured as --sequence does (as
+// `NetGen.Benchmarks cnn` measures it), lines with net=LeNet5 or net=ResNet; max_abs_diff against the probabilities
+// beside the model (its stem + .probs.txt: lenet5.probs.txt, resnet.probs.txt).
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -59,7 +62,13 @@ internal static class Program
 
         if (args.Contains("--cnn"))
         {
-            return Sequence(model, data, "LeNet5");
+            string net = Option(args, "--net") ?? "LeNet5";
+            if (net is not ("LeNet5" or "ResNet"))
+            {
+                throw new ArgumentException($"--net is LeNet5 or ResNet, not '{net}'");
+            }
+
+            return Sequence(model, data, net);
         }
 
         int[] batches = (Option(args, "--batches") ?? "256,1000").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
@@ -165,7 +174,7 @@ internal static class Program
         GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
     };
 
-    /// <summary>Single-sample latency of one MNIST model (the row LSTM or LeNet-5), 2,000 calls as the NetGen runner makes them.</summary>
+    /// <summary>Single-sample latency of one MNIST model (the row LSTM, LeNet-5 or ResNet), 2,000 calls as the NetGen runner makes them.</summary>
     private static int Sequence(string model, string data, string net)
     {
         float[] testX = Images(Path.Combine(data, "t10k-images-idx3-ubyte.gz"));

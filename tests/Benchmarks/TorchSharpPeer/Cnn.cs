@@ -1,13 +1,19 @@
 // TorchSharp peer of the NetGen convolutional comparison (`NetGen.Benchmarks cnn`, tests/Benchmarks/torch_cnn.py):
 //
-//   dotnet bin/Release/net10.0/TorchSharpPeer.dll cnn [--batches 1,32] [--threads 1] [--samples N] [--data DIR]
+//   dotnet bin/Release/net10.0/TorchSharpPeer.dll cnn [--nets LeNet5,ResNet] [--batches 1,32] [--threads 1] [--samples N] [--data DIR]
 //
-// LeNet-5 on MNIST (each image 1×28×28): nn.Sequential(Conv2d(1, 6, 5, padding 2), ReLU, MaxPool2d(2), Conv2d(6, 16, 5),
-// ReLU, MaxPool2d(2), Flatten, Linear(400, 120), ReLU, Dropout(0.5), Linear(120, 84), ReLU, Linear(84, 10)), softmax
-// cross-entropy (mean), default initialization, plain SGD (batch 1 lr 0.01, batch 32 lr 0.1) in train mode (dropout
-// active) over the first N images of a fixed seeded order after four warm-up batches from the end of the shuffled set;
-// then in eval mode under no_grad: test accuracy (untimed) and single-sample predict latency over 2,000 calls after 200
-// warm-up calls. Every step and call in its own torch.NewDisposeScope().
+// Two networks on MNIST (each image 1×28×28), --nets LeNet5 by default:
+// LeNet5: nn.Sequential(Conv2d(1, 6, 5, padding 2), ReLU, MaxPool2d(2), Conv2d(6, 16, 5), ReLU, MaxPool2d(2), Flatten,
+// Linear(400, 120), ReLU, Dropout(0.5), Linear(120, 84), ReLU, Linear(84, 10)); plain SGD (batch 1 lr 0.01, batch 32
+// lr 0.1), in train mode (dropout active).
+// ResNet (85,426 parameters; torch_cnn.py's resnet(), the same module numbering): Conv2d(1, 24, 3, padding 1, no bias),
+// BatchNorm2d, ReLU, MaxPool2d(2), three residual blocks (24→24; 24→48 at stride 2 with a 1×1 convolution + BatchNorm2d
+// shortcut; 48→48), each followed by a ReLU, AdaptiveAvgPool2d(1) + Flatten, Linear(48, 10); SGD with momentum 0.9,
+// Nesterov, weight decay 5e-4 (batch 1 lr 0.01, batch ≥ 2 lr 0.05), in train mode (batch statistics).
+// Both: softmax cross-entropy (mean), default initialization, over the first N images of a fixed seeded order after
+// four warm-up batches from the end of the shuffled set; then in eval mode (dropout off, running statistics) under
+// no_grad: test accuracy (untimed) and single-sample predict latency over 2,000 calls after 200 warm-up calls. Every
+// step and call in its own torch.NewDisposeScope().
 using System;
 using System.Diagnostics;
 using System.Globalization;
@@ -27,9 +33,13 @@ internal static class Cnn
         string batches = Program.Option(args, "--batches") ?? "1,32";
         string threads = Program.Option(args, "--threads") ?? "1";
         int samples = int.Parse(Program.Option(args, "--samples") ?? "6000", CultureInfo.InvariantCulture);
-        if (nets != "LeNet5")
+        string[] netList = nets.Split(',');
+        foreach (string net in netList)
         {
-            throw new ArgumentException($"--nets is LeNet5, not '{nets}'");
+            if (net is not ("LeNet5" or "ResNet"))
+            {
+                throw new ArgumentException($"--nets takes LeNet5,ResNet, not '{net}'");
+            }
         }
 
         torch.set_num_interop_threads(1);
@@ -37,16 +47,19 @@ internal static class Cnn
         Tensor trainY = Program.Labels(Path.Combine(data, "train-labels-idx1-ubyte.gz"));
         Tensor testX = Program.Images(Path.Combine(data, "t10k-images-idx3-ubyte.gz")).reshape(-1, 1, 28, 28);
         Tensor testY = Program.Labels(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"));
-        foreach (int t in threads.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+        foreach (string net in netList)
         {
-            foreach (int batch in batches.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)))
+            foreach (int t in threads.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
             {
-                if (batch < 1 || samples < batch)
+                foreach (int batch in batches.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)))
                 {
-                    throw new ArgumentException($"batch {batch} needs 1 ≤ batch ≤ --samples ({samples})");
-                }
+                    if (batch < 1 || samples < batch)
+                    {
+                        throw new ArgumentException($"batch {batch} needs 1 ≤ batch ≤ --samples ({samples})");
+                    }
 
-                Console.WriteLine(Measure(batch, t, samples, trainX, trainY, testX, testY));
+                    Console.WriteLine(Measure(net, batch, t, samples, trainX, trainY, testX, testY));
+                }
             }
         }
 
@@ -62,13 +75,34 @@ internal static class Cnn
         nn.Linear(120, 84), nn.ReLU(),
         nn.Linear(84, 10));
 
-    private static string Measure(int batch, int threads, int samples, Tensor trainX, Tensor trainY, Tensor testX, Tensor testY)
+    /// <summary>
+    /// The small residual network as NetGen declares it (torch_cnn.py's resnet(): the same module numbering, so the same
+    /// state_dict names, and the same construction order, so the same draws from the seeded generator).
+    /// </summary>
+    private static nn.Module<Tensor, Tensor> ResNet()
+    {
+        static nn.Module<Tensor, Tensor> Block(long cin, long cout, long stride = 1) => nn.Sequential(
+            nn.Conv2d(cin, cout, 3, stride: stride, padding: 1, bias: false), nn.BatchNorm2d(cout), nn.ReLU(),
+            nn.Conv2d(cout, cout, 3, padding: 1, bias: false), nn.BatchNorm2d(cout));
+
+        return nn.Sequential(
+            nn.Conv2d(1, 24, 3, padding: 1, bias: false), nn.BatchNorm2d(24), nn.ReLU(), nn.MaxPool2d(2), // 0-3
+            new Residual(Block(24, 24)), nn.ReLU(), // 4, 5
+            new Residual(Block(24, 48, stride: 2), nn.Sequential(nn.Conv2d(24, 48, 1, stride: 2, bias: false), nn.BatchNorm2d(48))), // 6
+            nn.ReLU(), // 7
+            new Residual(Block(48, 48)), nn.ReLU(), // 8, 9
+            nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()), // 10
+            nn.Linear(48, 10)); // 11
+    }
+
+    private static string Measure(string net, int batch, int threads, int samples, Tensor trainX, Tensor trainY, Tensor testX, Tensor testY)
     {
         torch.set_num_threads(threads);
         torch.manual_seed(0);
-        var model = LeNet5();
-        double rate = batch == 1 ? 0.01 : 0.1;
-        var optimizer = torch.optim.SGD(model.parameters(), rate); // plain SGD: no momentum, no weight decay
+        var model = net == "ResNet" ? ResNet() : LeNet5();
+        var optimizer = net == "ResNet"
+            ? torch.optim.SGD(model.parameters(), batch == 1 ? 0.01 : 0.05, momentum: 0.9, weight_decay: 5e-4, nesterov: true)
+            : torch.optim.SGD(model.parameters(), batch == 1 ? 0.01 : 0.1); // plain SGD: no momentum, no weight decay
 
         // Fixed seeded order; permuting once up front keeps the timed loop to plain slicing.
         using var generator = new torch.Generator(0);
@@ -76,7 +110,7 @@ internal static class Cnn
         using var x = trainX.index_select(0, perm).contiguous();
         using var y = trainY.index_select(0, perm).contiguous();
 
-        model.train(); // dropout active
+        model.train(); // dropout active, batch statistics
         float Step(int start)
         {
             using var scope = torch.NewDisposeScope(); // without it native memory grows every step
@@ -104,7 +138,7 @@ internal static class Cnn
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         double perSample = seconds * 1e6 / (samples / batch * batch);
 
-        model.eval(); // dropout off
+        model.eval(); // dropout off, running statistics
         var latencies = new double[SinglePredictions.Calls];
         long predictAllocated = 0;
         int tests = (int)testX.shape[0];
@@ -125,6 +159,26 @@ internal static class Cnn
         optimizer.Dispose();
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"peer=TorchSharp net=LeNet5 batch={batch} threads={threads} samples={samples} last_loss={last:F3} us_per_sample={perSample:F2} epoch_s={perSample * TrainCount / 1e6:F3} samples_per_s={1e6 / perSample:F0} test_acc={100.0 * correct / tests:F2} predict_median_us={latencies[latencies.Length / 2]:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} train_alloc_bytes={allocated} predict_alloc_bytes={predictAllocated}");
+            $"peer=TorchSharp net={net} batch={batch} threads={threads} samples={samples} last_loss={last:F3} us_per_sample={perSample:F2} epoch_s={perSample * TrainCount / 1e6:F3} samples_per_s={1e6 / perSample:F0} test_acc={100.0 * correct / tests:F2} predict_median_us={latencies[latencies.Length / 2]:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} train_alloc_bytes={allocated} predict_alloc_bytes={predictAllocated}");
     }
+}
+
+/// <summary>
+/// y = body(x) + shortcut(x); the identity without a shortcut (torch_cnn.py's Residual: the fields' names give the
+/// state_dict names 4.body.0.weight, 6.shortcut.0.weight, …; a null shortcut registers nothing).
+/// </summary>
+internal sealed class Residual : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> body;
+    private readonly nn.Module<Tensor, Tensor>? shortcut;
+
+    public Residual(nn.Module<Tensor, Tensor> body, nn.Module<Tensor, Tensor>? shortcut = null)
+        : base(nameof(Residual))
+    {
+        this.body = body;
+        this.shortcut = shortcut;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => body.forward(x).add(shortcut is null ? x : shortcut.forward(x));
 }

@@ -3,7 +3,7 @@
 //
 //   dotnet bin/Release/net10.0/TorchSharpPeer.dll [--nets A,B] [--batches 1,32,128] [--threads 1,2] [--repeat N] [--data DIR]
 //   dotnet bin/Release/net10.0/TorchSharpPeer.dll sequence ...   (the recurrent comparison: Sequence.cs)
-//   dotnet bin/Release/net10.0/TorchSharpPeer.dll cnn ...        (the convolutional comparison, LeNet-5: Cnn.cs)
+//   dotnet bin/Release/net10.0/TorchSharpPeer.dll cnn ...        (the convolutional comparison, LeNet-5 and ResNet: Cnn.cs)
 //
 // After every build run tests/Benchmarks/weaken_glibcxx.py on bin/.../libLibTorchSharp.so: it needs
 // GLIBCXX_3.4.32 but Debian 12's libstdc++ has 3.4.30 (the one symbol of that version is never used).
@@ -32,7 +32,7 @@ internal static class Program
 
         if (args.Length > 0 && args[0] == "cnn")
         {
-            return Cnn.Run(args); // the convolutional comparison: LeNet-5 (Cnn.cs)
+            return Cnn.Run(args); // the convolutional comparison: LeNet-5 and ResNet (Cnn.cs)
         }
 
         string data = Option(args, "--data") ?? FindData();
