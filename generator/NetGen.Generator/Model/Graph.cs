@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace NetGen.Generator.Model
 {
@@ -58,6 +59,28 @@ namespace NetGen.Generator.Model
 
             return total;
         }
+
+        /// <summary>
+        /// Values of one input example, in 64 bits: the width the layers reading the network's input take per row, times
+        /// its rows (the sequence length T for a sequence, else 1).
+        /// </summary>
+        public static long InputValues(IReadOnlyList<NodeModel> nodes, int inputRows)
+        {
+            long width = 0;
+            foreach (NodeModel node in nodes)
+            {
+                if (node.Inputs.Contains(NodeModel.NetworkInput))
+                {
+                    width = System.Math.Max(width, node.Layer.InputsPerRow);
+                }
+            }
+
+            return width * inputRows;
+        }
+
+        /// <summary>Values of one output example, in 64 bits: the last value's width times its rows.</summary>
+        public static long OutputValues(IReadOnlyList<NodeModel> nodes, int output) =>
+            (long)nodes[output].Layer.OutputsPerRow * nodes[output].Rows;
 
         /// <summary>The layers the emitter writes: every node but the fused activations (their names Layer{l}… count these).</summary>
         public static int EmittedLayerCount(IReadOnlyList<NodeModel> nodes)

@@ -17,8 +17,8 @@ namespace NetGen.Generator.Model
 
         public override long ParameterCount => 0;
 
-        /// <summary>The outputs, then the index of each output's arg max (for the backward pass).</summary>
-        public override long StoredValues(int sequenceLength) => 2L * OutputsPerRow;
+        /// <summary>The outputs only: the backward pass finds each window's arg max again from its input.</summary>
+        public override long StoredValues(int sequenceLength) => OutputsPerRow;
 
         public override int OutputRows(int inputRows) => 1;
     }

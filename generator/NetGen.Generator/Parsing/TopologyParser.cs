@@ -78,7 +78,7 @@ namespace NetGen.Generator.Parsing
 
             List<AttributeEntry> list = head >= 0 ? attributes.GetRange(0, head) : attributes;
             var builder = new GraphBuilder(networkName, sequenceLength, semanticModel.Compilation, diagnostics, cancellationToken);
-            builder.SetInput(shape, System.Math.Max(1, sequenceLength));
+            builder.SetInput(shape, System.Math.Max(1, sequenceLength), declaredInvalid: !inputValid);
             int output = builder.ReadList(list, NodeModel.NetworkInput, GraphBuilder.Scope.Network);
             valid &= builder.Valid;
             List<NodeModel> nodes = builder.Nodes;
@@ -107,9 +107,24 @@ namespace NetGen.Generator.Parsing
                 valid = false;
             }
 
-            if (builder.Parameters > MaxParameters)
+            if (valid && builder.Parameters > MaxParameters)
             {
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(builder.Parameters), "parameters", Long(MaxParameters)));
+                valid = false;
+            }
+            else if (valid && Graph.EmittedLayerCount(nodes) is int emitted && emitted > MaxLayers)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(emitted), "layers (activations that run in the layer before them not counted)", Long(MaxLayers)));
+                valid = false;
+            }
+            else if (valid && Graph.InputValues(nodes, System.Math.Max(1, sequenceLength)) is long inputs && inputs > MaxUnits)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(inputs), "input values", Long(MaxUnits)));
+                valid = false;
+            }
+            else if (valid && Graph.OutputValues(nodes, output) is long outputs && outputs > MaxUnits)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(declaration.Identifier.GetLocation()), networkName, Long(outputs), "output values", Long(MaxUnits)));
                 valid = false;
             }
             else if (valid && Graph.StoredValues(nodes, sequenceLength) is long units && units > MaxUnits)

@@ -43,8 +43,6 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int OutputRows => 1;
 
-        /// <summary>The outputs, then x̂ (for the backward pass).</summary>
-        public override int StoredWidth => 2 * Outputs;
 
         public override int ParameterCount => 2 * C;
 

@@ -124,8 +124,15 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line($"ref {T} tb = ref Unsafe.Add(ref target, {Bc});");
                 }
 
-                w.Line($"Span<{T}> sums = stackalloc {T}[{Math.Max(4, Cout / 4 * 4)}];");
-                w.Line($"ref {T} g4 = ref MemoryMarshal.GetReference(sums);");
+                if (SumsOnStack)
+                {
+                    w.Line($"Span<{T}> sums = stackalloc {T}[{SumsLength}];");
+                    w.Line($"ref {T} g4 = ref MemoryMarshal.GetReference(sums);");
+                }
+                else
+                {
+                    w.Line($"ref {T} g4 = ref Unsafe.Add(ref s, {BackwardScratch - SumsLength}); // {SumsLength} sums: too many for the stack");
+                }
                 w.Line(Previous is null ? "nuint m0 = 0;" : "nuint m0 = 0; // the examples again");
                 if (G > 1)
                 {

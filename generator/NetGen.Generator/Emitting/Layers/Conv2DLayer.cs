@@ -125,7 +125,13 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int BatchScratch(Kernels kernels) => G == 1 ? ForwardScratch : (Kc * GP) + (Cout * GP) + Padded;
 
-        public override int BackwardScratch => ((Previous is null ? 1 : 2) * Kc * GP) + (G > 1 ? Cout * GP : 0) + Padded;
+        public override int BackwardScratch => ((Previous is null ? 1 : 2) * Kc * GP) + (G > 1 ? Cout * GP : 0) + Padded + (SumsOnStack ? 0 : SumsLength);
+
+        /// <summary>The weight gradient's per-row sums: four rows at a time, so Cout rounded down to 4 (at least 4).</summary>
+        private int SumsLength => Math.Max(4, Cout / 4 * 4);
+
+        /// <summary>Whether those sums fit the stack's bound (16,384 values); else they take the end of the scratch.</summary>
+        private bool SumsOnStack => SumsLength <= 16_384;
 
         public override bool SupportsUpdate => false;
 

@@ -34,8 +34,6 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int OutputRows => Rows;
 
-        /// <summary>The outputs, then the factor (0 or 1/(1 − p)) each was multiplied by.</summary>
-        public override int StoredWidth => 2 * OutputWidth;
 
         public override bool BackwardUsesStored => true;
 

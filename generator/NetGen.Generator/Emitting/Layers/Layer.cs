@@ -37,7 +37,10 @@ namespace NetGen.Generator.Emitting.Layers
             Sources = context.Sources;
             Module = context.Module;
             Node = context.Node;
+            _sequenceLength = context.Network.SequenceLength;
         }
+
+        private readonly int _sequenceLength;
 
         public int Index { get; }
 
@@ -86,8 +89,12 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>Values written per example: <see cref="OutputRows"/> × <see cref="Outputs"/>.</summary>
         public int OutputWidth => OutputRows * Outputs;
 
-        /// <summary>Values stored per example for the backward pass, the output first (at least <see cref="OutputWidth"/>).</summary>
-        public virtual int StoredWidth => OutputWidth;
+        /// <summary>
+        /// Values stored per example for the backward pass, the output first (at least <see cref="OutputWidth"/>): the
+        /// model's count, which the parser's size limit reads too, so the two cannot drift apart. A recurrent layer lays out
+        /// its step records itself (its own count, which the model bounds from above).
+        /// </summary>
+        public virtual int StoredWidth => checked((int)Node.Layer.StoredPerExample(_sequenceLength, Node.Rows));
 
         public abstract int ParameterCount { get; }
 

@@ -41,8 +41,6 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int OutputRows => Rows;
 
-        /// <summary>The outputs, then x̂, then 1/σ of each row.</summary>
-        public override int StoredWidth => (2 * OutputWidth) + Rows;
 
         public override int ParameterCount => 2 * F;
 
