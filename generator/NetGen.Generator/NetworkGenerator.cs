@@ -2,6 +2,7 @@ using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Emitting;
 using NetGen.Generator.Model;
 using NetGen.Generator.Parsing;
@@ -76,21 +77,29 @@ namespace NetGen.Generator
                 .Where(static d => d.Count > 0)
                 .WithTrackingName(TrackingNames.Blocks);
 
-            context.RegisterSourceOutput(blockDiagnostics, static (spc, list) =>
-            {
-                foreach (DiagnosticInfo info in list)
-                {
-                    spc.ReportDiagnostic(info.ToDiagnostic());
-                }
-            });
+            context.RegisterSourceOutput(blockDiagnostics, static (spc, list) => Report(spc, list));
+            context.RegisterSourceOutput(diagnostics, static (spc, list) => Report(spc, list));
+        }
 
-            context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        /// <summary>
+        /// Reports a declaration's diagnostics, unless one of them is NG0012: that marks an argument the compiler already
+        /// rejected (CS0182, CS1503, CS7036), and what NetGen would say besides follows from the value it could not read. The
+        /// network is not generated (its stub is), and the compiler's error stays the only one.
+        /// </summary>
+        private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> list)
+        {
+            foreach (DiagnosticInfo info in list)
             {
-                foreach (DiagnosticInfo info in list)
+                if (info.Id == DiagnosticDescriptors.NonConstantArgument.Id)
                 {
-                    spc.ReportDiagnostic(info.ToDiagnostic());
+                    return;
                 }
-            });
+            }
+
+            foreach (DiagnosticInfo info in list)
+            {
+                context.ReportDiagnostic(info.ToDiagnostic());
+            }
         }
 
         /// <summary>The hint of a part of a network's code: "Samples.MnistNet.g.cs", "Samples.MnistNet.Training.g.cs", ….</summary>

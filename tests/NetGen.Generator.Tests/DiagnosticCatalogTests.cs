@@ -29,18 +29,13 @@ namespace NetGen.Generator.Tests
             { "NG0005", "[Network][Dense(4, [|0|])][Softmax] public partial class Net { }", "Dense layer 0 has outputs = 0; sizes must be at least 1" },
             { "NG0005", "[Network][Dense([|-3|], 2)][Softmax] public partial class Net { }", "Dense layer 0 has inputs = -3; sizes must be at least 1" },
             { "NG0006", "[Network][Dense(100000, 1001)][Softmax] public partial class [|Huge|] { }", "Network 'Huge' would have 100,101,001 parameters; NetGen supports at most 100,000,000" },
-            { "NG0006", "[Network][Dense(1, 1000001)][Softmax] public partial class [|Wide|] { }", "Network 'Wide' would have 1,000,001 units; NetGen supports at most 1,000,000" },
+            { "NG0006", "[Network][Dense(1, 1000001)][Relu][Dense(1000001, 2)][Softmax] public partial class [|Wide|] { }", "Network 'Wide' would have 1,000,003 units; NetGen supports at most 1,000,000" },
             { "NG0007", "[Network][[|Relu|]][Dense(2, 2)][Softmax] public partial class Net { }", "[Relu] must follow a layer; it applies to the value of the layer before it" },
             { "NG0008", "[Network][Dense(2, 2)][Relu][[|Tanh|]][Dense(2, 2)][Softmax] public partial class Net { }", "Dense layer 0 already has activation [Relu]; [Tanh] cannot be added (add a layer between them)" },
             { "NG0009", "[Network][Dense(2, 2)][Softmax][[|Dense(2, 2)|]] public partial class Net { }", "[Softmax] is an output head and must come after the last Dense layer; found 'Dense' after it" },
             { "NG0010", "[Network][Dense(2, 3)][Relu][[|Dense(3, 2)|]] public partial class Net { }", "Network 'Net' has no output head; end it with [Softmax] (classes), [Sigmoid] (multi-label) or [Identity] (regression) after the last Dense layer" },
             { "NG0011", "[Network][Dense(2, 2)] public partial class Net { } [[|Softmax|]] public partial class Net { }", "Layer attributes of network 'Net' must all be on the declaration that carries [Network]; their order across partial declarations is ambiguous" },
-            { "NG0012", "[Network][Dense([|int.Parse(\"3\")|], 2)][Softmax] public partial class Net { }", "Argument 'inputs' of [Dense] must be a compile-time constant of the right type" },
-            { "NG0012", "[Network][Dense(2, [|Size|])][Softmax] public partial class Net { static int Size = 2; }", "Argument 'outputs' of [Dense] must be a compile-time constant of the right type" },
-            { "NG0012", "[Network][Dense(2, [|1.5|])][Softmax] public partial class Net { }", "Argument 'outputs' of [Dense] must be a compile-time constant of the right type" },
-            { "NG0012", "[Network][[|Dense(2)|]][Softmax] public partial class Net { }", "Argument 'inputs, outputs' of [Dense] must be a compile-time constant of the right type" },
-            { "NG0012", "[Network([|Precision = P|])][Dense(2, 2)][Softmax] public partial class Net { static Precision P = Precision.Double; }", "Argument 'Precision' of [Network] must be a compile-time constant of the right type" },
-            { "NG0013", "[Network][Dense(2, 2)][LeakyRelu([|-0.5|])][Dense(2, 2)][Softmax] public partial class Net { }", "LeakyRelu slope -0.5 must be a finite, non-negative number" },
+            { "NG0013", "[Network][Dense(2, 2)][LeakyRelu([|-0.5|])][Dense(2, 2)][Softmax] public partial class Net { }", "LeakyRelu slope -0.5 must be a finite, non-negative number that a float holds (at most 3.4E+38)" },
             { "NG0014", "[Network][Dense(2, 3)][Relu][Dense(3, 2)][[|Relu|]][Softmax] public partial class Net { }", "Dense layer 1 applies [Relu] before [Softmax]; softmax expects unconstrained logits, so the last Dense is usually linear" },
             { "NG0015", "[[|Dense(2, 2)|]][Softmax] public partial class Plain { }", "[Dense] on 'Plain' has no effect because 'Plain' is not marked [Network]; add [Network] (or [Block], for a residual's layers) or remove the layer attributes" },
             { "NG0017", "[Network([|Optimizer = (Optimizer)99|])][Dense(2, 2)][Softmax] public partial class Net { }", "(Optimizer)99 is not a defined Optimizer; use one of Sgd, Momentum, Nesterov, Adam, AdamW" },
@@ -136,9 +131,38 @@ namespace NetGen.Generator.Tests
         public void Every_diagnostic_has_a_test_case()
         {
             var tested = Cases().Select(row => (string)row[0]).ToHashSet();
+            tested.Add(DiagnosticDescriptors.NonConstantArgument.Id); // never reported: RejectedArguments below
             Assert.Equal(
                 DiagnosticDescriptors.All.Select(d => d.Id).Where(id => id != DiagnosticDescriptors.InternalError.Id).OrderBy(x => x),
                 tested.OrderBy(x => x));
+        }
+
+        /// <summary>Arguments the compiler rejects: its error, and nothing from NetGen.</summary>
+        public static TheoryData<string, string> RejectedArguments() => new()
+        {
+            { "[Network][Dense(int.Parse(\"3\"), 2)][Softmax] public partial class Net { }", "CS0182" },
+            { "[Network][Dense(2, Size)][Softmax] public partial class Net { static int Size = 2; }", "CS0182" },
+            { "[Network][Dense(2, 1.5)][Softmax] public partial class Net { }", "CS1503" },
+            { "[Network][Dense(2)][Softmax] public partial class Net { }", "CS7036" },
+            { "[Network(Precision = P)][Dense(2, 2)][Softmax] public partial class Net { static Precision P = Precision.Double; }", "CS0182" },
+            { "[Network(SequenceLength = int.Parse(\"3\"))][Lstm(2, 2)][Dense(2, 2)][Softmax] public partial class Net { }", "CS0182" },
+            { "[Network][Input(1, 4, 4)][Conv2D(1, 2, 3, Stride = S)][Flatten][Dense(8, 2)][Softmax] public partial class Net { static int S = 1; }", "CS0182" },
+        };
+
+        /// <summary>
+        /// One mistake, one error: an argument the compiler rejects (not a constant, the wrong type, missing) is the compiler's
+        /// error alone; NetGen generates the network's stub, so code that calls it adds no error either.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(RejectedArguments))]
+        public void An_argument_the_compiler_rejects_is_its_error_alone(string declaration, string compilerError)
+        {
+            string user = "public static class Use { public static void Run(Net n) { n.SaveOnnx(\"x.onnx\"); _ = Net.InputSize; } }";
+            GeneratorHarness.Result result = GeneratorHarness.Run("using NetGen;\n" + declaration + "\n" + user);
+            Assert.Empty(result.GeneratorDiagnostics);
+            Diagnostic error = Assert.Single(result.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+            Assert.Equal(compilerError, error.Id);
+            Assert.Contains("This stub declares the public members", Assert.Single(result.Sources).Source, StringComparison.Ordinal);
         }
 
         [Fact]

@@ -70,6 +70,10 @@ namespace NetGen.Generator.Diagnostics
             "Layers spread over several partial declarations",
             "Layer attributes of network '{0}' must all be on the declaration that carries [Network]; their order across partial declarations is ambiguous");
 
+        /// <summary>
+        /// An argument the compiler rejected (its TypedConstant is an error): kept among the parser's diagnostics so that the
+        /// network is not generated, but never reported, since the compiler's own error says it (one mistake, one error).
+        /// </summary>
         public static readonly DiagnosticDescriptor NonConstantArgument = Error(
             "NG0012",
             "Layer argument is not a compile-time constant",
@@ -78,7 +82,7 @@ namespace NetGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor InvalidSlope = Error(
             "NG0013",
             "Invalid LeakyRelu slope",
-            "LeakyRelu slope {0} must be a finite, non-negative number");
+            "LeakyRelu slope {0} must be a finite, non-negative number that a float holds (at most 3.4E+38)");
 
         public static readonly DiagnosticDescriptor ActivationBeforeSoftmax = Warning(
             "NG0014",
@@ -132,8 +136,8 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor MissingInputShape = Error(
             "NG0030",
-            "Image layer without an input shape",
-            "{0} layer {1} reads a C×H×W image, but network '{2}' does not declare the shape of its input; add [Input(channels, height, width)], e.g. [Input(1, 28, 28)]");
+            "Layer without an input shape",
+            "{0} layer {1} {3}, but network '{2}' does not declare the shape of its input; {4}");
 
         public static readonly DiagnosticDescriptor ShapeMismatch = Error(
             "NG0031",

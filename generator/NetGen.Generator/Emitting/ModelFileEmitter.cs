@@ -107,7 +107,8 @@ namespace NetGen.Generator.Emitting
             }
 
             w.Line();
-            using (w.Block("private global::NetGen.IO.TensorEntry[] ModelTensors() => new[]", close: "};"))
+            // A network without parameters (pooling only) writes an empty file: the array's type cannot come from its elements.
+            using (w.Block("private global::NetGen.IO.TensorEntry[] ModelTensors() => new" + (tensors.Count == 0 ? " global::NetGen.IO.TensorEntry" : string.Empty) + "[]", close: "};"))
             {
                 foreach ((string name, ParameterTensor tensor) in tensors)
                 {

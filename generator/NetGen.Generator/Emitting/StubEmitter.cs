@@ -100,6 +100,13 @@ namespace NetGen.Generator.Emitting
                 w.Line($"public void Load(string path) => {fail};");
                 w.Line($"public void Load(global::System.IO.Stream stream) => {fail};");
                 w.Line($"public void Load(global::NetGen.IO.SafeTensorsFile file) => {fail};");
+                if (stub.CompiledWeights)
+                {
+                    w.Line("public const string CompiledWeightsResource = \"\";");
+                    w.Line("public const string CompiledWeightsSha256 = \"\";");
+                    w.Line($"public void CopyCompiledWeights() => {fail};");
+                }
+
                 w.Line($"public void SaveOnnx(string path) => {fail};");
                 w.Line($"public void SaveOnnx(global::System.IO.Stream stream) => {fail};");
                 if (stub.Interfaces)

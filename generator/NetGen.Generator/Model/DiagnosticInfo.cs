@@ -43,7 +43,8 @@ namespace NetGen.Generator.Model
     internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, StubModel? Stub = null, WeightsRequest? Weights = null);
     /// <summary>
     /// The public surface of a network whose declaration has errors: names, precision, head and optimizer as far as they
-    /// could be read (defaults otherwise); PerStep: one output (and label) per time step. Equatable values only.
+    /// could be read (defaults otherwise); PerStep: one output (and label) per time step; CompiledWeights: the declaration asks
+    /// for compiled-in weights (their members are declared too). Equatable values only.
     /// </summary>
     internal sealed record StubModel(
         string Namespace,
@@ -55,5 +56,24 @@ namespace NetGen.Generator.Model
         OptimizerKind Optimizer,
         bool Recurrent,
         bool PerStep,
-        bool Interfaces);
+        bool Interfaces,
+        bool CompiledWeights)
+    {
+        /// <summary>
+        /// The stub of a network that parsed but cannot be generated (its compiled-in weights do not fit it, NG0023): its
+        /// whole public surface, read from the model.
+        /// </summary>
+        public static StubModel For(NetworkModel model) => new(
+            model.Namespace,
+            model.ContainingTypes,
+            model.ClassName,
+            model.HintName,
+            model.Precision,
+            model.Head,
+            model.Optimizer,
+            Recurrent: model.SequenceLength > 0,
+            PerStep: model.SequenceLength > 0 && model.Nodes[model.Nodes.Count - 1].Rows > 1,
+            model.Interfaces,
+            CompiledWeights: true);
+    }
 }

@@ -55,8 +55,14 @@ namespace NetGen.Generator.Parsing
         private Value _input;
 
         /// <summary>The network's input: [Input]'s shape (null for vector networks, whose first layer says how wide it is).</summary>
-        public void SetInput(LayerShape? shape, int rows) =>
+        public void SetInput(LayerShape? shape, int rows, bool declaredInvalid = false)
+        {
             _input = new Value(shape, rows, shape is not null, "the input ([Input])", shape?.Arithmetic ?? string.Empty, "input");
+            _inputDeclaredInvalid = declaredInvalid;
+        }
+
+        /// <summary>[Input] is written but in error (already reported): the first layer does not report it missing (NG0030) too.</summary>
+        private bool _inputDeclaredInvalid;
 
         private Value ValueOf(int node) => node == NodeModel.NetworkInput ? _input : _values[node];
 
@@ -107,7 +113,7 @@ namespace NetGen.Generator.Parsing
                 }
 
                 string label = layers.ToString(CultureInfo.InvariantCulture) + scope.LabelSuffix;
-                bool first = scope.ReadsNetworkInput && current == NodeModel.NetworkInput;
+                bool first = scope.ReadsNetworkInput && current == NodeModel.NetworkInput && !_inputDeclaredInvalid;
                 int node;
                 if (entry.FullName == LayerKinds.ResidualAttribute)
                 {
@@ -202,7 +208,7 @@ namespace NetGen.Generator.Parsing
             AttributeData data = entry.Data;
             if (data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0].Value is double s)
             {
-                if (double.IsNaN(s) || double.IsInfinity(s) || s < 0)
+                if (double.IsNaN(s) || !(s <= float.MaxValue) || s < 0) // the float networks' literal must be finite too
                 {
                     found.Add(Diagnostic(DiagnosticDescriptors.InvalidSlope, NetworkParser.ArgumentLocation(entry.Syntax, 0, data), s.ToString("R", CultureInfo.InvariantCulture)));
                 }

@@ -115,7 +115,7 @@ namespace NetGen.Generator.Parsing
             {
                 if (r.ReadsNetworkInput)
                 {
-                    r.Error(DiagnosticDescriptors.MissingInputShape, LocationInfo.From(r.Syntax.GetLocation()), r.Kind, r.Label, r.NetworkName);
+                    r.Error(DiagnosticDescriptors.MissingInputShape, LocationInfo.From(r.Syntax.GetLocation()), r.Kind, r.Label, r.NetworkName, "comes first, so it would take the shape of the network's input", "put it after a layer (dropout on the input of a vector network is not supported), or declare an image with [Input(channels, height, width)]");
                 }
 
                 r.OutputKnown = false;

@@ -236,7 +236,7 @@ namespace NetGen.Generator.Parsing
             {
                 if (ReadsNetworkInput)
                 {
-                    Error(DiagnosticDescriptors.MissingInputShape, LocationInfo.From(Syntax.GetLocation()), Kind, Label, NetworkName);
+                    Error(DiagnosticDescriptors.MissingInputShape, LocationInfo.From(Syntax.GetLocation()), Kind, Label, NetworkName, "reads a C×H×W image", "add [Input(channels, height, width)], e.g. [Input(1, 28, 28)]");
                 }
 
                 OutputKnown = false;

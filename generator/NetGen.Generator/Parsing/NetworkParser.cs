@@ -26,6 +26,12 @@ namespace NetGen.Generator.Parsing
         public const long MaxUnits = 1_000_000;
 
         /// <summary>
+        /// Upper bound on the layers the generator writes (fused activations not counted): each has its own methods, about
+        /// 13 KB of C#, so 512 layers are about 7 MB of generated code and half a minute of compilation.
+        /// </summary>
+        public const int MaxLayers = 512;
+
+        /// <summary>
         /// The oldest C# the generated code compiles as: it uses native-sized integers (nuint, C# 9) and nullable
         /// annotations (C# 8). A consumer on an older version gets NG0022 instead of a cascade of CS8370/CS8400.
         /// </summary>
@@ -77,7 +83,7 @@ namespace NetGen.Generator.Parsing
             if (Blocks.IsBlock(type))
             {
                 // A class marked both [Block] and [Network]: the block's own check reports it, once.
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0, PerStepOutputs(layers)));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0, PerStepOutputs(layers), weights is not null));
             }
 
 
@@ -110,14 +116,14 @@ namespace NetGen.Generator.Parsing
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), Weights: weights);
             }
 
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer is RecurrentModel), PerStepOutputs(layers)));
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer is RecurrentModel), PerStepOutputs(layers), weights is not null));
         }
 
         /// <summary>
         /// The stub for a declaration with errors, or null when a stub would itself fail to compile: the class is not a
         /// partial, non-generic class in partial types (NG0002, NG0003), or the user declares a member the stub would too.
         /// </summary>
-        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent, bool perStep)
+        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent, bool perStep, bool compiledWeights)
         {
             if (diagnostics.Any(d => d.Id == DiagnosticDescriptors.NetworkNotPartial.Id || d.Id == DiagnosticDescriptors.UnsupportedNetworkType.Id || d.Id == DiagnosticDescriptors.MemberConflict.Id))
             {
@@ -143,7 +149,8 @@ namespace NetGen.Generator.Parsing
                 Optimizer: optimizer,
                 Recurrent: recurrent,
                 PerStep: recurrent && perStep,
-                Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion });
+                Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion },
+                CompiledWeights: compiledWeights);
         }
 
         /// <summary>

@@ -32,7 +32,7 @@ namespace NetGen.Generator.Weights
                     DiagnosticDescriptors.CompiledWeightsInvalid.Id,
                     request.At,
                     new EquatableArray<string>(new[] { request.Path, model.ClassName.TrimStart('@'), problem }));
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(diagnostic)), parsed.Stub, request);
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(diagnostic)), parsed.Stub ?? StubModel.For(model), request);
             }
 
             return new ParseResult(model with { Weights = weights }, parsed.Diagnostics, parsed.Stub, request);
