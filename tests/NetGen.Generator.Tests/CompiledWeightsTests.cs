@@ -120,6 +120,29 @@ namespace NetGen.Generator.Tests
             AssertOneError(Tiny, Run(Tiny, WeightsFiles.Raw("/project/models/tiny.safetensors", TinyFile())), "it is listed in AdditionalFiles, but NetGen's build targets did not convert it");
         }
 
+        /// <summary>A network whose weights do not fit gets the stub of its whole surface: code using it adds no error to NG0023.</summary>
+        [Fact]
+        public void Code_using_a_network_whose_weights_do_not_fit_compiles_against_its_stub()
+        {
+            string source = Tiny + """
+
+                public static class Use
+                {
+                    public static int Run(W.Tiny net)
+                    {
+                        net.CopyCompiledWeights();
+                        net.SaveOnnx("tiny.onnx");
+                        _ = W.Tiny.CompiledWeightsSha256;
+                        return net.Classify(new float[W.Tiny.InputSize]);
+                    }
+                }
+                """;
+            GeneratorHarness.Result result = Run(source, WeightsFiles.Converted("models/other.safetensors", TinyFile()));
+            Assert.Equal("NG0023", Assert.Single(result.GeneratorDiagnostics).Id);
+            Assert.Empty(result.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+            Assert.Contains("This stub declares the public members", Assert.Single(result.Sources).Source, StringComparison.Ordinal);
+        }
+
         [Fact]
         public void A_double_network_takes_F64_and_rejects_F32()
         {
@@ -189,6 +212,49 @@ namespace NetGen.Generator.Tests
             Assert.All(third.TrackedOutputSteps["SourceOutput"].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
         }
 
+        /// <summary>
+        /// The compiler embeds the weights file after the generator validated it; a file that changed in between (the same
+        /// length, other values: a training run's Save finishing mid-build) is an exception naming both hashes when the
+        /// network is made, and the validated bytes give the file's values.
+        /// </summary>
+        [Fact]
+        public void The_embedded_bytes_must_be_the_validated_ones()
+        {
+            byte[] validated = TinyFile(1), changed = TinyFile(2);
+            Assert.Equal(validated.Length, changed.Length);
+            const string Probe = "public static class Probe { public static float[] Parameters() => new W.Tiny().Parameters.ToArray(); }";
+            CSharpCompilation input = GeneratorHarness.Compilation(Tiny, "using System.Linq; " + Probe);
+            GeneratorHarness.Driver(LanguageVersion.Latest, ImmutableArray.Create(WeightsFiles.Converted("models/tiny.safetensors", validated)))
+                .RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+            Assert.Empty(diagnostics);
+
+            float[] parameters = RunProbe(output, validated);
+            Assert.Equal(WeightsFiles.Dense(1, true, 4, 8, 3).SelectMany(t => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.Data).ToArray()), parameters);
+
+            var e = Assert.Throws<System.Reflection.TargetInvocationException>(() => RunProbe(output, changed));
+            var inner = Assert.IsType<InvalidOperationException>(e.InnerException?.InnerException ?? e.InnerException);
+            string Hash(byte[] bytes) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant();
+            Assert.Contains("'NetGen.Weights/models/tiny.safetensors' has SHA-256 " + Hash(changed) + ", but the build validated " + Hash(validated), inner.Message, StringComparison.Ordinal);
+        }
+
+        private static float[] RunProbe(Compilation compilation, byte[] resource)
+        {
+            using var image = new System.IO.MemoryStream();
+            var description = new ResourceDescription("NetGen.Weights/models/tiny.safetensors", () => new System.IO.MemoryStream(resource), isPublic: true);
+            Microsoft.CodeAnalysis.Emit.EmitResult emitted = compilation.Emit(image, manifestResources: new[] { description });
+            Assert.True(emitted.Success, string.Join("; ", emitted.Diagnostics.Take(3)));
+            var context = new System.Runtime.Loader.AssemblyLoadContext("weights", isCollectible: true);
+            try
+            {
+                image.Position = 0;
+                return (float[])context.LoadFromStream(image).GetType("Probe", throwOnError: true)!.GetMethod("Parameters")!.Invoke(null, null)!;
+            }
+            finally
+            {
+                context.Unload();
+            }
+        }
+
         private static void AssertOneError(string source, GeneratorHarness.Result result, string message)
         {
             Diagnostic diagnostic = Assert.Single(result.GeneratorDiagnostics);
@@ -197,7 +263,7 @@ namespace NetGen.Generator.Tests
             string text = diagnostic.GetMessage(CultureInfo.InvariantCulture);
             Assert.StartsWith("Weights file '", text, StringComparison.Ordinal);
             Assert.Contains(message, text, StringComparison.Ordinal);
-            Assert.Empty(result.Networks);
+            Assert.Contains("This stub declares the public members", Assert.Single(result.Sources).Source, StringComparison.Ordinal); // no network code: its stub
             string argument = source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length);
             Assert.StartsWith("Weights = ", argument, StringComparison.Ordinal);
         }

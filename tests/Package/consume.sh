@@ -217,11 +217,11 @@ fi
 # --- 5. Compiled-in weights through the package's build targets ------------------------------------------
 # The project only lists the file in AdditionalFiles; the package's build/NetGen.targets hands it to the generator,
 # which checks it against the topology, and embeds it. The app must start with the file's values and read no file.
-write_weights() { # write_weights PATH HIDDEN: a 4-HIDDEN-3 nn.Sequential state_dict in safetensors, values from a seed
-  python3 - "$1" "$2" <<'PY'
+write_weights() { # write_weights PATH HIDDEN [SEED]: a 4-HIDDEN-3 nn.Sequential state_dict in safetensors, values from a seed
+  python3 - "$1" "$2" "${3:-7}" <<'PY'
 import json, random, struct, sys
 path, hidden = sys.argv[1], int(sys.argv[2])
-random.seed(7)
+random.seed(int(sys.argv[3]))
 header, blob = {}, b""
 for name, shape in [("0.weight", [hidden, 4]), ("0.bias", [hidden]), ("2.weight", [3, hidden]), ("2.bias", [3])]:
     n = shape[0] * (shape[1] if len(shape) > 1 else 1)
@@ -281,6 +281,68 @@ elif grep -q "error NG0023: .*tensor '0.weight' has shape \[8, 4\]; expected \[1
   pass "a weights file of another topology fails the build with NG0023, after an incremental build"
 else
   cat "$tmp/weights-mismatch.log"; fail "build failed, but without the expected NG0023"
+fi
+
+# Weights files anywhere: names that differ only by a space and an underscore, a file outside the project by a relative
+# path and another by an absolute one, a file listed twice. Each network gets its own file's values, and the build
+# writes nothing outside obj/ (before, the absolute path's copy went beside the user's model, and the project-external
+# file was "not among the AdditionalFiles").
+echo "== compiled-in weights from odd paths ($tmp/paths)"
+new_consumer "$tmp/paths"
+mkdir -p "$tmp/paths/models" "$tmp/shared" "$tmp/elsewhere"
+write_weights "$tmp/paths/models/a b.safetensors" 16 1
+write_weights "$tmp/paths/models/a_b.safetensors" 16 2
+write_weights "$tmp/shared/outside.safetensors" 16 3
+write_weights "$tmp/elsewhere/absolute.safetensors" 16 4
+touch "$tmp/paths-marker"
+sed -i "s#</Project>#  <ItemGroup>\n    <AdditionalFiles Include=\"models/a b.safetensors\" />\n    <AdditionalFiles Include=\"models/a_b.safetensors\" />\n    <AdditionalFiles Include=\"models/a b.safetensors\" />\n    <AdditionalFiles Include=\"../shared/outside.safetensors\" />\n    <AdditionalFiles Include=\"$tmp/elsewhere/absolute.safetensors\" />\n  </ItemGroup>\n</Project>#" "$tmp/paths/Consumer.csproj"
+cat > "$tmp/paths/Program.cs" <<'CS'
+using System;
+using System.Linq;
+using NetGen;
+
+int failures = 0;
+Check(new Space().Parameters.ToArray(), "models/a b.safetensors");
+Check(new Underscore().Parameters.ToArray(), "models/a_b.safetensors");
+Check(new Outside().Parameters.ToArray(), "../shared/outside.safetensors");
+Check(new Absolute().Parameters.ToArray(), "../elsewhere/absolute.safetensors");
+return failures;
+
+void Check(float[] compiled, string file)
+{
+    var loaded = new Plain();
+    loaded.Load(file);
+    bool same = compiled.SequenceEqual(loaded.Parameters.ToArray());
+    Console.WriteLine($"{file}: compiled-in weights {(same ? "equal" : "differ from")} the file");
+    failures += same ? 0 : 1;
+}
+
+[Network(Weights = "models/a b.safetensors")][Dense(4, 16)][Relu][Dense(16, 3)][Softmax]
+public partial class Space { }
+
+[Network(Weights = "models/a_b.safetensors")][Dense(4, 16)][Relu][Dense(16, 3)][Softmax]
+public partial class Underscore { }
+
+[Network(Weights = "../shared/outside.safetensors")][Dense(4, 16)][Relu][Dense(16, 3)][Softmax]
+public partial class Outside { }
+
+[Network(Weights = "../elsewhere/absolute.safetensors")][Dense(4, 16)][Relu][Dense(16, 3)][Softmax]
+public partial class Absolute { }
+
+[Network][Dense(4, 16)][Relu][Dense(16, 3)][Softmax]
+public partial class Plain { }
+CS
+if dotnet build "$tmp/paths" -c Release -p:TreatWarningsAsErrors=true --nologo -v quiet > "$tmp/paths-build.log" 2>&1; then
+  pass "a project whose weights files are outside it, listed twice or named alike builds"
+  stray="$(find "$tmp/paths/models" "$tmp/shared" "$tmp/elsewhere" -newer "$tmp/paths-marker" -type f)"
+  [[ -z "$stray" ]] && pass "the build wrote nothing beside the weights files" || { echo "$stray"; fail "the build wrote beside the weights files"; }
+  if (cd "$tmp/paths" && dotnet bin/Release/net10.0/Consumer.dll > "$tmp/paths-run.log" 2>&1); then
+    sed 's/^/  | /' "$tmp/paths-run.log"; pass "each network starts with its own file's weights"
+  else
+    sed 's/^/  | /' "$tmp/paths-run.log"; fail "a network does not start with its own file's weights"
+  fi
+else
+  grep -E "error|warning" "$tmp/paths-build.log" | sort -u | head -20; fail "a project with weights files from odd paths does not build"
 fi
 
 # --- 6. The second package: NetGen.Console ---------------------------------------------------------------

@@ -63,6 +63,7 @@ namespace NetGen.Generator.Emitting
                     w.Line($"throw new global::System.InvalidOperationException(\"The compiled-in weights resource '\" + CompiledWeightsResource + \"' is \" + stream.Length + \" bytes; the build validated {weights.Length.ToString(CultureInfo.InvariantCulture)}.\");");
                 }
 
+                w.Line("global::NetGen.Runtime.CompiledWeights.Verify(stream, CompiledWeightsResource, CompiledWeightsSha256);");
                 w.Line();
 
                 for (int i = 0; i < tensors.Count; i++)
