@@ -483,6 +483,35 @@ namespace NetGen.Runtime.Tests
             }
         }
 
+        /// <summary>
+        /// A write past the process's file-size limit (ulimit -f, SIGXFSZ ignored) or the file system's fails in .NET with the
+        /// ArgumentOutOfRangeException below, from FileStream.Write: Save reports it as the IOException it is, naming the file,
+        /// and leaves the old file and no temporary (a trainer that keeps its result on I/O failures then keeps it here too).
+        /// </summary>
+        [Fact]
+        public void Save_PastTheFileSizeLimit_IsAnIOExceptionNamingTheFile()
+        {
+            string dir = Directory.CreateTempSubdirectory("netgen-st").FullName;
+            try
+            {
+                string path = Path.Combine(dir, "model.safetensors");
+                SafeTensors.Save(path, Mlp());
+                byte[] before = File.ReadAllBytes(path);
+
+                var big = new[] { TensorEntry.Create("w", new[] { 1000 }, new float[1000]) };
+                var e = Assert.Throws<IOException>(() => SafeTensors.Save(path, big, null, s => new FailingStream(
+                    s, failAfter: 100, () => new ArgumentOutOfRangeException("value", "Specified file length was too large for the file system."))));
+                Assert.StartsWith("Writing '" + path + "' failed: the file grew past the largest file", e.Message, StringComparison.Ordinal);
+                Assert.IsType<ArgumentOutOfRangeException>(e.InnerException);
+                Assert.Equal(before, File.ReadAllBytes(path));
+                Assert.Equal(new[] { "model.safetensors" }, Directory.GetFiles(dir).Select(Path.GetFileName));
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
         [Fact]
         public void Save_InvalidArguments_CreateNoFile()
         {
@@ -503,12 +532,14 @@ namespace NetGen.Runtime.Tests
         private sealed class FailingStream : Stream
         {
             private readonly Stream _inner;
+            private readonly Func<Exception> _failure;
             private long _remaining;
 
-            public FailingStream(Stream inner, long failAfter)
+            public FailingStream(Stream inner, long failAfter, Func<Exception>? failure = null)
             {
                 _inner = inner;
                 _remaining = failAfter;
+                _failure = failure ?? (() => new IOException("injected"));
             }
 
             public override bool CanRead => false;
@@ -537,7 +568,7 @@ namespace NetGen.Runtime.Tests
                 {
                     _inner.Write(buffer.Slice(0, (int)_remaining));
                     _remaining = 0;
-                    throw new IOException("injected");
+                    throw _failure();
                 }
 
                 _remaining -= buffer.Length;

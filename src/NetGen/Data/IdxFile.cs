@@ -138,6 +138,11 @@ namespace NetGen.Data
 
                 File.Move(temp, full, overwrite: true);
             }
+            catch (ArgumentOutOfRangeException e)
+            {
+                TryDelete(temp);
+                throw NetGen.IO.AtomicFile.TooLarge(full, e);
+            }
             catch
             {
                 TryDelete(temp);

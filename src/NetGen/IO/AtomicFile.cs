@@ -77,6 +77,15 @@ namespace NetGen.IO
             return true;
         }
 
+        /// <summary>
+        /// The error for a write that went past the largest file allowed. .NET reports EFBIG (the file system's limit, or the
+        /// process's <c>ulimit -f</c> with SIGXFSZ ignored) as an <see cref="ArgumentOutOfRangeException"/> from the stream's
+        /// Write; it is an I/O failure of <paramref name="path"/>, and callers that handle I/O failures handle it too.
+        /// </summary>
+        internal static IOException TooLarge(string path, ArgumentOutOfRangeException e) => new(
+            "Writing '" + path + "' failed: the file grew past the largest file the file system or the process's file-size limit allows (" + e.Message + ")",
+            e);
+
         internal static void TryDelete(string path)
         {
             try

@@ -73,6 +73,11 @@ namespace NetGen.IO
 
                 File.Move(tempPath, fullPath, overwrite: true);
             }
+            catch (ArgumentOutOfRangeException e)
+            {
+                AtomicFile.TryDelete(tempPath);
+                throw AtomicFile.TooLarge(fullPath, e);
+            }
             catch
             {
                 AtomicFile.TryDelete(tempPath);

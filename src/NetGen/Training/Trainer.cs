@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Numerics;
 using System.Threading;
 using NetGen.Data;
@@ -67,8 +68,30 @@ namespace NetGen.Training
                 throw new ArgumentException("The training set is empty.", nameof(train));
             }
 
+            if (options.CheckpointPath is { } checkpoint)
+            {
+                RemoveStaleTemporaries(Path.GetFullPath(checkpoint));
+            }
+
             var run = new Run<TNet, T, TTarget>(net, train, options, validation, progress, cancellationToken);
             return run.Execute();
+        }
+
+        /// <summary>
+        /// Removes the temporary files an earlier save of this checkpoint left when it was killed half way (a hidden
+        /// ".name.0123456789ab.tmp" beside it), which no later save would remove.
+        /// </summary>
+        private static void RemoveStaleTemporaries(string checkpoint)
+        {
+            string folder = Path.GetDirectoryName(checkpoint)!;
+            string name = Path.GetFileName(checkpoint);
+            foreach (string file in Directory.EnumerateFiles(folder, ".*" + NetGen.IO.AtomicFile.Suffix))
+            {
+                if (NetGen.IO.AtomicFile.IsTempNameFor(Path.GetFileName(file), name))
+                {
+                    NetGen.IO.AtomicFile.TryDelete(file);
+                }
+            }
         }
 
         /// <summary>Throws when the data set's feature or target count differs from the network's.</summary>
@@ -281,7 +304,18 @@ namespace NetGen.Training
                     bool stop = UpdateEarlyStopping(metrics);
                     if (_o.CheckpointPath is { } path && (epoch % _o.CheckpointEvery == 0 || epoch == _o.Epochs || stop))
                     {
-                        TrainingCheckpoint.Save<TNet, T, TTarget>(path, _net, _position, _best, _o);
+                        try
+                        {
+                            TrainingCheckpoint.Save<TNet, T, TTarget>(path, _net, _position, _best, _o);
+                        }
+                        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                        {
+                            // The epochs trained are kept: the network holds this epoch's parameters, the history is returned.
+                            return Result(StopReason.CheckpointFailed, string.Format(
+                                CultureInfo.InvariantCulture,
+                                "Writing the checkpoint of epoch {0} to '{1}' failed: {2} The network holds that epoch's parameters; the previous checkpoint, if any, is unchanged.",
+                                epoch, path, e.Message));
+                        }
                     }
 
                     if (_progress is not null)

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 
 namespace NetGen.Training
 {
@@ -94,6 +95,22 @@ namespace NetGen.Training
             if (LearningRate is null)
             {
                 throw new ArgumentException("LearningRate must be set.", nameof(LearningRate));
+            }
+
+            if (CheckpointPath is { } path)
+            {
+                // Checked before the first epoch, not when the first checkpoint is written after it.
+                string full = Path.GetFullPath(path);
+                if (Directory.Exists(full))
+                {
+                    throw new ArgumentException($"CheckpointPath '{path}' is a folder; name a file in it, e.g. '{Path.Combine(path, "run.ckpt")}'.", nameof(CheckpointPath));
+                }
+
+                string folder = Path.GetDirectoryName(full)!;
+                if (!Directory.Exists(folder))
+                {
+                    throw new ArgumentException($"The folder of CheckpointPath '{path}' does not exist: {folder}.", nameof(CheckpointPath));
+                }
             }
         }
 

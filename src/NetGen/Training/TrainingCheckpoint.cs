@@ -22,6 +22,9 @@ namespace NetGen.Training
     {
         private const string Kind = "netgen.checkpoint";
 
+        /// <summary>The largest step count a checkpoint may hold: 2^53, the last one a double (a schedule's k) holds exactly.</summary>
+        private const long MaxStepCount = 1L << 53;
+
         public static void Save<TNet, T, TTarget>(string path, TNet net, TrainingPosition position, NetworkState<T>? best, TrainerOptions options)
             where TNet : class, ITrainable<TNet, T, TTarget>
             where T : unmanaged, IFloatingPointIeee754<T>
@@ -59,7 +62,8 @@ namespace NetGen.Training
             {
                 ["format"] = "pt",
                 ["netgen.kind"] = Kind,
-                ["netgen.network"] = typeof(TNet).Name,
+                ["netgen.network"] = NetworkName<TNet>(),
+                ["netgen.summary"] = TNet.Summary,
                 ["netgen.epoch"] = position.Epoch.ToString(CultureInfo.InvariantCulture),
                 ["netgen.step_count"] = net.StepCount.ToString(CultureInfo.InvariantCulture),
                 ["netgen.seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
@@ -84,7 +88,8 @@ namespace NetGen.Training
             SafeTensorsFile file = SafeTensors.Load(path);
             IReadOnlyDictionary<string, string> m = file.Metadata;
             Expect(path, m, "netgen.kind", Kind);
-            Expect(path, m, "netgen.network", typeof(TNet).Name);
+            Expect(path, m, "netgen.network", NetworkName<TNet>());
+            ExpectSummary(path, m, TNet.Summary);
             Expect(path, m, "netgen.seed", options.Seed.ToString(CultureInfo.InvariantCulture));
             Expect(path, m, "netgen.batch_size", options.BatchSize.ToString(CultureInfo.InvariantCulture));
             Expect(path, m, "netgen.shuffle", options.Shuffle ? "true" : "false");
@@ -93,6 +98,12 @@ namespace NetGen.Training
                 " (the training set's contents or order differ from the run's: pass it as it was first passed, e.g. loaded again, not the same instance after training shuffled it)");
             int epoch = Int(path, m, "netgen.epoch");
             long steps = Long(path, m, "netgen.step_count");
+            if (steps > MaxStepCount)
+            {
+                // A schedule reads the step as a double, and the optimizers count on from it: beyond 2^53 neither is exact.
+                throw Error(path, "netgen.step_count", string.Format(CultureInfo.InvariantCulture, "expected at most 2^53 = {0} steps but found {1}", MaxStepCount, steps));
+            }
+
             int bestEpoch = Int(path, m, "netgen.best_epoch");
             int wait = Int(path, m, "netgen.wait");
             double bestLoss = Double(path, m, "netgen.best_loss");
@@ -254,6 +265,40 @@ namespace NetGen.Training
             {
                 throw Error(path, key, $"expected '{expected}' but found '{actual}'{why}");
             }
+        }
+
+        /// <summary>The network's full type name (namespace and containing types included).</summary>
+        private static string NetworkName<TNet>() => typeof(TNet).FullName ?? typeof(TNet).Name;
+
+        /// <summary>
+        /// The checkpoint's network has the run's topology, sizes and optimizer: its generated Summary (the layers, their
+        /// shapes and parameters, the precision and the optimizer) is the same, else the first line that differs is named.
+        /// </summary>
+        private static void ExpectSummary(string path, IReadOnlyDictionary<string, string> m, string summary)
+        {
+            if (!m.TryGetValue("netgen.summary", out string? written))
+            {
+                throw Error(path, "netgen.summary", "missing: the checkpoint does not say which topology and optimizer it was written for");
+            }
+
+            if (written == summary)
+            {
+                return;
+            }
+
+            string[] expected = summary.Split('\n'), actual = written.Split('\n');
+            int line = 0;
+            while (line < expected.Length && line < actual.Length && expected[line] == actual[line])
+            {
+                line++;
+            }
+
+            throw Error(path, "netgen.summary", string.Format(
+                CultureInfo.InvariantCulture,
+                "the checkpoint was written by another topology or optimizer; line {0} of the network's summary is '{1}' but the checkpoint's is '{2}'",
+                line + 1,
+                line < expected.Length ? expected[line].Trim() : "(none)",
+                line < actual.Length ? actual[line].Trim() : "(none)"));
         }
 
         private static int Int(string path, IReadOnlyDictionary<string, string> m, string key) =>

@@ -17,6 +17,12 @@ namespace NetGen.Training
 
         /// <summary>The cancellation token was signalled; the run stopped between two steps.</summary>
         Cancelled,
+
+        /// <summary>
+        /// Writing a checkpoint failed (a full disk, a file-size limit, a folder removed): the run stopped after that epoch,
+        /// whose parameters the network holds; <see cref="TrainingResult.Message"/> names the path and the error.
+        /// </summary>
+        CheckpointFailed,
     }
 
     /// <summary>The metrics of one epoch.</summary>

@@ -152,7 +152,57 @@ namespace NetGen.Tests.Training
             Assert.Contains("netgen.seed: expected '8' but found '7'", e.Message, StringComparison.Ordinal);
 
             e = Assert.Throws<InvalidDataException>(() => Trainer.Fit(new BlobMomentum(), BlobData.Create(200, 1), Options(4) with { ResumeFrom = checkpoint }));
-            Assert.Contains("netgen.network: expected 'BlobMomentum' but found 'BlobAdam'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("netgen.network: expected 'NetGen.Tests.Training.BlobMomentum' but found 'NetGen.Tests.Training.BlobAdam'", e.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ResumingAnotherNetworksCheckpointIsAnError()
+        {
+            string checkpoint = Path.Combine(_dir, "run.ckpt");
+            Trainer.Fit(new BlobAdam(), BlobData.Create(200, 1), Options(2) with { CheckpointPath = checkpoint });
+
+            // A class of the same name and parameter count in another namespace: another network.
+            var e = Assert.Throws<InvalidDataException>(() => Trainer.Fit(new Lookalikes.BlobAdam(), BlobData.Create(200, 1), Options(4) with { ResumeFrom = checkpoint }));
+            Assert.Contains("netgen.network: expected 'NetGen.Tests.Training.Lookalikes.BlobAdam' but found 'NetGen.Tests.Training.BlobAdam'", e.Message, StringComparison.Ordinal);
+
+            // The same class whose declaration changed between the runs (here: the checkpoint's summary edited as if its
+            // activation had been ReLU): the summary's first differing line is named, nothing is resumed.
+            byte[] bytes = File.ReadAllBytes(checkpoint);
+            int at = IndexOf(bytes, ", tanh"u8);
+            Assert.True(at > 0 && at < 8 + BitConverter.ToInt64(bytes, 0), "the summary is in the header");
+            ", ReLU"u8.CopyTo(bytes.AsSpan(at));
+            File.WriteAllBytes(checkpoint, bytes);
+            var net = new BlobAdam();
+            float[] before = net.Parameters.ToArray();
+            e = Assert.Throws<InvalidDataException>(() => Trainer.Fit(net, BlobData.Create(200, 1), Options(4) with { ResumeFrom = checkpoint }));
+            Assert.Contains("netgen.summary: the checkpoint was written by another topology or optimizer; line ", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Linear(2, 16), tanh", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Linear(2, 16), ReLU", e.Message, StringComparison.Ordinal);
+            Assert.Equal(before, net.Parameters.ToArray());
+        }
+
+        private static int IndexOf(byte[] bytes, ReadOnlySpan<byte> text) => bytes.AsSpan().IndexOf(text);
+
+        [Fact]
+        public void A_checkpoint_whose_step_count_is_absurd_is_an_error_naming_it()
+        {
+            string checkpoint = Path.Combine(_dir, "run.ckpt");
+            Trainer.Fit(new BlobAdam(), BlobData.Create(200, 1), Options(2) with { CheckpointPath = checkpoint });
+            NetGen.IO.SafeTensorsFile file = NetGen.IO.SafeTensors.Load(checkpoint);
+            var metadata = new Dictionary<string, string>(file.Metadata) { ["netgen.step_count"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var tensors = file.Tensors.Select(t =>
+            {
+                var values = new float[t.ElementCount];
+                file.CopyTo(t.Name, values);
+                return NetGen.IO.TensorEntry.Create(t.Name, t.Shape, values);
+            }).ToList();
+            NetGen.IO.SafeTensors.Save(checkpoint, tensors, metadata);
+
+            var net = new BlobAdam();
+            float[] before = net.Parameters.ToArray();
+            var e = Assert.Throws<InvalidDataException>(() => Trainer.Fit(net, BlobData.Create(200, 1), Options(4) with { ResumeFrom = checkpoint }));
+            Assert.Contains("netgen.step_count: expected at most 2^53 = 9007199254740992 steps but found 9223372036854775807", e.Message, StringComparison.Ordinal);
+            Assert.Equal(before, net.Parameters.ToArray());
         }
 
         [Fact]
@@ -272,6 +322,59 @@ namespace NetGen.Tests.Training
             long small = Measure(160);     // 10 steps per epoch
             long large = Measure(16_000);  // 1,000 steps per epoch, and 100 times as many progress reports
             Assert.True(large - small <= 0, $"{small} bytes for 20 steps, {large} bytes for 2,000");
+        }
+
+        [Fact]
+        public void A_checkpoint_path_that_cannot_be_written_is_an_error_before_the_first_epoch()
+        {
+            var net = new BlobAdam();
+            float[] before = net.Parameters.ToArray();
+            var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(net, BlobData.Create(200, 1), Options(2) with { CheckpointPath = _dir }));
+            Assert.Equal("CheckpointPath", e.ParamName);
+            Assert.Contains("is a folder", e.Message, StringComparison.Ordinal);
+            string missing = Path.Combine(_dir, "no-such-folder", "run.ckpt");
+            e = Assert.Throws<ArgumentException>(() => Trainer.Fit(net, BlobData.Create(200, 1), Options(2) with { CheckpointPath = missing }));
+            Assert.Contains("does not exist: " + Path.Combine(_dir, "no-such-folder"), e.Message, StringComparison.Ordinal);
+            Assert.Equal(before, net.Parameters.ToArray());
+            Assert.Equal(0, net.StepCount);
+        }
+
+        [Fact]
+        public void A_save_killed_half_way_leaves_no_temporary_file_behind_the_next_run()
+        {
+            string checkpoint = Path.Combine(_dir, "run.ckpt");
+            string stale = Path.Combine(_dir, ".run.ckpt.0123456789ab.tmp");
+            string other = Path.Combine(_dir, ".model.safetensors.0123456789ab.tmp");
+            File.WriteAllBytes(stale, new byte[100]);
+            File.WriteAllBytes(other, new byte[100]);
+            Trainer.Fit(new BlobAdam(), BlobData.Create(200, 1), Options(1) with { CheckpointPath = checkpoint });
+            Assert.False(File.Exists(stale), "the stale temporary of this checkpoint is removed");
+            Assert.True(File.Exists(other), "another file's temporary is not this run's to remove");
+            Assert.Equal(new[] { ".model.safetensors.0123456789ab.tmp", "run.ckpt" }, Directory.GetFiles(_dir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void A_checkpoint_that_cannot_be_written_stops_the_run_and_keeps_its_result()
+        {
+            string checkpoint = Path.Combine(_dir, "run.ckpt");
+            var net = new BlobAdam();
+            bool blocked = false;
+            var progress = new Reports(p =>
+            {
+                if (p.Epoch == 2 && !blocked)
+                {
+                    // Between the checkpoints of epochs 1 and 2 the target becomes a folder that is not empty: no rename onto it.
+                    File.Delete(checkpoint);
+                    Directory.CreateDirectory(Path.Combine(checkpoint, "inside"));
+                    blocked = true;
+                }
+            });
+            TrainingResult result = Trainer.Fit(net, BlobData.Create(200, 1), Options(4) with { CheckpointPath = checkpoint }, progress: progress);
+            Assert.Equal(StopReason.CheckpointFailed, result.Reason);
+            Assert.Equal(2, result.History.Count);
+            Assert.Contains("Writing the checkpoint of epoch 2 to '" + checkpoint + "' failed", result.Message, StringComparison.Ordinal);
+            Assert.All(net.Parameters.ToArray(), v => Assert.True(float.IsFinite(v)));
+            Assert.Empty(Directory.GetFiles(_dir, "*.tmp", SearchOption.AllDirectories).Concat(Directory.GetFiles(_dir, ".*", SearchOption.AllDirectories)));
         }
 
         /// <summary>A synchronous IProgress (Progress&lt;T&gt; posts to the thread pool).</summary>

@@ -39,3 +39,12 @@ namespace NetGen.Tests.Graph
     [Dense(16, 16)]
     public sealed class DenseBlock16 { }
 }
+
+namespace NetGen.Tests.Training.Lookalikes
+{
+    /// <summary>Named like <see cref="Training.BlobAdam"/>, with its parameter count and optimizer but another activation.</summary>
+    [Network(Optimizer = Optimizer.Adam)]
+    [Dense(2, 16)][Relu]
+    [Dense(16, 3)][Softmax]
+    public partial class BlobAdam { }
+}
