@@ -44,11 +44,32 @@ namespace NetGen.Data.Tests
         public void TheHeaderIsDetectedOrForced()
         {
             Assert.Equal(1, Labels("label,x\n0,1\n", new CsvOptions()).Count);
-            Assert.Equal(2, Labels("0,1\n1,2\n", new CsvOptions()).Count);
+            Assert.Equal(2, Labels("1,2\n0,1\n", new CsvOptions()).Count);
             Assert.Equal(1, Labels("0,1\n1,2\n", new CsvOptions { Header = CsvHeader.Present }).Count);
             var e = Assert.Throws<DataFormatException>(() => Labels("label,x\n0,1\n", new CsvOptions { Header = CsvHeader.Absent }));
             Assert.Equal("data.csv: line 1, column 1: expected a non-negative integer label but found 'label'.", e.Message);
             Assert.Throws<ArgumentException>(() => Labels("a,b\n", new CsvOptions { Header = CsvHeader.Absent, Targets = CsvColumns.Named("a") }));
+        }
+
+        /// <summary>pandas' header of unnamed columns, "0,1,2", is all numbers: Auto asks the caller instead of reading it as an example.</summary>
+        [Fact]
+        public void ColumnNumbersAsTheFirstRecordAreNotGuessed()
+        {
+            var e = Assert.Throws<DataFormatException>(() => Labels("0,1,2\n1,0.5,0.25\n0,0.1,0.2\n", new CsvOptions()));
+            Assert.StartsWith("data.csv: line 1, column 1: the first record is the column numbers 0 to 2, which looks like a header", e.Message, StringComparison.Ordinal);
+            Assert.Equal(2, Labels("0,1,2\n1,0.5,0.25\n0,0.1,0.2\n", new CsvOptions { Header = CsvHeader.Present }).Count);
+            Assert.Equal(3, Labels("0,1,2\n1,0.5,0.25\n0,0.1,0.2\n", new CsvOptions { Header = CsvHeader.Absent }).Count);
+            Assert.Equal(3, Labels("0,1,3\n1,0.5,0.25\n0,0.1,0.2\n", new CsvOptions()).Count); // not the column numbers: data
+        }
+
+        [Fact]
+        public void A_header_without_records_and_a_byte_order_mark_get_clear_treatment()
+        {
+            var e = Assert.Throws<DataFormatException>(() => Labels("label,x\n", new CsvOptions()));
+            Assert.Equal("data.csv: expected at least one data record but found none.", e.Message);
+            Dataset d = Labels("\uFEFFlabel,x\n1,0.5\n", new CsvOptions { Targets = CsvColumns.Named("label") });
+            Assert.Equal(1, d.Label(0));
+            Assert.EndsWith("the file is empty.", Assert.Throws<DataFormatException>(() => Labels("\uFEFF", new CsvOptions())).Message, StringComparison.Ordinal);
         }
 
         [Fact]
@@ -76,7 +97,7 @@ namespace NetGen.Data.Tests
             e = Assert.Throws<DataFormatException>(() => Labels("y,x\n0,1\n\"multi\nline\",2\n1,2,3\n", new CsvOptions()));
             Assert.Equal("data.csv: line 3, column 1: expected a non-negative integer label but found 'multi\nline'.", e.Message);
 
-            e = Assert.Throws<DataFormatException>(() => Labels("0,1\n1,2,3\n", new CsvOptions()));
+            e = Assert.Throws<DataFormatException>(() => Labels("0,2\n1,2,3\n", new CsvOptions()));
             Assert.Equal("data.csv: line 2, column 3: expected 2 fields (as in the first record) but found 3.", e.Message);
 
             e = Assert.Throws<DataFormatException>(() => Labels("a,b\n0,1\n", new CsvOptions { Targets = CsvColumns.Named("c") }));
@@ -85,12 +106,12 @@ namespace NetGen.Data.Tests
             e = Assert.Throws<DataFormatException>(() => Targets("1,NaN\n", new CsvOptions()));
             Assert.Equal("data.csv: line 1, column 2: expected a finite number (feature) but found 'NaN'.", e.Message);
 
-            e = Assert.Throws<DataFormatException>(() => Labels("0,1\n5,1\n", new CsvOptions(), 3));
+            e = Assert.Throws<DataFormatException>(() => Labels("0,2\n5,1\n", new CsvOptions(), 3));
             Assert.Equal("data.csv: line 2, column 1: expected a label from 0 to 2 but found 5.", e.Message);
 
             e = Assert.Throws<DataFormatException>(() => Labels("0,12345678\n", new CsvOptions { MaxRecordLength = 6 }));
             Assert.Contains("expected at most 6 characters in a record", e.Message, StringComparison.Ordinal);
-            Assert.Throws<ArgumentException>(() => Labels("0,1,2\n", new CsvOptions { Targets = CsvColumns.FirstColumns(2) }));
+            Assert.Throws<ArgumentException>(() => Labels("0,1,3\n", new CsvOptions { Targets = CsvColumns.FirstColumns(2) }));
         }
     }
 }

@@ -73,6 +73,19 @@ namespace NetGen.Data.Tests
             Assert.ThrowsAny<ArgumentException>(() => new Dataset(new float[6], new[] { 0, 2 }, 3, 2));
         }
 
+        [Theory]
+        [InlineData(float.NaN)]
+        [InlineData(float.PositiveInfinity)]
+        [InlineData(float.NegativeInfinity)]
+        public void A_non_finite_feature_is_rejected_naming_its_example_and_feature(float value)
+        {
+            var features = new float[12];
+            features[7] = value;
+            var e = Assert.Throws<ArgumentException>(() => new Dataset(features, new[] { 0, 1, 0, 1 }, 3, 2));
+            Assert.Equal("features", e.ParamName);
+            Assert.Contains($"example 2 has {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} at feature 1", e.Message, StringComparison.Ordinal);
+        }
+
         [Fact]
         public void ShuffleIsAPermutationKeepingLabelsAttached()
         {
@@ -164,6 +177,18 @@ namespace NetGen.Data.Tests
         {
             Dataset d = Dataset.FromPixels(new byte[] { 0, 255, 51, 102 }, new[] { 1, 0 }, 2, 2);
             Assert.Equal(new[] { 0f, 1f, 0.2f, 0.4f }, d.AllFeatures.ToArray());
+        }
+
+        [Theory]
+        [InlineData(1e-45f)]
+        [InlineData(5e-7f)]
+        [InlineData(0f)]
+        [InlineData(-1f)]
+        public void A_deviation_below_MinStdDev_is_rejected_rather_than_dividing_into_infinity(float std)
+        {
+            var e = Assert.Throws<ArgumentException>(() => Standardization.Create(StandardizationMode.PerFeature, new float[] { 0, 0 }, new float[] { 1, std }));
+            Assert.Contains("at feature 1", e.Message, StringComparison.Ordinal);
+            Assert.NotNull(Standardization.Create(StandardizationMode.PerFeature, new float[] { 0, 0 }, new float[] { 1, Standardization.MinStdDev }));
         }
 
         [Fact]

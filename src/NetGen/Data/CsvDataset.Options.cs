@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NetGen.Data
 {
@@ -31,10 +32,12 @@ namespace NetGen.Data
             ArgumentNullException.ThrowIfNull(options);
             ArgumentOutOfRangeException.ThrowIfNegative(classCount);
             var (features, labels, featureCount, _, lastLine) = Read<float, int>(reader, name, options, labels: true, classCount);
-            int classes = classCount > 0 ? classCount : labels.Max() + 1;
-            return labels.Length == 0
-                ? throw new DataFormatException(name + ": expected at least one data record but found none.", name, -1, lastLine, 0)
-                : new Dataset(features, labels, featureCount, classes);
+            if (labels.Length == 0)
+            {
+                throw new DataFormatException(name + ": expected at least one data record but found none.", name, -1, lastLine, 0);
+            }
+
+            return new Dataset(features, labels, featureCount, classCount > 0 ? classCount : labels.Max() + 1);
         }
 
         /// <summary>
@@ -85,6 +88,15 @@ namespace NetGen.Data
                 CsvHeader.Absent => false,
                 _ => options.Targets.Names.Count > 0 || Enumerable.Range(0, columns).Any(i => !double.TryParse(csv.Field(i), NumberStyles.Float, CultureInfo.InvariantCulture, out _)),
             };
+            if (options.Header == CsvHeader.Auto && !header && columns >= 2 && IsColumnNumbers(csv, columns))
+            {
+                // pandas writes "0,1,2,…" as the header of a frame without column names: as data it would be one more
+                // example, label 0. All numbers, it cannot be told from data: the caller says which it is.
+                throw csv.Error(csv.Line, 1, string.Format(CultureInfo.InvariantCulture,
+                    "the first record is the column numbers 0 to {0}, which looks like a header (pandas writes one for unnamed columns) but is all numbers; set CsvOptions.Header to CsvHeader.Present to skip it or CsvHeader.Absent to read it as data",
+                    columns - 1));
+            }
+
             int[] targetColumns = TargetColumns(csv, name, options, columns, header);
             if (labels && targetColumns.Length != 1)
             {
@@ -103,8 +115,8 @@ namespace NetGen.Data
             }
 
             int featureCount = columns - targetColumns.Length;
-            var features = new List<T>(1024);
-            var targets = new List<TTarget>(64);
+            var features = new ChunkedList<T>();
+            var targets = new ChunkedList<TTarget>();
             bool first = !header;
             long lastLine = csv.Line;
             while (first || csv.Read())
@@ -131,11 +143,12 @@ namespace NetGen.Data
                             throw csv.Error(csv.Line, c + 1, string.Format(CultureInfo.InvariantCulture, "expected a label from 0 to {0} but found {1}", classCount - 1, label));
                         }
 
-                        targets.Add((TTarget)(object)label);
+                        targets.Add(Unsafe.As<int, TTarget>(ref label)); // TTarget is int here: no boxing per value
                     }
                     else
                     {
-                        targets.Add((TTarget)(object)Number<T>(csv, c, "target"));
+                        T target = Number<T>(csv, c, "target");
+                        targets.Add(Unsafe.As<T, TTarget>(ref target)); // TTarget is T here
                     }
                 }
 
@@ -161,6 +174,20 @@ namespace NetGen.Data
             }
 
             return value;
+        }
+
+        /// <summary>Whether the current record is "0,1,…,columns−1": the column numbers, as a header.</summary>
+        private static bool IsColumnNumbers(CsvRecordReader csv, int columns)
+        {
+            for (int i = 0; i < columns; i++)
+            {
+                if (!int.TryParse(csv.Field(i), NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value != i)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static int[] TargetColumns(CsvRecordReader csv, string name, CsvOptions options, int columns, bool header)

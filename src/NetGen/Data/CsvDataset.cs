@@ -67,8 +67,8 @@ namespace NetGen.Data
 
         private static Dataset Parse(ref LineReader lines, string name, int classCount)
         {
-            float[] features = new float[1024];
-            int[] labels = new int[64];
+            var features = new ChunkedList<float>();
+            var labels = new ChunkedList<int>();
             int rows = 0;
             int featureCount = -1;
             int maxLabel = -1;
@@ -125,21 +125,9 @@ namespace NetGen.Data
                         name, -1, lineNumber, Math.Min(fields, featureCount + 1) + 1);
                 }
 
-                if (rows == labels.Length)
+                if ((long)(rows + 1) * featureCount > Array.MaxLength)
                 {
-                    Array.Resize(ref labels, labels.Length * 2);
-                }
-
-                long needed = (long)(rows + 1) * featureCount;
-                if (needed > features.Length)
-                {
-                    long grown = Math.Max(needed, 2L * features.Length);
-                    if (needed > Array.MaxLength)
-                    {
-                        throw Error(name, lineNumber, 1, default, "expected at most " + Array.MaxLength.ToString(CultureInfo.InvariantCulture) + " feature values in total");
-                    }
-
-                    Array.Resize(ref features, (int)Math.Min(grown, Array.MaxLength));
+                    throw Error(name, lineNumber, 1, default, "expected at most " + Array.MaxLength.ToString(CultureInfo.InvariantCulture) + " feature values in total");
                 }
 
                 ReadOnlySpan<char> labelText = NextField(ref rest);
@@ -159,8 +147,7 @@ namespace NetGen.Data
                 }
 
                 maxLabel = Math.Max(maxLabel, label);
-                labels[rows] = label;
-                Span<float> row = features.AsSpan(rows * featureCount, featureCount);
+                labels.Add(label);
                 for (int c = 0; c < featureCount; c++)
                 {
                     ReadOnlySpan<char> text = NextField(ref rest);
@@ -169,7 +156,7 @@ namespace NetGen.Data
                         throw Error(name, lineNumber, c + 2, text, "expected a finite number");
                     }
 
-                    row[c] = value;
+                    features.Add(value);
                 }
 
                 rows++;
@@ -180,9 +167,7 @@ namespace NetGen.Data
                 throw new DataFormatException(name + ": expected at least one data row but found none.", name, -1, lineNumber, 0);
             }
 
-            Array.Resize(ref labels, rows);
-            Array.Resize(ref features, rows * featureCount);
-            return new Dataset(features, labels, featureCount, classCount > 0 ? classCount : maxLabel + 1);
+            return new Dataset(features.ToArray(), labels.ToArray(), featureCount, classCount > 0 ? classCount : maxLabel + 1);
         }
 
         private static ReadOnlySpan<char> NextField(ref ReadOnlySpan<char> rest)

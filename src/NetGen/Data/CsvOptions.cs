@@ -8,7 +8,11 @@ namespace NetGen.Data
     /// <summary>Whether a CSV file's first record is a header.</summary>
     public enum CsvHeader
     {
-        /// <summary>A header when the first record has a field that is not a number, or when target columns are chosen by name.</summary>
+        /// <summary>
+        /// A header when the first record has a field that is not a number, or when target columns are chosen by name; data
+        /// otherwise. A first record of the column numbers 0, 1, …, n − 1 (pandas' header for unnamed columns) is neither:
+        /// it is a <see cref="DataFormatException"/> asking for <see cref="Present"/> or <see cref="Absent"/>.
+        /// </summary>
         Auto,
 
         /// <summary>The first record is a header.</summary>

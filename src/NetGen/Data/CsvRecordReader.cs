@@ -230,7 +230,21 @@ namespace NetGen.Data
         {
             _position = 0;
             _end = _reader.Read(_block, 0, BlockSize);
+            if (!_filled)
+            {
+                // A byte order mark that the reader left in the text (a StringReader, a StreamReader told not to detect
+                // encodings) is not part of the first field's name.
+                _filled = true;
+                _position = _end > 0 && _block[0] == '\uFEFF' ? 1 : 0;
+                if (_position == _end)
+                {
+                    return Fill();
+                }
+            }
+
             return _end > 0;
         }
+
+        private bool _filled;
     }
 }

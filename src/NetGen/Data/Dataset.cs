@@ -80,7 +80,7 @@ namespace NetGen.Data
         private int[]? _order;
 
         /// <summary>Wraps existing arrays (not copied).</summary>
-        /// <param name="features">Row-major features, <c>labels.Length × featureCount</c> values.</param>
+        /// <param name="features">Row-major features, <c>labels.Length × featureCount</c> values, all finite (a NaN or ±∞ is an <see cref="ArgumentException"/> naming the example and the feature).</param>
         /// <param name="labels">One label per example, each in [0, <paramref name="classCount"/>).</param>
         /// <param name="featureCount">Features per example (at least 1).</param>
         /// <param name="classCount">Number of classes (at least 1).</param>
@@ -98,6 +98,16 @@ namespace NetGen.Data
             }
 
             Guard.Labels(labels, classCount, nameof(labels));
+            for (int i = 0; i < features.Length; i++)
+            {
+                if (!float.IsFinite(features[i]))
+                {
+                    throw new ArgumentException(
+                        string.Format(CultureInfo.InvariantCulture, "Expected finite features but example {0} has {1} at feature {2}.", i / featureCount, features[i], i % featureCount),
+                        nameof(features));
+                }
+            }
+
             _features = features;
             _labels = labels;
             FeatureCount = featureCount;

@@ -51,7 +51,7 @@ namespace NetGen.Data
         /// </summary>
         /// <param name="mode">Per-feature (one mean and deviation per feature) or global (one of each).</param>
         /// <param name="mean">The means, finite.</param>
-        /// <param name="stdDev">The deviations divided by, finite and positive, as many as means.</param>
+        /// <param name="stdDev">The deviations divided by, finite and at least <see cref="MinStdDev"/> (a smaller one would turn features into ±∞), as many as means.</param>
         public static Standardization Create(StandardizationMode mode, ReadOnlySpan<float> mean, ReadOnlySpan<float> stdDev)
         {
             if (mode is not (StandardizationMode.PerFeature or StandardizationMode.Global))
@@ -68,10 +68,10 @@ namespace NetGen.Data
 
             for (int i = 0; i < mean.Length; i++)
             {
-                if (!float.IsFinite(mean[i]) || !float.IsFinite(stdDev[i]) || !(stdDev[i] > 0))
+                if (!float.IsFinite(mean[i]) || !float.IsFinite(stdDev[i]) || !(stdDev[i] >= MinStdDev))
                 {
                     throw new ArgumentException(
-                        string.Format(CultureInfo.InvariantCulture, "Expected a finite mean and a finite positive deviation at feature {0} but got {1} and {2}.", i, mean[i], stdDev[i]),
+                        string.Format(CultureInfo.InvariantCulture, "Expected a finite mean and a finite deviation of at least MinStdDev ({0}) at feature {1} but got {2} and {3}.", MinStdDev, i, mean[i], stdDev[i]),
                         nameof(stdDev));
                 }
             }
