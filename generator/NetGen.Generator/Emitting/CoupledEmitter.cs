@@ -253,29 +253,13 @@ namespace NetGen.Generator.Emitting
         /// <summary>TrainingThreads of a network with batch statistics.</summary>
         private void EmitThreads(CodeWriter w)
         {
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// Threads a mini-batch Train may use (default 1). Batch normalization takes its statistics over the whole mini-batch,");
-            w.Line("/// so each layer runs over all of it before the next starts; the layers that treat examples apart split it into fixed");
-            w.Line("/// parts of at least MinPartExamples examples (at most MaxParts), whose gradients are added in part order. The parts");
-            w.Line("/// depend on the batch size alone, so every value gives bit-identical results; with 2 or more, up to that many parts");
-            w.Line("/// run at once. Not thread-safe itself: set it between Train calls.");
-            w.Line("/// </summary>");
-            using (w.Block("public int TrainingThreads"))
-            {
-                w.Line("get => _trainingThreads;");
-                using (w.Block("set"))
-                {
-                    using (w.Block("if (value < 1 || value > 64)"))
-                    {
-                        w.Line("throw new ArgumentOutOfRangeException(nameof(value), value, \"Expected 1 to 64 threads.\");");
-                    }
-
-                    w.Line();
-                    w.Line("_trainingThreads = value;");
-                }
-            }
-
+            EmitTrainingThreadsProperty(
+                w,
+                "Threads a mini-batch Train may use (default 1). Batch normalization takes its statistics over the whole mini-batch,",
+                "so each layer runs over all of it before the next starts; the layers that treat examples apart split it into fixed",
+                "parts of at least MinPartExamples examples (at most MaxParts), whose gradients are added in part order. The parts",
+                "depend on the batch size alone, so every value gives bit-identical results; with 2 or more, up to that many parts",
+                "run at once. Not thread-safe itself: set it between Train calls.");
             w.Line();
             w.Line("private int _trainingThreads = 1;");
         }

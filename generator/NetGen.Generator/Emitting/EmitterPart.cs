@@ -257,5 +257,35 @@ namespace NetGen.Generator.Emitting
 
             EmitTrainingBatchGuard(w, "count");
         }
+
+        /// <summary>
+        /// The TrainingThreads property (1 to 64, set between Train calls) with its documentation, over the field _trainingThreads. What the
+        /// threads do differs between a network with batch statistics and one without: the caller says it in the summary.
+        /// </summary>
+        protected static void EmitTrainingThreadsProperty(CodeWriter w, params string[] summary)
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            foreach (string line in summary)
+            {
+                w.Line("/// " + line);
+            }
+
+            w.Line("/// </summary>");
+            using (w.Block("public int TrainingThreads"))
+            {
+                w.Line("get => _trainingThreads;");
+                using (w.Block("set"))
+                {
+                    using (w.Block("if (value < 1 || value > 64)"))
+                    {
+                        w.Line("throw new ArgumentOutOfRangeException(nameof(value), value, \"Expected 1 to 64 threads.\");");
+                    }
+
+                    w.Line();
+                    w.Line("_trainingThreads = value;");
+                }
+            }
+        }
     }
 }

@@ -39,30 +39,14 @@ namespace NetGen.Generator.Emitting
 
             string targetType = _head.IntegerLabels ? "int" : T;
             string runner = $"global::NetGen.Runtime.DataParallel<{T}, {targetType}>";
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is");
-            w.Line("/// split into that many fixed, contiguous parts whose gradients are computed at the same time and added in part");
-            w.Line("/// order; the parts then add, check and step one range of the parameters each. The result is the same on every");
-            w.Line("/// run, whatever the scheduling (it may differ from the 1-thread result in the last bits, since the sums are grouped");
-            w.Line("/// differently). A smaller batch, where splitting does not pay, runs on the calling thread alone, exactly as with one");
-            w.Line("/// thread. Not thread-safe itself: set it between Train calls.");
-            w.Line("/// </summary>");
-            using (w.Block("public int TrainingThreads"))
-            {
-                w.Line("get => _trainingThreads;");
-                using (w.Block("set"))
-                {
-                    using (w.Block("if (value < 1 || value > 64)"))
-                    {
-                        w.Line("throw new ArgumentOutOfRangeException(nameof(value), value, \"Expected 1 to 64 threads.\");");
-                    }
-
-                    w.Line();
-                    w.Line("_trainingThreads = value;");
-                }
-            }
-
+            EmitTrainingThreadsProperty(
+                w,
+                "Threads a mini-batch Train uses (default 1). With 2 or more, a batch of at least MinParallelBatch examples is",
+                "split into that many fixed, contiguous parts whose gradients are computed at the same time and added in part",
+                "order; the parts then add, check and step one range of the parameters each. The result is the same on every",
+                "run, whatever the scheduling (it may differ from the 1-thread result in the last bits, since the sums are grouped",
+                "differently). A smaller batch, where splitting does not pay, runs on the calling thread alone, exactly as with one",
+                "thread. Not thread-safe itself: set it between Train calls.");
             w.Line();
             w.Line($"/// <summary>The smallest batch worth splitting across threads: {MinParallelBatchReason}.</summary>");
             w.Line($"private const int MinParallelBatch = {MinParallelBatch};");

@@ -272,6 +272,19 @@ namespace NetGen.Generator.Emitting.Layers
 
         public abstract void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels);
 
+        /// <summary>A mini-batch forward pass that runs the per-example Layer{l}Forward on each row (layers without parameters to share).</summary>
+        protected void EmitForwardBatchPerExample(CodeWriter w, Numeric t, string kind)
+        {
+            string T = t.Type;
+            w.Line($"/// <summary>Layer {I} ({kind}) forward for a mini-batch: row n of y from row n of x.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void Layer{I}ForwardBatch(ref {T} p, ref {T} x, ref {T} y, int count, ref {T} s)"))
+            using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
+            {
+                w.Line($"Layer{I}Forward(ref p, ref Unsafe.Add(ref x, n * {Inputs}), ref Unsafe.Add(ref y, n * {Outputs}));");
+            }
+        }
+
         /// <summary>Layer{l}ForwardBlock, for layers that <see cref="SupportsBlocks"/>.</summary>
         public virtual void EmitForwardBlock(CodeWriter w, Numeric t, Kernels kernels)
         {

@@ -124,19 +124,7 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
-        public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            string T = t.Type;
-            w.Line($"/// <summary>Layer {I} (MaxPool2D) forward for a mini-batch: row n of y from row n of x.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}ForwardBatch(ref {T} p, ref {T} x, ref {T} y, int count, ref {T} s)"))
-            {
-                using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
-                {
-                    w.Line($"Layer{I}Forward(ref p, ref Unsafe.Add(ref x, n * {Inputs}), ref Unsafe.Add(ref y, n * {Outputs}));");
-                }
-            }
-        }
+        public override void EmitForwardBatch(CodeWriter w, Numeric t, Kernels kernels) => EmitForwardBatchPerExample(w, t, "MaxPool2D");
 
         public override void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
