@@ -198,6 +198,25 @@ namespace NetGen
     }
 
     /// <summary>
+    /// GELU in its exact form, x·Φ(x) = x·(1 + erf(x/√2))/2, as PyTorch's <c>nn.GELU()</c>; usable wherever an activation
+    /// is. Its derivative Φ(x) + x·φ(x) needs x, not the output, so it is always a layer of its own (never computed inside
+    /// the kernels of the layer before it).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class GeluAttribute : Attribute
+    {
+    }
+
+    /// <summary>
+    /// SiLU (swish), x·σ(x), as PyTorch's <c>nn.SiLU()</c>; usable wherever an activation is. Like GELU, its derivative
+    /// σ(x)·(1 + x·(1 − σ(x))) needs x, so it is a layer of its own.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class SiluAttribute : Attribute
+    {
+    }
+
+    /// <summary>
     /// Identity output head after the last Dense layer (and its activation, if any): the network is a regressor,
     /// Predict returns the outputs as they are and the loss is the mean squared error on float targets.
     /// </summary>

@@ -51,6 +51,12 @@ namespace NetGen.Onnx.Tests
     public partial class SigmoidTanhMultiLabel : IFloatNet { }
 
     [Network]
+    [Dense(6, 8)][Gelu]
+    [Dense(8, 5)][Silu]
+    [Dense(5, 4)][Softmax]
+    public partial class GeluSiluSoftmax : IFloatNet { }
+
+    [Network]
     [Dense(4, 10)][LeakyRelu(0.2)]
     [Dense(10, 2)][Identity]
     public partial class LeakyRegression : IFloatNet { }

@@ -85,6 +85,7 @@ namespace NetGen.Onnx.Tests
             string[] dense = { "Gemm" };
             yield return Float(new ReluLeakySoftmax(), ReluLeakySoftmax.InputSize, ReluLeakySoftmax.OutputSize, dense.Concat(new[] { "Relu", "LeakyRelu", "Softmax" }));
             yield return Float(new SigmoidTanhMultiLabel(), SigmoidTanhMultiLabel.InputSize, SigmoidTanhMultiLabel.OutputSize, dense.Concat(new[] { "Sigmoid", "Tanh" }));
+            yield return Float(new GeluSiluSoftmax(), GeluSiluSoftmax.InputSize, GeluSiluSoftmax.OutputSize, dense.Concat(new[] { "Div", "Erf", "Add", "Mul", "Sigmoid", "Softmax" }));
             yield return Float(new LeakyRegression(), LeakyRegression.InputSize, LeakyRegression.OutputSize, dense.Concat(new[] { "LeakyRelu" }));
             yield return Float(new WideLinearSoftmax(), WideLinearSoftmax.InputSize, WideLinearSoftmax.OutputSize, dense.Concat(new[] { "Relu", "Softmax" }));
             yield return Double(new DoubleSoftmax(), DoubleSoftmax.InputSize, DoubleSoftmax.OutputSize, dense.Concat(new[] { "Relu", "Softmax" }));

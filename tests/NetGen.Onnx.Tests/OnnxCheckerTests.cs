@@ -50,6 +50,12 @@ namespace NetGen.Onnx.Tests
                     continue;
                 }
 
+                if (tensor.GetProperty("name").GetString()!.StartsWith("scalar_", StringComparison.Ordinal))
+                {
+                    Assert.Equal(elementType, type);   // the constants of GELU's graph
+                    continue;
+                }
+
                 Assert.Equal(elementType, type);
                 sum += tensor.GetProperty("sum").GetDouble();
             }

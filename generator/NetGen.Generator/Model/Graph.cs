@@ -30,12 +30,13 @@ namespace NetGen.Generator.Model
 
         /// <summary>
         /// Whether node <paramref name="index"/> is an activation computed by the layer that produces its input: that layer
-        /// takes activations (its output is stored and f′ is read from it) and nothing else reads its value before f.
+        /// takes activations (its output is stored and f′ is read from it), nothing else reads its value before f, and f′ can
+        /// be read from f's output (not GELU's or SiLU's).
         /// </summary>
         public static bool IsFused(IReadOnlyList<NodeModel> nodes, int[] consumers, int index)
         {
             NodeModel node = nodes[index];
-            if (node.Layer is not ActivationModel || node.Inputs.Count != 1 || node.Inputs[0] < 0)
+            if (node.Layer is not ActivationModel activation || activation.Activation.DerivativeFromInput() || node.Inputs.Count != 1 || node.Inputs[0] < 0)
             {
                 return false;
             }

@@ -15,6 +15,22 @@ namespace NetGen.Generator.Model
         LeakyRelu,
         Sigmoid,
         Tanh,
+        Gelu,
+        Silu,
+    }
+
+    internal static class ActivationKinds
+    {
+        /// <summary>
+        /// Whether f′ needs the activation's input x rather than its output a = f(x) (GELU and SiLU are not invertible from
+        /// a): such an activation is always a layer of its own, whose backward pass reads its input, never fused.
+        /// </summary>
+        public static bool DerivativeFromInput(this ActivationKind kind) => kind switch
+        {
+            ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Sigmoid or ActivationKind.Tanh => false,
+            ActivationKind.Gelu or ActivationKind.Silu => true,
+            _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
+        };
     }
 
     /// <summary>Output head: what Predict returns and which loss Train minimizes.</summary>

@@ -85,6 +85,8 @@ namespace NetGen.Generator.Parsing
             ["NetGen.LeakyReluAttribute"] = ActivationKind.LeakyRelu,
             ["NetGen.SigmoidAttribute"] = ActivationKind.Sigmoid,
             ["NetGen.TanhAttribute"] = ActivationKind.Tanh,
+            ["NetGen.GeluAttribute"] = ActivationKind.Gelu,
+            ["NetGen.SiluAttribute"] = ActivationKind.Silu,
         };
 
         private static readonly Dictionary<string, HeadKind> s_heads = new()

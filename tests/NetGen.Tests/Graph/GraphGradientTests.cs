@@ -94,5 +94,38 @@ namespace NetGen.Tests.Graph
             int[] y = TestData.Labels(batch, InputNorm.OutputSize, 29);
             CentralDifferences.Check(nameof(InputNorm), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
         }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void Gelu_and_silu_after_a_dense_layer_and_a_residual(int batch)
+        {
+            var net = new SmoothNet();
+            double[] x = TestData.Doubles(batch * SmoothNet.InputSize, 31, 1.5);
+            int[] y = TestData.Labels(batch, SmoothNet.OutputSize, 33);
+            CentralDifferences.Check(nameof(SmoothNet), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4)]
+        public void Gelu_after_a_convolution(int batch)
+        {
+            var net = new SmoothConv();
+            double[] x = TestData.Doubles(batch * SmoothConv.InputSize, 35, 1.5);
+            int[] y = TestData.Labels(batch, SmoothConv.OutputSize, 37);
+            CentralDifferences.Check(nameof(SmoothConv), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(3)]
+        public void Silu_at_every_step_of_a_sequence(int batch)
+        {
+            var net = new SmoothSequence();
+            double[] x = TestData.Doubles(batch * SmoothSequence.InputSize, 39, 1.5);
+            double[] t = TestData.Doubles(batch * SmoothSequence.OutputSize, 41, 1.0);
+            CentralDifferences.Check(nameof(SmoothSequence), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, t, g));
+        }
     }
 }

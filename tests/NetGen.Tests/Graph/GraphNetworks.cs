@@ -147,4 +147,28 @@ namespace NetGen.Tests.Graph
     [Dense(8, 6)][LayerNorm(6)][Relu]
     [Dense(6, 2)][Identity]
     public partial class Norms1DAdamW { }
+
+    /// <summary>GELU after a Dense layer and SiLU after a residual's sum: layers of their own, whose f′ is read from their input.</summary>
+    [Network(Precision = Precision.Double)]
+    [Dense(5, 6)][Gelu]
+    [Residual(typeof(DenseBlock))][Silu]
+    [Dense(6, 3)][Softmax]
+    public partial class SmoothNet { }
+
+    /// <summary>GELU after a convolution, before a pool.</summary>
+    [Network(Precision = Precision.Double)]
+    [Input(2, 6, 6)]
+    [Conv2D(2, 3, 3, Padding = 1)][Gelu]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(27, 3)][Softmax]
+    public partial class SmoothConv { }
+
+    /// <summary>SiLU at every step of a sequence, between two recurrent layers; GELU between two Dense layers after them.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 3)]
+    [Lstm(2, 4, ReturnSequences = true)][Silu]
+    [Lstm(4, 4)]
+    [Dense(4, 3)][Gelu]
+    [Dense(3, 2)][Identity]
+    public partial class SmoothSequence { }
 }

@@ -160,6 +160,10 @@ namespace NetGen.Tests.Interop
                 MultiLabel<Pools>("Pools_1", 1, new[] { 2, 7, 7 }),
                 MultiLabel<Pools>("Pools_5", 5, new[] { 2, 7, 7 }),
                 Classifier<InputNorm>("InputNorm_5", 5, new[] { 3, 4, 4 }),
+                Classifier<SmoothNet>("SmoothNet_1", 1, new[] { 5 }),
+                Classifier<SmoothNet>("SmoothNet_6", 6, new[] { 5 }),
+                Classifier<SmoothConv>("SmoothConv_5", 5, new[] { 2, 6, 6 }),
+                Regressor<SmoothSequence>("SmoothSequence_4", 4, new[] { 3, 2 }),
                 FloatResNet(),
             };
 

@@ -41,7 +41,10 @@ namespace NetGen.Generator.Emitting.Activations
         /// <summary>An expression computing f(z) from the variable <paramref name="z"/>.</summary>
         public abstract string Forward(string z, Numeric t);
 
-        /// <summary>An expression for δ ⊙ f′ given δ in <paramref name="delta"/> and a = f(z) in <paramref name="a"/>.</summary>
+        /// <summary>
+        /// An expression for δ ⊙ f′ given δ in <paramref name="delta"/> and a = f(z) in <paramref name="a"/>; for an
+        /// activation whose f′ is read from its input (<see cref="ActivationKinds.DerivativeFromInput"/>), z in <paramref name="a"/>.
+        /// </summary>
         public abstract string Backward(string delta, string a, Numeric t);
 
         /// <summary>
@@ -110,6 +113,8 @@ namespace NetGen.Generator.Emitting.Activations
             ActivationKind.LeakyRelu => new LeakyRelu(slope),
             ActivationKind.Sigmoid => Sigmoid.Instance,
             ActivationKind.Tanh => Tanh.Instance,
+            ActivationKind.Gelu => Gelu.Instance,
+            ActivationKind.Silu => Silu.Instance,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
         };
     }

@@ -14,11 +14,15 @@ namespace NetGen.Generator.Emitting.Layers
     {
         private readonly LayerShape _shape;
 
+        /// <summary>f′ is read from the input (GELU, SiLU): this layer's backward pass applies it, not the layer after it.</summary>
+        private readonly bool _fromInput;
+
         public ActivationLayer(LayerContext context, ActivationModel model)
             : base(context)
         {
             _shape = model.Shape;
             Activation = Activation.For(model.Activation, model.Slope);
+            _fromInput = model.Activation.DerivativeFromInput();
             Rows = context.Node.Rows;
         }
 
@@ -51,14 +55,24 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override IEnumerable<string> BackwardEquations => Previous is null
             ? Array.Empty<string>()
-            : new[] { $"δ{Previous.Index} = δ{I}" + (Previous.OutputDerivativeEquation is { } derivative ? $" ⊙ f′({Previous.OutputName}),  {derivative}" : string.Empty) };
+            : new[]
+            {
+                $"δ{Previous.Index} = δ{I}"
+                    + (_fromInput ? $" ⊙ f′({InputName}),  {Activation.DerivativeEquation}" : string.Empty)
+                    + (Previous.OutputDerivativeEquation is { } derivative ? $" ⊙ f′({Previous.OutputName}),  {derivative}" : string.Empty),
+            };
 
-        public override string? OutputDerivativeEquation => Activation.DerivativeEquation;
+        public override string? OutputDerivativeEquation => _fromInput ? null : Activation.DerivativeEquation;
 
-        public override bool HasOutputDerivative => Activation is not Identity;
+        public override bool HasOutputDerivative => Activation is not Identity && !_fromInput;
 
-        public override void EmitOutputDerivative(CodeWriter w, Kernels kernels, string delta, string outputs, string? count = null) =>
-            Activation.EmitDerivative(w, kernels, Index, delta, outputs, Outputs, count);
+        public override void EmitOutputDerivative(CodeWriter w, Kernels kernels, string delta, string outputs, string? count = null)
+        {
+            if (!_fromInput) // else this layer's own backward pass applied f′, from its input
+            {
+                Activation.EmitDerivative(w, kernels, Index, delta, outputs, Outputs, count);
+            }
+        }
 
         public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch)
         {
@@ -98,13 +112,21 @@ namespace NetGen.Generator.Emitting.Layers
         public override void EmitBackwardBatch(CodeWriter w, Numeric t, Kernels kernels)
         {
             string dxParameter = Previous is null ? string.Empty : $", ref {t.Type} dx";
-            w.Line($"/// <summary>Layer {I} ({Activation.Name}) backward: δ of its input is δ{I}, whose f′ the layer after it applied (⊙ the f′ of the layer before it).</summary>");
+            w.Line(_fromInput
+                ? $"/// <summary>Layer {I} ({Activation.Name}) backward: δ of its input is δ{I} ⊙ f′ of its input (⊙ the f′ of the layer before it).</summary>"
+                : $"/// <summary>Layer {I} ({Activation.Name}) backward: δ of its input is δ{I}, whose f′ the layer after it applied (⊙ the f′ of the layer before it).</summary>");
             using (w.Block($"private static void Layer{I}BackwardBatch(ref {t.Type} p, ref {t.Type} target, {t.Type} alpha, ref {t.Type} x, ref {t.Type} d{dxParameter}, int count)"))
             {
                 if (Previous is not null)
                 {
+                    string rows = Rows > 1 ? $"(nuint)count * {Rows}" : "(nuint)count";
                     w.Line(Copy("d", "dx", $"count * {OutputWidth}"));
-                    EmitSourceDerivative(w, kernels, 0, "dx", "x", Rows > 1 ? $"(nuint)count * {Rows}" : "(nuint)count");
+                    if (_fromInput)
+                    {
+                        Activation.EmitDerivative(w, kernels, Index, "dx", "x", Outputs, rows);
+                    }
+
+                    EmitSourceDerivative(w, kernels, 0, "dx", "x", rows);
                 }
             }
         }

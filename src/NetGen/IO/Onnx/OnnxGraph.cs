@@ -133,6 +133,38 @@ namespace NetGen.IO
             return AddInitializer("const_" + (_constants++).ToString(CultureInfo.InvariantCulture), new[] { values.Length }, values.Length, bytes, Int64Type);
         }
 
+        /// <summary>Adds a constant scalar (a 0-d tensor named scalar_k) of the graph's element type; returns its name.</summary>
+        public string Scalar(double value)
+        {
+            byte[] bytes;
+            if (ElementType == DType.F32)
+            {
+                bytes = new byte[sizeof(float)];
+                BinaryPrimitives.WriteSingleLittleEndian(bytes, (float)value);
+            }
+            else
+            {
+                bytes = new byte[sizeof(double)];
+                BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
+            }
+
+            return AddInitializer("scalar_" + (_constants++).ToString(CultureInfo.InvariantCulture), ReadOnlySpan<int>.Empty, 1, bytes, _elementType);
+        }
+
+        /// <summary>
+        /// Adds GELU's nodes after <paramref name="x"/>, the exact form x·(1 + erf(x/√2))/2 (opset 17 has no Gelu operator;
+        /// this is the graph <c>torch.onnx.export</c> writes for <c>nn.GELU()</c>); returns the output's name.
+        /// </summary>
+        public string Gelu(string x)
+        {
+            string erf = Node("Erf", new[] { Node("Div", new[] { x, Scalar(Math.Sqrt(2)) }) });
+            string onePlus = Node("Add", new[] { erf, Scalar(1) });
+            return Node("Mul", new[] { Node("Mul", new[] { x, onePlus }), Scalar(0.5) });
+        }
+
+        /// <summary>Adds SiLU's nodes after <paramref name="x"/>, x·Sigmoid(x) (opset 17 has no Silu operator); returns the output's name.</summary>
+        public string Silu(string x) => Node("Mul", new[] { x, Node("Sigmoid", new[] { x }) });
+
         /// <summary>Adds a node of the default domain with one output; returns the output's name.</summary>
         /// <param name="opType">The operator, e.g. <c>"Gemm"</c>.</param>
         /// <param name="inputs">Its inputs: values returned by this graph (an empty string for an omitted optional input).</param>
