@@ -56,6 +56,17 @@ namespace NetGen.Onnx.Tests
     [Dense(5, 4)][Softmax]
     public partial class GeluSiluSoftmax : IFloatNet { }
 
+    [Network(SequenceLength = 4)]
+    [Dense(3, 5)][Gelu]
+    [LayerNorm(5)]
+    [Dense(5, 2)][Identity]
+    public partial class PerStepNoRecurrence : IFloatNet { }
+
+    [Network(SequenceLength = 5)]
+    [Dense(4, 6)][Silu]
+    [Dense(6, 3)][Softmax]
+    public partial class PerStepSoftmax : IFloatNet { }
+
     [Network]
     [Dense(4, 10)][LeakyRelu(0.2)]
     [Dense(10, 2)][Identity]

@@ -41,6 +41,12 @@ namespace NetGen.Generator.Emitting
                 w.Line("}");
                 w.Line();
                 w.Line("string x = g.Input(\"input\", InputSize);");
+                if (model.SequenceLength > 0)
+                {
+                    // Every layer reads [N·rows, features]: a sequence's T steps become rows (a recurrent layer regroups them).
+                    string features = (layers[0].InputWidth / model.SequenceLength).ToString(CultureInfo.InvariantCulture);
+                    w.Line($"x = g.Node(\"Reshape\", new[] {{ x, g.Int64s(-1, {features}) }});   // the T steps of an example as rows");
+                }
                 bool chain = plan.IsChain;
                 if (!chain)
                 {

@@ -55,6 +55,10 @@ namespace NetGen.Generator.Emitting
                 {
                     w.Line("public const int SequenceLength = 1;");
                     w.Line("public const long ActivationBytesPerExample = 0;");
+                }
+
+                if (stub.Streaming)
+                {
                     w.Line("public const int StreamStateSize = 1;");
                     w.Line($"public static void ResetState(global::System.Span<{t}> state) => {fail};");
                     w.Line($"public void Step(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output, global::System.Span<{t}> state) => {fail};");

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
@@ -43,7 +44,8 @@ namespace NetGen.Generator.Model
     internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, StubModel? Stub = null, WeightsRequest? Weights = null);
     /// <summary>
     /// The public surface of a network whose declaration has errors: names, precision, head and optimizer as far as they
-    /// could be read (defaults otherwise); PerStep: one output (and label) per time step; CompiledWeights: the declaration asks
+    /// could be read (defaults otherwise); Recurrent: the input is a sequence; Streaming: a recurrent layer carries a state
+    /// from step to step (Step and ResetState); PerStep: one output (and label) per time step; CompiledWeights: the declaration asks
     /// for compiled-in weights (their members are declared too). Equatable values only.
     /// </summary>
     internal sealed record StubModel(
@@ -55,6 +57,7 @@ namespace NetGen.Generator.Model
         HeadKind Head,
         OptimizerKind Optimizer,
         bool Recurrent,
+        bool Streaming,
         bool PerStep,
         bool Interfaces,
         bool CompiledWeights)
@@ -72,6 +75,7 @@ namespace NetGen.Generator.Model
             model.Head,
             model.Optimizer,
             Recurrent: model.SequenceLength > 0,
+            Streaming: model.Nodes.Any(n => n.Layer is RecurrentModel),
             PerStep: model.SequenceLength > 0 && model.Nodes[model.Nodes.Count - 1].Rows > 1,
             model.Interfaces,
             CompiledWeights: true);

@@ -161,12 +161,6 @@ namespace NetGen.Generator.Parsing
                 return false;
             }
 
-            if (recurrent < 0 && sequenceLength > 0)
-            {
-                diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, at, "SequenceLength = " + Int(sequenceLength), $"network '{networkName}' has no recurrent layer ([Lstm], [Gru] or [Rnn]) to read a sequence"));
-                return false;
-            }
-
             return true;
         }
 

@@ -133,6 +133,7 @@ namespace Samples
             }
 
             string x = g.Input("input", InputSize);
+            x = g.Node("Reshape", new[] { x, g.Int64s(-1, 28) });   // the T steps of an example as rows
             // Layer 0: LSTM(28, 128, batch_first=True)
             // LSTM node: its gate blocks are PyTorch's blocks 0, 3, 1, 2; the steps go in time-major, the hidden states come out batch-major.
             string[] wrb0 = g.RecurrentInitializers("0", 128, new[] { 0, 3, 1, 2 }, Layer0InputWeights, Layer0HiddenWeights, Layer0InputBias, Layer0HiddenBias);

@@ -145,6 +145,7 @@ namespace Samples
             }
 
             string x = g.Input("input", InputSize);
+            x = g.Node("Reshape", new[] { x, g.Int64s(-1, 3) });   // the T steps of an example as rows
             // Layer 0: GRU(3, 8, batch_first=True)
             // GRU node: its gate blocks are PyTorch's blocks 1, 0, 2; the steps go in time-major, the hidden states come out batch-major.
             string[] wrb0 = g.RecurrentInitializers("0", 8, new[] { 1, 0, 2 }, Layer0InputWeights, Layer0HiddenWeights, Layer0InputBias, Layer0HiddenBias);

@@ -164,6 +164,8 @@ namespace NetGen.Tests.Interop
                 Classifier<SmoothNet>("SmoothNet_6", 6, new[] { 5 }),
                 Classifier<SmoothConv>("SmoothConv_5", 5, new[] { 2, 6, 6 }),
                 Regressor<SmoothSequence>("SmoothSequence_4", 4, new[] { 3, 2 }),
+                Regressor<Sequence.PerStepDense>("PerStepDense_1", 1, new[] { 4, 3 }),
+                Regressor<Sequence.PerStepDense>("PerStepDense_5", 5, new[] { 4, 3 }),
                 FloatResNet(),
             };
 

@@ -31,8 +31,10 @@ from torch_interop import read_safetensors, write_safetensors  # noqa: E402
 
 
 def loss_of(head, z, targets):
+    """The mean loss; an output per step ([N, T, C]) is averaged over the examples and the steps, as NetGen's is."""
     if head == "Softmax":
-        return nn.functional.cross_entropy(z, targets.long())
+        return nn.functional.cross_entropy(z.reshape(-1, z.shape[-1]), targets.reshape(-1).long())
+    z = z.reshape(targets.shape)
     if head == "Sigmoid":
         return nn.functional.binary_cross_entropy_with_logits(z, targets)
     return nn.functional.mse_loss(z, targets)

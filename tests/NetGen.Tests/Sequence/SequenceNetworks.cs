@@ -1,0 +1,15 @@
+namespace NetGen.Tests.Sequence
+{
+    /// <summary>A sequence without recurrence: Dense, GELU and LayerNorm per step, an output per step.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 4)]
+    [Dense(3, 5)][Gelu]
+    [LayerNorm(5)]
+    [Dense(5, 2)][Identity]
+    public partial class PerStepDense { }
+
+    /// <summary>A label per step without recurrence: SiLU at every step, softmax over each step's outputs.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 5)]
+    [Dense(4, 6)][Silu]
+    [Dense(6, 3)][Softmax]
+    public partial class PerStepClassifier { }
+}
