@@ -12,4 +12,16 @@ namespace NetGen.Tests.Sequence
     [Dense(4, 6)][Silu]
     [Dense(6, 3)][Softmax]
     public partial class PerStepClassifier { }
+
+    /// <summary>Dropout at every step of a sequence without recurrence.</summary>
+    [Network(SequenceLength = 6)]
+    [Dense(3, 16)][Relu][Dropout(0.5)]
+    [Dense(16, 2)][Softmax]
+    public partial class PerStepDropout { }
+
+    /// <summary><see cref="PerStepDropout"/> without its dropout: the same evaluation-mode function.</summary>
+    [Network(SequenceLength = 6)]
+    [Dense(3, 16)][Relu]
+    [Dense(16, 2)][Softmax]
+    public partial class PerStepNoDropout { }
 }
