@@ -26,6 +26,9 @@ namespace NetGen.Generator.Tests
         [InlineData("[Network][Input(3, 1024, 1024)][Conv2D(3, 4, 3)][Flatten][Dense(4161024, 2)][Softmax]", "NG0006", "3,145,728 input values")]
         [InlineData("[Network][Input(0, 4, 4)][Conv2D(1, 4, 3)][Flatten][Dense(16, 2)][Softmax]", "NG0005", "channels = 0")]
         [InlineData("[Network][Dropout(0.5)][Dense(4, 2)][Softmax]", "NG0030", "Dropout layer 0 comes first")]
+        [InlineData("[Network][Dense(3, 4)][GlobalAvgPool1D][Dense(4, 2)][Softmax]", "NG0031", "expects a sequence: set SequenceLength")]
+        [InlineData("[Network][Input(1, 4, 4)][Conv2D(1, 2, 3)][GlobalAvgPool1D][Dense(2, 2)][Softmax]", "NG0031", "use [GlobalAvgPool2D] for an image")]
+        [InlineData("[Network(SequenceLength = 3)][GlobalAvgPool1D][Dense(2, 2)][Softmax]", "NG0030", "GlobalAvgPool1D layer 0 comes first")]
         public void One_mistake_is_one_error(string attributes, string id, string message)
         {
             GeneratorHarness.Result result = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ }}");

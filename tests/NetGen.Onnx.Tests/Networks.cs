@@ -67,6 +67,18 @@ namespace NetGen.Onnx.Tests
     [Dense(6, 3)][Softmax]
     public partial class PerStepSoftmax : IFloatNet { }
 
+    [Network(SequenceLength = 4)]
+    [Dense(3, 5)][Relu]
+    [GlobalAvgPool1D]
+    [Dense(5, 2)][Softmax]
+    public partial class MeanPooledSoftmax : IFloatNet { }
+
+    [Network(SequenceLength = 5)]
+    [Gru(3, 6, ReturnSequences = true)]
+    [GlobalAvgPool1D]
+    [Dense(6, 2)][Softmax]
+    public partial class GruMeanPooled : IFloatNet { }
+
     [Network]
     [Dense(4, 10)][LeakyRelu(0.2)]
     [Dense(10, 2)][Identity]

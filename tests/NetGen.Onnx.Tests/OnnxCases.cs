@@ -88,6 +88,8 @@ namespace NetGen.Onnx.Tests
             yield return Float(new GeluSiluSoftmax(), GeluSiluSoftmax.InputSize, GeluSiluSoftmax.OutputSize, dense.Concat(new[] { "Div", "Erf", "Add", "Mul", "Sigmoid", "Softmax" }));
             yield return Float(new PerStepNoRecurrence(), PerStepNoRecurrence.InputSize, PerStepNoRecurrence.OutputSize, new[] { "Reshape", "Gemm", "Erf", "LayerNormalization" });
             yield return Float(new PerStepSoftmax(), PerStepSoftmax.InputSize, PerStepSoftmax.OutputSize, new[] { "Reshape", "Gemm", "Sigmoid", "Softmax" });
+            yield return Float(new MeanPooledSoftmax(), MeanPooledSoftmax.InputSize, MeanPooledSoftmax.OutputSize, new[] { "Reshape", "Gemm", "ReduceMean", "Softmax" });
+            yield return Float(new GruMeanPooled(), GruMeanPooled.InputSize, GruMeanPooled.OutputSize, new[] { "GRU", "ReduceMean", "Gemm", "Softmax" });
             yield return Float(new LeakyRegression(), LeakyRegression.InputSize, LeakyRegression.OutputSize, dense.Concat(new[] { "LeakyRelu" }));
             yield return Float(new WideLinearSoftmax(), WideLinearSoftmax.InputSize, WideLinearSoftmax.OutputSize, dense.Concat(new[] { "Relu", "Softmax" }));
             yield return Double(new DoubleSoftmax(), DoubleSoftmax.InputSize, DoubleSoftmax.OutputSize, dense.Concat(new[] { "Relu", "Softmax" }));

@@ -20,7 +20,7 @@ namespace NetGen.Generator.Emitting
 
         internal void EmitStreaming(CodeWriter w)
         {
-            if (StreamStateSize == 0 || !_plan.IsChain)
+            if (StreamStateSize == 0 || !_plan.IsChain || _layers.Any(l => !l.Streams))
             {
                 return;
             }

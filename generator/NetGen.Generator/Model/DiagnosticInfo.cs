@@ -75,7 +75,7 @@ namespace NetGen.Generator.Model
             model.Head,
             model.Optimizer,
             Recurrent: model.SequenceLength > 0,
-            Streaming: model.Nodes.Any(n => n.Layer is RecurrentModel),
+            Streaming: model.Nodes.Any(n => n.Layer is RecurrentModel) && !model.Nodes.Any(n => n.Layer is GlobalAvgPool1DModel),
             PerStep: model.SequenceLength > 0 && model.Nodes[model.Nodes.Count - 1].Rows > 1,
             model.Interfaces,
             CompiledWeights: true);

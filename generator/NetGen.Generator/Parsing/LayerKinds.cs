@@ -24,13 +24,14 @@ namespace NetGen.Generator.Parsing
     /// </summary>
     internal sealed class LayerKind
     {
-        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true, bool recurrent = false)
+        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true, bool recurrent = false, bool reducesSteps = false)
         {
             Name = name;
             Parameters = parameters;
             Read = read;
             Integers = integers;
             Recurrent = recurrent;
+            ReducesSteps = reducesSteps;
         }
 
         public string Name { get; }
@@ -43,6 +44,9 @@ namespace NetGen.Generator.Parsing
 
         /// <summary>Whether the kind is recurrent (it has ReturnSequences), for the stub of a broken declaration.</summary>
         public bool Recurrent { get; }
+
+        /// <summary>Whether the kind turns a sequence into one vector (no output per step, nothing to stream), for the stub.</summary>
+        public bool ReducesSteps { get; }
 
         public System.Func<LayerReading, LayerModel> Read { get; }
     }
@@ -68,6 +72,7 @@ namespace NetGen.Generator.Parsing
             ["NetGen.BatchNorm2DAttribute"] = new("BatchNorm2D", new[] { "channels" }, NormalizationReaders.BatchNorm2D),
             ["NetGen.BatchNorm1DAttribute"] = new("BatchNorm1D", new[] { "features" }, NormalizationReaders.BatchNorm1D),
             ["NetGen.LayerNormAttribute"] = new("LayerNorm", new[] { "features" }, NormalizationReaders.LayerNorm),
+            ["NetGen.GlobalAvgPool1DAttribute"] = new("GlobalAvgPool1D", System.Array.Empty<string>(), SequenceLayerReaders.GlobalAvgPool1D, reducesSteps: true),
         };
 
         /// <summary>[Residual(typeof(B), Shortcut = typeof(S))]: y = S(x) + B(x), read by the graph builder (it expands blocks).</summary>

@@ -148,24 +148,25 @@ namespace NetGen.Generator.Parsing
                 Head: head,
                 Optimizer: optimizer,
                 Recurrent: recurrent,
-                Streaming: layers.Any(l => LayerKinds.TryGetLayer(l.FullName, out LayerKind kind) && kind.Recurrent),
+                Streaming: layers.Any(l => LayerKinds.TryGetLayer(l.FullName, out LayerKind kind) && kind.Recurrent)
+                    && !layers.Any(l => LayerKinds.TryGetLayer(l.FullName, out LayerKind kind) && kind.ReducesSteps),
                 PerStep: recurrent && PerStepOutputs(layers),
                 Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion },
                 CompiledWeights: compiledWeights);
         }
 
         /// <summary>
-        /// Whether a sequence network would have an output per time step: its last recurrent layer returns its whole sequence,
-        /// or it has none (every layer then applies per step); as written, the stub's guess of the surface where the graph
-        /// could not be built.
+        /// Whether a sequence network would have an output per time step: the last of its recurrent layers and step-reducing
+        /// layers ([GlobalAvgPool1D]) is a recurrent layer that returns its whole sequence, or it has neither (every layer then
+        /// applies per step); as written, the stub's guess of the surface where the graph could not be built.
         /// </summary>
         private static bool PerStepOutputs(List<AttributeEntry> layers)
         {
             for (int i = layers.Count - 1; i >= 0; i--)
             {
-                if (LayerKinds.TryGetLayer(layers[i].FullName, out LayerKind kind) && kind.Recurrent)
+                if (LayerKinds.TryGetLayer(layers[i].FullName, out LayerKind kind) && (kind.Recurrent || kind.ReducesSteps))
                 {
-                    return layers[i].Data.NamedArguments.Any(a => a.Key == "ReturnSequences" && a.Value.Value is true);
+                    return kind.Recurrent && layers[i].Data.NamedArguments.Any(a => a.Key == "ReturnSequences" && a.Value.Value is true);
                 }
             }
 

@@ -166,6 +166,9 @@ namespace NetGen.Tests.Interop
                 Regressor<SmoothSequence>("SmoothSequence_4", 4, new[] { 3, 2 }),
                 Regressor<Sequence.PerStepDense>("PerStepDense_1", 1, new[] { 4, 3 }),
                 Regressor<Sequence.PerStepDense>("PerStepDense_5", 5, new[] { 4, 3 }),
+                Classifier<Sequence.MeanPooled>("MeanPooled_1", 1, new[] { 4, 3 }),
+                Classifier<Sequence.MeanPooled>("MeanPooled_6", 6, new[] { 4, 3 }),
+                Classifier<Sequence.LstmMeanPooled>("LstmMeanPooled_5", 5, new[] { 3, 2 }),
                 FloatResNet(),
             };
 

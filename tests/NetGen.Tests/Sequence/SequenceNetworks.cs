@@ -24,4 +24,18 @@ namespace NetGen.Tests.Sequence
     [Dense(3, 16)][Relu]
     [Dense(16, 2)][Softmax]
     public partial class PerStepNoDropout { }
+
+    /// <summary>The mean over the steps: a sequence without recurrence to one label per example.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 4)]
+    [Dense(3, 5)][Tanh]
+    [GlobalAvgPool1D]
+    [Dense(5, 2)][Softmax]
+    public partial class MeanPooled { }
+
+    /// <summary>The mean of an LSTM's hidden states over the steps.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 3)]
+    [Lstm(2, 4, ReturnSequences = true)]
+    [GlobalAvgPool1D]
+    [Dense(4, 3)][Softmax]
+    public partial class LstmMeanPooled { }
 }

@@ -94,5 +94,49 @@ namespace NetGen.Tests.Sequence
 
             Assert.True(correct > 0.95 * n * 6, $"{correct} of {n * 6} steps right (loss of example 0 before: {before})");
         }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void The_mean_over_the_steps(int batch)
+        {
+            var net = new MeanPooled();
+            double[] x = TestData.Doubles(batch * MeanPooled.InputSize, 57, 1.5);
+            int[] y = TestData.Labels(batch, 2, 59);
+            CentralDifferences.Check(nameof(MeanPooled), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4)]
+        public void The_mean_of_an_lstms_hidden_states(int batch)
+        {
+            var net = new LstmMeanPooled();
+            double[] x = TestData.Doubles(batch * LstmMeanPooled.InputSize, 61, 1.5);
+            int[] y = TestData.Labels(batch, 3, 63);
+            CentralDifferences.Check(nameof(LstmMeanPooled), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        /// <summary>The mean does not depend on the order of the steps, and the output is one vector per example.</summary>
+        [Fact]
+        public void The_mean_ignores_the_order_of_the_steps()
+        {
+            Assert.Equal(2, MeanPooled.OutputSize);
+            var net = new MeanPooled();
+            net.InitializeParameters(5);
+            double[] x = TestData.Doubles(MeanPooled.InputSize, 65, 1.5);
+            double[] reversed = new double[x.Length];
+            for (int t = 0; t < 4; t++)
+            {
+                Array.Copy(x, t * 3, reversed, (3 - t) * 3, 3);
+            }
+
+            var y = new double[2];
+            var z = new double[2];
+            net.Predict(x, y);
+            net.Predict(reversed, z);
+            Assert.Equal(y[0], z[0], 14);
+            Assert.Equal(y[1], z[1], 14);
+        }
     }
 }

@@ -213,6 +213,9 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>Values of streaming state this layer carries from one step to the next (0 for a layer without state).</summary>
         public virtual int StreamState => 0;
 
+        /// <summary>Whether the layer can run one time step at a time (Step); false for one that needs all the steps at once.</summary>
+        public virtual bool Streams => true;
+
         /// <summary>Scratch values one streaming step of this layer needs (its output among them).</summary>
         public abstract int StreamScratch { get; }
 
@@ -281,7 +284,7 @@ namespace NetGen.Generator.Emitting.Layers
             using (w.Block($"private static void Layer{I}ForwardBatch(ref {T} p, ref {T} x, ref {T} y, int count, ref {T} s)"))
             using (w.Block("for (nuint n = 0; n < (nuint)count; n++)"))
             {
-                w.Line($"Layer{I}Forward(ref p, ref Unsafe.Add(ref x, n * {Inputs}), ref Unsafe.Add(ref y, n * {Outputs}));");
+                w.Line($"Layer{I}Forward(ref p, ref Unsafe.Add(ref x, n * {InputWidth}), ref Unsafe.Add(ref y, n * {OutputWidth}));");
             }
         }
 
@@ -373,6 +376,7 @@ namespace NetGen.Generator.Emitting.Layers
             LayerNormModel norm => new LayerNormLayer(c, norm),
             AvgPool2DModel pool => new AvgPool2DLayer(c, pool),
             GlobalAvgPool2DModel pool => new GlobalAvgPool2DLayer(c, pool),
+            GlobalAvgPool1DModel pool => new GlobalAvgPool1DLayer(c, pool),
             AddModel add => new AddLayer(c, add),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Node.Layer.Kind, "Unknown layer kind."),
         };
