@@ -349,6 +349,8 @@ fi
 echo "== packing NetGen.Console $version; a consumer that trains with its display ($tmp/console)"
 dotnet pack "$root/src/NetGen.Console/NetGen.Console.csproj" -c Release -o "$tmp/feed" --nologo -v quiet
 [[ -f "$tmp/feed/NetGen.Console.$version.nupkg" ]] && pass "packed NetGen.Console.$version.nupkg" || fail "no NetGen.Console package"
+python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); n = z.namelist(); sys.exit(0 if "README.md" in n and b"<readme>README.md</readme>" in z.read("NetGen.Console.nuspec") else 1)' \
+  "$tmp/feed/NetGen.Console.$version.nupkg" && pass "NetGen.Console carries its README" || fail "NetGen.Console has no README in the package"
 new_consumer "$tmp/console"
 (cd "$tmp/console" && dotnet add package NetGen.Console --version "$version" >/dev/null)
 cat > "$tmp/console/Program.cs" <<'CS'

@@ -38,6 +38,8 @@ names = z.namelist(); ok = True
 nuspec = z.read(next(n for n in names if n.endswith(".nuspec"))).decode("utf-8-sig")
 if '<packageType name="Template" />' in nuspec: print("PASS: nuspec declares packageType Template")
 else: print("FAIL: nuspec lacks packageType Template"); ok = False
+if '<readme>README.md</readme>' in nuspec and "README.md" in names: print("PASS: the package carries its README")
+else: print("FAIL: the package has no README"); ok = False
 if any(n.startswith("lib/") for n in names): print("FAIL: template package has a lib/ folder"); ok = False
 for t in ["netgen-csv", "netgen-mnist"]:
     config = json.loads(z.read(f"content/{t}/.template.config/template.json"))

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace NetGen.Runtime
@@ -7,6 +8,7 @@ namespace NetGen.Runtime
     /// function of (seed, step, layer, n, u), so a step is reproducible whatever the batch's split across threads, and a
     /// test can rebuild the mask a step used. SplitMix64's finalizer mixes the counters; the uniform has 53 bits.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class Dropout
     {
         private const ulong Golden = 0x9E3779B97F4A7C15UL;
