@@ -151,12 +151,15 @@ namespace NetGen.Tests.Convolution
             net.Train(x.AsSpan(0, LeNet5.InputSize), y[0], 0.001f);
             net.PredictBatch(x, outputs);
             net.Predict(x.AsSpan(0, LeNet5.InputSize), outputs.AsSpan(0, 10));
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            net.Train(x, y, 0.001f);
-            net.Train(x.AsSpan(0, LeNet5.InputSize), y[0], 0.001f);
-            net.PredictBatch(x, outputs);
-            net.Predict(x.AsSpan(0, LeNet5.InputSize), outputs.AsSpan(0, 10));
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Allocations.AssertNone(
+                () =>
+                {
+                    net.Train(x, y, 0.001f);
+                    net.Train(x.AsSpan(0, LeNet5.InputSize), y[0], 0.001f);
+                    net.PredictBatch(x, outputs);
+                    net.Predict(x.AsSpan(0, LeNet5.InputSize), outputs.AsSpan(0, 10));
+                },
+                "Train, Train, PredictBatch and Predict");
         }
 
         [Fact]

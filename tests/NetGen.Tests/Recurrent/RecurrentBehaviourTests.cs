@@ -139,16 +139,18 @@ namespace NetGen.Tests.Recurrent
             net.Train(x, y, 0.01f);
             net.Train(x.AsSpan(0, RowGru.InputSize), y[0], 0.01f);
             net.Step(x.AsSpan(0, 28), output, state);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 5; i++)
-            {
-                net.Train(x, y, 0.01f);
-                net.Train(x.AsSpan(0, RowGru.InputSize), y[0], 0.01f);
-                net.Predict(x.AsSpan(0, RowGru.InputSize), output);
-                net.Step(x.AsSpan(0, 28), output, state);
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Allocations.AssertNone(
+                () =>
+                {
+                    for (int i = 0; i < 5; i++)
+                    {
+                        net.Train(x, y, 0.01f);
+                        net.Train(x.AsSpan(0, RowGru.InputSize), y[0], 0.01f);
+                        net.Predict(x.AsSpan(0, RowGru.InputSize), output);
+                        net.Step(x.AsSpan(0, 28), output, state);
+                    }
+                },
+                "5 rounds of Train, Train, Predict and Step");
         }
 
         [Fact]
