@@ -6,8 +6,10 @@ using NetGen.Generator.Emitting.Activations;
 
 namespace NetGen.Generator.Emitting
 {
-    // The registry: what was requested (Kind, Request), Emit, and the helpers every family shares (ForEachVectorPath,
-    // EmitBody, EmitScalarTail, Describe, VectorSpec). Each family of kernels is in its own file of this folder.
+    // The registry: what was requested (Kind, Request) and Emit, which hands each request to the writer of its family
+    // (DotProductWriter, ForwardBlockWriter, GemmWriter, SparseWriter, TranscendentalWriter; the elementwise rows and the
+    // activations' loops are written here). The requests of each family are in that family's file of this folder, beside
+    // its writer; what the writers share is KernelWriter.
     /// <summary>
     /// The inner loops of a network, each specialized to one constant length n: dot products and row updates,
     /// the register-blocked forward and backward tiles of mini-batches, transposes, column sums, and each
@@ -17,10 +19,8 @@ namespace NetGen.Generator.Emitting
     /// 4-way unrolled main loop, the whole vectors left over and the scalar tail are all decided here,
     /// at generation time, so the emitted loops have literal trip counts.
     /// </summary>
-    internal sealed partial class Kernels
+    internal sealed partial class Kernels : KernelWriter
     {
-        private static readonly int[] s_widths = { 512, 256, 128 };
-
         /// <summary>
         /// The nested static class the kernels are written into, at the end of the network's file: the network's own code
         /// calls them as Kernels.Name, and their names cannot clash with the user's members.
@@ -30,11 +30,23 @@ namespace NetGen.Generator.Emitting
         /// <summary>How the network's code reaches a kernel: "Kernels.".</summary>
         public const string Prefix = ClassName + ".";
 
-        private readonly Numeric _t;
         private readonly SortedSet<(int Kind, int Length, int Rows)> _requested = new();
+        private readonly DotProductWriter _dots;
+        private readonly ForwardBlockWriter _blocks;
+        private readonly GemmWriter _gemms;
+        private readonly SparseWriter _sparse;
+        private readonly TranscendentalWriter _transcendentals;
         private readonly SortedDictionary<string, Action<CodeWriter>> _activationKernels = new(StringComparer.Ordinal);
 
-        public Kernels(Numeric t) => _t = t;
+        public Kernels(Numeric t)
+            : base(t)
+        {
+            _dots = new DotProductWriter(t);
+            _blocks = new ForwardBlockWriter(t);
+            _gemms = new GemmWriter(t);
+            _sparse = new SparseWriter(t);
+            _transcendentals = new TranscendentalWriter(t);
+        }
 
         private enum Kind
         {
@@ -71,7 +83,7 @@ namespace NetGen.Generator.Emitting
             EmitMultiplyAdd(w);
             if (_t.Type == "float" && _requested.Any(r => r.Item1 is (int)Kind.DotRows or (int)Kind.DotRowsSparse))
             {
-                EmitSum4(w);
+                _dots.EmitSum4(w);
             }
 
             foreach ((int kind, int n, int rows) in _requested)
@@ -80,7 +92,7 @@ namespace NetGen.Generator.Emitting
                 switch ((Kind)kind)
                 {
                     case Kind.Dot:
-                        EmitDot(w, n);
+                        _dots.EmitDot(w, n);
                         break;
                     case Kind.Axpy:
                         EmitElementwise(
@@ -105,70 +117,70 @@ namespace NetGen.Generator.Emitting
                             });
                         break;
                     case Kind.DotBlock:
-                        EmitDotBlock(w, n);
+                        _dots.EmitDotBlock(w, n);
                         break;
                     case Kind.ForwardBlock:
-                        EmitForwardBlock(w, rows, n, prefetching: false, sparse: false);
+                        _blocks.EmitForwardBlock(w, rows, n, prefetching: false, sparse: false);
                         break;
                     case Kind.ForwardBlockPrefetching:
-                        EmitForwardBlock(w, rows, n, prefetching: true, sparse: false);
+                        _blocks.EmitForwardBlock(w, rows, n, prefetching: true, sparse: false);
                         break;
                     case Kind.ForwardBlockSparse:
-                        EmitForwardBlock(w, rows, n, prefetching: false, sparse: true);
+                        _blocks.EmitForwardBlock(w, rows, n, prefetching: false, sparse: true);
                         break;
                     case Kind.ForwardBlockPrefetchingSparse:
-                        EmitForwardBlock(w, rows, n, prefetching: true, sparse: true);
+                        _blocks.EmitForwardBlock(w, rows, n, prefetching: true, sparse: true);
                         break;
                     case Kind.DotRowsSparse:
-                        EmitDotRowsSparse(w, n);
+                        _dots.EmitDotRowsSparse(w, n);
                         break;
                     case Kind.NonzeroChunks:
-                        EmitNonzeroChunks(w, n);
+                        _sparse.EmitNonzeroChunks(w, n);
                         break;
                     case Kind.AxpyChunks:
-                        EmitAxpyChunks(w, n);
+                        _sparse.EmitAxpyChunks(w, n);
                         break;
                     case Kind.NonzeroRows:
-                        EmitNonzeroRows(w, n);
+                        _sparse.EmitNonzeroRows(w, n);
                         break;
                     case Kind.TransposeBlock:
-                        EmitTransposeBlock(w, n);
+                        _blocks.EmitTransposeBlock(w, n);
                         break;
                     case Kind.DotRows:
-                        EmitDotRows(w, n);
+                        _dots.EmitDotRows(w, n);
                         break;
                     case Kind.SumRows:
-                        EmitSumRows(w, n);
+                        _gemms.EmitSumRows(w, n);
                         break;
                     case Kind.Gemm8:
-                        EmitGemm(w, 8, n);
+                        _gemms.EmitGemm(w, 8, n);
                         break;
                     case Kind.GemmSparse8:
-                        EmitGemm(w, 8, n, sparse: true);
+                        _gemms.EmitGemm(w, 8, n, sparse: true);
                         break;
                     case Kind.NonzeroColumns:
-                        EmitNonzeroColumns(w, n);
+                        _sparse.EmitNonzeroColumns(w, n);
                         break;
                     case Kind.Gemm4:
-                        EmitGemm(w, 4, n);
+                        _gemms.EmitGemm(w, 4, n);
                         break;
                     case Kind.GemmRows:
-                        EmitGemm(w, rows, n);
+                        _gemms.EmitGemm(w, rows, n);
                         break;
                     case Kind.Gemm1:
-                        EmitGemm(w, 1, n);
+                        _gemms.EmitGemm(w, 1, n);
                         break;
                     case Kind.GemmMany:
-                        EmitGemmMany(w, n);
+                        _gemms.EmitGemmMany(w, n);
                         break;
                     case Kind.DotRows16:
-                        EmitDotRows16(w, n);
+                        _dots.EmitDotRows16(w, n);
                         break;
                     case Kind.DotRows16Pair:
-                        EmitDotRows16Pair(w, n, rows);
+                        _dots.EmitDotRows16Pair(w, n, rows);
                         break;
                     case Kind.Transcendentals:
-                        EmitTranscendentals(w);
+                        _transcendentals.EmitTranscendentals(w);
                         break;
                     case Kind.UpdateRow:
                         EmitElementwise(
@@ -207,137 +219,6 @@ namespace NetGen.Generator.Emitting
                 _ => kind.ToString(),
             };
             return Prefix + name + n.ToString(CultureInfo.InvariantCulture);
-        }
-
-        /// <summary>
-        /// Writes one <c>if (VectorN.IsHardwareAccelerated) { … }</c> block per vector width that fits in n at least once,
-        /// widest first; the JIT folds the checks to constants and keeps only the taken path.
-        /// </summary>
-        private void ForEachVectorPath(CodeWriter w, int n, Action<VectorSpec, int, int, int> body)
-        {
-            foreach (int bits in s_widths)
-            {
-                int lanes = _t.Lanes(bits);
-                int vectors = n / lanes;
-                if (vectors == 0)
-                {
-                    continue;
-                }
-
-                using (w.Block($"if (Vector{bits}.IsHardwareAccelerated)"))
-                {
-                    body(new VectorSpec(bits, lanes, _t), bits, lanes, vectors);
-                }
-
-                w.Line();
-            }
-        }
-
-        private void EmitBody(CodeWriter w, string[] lines)
-        {
-            // A body that declares a local needs its own scope when repeated.
-            if (lines.Any(l => l.StartsWith("Vector", StringComparison.Ordinal) || l.StartsWith(_t.Type + " ", StringComparison.Ordinal)))
-            {
-                using (w.Block())
-                {
-                    foreach (string line in lines)
-                    {
-                        w.Line(line);
-                    }
-                }
-
-                return;
-            }
-
-            foreach (string line in lines)
-            {
-                w.Line(line);
-            }
-        }
-
-        private void EmitScalarTail(CodeWriter w, int from, int to, Func<string, string[]> statements)
-        {
-            if (from >= to)
-            {
-                return;
-            }
-
-            if (to - from == 1)
-            {
-                EmitBody(w, statements(Lit(from)));
-                return;
-            }
-
-            using (w.Block($"for (nuint i = {from}; i < {to}; i++)"))
-            {
-                foreach (string line in statements("i"))
-                {
-                    w.Line(line);
-                }
-            }
-        }
-
-        private static string Describe(int n, int lanes, int unrolled, int vectors)
-        {
-            var parts = new List<string>();
-            if (unrolled > 0)
-            {
-                parts.Add($"{unrolled / 4} × 4 × {lanes} (unrolled)");
-            }
-
-            if (vectors > unrolled)
-            {
-                parts.Add($"{vectors - unrolled} × {lanes}");
-            }
-
-            if (n - (vectors * lanes) > 0)
-            {
-                parts.Add($"{n - (vectors * lanes)} scalar");
-            }
-
-            return string.Join(" + ", parts);
-        }
-
-        private static string Offset(string i, int add) => add == 0 ? i : $"{i} + {add}";
-
-        private static string Lit(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-        /// <summary>Spells loads, stores and arithmetic for one vector width (bits 0 = scalar).</summary>
-        private sealed class VectorSpec
-        {
-            private readonly int _bits;
-            private readonly Numeric _t;
-
-            public VectorSpec(int bits, int lanes, Numeric t)
-            {
-                _bits = bits;
-                _t = t;
-                _ = lanes;
-            }
-
-            public bool Scalar => _bits == 0;
-
-            public int Bits => _bits;
-
-            public string Load(string array, string offset) =>
-                Scalar ? $"Unsafe.Add(ref {array}, {offset})" : $"Vector{_bits}.LoadUnsafe(ref {array}, {offset})";
-
-            public string Store(string array, string offset, string value) =>
-                Scalar ? $"Unsafe.Add(ref {array}, {offset}) = {value};" : $"{value}.StoreUnsafe(ref {array}, {offset});";
-
-            /// <summary>a·b + c, where a may be a broadcast scalar name.</summary>
-            public string MultiplyAdd(string a, string b, string c) =>
-                Scalar ? $"({Broadcast(a)} * {b}) + {c}" : $"MultiplyAdd({Broadcast(a)}, {b}, {c})";
-
-            public string Declare(string name) => Scalar ? $"{_t.Type} {name}" : $"Vector{_bits}<{_t.Type}> {name}";
-
-            /// <summary>The vector local holding a broadcast scalar: "delta" → "deltaV", "-step" → "minusStepV".</summary>
-            public static string BroadcastName(string scalar) =>
-                scalar.StartsWith("-", StringComparison.Ordinal)
-                    ? "minus" + char.ToUpperInvariant(scalar[1]) + scalar.Substring(2) + "V"
-                    : scalar + "V";
-
-            private string Broadcast(string a) => a is "alpha" or "delta" or "-step" ? (Scalar ? (a[0] == '-' ? "(" + a + ")" : a) : BroadcastName(a)) : a;
         }
     }
 }
