@@ -50,6 +50,9 @@ namespace NetGen.Generator.Emitting
             w.Line("/// <summary>SHA-256 of the compiled-in weights file (lower-case hex), as the build validated it.</summary>");
             w.Line($"public const string CompiledWeightsSha256 = \"{weights.Sha256}\";");
             w.Line();
+            w.Line("/// <summary>Whether the resource's SHA-256 was checked: it cannot change while the assembly is loaded, so once is enough.</summary>");
+            w.Line("private static bool s_compiledWeightsVerified;");
+            w.Line();
             w.Line("/// <summary>");
             w.Line($"/// Sets every parameter to the compiled-in weights ({Escape(weights.RelativePath)}), as the constructor does: after");
             w.Line("/// <see cref=\"InitializeParameters\"/> or training, this returns to the trained model. Reads the embedded resource, no file. Not thread-safe.");
@@ -63,7 +66,12 @@ namespace NetGen.Generator.Emitting
                     w.Line($"throw new global::System.InvalidOperationException(\"The compiled-in weights resource '\" + CompiledWeightsResource + \"' is \" + stream.Length + \" bytes; the build validated {weights.Length.ToString(CultureInfo.InvariantCulture)}.\");");
                 }
 
-                w.Line("global::NetGen.Runtime.CompiledWeights.Verify(stream, CompiledWeightsResource, CompiledWeightsSha256);");
+                using (w.Block("if (!s_compiledWeightsVerified)"))
+                {
+                    w.Line("global::NetGen.Runtime.CompiledWeights.Verify(stream, CompiledWeightsResource, CompiledWeightsSha256);");
+                    w.Line("s_compiledWeightsVerified = true;");
+                }
+
                 w.Line();
 
                 for (int i = 0; i < tensors.Count; i++)

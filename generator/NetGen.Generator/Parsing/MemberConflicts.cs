@@ -19,7 +19,7 @@ namespace NetGen.Generator.Parsing
             "_weightDecay", "_momentum", "_beta1", "_beta2", "_epsilon", "ModelReadOptions",
             "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon", "StepCount", "ModelMetadata",
             "TrainingThreads", "MinParallelBatch", "Scratch", "_trainingThreads", "_parallel", "_partScratch", "_partGradients",
-            "_partLoss", "_partScale", "_partCount", "_partFinite", "_partRate", "_partPhase", "_seed", "StepBatch", "StepBlockScratch", "_stepBlock", "CompiledWeightsResource", "CompiledWeightsSha256", "Kernels",
+            "_partLoss", "_partScale", "_partCount", "_partFinite", "_partRate", "_partPhase", "_seed", "StepBatch", "StepBlockScratch", "_stepBlock", "CompiledWeightsResource", "CompiledWeightsSha256", "s_compiledWeightsVerified", "Kernels",
             "BufferCount", "Buffers", "Counters", "_buffers", "_counters", "_statistics", "BufferBase", "ScratchPerExample",
             "MaxParts", "MinPartExamples", "_stages", "_stage", "_stageFrom", "_stageCount", "_stageParts",
         };
