@@ -210,50 +210,12 @@ namespace NetGen.Data
             return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
         }
 
-        /// <summary>
-        /// Deletes temporary files an interrupted download of <paramref name="fileName"/> left in <paramref name="directory"/>
-        /// (current and earlier naming) once they are older than <paramref name="minimumAge"/>: a younger one may belong to
-        /// a download still running in another process.
-        /// </summary>
-        internal static void DeleteStaleTempFiles(string directory, string fileName, TimeSpan minimumAge)
-        {
-            DateTime cutoff = DateTime.UtcNow - minimumAge;
-            IEnumerable<string> candidates;
-            try
-            {
-                candidates = Directory.EnumerateFiles(directory, "*" + fileName + ".*" + AtomicFile.Suffix);
-            }
-            catch (IOException)
-            {
-                return;
-            }
-
-            foreach (string path in candidates)
-            {
-                string name = Path.GetFileName(path);
-                bool ours = AtomicFile.IsTempNameFor(name, fileName) || AtomicFile.IsTempNameFor("." + name, fileName);
-                try
-                {
-                    if (ours && File.GetLastWriteTimeUtc(path) < cutoff)
-                    {
-                        AtomicFile.TryDelete(path);
-                    }
-                }
-                catch (IOException)
-                {
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-            }
-        }
-
         private async Task<bool> DownloadFileAsync(HttpClient client, IReadOnlyList<Uri> mirrors, string directory, string name, TimeSpan inactivity, StringBuilder failures, CancellationToken cancellationToken)
         {
             string expected = Sha256(name);
             long maxDownload = MaxDownloadSize(name);
             TimeSpan staleAge = inactivity == Timeout.InfiniteTimeSpan ? TimeSpan.FromDays(1) : inactivity * 2 > TimeSpan.FromMinutes(1) ? inactivity * 2 : TimeSpan.FromMinutes(1);
-            DeleteStaleTempFiles(directory, name + ".gz", staleAge);
+            AtomicFile.DeleteStaleTemporaries(directory, name + ".gz", staleAge);
             foreach (Uri mirror in mirrors)
             {
                 Uri baseUri = mirror.AbsoluteUri.EndsWith('/') ? mirror : new Uri(mirror.AbsoluteUri + "/");
@@ -332,7 +294,7 @@ namespace NetGen.Data
                     using Stream body = await response.Content.ReadAsStreamAsync(idle.Token).WaitAsync(idle.Token).ConfigureAwait(false);
 
                     // Unbuffered: each chunk reaches the file as it arrives, so a live download's temporary file keeps a
-                    // recent write time (see DeleteStaleTempFiles).
+                    // recent write time (see AtomicFile.DeleteStaleTemporaries).
                     using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
                     while (true)
                     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
@@ -85,6 +86,45 @@ namespace NetGen.IO
         internal static IOException TooLarge(string path, ArgumentOutOfRangeException e) => new(
             "Writing '" + path + "' failed: the file grew past the largest file the file system or the process's file-size limit allows (" + e.Message + ")",
             e);
+
+        /// <summary>
+        /// Deletes the temporary files that interrupted writes of <paramref name="fileName"/> left in
+        /// <paramref name="directory"/> (<see cref="TempPathFor"/>'s names, and the same without the leading dot that
+        /// earlier versions wrote) once they are older than <paramref name="minimumAge"/>: a younger one may belong to a
+        /// write still running in another process. Files that cannot be listed or deleted are left.
+        /// </summary>
+        internal static void DeleteStaleTemporaries(string directory, string fileName, TimeSpan minimumAge)
+        {
+            DateTime cutoff = DateTime.UtcNow - minimumAge;
+            IEnumerable<string> candidates;
+            try
+            {
+                candidates = Directory.EnumerateFiles(directory, "*" + Suffix);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            foreach (string path in candidates)
+            {
+                string name = Path.GetFileName(path);
+                bool ours = IsTempNameFor(name, fileName) || IsTempNameFor("." + name, fileName);
+                try
+                {
+                    if (ours && File.GetLastWriteTimeUtc(path) < cutoff)
+                    {
+                        TryDelete(path);
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
 
         internal static void TryDelete(string path)
         {

@@ -70,28 +70,14 @@ namespace NetGen.Training
 
             if (options.CheckpointPath is { } checkpoint)
             {
-                RemoveStaleTemporaries(Path.GetFullPath(checkpoint));
+                // The hidden temporaries an earlier save of this checkpoint left when it was killed half way: no later save
+                // would remove them. A run saves its own only while it trains, so every one there now is stale.
+                string full = Path.GetFullPath(checkpoint);
+                NetGen.IO.AtomicFile.DeleteStaleTemporaries(Path.GetDirectoryName(full)!, Path.GetFileName(full), TimeSpan.Zero);
             }
 
             var run = new Run<TNet, T, TTarget>(net, train, options, validation, progress, cancellationToken);
             return run.Execute();
-        }
-
-        /// <summary>
-        /// Removes the temporary files an earlier save of this checkpoint left when it was killed half way (a hidden
-        /// ".name.0123456789ab.tmp" beside it), which no later save would remove.
-        /// </summary>
-        private static void RemoveStaleTemporaries(string checkpoint)
-        {
-            string folder = Path.GetDirectoryName(checkpoint)!;
-            string name = Path.GetFileName(checkpoint);
-            foreach (string file in Directory.EnumerateFiles(folder, ".*" + NetGen.IO.AtomicFile.Suffix))
-            {
-                if (NetGen.IO.AtomicFile.IsTempNameFor(Path.GetFileName(file), name))
-                {
-                    NetGen.IO.AtomicFile.TryDelete(file);
-                }
-            }
         }
 
         /// <summary>Throws when the data set's feature or target count differs from the network's.</summary>
