@@ -29,8 +29,9 @@ namespace NetGen.Runtime.Tests
             Assert.NotEqual(threads[0], threads[1]);
             Assert.NotEqual(threads[1], threads[2]);
 
-            // Idle workers end, so a runner nobody uses holds no thread; the next call starts them again.
-            for (int wait = 0; wait < 100 && runner.LiveWorkers > 0; wait++)
+            // Idle workers end, so a runner nobody uses holds no thread; the next call starts them again. They are given
+            // up to 10 s (their timeout is 50 ms): on a loaded 2-core machine 2 s was once not enough for them to be scheduled.
+            for (int wait = 0; wait < 500 && runner.LiveWorkers > 0; wait++)
             {
                 Thread.Sleep(20);
             }
