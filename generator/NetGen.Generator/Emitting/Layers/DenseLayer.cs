@@ -268,62 +268,7 @@ namespace NetGen.Generator.Emitting.Layers
                 }
             }
 
-            EmitForwardRows(w, t, kernels);
-        }
-
-        /// <summary>Layer{l}ForwardRows(ref p, ref x, ref y, from, count): the mini-batch forward pass for rows [from, count), 4 rows × 4 examples sharing their loads.</summary>
-        private void EmitForwardRows(CodeWriter w, Numeric t, Kernels kernels)
-        {
-            string block = kernels.DotBlock(Inputs);
-            string dot = kernels.Dot(Inputs);
-            int rows4 = Outputs / 4 * 4;
-            w.Line();
-            w.Line($"/// <summary>Layer {I} forward for the rows [n, count): 4 rows × 4 examples at a time, then + b{I}, {Activation.Name}.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{I}ForwardRows(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, nuint n, nuint count)"))
-            {
-                w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
-                w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {B});");
-                w.Line("nuint rest = n;");
-                using (w.Block("for (; n + 4 <= count; n += 4)"))
-                {
-                    w.Line($"ref {t.Type} xn = ref Unsafe.Add(ref x, n * {Inputs});");
-                    w.Line($"ref {t.Type} yn = ref Unsafe.Add(ref y, n * {Outputs});");
-                    if (rows4 > 0)
-                    {
-                        using (w.Block($"for (nuint o = 0; o < {rows4}; o += 4)"))
-                        {
-                            w.Line($"{block}(ref Unsafe.Add(ref w, o * {Inputs}), ref xn, ref Unsafe.Add(ref yn, o), {Outputs});");
-                        }
-                    }
-
-                    if (Outputs > rows4)
-                    {
-                        using (w.Block($"for (nuint o = {rows4}; o < {Outputs}; o++)"))
-                        {
-                            using (w.Block("for (nuint k = 0; k < 4; k++)"))
-                            {
-                                w.Line($"Unsafe.Add(ref yn, (k * {Outputs}) + o) = {dot}(ref Unsafe.Add(ref w, o * {Inputs}), ref Unsafe.Add(ref xn, k * {Inputs}));");
-                            }
-                        }
-                    }
-                }
-
-                using (w.Block("for (; n < count; n++)"))
-                {
-                    using (w.Block($"for (nuint o = 0; o < {Outputs}; o++)"))
-                    {
-                        w.Line($"Unsafe.Add(ref y, (n * {Outputs}) + o) = {dot}(ref Unsafe.Add(ref w, o * {Inputs}), ref Unsafe.Add(ref x, n * {Inputs}));");
-                    }
-                }
-
-                w.Line();
-                w.Line($"// + b{I}, then {Activation.Name}");
-                using (w.Block("for (nuint r = rest; r < count; r++)"))
-                {
-                    w.Line($"{kernels.BiasActivation(Activation, Outputs)}(ref Unsafe.Add(ref y, r * {Outputs}), ref b);");
-                }
-            }
+            RowProduct.EmitForwardRows(w, t, kernels, I, W, B, Inputs, Outputs, Activation);
         }
 
         /// <summary>
@@ -484,22 +429,10 @@ namespace NetGen.Generator.Emitting.Layers
         private void EmitDeltasBelow(CodeWriter w, Numeric t, Kernels kernels)
         {
             Layer previous = Previous!;
-            string gemm8 = kernels.Gemm(8, Inputs);
-            string gemm1 = kernels.Gemm(1, Inputs);
             w.Line(Rows > 1 ? $"nuint m = (nuint)count * {Rows}; // one row per example and step" : "nuint m = (nuint)count;");
             w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {W});");
             w.Line($"// δ{previous.Index}[n, :] = Σ_o δ{I}[n, o]·W{I}[o, :], 8 examples at a time");
-            w.Line("nuint n = 0;");
-            using (w.Block("for (; n + 8 <= m; n += 8)"))
-            {
-                w.Line($"{gemm8}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, {Outputs}, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
-            }
-
-            using (w.Block("for (; n < m; n++)"))
-            {
-                w.Line($"{gemm1}(ref w, {Inputs}, ref Unsafe.Add(ref d, n * {Outputs}), 1, 0, {Outputs}, ref Unsafe.Add(ref dx, n * {Inputs}), {Inputs}, {t.One}, accumulate: false);");
-            }
-
+            RowProduct.EmitInputDeltas(w, t, kernels, Inputs, Outputs, "d", "dx", "m");
             EmitSourceDerivative(w, kernels, 0, "dx", "x", "m");
         }
 
