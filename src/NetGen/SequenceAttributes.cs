@@ -12,4 +12,46 @@ namespace NetGen
     public sealed class GlobalAvgPool1DAttribute : Attribute
     {
     }
+
+    /// <summary>
+    /// A 1-D convolution over the steps of a sequence (PyTorch's <c>nn.Conv1d</c>, stride 1):
+    /// y[t, o] = b[o] + Σ_c Σ_k W[o, c, k] · x[t + k·dilation − left, c], with x read as 0 before its first step and
+    /// after its last. The layout per example stays time-major: T rows of channels, as every sequence value in NetGen.
+    /// The weights are stored [outChannels, inChannels, kernelSize], as <c>nn.Conv1d</c>'s. Without padding the output
+    /// is shorter than the input, T′ = T + 2·padding − dilation·(kernelSize − 1), as in PyTorch; <see cref="Causal"/>
+    /// keeps T steps and lets step t read only steps up to t (a network of causal layers streams, one step per call).
+    /// An activation attribute after it ([Relu], …) applies to its output.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class Conv1DAttribute : Attribute
+    {
+        /// <summary>A convolution from <paramref name="inChannels"/> to <paramref name="outChannels"/> channels with a kernel of <paramref name="kernelSize"/> taps.</summary>
+        public Conv1DAttribute(int inChannels, int outChannels, int kernelSize)
+        {
+            InChannels = inChannels;
+            OutChannels = outChannels;
+            KernelSize = kernelSize;
+        }
+
+        /// <summary>Channels read per step (the previous layer's outputs, or the input's features).</summary>
+        public int InChannels { get; }
+
+        /// <summary>Channels written per step: one kernel each.</summary>
+        public int OutChannels { get; }
+
+        /// <summary>Taps of each kernel.</summary>
+        public int KernelSize { get; }
+
+        /// <summary>Steps between two taps of the kernel (default 1); a TCN doubles it from one layer to the next.</summary>
+        public int Dilation { get; set; } = 1;
+
+        /// <summary>Zero steps added before the first step and after the last (default 0), as <c>nn.Conv1d</c>'s padding.</summary>
+        public int Padding { get; set; }
+
+        /// <summary>
+        /// Whether the convolution is causal (default false): (kernelSize − 1)·dilation zero steps are added before the
+        /// first step only, as in TCN and WaveNet, so the output keeps T steps and step t depends on steps up to t.
+        /// </summary>
+        public bool Causal { get; set; }
+    }
 }

@@ -29,6 +29,20 @@ namespace NetGen.Generator.Tests
         [InlineData("[Network][Dense(3, 4)][GlobalAvgPool1D][Dense(4, 2)][Softmax]", "NG0031", "expects a sequence: set SequenceLength")]
         [InlineData("[Network][Input(1, 4, 4)][Conv2D(1, 2, 3)][GlobalAvgPool1D][Dense(2, 2)][Softmax]", "NG0031", "use [GlobalAvgPool2D] for an image")]
         [InlineData("[Network(SequenceLength = 3)][GlobalAvgPool1D][Dense(2, 2)][Softmax]", "NG0030", "GlobalAvgPool1D layer 0 comes first")]
+        [InlineData("[Network][Conv1D(3, 4, 3)][Dense(4, 2)][Softmax]", "NG0018", "Conv1D layer 0 reads a sequence")]
+        [InlineData("[Network][Dense(3, 4)][Conv1D(4, 4, 1)][Dense(4, 2)][Softmax]", "NG0018", "Conv1D layer 1 reads a sequence")]
+        [InlineData("[Network(SequenceLength = 4)][Conv1D(3, 4, 5)][Dense(4, 2)][Softmax]", "NG0034", "its window spans 5 steps, more than the 4 steps it reads")]
+        [InlineData("[Network(SequenceLength = 4)][Conv1D(3, 4, 4, Dilation = 2, Padding = 1)][Dense(4, 2)][Softmax]", "NG0034", "spans 7 steps, more than the 4 steps it reads (6 with its 2 zero steps)")]
+        [InlineData("[Network(SequenceLength = 6)][Conv1D(3, 4, 3, Causal = true, Padding = 1)][Dense(4, 2)][Softmax]", "NG0034", "leave Padding at 0")]
+        [InlineData("[Network(SequenceLength = 6)][Conv1D(3, 4, 3, Dilation = 0)][Dense(4, 2)][Softmax]", "NG0034", "Dilation = 0; it must be at least 1")]
+        [InlineData("[Network(SequenceLength = 6)][Conv1D(3, 4, 3, Padding = 3)][Dense(4, 2)][Softmax]", "NG0034", "less than the 3 steps the window spans")]
+        [InlineData("[Network(SequenceLength = 4)][Conv1D(3, 4, 3, Causal = true, Dilation = 2)][Dense(4, 2)][Softmax]", "NG0034", "reaches 4 steps back, as far as or beyond the 4 steps")]
+        [InlineData("[Network(SequenceLength = 6)][Conv1D(3, 4, 3, Dilation = 1073741824)][Dense(4, 2)][Softmax]", "NG0034", "its window spans 2147483649 steps")]
+        [InlineData("[Network(SequenceLength = 6)][Conv1D(3, 4, 2, Dilation = 1073741824, Padding = 1073741824)][Dense(4, 2)][Softmax]", "NG0034", "the output would have")]
+        [InlineData("[Network(SequenceLength = 6)][Dense(3, 5)][Conv1D(4, 4, 3)][Dense(4, 2)][Softmax]", "NG0004", "Conv1D layer 1 takes 4 inputs, but the layer before it produces 5")]
+        [InlineData("[Network(SequenceLength = 6)][Dense(3, 5)][GlobalAvgPool1D][Conv1D(5, 4, 1)][Dense(4, 2)][Softmax]", "NG0031", "expects a sequence (put it before")]
+        [InlineData("[Network(SequenceLength = 6)][Conv1D(3, 0, 3)][Dense(4, 2)][Softmax]", "NG0005", "outChannels = 0")]
+        [InlineData("[Network][Input(1, 6, 6)][Conv1D(1, 4, 3)][Dense(4, 2)][Softmax]", "NG0031", "Conv2D reads images")]
         public void One_mistake_is_one_error(string attributes, string id, string message)
         {
             GeneratorHarness.Result result = GeneratorHarness.Run($"using NetGen; {attributes} public partial class Net {{ }}");

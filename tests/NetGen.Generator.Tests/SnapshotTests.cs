@@ -174,6 +174,20 @@ namespace NetGen.Generator.Tests
                 public partial class Norms { }
                 """
             },
+            {
+                "CausalConvolutions",
+                """
+                using NetGen;
+                namespace Samples;
+
+                [Network(SequenceLength = 16)]
+                [Conv1D(2, 8, 3, Causal = true)][Relu]
+                [Conv1D(8, 8, 3, Causal = true, Dilation = 2)][Tanh]
+                [Conv1D(8, 6, 1)][Relu]
+                [Dense(6, 4)][Softmax]
+                public partial class CausalConvolutions { }
+                """
+            },
         };
 
         [Theory]

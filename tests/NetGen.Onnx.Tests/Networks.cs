@@ -226,4 +226,29 @@ namespace NetGen.Onnx.Tests
     [Residual(typeof(NormBlock8))][Tanh]
     [Dense(8, 4)][Softmax]
     public partial class DoubleNorms : IDoubleNet { }
+
+    // Sequence convolutions: Conv over [N, C, T] between two Transposes, dilation, padding, causal (left) padding, a TCN residual.
+
+    [Network(SequenceLength = 9)]
+    [Conv1D(3, 4, 3)][Relu]
+    [Conv1D(4, 5, 2, Dilation = 2, Padding = 1)][Gelu]
+    [Dense(5, 2)][Identity]
+    public partial class ConvPerStep : IFloatNet { }
+
+    [Block]
+    [Conv1D(4, 4, 3, Causal = true, Dilation = 2)][Relu]
+    [Conv1D(4, 4, 3, Causal = true, Dilation = 4)]
+    public sealed class Tcn4 { }
+
+    [Network(SequenceLength = 12)]
+    [Conv1D(2, 4, 2, Causal = true)][Relu]
+    [Residual(typeof(Tcn4))][Relu]
+    [GlobalAvgPool1D]
+    [Dense(4, 3)][Softmax]
+    public partial class TcnSoftmax : IFloatNet { }
+
+    [Network(Precision = Precision.Double, SequenceLength = 7)]
+    [Conv1D(2, 3, 3, Padding = 1)][Tanh]
+    [Dense(3, 2)][Identity]
+    public partial class DoubleConvPerStep : IDoubleNet { }
 }

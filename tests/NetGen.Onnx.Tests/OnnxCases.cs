@@ -111,6 +111,10 @@ namespace NetGen.Onnx.Tests
             yield return Float(new SmallResNet(), SmallResNet.InputSize, SmallResNet.OutputSize, image.Concat(new[] { "BatchNormalization", "Add", "Relu", "LeakyRelu", "AveragePool", "GlobalAveragePool", "Gemm", "Softmax" }));
             yield return Float(new NormsRegression(), NormsRegression.InputSize, NormsRegression.OutputSize, new[] { "Gemm", "BatchNormalization", "LayerNormalization", "Add", "Tanh", "Sigmoid" });
             yield return Double(new DoubleNorms(), DoubleNorms.InputSize, DoubleNorms.OutputSize, new[] { "Gemm", "BatchNormalization", "LayerNormalization", "Add", "Relu", "Softmax" });
+            string[] convolution = { "Reshape", "Transpose", "Conv" };
+            yield return Float(new ConvPerStep(), ConvPerStep.InputSize, ConvPerStep.OutputSize, convolution.Concat(new[] { "Relu", "Erf", "Gemm" }));
+            yield return Float(new TcnSoftmax(), TcnSoftmax.InputSize, TcnSoftmax.OutputSize, convolution.Concat(new[] { "Add", "ReduceMean", "Gemm", "Softmax" }));
+            yield return Double(new DoubleConvPerStep(), DoubleConvPerStep.InputSize, DoubleConvPerStep.OutputSize, convolution.Concat(new[] { "Tanh", "Gemm" }));
         }
 
         private static OnnxCase Float(IFloatNet net, int inputSize, int outputSize, IEnumerable<string> operators)

@@ -106,7 +106,7 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor MissingSequenceLength = Error(
             "NG0018",
-            "Recurrent layer without a sequence length",
+            "Sequence layer without a sequence length",
             "{0} layer {1} reads a sequence, but the network has no sequence length; add SequenceLength = T to [Network], e.g. [Network(SequenceLength = 28)]");
 
         public static readonly DiagnosticDescriptor InvalidSequenceLength = Error(

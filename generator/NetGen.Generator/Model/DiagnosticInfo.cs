@@ -44,8 +44,8 @@ namespace NetGen.Generator.Model
     internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, StubModel? Stub = null, WeightsRequest? Weights = null);
     /// <summary>
     /// The public surface of a network whose declaration has errors: names, precision, head and optimizer as far as they
-    /// could be read (defaults otherwise); Recurrent: the input is a sequence; Streaming: a recurrent layer carries a state
-    /// from step to step (Step and ResetState); PerStep: one output (and label) per time step; CompiledWeights: the declaration asks
+    /// could be read (defaults otherwise); Recurrent: the input is a sequence; Streaming: a layer carries a state from step to
+    /// step and none needs steps to come (Step and ResetState); PerStep: one output (and label) per time step; CompiledWeights: the declaration asks
     /// for compiled-in weights (their members are declared too). Equatable values only.
     /// </summary>
     internal sealed record StubModel(
@@ -75,7 +75,7 @@ namespace NetGen.Generator.Model
             model.Head,
             model.Optimizer,
             Recurrent: model.SequenceLength > 0,
-            Streaming: model.Nodes.Any(n => n.Layer is RecurrentModel) && !model.Nodes.Any(n => n.Layer is GlobalAvgPool1DModel),
+            Streaming: StreamRoles.Streams(model.Nodes.Select(n => n.Layer.Streaming)),
             PerStep: model.SequenceLength > 0 && model.Nodes[model.Nodes.Count - 1].Rows > 1,
             model.Interfaces,
             CompiledWeights: true);

@@ -16,5 +16,7 @@ namespace NetGen.Generator.Model
         public override long StoredValues(int sequenceLength) => Features;
 
         public override int OutputRows(int inputRows) => 1;
+
+        public override StreamRole Streaming => StreamRole.Never;
     }
 }

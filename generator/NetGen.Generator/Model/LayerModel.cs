@@ -47,5 +47,11 @@ namespace NetGen.Generator.Model
 
         /// <summary>Whether an activation written after this layer can run in its kernels (its output is stored, f′ is read from it).</summary>
         public virtual bool TakesActivation => false;
+
+        /// <summary>Whether the layer reads the steps of a sequence as such (recurrent layers, Conv1D): the network then needs a SequenceLength.</summary>
+        public virtual bool ReadsSequence => false;
+
+        /// <summary>What the layer does to streaming (see <see cref="StreamRole"/>).</summary>
+        public virtual StreamRole Streaming => StreamRole.Stateless;
     }
 }

@@ -23,5 +23,9 @@ namespace NetGen.Generator.Model
 
         /// <summary>T rows with ReturnSequences, else the last step's h_T.</summary>
         public override int OutputRows(int inputRows) => ReturnSequences ? inputRows : 1;
+
+        public override bool ReadsSequence => true;
+
+        public override StreamRole Streaming => StreamRole.Stateful;
     }
 }

@@ -43,6 +43,14 @@ namespace NetGen.Generator.Parsing
         /// <summary>Trainable parameters of the nodes whose sizes are known.</summary>
         public long Parameters { get; private set; }
 
+        /// <summary>Whether an error was already reported inside the attribute node <paramref name="node"/> was read from (what else is wrong with it would be a cascade).</summary>
+        public bool HasErrorAt(int node)
+        {
+            Microsoft.CodeAnalysis.Text.TextSpan span = _syntax[node].Span;
+            string path = _syntax[node].SyntaxTree.FilePath;
+            return _diagnostics.Any(d => d.Location is { } at && at.FilePath == path && span.Contains(at.TextSpan));
+        }
+
         /// <summary>The attribute each node was read from (a network's [Residual] for the nodes of its blocks).</summary>
         public AttributeSyntax SyntaxOf(int node) => _syntax[node];
 
@@ -157,6 +165,7 @@ namespace NetGen.Generator.Parsing
                 {
                     IncomingArithmetic = incoming.Arithmetic,
                     IncomingRows = incoming.Rows,
+                    SequenceLength = _sequenceLength,
                 };
                 model = kind.Read(reading);
                 known = reading.Valid && reading.OutputKnown;

@@ -24,8 +24,9 @@ namespace NetGen.Generator.Parsing
     /// </summary>
     internal sealed class LayerKind
     {
-        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true, bool recurrent = false, bool reducesSteps = false)
+        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true, bool recurrent = false, bool reducesSteps = false, System.Func<AttributeData, StreamRole>? streaming = null)
         {
+            _streaming = streaming;
             Name = name;
             Parameters = parameters;
             Read = read;
@@ -49,6 +50,12 @@ namespace NetGen.Generator.Parsing
         public bool ReducesSteps { get; }
 
         public System.Func<LayerReading, LayerModel> Read { get; }
+
+        private readonly System.Func<AttributeData, StreamRole>? _streaming;
+
+        /// <summary>What a layer of this kind, as written, does to streaming, for the stub of a broken declaration (the model says it for a valid one).</summary>
+        public StreamRole StreamingOf(AttributeData data) =>
+            Recurrent ? StreamRole.Stateful : ReducesSteps ? StreamRole.Never : _streaming?.Invoke(data) ?? StreamRole.Stateless;
     }
 
     /// <summary>
@@ -73,6 +80,7 @@ namespace NetGen.Generator.Parsing
             ["NetGen.BatchNorm1DAttribute"] = new("BatchNorm1D", new[] { "features" }, NormalizationReaders.BatchNorm1D),
             ["NetGen.LayerNormAttribute"] = new("LayerNorm", new[] { "features" }, NormalizationReaders.LayerNorm),
             ["NetGen.GlobalAvgPool1DAttribute"] = new("GlobalAvgPool1D", System.Array.Empty<string>(), SequenceLayerReaders.GlobalAvgPool1D, reducesSteps: true),
+            ["NetGen.Conv1DAttribute"] = new("Conv1D", new[] { "inChannels", "outChannels", "kernelSize" }, SequenceLayerReaders.Conv1D, streaming: SequenceLayerReaders.Conv1DStreaming),
         };
 
         /// <summary>[Residual(typeof(B), Shortcut = typeof(S))]: y = S(x) + B(x), read by the graph builder (it expands blocks).</summary>

@@ -223,6 +223,9 @@ namespace NetGen.Generator.Parsing
         /// <summary>Rows of the value this layer reads per example: 1, or T for a sequence.</summary>
         public int IncomingRows { get; set; } = 1;
 
+        /// <summary>The network's SequenceLength T (0 when not set: a layer that reads steps leaves that to NG0018).</summary>
+        public int SequenceLength { get; set; }
+
         /// <summary>"16×5×5 = 400 values": the values this layer reads, with the image's arithmetic where they come from one.</summary>
         public string IncomingArithmetic { get; set; } = string.Empty;
 

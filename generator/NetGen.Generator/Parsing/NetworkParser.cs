@@ -148,8 +148,9 @@ namespace NetGen.Generator.Parsing
                 Head: head,
                 Optimizer: optimizer,
                 Recurrent: recurrent,
-                Streaming: layers.Any(l => LayerKinds.TryGetLayer(l.FullName, out LayerKind kind) && kind.Recurrent)
-                    && !layers.Any(l => LayerKinds.TryGetLayer(l.FullName, out LayerKind kind) && kind.ReducesSteps),
+                Streaming: StreamRoles.Streams(layers.Select(l =>
+                    l.FullName == LayerKinds.ResidualAttribute ? StreamRole.Never
+                    : LayerKinds.TryGetLayer(l.FullName, out LayerKind kind) ? kind.StreamingOf(l.Data) : StreamRole.Stateless)),
                 PerStep: recurrent && PerStepOutputs(layers),
                 Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion },
                 CompiledWeights: compiledWeights);

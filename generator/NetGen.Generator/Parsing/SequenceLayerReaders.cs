@@ -1,9 +1,12 @@
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Parsing
 {
-    /// <summary>The readers of the layers that work over a sequence's steps: [GlobalAvgPool1D].</summary>
+    /// <summary>The readers of the layers that work over a sequence's steps: [GlobalAvgPool1D] and [Conv1D].</summary>
     internal static class SequenceLayerReaders
     {
         public static LayerModel GlobalAvgPool1D(LayerReading r)
@@ -33,5 +36,87 @@ namespace NetGen.Generator.Parsing
 
             return new GlobalAvgPool1DModel((int)incoming.Values, r.IncomingRows);
         }
+
+        /// <summary>
+        /// [Conv1D(inChannels, outChannels, kernelSize)]: positive sizes, Dilation ≥ 1, Padding ≥ 0 and not with Causal, a
+        /// sequence of inChannels values per step to read, and a window that fits it (the output keeps at least one step).
+        /// </summary>
+        public static LayerModel Conv1D(LayerReading r)
+        {
+            int inChannels = r.Int(0);
+            int outChannels = r.Int(1);
+            int kernel = r.Int(2);
+            int dilation = r.NamedInt("Dilation", 1);
+            int padding = r.NamedInt("Padding", 0);
+            bool causal = r.NamedBool("Causal");
+            bool sizes = r.Positive(0, "inChannels") & r.Positive(1, "outChannels") & r.Positive(2, "kernelSize");
+            if (dilation < 1)
+            {
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Dilation"), r.Kind, r.Label, "Dilation", Int(dilation), "it must be at least 1");
+                sizes = false;
+            }
+
+            if (padding < 0 || (causal && padding != 0))
+            {
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Padding"), r.Kind, r.Label, "Padding", Int(padding), causal
+                    ? "a causal convolution pads (kernelSize − 1)·dilation steps on the left itself; leave Padding at 0"
+                    : "it must be at least 0");
+                sizes = false;
+            }
+
+            long span = sizes ? ((long)dilation * (kernel - 1)) + 1 : 1;
+            long left = causal ? span - 1 : padding;
+            long right = causal ? 0 : padding;
+            int steps = r.SequenceLength == 0 ? 0 : r.IncomingRows;
+            if (r.Incoming is { IsSpatial: true } image)
+            {
+                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "a " + image + " image", r.Kind, r.Label, "a sequence of " + Int(inChannels) + " channels per step (Conv2D reads images)");
+                sizes = false;
+            }
+            else if (r.SequenceLength > 1 && r.IncomingRows <= 1)
+            {
+                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "one vector of " + (r.Incoming?.Values ?? 0).ToString(CultureInfo.InvariantCulture) + " values", r.Kind, r.Label, "a sequence (put it before the layer that reduces the steps)");
+                sizes = false;
+            }
+            else if (r.Incoming is { } incoming && inChannels > 0 && incoming.Values != inChannels)
+            {
+                r.Error(DiagnosticDescriptors.SizeMismatch, r.At(0), r.Kind, r.Label, Int(inChannels), incoming.Values.ToString(CultureInfo.InvariantCulture));
+            }
+            else if (sizes && !causal && padding >= span)
+            {
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Padding"), r.Kind, r.Label, "Padding", Int(padding), string.Format(CultureInfo.InvariantCulture, "it must be less than the {0} steps the window spans (dilation·(kernelSize − 1) + 1), or the outer steps would read only zeros", span));
+                sizes = false;
+            }
+            else if (sizes && steps > 0 && steps + left + right < span)
+            {
+                string padded = left + right > 0 ? string.Format(CultureInfo.InvariantCulture, " ({0} with its {1} zero steps)", steps + left + right, left + right) : string.Empty;
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.At(2), r.Kind, r.Label, "kernelSize", Int(kernel), string.Format(CultureInfo.InvariantCulture, "with dilation {0} its window spans {1} steps, more than the {2} steps it reads{3}", dilation, span, steps, padded));
+                sizes = false;
+            }
+
+            else if (sizes && causal && steps > 0 && span - 1 >= steps)
+            {
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.At(2), r.Kind, r.Label, "kernelSize", Int(kernel), string.Format(CultureInfo.InvariantCulture, "with dilation {0} its window reaches {1} steps back, as far as or beyond the {2} steps of the sequence, so its oldest taps would only ever read zeros; make the dilation or the kernel smaller", dilation, span - 1, steps));
+                sizes = false;
+            }
+            else if (sizes && steps + left + right - span + 1 > NetworkParser.MaxSequenceLength)
+            {
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.AtNamed("Padding"), r.Kind, r.Label, "Padding", Int(padding), string.Format(CultureInfo.InvariantCulture, "the output would have {0} steps; at most {1}", steps + left + right - span + 1, NetworkParser.MaxSequenceLength));
+                sizes = false;
+            }
+
+            r.OutputKnown &= sizes && steps > 0;
+            return new Conv1DModel(inChannels, outChannels, kernel, dilation, (int)left, (int)right, steps, causal);
+        }
+
+        /// <summary>A [Conv1D] as written (as <see cref="Conv1DModel.Streaming"/>): one tap reads step t alone; causal, it keeps a state; else it reads steps to come.</summary>
+        public static StreamRole Conv1DStreaming(AttributeData data)
+        {
+            bool causal = data.NamedArguments.Any(a => a.Key == "Causal" && a.Value.Value is true);
+            bool oneTap = data.ConstructorArguments.Length == 3 && data.ConstructorArguments[2].Value is 1;
+            return oneTap ? StreamRole.Stateless : causal ? StreamRole.Stateful : StreamRole.Never;
+        }
+
+        private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
     }
 }

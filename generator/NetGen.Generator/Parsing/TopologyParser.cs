@@ -143,11 +143,16 @@ namespace NetGen.Generator.Parsing
             return (nodes, valid);
         }
 
-        /// <summary>A network with recurrent layers needs SequenceLength = T in 1..MaxSequenceLength; one without must not set it.</summary>
+        /// <summary>A network with layers that read a sequence (recurrent, Conv1D) needs SequenceLength = T in 1..MaxSequenceLength.</summary>
         private static bool CheckSequenceLength(string networkName, GraphBuilder builder, int sequenceLength, LocationInfo? at, List<DiagnosticInfo> diagnostics)
         {
             List<NodeModel> nodes = builder.Nodes;
-            int recurrent = nodes.FindIndex(n => n.Layer is RecurrentModel);
+            int recurrent = nodes.FindIndex(n => n.Layer.ReadsSequence);
+            if (recurrent >= 0 && sequenceLength == 0 && builder.HasErrorAt(recurrent))
+            {
+                return false; // e.g. a [Conv1D] on an image: that is the mistake, already reported
+            }
+
             if (recurrent >= 0 && sequenceLength == 0)
             {
                 int index = nodes.Take(recurrent).Count(n => n.Layer is not ActivationModel);

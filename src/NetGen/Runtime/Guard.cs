@@ -22,6 +22,27 @@ namespace NetGen.Runtime
             }
         }
 
+        /// <summary>
+        /// The slot of a stream state's ring buffer (a causal convolution's last inputs) that holds its oldest input, stored in
+        /// the state as a number; throws unless it is a whole number in [0, <paramref name="length"/>), so that a state that
+        /// does not come from ResetState and Step can never make a step read outside its span.
+        /// </summary>
+        public static nuint RingSlot(double slot, int length, string layer)
+        {
+            if (!(slot >= 0 && slot < length && slot == Math.Floor(slot)))
+            {
+                ThrowRingSlot(slot, length, layer);
+            }
+
+            return (nuint)slot;
+        }
+
+        [DoesNotReturn]
+        private static void ThrowRingSlot(double slot, int length, string layer) =>
+            throw new ArgumentException(
+                string.Format(CultureInfo.InvariantCulture, "state is not a stream state of this network: {0} keeps the position of its oldest input there, {1}, where a whole number in [0, {2}) belongs. Start each stream with ResetState and pass the same span to every Step.", layer, slot, length),
+                "state");
+
         /// <summary>Throws unless <paramref name="actual"/> is a positive multiple of <paramref name="rowSize"/> equal to <paramref name="rows"/> × <paramref name="rowSize"/>.</summary>
         public static void BatchLength(int actual, int rows, int rowSize, string paramName, string rowsName)
         {

@@ -169,12 +169,24 @@ namespace NetGen.Tests.Interop
                 Classifier<Sequence.MeanPooled>("MeanPooled_1", 1, new[] { 4, 3 }),
                 Classifier<Sequence.MeanPooled>("MeanPooled_6", 6, new[] { 4, 3 }),
                 Classifier<Sequence.LstmMeanPooled>("LstmMeanPooled_5", 5, new[] { 3, 2 }),
-                FloatResNet(),
+                Regressor<Sequence.ConvSequence>("ConvSequence_1", 1, new[] { 9, 3 }),
+                Regressor<Sequence.ConvSequence>("ConvSequence_5", 5, new[] { 9, 3 }),
+                Classifier<Sequence.CausalConvClassifier>("CausalConv_1", 1, new[] { 8, 2 }),
+                Classifier<Sequence.CausalConvClassifier>("CausalConv_6", 6, new[] { 8, 2 }),
+                Classifier<Sequence.CausalStream>("CausalStream_4", 4, new[] { 10, 2 }),
+                Regressor<Sequence.ResidualTcn>("ResidualTcn_1", 1, new[] { 12, 2 }, n => n.WeightDecay = Decay),
+                Regressor<Sequence.ResidualTcn>("ResidualTcn_5", 5, new[] { 12, 2 }, n => n.WeightDecay = Decay),
+                FloatClassifier<TinyResNetFloat>("TinyResNetFloat", 9, new[] { 2, 6, 6 }),
+                FloatClassifier<Sequence.CausalStreamFloat>("CausalStreamFloat_7", 7, new[] { 10, 2 }),
             };
 
             private static Case Classifier<TNet>(string name, int batch, int[] shape, Action<TNet>? adamW = null)
                 where TNet : class, IClassifier<TNet, double>, new() =>
-                Double(name, batch, shape, "Softmax", (n, seed) => TestData.Labels(n, TNet.ClassCount, seed), labels => labels.Select(v => (double)v).ToArray(), new[] { batch }, adamW);
+                Double(name, batch, shape, "Softmax", (n, seed) => TestData.Labels(n * LabelsPerExample<TNet>(), TNet.ClassCount, seed), labels => labels.Select(v => (double)v).ToArray(), new[] { batch * LabelsPerExample<TNet>() }, adamW);
+
+            /// <summary>Labels per example: one, or one per step for a network with an output per step.</summary>
+            private static int LabelsPerExample<TNet>()
+                where TNet : class, IClassifier<TNet, double>, new() => TNet.OutputSize / TNet.ClassCount;
 
             private static Case Regressor<TNet>(string name, int batch, int[] shape, Action<TNet>? adamW = null)
                 where TNet : class, IRegressor<TNet, double>, new() =>
@@ -249,30 +261,32 @@ namespace NetGen.Tests.Interop
                 return new Case(name, directory, false, predictions, loss, gradients, after, stepped);
             }
 
-            private static Case FloatResNet()
+            /// <summary>A float classifier's predictions (batched and single), for PyTorch to match to 1e-5.</summary>
+            private static Case FloatClassifier<TNet>(string name, int batch, int[] shape)
+                where TNet : class, IClassifier<TNet, float>, new()
             {
-                const int batch = 9;
-                string directory = Path.Combine(Root, "TinyResNetFloat");
+                string directory = Path.Combine(Root, name);
                 Directory.CreateDirectory(directory);
-                File.WriteAllLines(Path.Combine(directory, "twin.py"), GeneratedSource.Twin(typeof(TinyResNetFloat)));
-                var net = new TinyResNetFloat();
+                File.WriteAllLines(Path.Combine(directory, "twin.py"), GeneratedSource.Twin(typeof(TNet)));
+                var net = new TNet();
                 net.InitializeParameters(Seed);
                 MakeStatisticsNonTrivial(net);
                 net.Save(Path.Combine(directory, "model.safetensors"));
-                float[] x = TestData.Floats(batch * TinyResNetFloat.InputSize, 77, 1.5f);
-                float[] outputs = new float[batch * TinyResNetFloat.OutputSize];
+                float[] x = TestData.Floats(batch * TNet.InputSize, 77, 1.5f);
+                float[] outputs = new float[batch * TNet.OutputSize];
                 net.PredictBatch(x, outputs);
-                var single = new float[TinyResNetFloat.OutputSize];
-                net.Predict(x.AsSpan(0, TinyResNetFloat.InputSize), single);
+                var single = new float[TNet.OutputSize];
+                net.Predict(x.AsSpan(0, TNet.InputSize), single);
                 Assert.Equal(outputs.AsSpan(0, single.Length).ToArray(), single);
+                int labels = batch * TNet.OutputSize / TNet.ClassCount;
                 SafeTensors.Save(Path.Combine(directory, "data.safetensors"), new[]
                 {
-                    TensorEntry.Create("inputs", new[] { batch, TinyResNetFloat.InputSize }, x),
-                    TensorEntry.Create("targets", new[] { batch }, TestData.Labels(batch, 3, 79).Select(v => (float)v).ToArray()),
+                    TensorEntry.Create("inputs", new[] { batch, TNet.InputSize }, x),
+                    TensorEntry.Create("targets", new[] { labels }, TestData.Labels(labels, TNet.ClassCount, 79).Select(v => (float)v).ToArray()),
                 });
-                File.WriteAllText(Path.Combine(directory, "spec.json"), "{\"head\":\"Softmax\",\"shape\":[2,6,6]}");
+                File.WriteAllText(Path.Combine(directory, "spec.json"), $"{{\"head\":\"Softmax\",\"shape\":[{string.Join(",", shape)}]}}");
                 var none = Array.Empty<(string, double[])>();
-                return new Case("TinyResNetFloat", directory, true, outputs.Select(v => (double)v).ToArray(), 0, none, none, none);
+                return new Case(name, directory, true, outputs.Select(v => (double)v).ToArray(), 0, none, none, none);
             }
 
             /// <summary>Running statistics away from 0 and 1 and a count of 3, so that evaluation mode shows whether they are used.</summary>

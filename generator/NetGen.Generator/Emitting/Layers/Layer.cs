@@ -377,6 +377,7 @@ namespace NetGen.Generator.Emitting.Layers
             AvgPool2DModel pool => new AvgPool2DLayer(c, pool),
             GlobalAvgPool2DModel pool => new GlobalAvgPool2DLayer(c, pool),
             GlobalAvgPool1DModel pool => new GlobalAvgPool1DLayer(c, pool),
+            Conv1DModel conv => new Conv1DLayer(c, conv),
             AddModel add => new AddLayer(c, add),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Node.Layer.Kind, "Unknown layer kind."),
         };
