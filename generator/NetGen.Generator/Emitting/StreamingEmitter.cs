@@ -4,8 +4,9 @@ using NetGen.Generator.Emitting.Layers;
 namespace NetGen.Generator.Emitting
 {
     /// <summary>
-    /// Streaming inference for networks with state (recurrent layers): one time step per call, the state in a span the
-    /// caller owns, so that several streams can run on one trained network and a call allocates nothing.
+    /// Streaming inference for networks with state (recurrent layers, causal convolutions; a graph runs its layers in order):
+    /// one time step per call, the state in a span the caller owns, so that several streams can run on one trained network
+    /// and a call allocates nothing.
     /// </summary>
     internal sealed class StreamingEmitter : EmitterPart
     {
@@ -20,19 +21,32 @@ namespace NetGen.Generator.Emitting
 
         internal void EmitStreaming(CodeWriter w)
         {
-            if (StreamStateSize == 0 || !_plan.IsChain || _layers.Any(l => !l.Streams))
+            if (StreamStateSize == 0 || _layers.Any(l => !l.Streams))
             {
                 return;
             }
 
+            bool recurrentOnly = _layers.All(l => l.StreamState == 0 || l is RecurrentLayer);
             w.Line();
             w.Line("/// <summary>");
-            w.Line("/// Values of one stream's state for <see cref=\"Step\"/>: what each recurrent layer carries from one time step to the next");
-            w.Line("/// (its last step record: h_t, and c_t for an LSTM). The state is the caller's: one span per stream, any number of streams.");
+            if (recurrentOnly)
+            {
+                w.Line("/// Values of one stream's state for <see cref=\"Step\"/>: what each recurrent layer carries from one time step to the next");
+                w.Line("/// (its last step record: h_t, and c_t for an LSTM). The state is the caller's: one span per stream, any number of streams.");
+            }
+            else
+            {
+                w.Line("/// Values of one stream's state for <see cref=\"Step\"/>: what each layer with a state carries from one time step to the next");
+                w.Line("/// (a recurrent layer's h_t, and c_t for an LSTM; a causal convolution's last (k − 1)·dilation inputs, in a ring). The state");
+                w.Line("/// is the caller's: one span per stream, any number of streams.");
+            }
+
             w.Line("/// </summary>");
             w.Line($"public const int StreamStateSize = {StreamStateSize};");
             w.Line();
-            w.Line("/// <summary>Starts a stream over: its state becomes the zero state (h = 0, c = 0), as before the first step of a sequence.</summary>");
+            w.Line(recurrentOnly
+                ? "/// <summary>Starts a stream over: its state becomes the zero state (h = 0, c = 0), as before the first step of a sequence.</summary>"
+                : "/// <summary>Starts a stream over: its state becomes the zero state (zero h and c, zero inputs before the first step), as before the first step of a sequence.</summary>");
             using (w.Block($"public static void ResetState(Span<{T}> state)"))
             {
                 w.Line("global::NetGen.Runtime.Guard.Length(state.Length, StreamStateSize, nameof(state));");
@@ -42,9 +56,18 @@ namespace NetGen.Generator.Emitting
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// One time step of a stream: reads the step's input, advances the stream's state and writes the network's output for the");
-            w.Line("/// sequence so far (what the layers after the recurrent ones make of h_t). After T steps from a reset state the output is");
-            w.Line("/// Predict's for those T steps (for a network that returns sequences, its last step). Allocation-free; thread-safe for");
-            w.Line("/// distinct states (the parameters are only read).");
+            if (recurrentOnly)
+            {
+                w.Line("/// sequence so far (what the layers after the recurrent ones make of h_t). After T steps from a reset state the output is");
+                w.Line("/// Predict's for those T steps (for a network that returns sequences, its last step). Allocation-free; thread-safe for");
+                w.Line("/// distinct states (the parameters are only read).");
+            }
+            else
+            {
+                w.Line("/// sequence so far. Step t's output from a reset state is Predict's at step t of the same sequence (the layers are causal).");
+                w.Line("/// Allocation-free; thread-safe for distinct states (the parameters are only read).");
+            }
+
             w.Line("/// </summary>");
             w.Line($"/// <param name=\"input\">{First.Inputs} values: one time step.</param>");
             w.Line($"/// <param name=\"output\">{Last.Outputs} values: {_head.PredictDescription}.</param>");
@@ -70,8 +93,10 @@ namespace NetGen.Generator.Emitting
                     string input = "x0";
                     foreach (Layer layer in _layers)
                     {
+                        // Each layer's step writes a row of its own (x{l+1}), which the layers that read it (several, in a graph) take.
                         string output = "x" + (layer.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        layer.EmitStreamStep(w, _t, input, output, $"Unsafe.Add(ref h, {stateOffset})", $"Unsafe.Add(ref {s}, {scratchOffset})");
+                        var inputs = layer.Sources.Select(source => source is null ? "x0" : "x" + (source.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                        layer.EmitStreamStep(w, _t, inputs, output, $"Unsafe.Add(ref h, {stateOffset})", $"Unsafe.Add(ref {s}, {scratchOffset})");
                         stateOffset += layer.StreamState;
                         scratchOffset += layer.StreamScratch;
                         input = output;

@@ -22,8 +22,5 @@ namespace NetGen.Generator.Model
         public override long StoredValues(int sequenceLength) => OutputsPerRow;
 
         public override bool TakesActivation => true;
-
-        /// <summary>Step runs a chain of layers: a network with a residual has none.</summary>
-        public override StreamRole Streaming => StreamRole.Never;
     }
 }

@@ -132,6 +132,32 @@ namespace NetGen.Generator.Parsing
             return null;
         }
 
+        /// <summary>
+        /// What a layer or [Residual] as written does to streaming, for the stub of a broken declaration: a residual is what
+        /// its blocks' layers are (to a few levels; a block that contains itself is reported apart).
+        /// </summary>
+        public static StreamRole StreamingOf(AttributeEntry entry, CancellationToken cancellationToken, int depth = 0)
+        {
+            if (entry.FullName != LayerKinds.ResidualAttribute)
+            {
+                return LayerKinds.TryGetLayer(entry.FullName, out LayerKind kind) ? kind.StreamingOf(entry.Data) : StreamRole.Stateless;
+            }
+
+            var roles = new List<StreamRole>();
+            foreach (INamedTypeSymbol block in Used(entry))
+            {
+                List<AttributeEntry>? attributes = depth < 8 ? Attributes(block, new List<DiagnosticInfo>(), cancellationToken) : null;
+                if (attributes is null)
+                {
+                    return StreamRole.Never;
+                }
+
+                roles.AddRange(attributes.Select(a => StreamingOf(a, cancellationToken, depth + 1)));
+            }
+
+            return roles.Contains(StreamRole.Never) ? StreamRole.Never : roles.Contains(StreamRole.Stateful) ? StreamRole.Stateful : StreamRole.Stateless;
+        }
+
         /// <summary>The blocks a [Residual] names: its block and its shortcut.</summary>
         private static IEnumerable<INamedTypeSymbol> Used(AttributeEntry entry)
         {

@@ -83,7 +83,7 @@ namespace NetGen.Generator.Parsing
             if (Blocks.IsBlock(type))
             {
                 // A class marked both [Block] and [Network]: the block's own check reports it, once.
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0, layers, weights is not null));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0, layers, weights is not null, cancellationToken));
             }
 
 
@@ -116,14 +116,14 @@ namespace NetGen.Generator.Parsing
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), Weights: weights);
             }
 
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer is RecurrentModel), layers, weights is not null));
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer is RecurrentModel), layers, weights is not null, cancellationToken));
         }
 
         /// <summary>
         /// The stub for a declaration with errors, or null when a stub would itself fail to compile: the class is not a
         /// partial, non-generic class in partial types (NG0002, NG0003), or the user declares a member the stub would too.
         /// </summary>
-        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent, List<AttributeEntry> layers, bool compiledWeights)
+        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent, List<AttributeEntry> layers, bool compiledWeights, CancellationToken cancellationToken)
         {
             if (diagnostics.Any(d => d.Id == DiagnosticDescriptors.NetworkNotPartial.Id || d.Id == DiagnosticDescriptors.UnsupportedNetworkType.Id || d.Id == DiagnosticDescriptors.MemberConflict.Id))
             {
@@ -148,9 +148,7 @@ namespace NetGen.Generator.Parsing
                 Head: head,
                 Optimizer: optimizer,
                 Recurrent: recurrent,
-                Streaming: StreamRoles.Streams(layers.Select(l =>
-                    l.FullName == LayerKinds.ResidualAttribute ? StreamRole.Never
-                    : LayerKinds.TryGetLayer(l.FullName, out LayerKind kind) ? kind.StreamingOf(l.Data) : StreamRole.Stateless)),
+                Streaming: StreamRoles.Streams(layers.Select(l => Blocks.StreamingOf(l, cancellationToken))),
                 PerStep: recurrent && PerStepOutputs(layers),
                 Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion },
                 CompiledWeights: compiledWeights);

@@ -235,12 +235,13 @@ namespace Samples
         }
 
         /// <summary>
-        /// Values of one stream's state for <see cref="Step"/>: what each recurrent layer carries from one time step to the next
-        /// (its last step record: h_t, and c_t for an LSTM). The state is the caller's: one span per stream, any number of streams.
+        /// Values of one stream's state for <see cref="Step"/>: what each layer with a state carries from one time step to the next
+        /// (a recurrent layer's h_t, and c_t for an LSTM; a causal convolution's last (k − 1)·dilation inputs, in a ring). The state
+        /// is the caller's: one span per stream, any number of streams.
         /// </summary>
         public const int StreamStateSize = 38;
 
-        /// <summary>Starts a stream over: its state becomes the zero state (h = 0, c = 0), as before the first step of a sequence.</summary>
+        /// <summary>Starts a stream over: its state becomes the zero state (zero h and c, zero inputs before the first step), as before the first step of a sequence.</summary>
         public static void ResetState(Span<float> state)
         {
             global::NetGen.Runtime.Guard.Length(state.Length, StreamStateSize, nameof(state));
@@ -249,9 +250,8 @@ namespace Samples
 
         /// <summary>
         /// One time step of a stream: reads the step's input, advances the stream's state and writes the network's output for the
-        /// sequence so far (what the layers after the recurrent ones make of h_t). After T steps from a reset state the output is
-        /// Predict's for those T steps (for a network that returns sequences, its last step). Allocation-free; thread-safe for
-        /// distinct states (the parameters are only read).
+        /// sequence so far. Step t's output from a reset state is Predict's at step t of the same sequence (the layers are causal).
+        /// Allocation-free; thread-safe for distinct states (the parameters are only read).
         /// </summary>
         /// <param name="input">2 values: one time step.</param>
         /// <param name="output">4 values: 4 softmax probabilities, summing to 1.</param>

@@ -128,6 +128,25 @@ namespace NetGen.Tests.Sequence
             }
         }
 
+        /// <summary>A residual TCN streams too: each step runs the block and the shortcut and adds them.</summary>
+        [Fact]
+        public void A_residual_network_of_causal_layers_streams()
+        {
+            var net = new ResidualTcn();
+            net.InitializeParameters(11);
+            double[] x = TestData.Doubles(ResidualTcn.InputSize, 97, 1.5);
+            var y = new double[ResidualTcn.OutputSize];
+            net.Predict(x, y);
+            var state = new double[ResidualTcn.StreamStateSize];
+            Assert.Equal(2 * ((4 * 4) + 1), ResidualTcn.StreamStateSize);
+            var step = new double[1];
+            for (int t = 0; t < 12; t++)
+            {
+                net.Step(x.AsSpan(t * 2, 2), step, state);
+                Assert.True(Math.Abs(step[0] - y[t]) <= 1e-13, $"step {t}: Step {step[0]:R}, Predict {y[t]:R}");
+            }
+        }
+
         /// <summary>A state that did not come from ResetState and Step is refused before it is read, not used to index the ring.</summary>
         [Theory]
         [InlineData(double.NaN)]

@@ -97,8 +97,18 @@ namespace NetGen.Generator.Emitting.Layers
         public override void EmitOutputDerivative(CodeWriter w, Kernels kernels, string delta, string outputs, string? count = null) =>
             Activation.EmitDerivative(w, kernels, Index, delta, outputs, Outputs, count);
 
+        public override int StreamScratch => Outputs;
+
         public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch) =>
-            throw new InvalidOperationException("A residual has no streaming step: streaming runs on chains of layers.");
+            throw new InvalidOperationException("A residual reads two values.");
+
+        /// <summary>One step of the sum: this step's row of each path, added, then the activation.</summary>
+        public override void EmitStreamStep(CodeWriter w, Numeric t, IReadOnlyList<string> inputs, string output, string state, string scratch)
+        {
+            w.Line($"// Layer {I}: the residual's sum at this step");
+            w.Line($"Layer{I}{(Rows > 1 ? "ForwardRow" : "Forward")}(ref p, ref {inputs[0]}, ref {inputs[1]}, ref {scratch});");
+            w.Line($"ref {t.Type} {output} = ref {scratch};");
+        }
 
         public override void EmitOnnx(CodeWriter w, string module, IReadOnlyList<string> sources)
         {
@@ -120,6 +130,17 @@ namespace NetGen.Generator.Emitting.Layers
             using (w.Block($"private static void Layer{I}Forward(ref {t.Type} p, ref {t.Type} u, ref {t.Type} v, ref {t.Type} a)"))
             {
                 w.Line($"{kernels.SumActivation(Activation, OutputWidth)}(ref u, ref v, ref a);");
+            }
+
+            if (Rows > 1)
+            {
+                w.Line();
+                w.Line($"/// <summary>Layer {I} (residual) forward for one step of a stream: one row of each path.</summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+                using (w.Block($"private static void Layer{I}ForwardRow(ref {t.Type} p, ref {t.Type} u, ref {t.Type} v, ref {t.Type} a)"))
+                {
+                    w.Line($"{kernels.SumActivation(Activation, Outputs)}(ref u, ref v, ref a);");
+                }
             }
         }
 

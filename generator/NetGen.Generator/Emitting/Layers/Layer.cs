@@ -226,6 +226,10 @@ namespace NetGen.Generator.Emitting.Layers
         /// </summary>
         public abstract void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch);
 
+        /// <summary>One streaming step of a layer that reads several values (a residual's sum), named <paramref name="inputs"/>; by default the one-value form.</summary>
+        public virtual void EmitStreamStep(CodeWriter w, Numeric t, IReadOnlyList<string> inputs, string output, string state, string scratch) =>
+            EmitStreamStep(w, t, inputs[0], output, state, scratch);
+
         /// <summary>The derivative f′ of the function applied to this layer's output, for the header, or null when there is none.</summary>
         public virtual string? OutputDerivativeEquation => null;
 
