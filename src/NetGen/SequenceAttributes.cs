@@ -54,4 +54,15 @@ namespace NetGen
         /// </summary>
         public bool Causal { get; set; }
     }
+
+    /// <summary>
+    /// The last step of a sequence: T steps of F values to the F values of step T (PyTorch: <c>x[:, -1]</c> on [N, T, F]),
+    /// as a TCN reads its prediction for a whole sequence off its last step. It follows a layer that writes a sequence; the
+    /// layers after it read one vector, so the network has one output per example. A network that streams keeps
+    /// streaming through it: step t's output is then the prediction for the sequence so far.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class LastStepAttribute : Attribute
+    {
+    }
 }

@@ -30,6 +30,8 @@ namespace NetGen.Generator.Tests
         [InlineData("[Network][Input(1, 4, 4)][Conv2D(1, 2, 3)][GlobalAvgPool1D][Dense(2, 2)][Softmax]", "NG0031", "use [GlobalAvgPool2D] for an image")]
         [InlineData("[Network(SequenceLength = 3)][GlobalAvgPool1D][Dense(2, 2)][Softmax]", "NG0030", "GlobalAvgPool1D layer 0 comes first")]
         [InlineData("[Network][Conv1D(3, 4, 3)][Dense(4, 2)][Softmax]", "NG0018", "Conv1D layer 0 reads a sequence")]
+        [InlineData("[Network][Dense(3, 4)][LastStep][Dense(4, 2)][Softmax]", "NG0031", "LastStep layer 1 expects a sequence")]
+        [InlineData("[Network(SequenceLength = 3)][LastStep][Dense(2, 2)][Softmax]", "NG0030", "LastStep layer 0 comes first, so it has no steps of known width to take the last of")]
         [InlineData("[Network][Dense(3, 4)][Conv1D(4, 4, 1)][Dense(4, 2)][Softmax]", "NG0018", "Conv1D layer 1 reads a sequence")]
         [InlineData("[Network(SequenceLength = 4)][Conv1D(3, 4, 5)][Dense(4, 2)][Softmax]", "NG0034", "its window spans 5 steps, more than the 4 steps it reads")]
         [InlineData("[Network(SequenceLength = 4)][Conv1D(3, 4, 4, Dilation = 2, Padding = 1)][Dense(4, 2)][Softmax]", "NG0034", "spans 7 steps, more than the 4 steps it reads (6 with its 2 zero steps)")]

@@ -247,6 +247,12 @@ namespace NetGen.Onnx.Tests
     [Dense(4, 3)][Softmax]
     public partial class TcnSoftmax : IFloatNet { }
 
+    [Network(SequenceLength = 9)]
+    [Conv1D(2, 4, 2, Causal = true, Dilation = 3)][Relu]
+    [LastStep]
+    [Dense(4, 3)][Softmax]
+    public partial class LastStepSoftmax : IFloatNet { }
+
     [Network(Precision = Precision.Double, SequenceLength = 7)]
     [Conv1D(2, 3, 3, Padding = 1)][Tanh]
     [Dense(3, 2)][Identity]

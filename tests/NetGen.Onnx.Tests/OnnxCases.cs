@@ -114,6 +114,7 @@ namespace NetGen.Onnx.Tests
             string[] convolution = { "Reshape", "Transpose", "Conv" };
             yield return Float(new ConvPerStep(), ConvPerStep.InputSize, ConvPerStep.OutputSize, convolution.Concat(new[] { "Relu", "Erf", "Gemm" }));
             yield return Float(new TcnSoftmax(), TcnSoftmax.InputSize, TcnSoftmax.OutputSize, convolution.Concat(new[] { "Add", "ReduceMean", "Gemm", "Softmax" }));
+            yield return Float(new LastStepSoftmax(), LastStepSoftmax.InputSize, LastStepSoftmax.OutputSize, convolution.Concat(new[] { "Gather", "Gemm", "Softmax" }));
             yield return Double(new DoubleConvPerStep(), DoubleConvPerStep.InputSize, DoubleConvPerStep.OutputSize, convolution.Concat(new[] { "Tanh", "Gemm" }));
         }
 

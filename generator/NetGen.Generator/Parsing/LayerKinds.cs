@@ -55,7 +55,7 @@ namespace NetGen.Generator.Parsing
 
         /// <summary>What a layer of this kind, as written, does to streaming, for the stub of a broken declaration (the model says it for a valid one).</summary>
         public StreamRole StreamingOf(AttributeData data) =>
-            Recurrent ? StreamRole.Stateful : ReducesSteps ? StreamRole.Never : _streaming?.Invoke(data) ?? StreamRole.Stateless;
+            _streaming?.Invoke(data) ?? (Recurrent ? StreamRole.Stateful : ReducesSteps ? StreamRole.Never : StreamRole.Stateless);
     }
 
     /// <summary>
@@ -80,6 +80,7 @@ namespace NetGen.Generator.Parsing
             ["NetGen.BatchNorm1DAttribute"] = new("BatchNorm1D", new[] { "features" }, NormalizationReaders.BatchNorm1D),
             ["NetGen.LayerNormAttribute"] = new("LayerNorm", new[] { "features" }, NormalizationReaders.LayerNorm),
             ["NetGen.GlobalAvgPool1DAttribute"] = new("GlobalAvgPool1D", System.Array.Empty<string>(), SequenceLayerReaders.GlobalAvgPool1D, reducesSteps: true),
+            ["NetGen.LastStepAttribute"] = new("LastStep", System.Array.Empty<string>(), SequenceLayerReaders.LastStep, reducesSteps: true, streaming: _ => StreamRole.Stateless),
             ["NetGen.Conv1DAttribute"] = new("Conv1D", new[] { "inChannels", "outChannels", "kernelSize" }, SequenceLayerReaders.Conv1D, streaming: SequenceLayerReaders.Conv1DStreaming),
         };
 

@@ -6,21 +6,28 @@ using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Parsing
 {
-    /// <summary>The readers of the layers that work over a sequence's steps: [GlobalAvgPool1D] and [Conv1D].</summary>
+    /// <summary>The readers of the layers that work over a sequence's steps: [GlobalAvgPool1D], [LastStep] and [Conv1D].</summary>
     internal static class SequenceLayerReaders
     {
-        public static LayerModel GlobalAvgPool1D(LayerReading r)
+        public static LayerModel GlobalAvgPool1D(LayerReading r) =>
+            FromSteps(r, "average", (features, steps) => new GlobalAvgPool1DModel(features, steps));
+
+        public static LayerModel LastStep(LayerReading r) =>
+            FromSteps(r, "take the last of", (features, steps) => new LastStepModel(features, steps));
+
+        /// <summary>A layer that turns a sequence into one vector: it must read a sequence of vectors (not come first, not an image, not one vector).</summary>
+        private static LayerModel FromSteps(LayerReading r, string verb, System.Func<int, int, LayerModel> create)
         {
             LocationInfo? at = LocationInfo.From(r.Syntax.GetLocation());
             if (r.Incoming is not { } incoming)
             {
                 if (r.ReadsNetworkInput)
                 {
-                    r.Error(DiagnosticDescriptors.MissingInputShape, at, r.Kind, r.Label, r.NetworkName, "comes first, so it has no steps of known width to average", "put a layer that reads the input (a Dense or a recurrent layer) before it");
+                    r.Error(DiagnosticDescriptors.MissingInputShape, at, r.Kind, r.Label, r.NetworkName, $"comes first, so it has no steps of known width to {verb}", "put a layer that reads the input (a Dense or a recurrent layer) before it");
                 }
 
                 r.OutputKnown = false;
-                return new GlobalAvgPool1DModel(0, 0);
+                return create(0, 0);
             }
 
             if (incoming.IsSpatial || r.IncomingRows <= 1)
@@ -31,10 +38,10 @@ namespace NetGen.Generator.Parsing
                 string produces = incoming.IsSpatial ? "a " + incoming + " image" : "one vector of " + incoming.Values + " values";
                 r.Error(DiagnosticDescriptors.ShapeMismatch, at, r.Source, produces, r.Kind, r.Label, expects);
                 r.OutputKnown = false;
-                return new GlobalAvgPool1DModel((int)incoming.Values, 1);
+                return create((int)incoming.Values, 1);
             }
 
-            return new GlobalAvgPool1DModel((int)incoming.Values, r.IncomingRows);
+            return create((int)incoming.Values, r.IncomingRows);
         }
 
         /// <summary>

@@ -176,6 +176,8 @@ namespace NetGen.Tests.Interop
                 Classifier<Sequence.CausalStream>("CausalStream_4", 4, new[] { 10, 2 }),
                 Regressor<Sequence.ResidualTcn>("ResidualTcn_1", 1, new[] { 12, 2 }, n => n.WeightDecay = Decay),
                 Regressor<Sequence.ResidualTcn>("ResidualTcn_5", 5, new[] { 12, 2 }, n => n.WeightDecay = Decay),
+                Regressor<Sequence.LastStepTcn>("LastStepTcn_1", 1, new[] { 10, 2 }),
+                Regressor<Sequence.LastStepTcn>("LastStepTcn_5", 5, new[] { 10, 2 }),
                 FloatClassifier<TinyResNetFloat>("TinyResNetFloat", 9, new[] { 2, 6, 6 }),
                 FloatClassifier<Sequence.CausalStreamFloat>("CausalStreamFloat_7", 7, new[] { 10, 2 }),
             };

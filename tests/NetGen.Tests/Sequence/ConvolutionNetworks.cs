@@ -41,4 +41,25 @@ namespace NetGen.Tests.Sequence
     [Residual(typeof(TcnBlock4))][Relu]
     [Dense(4, 1)][Identity]
     public partial class ResidualTcn { }
+
+    /// <summary>A TCN that reads its prediction off the last step, as Bai et al.'s does: one output per example, and it streams.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 10)]
+    [Conv1D(2, 4, 3, Causal = true)][Tanh]
+    [Residual(typeof(TcnBlock4))][Relu]
+    [LastStep]
+    [Dense(4, 1)][Identity]
+    public partial class LastStepTcn { }
+
+    /// <summary>An LSTM's hidden states, then the last of them: the same function as <see cref="LstmLastOnly"/>.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 6)]
+    [Lstm(3, 5, ReturnSequences = true)]
+    [LastStep]
+    [Dense(5, 2)][Softmax]
+    public partial class LstmThenLast { }
+
+    /// <summary>An LSTM that returns its last hidden state only.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 6)]
+    [Lstm(3, 5)]
+    [Dense(5, 2)][Softmax]
+    public partial class LstmLastOnly { }
 }

@@ -147,6 +147,73 @@ namespace NetGen.Tests.Sequence
             }
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void The_last_step_of_a_residual_tcn(int batch)
+        {
+            var net = new LastStepTcn();
+            double[] x = TestData.Doubles(batch * LastStepTcn.InputSize, 99, 1.5);
+            double[] t = TestData.Doubles(batch, 101, 1.0);
+            CentralDifferences.Check(nameof(LastStepTcn), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, t, g));
+        }
+
+        /// <summary>[LastStep] after an LSTM's whole sequence is the LSTM that returns its last state: same parameters, same predictions and gradient.</summary>
+        [Fact]
+        public void The_last_step_of_an_lstms_sequence_is_its_last_state()
+        {
+            var sequence = new LstmThenLast();
+            sequence.InitializeParameters(13);
+            var last = new LstmLastOnly();
+            Assert.Equal(LstmLastOnly.ParameterCount, LstmThenLast.ParameterCount);
+            sequence.Parameters.CopyTo(last.Parameters);
+            double[] x = TestData.Doubles(4 * LstmThenLast.InputSize, 103, 1.5);
+            int[] y = TestData.Labels(4, 2, 105);
+            var a = new double[4 * 2];
+            var b = new double[4 * 2];
+            sequence.PredictBatch(x, a);
+            last.PredictBatch(x, b);
+            Assert.Equal(b, a);
+            var ga = new double[LstmThenLast.ParameterCount];
+            var gb = new double[LstmLastOnly.ParameterCount];
+            Assert.Equal(last.Gradient(x, y, gb), sequence.Gradient(x, y, ga), 14);
+            for (int i = 0; i < ga.Length; i++)
+            {
+                Assert.True(Math.Abs(ga[i] - gb[i]) <= 1e-14 * Math.Max(1, Math.Abs(gb[i])), $"gradient {i}: {ga[i]:R} vs {gb[i]:R}");
+            }
+        }
+
+        /// <summary>Through [LastStep], Step streams the prediction for the sequence so far: after all T steps, Predict's (biases nonzero).</summary>
+        [Fact]
+        public void A_tcn_read_at_its_last_step_streams_to_predict()
+        {
+            var net = new LastStepTcn();
+            net.InitializeParameters(15);
+            double[] noise = TestData.Doubles(LastStepTcn.ParameterCount, 109, 0.3);
+            Span<double> parameters = net.Parameters;
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                parameters[i] += noise[i];
+            }
+
+            Assert.Equal(1, LastStepTcn.OutputSize);
+            var state = new double[LastStepTcn.StreamStateSize];
+            for (int sequence = 0; sequence < 2; sequence++)
+            {
+                double[] x = TestData.Doubles(LastStepTcn.InputSize, 107 + sequence, 1.5);
+                var y = new double[1];
+                net.Predict(x, y);
+                LastStepTcn.ResetState(state);
+                var step = new double[1];
+                for (int t = 0; t < 10; t++)
+                {
+                    net.Step(x.AsSpan(t * 2, 2), step, state);
+                }
+
+                Assert.True(Math.Abs(step[0] - y[0]) <= 1e-13, $"sequence {sequence}: Step {step[0]:R} after 10 steps, Predict {y[0]:R}");
+            }
+        }
+
         /// <summary>A state that did not come from ResetState and Step is refused before it is read, not used to index the ring.</summary>
         [Theory]
         [InlineData(double.NaN)]
