@@ -7,7 +7,7 @@
 #
 #   tests/Benchmarks/compare.sh [--rounds 3] [--nets A,B] [--batches 1,32,128] [--threads 1,2]
 #                               [--onnx-batches 256,1000] [--out artifacts/compare] [--no-build] [--no-install]
-#   tests/Benchmarks/compare.sh --sequence [--rounds 3] [--nets LSTM,GRU,STREAM] [--batches 1,32]
+#   tests/Benchmarks/compare.sh --sequence [--rounds 3] [--nets LSTM,GRU,STREAM,TCN] [--batches 1,32]
 #                               [--samples-b1 2000] [--samples-mb 16000] [--out artifacts/compare-sequence]
 #   tests/Benchmarks/compare.sh --cnn [--rounds 3] [--nets LeNet5,ResNet] [--batches 1,32] [--samples-b1 10000]
 #                               [--samples-mb 60000] [--out artifacts/compare-cnn]
@@ -178,7 +178,7 @@ if [ "$SEQUENCE" = 1 ]; then
     echo "PyTorch:     ${TORCH_ENV[*]} $PYTHON tests/Benchmarks/torch_sequence.py --nets NET --batches BATCH --samples N --data $DATA"
     echo "TorchSharp:  dotnet $TS_DLL sequence --nets NET --batches BATCH --samples N --data $DATA"
     echo "OnnxRuntime: dotnet $ORT_DLL --sequence --model $OUT/lstm.onnx --data $DATA   (with the LSTM at batch 1)"
-    echo "N: $SAMPLES_B1 at batch 1, $SAMPLES_MB at larger batches; NET STREAM: no batch, no N"
+    echo "N: $SAMPLES_B1 at batch 1, $SAMPLES_MB at larger batches; NET STREAM and TCN: no batch, no N (TCN: NetGen and PyTorch only)"
     echo "rounds=$ROUNDS nets=$NETS batches=$BATCHES onnx=$ONNX"
     echo
   } | tee "$OUT/machine.txt"
@@ -188,11 +188,12 @@ if [ "$SEQUENCE" = 1 ]; then
     config=0 # the first contender is (round + configuration index) mod count: every contender leads in turn
     for net in ${NETS//,/ }; do
       batches=$BATCHES
-      [ "$net" = STREAM ] && batches=1
+      [ "$net" = STREAM ] || [ "$net" = TCN ] && batches=1
       for batch in ${batches//,/ }; do
         n=$SAMPLES_B1
         [ "$batch" != 1 ] && n=$SAMPLES_MB
         contenders=(NetGen PyTorch TorchSharp)
+        [ "$net" = TCN ] && contenders=(NetGen PyTorch) # TorchSharp's peer has no TCN
         [ "$ONNX" = 1 ] && [ "$net" = LSTM ] && [ "$batch" = 1 ] && contenders+=(OnnxRuntime)
         k_n=${#contenders[@]}
         for ((k = 0; k < k_n; k++)); do

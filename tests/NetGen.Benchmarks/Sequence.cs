@@ -28,7 +28,18 @@ namespace NetGen.Benchmarks
             {
                 if (net == "STREAM")
                 {
-                    Console.WriteLine(Stream());
+                    var lstm = new StreamLstm();
+                    var state = new float[StreamLstm.StreamStateSize];
+                    Console.WriteLine(Stream("STREAM", 1, (input, output) => lstm.Step(input, output, state)));
+                    continue;
+                }
+
+                if (net == "TCN")
+                {
+                    var tcn = new StreamTcn();
+                    tcn.InitializeParameters(1);
+                    var state = new float[StreamTcn.StreamStateSize];
+                    Console.WriteLine(Stream("TCN", 2, (input, output) => tcn.Step(input, output, state)));
                     continue;
                 }
 
@@ -108,20 +119,21 @@ namespace NetGen.Benchmarks
             return $"peer=NetGen net={name} batch={batch} threads=1 samples={samples} last_loss={loss:F3} us_per_sample={perSample:F2} epoch_s={perSample * 60000 / 1e6:F3} predict_median_us={latencies[latencies.Length / 2]:F2} predict_p99_us={latencies[(int)(latencies.Length * 0.99)]:F2} train_alloc_bytes={allocated} predict_alloc_bytes={predictAllocated}";
         }
 
-        /// <summary>LSTM(1→32) + Linear(32, 1), one step per call on a noisy sine: median and p99 of the per-step latency.</summary>
-        private static string Stream()
+        /// <summary>
+        /// One step per call on a sine (every input of a step the same value): STREAM, LSTM(1→32) + Linear(32, 1); TCN, the
+        /// adding problem's TCN. Median and p99 of the per-step latency, the mean over an untimed loop, and the bytes allocated.
+        /// </summary>
+        private static string Stream(string name, int inputs, PredictOne step)
         {
-            var net = new StreamLstm();
-            var state = new float[StreamLstm.StreamStateSize];
-            var input = new float[1];
+            var input = new float[inputs];
             var output = new float[1];
             const int steps = 200_000;
             var latencies = new double[steps];
             for (int i = -20_000; i < steps; i++)
             {
-                input[0] = MathF.Sin(i * 0.01f);
+                input.AsSpan().Fill(MathF.Sin(i * 0.01f));
                 long s = Stopwatch.GetTimestamp();
-                net.Step(input, output, state);
+                step(input, output);
                 if (i >= 0)
                 {
                     latencies[i] = (Stopwatch.GetTimestamp() - s) * 1e9 / Stopwatch.Frequency;
@@ -142,13 +154,13 @@ namespace NetGen.Benchmarks
             long t0 = Stopwatch.GetTimestamp();
             for (int i = 0; i < steps; i++)
             {
-                input[0] = MathF.Sin(i * 0.01f);
-                net.Step(input, output, state);
+                input.AsSpan().Fill(MathF.Sin(i * 0.01f));
+                step(input, output);
             }
 
             double mean = (Stopwatch.GetTimestamp() - t0) * 1e9 / Stopwatch.Frequency / steps;
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-            return $"peer=NetGen net=STREAM batch=1 threads=1 steps={steps} step_mean_ns={mean:F1} step_median_ns={latencies[steps / 2] - empty[steps / 2]:F1} step_p99_ns={latencies[(int)(steps * 0.99)]:F1} timer_ns={empty[steps / 2]:F1} step_alloc_bytes={allocated}";
+            return $"peer=NetGen net={name} batch=1 threads=1 steps={steps} step_mean_ns={mean:F1} step_median_ns={latencies[steps / 2] - empty[steps / 2]:F1} step_p99_ns={latencies[(int)(steps * 0.99)]:F1} timer_ns={empty[steps / 2]:F1} step_alloc_bytes={allocated}";
         }
 
         private static string? Option(string[] args, string name)

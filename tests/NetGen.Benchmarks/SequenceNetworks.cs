@@ -25,4 +25,42 @@ namespace NetGen.Benchmarks
     [Lstm(1, 32)]
     [Dense(32, 1)][Identity]
     public partial class StreamLstm { }
+
+    /// <summary>
+    /// The TCN of samples/AddingProblem (8,197 parameters): a 1×1 convolution 2 → 12, seven residual causal convolutions
+    /// (kernel 8, dilations 1-64), [LastStep], Dense(12, 1); streamed one step per call.
+    /// </summary>
+    [Network(SequenceLength = 600)]
+    [Conv1D(2, 12, 1)][Relu]
+    [Residual(typeof(TcnDilated1))][Relu]
+    [Residual(typeof(TcnDilated2))][Relu]
+    [Residual(typeof(TcnDilated4))][Relu]
+    [Residual(typeof(TcnDilated8))][Relu]
+    [Residual(typeof(TcnDilated16))][Relu]
+    [Residual(typeof(TcnDilated32))][Relu]
+    [Residual(typeof(TcnDilated64))][Relu]
+    [LastStep]
+    [Dense(12, 1)][Identity]
+    public partial class StreamTcn { }
+
+    [Block][Conv1D(12, 12, 8, Causal = true, Dilation = 1)][Relu]
+    public sealed class TcnDilated1 { }
+
+    [Block][Conv1D(12, 12, 8, Causal = true, Dilation = 2)][Relu]
+    public sealed class TcnDilated2 { }
+
+    [Block][Conv1D(12, 12, 8, Causal = true, Dilation = 4)][Relu]
+    public sealed class TcnDilated4 { }
+
+    [Block][Conv1D(12, 12, 8, Causal = true, Dilation = 8)][Relu]
+    public sealed class TcnDilated8 { }
+
+    [Block][Conv1D(12, 12, 8, Causal = true, Dilation = 16)][Relu]
+    public sealed class TcnDilated16 { }
+
+    [Block][Conv1D(12, 12, 8, Causal = true, Dilation = 32)][Relu]
+    public sealed class TcnDilated32 { }
+
+    [Block][Conv1D(12, 12, 8, Causal = true, Dilation = 64)][Relu]
+    public sealed class TcnDilated64 { }
 }
