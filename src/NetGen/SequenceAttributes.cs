@@ -65,4 +65,32 @@ namespace NetGen
     public sealed class LastStepAttribute : Attribute
     {
     }
+
+    /// <summary>
+    /// Multi-head self-attention over the steps of a sequence, as PyTorch's
+    /// <c>nn.MultiheadAttention(dim, heads, batch_first=True)</c> with query = key = value: per step q, k, v =
+    /// W_in·x + b_in (split into <c>heads</c> heads of dim/heads values), per head the scores q·kᵀ/√(dim/heads) over the
+    /// steps, a softmax per row, the mix of the v's, and W_out·(the heads side by side) + b_out. Tensors
+    /// <c>in_proj_weight</c> [3·dim, dim], <c>in_proj_bias</c> [3·dim], <c>out_proj.weight</c> [dim, dim] and
+    /// <c>out_proj.bias</c> [dim]. Training stores the T × T probabilities of every head per example: memory grows with T².
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class MultiHeadAttentionAttribute : Attribute
+    {
+        /// <summary>Attention over steps of <paramref name="dim"/> values with <paramref name="heads"/> heads (dim must be a multiple of heads).</summary>
+        public MultiHeadAttentionAttribute(int dim, int heads)
+        {
+            Dim = dim;
+            Heads = heads;
+        }
+
+        /// <summary>Values per step, in and out.</summary>
+        public int Dim { get; }
+
+        /// <summary>Heads: each attends with dim/heads of the values.</summary>
+        public int Heads { get; }
+
+        /// <summary>Whether step t attends only to steps up to t (default false), as a decoder's mask of the future.</summary>
+        public bool Causal { get; set; }
+    }
 }

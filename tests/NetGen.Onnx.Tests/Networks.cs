@@ -253,6 +253,33 @@ namespace NetGen.Onnx.Tests
     [Dense(4, 3)][Softmax]
     public partial class LastStepSoftmax : IFloatNet { }
 
+    // Attention: Gemm for q, k, v, Gather of each, MatMul, Mul by 1/√d_h, (Add the causal mask), Softmax, MatMul, Gemm.
+
+    [Block]
+    [LayerNorm(8)]
+    [MultiHeadAttention(8, 2, Causal = true)]
+    public sealed class CausalAttention8 { }
+
+    [Block]
+    [LayerNorm(8)]
+    [Dense(8, 16)][Gelu]
+    [Dense(16, 8)]
+    public sealed class Mlp8 { }
+
+    [Network(SequenceLength = 6)]
+    [Dense(3, 8)]
+    [Residual(typeof(CausalAttention8))]
+    [Residual(typeof(Mlp8))]
+    [LayerNorm(8)]
+    [Dense(8, 4)][Softmax]
+    public partial class TransformerPerStep : IFloatNet { }
+
+    [Network(Precision = Precision.Double, SequenceLength = 5)]
+    [MultiHeadAttention(4, 2)]
+    [GlobalAvgPool1D]
+    [Dense(4, 3)][Softmax]
+    public partial class DoubleAttention : IDoubleNet { }
+
     [Network(Precision = Precision.Double, SequenceLength = 7)]
     [Conv1D(2, 3, 3, Padding = 1)][Tanh]
     [Dense(3, 2)][Identity]

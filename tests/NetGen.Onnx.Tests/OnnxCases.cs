@@ -115,6 +115,9 @@ namespace NetGen.Onnx.Tests
             yield return Float(new ConvPerStep(), ConvPerStep.InputSize, ConvPerStep.OutputSize, convolution.Concat(new[] { "Relu", "Erf", "Gemm" }));
             yield return Float(new TcnSoftmax(), TcnSoftmax.InputSize, TcnSoftmax.OutputSize, convolution.Concat(new[] { "Add", "ReduceMean", "Gemm", "Softmax" }));
             yield return Float(new LastStepSoftmax(), LastStepSoftmax.InputSize, LastStepSoftmax.OutputSize, convolution.Concat(new[] { "Gather", "Gemm", "Softmax" }));
+            string[] attention = { "Gemm", "Gather", "MatMul", "Softmax", "Transpose" };
+            yield return Float(new TransformerPerStep(), TransformerPerStep.InputSize, TransformerPerStep.OutputSize, attention.Concat(new[] { "Add", "LayerNormalization", "Erf" }));
+            yield return Double(new DoubleAttention(), DoubleAttention.InputSize, DoubleAttention.OutputSize, attention.Concat(new[] { "ReduceMean" }));
             yield return Double(new DoubleConvPerStep(), DoubleConvPerStep.InputSize, DoubleConvPerStep.OutputSize, convolution.Concat(new[] { "Tanh", "Gemm" }));
         }
 

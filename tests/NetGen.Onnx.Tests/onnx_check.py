@@ -37,8 +37,14 @@ def describe(path):
         "nodes": [{"op": n.op_type, "inputs": list(n.input), "outputs": list(n.output),
                    "attributes": {a.name: _value(helper.get_attribute_value(a)) for a in n.attribute}} for n in graph.node],
         "initializers": [{"name": t.name, "type": t.data_type, "dims": list(t.dims),
-                          "sum": float(numpy.sum(numpy_helper.to_array(t), dtype=numpy.float64))} for t in graph.initializer],
+                          "sum": _finite(numpy.sum(numpy_helper.to_array(t), dtype=numpy.float64))} for t in graph.initializer],
     }
+
+
+def _finite(x):
+    """The sum as a JSON number, or null when it is not finite (a causal mask holds -inf): JSON has no infinities."""
+    x = float(x)
+    return x if numpy.isfinite(x) else None
 
 
 def _value(v):

@@ -194,6 +194,11 @@ namespace NetGen.Generator.Diagnostics
             "BatchNorm1D on an image or a sequence",
             "BatchNorm1D layer {0} normalizes the features of a vector over the mini-batch, but {1} produces {2}; {3}");
 
+        public static readonly DiagnosticDescriptor HeadsDoNotDivide = Error(
+            "NG0042",
+            "Attention dimension not divisible by its heads",
+            "MultiHeadAttention layer {0} has dim = {1} and heads = {2}; each head takes dim/heads values, so dim must be a multiple of heads ({3})");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "NG0099",
             "NetGen internal error",

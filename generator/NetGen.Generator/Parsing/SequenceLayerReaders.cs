@@ -116,6 +116,40 @@ namespace NetGen.Generator.Parsing
             return new Conv1DModel(inChannels, outChannels, kernel, dilation, (int)left, (int)right, steps, causal);
         }
 
+        /// <summary>[MultiHeadAttention(dim, heads)]: positive sizes, heads dividing dim (NG0042), a sequence of dim values per step to read.</summary>
+        public static LayerModel MultiHeadAttention(LayerReading r)
+        {
+            int dim = r.Int(0);
+            int heads = r.Int(1);
+            bool valid = r.Positive(0, "dim") & r.Positive(1, "heads");
+            if (valid && dim % heads != 0)
+            {
+                var divisors = Enumerable.Range(1, dim).Where(h => dim % h == 0).Select(h => h.ToString(CultureInfo.InvariantCulture)).ToList();
+                string list = divisors.Count == 1 ? divisors[0] : string.Join(", ", divisors.Take(divisors.Count - 1)) + " or " + divisors[divisors.Count - 1];
+                r.Error(DiagnosticDescriptors.HeadsDoNotDivide, r.At(1), r.Label, Int(dim), Int(heads), list);
+                valid = false;
+            }
+
+            if (r.Incoming is { IsSpatial: true } image)
+            {
+                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "a " + image + " image", r.Kind, r.Label, "a sequence of " + Int(dim) + " values per step");
+                valid = false;
+            }
+            else if (r.SequenceLength > 1 && r.IncomingRows <= 1)
+            {
+                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "one vector of " + (r.Incoming?.Values ?? 0).ToString(CultureInfo.InvariantCulture) + " values", r.Kind, r.Label, "a sequence (put it before the layer that reduces the steps)");
+                valid = false;
+            }
+            else
+            {
+                r.ExpectVector(dim);
+            }
+
+            int steps = r.SequenceLength == 0 ? 0 : r.IncomingRows;
+            r.OutputKnown &= valid && r.Valid && steps > 0;
+            return new MultiHeadAttentionModel(dim, heads, steps, r.NamedBool("Causal"));
+        }
+
         /// <summary>A [Conv1D] as written (as <see cref="Conv1DModel.Streaming"/>): one tap reads step t alone; causal, it keeps a state; else it reads steps to come.</summary>
         public static StreamRole Conv1DStreaming(AttributeData data)
         {

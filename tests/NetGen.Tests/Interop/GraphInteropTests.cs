@@ -58,9 +58,13 @@ namespace NetGen.Tests.Interop
                 AssertClose($"{name} after one Train: {tensor}", Read(result, "after." + tensor), values, Tolerance);
             }
 
+            // Adam scales a gradient that is zero but for rounding noise into steps of noise of the order of η·noise/ε (attention's
+            // key bias: the softmax ignores a shift shared by all of a row's scores, so its gradient is exactly 0): there the
+            // scale of the comparison is the whole state's, as for the gradients.
+            double state = c.Stepped.Count == 0 ? 0 : c.Stepped.Max(s => s.Values.Max(Math.Abs));
             foreach ((string tensor, double[] values) in c.Stepped)
             {
-                AssertClose($"{name} after the AdamW steps: {tensor}", Read(result, "adamw." + tensor), values, Tolerance);
+                AssertClose($"{name} after the AdamW steps: {tensor}", Read(result, "adamw." + tensor), values, Tolerance, state);
             }
         }
 
@@ -178,8 +182,16 @@ namespace NetGen.Tests.Interop
                 Regressor<Sequence.ResidualTcn>("ResidualTcn_5", 5, new[] { 12, 2 }, n => n.WeightDecay = Decay),
                 Regressor<Sequence.LastStepTcn>("LastStepTcn_1", 1, new[] { 10, 2 }),
                 Regressor<Sequence.LastStepTcn>("LastStepTcn_5", 5, new[] { 10, 2 }),
+                Regressor<Sequence.AttentionPerStep>("AttentionPerStep_1", 1, new[] { 5, 3 }),
+                Regressor<Sequence.AttentionPerStep>("AttentionPerStep_5", 5, new[] { 5, 3 }),
+                Classifier<Sequence.CausalAttentionClassifier>("CausalAttention_1", 1, new[] { 6, 3 }),
+                Classifier<Sequence.CausalAttentionClassifier>("CausalAttention_6", 6, new[] { 6, 3 }),
+                Regressor<Sequence.AttentionFirst>("AttentionFirst_5", 5, new[] { 4, 4 }),
+                Classifier<Sequence.TinyTransformer>("TinyTransformer_1", 1, new[] { 5, 3 }, n => n.WeightDecay = Decay),
+                Classifier<Sequence.TinyTransformer>("TinyTransformer_5", 5, new[] { 5, 3 }, n => n.WeightDecay = Decay),
+                FloatClassifier<Sequence.TinyTransformerFloat>("TinyTransformerFloat_7", 7, new[] { 5, 3 }, exact: false),
                 FloatClassifier<TinyResNetFloat>("TinyResNetFloat", 9, new[] { 2, 6, 6 }),
-                FloatClassifier<Sequence.CausalStreamFloat>("CausalStreamFloat_7", 7, new[] { 10, 2 }),
+                FloatClassifier<Sequence.CausalStreamFloat>("CausalStreamFloat_7", 7, new[] { 10, 2 }, exact: false),
             };
 
             private static Case Classifier<TNet>(string name, int batch, int[] shape, Action<TNet>? adamW = null)
@@ -263,8 +275,11 @@ namespace NetGen.Tests.Interop
                 return new Case(name, directory, false, predictions, loss, gradients, after, stepped);
             }
 
-            /// <summary>A float classifier's predictions (batched and single), for PyTorch to match to 1e-5.</summary>
-            private static Case FloatClassifier<TNet>(string name, int batch, int[] shape)
+            /// <summary>
+            /// A float classifier's predictions (batched and single: bit-identical when <paramref name="exact"/>, else to 1e-6,
+            /// as rows of a step's product may be summed in another order in a batch), for PyTorch to match to 1e-5.
+            /// </summary>
+            private static Case FloatClassifier<TNet>(string name, int batch, int[] shape, bool exact = true)
                 where TNet : class, IClassifier<TNet, float>, new()
             {
                 string directory = Path.Combine(Root, name);
@@ -279,7 +294,15 @@ namespace NetGen.Tests.Interop
                 net.PredictBatch(x, outputs);
                 var single = new float[TNet.OutputSize];
                 net.Predict(x.AsSpan(0, TNet.InputSize), single);
-                Assert.Equal(outputs.AsSpan(0, single.Length).ToArray(), single);
+                if (exact)
+                {
+                    Assert.Equal(outputs.AsSpan(0, single.Length).ToArray(), single);
+                }
+                else
+                {
+                    AssertClose(name + " Predict against PredictBatch", outputs.AsSpan(0, single.Length).ToArray().Select(v => (double)v).ToArray(), single.Select(v => (double)v).ToArray(), 1e-6);
+                }
+
                 int labels = batch * TNet.OutputSize / TNet.ClassCount;
                 SafeTensors.Save(Path.Combine(directory, "data.safetensors"), new[]
                 {

@@ -252,9 +252,6 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line();
                 }
 
-                string gemm8 = kernels.Gemm(8, Kc);
-                string gemm1 = kernels.Gemm(1, Kc);
-                int rows8 = Cout / 8 * 8;
                 w.Line($"// W{I}[o, :] += α·Σ_r δ{I}[r, o]·window_r, 8 rows o at a time, over the windows of {G} example(s) at a time");
                 w.Line($"ref {T} tw = ref Unsafe.Add(ref target, {Wc});");
                 using (w.Block($"for (nuint m0 = 0; m0 < (nuint)count; m0 += {G})"))
@@ -263,21 +260,7 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line($"nuint rows = g * {Tout};");
                     w.Line($"ref {T} dr = ref Unsafe.Add(ref d, m0 * {OutputWidth});");
                     w.Line($"Layer{I}Windows(ref Unsafe.Add(ref x, m0 * {InputWidth}), ref windows, g);");
-                    if (rows8 > 0)
-                    {
-                        using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
-                        {
-                            w.Line($"{gemm8}(ref windows, {Kc}, ref Unsafe.Add(ref dr, o), {Cout}, 1, rows, ref Unsafe.Add(ref tw, o * {Kc}), {Kc}, alpha, accumulate: true);");
-                        }
-                    }
-
-                    if (Cout > rows8)
-                    {
-                        using (w.Block($"for (nuint o = {rows8}; o < {Cout}; o++)"))
-                        {
-                            w.Line($"{gemm1}(ref windows, {Kc}, ref Unsafe.Add(ref dr, o), {Cout}, 0, rows, ref Unsafe.Add(ref tw, o * {Kc}), {Kc}, alpha, accumulate: true);");
-                        }
-                    }
+                    RowProduct.EmitWeightGradient(w, kernels, Kc, Cout, "windows", "dr", "rows", "tw");
                 }
 
                 w.Line($"// b{I}[o] += α·Σ_r δ{I}[r, o]");

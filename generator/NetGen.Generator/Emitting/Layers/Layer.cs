@@ -383,6 +383,7 @@ namespace NetGen.Generator.Emitting.Layers
             GlobalAvgPool1DModel pool => new GlobalAvgPool1DLayer(c, pool),
             Conv1DModel conv => new Conv1DLayer(c, conv),
             LastStepModel last => new LastStepLayer(c, last),
+            MultiHeadAttentionModel attention => new AttentionLayer(c, attention),
             AddModel add => new AddLayer(c, add),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Node.Layer.Kind, "Unknown layer kind."),
         };

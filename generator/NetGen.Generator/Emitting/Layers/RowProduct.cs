@@ -13,7 +13,7 @@ namespace NetGen.Generator.Emitting.Layers
         /// Layer{l}ForwardRows(ref p, ref x, ref y, n, count): y = f(x·Wᵀ + b) for the rows [n, count), 4 rows × 4 outputs
         /// sharing their loads, with W and b at the generated constants <paramref name="weights"/> and <paramref name="bias"/>.
         /// </summary>
-        public static void EmitForwardRows(CodeWriter w, Numeric t, Kernels kernels, string index, string weights, string bias, int inputs, int outputs, Activation activation, string rows = "examples")
+        public static void EmitForwardRows(CodeWriter w, Numeric t, Kernels kernels, string index, string weights, string bias, int inputs, int outputs, Activation activation, string rows = "examples", string name = "ForwardRows")
         {
             string block = kernels.DotBlock(inputs);
             string dot = kernels.Dot(inputs);
@@ -21,7 +21,7 @@ namespace NetGen.Generator.Emitting.Layers
             w.Line();
             w.Line($"/// <summary>Layer {index} forward for the rows [n, count): 4 rows × 4 {rows} at a time, then + b{index}, {activation.Name}.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void Layer{index}ForwardRows(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, nuint n, nuint count)"))
+            using (w.Block($"private static void Layer{index}{name}(ref {t.Type} p, ref {t.Type} x, ref {t.Type} y, nuint n, nuint count)"))
             {
                 w.Line($"ref {t.Type} w = ref Unsafe.Add(ref p, {weights});");
                 w.Line($"ref {t.Type} b = ref Unsafe.Add(ref p, {bias});");
@@ -68,22 +68,48 @@ namespace NetGen.Generator.Emitting.Layers
         }
 
         /// <summary>
-        /// Statements writing dx[r, :] = Σ_o d[r, o]·W[o, :] for the <paramref name="count"/> rows of <paramref name="d"/>
-        /// (the weights w in scope), 8 rows at a time; no derivative applied.
+        /// Statements adding α·Σ_r d[r, o]·x[r, :] to row o of the weights at ref <paramref name="target"/> for every o, over
+        /// the <paramref name="count"/> rows of <paramref name="x"/> (inputs wide) and <paramref name="d"/> (outputs wide), 8 rows o at a time.
         /// </summary>
-        public static void EmitInputDeltas(CodeWriter w, Numeric t, Kernels kernels, int inputs, int outputs, string d, string dx, string count)
+        public static void EmitWeightGradient(CodeWriter w, Kernels kernels, int inputs, int outputs, string x, string d, string count, string target)
         {
             string gemm8 = kernels.Gemm(8, inputs);
             string gemm1 = kernels.Gemm(1, inputs);
-            w.Line("nuint n = 0;");
-            using (w.Block($"for (; n + 8 <= {count}; n += 8)"))
+            int rows8 = outputs / 8 * 8;
+            if (rows8 > 0)
             {
-                w.Line($"{gemm8}(ref w, {inputs}, ref Unsafe.Add(ref {d}, n * {outputs}), 1, {outputs}, {outputs}, ref Unsafe.Add(ref {dx}, n * {inputs}), {inputs}, {t.One}, accumulate: false);");
+                using (w.Block($"for (nuint o = 0; o < {rows8}; o += 8)"))
+                {
+                    w.Line($"{gemm8}(ref {x}, {inputs}, ref Unsafe.Add(ref {d}, o), {outputs}, 1, {count}, ref Unsafe.Add(ref {target}, o * {inputs}), {inputs}, alpha, accumulate: true);");
+                }
             }
 
-            using (w.Block($"for (; n < {count}; n++)"))
+            if (outputs > rows8)
             {
-                w.Line($"{gemm1}(ref w, {inputs}, ref Unsafe.Add(ref {d}, n * {outputs}), 1, 0, {outputs}, ref Unsafe.Add(ref {dx}, n * {inputs}), {inputs}, {t.One}, accumulate: false);");
+                using (w.Block($"for (nuint o = {rows8}; o < {outputs}; o++)"))
+                {
+                    w.Line($"{gemm1}(ref {x}, {inputs}, ref Unsafe.Add(ref {d}, o), {outputs}, 0, {count}, ref Unsafe.Add(ref {target}, o * {inputs}), {inputs}, alpha, accumulate: true);");
+                }
+            }
+        }
+
+        /// <summary>
+        /// Statements writing dx[r, :] = Σ_o d[r, o]·W[o, :] for the <paramref name="count"/> rows of <paramref name="d"/>
+        /// (the weights w in scope), 8 rows at a time; no derivative applied.
+        /// </summary>
+        public static void EmitInputDeltas(CodeWriter w, Numeric t, Kernels kernels, int inputs, int outputs, string d, string dx, string count, string n = "n")
+        {
+            string gemm8 = kernels.Gemm(8, inputs);
+            string gemm1 = kernels.Gemm(1, inputs);
+            w.Line($"nuint {n} = 0;");
+            using (w.Block($"for (; {n} + 8 <= {count}; {n} += 8)"))
+            {
+                w.Line($"{gemm8}(ref w, {inputs}, ref Unsafe.Add(ref {d}, {n} * {outputs}), 1, {outputs}, {outputs}, ref Unsafe.Add(ref {dx}, {n} * {inputs}), {inputs}, {t.One}, accumulate: false);");
+            }
+
+            using (w.Block($"for (; {n} < {count}; {n}++)"))
+            {
+                w.Line($"{gemm1}(ref w, {inputs}, ref Unsafe.Add(ref {d}, {n} * {outputs}), 1, 0, {outputs}, ref Unsafe.Add(ref {dx}, {n} * {inputs}), {inputs}, {t.One}, accumulate: false);");
             }
         }
     }

@@ -152,6 +152,34 @@ namespace NetGen.IO
         }
 
         /// <summary>
+        /// Adds a constant [steps, steps] tensor of the graph's element type, 0 on and below the diagonal and −∞ above it: added
+        /// to attention scores before a softmax, it masks the steps after each step (a causal mask); returns its name.
+        /// </summary>
+        public string CausalMask(int steps)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+            int size = ElementType == DType.F32 ? sizeof(float) : sizeof(double);
+            var bytes = new byte[checked(steps * steps * size)];
+            for (int i = 0; i < steps; i++)
+            {
+                for (int j = i + 1; j < steps; j++)
+                {
+                    Span<byte> at = bytes.AsSpan(((i * steps) + j) * size);
+                    if (size == sizeof(float))
+                    {
+                        BinaryPrimitives.WriteSingleLittleEndian(at, float.NegativeInfinity);
+                    }
+                    else
+                    {
+                        BinaryPrimitives.WriteDoubleLittleEndian(at, double.NegativeInfinity);
+                    }
+                }
+            }
+
+            return AddInitializer("causal_mask_" + (_constants++).ToString(CultureInfo.InvariantCulture), new[] { steps, steps }, steps * steps, bytes, _elementType);
+        }
+
+        /// <summary>
         /// Adds GELU's nodes after <paramref name="x"/>, the exact form x·(1 + erf(x/√2))/2 (opset 17 has no Gelu operator;
         /// this is the graph <c>torch.onnx.export</c> writes for <c>nn.GELU()</c>); returns the output's name.
         /// </summary>
