@@ -93,4 +93,22 @@ namespace NetGen
         /// <summary>Whether step t attends only to steps up to t (default false), as a decoder's mask of the future.</summary>
         public bool Causal { get; set; }
     }
+
+    /// <summary>
+    /// A learned position embedding: a table of T × dim values (T the network's steps), row t added to step t of every
+    /// example, as a transformer adds its positions to its tokens' vectors before attention. Tensor <c>weight</c> [T, dim],
+    /// initialized N(0, 0.02²) as GPT-2's.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class PositionEmbeddingAttribute : Attribute
+    {
+        /// <summary>Positions for steps of <paramref name="dim"/> values.</summary>
+        public PositionEmbeddingAttribute(int dim)
+        {
+            Dim = dim;
+        }
+
+        /// <summary>Values per step.</summary>
+        public int Dim { get; }
+    }
 }

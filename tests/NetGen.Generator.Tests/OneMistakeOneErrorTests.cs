@@ -30,6 +30,8 @@ namespace NetGen.Generator.Tests
         [InlineData("[Network][Input(1, 4, 4)][Conv2D(1, 2, 3)][GlobalAvgPool1D][Dense(2, 2)][Softmax]", "NG0031", "use [GlobalAvgPool2D] for an image")]
         [InlineData("[Network(SequenceLength = 3)][GlobalAvgPool1D][Dense(2, 2)][Softmax]", "NG0030", "GlobalAvgPool1D layer 0 comes first")]
         [InlineData("[Network][Conv1D(3, 4, 3)][Dense(4, 2)][Softmax]", "NG0018", "Conv1D layer 0 reads a sequence")]
+        [InlineData("[Network][Dense(3, 4)][PositionEmbedding(4)][Dense(4, 2)][Softmax]", "NG0018", "PositionEmbedding layer 1 reads a sequence")]
+        [InlineData("[Network(SequenceLength = 4)][Dense(3, 4)][PositionEmbedding(5)][Dense(5, 2)][Softmax]", "NG0004", "PositionEmbedding layer 1 takes 5 inputs, but the layer before it produces 4")]
         [InlineData("[Network(SequenceLength = 4)][Dense(3, 6)][MultiHeadAttention(6, 4)][Dense(6, 2)][Softmax]", "NG0042", "dim = 6 and heads = 4; each head takes dim/heads values, so dim must be a multiple of heads (1, 2, 3 or 6)")]
         [InlineData("[Network][Dense(3, 4)][MultiHeadAttention(4, 2)][Dense(4, 2)][Softmax]", "NG0018", "MultiHeadAttention layer 1 reads a sequence")]
         [InlineData("[Network(SequenceLength = 4)][Dense(3, 6)][MultiHeadAttention(8, 2)][Dense(8, 2)][Softmax]", "NG0004", "MultiHeadAttention layer 1 takes 8 inputs, but the layer before it produces 6")]

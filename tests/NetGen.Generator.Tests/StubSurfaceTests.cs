@@ -27,6 +27,7 @@ namespace NetGen.Generator.Tests
             "[Network(SequenceLength = 6)][Conv1D(3, 4, 3)][Tanh][Dense(4, 2)][Identity]",
             "[Network(SequenceLength = 6)][Conv1D(3, 4, 1)][Dense(4, 2)][Softmax]",
             "[Network(SequenceLength = 6)][Dense(3, 8)][MultiHeadAttention(8, 2, Causal = true)][Dense(8, 2)][Softmax]",
+            "[Network(SequenceLength = 6)][Dense(3, 8)][PositionEmbedding(8)][MultiHeadAttention(8, 2)][GlobalAvgPool1D][Dense(8, 2)][Softmax]",
             "[Network(SequenceLength = 6)][Conv1D(3, 4, 3, Causal = true)][LastStep][Dense(4, 2)][Softmax]",
             "[Block][Conv1D(4, 4, 3, Causal = true)][Relu] public sealed class Tcn { } [Network(SequenceLength = 6)][Conv1D(2, 4, 1)][Residual(typeof(Tcn))][Dense(4, 2)][Softmax]",
             "[Block][Conv1D(4, 4, 3, Padding = 1)][Relu] public sealed class Same { } [Network(SequenceLength = 6)][Conv1D(2, 4, 1)][Residual(typeof(Same))][Dense(4, 2)][Softmax]",

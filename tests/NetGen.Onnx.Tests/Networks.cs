@@ -280,6 +280,14 @@ namespace NetGen.Onnx.Tests
     [Dense(4, 3)][Softmax]
     public partial class DoubleAttention : IDoubleNet { }
 
+    [Network(SequenceLength = 6)]
+    [Dense(3, 8)]
+    [PositionEmbedding(8)]
+    [MultiHeadAttention(8, 4)]
+    [GlobalAvgPool1D]
+    [Dense(8, 3)][Softmax]
+    public partial class PositionedAttention : IFloatNet { }
+
     [Network(Precision = Precision.Double, SequenceLength = 7)]
     [Conv1D(2, 3, 3, Padding = 1)][Tanh]
     [Dense(3, 2)][Identity]

@@ -117,6 +117,7 @@ namespace NetGen.Onnx.Tests
             yield return Float(new LastStepSoftmax(), LastStepSoftmax.InputSize, LastStepSoftmax.OutputSize, convolution.Concat(new[] { "Gather", "Gemm", "Softmax" }));
             string[] attention = { "Gemm", "Gather", "MatMul", "Softmax", "Transpose" };
             yield return Float(new TransformerPerStep(), TransformerPerStep.InputSize, TransformerPerStep.OutputSize, attention.Concat(new[] { "Add", "LayerNormalization", "Erf" }));
+            yield return Float(new PositionedAttention(), PositionedAttention.InputSize, PositionedAttention.OutputSize, attention.Concat(new[] { "Add", "ReduceMean" }));
             yield return Double(new DoubleAttention(), DoubleAttention.InputSize, DoubleAttention.OutputSize, attention.Concat(new[] { "ReduceMean" }));
             yield return Double(new DoubleConvPerStep(), DoubleConvPerStep.InputSize, DoubleConvPerStep.OutputSize, convolution.Concat(new[] { "Tanh", "Gemm" }));
         }

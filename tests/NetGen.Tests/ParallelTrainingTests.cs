@@ -82,8 +82,10 @@ namespace NetGen.Tests
             // With SIMD turned off (tests/run.sh's DOTNET_EnableHWIntrinsic=0 pass) five steps are slow enough that one of the
             // runtime's own background allocations (168 B) lands in every window; there a window must stay under 1 KB, which
             // is still less than one allocation per step. Everywhere else, 0.
+            // A loaded machine (a build beside the tests) stretches the windows too: a 168 B one-off then landed in two of three
+            // attempts. Six attempts: a one-off still leaves one clean window; an allocation per step still fails all six.
             long allowed = System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? 0 : 1023;
-            var attempts = new long[3];
+            var attempts = new long[6];
             for (int attempt = 0; attempt < attempts.Length; attempt++)
             {
                 long before = GC.GetTotalAllocatedBytes(precise: true);
@@ -99,7 +101,7 @@ namespace NetGen.Tests
                 }
             }
 
-            Assert.Fail("bytes allocated over 5 parallel steps, in each of 3 attempts: " + string.Join(", ", attempts));
+            Assert.Fail("bytes allocated over 5 parallel steps, in each of 6 attempts: " + string.Join(", ", attempts));
         }
 
         [Theory]

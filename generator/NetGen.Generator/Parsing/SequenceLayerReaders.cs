@@ -6,7 +6,7 @@ using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Parsing
 {
-    /// <summary>The readers of the layers that work over a sequence's steps: [GlobalAvgPool1D], [LastStep] and [Conv1D].</summary>
+    /// <summary>The readers of the layers that work over a sequence's steps: [GlobalAvgPool1D], [LastStep], [Conv1D], [MultiHeadAttention] and [PositionEmbedding].</summary>
     internal static class SequenceLayerReaders
     {
         public static LayerModel GlobalAvgPool1D(LayerReading r) =>
@@ -75,19 +75,9 @@ namespace NetGen.Generator.Parsing
             long left = causal ? span - 1 : padding;
             long right = causal ? 0 : padding;
             int steps = r.SequenceLength == 0 ? 0 : r.IncomingRows;
-            if (r.Incoming is { IsSpatial: true } image)
+            if (!ExpectSequence(r, inChannels, "a sequence of " + Int(inChannels) + " channels per step (Conv2D reads images)"))
             {
-                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "a " + image + " image", r.Kind, r.Label, "a sequence of " + Int(inChannels) + " channels per step (Conv2D reads images)");
                 sizes = false;
-            }
-            else if (r.SequenceLength > 1 && r.IncomingRows <= 1)
-            {
-                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "one vector of " + (r.Incoming?.Values ?? 0).ToString(CultureInfo.InvariantCulture) + " values", r.Kind, r.Label, "a sequence (put it before the layer that reduces the steps)");
-                sizes = false;
-            }
-            else if (r.Incoming is { } incoming && inChannels > 0 && incoming.Values != inChannels)
-            {
-                r.Error(DiagnosticDescriptors.SizeMismatch, r.At(0), r.Kind, r.Label, Int(inChannels), incoming.Values.ToString(CultureInfo.InvariantCulture));
             }
             else if (sizes && !causal && padding >= span)
             {
@@ -130,24 +120,49 @@ namespace NetGen.Generator.Parsing
                 valid = false;
             }
 
+            valid &= ExpectSequence(r, dim, "a sequence of " + Int(dim) + " values per step");
+            int steps = r.SequenceLength == 0 ? 0 : r.IncomingRows;
+            r.OutputKnown &= valid && steps > 0;
+            return new MultiHeadAttentionModel(dim, heads, steps, r.NamedBool("Causal"));
+        }
+
+        /// <summary>[PositionEmbedding(dim)]: a positive size and a sequence of dim values per step to add the table to.</summary>
+        public static LayerModel PositionEmbedding(LayerReading r)
+        {
+            int dim = r.Int(0);
+            bool valid = r.Positive(0, "dim");
+            valid &= ExpectSequence(r, dim, "a sequence of " + Int(dim) + " values per step");
+            int steps = r.SequenceLength == 0 ? 0 : r.IncomingRows;
+            r.OutputKnown &= valid && steps > 0;
+            return new PositionEmbeddingModel(dim, steps);
+        }
+
+        /// <summary>
+        /// For the layers that read the steps of a sequence: not an image (NG0031 saying what it <paramref name="expects"/>), not
+        /// one vector after a layer that reduced the steps (NG0031), <paramref name="values"/> values per step (NG0004). False
+        /// when it reported one. Without a SequenceLength at all, NG0018 is the network's check.
+        /// </summary>
+        private static bool ExpectSequence(LayerReading r, int values, string expects)
+        {
             if (r.Incoming is { IsSpatial: true } image)
             {
-                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "a " + image + " image", r.Kind, r.Label, "a sequence of " + Int(dim) + " values per step");
-                valid = false;
-            }
-            else if (r.SequenceLength > 1 && r.IncomingRows <= 1)
-            {
-                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "one vector of " + (r.Incoming?.Values ?? 0).ToString(CultureInfo.InvariantCulture) + " values", r.Kind, r.Label, "a sequence (put it before the layer that reduces the steps)");
-                valid = false;
-            }
-            else
-            {
-                r.ExpectVector(dim);
+                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "a " + image + " image", r.Kind, r.Label, expects);
+                return false;
             }
 
-            int steps = r.SequenceLength == 0 ? 0 : r.IncomingRows;
-            r.OutputKnown &= valid && r.Valid && steps > 0;
-            return new MultiHeadAttentionModel(dim, heads, steps, r.NamedBool("Causal"));
+            if (r.SequenceLength > 1 && r.IncomingRows <= 1)
+            {
+                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "one vector of " + (r.Incoming?.Values ?? 0).ToString(CultureInfo.InvariantCulture) + " values", r.Kind, r.Label, "a sequence (put it before the layer that reduces the steps)");
+                return false;
+            }
+
+            if (r.Incoming is { } incoming && values > 0 && incoming.Values != values)
+            {
+                r.Error(DiagnosticDescriptors.SizeMismatch, r.At(0), r.Kind, r.Label, Int(values), incoming.Values.ToString(CultureInfo.InvariantCulture));
+                return false;
+            }
+
+            return true;
         }
 
         /// <summary>A [Conv1D] as written (as <see cref="Conv1DModel.Streaming"/>): one tap reads step t alone; causal, it keeps a state; else it reads steps to come.</summary>

@@ -28,6 +28,31 @@ namespace NetGen.Runtime
             }
         }
 
+        /// <summary>Fills <paramref name="values"/> with N(0, σ²) drawn from <paramref name="state"/> (Box–Muller, one draw per pair of uniforms).</summary>
+        public static void Normal(Span<float> values, double sigma, ref ulong state)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = (float)(sigma * StandardNormal(ref state));
+            }
+        }
+
+        /// <summary>Fills <paramref name="values"/> with N(0, σ²) drawn from <paramref name="state"/> (Box–Muller, one draw per pair of uniforms).</summary>
+        public static void Normal(Span<double> values, double sigma, ref ulong state)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = sigma * StandardNormal(ref state);
+            }
+        }
+
+        private static double StandardNormal(ref ulong state)
+        {
+            double u = 1.0 - NextDouble(ref state); // (0, 1]: the logarithm stays finite
+            double v = NextDouble(ref state);
+            return Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * v);
+        }
+
         /// <summary>The SplitMix64 state for a seed: distinct seeds give unrelated streams.</summary>
         public static ulong Seed(int seed) => unchecked(0x9E3779B97F4A7C15UL * (ulong)(uint)seed + 0xD1B54A32D192ED03UL);
 

@@ -51,4 +51,27 @@ namespace NetGen.Tests.Sequence
     [LayerNorm(8)]
     [Dense(8, 3)][Softmax]
     public partial class TinyTransformerFloat { }
+
+    /// <summary>Pre-norm self-attention without a mask, as an encoder's.</summary>
+    [Block]
+    [LayerNorm(8)]
+    [MultiHeadAttention(8, 2)]
+    public sealed class EncoderAttention { }
+
+    /// <summary>An encoder as the row-MNIST transformer's: positions, attention and MLP blocks, the mean over the steps; AdamW.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 5, Optimizer = Optimizer.AdamW)]
+    [Dense(3, 8)]
+    [PositionEmbedding(8)]
+    [Residual(typeof(EncoderAttention))]
+    [Residual(typeof(MlpSublayer))]
+    [LayerNorm(8)]
+    [GlobalAvgPool1D]
+    [Dense(8, 3)][Softmax]
+    public partial class PositionedEncoder { }
+
+    /// <summary>Positions added to the network's input: no δ of an input to compute.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 4)]
+    [PositionEmbedding(3)]
+    [Dense(3, 2)][Identity]
+    public partial class PositionFirst { }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace NetGen.Tests.Sequence
@@ -52,6 +53,54 @@ namespace NetGen.Tests.Sequence
             double[] x = TestData.Doubles(batch * TinyTransformer.InputSize, 123, 1.5);
             int[] y = TestData.Labels(batch * 5, 3, 125);
             CentralDifferences.Check(nameof(TinyTransformer), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void An_encoder_with_positions(int batch)
+        {
+            var net = new PositionedEncoder();
+            double[] x = TestData.Doubles(batch * PositionedEncoder.InputSize, 135, 1.5);
+            int[] y = TestData.Labels(batch, 3, 137);
+            CentralDifferences.Check(nameof(PositionedEncoder), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, y, g));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4)]
+        public void Positions_on_the_input(int batch)
+        {
+            var net = new PositionFirst();
+            double[] x = TestData.Doubles(batch * PositionFirst.InputSize, 139, 1.5);
+            double[] t = TestData.Doubles(batch * PositionFirst.OutputSize, 141, 1.0);
+            CentralDifferences.Check(nameof(PositionFirst), net.InitializeParameters, () => net.Parameters, g => net.Gradient(x, t, g));
+        }
+
+        /// <summary>The table is added at its own step: the same input at two steps gives the outputs its two rows of positions give.</summary>
+        [Fact]
+        public void Each_step_gets_its_own_row_of_positions()
+        {
+            var net = new PositionFirst();
+            net.InitializeParameters(21);
+            Assert.Equal(4 * 3, net.Layer0Positions.Length);
+            double[] table = net.Layer0Positions.ToArray();
+            Assert.Contains(table, v => v != 0);
+            Assert.True(Math.Abs(table.Average()) < 0.05 && table.Max(Math.Abs) < 0.1, "N(0, 0.02²)");
+            var x = new double[PositionFirst.InputSize];
+            var y = new double[PositionFirst.OutputSize];
+            net.Predict(x, y);
+            var zeroTable = new PositionFirst();
+            net.Parameters.CopyTo(zeroTable.Parameters);
+            zeroTable.Layer0Positions.Clear();
+            for (int t = 0; t < 4; t++)
+            {
+                var shifted = new double[PositionFirst.InputSize];
+                Array.Copy(table, t * 3, shifted, t * 3, 3);
+                var z = new double[PositionFirst.OutputSize];
+                zeroTable.Predict(shifted, z);
+                Assert.Equal(y[(t * 2)..((t + 1) * 2)], z[(t * 2)..((t + 1) * 2)]);
+            }
         }
 
         /// <summary>Causal: changing step s changes no output before s. Not causal: it changes the outputs of every step.</summary>

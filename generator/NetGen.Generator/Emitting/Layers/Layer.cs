@@ -384,6 +384,7 @@ namespace NetGen.Generator.Emitting.Layers
             Conv1DModel conv => new Conv1DLayer(c, conv),
             LastStepModel last => new LastStepLayer(c, last),
             MultiHeadAttentionModel attention => new AttentionLayer(c, attention),
+            PositionEmbeddingModel position => new PositionEmbeddingLayer(c, position),
             AddModel add => new AddLayer(c, add),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Node.Layer.Kind, "Unknown layer kind."),
         };
