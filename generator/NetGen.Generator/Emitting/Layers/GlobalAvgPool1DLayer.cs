@@ -9,38 +9,19 @@ namespace NetGen.Generator.Emitting.Layers
     /// (x.mean(dim=1) on [N, T, F]); the backward pass gives every step δ/T. It needs all the steps, so a network with it
     /// has no Step.
     /// </summary>
-    internal sealed class GlobalAvgPool1DLayer : ParameterFreeLayer
+    internal sealed class GlobalAvgPool1DLayer : StepReductionLayer
     {
-        /// <summary>The twin's module: PyTorch has none for a mean over dim 1.</summary>
-        private const string MeanClass = "class MeanOverSteps(torch.nn.Module):\n    def forward(self, x):                   # [N, T, F] -> [N, F]\n        return x.mean(dim=1)";
-
-        private readonly GlobalAvgPool1DModel _m;
-
         public GlobalAvgPool1DLayer(LayerContext context, GlobalAvgPool1DModel model)
-            : base(context)
+            : base(context, model)
         {
-            _m = model;
         }
 
-        private int F => _m.Features;
-
-        private int Steps => _m.Steps;
-
-        public override int Inputs => F;
-
-        public override int Outputs => F;
-
-        public override int InputWidth => Steps * F;
-
-        public override int OutputRows => 1;
+        /// <summary>The twin's module: PyTorch has none for a mean over dim 1.</summary>
+        protected override string TorchClass => "class MeanOverSteps(torch.nn.Module):\n    def forward(self, x):                   # [N, T, F] -> [N, F]\n        return x.mean(dim=1)";
 
         public override bool Streams => false;
 
-        public override string Modules => "MeanOverSteps()";
-
         protected override string TorchConstructor => "MeanOverSteps()";
-
-        public override IEnumerable<TorchModule> TorchModules => new[] { new TorchModule(Module, TorchConstructor) { Helpers = new[] { MeanClass } } };
 
         public override string TopologyToken => "mean" + Text(Steps);
 

@@ -9,36 +9,17 @@ namespace NetGen.Generator.Emitting.Layers
     /// the backward pass gives step T the δ and every other step 0. Streaming passes each step's row through: step t's
     /// output is then the prediction for the sequence so far.
     /// </summary>
-    internal sealed class LastStepLayer : ParameterFreeLayer
+    internal sealed class LastStepLayer : StepReductionLayer
     {
-        /// <summary>The twin's module: PyTorch has none for x[:, -1].</summary>
-        private const string LastClass = "class LastStep(torch.nn.Module):\n    def forward(self, x):                   # [N, T, F] -> [N, F]\n        return x[:, -1]";
-
-        private readonly LastStepModel _m;
-
         public LastStepLayer(LayerContext context, LastStepModel model)
-            : base(context)
+            : base(context, model)
         {
-            _m = model;
         }
 
-        private int F => _m.Features;
-
-        private int Steps => _m.Steps;
-
-        public override int Inputs => F;
-
-        public override int Outputs => F;
-
-        public override int InputWidth => Steps * F;
-
-        public override int OutputRows => 1;
-
-        public override string Modules => "LastStep()";
+        /// <summary>The twin's module: PyTorch has none for x[:, -1].</summary>
+        protected override string TorchClass => "class LastStep(torch.nn.Module):\n    def forward(self, x):                   # [N, T, F] -> [N, F]\n        return x[:, -1]";
 
         protected override string TorchConstructor => "LastStep()";
-
-        public override IEnumerable<TorchModule> TorchModules => new[] { new TorchModule(Module, TorchConstructor) { Helpers = new[] { LastClass } } };
 
         public override string TopologyToken => "last" + Text(Steps);
 
