@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Linq;
 using NetGen.Generator.Emitting.Layers;
-using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Emitting
 {
@@ -37,7 +36,7 @@ namespace NetGen.Generator.Emitting
             {
                 w.Line($"// Stored for training, per example: {Number(StoredBytes)} bytes (every layer's outputs and what its backward pass reads).");
             }
-            else if (!_model.Nodes.Any(n => n.Layer is RecurrentModel))
+            else if (!_model.Nodes.Any(n => n.Layer.Recurrent))
             {
                 w.Line($"// Stored for training, per example: {Number(StoredBytes)} bytes (ActivationBytesPerExample): every layer keeps its");
                 w.Line($"// output at each of the {_model.SequenceLength} time steps for the backward pass, so the memory grows with T.");

@@ -26,7 +26,7 @@ namespace NetGen.Generator.Emitting
                 return;
             }
 
-            bool recurrentOnly = _layers.All(l => l.StreamState == 0 || l is RecurrentLayer);
+            bool recurrentOnly = _layers.All(l => l.StreamState == 0 || l.Node.Layer.Recurrent);
             w.Line();
             w.Line("/// <summary>");
             if (recurrentOnly)

@@ -51,6 +51,9 @@ namespace NetGen.Generator.Model
         /// <summary>Whether the layer reads the steps of a sequence as such (recurrent layers, Conv1D): the network then needs a SequenceLength.</summary>
         public virtual bool ReadsSequence => false;
 
+        /// <summary>Whether the layer is recurrent: it keeps a record of every time step for backpropagation through time, and its streaming state is its last h (and c).</summary>
+        public virtual bool Recurrent => false;
+
         /// <summary>What the layer does to streaming (see <see cref="StreamRole"/>).</summary>
         public virtual StreamRole Streaming => StreamRole.Stateless;
     }

@@ -27,5 +27,7 @@ namespace NetGen.Generator.Model
         public override bool ReadsSequence => true;
 
         public override StreamRole Streaming => StreamRole.Stateful;
+
+        public override bool Recurrent => true;
     }
 }
