@@ -132,25 +132,16 @@ def measure(kind, batch, threads, samples, data):
             f"predict_median_us={median:.2f} predict_p99_us={p99:.2f} train_alloc_bytes=na predict_alloc_bytes=na")
 
 
-def stream(threads, steps):
-    torch.set_num_threads(threads)
-    torch.manual_seed(0)
-    cell = nn.LSTMCell(1, 32)
-    fc = nn.Linear(32, 1)
-    cell.eval()
-    fc.eval()
-    warmup = steps // 10
-    xs = torch.sin(torch.arange(-warmup, steps, dtype=torch.float32) * 0.01).reshape(-1, 1, 1)
+def time_steps(net, step, xs, steps, warmup):
+    """Per-step latencies of step(x) over xs (warm-up steps first, untimed in the result), the timer's own cost, and the
+    mean over a second run without per-step timing: the line every streaming peer prints."""
     clock = time.perf_counter_ns
     latencies = [0] * steps
     with torch.no_grad():
-        h = torch.zeros(1, 32)
-        c = torch.zeros(1, 32)
         for i in range(-warmup, steps):
             x = xs[i + warmup]
             t0 = clock()
-            h, c = cell(x, (h, c))
-            fc(h)
+            step(x)
             if i >= 0:
                 latencies[i] = clock() - t0
         # The timer's own cost: the same pair of clock reads around nothing.
@@ -160,14 +151,31 @@ def stream(threads, steps):
             empty[i] = clock() - t0
         t0 = clock()
         for i in range(steps):
-            h, c = cell(xs[warmup + i], (h, c))
-            fc(h)
+            step(xs[warmup + i])
         mean = (clock() - t0) / steps
     latencies.sort()
     empty.sort()
-    return (f"peer=PyTorch net=STREAM batch=1 threads={threads} steps={steps} step_mean_ns={mean:.1f} "
+    return (f"peer=PyTorch net={net} batch=1 threads={torch.get_num_threads()} steps={steps} step_mean_ns={mean:.1f} "
             f"step_median_ns={latencies[steps // 2] - empty[steps // 2]:.1f} "
             f"step_p99_ns={latencies[int(steps * 0.99)]:.1f} timer_ns={empty[steps // 2]:.1f} step_alloc_bytes=na")
+
+
+def stream(threads, steps):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    cell = nn.LSTMCell(1, 32)
+    fc = nn.Linear(32, 1)
+    cell.eval()
+    fc.eval()
+    warmup = steps // 10
+    xs = torch.sin(torch.arange(-warmup, steps, dtype=torch.float32) * 0.01).reshape(-1, 1, 1)
+    state = [torch.zeros(1, 32), torch.zeros(1, 32)]
+
+    def step(x):
+        state[0], state[1] = cell(x, (state[0], state[1]))
+        return fc(state[0])
+
+    return time_steps("STREAM", step, xs, steps, warmup)
 
 
 class CachedTcn:
@@ -217,8 +225,6 @@ def stream_tcn(threads, steps):
     tcn = CachedTcn()
     warmup = steps // 10
     xs = torch.sin(torch.arange(-warmup, steps, dtype=torch.float32) * 0.01).reshape(-1, 1).expand(-1, 2).contiguous()
-    clock = time.perf_counter_ns
-    latencies = [0] * steps
     with torch.no_grad():
         check = torch.rand(64, 2)
         for t in range(64):
@@ -226,26 +232,8 @@ def stream_tcn(threads, steps):
         expected = tcn.full(check)
         if not torch.allclose(y, expected, atol=1e-4, rtol=1e-4):
             raise SystemExit(f"the cached TCN step disagrees with the full convolution: {y} vs {expected}")
-        tcn.reset()
-        for i in range(-warmup, steps):
-            x = xs[i + warmup]
-            t0 = clock()
-            tcn.step(x)
-            if i >= 0:
-                latencies[i] = clock() - t0
-        empty = [0] * steps
-        for i in range(steps):
-            t0 = clock()
-            empty[i] = clock() - t0
-        t0 = clock()
-        for i in range(steps):
-            tcn.step(xs[warmup + i])
-        mean = (clock() - t0) / steps
-    latencies.sort()
-    empty.sort()
-    return (f"peer=PyTorch net=TCN batch=1 threads={threads} steps={steps} step_mean_ns={mean:.1f} "
-            f"step_median_ns={latencies[steps // 2] - empty[steps // 2]:.1f} "
-            f"step_p99_ns={latencies[int(steps * 0.99)]:.1f} timer_ns={empty[steps // 2]:.1f} step_alloc_bytes=na")
+    tcn.reset()
+    return time_steps("TCN", tcn.step, xs, steps, warmup)
 
 
 def export_weights(folder, samples, data):
