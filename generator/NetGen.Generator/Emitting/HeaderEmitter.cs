@@ -31,7 +31,7 @@ namespace NetGen.Generator.Emitting
             w.Line($"//   head: {_head.Description}");
             w.Line($"//   optimizer: {_optimizer.Name}");
             w.Line($"// Parameters: {Number(_parameterCount)} ({Number((long)_parameterCount * _t.Size)} bytes), laid out per layer as {string.Join("; ", _layers.Select(l => l.Layout).Distinct())}.");
-            w.Line($"// FLOPs per example: forward {Number(forwardFlops)}, backward {Number(backwardFlops)} (+ {Number(2L * _parameterCount)} for the SGD step).");
+            w.Line($"// FLOPs per example: forward {Number(forwardFlops)}, backward {Number(backwardFlops)} (+ {Number((long)_optimizer.StepFlops * _parameterCount)} for the {_optimizer.Name} step).");
             if (_model.SequenceLength == 0)
             {
                 w.Line($"// Stored for training, per example: {Number(StoredBytes)} bytes (every layer's outputs and what its backward pass reads).");
@@ -88,7 +88,7 @@ namespace NetGen.Generator.Emitting
                 w.Line($"//   {line}");
             }
 
-            if (_optimizer.CanFuse)
+            if (FusesSingle)
             {
                 w.Line("// For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read");
                 w.Line("// once, its share of W_lᵀδ_l taken from the old weights, then updated in place.");

@@ -10,7 +10,7 @@
 //   head: softmax over 4 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 338 (1,352 bytes), laid out per layer as W (out channels × in channels × k, row-major) then b; W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 9,984, backward 18,432 (+ 676 for the SGD step).
+// FLOPs per example: forward 9,984, backward 18,432 (+ 676 for the plain SGD step).
 // Stored for training, per example: 1,664 bytes (ActivationBytesPerExample): every layer keeps its
 // output at each of the 16 time steps for the backward pass, so the memory grows with T.
 //
@@ -38,8 +38,6 @@
 //
 // Optimizer step (plain SGD), g = ∂L/∂θ, η = learning rate, λ = weight decay:
 //   θ ← θ − η·(∇ + λθ)
-// For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read
-// once, its share of W_lᵀδ_l taken from the old weights, then updated in place.
 //
 // PyTorch twin: the same network in torch, its state_dict named and shaped as Save's file, so
 // model.load_state_dict(tensors, strict=True) loads it, and predict(x) returns what Predict returns:

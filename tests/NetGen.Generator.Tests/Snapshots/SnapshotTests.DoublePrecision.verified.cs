@@ -8,7 +8,7 @@
 //   head: softmax over 3 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 131 (1,048 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 224, backward 320 (+ 262 for the SGD step).
+// FLOPs per example: forward 224, backward 320 (+ 262 for the plain SGD step).
 // Stored for training, per example: 152 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

@@ -12,7 +12,7 @@
 //   head: softmax over 3 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 775 (3,100 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 1,432, backward 2,608 (+ 1,550 for the SGD step).
+// FLOPs per example: forward 1,432, backward 2,608 (+ 1,550 for the plain SGD step).
 // Stored for training, per example: 236 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

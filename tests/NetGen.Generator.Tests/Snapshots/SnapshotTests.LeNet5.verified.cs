@@ -15,7 +15,7 @@
 //   head: softmax over 10 classes, cross-entropy loss on integer labels
 //   optimizer: Adam
 // Parameters: 61,706 (246,824 bytes), laid out per layer as W (out channels × in channels × k × k, row-major) then b; no parameters; W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 839,464, backward 1,432,576 (+ 123,412 for the SGD step).
+// FLOPs per example: forward 839,464, backward 1,432,576 (+ 802,178 for the Adam step).
 // Stored for training, per example: 34,936 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

@@ -9,7 +9,7 @@
 //   head: softmax over 10 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 109,386 (437,544 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 218,368, backward 236,032 (+ 218,772 for the SGD step).
+// FLOPs per example: forward 218,368, backward 236,032 (+ 218,772 for the plain SGD step).
 // Stored for training, per example: 808 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

@@ -12,7 +12,7 @@
 //   head: identity over 3 outputs, mean squared error on float targets (regression)
 //   optimizer: AdamW
 // Parameters: 327 (2,616 bytes), laid out per layer as W (outputs × inputs, row-major) then b; γ then β (one per feature); no parameters.
-// FLOPs per example: forward 600, backward 1,056 (+ 654 for the SGD step).
+// FLOPs per example: forward 600, backward 1,056 (+ 4,905 for the AdamW step).
 // Stored for training, per example: 704 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

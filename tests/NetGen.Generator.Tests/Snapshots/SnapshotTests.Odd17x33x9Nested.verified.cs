@@ -8,7 +8,7 @@
 //   head: softmax over 9 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 900 (3,600 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 1,716, backward 2,310 (+ 1,800 for the SGD step).
+// FLOPs per example: forward 1,716, backward 2,310 (+ 1,800 for the plain SGD step).
 // Stored for training, per example: 168 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

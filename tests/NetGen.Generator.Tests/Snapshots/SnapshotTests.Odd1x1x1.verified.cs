@@ -8,7 +8,7 @@
 //   head: softmax over 1 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 4 (16 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 4, backward 6 (+ 8 for the SGD step).
+// FLOPs per example: forward 4, backward 6 (+ 8 for the plain SGD step).
 // Stored for training, per example: 8 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

@@ -8,7 +8,7 @@
 //   head: softmax over 2 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 32 (128 bytes), laid out per layer as W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 50, backward 70 (+ 64 for the SGD step).
+// FLOPs per example: forward 50, backward 70 (+ 64 for the plain SGD step).
 // Stored for training, per example: 28 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

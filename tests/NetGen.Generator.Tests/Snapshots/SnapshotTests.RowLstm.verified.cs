@@ -8,7 +8,7 @@
 //   head: softmax over 10 classes, cross-entropy loss on integer labels
 //   optimizer: plain SGD
 // Parameters: 82,186 (328,744 bytes), laid out per layer as W_ih (G·hidden × inputs), W_hh (G·hidden × hidden), b_ih, b_hh for a recurrent layer; W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 4,475,392, backward 8,147,968 (+ 164,372 for the SGD step).
+// FLOPs per example: forward 4,475,392, backward 8,147,968 (+ 164,372 for the plain SGD step).
 // Stored for training, per example: 91,688 bytes (ActivationBytesPerExample), of which the
 // recurrent layers keep what each of the 28 time steps needs: the memory grows with T.
 //

@@ -23,7 +23,7 @@
 //   head: softmax over 10 classes, cross-entropy loss on integer labels
 //   optimizer: SGD with momentum
 // Parameters: 5,122 (20,488 bytes), laid out per layer as W (out channels × in channels × k × k, row-major), no bias; γ then β (one per channel); no parameters; W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 623,696, backward 1,243,216 (+ 10,244 for the SGD step).
+// FLOPs per example: forward 623,696, backward 1,243,216 (+ 20,488 for the SGD with momentum step).
 // Stored for training, per example: 69,800 bytes (every layer's outputs and what its backward pass reads).
 //
 // Forward pass, x = input:

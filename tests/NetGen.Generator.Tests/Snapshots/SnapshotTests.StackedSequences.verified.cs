@@ -9,7 +9,7 @@
 //   head: identity over 2 outputs, mean squared error on float targets (regression)
 //   optimizer: plain SGD
 // Parameters: 422 (3,376 bytes), laid out per layer as W_ih (G·hidden × inputs), W_hh (G·hidden × hidden), b_ih, b_hh for a recurrent layer; W (outputs × inputs, row-major) then b.
-// FLOPs per example: forward 7,200, backward 12,960 (+ 844 for the SGD step).
+// FLOPs per example: forward 7,200, backward 12,960 (+ 844 for the plain SGD step).
 // Stored for training, per example: 3,360 bytes (ActivationBytesPerExample), of which the
 // recurrent layers keep the state at the start of every 4-th of the 10 time steps and recompute the steps between in the backward pass (checkpointing): the memory grows with √T.
 //
@@ -40,8 +40,6 @@
 //
 // Optimizer step (plain SGD), g = ∂L/∂θ, η = learning rate, λ = weight decay:
 //   θ ← θ − η·(∇ + λθ)
-// For a single example (and λ = 0) the step is fused into the backward pass: each row of W_l is read
-// once, its share of W_lᵀδ_l taken from the old weights, then updated in place.
 //
 // PyTorch twin: the same network in torch, its state_dict named and shaped as Save's file, so
 // model.load_state_dict(tensors, strict=True) loads it, and predict(x) returns what Predict returns:

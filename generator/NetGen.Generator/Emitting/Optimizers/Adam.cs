@@ -15,6 +15,9 @@ namespace NetGen.Generator.Emitting.Optimizers
 
         public override string Name => _decoupled ? "AdamW" : "Adam";
 
+        /// <summary>m (3), v (4), θ −= η̂·m/(√v·c + ε) (6); AdamW's decay θ(1 − ηλ), two more.</summary>
+        public override int StepFlops => _decoupled ? 15 : 13;
+
         public override string[] Equations => new[]
         {
             _decoupled

@@ -15,6 +15,9 @@ namespace NetGen.Generator.Emitting.Optimizers
 
         public override string Name => _nesterov ? "SGD with Nesterov momentum" : "SGD with momentum";
 
+        /// <summary>v ← μv + g, θ −= η·v (Nesterov: θ −= η·(g + μv), two more).</summary>
+        public override int StepFlops => _nesterov ? 6 : 4;
+
         public override string[] Equations => _nesterov
             ? new[] { "g ← ∇ + λθ;  b ← μ·b + g;  θ ← θ − η·(g + μ·b)   (torch.optim.SGD, nesterov=True)" }
             : new[] { "g ← ∇ + λθ;  b ← μ·b + g;  θ ← θ − η·b   (torch.optim.SGD, dampening 0)" };

@@ -35,6 +35,9 @@ namespace NetGen.Generator.Emitting.Optimizers
         /// <summary>What the state holds, for the docs of OptimizerState.</summary>
         protected abstract string StateDescription { get; }
 
+        /// <summary>FLOPs of one step per parameter, for the header (at λ = 0; a square root or a division counted as one).</summary>
+        public abstract int StepFlops { get; }
+
         /// <summary>True for plain SGD: the step can be fused into the backward pass (when weight decay is 0).</summary>
         public virtual bool CanFuse => false;
 

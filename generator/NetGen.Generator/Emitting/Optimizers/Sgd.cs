@@ -16,6 +16,9 @@ namespace NetGen.Generator.Emitting.Optimizers
 
         public override bool CanFuse => true;
 
+        /// <summary>θ −= η·g.</summary>
+        public override int StepFlops => 2;
+
         protected override string StateDescription => "none, plain SGD keeps no state";
 
         public override string StepFactory(string theta, string state, string rate, string step) =>
