@@ -60,6 +60,12 @@ namespace NetGen.Generator.Emitting
             }
         }
 
+        /// <summary>A layer's output per example as Summary shows it: [C, H, W] for an image, [T, F] for a sequence, [F] for a vector.</summary>
+        private static string OutputShape(Layer layer) =>
+            layer.Node.Layer.OutputShape is { IsSpatial: true } image ? $"[{image.Channels}, {image.Height}, {image.Width}]"
+            : layer.OutputRows > 1 ? $"[{layer.OutputRows}, {layer.Outputs}]"
+            : $"[{layer.Outputs}]";
+
         /// <summary>The text of the generated Summary constant (O(layers) lines).</summary>
         private string SummaryText()
         {
@@ -70,7 +76,7 @@ namespace NetGen.Generator.Emitting
                 {
                     layer.Index.ToString(CultureInfo.InvariantCulture),
                     layer.Modules,
-                    layer.OutputRows > 1 ? $"[{layer.OutputRows}, {layer.Outputs}]" : $"[{layer.Outputs}]",
+                    OutputShape(layer),
                     Number(layer.ParameterCount),
                     Number(layer.ForwardFlops),
                 });
@@ -78,7 +84,9 @@ namespace NetGen.Generator.Emitting
 
             int[] widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
             var text = new StringBuilder();
-            string input = _model.SequenceLength > 0 ? $"[{_model.SequenceLength}, {First.Inputs}]" : $"[{First.Inputs}]";
+            string input = _model.SequenceLength > 0 ? $"[{_model.SequenceLength}, {First.Inputs}]"
+                : First.TorchInputShape is { } image ? "[" + image.Replace("-1, ", string.Empty) + "]"
+                : $"[{First.Inputs}]";
             text.Append($"{_model.ClassName}: input {input}, {T} precision, {_optimizer.Name}\n");
             foreach (string[] row in rows)
             {
@@ -92,7 +100,7 @@ namespace NetGen.Generator.Emitting
             long scratchBytes = ((2L * _batchChunk * _activationCount) + TransposeScratch) * _t.Size;
             text.Append($" head: {_head.Description}\n");
             text.Append($"Parameters: {Number(_parameterCount)} ({Number((long)_parameterCount * _t.Size)} bytes); optimizer state: {Number((long)_optimizer.StateBuffers * _parameterCount * _t.Size)} bytes\n");
-            text.Append($"FLOPs per example: forward {Number(forward)}, training step {Number(forward + backward + (2L * _parameterCount))} (forward, backward, update)\n");
+            text.Append($"FLOPs per example: forward {Number(forward)}, training step {Number(forward + backward + ((long)_optimizer.StepFlops * _parameterCount))} (forward, backward, update)\n");
             text.Append($"Memory for training: {Number(StoredBytes)} bytes of activations per example; scratch {Number(scratchBytes)} bytes ({_batchChunk} examples at a time)");
             return text.ToString();
         }

@@ -49,6 +49,18 @@ namespace NetGen.Tests.Training
             Assert.Contains("[4, 3]", RnnToManyLabels.Summary, StringComparison.Ordinal);
         }
 
+        /// <summary>Image layers show C × H × W, as the header does, and the input its image.</summary>
+        [Fact]
+        public void TheSummaryShowsImagesAsChannelsRowsAndColumns()
+        {
+            string summary = Convolution.LeNet5.Summary;
+            Assert.Contains("input [1, 28, 28]", summary, StringComparison.Ordinal);
+            Assert.Contains("[6, 28, 28]", summary, StringComparison.Ordinal);
+            Assert.Contains("[16, 5, 5]", summary, StringComparison.Ordinal);
+            Assert.Contains("[400]", summary, StringComparison.Ordinal); // after [Flatten]
+            Assert.DoesNotContain("[4704]", summary, StringComparison.Ordinal);
+        }
+
         private static string Summary<TNet>()
             where TNet : class, INetwork<TNet, float> => TNet.Summary;
 
