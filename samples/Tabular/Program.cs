@@ -30,7 +30,10 @@ TrainingResult fit = Trainer.Fit(
 Console.WriteLine($"houses: {houses.Count} rows, {fit.Reason} after {fit.History.Count} epochs (best {fit.BestEpoch}), "
     + $"test RMSE {Math.Sqrt(Evaluation.Run(price, houseTest).Loss):F1} k");
 
-string model = Path.Combine(Path.GetTempPath(), "netgen-price.safetensors");
+// The model file goes to the artifacts folder under the current folder, as the other samples' do.
+string artifacts = Path.Combine("artifacts", "tabular");
+Directory.CreateDirectory(artifacts);
+string model = Path.Combine(artifacts, "price.safetensors");
 price.Save(model);
 var reloaded = new PriceNet();
 reloaded.Load(model);                                      // parameters and the standardization

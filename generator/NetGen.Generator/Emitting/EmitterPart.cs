@@ -128,6 +128,12 @@ namespace NetGen.Generator.Emitting
         /// <summary>n × the rows per example: the count the mean loss divides by.</summary>
         protected string PerRow(string n) => Rows == 1 ? n : $"({n} * {Rows})";
 
+        /// <summary>The scale of the mean loss's gradient over <paramref name="n"/> examples, 1/(n·rows) (the literal 1 for one row of one example).</summary>
+        protected string MeanScale(string n) => PerRow(n) == "1" ? _t.One : $"{_t.One} / {PerRow(n)}";
+
+        /// <summary>The mean of a summed loss over <paramref name="n"/> examples as the network's type (no division for one row of one example).</summary>
+        protected string Mean(string sum, string n) => PerRow(n) == "1" ? $"({_t.Type}){sum}" : $"({_t.Type})({sum} / {PerRow(n)})";
+
         /// <summary>The head's prediction from the outputs at z into y, for each of the <see cref="Rows"/> rows of an example.</summary>
         protected void EmitHeadPredict(CodeWriter w, string z, string y)
         {

@@ -72,10 +72,10 @@ namespace NetGen.Generator.Emitting
                 EmitBatchValidation(w);
                 w.Line("global::NetGen.Runtime.Guard.Length(gradient.Length, ParameterCount, nameof(gradient));");
                 w.Line("gradient.Clear();");
-                w.Line($"double total = BackpropagateRange({ScratchOf("count")}, inputs, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref MemoryMarshal.GetReference(gradient), {_t.One});");
+                w.Line($"double total = BackpropagateRange({ScratchOf("count")}, inputs, {targets}, 0, count, {MeanScale("count")}, ref MemoryMarshal.GetReference(gradient), {_t.One});");
                 w.Line("global::NetGen.Runtime.Guard.Loss(total);");
                 w.Line("global::NetGen.Runtime.Guard.Gradient(gradient);");
-                w.Line($"return ({T})(total / {PerRow("count")});");
+                w.Line($"return {Mean("total", "count")};");
             }
 
             w.Line();
@@ -188,11 +188,11 @@ namespace NetGen.Generator.Emitting
                         using (Coupled ? null : w.Block("if (count <= BatchChunk && !UseParallel(count))"))
                         {
                             w.Line("// The step fused into the backward pass: W −= η·δᵀx layer by layer, no gradient buffer (none of it if the loss is not finite).");
-                            w.Line($"double fused = BackpropagateRange({ScratchOf("count")}, {inputs}, {targets}, 0, count, {_t.One} / {PerRow("count")}, ref ParameterBase, -learningRate);");
+                            w.Line($"double fused = BackpropagateRange({ScratchOf("count")}, {inputs}, {targets}, 0, count, {MeanScale("count")}, ref ParameterBase, -learningRate);");
                             w.Line("global::NetGen.Runtime.Guard.Loss(fused);");
                             w.Line("_stepCount++;");
                             EmitCommitLine(w);
-                            w.Line($"return ({T})(fused / {PerRow("count")});");
+                            w.Line($"return {Mean("fused", "count")};");
                         }
                     }
                 }
@@ -222,12 +222,12 @@ namespace NetGen.Generator.Emitting
                     }
 
                     w.Line($"var step = {_optimizer.StepFactory("MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount)", "state", "learningRate", "_stepCount + 1")};");
-                    w.Line($"double stepped = BackpropagateStep(Scratch, {inputs}, {targets}, {n1}, {_t.One} / {PerRow(n1)}, in step, out bool taken);");
+                    w.Line($"double stepped = BackpropagateStep(Scratch, {inputs}, {targets}, {n1}, {MeanScale(n1)}, in step, out bool taken);");
                     w.Line("global::NetGen.Runtime.Guard.Loss(stepped);");
                     using (w.Block("if (taken)"))
                     {
                         w.Line("_stepCount++;");
-                        w.Line($"return ({T})(stepped / {PerRow(n1)});");
+                        w.Line($"return {Mean("stepped", n1)};");
                     }
                 }
 
@@ -237,12 +237,12 @@ namespace NetGen.Generator.Emitting
             w.Line($"{T}[] gradient = _gradient ??= new {T}[ParameterCount];");
             w.Line("Array.Clear(gradient);");
             string n = single ? "1" : "count";
-            w.Line($"double total = BackpropagateRange({ScratchOf(n)}, {inputs}, {targets}, 0, {n}, {_t.One} / {PerRow(n)}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
+            w.Line($"double total = BackpropagateRange({ScratchOf(n)}, {inputs}, {targets}, 0, {n}, {MeanScale(n)}, ref MemoryMarshal.GetArrayDataReference(gradient), {_t.One});");
             w.Line("global::NetGen.Runtime.Guard.Loss(total);");
             w.Line("global::NetGen.Runtime.Guard.Gradient(gradient);");
             w.Line("ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);");
             EmitCommitLine(w);
-            w.Line($"return ({T})(total / {PerRow(n)});");
+            w.Line($"return {Mean("total", n)};");
         }
 
         /// <summary>BackpropagateStep: the forward pass, the loss, then the backward pass with the optimizer's step fused in.</summary>

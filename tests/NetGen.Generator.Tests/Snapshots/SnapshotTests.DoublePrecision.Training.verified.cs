@@ -33,21 +33,21 @@ namespace Samples
 
             // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
             var step = global::NetGen.Runtime.OptimizerStep<double>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
-            double stepped = BackpropagateStep(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, 1.0d / 1, in step, out bool taken);
+            double stepped = BackpropagateStep(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, 1.0d, in step, out bool taken);
             global::NetGen.Runtime.Guard.Loss(stepped);
             if (taken)
             {
                 _stepCount++;
-                return (double)(stepped / 1);
+                return (double)stepped;
             }
 
             double[] gradient = _gradient ??= new double[ParameterCount];
             Array.Clear(gradient);
-            double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0d / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
+            double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0d, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0d);
             global::NetGen.Runtime.Guard.Loss(total);
             global::NetGen.Runtime.Guard.Gradient(gradient);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
-            return (double)(total / 1);
+            return (double)total;
         }
 
         /// <summary>

@@ -35,21 +35,21 @@ namespace Odd
 
                 // The step fused into the backward pass: each block of weight rows takes its step as soon as its gradient is known.
                 var step = global::NetGen.Runtime.OptimizerStep<float>.Sgd(MemoryMarshal.CreateSpan(ref ParameterBase, ParameterCount), learningRate, _weightDecay);
-                double stepped = BackpropagateStep(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, 1.0f / 1, in step, out bool taken);
+                double stepped = BackpropagateStep(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 1, 1.0f, in step, out bool taken);
                 global::NetGen.Runtime.Guard.Loss(stepped);
                 if (taken)
                 {
                     _stepCount++;
-                    return (float)(stepped / 1);
+                    return (float)stepped;
                 }
 
                 float[] gradient = _gradient ??= new float[ParameterCount];
                 Array.Clear(gradient);
-                double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0f / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
+                double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0f, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
                 global::NetGen.Runtime.Guard.Loss(total);
                 global::NetGen.Runtime.Guard.Gradient(gradient);
                 ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
-                return (float)(total / 1);
+                return (float)total;
             }
 
             /// <summary>

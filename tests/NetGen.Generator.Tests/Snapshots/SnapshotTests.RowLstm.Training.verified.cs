@@ -33,11 +33,11 @@ namespace Samples
 
             float[] gradient = _gradient ??= new float[ParameterCount];
             Array.Clear(gradient);
-            double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0f / 1, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
+            double total = BackpropagateRange(Scratch, input, MemoryMarshal.CreateReadOnlySpan(ref label, 1), 0, 1, 1.0f, ref MemoryMarshal.GetArrayDataReference(gradient), 1.0f);
             global::NetGen.Runtime.Guard.Loss(total);
             global::NetGen.Runtime.Guard.Gradient(gradient);
             ApplyStep(ref MemoryMarshal.GetArrayDataReference(gradient), learningRate);
-            return (float)(total / 1);
+            return (float)total;
         }
 
         /// <summary>
