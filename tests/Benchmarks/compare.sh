@@ -7,7 +7,7 @@
 #
 #   tests/Benchmarks/compare.sh [--rounds 3] [--nets A,B] [--batches 1,32,128] [--threads 1,2]
 #                               [--onnx-batches 256,1000] [--out artifacts/compare] [--no-build] [--no-install]
-#   tests/Benchmarks/compare.sh --sequence [--rounds 3] [--nets LSTM,GRU,STREAM,TCN] [--batches 1,32]
+#   tests/Benchmarks/compare.sh --sequence [--rounds 3] [--nets LSTM,GRU,STREAM,TCN,TRANSFORMER] [--batches 1,32]
 #                               [--samples-b1 2000] [--samples-mb 16000] [--out artifacts/compare-sequence]
 #   tests/Benchmarks/compare.sh --cnn [--rounds 3] [--nets LeNet5,ResNet] [--batches 1,32] [--samples-b1 10000]
 #                               [--samples-mb 60000] [--out artifacts/compare-cnn]
@@ -193,7 +193,7 @@ if [ "$SEQUENCE" = 1 ]; then
         n=$SAMPLES_B1
         [ "$batch" != 1 ] && n=$SAMPLES_MB
         contenders=(NetGen PyTorch TorchSharp)
-        [ "$net" = TCN ] && contenders=(NetGen PyTorch) # TorchSharp's peer has no TCN
+        [ "$net" = TCN ] || [ "$net" = TRANSFORMER ] && contenders=(NetGen PyTorch) # TorchSharp's peer has neither
         [ "$ONNX" = 1 ] && [ "$net" = LSTM ] && [ "$batch" = 1 ] && contenders+=(OnnxRuntime)
         k_n=${#contenders[@]}
         for ((k = 0; k < k_n; k++)); do

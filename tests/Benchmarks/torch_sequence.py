@@ -75,6 +75,23 @@ class RowNet(nn.Module):
         return self.fc(out[:, -1])
 
 
+class RowTransformer(nn.Module):
+    """The transformer of samples/SequenceMnist: Linear(28, 64) per row plus learned positions, two pre-norm
+    nn.TransformerEncoderLayer(64, 4, 128, GELU, no dropout), LayerNorm, the mean over the rows, Linear(64, 10)."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Linear(28, 64)
+        self.pos = nn.Parameter(torch.randn(28, 64) * 0.02)
+        self.blocks = nn.Sequential(*[nn.TransformerEncoderLayer(64, 4, 128, dropout=0.0, activation="gelu",
+                                                                 batch_first=True, norm_first=True) for _ in range(2)])
+        self.norm = nn.LayerNorm(64)
+        self.fc = nn.Linear(64, 10)
+
+    def forward(self, x):
+        return self.fc(self.norm(self.blocks(self.embed(x) + self.pos)).mean(dim=1))
+
+
 def shuffled(data):
     train_x, train_y, _, _ = data
     perm = torch.randperm(TRAIN_COUNT, generator=torch.Generator().manual_seed(0))
@@ -107,7 +124,7 @@ def train(model, x, y, batch, samples, warmup=True):
 def measure(kind, batch, threads, samples, data):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = RowNet(kind)
+    model = RowTransformer() if kind == "TRANSFORMER" else RowNet(kind)
     x, y = shuffled(data)
     seconds, loss = train(model, x, y, batch, samples)
     per_sample = seconds * 1e6 / (samples // batch * batch)
@@ -269,7 +286,7 @@ def main():
     torch.set_num_interop_threads(1)
     nets = args.nets.split(",")
     # Row-MNIST only for the nets that read it (the streaming ones run on a sine).
-    data = load_mnist(args.data) if args.export_weights or any(n in ("LSTM", "GRU") for n in nets) else None
+    data = load_mnist(args.data) if args.export_weights or any(n in ("LSTM", "GRU", "TRANSFORMER") for n in nets) else None
     if args.export_weights:
         export_weights(args.export_weights, args.samples, data)
         return 0
@@ -281,7 +298,7 @@ def main():
             if net == "TCN":
                 print(stream_tcn(threads, args.stream_steps), flush=True)
                 continue
-            if net not in ("LSTM", "GRU"):
+            if net not in ("LSTM", "GRU", "TRANSFORMER"):
                 raise SystemExit(f"unknown net {net}")
             for batch in (int(b) for b in args.batches.split(",")):
                 print(measure(net, batch, threads, args.samples, data), flush=True)

@@ -59,6 +59,10 @@ namespace NetGen.Benchmarks
                             var gru = new RowGru();
                             Console.WriteLine(Measure(net, batch, samples, mnist, gru.Train, gru.Predict));
                             break;
+                        case "TRANSFORMER":
+                            var transformer = new RowTransformer();
+                            Console.WriteLine(Measure(net, batch, samples, mnist, transformer.Train, transformer.Predict));
+                            break;
                         default:
                             throw new ArgumentException("unknown net " + net);
                     }

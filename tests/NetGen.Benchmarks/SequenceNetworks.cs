@@ -63,4 +63,27 @@ namespace NetGen.Benchmarks
 
     [Block][Conv1D(12, 12, 8, Causal = true, Dilation = 64)][Relu]
     public sealed class TcnDilated64 { }
+
+    /// <summary>
+    /// Row-MNIST with the transformer encoder of samples/SequenceMnist (71,370 parameters), plain SGD as the other
+    /// sequence nets here: the PyTorch peer is two nn.TransformerEncoderLayer(64, 4, 128, GELU, norm_first) between the same
+    /// per-step Linear with positions and the same LayerNorm, mean and Linear.
+    /// </summary>
+    [Network(SequenceLength = 28)]
+    [Dense(28, 64)]
+    [PositionEmbedding(64)]
+    [Residual(typeof(BenchAttentionBlock))]
+    [Residual(typeof(BenchMlpBlock))]
+    [Residual(typeof(BenchAttentionBlock))]
+    [Residual(typeof(BenchMlpBlock))]
+    [LayerNorm(64)]
+    [GlobalAvgPool1D]
+    [Dense(64, 10)][Softmax]
+    public partial class RowTransformer { }
+
+    [Block][LayerNorm(64)][MultiHeadAttention(64, 4)]
+    public sealed class BenchAttentionBlock { }
+
+    [Block][LayerNorm(64)][Dense(64, 128)][Gelu][Dense(128, 64)]
+    public sealed class BenchMlpBlock { }
 }
