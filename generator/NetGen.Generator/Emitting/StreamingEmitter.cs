@@ -90,7 +90,6 @@ namespace NetGen.Generator.Emitting
                     w.Line($"ref {T} x0 = ref MemoryMarshal.GetReference(input);");
                     int stateOffset = 0;
                     int scratchOffset = 0;
-                    string input = "x0";
                     foreach (Layer layer in _layers)
                     {
                         // Each layer's step writes a row of its own (x{l+1}), which the layers that read it (several, in a graph) take.
@@ -99,11 +98,10 @@ namespace NetGen.Generator.Emitting
                         layer.EmitStreamStep(w, _t, inputs, output, $"Unsafe.Add(ref h, {stateOffset})", $"Unsafe.Add(ref {s}, {scratchOffset})");
                         stateOffset += layer.StreamState;
                         scratchOffset += layer.StreamScratch;
-                        input = output;
                     }
 
                     w.Line($"ref {T} y = ref MemoryMarshal.GetReference(output);");
-                    _head.EmitPredict(w, input, "y");
+                    _head.EmitPredict(w, "x" + (Last.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "y");
                 });
             }
         }

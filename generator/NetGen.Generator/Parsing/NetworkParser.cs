@@ -88,7 +88,7 @@ namespace NetGen.Generator.Parsing
 
 
             (List<NodeModel> nodes, bool valid) = BuildGraph(name, layers, declaration, sequenceLength, sequenceLengthAt, context.SemanticModel, diagnostics, cancellationToken);
-            if (checkpointing && !nodes.Any(n => n.Layer is RecurrentModel))
+            if (checkpointing && !nodes.Any(n => n.Layer.Recurrent))
             {
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, checkpointingAt, "Checkpointing = true", $"network '{name}' has no recurrent layer whose steps it would recompute"));
                 valid = false;
@@ -116,7 +116,7 @@ namespace NetGen.Generator.Parsing
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), Weights: weights);
             }
 
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer is RecurrentModel), layers, weights is not null, cancellationToken));
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer.Recurrent), layers, weights is not null, cancellationToken));
         }
 
         /// <summary>

@@ -212,7 +212,7 @@ namespace NetGen.Generator.Emitting.Layers
             using (w.Block($"private static void Layer{I}ForwardBatch(ref {T} p, ref {T} x, ref {T} y, int count, ref {T} s)"))
             using (w.Block($"for (nuint n0 = 0; n0 < (nuint)count; n0 += {G})"))
             {
-                w.Line($"nuint g = (nuint)count - n0 < {G} ? (nuint)count - n0 : {G};");
+                EmitGroupSize(w, "n0");
                 w.Line($"Layer{I}Windows(ref Unsafe.Add(ref x, n0 * {InputWidth}), ref s, g);");
                 w.Line($"Layer{I}ForwardRows(ref p, ref s, ref Unsafe.Add(ref y, n0 * {OutputWidth}), 0, g * {Tout});");
             }
@@ -242,7 +242,7 @@ namespace NetGen.Generator.Emitting.Layers
                     w.Line($"// windowδ[r, :] = Σ_o δ{I}[r, o]·W{I}[o, :], then each window back onto the steps of δ{Previous.Index} it read");
                     using (w.Block($"for (nuint n0 = 0; n0 < (nuint)count; n0 += {G})"))
                     {
-                        w.Line($"nuint g = (nuint)count - n0 < {G} ? (nuint)count - n0 : {G};");
+                        EmitGroupSize(w, "n0");
                         w.Line($"ref {T} dn = ref Unsafe.Add(ref d, n0 * {OutputWidth});");
                         RowProduct.EmitInputDeltas(w, t, kernels, Kc, Cout, "dn", "dwindows", $"g * {Tout}");
                         w.Line($"Layer{I}Scatter(ref dwindows, ref Unsafe.Add(ref dx, n0 * {InputWidth}), g);");
@@ -256,7 +256,7 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"ref {T} tw = ref Unsafe.Add(ref target, {Wc});");
                 using (w.Block($"for (nuint m0 = 0; m0 < (nuint)count; m0 += {G})"))
                 {
-                    w.Line($"nuint g = (nuint)count - m0 < {G} ? (nuint)count - m0 : {G};");
+                    EmitGroupSize(w, "m0");
                     w.Line($"nuint rows = g * {Tout};");
                     w.Line($"ref {T} dr = ref Unsafe.Add(ref d, m0 * {OutputWidth});");
                     w.Line($"Layer{I}Windows(ref Unsafe.Add(ref x, m0 * {InputWidth}), ref windows, g);");
@@ -267,6 +267,10 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"{kernels.SumRows(Cout)}(ref d, (nuint)count * {Tout}, ref Unsafe.Add(ref target, {Bc}), alpha);");
             }
         }
+
+        /// <summary>g, the examples of the group that starts at example <paramref name="first"/>: G, or the count left.</summary>
+        private void EmitGroupSize(CodeWriter w, string first) =>
+            w.Line($"nuint g = (nuint)count - {first} < {G} ? (nuint)count - {first} : {G};");
 
         /// <summary>
         /// Layer{l}Windows(ref x, ref windows, count): row t of example n's windows holds, at c·k + j, x[n, t + d·j − left, c]
