@@ -66,6 +66,12 @@ namespace NetGen.Generator.Emitting.Activations
         /// </summary>
         public virtual string? VectorForward(string z, int bits, Numeric t) => null;
 
+        /// <summary>
+        /// True when <see cref="Forward"/> and <see cref="Backward"/> call the float GELU and SiLU kernels (built on ExpF) for
+        /// <paramref name="t"/>, so the kernels that use them request those first.
+        /// </summary>
+        public virtual bool UsesFloatTranscendentals(Numeric t) => false;
+
         /// <summary>δ ⊙ f′ for vector locals, exactly as <see cref="Backward"/> computes each lane, or null (scalar loops).</summary>
         public virtual string? VectorBackward(string delta, string a, int bits, Numeric t) => null;
 

@@ -13,6 +13,7 @@ namespace NetGen.Generator.Emitting
         public string BiasActivation(Activation f, int n)
         {
             return ActivationKernel(
+                f,
                 $"{f.Key}Bias{Lit(n)}",
                 n,
                 $"/// <summary>y[i] = {f.Name}(y[i] + b[i]) for i &lt; {n}: + bias, then the activation, without a branch on the sign.</summary>",
@@ -32,6 +33,7 @@ namespace NetGen.Generator.Emitting
         public string BroadcastBiasActivation(Activation f, int n)
         {
             return ActivationKernel(
+                f,
                 $"{f.Key}BiasBroadcast{Lit(n)}",
                 n,
                 $"/// <summary>y[i] = {f.Name}(y[i] + b) for i &lt; {n}: one row of a transposed block, one bias for all its examples.</summary>",
@@ -49,6 +51,7 @@ namespace NetGen.Generator.Emitting
         public string Activate(Activation f, int n)
         {
             return ActivationKernel(
+                f,
                 $"{f.Key}Apply{Lit(n)}",
                 n,
                 $"/// <summary>y[i] = {f.Name}(x[i]) for i &lt; {n}, without a branch on the sign.</summary>",
@@ -66,6 +69,7 @@ namespace NetGen.Generator.Emitting
         public string SumActivation(Activation f, int n)
         {
             return ActivationKernel(
+                f,
                 $"{f.Key}Sum{Lit(n)}",
                 n,
                 $"/// <summary>y[i] = {f.Name}(u[i] + v[i]) for i &lt; {n}: the two paths of a residual added, then the activation.</summary>",
@@ -83,6 +87,7 @@ namespace NetGen.Generator.Emitting
         public string Derivative(Activation f, int n)
         {
             return ActivationKernel(
+                f,
                 $"{f.Key}Derivative{Lit(n)}",
                 n,
                 $"/// <summary>d[i] ⊙= f′ for i &lt; {n}, {f.DerivativeEquation.Replace(">", "&gt;")} with a the {f.Name} outputs; no branch on the sign.</summary>",
@@ -98,8 +103,13 @@ namespace NetGen.Generator.Emitting
         }
 
         /// <summary>Requests the elementwise activation kernel <paramref name="name"/> (once per name) and returns its name.</summary>
-        private string ActivationKernel(string name, int n, string summary, string parameters, string[] broadcasts, Func<VectorSpec, string, string[]> body, bool vectorize)
+        private string ActivationKernel(Activation f, string name, int n, string summary, string parameters, string[] broadcasts, Func<VectorSpec, string, string[]> body, bool vectorize)
         {
+            if (f.UsesFloatTranscendentals(_t))
+            {
+                SmoothActivations();
+            }
+
             if (!_activationKernels.ContainsKey(name))
             {
                 _activationKernels.Add(name, w => EmitElementwise(w, n, summary, name + parameters, broadcasts, body, vectorize));

@@ -76,6 +76,7 @@ namespace NetGen.Generator.Emitting
             GemmMany = 23,
             DotRows16 = 24,
             DotRows16Pair = 25,
+            SmoothActivations = 26,
         }
 
         public void Emit(CodeWriter w)
@@ -181,6 +182,9 @@ namespace NetGen.Generator.Emitting
                         break;
                     case Kind.Transcendentals:
                         _transcendentals.EmitTranscendentals(w);
+                        break;
+                    case Kind.SmoothActivations:
+                        _transcendentals.EmitSmoothActivations(w);
                         break;
                     case Kind.UpdateRow:
                         EmitElementwise(

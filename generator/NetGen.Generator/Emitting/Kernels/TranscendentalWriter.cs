@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace NetGen.Generator.Emitting
 {
-    /// <summary>Writes the float exp, sigmoid and tanh kernels that <see cref="Kernels"/> registered.</summary>
+    /// <summary>Writes the float exp, sigmoid, tanh, GELU and SiLU kernels that <see cref="Kernels"/> registered.</summary>
     internal sealed class TranscendentalWriter : KernelWriter
     {
         /// <summary>The widths the float transcendentals are written for (0 = scalar).</summary>
@@ -66,6 +66,76 @@ namespace NetGen.Generator.Emitting
                 w.Line($"internal static {v} TanhF({v} x) => {c(1)} - ({c(2)} / (ExpF(x + x) + {c(1)}));");
                 w.Line();
             }
+        }
+
+        /// <summary>
+        /// Φ (through erfc), GELU and SiLU with their δ·f′ on <c>ExpF</c>, for one width (0 = scalar). erfc(x) for x ≥ 0 is
+        /// the Chebyshev fit t·e^(−x² + P(t)), t = 1/(1 + x/2), P of degree 9 (Numerical Recipes' erfcc), relative error below
+        /// 1.2e-7 everywhere, so Φ(z) = erfc(−z/√2)/2 stays accurate in the far negative tail where 1 + erf(z/√2) cancels.
+        /// </summary>
+        internal void EmitSmoothActivations(CodeWriter w)
+        {
+            foreach (int bits in s_transcendentalWidths)
+            {
+                EmitSmooth(w, bits);
+            }
+        }
+
+        private static void EmitSmooth(CodeWriter w, int bits)
+        {
+            string v = bits == 0 ? "float" : $"Vector{bits}<float>";
+            string c(double value) => bits == 0 ? FloatLiteral(value) : $"Vector{bits}.Create({FloatLiteral(value)})";
+            string fma(string a, string b, string addend) => bits == 0 ? $"MathF.FusedMultiplyAdd({a}, {b}, {addend})" : $"Vector{bits}.FusedMultiplyAdd({a}, {b}, {addend})";
+            w.Line("/// <summary>");
+            w.Line("/// erfc(a/√2)/2 = Φ(−a) for a ≥ 0 (or NaN): t·e^(−a²/2 + P(t))/2, t = 1/(1 + a/(2√2)); −a²/2 + P is one fused");
+            w.Line("/// multiply-add, so its rounding (not that of a/√2, which e^−x² would magnify) is the tail's only loss.");
+            w.Line("/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"private static {v} HalfErfcScaledF({v} a)"))
+            {
+                w.Line($"{v} t = {c(1)} / ({c(1)} + ({c(0.35355339059327376)} * a));");
+                w.Line($"{v} p = {c(0.17087277)};");
+                foreach (double coefficient in new[] { -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223 })
+                {
+                    w.Line($"p = {fma("p", "t", c(coefficient))};");
+                }
+
+                w.Line($"return {c(0.5)} * t * ExpF({fma($"{c(-0.5)} * a", "a", "p")});");
+            }
+
+            w.Line();
+            w.Line("/// <summary>Φ(z), the standard normal distribution function: Φ(−|z|), reflected for z ≥ 0.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"private static {v} PhiF({v} z)"))
+            {
+                w.Line($"{v} e = HalfErfcScaledF({(bits == 0 ? "MathF.Abs(z)" : $"Vector{bits}.Abs(z)")});");
+                w.Line(bits == 0
+                    ? "return z < 0f ? e : 1f - e;"
+                    : $"return Vector{bits}.ConditionalSelect(Vector{bits}.LessThan(z, {v}.Zero), e, {c(1)} - e);");
+            }
+
+            w.Line();
+            w.Line("/// <summary>GELU(z) = z·Φ(z), the exact form.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Line($"internal static {v} GeluF({v} z) => z * PhiF(z);");
+            w.Line();
+            w.Line("/// <summary>δ·GELU′(z) = δ·(Φ(z) + z·φ(z)), φ(z) = e^(−z²/2)/√(2π).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Line($"internal static {v} GeluBackwardF({v} d, {v} z) => d * (PhiF(z) + (z * {c(0.398942280401432678)} * ExpF({c(-0.5)} * z * z)));");
+            w.Line();
+            w.Line("/// <summary>SiLU(z) = z·σ(z).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Line($"internal static {v} SiluF({v} z) => z * SigmoidF(z);");
+            w.Line();
+            w.Line("/// <summary>δ·SiLU′(z) = δ·σ(z)·(1 + z·(1 − σ(z))).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"internal static {v} SiluBackwardF({v} d, {v} z)"))
+            {
+                w.Line($"{v} s = SigmoidF(z);");
+                w.Line($"return d * s * ({c(1)} + (z * ({c(1)} - s)));");
+            }
+
+            w.Line();
         }
 
         private static string FloatLiteral(double value)

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace NetGen.Generator.Emitting
 {
-    // Transcendentals: exp, σ and tanh for float vectors of every width and for float scalars, the same arithmetic in each,
-    // so that a vector lane and the scalar tail agree bit for bit. The recurrent cells' gates spend most of their time here.
+    // Transcendentals: exp, σ, tanh, GELU and SiLU for float vectors of every width and for float scalars, the same arithmetic in each,
+    // so that a vector lane and the scalar tail agree bit for bit. The recurrent cells' gates and the transformer's GELU spend most of their time here.
     internal sealed partial class Kernels
     {
         /// <summary>
@@ -19,6 +19,22 @@ namespace NetGen.Generator.Emitting
             }
 
             Request(Kind.Transcendentals, 0);
+            return true;
+        }
+
+        /// <summary>
+        /// Requests GeluF, GeluBackwardF, SiluF and SiluBackwardF (float only, on <see cref="Transcendentals"/>): overloads for
+        /// every width and float, Φ through a Chebyshev fit of erfc (relative error about 1e-7 where z²/2 is small, the rounding
+        /// of −z²/2 beyond). Returns false for double, whose GELU and SiLU call the runtime.
+        /// </summary>
+        public bool SmoothActivations()
+        {
+            if (!Transcendentals())
+            {
+                return false;
+            }
+
+            Request(Kind.SmoothActivations, 0);
             return true;
         }
     }
