@@ -143,4 +143,37 @@ namespace NetGen
         where T : unmanaged, IFloatingPointIeee754<T>
     {
     }
+
+    /// <summary>
+    /// A network over token ids: its first layer is an <c>[Embedding(vocabulary, dim)]</c>, and one example is
+    /// <c>InputSize</c> = SequenceLength ids, each a whole number in [0, <see cref="Vocabulary"/>).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Its members that take values (<see cref="INetwork{TSelf, T}.Predict"/>, <c>Train</c>, <c>Gradient</c> and the rest,
+    /// so <c>Trainer.Fit</c>, evaluation and every helper written against <see cref="INetwork{TSelf, T}"/>) read the ids as
+    /// values of <typeparamref name="T"/>: 3 is 3f. A <c>Dataset&lt;T, int&gt;</c> of ids so written (see
+    /// <c>NetGen.Data.TokenWindows</c>) trains it as any other. A value that is not a whole number in range is an
+    /// <see cref="ArgumentOutOfRangeException"/> naming its example and step, thrown before anything changes.
+    /// </para>
+    /// <para>
+    /// The generated class also has overloads of Predict, PredictBatch, Classify, Loss, Train and Gradient (and Step, when it
+    /// streams) that take the ids as <see cref="int"/>s, checked the same way.
+    /// </para>
+    /// </remarks>
+    /// <typeparam name="TSelf">The generated network class itself.</typeparam>
+    /// <typeparam name="T">Its floating-point type.</typeparam>
+    public interface ITokenNetwork<TSelf, T> : INetwork<TSelf, T>
+        where TSelf : class, ITokenNetwork<TSelf, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        /// <summary>Distinct tokens: every id is in [0, Vocabulary) (the generated <c>Vocabulary</c>).</summary>
+        static abstract int Vocabulary { get; }
+
+        /// <summary>The prediction for one example of InputSize token ids.</summary>
+        void Predict(ReadOnlySpan<int> tokens, Span<T> output);
+
+        /// <summary>The predictions for N examples of InputSize token ids each, row-major.</summary>
+        void PredictBatch(ReadOnlySpan<int> tokens, Span<T> outputs);
+    }
 }

@@ -111,4 +111,34 @@ namespace NetGen
         /// <summary>Values per step.</summary>
         public int Dim { get; }
     }
+
+    /// <summary>
+    /// A token embedding, the first layer of a network over token ids (<c>nn.Embedding(vocabulary, dim)</c>): an example is
+    /// <c>SequenceLength</c> ids, each in [0, vocabulary), and step t's output is row id_t of a learned vocabulary × dim
+    /// table. Tensor <c>weight</c> [vocabulary, dim], initialized N(0, 1) as PyTorch's.
+    /// </summary>
+    /// <remarks>
+    /// A network that starts with it has, besides the members of every network (whose inputs then hold the ids as exact
+    /// values of the network's type), overloads taking <see cref="int"/> tokens: <c>Predict(ReadOnlySpan&lt;int&gt; tokens,
+    /// Span&lt;T&gt; output)</c>, <c>PredictBatch</c>, <c>Classify</c>, <c>Loss</c>, <c>Train</c> and <c>Gradient</c>, and
+    /// it implements <see cref="ITokenNetwork{TSelf, T}"/>. <c>InputSize</c> is the number of steps. A token outside
+    /// [0, vocabulary), or an input value that is not a whole number, is an <see cref="System.ArgumentOutOfRangeException"/>
+    /// naming its position and value, thrown before anything changes.
+    /// </remarks>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class EmbeddingAttribute : Attribute
+    {
+        /// <summary>An embedding of <paramref name="vocabulary"/> tokens into <paramref name="dim"/> values.</summary>
+        public EmbeddingAttribute(int vocabulary, int dim)
+        {
+            Vocabulary = vocabulary;
+            Dim = dim;
+        }
+
+        /// <summary>Distinct tokens: ids run from 0 to vocabulary − 1.</summary>
+        public int Vocabulary { get; }
+
+        /// <summary>Values per step out.</summary>
+        public int Dim { get; }
+    }
 }

@@ -32,6 +32,10 @@ namespace NetGen.Generator.Tests
             "[Block][Conv1D(4, 4, 3, Causal = true)][Relu] public sealed class Tcn { } [Network(SequenceLength = 6)][Conv1D(2, 4, 1)][Residual(typeof(Tcn))][Dense(4, 2)][Softmax]",
             "[Block][Conv1D(4, 4, 3, Padding = 1)][Relu] public sealed class Same { } [Network(SequenceLength = 6)][Conv1D(2, 4, 1)][Residual(typeof(Same))][Dense(4, 2)][Softmax]",
             "[Network(SequenceLength = 6)][Lstm(3, 4, ReturnSequences = true)][Conv1D(4, 4, 1)][Conv1D(4, 2, 2, Causal = true)][Softmax]",
+            "[Network(SequenceLength = 6)][Embedding(7, 4)][PositionEmbedding(4)][MultiHeadAttention(4, 2, Causal = true)][Dense(4, 7)][Softmax]",
+            "[Network(SequenceLength = 6)][Embedding(7, 4)][Conv1D(4, 4, 3, Causal = true)][Dense(4, 7)][Softmax]",
+            "[Network(SequenceLength = 6, Precision = Precision.Double)][Embedding(7, 4)][GlobalAvgPool1D][Dense(4, 2)][Softmax]",
+            "[Network(SequenceLength = 6)][Embedding(7, 4)][GlobalAvgPool1D][Dense(4, 2)][Identity]",
             "[Network(Optimizer = Optimizer.AdamW)][Input(1, 6, 6)][Conv2D(1, 2, 3)][BatchNorm2D(2)][Relu][Flatten][Dense(32, 2)][Softmax]",
         };
 

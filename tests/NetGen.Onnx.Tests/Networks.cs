@@ -292,4 +292,20 @@ namespace NetGen.Onnx.Tests
     [Conv1D(2, 3, 3, Padding = 1)][Tanh]
     [Dense(3, 2)][Identity]
     public partial class DoubleConvPerStep : IDoubleNet { }
+
+    // Token ids: Cast to int64, Gather of the embedding's rows.
+
+    [Network(SequenceLength = 6)]
+    [Embedding(13, 8)]
+    [PositionEmbedding(8)]
+    [Residual(typeof(CausalAttention8))]
+    [LayerNorm(8)]
+    [Dense(8, 13)][Softmax]
+    public partial class TokenDecoder : IFloatNet { }
+
+    [Network(Precision = Precision.Double, SequenceLength = 5)]
+    [Embedding(9, 3)]
+    [GlobalAvgPool1D]
+    [Dense(3, 4)][Softmax]
+    public partial class DoubleTokenBag : IDoubleNet { }
 }

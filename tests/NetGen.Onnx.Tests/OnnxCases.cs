@@ -71,11 +71,23 @@ namespace NetGen.Onnx.Tests
         /// <summary>NetGen's PredictBatch over <paramref name="count"/> examples (as doubles).</summary>
         public double[] PredictBatch(double[] inputs, int count) => _predictBatch(inputs, count);
 
-        /// <summary>Inputs in [−2, 2), exactly representable in float.</summary>
+        /// <summary>For a network over token ids, its vocabulary (the inputs are then ids); 0 otherwise.</summary>
+        public int Vocabulary { get; private set; }
+
+        /// <summary>Marks the case as a network over <paramref name="vocabulary"/> token ids.</summary>
+        public OnnxCase OverTokens(int vocabulary)
+        {
+            Vocabulary = vocabulary;
+            return this;
+        }
+
+        /// <summary>Inputs in [−2, 2), exactly representable in float; token ids in [0, Vocabulary) for a network over tokens.</summary>
         public double[] Inputs(int count, int seed)
         {
             var random = new Random(seed);
-            return Enumerable.Range(0, count * InputSize).Select(_ => (double)(float)((random.NextDouble() * 4) - 2)).ToArray();
+            return Vocabulary > 0
+                ? Enumerable.Range(0, count * InputSize).Select(_ => (double)random.Next(Vocabulary)).ToArray()
+                : Enumerable.Range(0, count * InputSize).Select(_ => (double)(float)((random.NextDouble() * 4) - 2)).ToArray();
         }
 
         public override string ToString() => Name;
@@ -119,6 +131,8 @@ namespace NetGen.Onnx.Tests
             yield return Float(new TransformerPerStep(), TransformerPerStep.InputSize, TransformerPerStep.OutputSize, attention.Concat(new[] { "Add", "LayerNormalization", "Erf" }));
             yield return Float(new PositionedAttention(), PositionedAttention.InputSize, PositionedAttention.OutputSize, attention.Concat(new[] { "Add", "ReduceMean" }));
             yield return Double(new DoubleAttention(), DoubleAttention.InputSize, DoubleAttention.OutputSize, attention.Concat(new[] { "ReduceMean" }));
+            yield return Float(new TokenDecoder(), TokenDecoder.InputSize, TokenDecoder.OutputSize, attention.Concat(new[] { "Cast", "Add", "Softmax" })).OverTokens(TokenDecoder.Vocabulary);
+            yield return Double(new DoubleTokenBag(), DoubleTokenBag.InputSize, DoubleTokenBag.OutputSize, new[] { "Cast", "Gather", "ReduceMean", "Gemm" }).OverTokens(DoubleTokenBag.Vocabulary);
             yield return Double(new DoubleConvPerStep(), DoubleConvPerStep.InputSize, DoubleConvPerStep.OutputSize, convolution.Concat(new[] { "Tanh", "Gemm" }));
         }
 

@@ -199,6 +199,11 @@ namespace NetGen.Generator.Diagnostics
             "Attention dimension not divisible by its heads",
             "MultiHeadAttention layer {0} has dim = {1} and heads = {2}; each head takes dim/heads values, so dim must be a multiple of heads ({3})");
 
+        public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error(
+            "NG0043",
+            "Embedding that is not the first layer",
+            "Embedding layer {0} reads token ids, which only the network's input holds, but it comes after {1}; make it the first layer");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "NG0099",
             "NetGen internal error",

@@ -114,9 +114,30 @@ namespace NetGen.Generator.Emitting
             _head.IntegerLabels ? (Rows > 1 ? "ReadOnlySpan<int> " + labelName + "s" : "int " + labelName) : $"ReadOnlySpan<{T}> {targetName}";
 
         /// <summary>What one input example is, for the docs.</summary>
-        protected string InputDescription => _model.SequenceLength > 0
+        protected string InputDescription => Vocabulary > 0
+            ? $"{_model.SequenceLength} token ids, each a whole number in [0, {Vocabulary})"
+            : _model.SequenceLength > 0
             ? $"{_model.SequenceLength} time steps × {First.Inputs} features"
             : $"{First.Inputs} features";
+
+        /// <summary>The first layer's number of distinct tokens when the network reads token ids (it starts with an embedding), else 0.</summary>
+        protected int Vocabulary => First.Node.Layer.TokenVocabulary;
+
+        /// <summary>
+        /// Checks the values of the input span <paramref name="span"/>: every one a token id for a network over tokens, else,
+        /// when <paramref name="finite"/> (the training entry points; prediction lets a NaN through to NaN outputs), finite.
+        /// </summary>
+        protected void EmitInputCheck(CodeWriter w, string span, bool finite)
+        {
+            if (Vocabulary > 0)
+            {
+                w.Line($"global::NetGen.Runtime.Guard.Tokens({span}, {Vocabulary}, {_model.SequenceLength}, nameof({span}));");
+            }
+            else if (finite)
+            {
+                w.Line($"global::NetGen.Runtime.Guard.Finite({span}, InputSize, nameof({span}));");
+            }
+        }
 
         /// <summary>The labels or targets parameter's documentation for a batch.</summary>
         protected string TargetsDocumentation => _head.IntegerLabels
@@ -255,7 +276,7 @@ namespace NetGen.Generator.Emitting
                 w.Line("global::NetGen.Runtime.Guard.Length(targets.Length, count * OutputSize, nameof(targets));");
             }
 
-            w.Line("global::NetGen.Runtime.Guard.Finite(inputs, InputSize, nameof(inputs));");
+            EmitInputCheck(w, "inputs", finite: true);
             if (!_head.IntegerLabels)
             {
                 w.Line("global::NetGen.Runtime.Guard.Finite(targets, OutputSize, nameof(targets));");

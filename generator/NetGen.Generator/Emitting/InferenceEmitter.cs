@@ -26,6 +26,7 @@ namespace NetGen.Generator.Emitting
             {
                 w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
                 w.Line("global::NetGen.Runtime.Guard.Length(output.Length, OutputSize, nameof(output));");
+                EmitInputCheck(w, "input", finite: false);
                 EmitWithActivations(w, a =>
                 {
                     w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
@@ -41,6 +42,7 @@ namespace NetGen.Generator.Emitting
             {
                 w.Line("int count = global::NetGen.Runtime.Guard.Batch(inputs.Length, InputSize, nameof(inputs));");
                 w.Line("global::NetGen.Runtime.Guard.Length(outputs.Length, count * OutputSize, nameof(outputs));");
+                EmitInputCheck(w, "inputs", finite: false);
                 EmitWithActivations(w, a =>
                 {
                     if (!_blocks)
@@ -109,6 +111,7 @@ namespace NetGen.Generator.Emitting
                 {
                     w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
                     w.Line($"global::NetGen.Runtime.Guard.Length(classes.Length, {Rows}, nameof(classes));");
+                    EmitInputCheck(w, "input", finite: false);
                     EmitWithActivations(w, a =>
                     {
                         w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
@@ -128,6 +131,7 @@ namespace NetGen.Generator.Emitting
                 using (w.Block($"public int Classify(ReadOnlySpan<{T}> input)"))
                 {
                     w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
+                    EmitInputCheck(w, "input", finite: false);
                     EmitWithActivations(w, a =>
                     {
                         w.Line($"Forward(ref MemoryMarshal.GetReference(input), ref {a});");
@@ -142,6 +146,7 @@ namespace NetGen.Generator.Emitting
             using (w.Block($"public {T} Loss(ReadOnlySpan<{T}> input, {TargetParameter("label", "target")})"))
             {
                 w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
+                EmitInputCheck(w, "input", finite: false);
                 if (Rows > 1)
                 {
                     EmitSequenceLoss(w);

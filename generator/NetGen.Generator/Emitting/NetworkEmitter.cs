@@ -40,6 +40,7 @@ namespace NetGen.Generator.Emitting
             {
                 EmitSizes(w);
                 inference.EmitPredict(w);
+                new TokenEmitter(this).EmitTokenMembers(w);
                 new StreamingEmitter(this).EmitStreaming(w);
                 EmitForward(w);
                 recursion.EmitRecursion(w);

@@ -78,6 +78,7 @@ namespace NetGen.Generator.Emitting
                 w.Line($"global::NetGen.Runtime.Guard.Length(input.Length, {First.Inputs}, nameof(input));");
                 w.Line($"global::NetGen.Runtime.Guard.Length(output.Length, {Last.Outputs}, nameof(output));");
                 w.Line("global::NetGen.Runtime.Guard.Length(state.Length, StreamStateSize, nameof(state));");
+                EmitInputCheck(w, "input", finite: false);
                 EmitScratch(w, StreamScratchSize, s =>
                 {
                     w.Line($"ref {T} p = ref ParameterBase;");
@@ -103,6 +104,18 @@ namespace NetGen.Generator.Emitting
                     w.Line($"ref {T} y = ref MemoryMarshal.GetReference(output);");
                     _head.EmitPredict(w, "x" + (Last.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "y");
                 });
+            }
+
+            if (Vocabulary > 0)
+            {
+                w.Line();
+                w.Line($"/// <summary>Step on one token id in [0, {Vocabulary}) (an ArgumentOutOfRangeException otherwise, before the state changes).</summary>");
+                using (w.Block($"public void Step(int token, Span<{T}> output, Span<{T}> state)"))
+                {
+                    w.Line($"global::NetGen.Runtime.Guard.Tokens(MemoryMarshal.CreateReadOnlySpan(ref token, 1), {Vocabulary}, 0, nameof(token));");
+                    w.Line($"{T} value = token;");
+                    w.Line("Step(MemoryMarshal.CreateReadOnlySpan(ref value, 1), output, state);");
+                }
             }
         }
     }

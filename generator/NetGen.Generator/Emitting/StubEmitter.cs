@@ -38,7 +38,9 @@ namespace NetGen.Generator.Emitting
 
             string flavour = $"global::NetGen.{(labels ? "IClassifier" : "IRegressor")}<{name}, {t}>";
             w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen.Generator\", \"{ThisAssembly.Version}\")]");
-            using (w.Block($"partial class {name}{(stub.Interfaces ? " : " + flavour : string.Empty)}"))
+            string tokenNetwork = $"global::NetGen.ITokenNetwork<{name}, {t}>";
+            string bases = !stub.Interfaces ? string.Empty : stub.Tokens ? " : " + flavour + ", " + tokenNetwork : " : " + flavour;
+            using (w.Block($"partial class {name}{bases}"))
             {
                 w.Line("public const int InputSize = 1;");
                 w.Line("public const int OutputSize = 1;");
@@ -99,6 +101,11 @@ namespace NetGen.Generator.Emitting
 
                 w.Line($"public {t} Train(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{target}> {(labels ? "labels" : "targets")}, {t} learningRate) => {fail};");
                 w.Line($"public {t} Gradient(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{target}> {(labels ? "labels" : "targets")}, global::System.Span<{t}> gradient) => {fail};");
+                if (stub.Tokens)
+                {
+                    EmitTokenStubs(w, stub, t, target, labels, fail);
+                }
+
                 w.Line($"public void Save(string path) => {fail};");
                 w.Line($"public void Save(global::System.IO.Stream stream) => {fail};");
                 w.Line($"public void Load(string path) => {fail};");
@@ -127,6 +134,11 @@ namespace NetGen.Generator.Emitting
                     {
                         w.Line($"static int {flavour}.ClassCount => ClassCount;");
                     }
+
+                    if (stub.Tokens)
+                    {
+                        w.Line($"static int {tokenNetwork}.Vocabulary => Vocabulary;");
+                    }
                 }
             }
 
@@ -136,6 +148,36 @@ namespace NetGen.Generator.Emitting
             }
 
             return w.ToString();
+        }
+
+        /// <summary>The members of a network over token ids: Vocabulary and the overloads that take int tokens.</summary>
+        private static void EmitTokenStubs(CodeWriter w, StubModel stub, string t, string target, bool labels, string fail)
+        {
+            w.Line("public const int Vocabulary = 1;");
+            w.Line($"public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<{t}> output) => {fail};");
+            w.Line($"public void PredictBatch(global::System.ReadOnlySpan<int> tokens, global::System.Span<{t}> outputs) => {fail};");
+            if (labels && stub.PerStep)
+            {
+                w.Line($"public void Classify(global::System.ReadOnlySpan<int> tokens, global::System.Span<int> classes) => {fail};");
+                w.Line($"public {t} Loss(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> labels) => {fail};");
+            }
+            else if (labels)
+            {
+                w.Line($"public int Classify(global::System.ReadOnlySpan<int> tokens) => {fail};");
+                w.Line($"public {t} Loss(global::System.ReadOnlySpan<int> tokens, int label) => {fail};");
+                w.Line($"public {t} Train(global::System.ReadOnlySpan<int> tokens, int label, {t} learningRate) => {fail};");
+            }
+            else
+            {
+                w.Line($"public {t} Loss(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<{t}> target) => {fail};");
+            }
+
+            w.Line($"public {t} Train(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<{target}> {(labels ? "labels" : "targets")}, {t} learningRate) => {fail};");
+            w.Line($"public {t} Gradient(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<{target}> {(labels ? "labels" : "targets")}, global::System.Span<{t}> gradient) => {fail};");
+            if (stub.Streaming)
+            {
+                w.Line($"public void Step(int token, global::System.Span<{t}> output, global::System.Span<{t}> state) => {fail};");
+            }
         }
     }
 }

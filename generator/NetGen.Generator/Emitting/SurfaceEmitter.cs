@@ -21,7 +21,12 @@ namespace NetGen.Generator.Emitting
         private string FlavourInterface => $"global::NetGen.{(_head.IntegerLabels ? "IClassifier" : "IRegressor")}<{_model.ClassName}, {T}>";
 
         /// <summary>The base list of the generated partial declaration: the flavour interface, when the language has static abstract members.</summary>
-        internal string BaseList => _model.Interfaces ? " : " + FlavourInterface : string.Empty;
+        internal string BaseList => !_model.Interfaces ? string.Empty
+            : Vocabulary > 0 ? " : " + FlavourInterface + ", " + TokenInterface
+            : " : " + FlavourInterface;
+
+        /// <summary>The interface of a network over token ids, e.g. "global::NetGen.ITokenNetwork&lt;CharModel, float&gt;".</summary>
+        private string TokenInterface => $"global::NetGen.ITokenNetwork<{_model.ClassName}, {T}>";
 
         internal void EmitInterfaceMembers(CodeWriter w)
         {
@@ -58,6 +63,11 @@ namespace NetGen.Generator.Emitting
             {
                 w.Line($"static int {FlavourInterface}.ClassCount => ClassCount;");
             }
+
+            if (Vocabulary > 0)
+            {
+                w.Line($"static int {TokenInterface}.Vocabulary => Vocabulary;");
+            }
         }
 
         /// <summary>A layer's output per example as Summary shows it: [C, H, W] for an image, [T, F] for a sequence, [F] for a vector.</summary>
@@ -84,7 +94,8 @@ namespace NetGen.Generator.Emitting
 
             int[] widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
             var text = new StringBuilder();
-            string input = _model.SequenceLength > 0 ? $"[{_model.SequenceLength}, {First.Inputs}]"
+            string input = Vocabulary > 0 ? $"[{_model.SequenceLength}] token ids in [0, {Vocabulary})"
+                : _model.SequenceLength > 0 ? $"[{_model.SequenceLength}, {First.Inputs}]"
                 : First.TorchInputShape is { } image ? "[" + image.Replace("-1, ", string.Empty) + "]"
                 : $"[{First.Inputs}]";
             text.Append($"{_model.ClassName}: input {input}, {T} precision, {_optimizer.Name}\n");

@@ -28,7 +28,7 @@ namespace NetGen.Generator.Emitting
                 {
                     w.Line("global::NetGen.Runtime.Guard.Length(input.Length, InputSize, nameof(input));");
                     w.Line("global::NetGen.Runtime.Guard.Label(label, OutputSize, nameof(label));");
-                    w.Line("global::NetGen.Runtime.Guard.Finite(input, InputSize, nameof(input));");
+                    EmitInputCheck(w, "input", finite: true);
                     w.Line("global::NetGen.Runtime.Guard.LearningRate(learningRate, nameof(learningRate));");
                     EmitTrainingBatchGuard(w, "1");
                     EmitTrainBody(w, "ref MemoryMarshal.GetReference(input)", "label", "MemoryMarshal.CreateReadOnlySpan(ref label, 1)", "input", single: true);

@@ -46,7 +46,8 @@ namespace NetGen.Generator.Model
     /// The public surface of a network whose declaration has errors: names, precision, head and optimizer as far as they
     /// could be read (defaults otherwise); Recurrent: the input is a sequence; Streaming: a layer carries a state from step to
     /// step and none needs steps to come (Step and ResetState); PerStep: one output (and label) per time step; CompiledWeights: the declaration asks
-    /// for compiled-in weights (their members are declared too). Equatable values only.
+    /// for compiled-in weights (their members are declared too); Tokens: the first layer reads token ids (the int overloads
+    /// and ITokenNetwork are declared too). Equatable values only.
     /// </summary>
     internal sealed record StubModel(
         string Namespace,
@@ -60,7 +61,8 @@ namespace NetGen.Generator.Model
         bool Streaming,
         bool PerStep,
         bool Interfaces,
-        bool CompiledWeights)
+        bool CompiledWeights,
+        bool Tokens = false)
     {
         /// <summary>
         /// The stub of a network that parsed but cannot be generated (its compiled-in weights do not fit it, NG0023): its
@@ -78,6 +80,7 @@ namespace NetGen.Generator.Model
             Streaming: StreamRoles.Streams(model.Nodes.Select(n => n.Layer.Streaming)),
             PerStep: model.SequenceLength > 0 && model.Nodes[model.Nodes.Count - 1].Rows > 1,
             model.Interfaces,
-            CompiledWeights: true);
+            CompiledWeights: true,
+            Tokens: model.Nodes.Count > 0 && model.Nodes[0].Layer.TokenVocabulary > 0);
     }
 }

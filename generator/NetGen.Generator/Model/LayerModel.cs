@@ -56,5 +56,11 @@ namespace NetGen.Generator.Model
 
         /// <summary>What the layer does to streaming (see <see cref="StreamRole"/>).</summary>
         public virtual StreamRole Streaming => StreamRole.Stateless;
+
+        /// <summary>
+        /// For a layer that reads token ids (an embedding, first only): the number of distinct tokens, each input value an id
+        /// in [0, vocabulary); 0 for a layer that reads values.
+        /// </summary>
+        public virtual int TokenVocabulary => 0;
     }
 }

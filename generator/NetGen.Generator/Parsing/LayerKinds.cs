@@ -24,8 +24,9 @@ namespace NetGen.Generator.Parsing
     /// </summary>
     internal sealed class LayerKind
     {
-        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true, bool recurrent = false, bool reducesSteps = false, System.Func<AttributeData, StreamRole>? streaming = null)
+        public LayerKind(string name, string[] parameters, System.Func<LayerReading, LayerModel> read, bool integers = true, bool recurrent = false, bool reducesSteps = false, System.Func<AttributeData, StreamRole>? streaming = null, bool readsTokens = false)
         {
+            ReadsTokens = readsTokens;
             _streaming = streaming;
             Name = name;
             Parameters = parameters;
@@ -48,6 +49,9 @@ namespace NetGen.Generator.Parsing
 
         /// <summary>Whether the kind turns a sequence into one vector (no output per step, nothing to stream), for the stub.</summary>
         public bool ReducesSteps { get; }
+
+        /// <summary>Whether the kind reads token ids (an embedding): a network that starts with it takes ints too, for the stub.</summary>
+        public bool ReadsTokens { get; }
 
         public System.Func<LayerReading, LayerModel> Read { get; }
 
@@ -83,6 +87,7 @@ namespace NetGen.Generator.Parsing
             ["NetGen.LastStepAttribute"] = new("LastStep", System.Array.Empty<string>(), SequenceLayerReaders.LastStep, reducesSteps: true, streaming: _ => StreamRole.Stateless),
             ["NetGen.MultiHeadAttentionAttribute"] = new("MultiHeadAttention", new[] { "dim", "heads" }, SequenceLayerReaders.MultiHeadAttention, streaming: _ => StreamRole.Never),
             ["NetGen.PositionEmbeddingAttribute"] = new("PositionEmbedding", new[] { "dim" }, SequenceLayerReaders.PositionEmbedding, streaming: _ => StreamRole.Never),
+            ["NetGen.EmbeddingAttribute"] = new("Embedding", new[] { "vocabulary", "dim" }, SequenceLayerReaders.Embedding, readsTokens: true),
             ["NetGen.Conv1DAttribute"] = new("Conv1D", new[] { "inChannels", "outChannels", "kernelSize" }, SequenceLayerReaders.Conv1D, streaming: SequenceLayerReaders.Conv1DStreaming),
         };
 

@@ -151,7 +151,8 @@ namespace NetGen.Generator.Parsing
                 Streaming: StreamRoles.Streams(layers.Select(l => Blocks.StreamingOf(l, cancellationToken))),
                 PerStep: recurrent && PerStepOutputs(layers),
                 Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion },
-                CompiledWeights: compiledWeights);
+                CompiledWeights: compiledWeights,
+                Tokens: layers.Count > 0 && LayerKinds.TryGetLayer(layers[0].FullName, out LayerKind first) && first.ReadsTokens);
         }
 
         /// <summary>

@@ -6,7 +6,7 @@ using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Parsing
 {
-    /// <summary>The readers of the layers that work over a sequence's steps: [GlobalAvgPool1D], [LastStep], [Conv1D], [MultiHeadAttention] and [PositionEmbedding].</summary>
+    /// <summary>The readers of the layers that work over a sequence's steps: [GlobalAvgPool1D], [LastStep], [Conv1D], [MultiHeadAttention], [PositionEmbedding] and [Embedding].</summary>
     internal static class SequenceLayerReaders
     {
         public static LayerModel GlobalAvgPool1D(LayerReading r) =>
@@ -124,6 +124,40 @@ namespace NetGen.Generator.Parsing
             int steps = r.SequenceLength == 0 ? 0 : r.IncomingRows;
             r.OutputKnown &= valid && steps > 0;
             return new MultiHeadAttentionModel(dim, heads, steps, r.NamedBool("Causal"));
+        }
+
+        /// <summary>The largest vocabulary: every id below it is a whole number a float holds exactly (2²⁴).</summary>
+        public const int MaxVocabulary = 1 << 24;
+
+        /// <summary>
+        /// [Embedding(vocabulary, dim)]: positive sizes, a vocabulary whose ids a float holds exactly, and the network's input to
+        /// read (NG0043 after another layer; NG0031 after an [Input] image).
+        /// </summary>
+        public static LayerModel Embedding(LayerReading r)
+        {
+            int vocabulary = r.Int(0);
+            int dim = r.Int(1);
+            bool valid = r.Positive(0, "vocabulary") & r.Positive(1, "dim");
+            if (valid && vocabulary > MaxVocabulary)
+            {
+                r.Error(DiagnosticDescriptors.InvalidLayerOption, r.At(0), r.Kind, r.Label, "vocabulary", Int(vocabulary), "token ids travel as the network's floating-point values, exact up to 16,777,216 (2²⁴) ids");
+                valid = false;
+            }
+
+            if (!r.ReadsNetworkInput)
+            {
+                r.Error(DiagnosticDescriptors.EmbeddingNotFirst, LocationInfo.From(r.Syntax.GetLocation()), r.Label, r.Source);
+                valid = false;
+            }
+            else if (r.Incoming is { } shape)
+            {
+                r.Error(DiagnosticDescriptors.ShapeMismatch, LocationInfo.From(r.Syntax.GetLocation()), r.Source, "a " + shape + " image", r.Kind, r.Label, "token ids (remove [Input])");
+                valid = false;
+            }
+
+            int steps = r.SequenceLength;
+            r.OutputKnown &= valid && steps > 0;
+            return new EmbeddingModel(vocabulary, dim, steps);
         }
 
         /// <summary>[PositionEmbedding(dim)]: a positive size and a sequence of dim values per step to add the table to.</summary>

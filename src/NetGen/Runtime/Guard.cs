@@ -116,6 +116,63 @@ namespace NetGen.Runtime
         }
 
         /// <summary>
+        /// Throws <see cref="ArgumentOutOfRangeException"/> unless every value is a token id, a whole number in [0,
+        /// <paramref name="vocabulary"/>), naming the first that is not by its position (example and step for more than one
+        /// example of <paramref name="steps"/> ids) and value. For the inputs of a network that starts with [Embedding].
+        /// </summary>
+        public static void Tokens(ReadOnlySpan<float> values, int vocabulary, int steps, string paramName)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                float v = values[i];
+                int id = (int)v;
+                if ((uint)id >= (uint)vocabulary || id != v)
+                {
+                    ThrowToken(v, vocabulary, i, paramName, steps);
+                }
+            }
+        }
+
+        /// <summary>As <see cref="Tokens(ReadOnlySpan{float}, int, int, string)"/>, for double.</summary>
+        public static void Tokens(ReadOnlySpan<double> values, int vocabulary, int steps, string paramName)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                double v = values[i];
+                int id = (int)v;
+                if ((uint)id >= (uint)vocabulary || id != v)
+                {
+                    ThrowToken(v, vocabulary, i, paramName, steps);
+                }
+            }
+        }
+
+        /// <summary>Throws unless every token is in [0, <paramref name="vocabulary"/>), naming the first that is not by its position and value.</summary>
+        public static void Tokens(ReadOnlySpan<int> tokens, int vocabulary, int steps, string paramName)
+        {
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                if ((uint)tokens[i] >= (uint)vocabulary)
+                {
+                    ThrowToken(tokens[i], vocabulary, i, paramName, steps);
+                }
+            }
+        }
+
+        /// <summary>The exception for a value at <paramref name="position"/> of <paramref name="paramName"/> that is not a token id.</summary>
+        [DoesNotReturn]
+        public static void ThrowToken(double value, int vocabulary, int position, string paramName, int steps = 0)
+        {
+            string where = steps > 0 && position >= steps
+                ? string.Format(CultureInfo.InvariantCulture, "{0}[{1}] (example {2}, step {3})", paramName, position, position / steps, position % steps)
+                : string.Format(CultureInfo.InvariantCulture, "{0}[{1}]", paramName, position);
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                value,
+                string.Format(CultureInfo.InvariantCulture, "{0} is {1}, not a token id: expected a whole number in [0, {2}).", where, value, vocabulary));
+        }
+
+        /// <summary>
         /// Throws <see cref="ArgumentException"/> unless every value is finite, naming the first that is not, its
         /// example (index / <paramref name="rowSize"/>) and element. One vectorized pass: a few percent of a Predict.
         /// </summary>

@@ -192,6 +192,10 @@ namespace NetGen.Tests.Interop
                 Classifier<Sequence.PositionedEncoder>("PositionedEncoder_1", 1, new[] { 5, 3 }, n => n.WeightDecay = Decay),
                 Classifier<Sequence.PositionedEncoder>("PositionedEncoder_6", 6, new[] { 5, 3 }, n => n.WeightDecay = Decay),
                 Regressor<Sequence.PositionFirst>("PositionFirst_4", 4, new[] { 4, 3 }),
+                Classifier<Sequence.TinyTokenModel>("TinyTokenModel_1", 1, new[] { 5, 1 }, n => n.WeightDecay = Decay),
+                Classifier<Sequence.TinyTokenModel>("TinyTokenModel_6", 6, new[] { 5, 1 }, n => n.WeightDecay = Decay),
+                Classifier<Sequence.TokenBag>("TokenBag_5", 5, new[] { 6, 1 }),
+                FloatClassifier<Sequence.StreamingTokenModel>("StreamingTokenModel_7", 7, new[] { 8, 1 }, exact: false),
                 FloatClassifier<Sequence.TinyTransformerFloat>("TinyTransformerFloat_7", 7, new[] { 5, 3 }, exact: false),
                 FloatClassifier<TinyResNetFloat>("TinyResNetFloat", 9, new[] { 2, 6, 6 }),
                 FloatClassifier<Sequence.CausalStreamFloat>("CausalStreamFloat_7", 7, new[] { 10, 2 }, exact: false),
@@ -234,7 +238,7 @@ namespace NetGen.Tests.Interop
                 string model = Path.Combine(directory, "model.safetensors");
                 net.Save(model);
 
-                double[] x = TestData.Doubles(batch * TNet.InputSize, name.Length * 7, 1.5);
+                double[] x = Inputs<TNet>(batch * TNet.InputSize, name.Length * 7);
                 TTarget[] y = targetsOf(batch, name.Length * 11);
                 double[] predictions = new double[batch * TNet.OutputSize];
                 net.PredictBatch(x, predictions);
@@ -262,7 +266,7 @@ namespace NetGen.Tests.Interop
                     adamW(learner);
                     for (int k = 0; k < Steps; k++)
                     {
-                        double[] xk = TestData.Doubles(batch * TNet.InputSize, 100 + k, 1.5);
+                        double[] xk = Inputs<TNet>(batch * TNet.InputSize, 100 + k);
                         TTarget[] yk = targetsOf(batch, 200 + k);
                         learner.Train(xk, yk, Rate);
                         data.Add(TensorEntry.Create("x" + k, new[] { batch, TNet.InputSize }, xk));
@@ -292,7 +296,7 @@ namespace NetGen.Tests.Interop
                 net.InitializeParameters(Seed);
                 MakeStatisticsNonTrivial(net);
                 net.Save(Path.Combine(directory, "model.safetensors"));
-                float[] x = TestData.Floats(batch * TNet.InputSize, 77, 1.5f);
+                float[] x = Inputs<TNet>(batch * TNet.InputSize, 77).Select(v => (float)v).ToArray();
                 float[] outputs = new float[batch * TNet.OutputSize];
                 net.PredictBatch(x, outputs);
                 var single = new float[TNet.OutputSize];
@@ -316,6 +320,15 @@ namespace NetGen.Tests.Interop
                 var none = Array.Empty<(string, double[])>();
                 return new Case(name, directory, true, outputs.Select(v => (double)v).ToArray(), 0, none, none, none);
             }
+
+            /// <summary>
+            /// An example's inputs: token ids (as values) for a network over tokens (one with a Vocabulary), else values in
+            /// ±1.5.
+            /// </summary>
+            private static double[] Inputs<TNet>(int count, int seed) =>
+                typeof(TNet).GetField("Vocabulary")?.GetValue(null) is int vocabulary
+                    ? TestData.Labels(count, vocabulary, seed).Select(v => (double)v).ToArray()
+                    : TestData.Doubles(count, seed, 1.5);
 
             /// <summary>Running statistics away from 0 and 1 and a count of 3, so that evaluation mode shows whether they are used.</summary>
             private static void MakeStatisticsNonTrivial<TNet, T>(INetwork<TNet, T> net)

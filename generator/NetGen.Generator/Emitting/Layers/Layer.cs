@@ -385,10 +385,15 @@ namespace NetGen.Generator.Emitting.Layers
             LastStepModel last => new LastStepLayer(c, last),
             MultiHeadAttentionModel attention => new AttentionLayer(c, attention),
             PositionEmbeddingModel position => new PositionEmbeddingLayer(c, position),
+            EmbeddingModel embedding => new EmbeddingLayer(c, embedding),
             AddModel add => new AddLayer(c, add),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Node.Layer.Kind, "Unknown layer kind."),
         };
 
         protected static string Escape(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;");
+
+        /// <summary>to[0..length) = from[0..length).</summary>
+        protected static string Copy(string from, string to, string length) =>
+            $"MemoryMarshal.CreateReadOnlySpan(ref {from}, {length}).CopyTo(MemoryMarshal.CreateSpan(ref {to}, {length}));";
     }
 }

@@ -44,10 +44,6 @@ namespace NetGen.Generator.Emitting.Layers
         {
         }
 
-        /// <summary>to[0..length) = from[0..length).</summary>
-        protected static string Copy(string from, string to, string length) =>
-            $"MemoryMarshal.CreateReadOnlySpan(ref {from}, {length}).CopyTo(MemoryMarshal.CreateSpan(ref {to}, {length}));";
-
         protected static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         protected static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -1,0 +1,24 @@
+namespace NetGen.Tests.Sequence
+{
+    /// <summary>A tiny causal language model: tokens, positions, causal attention, the next token's class at every step.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 5, Optimizer = Optimizer.AdamW)]
+    [Embedding(7, 4)]
+    [PositionEmbedding(4)]
+    [MultiHeadAttention(4, 2, Causal = true)]
+    [Dense(4, 7)][Softmax]
+    public partial class TinyTokenModel { }
+
+    /// <summary>A bag of tokens: the mean of their vectors, then one label per example.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 6)]
+    [Embedding(9, 3)]
+    [GlobalAvgPool1D]
+    [Dense(3, 4)][Softmax]
+    public partial class TokenBag { }
+
+    /// <summary>Tokens into a causal convolution and a per-step classifier, in float: it streams one token per Step.</summary>
+    [Network(SequenceLength = 8)]
+    [Embedding(11, 4)]
+    [Conv1D(4, 6, 3, Causal = true)][Relu]
+    [Dense(6, 11)][Softmax]
+    public partial class StreamingTokenModel { }
+}
