@@ -37,8 +37,9 @@ namespace NetGen.Generator.Emitting
             else
             {
                 w.Line("/// Values of one stream's state for <see cref=\"Step\"/>: what each layer with a state carries from one time step to the next");
-                w.Line("/// (a recurrent layer's h_t, and c_t for an LSTM; a causal convolution's last (k − 1)·dilation inputs, in a ring). The state");
-                w.Line("/// is the caller's: one span per stream, any number of streams.");
+                w.Line("/// (a recurrent layer's h_t, and c_t for an LSTM; a causal convolution's last (k − 1)·dilation inputs, in a ring; causal");
+                w.Line("/// attention's count of steps and their keys and values; a position embedding's position). The state is the caller's:");
+                w.Line("/// one span per stream, any number of streams. A network with attention or positions streams at most SequenceLength steps.");
             }
 
             w.Line("/// </summary>");
@@ -89,6 +90,13 @@ namespace NetGen.Generator.Emitting
 
                     w.Line($"ref {T} h = ref MemoryMarshal.GetReference(state);");
                     w.Line($"ref {T} x0 = ref MemoryMarshal.GetReference(input);");
+                    int checkOffset = 0;
+                    foreach (Layer layer in _layers)
+                    {
+                        layer.EmitStreamCheck(w, _t, $"Unsafe.Add(ref h, {checkOffset})");
+                        checkOffset += layer.StreamState;
+                    }
+
                     int stateOffset = 0;
                     int scratchOffset = 0;
                     foreach (Layer layer in _layers)

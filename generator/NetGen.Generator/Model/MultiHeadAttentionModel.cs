@@ -20,7 +20,7 @@ namespace NetGen.Generator.Model
 
         public override bool ReadsSequence => true;
 
-        /// <summary>Not streamed (yet): a step would need every earlier step's k and v (a cache) even when causal.</summary>
-        public override StreamRole Streaming => StreamRole.Never;
+        /// <summary>Causal attention streams with a cache of every earlier step's k and v (at most Steps of them); without the mask a step reads the steps to come.</summary>
+        public override StreamRole Streaming => Causal ? StreamRole.Stateful : StreamRole.Never;
     }
 }

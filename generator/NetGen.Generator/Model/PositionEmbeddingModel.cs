@@ -15,7 +15,7 @@ namespace NetGen.Generator.Model
 
         public override bool ReadsSequence => true;
 
-        /// <summary>Not streamed (yet): a step would need to know its position in the stream.</summary>
-        public override StreamRole Streaming => StreamRole.Never;
+        /// <summary>Streams with the step's position in its state (at most Steps of them).</summary>
+        public override StreamRole Streaming => StreamRole.Stateful;
     }
 }

@@ -85,8 +85,8 @@ namespace NetGen.Generator.Parsing
             ["NetGen.LayerNormAttribute"] = new("LayerNorm", new[] { "features" }, NormalizationReaders.LayerNorm),
             ["NetGen.GlobalAvgPool1DAttribute"] = new("GlobalAvgPool1D", System.Array.Empty<string>(), SequenceLayerReaders.GlobalAvgPool1D, reducesSteps: true),
             ["NetGen.LastStepAttribute"] = new("LastStep", System.Array.Empty<string>(), SequenceLayerReaders.LastStep, reducesSteps: true, streaming: _ => StreamRole.Stateless),
-            ["NetGen.MultiHeadAttentionAttribute"] = new("MultiHeadAttention", new[] { "dim", "heads" }, SequenceLayerReaders.MultiHeadAttention, streaming: _ => StreamRole.Never),
-            ["NetGen.PositionEmbeddingAttribute"] = new("PositionEmbedding", new[] { "dim" }, SequenceLayerReaders.PositionEmbedding, streaming: _ => StreamRole.Never),
+            ["NetGen.MultiHeadAttentionAttribute"] = new("MultiHeadAttention", new[] { "dim", "heads" }, SequenceLayerReaders.MultiHeadAttention, streaming: data => SequenceLayerReaders.IsCausal(data) ? StreamRole.Stateful : StreamRole.Never),
+            ["NetGen.PositionEmbeddingAttribute"] = new("PositionEmbedding", new[] { "dim" }, SequenceLayerReaders.PositionEmbedding, streaming: _ => StreamRole.Stateful),
             ["NetGen.EmbeddingAttribute"] = new("Embedding", new[] { "vocabulary", "dim" }, SequenceLayerReaders.Embedding, readsTokens: true),
             ["NetGen.Conv1DAttribute"] = new("Conv1D", new[] { "inChannels", "outChannels", "kernelSize" }, SequenceLayerReaders.Conv1D, streaming: SequenceLayerReaders.Conv1DStreaming),
         };

@@ -202,10 +202,13 @@ namespace NetGen.Generator.Parsing
         /// <summary>A [Conv1D] as written (as <see cref="Conv1DModel.Streaming"/>): one tap reads step t alone; causal, it keeps a state; else it reads steps to come.</summary>
         public static StreamRole Conv1DStreaming(AttributeData data)
         {
-            bool causal = data.NamedArguments.Any(a => a.Key == "Causal" && a.Value.Value is true);
+            bool causal = IsCausal(data);
             bool oneTap = data.ConstructorArguments.Length == 3 && data.ConstructorArguments[2].Value is 1;
             return oneTap ? StreamRole.Stateless : causal ? StreamRole.Stateful : StreamRole.Never;
         }
+
+        /// <summary>Whether the attribute, as written, sets Causal = true.</summary>
+        public static bool IsCausal(AttributeData data) => data.NamedArguments.Any(a => a.Key == "Causal" && a.Value.Value is true);
 
         private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
     }

@@ -37,6 +37,31 @@ namespace NetGen.Runtime
             return (nuint)slot;
         }
 
+        /// <summary>
+        /// The position of a stream (its steps so far) kept in a stream state by a layer that can take at most
+        /// <paramref name="steps"/> of them (attention's key/value cache, a position embedding's table). Throws
+        /// <see cref="ArgumentException"/> unless it is a whole number in [0, steps] (a state that does not come from
+        /// ResetState and Step), and <see cref="InvalidOperationException"/> when the stream already has its
+        /// <paramref name="steps"/> steps; both before the step changes anything.
+        /// </summary>
+        public static nuint StreamPosition(double position, int steps, string layer)
+        {
+            if (!(position >= 0 && position <= steps && position == Math.Floor(position)))
+            {
+                throw new ArgumentException(
+                    string.Format(CultureInfo.InvariantCulture, "state is not a stream state of this network: {0} keeps the stream's position there, {1}, where a whole number in [0, {2}] belongs. Start each stream with ResetState and pass the same span to every Step.", layer, position, steps),
+                    "state");
+            }
+
+            if (position == steps)
+            {
+                throw new InvalidOperationException(
+                    string.Format(CultureInfo.InvariantCulture, "The stream has had its {0} steps, the network's SequenceLength: {1} holds no position beyond. Start a new stream with ResetState (a generator slides its window by feeding the last steps again).", steps, layer));
+            }
+
+            return (nuint)position;
+        }
+
         [DoesNotReturn]
         private static void ThrowRingSlot(double slot, int length, string layer) =>
             throw new ArgumentException(

@@ -21,4 +21,14 @@ namespace NetGen.Tests.Sequence
     [Conv1D(4, 6, 3, Causal = true)][Relu]
     [Dense(6, 11)][Softmax]
     public partial class StreamingTokenModel { }
+
+    /// <summary>A causal decoder in float: tokens, positions, a pre-norm attention block and MLP, streamed with the key/value cache.</summary>
+    [Network(SequenceLength = 12)]
+    [Embedding(10, 8)]
+    [PositionEmbedding(8)]
+    [Residual(typeof(AttentionSublayer))]
+    [Residual(typeof(MlpSublayer))]
+    [LayerNorm(8)]
+    [Dense(8, 10)][Softmax]
+    public partial class CachedDecoder { }
 }

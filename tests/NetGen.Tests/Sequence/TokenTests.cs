@@ -184,6 +184,44 @@ namespace NetGen.Tests.Sequence
         }
 
         [Fact]
+        public void A_causal_decoder_streams_with_its_key_value_cache_as_predict_computes_every_step()
+        {
+            var net = new CachedDecoder();
+            net.InitializeParameters(21);
+            int[] tokens = Tokens(CachedDecoder.InputSize, CachedDecoder.Vocabulary, 22);
+            var all = new float[CachedDecoder.OutputSize];
+            net.Predict(tokens, all);
+            var state = new float[CachedDecoder.StreamStateSize];
+            CachedDecoder.ResetState(state);
+            var output = new float[CachedDecoder.Vocabulary];
+            for (int t = 0; t < tokens.Length; t++)
+            {
+                net.Step(tokens[t], output, state);
+                for (int k = 0; k < output.Length; k++)
+                {
+                    Assert.True(Math.Abs(output[k] - all[(t * output.Length) + k]) <= 1e-5, $"step {t}, class {k}: {output[k]} against {all[(t * output.Length) + k]}");
+                }
+            }
+
+            // Full after SequenceLength steps: the next step is refused and changes nothing; a reset starts over.
+            float[] full = state.ToArray();
+            var e = Assert.Throws<InvalidOperationException>(() => net.Step(tokens[0], output, state));
+            Assert.Contains("has had its 12 steps", e.Message);
+            Assert.Equal(full, state);
+            CachedDecoder.ResetState(state);
+            net.Step(tokens[0], output, state);
+            Assert.Equal(all.AsSpan(0, output.Length).ToArray(), output);
+
+            // A forged position is refused before anything changes.
+            float[] forged = state.ToArray();
+            forged[0] = 2.5f;
+            float[] copy = forged.ToArray();
+            Assert.Throws<ArgumentException>(() => net.Step(tokens[1], output, forged));
+            Assert.Equal(copy, forged);
+            Allocations.AssertNone(() => { CachedDecoder.ResetState(state); net.Step(tokens[0], output, state); }, "Step with the key/value cache");
+        }
+
+        [Fact]
         public void Int_overloads_allocate_nothing_once_warm()
         {
             var net = new StreamingTokenModel();

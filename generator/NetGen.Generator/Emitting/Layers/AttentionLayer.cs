@@ -76,13 +76,6 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int BatchScratch(Kernels kernels) => 0;
 
-        public override bool Streams => false;
-
-        public override int StreamScratch => 0;
-
-        public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch) =>
-            throw new InvalidOperationException("Attention reads every step's keys: a network with it has no Step.");
-
         private string Constructor => $"SelfAttention({D}, {H}{(Causal ? ", causal=True" : string.Empty)})";
 
         public override string Modules => $"MultiheadAttention({D}, {H}, batch_first=True{(Causal ? ", causal mask" : string.Empty)})";
@@ -193,6 +186,7 @@ namespace NetGen.Generator.Emitting.Layers
             RowProduct.EmitForwardRows(w, t, kernels, I, Wout, Bout, D, D, Identity.Instance, "steps", "OutProjectionRows");
             w.Line();
             EmitAttend(w, t, kernels);
+            EmitAttendStep(w, t, kernels);
             w.Line();
             w.Line($"/// <summary>Layer {I} (attention) forward for one example: qkv = rows of W_in{I}·x + b_in{I}, the heads' attention into o, a{I} = rows of W_out{I}·o + b_out{I}.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");

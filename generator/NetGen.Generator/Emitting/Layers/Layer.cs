@@ -226,6 +226,14 @@ namespace NetGen.Generator.Emitting.Layers
         /// </summary>
         public abstract void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch);
 
+        /// <summary>
+        /// Checks this layer's part of a stream state at ref <paramref name="state"/> before any layer's step changes it (a
+        /// position that must be in range); nothing for most layers.
+        /// </summary>
+        public virtual void EmitStreamCheck(CodeWriter w, Numeric t, string state)
+        {
+        }
+
         /// <summary>One streaming step of a layer that reads several values (a residual's sum), named <paramref name="inputs"/>; by default the one-value form.</summary>
         public virtual void EmitStreamStep(CodeWriter w, Numeric t, IReadOnlyList<string> inputs, string output, string state, string scratch) =>
             EmitStreamStep(w, t, inputs[0], output, state, scratch);

@@ -48,12 +48,22 @@ namespace NetGen.Generator.Emitting.Layers
 
         public override int BatchScratch(Kernels kernels) => 0;
 
-        public override bool Streams => false;
+        /// <summary>The stream's position: the steps so far.</summary>
+        public override int StreamState => 1;
 
-        public override int StreamScratch => 0;
+        public override int StreamScratch => D;
 
-        public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch) =>
-            throw new InvalidOperationException("A position embedding needs the step's position: a network with it has no Step.");
+        public override void EmitStreamCheck(CodeWriter w, Numeric t, string state) =>
+            w.Line($"global::NetGen.Runtime.Guard.StreamPosition({state}, {Tn}, \"PositionEmbedding layer {I}\");");
+
+        public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch)
+        {
+            w.Line($"// Layer {I}: this step's input plus row t of P{I}, t the steps so far");
+            w.Line($"ref {t.Type} position{I} = ref {state};");
+            w.Line($"ref {t.Type} {output} = ref {scratch};");
+            w.Line($"Layer{I}AddRow(ref {input}, ref Unsafe.Add(ref p, {P} + ((nuint)position{I} * {D})), ref {output});");
+            w.Line($"position{I} += {t.One};");
+        }
 
         public override string Modules => $"PositionEmbedding({Tn}, {D})";
 
@@ -110,6 +120,10 @@ namespace NetGen.Generator.Emitting.Layers
         public override void EmitForward(CodeWriter w, Numeric t, Kernels kernels)
         {
             string T = t.Type;
+            w.Line($"/// <summary>Layer {I}, streaming: y = x + the row of P{I} at the step's position.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Line($"private static void Layer{I}AddRow(ref {T} x, ref {T} row, ref {T} y) => {kernels.SumActivation(Identity.Instance, D)}(ref x, ref row, ref y);");
+            w.Line();
             w.Line($"/// <summary>Layer {I} (PositionEmbedding) forward for one example: a{I} = x + P{I}.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Forward(ref {T} p, ref {T} x, ref {T} a)"))
