@@ -176,4 +176,28 @@ namespace NetGen
         /// <summary>The predictions for N examples of InputSize token ids each, row-major.</summary>
         void PredictBatch(ReadOnlySpan<int> tokens, Span<T> outputs);
     }
+
+    /// <summary>
+    /// A language model NetGen can generate text with: a network over token ids with a <c>[Softmax]</c> head (probabilities
+    /// over the vocabulary at each step) and a streaming <c>Step</c> (every layer causal). <c>NetGen.Generation.TokenGeneration</c>
+    /// drives it.
+    /// </summary>
+    /// <typeparam name="TSelf">The generated network class itself.</typeparam>
+    /// <typeparam name="T">Its floating-point type.</typeparam>
+    public interface ITokenStream<TSelf, T> : ITokenNetwork<TSelf, T>
+        where TSelf : class, ITokenStream<TSelf, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        /// <summary>Values of one stream's state (the generated <c>StreamStateSize</c>).</summary>
+        static abstract int StreamStateSize { get; }
+
+        /// <summary>Steps one stream holds before it must be reset (attention's cache, the positions), or 0 for no limit (the generated <c>StreamCapacity</c>).</summary>
+        static abstract int StreamCapacity { get; }
+
+        /// <summary>Starts a stream over (the generated <c>ResetState</c>).</summary>
+        static abstract void ResetState(Span<T> state);
+
+        /// <summary>One step: feeds <paramref name="token"/>, writes the probabilities of the next token into <paramref name="output"/> (Vocabulary values) and advances <paramref name="state"/>.</summary>
+        void Step(int token, Span<T> output, Span<T> state);
+    }
 }

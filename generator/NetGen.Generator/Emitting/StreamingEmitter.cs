@@ -15,13 +15,11 @@ namespace NetGen.Generator.Emitting
         {
         }
 
-        private int StreamStateSize => _layers.Sum(l => l.StreamState);
-
         private int StreamScratchSize => _layers.Sum(l => l.StreamScratch);
 
         internal void EmitStreaming(CodeWriter w)
         {
-            if (StreamStateSize == 0 || _layers.Any(l => !l.Streams))
+            if (!HasStep)
             {
                 return;
             }
@@ -44,6 +42,12 @@ namespace NetGen.Generator.Emitting
 
             w.Line("/// </summary>");
             w.Line($"public const int StreamStateSize = {StreamStateSize};");
+            w.Line();
+            int capacity = _layers.Any(l => l.BoundsStream) ? _model.SequenceLength : 0;
+            w.Line(capacity > 0
+                ? "/// <summary>Steps one stream holds (attention's key/value cache, the positions): after as many, Step throws until ResetState.</summary>"
+                : "/// <summary>Steps one stream holds: 0, no limit (no layer keeps a cache of every step or a table of positions).</summary>");
+            w.Line($"public const int StreamCapacity = {capacity};");
             w.Line();
             w.Line(recurrentOnly
                 ? "/// <summary>Starts a stream over: its state becomes the zero state (h = 0, c = 0), as before the first step of a sequence.</summary>"

@@ -39,7 +39,12 @@ namespace NetGen.Generator.Emitting
             string flavour = $"global::NetGen.{(labels ? "IClassifier" : "IRegressor")}<{name}, {t}>";
             w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen.Generator\", \"{ThisAssembly.Version}\")]");
             string tokenNetwork = $"global::NetGen.ITokenNetwork<{name}, {t}>";
-            string bases = !stub.Interfaces ? string.Empty : stub.Tokens ? " : " + flavour + ", " + tokenNetwork : " : " + flavour;
+            string tokenStream = $"global::NetGen.ITokenStream<{name}, {t}>";
+            bool streamsTokens = stub.Tokens && stub.Streaming && labels;
+            string bases = !stub.Interfaces ? string.Empty
+                : streamsTokens ? " : " + flavour + ", " + tokenStream
+                : stub.Tokens ? " : " + flavour + ", " + tokenNetwork
+                : " : " + flavour;
             using (w.Block($"partial class {name}{bases}"))
             {
                 w.Line("public const int InputSize = 1;");
@@ -62,6 +67,7 @@ namespace NetGen.Generator.Emitting
                 if (stub.Streaming)
                 {
                     w.Line("public const int StreamStateSize = 1;");
+                    w.Line("public const int StreamCapacity = 0;");
                     w.Line($"public static void ResetState(global::System.Span<{t}> state) => {fail};");
                     w.Line($"public void Step(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output, global::System.Span<{t}> state) => {fail};");
                 }
@@ -138,6 +144,13 @@ namespace NetGen.Generator.Emitting
                     if (stub.Tokens)
                     {
                         w.Line($"static int {tokenNetwork}.Vocabulary => Vocabulary;");
+                    }
+
+                    if (streamsTokens)
+                    {
+                        w.Line($"static int {tokenStream}.StreamStateSize => StreamStateSize;");
+                        w.Line($"static int {tokenStream}.StreamCapacity => StreamCapacity;");
+                        w.Line($"static void {tokenStream}.ResetState(global::System.Span<{t}> state) => ResetState(state);");
                     }
                 }
             }

@@ -22,11 +22,17 @@ namespace NetGen.Generator.Emitting
 
         /// <summary>The base list of the generated partial declaration: the flavour interface, when the language has static abstract members.</summary>
         internal string BaseList => !_model.Interfaces ? string.Empty
+            : Vocabulary > 0 && TokenStream ? " : " + FlavourInterface + ", " + TokenStreamInterface
             : Vocabulary > 0 ? " : " + FlavourInterface + ", " + TokenInterface
             : " : " + FlavourInterface;
 
         /// <summary>The interface of a network over token ids, e.g. "global::NetGen.ITokenNetwork&lt;CharModel, float&gt;".</summary>
         private string TokenInterface => $"global::NetGen.ITokenNetwork<{_model.ClassName}, {T}>";
+
+        /// <summary>A language model a generator can drive: over tokens, with Step, its outputs probabilities over the vocabulary.</summary>
+        private bool TokenStream => HasStep && _head.IntegerLabels;
+
+        private string TokenStreamInterface => $"global::NetGen.ITokenStream<{_model.ClassName}, {T}>";
 
         internal void EmitInterfaceMembers(CodeWriter w)
         {
@@ -67,6 +73,13 @@ namespace NetGen.Generator.Emitting
             if (Vocabulary > 0)
             {
                 w.Line($"static int {TokenInterface}.Vocabulary => Vocabulary;");
+            }
+
+            if (Vocabulary > 0 && TokenStream)
+            {
+                w.Line($"static int {TokenStreamInterface}.StreamStateSize => StreamStateSize;");
+                w.Line($"static int {TokenStreamInterface}.StreamCapacity => StreamCapacity;");
+                w.Line($"static void {TokenStreamInterface}.ResetState(Span<{T}> state) => ResetState(state);");
             }
         }
 

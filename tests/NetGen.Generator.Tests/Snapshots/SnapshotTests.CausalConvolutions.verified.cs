@@ -234,10 +234,14 @@ namespace Samples
 
         /// <summary>
         /// Values of one stream's state for <see cref="Step"/>: what each layer with a state carries from one time step to the next
-        /// (a recurrent layer's h_t, and c_t for an LSTM; a causal convolution's last (k − 1)·dilation inputs, in a ring). The state
-        /// is the caller's: one span per stream, any number of streams.
+        /// (a recurrent layer's h_t, and c_t for an LSTM; a causal convolution's last (k − 1)·dilation inputs, in a ring; causal
+        /// attention's count of steps and their keys and values; a position embedding's position). The state is the caller's:
+        /// one span per stream, any number of streams. A network with attention or positions streams at most SequenceLength steps.
         /// </summary>
         public const int StreamStateSize = 38;
+
+        /// <summary>Steps one stream holds: 0, no limit (no layer keeps a cache of every step or a table of positions).</summary>
+        public const int StreamCapacity = 0;
 
         /// <summary>Starts a stream over: its state becomes the zero state (zero h and c, zero inputs before the first step), as before the first step of a sequence.</summary>
         public static void ResetState(Span<float> state)

@@ -204,6 +204,9 @@ namespace Samples
         /// </summary>
         public const int StreamStateSize = 46;
 
+        /// <summary>Steps one stream holds: 0, no limit (no layer keeps a cache of every step or a table of positions).</summary>
+        public const int StreamCapacity = 0;
+
         /// <summary>Starts a stream over: its state becomes the zero state (h = 0, c = 0), as before the first step of a sequence.</summary>
         public static void ResetState(Span<double> state)
         {

@@ -13,6 +13,8 @@ namespace NetGen.Generator.Emitting.Layers
     {
         public override bool Streams => Causal;
 
+        public override bool BoundsStream => true;
+
         public override int StreamState => Causal ? 1 + (Tn * 2 * D) : 0;
 
         /// <summary>This step's q·k·v, its row of scores over the steps, the heads' mix o, the output.</summary>

@@ -234,6 +234,9 @@ namespace NetGen.Generator.Emitting.Layers
         {
         }
 
+        /// <summary>Whether a stream through this layer holds at most SequenceLength steps (a key/value cache, a table of positions).</summary>
+        public virtual bool BoundsStream => false;
+
         /// <summary>One streaming step of a layer that reads several values (a residual's sum), named <paramref name="inputs"/>; by default the one-value form.</summary>
         public virtual void EmitStreamStep(CodeWriter w, Numeric t, IReadOnlyList<string> inputs, string output, string state, string scratch) =>
             EmitStreamStep(w, t, inputs[0], output, state, scratch);

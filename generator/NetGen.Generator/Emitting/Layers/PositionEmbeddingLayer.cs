@@ -51,6 +51,8 @@ namespace NetGen.Generator.Emitting.Layers
         /// <summary>The stream's position: the steps so far.</summary>
         public override int StreamState => 1;
 
+        public override bool BoundsStream => true;
+
         public override int StreamScratch => D;
 
         public override void EmitStreamCheck(CodeWriter w, Numeric t, string state) =>
