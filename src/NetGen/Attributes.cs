@@ -61,6 +61,14 @@ namespace NetGen
         public bool Checkpointing { get; set; }
 
         /// <summary>
+        /// Asks for the streaming <c>Step</c> (one time step per call, the state the caller's): every layer must then run step
+        /// by step, seeing only the steps so far (causal attention and convolutions, recurrent and per-step layers), else the
+        /// build fails with NG0044 at the first layer that cannot. Without it a network gets <c>Step</c> when it can and a
+        /// layer carries a state; with it, also when every layer is per step.
+        /// </summary>
+        public bool Streaming { get; set; }
+
+        /// <summary>
         /// A safetensors file, relative to the project directory (e.g. <c>"models/mnist.safetensors"</c>), whose weights are
         /// compiled into the assembly: the constructor starts the network with them instead of the seed-0 initialization, with
         /// no file read and no <c>Load</c> at run time. The project lists the file as <c>&lt;AdditionalFiles Include="…" /&gt;</c>;

@@ -36,6 +36,8 @@ namespace NetGen.Generator.Tests
             "[Network(SequenceLength = 6)][Embedding(7, 4)][Conv1D(4, 4, 3, Causal = true)][Dense(4, 7)][Softmax]",
             "[Network(SequenceLength = 6, Precision = Precision.Double)][Embedding(7, 4)][GlobalAvgPool1D][Dense(4, 2)][Softmax]",
             "[Network(SequenceLength = 6)][Embedding(7, 4)][GlobalAvgPool1D][Dense(4, 2)][Identity]",
+            "[Network(SequenceLength = 6, Streaming = true)][Dense(3, 4)][Relu][Dense(4, 2)][Softmax]",
+            "[Network(SequenceLength = 6, Streaming = true)][Embedding(7, 4)][Dense(4, 7)][Softmax]",
             "[Network(Optimizer = Optimizer.AdamW)][Input(1, 6, 6)][Conv2D(1, 2, 3)][BatchNorm2D(2)][Relu][Flatten][Dense(32, 2)][Softmax]",
         };
 

@@ -204,6 +204,11 @@ namespace NetGen.Generator.Diagnostics
             "Embedding that is not the first layer",
             "Embedding layer {0} reads token ids, which only the network's input holds, but it comes after {1}; make it the first layer");
 
+        public static readonly DiagnosticDescriptor CannotStream = Error(
+            "NG0044",
+            "Streaming requested where a layer cannot stream",
+            "Network '{0}' asks for Streaming = true, but {1}; {2}");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "NG0099",
             "NetGen internal error",

@@ -123,8 +123,8 @@ namespace NetGen.Generator.Emitting
         /// <summary>Values of one stream's state: what the layers carry from one step to the next.</summary>
         protected int StreamStateSize => _layers.Sum(l => l.StreamState);
 
-        /// <summary>Whether the network has the streaming Step: a layer carries a state and every layer runs step by step.</summary>
-        protected bool HasStep => StreamStateSize > 0 && _layers.All(l => l.Streams);
+        /// <summary>Whether the network has the streaming Step: every layer runs step by step, and a layer carries a state or [Network(Streaming = true)] asks for it.</summary>
+        protected bool HasStep => (StreamStateSize > 0 || _model.Streaming) && _layers.All(l => l.Streams);
 
         /// <summary>The first layer's number of distinct tokens when the network reads token ids (it starts with an embedding), else 0.</summary>
         protected int Vocabulary => First.Node.Layer.TokenVocabulary;

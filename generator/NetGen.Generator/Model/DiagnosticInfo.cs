@@ -77,7 +77,7 @@ namespace NetGen.Generator.Model
             model.Head,
             model.Optimizer,
             Recurrent: model.SequenceLength > 0,
-            Streaming: StreamRoles.Streams(model.Nodes.Select(n => n.Layer.Streaming)),
+            Streaming: StreamRoles.Streams(model.Nodes.Select(n => n.Layer.Streaming)) || (model.Streaming && model.Nodes.All(n => n.Layer.Streaming != StreamRole.Never)),
             PerStep: model.SequenceLength > 0 && model.Nodes[model.Nodes.Count - 1].Rows > 1,
             model.Interfaces,
             CompiledWeights: true,

@@ -68,6 +68,7 @@ namespace NetGen.Generator.Model
     /// <param name="Weights">The compiled-in weights ([Network(Weights = "…")]) once validated against the topology, or null.</param>
     /// <param name="Checkpointing">Whether recurrent layers keep only every ⌈√T⌉-th step record and recompute the rest in the backward pass.</param>
     /// <param name="Nodes">The graph of values, in an order where every node follows the nodes it reads; the last is the output the head reads.</param>
+    /// <param name="Streaming">Whether [Network(Streaming = true)] asks for Step (then every layer streams: the parser checked it).</param>
     /// <param name="Interfaces">Whether the class implements NetGen.INetwork and its flavours (the consumer compiles as C# 11 or later: static abstract members).</param>
     internal sealed record NetworkModel(
         string Namespace,
@@ -81,5 +82,6 @@ namespace NetGen.Generator.Model
         HeadKind Head,
         OptimizerKind Optimizer,
         bool Interfaces,
-        CompiledWeights? Weights = null);
+        CompiledWeights? Weights = null,
+        bool Streaming = false);
 }

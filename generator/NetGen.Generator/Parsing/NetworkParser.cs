@@ -77,13 +77,14 @@ namespace NetGen.Generator.Parsing
             var precision = (Precision)ReadEnumOption(network, "Precision", System.Enum.GetNames(typeof(Precision)), diagnostics, cancellationToken);
             var optimizer = (OptimizerKind)ReadEnumOption(network, "Optimizer", System.Enum.GetNames(typeof(OptimizerKind)), diagnostics, cancellationToken);
             int sequenceLength = ReadSequenceLength(network, diagnostics, cancellationToken, out LocationInfo? sequenceLengthAt);
-            bool checkpointing = ReadCheckpointing(network, diagnostics, cancellationToken, out LocationInfo? checkpointingAt);
+            bool checkpointing = ReadFlag(network, "Checkpointing", diagnostics, cancellationToken, out LocationInfo? checkpointingAt);
+            bool streaming = ReadFlag(network, "Streaming", diagnostics, cancellationToken, out LocationInfo? streamingAt);
             WeightsRequest? weights = ReadWeights(network, diagnostics, cancellationToken);
             HeadKind head = ReadHead(layers);
             if (Blocks.IsBlock(type))
             {
                 // A class marked both [Block] and [Network]: the block's own check reports it, once.
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0, layers, weights is not null, cancellationToken));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0, layers, weights is not null, cancellationToken, streaming));
             }
 
 
@@ -92,6 +93,11 @@ namespace NetGen.Generator.Parsing
             {
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.InvalidSequenceLength, checkpointingAt, "Checkpointing = true", $"network '{name}' has no recurrent layer whose steps it would recompute"));
                 valid = false;
+            }
+
+            if (streaming && valid && !HasErrors(diagnostics))
+            {
+                valid = CheckStreaming(name, layers, sequenceLength, streamingAt, diagnostics, cancellationToken);
             }
 
             if (valid && !HasErrors(diagnostics))
@@ -112,18 +118,19 @@ namespace NetGen.Generator.Parsing
                     Nodes: new EquatableArray<NodeModel>(nodes),
                     Head: head,
                     Optimizer: optimizer,
-                    Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion });
+                    Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion },
+                    Streaming: streaming);
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), Weights: weights);
             }
 
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer.Recurrent), layers, weights is not null, cancellationToken));
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), Stub(type, declaration, diagnostics, precision, head, optimizer, sequenceLength > 0 || nodes.Any(n => n.Layer.Recurrent), layers, weights is not null, cancellationToken, streaming));
         }
 
         /// <summary>
         /// The stub for a declaration with errors, or null when a stub would itself fail to compile: the class is not a
         /// partial, non-generic class in partial types (NG0002, NG0003), or the user declares a member the stub would too.
         /// </summary>
-        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent, List<AttributeEntry> layers, bool compiledWeights, CancellationToken cancellationToken)
+        private static StubModel? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, Precision precision, HeadKind head, OptimizerKind optimizer, bool recurrent, List<AttributeEntry> layers, bool compiledWeights, CancellationToken cancellationToken, bool streamingRequested = false)
         {
             if (diagnostics.Any(d => d.Id == DiagnosticDescriptors.NetworkNotPartial.Id || d.Id == DiagnosticDescriptors.UnsupportedNetworkType.Id || d.Id == DiagnosticDescriptors.MemberConflict.Id))
             {
@@ -148,7 +155,7 @@ namespace NetGen.Generator.Parsing
                 Head: head,
                 Optimizer: optimizer,
                 Recurrent: recurrent,
-                Streaming: StreamRoles.Streams(layers.Select(l => Blocks.StreamingOf(l, cancellationToken))),
+                Streaming: streamingRequested || StreamRoles.Streams(layers.Select(l => Blocks.StreamingOf(l, cancellationToken))),
                 PerStep: recurrent && PerStepOutputs(layers),
                 Interfaces: declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= InterfaceLanguageVersion },
                 CompiledWeights: compiledWeights,
@@ -316,10 +323,39 @@ namespace NetGen.Generator.Parsing
             return 0;
         }
 
-        /// <summary>The Checkpointing option of [Network]: false when absent; a non-constant value is reported (NG0012).</summary>
-        private static bool ReadCheckpointing(AttributeData network, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out LocationInfo? at)
+        /// <summary>
+        /// [Network(Streaming = true)]: a sequence to stream (NG0044 at the option without SequenceLength) and every layer
+        /// streaming, as written (NG0044 at the first that needs steps to come; one error). False when it reported one.
+        /// </summary>
+        private static bool CheckStreaming(string name, List<AttributeEntry> layers, int sequenceLength, LocationInfo? at, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            (TypedConstant? value, at) = NamedOption(network, "Checkpointing", cancellationToken);
+            if (sequenceLength == 0)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.CannotStream, at, name, "it has no SequenceLength", "Step runs one time step of a sequence; set SequenceLength"));
+                return false;
+            }
+
+            foreach (AttributeEntry entry in layers)
+            {
+                if (Blocks.StreamingOf(entry, cancellationToken) == StreamRole.Never)
+                {
+                    diagnostics.Add(Diagnostic(
+                        DiagnosticDescriptors.CannotStream,
+                        LocationInfo.From(entry.Syntax.GetLocation()),
+                        name,
+                        $"[{entry.Syntax}] needs steps that have not come yet",
+                        "make it causal (Causal = true on attention and Conv1D; [LastStep] instead of [GlobalAvgPool1D]), or remove Streaming = true"));
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>A bool option of [Network] (Checkpointing, Streaming): false when absent; a non-constant value is reported (NG0012).</summary>
+        private static bool ReadFlag(AttributeData network, string option, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out LocationInfo? at)
+        {
+            (TypedConstant? value, at) = NamedOption(network, option, cancellationToken);
             if (value is null)
             {
                 return false;
@@ -330,7 +366,7 @@ namespace NetGen.Generator.Parsing
                 return flag;
             }
 
-            diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, "Checkpointing", "Network"));
+            diagnostics.Add(Diagnostic(DiagnosticDescriptors.NonConstantArgument, at, option, "Network"));
             return false;
         }
 

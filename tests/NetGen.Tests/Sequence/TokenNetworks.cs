@@ -31,4 +31,10 @@ namespace NetGen.Tests.Sequence
     [LayerNorm(8)]
     [Dense(8, 10)][Softmax]
     public partial class CachedDecoder { }
+
+    /// <summary>Per-step layers only, streaming because it asks to: Step with an empty state, one token at a time.</summary>
+    [Network(SequenceLength = 4, Streaming = true)]
+    [Embedding(5, 3)]
+    [Dense(3, 5)][Softmax]
+    public partial class Bigram { }
 }

@@ -222,6 +222,24 @@ namespace NetGen.Tests.Sequence
         }
 
         [Fact]
+        public void Streaming_on_request_gives_step_to_a_network_of_per_step_layers()
+        {
+            var net = new Bigram();
+            net.InitializeParameters(2);
+            Assert.Equal(0, Bigram.StreamStateSize);
+            Assert.Equal(0, Bigram.StreamCapacity);
+            int[] tokens = { 4, 0, 2, 2 };
+            var all = new float[Bigram.OutputSize];
+            net.Predict(tokens, all);
+            var output = new float[Bigram.Vocabulary];
+            for (int t = 0; t < tokens.Length; t++)
+            {
+                net.Step(tokens[t], output, Span<float>.Empty);
+                Assert.Equal(all.AsSpan(t * Bigram.Vocabulary, Bigram.Vocabulary).ToArray(), output);
+            }
+        }
+
+        [Fact]
         public void Int_overloads_allocate_nothing_once_warm()
         {
             var net = new StreamingTokenModel();
