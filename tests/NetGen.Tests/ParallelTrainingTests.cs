@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace NetGen.Tests
@@ -102,6 +103,45 @@ namespace NetGen.Tests
             }
 
             Assert.Fail("bytes allocated over 5 parallel steps, in each of 6 attempts: " + string.Join(", ", attempts));
+        }
+
+        [Fact]
+        public void A_sequence_network_splits_by_its_rows_of_work_and_steps_as_the_gradient_does()
+        {
+            // Each example of a sequence network is SequenceLength rows of work: a batch of a few examples is already worth
+            // splitting. The parallel AdamW step equals one thread's to rounding, and two runs agree bit for bit.
+            int minimum = (int)typeof(Sequence.ParallelDecoder).GetField("MinParallelBatch", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetRawConstantValue()!;
+            Assert.True(minimum <= 32, $"MinParallelBatch {minimum}");
+            const int Count = 32;
+            float[] x = TestData.Labels(Count * Sequence.ParallelDecoder.InputSize, Sequence.ParallelDecoder.Vocabulary, 70).Select(t => (float)t).ToArray();
+            int[] y = TestData.Labels(Count * Sequence.ParallelDecoder.InputSize, Sequence.ParallelDecoder.Vocabulary, 71);
+            var one = new Sequence.ParallelDecoder();
+            var first = new Sequence.ParallelDecoder { TrainingThreads = 2 };
+            var second = new Sequence.ParallelDecoder { TrainingThreads = 2 };
+
+            // Adam divides each gradient by its own size, so where the gradient is zero in exact arithmetic (the key bias:
+            // softmax ignores a constant added to every score) the step follows rounding noise; those values are left out.
+            var g = new float[Sequence.ParallelDecoder.ParameterCount];
+            one.Gradient(x, y, g);
+            float largest = g.Max(v => Math.Abs(v));
+            float expected = one.Train(x, y, 0.01f);
+            Assert.Equal(expected, first.Train(x, y, 0.01f), 5);
+            second.Train(x, y, 0.01f);
+            Assert.True(first.Parameters.SequenceEqual(second.Parameters), "two runs of the same parallel step differ");
+            Assert.False(first.Parameters.SequenceEqual(one.Parameters), "the two-thread step did not split (it equals one thread's bit for bit)");
+            float[] a = first.Parameters.ToArray();
+            float[] b = one.Parameters.ToArray();
+            int compared = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (Math.Abs(g[i]) > 1e-4f * largest)
+                {
+                    compared++;
+                    Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5f * (1 + Math.Abs(b[i])), $"parameter {i}: expected {b[i]:R}, got {a[i]:R}");
+                }
+            }
+
+            Assert.True(compared > a.Length / 2, $"only {compared} of {a.Length} parameters compared");
         }
 
         [Theory]

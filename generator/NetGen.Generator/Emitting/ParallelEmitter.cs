@@ -15,19 +15,23 @@ namespace NetGen.Generator.Emitting
         /// 64 examples on net B with Adam, from 128 with plain SGD (whose one-thread step, fused into the backward pass,
         /// writes no gradient buffer), and from 128 but not 64 on 64-100-10, whose 64 examples are 2.8 MFLOP of work
         /// against the three hand-offs of a step; so at least 64 (128 with fused SGD) examples and 5 MFLOP.
+        /// An example of a sequence network is SequenceLength rows of that work, so its minimum counts rows: ⌈64/T⌉
+        /// examples (at least 2, one per thread), and still 5 MFLOP.
         /// </summary>
         private int MinParallelBatch
         {
             get
             {
                 long flops = System.Math.Max(1, _layers.Sum(l => l.ForwardFlops + l.BackwardFlops));
-                return (int)System.Math.Max(_optimizer.CanFuse ? 128 : 64, (MinParallelFlops + flops - 1) / flops);
+                int rows = System.Math.Max(1, _model.SequenceLength);
+                int examples = System.Math.Max(2, ((_optimizer.CanFuse ? 128 : 64) + rows - 1) / rows);
+                return (int)System.Math.Max(examples, (MinParallelFlops + flops - 1) / flops);
             }
         }
 
         private const long MinParallelFlops = 5_000_000;
 
-        private string MinParallelBatchReason => $"at least {(_optimizer.CanFuse ? 128 : 64)} examples and {MinParallelFlops / 1_000_000} MFLOP of forward and backward work; below it a step takes longer on two threads than on one";
+        private string MinParallelBatchReason => $"at least {(_optimizer.CanFuse ? 128 : 64)} rows of work ({(_model.SequenceLength > 1 ? $"an example is {_model.SequenceLength} steps" : "an example each")}), 2 examples and {MinParallelFlops / 1_000_000} MFLOP of forward and backward work; below it a step takes longer on two threads than on one";
 
         internal void EmitParallelTraining(CodeWriter w)
         {

@@ -37,4 +37,26 @@ namespace NetGen.Tests.Sequence
     [Embedding(5, 3)]
     [Dense(3, 5)][Softmax]
     public partial class Bigram { }
+
+    /// <summary>Pre-norm causal attention of 16 values, 4 heads.</summary>
+    [Block]
+    [LayerNorm(16)]
+    [MultiHeadAttention(16, 4, Causal = true)]
+    public sealed class Attention16 { }
+
+    /// <summary>Pre-norm MLP 16 → 64 → 16.</summary>
+    [Block]
+    [LayerNorm(16)]
+    [Dense(16, 64)][Gelu]
+    [Dense(64, 16)]
+    public sealed class Mlp16 { }
+
+    /// <summary>A decoder with enough work per example (16 steps) that a batch of a few dozen is worth two threads.</summary>
+    [Network(SequenceLength = 16, Optimizer = Optimizer.AdamW)]
+    [Embedding(12, 16)]
+    [PositionEmbedding(16)]
+    [Residual(typeof(Attention16))]
+    [Residual(typeof(Mlp16))]
+    [Dense(16, 12)][Softmax]
+    public partial class ParallelDecoder { }
 }
