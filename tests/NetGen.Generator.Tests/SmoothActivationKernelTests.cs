@@ -28,6 +28,18 @@ namespace NetGen.Generator.Tests
             Assert.DoesNotContain($"{activation}F(", source);
         }
 
+        [Fact]
+        public void A_streamed_activation_computes_one_step_not_the_whole_sequence()
+        {
+            GeneratorHarness.Result result = GeneratorHarness.Run(
+                "using NetGen; [Network(SequenceLength = 50)][Conv1D(3, 40, 2, Causal = true)][Gelu][Dense(40, 2)][Softmax] public partial class Net { }");
+            Assert.Empty(result.CompilationDiagnostics);
+            string source = result.Networks.Single().Source;
+            Assert.Contains("Layer1ForwardRow(ref p, ref x1, ref", source);
+            Assert.Contains("Kernels.GeluApply40(ref x, ref a);", source);
+            Assert.DoesNotContain("Layer1Forward(ref p, ref x1", source);
+        }
+
         private static string Generate(string activation, string options)
         {
             GeneratorHarness.Result result = GeneratorHarness.Run(

@@ -74,9 +74,12 @@ namespace NetGen.Generator.Emitting.Layers
             }
         }
 
+        /// <summary>One step's row: the activation of its Outputs values (not the whole sequence's).</summary>
+        public override int StreamScratch => Outputs;
+
         public override void EmitStreamStep(CodeWriter w, Numeric t, string input, string output, string state, string scratch)
         {
-            w.Line($"Layer{I}Forward(ref p, ref {input}, ref {scratch});");
+            w.Line($"Layer{I}{(Rows > 1 ? "ForwardRow" : "Forward")}(ref p, ref {input}, ref {scratch});");
             w.Line($"ref {t.Type} {output} = ref {scratch};");
         }
 
@@ -93,6 +96,17 @@ namespace NetGen.Generator.Emitting.Layers
             using (w.Block($"private static void Layer{I}Forward(ref {t.Type} p, ref {t.Type} x, ref {t.Type} a)"))
             {
                 w.Line($"{kernels.Activate(Activation, OutputWidth)}(ref x, ref a);");
+            }
+
+            if (Rows > 1)
+            {
+                w.Line();
+                w.Line($"/// <summary>Layer {I} ({Activation.Name}) for one step's row of {Outputs} values (streaming).</summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+                using (w.Block($"private static void Layer{I}ForwardRow(ref {t.Type} p, ref {t.Type} x, ref {t.Type} a)"))
+                {
+                    w.Line($"{kernels.Activate(Activation, Outputs)}(ref x, ref a);");
+                }
             }
         }
 
