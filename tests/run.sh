@@ -5,8 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages some tests read (installed only when missing; needs root or sudo).
-APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-onnx)
+# Debian packages some tests and samples read (installed only when missing; needs root or sudo): fortunes is the
+# corpus of samples/CharTransformer.
+APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-onnx fortunes)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
