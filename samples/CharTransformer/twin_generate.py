@@ -16,7 +16,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from twin_train import T, read_safetensors, twin_source  # noqa: E402
+from twin_train import T, load_twin  # noqa: E402
 
 
 def main():
@@ -26,10 +26,7 @@ def main():
     parser.add_argument("--artifacts", default=os.path.join("artifacts", "char-transformer"))
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    scope = {}
-    exec(twin_source(), scope)
-    model = scope["model"]
-    model.load_state_dict(read_safetensors(os.path.join(args.artifacts, "model.safetensors")), strict=True)
+    model = load_twin(os.path.join(args.artifacts, "model.safetensors"))
     model.eval()
     text = [52, 73, 70, 1]  # "The "
     window = list(text)

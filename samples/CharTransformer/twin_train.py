@@ -77,6 +77,15 @@ def read_safetensors(path):
     return tensors
 
 
+def load_twin(weights):
+    """The twin module of the generated header, its state loaded (strict) from a safetensors file of NetGen's."""
+    scope = {}
+    exec(twin_source(), scope)
+    model = scope["model"]
+    model.load_state_dict(read_safetensors(weights), strict=True)
+    return model
+
+
 def offset(epoch):
     return epoch * 23 % T
 
@@ -120,10 +129,7 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    scope = {}
-    exec(twin_source(), scope)
-    model = scope["model"]
-    model.load_state_dict(read_safetensors(os.path.join(args.artifacts, "initial.safetensors")), strict=True)
+    model = load_twin(os.path.join(args.artifacts, "initial.safetensors"))
     model.train()
 
     text = corpus(args.corpus)

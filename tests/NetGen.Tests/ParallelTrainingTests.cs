@@ -144,6 +144,30 @@ namespace NetGen.Tests
             Assert.True(compared > a.Length / 2, $"only {compared} of {a.Length} parameters compared");
         }
 
+        [Fact]
+        public void A_recurrent_network_splits_a_few_long_sequences_and_steps_as_one_thread_does()
+        {
+            int minimum = (int)typeof(ParallelLstm).GetField("MinParallelBatch", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetRawConstantValue()!;
+            Assert.True(minimum <= 8, $"MinParallelBatch {minimum}");
+            const int Count = 8;
+            double[] x = TestData.Doubles(Count * ParallelLstm.InputSize, 80);
+            int[] y = TestData.Labels(Count, ParallelLstm.ClassCount, 81);
+            var one = new ParallelLstm();
+            var two = new ParallelLstm { TrainingThreads = 2 };
+            for (int step = 0; step < 3; step++)
+            {
+                Assert.Equal(one.Train(x, y, 0.05), two.Train(x, y, 0.05), 12);
+            }
+
+            double[] a = two.Parameters.ToArray();
+            double[] b = one.Parameters.ToArray();
+            Assert.False(a.SequenceEqual(b), "the two-thread step did not split (it equals one thread's bit for bit)");
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.True(Math.Abs(a[i] - b[i]) <= 1e-12 * (1 + Math.Abs(b[i])), $"parameter {i}: expected {b[i]:R}, got {a[i]:R}");
+            }
+        }
+
         [Theory]
         [InlineData(1)]
         [InlineData(32)]
@@ -172,4 +196,10 @@ namespace NetGen.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainingThreads = 65);
         }
     }
+
+    /// <summary>An LSTM over 32 steps: a few examples are already much work.</summary>
+    [Network(Precision = Precision.Double, SequenceLength = 32)]
+    [Lstm(16, 64)]
+    [Dense(64, 4)][Softmax]
+    public partial class ParallelLstm { }
 }

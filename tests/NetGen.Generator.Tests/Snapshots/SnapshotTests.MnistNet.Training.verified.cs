@@ -164,7 +164,7 @@ namespace Samples
             }
         }
 
-        /// <summary>The smallest batch worth splitting across threads: at least 128 examples and 5 MFLOP of forward and backward work; below it a step takes longer on two threads than on one.</summary>
+        /// <summary>The smallest batch worth splitting across threads: at least 128 rows of work (an example each), 2 examples and 5 MFLOP of forward and backward work; below it a step takes longer on two threads than on one.</summary>
         private const int MinParallelBatch = 128;
 
         private int _trainingThreads = 1;

@@ -141,8 +141,8 @@ namespace Samples
             }
         }
 
-        /// <summary>The smallest batch worth splitting across threads: at least 128 examples and 5 MFLOP of forward and backward work; below it a step takes longer on two threads than on one.</summary>
-        private const int MinParallelBatch = 128;
+        /// <summary>The smallest batch worth splitting across threads: at least 128 rows of work (an example is 28 steps), 2 examples and 5 MFLOP of forward and backward work; below it a step takes longer on two threads than on one.</summary>
+        private const int MinParallelBatch = 5;
 
         private int _trainingThreads = 1;
         private global::NetGen.Runtime.DataParallel<float, int>? _parallel;

@@ -55,8 +55,6 @@ namespace NetGen.Generator.Emitting.Layers
             }
 
             string T = t.Type;
-            string dot = kernels.Dot(Dh);
-            string axpy = kernels.Axpy(Dh);
             w.Line();
             w.Line($"/// <summary>Layer {I}, streaming: for each of the {H} heads, p[j] = softmax_j(q·k_j/√{Dh}) over the cached steps j &lt; steps and o = Σ_j p[j]·v_j.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -64,29 +62,7 @@ namespace NetGen.Generator.Emitting.Layers
             using (w.Block($"for (nuint h = 0; h < {H}; h++)"))
             {
                 w.Line($"ref {T} q = ref Unsafe.Add(ref qkv, h * {Dh});");
-                w.Line($"{T} max = {T}.NegativeInfinity;");
-                using (w.Block("for (nuint j = 0; j < steps; j++)"))
-                {
-                    w.Line($"{T} score = {dot}(ref q, ref Unsafe.Add(ref cache, (j * {2 * D}) + (h * {Dh}))) * {Scale(t)};");
-                    w.Line("Unsafe.Add(ref row, j) = score;");
-                    w.Line($"max = {t.Math}.Max(max, score);");
-                }
-
-                w.Line($"{T} sum = {t.Zero};");
-                using (w.Block("for (nuint j = 0; j < steps; j++)"))
-                {
-                    w.Line($"{T} e = {t.Math}.Exp(Unsafe.Add(ref row, j) - max);");
-                    w.Line("Unsafe.Add(ref row, j) = e;");
-                    w.Line("sum += e;");
-                }
-
-                w.Line($"{T} inverse = {t.One} / sum;");
-                w.Line($"ref {T} o = ref Unsafe.Add(ref mix, h * {Dh});");
-                w.Line($"MemoryMarshal.CreateSpan(ref o, {Dh}).Clear();");
-                using (w.Block("for (nuint j = 0; j < steps; j++)"))
-                {
-                    w.Line($"{axpy}(ref o, Unsafe.Add(ref row, j) * inverse, ref Unsafe.Add(ref cache, (j * {2 * D}) + {D} + (h * {Dh})));");
-                }
+                EmitHeadRow(w, t, kernels, "q", j => $"Unsafe.Add(ref cache, ({j} * {2 * D}) + (h * {Dh}))", j => $"Unsafe.Add(ref cache, ({j} * {2 * D}) + {D} + (h * {Dh}))", $"Unsafe.Add(ref mix, h * {Dh})", storeProbabilities: false);
             }
         }
     }

@@ -233,8 +233,6 @@ namespace NetGen.Generator.Emitting.Layers
         private void EmitAttend(CodeWriter w, Numeric t, Kernels kernels)
         {
             string T = t.Type;
-            string dot = kernels.Dot(Dh);
-            string axpy = kernels.Axpy(Dh);
             w.Line($"/// <summary>Layer {I}: for each of the {H} heads and each step i, p[i, j] = softmax_j(q_i·k_j/√{Dh}){(Causal ? " over j ≤ i" : string.Empty)} and o_i = Σ_j p[i, j]·v_j (the head's slice of o).</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void Layer{I}Attend(ref {T} qkv, ref {T} probabilities, ref {T} mix)"))
@@ -244,36 +242,52 @@ namespace NetGen.Generator.Emitting.Layers
                 w.Line($"ref {T} q = ref Unsafe.Add(ref qkv, (i * {D3}) + (h * {Dh}));");
                 w.Line($"ref {T} row = ref Unsafe.Add(ref probabilities, ((h * {Tn}) + i) * {Tn});");
                 w.Line(Causal ? "nuint steps = i + 1; // causal: the steps after i are masked" : $"nuint steps = {Tn};");
-                w.Line($"{T} max = {T}.NegativeInfinity;");
-                using (w.Block("for (nuint j = 0; j < steps; j++)"))
-                {
-                    w.Line($"{T} score = {dot}(ref q, ref Unsafe.Add(ref qkv, (j * {D3}) + {D} + (h * {Dh}))) * {Scale(t)};");
-                    w.Line("Unsafe.Add(ref row, j) = score;");
-                    w.Line($"max = {t.Math}.Max(max, score);");
-                }
-
-                w.Line($"{T} sum = {t.Zero};");
-                using (w.Block("for (nuint j = 0; j < steps; j++)"))
-                {
-                    w.Line($"{T} e = {t.Math}.Exp(Unsafe.Add(ref row, j) - max);");
-                    w.Line("Unsafe.Add(ref row, j) = e;");
-                    w.Line("sum += e;");
-                }
-
-                w.Line($"{T} inverse = {t.One} / sum;");
-                w.Line($"ref {T} oi = ref Unsafe.Add(ref mix, (i * {D}) + (h * {Dh}));");
-                w.Line($"MemoryMarshal.CreateSpan(ref oi, {Dh}).Clear();");
-                using (w.Block("for (nuint j = 0; j < steps; j++)"))
-                {
-                    w.Line($"{T} pj = Unsafe.Add(ref row, j) * inverse;");
-                    w.Line("Unsafe.Add(ref row, j) = pj;");
-                    w.Line($"{axpy}(ref oi, pj, ref Unsafe.Add(ref qkv, (j * {D3}) + {2 * D} + (h * {Dh})));");
-                }
-
+                EmitHeadRow(w, t, kernels, "q", j => $"Unsafe.Add(ref qkv, ({j} * {D3}) + {D} + (h * {Dh}))", j => $"Unsafe.Add(ref qkv, ({j} * {D3}) + {2 * D} + (h * {Dh}))", $"Unsafe.Add(ref mix, (i * {D}) + (h * {Dh}))", storeProbabilities: true);
                 if (Causal)
                 {
                     w.Line($"MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, steps), (int)({Tn} - steps)).Clear();");
                 }
+            }
+        }
+
+        /// <summary>
+        /// One head's row: the scores q·k_j·scale over j &lt; steps into row, their softmax (max subtracted), and o = Σ_j p_j·v_j
+        /// into <paramref name="mix"/>; with <paramref name="storeProbabilities"/> the probabilities stay in row (for the
+        /// backward pass). Shared by Predict's rows and Step's, so the two compute alike.
+        /// </summary>
+        private void EmitHeadRow(CodeWriter w, Numeric t, Kernels kernels, string q, Func<string, string> key, Func<string, string> value, string mix, bool storeProbabilities)
+        {
+            string T = t.Type;
+            string dot = kernels.Dot(Dh);
+            string axpy = kernels.Axpy(Dh);
+            w.Line($"{T} max = {T}.NegativeInfinity;");
+            using (w.Block("for (nuint j = 0; j < steps; j++)"))
+            {
+                w.Line($"{T} score = {dot}(ref {q}, ref {key("j")}) * {Scale(t)};");
+                w.Line("Unsafe.Add(ref row, j) = score;");
+                w.Line($"max = {t.Math}.Max(max, score);");
+            }
+
+            w.Line($"{T} sum = {t.Zero};");
+            using (w.Block("for (nuint j = 0; j < steps; j++)"))
+            {
+                w.Line($"{T} e = {t.Math}.Exp(Unsafe.Add(ref row, j) - max);");
+                w.Line("Unsafe.Add(ref row, j) = e;");
+                w.Line("sum += e;");
+            }
+
+            w.Line($"{T} inverse = {t.One} / sum;");
+            w.Line($"ref {T} o = ref {mix};");
+            w.Line($"MemoryMarshal.CreateSpan(ref o, {Dh}).Clear();");
+            using (w.Block("for (nuint j = 0; j < steps; j++)"))
+            {
+                w.Line($"{T} pj = Unsafe.Add(ref row, j) * inverse;");
+                if (storeProbabilities)
+                {
+                    w.Line("Unsafe.Add(ref row, j) = pj;");
+                }
+
+                w.Line($"{axpy}(ref o, pj, ref {value("j")});");
             }
         }
 
