@@ -3,6 +3,7 @@
 // epoch ("validation bpc: <value>" last), then writes text with the streaming Step and its key/value cache, and the
 // tokens per second. twin_train.py trains the PyTorch twin on the same windows in the same order from the same initial
 // weights, for the two curves side by side (README.md).
+// The trained model goes to artifacts/char-transformer/ as safetensors and ONNX.
 // Run: dotnet run --project samples/CharTransformer -c Release [-- --epochs N] [--threads N] [--seed N] [--corpus DIR]
 //      [--temperature T] [--generate N]
 using System;
@@ -64,6 +65,7 @@ namespace NetGen.Samples.CharTransformer
 
             double bpc = Train(net, train, validation, epochs, threads, Path.Combine(artifacts, "curve.csv"));
             net.Save(Path.Combine(artifacts, "model.safetensors"));
+            net.SaveOnnx(Path.Combine(artifacts, "model.onnx"));
             Console.WriteLine(string.Format(Invariant, "validation bpc: {0:F4}", bpc));
 
             Generate(net, temperature, seed, generate);

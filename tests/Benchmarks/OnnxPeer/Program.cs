@@ -21,6 +21,9 @@
 // the ortvalue and iobinding APIs; test_acc from one call per test image; max_abs_diff: the largest difference
 // from PyTorch's probabilities for the first 100 test images (lstm.probs.txt beside the model, if present).
 //
+//   dotnet bin/Release/net10.0/OnnxPeer.dll --tokens --model artifacts/char-transformer/model.onnx
+// A language model on the full sequence (samples/CharTransformer writes model.onnx), what it pays per generated token
+// without a key/value cache.
 //   dotnet bin/Release/net10.0/OnnxPeer.dll --cnn --model DIR/lenet5.onnx [--net LeNet5] [--data DIR]
 //   dotnet bin/Release/net10.0/OnnxPeer.dll --cnn --model DIR/resnet.onnx --net ResNet [--data DIR]
 //
@@ -54,6 +57,11 @@ internal static class Program
         }
 
         string model = Option(args, "--model") ?? throw new ArgumentException("--model DIR/netB.onnx is required");
+        if (args.Contains("--tokens"))
+        {
+            return Tokens(model);
+        }
+
         string data = Option(args, "--data") ?? FindData();
         if (args.Contains("--sequence"))
         {
@@ -175,6 +183,52 @@ internal static class Program
     };
 
     /// <summary>Single-sample latency of one MNIST model (the row LSTM, LeNet-5 or ResNet), 2,000 calls as the NetGen runner makes them.</summary>
+    /// <summary>
+    /// A language model over token ids (samples/CharTransformer's SaveOnnx: input [n, T] of ids as floats, output [n,
+    /// T·vocabulary]) on the full sequence of T tokens, one call at a time, one thread: what a model without a key/value
+    /// cache pays per generated token. Median and 99th percentile of PredictCalls calls after PredictWarmup.
+    /// </summary>
+    private static int Tokens(string model)
+    {
+        using var options = SingleThreadOptions();
+        using var session = new InferenceSession(model, options);
+        using var runOptions = new RunOptions();
+        string inputName = session.InputNames[0];
+        string outputName = session.OutputNames[0];
+        int steps = session.InputMetadata[inputName].Dimensions[1];
+        int perExample = session.OutputMetadata[outputName].Dimensions[^1]; // [n, T·vocabulary]: every step's probabilities
+        int vocabulary = perExample / steps;
+        var random = new Random(1);
+        float[] tokens = Enumerable.Range(0, steps).Select(_ => (float)random.Next(vocabulary)).ToArray();
+        var probs = new float[perExample];
+        using var input = OrtValue.CreateTensorValueFromMemory(tokens, new long[] { 1, steps });
+        using var output = OrtValue.CreateTensorValueFromMemory(probs, new long[] { 1, perExample });
+        var inputs = new[] { input };
+        var outputs = new[] { output };
+        string[] inputNames = { inputName };
+        string[] outputNames = { outputName };
+        for (int i = 0; i < PredictWarmup; i++)
+        {
+            session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+        }
+
+        var ticks = new long[PredictCalls];
+        for (int i = 0; i < PredictCalls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+            ticks[i] = Stopwatch.GetTimestamp() - start;
+        }
+
+        Array.Sort(ticks);
+        double Us(long t) => t * 1e6 / Stopwatch.Frequency;
+        Console.WriteLine(string.Format(
+            CultureInfo.InvariantCulture,
+            "peer=OnnxRuntime net=TOKENS steps={0} vocabulary={1} threads=1 full_sequence_median_us={2:F2} full_sequence_p99_us={3:F2}",
+            steps, vocabulary, Us(ticks[PredictCalls / 2]), Us(ticks[PredictCalls * 99 / 100])));
+        return 0;
+    }
+
     private static int Sequence(string model, string data, string net)
     {
         float[] testX = Images(Path.Combine(data, "t10k-images-idx3-ubyte.gz"));
