@@ -126,7 +126,7 @@ namespace NetGen.Generator.Emitting
         /// <summary>Whether the network has the streaming Step: every layer runs step by step, and a layer carries a state or [Network(Streaming = true)] asks for it.</summary>
         protected bool HasStep => (StreamStateSize > 0 || _model.Streaming) && _layers.All(l => l.Streams);
 
-        /// <summary>The first layer's number of distinct tokens when the network reads token ids (it starts with an embedding), else 0.</summary>
+        /// <summary>The first layer's number of distinct tokens when the network reads token ids (LayerModel.TokenVocabulary), else 0.</summary>
         protected int Vocabulary => First.Node.Layer.TokenVocabulary;
 
         /// <summary>

@@ -1,7 +1,7 @@
 namespace NetGen.Generator.Emitting
 {
     /// <summary>
-    /// The members of a network over token ids (one that starts with an embedding): Vocabulary, and the overloads of Predict,
+    /// The members of a network over token ids (its first layer reads them): Vocabulary, and the overloads of Predict,
     /// PredictBatch, Classify, Loss, Train and Gradient that take <c>int</c> tokens. Each checks the
     /// tokens, writes them as values of the network's type into a pooled array (no allocation once the pool holds one) and
     /// calls the member that takes values, which checks them again before anything changes.
@@ -21,7 +21,7 @@ namespace NetGen.Generator.Emitting
             }
 
             w.Line();
-            w.Line("/// <summary>Distinct tokens of the embedding: every token id is in [0, Vocabulary).</summary>");
+            w.Line("/// <summary>Distinct tokens the network reads: every token id is in [0, Vocabulary).</summary>");
             w.Line($"public const int Vocabulary = {Vocabulary};");
             w.Line();
             w.Line("/// <summary>");
