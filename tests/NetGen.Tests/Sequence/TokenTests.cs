@@ -162,20 +162,7 @@ namespace NetGen.Tests.Sequence
         {
             var net = new StreamingTokenModel();
             net.InitializeParameters(8);
-            int[] tokens = Tokens(StreamingTokenModel.InputSize, StreamingTokenModel.Vocabulary, 12);
-            var all = new float[StreamingTokenModel.OutputSize];
-            net.Predict(tokens, all);
-            var state = new float[StreamingTokenModel.StreamStateSize];
-            StreamingTokenModel.ResetState(state);
-            var output = new float[StreamingTokenModel.Vocabulary];
-            for (int t = 0; t < tokens.Length; t++)
-            {
-                net.Step(tokens[t], output, state);
-                for (int k = 0; k < output.Length; k++)
-                {
-                    Assert.True(Math.Abs(output[k] - all[(t * output.Length) + k]) <= 1e-5, $"step {t}, class {k}: {output[k]} against {all[(t * output.Length) + k]}");
-                }
-            }
+            (_, float[] output, float[] state, _) = StepsAgainstPredict(net, 12);
 
             float[] saved = state.ToArray();
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => net.Step(11, output, state));
@@ -188,20 +175,7 @@ namespace NetGen.Tests.Sequence
         {
             var net = new CachedDecoder();
             net.InitializeParameters(21);
-            int[] tokens = Tokens(CachedDecoder.InputSize, CachedDecoder.Vocabulary, 22);
-            var all = new float[CachedDecoder.OutputSize];
-            net.Predict(tokens, all);
-            var state = new float[CachedDecoder.StreamStateSize];
-            CachedDecoder.ResetState(state);
-            var output = new float[CachedDecoder.Vocabulary];
-            for (int t = 0; t < tokens.Length; t++)
-            {
-                net.Step(tokens[t], output, state);
-                for (int k = 0; k < output.Length; k++)
-                {
-                    Assert.True(Math.Abs(output[k] - all[(t * output.Length) + k]) <= 1e-5, $"step {t}, class {k}: {output[k]} against {all[(t * output.Length) + k]}");
-                }
-            }
+            (int[] tokens, float[] output, float[] state, float[] all) = StepsAgainstPredict(net, 22);
 
             // Full after SequenceLength steps: the next step is refused and changes nothing; a reset starts over.
             float[] full = state.ToArray();
@@ -280,6 +254,31 @@ namespace NetGen.Tests.Sequence
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => TokenWindows.NextToken<float>(new[] { 1, 2, 9, 3, 1 }, 2, 1, 4));
             Assert.Contains("text[2] is 9", e.Message);
             Assert.Throws<ArgumentOutOfRangeException>(() => TokenWindows.NextToken<float>(new[] { 1, 2, 3, 1 }, 2, 0, 4));
+        }
+
+        /// <summary>
+        /// Streams a random sequence of InputSize tokens one Step at a time from a reset state and checks each step's output
+        /// against Predict's at that step (1e-5); returns the tokens, the last output, the state and Predict's outputs.
+        /// </summary>
+        private static (int[] Tokens, float[] Output, float[] State, float[] All) StepsAgainstPredict<TNet>(TNet net, int seed)
+            where TNet : class, ITokenStream<TNet, float>
+        {
+            int[] tokens = Tokens(TNet.InputSize, TNet.Vocabulary, seed);
+            var all = new float[TNet.OutputSize];
+            net.Predict(tokens, all);
+            var state = new float[TNet.StreamStateSize];
+            TNet.ResetState(state);
+            var output = new float[TNet.Vocabulary];
+            for (int t = 0; t < tokens.Length; t++)
+            {
+                net.Step(tokens[t], output, state);
+                for (int k = 0; k < output.Length; k++)
+                {
+                    Assert.True(Math.Abs(output[k] - all[(t * output.Length) + k]) <= 1e-5, $"step {t}, class {k}: {output[k]} against {all[(t * output.Length) + k]}");
+                }
+            }
+
+            return (tokens, output, state, all);
         }
 
         private static float Evaluate(StreamingTokenModel net, Dataset<float, int> data)
