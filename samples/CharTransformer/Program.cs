@@ -98,13 +98,14 @@ namespace NetGen.Samples.CharTransformer
             for (int e = 0; e < epochs; e++)
             {
                 int windows = Windows(train.Length, e);
+                long multiplier = Multiplier(windows);
                 double sum = 0;
                 int batches = windows / BatchSize;
                 for (int b = 0; b < batches; b++)
                 {
                     for (int n = 0; n < BatchSize; n++)
                     {
-                        int start = Start(Order(b * BatchSize + n, windows, e), e);
+                        int start = Start(Order(b * BatchSize + n, windows, multiplier, e), e);
                         train.AsSpan(start, T).CopyTo(tokens.AsSpan(n * T, T));
                         train.AsSpan(start + 1, T).CopyTo(labels.AsSpan(n * T, T));
                     }
@@ -133,10 +134,13 @@ namespace NetGen.Samples.CharTransformer
         private static int Start(int window, int epoch) => Offset(epoch) + (window * T);
 
         /// <summary>
-        /// The window at position k of epoch e's order: (k·a + 977·e) mod n, a the first number from 7919 up that shares no
-        /// factor with n (so every window comes once). twin_train.py computes the same.
+        /// The window at position k of epoch e's order: (k·a + 977·e) mod n, a = <see cref="Multiplier"/>(n) (so every window
+        /// comes once). twin_train.py computes the same.
         /// </summary>
-        internal static int Order(int k, int n, int epoch)
+        internal static int Order(int k, int n, long a, int epoch) => (int)((((long)k * a) + (977L * epoch)) % n);
+
+        /// <summary>The first number from 7919 up that shares no factor with n.</summary>
+        internal static long Multiplier(int n)
         {
             long a = 7919;
             while (Gcd(a, n) != 1)
@@ -144,7 +148,7 @@ namespace NetGen.Samples.CharTransformer
                 a++;
             }
 
-            return (int)((((long)k * a) + (977L * epoch)) % n);
+            return a;
         }
 
         private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);

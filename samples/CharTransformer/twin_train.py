@@ -9,7 +9,7 @@ repository's root, with Debian's python3 and python3-torch:
 
 The twin is the module in the generated file's header (obj/.../CharModel.g.cs), loaded with the same initial weights
 (artifacts/char-transformer/initial.safetensors, strict). The data are the same characters, the same windows in the same
-order (Program.Order, Windows, Offset), the same AdamW (lr 0.003, betas 0.9/0.999, eps 1e-8, weight decay 0.01), the same
+order (Program.Order, Multiplier, Windows, Offset), the same AdamW (lr 0.003, betas 0.9/0.999, eps 1e-8, weight decay 0.01), the same
 rate per step (Program.Rate); the validation loss in bits per character after every epoch goes to
 artifacts/char-transformer/twin_curve.csv.
 """
@@ -94,10 +94,14 @@ def windows(length, epoch):
     return (length - 1 - offset(epoch)) // T
 
 
-def order(k, n, epoch):
+def multiplier(n):
     a = 7919
     while math.gcd(a, n) != 1:
         a += 1
+    return a
+
+
+def order(k, n, a, epoch):
     return (k * a + 977 * epoch) % n
 
 
@@ -146,10 +150,11 @@ def main():
     start = time.time()
     for e in range(args.epochs):
         n = windows(len(train), e)
+        a = multiplier(n)
         batches = n // BATCH
         loss_sum = 0.0
         for b in range(batches):
-            starts = torch.tensor([offset(e) + order(b * BATCH + i, n, e) * T for i in range(BATCH)])
+            starts = torch.tensor([offset(e) + order(b * BATCH + i, n, a, e) * T for i in range(BATCH)])
             index = starts[:, None] + torch.arange(T + 1)[None, :]
             chunk = train_tensor[index]
             for group in optimizer.param_groups:

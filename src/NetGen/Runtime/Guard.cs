@@ -141,33 +141,20 @@ namespace NetGen.Runtime
         }
 
         /// <summary>
-        /// Throws <see cref="ArgumentOutOfRangeException"/> unless every value is a token id, a whole number in [0,
+        /// Throws <see cref="ArgumentOutOfRangeException"/> unless every value (float or double) is a token id, a whole number in [0,
         /// <paramref name="vocabulary"/>), naming the first that is not by its position (example and step for more than one
         /// example of <paramref name="steps"/> ids) and value. For the inputs of a network that starts with [Embedding].
         /// </summary>
-        public static void Tokens(ReadOnlySpan<float> values, int vocabulary, int steps, string paramName)
+        public static void Tokens<T>(ReadOnlySpan<T> values, int vocabulary, int steps, string paramName)
+            where T : unmanaged, IFloatingPointIeee754<T>
         {
             for (int i = 0; i < values.Length; i++)
             {
-                float v = values[i];
-                int id = (int)v;
-                if ((uint)id >= (uint)vocabulary || id != v)
+                T v = values[i];
+                int id = int.CreateSaturating(v); // NaN saturates to 0, which then differs from it
+                if ((uint)id >= (uint)vocabulary || T.CreateTruncating(id) != v)
                 {
-                    ThrowToken(v, vocabulary, i, paramName, steps);
-                }
-            }
-        }
-
-        /// <summary>As <see cref="Tokens(ReadOnlySpan{float}, int, int, string)"/>, for double.</summary>
-        public static void Tokens(ReadOnlySpan<double> values, int vocabulary, int steps, string paramName)
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                double v = values[i];
-                int id = (int)v;
-                if ((uint)id >= (uint)vocabulary || id != v)
-                {
-                    ThrowToken(v, vocabulary, i, paramName, steps);
+                    ThrowToken(double.CreateTruncating(v), vocabulary, i, paramName, steps);
                 }
             }
         }
